@@ -1,0 +1,72 @@
+"""kb: the knowledge and learning portal of a software vendor's tiered support plans."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kb import config as settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then DATA_DIR/config.py, the environment, overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    _configure(app, overrides or {})
+
+    from kb import db, web
+    from kb.accounts import auth
+
+    db.init_app(app)
+    auth.init_app(app)
+    web.init_app(app)
+    _register_areas(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict[str, Any]) -> None:
+    app.config.update(settings.DEFAULTS)
+    data_dir = Path(
+        overrides.get("DATA_DIR") or os.environ.get("KB_DATA_DIR") or settings.DEFAULTS["DATA_DIR"]
+    ).resolve()
+    app.config.from_pyfile(str(data_dir / "config.py"), silent=True)
+    app.config.update(settings.from_environment(os.environ))
+    app.config.update(overrides)
+    app.config["DATA_DIR"] = str(data_dir)
+    if not app.config["DATABASE_URL"]:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = settings.default_database_url(data_dir)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.load_or_create_secret_key(
+        data_dir
+    )
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(app.config["SECURE_COOKIES"]),
+        SESSION_COOKIE_NAME="kb_session",
+        MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_BYTES"],
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _register_areas(app: Flask) -> None:
+    """Each area registers its blueprints, commands and navigation entries."""
+    from kb import api, cli, main
+    from kb.accounts import views as accounts_views
+
+    main.init_app(app)
+    accounts_views.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)

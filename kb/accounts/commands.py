@@ -1,0 +1,29 @@
+"""``kb token create``: a personal API token from the shell."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from kb.accounts import service
+
+
+@click.group("token")
+def token_group() -> None:
+    """Personal API tokens."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+@with_appcontext
+def create_token_command(email: str, name: str) -> None:
+    """Create a personal API token for EMAIL; the token alone is the last line."""
+    user = service.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with the address {email}.")
+    if not user.is_enabled:
+        raise click.ClickException(f"{email} is deactivated.")
+    token, plain = service.create_api_token(user, name)
+    click.echo(f"Created token {token.name!r} for {user.email}. It is shown only this once:")
+    click.echo(plain)

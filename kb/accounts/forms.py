@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+import email_validator
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from kb import plans
+from kb.accounts.models import ROLE_NAMES
+from kb.accounts.service import MIN_PASSWORD_LENGTH
+from kb.forms import choices
+
+# The demo accounts use the reserved .test domain; email-validator refuses it by default and
+# documents this list as the switch.
+email_validator.SPECIAL_USE_DOMAIN_NAMES = [
+    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name != "test"
+]
+
+PLAN_PAIRS = [(plan, plans.plan_name(plan)) for plan in plans.PLANS]
+CUSTOMER_ROLE_PAIRS = [(r, ROLE_NAMES[r]) for r in ("customer", "customer_admin")]
+ALL_ROLE_PAIRS = list(ROLE_NAMES.items())
+
+
+def time_zone_choices():
+    return choices((zone, zone) for zone in sorted(available_timezones()))
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
+    next = HiddenField()
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)]
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    time_zone = SelectField("Time zone", validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = time_zone_choices()
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name", validators=[DataRequired(), Length(max=100)],
+        description="For example the script or machine that will use it.",
+    )
+
+
+class InviteUserForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=choices(CUSTOMER_ROLE_PAIRS), default="customer")
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    plan = SelectField("Support plan", choices=choices(PLAN_PAIRS))
+    term_start = DateField("Term starts", validators=[DataRequired()])
+    term_end = DateField("Term ends", validators=[DataRequired()])
+    products = TextAreaField(
+        "Products and versions it runs", validators=[Optional(), Length(max=5000)],
+        description="One product per line, versions after a colon: 'Ledger Server: 9.2, 10.0'.",
+    )
+    administrator = SelectField("Customer administrator", choices=[], validate_choice=False)
+
+
+class StaffUserForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS), default="customer")
+    organization = SelectField("Organisation", choices=[], validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS))
+
+
+class ViewAsForm(FlaskForm):
+    plan = SelectField(
+        "View pages as a customer on",
+        choices=choices([("", "(my own staff view)")] + PLAN_PAIRS),
+    )

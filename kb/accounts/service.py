@@ -1,0 +1,514 @@
+"""Every change to organisations, users, tokens and passwords; each operation commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import available_timezones
+
+from flask import current_app, url_for
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kb import db, plans, policy
+from kb.accounts.models import (
+    ROLES,
+    ApiToken,
+    AuditEntry,
+    Organization,
+    OrganizationProduct,
+    PasswordResetToken,
+    SignInFailure,
+    User,
+)
+from kb.db import utcnow
+from kb.errors import Conflict, Invalid, NotAuthenticated, NotFound, Throttled
+from kb.mail import queue_email
+from kb.products import service as products
+
+TOKEN_PREFIX = "kb_"
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def get_organization(organization_id: int) -> Organization:
+    organization = db.session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("No such organisation.")
+    return organization
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+def record_audit(
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    remote_addr: str | None = None,
+) -> None:
+    """Add an audit entry to the current transaction (committed with the change it records)."""
+    db.session.add(
+        AuditEntry(
+            actor_id=actor.id if policy.is_signed_in(actor) else None,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            before=before,
+            after=after,
+            remote_addr=remote_addr,
+        )
+    )
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+def _failure_window_start():
+    return utcnow() - timedelta(minutes=current_app.config["SIGN_IN_LOCK_MINUTES"])
+
+
+def _recent_failures(column, value: str) -> tuple[int, Any]:
+    recent = (column == value, SignInFailure.created_at >= _failure_window_start())
+    count = db.session.scalar(select(func.count(SignInFailure.id)).where(*recent))
+    oldest = db.session.scalar(
+        select(SignInFailure.created_at).where(*recent).order_by(SignInFailure.created_at)
+    )
+    return count, oldest
+
+
+def check_sign_in_throttle(email: str, remote_addr: str) -> None:
+    """Raise ``Throttled`` while the account or the client address is locked."""
+    config = current_app.config
+    for column, value, limit, what in (
+        (SignInFailure.email, normalize_email(email),
+         config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"], "this account"),
+        (SignInFailure.remote_addr, remote_addr,
+         config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"], "your network address"),
+    ):
+        count, oldest = _recent_failures(column, value)
+        if count >= limit:
+            unlock_at = oldest + timedelta(minutes=config["SIGN_IN_LOCK_MINUTES"])
+            seconds = max(1, int((unlock_at - utcnow()).total_seconds()))
+            minutes = (seconds + 59) // 60
+            raise Throttled(
+                f"Too many failed sign-ins for {what}. Try again in {minutes} "
+                f"minute{'s' if minutes != 1 else ''}, or reset your password.",
+                retry_after_seconds=seconds,
+            )
+
+
+# a valid hash to check against when the e-mail is unknown, so timing does not reveal accounts
+_UNKNOWN_USER_HASH: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _UNKNOWN_USER_HASH:
+        _UNKNOWN_USER_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return _UNKNOWN_USER_HASH[method]
+
+
+def authenticate(email: str, password: str, remote_addr: str) -> User:
+    """The user with these credentials. Raises ``Throttled`` while locked and ``Invalid`` for
+    wrong credentials (recording the failure) or a deactivated account."""
+    check_sign_in_throttle(email, remote_addr)
+    user = user_by_email(email)
+    password_hash = user.password_hash if user and user.password_hash else _dummy_hash()
+    if not check_password_hash(password_hash, password) or user is None:
+        db.session.add(SignInFailure(email=normalize_email(email), remote_addr=remote_addr))
+        db.session.commit()
+        raise Invalid("Wrong e-mail address or password.")
+    if not user.is_enabled:
+        raise Invalid("This account has been deactivated. Ask your administrator.")
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of ``user`` (each browser must sign in again)."""
+    user.session_generation += 1
+    db.session.commit()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user a session cookie names, if that session is still valid."""
+    user_part, _, generation = session_id.partition(":")
+    if not user_part.isdigit() or not generation.isdigit():
+        return None
+    user = db.session.get(User, int(user_part))
+    if user is None or user.session_generation != int(generation) or not user.is_enabled:
+        return None
+    return user
+
+
+# --- passwords -------------------------------------------------------------------------------
+
+def set_password(user: User, password: str) -> None:
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password):
+        raise Invalid("Your current password is not right.")
+    set_password(user, new_password)
+    db.session.commit()
+
+
+def _issue_reset_link(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=hash_secret(token),
+            expires_at=utcnow() + timedelta(minutes=minutes),
+        )
+    )
+    path = url_for("accounts.reset_password", token=token)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a single-use, expiring reset link if the account exists (silently otherwise)."""
+    user = user_by_email(email)
+    if user is None or not user.is_enabled:
+        return
+    link = _issue_reset_link(user)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    queue_email(
+        user.email,
+        "Reset your kb password",
+        f"Someone asked to reset the password of {user.email}.\n\n"
+        f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
+        "The link works once. If you did not ask for this, ignore this message.",
+    )
+    db.session.commit()
+
+
+def _valid_reset_token(token: str) -> PasswordResetToken:
+    reset = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_secret(token))
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
+        raise Invalid("This reset link is invalid, used or expired. Ask for a new one.")
+    return reset
+
+
+def check_reset_token(token: str) -> None:
+    _valid_reset_token(token)
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password with a reset link; the link and every open session stop working."""
+    reset = _valid_reset_token(token)
+    set_password(reset.user, new_password)
+    reset.used_at = utcnow()
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email == reset.user.email))
+    db.session.commit()
+    return reset.user
+
+
+def update_profile(user: User, name: str, time_zone: str) -> None:
+    if time_zone not in available_timezones():
+        raise Invalid(f"Unknown time zone: {time_zone}")
+    user.name = name.strip()
+    user.time_zone = time_zone
+    db.session.commit()
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; the plain token is returned once and only its hash is kept."""
+    name = name.strip() or "API token"
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, name=name[:100], token_hash=hash_secret(plain), prefix=plain[:10]
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, plain
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound("No such token.")
+    token.revoked_at = utcnow()
+    db.session.commit()
+
+
+def user_for_token(plain: str) -> User:
+    """The user a bearer token authenticates; ``NotAuthenticated`` says why not."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(plain)))
+    if token is None or token.revoked_at is not None:
+        raise NotAuthenticated("Invalid or revoked API token.")
+    user = token.user
+    if not user.is_enabled:
+        raise NotAuthenticated("The token's user has been deactivated.")
+    if policy.term_has_lapsed(user):
+        raise NotAuthenticated(
+            "The token's organisation is outside its support term; tokens work again on renewal."
+        )
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return user
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+def _organization_state(organization: Organization) -> dict[str, Any]:
+    return {
+        "name": organization.name,
+        "plan": organization.plan,
+        "term_start": organization.term_start.isoformat(),
+        "term_end": organization.term_end.isoformat(),
+        "administrator": organization.administrator.email if organization.administrator else None,
+        "products": sorted(str(item) for item in organization.installed),
+    }
+
+
+def _check_organization_fields(plan: str, term_start: date, term_end: date) -> None:
+    if plan not in plans.PLANS:
+        raise Invalid(f"Unknown plan: {plan}")
+    if term_end < term_start:
+        raise Invalid("The term cannot end before it starts.")
+
+
+def parse_installed_products(text: str) -> list[tuple[str, str | None]]:
+    """'Product: 1.0, 2.0' lines (or a bare product name) into (product, version) pairs."""
+    pairs: list[tuple[str, str | None]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        product, _, versions = line.partition(":")
+        names = [v.strip() for v in versions.split(",") if v.strip()]
+        pairs.extend((product.strip(), v) for v in names or [None])
+    return pairs
+
+
+def _set_installed_products(
+    organization: Organization, installed: list[tuple[str, str | None]]
+) -> None:
+    organization.installed.clear()
+    db.session.flush()
+    for product_name, version_name in installed:
+        product = products.ensure_product(product_name)
+        version = products.ensure_version(product, version_name) if version_name else None
+        organization.installed.append(OrganizationProduct(product=product, version=version))
+
+
+def create_organization(
+    actor: User,
+    name: str,
+    plan: str,
+    term_start: date,
+    term_end: date,
+    installed: list[tuple[str, str | None]] | None = None,
+) -> Organization:
+    """A new customer organisation (staff only), recorded in the audit log."""
+    policy.require_staff(actor)
+    _check_organization_fields(plan, term_start, term_end)
+    if db.session.scalar(select(Organization).where(Organization.name == name.strip())):
+        raise Conflict(f"An organisation named {name!r} exists already.")
+    organization = Organization(
+        name=name.strip(), plan=plan, term_start=term_start, term_end=term_end
+    )
+    db.session.add(organization)
+    _set_installed_products(organization, installed or [])
+    db.session.flush()
+    record_audit(actor, "organization.create", "organization", organization.id,
+                 None, _organization_state(organization))
+    db.session.commit()
+    return organization
+
+
+def update_organization(
+    actor: User,
+    organization: Organization,
+    *,
+    name: str,
+    plan: str,
+    term_start: date,
+    term_end: date,
+    installed: list[tuple[str, str | None]],
+    administrator: User | None,
+) -> None:
+    """Change an organisation's plan, term, products or administrator (staff only, audited)."""
+    policy.require_staff(actor)
+    _check_organization_fields(plan, term_start, term_end)
+    if administrator is not None and administrator.organization_id != organization.id:
+        raise Invalid("The administrator must be a user of this organisation.")
+    before = _organization_state(organization)
+    organization.name, organization.plan = name.strip(), plan
+    organization.term_start, organization.term_end = term_start, term_end
+    organization.administrator = administrator
+    _set_installed_products(organization, installed)
+    if administrator is not None and administrator.role == "customer":
+        change_role(actor, administrator, "customer_admin", commit=False)
+    db.session.flush()
+    old, new = _changed(before, _organization_state(organization))
+    if new:
+        record_audit(actor, "organization.update", "organization", organization.id, old, new)
+    db.session.commit()
+
+
+def all_organizations() -> list[Organization]:
+    return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+# --- users -----------------------------------------------------------------------------------
+
+def create_user(
+    actor: User | None,
+    email: str,
+    *,
+    role: str = "customer",
+    organization: Organization | None = None,
+    name: str = "",
+    password: str | None = None,
+    send_invitation: bool = False,
+) -> User:
+    """A new user. Staff create any user; a customer administrator invites customers to their
+    own organisation. Without a password the user gets an invitation link by e-mail."""
+    if actor is not None:
+        if organization is not None:
+            policy.require_manage_users_of(actor, organization)
+        else:
+            policy.require_admin(actor)
+        if not policy.may_assign_role(actor, role):
+            raise Invalid(f"You may not give the role {role}.")
+    _check_role_fits(role, organization)
+    email = normalize_email(email)
+    if user_by_email(email) is not None:
+        raise Conflict(f"A user with the address {email} exists already.")
+    user = User(email=email, name=name.strip(), role=role, organization=organization)
+    if password is not None:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    record_audit(actor, "user.create", "user", user.id, None,
+                 {"email": email, "role": role,
+                  "organization": organization.name if organization else None})
+    if send_invitation:
+        _queue_invitation(user, actor)
+    db.session.commit()
+    return user
+
+
+def _queue_invitation(user: User, actor: User | None) -> None:
+    link = _issue_reset_link(user)
+    inviter = actor.display_name if actor else "kb"
+    queue_email(
+        user.email,
+        "You are invited to the kb support portal",
+        f"{inviter} invited you to the support portal of "
+        f"{user.organization.name if user.organization else 'the vendor'}.\n\n"
+        f"Choose your password here:\n{link}\n",
+    )
+
+
+def _check_role_fits(role: str, organization: Organization | None) -> None:
+    if role not in ROLES:
+        raise Invalid(f"Unknown role: {role}")
+    if role in ("customer", "customer_admin") and organization is None:
+        raise Invalid("A customer belongs to an organisation.")
+    if role in ("staff", "admin") and organization is not None:
+        raise Invalid("Staff do not belong to a customer organisation.")
+
+
+def change_role(actor: User, user: User, role: str, *, commit: bool = True) -> None:
+    """Give ``user`` another role (audited)."""
+    if user.organization is not None:
+        policy.require_manage_users_of(actor, user.organization)
+    else:
+        policy.require_admin(actor)
+    if not policy.may_assign_role(actor, role):
+        raise Invalid(f"You may not give the role {role}.")
+    _check_role_fits(role, user.organization)
+    if user.role != role:
+        record_audit(actor, "user.role", "user", user.id, {"role": user.role}, {"role": role})
+        user.role = role
+    if commit:
+        db.session.commit()
+
+
+def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
+    """Deactivate or reactivate ``user``; a deactivated user's sessions and tokens stop."""
+    if user.organization is not None:
+        policy.require_manage_users_of(actor, user.organization)
+    else:
+        policy.require_admin(actor)
+    if user.id == actor.id:
+        raise Invalid("You cannot deactivate yourself.")
+    if user.is_enabled != enabled:
+        record_audit(actor, "user.enabled", "user", user.id,
+                     {"enabled": user.is_enabled}, {"enabled": enabled})
+        user.is_enabled = enabled
+        user.session_generation += 1
+    db.session.commit()
+
+
+def users_of(organization: Organization | None) -> list[User]:
+    query = select(User).order_by(User.email)
+    if organization is not None:
+        query = query.where(User.organization_id == organization.id)
+    return list(db.session.scalars(query))
+
+
+def audit_entries(limit: int = 200) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    )

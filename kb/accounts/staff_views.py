@@ -1,0 +1,135 @@
+"""Staff pages: organisations (plan, term, products, administrator), users and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from kb import policy
+from kb.accounts import service
+from kb.accounts.forms import OrganizationForm, RoleForm, StaffUserForm
+from kb.errors import Conflict, Invalid
+from kb.forms import choices
+
+blueprint = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@blueprint.before_request
+@login_required
+def _staff_only():
+    policy.require_staff(current_user)
+
+
+@blueprint.get("/")
+def organizations():
+    return render_template(
+        "staff/organizations.html", organizations=service.all_organizations()
+    )
+
+
+def _organization_fields(form: OrganizationForm) -> dict:
+    return {
+        "name": form.name.data,
+        "plan": form.plan.data,
+        "term_start": form.term_start.data,
+        "term_end": form.term_end.data,
+        "installed": service.parse_installed_products(form.products.data or ""),
+    }
+
+
+@blueprint.route("/organizations/new", methods=["GET", "POST"])
+def new_organization():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            organization = service.create_organization(current_user, **_organization_fields(form))
+        except (Conflict, Invalid) as refusal:
+            form.name.errors.append(refusal.message)
+        else:
+            flash(f"{organization.name} has been created.", "success")
+            return redirect(url_for("staff.organization", organization_id=organization.id))
+    return render_template("staff/organization_form.html", form=form, organization=None)
+
+
+@blueprint.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+def organization(organization_id: int):
+    organization = service.get_organization(organization_id)
+    form = OrganizationForm(obj=organization)
+    form.administrator.choices = choices([("", "(none)")] + [
+        (str(user.id), user.email) for user in service.users_of(organization)
+    ])
+    if not form.is_submitted():
+        form.products.data = _installed_text(organization)
+        form.administrator.data = str(organization.administrator_id or "")
+    if form.validate_on_submit():
+        administrator_id = form.administrator.data
+        try:
+            service.update_organization(
+                current_user, organization, **_organization_fields(form),
+                administrator=service.get_user(int(administrator_id)) if administrator_id else None,
+            )
+        except (Conflict, Invalid) as refusal:
+            form.name.errors.append(refusal.message)
+        else:
+            flash("The organisation has been saved.", "success")
+            return redirect(url_for("staff.organization", organization_id=organization.id))
+    return render_template(
+        "staff/organization_form.html", form=form, organization=organization,
+        users=service.users_of(organization))
+
+
+def _installed_text(organization) -> str:
+    by_product: dict[str, list[str]] = {}
+    for item in organization.installed:
+        versions = by_product.setdefault(item.product.name, [])
+        if item.version:
+            versions.append(item.version.name)
+    return "\n".join(
+        f"{name}: {', '.join(versions)}" if versions else name
+        for name, versions in by_product.items()
+    )
+
+
+@blueprint.route("/users", methods=["GET", "POST"])
+def users():
+    form = StaffUserForm()
+    form.organization.choices = choices([("", "(staff)")] + [
+        (str(o.id), o.name) for o in service.all_organizations()
+    ])
+    if form.validate_on_submit():
+        organization_id = form.organization.data
+        try:
+            user = service.create_user(
+                current_user, form.email.data, role=form.role.data, name=form.name.data or "",
+                organization=service.get_organization(int(organization_id))
+                if organization_id else None,
+                send_invitation=True,
+            )
+        except (Conflict, Invalid) as refusal:
+            form.email.errors.append(refusal.message)
+        else:
+            flash(f"{user.email} has been invited.", "success")
+            return redirect(url_for("staff.user", user_id=user.id))
+    return render_template("staff/users.html", users=service.users_of(None), form=form)
+
+
+@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id: int):
+    subject = service.get_user(user_id)
+    form = RoleForm(obj=subject)
+    if form.validate_on_submit():
+        try:
+            service.change_role(current_user, subject, form.role.data)
+        except Invalid as refusal:
+            form.role.errors.append(refusal.message)
+        else:
+            flash("The role has been saved.", "success")
+            return redirect(url_for("staff.user", user_id=subject.id))
+    return render_template(
+        "staff/user.html", subject=subject, form=form
+    )
+
+
+@blueprint.get("/audit")
+def audit():
+    return render_template("staff/audit.html", entries=service.audit_entries())

@@ -1,0 +1,183 @@
+"""Sign-in, password reset, the account page with API tokens, and an organisation's users."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from kb import policy
+from kb.accounts import service
+from kb.accounts.forms import (
+    ChangePasswordForm,
+    InviteUserForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    SignInForm,
+    TokenForm,
+)
+from kb.errors import Conflict, Invalid, Throttled
+from kb.safe_redirect import safe_next_url
+
+blueprint = Blueprint("accounts", __name__)
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    form = SignInForm(next=request.args.get("next", ""))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next_url(form.next.data) or url_for("main.home"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data, _client_address())
+        except Throttled as locked:
+            flash(locked.message, "error")
+            return render_template("accounts/sign_in.html", form=form), 429, {
+                "Retry-After": str(locked.retry_after_seconds)}
+        except Invalid as refusal:
+            form.password.errors.append(refusal.message)
+            status = 401
+        else:
+            login_user(user)
+            return redirect(safe_next_url(form.next.data) or url_for("main.home"))
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+@blueprint.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@blueprint.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    service.sign_out_everywhere(current_user)
+    logout_user()
+    flash("Every session of your account has been signed out.", "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@blueprint.route("/reset-password", methods=["GET", "POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        flash("If that address has an account, a reset link is on its way.", "info")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    service.check_reset_token(token)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        service.reset_password(token, form.password.data)
+        flash("Your password has been changed. Sign in with the new one.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    profile = ProfileForm(obj=current_user)
+    if profile.validate_on_submit():
+        service.update_profile(current_user, profile.name.data or "", profile.time_zone.data)
+        flash("Your profile has been saved.", "success")
+        return redirect(url_for("accounts.account"))
+    return _render_account(profile=profile)
+
+
+def _render_account(status: int = 200, new_token: str | None = None, **forms):
+    forms.setdefault("profile", ProfileForm(obj=current_user))
+    forms.setdefault("password_form", ChangePasswordForm())
+    forms.setdefault("token_form", TokenForm())
+    return render_template(
+        "accounts/account.html",
+        tokens=service.tokens_of(current_user),
+        new_token=new_token,
+        **forms,
+    ), status
+
+
+@blueprint.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data, form.password.data)
+        except Invalid as refusal:
+            form.current_password.errors.append(refusal.message)
+        else:
+            login_user(current_user)  # keep this session; every other one has ended
+            flash("Your password has been changed; your other sessions are signed out.", "success")
+            return redirect(url_for("accounts.account"))
+    return _render_account(422, password_form=form)
+
+
+@blueprint.post("/account/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render_account(422, token_form=form)
+    _, plain = service.create_api_token(current_user, form.name.data)
+    return _render_account(201, new_token=plain)
+
+
+@blueprint.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    service.revoke_api_token(current_user, token_id)
+    flash("The token has been revoked.", "info")
+    return redirect(url_for("accounts.account"))
+
+
+@blueprint.route("/organization/users", methods=["GET", "POST"])
+@login_required
+def organization_users():
+    organization = current_user.organization
+    policy.require_manage_users_of(current_user, organization)
+    form = InviteUserForm()
+    if form.validate_on_submit():
+        try:
+            service.create_user(
+                current_user, form.email.data, role=form.role.data, name=form.name.data or "",
+                organization=organization, send_invitation=True,
+            )
+        except (Conflict, Invalid) as refusal:
+            form.email.errors.append(refusal.message)
+        else:
+            flash(f"{form.email.data} has been invited.", "success")
+            return redirect(url_for("accounts.organization_users"))
+    return render_template(
+        "accounts/organization_users.html", organization=organization, form=form,
+        users=service.users_of(organization))
+
+
+@blueprint.post("/organization/users/<int:user_id>/<any(deactivate, reactivate):action>")
+@login_required
+def set_organization_user_enabled(user_id: int, action: str):
+    user = service.get_user(user_id)
+    service.set_user_enabled(current_user, user, enabled=(action == "reactivate"))
+    flash(f"{user.email} has been {action}d.", "info")
+    if policy.acts_as_staff(current_user):
+        return redirect(url_for("staff.user", user_id=user.id))
+    return redirect(url_for("accounts.organization_users"))
+
+
+def init_app(app: Flask) -> None:
+    from kb.accounts import commands, staff_views
+
+    app.cli.add_command(commands.token_group)
+    app.register_blueprint(blueprint)
+    app.register_blueprint(staff_views.blueprint)

@@ -1,0 +1,38 @@
+"""The /api/v1 blueprint: the same services as the pages, JSON in and out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, g, request
+from flask_login import current_user
+
+from kb.accounts.auth import authenticated_by_token
+from kb.web import csrf, json_error
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@blueprint.before_request
+def _authenticate():
+    signed_in = current_user.is_authenticated  # loads the user; may note a bad token
+    bad_credential = g.get("authentication_error")
+    if request.endpoint in PUBLIC_ENDPOINTS and not bad_credential:
+        return None
+    if not signed_in:
+        message = bad_credential or (
+            "Authentication required: sign in or send 'Authorization: Bearer TOKEN'."
+        )
+        response = json_error(message, 401)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+        return response
+    if request.method not in SAFE_METHODS and not authenticated_by_token():
+        csrf.protect()  # a browser session must prove the request came from our own page
+    return None
+
+
+def init_app(app: Flask) -> None:
+    from kb.api import accounts, openapi  # noqa: F401 - modules register their routes
+
+    csrf.exempt(blueprint)
+    app.register_blueprint(blueprint)

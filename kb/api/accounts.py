@@ -1,0 +1,51 @@
+"""/api/v1/me and /api/v1/plans."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user
+
+from kb import plans, policy
+from kb.api import blueprint
+from kb.api.openapi import documented
+
+
+def organization_json(organization) -> dict | None:
+    if organization is None:
+        return None
+    return {
+        "name": organization.name,
+        "plan": organization.plan,
+        "term_start": organization.term_start.isoformat(),
+        "term_end": organization.term_end.isoformat(),
+        "active": organization.term_active_on(policy.today()),
+    }
+
+
+@blueprint.get("/me")
+@documented("Who you are, your organisation and plan, and the features you may use")
+def me():
+    return jsonify(
+        {
+            "email": current_user.email,
+            "name": current_user.name,
+            "role": current_user.role,
+            "organization": organization_json(current_user.organization),
+            "features": policy.features_of(current_user),
+            "time_zone": current_user.time_zone,
+        }
+    )
+
+
+@blueprint.get("/plans")
+@documented("The support plans and which plans include each feature")
+def plans_matrix():
+    return jsonify(
+        {
+            "plans": list(plans.PLANS),
+            "features": [
+                {"key": f.key, "group": f.group, "name": f.name, "plans": list(f.plans)}
+                for f in plans.FEATURES
+            ],
+        }
+    )

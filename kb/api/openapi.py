@@ -1,0 +1,117 @@
+"""The OpenAPI document of /api/v1, generated from the routes and their ``documented`` notes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, jsonify
+
+from kb.api import blueprint
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string"},
+        "feature": {"type": "string"},
+        "required_plan": {"type": "string", "enum": ["premium", "elite"]},
+    },
+    "required": ["error"],
+}
+STANDARD_RESPONSES = {
+    "401": {"description": "No or a bad credential", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "403": {"description": "The plan lacks the feature, or the term has lapsed", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+}
+
+
+def documented(
+    summary: str,
+    *,
+    responses: dict[str, str] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+    request_body: dict[str, Any] | None = None,
+    public: bool = False,
+) -> Callable:
+    """Attach the OpenAPI description of an endpoint to its view function."""
+
+    def attach(view: Callable) -> Callable:
+        view.openapi = {
+            "summary": summary,
+            "responses": responses or {"200": "OK"},
+            "parameters": parameters or [],
+            "request_body": request_body,
+            "public": public,
+        }
+        return view
+
+    return attach
+
+
+def query_parameter(name: str, kind: str = "string", description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind},
+            "description": description}
+
+
+def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    parameters = []
+
+    def replace(match: re.Match) -> str:
+        converter, name = match.group(1), match.group(2)
+        kind = "integer" if converter == "int" else "string"
+        parameters.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+        return "{" + name + "}"
+
+    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", replace, rule), parameters
+
+
+def _operation(view: Callable, path_parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    notes = getattr(view, "openapi", {"summary": view.__name__, "responses": {"200": "OK"},
+                                        "parameters": [], "request_body": None, "public": False})
+    operation: dict[str, Any] = {
+        "summary": notes["summary"],
+        "operationId": view.__name__,
+        "parameters": path_parameters + notes["parameters"],
+        "responses": {code: {"description": text} for code, text in notes["responses"].items()},
+    }
+    if not notes["public"]:
+        operation["responses"].update(STANDARD_RESPONSES)
+    else:
+        operation["security"] = []
+    if notes["request_body"]:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": notes["request_body"]}}}
+    return operation
+
+
+def build_document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in current_app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        path, path_parameters = _openapi_path(rule.rule)
+        view = current_app.view_functions[rule.endpoint]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(view, path_parameters)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "kb API", "version": "1"},
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "kb_session"},
+            },
+            "schemas": {"Error": ERROR_SCHEMA},
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": dict(sorted(paths.items())),
+    }
+
+
+@blueprint.get("/openapi.json")
+@documented("This OpenAPI document", public=True)
+def openapi_document():
+    return jsonify(build_document())

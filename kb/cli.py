@@ -1,0 +1,70 @@
+"""The ``kb`` command: a Flask CLI group plus init, demo and serve; areas add their own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app_for_cli() -> Flask:
+    from kb import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_version_option=False,
+             load_dotenv=False)
+def main() -> None:
+    """kb: the knowledge and learning portal of the support plans."""
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the data directory and create or upgrade the database schema."""
+    from kb import migrate, search
+
+    data_dir = Path(current_app.config["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade_to_head(current_app)
+    search.ensure_index()
+    click.echo(f"Data directory: {data_dir}")
+    click.echo(f"Database at revision {migrate.current_revision(current_app)}.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo organisations, users and content (idempotent)."""
+    from kb import demo
+
+    demo.load(echo=click.echo)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="KB_HOST")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="KB_PORT")
+@click.option("--workers", default=None, type=int,
+              help="Worker processes (default: 2 x CPU cores, at least 2).")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Threads per worker; long downloads hold one thread, not a whole worker.")
+def serve_command(host: str, port: int, workers: int | None, threads: int) -> None:
+    """Run the production server (gunicorn, several worker processes)."""
+    from kb.server import run
+
+    workers = workers or max(2, 2 * (os.cpu_count() or 1))
+    click.echo(f"kb is serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
+    run(host=host, port=port, workers=workers, threads=threads)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_command, demo_command, serve_command):
+        app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

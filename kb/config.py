@@ -1,0 +1,83 @@
+"""Every setting of kb once, with its default.
+
+Order of precedence (lowest first): these defaults, ``KB_DATA_DIR/config.py``, ``KB_*``
+environment variables, then the overrides a caller (usually a test) passes to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # where the SQLite database, the search index and stored files live
+    "DATA_DIR": "./instance",
+    # SQLAlchemy URL; empty means SQLite in DATA_DIR
+    "DATABASE_URL": "",
+    # signs sessions and CSRF tokens; generated once into DATA_DIR when empty
+    "SECRET_KEY": "",
+    # smtp://host:port; empty keeps e-mail in the outbox table
+    "SMTP_URL": "",
+    # absolute address used for links in e-mails and feeds
+    "BASE_URL": "http://127.0.0.1:8000",
+    # send session cookies over HTTPS only (set when served behind TLS)
+    "SECURE_COOKIES": False,
+    # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted
+    "PROXY_COUNT": 0,
+    # largest request body accepted, in bytes (uploads stream to disk below this cap)
+    "MAX_UPLOAD_BYTES": 2 * 1024**3,
+    # failed sign-ins per account within the window before the account is locked
+    "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 5,
+    # failed sign-ins per client address within the window before the address is locked
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 20,
+    # length of the failure window and of the lock, in minutes
+    "SIGN_IN_LOCK_MINUTES": 15,
+    # how long a password-reset link stays valid, in minutes
+    "PASSWORD_RESET_MINUTES": 60,
+    # werkzeug password hash method; tests lower the scrypt cost to stay fast
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # items per page in lists
+    "PAGE_SIZE": 20,
+}
+
+ENVIRONMENT_PREFIX = "KB_"
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
+    """The settings given as ``KB_<NAME>`` environment variables, typed like their defaults."""
+    found = {}
+    for name, default in DEFAULTS.items():
+        raw = environ.get(ENVIRONMENT_PREFIX + name)
+        if raw is not None and raw != "":
+            found[name] = _coerce(raw, default)
+    return found
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'kb.sqlite3'}"
+
+
+def load_or_create_secret_key(data_dir: Path) -> str:
+    """The secret key kept in DATA_DIR, created on first use with owner-only permissions."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker process created it first
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key

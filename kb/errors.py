@@ -1,0 +1,39 @@
+"""Domain errors raised by services; views and the API map them to HTTP answers."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+class Throttled(DomainError):
+    status = 429
+
+    def __init__(self, message: str, retry_after_seconds: int):
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+
+
+class TooLarge(DomainError):
+    status = 413

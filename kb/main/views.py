@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from kb import db, plans, policy
+from kb.accounts.auth import VIEW_AS_KEY
+from kb.accounts.forms import ViewAsForm
+
+blueprint = Blueprint("main", __name__)
+
+
+@blueprint.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("main/home.html", features=policy.features_of(current_user))
+
+
+@blueprint.get("/plans")
+def plan_comparison():
+    return render_template(
+        "main/plans.html",
+        groups=[(group, [f for f in plans.FEATURES if f.group == group]) for group in plans.GROUPS],
+        own_plan=policy.effective_plan(current_user),
+    )
+
+
+@blueprint.get("/features/<key>")
+@login_required
+def feature(key: str):
+    """What one feature gives; the upgrade prompt for a plan that lacks it."""
+    if key not in plans.FEATURES_BY_KEY:
+        abort(404)
+    policy.require(current_user, key)
+    return render_template("main/feature.html", feature=plans.feature(key))
+
+
+@blueprint.post("/staff/view-as")
+@login_required
+def view_as():
+    policy.require_staff(_real_staff_user())
+    form = ViewAsForm()
+    if form.validate_on_submit() and form.plan.data:
+        session[VIEW_AS_KEY] = form.plan.data
+        flash(f"You now see pages as a customer on {plans.plan_name(form.plan.data)}.", "info")
+    else:
+        session.pop(VIEW_AS_KEY, None)
+        flash("You see pages with your own staff access again.", "info")
+    return redirect(url_for("main.home"))
+
+
+def _real_staff_user():
+    """The signed-in staff member with their own powers, whatever plan they view as."""
+    current_user.viewing_as_plan = None
+    return current_user
+
+
+@blueprint.get("/healthz")
+def healthz():
+    from kb import search
+
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as failure:  # noqa: BLE001 - health reports any failure as text
+        database = f"error: {failure.__class__.__name__}"
+    index = search.health()
+    healthy = database == "ok" and index == "ok"
+    response = jsonify(
+        {"status": "ok" if healthy else "degraded", "database": database, "index": index}
+    )
+    response.status_code = 200 if healthy else 503
+    return response

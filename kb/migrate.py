@@ -1,0 +1,37 @@
+"""Schema migrations with Alembic, driven from the application's configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(app: Flask) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
+    config.attributes["flask_app"] = app
+    return config
+
+
+def upgrade_to_head(app: Flask) -> None:
+    """Create the schema, or bring a database of any earlier revision up to the newest one."""
+    command.upgrade(alembic_config(app), "head")
+
+
+def current_revision(app: Flask) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    from kb.db import Database
+
+    engine = Database(app.config["DATABASE_URL"]).engine
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()

@@ -1,0 +1,233 @@
+"""Every access decision of kb, and nothing else decides access.
+
+Views, the API, search, feeds, downloads and templates ask these predicates. A refusal is an
+``AccessDenied`` that carries the reason, the feature and the lowest plan that includes it, so
+that every caller can say "available on Premium and Elite".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from kb import plans
+
+
+class AccessDenied(Exception):
+    """A refusal. ``reason`` is one of: anonymous, no_organization, lapsed, plan, staff_only,
+    not_found (an unpublished item shown to someone who may not know it exists)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        feature: str | None = None,
+        required_plan: str | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+        self.feature = feature
+        self.required_plan = required_plan
+
+
+class Readable(Protocol):
+    """What the policy needs to know of a gated item (article, release note, patch, ...)."""
+
+    access_feature: str
+    min_plan: str
+
+    @property
+    def is_published(self) -> bool: ...
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def is_signed_in(user) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def acts_as_staff(user) -> bool:
+    """Staff with their own powers (not while viewing pages as a customer on some plan)."""
+    return is_signed_in(user) and user.is_staff and not user.viewing_as_plan
+
+
+def is_admin(user) -> bool:
+    return acts_as_staff(user) and user.role == "admin"
+
+
+def effective_plan(user) -> str | None:
+    """The plan whose features this user has now: the organisation's, or the plan a staff
+    member is viewing as. None for anonymous visitors, staff and customers without a plan."""
+    if not is_signed_in(user):
+        return None
+    if user.is_staff:
+        return user.viewing_as_plan
+    organization = user.organization
+    return organization.plan if organization is not None else None
+
+
+def term_has_lapsed(user) -> bool:
+    """Whether this customer's organisation is outside its annual support term."""
+    if not is_signed_in(user) or user.is_staff or user.organization is None:
+        return False
+    return not user.organization.term_active_on(today())
+
+
+def feature_denial(user, feature_key: str) -> AccessDenied | None:
+    """Why ``user`` may not use the feature, or None if they may."""
+    feature = plans.feature(feature_key)
+    if not is_signed_in(user):
+        return AccessDenied("Sign in to continue.", reason="anonymous", feature=feature_key)
+    if acts_as_staff(user):
+        return None
+    plan = effective_plan(user)
+    if plan is None:
+        return AccessDenied(
+            "Your account is not linked to a customer organisation.",
+            reason="no_organization",
+            feature=feature_key,
+        )
+    if term_has_lapsed(user):
+        ended = user.organization.term_end.isoformat()
+        return AccessDenied(
+            f"Your organisation's support term ended on {ended}; "
+            "subscriber features return when the term is renewed.",
+            reason="lapsed",
+            feature=feature_key,
+        )
+    if plan not in feature.plans:
+        return AccessDenied(
+            f"{feature.name} is available on {plans.plans_phrase(feature.lowest_plan)}.",
+            reason="plan",
+            feature=feature_key,
+            required_plan=feature.lowest_plan,
+        )
+    return None
+
+
+def can(user, feature_key: str) -> bool:
+    """Whether ``user`` may use the feature now (plan, term and role considered)."""
+    return feature_denial(user, feature_key) is None
+
+
+def require(user, feature_key: str) -> None:
+    """Raise ``AccessDenied`` unless ``user`` may use the feature."""
+    denial = feature_denial(user, feature_key)
+    if denial is not None:
+        raise denial
+
+
+def features_of(user) -> list[str]:
+    """The keys of every feature ``user`` may use, in the brochure's order."""
+    return [feature.key for feature in plans.FEATURES if can(user, feature.key)]
+
+
+def read_denial(user, item: Readable, noun: str = "item") -> AccessDenied | None:
+    """Why ``user`` may not read ``item``, or None if they may."""
+    if not item.is_published and not acts_as_staff(user):
+        return AccessDenied(f"No such {noun}.", reason="not_found")
+    denial = feature_denial(user, item.access_feature)
+    if denial is not None or acts_as_staff(user):
+        return denial
+    if not plans.plan_includes(effective_plan(user), item.min_plan):
+        return AccessDenied(
+            f"This {noun} is available on {plans.plans_phrase(item.min_plan)}.",
+            reason="plan",
+            feature=item.access_feature,
+            required_plan=item.min_plan,
+        )
+    return None
+
+
+def can_read(user, item: Readable) -> bool:
+    """Whether ``user`` may open ``item`` (its feature, its minimum plan, its status)."""
+    return read_denial(user, item) is None
+
+
+def require_read(user, item: Readable, noun: str = "item") -> None:
+    denial = read_denial(user, item, noun)
+    if denial is not None:
+        raise denial
+
+
+def can_see_title(user, item: Readable) -> bool:
+    """Whether ``user`` may learn that ``item`` exists (a locked entry shows only its title):
+    any signed-in user for published items, staff for everything."""
+    if acts_as_staff(user):
+        return True
+    return is_signed_in(user) and item.is_published
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What one user may read, in the terms a query filter needs.
+
+    ``everything`` is true for staff; otherwise ``plans`` lists the minimum-plan values the user
+    reaches, ``features`` the access features they have, and only published items count."""
+
+    everything: bool
+    features: frozenset[str]
+    plans: tuple[str, ...]
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and not (self.features and self.plans)
+
+
+def read_scope(user) -> ReadScope:
+    """The filter that search, lists and feeds apply inside their queries."""
+    if acts_as_staff(user):
+        return ReadScope(True, frozenset(f.key for f in plans.FEATURES), plans.PLANS)
+    granted = frozenset(features_of(user))
+    plan = effective_plan(user)
+    reachable = plans.PLANS[: plans.plan_rank(plan) + 1] if plan and granted else ()
+    return ReadScope(False, granted, reachable)
+
+
+def require_staff(user) -> None:
+    if not is_signed_in(user):
+        raise AccessDenied("Sign in to continue.", reason="anonymous")
+    if not acts_as_staff(user):
+        raise AccessDenied("Only support staff may do this.", reason="staff_only")
+
+
+def require_admin(user) -> None:
+    require_staff(user)
+    if not is_admin(user):
+        raise AccessDenied("Only administrators may do this.", reason="staff_only")
+
+
+def can_manage_users_of(user, organization) -> bool:
+    """Staff manage every organisation's users; a customer administrator manages their own."""
+    if acts_as_staff(user):
+        return True
+    return (
+        is_signed_in(user)
+        and user.role == "customer_admin"
+        and organization is not None
+        and user.organization_id == organization.id
+    )
+
+
+def require_manage_users_of(user, organization) -> None:
+    if not is_signed_in(user):
+        raise AccessDenied("Sign in to continue.", reason="anonymous")
+    if not can_manage_users_of(user, organization):
+        raise AccessDenied(
+            "Only your organisation's customer administrator manages its users.",
+            reason="staff_only",
+        )
+
+
+def may_assign_role(user, role: str) -> bool:
+    """Admins assign any role, staff assign customer roles, customer admins only 'customer'."""
+    if is_admin(user):
+        return True
+    if acts_as_staff(user):
+        return role in ("customer", "customer_admin")
+    return role == "customer" and can_manage_users_of(user, user.organization)

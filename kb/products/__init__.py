@@ -1,0 +1,1 @@
+"""Products and their versions: first-class records that content, patches and organisations name."""

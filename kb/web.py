@@ -1,0 +1,154 @@
+"""What every page shares: CSRF, error pages, navigation and template helpers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import (
+    Flask,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from kb import plans, policy
+from kb.errors import DomainError
+from kb.policy import AccessDenied
+from kb.safe_redirect import safe_next_url
+
+csrf = CSRFProtect()
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    endpoint: str
+    feature: str | None = None  # shown only to users who may use this feature
+    staff_only: bool = False
+
+
+def add_nav_entry(app: Flask, entry: NavEntry) -> None:
+    app.extensions.setdefault("kb.nav", []).append(entry)
+
+
+def nav_entries_for(app: Flask, user) -> list[NavEntry]:
+    visible = []
+    for entry in app.extensions.get("kb.nav", []):
+        if entry.staff_only and not policy.acts_as_staff(user):
+            continue
+        if entry.feature and not policy.can(user, entry.feature):
+            continue
+        visible.append(entry)
+    return visible
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def json_error(message: str, status: int, **extra):
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    return response
+
+
+def access_denied_response(denial: AccessDenied):
+    if wants_json():
+        if denial.reason == "anonymous":
+            return json_error("Authentication required.", 401)
+        if denial.reason == "not_found":
+            return json_error(denial.message, 404)
+        extra = {"reason": denial.reason}
+        if denial.feature:
+            extra["feature"] = denial.feature
+        if denial.required_plan:
+            extra["required_plan"] = denial.required_plan
+        return json_error(denial.message, 403, **extra)
+    if denial.reason == "anonymous":
+        flash("Sign in to continue.", "info")
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    if denial.reason == "not_found":
+        return render_template("errors/404.html", message=denial.message), 404
+    return render_template("errors/403.html", denial=denial), 403
+
+
+def _domain_error_response(error: DomainError):
+    if wants_json():
+        response = json_error(error.message, error.status)
+    else:
+        response = make_response(
+            render_template("errors/error.html", status=error.status, message=error.message),
+            error.status,
+        )
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _http_error_response(error: HTTPException):
+    if wants_json():
+        return json_error(error.description or error.name, error.code or 500)
+    template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/error.html"
+    return render_template(
+        template, status=error.code, message=error.description, title=error.name
+    ), error.code
+
+
+def _csrf_error_response(error: CSRFError):
+    message = "The form expired or came from another site. Reload the page and try again."
+    if wants_json():
+        return json_error(f"CSRF check failed: {error.description}", 400)
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
+def _unexpected_error_response(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if wants_json():
+        return json_error("Internal server error.", 500)
+    return render_template("errors/500.html"), 500
+
+
+def _template_context() -> dict:
+    from flask import current_app
+
+    return {
+        "policy": policy,
+        "plans": plans,
+        "nav_entries": nav_entries_for(current_app, current_user),
+        "current_plan": policy.effective_plan(current_user),
+        "term_lapsed": policy.term_has_lapsed(current_user),
+    }
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; media-src 'self' https:; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+    )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.register_error_handler(AccessDenied, access_denied_response)
+    app.register_error_handler(DomainError, _domain_error_response)
+    app.register_error_handler(CSRFError, _csrf_error_response)
+    app.register_error_handler(HTTPException, _http_error_response)
+    app.register_error_handler(Exception, _unexpected_error_response)
+    app.context_processor(_template_context)
+    app.after_request(_security_headers)
+    app.jinja_env.globals["safe_next_url"] = safe_next_url

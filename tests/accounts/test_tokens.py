@@ -1,0 +1,102 @@
+"""Personal API tokens: created in the account page and from the shell, shown once, stored as a
+hash, and refused once revoked, for a deactivated user or for a lapsed organisation."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from kb import db
+from kb.accounts.models import ApiToken, Organization, User
+from tests.conftest import bearer
+
+
+def test_valid_token_authenticates_the_api(client, customer_on, api_token):
+    email = customer_on("elite")
+    response = client.get("/api/v1/me", headers=bearer(api_token(email)))
+    assert response.status_code == 200 and response.get_json()["email"] == email
+
+
+def test_no_or_bad_credential_gives_401_json(client):
+    for headers in ({}, bearer("kb_forged"), {"Authorization": "Bearer "},
+                    {"Authorization": "Basic dXNlcjpwYXNz"}):
+        response = client.get("/api/v1/me", headers=headers)
+        assert response.status_code == 401
+        assert response.is_json and "error" in response.get_json()
+
+
+def test_bad_token_is_refused_even_with_a_valid_session(client, auth, customer_on):
+    auth.login(customer_on("premium"))
+    assert client.get("/api/v1/me").status_code == 200
+    assert client.get("/api/v1/me", headers=bearer("kb_forged")).status_code == 401
+
+
+def test_revoked_token_stops_working(app, client, auth, customer_on, api_token):
+    email = customer_on("premium")
+    token = api_token(email)
+    auth.login(email)
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id))
+    assert auth.post(f"/account/tokens/{token_id}/revoke").status_code == 302
+    auth.logout()
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_token_of_a_deactivated_user_stops_at_once(app, client, customer_on, api_token):
+    email = customer_on("premium")
+    token = api_token(email)
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == email)).is_enabled = False
+        db.session.commit()
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 401 and "deactivated" in response.get_json()["error"]
+
+
+def test_token_of_a_lapsed_organisation_stops_at_once(app, client, customer_on, api_token):
+    email = customer_on("elite")
+    token = api_token(email)
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    with app.app_context():
+        organization = db.session.scalar(select(Organization))
+        organization.term_end = organization.term_start = organization.term_start.replace(
+            year=2001)
+        db.session.commit()
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 401 and "support term" in response.get_json()["error"]
+
+
+def test_account_page_creates_a_token_shown_once_and_stores_only_its_hash(
+    app, client, auth, customer_on
+):
+    auth.login(customer_on("xtreme"))
+    page = auth.post("/account/tokens", {"name": "nightly sync"})
+    assert page.status_code == 201
+    token = re.search(r'<code id="new-token">(kb_[\w-]+)</code>', page.get_data(as_text=True))[1]
+    listing = client.get("/account").get_data(as_text=True)
+    assert "nightly sync" in listing and token not in listing
+    with app.app_context():
+        stored = db.session.scalar(select(ApiToken))
+        assert stored.token_hash != token and token not in stored.token_hash
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+def test_token_create_command_prints_the_token_last(app, runner, customer_on):
+    email = customer_on("premium")
+    result = runner.invoke(args=["token", "create", email, "--name", "ci"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("kb_")
+    assert app.test_client().get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+def test_token_create_command_for_unknown_user_fails(runner):
+    result = runner.invoke(args=["token", "create", "nobody@example.test"])
+    assert result.exit_code != 0 and "No user" in result.output
+
+
+def test_token_requests_need_no_csrf_but_session_posts_do(app, client, auth, customer_on):
+    # a POST to the API with only the ambient session cookie must carry the CSRF token
+    auth.login(customer_on("premium"))
+    response = client.post("/api/v1/me")
+    assert response.status_code in (400, 405)

@@ -1,0 +1,134 @@
+"""Browser journeys: the real server (`kb serve`) on a free loopback port with a fresh data
+directory and the demo data, driven by Playwright in the system's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT, IsolatedDatabase
+
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+KB_COMMAND = [sys.executable, "-m", "kb.cli"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"browser tests need Chromium at {CHROMIUM} (apt-get install "
+                                "chromium); .ci/run installs it")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """`kb init`, `kb demo` and `kb serve` in a data directory of their own."""
+
+    def __init__(self, data_dir: Path, database_url: str, workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.environment = {
+            **os.environ,
+            "KB_DATA_DIR": str(data_dir),
+            "KB_DATABASE_URL": database_url,
+            "KB_BASE_URL": self.url,
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log_path = data_dir / "server.log"
+        self.process: subprocess.Popen | None = None
+        self.workers = workers
+
+    def kb(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*KB_COMMAND, *arguments], env=self.environment, cwd=REPO_ROOT,
+            capture_output=True, text=True, check=check, timeout=600,
+        )
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.kb("init")
+        self.kb("demo")
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [*KB_COMMAND, "serve", "--port", str(self.port), "--workers", str(self.workers)],
+                env=self.environment, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+            )
+        self._wait_until_healthy()
+
+    def _wait_until_healthy(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kb serve exited:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"kb serve did not become healthy:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("live")
+    database = IsolatedDatabase(directory)
+    server = LiveServer(directory / "data", database.url)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        database.drop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server.url
+
+
+def sign_in(page, base_url: str, email: str, password: str = "demo-password") -> None:
+    page.goto(base_url + "/sign-in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)

@@ -1,0 +1,100 @@
+"""The pages every user shares: the plan table, the upgrade prompt, view-as, error pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kb import plans
+
+
+@pytest.mark.parametrize("email, plan", [("xtreme@demo.test", "xtreme"),
+                                         ("premium@demo.test", "premium"),
+                                         ("elite@demo.test", "elite")])
+def test_plans_page_marks_the_customers_own_column(client, auth, demo_accounts, email, plan):
+    auth.login(email)
+    html = client.get("/plans").get_data(as_text=True)
+    marked = re.findall(r'<th scope="col" class="plan-column own-plan" aria-current="true" '
+                        r'data-plan="(\w+)"', html)
+    assert marked == [plan]
+    assert html.count("<tr data-feature=") == len(plans.FEATURES)
+
+
+def test_plans_page_is_public(client):
+    assert client.get("/plans").status_code == 200
+
+
+@pytest.mark.parametrize("email, feature, needed", [
+    ("xtreme@demo.test", "interactive_sessions", "Premium and Elite"),
+    ("premium@demo.test", "campus_discount", "Elite"),
+    ("xtreme@demo.test", "dedicated_csm", "Elite"),
+])
+def test_feature_outside_the_plan_gets_an_upgrade_prompt(client, auth, demo_accounts, email,
+                                                         feature, needed):
+    auth.login(email)
+    response = client.get(f"/features/{feature}")
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert f"Available on {needed}" in html and "Compare the plans" in html
+
+
+def test_feature_in_the_plan_is_shown(client, auth, demo_accounts):
+    auth.login("elite@demo.test")
+    assert client.get("/features/campus_discount").status_code == 200
+
+
+def test_lapsed_customer_gets_the_reason_not_an_upgrade_prompt(client, auth, demo_accounts):
+    auth.login("lapsed@demo.test")
+    response = client.get("/features/patches")
+    assert response.status_code == 403 and b"Your support term has ended" in response.data
+
+
+def test_staff_view_pages_as_a_plan(client, auth, demo_accounts):
+    auth.login("staff@demo.test")
+    assert client.get("/features/campus_discount").status_code == 200
+    auth.post("/staff/view-as", {"plan": "premium"})
+    assert client.get("/features/campus_discount").status_code == 403
+    assert client.get("/features/interactive_sessions").status_code == 200
+    assert b"viewing pages as a customer on" in client.get("/plans").data
+    assert client.get("/staff/").status_code == 403  # staff powers are off while viewing as
+    auth.post("/staff/view-as", {"plan": ""})
+    assert client.get("/features/campus_discount").status_code == 200
+
+
+def test_customers_cannot_use_view_as(client, auth, demo_accounts):
+    auth.login("xtreme@demo.test")
+    assert auth.post("/staff/view-as", {"plan": "elite"}).status_code == 403
+    assert client.get("/features/campus_discount").status_code == 403
+
+
+def test_404_page_in_the_site_style(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and b"Orbitec Support" in response.data
+
+
+def test_500_page_in_the_site_style_without_details(app, client):
+    @app.get("/_boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/_boom")
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.data and b"secret internals" not in response.data
+
+
+def test_navigation_shows_only_areas_of_the_plan(app, client, auth, demo_accounts):
+    from kb.web import NavEntry, add_nav_entry
+
+    add_nav_entry(app, NavEntry("Live sessions", "main.plan_comparison", "interactive_sessions"))
+    auth.login("xtreme@demo.test")
+    assert b">Live sessions<" not in client.get("/account").data
+    auth.logout()
+    auth.login("premium@demo.test")
+    assert b">Live sessions<" in client.get("/account").data
+
+
+def test_security_headers(client):
+    response = client.get("/plans")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]

@@ -1,0 +1,86 @@
+"""README.md's two Quick start lines, run as written in a fresh clone of this repository."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import free_port
+from tests.conftest import REPO_ROOT, SHARED_DIR
+
+
+def quick_start_lines() -> list[str]:
+    text = (REPO_ROOT / "README.md").read_text()
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_has_exactly_two_command_lines():
+    lines = quick_start_lines()
+    assert len(lines) == 2
+    assert lines[0].endswith("kb serve") and "pytest" in lines[1]
+
+
+def test_ci_runs_the_readme_test_line():
+    script = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "grep -m1 -- '-m pytest'" in script and "KB_DATABASE_URL=postgresql" in script
+
+
+@pytest.fixture(scope="module")
+def fresh_clone(tmp_path_factory):
+    clone = tmp_path_factory.mktemp("clone") / "kb"
+    subprocess.run(["git", "clone", "-q", str(REPO_ROOT), str(clone)], check=True)
+    return clone
+
+
+def _clean_environment(**extra: str) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("KB_", "VIRTUAL_ENV", "PYTEST"))}
+    return {**environment, **extra}
+
+
+def test_first_line_sets_up_and_serves_the_demo(fresh_clone):
+    port = free_port()
+    process = subprocess.Popen(
+        ["bash", "-c", quick_start_lines()[0]], cwd=fresh_clone,
+        env=_clean_environment(KB_PORT=str(port)), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.stdout.read()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the portal did not come up")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=5) as response:
+            assert b"Sign in" in response.read()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output = process.communicate(timeout=30)[0]
+    assert "premium@demo.test" in output and "demo-password" in output
+    assert f"http://127.0.0.1:{port}/" in output
+    assert (fresh_clone / "instance" / "kb.sqlite3").exists()
+
+
+def test_second_line_sets_up_and_runs_the_tests(fresh_clone):
+    environment = _clean_environment(
+        KB_SHARED_DIR=str(SHARED_DIR),
+        # one quick test: this proves the line installs and runs the suite, without recursion
+        PYTEST_ADDOPTS="-q -p no:cacheprovider -k test_plan_data_matches_the_seed_table_exactly",
+    )
+    result = subprocess.run(["bash", "-c", quick_start_lines()[1]], cwd=fresh_clone,
+                            env=environment, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
