@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from kb.search.index import ensure_index, health
+from kb.search.outbox import record_change
 
-__all__ = ["ensure_index", "health"]
+__all__ = ["ensure_index", "health", "record_change"]

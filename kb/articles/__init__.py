@@ -1,0 +1,1 @@
+"""Articles and release notes: typed, versioned, product-scoped Markdown items."""

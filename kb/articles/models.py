@@ -1,0 +1,181 @@
+"""Articles and release notes share one table: the same import, rendering, revisions, access and
+search apply to both; release notes add a product, a version, a release date and highlights."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb.accounts.models import User
+from kb.db import Base, UTCDateTime, utcnow
+from kb.products.models import Product, ProductVersion
+
+TYPES = ("article", "release-note")
+KINDS = ("how-to", "reference", "troubleshooting", "workaround")
+STATUSES = ("draft", "review", "published", "archived")
+ACCESS_FEATURE_BY_TYPE = {"article": "how_to", "release-note": "updates_and_docs"}
+
+article_products = Table(
+    "article_products", Base.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+)
+article_versions = Table(
+    "article_versions", Base.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("version_id", ForeignKey("product_versions.id", ondelete="CASCADE"),
+           primary_key=True),
+)
+article_tags = Table(
+    "article_tags", Base.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+# a release note names the articles it relates to (and articles find their release notes)
+release_note_articles = Table(
+    "release_note_articles", Base.metadata,
+    Column("release_note_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), default="article", index=True)
+    slug: Mapped[str] = mapped_column(String(300), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str | None] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text, default="")
+    min_plan: Mapped[str] = mapped_column(String(20), default="xtreme")
+    critical: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # when set and in the future, a published item becomes visible only then
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    # release notes only
+    release_product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    release_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="SET NULL"))
+    released_on: Mapped[date | None] = mapped_column(Date)
+    highlights: Mapped[str] = mapped_column(Text, default="")
+
+    # imported items: the folder they came from and their path in it; None when written in
+    # the browser. Import only ever touches items of the folder it imports.
+    source_root: Mapped[str | None] = mapped_column(String(1000), index=True)
+    source_path: Mapped[str | None] = mapped_column(String(1000))
+    # SHA-256 of the imported file (with its includes), so that re-import can skip it
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    # front-matter keys kb does not know, kept as they were
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    # rendering cache: redone when the body or the renderer version changes
+    rendered_html: Mapped[str | None] = mapped_column(Text)
+    rendered_toc: Mapped[str | None] = mapped_column(Text)
+    rendered_text: Mapped[str | None] = mapped_column(Text)
+    render_key: Mapped[str | None] = mapped_column(String(64))
+
+    author: Mapped[User | None] = relationship()
+    products: Mapped[list[Product]] = relationship(secondary=article_products,
+                                                   order_by="Product.name")
+    versions: Mapped[list[ProductVersion]] = relationship(secondary=article_versions,
+                                                          order_by="ProductVersion.sort_key")
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    release_product: Mapped[Product | None] = relationship(foreign_keys=[release_product_id])
+    release_version: Mapped[ProductVersion | None] = relationship(
+        foreign_keys=[release_version_id])
+    related_articles: Mapped[list[Article]] = relationship(
+        secondary=release_note_articles,
+        primaryjoin=lambda: Article.id == release_note_articles.c.release_note_id,
+        secondaryjoin=lambda: Article.id == release_note_articles.c.article_id,
+        backref="release_notes",
+    )
+
+    @property
+    def access_feature(self) -> str:
+        return ACCESS_FEATURE_BY_TYPE[self.type]
+
+    @property
+    def is_published(self) -> bool:
+        if self.status != "published":
+            return False
+        return self.publish_at is None or self.publish_at <= utcnow()
+
+    @property
+    def is_release_note(self) -> bool:
+        return self.type == "release-note"
+
+
+class ArticleRevision(Base):
+    """One saved state of an article: every save, import and restore adds one."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # every other field as it was (kind, products, versions, tags, min_plan, status, ...)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class SlugRedirect(Base):
+    """An article's former slug, so that old links keep working after a rename."""
+
+    __tablename__ = "slug_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(String(300), unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+
+
+class HelpfulVote(Base):
+    """A reader's "was this helpful?" answer: one per user and article."""
+
+    __tablename__ = "helpful_votes"
+    __table_args__ = (UniqueConstraint("article_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

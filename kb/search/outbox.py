@@ -1,0 +1,33 @@
+"""The transactional outbox of index work: a service that changes searchable data records a
+task in the same transaction; after the commit the tasks are applied to the index and removed.
+A task that fails stays and is retried, so a crash between commit and index write loses
+nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kb import db
+from kb.db import Base, UTCDateTime, utcnow
+
+
+class IndexTask(Base):
+    __tablename__ = "index_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # the content type ("article", "patch", ...) and the id of the changed item; the applier
+    # reads the item's committed state, so a task means "make the index match this row"
+    item_type: Mapped[str] = mapped_column(String(40))
+    item_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def record_change(item_type: str, item_id: int) -> None:
+    """Note in the current transaction that the index must learn this item's new state
+    (created, edited, re-gated, unpublished or deleted). Call before the service commits."""
+    db.session.add(IndexTask(item_type=item_type, item_id=item_id))
