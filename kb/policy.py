@@ -196,6 +196,14 @@ def require_staff(user) -> None:
         raise AccessDenied("Only support staff may do this.", reason="staff_only")
 
 
+def require_staff_member(user) -> None:
+    """Staff, whether or not they are viewing pages as a customer right now."""
+    if not is_signed_in(user):
+        raise AccessDenied("Sign in to continue.", reason="anonymous")
+    if not user.is_staff:
+        raise AccessDenied("Only support staff may do this.", reason="staff_only")
+
+
 def require_admin(user) -> None:
     require_staff(user)
     if not is_admin(user):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import (
     Flask,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -119,8 +120,6 @@ def _unexpected_error_response(error: Exception):
 
 
 def _template_context() -> dict:
-    from flask import current_app
-
     return {
         "policy": policy,
         "plans": plans,

@@ -40,7 +40,7 @@ def feature(key: str):
 @blueprint.post("/staff/view-as")
 @login_required
 def view_as():
-    policy.require_staff(_real_staff_user())
+    policy.require_staff_member(current_user)
     form = ViewAsForm()
     if form.validate_on_submit() and form.plan.data:
         session[VIEW_AS_KEY] = form.plan.data
@@ -49,12 +49,6 @@ def view_as():
         session.pop(VIEW_AS_KEY, None)
         flash("You see pages with your own staff access again.", "info")
     return redirect(url_for("main.home"))
-
-
-def _real_staff_user():
-    """The signed-in staff member with their own powers, whatever plan they view as."""
-    current_user.viewing_as_plan = None
-    return current_user
 
 
 @blueprint.get("/healthz")
