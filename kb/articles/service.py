@@ -3,17 +3,28 @@ through these functions; each public operation commits and records the index cha
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from kb import db, markdown, plans, search
+from kb import db, markdown, plans, policy, search
 from kb.accounts.models import User
-from kb.articles.models import KINDS, STATUSES, TYPES, Article, ArticleRevision, Tag
+from kb.articles.models import (
+    KINDS,
+    STATUSES,
+    TYPES,
+    Article,
+    ArticleRevision,
+    HelpfulVote,
+    SlugRedirect,
+    Tag,
+)
 from kb.db import utcnow
-from kb.errors import Invalid
+from kb.errors import Conflict, Invalid, NotFound
 from kb.products import service as products
 
 
@@ -174,3 +185,207 @@ def add_revision(article: Article, author: User | None, note: str = "") -> Artic
 def record_index_change(article: Article) -> None:
     db.session.flush()
     search.record_change("article", article.id)
+
+
+# --- the staff editor's workflow --------------------------------------------------------------
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
+STATUS_NOTES = {"draft": "Saved as draft", "review": "Sent for review",
+                "published": "Published", "archived": "Archived"}
+
+
+def get_article(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        raise NotFound("No such article.")
+    return article
+
+
+def create_article(actor: User, fields: ArticleFields, note: str = "",
+                   linked_slugs: list[str] | None = None) -> Article:
+    """Create an article or release note written in the browser (staff only): its first
+    revision, its slug (from the title unless given) and its index change, committed."""
+    policy.require_staff(actor)
+    check_fields(fields)
+    article = Article(author=actor, source_root=None, extra={})
+    article.slug = _unique_slug(_wanted_slug(fields.slug or fields.title))
+    db.session.add(article)
+    _save(actor, article, fields, note, linked_slugs)
+    return article
+
+
+def update_article(actor: User, article: Article, fields: ArticleFields, note: str = "",
+                   linked_slugs: list[str] | None = None) -> Article:
+    """Save an edit as the next revision. The slug changes only when ``fields.slug`` names a
+    new one; the old slug then redirects to the new."""
+    policy.require_staff(actor)
+    check_fields(fields)
+    if fields.slug and fields.slug.strip() != article.slug:
+        rename_slug(article, fields.slug)
+    _save(actor, article, fields, note, linked_slugs)
+    return article
+
+
+def _save(actor: User, article: Article, fields: ArticleFields, note: str,
+          linked_slugs: list[str] | None) -> None:
+    fields.extra = article.extra or {}
+    apply_fields(article, fields)
+    if fields.status == "published" and fields.publish_at is not None:
+        article.published_at = fields.publish_at
+    if linked_slugs is not None:
+        link_articles(article, linked_slugs)
+    add_revision(article, actor, note or STATUS_NOTES[article.status])
+    record_index_change(article)
+    db.session.commit()
+
+
+def _wanted_slug(text: str) -> str:
+    slug = text.strip().lower()
+    if SLUG_PATTERN.match(slug):
+        return slug
+    return products.slugify(slug)
+
+
+def _unique_slug(base: str) -> str:
+    slug, number = base, 2
+    while _slug_taken(slug):
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _slug_taken(slug: str) -> bool:
+    in_use = db.session.scalar(select(Article.id).where(Article.slug == slug))
+    redirected = db.session.scalar(select(SlugRedirect.id).where(SlugRedirect.old_slug == slug))
+    return in_use is not None or redirected is not None
+
+
+def rename_slug(article: Article, new_slug: str) -> None:
+    """Give ``article`` a new slug and keep the old one as a redirect. Does not commit."""
+    new_slug = new_slug.strip().lower()
+    if not SLUG_PATTERN.match(new_slug):
+        raise Invalid("A slug is lower-case letters and digits joined by - _ . or /.")
+    if db.session.scalar(select(Article.id).where(Article.slug == new_slug,
+                                                  Article.id != article.id)):
+        raise Conflict(f"Another article already has the slug {new_slug!r}.")
+    taken_over = db.session.scalar(select(SlugRedirect).where(SlugRedirect.old_slug == new_slug))
+    if taken_over is not None:
+        db.session.delete(taken_over)
+        db.session.flush()
+    db.session.add(SlugRedirect(old_slug=article.slug, article_id=article.id))
+    article.slug = new_slug
+
+
+def link_articles(release_note: Article, slugs: list[str]) -> None:
+    """Set the articles a release note relates to, by slug. Does not commit."""
+    wanted = [slug.strip() for slug in slugs if slug.strip()]
+    if wanted and not release_note.is_release_note:
+        raise Invalid("Only a release note links to articles.")
+    found = list(db.session.scalars(select(Article).where(Article.slug.in_(wanted),
+                                                          Article.type == "article")))
+    missing = sorted(set(wanted) - {article.slug for article in found})
+    if missing:
+        raise Invalid(f"No article with the slug {', '.join(missing)}.")
+    release_note.related_articles = found
+
+
+def change_status(actor: User, article: Article, status: str,
+                  publish_at: datetime | None = None) -> Article:
+    """Move an article through the workflow (draft, review, published now or at
+    ``publish_at``, archived); each move is a revision."""
+    policy.require_staff(actor)
+    if status not in STATUSES:
+        raise Invalid(f"Unknown status {status!r}.")
+    if publish_at is not None and status != "published":
+        raise Invalid("Only publication can be scheduled.")
+    article.publish_at = publish_at if status == "published" else None
+    if status == "published":
+        article.published_at = publish_at or article.published_at or utcnow()
+    article.status = status
+    article.updated_at = utcnow()
+    note = STATUS_NOTES[status]
+    if publish_at is not None:
+        note = f"Scheduled for {publish_at:%Y-%m-%d %H:%M} UTC"
+    add_revision(article, actor, note)
+    record_index_change(article)
+    db.session.commit()
+    return article
+
+
+def revisions_of(article: Article) -> list[ArticleRevision]:
+    return list(db.session.scalars(
+        select(ArticleRevision).where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.number.desc())))
+
+
+def get_revision(article: Article, number: int) -> ArticleRevision:
+    revision = db.session.scalar(select(ArticleRevision).where(
+        ArticleRevision.article_id == article.id, ArticleRevision.number == number))
+    if revision is None:
+        raise NotFound(f"No revision {number} of this article.")
+    return revision
+
+
+def fields_of_revision(revision: ArticleRevision) -> ArticleFields:
+    """The ``ArticleFields`` a revision recorded (the slug left out: slugs stay stable)."""
+    saved = revision.fields or {}
+    publish_at = saved.get("publish_at")
+    released_on = saved.get("released_on")
+    return ArticleFields(
+        title=revision.title, summary=revision.summary, body=revision.body,
+        type=saved.get("type", "article"), kind=saved.get("kind"),
+        products=list(saved.get("products", [])), versions=list(saved.get("versions", [])),
+        tags=list(saved.get("tags", [])), min_plan=saved.get("min_plan", "xtreme"),
+        critical=bool(saved.get("critical", False)), status=saved.get("status", "draft"),
+        publish_at=datetime.fromisoformat(publish_at) if publish_at else None,
+        product=saved.get("product"), version=saved.get("version"),
+        released_on=date.fromisoformat(released_on) if released_on else None,
+        highlights=saved.get("highlights", ""),
+    )
+
+
+def restore_revision(actor: User, article: Article, number: int) -> Article:
+    """Bring back the content and fields of revision ``number`` as a new revision; the
+    article keeps its current slug and workflow status."""
+    policy.require_staff(actor)
+    fields = fields_of_revision(get_revision(article, number))
+    fields.status, fields.publish_at = article.status, article.publish_at
+    _save(actor, article, fields, f"Restored revision {number}", None)
+    return article
+
+
+def revision_text(revision: ArticleRevision) -> list[str]:
+    """A revision as lines of text, for diffs: the fields, then title, summary and body."""
+    saved = revision.fields or {}
+    lines = [f"{key}: {saved[key]}" for key in sorted(saved) if key != "slug"]
+    lines += [f"title: {revision.title}", f"summary: {revision.summary}", ""]
+    return lines + revision.body.splitlines()
+
+
+def diff_revisions(older: ArticleRevision, newer: ArticleRevision) -> list[str]:
+    """The unified diff between two revisions, line by line (escaped when shown)."""
+    return list(difflib.unified_diff(
+        revision_text(older), revision_text(newer),
+        fromfile=f"revision {older.number}", tofile=f"revision {newer.number}", lineterm=""))
+
+
+# --- readers' "was this helpful?" ---------------------------------------------------------------
+
+def record_helpful_vote(user: User, article: Article, helpful: bool, comment: str = "") -> None:
+    """Record or change ``user``'s one vote on an article they may read."""
+    policy.require_read(user, article, "article")
+    vote = db.session.scalar(select(HelpfulVote).where(
+        HelpfulVote.article_id == article.id, HelpfulVote.user_id == user.id))
+    if vote is None:
+        vote = HelpfulVote(article_id=article.id, user_id=user.id)
+        db.session.add(vote)
+    vote.helpful, vote.comment, vote.created_at = helpful, comment.strip()[:2000], utcnow()
+    db.session.commit()
+
+
+def refresh_rendering(article: Article) -> None:
+    """Re-render an item whose cached HTML predates its source or the renderer version (a
+    renderer upgrade), and keep the result."""
+    if article.render_key == markdown.render_key(article.body) and article.rendered_html:
+        return
+    ensure_rendered(article)
+    db.session.commit()
