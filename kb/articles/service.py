@@ -228,12 +228,13 @@ def update_article(actor: User, article: Article, fields: ArticleFields, note: s
 
 def _save(actor: User, article: Article, fields: ArticleFields, note: str,
           linked_slugs: list[str] | None) -> None:
+    linked = _articles_to_link(fields, linked_slugs) if linked_slugs is not None else None
     fields.extra = article.extra or {}
     apply_fields(article, fields)
     if fields.status == "published" and fields.publish_at is not None:
         article.published_at = fields.publish_at
-    if linked_slugs is not None:
-        link_articles(article, linked_slugs)
+    if linked is not None:
+        article.related_articles = linked
     add_revision(article, actor, note or STATUS_NOTES[article.status])
     record_index_change(article)
     db.session.commit()
@@ -275,17 +276,17 @@ def rename_slug(article: Article, new_slug: str) -> None:
     article.slug = new_slug
 
 
-def link_articles(release_note: Article, slugs: list[str]) -> None:
-    """Set the articles a release note relates to, by slug. Does not commit."""
+def _articles_to_link(fields: ArticleFields, slugs: list[str]) -> list[Article]:
+    """The articles a release note names by slug; ``Invalid`` for an unknown slug."""
     wanted = [slug.strip() for slug in slugs if slug.strip()]
-    if wanted and not release_note.is_release_note:
+    if wanted and fields.type != "release-note":
         raise Invalid("Only a release note links to articles.")
     found = list(db.session.scalars(select(Article).where(Article.slug.in_(wanted),
                                                           Article.type == "article")))
     missing = sorted(set(wanted) - {article.slug for article in found})
     if missing:
         raise Invalid(f"No article with the slug {', '.join(missing)}.")
-    release_note.related_articles = found
+    return found
 
 
 def change_status(actor: User, article: Article, status: str,

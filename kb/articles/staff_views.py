@@ -46,22 +46,33 @@ def _linked_slugs(form: ArticleForm) -> list[str] | None:
     return [line for line in (form.linked_articles.data or "").splitlines() if line.strip()]
 
 
+def _saved_or_form(form: ArticleForm, article, save):
+    """Run ``save(fields, note, linked)`` for a valid form; on a refusal show the form again
+    with everything the author typed and the reason."""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            article = save(form.to_fields(request.form.get("action", "draft")),
+                           form.note.data or "", _linked_slugs(form))
+        except (Invalid, Conflict) as refusal:
+            flash(refusal.message, "error")
+            status = refusal.status
+        else:
+            flash(f"“{article.title}” has been saved ({article.status}).", "success")
+            return redirect(url_for("article_editor.edit", article_id=article.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("articles/editor.html", form=form, article=article,
+                           schedule_form=ScheduleForm()), status
+
+
 @blueprint.route("/new", methods=["GET", "POST"])
 def new():
     form = _editor_form()
     if not form.is_submitted():
         form.type.data = request.args.get("type", "article")
-    if form.validate_on_submit():
-        try:
-            article = service.create_article(
-                current_user, form.to_fields(request.form.get("action", "draft")),
-                form.note.data or "", _linked_slugs(form))
-        except (Invalid, Conflict) as refusal:
-            flash(refusal.message, "error")
-        else:
-            flash(f"“{article.title}” has been saved ({article.status}).", "success")
-            return redirect(url_for("article_editor.edit", article_id=article.id))
-    return render_template("articles/editor.html", form=form, article=None)
+    return _saved_or_form(form, None, lambda fields, note, linked: service.create_article(
+        current_user, fields, note, linked))
 
 
 @blueprint.route("/<int:article_id>/edit", methods=["GET", "POST"])
@@ -70,18 +81,8 @@ def edit(article_id: int):
     form = _editor_form()
     if not form.is_submitted():
         form.fill_from(article)
-    if form.validate_on_submit():
-        try:
-            service.update_article(
-                current_user, article, form.to_fields(request.form.get("action", "draft")),
-                form.note.data or "", _linked_slugs(form))
-        except (Invalid, Conflict) as refusal:
-            flash(refusal.message, "error")
-        else:
-            flash(f"“{article.title}” has been saved ({article.status}).", "success")
-            return redirect(url_for("article_editor.edit", article_id=article.id))
-    return render_template("articles/editor.html", form=form, article=article,
-                           schedule_form=ScheduleForm())
+    return _saved_or_form(form, article, lambda fields, note, linked: service.update_article(
+        current_user, article, fields, note, linked))
 
 
 @blueprint.post("/<int:article_id>/<any(draft, review, publish, archive):action>")
