@@ -209,7 +209,6 @@ def create_article(actor: User, fields: ArticleFields, note: str = "",
     check_fields(fields)
     article = Article(author=actor, source_root=None, extra={})
     article.slug = _unique_slug(_wanted_slug(fields.slug or fields.title))
-    db.session.add(article)
     _save(actor, article, fields, note, linked_slugs)
     return article
 
@@ -230,6 +229,7 @@ def _save(actor: User, article: Article, fields: ArticleFields, note: str,
           linked_slugs: list[str] | None) -> None:
     linked = _articles_to_link(fields, linked_slugs) if linked_slugs is not None else None
     fields.extra = article.extra or {}
+    db.session.add(article)
     apply_fields(article, fields)
     if fields.status == "published" and fields.publish_at is not None:
         article.published_at = fields.publish_at
