@@ -84,6 +84,7 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
     """Copy ``fields`` onto ``article`` (products, versions and tags created when first named)
     and refresh its rendering. Does not commit."""
     check_fields(fields)
+    _drop_nul_characters(fields)
     article.type, article.title = fields.type, fields.title.strip()
     article.summary, article.kind, article.body = fields.summary, fields.kind, fields.body
     article.min_plan, article.critical = fields.min_plan, fields.critical
@@ -96,6 +97,12 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
     _apply_status(article, fields.status, fields.published)
     article.updated_at = utcnow()
     ensure_rendered(article)
+
+
+def _drop_nul_characters(fields: ArticleFields) -> None:
+    """NUL characters carry no text and PostgreSQL refuses them in text columns."""
+    for name in ("title", "summary", "body", "highlights"):
+        setattr(fields, name, getattr(fields, name).replace("\x00", ""))
 
 
 def _apply_release_fields(article: Article, fields: ArticleFields) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from kb import plans
-from tests.articles.web_fixtures import write_article  # noqa: F401
+from tests.articles import web_fixtures
+
+write_article = web_fixtures.write_article  # a fixture shared by the article tests
 
 SECRET = "The-secret-body-words"
 GATING = [(plan, minimum, plans.plan_includes(plan, minimum))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.articles.web_fixtures import write_article  # noqa: F401
+from tests.articles import web_fixtures
 from tests.conftest import bearer
+
+write_article = web_fixtures.write_article  # a fixture shared by the article tests
 
 
 def test_list_articles_with_filters_pages_and_locked_entries(client, api_token, write_article):

@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.articles.web_fixtures import article_state, write_article  # noqa: F401
+from tests.articles import web_fixtures
+
+article_state = web_fixtures.article_state  # a fixture shared by the article tests
+write_article = web_fixtures.write_article  # a fixture shared by the article tests
 
 EDITOR_DEFAULTS = {"type": "article", "min_plan": "xtreme", "kind": "how-to", "summary": "",
                    "body": "", "versions": "", "tags": "", "note": ""}
@@ -62,7 +65,8 @@ def test_publish_review_unpublish_and_archive_each_leave_a_revision(
         assert response.status_code == 302
         assert article_state(slug)["status"] == status
     notes = [note for _, note, _, _, _ in article_state(slug)["revisions"]]
-    assert notes == ["Saved as draft", "Sent for review", "Published", "Saved as draft", "Published",
+    assert notes == ["Saved as draft", "Sent for review", "Published", "Saved as draft",
+                     "Published",
                      "Archived"]
     assert article_state(slug)["index_tasks"] == 6
 

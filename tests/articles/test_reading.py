@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 
-from tests.articles.web_fixtures import article_state, write_article  # noqa: F401
+from tests.articles import web_fixtures
+
+article_state = web_fixtures.article_state  # a fixture shared by the article tests
+write_article = web_fixtures.write_article  # a fixture shared by the article tests
 
 
 @pytest.fixture
