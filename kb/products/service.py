@@ -111,17 +111,21 @@ def add_version(actor, product: Product, name: str,
 
 
 def remove_version(actor, version: ProductVersion) -> None:
-    """Remove a version that nothing names any more; refuse while items apply to it."""
+    """Remove a version nothing names; refuse while articles, release notes or organisations'
+    installed products name it (removing it would silently drop those links)."""
     policy.require_staff(actor)
+    from kb.accounts.models import OrganizationProduct
     from kb.articles.models import Article, article_versions
 
-    users = db.session.scalar(select(func.count()).select_from(Article).where(
+    items = db.session.scalar(select(func.count()).select_from(Article).where(
         Article.id.in_(select(article_versions.c.article_id)
                        .where(article_versions.c.version_id == version.id))
         | (Article.release_version_id == version.id)))
-    if users:
-        raise Conflict(f"{version} is named by {users} article(s) or release note(s); "
-                       "change those first.")
+    installations = db.session.scalar(select(func.count()).select_from(OrganizationProduct)
+                                      .where(OrganizationProduct.version_id == version.id))
+    if items or installations:
+        raise Conflict(f"{version} is named by {items} article(s) or release note(s) and "
+                       f"run by {installations} organisation(s); change those first.")
     db.session.delete(version)
     db.session.commit()
 
