@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from sqlalchemy import Select, and_, case, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from kb import db, policy
 from kb.accounts.models import User
@@ -22,6 +23,10 @@ from kb.db import utcnow
 from kb.products.models import Product, ProductVersion
 
 MAX_PER_PAGE = 100
+# what list pages show of each entry, loaded in a few queries rather than a few per entry
+LIST_LOADING = (selectinload(Article.products), selectinload(Article.versions),
+                selectinload(Article.tags), selectinload(Article.release_product),
+                selectinload(Article.release_version))
 
 
 @dataclass
@@ -116,7 +121,7 @@ def browse(user, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
     others as locked entries (titles only)."""
     readable = case((readable_clause(policy.read_scope(user)), True), else_=False)
     statement = select(Article, readable.label("readable")).where(
-        Article.type == filters.type, published_clause())
+        Article.type == filters.type, published_clause()).options(*LIST_LOADING)
     statement = _ordered(_filtered(statement, filters), filters.type)
     rows, total, page, per_page = _page_of(statement, page, per_page)
     items = [Listed(article, bool(is_readable)) for article, is_readable in rows]

@@ -238,13 +238,23 @@ def _save(actor: User, article: Article, fields: ArticleFields, note: str,
     fields.extra = article.extra or {}
     db.session.add(article)
     apply_fields(article, fields)
-    if fields.status == "published" and fields.publish_at is not None:
-        article.published_at = fields.publish_at
+    if fields.status == "published":
+        _set_publication_time(article, fields.publish_at)
     if linked is not None:
         article.related_articles = linked
     add_revision(article, actor, note or STATUS_NOTES[article.status])
     record_index_change(article)
     db.session.commit()
+
+
+def _set_publication_time(article: Article, publish_at: datetime | None) -> None:
+    """Published at the scheduled time, or now when published at once (an earlier schedule
+    for a later time no longer holds); a first publication date in the past is kept."""
+    now = utcnow()
+    if publish_at is not None:
+        article.published_at = publish_at
+    elif article.published_at is None or article.published_at > now:
+        article.published_at = now
 
 
 def _wanted_slug(text: str) -> str:
@@ -307,7 +317,7 @@ def change_status(actor: User, article: Article, status: str,
         raise Invalid("Only publication can be scheduled.")
     article.publish_at = publish_at if status == "published" else None
     if status == "published":
-        article.published_at = publish_at or article.published_at or utcnow()
+        _set_publication_time(article, publish_at)
     article.status = status
     article.updated_at = utcnow()
     note = STATUS_NOTES[status]

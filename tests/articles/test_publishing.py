@@ -239,3 +239,17 @@ def test_linking_an_unknown_article_is_refused(staff_client, article_state):
         linked_articles="no-such-article"))
     assert response.status_code == 422
     assert "No article with the slug no-such-article" in response.get_data(as_text=True)
+
+
+def test_publish_now_overrides_an_earlier_schedule(staff_client, client, auth, write_article,
+                                                   article_state, customer_on):
+    slug = write_article("Rescheduled", "Body",
+                         publish_at=datetime.now(UTC) + timedelta(days=5))
+    article_id = article_state(slug)["id"]
+    staff_client.post(f"/staff/articles/{article_id}/publish")
+    assert article_state(slug)["publish_at"] is None
+    auth.logout()
+    auth.login(customer_on("xtreme"))
+    assert client.get(f"/articles/{slug}").status_code == 200
+    listed = client.get("/api/v1/articles").get_json()["items"]
+    assert [item["slug"] for item in listed] == [slug]
