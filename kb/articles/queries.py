@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from sqlalchemy import Select, and_, case, false, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from kb import db, policy
 from kb.accounts.models import User
@@ -23,10 +23,13 @@ from kb.db import utcnow
 from kb.products.models import Product, ProductVersion
 
 MAX_PER_PAGE = 100
-# what list pages show of each entry, loaded in a few queries rather than a few per entry
+# what list pages show of each entry, loaded in a few queries rather than a few per entry;
+# bodies and renderings stay behind (sorting rows that carry them is what made lists slow)
 LIST_LOADING = (selectinload(Article.products), selectinload(Article.versions),
                 selectinload(Article.tags), selectinload(Article.release_product),
-                selectinload(Article.release_version))
+                selectinload(Article.release_version),
+                defer(Article.body), defer(Article.rendered_html), defer(Article.rendered_toc),
+                defer(Article.rendered_text), defer(Article.extra))
 
 
 @dataclass
@@ -130,8 +133,9 @@ def browse(user, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
 
 def staff_list(filters: Filters, page: int = 1, per_page: int = 30) -> Page:
     """Every item of every status, for the editor's list."""
-    statement = select(Article).where(Article.type == filters.type) if filters.type \
-        else select(Article)
+    statement = select(Article).options(*LIST_LOADING)
+    if filters.type:
+        statement = statement.where(Article.type == filters.type)
     statement = _filtered(statement, filters).order_by(Article.updated_at.desc())
     rows, total, page, per_page = _page_of(statement, page, per_page)
     return Page([row[0] for row in rows], total, page, per_page)

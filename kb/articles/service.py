@@ -406,4 +406,5 @@ def refresh_rendering(article: Article) -> None:
     if article.render_key == markdown.render_key(article.body) and article.rendered_html:
         return
     ensure_rendered(article)
+    record_index_change(article)
     db.session.commit()
