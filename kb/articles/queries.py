@@ -114,7 +114,7 @@ def _ordered(statement: Select, type_: str) -> Select:
 def _page_of(statement: Select, page: int, per_page: int) -> tuple[list, int, int, int]:
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    page = min(max(page, 1), max(1, ceil(total / per_page)))
+    page = max(page, 1)  # past the end is an empty page, so that "page until empty" ends
     rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, total, page, per_page
 

@@ -135,8 +135,5 @@ def restore(article_id: int, number: int):
 @blueprint.post("/preview")
 def preview():
     """The sanitised HTML of the Markdown sent, exactly as readers would get it."""
-    source = request.form.get("body")
-    if source is None:
-        source = (request.get_json(silent=True) or {}).get("body", "")
-    rendered = markdown.render(str(source))
+    rendered = markdown.render(request.form.get("body", ""))
     return jsonify({"html": rendered.html, "toc": rendered.toc})

@@ -43,6 +43,8 @@ def test_list_articles_with_filters_pages_and_locked_entries(client, api_token, 
     assert titles("?q=100%25") == []
     paged = client.get("/api/v1/articles?per_page=1&page=2", headers=headers).get_json()
     assert paged["per_page"] == 1 and paged["pages"] == 2 and len(paged["items"]) == 1
+    past_the_end = client.get("/api/v1/articles?page=3", headers=headers).get_json()
+    assert past_the_end["items"] == [] and past_the_end["total"] == 2
 
 
 def test_one_article_has_the_contract_fields(client, api_token, write_article):
