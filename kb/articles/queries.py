@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from math import ceil
 
@@ -14,12 +15,14 @@ from kb.accounts.models import User
 from kb.articles.models import (
     ACCESS_FEATURE_BY_TYPE,
     Article,
+    ArticleRevision,
     HelpfulVote,
     SlugRedirect,
     Tag,
     article_tags,
 )
 from kb.db import utcnow
+from kb.errors import NotFound
 from kb.products.models import Product, ProductVersion
 
 MAX_PER_PAGE = 100
@@ -216,3 +219,32 @@ def vote_of(user, article: Article) -> HelpfulVote | None:
         return None
     return db.session.scalar(select(HelpfulVote).where(
         HelpfulVote.article_id == article.id, HelpfulVote.user_id == user.id))
+
+
+def revisions_of(article: Article) -> list[ArticleRevision]:
+    return list(db.session.scalars(
+        select(ArticleRevision).where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.number.desc())))
+
+
+def get_revision(article: Article, number: int) -> ArticleRevision:
+    revision = db.session.scalar(select(ArticleRevision).where(
+        ArticleRevision.article_id == article.id, ArticleRevision.number == number))
+    if revision is None:
+        raise NotFound(f"No revision {number} of this article.")
+    return revision
+
+
+def revision_text(revision: ArticleRevision) -> list[str]:
+    """A revision as lines of text, for diffs: the fields, then title, summary and body."""
+    saved = revision.fields or {}
+    lines = [f"{key}: {saved[key]}" for key in sorted(saved) if key != "slug"]
+    lines += [f"title: {revision.title}", f"summary: {revision.summary}", ""]
+    return lines + revision.body.splitlines()
+
+
+def diff_revisions(older: ArticleRevision, newer: ArticleRevision) -> list[str]:
+    """The unified diff between two revisions, line by line (escaped when shown)."""
+    return list(difflib.unified_diff(
+        revision_text(older), revision_text(newer),
+        fromfile=f"revision {older.number}", tofile=f"revision {newer.number}", lineterm=""))

@@ -3,7 +3,6 @@ through these functions; each public operation commits and records the index cha
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
 from kb.accounts.models import User
+from kb.articles import queries
 from kb.articles.models import (
     KINDS,
     STATUSES,
@@ -329,20 +329,6 @@ def change_status(actor: User, article: Article, status: str,
     return article
 
 
-def revisions_of(article: Article) -> list[ArticleRevision]:
-    return list(db.session.scalars(
-        select(ArticleRevision).where(ArticleRevision.article_id == article.id)
-        .order_by(ArticleRevision.number.desc())))
-
-
-def get_revision(article: Article, number: int) -> ArticleRevision:
-    revision = db.session.scalar(select(ArticleRevision).where(
-        ArticleRevision.article_id == article.id, ArticleRevision.number == number))
-    if revision is None:
-        raise NotFound(f"No revision {number} of this article.")
-    return revision
-
-
 def fields_of_revision(revision: ArticleRevision) -> ArticleFields:
     """The ``ArticleFields`` a revision recorded (the slug left out: slugs stay stable)."""
     saved = revision.fields or {}
@@ -365,25 +351,10 @@ def restore_revision(actor: User, article: Article, number: int) -> Article:
     """Bring back the content and fields of revision ``number`` as a new revision; the
     article keeps its current slug and workflow status."""
     policy.require_staff(actor)
-    fields = fields_of_revision(get_revision(article, number))
+    fields = fields_of_revision(queries.get_revision(article, number))
     fields.status, fields.publish_at = article.status, article.publish_at
     _save(actor, article, fields, f"Restored revision {number}", None)
     return article
-
-
-def revision_text(revision: ArticleRevision) -> list[str]:
-    """A revision as lines of text, for diffs: the fields, then title, summary and body."""
-    saved = revision.fields or {}
-    lines = [f"{key}: {saved[key]}" for key in sorted(saved) if key != "slug"]
-    lines += [f"title: {revision.title}", f"summary: {revision.summary}", ""]
-    return lines + revision.body.splitlines()
-
-
-def diff_revisions(older: ArticleRevision, newer: ArticleRevision) -> list[str]:
-    """The unified diff between two revisions, line by line (escaped when shown)."""
-    return list(difflib.unified_diff(
-        revision_text(older), revision_text(newer),
-        fromfile=f"revision {older.number}", tofile=f"revision {newer.number}", lineterm=""))
 
 
 # --- readers' "was this helpful?" ---------------------------------------------------------------

@@ -110,18 +110,18 @@ def schedule(article_id: int):
 def history(article_id: int):
     article = service.get_article(article_id)
     return render_template("articles/history.html", article=article,
-                           revisions=service.revisions_of(article))
+                           revisions=queries.revisions_of(article))
 
 
 @blueprint.get("/<int:article_id>/diff")
 def diff(article_id: int):
     article = service.get_article(article_id)
-    older = service.get_revision(article, request.args.get("from", 0, type=int))
-    newer = service.get_revision(article, request.args.get("to", 0, type=int))
+    older = queries.get_revision(article, request.args.get("from", 0, type=int))
+    newer = queries.get_revision(article, request.args.get("to", 0, type=int))
     if older.number > newer.number:
         older, newer = newer, older
     return render_template("articles/diff.html", article=article, older=older, newer=newer,
-                           lines=service.diff_revisions(older, newer))
+                           lines=queries.diff_revisions(older, newer))
 
 
 @blueprint.post("/<int:article_id>/revisions/<int:number>/restore")
