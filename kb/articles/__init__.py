@@ -1,1 +1,21 @@
 """Articles and release notes: typed, versioned, product-scoped Markdown items."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from kb.articles import staff_views, views
+    from kb.web import NavEntry, add_nav_entry
+
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(staff_views.blueprint)
+    app.jinja_env.globals.update(item_url=views.item_url,
+                                 linked_articles_of=views.linked_articles_of,
+                                 release_note_links=views.release_note_links)
+    app.jinja_env.filters["markdown_html"] = views.markdown_html
+    add_nav_entry(app, NavEntry("Knowledge base", "articles.index", feature="how_to"))
+    add_nav_entry(app, NavEntry("Release notes", "articles.release_notes",
+                                feature="updates_and_docs"))
+    add_nav_entry(app, NavEntry("Editor", "article_editor.index", staff_only=True))

@@ -3,17 +3,28 @@ through these functions; each public operation commits and records the index cha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from kb import db, markdown, plans, search
+from kb import db, markdown, plans, policy, search
 from kb.accounts.models import User
-from kb.articles.models import KINDS, STATUSES, TYPES, Article, ArticleRevision, Tag
+from kb.articles import queries
+from kb.articles.models import (
+    KINDS,
+    STATUSES,
+    TYPES,
+    Article,
+    ArticleRevision,
+    HelpfulVote,
+    SlugRedirect,
+    Tag,
+)
 from kb.db import utcnow
-from kb.errors import Invalid
+from kb.errors import Conflict, Invalid, NotFound
 from kb.products import service as products
 
 
@@ -73,6 +84,7 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
     """Copy ``fields`` onto ``article`` (products, versions and tags created when first named)
     and refresh its rendering. Does not commit."""
     check_fields(fields)
+    _drop_nul_characters(fields)
     article.type, article.title = fields.type, fields.title.strip()
     article.summary, article.kind, article.body = fields.summary, fields.kind, fields.body
     article.min_plan, article.critical = fields.min_plan, fields.critical
@@ -85,6 +97,12 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
     _apply_status(article, fields.status, fields.published)
     article.updated_at = utcnow()
     ensure_rendered(article)
+
+
+def _drop_nul_characters(fields: ArticleFields) -> None:
+    """NUL characters carry no text and PostgreSQL refuses them in text columns."""
+    for name in ("title", "summary", "body", "highlights"):
+        setattr(fields, name, getattr(fields, name).replace("\x00", ""))
 
 
 def _apply_release_fields(article: Article, fields: ArticleFields) -> None:
@@ -174,3 +192,190 @@ def add_revision(article: Article, author: User | None, note: str = "") -> Artic
 def record_index_change(article: Article) -> None:
     db.session.flush()
     search.record_change("article", article.id)
+
+
+# --- the staff editor's workflow --------------------------------------------------------------
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
+STATUS_NOTES = {"draft": "Saved as draft", "review": "Sent for review",
+                "published": "Published", "archived": "Archived"}
+
+
+def get_article(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        raise NotFound("No such article.")
+    return article
+
+
+def create_article(actor: User, fields: ArticleFields, note: str = "",
+                   linked_slugs: list[str] | None = None) -> Article:
+    """Create an article or release note written in the browser (staff only): its first
+    revision, its slug (from the title unless given) and its index change, committed."""
+    policy.require_staff(actor)
+    check_fields(fields)
+    article = Article(author=actor, source_root=None, extra={})
+    article.slug = _unique_slug(_wanted_slug(fields.slug or fields.title))
+    _save(actor, article, fields, note, linked_slugs)
+    return article
+
+
+def update_article(actor: User, article: Article, fields: ArticleFields, note: str = "",
+                   linked_slugs: list[str] | None = None) -> Article:
+    """Save an edit as the next revision. The slug changes only when ``fields.slug`` names a
+    new one; the old slug then redirects to the new."""
+    policy.require_staff(actor)
+    check_fields(fields)
+    if fields.slug and fields.slug.strip() != article.slug:
+        rename_slug(article, fields.slug)
+    _save(actor, article, fields, note, linked_slugs)
+    return article
+
+
+def _save(actor: User, article: Article, fields: ArticleFields, note: str,
+          linked_slugs: list[str] | None) -> None:
+    linked = _articles_to_link(fields, linked_slugs) if linked_slugs is not None else None
+    fields.extra = article.extra or {}
+    db.session.add(article)
+    apply_fields(article, fields)
+    if fields.status == "published":
+        _set_publication_time(article, fields.publish_at)
+    if linked is not None:
+        article.related_articles = linked
+    add_revision(article, actor, note or STATUS_NOTES[article.status])
+    record_index_change(article)
+    db.session.commit()
+
+
+def _set_publication_time(article: Article, publish_at: datetime | None) -> None:
+    """Published at the scheduled time, or now when published at once (an earlier schedule
+    for a later time no longer holds); a first publication date in the past is kept."""
+    now = utcnow()
+    if publish_at is not None:
+        article.published_at = publish_at
+    elif article.published_at is None or article.published_at > now:
+        article.published_at = now
+
+
+def _wanted_slug(text: str) -> str:
+    slug = text.strip().lower()
+    if SLUG_PATTERN.match(slug):
+        return slug
+    return products.slugify(slug)
+
+
+def _unique_slug(base: str) -> str:
+    slug, number = base, 2
+    while _slug_taken(slug):
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _slug_taken(slug: str) -> bool:
+    in_use = db.session.scalar(select(Article.id).where(Article.slug == slug))
+    redirected = db.session.scalar(select(SlugRedirect.id).where(SlugRedirect.old_slug == slug))
+    return in_use is not None or redirected is not None
+
+
+def rename_slug(article: Article, new_slug: str) -> None:
+    """Give ``article`` a new slug and keep the old one as a redirect. Does not commit."""
+    new_slug = new_slug.strip().lower()
+    if not SLUG_PATTERN.match(new_slug):
+        raise Invalid("A slug is lower-case letters and digits joined by - _ . or /.")
+    if db.session.scalar(select(Article.id).where(Article.slug == new_slug,
+                                                  Article.id != article.id)):
+        raise Conflict(f"Another article already has the slug {new_slug!r}.")
+    taken_over = db.session.scalar(select(SlugRedirect).where(SlugRedirect.old_slug == new_slug))
+    if taken_over is not None:
+        db.session.delete(taken_over)
+        db.session.flush()
+    db.session.add(SlugRedirect(old_slug=article.slug, article_id=article.id))
+    article.slug = new_slug
+
+
+def _articles_to_link(fields: ArticleFields, slugs: list[str]) -> list[Article]:
+    """The articles a release note names by slug; ``Invalid`` for an unknown slug."""
+    wanted = [slug.strip() for slug in slugs if slug.strip()]
+    if wanted and fields.type != "release-note":
+        raise Invalid("Only a release note links to articles.")
+    found = list(db.session.scalars(select(Article).where(Article.slug.in_(wanted),
+                                                          Article.type == "article")))
+    missing = sorted(set(wanted) - {article.slug for article in found})
+    if missing:
+        raise Invalid(f"No article with the slug {', '.join(missing)}.")
+    return found
+
+
+def change_status(actor: User, article: Article, status: str,
+                  publish_at: datetime | None = None) -> Article:
+    """Move an article through the workflow (draft, review, published now or at
+    ``publish_at``, archived); each move is a revision."""
+    policy.require_staff(actor)
+    if status not in STATUSES:
+        raise Invalid(f"Unknown status {status!r}.")
+    if publish_at is not None and status != "published":
+        raise Invalid("Only publication can be scheduled.")
+    article.publish_at = publish_at if status == "published" else None
+    if status == "published":
+        _set_publication_time(article, publish_at)
+    article.status = status
+    article.updated_at = utcnow()
+    note = STATUS_NOTES[status]
+    if publish_at is not None:
+        note = f"Scheduled for {publish_at:%Y-%m-%d %H:%M} UTC"
+    add_revision(article, actor, note)
+    record_index_change(article)
+    db.session.commit()
+    return article
+
+
+def fields_of_revision(revision: ArticleRevision) -> ArticleFields:
+    """The ``ArticleFields`` a revision recorded (the slug left out: slugs stay stable)."""
+    saved = revision.fields or {}
+    publish_at = saved.get("publish_at")
+    released_on = saved.get("released_on")
+    return ArticleFields(
+        title=revision.title, summary=revision.summary, body=revision.body,
+        type=saved.get("type", "article"), kind=saved.get("kind"),
+        products=list(saved.get("products", [])), versions=list(saved.get("versions", [])),
+        tags=list(saved.get("tags", [])), min_plan=saved.get("min_plan", "xtreme"),
+        critical=bool(saved.get("critical", False)), status=saved.get("status", "draft"),
+        publish_at=datetime.fromisoformat(publish_at) if publish_at else None,
+        product=saved.get("product"), version=saved.get("version"),
+        released_on=date.fromisoformat(released_on) if released_on else None,
+        highlights=saved.get("highlights", ""),
+    )
+
+
+def restore_revision(actor: User, article: Article, number: int) -> Article:
+    """Bring back the content and fields of revision ``number`` as a new revision; the
+    article keeps its current slug and workflow status."""
+    policy.require_staff(actor)
+    fields = fields_of_revision(queries.get_revision(article, number))
+    fields.status, fields.publish_at = article.status, article.publish_at
+    _save(actor, article, fields, f"Restored revision {number}", None)
+    return article
+
+
+# --- readers' "was this helpful?" ---------------------------------------------------------------
+
+def record_helpful_vote(user: User, article: Article, helpful: bool, comment: str = "") -> None:
+    """Record or change ``user``'s one vote on an article they may read."""
+    policy.require_read(user, article, "article")
+    vote = db.session.scalar(select(HelpfulVote).where(
+        HelpfulVote.article_id == article.id, HelpfulVote.user_id == user.id))
+    if vote is None:
+        vote = HelpfulVote(article_id=article.id, user_id=user.id)
+        db.session.add(vote)
+    vote.helpful, vote.comment, vote.created_at = helpful, comment.strip()[:2000], utcnow()
+    db.session.commit()
+
+
+def refresh_rendering(article: Article) -> None:
+    """Re-render an item whose cached HTML predates its source or the renderer version (a
+    renderer upgrade), and keep the result."""
+    if article.render_key == markdown.render_key(article.body) and article.rendered_html:
+        return
+    ensure_rendered(article)
+    record_index_change(article)
+    db.session.commit()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from kb import db
+from kb import db, policy
+from kb.errors import Conflict, Invalid, NotFound
 from kb.products.models import Product, ProductVersion
 
 
@@ -52,3 +54,94 @@ def ensure_version(product: Product, name: str) -> ProductVersion:
 
 def all_products() -> list[Product]:
     return list(db.session.scalars(select(Product).order_by(Product.name)))
+
+
+# --- staff management ------------------------------------------------------------------------
+
+def get_product(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound("No such product.")
+    return product
+
+
+def _check_name_free(name: str, product: Product | None) -> None:
+    clash = db.session.scalar(select(Product).where(
+        (Product.name == name) | (Product.slug == slugify(name))))
+    if clash is not None and clash is not product:
+        raise Conflict(f"There is already a product called {clash.name!r}.")
+
+
+def create_product(actor, name: str, description: str = "") -> Product:
+    """Add a product (staff only)."""
+    policy.require_staff(actor)
+    name = name.strip()
+    if not name:
+        raise Invalid("The product needs a name.")
+    _check_name_free(name, None)
+    product = Product(name=name, slug=slugify(name), description=description.strip())
+    db.session.add(product)
+    db.session.commit()
+    return product
+
+
+def rename_product(actor, product: Product, name: str, description: str = "") -> Product:
+    """Rename a product and change its description; its slug (its address) stays."""
+    policy.require_staff(actor)
+    name = name.strip()
+    if not name:
+        raise Invalid("The product needs a name.")
+    _check_name_free(name, product)
+    product.name, product.description = name, description.strip()
+    _record_index_changes_of(product)
+    db.session.commit()
+    return product
+
+
+def add_version(actor, product: Product, name: str,
+                released_on: date | None = None) -> ProductVersion:
+    """Add a version to a product, or set the release date of the version of that name."""
+    policy.require_staff(actor)
+    if not name.strip():
+        raise Invalid("The version needs a name.")
+    version = ensure_version(product, name)
+    version.released_on = released_on
+    db.session.commit()
+    return version
+
+
+def remove_version(actor, version: ProductVersion) -> None:
+    """Remove a version nothing names; refuse while articles, release notes or organisations'
+    installed products name it (removing it would silently drop those links)."""
+    policy.require_staff(actor)
+    from kb.accounts.models import OrganizationProduct
+    from kb.articles.models import Article, article_versions
+
+    items = db.session.scalar(select(func.count()).select_from(Article).where(
+        Article.id.in_(select(article_versions.c.article_id)
+                       .where(article_versions.c.version_id == version.id))
+        | (Article.release_version_id == version.id)))
+    installations = db.session.scalar(select(func.count()).select_from(OrganizationProduct)
+                                      .where(OrganizationProduct.version_id == version.id))
+    if items or installations:
+        raise Conflict(f"{version} is named by {items} article(s) or release note(s) and "
+                       f"run by {installations} organisation(s); change those first.")
+    db.session.delete(version)
+    db.session.commit()
+
+
+def get_version(version_id: int) -> ProductVersion:
+    version = db.session.get(ProductVersion, version_id)
+    if version is None:
+        raise NotFound("No such version.")
+    return version
+
+
+def _record_index_changes_of(product: Product) -> None:
+    """Items of a renamed product carry its name in the index: queue them for re-indexing."""
+    from kb import search
+    from kb.articles.models import Article
+
+    for article_id in db.session.scalars(
+            select(Article.id).where(Article.products.any(Product.id == product.id))):
+        search.record_change("article", article_id)

@@ -1,0 +1,130 @@
+"""/api/v1/articles and /api/v1/release-notes: the knowledge base for scripts.
+
+Lists hold every published item; the ones the caller may not read are marked
+``"locked": true`` and carry no summary or highlights (the same locked entries the pages
+show). One article: 403 with ``feature`` and ``required_plan`` below its minimum plan, 404 for
+drafts and unknown slugs, 301 to the new address for a renamed slug."""
+
+from __future__ import annotations
+
+from flask import jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from kb import policy
+from kb.api import blueprint
+from kb.api.openapi import documented, query_parameter
+from kb.articles import queries, service
+from kb.articles.models import Article
+from kb.articles.views import item_url
+from kb.errors import NotFound
+
+PAGING = [query_parameter("page", "integer", "1-based page number"),
+          query_parameter("per_page", "integer", f"items per page, at most "
+                                                 f"{queries.MAX_PER_PAGE}")]
+LOCKED_NOTE = ("Items the caller may not read are listed with \"locked\": true and without "
+               "their summary.")
+
+
+def _common_json(article: Article) -> dict:
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "min_plan": article.min_plan,
+        "products": [product.name for product in article.products],
+        "updated": article.updated_at.isoformat(),
+        "url": item_url(article),
+    }
+
+
+def article_summary_json(listed: queries.Listed) -> dict:
+    article = listed.article
+    return {
+        **_common_json(article),
+        "kind": article.kind,
+        "versions": sorted({version.name for version in article.versions}),
+        "tags": [tag.name for tag in article.tags],
+        "critical": article.critical,
+        "locked": not listed.readable,
+        "summary": article.summary if listed.readable else None,
+    }
+
+
+def release_note_json(listed: queries.Listed) -> dict:
+    note = listed.article
+    return {
+        **_common_json(note),
+        "product": note.release_product.name if note.release_product else None,
+        "version": note.release_version.name if note.release_version else None,
+        "released": note.released_on.isoformat() if note.released_on else None,
+        "locked": not listed.readable,
+        "summary": note.summary if listed.readable else None,
+        "highlights": note.highlights if listed.readable else None,
+        "articles": [item_url(article) for article in
+                     queries.readable_linked_articles(current_user, note)]
+        if listed.readable else [],
+    }
+
+
+def _page_json(listing: queries.Page, items: list[dict]) -> dict:
+    return {"total": listing.total, "page": listing.page, "per_page": listing.per_page,
+            "pages": listing.pages, "items": items}
+
+
+def _filters(type_: str) -> queries.Filters:
+    return queries.Filters(
+        type=type_, product=request.args.get("product", ""),
+        version=request.args.get("version", ""), kind=request.args.get("kind", ""),
+        tag=request.args.get("tag", ""), title=request.args.get("q", "").strip())
+
+
+def _listing(type_: str) -> queries.Page:
+    return queries.browse(current_user, _filters(type_), request.args.get("page", 1, type=int),
+                          request.args.get("per_page", 20, type=int))
+
+
+@blueprint.get("/articles")
+@documented(
+    "Published articles, newest first, with filters and pages. " + LOCKED_NOTE,
+    parameters=[query_parameter("product", description="product name or slug"),
+                query_parameter("version", description="version name, e.g. 12.0"),
+                query_parameter("kind", description="how-to, reference, troubleshooting, "
+                                                    "workaround"),
+                query_parameter("tag"), query_parameter("q", description="words in the title"),
+                *PAGING])
+def list_articles():
+    listing = _listing("article")
+    return jsonify(_page_json(listing, [article_summary_json(item) for item in listing.items]))
+
+
+@blueprint.get("/articles/<path:slug>")
+@documented(
+    "One article (or release note) with its sanitised HTML and its Markdown source",
+    responses={"200": "The article", "301": "The slug was renamed: the new address",
+               "404": "No published article with this slug"})
+def get_article(slug: str):
+    article, renamed_to = queries.find_by_slug(slug)
+    if renamed_to is not None:
+        return redirect(url_for("api.get_article", slug=renamed_to), 301)
+    if article is None:
+        raise NotFound("No such article.")
+    policy.require_read(current_user, article, "article")
+    service.refresh_rendering(article)
+    return jsonify({
+        **article_summary_json(queries.Listed(article, True)),
+        "type": article.type,
+        "html": article.rendered_html or "",
+        "toc": article.rendered_toc or "",
+        "markdown": article.body,
+        "published": article.published_at.isoformat() if article.published_at else None,
+    })
+
+
+@blueprint.get("/release-notes")
+@documented(
+    "Published release notes, newest release first. " + LOCKED_NOTE.replace(
+        "summary", "summary and highlights"),
+    parameters=[query_parameter("product", description="product name or slug"),
+                query_parameter("version", description="version name"), *PAGING])
+def list_release_notes():
+    listing = _listing("release-note")
+    return jsonify(_page_json(listing, [release_note_json(item) for item in listing.items]))

@@ -1,0 +1,104 @@
+"""The staff editor's form and the readers' "was this helpful?" form."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from kb import plans
+from kb.articles.models import KINDS, Article
+from kb.articles.service import ArticleFields
+from kb.forms import choices
+
+TYPE_PAIRS = [("article", "Article"), ("release-note", "Release note")]
+KIND_PAIRS = [("", "(none)")] + [(kind, kind.replace("-", " ").capitalize()) for kind in KINDS]
+PLAN_PAIRS = [(plan, plans.plan_name(plan)) for plan in plans.PLANS]
+# the editor's submit buttons: the status each one saves with
+ACTIONS = {"draft": "draft", "review": "review", "publish": "published"}
+
+
+def split_list(text: str | None) -> list[str]:
+    """'a, b\\nc' -> ['a', 'b', 'c']"""
+    return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
+
+
+class ArticleForm(FlaskForm):
+    type = SelectField("Type", choices=choices(TYPE_PAIRS))
+    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=300)],
+                       description="The address: /articles/<slug>. Renaming keeps the old "
+                                   "address working as a redirect.")
+    summary = TextAreaField("Summary", validators=[Length(max=2000)])
+    body = TextAreaField("Body (Markdown)", render_kw={"rows": 18})
+    kind = SelectField("Kind", choices=choices(KIND_PAIRS))
+    products = SelectMultipleField("Products", choices=[])
+    versions = StringField("Versions", description="Comma-separated, e.g. 11.1, 12.0")
+    tags = StringField("Tags", description="Comma-separated")
+    min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS))
+    critical = BooleanField("Workaround for a critical issue")
+    publish_at = DateTimeLocalField("Publish at (UTC)", validators=[Optional()],
+                                    description="Leave empty to publish at once.")
+    release_product = SelectField("Release of product", choices=[], validate_choice=False)
+    release_version = StringField("Release version", validators=[Length(max=60)])
+    released_on = DateField("Released on", validators=[Optional()])
+    highlights = TextAreaField("Highlights (Markdown)")
+    linked_articles = TextAreaField("Linked articles", description="Slugs, one a line")
+    note = StringField("Revision note", validators=[Length(max=300)])
+
+    def set_product_choices(self, product_names: list[str]) -> None:
+        pairs = [(name, name) for name in product_names]
+        self.products.choices = choices(pairs)
+        self.release_product.choices = choices([("", "(none)")] + pairs)
+
+    def fill_from(self, article: Article) -> None:
+        """Show an existing article's values (on GET only: a POST keeps what was sent)."""
+        self.process(obj=article)
+        self.products.data = [product.name for product in article.products]
+        self.versions.data = ", ".join(dict.fromkeys(v.name for v in article.versions))
+        self.tags.data = ", ".join(tag.name for tag in article.tags)
+        self.kind.data = article.kind or ""
+        self.publish_at.data = article.publish_at.replace(tzinfo=None) \
+            if article.publish_at else None
+        self.release_product.data = article.release_product.name \
+            if article.release_product else ""
+        self.release_version.data = article.release_version.name \
+            if article.release_version else ""
+        self.linked_articles.data = "\n".join(a.slug for a in article.related_articles)
+        self.note.data = ""
+
+    def to_fields(self, action: str) -> ArticleFields:
+        publish_at = self.publish_at.data.replace(tzinfo=UTC) if self.publish_at.data else None
+        return ArticleFields(
+            title=self.title.data or "", body=self.body.data or "", type=self.type.data,
+            slug=(self.slug.data or "").strip() or None, summary=self.summary.data or "",
+            kind=self.kind.data or None, products=list(self.products.data or []),
+            versions=split_list(self.versions.data), tags=split_list(self.tags.data),
+            min_plan=self.min_plan.data, critical=bool(self.critical.data),
+            status=ACTIONS.get(action, "draft"),
+            publish_at=publish_at if action == "publish" else None,
+            product=self.release_product.data or None,
+            version=(self.release_version.data or "").strip() or None,
+            released_on=self.released_on.data, highlights=self.highlights.data or "",
+        )
+
+
+class ScheduleForm(FlaskForm):
+    publish_at = DateTimeLocalField("Publish at (UTC)", validators=[DataRequired()])
+
+
+class HelpfulForm(FlaskForm):
+    helpful = RadioField("Was this helpful?", choices=choices([("yes", "Yes"), ("no", "No")]),
+                         validators=[DataRequired()])
+    comment = TextAreaField("Comment (optional)", validators=[Length(max=2000)])

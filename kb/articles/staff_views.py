@@ -1,0 +1,139 @@
+"""The staff editor: write and edit articles and release notes with a live preview, move them
+through the workflow, read their history, compare and restore revisions."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from kb import markdown, policy
+from kb.articles import queries, service
+from kb.articles.forms import ArticleForm, ScheduleForm
+from kb.errors import Conflict, Invalid
+from kb.products.service import all_products
+
+blueprint = Blueprint("article_editor", __name__, url_prefix="/staff/articles")
+STATUS_ACTIONS = {"draft": "draft", "review": "review", "publish": "published",
+                  "archive": "archived"}
+
+
+@blueprint.before_request
+@login_required
+def _staff_only():
+    policy.require_staff(current_user)
+
+
+@blueprint.get("/")
+def index():
+    filters = queries.Filters(type=request.args.get("type", ""),
+                              status=request.args.get("status", ""),
+                              title=request.args.get("title", "").strip())
+    listing = queries.staff_list(filters, request.args.get("page", 1, type=int))
+    return render_template("articles/staff_list.html", listing=listing, filters=filters)
+
+
+def _editor_form() -> ArticleForm:
+    form = ArticleForm()
+    form.set_product_choices([product.name for product in all_products()])
+    return form
+
+
+def _linked_slugs(form: ArticleForm) -> list[str] | None:
+    if form.type.data != "release-note":
+        return None
+    return [line for line in (form.linked_articles.data or "").splitlines() if line.strip()]
+
+
+def _saved_or_form(form: ArticleForm, article, save):
+    """Run ``save(fields, note, linked)`` for a valid form; on a refusal show the form again
+    with everything the author typed and the reason."""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            article = save(form.to_fields(request.form.get("action", "draft")),
+                           form.note.data or "", _linked_slugs(form))
+        except (Invalid, Conflict) as refusal:
+            flash(refusal.message, "error")
+            status = refusal.status
+        else:
+            flash(f"“{article.title}” has been saved ({article.status}).", "success")
+            return redirect(url_for("article_editor.edit", article_id=article.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("articles/editor.html", form=form, article=article,
+                           schedule_form=ScheduleForm()), status
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+def new():
+    form = _editor_form()
+    if not form.is_submitted():
+        form.type.data = request.args.get("type", "article")
+    return _saved_or_form(form, None, lambda fields, note, linked: service.create_article(
+        current_user, fields, note, linked))
+
+
+@blueprint.route("/<int:article_id>/edit", methods=["GET", "POST"])
+def edit(article_id: int):
+    article = service.get_article(article_id)
+    form = _editor_form()
+    if not form.is_submitted():
+        form.fill_from(article)
+    return _saved_or_form(form, article, lambda fields, note, linked: service.update_article(
+        current_user, article, fields, note, linked))
+
+
+@blueprint.post("/<int:article_id>/<any(draft, review, publish, archive):action>")
+def change_status(article_id: int, action: str):
+    article = service.get_article(article_id)
+    service.change_status(current_user, article, STATUS_ACTIONS[action])
+    flash(f"“{article.title}”: {service.STATUS_NOTES[article.status].lower()}.", "success")
+    return redirect(url_for("article_editor.edit", article_id=article.id))
+
+
+@blueprint.post("/<int:article_id>/schedule")
+def schedule(article_id: int):
+    article = service.get_article(article_id)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        raise Invalid("Give the date and time of publication.")
+    service.change_status(current_user, article, "published",
+                          publish_at=form.publish_at.data.replace(tzinfo=UTC))
+    flash(f"“{article.title}” will be published on {form.publish_at.data:%Y-%m-%d %H:%M} UTC.",
+          "success")
+    return redirect(url_for("article_editor.edit", article_id=article.id))
+
+
+@blueprint.get("/<int:article_id>/history")
+def history(article_id: int):
+    article = service.get_article(article_id)
+    return render_template("articles/history.html", article=article,
+                           revisions=queries.revisions_of(article))
+
+
+@blueprint.get("/<int:article_id>/diff")
+def diff(article_id: int):
+    article = service.get_article(article_id)
+    older = queries.get_revision(article, request.args.get("from", 0, type=int))
+    newer = queries.get_revision(article, request.args.get("to", 0, type=int))
+    if older.number > newer.number:
+        older, newer = newer, older
+    return render_template("articles/diff.html", article=article, older=older, newer=newer,
+                           lines=queries.diff_revisions(older, newer))
+
+
+@blueprint.post("/<int:article_id>/revisions/<int:number>/restore")
+def restore(article_id: int, number: int):
+    article = service.get_article(article_id)
+    service.restore_revision(current_user, article, number)
+    flash(f"Revision {number} has been restored as a new revision.", "success")
+    return redirect(url_for("article_editor.history", article_id=article.id))
+
+
+@blueprint.post("/preview")
+def preview():
+    """The sanitised HTML of the Markdown sent, exactly as readers would get it."""
+    rendered = markdown.render(request.form.get("body", ""))
+    return jsonify({"html": rendered.html, "toc": rendered.toc})

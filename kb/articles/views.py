@@ -1,0 +1,139 @@
+"""Readers' pages: the knowledge base, one article (and its print view), release notes, and
+the "was this helpful?" vote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from kb import markdown, policy
+from kb.articles import queries, service
+from kb.articles.forms import HelpfulForm
+from kb.articles.models import KINDS, Article
+from kb.products.service import all_products
+
+blueprint = Blueprint("articles", __name__)
+# a reader who may not open an item still learns its title and why: these refusals give the
+# locked page; the others (not found, anonymous) are raised as they are
+LOCKED_REASONS = {"plan", "lapsed", "no_organization"}
+ReleaseNoteLinks = Callable[[Article, object], list[tuple[str, str]]]
+
+
+def item_url(article: Article, **values) -> str:
+    """The reader's address of an article or release note."""
+    endpoint = "articles.release_note" if article.is_release_note else "articles.show"
+    return url_for(endpoint, slug=article.slug, **values)
+
+
+def register_release_note_links(app, provider: ReleaseNoteLinks) -> None:
+    """Let another area (patches) add (label, url) links under each release note."""
+    app.extensions.setdefault("kb.release_note_links", []).append(provider)
+
+
+def markdown_html(source: str) -> Markup:
+    """Markdown rendered and sanitised, for short fields such as a release note's highlights."""
+    return Markup(markdown.render(source or "").html)
+
+
+def linked_articles_of(note: Article) -> list[Article]:
+    return queries.readable_linked_articles(current_user, note)
+
+
+def release_note_links(note: Article) -> list[tuple[str, str]]:
+    providers = current_app.extensions.get("kb.release_note_links", [])
+    return [link for provider in providers for link in provider(note, current_user)]
+
+
+def _filters(type_: str) -> queries.Filters:
+    return queries.Filters(
+        type=type_, product=request.args.get("product", ""),
+        version=request.args.get("version", ""), kind=request.args.get("kind", ""),
+        tag=request.args.get("tag", ""))
+
+
+@blueprint.get("/articles/")
+@login_required
+def index():
+    filters = _filters("article")
+    listing = queries.browse(current_user, filters, request.args.get("page", 1, type=int))
+    return render_template("articles/index.html", listing=listing, filters=filters,
+                           products=all_products(), kinds=KINDS, tags=queries.tags_in_use())
+
+
+@blueprint.get("/release-notes/")
+@login_required
+def release_notes():
+    filters = _filters("release-note")
+    listing = queries.browse(current_user, filters, request.args.get("page", 1, type=int))
+    return render_template("articles/release_notes.html", listing=listing, filters=filters,
+                           products=all_products())
+
+
+def _open(slug: str, type_: str):
+    """The article to show, a redirect (renamed slug, other type) or the locked page."""
+    article, renamed_to = queries.find_by_slug(slug)
+    if renamed_to is not None:
+        return None, redirect(url_for(request.endpoint, slug=renamed_to, **request.args), 301)
+    if article is None:
+        abort(404)
+    if article.type != type_:
+        return None, redirect(item_url(article, **request.args), 301)
+    noun = "release note" if article.is_release_note else "article"
+    denial = policy.read_denial(current_user, article, noun)
+    if denial is not None and denial.reason in LOCKED_REASONS:
+        return None, (render_template("articles/locked.html", article=article,
+                                      denial=denial), 403)
+    if denial is not None:
+        raise denial
+    return article, None
+
+
+def _render_item(article: Article):
+    service.refresh_rendering(article)
+    template = "articles/print.html" if request.args.get("print") else "articles/show.html"
+    return render_template(
+        template, article=article,
+        related=queries.related_articles(current_user, article),
+        linked=queries.readable_linked_articles(current_user, article),
+        extra_links=release_note_links(article) if article.is_release_note else [],
+        vote=queries.vote_of(current_user, article), helpful_form=HelpfulForm(),
+        helpful=queries.helpful_summary(article) if policy.acts_as_staff(current_user)
+        else None)
+
+
+@blueprint.get("/articles/<path:slug>")
+def show(slug: str):
+    article, answer = _open(slug, "article")
+    return answer if article is None else _render_item(article)
+
+
+@blueprint.get("/release-notes/<path:slug>")
+def release_note(slug: str):
+    article, answer = _open(slug, "release-note")
+    return answer if article is None else _render_item(article)
+
+
+@blueprint.post("/helpful-votes/<int:article_id>")
+@login_required
+def vote(article_id: int):
+    article = service.get_article(article_id)
+    form = HelpfulForm()
+    if form.validate_on_submit():
+        service.record_helpful_vote(current_user, article, form.helpful.data == "yes",
+                                    form.comment.data or "")
+        flash("Thank you: your answer has been recorded.", "success")
+    else:
+        flash("Choose yes or no.", "error")
+    return redirect(item_url(article) + "#helpful")
