@@ -1,0 +1,363 @@
+"""``kb import``: content files and folders into articles and release notes, in one transaction.
+
+Every file is read and checked before anything is written. By default one bad file means no
+change at all; with ``keep_going`` the good files are imported and the bad ones listed. An
+item remembers the folder it came from (``source_root``) and its path there; an import only
+ever touches items of the folders it imports, never items of another folder or written in the
+browser. Re-importing an unchanged file changes nothing (``source_hash``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kb import db
+from kb.articles import service
+from kb.articles.assembly import BodyAssembler
+from kb.articles.content_files import ContentFile, first_heading, parse_content_file
+from kb.articles.models import Article, SlugRedirect
+from kb.errors import Invalid
+
+# raise when the way files become fields changes, so that the next import updates everything
+IMPORT_FORMAT_VERSION = 1
+FRAGMENT_FOLDER = "includes"
+# navigation and repository files of documentation sets, not articles
+SKIPPED_FILE_NAMES = {"readme.md", "toc.md"}
+SLUG_SEGMENT = re.compile(r"[^a-z0-9]+")
+MAX_TITLE = 500
+MAX_SLUG = 300
+QUERY_CHUNK = 500
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did: slugs per outcome, and ``PATH:LINE: what is wrong`` per problem."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    files: int = 0
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Source:
+    """One article file of an import: where it is, how to name it in messages, what it says."""
+
+    path: Path
+    relative: str
+    shown: str
+    parsed: ContentFile | None = None
+    slug: str = ""
+    body_hash: str = ""
+    article_id: int | None = None
+    failed: bool = False
+
+
+@dataclass
+class _Folder:
+    """The files of one ``source_root`` in this import."""
+
+    root: Path
+    sources: list[_Source] = field(default_factory=list)
+    # pruning is only meaningful when the whole folder was read
+    whole: bool = False
+
+
+@dataclass
+class _Existing:
+    id: int
+    slug: str
+    source_path: str
+    source_hash: str | None
+    status: str
+
+
+def import_paths(paths: list[Path], *, keep_going: bool = False, prune: bool = False,
+                 progress: Progress | None = None) -> ImportReport:
+    """Import content files and folders (see the module docstring). Commits once, or not at
+    all when a file is bad and ``keep_going`` is false. Needs an app context."""
+    report = ImportReport()
+    folders = _collect(paths, report)
+    report.files = sum(len(folder.sources) for folder in folders.values())
+    plans = [_prepare(folder, report, progress) for folder in folders.values()]
+    if report.errors and not keep_going:
+        db.session.rollback()
+        return report
+    try:
+        for folder, existing in plans:
+            _write(folder, existing, report, progress)
+            if prune and folder.whole:
+                _prune(folder, existing, report)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    report.committed = True
+    return report
+
+
+def _collect(paths: Iterable[Path], report: ImportReport) -> dict[Path, _Folder]:
+    folders: dict[Path, _Folder] = {}
+    for given in paths:
+        path = Path(given)
+        resolved = path.resolve()
+        if resolved.is_dir():
+            folder = folders.setdefault(resolved, _Folder(resolved))
+            folder.whole = True
+            for file in _article_files(resolved):
+                relative = file.relative_to(resolved).as_posix()
+                folder.sources.append(_Source(file, relative, str(path / relative)))
+        elif resolved.is_file() and resolved.suffix.lower() == ".md":
+            root = _root_of_file(resolved)
+            relative = resolved.relative_to(root).as_posix()
+            if FRAGMENT_FOLDER in Path(relative).parts[:-1]:
+                report.errors.append(f"{path}:1: an include fragment (under {FRAGMENT_FOLDER}/)"
+                                     " is not an article; import the folder that uses it")
+                continue
+            folders.setdefault(root, _Folder(root)).sources.append(
+                _Source(resolved, relative, str(path)))
+        else:
+            report.errors.append(f"{path}:1: no such Markdown file or folder")
+    for folder in folders.values():
+        unique = {source.relative: source for source in folder.sources}
+        folder.sources = sorted(unique.values(), key=lambda source: source.relative)
+    return folders
+
+
+def _article_files(root: Path) -> list[Path]:
+    """The folder's ``.md`` files, without fragments, hidden folders and README/TOC files."""
+    found = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(name for name in subdirectories
+                                   if not name.startswith(".") and name != FRAGMENT_FOLDER)
+        for name in files:
+            if name.lower().endswith(".md") and name.lower() not in SKIPPED_FILE_NAMES \
+                    and not name.startswith("."):
+                found.append(Path(directory) / name)
+    return found
+
+
+def _root_of_file(file: Path) -> Path:
+    """The folder a single file belongs to: the one it was imported from before (so that it
+    updates its article), else its own folder."""
+    for ancestor in file.parents:
+        relative = file.relative_to(ancestor).as_posix()
+        known = db.session.scalar(select(Article.id).where(
+            Article.source_root == str(ancestor), Article.source_path == relative))
+        if known is not None:
+            return ancestor
+    return file.parent
+
+
+def _prepare(folder: _Folder, report: ImportReport, progress: Progress | None):
+    """Read, check and assemble every file of the folder; nothing is written."""
+    existing = _existing_items(folder.root)
+    by_path = {item.source_path: item for item in existing.values()}
+    total = len(folder.sources)
+    for done, source in enumerate(folder.sources, 1):
+        source.parsed = parse_content_file(source.path, source.relative)
+        for problem in source.parsed.problems:
+            _fail(report, source, problem.line, problem.message)
+        if progress:
+            progress("reading", done, total)
+    good = [source for source in folder.sources if not source.failed]
+    _assign_slugs(folder, good, existing, by_path, report)
+    good = [source for source in good if not source.failed]
+    article_slugs = {path.lower(): item.slug for path, item in by_path.items()
+                     if item.status != "archived"}
+    article_slugs.update({source.relative.lower(): source.slug for source in good})
+    assembler = BodyAssembler(folder.root, article_slugs)
+    for source in good:
+        _complete_fields(source, assembler, report)
+    return folder, existing
+
+
+def _existing_items(root: Path) -> dict[int, _Existing]:
+    rows = db.session.execute(
+        select(Article.id, Article.slug, Article.source_path, Article.source_hash,
+               Article.status).where(Article.source_root == str(root)))
+    return {row.id: _Existing(*row) for row in rows}
+
+
+def _fail(report: ImportReport, source: _Source, line: int, message: str) -> None:
+    source.failed = True
+    report.errors.append(f"{source.shown}:{line}: {message}")
+
+
+def default_slug(relative: str) -> str:
+    """``Admin/Set Up_Mail.md`` -> ``admin/set-up-mail``."""
+    segments = []
+    for part in Path(relative).with_suffix("").parts:
+        segment = SLUG_SEGMENT.sub("-", part.lower()).strip("-")
+        if segment:
+            segments.append(segment)
+    return "/".join(segments) or "article"
+
+
+def _normalized_slug(slug: str) -> str:
+    return "/".join(part for part in (SLUG_SEGMENT.sub("-", segment.lower()).strip("-")
+                                      for segment in slug.split("/")) if part)
+
+
+def _assign_slugs(folder: _Folder, sources: list[_Source], existing: dict[int, _Existing],
+                  by_path: dict[str, _Existing], report: ImportReport) -> None:
+    """Explicit slugs as written; an imported item keeps its slug; new files get one from
+    their path, made unique. A slug held by an item of another folder or written in the
+    browser is an error for the file."""
+    taken_here: dict[str, _Source] = {}
+    owner_by_slug = {item.slug: item for item in existing.values()}
+    for source in sources:
+        known = by_path.get(source.relative)
+        source.article_id = known.id if known else None
+        explicit = _normalized_slug(source.parsed.fields.slug or "")
+        if source.parsed.explicit_slug and not explicit:
+            _fail(report, source, 1, f"slug {source.parsed.fields.slug!r} has no letters or"
+                                     " digits")
+            continue
+        wanted = explicit or (known.slug if known else default_slug(source.relative))
+        if len(wanted) > MAX_SLUG:
+            _fail(report, source, 1, f"the slug is longer than {MAX_SLUG} characters")
+            continue
+        if explicit and explicit in taken_here:
+            _fail(report, source, 1, f"slug {explicit!r} is also used by"
+                                     f" {taken_here[explicit].shown}")
+            continue
+        source.slug = wanted if explicit else _unique(wanted, taken_here, owner_by_slug, known)
+        taken_here[source.slug] = source
+        owner = owner_by_slug.get(source.slug)
+        if owner is not None and owner.id != source.article_id:
+            _take_over_if_gone(folder, source, owner, report)
+    _check_foreign_slugs(folder.root, sources, report)
+
+
+def _unique(wanted: str, taken_here: dict, owner_by_slug: dict, known: _Existing | None) -> str:
+    slug, number = wanted, 1
+    while slug in taken_here or (
+            slug in owner_by_slug and (known is None or owner_by_slug[slug].id != known.id)
+            and not _gone_owner(owner_by_slug[slug])):
+        number += 1
+        slug = f"{wanted}-{number}"
+    return slug
+
+
+def _gone_owner(owner: _Existing) -> bool:
+    return owner.status == "archived" and owner.source_hash is None
+
+
+def _take_over_if_gone(folder: _Folder, source: _Source, owner: _Existing,
+                       report: ImportReport) -> None:
+    """Another item of this folder holds the slug: a file renamed (the old file is gone)
+    takes its item over; two files wanting one slug is an error."""
+    if (folder.root / owner.source_path).exists():
+        _fail(report, source, 1, f"slug {source.slug!r} is already used by"
+                                 f" {owner.source_path} of the same folder")
+    elif source.article_id is None:
+        source.article_id = owner.id
+
+
+def _check_foreign_slugs(root: Path, sources: list[_Source], report: ImportReport) -> None:
+    wanted = {source.slug: source for source in sources if not source.failed}
+    slugs = list(wanted)
+    for start in range(0, len(slugs), QUERY_CHUNK):
+        rows = db.session.execute(select(Article.slug, Article.source_root).where(
+            Article.slug.in_(slugs[start:start + QUERY_CHUNK])))
+        for slug, source_root in rows:
+            if source_root == str(root):
+                continue
+            where = f"imported from {source_root}" if source_root else "written in the browser"
+            _fail(report, wanted[slug], 1, f"slug {slug!r} is already used by an article {where};"
+                                           " set another 'slug:'")
+
+
+def _complete_fields(source: _Source, assembler: BodyAssembler, report: ImportReport) -> None:
+    fields = source.parsed.fields
+    fields.body = assembler.assemble(source.path, fields.body)
+    fields.title = (fields.title or first_heading(fields.body)
+                    or source.parsed.fallback_title)[:MAX_TITLE]
+    fields.slug = source.slug
+    try:
+        service.check_fields(fields)
+    except Invalid as error:
+        _fail(report, source, 1, error.message)
+        return
+    payload = json.dumps([IMPORT_FORMAT_VERSION, dataclasses.asdict(fields)], sort_keys=True,
+                         default=str)
+    source.body_hash = hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _write(folder: _Folder, existing: dict[int, _Existing], report: ImportReport,
+           progress: Progress | None) -> None:
+    sources = [source for source in folder.sources if not source.failed]
+    for done, source in enumerate(sources, 1):
+        known = existing.get(source.article_id) if source.article_id else None
+        if known and known.source_hash == source.body_hash \
+                and known.source_path == source.relative:
+            report.unchanged.append(known.slug)
+        else:
+            _save(folder, source, report)
+        if progress:
+            progress("writing", done, len(sources))
+
+
+def _save(folder: _Folder, source: _Source, report: ImportReport) -> None:
+    fields = source.parsed.fields
+    if source.article_id is None:
+        article = Article(source_root=str(folder.root), slug=source.slug, author=None)
+        db.session.add(article)
+        outcome = report.created
+    else:
+        article = db.session.get(Article, source.article_id)
+        if article.slug != source.slug:
+            _redirect(article, source.slug)
+        outcome = report.updated
+    article.source_path, article.source_hash = source.relative, source.body_hash
+    service.apply_fields(article, fields)
+    service.add_revision(article, None, "import")
+    service.record_index_change(article)
+    outcome.append(article.slug)
+
+
+def _redirect(article: Article, new_slug: str) -> None:
+    """The article's old slug keeps leading to it; the new one is no longer a redirect."""
+    redirects = {redirect.old_slug: redirect for redirect in db.session.scalars(
+        select(SlugRedirect).where(SlugRedirect.old_slug.in_([article.slug, new_slug])))}
+    if new_slug in redirects:
+        db.session.delete(redirects[new_slug])
+    if article.slug in redirects:
+        redirects[article.slug].article_id = article.id
+    else:
+        db.session.add(SlugRedirect(old_slug=article.slug, article_id=article.id))
+    article.slug = new_slug
+
+
+def _prune(folder: _Folder, existing: dict[int, _Existing], report: ImportReport) -> None:
+    """Archive this folder's items whose file is gone (a file that failed to read still
+    exists: its item is kept)."""
+    present = {source.relative for source in folder.sources}
+    for item in existing.values():
+        if item.source_path in present or item.status == "archived":
+            continue
+        if (folder.root / item.source_path).exists():
+            continue
+        article = db.session.get(Article, item.id)
+        article.status, article.source_hash = "archived", None
+        service.add_revision(article, None, "import: file removed")
+        service.record_index_change(article)
+        report.archived.append(article.slug)
