@@ -163,7 +163,7 @@ def _load_line_by_line(block: str, first_line: int) -> dict[str, _Entry] | None:
             entry = _load_mapping("\n".join(lines), first_line + index)["value"]
         except (yaml.YAMLError, FrontMatterError, KeyError):
             raw = lines[0][len("value: "):].strip()
-            if len(lines) > 1 or ": " not in raw:
+            if len(lines) > 1 or ": " not in raw + " ":
                 return None
             entry = _Entry(first_line + index, None, raw.strip("'\""))
         entries[key] = _Entry(first_line + index, entry.node, entry.value)
