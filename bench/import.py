@@ -23,10 +23,10 @@ from sqlalchemy.pool import NullPool
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+import kb.models  # noqa: E402,F401 - every table on the metadata
 from kb import create_app, db  # noqa: E402
 from kb.articles import importer  # noqa: E402
 from kb.db import Base  # noqa: E402
-import kb.models  # noqa: E402,F401 - every table on the metadata
 
 
 def main() -> None:
