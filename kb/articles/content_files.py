@@ -28,6 +28,8 @@ KNOWN_KEYS = {
 }
 TITLE_SUFFIX = re.compile(r"\s*\|\s*Microsoft Docs\s*$", re.IGNORECASE)
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+# libyaml when available: front matter is read for every file on every import
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FALLBACK_KEY = re.compile(r"^([^\s#'\"\-][^\s]*?):(?:\s+(.*))?$")
 ATX_HEADING_1 = re.compile(r"^ {0,3}#(?!#)[ \t]*(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 
@@ -117,7 +119,7 @@ def load_front_matter(block: str, first_line: int) -> dict[str, _Entry]:
 
 
 def _load_mapping(block: str, first_line: int) -> dict[str, _Entry]:
-    loader = yaml.SafeLoader(block)
+    loader = YAML_LOADER(block)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -135,7 +137,7 @@ def _load_mapping(block: str, first_line: int) -> dict[str, _Entry]:
         loader.dispose()
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _construct(loader, node: yaml.Node) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, yaml.YAMLError):
