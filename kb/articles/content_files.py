@@ -109,13 +109,23 @@ def load_front_matter(block: str, first_line: int) -> dict[str, _Entry]:
     try:
         return _load_mapping(block, first_line)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
+        line = first_line + _error_line(error, block)
         reason = getattr(error, "problem", None) or str(error)
         fallback = _load_line_by_line(block, first_line)
         if fallback is None:
             raise FrontMatterError(line, f"front matter is not valid YAML: {reason}") from None
         return fallback
+
+
+def _error_line(error: yaml.YAMLError, block: str) -> int:
+    """The block line YAML complains about; at the end of the block (an unclosed bracket or
+    quote), the line where the unclosed construct starts."""
+    problem = getattr(error, "problem_mark", None)
+    context = getattr(error, "context_mark", None)
+    last_line = max(len(block.rstrip("\n").split("\n")) - 1, 0)
+    if problem is not None and problem.line <= last_line:
+        return problem.line
+    return context.line if context is not None else last_line
 
 
 def _load_mapping(block: str, first_line: int) -> dict[str, _Entry]:

@@ -76,8 +76,9 @@ class _Folder:
 
     root: Path
     sources: list[_Source] = field(default_factory=list)
-    # pruning is only meaningful when the whole folder was read
-    whole: bool = False
+    # the sub-folders read whole (relative to root, "" for all of it): only items under them
+    # can be pruned
+    whole: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -119,13 +120,15 @@ def _collect(paths: Iterable[Path], report: ImportReport) -> dict[Path, _Folder]
         path = Path(given)
         resolved = path.resolve()
         if resolved.is_dir():
-            folder = folders.setdefault(resolved, _Folder(resolved))
-            folder.whole = True
+            root = _known_root(resolved, include_self=True) or resolved
+            folder = folders.setdefault(root, _Folder(root))
+            folder.whole.append("" if resolved == root else resolved.relative_to(root).as_posix())
             for file in _article_files(resolved):
-                relative = file.relative_to(resolved).as_posix()
-                folder.sources.append(_Source(file, relative, str(path / relative)))
+                relative = file.relative_to(root).as_posix()
+                shown = path / file.relative_to(resolved)
+                folder.sources.append(_Source(file, relative, str(shown)))
         elif resolved.is_file() and resolved.suffix.lower() == ".md":
-            root = _root_of_file(resolved)
+            root = _known_root(resolved, include_self=False) or resolved.parent
             relative = resolved.relative_to(root).as_posix()
             if FRAGMENT_FOLDER in Path(relative).parts[:-1]:
                 report.errors.append(f"{path}:1: an include fragment (under {FRAGMENT_FOLDER}/)"
@@ -154,16 +157,15 @@ def _article_files(root: Path) -> list[Path]:
     return found
 
 
-def _root_of_file(file: Path) -> Path:
-    """The folder a single file belongs to: the one it was imported from before (so that it
-    updates its article), else its own folder."""
-    for ancestor in file.parents:
-        relative = file.relative_to(ancestor).as_posix()
-        known = db.session.scalar(select(Article.id).where(
-            Article.source_root == str(ancestor), Article.source_path == relative))
-        if known is not None:
-            return ancestor
-    return file.parent
+def _known_root(path: Path, include_self: bool) -> Path | None:
+    """The nearest folder (``path`` itself or above) that items were imported from before, so
+    that importing a sub-folder or a single file updates the same items."""
+    candidates = [path, *path.parents] if include_self else list(path.parents)
+    for candidate in candidates:
+        if db.session.scalar(select(Article.id).where(
+                Article.source_root == str(candidate)).limit(1)) is not None:
+            return candidate
+    return None
 
 
 def _prepare(folder: _Folder, report: ImportReport, progress: Progress | None):
@@ -351,8 +353,10 @@ def _prune(folder: _Folder, existing: dict[int, _Existing], report: ImportReport
     """Archive this folder's items whose file is gone (a file that failed to read still
     exists: its item is kept)."""
     present = {source.relative for source in folder.sources}
+    prefixes = tuple(f"{sub}/" if sub else "" for sub in folder.whole)
     for item in existing.values():
-        if item.source_path in present or item.status == "archived":
+        if item.source_path in present or item.status == "archived" \
+                or not item.source_path.startswith(prefixes):
             continue
         if (folder.root / item.source_path).exists():
             continue

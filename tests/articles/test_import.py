@@ -239,6 +239,19 @@ def test_single_file_updates_the_article_of_its_folder(app_context, docs):
     assert article("hub/posting-errors").source_root == str(docs.resolve())
 
 
+def test_sub_folder_updates_the_items_of_its_folder_and_prunes_only_there(app_context, docs):
+    import_paths([docs])
+    (docs / "erp/close-period.md").unlink()
+    write(docs, "hub/new-error.md", "# Error 5000\n")
+    (docs / "notes/erp-12-0.md").unlink()
+    report = import_paths([docs / "hub"], prune=True)
+    assert report.created == ["hub/new-error"] and report.unchanged == ["hub/posting-errors"]
+    assert report.archived == []
+    assert article("hub/new-error").source_root == str(docs.resolve())
+    assert import_paths([docs / "erp"], prune=True).archived == ["erp/close-period"]
+    assert article("notes/erp-12-0").status == "published"
+
+
 def test_default_titles_and_slugs(app_context, tmp_path):
     folder = tmp_path / "set"
     write(folder, "Admin Guide/Set Up_Mail.md", "Intro\n\n# Set up **mail**\n")
