@@ -22,6 +22,8 @@ from kb.articles.service import ArticleFields
 # keys of the CONTRACT; every other key is kept in ``extra``
 LIST_KEYS = ("products", "versions", "tags")
 TEXT_KEYS = ("title", "slug", "summary", "product", "version")
+# the longest name the database keeps for a product, a version and a tag
+NAME_LIMITS = {"products": 200, "product": 200, "versions": 60, "version": 60, "tags": 80}
 KNOWN_KEYS = {
     "type", "title", "slug", "summary", "kind", "products", "versions", "tags", "min_plan",
     "critical", "status", "published", "product", "version", "released", "highlights",
@@ -214,10 +216,12 @@ def _apply_known_key(parsed: ContentFile, key: str, entry: _Entry) -> None:
             fields.title = TITLE_SUFFIX.sub("", value)
         elif key == "slug":
             fields.slug, parsed.explicit_slug = value, bool(value)
+        elif key in ("product", "version"):
+            setattr(fields, key, _checked_names(key, [value])[0] or None)
         else:
-            setattr(fields, key, value or None if key in ("product", "version") else value)
+            setattr(fields, key, value)
     elif key in LIST_KEYS:
-        setattr(fields, key, _text_list(key, entry))
+        setattr(fields, key, _checked_names(key, _text_list(key, entry)))
     elif key == "type":
         fields.type = _choice(key, entry, TYPES)
     elif key == "kind":
@@ -262,6 +266,14 @@ def _text_list(key: str, entry: _Entry) -> list[str]:
     if isinstance(entry.value, (str, int, float)):
         return [part.strip() for part in str(_text(key, entry)).split(",") if part.strip()]
     raise ValueError(f"'{key}' must be a list of names, like [a, b]")
+
+
+def _checked_names(key: str, names: list[str]) -> list[str]:
+    for name in names:
+        if len(name) > NAME_LIMITS[key]:
+            raise ValueError(f"'{key}': {name[:40]!r}... is longer than {NAME_LIMITS[key]}"
+                             " characters")
+    return names
 
 
 def _choice(key: str, entry: _Entry, allowed: tuple[str, ...]) -> str:

@@ -143,6 +143,8 @@ def test_no_front_matter(tmp_path):
     ("---\ntitle: [a, b]\n---\n", 2, "'title' must be a single value"),
     ("---\ntitle: T\ntags: {a: 1}\n---\n", 3, "'tags' must be a list"),
     ("---\ntype: release-note\ntitle: T\n---\n", 2, "needs 'product:'"),
+    ("---\ntitle: T\ntags: [ok, " + "x" * 81 + "]\n---\n", 3, "longer than 80 characters"),
+    ("---\ntitle: T\nversion: " + "1" * 61 + "\n---\n", 3, "longer than 60 characters"),
 ])
 def test_malformed_front_matter_names_the_line(tmp_path, text, line, fragment):
     found = problems(parse(tmp_path, text))

@@ -290,3 +290,10 @@ def test_duplicate_explicit_slug_is_an_error(app_context, tmp_path):
 def test_missing_path(app_context, tmp_path):
     report = import_paths([tmp_path / "nowhere"])
     assert report.errors == [f"{tmp_path / 'nowhere'}:1: no such Markdown file or folder"]
+
+
+def test_progress_is_reported_per_stage(app_context, docs):
+    calls = []
+    import_paths([docs], progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert calls == [("reading", 1, 3), ("reading", 2, 3), ("reading", 3, 3),
+                     ("writing", 1, 3), ("writing", 2, 3), ("writing", 3, 3)]
