@@ -12,6 +12,7 @@ import xml.etree.ElementTree as etree
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 # [!INCLUDE[name](path)], tolerating a space, a stray colon or a missing last bracket as real
@@ -32,6 +33,11 @@ IMAGE_END = r":::image-end:::"
 ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*\"([^\"]*)\"")
 ALERT_MARKER = re.compile(
     r"^\s*\[!(NOTE|TIP|IMPORTANT|CAUTION|WARNING)\][ \t]*\n?", re.IGNORECASE)
+ALERT_LINE = re.compile(
+    r"^[ \t]*>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING)\]", re.IGNORECASE)
+# a marker starting a later line of a paragraph: "> [!NOTE]\n> text\n> [!TIP]\n> text"
+LATER_ALERT_MARKER = re.compile(
+    r"\n(?=[ \t]*\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING)\])", re.IGNORECASE)
 DIV_MARKER = re.compile(r"^\s*\[!div\b[^\]\n]*\][ \t]*\n?", re.IGNORECASE)
 SERVED_IMAGE = re.compile(r"^(https?:)?//|^/", re.IGNORECASE)
 
@@ -75,6 +81,20 @@ class ImageEnd(InlineProcessor):
         return "", match.start(0), match.end(0)
 
 
+class AlertsStartBlocks(Preprocessor):
+    """An alert line right under a paragraph line starts a new block, as in GitHub and DocFX
+    (Python-Markdown would otherwise read it as more of the paragraph)."""
+
+    def run(self, lines):
+        result = []
+        for line in lines:
+            if ALERT_LINE.match(line) and result and result[-1].strip() \
+                    and not result[-1].lstrip().startswith(">"):
+                result.append("")
+            result.append(line)
+        return result
+
+
 class AlertBlocks(Treeprocessor):
     """``> [!WARNING]`` blockquotes become ``<div class="admonition warning">``, the markup
     of Python-Markdown's ``!!! warning`` admonitions, so both look the same. Python-Markdown
@@ -95,7 +115,7 @@ class AlertBlocks(Treeprocessor):
     def _split(self, blockquote: etree.Element) -> list[etree.Element] | None:
         blocks: list[etree.Element] = []
         current = etree.Element("blockquote")
-        for child in list(blockquote):
+        for child in _paragraphs_split_at_markers(blockquote):
             marker = _marker(child)
             if marker is not None:
                 if len(current) or current.tag != "blockquote":
@@ -109,6 +129,19 @@ class AlertBlocks(Treeprocessor):
             return None
         blocks.append(current)
         return blocks
+
+
+def _paragraphs_split_at_markers(blockquote: etree.Element) -> list[etree.Element]:
+    children = []
+    for child in blockquote:
+        if child.tag != "p" or not child.text or len(child):
+            children.append(child)
+            continue
+        for text in LATER_ALERT_MARKER.split(child.text):
+            paragraph = etree.Element("p")
+            paragraph.text = text
+            children.append(paragraph)
+    return children
 
 
 def _marker(element: etree.Element) -> re.Match | None:
@@ -149,5 +182,6 @@ class DocfxExtension(Extension):
             CodeReferenceNotice("(?i)" + CODE_REFERENCE.pattern, md), "docfx_code", 184)
         md.inlinePatterns.register(ImageExtension(IMAGE_EXTENSION, md), "docfx_image", 183)
         md.inlinePatterns.register(ImageEnd(IMAGE_END, md), "docfx_image_end", 182)
+        md.preprocessors.register(AlertsStartBlocks(md), "docfx_alert_blocks", 15)
         md.treeprocessors.register(AlertBlocks(md), "docfx_alerts", 25)
         md.treeprocessors.register(UnservedImages(md), "docfx_images", 15)

@@ -121,3 +121,13 @@ def test_rendering_is_cached_and_redone_when_source_or_renderer_change(monkeypat
     service.ensure_rendered(article)
     assert article.rendered_html == "<p>Second version</p>"
     assert article.render_key not in (first_key, second_key)
+
+
+def test_alerts_written_as_real_documentation_does():
+    # two alerts in one blockquote, and an alert right under a list item's text
+    html = html_of("> [!NOTE]  \n> Don't enable it yet.  \n> [!TIP]  \n> Use search.\n\n"
+                   "3. Locate the property.\n    > [!TIP]\n    > Sort by name.\n")
+    assert "[!" not in html
+    assert html.count('<div class="admonition tip">') == 2
+    assert html.startswith('<div class="admonition note">\n<p class="admonition-title">Note</p>'
+                           "\n<p>Don't enable it yet.")
