@@ -32,6 +32,7 @@ FRAGMENT_FOLDER = "includes"
 # navigation and repository files of documentation sets, not articles
 SKIPPED_FILE_NAMES = {"readme.md", "toc.md"}
 SLUG_SEGMENT = re.compile(r"[^a-z0-9]+")
+ARTICLE_LINK = re.compile(r"\]\(/articles/([a-z0-9/\-]+)")
 MAX_TITLE = 500
 MAX_SLUG = 300
 QUERY_CHUNK = 500
@@ -307,18 +308,23 @@ def _complete_fields(source: _Source, assembler: BodyAssembler, report: ImportRe
 def _write(folder: _Folder, existing: dict[int, _Existing], report: ImportReport,
            progress: Progress | None) -> None:
     sources = [source for source in folder.sources if not source.failed]
+    release_notes = []
     for done, source in enumerate(sources, 1):
         known = existing.get(source.article_id) if source.article_id else None
         if known and known.source_hash == source.body_hash \
                 and known.source_path == source.relative:
             report.unchanged.append(known.slug)
         else:
-            _save(folder, source, report)
+            article = _save(folder, source, report)
+            if article.is_release_note:
+                release_notes.append(article)
         if progress:
             progress("writing", done, len(sources))
+    for note in release_notes:
+        _relate_linked_articles(note)
 
 
-def _save(folder: _Folder, source: _Source, report: ImportReport) -> None:
+def _save(folder: _Folder, source: _Source, report: ImportReport) -> Article:
     fields = source.parsed.fields
     if source.article_id is None:
         article = Article(source_root=str(folder.root), slug=source.slug, author=None)
@@ -334,6 +340,15 @@ def _save(folder: _Folder, source: _Source, report: ImportReport) -> None:
     service.add_revision(article, None, "import")
     service.record_index_change(article)
     outcome.append(article.slug)
+    return article
+
+
+def _relate_linked_articles(note: Article) -> None:
+    """A release note's articles are the articles its body links to."""
+    slugs = list(dict.fromkeys(ARTICLE_LINK.findall(note.body)))
+    note.related_articles = list(db.session.scalars(select(Article).where(
+        Article.slug.in_(slugs), Article.type == "article").order_by(Article.title))) \
+        if slugs else []
 
 
 def _redirect(article: Article, new_slug: str) -> None:
