@@ -11,26 +11,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
 from kb import db
-from kb.articles import service
+from kb.articles import import_files, service
 from kb.articles.assembly import BodyAssembler
-from kb.articles.content_files import ContentFile, first_heading, parse_content_file
+from kb.articles.content_files import first_heading, parse_content_file
+from kb.articles.import_files import SourceFile, SourceFolder
 from kb.articles.models import Article, SlugRedirect
 from kb.errors import Invalid
 
 # raise when the way files become fields changes, so that the next import updates everything
 IMPORT_FORMAT_VERSION = 1
-FRAGMENT_FOLDER = "includes"
-# navigation and repository files of documentation sets, not articles
-SKIPPED_FILE_NAMES = {"readme.md", "toc.md"}
 SLUG_SEGMENT = re.compile(r"[^a-z0-9]+")
 ARTICLE_LINK = re.compile(r"\]\(/articles/([a-z0-9/\-]+)")
 MAX_TITLE = 500
@@ -58,31 +55,6 @@ class ImportReport:
 
 
 @dataclass
-class _Source:
-    """One article file of an import: where it is, how to name it in messages, what it says."""
-
-    path: Path
-    relative: str
-    shown: str
-    parsed: ContentFile | None = None
-    slug: str = ""
-    body_hash: str = ""
-    article_id: int | None = None
-    failed: bool = False
-
-
-@dataclass
-class _Folder:
-    """The files of one ``source_root`` in this import."""
-
-    root: Path
-    sources: list[_Source] = field(default_factory=list)
-    # the sub-folders read whole (relative to root, "" for all of it): only items under them
-    # can be pruned
-    whole: list[str] = field(default_factory=list)
-
-
-@dataclass
 class _Existing:
     id: int
     slug: str
@@ -96,7 +68,7 @@ def import_paths(paths: list[Path], *, keep_going: bool = False, prune: bool = F
     """Import content files and folders (see the module docstring). Commits once, or not at
     all when a file is bad and ``keep_going`` is false. Needs an app context."""
     report = ImportReport()
-    folders = _collect(paths, report)
+    folders = import_files.collect(paths, report.errors)
     report.files = sum(len(folder.sources) for folder in folders.values())
     plans = [_prepare(folder, report, progress) for folder in folders.values()]
     if report.errors and not keep_going:
@@ -115,61 +87,7 @@ def import_paths(paths: list[Path], *, keep_going: bool = False, prune: bool = F
     return report
 
 
-def _collect(paths: Iterable[Path], report: ImportReport) -> dict[Path, _Folder]:
-    folders: dict[Path, _Folder] = {}
-    for given in paths:
-        path = Path(given)
-        resolved = path.resolve()
-        if resolved.is_dir():
-            root = _known_root(resolved, include_self=True) or resolved
-            folder = folders.setdefault(root, _Folder(root))
-            folder.whole.append("" if resolved == root else resolved.relative_to(root).as_posix())
-            for file in _article_files(resolved):
-                relative = file.relative_to(root).as_posix()
-                shown = path / file.relative_to(resolved)
-                folder.sources.append(_Source(file, relative, str(shown)))
-        elif resolved.is_file() and resolved.suffix.lower() == ".md":
-            root = _known_root(resolved, include_self=False) or resolved.parent
-            relative = resolved.relative_to(root).as_posix()
-            if FRAGMENT_FOLDER in Path(relative).parts[:-1]:
-                report.errors.append(f"{path}:1: an include fragment (under {FRAGMENT_FOLDER}/)"
-                                     " is not an article; import the folder that uses it")
-                continue
-            folders.setdefault(root, _Folder(root)).sources.append(
-                _Source(resolved, relative, str(path)))
-        else:
-            report.errors.append(f"{path}:1: no such Markdown file or folder")
-    for folder in folders.values():
-        unique = {source.relative: source for source in folder.sources}
-        folder.sources = sorted(unique.values(), key=lambda source: source.relative)
-    return folders
-
-
-def _article_files(root: Path) -> list[Path]:
-    """The folder's ``.md`` files, without fragments, hidden folders and README/TOC files."""
-    found = []
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(name for name in subdirectories
-                                   if not name.startswith(".") and name != FRAGMENT_FOLDER)
-        for name in files:
-            if name.lower().endswith(".md") and name.lower() not in SKIPPED_FILE_NAMES \
-                    and not name.startswith("."):
-                found.append(Path(directory) / name)
-    return found
-
-
-def _known_root(path: Path, include_self: bool) -> Path | None:
-    """The nearest folder (``path`` itself or above) that items were imported from before, so
-    that importing a sub-folder or a single file updates the same items."""
-    candidates = [path, *path.parents] if include_self else list(path.parents)
-    for candidate in candidates:
-        if db.session.scalar(select(Article.id).where(
-                Article.source_root == str(candidate)).limit(1)) is not None:
-            return candidate
-    return None
-
-
-def _prepare(folder: _Folder, report: ImportReport, progress: Progress | None):
+def _prepare(folder: SourceFolder, report: ImportReport, progress: Progress | None):
     """Read, check and assemble every file of the folder; nothing is written."""
     existing = _existing_items(folder.root)
     by_path = {item.source_path: item for item in existing.values()}
@@ -199,7 +117,7 @@ def _existing_items(root: Path) -> dict[int, _Existing]:
     return {row.id: _Existing(*row) for row in rows}
 
 
-def _fail(report: ImportReport, source: _Source, line: int, message: str) -> None:
+def _fail(report: ImportReport, source: SourceFile, line: int, message: str) -> None:
     source.failed = True
     report.errors.append(f"{source.shown}:{line}: {message}")
 
@@ -219,12 +137,12 @@ def _normalized_slug(slug: str) -> str:
                                       for segment in slug.split("/")) if part)
 
 
-def _assign_slugs(folder: _Folder, sources: list[_Source], existing: dict[int, _Existing],
+def _assign_slugs(folder: SourceFolder, sources: list[SourceFile], existing: dict[int, _Existing],
                   by_path: dict[str, _Existing], report: ImportReport) -> None:
     """Explicit slugs as written; an imported item keeps its slug; new files get one from
     their path, made unique. A slug held by an item of another folder or written in the
     browser is an error for the file."""
-    taken_here: dict[str, _Source] = {}
+    taken_here: dict[str, SourceFile] = {}
     owner_by_slug = {item.slug: item for item in existing.values()}
     for source in sources:
         known = by_path.get(source.relative)
@@ -264,7 +182,7 @@ def _gone_owner(owner: _Existing) -> bool:
     return owner.status == "archived" and owner.source_hash is None
 
 
-def _take_over_if_gone(folder: _Folder, source: _Source, owner: _Existing,
+def _take_over_if_gone(folder: SourceFolder, source: SourceFile, owner: _Existing,
                        report: ImportReport) -> None:
     """Another item of this folder holds the slug: a file renamed (the old file is gone)
     takes its item over; two files wanting one slug is an error."""
@@ -275,7 +193,7 @@ def _take_over_if_gone(folder: _Folder, source: _Source, owner: _Existing,
         source.article_id = owner.id
 
 
-def _check_foreign_slugs(root: Path, sources: list[_Source], report: ImportReport) -> None:
+def _check_foreign_slugs(root: Path, sources: list[SourceFile], report: ImportReport) -> None:
     wanted = {source.slug: source for source in sources if not source.failed}
     slugs = list(wanted)
     for start in range(0, len(slugs), QUERY_CHUNK):
@@ -289,7 +207,7 @@ def _check_foreign_slugs(root: Path, sources: list[_Source], report: ImportRepor
                                            " set another 'slug:'")
 
 
-def _complete_fields(source: _Source, assembler: BodyAssembler, report: ImportReport) -> None:
+def _complete_fields(source: SourceFile, assembler: BodyAssembler, report: ImportReport) -> None:
     fields = source.parsed.fields
     fields.body = assembler.assemble(source.path, fields.body)
     fields.title = (fields.title or first_heading(fields.body)
@@ -305,7 +223,7 @@ def _complete_fields(source: _Source, assembler: BodyAssembler, report: ImportRe
     source.body_hash = hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _write(folder: _Folder, existing: dict[int, _Existing], report: ImportReport,
+def _write(folder: SourceFolder, existing: dict[int, _Existing], report: ImportReport,
            progress: Progress | None) -> None:
     sources = [source for source in folder.sources if not source.failed]
     release_notes = []
@@ -324,7 +242,7 @@ def _write(folder: _Folder, existing: dict[int, _Existing], report: ImportReport
         _relate_linked_articles(note)
 
 
-def _save(folder: _Folder, source: _Source, report: ImportReport) -> Article:
+def _save(folder: SourceFolder, source: SourceFile, report: ImportReport) -> Article:
     fields = source.parsed.fields
     if source.article_id is None:
         article = Article(source_root=str(folder.root), slug=source.slug, author=None)
@@ -364,7 +282,7 @@ def _redirect(article: Article, new_slug: str) -> None:
     article.slug = new_slug
 
 
-def _prune(folder: _Folder, existing: dict[int, _Existing], report: ImportReport) -> None:
+def _prune(folder: SourceFolder, existing: dict[int, _Existing], report: ImportReport) -> None:
     """Archive this folder's items whose file is gone (a file that failed to read still
     exists: its item is kept)."""
     present = {source.relative for source in folder.sources}

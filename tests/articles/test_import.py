@@ -287,6 +287,16 @@ def test_duplicate_explicit_slug_is_an_error(app_context, tmp_path):
     assert report.errors == [f"{folder / 'b.md'}:1: slug 'same' is also used by {folder / 'a.md'}"]
 
 
+def test_fragments_are_refused_as_articles(app_context, docs):
+    import_paths([docs])
+    report = import_paths([docs / "includes", docs / "includes/support.md"])
+    assert report.errors == [
+        f"{docs / 'includes'}:1: include fragments (under includes/) are not articles;"
+        " import the folder that uses them",
+        f"{docs / 'includes/support.md'}:1: include fragments (under includes/) are not"
+        " articles; import the folder that uses them"]
+
+
 def test_missing_path(app_context, tmp_path):
     report = import_paths([tmp_path / "nowhere"])
     assert report.errors == [f"{tmp_path / 'nowhere'}:1: no such Markdown file or folder"]
