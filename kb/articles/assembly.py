@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kb import markdown
-from kb.articles.content_files import FrontMatterError, read_text, split_front_matter
+from kb.articles.front_matter import FrontMatterError, read_text, split_front_matter
 from kb.docfx import CODE_REFERENCE, INCLUDE
 
 FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)

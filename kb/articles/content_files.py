@@ -7,7 +7,6 @@ is truly wrong as ``(line, message)`` pairs with the line of the offending key."
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -16,6 +15,13 @@ from typing import Any
 import yaml
 
 from kb import plans
+from kb.articles.front_matter import (
+    Entry,
+    FrontMatterError,
+    load_front_matter,
+    read_text,
+    split_front_matter,
+)
 from kb.articles.models import KINDS, STATUSES, TYPES
 from kb.articles.service import ArticleFields
 
@@ -30,9 +36,6 @@ KNOWN_KEYS = {
 }
 TITLE_SUFFIX = re.compile(r"\s*\|\s*Microsoft Docs\s*$", re.IGNORECASE)
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-# libyaml when available: front matter is read for every file on every import
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FALLBACK_KEY = re.compile(r"^([^\s#'\"\-][^\s]*?):(?:\s+(.*))?$")
 ATX_HEADING_1 = re.compile(r"^ {0,3}#(?!#)[ \t]*(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 
 
@@ -52,36 +55,6 @@ class ContentFile:
     explicit_slug: bool = False
     fallback_title: str = ""
     problems: list[FileProblem] = field(default_factory=list)
-
-
-class FrontMatterError(Exception):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line, self.message = line, message
-
-
-@dataclass
-class _Entry:
-    line: int
-    node: yaml.Node | None
-    value: Any
-
-
-def read_text(path: Path) -> str:
-    """The file's text without a byte-order mark, with LF line endings."""
-    text = path.read_bytes().decode("utf-8-sig")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
-    """(front-matter block or None, its first line number, body, the body's first line)."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None, 0, text, 1
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
-    raise FrontMatterError(1, "the front matter opened by '---' is never closed by a '---' line")
 
 
 def parse_content_file(path: Path, relative: str) -> ContentFile:
@@ -104,87 +77,7 @@ def parse_content_file(path: Path, relative: str) -> ContentFile:
     return parsed
 
 
-def load_front_matter(block: str, first_line: int) -> dict[str, _Entry]:
-    """The front matter's keys with their file line numbers. An unquoted ``: `` inside a value
-    is tolerated; anything else YAML rejects is a ``FrontMatterError`` at the line it names."""
-    block = textwrap.dedent(block)
-    try:
-        return _load_mapping(block, first_line)
-    except yaml.YAMLError as error:
-        line = first_line + _error_line(error, block)
-        reason = getattr(error, "problem", None) or str(error)
-        fallback = _load_line_by_line(block, first_line)
-        if fallback is None:
-            raise FrontMatterError(line, f"front matter is not valid YAML: {reason}") from None
-        return fallback
-
-
-def _error_line(error: yaml.YAMLError, block: str) -> int:
-    """The block line YAML complains about; at the end of the block (an unclosed bracket or
-    quote), the line where the unclosed construct starts."""
-    problem = getattr(error, "problem_mark", None)
-    context = getattr(error, "context_mark", None)
-    last_line = max(len(block.rstrip("\n").split("\n")) - 1, 0)
-    if problem is not None and problem.line <= last_line:
-        return problem.line
-    return context.line if context is not None else last_line
-
-
-def _load_mapping(block: str, first_line: int) -> dict[str, _Entry]:
-    loader = YAML_LOADER(block)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return {}
-        if not isinstance(root, yaml.MappingNode):
-            raise FrontMatterError(first_line + root.start_mark.line,
-                                   "front matter must be 'key: value' lines")
-        entries = {}
-        for key_node, value_node in root.value:
-            key = str(key_node.value)
-            entries[key] = _Entry(first_line + key_node.start_mark.line, value_node,
-                                  _construct(loader, value_node))
-        return entries
-    finally:
-        loader.dispose()
-
-
-def _construct(loader, node: yaml.Node) -> Any:
-    try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, yaml.YAMLError):
-        # e.g. "2026-13-01" resolves to a timestamp YAML cannot build: keep the text
-        return node.value if isinstance(node, yaml.ScalarNode) else None
-
-
-def _load_line_by_line(block: str, first_line: int) -> dict[str, _Entry] | None:
-    """Top-level ``key: value`` lines, each value read alone; a value YAML rejects only because
-    it holds ``: `` is taken as plain text. None when the block has any other problem."""
-    grouped: list[tuple[int, str, list[str]]] = []
-    for index, line in enumerate(block.split("\n")):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = FALLBACK_KEY.match(line) if not line[0].isspace() else None
-        if match:
-            grouped.append((index, match.group(1), [f"value: {match.group(2) or ''}"]))
-        elif grouped and line[0].isspace():
-            grouped[-1][2].append(line)
-        else:
-            return None
-    entries = {}
-    for index, key, lines in grouped:
-        try:
-            entry = _load_mapping("\n".join(lines), first_line + index)["value"]
-        except (yaml.YAMLError, FrontMatterError, KeyError):
-            raw = lines[0][len("value: "):].strip()
-            if len(lines) > 1 or ": " not in raw + " ":
-                return None
-            entry = _Entry(first_line + index, None, raw.strip("'\""))
-        entries[key] = _Entry(first_line + index, entry.node, entry.value)
-    return entries
-
-
-def _fill_fields(parsed: ContentFile, entries: dict[str, _Entry]) -> None:
+def _fill_fields(parsed: ContentFile, entries: dict[str, Entry]) -> None:
     fields = parsed.fields
 
     def problem(key: str, message: str) -> None:
@@ -208,7 +101,7 @@ def _fill_fields(parsed: ContentFile, entries: dict[str, _Entry]) -> None:
             "a release note needs 'product:' (and usually 'version:' and 'released:')"))
 
 
-def _apply_known_key(parsed: ContentFile, key: str, entry: _Entry) -> None:
+def _apply_known_key(parsed: ContentFile, key: str, entry: Entry) -> None:
     fields = parsed.fields
     if key in TEXT_KEYS:
         value = _text(key, entry)
@@ -242,7 +135,7 @@ def _apply_known_key(parsed: ContentFile, key: str, entry: _Entry) -> None:
         fields.highlights = _highlights(entry.value)
 
 
-def _text(key: str, entry: _Entry) -> str:
+def _text(key: str, entry: Entry) -> str:
     """A scalar as written (so that version 12.10 stays '12.10', not the number 12.1)."""
     if entry.value is None:
         return ""
@@ -253,7 +146,7 @@ def _text(key: str, entry: _Entry) -> str:
     raise ValueError(f"'{key}' must be a single value, not a list or a mapping")
 
 
-def _text_list(key: str, entry: _Entry) -> list[str]:
+def _text_list(key: str, entry: Entry) -> list[str]:
     if entry.value is None:
         return []
     if isinstance(entry.node, yaml.SequenceNode):
@@ -276,7 +169,7 @@ def _checked_names(key: str, names: list[str]) -> list[str]:
     return names
 
 
-def _choice(key: str, entry: _Entry, allowed: tuple[str, ...]) -> str:
+def _choice(key: str, entry: Entry, allowed: tuple[str, ...]) -> str:
     value = str(entry.value or "").strip().lower()
     if value not in allowed:
         raise ValueError(f"unknown {key} {entry.value!r}: use one of {', '.join(allowed)}")
