@@ -68,6 +68,10 @@ EXTERNAL_URL = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.IGNORECASE)
 _converters = threading.local()
 
 
+class RenderError(ValueError):
+    """The source cannot be rendered (nested deeper than the Markdown parser can follow)."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -141,6 +145,11 @@ def _converter() -> markdown_library.Markdown:
 def render(source: str) -> Rendered:
     """Render Markdown (raw HTML allowed, then sanitised) to HTML, a TOC and plain text."""
     converter = _converter()
-    body = sanitize(converter.convert(source))
+    try:
+        body = sanitize(converter.convert(source))
+    except RecursionError:
+        _converters.converter = None  # its parser state is broken: build a new one next time
+        raise RenderError("the Markdown is nested too deeply to render (lists or quotes"
+                          " inside each other hundreds of times)") from None
     toc = sanitize(getattr(converter, "toc", "")) if getattr(converter, "toc_tokens", None) else ""
     return Rendered(html=body, toc=toc, text=plain_text(body))

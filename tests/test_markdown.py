@@ -131,3 +131,9 @@ def test_alerts_written_as_real_documentation_does():
     assert html.count('<div class="admonition tip">') == 2
     assert html.startswith('<div class="admonition note">\n<p class="admonition-title">Note</p>'
                            "\n<p>Don't enable it yet.")
+
+
+def test_too_deep_nesting_is_a_clear_error_and_rendering_goes_on():
+    with pytest.raises(markdown.RenderError, match="nested too deeply"):
+        markdown.render("- " * 2000 + "x")
+    assert html_of("> [!NOTE]\n> Fine.").startswith('<div class="admonition note">')

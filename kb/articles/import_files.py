@@ -13,6 +13,7 @@ from sqlalchemy import select
 from kb import db
 from kb.articles.content_files import ContentFile
 from kb.articles.models import Article
+from kb.markdown import Rendered
 
 FRAGMENT_FOLDER = "includes"
 # navigation and repository files of documentation sets, not articles
@@ -31,6 +32,8 @@ class SourceFile:
     body_hash: str = ""
     article_id: int | None = None
     failed: bool = False
+    # rendered while checking, handed to the article when it is written
+    rendered: Rendered | None = None
 
 
 @dataclass

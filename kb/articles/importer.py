@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kb import db
+from kb import db, markdown
 from kb.articles import import_files, service
 from kb.articles.assembly import BodyAssembler
 from kb.articles.content_files import first_heading, parse_content_file
@@ -107,6 +107,8 @@ def _prepare(folder: SourceFolder, report: ImportReport, progress: Progress | No
     assembler = BodyAssembler(folder.root, article_slugs)
     for source in good:
         _complete_fields(source, assembler, report)
+        if not source.failed and _changed(source, existing):
+            _render(source, report)
     return folder, existing
 
 
@@ -223,15 +225,27 @@ def _complete_fields(source: SourceFile, assembler: BodyAssembler, report: Impor
     source.body_hash = hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _changed(source: SourceFile, existing: dict[int, _Existing]) -> bool:
+    known = existing.get(source.article_id) if source.article_id else None
+    return not (known and known.source_hash == source.body_hash
+                and known.source_path == source.relative)
+
+
+def _render(source: SourceFile, report: ImportReport) -> None:
+    """Render before writing, so that a body the renderer cannot take is a file error."""
+    try:
+        source.rendered = markdown.render(source.parsed.fields.body)
+    except markdown.RenderError as error:
+        _fail(report, source, 1, str(error))
+
+
 def _write(folder: SourceFolder, existing: dict[int, _Existing], report: ImportReport,
            progress: Progress | None) -> None:
     sources = [source for source in folder.sources if not source.failed]
     release_notes = []
     for done, source in enumerate(sources, 1):
-        known = existing.get(source.article_id) if source.article_id else None
-        if known and known.source_hash == source.body_hash \
-                and known.source_path == source.relative:
-            report.unchanged.append(known.slug)
+        if not _changed(source, existing):
+            report.unchanged.append(existing[source.article_id].slug)
         else:
             article = _save(folder, source, report)
             if article.is_release_note:
@@ -254,11 +268,21 @@ def _save(folder: SourceFolder, source: SourceFile, report: ImportReport) -> Art
             _redirect(article, source.slug)
         outcome = report.updated
     article.source_path, article.source_hash = source.relative, source.body_hash
+    _use_rendering(article, source)
     service.apply_fields(article, fields)
     service.add_revision(article, None, "import")
     service.record_index_change(article)
     outcome.append(article.slug)
     return article
+
+
+def _use_rendering(article: Article, source: SourceFile) -> None:
+    """Hand the rendering done while checking to the article (``apply_fields`` then keeps it)
+    and drop it from the source to keep memory flat."""
+    rendered, source.rendered = source.rendered, None
+    article.rendered_html, article.rendered_toc = rendered.html, rendered.toc
+    article.rendered_text = rendered.text
+    article.render_key = markdown.render_key(source.parsed.fields.body)
 
 
 def _relate_linked_articles(note: Article) -> None:

@@ -297,6 +297,15 @@ def test_fragments_are_refused_as_articles(app_context, docs):
         " articles; import the folder that uses them"]
 
 
+def test_a_body_the_renderer_cannot_take_is_a_file_error(app_context, docs):
+    write(docs, "nested.md", "# Nested\n\n" + "- " * 2000 + "x\n")
+    before = snapshot()
+    report = import_paths([docs])
+    assert report.errors == [f"{docs / 'nested.md'}:1: the Markdown is nested too deeply to"
+                             " render (lists or quotes inside each other hundreds of times)"]
+    assert snapshot() == before
+
+
 def test_missing_path(app_context, tmp_path):
     report = import_paths([tmp_path / "nowhere"])
     assert report.errors == [f"{tmp_path / 'nowhere'}:1: no such Markdown file or folder"]
