@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from kb import PROJECT_ROOT
 from kb.articles import importer
@@ -60,6 +61,12 @@ def import_command(keep_going: bool, prune: bool, paths: tuple[Path, ...]) -> No
     try:
         report = importer.import_paths(list(paths) or [default_content_folder()],
                                        keep_going=keep_going, prune=prune, progress=bars)
+    except SQLAlchemyError as error:
+        # e.g. another import committed the same slug meanwhile; this one rolled back
+        click.echo(f"The database refused the import, nothing was changed: "
+                   f"{getattr(error, 'orig', None) or error}",
+                   err=True)
+        sys.exit(1)
     finally:
         if bars:
             bars.close()

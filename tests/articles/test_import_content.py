@@ -88,3 +88,18 @@ def test_demo_loads_the_content_once(app, runner):
     assert result.exit_code == 0 and "Content: Imported 44 files: 0 created" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Article.id))) == count == 44
+
+
+def test_cli_database_refusal_is_a_clear_message(app, runner, monkeypatch, tmp_path):
+    from sqlalchemy.exc import IntegrityError
+
+    from kb.articles import commands
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("INSERT INTO articles ...", {}, Exception("duplicate key: slug"))
+
+    monkeypatch.setattr(commands.importer, "import_paths", refuse)
+    result = runner.invoke(args=["import", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "The database refused the import, nothing was changed: duplicate key: slug" \
+        in result.output
