@@ -38,6 +38,9 @@ ALERT_LINE = re.compile(
 # a marker starting a later line of a paragraph: "> [!NOTE]\n> text\n> [!TIP]\n> text"
 LATER_ALERT_MARKER = re.compile(
     r"\n(?=[ \t]*\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING)\])", re.IGNORECASE)
+# :::row::: / :::column span="2"::: ... :::column-end::: / :::row-end::: page layout
+LAYOUT_MARKER = re.compile(r"^[ \t]*:::(row|column)(-end)?\b[^:\n]*:::[ \t]*$")
+LAYOUT_INDENT = re.compile(r"^ {1,4}")
 DIV_MARKER = re.compile(r"^\s*\[!div\b[^\]\n]*\][ \t]*\n?", re.IGNORECASE)
 SERVED_IMAGE = re.compile(r"^(https?:)?//|^/", re.IGNORECASE)
 
@@ -92,6 +95,21 @@ class AlertsStartBlocks(Preprocessor):
                     and not result[-1].lstrip().startswith(">"):
                 result.append("")
             result.append(line)
+        return result
+
+
+class LayoutMarkers(Preprocessor):
+    """Rows and columns are a layout kb does not have: drop the markers and the indentation
+    they put on their content (which Python-Markdown would take for a code block)."""
+
+    def run(self, lines):
+        result, depth = [], 0
+        for line in lines:
+            marker = LAYOUT_MARKER.match(line)
+            if marker:
+                depth = max(depth + (-1 if marker.group(2) else 1), 0)
+                continue
+            result.append(LAYOUT_INDENT.sub("", line) if depth else line)
         return result
 
 
@@ -182,6 +200,7 @@ class DocfxExtension(Extension):
             CodeReferenceNotice("(?i)" + CODE_REFERENCE.pattern, md), "docfx_code", 184)
         md.inlinePatterns.register(ImageExtension(IMAGE_EXTENSION, md), "docfx_image", 183)
         md.inlinePatterns.register(ImageEnd(IMAGE_END, md), "docfx_image_end", 182)
+        md.preprocessors.register(LayoutMarkers(md), "docfx_layout", 16)
         md.preprocessors.register(AlertsStartBlocks(md), "docfx_alert_blocks", 15)
         md.treeprocessors.register(AlertBlocks(md), "docfx_alerts", 25)
         md.treeprocessors.register(UnservedImages(md), "docfx_images", 15)

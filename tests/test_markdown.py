@@ -137,3 +137,10 @@ def test_too_deep_nesting_is_a_clear_error_and_rendering_goes_on():
     with pytest.raises(markdown.RenderError, match="nested too deeply"):
         markdown.render("- " * 2000 + "x")
     assert html_of("> [!NOTE]\n> Fine.").startswith('<div class="admonition note">')
+
+
+def test_row_and_column_layout_markers_are_dropped():
+    html = html_of(":::row:::\n    :::column:::\n    ### Decision makers\n\n    Read this.\n"
+                   "    :::column-end:::\n:::row-end:::\n")
+    assert ":::" not in html and "<pre>" not in html
+    assert 'id="doc-decision-makers"' in html and "<p>Read this.</p>" in html
