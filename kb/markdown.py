@@ -1,19 +1,27 @@
 """Markdown to sanitised HTML, a table of contents, and plain text for the search index.
 
 Whoever wrote the source, the HTML that leaves here has passed nh3 (the Ammonia sanitiser): no
-script, event handler, javascript:/data: URL, iframe, form or style survives."""
+script, event handler, javascript:/data: URL, iframe, form or style survives. Ids and anchor
+names from the content are prefixed with ``doc-`` so that they can never clobber the page's own
+ids (templates must not use ids starting with ``doc-``); only links that leave the site get
+``rel="noopener noreferrer nofollow"``. The DocFX dialect of real documentation sets (alerts,
+``:::image:::``, includes and code samples) is handled by ``kb/docfx.py``."""
 
 from __future__ import annotations
 
 import hashlib
 import html
+import re
+import threading
 from dataclasses import dataclass
 
 import markdown as markdown_library
 import nh3
 
+from kb.docfx import SERVED_IMAGE, DocfxExtension
+
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 EXTENSIONS = [
     "tables",
@@ -51,6 +59,17 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 PERMALINK_MARK = "¶"
+ID_PREFIX = "doc-"
+EXTERNAL_REL = "noopener noreferrer nofollow"
+# in nh3's output text never holds "<" and attribute values are double-quoted with '"' escaped
+START_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+HREF = re.compile(r'\shref="([^"]*)"')
+EXTERNAL_URL = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.IGNORECASE)
+_converters = threading.local()
+
+
+class RenderError(ValueError):
+    """The source cannot be rendered (nested deeper than the Markdown parser can follow)."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +84,44 @@ def render_key(source: str) -> str:
     return hashlib.sha256(f"{RENDERER_VERSION}\0{source}".encode()).hexdigest()
 
 
+def heading_id(anchor: str) -> str:
+    """The id a heading or anchor named ``anchor`` in the content has in the page."""
+    return anchor if anchor.startswith(ID_PREFIX) else ID_PREFIX + anchor
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("id", "name"):
+        return heading_id(value)
+    if attribute == "href" and value.startswith("#") and len(value) > 1:
+        return "#" + heading_id(value[1:])
+    if tag == "img" and attribute == "src" and not SERVED_IMAGE.match(value):
+        return None
+    return value
+
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_filter_attribute,
+    url_schemes=URL_SCHEMES,
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def _mark_external_link(match: re.Match) -> str:
+    tag = match.group(0)
+    if not tag.startswith("<a ") or ' rel="' in tag:
+        return tag
+    href = HREF.search(tag)
+    if href is None or not EXTERNAL_URL.match(html.unescape(href.group(1))):
+        return tag
+    return f'<a rel="{EXTERNAL_REL}"{tag[2:]}'
+
+
 def sanitize(untrusted_html: str) -> str:
-    return nh3.clean(
-        untrusted_html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    """Keep only harmless HTML; links leaving the site get ``rel=nofollow`` (and noopener)."""
+    return START_TAG.sub(_mark_external_link, _cleaner.clean(untrusted_html))
 
 
 def plain_text(sanitized_html: str) -> str:
@@ -82,11 +130,26 @@ def plain_text(sanitized_html: str) -> str:
     return " ".join(html.unescape(text).replace(PERMALINK_MARK, " ").split())
 
 
+def _converter() -> markdown_library.Markdown:
+    """This thread's Markdown converter, reset for a new document (building one is slow)."""
+    converter = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = markdown_library.Markdown(
+            extensions=[*EXTENSIONS, DocfxExtension()], extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+        _converters.converter = converter
+    return converter.reset()
+
+
 def render(source: str) -> Rendered:
     """Render Markdown (raw HTML allowed, then sanitised) to HTML, a TOC and plain text."""
-    converter = markdown_library.Markdown(
-        extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
-    )
-    body = sanitize(converter.convert(source))
+    converter = _converter()
+    try:
+        body = sanitize(converter.convert(source))
+    except RecursionError:
+        _converters.converter = None  # its parser state is broken: build a new one next time
+        raise RenderError("the Markdown is nested too deeply to render (lists or quotes"
+                          " inside each other hundreds of times)") from None
     toc = sanitize(getattr(converter, "toc", "")) if getattr(converter, "toc_tokens", None) else ""
     return Rendered(html=body, toc=toc, text=plain_text(body))

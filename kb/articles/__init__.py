@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.articles import staff_views, views
+    from kb import demo
+    from kb.articles import commands, staff_views, views
     from kb.web import NavEntry, add_nav_entry
 
     app.register_blueprint(views.blueprint)
@@ -19,3 +20,5 @@ def init_app(app: Flask) -> None:
     add_nav_entry(app, NavEntry("Release notes", "articles.release_notes",
                                 feature="updates_and_docs"))
     add_nav_entry(app, NavEntry("Editor", "article_editor.index", staff_only=True))
+    app.cli.add_command(commands.import_command)
+    demo.register_loader(app, commands.load_demo_content)
