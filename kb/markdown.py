@@ -19,6 +19,7 @@ import markdown as markdown_library
 import nh3
 
 from kb.docfx import SERVED_IMAGE, DocfxExtension
+from kb.errors import Invalid
 
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
 RENDERER_VERSION = 2
@@ -68,7 +69,7 @@ EXTERNAL_URL = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.IGNORECASE)
 _converters = threading.local()
 
 
-class RenderError(ValueError):
+class RenderError(Invalid):
     """The source cannot be rendered (nested deeper than the Markdown parser can follow)."""
 
 

@@ -75,7 +75,7 @@ def test_article_page_shows_applicability_update_contents_and_related(client, au
     assert "Orbit ERP 11.1, 12.0" in page
     assert "Last updated" in page
     assert '<nav class="toc no-print" aria-label="Contents">' in page
-    assert 'href="#prepare"' in page and 'href="#close"' in page
+    assert 'href="#doc-prepare"' in page and 'href="#doc-close"' in page
     related = page[page.index('id="related-heading"'):page.index('id="helpful"')]
     assert "Finance reports" in related and "Other ERP topic" in related
     assert "Elite finance secrets" not in related  # above the reader's plan
