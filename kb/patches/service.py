@@ -87,12 +87,12 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
 
     ``actor`` is a staff user, or None for the command line (whoever runs ``kb`` on the
     server already controls everything)."""
-    if actor is not None:
-        policy.require_staff(actor)
-    names = _checked_file_names(uploads)
-    _check_details(details)
     stored: list[StoredBlob] = []
     try:
+        if actor is not None:
+            policy.require_staff(actor)
+        names = _checked_file_names(uploads)
+        _check_details(details)
         for upload, name in zip(uploads, names, strict=True):
             blob = file_store().commit(upload.staged)
             stored.append(blob)
@@ -110,6 +110,8 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
     except BaseException:
         db.session.rollback()
         _remove_unreferenced(blob for blob in stored if not blob.already_stored)
+        for upload in uploads:
+            upload.staged.discard()
         raise
     return patch
 
