@@ -11,7 +11,7 @@ from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
 from kb.errors import Invalid
-from kb.patches import service, uploads
+from kb.patches import queries, service, uploads
 from kb.patches.models import Patch
 
 MAX_PER_PAGE = 100
@@ -65,7 +65,7 @@ def patch_json(patch: Patch) -> dict:
 def list_patches():
     per_page = min(MAX_PER_PAGE, max(1, request.args.get(
         "per_page", current_app.config["PAGE_SIZE"], type=int)))
-    result = service.find_patches(
+    result = queries.find_patches(
         current_user, product=request.args.get("product", ""),
         version=request.args.get("version", ""), kind=request.args.get("kind", ""),
         for_my_organization=request.args.get("mine") == "1",

@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, false, func, or_, select, true
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
-from kb.accounts.models import Organization
 from kb.accounts.service import record_audit
 from kb.articles.models import Article
 from kb.db import utcnow
@@ -25,7 +23,7 @@ from kb.patches.models import KINDS, Download, FixedIssue, Patch, PatchFile
 from kb.patches.names import safe_file_name
 from kb.patches.storage import StagedFile, StoredBlob, file_store
 from kb.products import service as products
-from kb.products.models import Product, ProductVersion
+from kb.products.models import Product
 
 MAX_FILES_PER_PATCH = 20
 RANGE_SEPARATOR = ".."
@@ -145,7 +143,8 @@ def _new_patch(actor, details: PatchDetails) -> Patch:
         kind=details.kind, product=product, title=details.title.strip(),
         summary=details.summary.strip(), description=details.description,
         prerequisites=details.prerequisites, install_notes=details.install_notes,
-        known_issues=details.known_issues, released_on=details.released_on or date.today(),
+        known_issues=details.known_issues,
+        released_on=details.released_on or policy.today(),
         min_plan=details.min_plan, status="draft", author_id=actor.id if actor else None,
     )
     _apply_versions(patch, product, details.versions)
@@ -273,107 +272,6 @@ def ensure_intact(patch_file: PatchFile) -> None:
     db.session.commit()
 
 
-def readable_clause(user) -> ColumnElement[bool]:
-    """The policy's read scope as a filter on patches."""
-    scope = policy.read_scope(user)
-    if scope.everything:
-        return true()
-    if Patch.access_feature not in scope.features:
-        return false()
-    return and_(Patch.status == "published", Patch.min_plan.in_(scope.plans))
-
-
-def title_visible_clause(user) -> ColumnElement[bool]:
-    """Patches whose titles ``user`` may see (published ones; everything for staff)."""
-    return true() if policy.acts_as_staff(user) else Patch.status == "published"
-
-
-def applies_to_version_clause(version: ProductVersion) -> ColumnElement[bool]:
-    """Patches for this version: listed, inside the range, or for every version."""
-    has_range = or_(Patch.range_from_key.is_not(None), Patch.range_to_key.is_not(None))
-    in_range = and_(
-        has_range,
-        or_(Patch.range_from_key.is_(None), Patch.range_from_key <= version.sort_key),
-        or_(Patch.range_to_key.is_(None), Patch.range_to_key >= version.sort_key),
-    )
-    every_version = and_(~Patch.versions.any(), ~has_range)
-    listed = Patch.versions.any(ProductVersion.id == version.id)
-    return and_(Patch.product_id == version.product_id, or_(listed, in_range, every_version))
-
-
-def organization_clause(organization) -> ColumnElement[bool]:
-    """Patches for any product (and version, where recorded) the organisation runs."""
-    conditions = [
-        applies_to_version_clause(entry.version) if entry.version is not None
-        else Patch.product_id == entry.product_id
-        for entry in (organization.installed if organization is not None else [])
-    ]
-    return or_(*conditions) if conditions else false()
-
-
-@dataclass
-class PatchPage:
-    patches: list[Patch]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def find_patches(user, *, product: str = "", version: str = "", kind: str = "",
-                 for_my_organization: bool = False, readable_only: bool = True,
-                 page: int = 1, per_page: int = 20) -> PatchPage:
-    """Patches filtered by product (name or slug), version, kind and the user's organisation,
-    newest first. ``readable_only`` false includes titles the user may see but not open."""
-    policy.require(user, "patches")
-    conditions = [readable_clause(user) if readable_only else title_visible_clause(user)]
-    if product:
-        found = _product_named(product)
-        conditions.append(Patch.product_id == (found.id if found else -1))
-        if version and found:
-            found_version = _version_named(found, version)
-            conditions.append(applies_to_version_clause(found_version) if found_version
-                              else false())
-    if kind:
-        conditions.append(Patch.kind == kind)
-    if for_my_organization:
-        conditions.append(organization_clause(user.organization))
-    query = select(Patch).where(*conditions)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, page)
-    rows = db.session.scalars(
-        query.order_by(Patch.released_on.desc(), Patch.id.desc())
-        .offset((page - 1) * per_page).limit(per_page))
-    return PatchPage(list(rows), total, page, per_page)
-
-
-def _product_named(name: str) -> Product | None:
-    return db.session.scalar(select(Product).where(
-        or_(Product.name == name, Product.slug == products.slugify(name))))
-
-
-def _version_named(product: Product, name: str) -> ProductVersion | None:
-    return db.session.scalar(select(ProductVersion).where(
-        ProductVersion.product_id == product.id, ProductVersion.name == name))
-
-
-def products_with_patches(user) -> list[Product]:
-    """Products having at least one patch whose title ``user`` may see, for browsing."""
-    query = (select(Product).join(Patch, Patch.product_id == Product.id)
-             .where(title_visible_clause(user)).distinct().order_by(Product.name))
-    return list(db.session.scalars(query))
-
-
-def patches_for_release_note(user, note: Article) -> list[Patch]:
-    """The patches linked to a release note that ``user`` may see the titles of."""
-    query = (select(Patch).where(Patch.release_notes.any(Article.id == note.id),
-                                 title_visible_clause(user)).order_by(Patch.id))
-    return list(db.session.scalars(query))
-
-
 def rendered_sections(patch: Patch) -> dict[str, str]:
     """The sanitised HTML of the Markdown sections, from the cache when it is current."""
     source = "\0".join(getattr(patch, section) or "" for section in MARKDOWN_SECTIONS)
@@ -417,30 +315,3 @@ def finish_download(download_id: int, bytes_sent: int) -> None:
     download.finished_at = utcnow()
     download.outcome = "completed" if bytes_sent >= download.bytes_requested else "interrupted"
     db.session.commit()
-
-
-@dataclass(frozen=True)
-class DownloadCount:
-    patch_id: int
-    patch_title: str
-    organization: str
-    downloads: int
-    completed: int
-    bytes_sent: int
-
-
-def download_counts(actor) -> list[DownloadCount]:
-    """Downloads per patch and organisation, for staff."""
-    policy.require_staff(actor)
-    query = (
-        select(Patch.id, Patch.title, func.coalesce(Organization.name, "(staff / no organisation)"),
-               func.count(Download.id),
-               func.sum(case((Download.outcome == "completed", 1), else_=0)),
-               func.coalesce(func.sum(Download.bytes_sent), 0))
-        .join(Patch, Patch.id == Download.patch_id)
-        .outerjoin(Organization, Organization.id == Download.organization_id)
-        .group_by(Patch.id, Patch.title, Organization.name)
-        .order_by(Patch.id.desc(), Organization.name)
-    )
-    return [DownloadCount(pid, title, org, count, int(done or 0), int(sent))
-            for pid, title, org, count, done, sent in db.session.execute(query)]

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 
 from kb import policy
 from kb.errors import Invalid
-from kb.patches import delivery, service, uploads
+from kb.patches import delivery, queries, service, uploads
 from kb.patches.forms import PatchForm
 from kb.patches.models import KIND_NAMES
 from kb.web import csrf
@@ -30,13 +30,13 @@ blueprint = Blueprint("patches", __name__)
 def index():
     filters = {name: request.args.get(name, "").strip() for name in ("product", "version", "kind")}
     mine = request.args.get("mine") == "1"
-    result = service.find_patches(
+    result = queries.find_patches(
         current_user, **filters, for_my_organization=mine, readable_only=False,
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,
-        products=service.products_with_patches(current_user))
+        products=queries.products_with_patches(current_user))
 
 
 @blueprint.get("/patches/<int:patch_id>")
@@ -110,4 +110,4 @@ def publish(patch_id: int):
 @login_required
 def download_counts():
     return render_template("patches/downloads.html",
-                           counts=service.download_counts(current_user))
+                           counts=queries.download_counts(current_user))

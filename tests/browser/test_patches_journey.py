@@ -5,10 +5,15 @@ lapsed customer is refused; and a script resumes an interrupted download with cu
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+import socket
 import subprocess
+import time
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from werkzeug.test import encode_multipart
 
 from tests.browser.conftest import sign_in
 
@@ -92,8 +97,6 @@ def test_a_script_resumes_an_interrupted_download_with_curl(live_server, tmp_pat
         ["curl", "-fsS", "-H", f"Authorization: Bearer {token}",
          f"{live_server.url}/api/v1/patches/{patch_id}"],
         capture_output=True, text=True, check=True)
-    import json
-
     file_url = json.loads(listing.stdout)["files"][0]["url"]
     target = tmp_path / "download.bin"
     subprocess.run(["curl", "-fsS", "-r", "0-2499999", "-o", str(target), "-H",
@@ -104,3 +107,31 @@ def test_a_script_resumes_an_interrupted_download_with_curl(live_server, tmp_pat
                               file_url], capture_output=True, text=True, check=True)
     assert resumed.stdout == "206"
     assert sha256_of(target.read_bytes()) == sha256_of(source.read_bytes())
+
+
+def test_an_upload_cut_off_midway_leaves_nothing_on_the_real_server(live_server):
+    """The client vanishes halfway through a 4 MB file: no patch, no temporary file."""
+    token = live_server.kb("token", "create", "staff@demo.test").stdout.strip().splitlines()[-1]
+    boundary, body = encode_multipart({
+        "product": "Orbit ERP", "title": "Never finished",
+        "file": (io.BytesIO(b"\x5a" * 4_000_000), "cut.zip")})
+    head = (f"POST /api/v1/patches HTTP/1.1\r\nHost: 127.0.0.1:{live_server.port}\r\n"
+            f"Authorization: Bearer {token}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    temporary = live_server.data_dir / "files" / "tmp"
+    with socket.create_connection(("127.0.0.1", live_server.port)) as connection:
+        connection.sendall(head + body[: len(body) // 2])
+        deadline = time.monotonic() + 10
+        while not any(temporary.glob("upload-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(temporary.glob("upload-*")), "the server never began writing the upload"
+    deadline = time.monotonic() + 10
+    while any(temporary.glob("upload-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(temporary.glob("upload-*")) == []
+    listing = subprocess.run(
+        ["curl", "-fsS", "-H", f"Authorization: Bearer {token}",
+         f"{live_server.url}/api/v1/patches?per_page=100"],
+        capture_output=True, text=True, check=True)
+    assert "Never finished" not in listing.stdout

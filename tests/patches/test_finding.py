@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.articles.models import Article
-from kb.patches import service
+from kb.patches import queries, service
 from kb.patches.models import Patch
 from kb.products import service as products
 
@@ -107,7 +107,7 @@ def test_release_notes_and_patches_link_both_ways(app, client, auth, publish):
         from kb.accounts.service import user_by_email
 
         note = db.session.scalar(select(Article).where(Article.slug == "erp-12-0"))
-        linked = service.patches_for_release_note(user_by_email("premium@demo.test"), note)
+        linked = queries.patches_for_release_note(user_by_email("premium@demo.test"), note)
         assert [patch.title for patch in linked] == ["Linked fix"]
 
 
