@@ -12,14 +12,21 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.formparser import FormDataParser
 
-from kb.errors import Invalid
+from kb.errors import DomainError, Invalid
 from kb.patches.service import MAX_FILES_PER_PATCH, Upload
 from kb.patches.storage import StagedFile, file_store
 
 MAX_FORM_FIELD_BYTES = 1024 * 1024
 MAX_FORM_PARTS = 200
+
+
+class UploadIncomplete(DomainError):
+    """The request body ended early (the client went away) or is not valid multipart."""
+
+    status = 400
 
 
 @dataclass
@@ -53,9 +60,12 @@ def receive_patch_upload() -> ReceivedForm:
                             silent=False, max_form_parts=MAX_FORM_PARTS)
     try:
         _, form, files = parser.parse_from_environ(request.environ)
+    except (ClientDisconnected, ValueError):
+        _discard(staged)
+        raise UploadIncomplete("The upload ended before it was complete (or was not valid "
+                               "multipart form data); nothing was published.") from None
     except BaseException:
-        for staged_file in staged:
-            staged_file.discard()
+        _discard(staged)
         raise
     uploads = [Upload(storage.filename or "", storage.stream, storage.mimetype or "")
                for _, storage in files.items(multi=True) if storage.filename]
@@ -76,7 +86,11 @@ def _from_parsed_request() -> ReceivedForm:
                 staged_file.write(chunk)
             uploads.append(Upload(storage.filename, staged_file, storage.mimetype or ""))
     except BaseException:
-        for staged_file in staged:
-            staged_file.discard()
+        _discard(staged)
         raise
     return ReceivedForm(request.form, uploads, staged)
+
+
+def _discard(staged: list[StagedFile]) -> None:
+    for staged_file in staged:
+        staged_file.discard()

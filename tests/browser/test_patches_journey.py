@@ -13,6 +13,7 @@ import time
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.browser.conftest import sign_in
@@ -114,7 +115,7 @@ def test_an_upload_cut_off_midway_leaves_nothing_on_the_real_server(live_server)
     token = live_server.kb("token", "create", "staff@demo.test").stdout.strip().splitlines()[-1]
     boundary, body = encode_multipart({
         "product": "Orbit ERP", "title": "Never finished",
-        "file": (io.BytesIO(b"\x5a" * 4_000_000), "cut.zip")})
+        "file": FileStorage(io.BytesIO(b"\x5a" * 4_000_000), "cut.zip")})
     head = (f"POST /api/v1/patches HTTP/1.1\r\nHost: 127.0.0.1:{live_server.port}\r\n"
             f"Authorization: Bearer {token}\r\n"
             f"Content-Type: multipart/form-data; boundary={boundary}\r\n"

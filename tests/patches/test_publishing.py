@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from kb import db
@@ -103,15 +104,38 @@ def test_an_api_upload_over_the_cap_is_413_json(app, client, api_token, demo_acc
 
 
 def test_an_upload_cut_off_midway_publishes_nothing_and_removes_its_temporary_file(
-        app, staff_client):
+        app, staff_client, monkeypatch):
+    from kb.patches.storage import LocalFileStore
+
+    staged = []
+    original_stage = LocalFileStore.stage
+    monkeypatch.setattr(LocalFileStore, "stage", lambda self, *args, **kwargs: staged.append(
+        original_stage(self, *args, **kwargs)) or staged[-1])
     boundary, body = encode_multipart({
         **form_fields(), "csrf_token": csrf_token(staff_client, "/patches/new"),
-        "files": (io.BytesIO(payload(400_000)), "big.zip")})
+        "files": FileStorage(io.BytesIO(payload(400_000)), "big.zip")})
+    assert len(body) > 400_000
     cut_off = body[: len(body) // 2]  # the client vanishes halfway through the file
     response = staff_client.post(
         "/patches/new", input_stream=io.BytesIO(cut_off),
         content_type=f"multipart/form-data; boundary={boundary}",
         environ_overrides={"CONTENT_LENGTH": str(len(body))})
+    assert response.status_code == 400
+    assert "nothing was published" in response.get_data(as_text=True)
+    assert [staged_file.size for staged_file in staged] == [pytest.approx(200_000, abs=2000)]
+    assert not staged[0].path.exists()
+    assert patch_count(app) == 0 and temp_uploads(app) == [] and stored_blobs(app) == []
+
+
+def test_a_body_that_simply_ends_early_is_refused_the_same_way(app, staff_client):
+    """gunicorn hands the application an input that just ends (no ClientDisconnected)."""
+    boundary, body = encode_multipart({
+        **form_fields(), "csrf_token": csrf_token(staff_client, "/patches/new"),
+        "files": FileStorage(io.BytesIO(payload(100_000)), "big.zip")})
+    response = staff_client.post(
+        "/patches/new", input_stream=io.BytesIO(body[:60_000]),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        environ_overrides={"CONTENT_LENGTH": str(len(body)), "wsgi.input_terminated": True})
     assert response.status_code == 400
     assert patch_count(app) == 0 and temp_uploads(app) == [] and stored_blobs(app) == []
 
