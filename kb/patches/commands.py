@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts import service as accounts
 from kb.errors import DomainError
-from kb.patches import service
+from kb.patches import queries, service
 from kb.patches.models import KINDS, PatchFile
 from kb.patches.storage import CHUNK_SIZE, StoredFileProblem, file_store
 from kb.plans import PLANS
@@ -79,7 +79,10 @@ def add_command(product, versions, title, kind, summary, description_file, min_p
         for upload in staged:
             upload.staged.discard()
     for patch_file in patch.files:
-        click.echo(f"{patch_file.sha256}  {patch_file.name} ({patch_file.size} bytes)")
+        same = [f"{other.name} of patch #{other.patch_id}"
+                for other in queries.identical_files(patch_file)]
+        note = f"; identical to {', '.join(same)}, stored once" if same else ""
+        click.echo(f"{patch_file.sha256}  {patch_file.name} ({patch_file.size} bytes{note})")
     click.echo(f"{patch.kind_name} {patch.title!r} for {patch.product.name} is {patch.status}.")
     click.echo(patch.id)
 

@@ -6,7 +6,13 @@ The file is opened, positioned at the range's first byte and given to the server
 current offset with ``socket.sendfile`` (gunicorn/http/wsgi.py ``Response.sendfile``), so a
 range at the end of a large file costs what one at the start costs; other servers iterate the
 same reader, which never reads past the range. When the body is closed the bytes that really
-went out are recorded (``socket.sendfile`` reports its progress through ``seek``)."""
+went out are recorded (``socket.sendfile`` reports its progress through ``seek``).
+
+With ``PATCH_SEND_VIA = "x-accel-redirect"`` kb still checks access, integrity and records the
+request, then lets nginx send the bytes (Range included) from an internal location:
+
+    location /_kb_files/ { internal; alias /path/to/KB_DATA_DIR/files/; }
+"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from kb import db, policy
 from kb.accounts.models import Organization
 from kb.articles.models import Article
-from kb.patches.models import Download, Patch
+from kb.patches.models import Download, Patch, PatchFile
 from kb.products import service as products
 from kb.products.models import Product, ProductVersion
 
@@ -144,3 +144,10 @@ def download_counts(actor) -> list[DownloadCount]:
     )
     return [DownloadCount(pid, title, org, count, int(done or 0), int(sent))
             for pid, title, org, count, done, sent in db.session.execute(query)]
+
+
+def identical_files(patch_file: PatchFile) -> list[PatchFile]:
+    """Files of other patches with the same SHA-256 (stored once, by content address)."""
+    return list(db.session.scalars(select(PatchFile).where(
+        PatchFile.sha256 == patch_file.sha256, PatchFile.id != patch_file.id)
+        .order_by(PatchFile.id)))

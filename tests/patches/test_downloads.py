@@ -250,3 +250,21 @@ def test_x_accel_redirect_hands_the_bytes_to_nginx(app, client, elite_file):
     assert response.headers["X-Accel-Redirect"] == f"/_kb_files/{key}"
     assert response.data == b""
     assert [d.outcome for d in downloads(app)] == ["handed-off"]
+
+
+def test_x_sendfile_names_the_stored_file_for_apache(app, client, elite_file):
+    app.config["PATCH_SEND_VIA"] = "x-sendfile"
+    response = client.get(elite_file["url"], buffered=True)
+    assert response.headers["X-Sendfile"] == str(elite_file["path"])
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.data == b""
+
+
+def test_the_policy_is_asked_even_when_a_proxy_sends_the_bytes(app, client, auth, customer_on,
+                                                              publish, patch_file):
+    app.config["PATCH_SEND_VIA"] = "x-accel-redirect"
+    url, _, _ = patch_file(publish(min_plan="elite"))
+    auth.login(customer_on("premium"))
+    response = client.get(url, buffered=True)
+    assert response.status_code == 403
+    assert "X-Accel-Redirect" not in response.headers

@@ -269,6 +269,32 @@ def test_kb_patch_add_prints_the_id_last_and_creates_product_and_version(app, ru
     assert temp_uploads(app) == []
 
 
+def test_kb_patch_add_recognises_a_file_it_already_stores(app, runner, tmp_path, publish):
+    first = publish(files={"base.zip": b"same bytes"}, title="First")
+    copy = tmp_path / "again.zip"
+    copy.write_bytes(b"same bytes")
+    result = runner.invoke(args=["patch", "add", "--product", "Orbit ERP", "--title", "Again",
+                                 str(copy)])
+    assert result.exit_code == 0, result.output
+    assert f"identical to base.zip of patch #{first}, stored once" in result.output
+    assert len(stored_blobs(app)) == 1
+
+
+def test_api_accepts_a_browser_session_with_a_csrf_header(app, staff_client):
+    response = staff_client.post(
+        "/api/v1/patches", content_type="multipart/form-data",
+        headers={"X-CSRFToken": csrf_token(staff_client)},
+        data={"product": "Orbit ERP", "title": "From a session",
+              "file": (io.BytesIO(payload(30_000)), "s.zip")})
+    assert response.status_code == 201, response.json
+    assert response.json["files"][0]["sha256"] == sha256_of(payload(30_000))
+    assert temp_uploads(app) == []
+    refused = staff_client.post("/api/v1/patches", content_type="multipart/form-data",
+                                data={"product": "Orbit ERP", "title": "No token",
+                                      "file": (io.BytesIO(b"x"), "x.zip")})
+    assert refused.status_code == 400 and temp_uploads(app) == []
+
+
 def test_kb_patch_add_reports_refusals_without_a_trace(app, runner, tmp_path):
     file = tmp_path / "x.zip"
     file.write_bytes(b"x")
