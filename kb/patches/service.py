@@ -91,13 +91,11 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
             policy.require_staff(actor)
         names = _checked_file_names(uploads)
         _check_details(details)
-        for upload, name in zip(uploads, names, strict=True):
-            blob = file_store().commit(upload.staged)
-            stored.append(blob)
-            file_store().verify(blob.key, blob.sha256, blob.size, name)
+        _store_verified(uploads, names, stored)
         patch = _new_patch(actor, details)
-        for position, (upload, name, blob) in enumerate(zip(uploads, names, stored, strict=True)):
-            patch.files.append(_patch_file(position, name, upload.content_type, blob))
+        patch.files = [_patch_file(position, name, upload.content_type, blob)
+                       for position, (upload, name, blob)
+                       in enumerate(zip(uploads, names, stored, strict=True))]
         db.session.flush()
         if publish:
             _mark_published(patch)
@@ -112,6 +110,15 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
             upload.staged.discard()
         raise
     return patch
+
+
+def _store_verified(uploads: list[Upload], names: list[str], stored: list[StoredBlob]) -> None:
+    """Give each staged file its content address, then re-read it; ``stored`` collects the
+    blobs as they are stored, so that a failure can remove them."""
+    for upload, name in zip(uploads, names, strict=True):
+        blob = file_store().commit(upload.staged)
+        stored.append(blob)
+        file_store().verify(blob.key, blob.sha256, blob.size, name)
 
 
 def _checked_file_names(uploads: list[Upload]) -> list[str]:

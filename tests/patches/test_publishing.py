@@ -159,6 +159,19 @@ def test_a_refused_publication_removes_the_files_it_stored(app, publish):
     assert patch_count(app) == 0 and stored_blobs(app) == [] and temp_uploads(app) == []
 
 
+def test_nothing_is_published_when_a_stored_file_fails_verification(app, publish,
+                                                                   monkeypatch):
+    from kb.patches.storage import LocalFileStore, StoredFileProblem
+
+    def damaged_on_disk(self, key, sha256, size, label):
+        raise StoredFileProblem(f"The file {label} is damaged on disk.")
+
+    monkeypatch.setattr(LocalFileStore, "verify", damaged_on_disk)
+    with pytest.raises(StoredFileProblem):
+        publish(files={"a.zip": b"written but unreadable"})
+    assert patch_count(app) == 0 and stored_blobs(app) == [] and temp_uploads(app) == []
+
+
 def test_a_file_already_stored_for_another_patch_survives_a_refusal(app, publish):
     from kb.errors import Invalid
 
