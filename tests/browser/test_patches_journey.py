@@ -9,6 +9,7 @@ import io
 import json
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -136,3 +137,37 @@ def test_an_upload_cut_off_midway_leaves_nothing_on_the_real_server(live_server)
          f"{live_server.url}/api/v1/patches?per_page=100"],
         capture_output=True, text=True, check=True)
     assert "Never finished" not in listing.stdout
+
+
+def test_an_interrupted_download_is_recorded_with_the_bytes_sent(live_server, tmp_path):
+    """kb serve sends with sendfile; a client that gives up midway leaves an 'interrupted'
+    record whose byte count lies between nothing and the whole file."""
+    source = tmp_path / "large.bin"
+    size = 48 * 1024 * 1024
+    source.write_bytes(b"\x00" * size)
+    patch_id = live_server.kb("patch", "add", "--product", "Orbit ERP", "--title",
+                              "Interrupted download", str(source)).stdout.splitlines()[-1]
+    token = live_server.kb("token", "create", "elite@demo.test").stdout.strip().splitlines()[-1]
+    listing = subprocess.run(
+        ["curl", "-fsS", "-H", f"Authorization: Bearer {token}",
+         f"{live_server.url}/api/v1/patches/{patch_id}"],
+        capture_output=True, text=True, check=True)
+    file_url = json.loads(listing.stdout)["files"][0]["url"]
+    cut = subprocess.run(["curl", "-sS", "-o", "/dev/null", "--limit-rate", "2M", "--max-time",
+                          "2", "-H", f"Authorization: Bearer {token}", file_url])
+    assert cut.returncode == 28  # curl's "operation timed out"
+    script = ("from kb import create_app, db\nfrom sqlalchemy import select\n"
+              "from kb.patches.models import Download\n"
+              f"with create_app().app_context():\n"
+              f"    d = db.session.scalars(select(Download).where(Download.patch_id == {patch_id})"
+              ").one()\n    print(d.outcome, d.bytes_sent)\n")
+    deadline = time.monotonic() + 20
+    while True:
+        outcome, sent = subprocess.run(
+            [sys.executable, "-c", script], env=live_server.environment, capture_output=True,
+            text=True, check=True).stdout.split()
+        if outcome != "started" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert outcome == "interrupted"
+    assert 0 < int(sent) < size
