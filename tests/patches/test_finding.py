@@ -4,9 +4,12 @@ supersedence, release notes, the API's shapes and filters, the demo data."""
 from __future__ import annotations
 
 import pytest
+from flask import render_template_string
+from flask_login import login_user
 from sqlalchemy import select
 
 from kb import db
+from kb.accounts.service import user_by_email
 from kb.articles.models import Article
 from kb.patches import queries, service
 from kb.patches.models import Patch
@@ -104,11 +107,15 @@ def test_release_notes_and_patches_link_both_ways(app, client, auth, publish):
         as_text=True)
     assert client.get(f"/api/v1/patches/{patch_id}").json["release_notes"] == ["erp-12-0"]
     with app.test_request_context():
-        from kb.accounts.service import user_by_email
-
         note = db.session.scalar(select(Article).where(Article.slug == "erp-12-0"))
         linked = queries.patches_for_release_note(user_by_email("premium@demo.test"), note)
         assert [patch.title for patch in linked] == ["Linked fix"]
+    with app.test_request_context():
+        login_user(user_by_email("premium@demo.test"))
+        note = db.session.scalar(select(Article).where(Article.slug == "erp-12-0"))
+        html = render_template_string('{% include "patches/_for_release_note.html" %}',
+                                      note=note)
+        assert f'<a href="/patches/{patch_id}">Linked fix</a>' in html
 
 
 def test_api_patch_shape(client, auth, publish):
