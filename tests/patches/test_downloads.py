@@ -268,3 +268,13 @@ def test_the_policy_is_asked_even_when_a_proxy_sends_the_bytes(app, client, auth
     response = client.get(url, buffered=True)
     assert response.status_code == 403
     assert "X-Accel-Redirect" not in response.headers
+
+
+def test_stored_files_have_no_public_url(app, elite_file):
+    key = f"sha256/{elite_file['sha256'][:2]}/{elite_file['sha256'][2:4]}/{elite_file['sha256']}"
+    anonymous = app.test_client()
+    for path in (f"/files/{key}", f"/static/../files/{key}", f"/data/files/{key}",
+                 f"/static/%2e%2e/%2e%2e/data/files/{key}"):
+        response = anonymous.get(path)
+        assert response.status_code == 404, path
+        assert elite_file["data"][:64] not in response.data
