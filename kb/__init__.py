@@ -63,7 +63,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, commands and navigation entries."""
-    from kb import api, articles, cli, main, products
+    from kb import api, articles, cli, main, patches, products
     from kb.accounts import views as accounts_views
 
     main.init_app(app)
@@ -72,3 +72,4 @@ def _register_areas(app: Flask) -> None:
     cli.init_app(app)
     articles.init_app(app)
     products.init_app(app)
+    patches.init_app(app)

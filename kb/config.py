@@ -40,6 +40,13 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     # items per page in lists
     "PAGE_SIZE": 20,
+    # largest single patch file accepted by a browser or API upload, in bytes (413 above it)
+    "PATCH_MAX_FILE_BYTES": 4 * 1024**3,
+    # how patch files leave the server: "" (kb sends them), "x-accel-redirect" (nginx) or
+    # "x-sendfile" (Apache, lighttpd); kb still checks access and records every download
+    "PATCH_SEND_VIA": "",
+    # the internal nginx location that maps to DATA_DIR/files, for X-Accel-Redirect
+    "PATCH_ACCEL_PREFIX": "/_kb_files/",
 }
 
 ENVIRONMENT_PREFIX = "KB_"

@@ -32,7 +32,12 @@ def _authenticate():
 
 
 def init_app(app: Flask) -> None:
-    from kb.api import accounts, articles, openapi  # noqa: F401 - modules register their routes
+    from kb.api import (  # noqa: F401 - modules register their routes
+        accounts,
+        articles,
+        openapi,
+        patches,
+    )
 
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint)

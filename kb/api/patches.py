@@ -1,0 +1,116 @@
+"""/api/v1/patches: list, one patch with its files, and publishing (staff)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, jsonify, request, url_for
+from flask_login import current_user
+
+from kb import policy
+from kb.api import blueprint
+from kb.api.openapi import documented, query_parameter
+from kb.errors import Invalid
+from kb.patches import queries, service, uploads
+from kb.patches.models import Patch
+
+MAX_PER_PAGE = 100
+
+
+def file_json(patch_file) -> dict:
+    return {
+        "id": patch_file.id,
+        "name": patch_file.name,
+        "size": patch_file.size,
+        "sha256": patch_file.sha256,
+        "content_type": patch_file.content_type,
+        "url": url_for("patches.download", patch_id=patch_file.patch_id,
+                       file_id=patch_file.id, name=patch_file.name, _external=True),
+    }
+
+
+def patch_json(patch: Patch) -> dict:
+    return {
+        "id": patch.id,
+        "kind": patch.kind,
+        "title": patch.title,
+        "summary": patch.summary,
+        "product": patch.product.name,
+        "versions": [version.name for version in patch.versions],
+        "version_range": ({"from": patch.range_from, "to": patch.range_to}
+                          if patch.range_from or patch.range_to else None),
+        "applies_to": patch.applies_to_text,
+        "released": patch.released_on.isoformat() if patch.released_on else None,
+        "min_plan": patch.min_plan,
+        "status": patch.status,
+        "fixed_issues": [{"id": issue.identifier, "text": issue.text}
+                         for issue in patch.fixed_issues],
+        "supersedes": [older.id for older in patch.supersedes],
+        "superseded_by": [newer.id for newer in patch.superseded_by],
+        "release_notes": [note.slug for note in patch.release_notes],
+        "page_url": url_for("patches.show", patch_id=patch.id, _external=True),
+        "checksums_url": url_for("patches.checksums", patch_id=patch.id, _external=True),
+        "files": [file_json(patch_file) for patch_file in patch.files],
+    }
+
+
+@blueprint.get("/patches")
+@documented("Patches you may download, newest first", parameters=[
+    query_parameter("product", description="product name or slug"),
+    query_parameter("version", description="only patches that apply to this version"),
+    query_parameter("kind", description="patch, service-pack or regulatory"),
+    query_parameter("mine", description="1: only patches for your organisation's products"),
+    query_parameter("page", "integer"), query_parameter("per_page", "integer"),
+])
+def list_patches():
+    per_page = min(MAX_PER_PAGE, max(1, request.args.get(
+        "per_page", current_app.config["PAGE_SIZE"], type=int)))
+    result = queries.find_patches(
+        current_user, product=request.args.get("product", ""),
+        version=request.args.get("version", ""), kind=request.args.get("kind", ""),
+        for_my_organization=request.args.get("mine") == "1",
+        page=request.args.get("page", 1, type=int), per_page=per_page)
+    return jsonify({"total": result.total, "page": result.page, "per_page": per_page,
+                    "patches": [patch_json(patch) for patch in result.patches]})
+
+
+@blueprint.get("/patches/<int:patch_id>")
+@documented("One patch with its files (name, size, sha256, url); 403 names the required plan",
+            responses={"200": "OK", "404": "No such patch"})
+def get_patch(patch_id: int):
+    return jsonify(patch_json(service.get_patch(current_user, patch_id)))
+
+
+@blueprint.post("/patches")
+@documented("Publish a patch (staff): multipart form with product, version (repeatable, or a "
+            "range 11.0..12.0), title, kind, summary, description, min_plan, released, "
+            "fixed_issues, supersedes, release_notes, publish=false for a draft, and files",
+            responses={"201": "Created", "413": "A file is over the size limit",
+                       "422": "Invalid metadata or files"})
+def create_patch():
+    policy.require_staff(current_user)
+    received = uploads.receive_patch_upload()
+    try:
+        patch = service.publish_patch(current_user, _details(received.form), received.uploads,
+                                      publish=received.form.get("publish", "true") != "false")
+    finally:
+        received.discard()
+    return jsonify(patch_json(patch)), 201
+
+
+def _details(form) -> service.PatchDetails:
+    try:
+        released = date.fromisoformat(form["released"]) if form.get("released") else None
+        supersedes = [int(item) for item in service.split_list(form.get("supersedes", ""))]
+    except ValueError as error:
+        raise Invalid(f"Bad value: {error}") from None
+    return service.PatchDetails(
+        product=form.get("product", ""), title=form.get("title", ""),
+        versions=[v for entry in form.getlist("version") for v in service.split_list(entry)],
+        kind=form.get("kind", "patch"), summary=form.get("summary", ""),
+        description=form.get("description", ""), prerequisites=form.get("prerequisites", ""),
+        install_notes=form.get("install_notes", ""), known_issues=form.get("known_issues", ""),
+        released_on=released, min_plan=form.get("min_plan", "xtreme"),
+        fixed_issues=service.parse_fixed_issues(form.get("fixed_issues", "")),
+        supersedes=supersedes, release_notes=service.split_list(form.get("release_notes", "")),
+    )

@@ -1,0 +1,19 @@
+"""Patches, service packs and regulatory updates: publishing, entitlement and downloads."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from kb.articles.views import register_release_note_links
+    from kb.demo import register_loader
+    from kb.patches import commands, demo, queries, views
+    from kb.web import NavEntry, add_nav_entry
+
+    app.register_blueprint(views.blueprint)
+    app.cli.add_command(commands.patch_group)
+    add_nav_entry(app, NavEntry("Patches", "patches.index", "patches"))
+    add_nav_entry(app, NavEntry("Patch downloads", "patches.download_counts", staff_only=True))
+    register_loader(app, demo.load)
+    register_release_note_links(app, queries.release_note_links)

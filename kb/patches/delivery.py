@@ -1,0 +1,175 @@
+"""Sending a patch file: Range, ETag, conditional requests, and a body the WSGI server can
+hand to ``sendfile``.
+
+The file is opened, positioned at the range's first byte and given to the server's
+``wsgi.file_wrapper``. gunicorn then sends ``Content-Length`` bytes from the descriptor's
+current offset with ``socket.sendfile`` (gunicorn/http/wsgi.py ``Response.sendfile``), so a
+range at the end of a large file costs what one at the start costs; other servers iterate the
+same reader, which never reads past the range. When the body is closed the bytes that really
+went out are recorded (``socket.sendfile`` reports its progress through ``seek``).
+
+With ``PATCH_SEND_VIA = "x-accel-redirect"`` kb still checks access, integrity and records the
+request, then lets nginx send the bytes (Range included) from an internal location:
+
+    location /_kb_files/ { internal; alias /path/to/KB_DATA_DIR/files/; }
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC
+
+from flask import Response, current_app, request
+from werkzeug.wsgi import wrap_file
+
+from kb.patches import service
+from kb.patches.models import PatchFile
+from kb.patches.names import content_disposition
+from kb.patches.storage import file_store
+
+BLOCK_SIZE = 256 * 1024
+log = logging.getLogger(__name__)
+
+
+class RangeReader:
+    """Bytes [start, stop) of an open file; calls ``on_close(bytes_delivered)`` once."""
+
+    def __init__(self, handle, start: int, stop: int, on_close: Callable[[int], None]):
+        self.handle = handle
+        self.start = start
+        self.stop = stop
+        self.position = start
+        self.on_close = on_close
+        self.closed = False
+        handle.seek(start)
+
+    def fileno(self) -> int:
+        return self.handle.fileno()
+
+    def read(self, size: int = -1) -> bytes:
+        remaining = self.stop - self.position
+        if remaining <= 0:
+            return b""
+        data = self.handle.read(remaining if size is None or size < 0 else min(size, remaining))
+        self.position += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.position = self.handle.seek(offset, whence)
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.handle.close()
+        self.on_close(max(0, min(self.position, self.stop) - self.start))
+
+
+def requested_range(size: int, etag: str) -> tuple[int, int] | None:
+    """The single byte range to send, None for the whole file; raises ``Unsatisfiable``."""
+    if "Range" not in request.headers or not _if_range_matches(etag):
+        return None
+    parsed = request.range
+    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
+        return None  # unparseable or several ranges: RFC 9110 lets us send the whole file
+    start, stop = parsed.ranges[0]
+    if start < 0:  # a suffix: the last -start bytes
+        start = max(0, size + start)
+        stop = size
+    stop = size if stop is None else min(stop, size)
+    if start >= size or start >= stop:
+        raise Unsatisfiable(size)
+    return start, stop
+
+
+def _if_range_matches(etag: str) -> bool:
+    """If-Range: the range holds only while the client's copy is ours (strong ETag)."""
+    if "If-Range" not in request.headers:
+        return True
+    return request.if_range.etag == etag
+
+
+class Unsatisfiable(Exception):
+    def __init__(self, size: int):
+        super().__init__(f"range not satisfiable for {size} bytes")
+        self.size = size
+
+
+def send_patch_file(user, patch_file: PatchFile) -> Response:
+    """The answer to GET or HEAD of an allowed, intact patch file."""
+    headers = _common_headers(patch_file)
+    if request.if_none_match.contains_weak(patch_file.sha256):
+        return Response(status=304, headers=headers)
+    try:
+        byte_range = requested_range(patch_file.size, patch_file.sha256)
+    except Unsatisfiable as unsatisfiable:
+        headers["Content-Range"] = f"bytes */{unsatisfiable.size}"
+        return Response(status=416, headers=headers)
+    start, stop = byte_range or (0, patch_file.size)
+    if byte_range is not None:
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{patch_file.size}"
+    status = 206 if byte_range is not None else 200
+    if request.method == "HEAD":
+        return _bodiless(status, headers, stop - start, patch_file)
+    if current_app.config["PATCH_SEND_VIA"]:
+        return _handed_to_proxy(user, patch_file, headers, start, stop)
+    return _streamed(user, patch_file, headers, status, start, stop)
+
+
+def _common_headers(patch_file: PatchFile) -> dict[str, str]:
+    return {
+        "ETag": f'"{patch_file.sha256}"',
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": content_disposition(patch_file.name),
+        "Last-Modified": patch_file.created_at.astimezone(UTC).strftime(
+            "%a, %d %b %Y %H:%M:%S GMT"),
+        # private: a shared cache must never hand a gated file to someone else
+        "Cache-Control": "private, no-transform",
+        "X-Checksum-SHA256": patch_file.sha256,
+    }
+
+
+def _bodiless(status: int, headers: dict, length: int, patch_file: PatchFile) -> Response:
+    response = Response(status=status, headers=headers, mimetype=patch_file.content_type)
+    response.content_length = length
+    return response
+
+
+def _handed_to_proxy(user, patch_file: PatchFile, headers: dict, start: int,
+                     stop: int) -> Response:
+    """A fronting nginx or Apache sends the bytes (and handles Range itself)."""
+    via = current_app.config["PATCH_SEND_VIA"]
+    headers.pop("Content-Range", None)
+    if via == "x-accel-redirect":
+        headers["X-Accel-Redirect"] = current_app.config["PATCH_ACCEL_PREFIX"].rstrip("/") + (
+            "/" + patch_file.storage_key)
+    else:
+        headers["X-Sendfile"] = str(file_store().path(patch_file.storage_key))
+    service.start_download(user, patch_file, start, stop, handed_off=True)
+    return Response(status=200, headers=headers, mimetype=patch_file.content_type)
+
+
+def _streamed(user, patch_file: PatchFile, headers: dict, status: int, start: int,
+              stop: int) -> Response:
+    download_id = service.start_download(user, patch_file, start, stop)
+    app = current_app._get_current_object()
+
+    def record(bytes_delivered: int) -> None:
+        # runs when the server closes the body, after the request's context is gone
+        try:
+            with app.app_context():
+                service.finish_download(download_id, bytes_delivered)
+        except Exception:
+            log.exception("could not record the end of download %s", download_id)
+
+    reader = RangeReader(file_store().open(patch_file.storage_key), start, stop, record)
+    body = wrap_file(request.environ, reader, BLOCK_SIZE)
+    response = Response(body, status=status, headers=headers, mimetype=patch_file.content_type,
+                        direct_passthrough=True)
+    response.content_length = stop - start
+    return response

@@ -1,0 +1,94 @@
+"""Demo patches and service packs with small generated files (idempotent: by title)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+
+from kb import db
+from kb.articles.models import Article
+from kb.patches import service
+from kb.patches.models import Patch
+from kb.patches.storage import file_store
+
+DEMO_PATCHES = [
+    {
+        "title": "Orbit ERP 12.0 patch 1: invoice rounding",
+        "product": "Orbit ERP", "versions": ["12.0"], "released_on": date(2026, 2, 10),
+        "summary": "Invoice totals no longer drift by a cent on multi-currency orders.",
+        "description": "Rounds each line in the document currency before summing.\n\n"
+                       "Apply it on every application server.",
+        "fixed_issues": [("ERP-4711", "Invoice totals rounded per document, not per line")],
+        "install_notes": "1. Stop the ERP services.\n2. Run `install-patch.sh`.\n3. Start them.",
+        "files": [("erp-12.0-p1.zip", 48_000), ("install-patch.sh", 1_200)],
+    },
+    {
+        "title": "Orbit ERP 11.x payroll tax tables 2026",
+        "product": "Orbit ERP", "versions": ["11.0..11.1"], "kind": "regulatory",
+        "released_on": date(2026, 1, 5),
+        "summary": "The 2026 statutory payroll tax tables.",
+        "fixed_issues": [("ERP-5001", "Tax tables for 2026")],
+        "files": [("payroll-tax-2026.dat", 20_000)],
+    },
+    {
+        "title": "Orbit ERP 12.0 service pack 1",
+        "product": "Orbit ERP", "versions": ["12.0"], "kind": "service-pack",
+        "released_on": date(2026, 3, 20), "supersedes_titles": [
+            "Orbit ERP 12.0 patch 1: invoice rounding"],
+        "summary": "Every fix since 12.0, including patch 1.",
+        "prerequisites": "Orbit ERP 12.0 (any patch level).",
+        "known_issues": "Reports cached before the update are rebuilt on first use.",
+        "fixed_issues": [("ERP-4711", "Invoice totals rounded per document"),
+                         ("ERP-4802", "Slow month-end close with many cost centres")],
+        "files": [("erp-12.0-sp1.zip", 160_000)],
+    },
+    {
+        "title": "Orbit Analytics 2026.1 hotfix: dashboard export",
+        "product": "Orbit Analytics", "versions": ["2026.1"], "min_plan": "elite",
+        "released_on": date(2026, 4, 2),
+        "summary": "PDF export of dashboards with more than 40 widgets works again.",
+        "fixed_issues": [("ANA-310", "Export of large dashboards timed out")],
+        "files": [("analytics-2026.1-hf1.tar.gz", 32_000)],
+    },
+]
+
+
+def generated_bytes(label: str, size: int) -> bytes:
+    """Deterministic bytes, so that every demo install stores the same files."""
+    seed = hashlib.sha256(label.encode()).digest()
+    blocks = (hashlib.sha256(seed + index.to_bytes(4, "big")).digest()
+              for index in range(size // 32 + 1))
+    return b"".join(blocks)[:size]
+
+
+def load(echo: Callable[[str], None]) -> None:
+    created = 0
+    for entry in DEMO_PATCHES:
+        if db.session.scalar(select(Patch.id).where(Patch.title == entry["title"])):
+            continue
+        service.publish_patch(None, _details(entry), _uploads(entry))
+        created += 1
+    echo(f"Patches: {created} demo patch(es) published.")
+
+
+def _details(entry: dict) -> service.PatchDetails:
+    supersedes = [db.session.scalar(select(Patch.id).where(Patch.title == title))
+                  for title in entry.get("supersedes_titles", [])]
+    notes = db.session.scalars(select(Article.slug).where(
+        Article.type == "release-note", Article.title.contains(entry["product"])))
+    fields = {key: value for key, value in entry.items()
+              if key not in ("files", "supersedes_titles")}
+    return service.PatchDetails(**fields, supersedes=[i for i in supersedes if i],
+                                release_notes=list(notes)[:2])
+
+
+def _uploads(entry: dict) -> list[service.Upload]:
+    uploads = []
+    for name, size in entry["files"]:
+        staged = file_store().stage(filename=name)
+        staged.write(generated_bytes(name, size))
+        uploads.append(service.Upload(name, staged))
+    return uploads

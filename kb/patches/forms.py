@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from kb import plans
+from kb.forms import choices
+from kb.patches.models import KIND_NAMES
+from kb.patches.service import PatchDetails, parse_fixed_issues, split_list
+
+KIND_PAIRS = list(KIND_NAMES.items())
+PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLANS]
+
+
+class PatchForm(FlaskForm):
+    """The metadata of a new patch; its files arrive in the same multipart request."""
+
+    product = StringField("Product", validators=[DataRequired(), Length(max=200)])
+    versions = StringField(
+        "Versions it applies to", validators=[Optional(), Length(max=500)],
+        description="Comma-separated, and/or one range such as 11.0..12.0; "
+                    "empty means every version.")
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    kind = SelectField("Kind", choices=choices(KIND_PAIRS), default="patch")
+    min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default="xtreme")
+    released_on = DateField("Release date", validators=[Optional()])
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
+    description = TextAreaField("Description (Markdown)", validators=[Optional()])
+    fixed_issues = TextAreaField(
+        "Fixed issues", validators=[Optional()],
+        description="One a line: identifier, a colon, the text (ERP-4711: Totals rounded).")
+    prerequisites = TextAreaField("Prerequisites (Markdown)", validators=[Optional()])
+    install_notes = TextAreaField("Installation notes (Markdown)", validators=[Optional()])
+    known_issues = TextAreaField("Known issues (Markdown)", validators=[Optional()])
+    supersedes = StringField(
+        "Supersedes patches", validators=[Optional(), Regexp(r"^[\d,\s#]*$")],
+        description="Numbers of the patches this one replaces, comma-separated.")
+    release_notes = StringField(
+        "Release notes", validators=[Optional(), Length(max=1000)],
+        description="Slugs of related release notes, comma-separated.")
+    publish = BooleanField("Publish now (otherwise keep as a draft)", default=True)
+
+    def details(self) -> PatchDetails:
+        return PatchDetails(
+            product=self.product.data, title=self.title.data,
+            versions=split_list(self.versions.data), kind=self.kind.data,
+            summary=self.summary.data or "", description=self.description.data or "",
+            prerequisites=self.prerequisites.data or "",
+            install_notes=self.install_notes.data or "",
+            known_issues=self.known_issues.data or "", released_on=self.released_on.data,
+            min_plan=self.min_plan.data, fixed_issues=parse_fixed_issues(self.fixed_issues.data),
+            supersedes=[int(item) for item in
+                        split_list((self.supersedes.data or "").replace("#", ""))],
+            release_notes=split_list(self.release_notes.data),
+        )

@@ -1,0 +1,160 @@
+"""Finding patches: the policy's read scope, products and versions (listed, in a range, or
+every version), an organisation's installed products, release notes, download counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from kb import db, policy
+from kb.accounts.models import Organization
+from kb.articles.models import Article
+from kb.patches.models import Download, Patch, PatchFile
+from kb.products import service as products
+from kb.products.models import Product, ProductVersion
+
+
+def readable_clause(user) -> ColumnElement[bool]:
+    """The policy's read scope as a filter on patches."""
+    scope = policy.read_scope(user)
+    if scope.everything:
+        return true()
+    if Patch.access_feature not in scope.features:
+        return false()
+    return and_(Patch.status == "published", Patch.min_plan.in_(scope.plans))
+
+
+def title_visible_clause(user) -> ColumnElement[bool]:
+    """Patches whose titles ``user`` may see (published ones; everything for staff)."""
+    return true() if policy.acts_as_staff(user) else Patch.status == "published"
+
+
+def applies_to_version_clause(version: ProductVersion) -> ColumnElement[bool]:
+    """Patches for this version: listed, inside the range, or for every version."""
+    has_range = or_(Patch.range_from_key.is_not(None), Patch.range_to_key.is_not(None))
+    in_range = and_(
+        has_range,
+        or_(Patch.range_from_key.is_(None), Patch.range_from_key <= version.sort_key),
+        or_(Patch.range_to_key.is_(None), Patch.range_to_key >= version.sort_key),
+    )
+    every_version = and_(~Patch.versions.any(), ~has_range)
+    listed = Patch.versions.any(ProductVersion.id == version.id)
+    return and_(Patch.product_id == version.product_id, or_(listed, in_range, every_version))
+
+
+def organization_clause(organization) -> ColumnElement[bool]:
+    """Patches for any product (and version, where recorded) the organisation runs."""
+    conditions = [
+        applies_to_version_clause(entry.version) if entry.version is not None
+        else Patch.product_id == entry.product_id
+        for entry in (organization.installed if organization is not None else [])
+    ]
+    return or_(*conditions) if conditions else false()
+
+
+@dataclass
+class PatchPage:
+    patches: list[Patch]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def find_patches(user, *, product: str = "", version: str = "", kind: str = "",
+                 for_my_organization: bool = False, readable_only: bool = True,
+                 page: int = 1, per_page: int = 20) -> PatchPage:
+    """Patches filtered by product (name or slug), version, kind and the user's organisation,
+    newest first. ``readable_only`` false includes titles the user may see but not open."""
+    policy.require(user, "patches")
+    conditions = [readable_clause(user) if readable_only else title_visible_clause(user)]
+    found = _product_named(product) if product else None
+    if product:
+        conditions.append(Patch.product_id == (found.id if found else -1))
+    if version:
+        named = _versions_named(version, found)
+        conditions.append(or_(*map(applies_to_version_clause, named)) if named else false())
+    if kind:
+        conditions.append(Patch.kind == kind)
+    if for_my_organization:
+        conditions.append(organization_clause(user.organization))
+    query = select(Patch).where(*conditions)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, page)
+    rows = db.session.scalars(
+        query.order_by(Patch.released_on.desc(), Patch.id.desc())
+        .offset((page - 1) * per_page).limit(per_page))
+    return PatchPage(list(rows), total, page, per_page)
+
+
+def _product_named(name: str) -> Product | None:
+    return db.session.scalar(select(Product).where(
+        or_(Product.name == name, Product.slug == products.slugify(name))))
+
+
+def _versions_named(name: str, product: Product | None) -> list[ProductVersion]:
+    """Versions with this name: of ``product``, or of every product when it is None."""
+    query = select(ProductVersion).where(ProductVersion.name == name)
+    if product is not None:
+        query = query.where(ProductVersion.product_id == product.id)
+    return list(db.session.scalars(query))
+
+
+def products_with_patches(user) -> list[Product]:
+    """Products having at least one patch whose title ``user`` may see, for browsing."""
+    query = (select(Product).join(Patch, Patch.product_id == Product.id)
+             .where(title_visible_clause(user)).distinct().order_by(Product.name))
+    return list(db.session.scalars(query))
+
+
+def patches_for_release_note(user, note: Article) -> list[Patch]:
+    """The patches linked to a release note that ``user`` may see the titles of."""
+    query = (select(Patch).where(Patch.release_notes.any(Article.id == note.id),
+                                 title_visible_clause(user)).order_by(Patch.id))
+    return list(db.session.scalars(query))
+
+
+def release_note_links(note: Article, user) -> list[tuple[str, str]]:
+    """Links from a release-note page to the patches of that release the user may open."""
+    return [(f"{patch.kind_name}: {patch.title}", url_for("patches.show", patch_id=patch.id))
+            for patch in patches_for_release_note(user, note) if policy.can_read(user, patch)]
+
+
+@dataclass(frozen=True)
+class DownloadCount:
+    patch_id: int
+    patch_title: str
+    organization: str
+    downloads: int
+    completed: int
+    bytes_sent: int
+
+
+def download_counts(actor) -> list[DownloadCount]:
+    """Downloads per patch and organisation, for staff."""
+    policy.require_staff(actor)
+    query = (
+        select(Patch.id, Patch.title, func.coalesce(Organization.name, "(staff / no organisation)"),
+               func.count(Download.id),
+               func.sum(case((Download.outcome == "completed", 1), else_=0)),
+               func.coalesce(func.sum(Download.bytes_sent), 0))
+        .join(Patch, Patch.id == Download.patch_id)
+        .outerjoin(Organization, Organization.id == Download.organization_id)
+        .group_by(Patch.id, Patch.title, Organization.name)
+        .order_by(Patch.id.desc(), Organization.name)
+    )
+    return [DownloadCount(pid, title, org, count, int(done or 0), int(sent))
+            for pid, title, org, count, done, sent in db.session.execute(query)]
+
+
+def identical_files(patch_file: PatchFile) -> list[PatchFile]:
+    """Files of other patches with the same SHA-256 (stored once, by content address)."""
+    return list(db.session.scalars(select(PatchFile).where(
+        PatchFile.sha256 == patch_file.sha256, PatchFile.id != patch_file.id)
+        .order_by(PatchFile.id)))

@@ -1,0 +1,326 @@
+"""Every change to patches and their files, and the queries that find them.
+
+Publishing stores and verifies every file before the patch becomes visible: a patch is
+written with its files in one transaction, and its status is ``published`` only once each
+stored file has been re-read and matched its size and SHA-256."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from kb import db, markdown, plans, policy, search
+from kb.accounts.service import record_audit
+from kb.articles.models import Article
+from kb.db import utcnow
+from kb.errors import Invalid, NotFound
+from kb.patches.models import KINDS, Download, FixedIssue, Patch, PatchFile
+from kb.patches.names import safe_file_name
+from kb.patches.storage import StagedFile, StoredBlob, file_store
+from kb.products import service as products
+from kb.products.models import Product
+
+MAX_FILES_PER_PATCH = 20
+RANGE_SEPARATOR = ".."
+MARKDOWN_SECTIONS = ("description", "prerequisites", "install_notes", "known_issues")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PatchDetails:
+    """What a publisher says about a patch (browser form, API, command line)."""
+
+    product: str
+    title: str
+    versions: list[str] = field(default_factory=list)  # "11.1", or a range "11.0..12.0"
+    kind: str = "patch"
+    summary: str = ""
+    description: str = ""
+    prerequisites: str = ""
+    install_notes: str = ""
+    known_issues: str = ""
+    released_on: date | None = None
+    min_plan: str = "xtreme"
+    fixed_issues: list[tuple[str, str]] = field(default_factory=list)
+    supersedes: list[int] = field(default_factory=list)
+    release_notes: list[str] = field(default_factory=list)  # slugs of release notes
+
+
+@dataclass
+class Upload:
+    """A file received for a patch: the client's name and type, and its staged bytes."""
+
+    name: str
+    staged: StagedFile
+    content_type: str = ""
+
+
+def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
+    """Lines "ERP-4711: text" (or "ERP-4711 text") as (identifier, text) pairs."""
+    issues = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        identifier, _, rest = line.replace(":", " ", 1).partition(" ")
+        issues.append((identifier.strip()[:60], rest.strip()))
+    return issues
+
+
+def split_list(text: str) -> list[str]:
+    return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
+                  publish: bool = True) -> Patch:
+    """Store and verify every uploaded file, then create the patch (published unless
+    ``publish`` is false). On any failure nothing is published and new files are removed.
+
+    ``actor`` is a staff user, or None for the command line (whoever runs ``kb`` on the
+    server already controls everything)."""
+    stored: list[StoredBlob] = []
+    try:
+        if actor is not None:
+            policy.require_staff(actor)
+        names = _checked_file_names(uploads)
+        _check_details(details)
+        _store_verified(uploads, names, stored)
+        patch = _new_patch(actor, details)
+        patch.files = [_patch_file(position, name, upload.content_type, blob)
+                       for position, (upload, name, blob)
+                       in enumerate(zip(uploads, names, stored, strict=True))]
+        db.session.flush()
+        if publish:
+            _mark_published(patch)
+        record_audit(actor, "patch.create", "patch", patch.id, None,
+                     {"title": patch.title, "status": patch.status, "files": names})
+        search.record_change("patch", patch.id)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        _remove_unreferenced(blob for blob in stored if not blob.already_stored)
+        for upload in uploads:
+            upload.staged.discard()
+        raise
+    return patch
+
+
+def _store_verified(uploads: list[Upload], names: list[str], stored: list[StoredBlob]) -> None:
+    """Give each staged file its content address, then re-read it; ``stored`` collects the
+    blobs as they are stored, so that a failure can remove them."""
+    for upload, name in zip(uploads, names, strict=True):
+        blob = file_store().commit(upload.staged)
+        stored.append(blob)
+        file_store().verify(blob.key, blob.sha256, blob.size, name)
+
+
+def _checked_file_names(uploads: list[Upload]) -> list[str]:
+    if not uploads:
+        raise Invalid("Add at least one file to the patch.")
+    if len(uploads) > MAX_FILES_PER_PATCH:
+        raise Invalid(f"A patch has at most {MAX_FILES_PER_PATCH} files.")
+    names = [safe_file_name(upload.name) for upload in uploads]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise Invalid(f"Two files are named {', '.join(duplicates)}; file names must differ.")
+    return names
+
+
+def _check_details(details: PatchDetails) -> None:
+    if not details.title.strip():
+        raise Invalid("Give the patch a title.")
+    if not details.product.strip():
+        raise Invalid("Name the product the patch is for.")
+    if details.kind not in KINDS:
+        raise Invalid(f"Kind must be one of {', '.join(KINDS)}.")
+    if details.min_plan not in plans.PLANS:
+        raise Invalid(f"Minimum plan must be one of {', '.join(plans.PLANS)}.")
+
+
+def _new_patch(actor, details: PatchDetails) -> Patch:
+    product = products.ensure_product(details.product)
+    patch = Patch(
+        kind=details.kind, product=product, title=details.title.strip(),
+        summary=details.summary.strip(), description=details.description,
+        prerequisites=details.prerequisites, install_notes=details.install_notes,
+        known_issues=details.known_issues,
+        released_on=details.released_on or policy.today(),
+        min_plan=details.min_plan, status="draft", author_id=actor.id if actor else None,
+    )
+    _apply_versions(patch, product, details.versions)
+    patch.fixed_issues = [FixedIssue(position=i, identifier=identifier, text=text)
+                          for i, (identifier, text) in enumerate(details.fixed_issues)]
+    # the look-ups below must not flush a half-built patch
+    with db.session.no_autoflush:
+        patch.supersedes = [_older_patch(patch_id) for patch_id in details.supersedes]
+        patch.release_notes = [_release_note(slug) for slug in details.release_notes]
+    db.session.add(patch)
+    return patch
+
+
+def _apply_versions(patch: Patch, product: Product, entries: list[str]) -> None:
+    for entry in entries:
+        entry = entry.strip()
+        if RANGE_SEPARATOR in entry:
+            low, _, high = (part.strip() for part in entry.partition(RANGE_SEPARATOR))
+            if not low and not high:
+                raise Invalid("A version range needs at least one end, e.g. 11.0..12.0.")
+            if low and high and products.version_sort_key(low) > products.version_sort_key(high):
+                raise Invalid(f"The range {entry} ends before it starts.")
+            patch.range_from = low or None
+            patch.range_from_key = products.version_sort_key(low) if low else None
+            patch.range_to = high or None
+            patch.range_to_key = products.version_sort_key(high) if high else None
+        elif entry:
+            version = products.ensure_version(product, entry)
+            if version not in patch.versions:
+                patch.versions.append(version)
+
+
+def _older_patch(patch_id: int) -> Patch:
+    older = db.session.get(Patch, patch_id)
+    if older is None:
+        raise Invalid(f"There is no patch #{patch_id} to supersede.")
+    return older
+
+
+def _release_note(slug: str) -> Article:
+    note = db.session.scalar(
+        select(Article).where(Article.slug == slug.strip(), Article.type == "release-note"))
+    if note is None:
+        raise Invalid(f"There is no release note {slug!r}.")
+    return note
+
+
+def _patch_file(position: int, name: str, content_type: str, blob: StoredBlob) -> PatchFile:
+    guessed = mimetypes.guess_type(name)[0]
+    return PatchFile(
+        position=position, name=name, size=blob.size, sha256=blob.sha256,
+        content_type=guessed or content_type or "application/octet-stream",
+        storage_key=blob.key, verified_fingerprint=file_store().fingerprint(blob.key),
+        verified_at=utcnow(),
+    )
+
+
+def _mark_published(patch: Patch) -> None:
+    patch.status = "published"
+    patch.published_at = patch.published_at or utcnow()
+    patch.updated_at = utcnow()
+
+
+def _remove_unreferenced(blobs: Iterable[StoredBlob]) -> None:
+    for blob in blobs:
+        referenced = db.session.scalar(
+            select(func.count(PatchFile.id)).where(PatchFile.storage_key == blob.key))
+        if not referenced:
+            file_store().remove(blob.key)
+
+
+def publish_draft(actor, patch_id: int) -> Patch:
+    """Publish a draft after checking again that every one of its files is intact."""
+    policy.require_staff(actor)
+    patch = _get(patch_id)
+    for patch_file in patch.files:
+        file_store().verify(patch_file.storage_key, patch_file.sha256, patch_file.size,
+                            patch_file.name)
+    _mark_published(patch)
+    record_audit(actor, "patch.publish", "patch", patch.id, {"status": "draft"},
+                 {"status": "published"})
+    search.record_change("patch", patch.id)
+    db.session.commit()
+    return patch
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _get(patch_id: int) -> Patch:
+    patch = db.session.get(Patch, patch_id)
+    if patch is None:
+        raise NotFound("No such patch.")
+    return patch
+
+
+def get_patch(user, patch_id: int) -> Patch:
+    """The patch, if ``user`` may read it (raises ``NotFound`` or ``AccessDenied``)."""
+    policy.require(user, "patches")
+    patch = _get(patch_id)
+    policy.require_read(user, patch, "patch")
+    return patch
+
+
+def file_for_download(user, patch_id: int, file_id: int, name: str) -> PatchFile:
+    """The file to send, after the policy allows it and the stored copy proved intact."""
+    patch = get_patch(user, patch_id)
+    patch_file = next((f for f in patch.files if f.id == file_id and f.name == name), None)
+    if patch_file is None:
+        raise NotFound("No such file in this patch.")
+    ensure_intact(patch_file)
+    return patch_file
+
+
+def ensure_intact(patch_file: PatchFile) -> None:
+    """Raise ``StoredFileProblem`` if the stored file is missing or damaged.
+
+    A full SHA-256 check runs only when the file changed on disk since it was last verified
+    (its fingerprint differs), so a download normally costs one ``stat``."""
+    store = file_store()
+    label = f"{patch_file.name} (patch #{patch_file.patch_id})"
+    fingerprint = store.fingerprint(patch_file.storage_key)
+    if fingerprint is not None and fingerprint == patch_file.verified_fingerprint:
+        return
+    store.verify(patch_file.storage_key, patch_file.sha256, patch_file.size, label)
+    patch_file.verified_fingerprint = fingerprint
+    patch_file.verified_at = utcnow()
+    db.session.commit()
+
+
+def rendered_sections(patch: Patch) -> dict[str, str]:
+    """The sanitised HTML of the Markdown sections, from the cache when it is current."""
+    source = "\0".join(getattr(patch, section) or "" for section in MARKDOWN_SECTIONS)
+    key = markdown.render_key(source)
+    if patch.render_key != key or not patch.rendered:
+        patch.rendered = {section: markdown.render(getattr(patch, section) or "").html
+                          for section in MARKDOWN_SECTIONS}
+        patch.render_key = key
+        db.session.commit()
+    return patch.rendered
+
+
+def checksums_text(patch: Patch) -> str:
+    """The patch's SHA256SUMS file, as ``sha256sum -c`` reads it."""
+    return "".join(f"{f.sha256}  {f.name}\n" for f in patch.files)
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+def start_download(user, patch_file: PatchFile, start: int, stop: int,
+                   handed_off: bool = False) -> int:
+    """Record that a download of bytes [start, stop) begins; returns the record's id."""
+    download = Download(
+        file_id=patch_file.id, patch_id=patch_file.patch_id,
+        user_id=user.id if policy.is_signed_in(user) else None,
+        organization_id=getattr(user, "organization_id", None),
+        range_start=start, bytes_requested=stop - start,
+        outcome="handed-off" if handed_off else "started",
+    )
+    db.session.add(download)
+    db.session.commit()
+    return download.id
+
+
+def finish_download(download_id: int, bytes_sent: int) -> None:
+    """Record how many bytes of a download actually went out."""
+    download = db.session.get(Download, download_id)
+    if download is None:
+        return
+    download.bytes_sent = bytes_sent
+    download.finished_at = utcnow()
+    download.outcome = "completed" if bytes_sent >= download.bytes_requested else "interrupted"
+    db.session.commit()

@@ -1,0 +1,113 @@
+"""Patch pages: browse, one patch, downloads, SHA256SUMS, publishing and download counts."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from kb import policy
+from kb.errors import Invalid
+from kb.patches import delivery, queries, service, uploads
+from kb.patches.forms import PatchForm
+from kb.patches.models import KIND_NAMES
+from kb.web import csrf
+
+blueprint = Blueprint("patches", __name__)
+
+
+@blueprint.get("/patches/")
+@login_required
+def index():
+    filters = {name: request.args.get(name, "").strip() for name in ("product", "version", "kind")}
+    mine = request.args.get("mine") == "1"
+    result = queries.find_patches(
+        current_user, **filters, for_my_organization=mine, readable_only=False,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"])
+    return render_template(
+        "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,
+        products=queries.products_with_patches(current_user))
+
+
+@blueprint.get("/patches/<int:patch_id>")
+@login_required
+def show(patch_id: int):
+    patch = service.get_patch(current_user, patch_id)
+    return render_template(
+        "patches/show.html", patch=patch, sections=service.rendered_sections(patch),
+        base_url=current_app.config["BASE_URL"].rstrip("/"))
+
+
+@blueprint.route("/patches/<int:patch_id>/files/<int:file_id>/<name>", methods=["GET", "HEAD"])
+def download(patch_id: int, file_id: int, name: str):
+    if not current_user.is_authenticated:
+        return _authentication_required()
+    patch_file = service.file_for_download(current_user, patch_id, file_id, name)
+    return delivery.send_patch_file(current_user, patch_file)
+
+
+def _authentication_required() -> Response:
+    """401, never a redirect: ``curl -fLO`` must not save the sign-in page as the file."""
+    message = g.get("authentication_error") or (
+        "Sign in, or send 'Authorization: Bearer TOKEN' with a personal API token.")
+    return Response(message + "\n", status=401, mimetype="text/plain",
+                    headers={"WWW-Authenticate": 'Bearer realm="kb"'})
+
+
+@blueprint.get("/patches/<int:patch_id>/SHA256SUMS")
+def checksums(patch_id: int):
+    if not current_user.is_authenticated:
+        return _authentication_required()
+    patch = service.get_patch(current_user, patch_id)
+    return Response(service.checksums_text(patch), mimetype="text/plain",
+                    headers={"Content-Disposition": "attachment; filename=SHA256SUMS"})
+
+
+@blueprint.route("/patches/new", methods=["GET", "POST"])
+@csrf.exempt  # the multipart body is parsed by our streaming parser; PatchForm checks CSRF
+@login_required
+def new():
+    policy.require_staff(current_user)
+    if request.method == "GET":
+        return render_template("patches/new.html", form=PatchForm(), problem=None)
+    received = uploads.receive_patch_upload()
+    try:
+        form = PatchForm(formdata=received.form)
+        problem = None
+        if form.validate():
+            try:
+                patch = service.publish_patch(current_user, form.details(), received.uploads,
+                                              publish=form.publish.data)
+            except Invalid as refusal:
+                problem = refusal.message
+            else:
+                flash(f"{patch.title} is {patch.status}.", "success")
+                return redirect(url_for("patches.show", patch_id=patch.id))
+    finally:
+        received.discard()
+    return render_template("patches/new.html", form=form, problem=problem), 422
+
+
+@blueprint.post("/patches/<int:patch_id>/publish")
+@login_required
+def publish(patch_id: int):
+    patch = service.publish_draft(current_user, patch_id)
+    flash(f"{patch.title} is published.", "success")
+    return redirect(url_for("patches.show", patch_id=patch.id))
+
+
+@blueprint.get("/staff/patch-downloads")
+@login_required
+def download_counts():
+    return render_template("patches/downloads.html",
+                           counts=queries.download_counts(current_user))

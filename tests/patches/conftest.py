@@ -1,0 +1,66 @@
+"""Helpers for the patch tests: publishing through the real service, files on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from kb import db
+from kb.patches import service
+from kb.patches.models import Patch, PatchFile
+from kb.patches.storage import file_store
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def payload(size: int, seed: int = 1) -> bytes:
+    """Bytes that differ at every offset, so a misplaced range cannot match by chance."""
+    block = b"".join(hashlib.sha256(f"{seed}:{i}".encode()).digest() for i in range(2048))
+    return (block * (size // len(block) + 1))[:size]
+
+
+@pytest.fixture
+def publish(app, demo_accounts):
+    """Publish a patch through the service: publish(files={"a.zip": b"..."}, **details)."""
+
+    def make(files: dict[str, bytes] | None = None, publish: bool = True, **details) -> int:
+        files = files if files is not None else {"fix.zip": payload(10_000)}
+        details.setdefault("product", "Orbit ERP")
+        details.setdefault("title", "A patch")
+        with app.app_context():
+            uploads = []
+            for name, data in files.items():
+                staged = file_store().stage(filename=name)
+                staged.write(data)
+                uploads.append(service.Upload(name, staged))
+            patch = service.publish_patch(None, service.PatchDetails(**details), uploads,
+                                          publish=publish)
+            return patch.id
+
+    return make
+
+
+@pytest.fixture
+def patch_file(app):
+    """(url, PatchFile fields, path on disk) of a patch's file by its name."""
+
+    def find(patch_id: int, name: str | None = None) -> tuple[str, dict, Path]:
+        with app.app_context():
+            patch = db.session.get(Patch, patch_id)
+            chosen: PatchFile = next(f for f in patch.files if name in (None, f.name))
+            url = f"/patches/{patch_id}/files/{chosen.id}/{chosen.name}"
+            fields = {"id": chosen.id, "name": chosen.name, "size": chosen.size,
+                      "sha256": chosen.sha256}
+            return url, fields, file_store().path(chosen.storage_key)
+
+    return find
+
+
+def temp_uploads(app) -> list[str]:
+    directory = Path(app.config["DATA_DIR"]) / "files" / "tmp"
+    return sorted(os.listdir(directory)) if directory.exists() else []
