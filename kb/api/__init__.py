@@ -32,7 +32,7 @@ def _authenticate():
 
 
 def init_app(app: Flask) -> None:
-    from kb.api import accounts, openapi  # noqa: F401 - modules register their routes
+    from kb.api import accounts, notifications, openapi, sessions  # noqa: F401 - modules register their routes  # noqa: F401
 
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint)
