@@ -205,19 +205,19 @@ def register(user, session_id: int) -> Registration:
         db.session.commit()  # ends the transaction and releases the lock
         return registration
     _check_window(live_session, utcnow())
+    status, position = "confirmed", None
+    if confirmed_count(live_session) >= live_session.capacity:
+        last = db.session.scalar(select(func.max(Registration.waitlist_position)).where(
+            Registration.live_session_id == live_session.id,
+            Registration.status == "waitlisted"))
+        status, position = "waitlisted", (last or 0) + 1
     if registration is None:
         registration = Registration(live_session_id=live_session.id, user_id=user.id,
                                     calendar_uid=f"{uuid.uuid4()}@kb", sequence=0)
         db.session.add(registration)
     else:
         registration.sequence += 1
-    if confirmed_count(live_session) < live_session.capacity:
-        registration.status, registration.waitlist_position = "confirmed", None
-    else:
-        last = db.session.scalar(select(func.max(Registration.waitlist_position)).where(
-            Registration.live_session_id == live_session.id,
-            Registration.status == "waitlisted"))
-        registration.status, registration.waitlist_position = "waitlisted", (last or 0) + 1
+    registration.status, registration.waitlist_position = status, position
     registration.updated_at = utcnow()
     db.session.commit()
     return registration

@@ -74,7 +74,7 @@ class _Parser:
             if len(self.problems) >= MAX_REPORTED_PROBLEMS:
                 break
         if not self.problems and not self.segments:
-            self.problems.append(f"line {len(self.lines)}: the file has no cues")
+            self.problems.append("line 1: the file has no cues (no timing line found)")
         if self.problems:
             raise TranscriptError(self.problems)
         return self.segments
