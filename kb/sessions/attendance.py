@@ -36,7 +36,7 @@ def attendees_csv(actor, live_session: LiveSession) -> str:
     for registration in attendees(actor, live_session):
         user = registration.user
         attended = {None: "", True: "yes", False: "no"}[registration.attended]
-        writer.writerow([_cell(user.name), user.email,
+        writer.writerow([_cell(user.name), _cell(user.email),
                          _cell(user.organization.name if user.organization else ""),
                          registration.status, registration.waitlist_position or "",
                          registration.created_at.isoformat(), attended])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -96,6 +97,9 @@ def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
     closes = fields.registration_closes and to_utc(fields.registration_closes, fields.time_zone)
     if opens and closes and closes <= opens:
         raise Invalid("Registration must close after it opens.")
+    if fields.meeting_url.strip() and urlparse(fields.meeting_url.strip()).scheme not in (
+            "https", "http"):
+        raise Invalid("The meeting URL must start with https://.")
     moved = (live_session.starts_at != starts_at
              or live_session.duration_minutes != fields.duration_minutes)
     live_session.title, live_session.description = fields.title.strip(), fields.description

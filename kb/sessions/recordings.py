@@ -98,19 +98,21 @@ def _check_external_url(url: str) -> str:
     return url.strip()
 
 
-def _set_media(recording: Recording, fields: RecordingFields, video: Upload | None) -> None:
+def _set_media(recording: Recording, fields: RecordingFields, video: Upload | None) -> str | None:
+    """Point the recording at its new media; return the stored file it no longer uses (to be
+    removed once the change is committed)."""
+    replaced = recording.media_path
     if video is not None:
         mimetype = media.video_type(video.filename)
         relative, size = media.store_stream(video.stream, "recordings", video.filename)
-        media.remove_stored(recording.media_path)
         recording.media_path, recording.media_type, recording.media_size = relative, mimetype, size
         recording.external_url = None
     elif fields.external_url.strip():
         recording.external_url = _check_external_url(fields.external_url)
-        media.remove_stored(recording.media_path)
         recording.media_path = recording.media_type = recording.media_size = None
     if not recording.media_path and not recording.external_url:
         raise Invalid("Upload the video or give its https:// address.")
+    return replaced if replaced != recording.media_path else None
 
 
 def publish_recording(actor, fields: RecordingFields, video: Upload | None = None,
@@ -136,11 +138,12 @@ def update_recording(actor, recording: Recording, fields: RecordingFields,
     """Change a recording's details or media (staff only)."""
     policy.require_staff(actor)
     _apply_fields(recording, fields)
-    _set_media(recording, fields, video)
+    replaced = _set_media(recording, fields, video)
     record_audit(actor, "recording.update", "recording", recording.id, None,
                  {"title": recording.title, "status": recording.status})
     search.record_change("recording", recording.id)
     db.session.commit()
+    media.remove_stored(replaced)
 
 
 def _replace_segments(recording: Recording, segments) -> None:

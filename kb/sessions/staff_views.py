@@ -41,17 +41,30 @@ def _recording_fields(form: RecordingForm) -> RecordingFields:
         external_url=form.external_url.data or "", status=form.status.data)
 
 
+def _refused(form, error: Invalid) -> int:
+    """Show a service's refusal on the form it came from (the typed input stays)."""
+    problems = getattr(error, "problems", None)
+    if problems and "transcript" in form:
+        form.transcript.errors = list(problems)
+    form.form_errors.append(error.message)
+    return 422
+
+
 @blueprint.route("/recordings/new", methods=["GET", "POST"])
 def new_recording():
-    form = RecordingForm()
+    form, status = RecordingForm(), 200
     if form.validate_on_submit():
         transcript = form.transcript.data
-        recording = recordings.publish_recording(
-            current_user, _recording_fields(form), _upload(form.video),
-            transcript.read() if transcript and transcript.filename else None)
-        flash("The recording is saved.", "success")
-        return redirect(url_for("recordings.show", recording_id=recording.id))
-    return render_template("sessions/recording_form.html", form=form, recording=None)
+        try:
+            recording = recordings.publish_recording(
+                current_user, _recording_fields(form), _upload(form.video),
+                transcript.read() if transcript and transcript.filename else None)
+        except Invalid as error:
+            status = _refused(form, error)
+        else:
+            flash("The recording is saved.", "success")
+            return redirect(url_for("recordings.show", recording_id=recording.id))
+    return render_template("sessions/recording_form.html", form=form, recording=None), status
 
 
 @blueprint.route("/recordings/<int:recording_id>/edit", methods=["GET", "POST"])
@@ -59,12 +72,18 @@ def edit_recording(recording_id: int):
     recording = recordings.get_recording(current_user, recording_id)
     form = RecordingForm(obj=recording, product=recording.product.name if recording.product
                          else "", duration_minutes=recording.duration_seconds // 60)
+    status = 200
     if form.validate_on_submit():
-        recordings.update_recording(current_user, recording, _recording_fields(form),
-                                    _upload(form.video))
-        flash("The recording is saved.", "success")
-        return redirect(url_for("recordings.show", recording_id=recording.id))
-    return render_template("sessions/recording_form.html", form=form, recording=recording)
+        try:
+            recordings.update_recording(current_user, recording, _recording_fields(form),
+                                        _upload(form.video))
+        except Invalid as error:
+            status = _refused(form, error)
+        else:
+            flash("The recording is saved.", "success")
+            return redirect(url_for("recordings.show", recording_id=recording.id))
+    return render_template("sessions/recording_form.html", form=form,
+                           recording=recording), status
 
 
 @blueprint.post("/recordings/<int:recording_id>/transcript")
@@ -101,24 +120,34 @@ def _session_fields(form: LiveSessionForm) -> LiveSessionFields:
 
 @blueprint.route("/live/new", methods=["GET", "POST"])
 def new_session():
-    form = LiveSessionForm(time_zone=current_user.time_zone)
+    form, status = LiveSessionForm(time_zone=current_user.time_zone), 200
     if form.validate_on_submit():
-        live_session = live.schedule_session(current_user, _session_fields(form))
-        flash("The session is scheduled.", "success")
-        return redirect(url_for("live.show", session_id=live_session.id))
-    return render_template("sessions/live_session_form.html", form=form, live_session=None)
+        try:
+            live_session = live.schedule_session(current_user, _session_fields(form))
+        except Invalid as error:
+            status = _refused(form, error)
+        else:
+            flash("The session is scheduled.", "success")
+            return redirect(url_for("live.show", session_id=live_session.id))
+    return render_template("sessions/live_session_form.html", form=form,
+                           live_session=None), status
 
 
 @blueprint.route("/live/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(session_id: int):
     live_session = live.get_session(current_user, session_id)
     form = LiveSessionForm(obj=live_session, **live.local_fields(live_session))
+    status = 200
     if form.validate_on_submit():
-        live.update_session(current_user, session_id, _session_fields(form))
-        flash("The session is saved; registrants were told if it moved.", "success")
-        return redirect(url_for("live.show", session_id=session_id))
+        try:
+            live.update_session(current_user, session_id, _session_fields(form))
+        except Invalid as error:
+            status = _refused(form, error)
+        else:
+            flash("The session is saved; registrants were told if it moved.", "success")
+            return redirect(url_for("live.show", session_id=session_id))
     return render_template("sessions/live_session_form.html", form=form,
-                           live_session=live_session)
+                           live_session=live_session), status
 
 
 @blueprint.get("/live/<int:session_id>/attendees")

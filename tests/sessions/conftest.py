@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from kb import db
 from kb.accounts import service as accounts
 from kb.db import utcnow
 
@@ -71,9 +70,3 @@ def publish(app, demo_accounts):
 
     return make
 
-
-def user(app, email: str):
-    with app.app_context():
-        found = accounts.user_by_email(email)
-        db.session.expunge(found)
-        return found
