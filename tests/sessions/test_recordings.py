@@ -55,6 +55,7 @@ def test_staff_publish_with_upload_and_transcript_and_customers_watch(app, clien
     page = client.get(f"/sessions/recordings/{recording_id}").get_data(as_text=True)
     assert 'href="#t=65" data-seek="65">1:05</a>' in page
     assert "<strong>explained</strong>" in page and 'id="player"' in page
+    assert "· 42:00" in page  # the duration
     media = _fetch(client, f"/sessions/recordings/{recording_id}/media")
     assert media.status_code == 200 and media.data == VIDEO
     assert media.headers["Accept-Ranges"] == "bytes" and "private" in media.headers[
