@@ -53,8 +53,8 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
     policy.require(user, "recorded_sessions")
     if not title.strip():
         raise Invalid("Say which topic you would like a session on.")
-    if len(title.strip()) > 300:
-        raise Invalid("Keep the title under 300 characters.")
+    if len(title.strip()) > 300 or len(details) > 10000:
+        raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
     topic = TopicRequest(title=title.strip(), details=details.strip(), requester_id=user.id,
                          product=_existing_product(product))
     db.session.add(topic)

@@ -4,6 +4,7 @@ through the services, as staff would."""
 from __future__ import annotations
 
 import io
+import threading
 from datetime import timedelta
 
 import pytest
@@ -70,3 +71,24 @@ def publish(app, demo_accounts):
 
     return make
 
+
+def at_once(app, emails, action, session_id) -> list[BaseException]:
+    """Run ``action(user, session_id)`` for every e-mail, all threads released together."""
+    barrier = threading.Barrier(len(emails))
+    failures: list[BaseException] = []
+
+    def worker(email):
+        with app.app_context():  # its own SQLAlchemy session, hence its own connection
+            user = accounts.user_by_email(email)
+            barrier.wait()
+            try:
+                action(user, session_id)
+            except BaseException as failure:  # noqa: BLE001 - reported by the test
+                failures.append(failure)
+
+    threads = [threading.Thread(target=worker, args=(email,)) for email in emails]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return failures

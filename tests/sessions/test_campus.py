@@ -15,6 +15,7 @@ from kb.accounts.models import Organization
 from kb.sessions import campus
 from kb.sessions.models import CampusCode, CampusReveal
 from tests.conftest import bearer
+from tests.sessions.conftest import at_once
 
 
 @pytest.fixture
@@ -133,3 +134,15 @@ def test_staff_set_the_offer_and_see_the_codes(app, client, auth, demo_accounts)
     auth.logout()
     auth.login("staff@demo.test")
     assert b"Fabrikam Logistics" in client.get("/campus/offer").data
+
+
+def test_simultaneous_first_reveals_issue_one_code(app, offer, make_organization, make_user):
+    organization_id = make_organization("elite")
+    emails = [make_user(organization_id=organization_id) for _ in range(6)]
+    seen: list[str] = []
+    assert at_once(app, emails, lambda user, _: seen.append(campus.reveal(user, "api").code),
+                    None) == []
+    with app.app_context():
+        codes = db.session.scalars(select(CampusCode.code).where(
+            CampusCode.organization_id == organization_id)).all()
+    assert len(codes) == 1 and seen == codes * 6

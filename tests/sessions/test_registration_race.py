@@ -6,8 +6,6 @@ order the turns were taken (registration ids come from a sequence read inside th
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -16,28 +14,7 @@ from kb.accounts import service as accounts
 from kb.sessions import live
 from kb.sessions.models import Registration
 from tests.conftest import on_postgres
-
-
-def _at_once(app, emails, action, session_id) -> list[BaseException]:
-    """Run ``action(user, session_id)`` for every e-mail, all threads released together."""
-    barrier = threading.Barrier(len(emails))
-    failures: list[BaseException] = []
-
-    def worker(email):
-        with app.app_context():  # its own SQLAlchemy session, hence its own connection
-            user = accounts.user_by_email(email)
-            barrier.wait()
-            try:
-                action(user, session_id)
-            except BaseException as failure:  # noqa: BLE001 - reported by the test
-                failures.append(failure)
-
-    threads = [threading.Thread(target=worker, args=(email,)) for email in emails]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return failures
+from tests.sessions.conftest import at_once
 
 
 def _rows(app, session_id) -> list[Registration]:
@@ -57,7 +34,7 @@ def _race_for_last_seats(app, schedule, customer_on, racers: int, capacity: int 
             live.register(accounts.user_by_email(email), session_id)
     emails = [customer_on("elite" if i % 2 else "premium") for i in range(racers)]
 
-    assert _at_once(app, emails, live.register, session_id) == []
+    assert at_once(app, emails, live.register, session_id) == []
 
     rows = _rows(app, session_id)
     confirmed = [r for r in rows if r.status == "confirmed"]
@@ -93,7 +70,7 @@ def test_parallel_cancellations_and_registrations_on_postgres(app, schedule, cus
     def cancel_or_register(user, session):
         (live.cancel if user.email in holders else live.register)(user, session)
 
-    assert _at_once(app, holders + newcomers, cancel_or_register, session_id) == []
+    assert at_once(app, holders + newcomers, cancel_or_register, session_id) == []
 
     rows = _rows(app, session_id)
     by_status = {s: [r for r in rows if r.status == s] for s in ("confirmed", "waitlisted")}
