@@ -8,9 +8,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask
 from flask_login import current_user
 
-from kb import demo
-from kb.web import NavEntry, add_nav_entry
-
 
 def user_zone() -> ZoneInfo:
     """The signed-in user's time zone (their profile setting), UTC otherwise."""
@@ -27,6 +24,7 @@ def local_time(value: datetime | None, pattern: str = "%a %d %b %Y, %H:%M %Z") -
 
 
 def init_app(app: Flask) -> None:
+    from kb import demo
     from kb.sessions import (
         campus_views,
         commands,
@@ -37,6 +35,7 @@ def init_app(app: Flask) -> None:
     )
     from kb.sessions.demo_data import load_demo
     from kb.sessions.transcripts import format_time
+    from kb.web import NavEntry, add_nav_entry
 
     for module in (recording_views, topic_views, live_views, staff_views, campus_views):
         app.register_blueprint(module.blueprint)

@@ -86,7 +86,7 @@ def at_once(app, emails, action, session_id) -> list[BaseException]:
             except BaseException as failure:  # noqa: BLE001 - reported by the test
                 failures.append(failure)
 
-    threads = [threading.Thread(target=worker, args=(email,)) for email in emails]
+    threads = [threading.Thread(target=worker, args=(email,), name=email) for email in emails]
     for thread in threads:
         thread.start()
     for thread in threads:

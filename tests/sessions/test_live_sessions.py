@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.accounts import service as accounts
+from kb.db import utcnow
 from kb.notifications import Notification
 from kb.sessions.models import Registration
 from tests.conftest import bearer
@@ -103,7 +104,7 @@ def test_xtreme_sees_the_schedule_with_a_prompt_and_every_registration_path_refu
 
 
 def test_registration_window_is_enforced(app, client, auth, schedule, customer_on):
-    now = __import__("kb.db", fromlist=["utcnow"]).utcnow().replace(tzinfo=None)
+    now = utcnow().replace(tzinfo=None)
     not_yet = schedule(registration_opens=now + timedelta(days=1))
     closed = schedule(registration_closes=now - timedelta(hours=1),
                       registration_opens=now - timedelta(days=2))

@@ -2,12 +2,15 @@
 database connection and transaction, released together by a barrier. The session row lock
 (``SELECT ... FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) must make them take
 turns: never more confirmed seats than the capacity, nobody twice, and the waiting list in the
-order the turns were taken (registration ids come from a sequence read inside the lock)."""
+order in which the transactions committed (noted just before COMMIT, still inside the lock)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from kb import db
 from kb.accounts import service as accounts
@@ -34,20 +37,32 @@ def _race_for_last_seats(app, schedule, customer_on, racers: int, capacity: int 
             live.register(accounts.user_by_email(email), session_id)
     emails = [customer_on("elite" if i % 2 else "premium") for i in range(racers)]
 
-    assert at_once(app, emails, live.register, session_id) == []
+    commits: list[str] = []  # racers in the order their transactions committed
+
+    def note_commit(_session):
+        # runs inside the locked section, just before COMMIT releases the row lock, so this
+        # order is the order in which the transactions committed
+        if threading.current_thread().name in emails:
+            commits.append(threading.current_thread().name)
+
+    event.listen(Session, "before_commit", note_commit)
+    try:
+        assert at_once(app, emails, live.register, session_id) == []
+    finally:
+        event.remove(Session, "before_commit", note_commit)
 
     rows = _rows(app, session_id)
     confirmed = [r for r in rows if r.status == "confirmed"]
-    waiting = [r for r in rows if r.status == "waitlisted"]
     assert len(confirmed) == capacity
     assert len(rows) == taken + racers and len({r.user_id for r in rows}) == len(rows)
-    assert sorted(r.waitlist_position for r in waiting) == list(range(1, racers - capacity
-                                                                     + taken + 1))
-    racers_rows = rows[taken:]
-    # whoever got the lock first got a seat; after that, the waiting list in lock order
-    assert [r.status for r in racers_rows] == (["confirmed"] * (capacity - taken)
-                                               + ["waitlisted"] * len(waiting))
-    assert [r.waitlist_position for r in waiting] == sorted(r.waitlist_position for r in waiting)
+    assert sorted(commits) == sorted(emails)
+    with app.app_context():
+        email_of = {accounts.user_by_email(e).id: e for e in emails}
+    status_of = {email_of[r.user_id]: (r.status, r.waitlist_position) for r in rows[taken:]}
+    in_commit_order = [status_of[email] for email in commits]
+    seats_left = capacity - taken
+    assert in_commit_order == [("confirmed", None)] * seats_left + [
+        ("waitlisted", position) for position in range(1, racers - seats_left + 1)]
 
 
 @pytest.mark.postgres_only
