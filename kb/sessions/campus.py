@@ -22,7 +22,7 @@ from kb.accounts.models import Organization
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
-from kb.sessions.locking import lock_row
+from kb.sessions.locking import row_locked
 from kb.sessions.models import CampusCode, CampusOffer, CampusReveal
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -78,14 +78,14 @@ def reveal(user, channel: str) -> Reveal:
         raise NotFound("There is no Campus offer at the moment.")
     if policy.acts_as_staff(user) or user.organization is None:
         return Reveal(offer, None)
-    lock_row(Organization, user.organization_id)  # one code per organisation, even in a race
-    code = _active_code(user.organization_id)
-    if code is None:
-        code = CampusCode(organization_id=user.organization_id, code=new_code())
-        db.session.add(code)
-        db.session.flush()
-    db.session.add(CampusReveal(code_id=code.id, user_id=user.id, channel=channel))
-    db.session.commit()
+    with row_locked(Organization, user.organization_id):  # one code per organisation
+        code = _active_code(user.organization_id)
+        if code is None:
+            code = CampusCode(organization_id=user.organization_id, code=new_code())
+            db.session.add(code)
+            db.session.flush()
+        db.session.add(CampusReveal(code_id=code.id, user_id=user.id, channel=channel))
+        db.session.commit()
     return Reveal(offer, code.code)
 
 

@@ -17,7 +17,7 @@ from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.sessions.links import path_for
-from kb.sessions.locking import lock_row
+from kb.sessions.locking import row_locked
 from kb.sessions.models import LiveSession, Registration
 
 
@@ -133,19 +133,20 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
     """Change a session (staff only). Moving it raises the calendar SEQUENCE and tells every
     registrant; more seats move wait-listed people up."""
     policy.require_staff(actor)
-    live_session = lock_row(LiveSession, session_id)
-    if live_session is None:
-        raise NotFound("No such live session.")
-    if _apply(live_session, fields):
-        live_session.sequence += 1
-        for registration in _registrations(live_session, ("confirmed", "waitlisted")):
-            notifications.notify(registration.user, "session.rescheduled",
-                                 f"“{live_session.title}” has moved: download the new invite",
-                                 _session_url(live_session))
-    _promote_waiting(live_session)
-    record_audit(actor, "live_session.update", "live_session", live_session.id, None,
-                 {"title": live_session.title, "starts_at": live_session.starts_at.isoformat()})
-    db.session.commit()
+    with row_locked(LiveSession, session_id) as live_session:
+        if live_session is None:
+            raise NotFound("No such live session.")
+        if _apply(live_session, fields):
+            live_session.sequence += 1
+            for registration in _registrations(live_session, ("confirmed", "waitlisted")):
+                notifications.notify(registration.user, "session.rescheduled",
+                                     f"“{live_session.title}” has moved: download the new invite",
+                                     _session_url(live_session))
+        _promote_waiting(live_session)
+        record_audit(actor, "live_session.update", "live_session", live_session.id, None,
+                     {"title": live_session.title,
+                      "starts_at": live_session.starts_at.isoformat()})
+        db.session.commit()
     return live_session
 
 
@@ -201,13 +202,18 @@ def register(user, session_id: int) -> Registration:
     positions follow the order in which the turns were taken. Registering again while
     registered changes nothing."""
     policy.require(user, "interactive_sessions")
-    live_session = lock_row(LiveSession, session_id)
-    if live_session is None:
-        raise NotFound("No such live session.")
-    registration = registration_of(user, live_session)
-    if registration is not None and registration.status != "cancelled":
-        db.session.commit()  # ends the transaction and releases the lock
-        return registration
+    with row_locked(LiveSession, session_id) as live_session:
+        if live_session is None:
+            raise NotFound("No such live session.")
+        registration = registration_of(user, live_session)
+        if registration is None or registration.status == "cancelled":
+            registration = _take_place(user, live_session, registration)
+        db.session.commit()  # also ends the transaction of a repeated registration
+    return registration
+
+
+def _take_place(user, live_session: LiveSession, registration: Registration | None):
+    """A seat if one is free, else the next waiting-list position (caller holds the lock)."""
     _check_window(live_session, utcnow())
     status, position = "confirmed", None
     if confirmed_count(live_session) >= live_session.capacity:
@@ -223,34 +229,36 @@ def register(user, session_id: int) -> Registration:
         registration.sequence += 1
     registration.status, registration.waitlist_position = status, position
     registration.updated_at = utcnow()
-    db.session.commit()
     return registration
 
 
 def cancel(user, session_id: int) -> Registration:
     """Give up a seat or a waiting-list place; the first person waiting moves up and is told."""
     policy.require(user, "interactive_sessions")
-    live_session = lock_row(LiveSession, session_id)
-    if live_session is None:
-        raise NotFound("No such live session.")
-    registration = registration_of(user, live_session)
-    if registration is None or registration.status == "cancelled":
-        raise NotFound("You are not registered for this session.")
-    if utcnow() >= live_session.starts_at:
-        raise Conflict("The session has started; it can no longer be cancelled.")
-    registration.status, registration.waitlist_position = "cancelled", None
-    registration.sequence += 1
-    registration.updated_at = utcnow()
-    db.session.flush()
-    _promote_waiting(live_session)
-    db.session.commit()
+    with row_locked(LiveSession, session_id) as live_session:
+        if live_session is None:
+            raise NotFound("No such live session.")
+        registration = registration_of(user, live_session)
+        if registration is None or registration.status == "cancelled":
+            raise NotFound("You are not registered for this session.")
+        if utcnow() >= live_session.starts_at:
+            raise Conflict("The session has started; it can no longer be cancelled.")
+        registration.status, registration.waitlist_position = "cancelled", None
+        registration.sequence += 1
+        registration.updated_at = utcnow()
+        db.session.flush()
+        _promote_waiting(live_session)
+        db.session.commit()
     return registration
 
 
 def _promote_waiting(live_session: LiveSession) -> None:
     """Fill free seats from the waiting list, first come first served (caller holds the lock)."""
     free = live_session.capacity - confirmed_count(live_session)
-    for registration in _registrations(live_session, ("waitlisted",))[:max(free, 0)]:
+    # someone whose plan no longer includes live sessions keeps waiting rather than block a seat
+    eligible = [r for r in _registrations(live_session, ("waitlisted",))
+                if policy.can(r.user, "interactive_sessions")]
+    for registration in eligible[:max(free, 0)]:
         registration.status, registration.waitlist_position = "confirmed", None
         registration.sequence += 1
         registration.updated_at = utcnow()

@@ -10,6 +10,8 @@ other writer waits (busy timeout) until the commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -30,3 +32,14 @@ def lock_row(model: type[Model], row_id: int) -> Model | None:
     statement = (select(model).where(model.id == row_id).with_for_update()
                  .execution_options(populate_existing=True))
     return db.session.scalar(statement)
+
+
+@contextmanager
+def row_locked(model: type[Model], row_id: int) -> Iterator[Model | None]:
+    """``lock_row`` for a block; if the block raises, the transaction is rolled back at once,
+    so that a refusal does not keep others waiting for the lock."""
+    try:
+        yield lock_row(model, row_id)
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from kb import db
@@ -234,3 +235,34 @@ def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
     auth.login("xtreme@demo.test")
     assert client.get(f"/sessions/recordings/{recording_id}").status_code == 200
     assert client.get(f"/sessions/topics/{topic_id}").data.count(b"recorded") >= 1
+
+
+def test_promotion_skips_someone_whose_plan_lost_live_sessions(
+        app, client, auth, schedule, customer_on, make_organization, make_user):
+    session_id = schedule(capacity=1)
+    holder = customer_on("premium")
+    downgraded_org = make_organization("premium")
+    downgraded, next_in_line = make_user(organization_id=downgraded_org), customer_on("elite")
+    for email in (holder, downgraded, next_in_line):
+        _register(client, auth, email, session_id)
+    with app.app_context():
+        from kb.accounts.models import Organization
+
+        db.session.get(Organization, downgraded_org).plan = "xtreme"
+        db.session.commit()
+    auth.login(holder)
+    auth.post(f"/sessions/live/{session_id}/cancel")
+    assert [s[:2] for s in _statuses(app, session_id)] == [
+        (holder, "cancelled"), (downgraded, "waitlisted"), (next_in_line, "confirmed")]
+
+
+def test_a_refused_registration_releases_the_lock_at_once(app, schedule, customer_on):
+    from kb.errors import Conflict
+    from kb.sessions import live
+
+    session_id = schedule(starts_in=timedelta(minutes=-1))
+    with app.app_context():
+        user = accounts.user_by_email(customer_on("premium"))
+        with pytest.raises(Conflict):
+            live.register(user, session_id)
+        assert not db.session.in_transaction()  # rolled back: the row lock is gone
