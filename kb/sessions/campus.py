@@ -106,11 +106,11 @@ def code_status(code: str) -> str:
     return "valid"
 
 
-def codes_overview(actor) -> list[tuple[CampusCode, int]]:
-    """Every code with the number of times it was revealed (staff only)."""
+def codes_overview(actor) -> list[tuple[CampusCode, list[CampusReveal]]]:
+    """Every code with its reveals, newest first (staff only)."""
     policy.require_staff(actor)
     codes = db.session.scalars(select(CampusCode).order_by(CampusCode.issued_at.desc()))
-    return [(code, len(reveals_of(code))) for code in codes]
+    return [(code, reveals_of(code)) for code in codes]
 
 
 def reveals_of(code: CampusCode) -> list[CampusReveal]:

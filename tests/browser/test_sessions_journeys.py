@@ -29,8 +29,8 @@ def _schedule(live_server, title: str, starts_in_minutes: float, capacity: int =
 
 def test_premium_registers_downloads_the_invite_and_sees_join_details_at_the_set_time(
         page: Page, base_url, live_server, tmp_path):
-    # join details are due 15 minutes before the start: about 20 seconds from now
-    session_id = _schedule(live_server, "Journey: Hub office hours", 15 + 20 / 60)
+    # join details are due 15 minutes before the start: about 40 seconds from now
+    session_id = _schedule(live_server, "Journey: Hub office hours", 15 + 40 / 60)
     sign_in(page, base_url, "premium@demo.test")
     page.get_by_role("link", name="Live sessions", exact=True).click()
     page.get_by_role("link", name="Journey: Hub office hours").click()
@@ -48,7 +48,7 @@ def test_premium_registers_downloads_the_invite_and_sees_join_details_at_the_set
     assert event.walk("VALARM") and "journey-pass" not in invite.read_text()
 
     expect(page.locator("#join-details-pending")).to_be_visible()
-    expect(page.locator("#join-details")).to_contain_text("journey-pass", timeout=60_000)
+    expect(page.locator("#join-details")).to_contain_text("journey-pass", timeout=90_000)
     expect(page.locator("#join-details")).to_contain_text("https://meet.example.test/j/777")
     expect(page).to_have_url(f"{base_url}/sessions/live/{session_id}")
 

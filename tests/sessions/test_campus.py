@@ -133,7 +133,8 @@ def test_staff_set_the_offer_and_see_the_codes(app, client, auth, demo_accounts)
     assert client.get("/campus").status_code == 200
     auth.logout()
     auth.login("staff@demo.test")
-    assert b"Fabrikam Logistics" in client.get("/campus/offer").data
+    overview = client.get("/campus/offer").get_data(as_text=True)
+    assert "Fabrikam Logistics" in overview and "elite@demo.test" in overview
 
 
 def test_simultaneous_first_reveals_issue_one_code(app, offer, make_organization, make_user):
