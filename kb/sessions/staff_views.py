@@ -19,6 +19,7 @@ from kb.sessions.forms import (
 )
 from kb.sessions.live import LiveSessionFields
 from kb.sessions.recordings import RecordingFields, Upload
+from kb.sessions.transcripts import read_upload
 
 blueprint = Blueprint("sessions_staff", __name__, url_prefix="/sessions/staff")
 
@@ -58,7 +59,7 @@ def new_recording():
         try:
             recording = recordings.publish_recording(
                 current_user, _recording_fields(form), _upload(form.video),
-                transcript.read() if transcript and transcript.filename else None)
+                read_upload(transcript) if transcript and transcript.filename else None)
         except Invalid as error:
             status = _refused(form, error)
         else:
@@ -91,7 +92,8 @@ def upload_transcript(recording_id: int):
     recording = recordings.get_recording(current_user, recording_id)
     form = TranscriptForm()
     if form.validate_on_submit():
-        count = recordings.set_transcript(current_user, recording, form.transcript.data.read())
+        count = recordings.set_transcript(current_user, recording,
+                                          read_upload(form.transcript.data))
         flash(f"The transcript is saved ({count} segments).", "success")
     return redirect(url_for("recordings.show", recording_id=recording.id))
 

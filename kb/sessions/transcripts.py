@@ -6,10 +6,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import BinaryIO
 
-from kb.errors import Invalid
+from kb.errors import Invalid, TooLarge
 
 MAX_REPORTED_PROBLEMS = 20
+MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024  # hours of captions; a bigger file is not a transcript
 TIMING = re.compile(r"^(?P<start>\S+)[ \t]+-->[ \t]+(?P<end>\S+)(?P<settings>.*)$")
 VTT_TIME = re.compile(r"^(?:(\d{1,}):)?(\d{2}):(\d{2})\.(\d{3})$")
 SRT_TIME = re.compile(r"^(\d{1,}):(\d{2}):(\d{2})[,.](\d{3})$")
@@ -36,6 +38,14 @@ def format_time(milliseconds: int) -> str:
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def read_upload(stream: BinaryIO) -> bytes:
+    """The uploaded transcript's bytes, refusing files too large to be a transcript."""
+    data = stream.read(MAX_TRANSCRIPT_BYTES + 1)
+    if len(data) > MAX_TRANSCRIPT_BYTES:
+        raise TooLarge(f"A transcript may have at most {MAX_TRANSCRIPT_BYTES // 2**20} MB.")
+    return data
 
 
 def parse_transcript(data: bytes) -> list[Segment]:

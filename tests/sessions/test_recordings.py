@@ -179,3 +179,15 @@ def test_attachments_download_after_the_policy(app, client, auth, publish):
     download = _fetch(client, url)
     assert download.data == b"%PDF-1.4 slides"
     assert 'attachment; filename=slides.pdf' in download.headers["Content-Disposition"]
+
+
+def test_an_oversized_transcript_is_refused(app, auth, publish, monkeypatch):
+    from kb.sessions import transcripts
+
+    monkeypatch.setattr(transcripts, "MAX_TRANSCRIPT_BYTES", len(WEBVTT) - 1)
+    recording_id = publish()
+    auth.login("staff@demo.test")
+    refused = auth.post(f"/sessions/staff/recordings/{recording_id}/transcript",
+                        {"transcript": (io.BytesIO(WEBVTT), "big.vtt")},
+                        content_type="multipart/form-data")
+    assert refused.status_code == 413 and b"at most" in refused.data
