@@ -12,8 +12,7 @@ from kb import db, notifications, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid
-from kb.sessions import topics
-from kb.sessions.links import path_for
+from kb.sessions import path_for, topics
 from kb.sessions.models import LiveSession, Recording, Registration
 
 CSV_COLUMNS = ["name", "email", "organisation", "status", "waitlist_position",

@@ -16,7 +16,7 @@ from flask import current_app
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
 from kb.db import utcnow
-from kb.sessions.links import path_for
+from kb.sessions import path_for
 from kb.sessions.models import Registration
 
 REMINDER_MINUTES = 15

@@ -16,7 +16,7 @@ from kb import db, notifications, policy
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.sessions.links import path_for
+from kb.sessions import path_for
 from kb.sessions.locking import row_locked
 from kb.sessions.models import LiveSession, Registration
 

@@ -15,7 +15,7 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.products import service as products
 from kb.products.models import Product
-from kb.sessions.links import path_for
+from kb.sessions import path_for
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
 OPEN_STATUSES = ("new", "planned", "scheduled")
