@@ -63,7 +63,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, commands and navigation entries."""
-    from kb import api, articles, cli, main, patches, products
+    from kb import api, articles, cli, main, notifications, patches, products, sessions
     from kb.accounts import views as accounts_views
 
     main.init_app(app)
@@ -73,3 +73,5 @@ def _register_areas(app: Flask) -> None:
     articles.init_app(app)
     products.init_app(app)
     patches.init_app(app)
+    notifications.init_app(app)
+    sessions.init_app(app)

@@ -3,6 +3,8 @@
 from kb.accounts import models as accounts_models  # noqa: F401
 from kb.articles import models as articles_models  # noqa: F401
 from kb.mail import OutboxEmail  # noqa: F401
+from kb.notifications import Notification  # noqa: F401
 from kb.patches import models as patches_models  # noqa: F401
 from kb.products import models as products_models  # noqa: F401
 from kb.search.outbox import IndexTask  # noqa: F401
+from kb.sessions import models as sessions_models  # noqa: F401

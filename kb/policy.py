@@ -239,3 +239,16 @@ def may_assign_role(user, role: str) -> bool:
     if acts_as_staff(user):
         return role in ("customer", "customer_admin")
     return role == "customer" and can_manage_users_of(user, user.organization)
+
+
+def can_see_join_details(user, live_session, registration, now: datetime) -> bool:
+    """A live session's meeting URL, number and password: staff always; customers with
+    interactive sessions only on a confirmed registration, from the session's set lead time
+    before the start until its end."""
+    if acts_as_staff(user):
+        return True
+    if not can(user, "interactive_sessions") or registration is None:
+        return False
+    if registration.status != "confirmed":
+        return False
+    return live_session.join_details_from <= now <= live_session.ends_at

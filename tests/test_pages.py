@@ -86,12 +86,12 @@ def test_500_page_in_the_site_style_without_details(app, client):
 def test_navigation_shows_only_areas_of_the_plan(app, client, auth, demo_accounts):
     from kb.web import NavEntry, add_nav_entry
 
-    add_nav_entry(app, NavEntry("Live sessions", "main.plan_comparison", "interactive_sessions"))
+    add_nav_entry(app, NavEntry("Premium corner", "main.plan_comparison", "interactive_sessions"))
     auth.login("xtreme@demo.test")
-    assert b">Live sessions<" not in client.get("/account").data
+    assert b">Premium corner<" not in client.get("/account").data
     auth.logout()
     auth.login("premium@demo.test")
-    assert b">Live sessions<" in client.get("/account").data
+    assert b">Premium corner<" in client.get("/account").data
 
 
 def test_security_headers(client):

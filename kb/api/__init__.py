@@ -35,8 +35,10 @@ def init_app(app: Flask) -> None:
     from kb.api import (  # noqa: F401 - modules register their routes
         accounts,
         articles,
+        notifications,
         openapi,
         patches,
+        sessions,
     )
 
     csrf.exempt(blueprint)

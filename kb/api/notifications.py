@@ -1,0 +1,23 @@
+"""/api/v1/notifications: the user's in-app notifications, newest first."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user
+
+from kb import notifications
+from kb.api import blueprint
+from kb.api.openapi import documented
+
+
+@blueprint.get("/notifications")
+@documented("Your notifications, newest first: id, kind, title, url, created, read")
+def api_notifications():
+    return jsonify([n.as_json() for n in notifications.notifications_for(current_user)])
+
+
+@blueprint.post("/notifications/<int:notification_id>/read")
+@documented("Mark one notification read", responses={"204": "Marked", "404": "Not yours"})
+def api_mark_notification_read(notification_id: int):
+    notifications.mark_read(current_user, notification_id)
+    return "", 204

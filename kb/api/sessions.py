@@ -1,0 +1,166 @@
+"""/api/v1 recordings, topics, live-sessions and campus: the same services as the pages."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from kb import policy
+from kb.api import blueprint
+from kb.api.openapi import documented, query_parameter
+from kb.db import utcnow
+from kb.errors import Invalid
+from kb.sessions import campus, live, recordings, topics
+from kb.sessions.live_views import invite_response
+
+
+def recording_json(recording, watched: set[int]) -> dict:
+    return {
+        "id": recording.id, "title": recording.title, "summary": recording.summary,
+        "presenter": recording.presenter,
+        "product": recording.product.name if recording.product else None,
+        "topic": recording.topic, "recorded_on": recording.recorded_on.isoformat(),
+        "duration_seconds": recording.duration_seconds, "status": recording.status,
+        "url": url_for("recordings.show", recording_id=recording.id),
+        "media_url": (url_for("recordings.media_file", recording_id=recording.id)
+                      if recording.media_path else recording.external_url),
+        "watched": recording.id in watched,
+    }
+
+
+@blueprint.get("/recordings")
+@documented("Recordings, newest first", parameters=[
+    query_parameter("product", description="product slug"), query_parameter("topic")])
+def api_recordings():
+    items = recordings.list_recordings(current_user, product_slug=request.args.get("product", ""),
+                                       topic=request.args.get("topic", ""))
+    watched = recordings.watched_ids(current_user)
+    return jsonify([recording_json(item, watched) for item in items])
+
+
+@blueprint.get("/recordings/<int:recording_id>")
+@documented("One recording with its transcript segments (seconds) and attachments",
+            responses={"200": "OK", "404": "No such recording"})
+def api_recording(recording_id: int):
+    recording = recordings.get_recording(current_user, recording_id)
+    body = recording_json(recording, recordings.watched_ids(current_user))
+    body["transcript"] = [{"start": s.start_ms / 1000, "end": s.end_ms / 1000, "text": s.text,
+                           "url": f"{body['url']}#t={s.start_seconds}"}
+                          for s in recording.segments]
+    body["attachments"] = [
+        {"name": a.filename, "size": a.size,
+         "url": url_for("recordings.attachment", recording_id=recording.id, attachment_id=a.id)}
+        for a in recording.attachments]
+    return jsonify(body)
+
+
+def topic_json(topic) -> dict:
+    return {
+        "id": topic.id, "title": topic.title, "details": topic.details,
+        "product": topic.product.name if topic.product else None, "status": topic.status,
+        "votes": topics.vote_count(topic), "decline_reason": topic.decline_reason or None,
+        "live_session_id": topic.live_session_id, "recording_id": topic.recording_id,
+        "created": topic.created_at.isoformat(),
+        "url": url_for("topics.show", topic_id=topic.id),
+    }
+
+
+@blueprint.get("/topics")
+@documented("Topic requests, most votes first")
+def api_topics():
+    return jsonify([topic_json(topic) for topic in topics.list_topics(current_user)])
+
+
+@blueprint.post("/topics")
+@documented("Ask for a session on a topic", responses={"201": "Created", "422": "Invalid"},
+            request_body={"type": "object", "required": ["title"], "properties": {
+                "title": {"type": "string"}, "details": {"type": "string"},
+                "product": {"type": "string"}}})
+def api_request_topic():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid("Send a JSON object with title, details and product.")
+    values = {key: body.get(key) or "" for key in ("title", "details", "product")}
+    if not all(isinstance(value, str) for value in values.values()):
+        raise Invalid("title, details and product must be strings.")
+    topic = topics.request_topic(current_user, **values)
+    return jsonify(topic_json(topic)), 201
+
+
+def live_session_json(live_session, now) -> dict:
+    registration = live.registration_of(current_user, live_session)
+    body = {
+        "id": live_session.id, "title": live_session.title,
+        "description": live_session.description, "presenter": live_session.presenter,
+        "starts_at": live_session.starts_at.isoformat(),
+        "ends_at": live_session.ends_at.isoformat(), "time_zone": live_session.time_zone,
+        "duration_minutes": live_session.duration_minutes, "capacity": live_session.capacity,
+        "seats_left": max(0, live_session.capacity - live.confirmed_count(live_session)),
+        "join_details_from": live_session.join_details_from.isoformat(),
+        "url": url_for("live.show", session_id=live_session.id),
+        "registration": registration_json(registration),
+        "join": None,
+    }
+    if policy.can_see_join_details(current_user, live_session, registration, now):
+        body["join"] = {"url": live_session.meeting_url, "number": live_session.meeting_number,
+                        "password": live_session.meeting_password}
+    return body
+
+
+def registration_json(registration) -> dict | None:
+    if registration is None:
+        return None
+    return {"status": registration.status,
+            "waitlist_position": live.waitlist_rank(registration),
+            "invite_url": url_for("api.api_invite", session_id=registration.live_session_id)}
+
+
+@blueprint.get("/live-sessions")
+@documented("Upcoming live sessions; join details only for registered users, shortly before "
+            "the start")
+def api_live_sessions():
+    now = utcnow()
+    return jsonify([live_session_json(s, now) for s in live.sessions_for(current_user)])
+
+
+@blueprint.post("/live-sessions/<int:session_id>/registration")
+@documented("Register for a live session", responses={
+    "200": "Already registered", "201": "Registered", "202": "Wait-listed (the session is full)",
+    "404": "No such session", "409": "Registration is not open"})
+def api_register(session_id: int):
+    existing = live.registration_of(current_user, live.get_session(current_user, session_id))
+    registration = live.register(current_user, session_id)
+    if existing is not None and existing.status != "cancelled":
+        status = 200
+    else:
+        status = 201 if registration.status == "confirmed" else 202
+    return jsonify(registration_json(registration)), status
+
+
+@blueprint.delete("/live-sessions/<int:session_id>/registration")
+@documented("Cancel your registration; the first wait-listed person moves up",
+            responses={"204": "Cancelled", "404": "Not registered", "409": "Already started"})
+def api_cancel(session_id: int):
+    live.cancel(current_user, session_id)
+    return "", 204
+
+
+@blueprint.get("/live-sessions/<int:session_id>/invite.ics")
+@documented("Your calendar invite for the session (text/calendar)",
+            responses={"200": "The .ics file", "404": "Not registered"})
+def api_invite(session_id: int):
+    return invite_response(session_id)
+
+
+@blueprint.get("/campus")
+@documented("Your organisation's Campus discount code (Elite)",
+            responses={"200": "OK", "404": "No current offer"})
+def api_campus():
+    reveal = campus.reveal(current_user, "api")
+    organization = current_user.organization
+    return jsonify({
+        "code": reveal.code, "organization": organization.name if organization else None,
+        "percentage": reveal.offer.percentage, "terms": reveal.offer.terms,
+        "how_to_redeem": reveal.offer.how_to_redeem,
+        "valid_until": reveal.offer.valid_until.isoformat(),
+    })

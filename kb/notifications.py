@@ -1,0 +1,103 @@
+"""In-app notifications: a short message with a link, kept per user until read.
+
+``notify`` adds to the caller's transaction, so a notification exists only if the change it
+announces was committed. The page ``/notifications`` lists them; the API's
+``GET /api/v1/notifications`` returns the same list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import ForeignKey, String, func, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kb import db
+from kb.db import Base, UTCDateTime, utcnow
+from kb.errors import NotFound
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # what happened, e.g. "topic.scheduled", "session.promoted"
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "title": self.title, "url": self.url,
+                "created": self.created_at.isoformat(), "read": self.read_at is not None}
+
+
+def notify(user, kind: str, title: str, url: str = "") -> Notification:
+    """Add a notification for ``user`` to the current transaction (the caller commits)."""
+    notification = Notification(user_id=user.id, kind=kind, title=title[:500], url=url)
+    db.session.add(notification)
+    return notification
+
+
+def notifications_for(user, limit: int = 100) -> list[Notification]:
+    """The user's notifications, newest first."""
+    return list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(user, notification_id: int | None = None) -> None:
+    """Mark one of the user's notifications read (or all of them when no id is given)."""
+    statement = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        notification = db.session.get(Notification, notification_id)
+        if notification is None or notification.user_id != user.id:
+            raise NotFound("No such notification.")
+        statement = statement.where(Notification.id == notification_id)
+    db.session.execute(statement.values(read_at=utcnow()))
+    db.session.commit()
+
+
+blueprint = Blueprint("notifications", __name__)
+
+
+@blueprint.get("/notifications")
+@login_required
+def index():
+    return render_template("notifications/index.html",
+                           notifications=notifications_for(current_user))
+
+
+@blueprint.post("/notifications/<int:notification_id>/read")
+@login_required
+def read(notification_id: int):
+    mark_read(current_user, notification_id)
+    return redirect(url_for("notifications.index"))
+
+
+@blueprint.post("/notifications/read")
+@login_required
+def read_all():
+    mark_read(current_user)
+    return redirect(url_for("notifications.index"))
+
+
+def _unread_context() -> dict:
+    if not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": unread_count(current_user)}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    app.context_processor(_unread_context)

@@ -1,0 +1,59 @@
+"""Learning sessions: recordings, topic requests, live interactive sessions, the Campus offer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, current_app, has_request_context, url_for
+from flask_login import current_user
+
+
+def user_zone() -> ZoneInfo:
+    """The signed-in user's time zone (their profile setting), UTC otherwise."""
+    name = getattr(current_user, "time_zone", None) or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(value: datetime | None, pattern: str = "%a %d %b %Y, %H:%M %Z") -> str:
+    """A UTC time as the reader's wall-clock time."""
+    return value.astimezone(user_zone()).strftime(pattern) if value else ""
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A site-relative link (for notifications and invites) built alike in a request and in a
+    command such as ``kb demo``, where Flask's ``url_for`` has no request to build from."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def init_app(app: Flask) -> None:
+    from kb import demo
+    from kb.sessions import (
+        campus_views,
+        commands,
+        live_views,
+        recording_views,
+        staff_views,
+        topic_views,
+    )
+    from kb.sessions.demo_data import load_demo
+    from kb.sessions.transcripts import format_time
+    from kb.web import NavEntry, add_nav_entry
+
+    for module in (recording_views, topic_views, live_views, staff_views, campus_views):
+        app.register_blueprint(module.blueprint)
+    app.cli.add_command(commands.sessions_group)
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(format_time, "transcript_time")
+    # every plan sees the live-session schedule; registering is what Premium and Elite add
+    for entry in (NavEntry("Recordings", "recordings.index", "recorded_sessions"),
+                  NavEntry("Live sessions", "live.index", "recorded_sessions"),
+                  NavEntry("Topic requests", "topics.index", "recorded_sessions"),
+                  NavEntry("Campus", "campus.index", "campus_discount")):
+        add_nav_entry(app, entry)
+    demo.register_loader(app, load_demo)

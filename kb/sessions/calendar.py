@@ -1,0 +1,79 @@
+"""Calendar invites (iCalendar, RFC 5545/5546) for live-session registrations.
+
+One UID per registration, kept for its whole life, so that a calendar replaces its copy rather
+than adding another; SEQUENCE is the session's reschedule count plus the registration's own
+changes, so every newer invite outranks the older ones. A cancelled registration gets
+METHOD:CANCEL with STATUS:CANCELLED. The meeting URL and password are not in the invite: they
+appear on the session page only shortly before the start.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from flask import current_app
+from icalendar import Alarm, Calendar, Event, vCalAddress
+
+from kb.db import utcnow
+from kb.sessions import path_for
+from kb.sessions.models import Registration
+
+REMINDER_MINUTES = 15
+
+
+def invite_sequence(registration: Registration) -> int:
+    return registration.live_session.sequence + registration.sequence
+
+
+def _absolute(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _organizer() -> vCalAddress:
+    host = urlparse(current_app.config["BASE_URL"]).hostname or "localhost"
+    organizer = vCalAddress(f"mailto:sessions@{host}")
+    organizer.params["cn"] = "Orbitec Support"
+    return organizer
+
+
+def invite(registration: Registration) -> bytes:
+    """The .ics file of one registration, as it stands now."""
+    live_session = registration.live_session
+    cancelled = registration.status == "cancelled"
+    page = _absolute(path_for("live.show", session_id=live_session.id))
+    calendar = Calendar()
+    calendar.add("prodid", "-//Orbitec Support//kb live sessions//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", registration.calendar_uid)
+    event.add("sequence", invite_sequence(registration))
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", live_session.starts_at)
+    event.add("dtend", live_session.ends_at)
+    waiting = " (waiting list)" if registration.status == "waitlisted" else ""
+    event.add("summary", live_session.title + waiting)
+    event.add("description", f"Live session with {live_session.presenter or 'Orbitec Support'}."
+                             f"\nJoin details appear on {page} "
+                             f"{live_session.join_details_minutes} minutes before the start.")
+    event.add("url", page)
+    event.add("location", page)
+    event.add("organizer", _organizer())
+    attendee = vCalAddress(f"mailto:{registration.user.email}")
+    attendee.params["cn"] = registration.user.display_name
+    event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if cancelled else
+              ("TENTATIVE" if waiting else "CONFIRMED"))
+    if not cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{live_session.title} starts in {REMINDER_MINUTES} minutes")
+        alarm.add("trigger", timedelta(minutes=-REMINDER_MINUTES))
+        event.add_component(alarm)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def invite_filename(registration: Registration) -> str:
+    return f"live-session-{registration.live_session_id}.ics"

@@ -1,0 +1,130 @@
+"""The Campus learning-card discount (Elite only): staff set the offer; each Elite organisation
+gets a code of its own, issued the first time one of its users opens it, and every reveal is
+recorded.
+
+A code works while its organisation is on Elite within its term, the offer is valid and the
+code is not revoked. A lapsed term only suspends the code (the policy refuses; renewal brings
+the same code back). Leaving Elite revokes it for good: a later return to Elite issues a new
+code, so a code that was passed around during the downgrade cannot come back to life.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from kb import db, policy
+from kb.accounts.models import Organization
+from kb.accounts.service import record_audit
+from kb.db import utcnow
+from kb.errors import Invalid, NotFound
+from kb.sessions.locking import row_locked
+from kb.sessions.models import CampusCode, CampusOffer, CampusReveal
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+@dataclass(frozen=True)
+class Reveal:
+    offer: CampusOffer
+    code: str | None  # None for staff, who have no organisation of their own
+
+
+def current_offer() -> CampusOffer | None:
+    return db.session.scalar(select(CampusOffer).order_by(CampusOffer.id.desc()).limit(1))
+
+
+def offer_is_valid(offer: CampusOffer | None) -> bool:
+    return offer is not None and offer.valid_until >= policy.today()
+
+
+def set_offer(actor, *, percentage: int, terms: str, how_to_redeem: str,
+              valid_until: date) -> CampusOffer:
+    """Create or change the Campus offer (staff only)."""
+    policy.require_staff(actor)
+    if not 1 <= percentage <= 100:
+        raise Invalid("The discount is a percentage between 1 and 100.")
+    offer = current_offer() or CampusOffer()
+    offer.percentage, offer.terms, offer.how_to_redeem = percentage, terms, how_to_redeem
+    offer.valid_until, offer.updated_at = valid_until, utcnow()
+    db.session.add(offer)
+    db.session.flush()
+    record_audit(actor, "campus.offer", "campus_offer", offer.id, None,
+                 {"percentage": percentage, "valid_until": valid_until.isoformat()})
+    db.session.commit()
+    return offer
+
+
+def new_code() -> str:
+    groups = ("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(3))
+    return "CAMPUS-" + "-".join(groups)
+
+
+def _active_code(organization_id: int) -> CampusCode | None:
+    return db.session.scalar(select(CampusCode).where(
+        CampusCode.organization_id == organization_id, CampusCode.revoked_at.is_(None)))
+
+
+def reveal(user, channel: str) -> Reveal:
+    """The offer and the code of the user's organisation (issued on first use), recording who
+    saw it. ``AccessDenied`` for every plan but Elite and for a lapsed term."""
+    policy.require(user, "campus_discount")
+    offer = current_offer()
+    if not offer_is_valid(offer):
+        raise NotFound("There is no Campus offer at the moment.")
+    if policy.acts_as_staff(user) or user.organization is None:
+        return Reveal(offer, None)
+    with row_locked(Organization, user.organization_id):  # one code per organisation
+        code = _active_code(user.organization_id)
+        if code is None:
+            code = CampusCode(organization_id=user.organization_id, code=new_code())
+            db.session.add(code)
+            db.session.flush()
+        db.session.add(CampusReveal(code_id=code.id, user_id=user.id, channel=channel))
+        db.session.commit()
+    return Reveal(offer, code.code)
+
+
+def code_status(code: str) -> str:
+    """'valid', or why the code does not work (for the shop's check and for staff)."""
+    found = db.session.scalar(select(CampusCode).where(CampusCode.code == code.strip().upper()))
+    if found is None:
+        return "unknown code"
+    if found.revoked_at is not None:
+        return "revoked (the organisation left Elite)"
+    organization = found.organization
+    if organization.plan != "elite":
+        return "the organisation is not on Elite"
+    if not organization.term_active_on(policy.today()):
+        return "the organisation's support term has lapsed"
+    if not offer_is_valid(current_offer()):
+        return "the offer has expired"
+    return "valid"
+
+
+def codes_overview(actor) -> list[tuple[CampusCode, list[CampusReveal]]]:
+    """Every code with its reveals, newest first (staff only)."""
+    policy.require_staff(actor)
+    codes = db.session.scalars(select(CampusCode).order_by(CampusCode.issued_at.desc()))
+    return [(code, reveals_of(code)) for code in codes]
+
+
+def reveals_of(code: CampusCode) -> list[CampusReveal]:
+    return list(db.session.scalars(select(CampusReveal).where(CampusReveal.code_id == code.id)
+                                   .order_by(CampusReveal.revealed_at.desc())))
+
+
+@event.listens_for(Session, "before_flush")
+def _revoke_codes_of_organizations_leaving_elite(session, _context, _instances) -> None:
+    """Whatever changes an organisation's plan away from Elite revokes its code in the same
+    transaction (accounts know nothing of Campus, so the rule lives here)."""
+    for organization in [o for o in session.dirty if isinstance(o, Organization)]:
+        history = inspect(organization).attrs.plan.history
+        if "elite" in (history.deleted or ()) and organization.plan != "elite":
+            session.execute(update(CampusCode).where(
+                CampusCode.organization_id == organization.id,
+                CampusCode.revoked_at.is_(None)).values(revoked_at=utcnow()))

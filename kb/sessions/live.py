@@ -1,0 +1,267 @@
+"""Live interactive sessions: staff schedule them; Premium and Elite users register, wait-list
+and cancel. Seats are taken under a lock on the session row (``locking.lock_row``), so the
+capacity holds however many people register at the same moment."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+
+from kb import db, notifications, policy
+from kb.accounts.service import record_audit
+from kb.db import utcnow
+from kb.errors import Conflict, Invalid, NotFound
+from kb.sessions import path_for
+from kb.sessions.locking import row_locked
+from kb.sessions.models import LiveSession, Registration
+
+
+@dataclass
+class LiveSessionFields:
+    title: str
+    local_start: datetime  # wall-clock time in ``time_zone``
+    time_zone: str
+    duration_minutes: int
+    capacity: int
+    description: str = ""
+    presenter: str = ""
+    registration_opens: datetime | None = None  # wall-clock, same zone
+    registration_closes: datetime | None = None
+    meeting_url: str = ""
+    meeting_number: str = ""
+    meeting_password: str = ""
+    join_details_minutes: int = 15
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"Unknown time zone: {name!r}.") from None
+
+
+def to_utc(local: datetime, zone_name: str) -> datetime:
+    """A wall-clock time in an IANA zone as UTC; ``Invalid`` for a time a DST change skips."""
+    tz = zone(zone_name)
+    aware = local.replace(tzinfo=tz)
+    utc = aware.astimezone(ZoneInfo("UTC"))
+    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise Invalid(f"{local:%Y-%m-%d %H:%M} does not exist in {zone_name} (clocks change).")
+    return utc
+
+
+def local_fields(live_session: LiveSession) -> dict[str, datetime | None]:
+    """The session's times as wall-clock times in its own zone (to fill the edit form)."""
+    tz = zone(live_session.time_zone)
+
+    def local(value: datetime | None) -> datetime | None:
+        return value.astimezone(tz).replace(tzinfo=None) if value else None
+
+    return {"local_start": local(live_session.starts_at),
+            "registration_opens": local(live_session.registration_opens_at),
+            "registration_closes": local(live_session.registration_closes_at)}
+
+
+def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
+    """The schedule: sessions not yet over, soonest first (or those over, latest first).
+    Every plan with recorded sessions sees it; registering needs interactive sessions."""
+    policy.require(user, "recorded_sessions")
+    now = utcnow()
+    everything = list(db.session.scalars(select(LiveSession).order_by(LiveSession.starts_at)))
+    if past:
+        return [s for s in reversed(everything) if s.ends_at < now]
+    return [s for s in everything if s.ends_at >= now]
+
+
+def get_session(user, session_id: int) -> LiveSession:
+    policy.require(user, "recorded_sessions")
+    live_session = db.session.get(LiveSession, session_id)
+    if live_session is None:
+        raise NotFound("No such live session.")
+    return live_session
+
+
+def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
+    """Copy the fields; True when the start or the length changed (a reschedule)."""
+    if not fields.title.strip():
+        raise Invalid("A session needs a title.")
+    if fields.capacity < 1 or fields.duration_minutes < 1 or fields.join_details_minutes < 0:
+        raise Invalid("Capacity and duration must be positive, the join lead time not negative.")
+    starts_at = to_utc(fields.local_start, fields.time_zone)
+    opens = fields.registration_opens and to_utc(fields.registration_opens, fields.time_zone)
+    closes = fields.registration_closes and to_utc(fields.registration_closes, fields.time_zone)
+    if opens and closes and closes <= opens:
+        raise Invalid("Registration must close after it opens.")
+    if fields.meeting_url.strip() and urlparse(fields.meeting_url.strip()).scheme not in (
+            "https", "http"):
+        raise Invalid("The meeting URL must start with https://.")
+    moved = (live_session.starts_at != starts_at
+             or live_session.duration_minutes != fields.duration_minutes)
+    live_session.title, live_session.description = fields.title.strip(), fields.description
+    live_session.presenter, live_session.starts_at = fields.presenter.strip(), starts_at
+    live_session.time_zone = fields.time_zone
+    live_session.duration_minutes = fields.duration_minutes
+    live_session.capacity = fields.capacity
+    live_session.registration_opens_at, live_session.registration_closes_at = opens, closes
+    live_session.meeting_url = fields.meeting_url.strip()
+    live_session.meeting_number = fields.meeting_number.strip()
+    live_session.meeting_password = fields.meeting_password.strip()
+    live_session.join_details_minutes = fields.join_details_minutes
+    live_session.updated_at = utcnow()
+    return moved
+
+
+def schedule_session(actor, fields: LiveSessionFields) -> LiveSession:
+    """Create a live session (staff only)."""
+    policy.require_staff(actor)
+    live_session = LiveSession(sequence=0)
+    _apply(live_session, fields)
+    db.session.add(live_session)
+    db.session.flush()
+    record_audit(actor, "live_session.schedule", "live_session", live_session.id, None,
+                 {"title": live_session.title, "starts_at": live_session.starts_at.isoformat()})
+    db.session.commit()
+    return live_session
+
+
+def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSession:
+    """Change a session (staff only). Moving it raises the calendar SEQUENCE and tells every
+    registrant; more seats move wait-listed people up."""
+    policy.require_staff(actor)
+    with row_locked(LiveSession, session_id) as live_session:
+        if live_session is None:
+            raise NotFound("No such live session.")
+        if _apply(live_session, fields):
+            live_session.sequence += 1
+            for registration in _registrations(live_session, ("confirmed", "waitlisted")):
+                notifications.notify(registration.user, "session.rescheduled",
+                                     f"“{live_session.title}” has moved: download the new invite",
+                                     _session_url(live_session))
+        _promote_waiting(live_session)
+        record_audit(actor, "live_session.update", "live_session", live_session.id, None,
+                     {"title": live_session.title,
+                      "starts_at": live_session.starts_at.isoformat()})
+        db.session.commit()
+    return live_session
+
+
+def _session_url(live_session: LiveSession) -> str:
+    return path_for("live.show", session_id=live_session.id)
+
+
+def _registrations(live_session: LiveSession, statuses) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration).where(Registration.live_session_id == live_session.id,
+                                   Registration.status.in_(statuses))
+        .order_by(Registration.waitlist_position, Registration.id)))
+
+
+def registration_of(user, live_session: LiveSession) -> Registration | None:
+    if not policy.is_signed_in(user):
+        return None
+    return db.session.scalar(select(Registration).where(
+        Registration.live_session_id == live_session.id, Registration.user_id == user.id)
+        .execution_options(populate_existing=True))
+
+
+def confirmed_count(live_session: LiveSession) -> int:
+    return db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.live_session_id == live_session.id,
+        Registration.status == "confirmed")) or 0
+
+
+def waitlist_rank(registration: Registration) -> int | None:
+    """1 for the first person waiting, and so on; None unless wait-listed."""
+    if registration.status != "waitlisted":
+        return None
+    ahead = db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.live_session_id == registration.live_session_id,
+        Registration.status == "waitlisted",
+        Registration.waitlist_position < registration.waitlist_position))
+    return (ahead or 0) + 1
+
+
+def _check_window(live_session: LiveSession, now: datetime) -> None:
+    if live_session.registration_opens_at and now < live_session.registration_opens_at:
+        raise Conflict("Registration for this session has not opened yet.")
+    closes = live_session.registration_closes_at or live_session.starts_at
+    if now >= min(closes, live_session.starts_at):
+        raise Conflict("Registration for this session has closed.")
+
+
+def register(user, session_id: int) -> Registration:
+    """Take a seat, or the next place on the waiting list when the session is full.
+
+    The session row stays locked from the count of confirmed seats until the commit, so
+    simultaneous registrations take turns and the capacity is never exceeded; wait-list
+    positions follow the order in which the turns were taken. Registering again while
+    registered changes nothing."""
+    policy.require(user, "interactive_sessions")
+    with row_locked(LiveSession, session_id) as live_session:
+        if live_session is None:
+            raise NotFound("No such live session.")
+        registration = registration_of(user, live_session)
+        if registration is None or registration.status == "cancelled":
+            registration = _take_place(user, live_session, registration)
+        db.session.commit()  # also ends the transaction of a repeated registration
+    return registration
+
+
+def _take_place(user, live_session: LiveSession, registration: Registration | None):
+    """A seat if one is free, else the next waiting-list position (caller holds the lock)."""
+    _check_window(live_session, utcnow())
+    status, position = "confirmed", None
+    if confirmed_count(live_session) >= live_session.capacity:
+        last = db.session.scalar(select(func.max(Registration.waitlist_position)).where(
+            Registration.live_session_id == live_session.id,
+            Registration.status == "waitlisted"))
+        status, position = "waitlisted", (last or 0) + 1
+    if registration is None:
+        registration = Registration(live_session_id=live_session.id, user_id=user.id,
+                                    calendar_uid=f"{uuid.uuid4()}@kb", sequence=0)
+        db.session.add(registration)
+    else:
+        registration.sequence += 1
+    registration.status, registration.waitlist_position = status, position
+    registration.updated_at = utcnow()
+    return registration
+
+
+def cancel(user, session_id: int) -> Registration:
+    """Give up a seat or a waiting-list place; the first person waiting moves up and is told."""
+    policy.require(user, "interactive_sessions")
+    with row_locked(LiveSession, session_id) as live_session:
+        if live_session is None:
+            raise NotFound("No such live session.")
+        registration = registration_of(user, live_session)
+        if registration is None or registration.status == "cancelled":
+            raise NotFound("You are not registered for this session.")
+        if utcnow() >= live_session.starts_at:
+            raise Conflict("The session has started; it can no longer be cancelled.")
+        registration.status, registration.waitlist_position = "cancelled", None
+        registration.sequence += 1
+        registration.updated_at = utcnow()
+        db.session.flush()
+        _promote_waiting(live_session)
+        db.session.commit()
+    return registration
+
+
+def _promote_waiting(live_session: LiveSession) -> None:
+    """Fill free seats from the waiting list, first come first served (caller holds the lock)."""
+    free = live_session.capacity - confirmed_count(live_session)
+    # someone whose plan no longer includes live sessions keeps waiting rather than block a seat
+    eligible = [r for r in _registrations(live_session, ("waitlisted",))
+                if policy.can(r.user, "interactive_sessions")]
+    for registration in eligible[:max(free, 0)]:
+        registration.status, registration.waitlist_position = "confirmed", None
+        registration.sequence += 1
+        registration.updated_at = utcnow()
+        notifications.notify(registration.user, "session.promoted",
+                             f"You have a seat in “{live_session.title}”",
+                             _session_url(live_session))

@@ -1,0 +1,74 @@
+"""Live session pages: the schedule (every plan sees it; Xtreme with an upgrade prompt), one
+session with registration, the calendar invite and, shortly before the start, join details."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from kb import markdown, policy
+from kb.db import utcnow
+from kb.errors import NotFound
+from kb.sessions import calendar, live
+
+blueprint = Blueprint("live", __name__, url_prefix="/sessions/live")
+
+
+@blueprint.get("")
+def index():
+    upcoming = live.sessions_for(current_user)
+    return render_template(
+        "sessions/live_sessions.html", sessions=upcoming,
+        past=live.sessions_for(current_user, past=True)[:10],
+        registrations={s.id: live.registration_of(current_user, s) for s in upcoming},
+        seats_taken={s.id: live.confirmed_count(s) for s in upcoming},
+        denial=policy.feature_denial(current_user, "interactive_sessions"))
+
+
+@blueprint.get("/<int:session_id>")
+def show(session_id: int):
+    live_session = live.get_session(current_user, session_id)
+    registration = live.registration_of(current_user, live_session)
+    now = utcnow()
+    return render_template(
+        "sessions/live_session.html", live_session=live_session, registration=registration,
+        description=markdown.render(live_session.description).html,
+        seats_taken=live.confirmed_count(live_session),
+        waitlist_rank=registration and live.waitlist_rank(registration),
+        join_visible=policy.can_see_join_details(current_user, live_session, registration, now),
+        denial=policy.feature_denial(current_user, "interactive_sessions"), now=now)
+
+
+@blueprint.post("/<int:session_id>/register")
+def register(session_id: int):
+    registration = live.register(current_user, session_id)
+    if registration.status == "confirmed":
+        flash("You are registered. Download the invite for your calendar.", "success")
+    else:
+        flash("The session is full: you are on the waiting list and will be told when a seat "
+              "frees up.", "info")
+    return redirect(url_for("live.show", session_id=session_id))
+
+
+@blueprint.post("/<int:session_id>/cancel")
+def cancel(session_id: int):
+    live.cancel(current_user, session_id)
+    flash("Your registration is cancelled. Download the invite again to remove it from your "
+          "calendar.", "info")
+    return redirect(url_for("live.show", session_id=session_id))
+
+
+@blueprint.get("/<int:session_id>/invite.ics")
+def invite(session_id: int):
+    return invite_response(session_id)
+
+
+def invite_response(session_id: int) -> Response:
+    """The current user's calendar invite for the session (shared with the API)."""
+    policy.require(current_user, "interactive_sessions")
+    registration = live.registration_of(current_user, live.get_session(current_user, session_id))
+    if registration is None:
+        raise NotFound("You have not registered for this session.")
+    return Response(calendar.invite(registration), mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{calendar.invite_filename(registration)}"',
+        "Cache-Control": "private, no-store"})

@@ -1,0 +1,82 @@
+"""Stored media files: uploads streamed to ``DATA_DIR/media`` and served with HTTP Range.
+
+Nothing here is reachable by a static path: every response goes through a view that asked the
+policy first, then calls ``send_stored_file``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from flask import current_app, send_file
+
+from kb.errors import Invalid
+
+VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
+               ".ogv": "video/ogg", ".mov": "video/quicktime"}
+COPY_CHUNK_BYTES = 1024 * 1024
+
+
+def media_root() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / "media"
+
+
+def video_type(filename: str) -> str:
+    """The MIME type of an accepted video file name; ``Invalid`` for anything else."""
+    suffix = PurePosixPath(filename.lower()).suffix
+    if suffix not in VIDEO_TYPES:
+        accepted = ", ".join(sorted(VIDEO_TYPES))
+        raise Invalid(f"{filename!r} is not a video file kb serves (accepted: {accepted}).")
+    return VIDEO_TYPES[suffix]
+
+
+def store_stream(stream: BinaryIO, folder: str, filename: str) -> tuple[str, int]:
+    """Copy an upload to ``media/<folder>/`` chunk by chunk (never whole in memory), under a
+    fresh name; return the path relative to the media root and the size."""
+    suffix = PurePosixPath(filename.lower()).suffix[:10]
+    relative = f"{folder}/{uuid.uuid4().hex}{suffix}"
+    target = media_root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as output:
+        shutil.copyfileobj(stream, output, COPY_CHUNK_BYTES)
+    size = partial.stat().st_size
+    if size == 0:
+        partial.unlink()
+        raise Invalid(f"{filename!r} is empty.")
+    os.replace(partial, target)
+    return relative, size
+
+
+def remove_stored(relative: str | None) -> None:
+    if relative:
+        (media_root() / relative).unlink(missing_ok=True)
+
+
+def _stored_path(relative: str) -> Path:
+    root = media_root().resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise Invalid("Bad stored path.")
+    return path
+
+
+def send_stored_file(relative: str, mimetype: str, *, download_name: str | None = None):
+    """The stored file, answering Range (206, Content-Range; 416 out of range) and
+    If-None-Match; private, since every request was checked against the policy."""
+    path = _stored_path(relative)
+    stat = path.stat()
+    etag = hashlib.sha256(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+    response = send_file(
+        path, mimetype=mimetype, conditional=True, etag=etag[:32], max_age=0,
+        as_attachment=download_name is not None, download_name=download_name,
+    )
+    response.headers["Accept-Ranges"] = "bytes"
+    response.cache_control.private = True
+    response.cache_control.public = False
+    return response

@@ -1,0 +1,246 @@
+"""Learning sessions: recordings with transcripts, topic requests and their votes, live
+interactive sessions with registrations, and the Campus offer with each organisation's code."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb.accounts.models import Organization, User
+from kb.db import Base, UTCDateTime, utcnow
+from kb.products.models import Product
+
+RECORDING_STATUSES = ("draft", "published")
+TOPIC_STATUSES = ("new", "planned", "scheduled", "recorded", "declined", "merged")
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+
+
+class Recording(Base):
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    topic: Mapped[str] = mapped_column(String(120), default="", index=True)
+    recorded_on: Mapped[date] = mapped_column(Date, index=True)
+    duration_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # exactly one of the two: a file under DATA_DIR/media, or an https address elsewhere
+    media_path: Mapped[str | None] = mapped_column(String(500))
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    media_size: Mapped[int | None] = mapped_column(Integer)
+    external_url: Mapped[str | None] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(20), default="published", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product | None] = relationship()
+    segments: Mapped[list[TranscriptSegment]] = relationship(
+        back_populates="recording", cascade="all, delete-orphan",
+        order_by="TranscriptSegment.position")
+    attachments: Mapped[list[RecordingAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="RecordingAttachment.id")
+
+    # what the policy asks of a gated item
+    access_feature = "recorded_sessions"
+    min_plan = "xtreme"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+
+class TranscriptSegment(Base):
+    __tablename__ = "transcript_segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(
+        ForeignKey("recordings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    recording: Mapped[Recording] = relationship(back_populates="segments")
+
+    @property
+    def start_seconds(self) -> int:
+        return self.start_ms // 1000
+
+
+class RecordingAttachment(Base):
+    """Slides or another file that belongs to a recording."""
+
+    __tablename__ = "recording_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(
+        ForeignKey("recordings.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecordingWatch(Base):
+    """A user's "watched" mark on a recording."""
+
+    __tablename__ = "recording_watches"
+    __table_args__ = (UniqueConstraint("recording_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    watched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TopicRequest(Base):
+    __tablename__ = "topic_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")  # the customer's Markdown
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    live_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("live_sessions.id", ondelete="SET NULL"))
+    recording_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recordings.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("topic_requests.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product | None] = relationship()
+    requester: Mapped[User | None] = relationship()
+    live_session: Mapped[LiveSession | None] = relationship()
+    recording: Mapped[Recording | None] = relationship()
+    merged_into: Mapped[TopicRequest | None] = relationship(remote_side=[id])
+    votes: Mapped[list[TopicVote]] = relationship(
+        back_populates="topic", cascade="all, delete-orphan")
+
+
+class TopicVote(Base):
+    __tablename__ = "topic_votes"
+    __table_args__ = (UniqueConstraint("topic_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topic_requests.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic: Mapped[TopicRequest] = relationship(back_populates="votes")
+    user: Mapped[User] = relationship()
+
+
+class LiveSession(Base):
+    __tablename__ = "live_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # the zone staff chose
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    capacity: Mapped[int] = mapped_column(Integer)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meeting_url: Mapped[str] = mapped_column(String(1000), default="")
+    meeting_number: Mapped[str] = mapped_column(String(100), default="")
+    meeting_password: Mapped[str] = mapped_column(String(100), default="")
+    # how long before the start registrants see the meeting URL, number and password
+    join_details_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    # rises whenever staff move the session, so calendar clients replace the old invite
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    recording_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recordings.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recording: Mapped[Recording | None] = relationship()
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def join_details_from(self) -> datetime:
+        return self.starts_at - timedelta(minutes=self.join_details_minutes)
+
+
+class Registration(Base):
+    """One user's place in a live session: confirmed, wait-listed (with a position) or
+    cancelled. One row per user and session, reused when they register again, so that the
+    calendar invite keeps its UID."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("live_session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    # order on the waiting list (lowest first); None unless wait-listed
+    waitlist_position: Mapped[int | None] = mapped_column(Integer)
+    calendar_uid: Mapped[str] = mapped_column(String(100), unique=True)
+    # rises with each change of this registration (cancel, register again)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    live_session: Mapped[LiveSession] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class CampusOffer(Base):
+    """The one current Campus learning-card discount (staff edit it in place)."""
+
+    __tablename__ = "campus_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    percentage: Mapped[int] = mapped_column(Integer)
+    terms: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    how_to_redeem: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    valid_until: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CampusCode(Base):
+    """An Elite organisation's discount code. Revoked when the organisation leaves Elite; a
+    return to Elite issues a new code."""
+
+    __tablename__ = "campus_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class CampusReveal(Base):
+    """Who was shown a Campus code, when, and where (page or API)."""
+
+    __tablename__ = "campus_reveals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("campus_codes.id", ondelete="CASCADE"),
+                                         index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(10))
+    revealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship()

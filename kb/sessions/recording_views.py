@@ -1,0 +1,58 @@
+"""Recording pages: the list by product and topic, one recording with its player and
+transcript, the media and attachments (policy checked on every request), watched marks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from kb import markdown
+from kb.products import service as products
+from kb.sessions import media, recordings
+from kb.sessions.forms import AttachmentForm, TranscriptForm
+
+blueprint = Blueprint("recordings", __name__, url_prefix="/sessions/recordings")
+
+
+@blueprint.get("")
+def index():
+    product, topic = request.args.get("product", ""), request.args.get("topic", "")
+    items = recordings.list_recordings(current_user, product_slug=product, topic=topic)
+    return render_template(
+        "sessions/recordings.html", recordings=items, watched=recordings.watched_ids(current_user),
+        products=products.all_products(), topics=recordings.topics_in_use(),
+        product=product, topic=topic)
+
+
+@blueprint.get("/<int:recording_id>")
+def show(recording_id: int):
+    recording = recordings.get_recording(current_user, recording_id)
+    return render_template(
+        "sessions/recording.html", recording=recording,
+        summary=markdown.render(recording.summary).html,
+        watched=recording.id in recordings.watched_ids(current_user),
+        transcript_form=TranscriptForm(), attachment_form=AttachmentForm())
+
+
+@blueprint.get("/<int:recording_id>/media")
+def media_file(recording_id: int):
+    recording = recordings.get_recording(current_user, recording_id)
+    if not recording.media_path:
+        abort(404)
+    return media.send_stored_file(recording.media_path, recording.media_type)
+
+
+@blueprint.get("/<int:recording_id>/attachments/<int:attachment_id>")
+def attachment(recording_id: int, attachment_id: int):
+    item = recordings.get_attachment(current_user, recording_id, attachment_id)
+    return media.send_stored_file(item.stored_path, "application/octet-stream",
+                                  download_name=item.filename)
+
+
+@blueprint.post("/<int:recording_id>/watched")
+def watched(recording_id: int):
+    recording = recordings.get_recording(current_user, recording_id)
+    mark = request.form.get("watched") == "1"
+    recordings.set_watched(current_user, recording, mark)
+    flash("Marked as watched." if mark else "Marked as not watched.", "success")
+    return redirect(url_for("recordings.show", recording_id=recording.id))

@@ -1,0 +1,206 @@
+"""Recordings: staff publish them with media, attachments and a transcript; every plan with
+``recorded_sessions`` watches them and keeps watched marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+from urllib.parse import urlparse
+
+from sqlalchemy import delete, select
+
+from kb import db, policy, search
+from kb.accounts.service import record_audit
+from kb.db import utcnow
+from kb.errors import Invalid, NotFound
+from kb.products import service as products
+from kb.products.models import Product
+from kb.sessions import media
+from kb.sessions.models import (
+    Recording,
+    RecordingAttachment,
+    RecordingWatch,
+    TranscriptSegment,
+)
+from kb.sessions.transcripts import parse_transcript
+
+
+@dataclass
+class RecordingFields:
+    title: str
+    recorded_on: date
+    summary: str = ""
+    presenter: str = ""
+    product: str = ""
+    topic: str = ""
+    duration_seconds: int = 0
+    external_url: str = ""
+    status: str = "published"
+
+
+@dataclass
+class Upload:
+    stream: BinaryIO
+    filename: str
+
+
+def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
+    """The recordings ``user`` may watch, newest first, optionally of one product or topic."""
+    policy.require(user, "recorded_sessions")
+    query = select(Recording).order_by(Recording.recorded_on.desc(), Recording.id.desc())
+    if not policy.acts_as_staff(user):
+        query = query.where(Recording.status == "published")
+    if product_slug:
+        query = query.join(Product).where(Product.slug == product_slug)
+    if topic:
+        query = query.where(Recording.topic == topic)
+    return list(db.session.scalars(query))
+
+
+def topics_in_use() -> list[str]:
+    query = select(Recording.topic).where(Recording.topic != "").distinct().order_by(
+        Recording.topic)
+    return list(db.session.scalars(query))
+
+
+def get_recording(user, recording_id: int) -> Recording:
+    """The recording, if ``user`` may watch it (drafts only for staff)."""
+    recording = db.session.get(Recording, recording_id)
+    if recording is None:
+        raise NotFound("No such recording.")
+    policy.require_read(user, recording, "recording")
+    return recording
+
+
+def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
+    if not fields.title.strip():
+        raise Invalid("A recording needs a title.")
+    if fields.status not in ("draft", "published"):
+        raise Invalid(f"Unknown status: {fields.status}")
+    if fields.duration_seconds < 0:
+        raise Invalid("The duration cannot be negative.")
+    recording.title = fields.title.strip()
+    recording.summary = fields.summary
+    recording.presenter = fields.presenter.strip()
+    recording.product = products.ensure_product(fields.product) if fields.product.strip() else None
+    recording.topic = fields.topic.strip()
+    recording.recorded_on = fields.recorded_on
+    recording.duration_seconds = fields.duration_seconds
+    recording.status = fields.status
+    recording.updated_at = utcnow()
+
+
+def _check_external_url(url: str) -> str:
+    parsed = urlparse(url.strip())
+    if parsed.scheme != "https" or not parsed.netloc:
+        raise Invalid("The external address must start with https://.")
+    return url.strip()
+
+
+def _set_media(recording: Recording, fields: RecordingFields, video: Upload | None) -> str | None:
+    """Point the recording at its new media; return the stored file it no longer uses (to be
+    removed once the change is committed)."""
+    replaced = recording.media_path
+    if video is not None:
+        mimetype = media.video_type(video.filename)
+        relative, size = media.store_stream(video.stream, "recordings", video.filename)
+        recording.media_path, recording.media_type, recording.media_size = relative, mimetype, size
+        recording.external_url = None
+    elif fields.external_url.strip():
+        recording.external_url = _check_external_url(fields.external_url)
+        recording.media_path = recording.media_type = recording.media_size = None
+    if not recording.media_path and not recording.external_url:
+        raise Invalid("Upload the video or give its https:// address.")
+    return replaced if replaced != recording.media_path else None
+
+
+def publish_recording(actor, fields: RecordingFields, video: Upload | None = None,
+                      transcript: bytes | None = None) -> Recording:
+    """Create a recording (staff only) with its media and, optionally, its transcript."""
+    policy.require_staff(actor)
+    recording = Recording()
+    _apply_fields(recording, fields)
+    segments = parse_transcript(transcript) if transcript else []
+    _set_media(recording, fields, video)
+    db.session.add(recording)
+    _replace_segments(recording, segments)
+    db.session.flush()
+    record_audit(actor, "recording.publish", "recording", recording.id, None,
+                 {"title": recording.title, "status": recording.status})
+    search.record_change("recording", recording.id)
+    db.session.commit()
+    return recording
+
+
+def update_recording(actor, recording: Recording, fields: RecordingFields,
+                     video: Upload | None = None) -> None:
+    """Change a recording's details or media (staff only)."""
+    policy.require_staff(actor)
+    _apply_fields(recording, fields)
+    replaced = _set_media(recording, fields, video)
+    record_audit(actor, "recording.update", "recording", recording.id, None,
+                 {"title": recording.title, "status": recording.status})
+    search.record_change("recording", recording.id)
+    db.session.commit()
+    media.remove_stored(replaced)
+
+
+def _replace_segments(recording: Recording, segments) -> None:
+    if recording.id is not None:
+        db.session.execute(delete(TranscriptSegment).where(
+            TranscriptSegment.recording_id == recording.id))
+        db.session.expire(recording, ["segments"])
+    for position, segment in enumerate(segments):
+        db.session.add(TranscriptSegment(recording=recording, position=position,
+                                         start_ms=segment.start_ms, end_ms=segment.end_ms,
+                                         text=segment.text))
+
+
+def set_transcript(actor, recording: Recording, data: bytes) -> int:
+    """Replace the transcript with a WebVTT or SRT file (``TranscriptError`` lists each
+    problem by line; nothing changes then). Returns the number of segments."""
+    policy.require_staff(actor)
+    segments = parse_transcript(data)
+    _replace_segments(recording, segments)
+    recording.updated_at = utcnow()
+    search.record_change("recording", recording.id)
+    db.session.commit()
+    return len(segments)
+
+
+def add_attachment(actor, recording: Recording, upload: Upload) -> RecordingAttachment:
+    """Attach slides or another file to a recording (staff only)."""
+    policy.require_staff(actor)
+    name = upload.filename.replace("/", "_").replace("\\", "_").strip() or "attachment"
+    relative, size = media.store_stream(upload.stream, "attachments", name)
+    attachment = RecordingAttachment(recording_id=recording.id, filename=name[:255],
+                                     stored_path=relative, size=size)
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment
+
+
+def get_attachment(user, recording_id: int, attachment_id: int) -> RecordingAttachment:
+    get_recording(user, recording_id)
+    attachment = db.session.get(RecordingAttachment, attachment_id)
+    if attachment is None or attachment.recording_id != recording_id:
+        raise NotFound("No such attachment.")
+    return attachment
+
+
+def set_watched(user, recording: Recording, watched: bool) -> None:
+    """Set or clear the user's "watched" mark."""
+    policy.require_read(user, recording, "recording")
+    existing = db.session.scalar(select(RecordingWatch).where(
+        RecordingWatch.recording_id == recording.id, RecordingWatch.user_id == user.id))
+    if watched and existing is None:
+        db.session.add(RecordingWatch(recording_id=recording.id, user_id=user.id))
+    elif not watched and existing is not None:
+        db.session.delete(existing)
+    db.session.commit()
+
+
+def watched_ids(user) -> set[int]:
+    return set(db.session.scalars(
+        select(RecordingWatch.recording_id).where(RecordingWatch.user_id == user.id)))

@@ -1,0 +1,108 @@
+"""Topic request pages: the list, asking for a topic (with suggestions while typing), one
+request with its votes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from kb import markdown, policy
+from kb.forms import choices
+from kb.sessions import live, recordings, topics
+from kb.sessions.forms import MergeForm, TopicForm, TopicStatusForm
+
+blueprint = Blueprint("topics", __name__, url_prefix="/sessions/topics")
+
+
+@blueprint.get("")
+def index():
+    items = topics.list_topics(current_user)
+    return render_template("sessions/topics.html", topics=items,
+                           votes={t.id: topics.vote_count(t) for t in items})
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+def new():
+    policy.require(current_user, "recorded_sessions")
+    form = TopicForm(title=request.args.get("title", ""))
+    if form.validate_on_submit():
+        topic = topics.request_topic(current_user, form.title.data, form.details.data or "",
+                                     form.product.data or "")
+        flash("Your request is in. Others can now vote for it.", "success")
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    return render_template("sessions/topic_form.html", form=form)
+
+
+@blueprint.get("/suggest")
+def suggest():
+    return jsonify(topics.suggest_related(current_user, request.args.get("q", "")[:200]))
+
+
+@blueprint.get("/<int:topic_id>")
+def show(topic_id: int):
+    topic = topics.get_topic(current_user, topic_id)
+    staff = policy.acts_as_staff(current_user)
+    return render_template(
+        "sessions/topic.html", topic=topic, details=markdown.render(topic.details).html,
+        votes=topics.vote_count(topic), voted=topics.has_voted(current_user, topic),
+        status_form=_status_form() if staff else None,
+        merge_form=_merge_form(topic) if staff else None)
+
+
+@blueprint.post("/<int:topic_id>/vote")
+def vote(topic_id: int):
+    topics.upvote(current_user, topics.get_topic(current_user, topic_id))
+    flash("Your vote counts.", "success")
+    return redirect(url_for("topics.show", topic_id=topic_id))
+
+
+def _status_form() -> TopicStatusForm:
+    form = TopicStatusForm()
+    sessions = live.sessions_for(current_user) + live.sessions_for(current_user, past=True)
+    form.live_session_id.choices = choices([("", "—")] + [
+        (str(s.id), f"{s.title} ({s.starts_at:%Y-%m-%d})") for s in sessions])
+    form.recording_id.choices = choices([("", "—")] + [
+        (str(r.id), r.title) for r in recordings.list_recordings(current_user)])
+    return form
+
+
+def _merge_form(topic) -> MergeForm:
+    form = MergeForm()
+    form.target_id.choices = choices(
+        (str(t.id), t.title) for t in topics.list_topics(current_user, include_closed=False)
+        if t.id != topic.id)
+    return form
+
+
+@blueprint.post("/<int:topic_id>/status")
+def change_status(topic_id: int):
+    policy.require_staff(current_user)
+    topic = topics.get_topic(current_user, topic_id)
+    form = _status_form()
+    if not form.validate_on_submit():
+        flash("Choose a valid status.", "error")
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    topics.change_status(
+        current_user, topic, form.status.data, reason=form.reason.data or "",
+        live_session=_picked(live.get_session, form.live_session_id.data),
+        recording=_picked(recordings.get_recording, form.recording_id.data))
+    flash(f"The request is now {topic.status}; its requester and voters were told.", "success")
+    return redirect(url_for("topics.show", topic_id=topic.id))
+
+
+def _picked(getter, raw_id: str | None):
+    return getter(current_user, int(raw_id)) if raw_id else None
+
+
+@blueprint.post("/<int:topic_id>/merge")
+def merge(topic_id: int):
+    policy.require_staff(current_user)
+    duplicate = topics.get_topic(current_user, topic_id)
+    form = _merge_form(duplicate)
+    if not form.validate_on_submit():
+        flash("Choose the request to merge into.", "error")
+        return redirect(url_for("topics.show", topic_id=topic_id))
+    target = topics.get_topic(current_user, int(form.target_id.data))
+    topics.merge(current_user, duplicate, target)
+    flash(f"Merged into “{target.title}”; votes carried over.", "success")
+    return redirect(url_for("topics.show", topic_id=target.id))

@@ -1,0 +1,213 @@
+"""Topic requests: customers ask for a session on a topic and upvote others' requests; staff move
+them new -> planned -> scheduled -> recorded, decline or merge them, and everyone who asked or
+voted is told."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, or_, select
+
+from kb import db, notifications, policy, search
+from kb.accounts.models import User
+from kb.articles.models import Article
+from kb.db import utcnow
+from kb.errors import Conflict, Invalid, NotFound
+from kb.products import service as products
+from kb.products.models import Product
+from kb.sessions import path_for
+from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
+
+OPEN_STATUSES = ("new", "planned", "scheduled")
+# from which statuses staff may move a request to each status
+TRANSITIONS = {
+    "planned": ("new",),
+    "scheduled": ("new", "planned", "scheduled"),
+    "recorded": ("new", "planned", "scheduled"),
+    "declined": OPEN_STATUSES,
+}
+SUGGESTION_LIMIT = 5
+
+
+def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
+    """Topic requests, most votes first (merged duplicates left out)."""
+    policy.require(user, "recorded_sessions")
+    votes = select(func.count(TopicVote.id)).where(
+        TopicVote.topic_id == TopicRequest.id).scalar_subquery()
+    query = select(TopicRequest).where(TopicRequest.status != "merged")
+    if not include_closed:
+        query = query.where(TopicRequest.status.in_(OPEN_STATUSES))
+    return list(db.session.scalars(query.order_by(votes.desc(), TopicRequest.id.desc())))
+
+
+def get_topic(user, topic_id: int) -> TopicRequest:
+    policy.require(user, "recorded_sessions")
+    topic = db.session.get(TopicRequest, topic_id)
+    if topic is None:
+        raise NotFound("No such topic request.")
+    return topic
+
+
+def request_topic(user, title: str, details: str = "", product: str = "") -> TopicRequest:
+    """A customer's request for a session; the requester's own vote counts."""
+    policy.require(user, "recorded_sessions")
+    if not title.strip():
+        raise Invalid("Say which topic you would like a session on.")
+    if len(title.strip()) > 300 or len(details) > 10000:
+        raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
+    topic = TopicRequest(title=title.strip(), details=details.strip(), requester_id=user.id,
+                         product=_existing_product(product))
+    db.session.add(topic)
+    db.session.flush()
+    db.session.add(TopicVote(topic_id=topic.id, user_id=user.id))
+    search.record_change("topic", topic.id)
+    db.session.commit()
+    return topic
+
+
+def _existing_product(name: str) -> Product | None:
+    """The named product; customers choose among existing products, never create one."""
+    if not name.strip():
+        return None
+    product = db.session.scalar(select(Product).where(
+        (Product.name == name.strip()) | (Product.slug == products.slugify(name))))
+    if product is None:
+        raise Invalid(f"Unknown product: {name.strip()!r}.")
+    return product
+
+
+def has_voted(user, topic: TopicRequest) -> bool:
+    return db.session.scalar(select(TopicVote.id).where(
+        TopicVote.topic_id == topic.id, TopicVote.user_id == user.id)) is not None
+
+
+def vote_count(topic: TopicRequest) -> int:
+    return db.session.scalar(select(func.count(TopicVote.id)).where(
+        TopicVote.topic_id == topic.id)) or 0
+
+
+def upvote(user, topic: TopicRequest) -> None:
+    """One vote per user and request (a second vote changes nothing)."""
+    policy.require(user, "recorded_sessions")
+    if topic.status not in OPEN_STATUSES:
+        raise Conflict("This request is closed for votes.")
+    if not has_voted(user, topic):
+        db.session.add(TopicVote(topic_id=topic.id, user_id=user.id))
+        db.session.commit()
+
+
+def _interested(topic: TopicRequest) -> list[User]:
+    """The requester and every voter, once each."""
+    voters = db.session.scalars(select(User).join(TopicVote, TopicVote.user_id == User.id)
+                                .where(TopicVote.topic_id == topic.id).order_by(TopicVote.id))
+    people = ([topic.requester] if topic.requester else []) + list(voters)
+    return list({person.id: person for person in people}.values())
+
+
+def _tell(topic: TopicRequest, kind: str, title: str, url_for_person) -> None:
+    for person in _interested(topic):
+        notifications.notify(person, kind, title, url_for_person(person))
+
+
+def _topic_url(topic: TopicRequest) -> str:
+    return path_for("topics.show", topic_id=topic.id)
+
+
+def change_status(actor, topic: TopicRequest, status: str, *, reason: str = "",
+                  live_session: LiveSession | None = None,
+                  recording: Recording | None = None, commit: bool = True) -> None:
+    """Move a request on (staff only) and tell its requester and voters. Scheduled needs the
+    live session (Premium and Elite voters get its sign-up link), recorded the recording,
+    declined a reason."""
+    policy.require_staff(actor)
+    if status not in TRANSITIONS or topic.status not in TRANSITIONS[status]:
+        raise Invalid(f"A request that is {topic.status} cannot become {status}.")
+    if status == "scheduled" and live_session is None:
+        raise Invalid("Choose the live session that covers this topic.")
+    if status == "recorded" and recording is None:
+        raise Invalid("Choose the recording that covers this topic.")
+    if status == "declined" and not reason.strip():
+        raise Invalid("Give the reason for declining.")
+    topic.status, topic.updated_at = status, utcnow()
+    topic.decline_reason = reason.strip() if status == "declined" else ""
+    topic.live_session = live_session if status == "scheduled" else topic.live_session
+    topic.recording = recording if status == "recorded" else topic.recording
+    _announce(topic, status)
+    search.record_change("topic", topic.id)
+    if commit:
+        db.session.commit()
+
+
+def _announce(topic: TopicRequest, status: str) -> None:
+    if status == "scheduled":
+        session_url = path_for("live.show", session_id=topic.live_session.id)
+        _tell(topic, "topic.scheduled", f"A live session on “{topic.title}” is scheduled",
+              lambda person: session_url if policy.can(person, "interactive_sessions")
+              else _topic_url(topic))
+    elif status == "recorded":
+        recording_url = path_for("recordings.show", recording_id=topic.recording.id)
+        _tell(topic, "topic.recorded", f"A recording on “{topic.title}” is ready",
+              lambda person: recording_url)
+    else:
+        title = {"planned": f"A session on “{topic.title}” is planned",
+                 "declined": f"Your topic “{topic.title}” was declined"}[status]
+        _tell(topic, f"topic.{status}", title, lambda person: _topic_url(topic))
+
+
+def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
+    """Fold a duplicate into ``target``: its votes (and requester) carry over without double
+    votes, and the duplicate's people are told where the request lives now."""
+    policy.require_staff(actor)
+    if duplicate.id == target.id:
+        raise Invalid("A request cannot be merged into itself.")
+    if duplicate.status == "merged" or target.status == "merged":
+        raise Conflict("Merge into the request that remains, not into a merged one.")
+    already = set(db.session.scalars(select(TopicVote.user_id).where(
+        TopicVote.topic_id == target.id)))
+    for person in _interested(duplicate):
+        if person.id not in already:
+            db.session.add(TopicVote(topic_id=target.id, user_id=person.id))
+    _tell(duplicate, "topic.merged", f"“{duplicate.title}” was merged into “{target.title}”",
+          lambda person: _topic_url(target))
+    duplicate.status, duplicate.merged_into, duplicate.updated_at = "merged", target, utcnow()
+    search.record_change("topic", duplicate.id)
+    search.record_change("topic", target.id)
+    db.session.commit()
+
+
+def topics_scheduled_for(live_session: LiveSession) -> list[TopicRequest]:
+    return list(db.session.scalars(select(TopicRequest).where(
+        TopicRequest.live_session_id == live_session.id, TopicRequest.status == "scheduled")))
+
+
+def _words(text: str) -> list[str]:
+    return list(dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) >= 3))[:8]
+
+
+def suggest_related(user, text: str) -> dict[str, list[dict]]:
+    """Recordings, articles and topic requests whose titles share a word with ``text``, as far
+    as ``user`` may see them (a small stand-in until the search index answers this)."""
+    policy.require(user, "recorded_sessions")
+    words = _words(text)
+    if not words:
+        return {"recordings": [], "articles": [], "topics": []}
+
+    def matching(column):
+        return or_(*(func.lower(column).contains(word, autoescape=True) for word in words))
+
+    recordings = db.session.scalars(select(Recording).where(
+        matching(Recording.title), Recording.status == "published")
+        .order_by(Recording.recorded_on.desc()).limit(SUGGESTION_LIMIT))
+    articles = db.session.scalars(select(Article).where(
+        matching(Article.title), Article.type == "article", Article.status == "published")
+        .order_by(Article.updated_at.desc()).limit(50))
+    topics = db.session.scalars(select(TopicRequest).where(
+        matching(TopicRequest.title), TopicRequest.status != "merged")
+        .order_by(TopicRequest.id.desc()).limit(SUGGESTION_LIMIT))
+    readable = [a for a in articles if policy.can_read(user, a)][:SUGGESTION_LIMIT]
+    return {
+        "recordings": [{"title": r.title, "url": path_for("recordings.show", recording_id=r.id)}
+                       for r in recordings],
+        "articles": [{"title": a.title, "url": f"/articles/{a.slug}"} for a in readable],
+        "topics": [{"title": t.title, "url": _topic_url(t)} for t in topics],
+    }

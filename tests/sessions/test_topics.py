@@ -1,0 +1,170 @@
+"""Topic requests: asking (page and API), suggestions while typing, one vote per user, the
+staff workflow with notifications to requester and voters, decline, merge, safe rendering."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from kb import db
+from kb.accounts import service as accounts
+from kb.articles.models import Article
+from kb.db import utcnow
+from kb.notifications import Notification
+from kb.sessions import live, recordings, topics
+from kb.sessions.models import TopicRequest, TopicVote
+from tests.conftest import bearer
+
+
+def _ask(app, email, title, details="", product=""):
+    with app.app_context():
+        return topics.request_topic(accounts.user_by_email(email), title, details, product).id
+
+
+def _vote(app, email, topic_id):
+    with app.app_context():
+        user = accounts.user_by_email(email)
+        topics.upvote(user, topics.get_topic(user, topic_id))
+
+
+def _told(app, email):
+    with app.app_context():
+        user = accounts.user_by_email(email)
+        return [(n.kind, n.url) for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
+
+
+def test_request_through_the_page_and_the_api(app, client, auth, demo_accounts, api_token):
+    auth.login("xtreme@demo.test")
+    response = auth.post("/sessions/topics/new", {"title": "Archiving old periods",
+                                                  "details": "How?", "product": "Orbit ERP"})
+    assert response.status_code == 302
+    created = client.post("/api/v1/topics", headers=bearer(api_token("premium@demo.test")),
+                          json={"title": "Mapping large XML", "details": "Streams?",
+                                "product": "Orbit Integration Hub"})
+    assert created.status_code == 201
+    assert created.json["votes"] == 1 and created.json["product"] == "Orbit Integration Hub"
+    listed = client.get("/api/v1/topics", headers=bearer(api_token("elite@demo.test"))).json
+    assert {t["title"] for t in listed} == {"Archiving old periods", "Mapping large XML"}
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"details": "x"}, "Say which topic"), ({"title": 5}, "must be strings"),
+    ({"title": "A", "product": "No Such Product"}, "Unknown product"),
+])
+def test_api_refuses_bad_requests_clearly(client, demo_accounts, api_token, body, message):
+    refused = client.post("/api/v1/topics", headers=bearer(api_token("premium@demo.test")),
+                          json=body)
+    assert refused.status_code == 422 and message in refused.json["error"]
+
+
+def test_suggestions_find_recordings_articles_and_requests_the_user_may_see(
+        app, client, auth, demo_accounts, publish):
+    publish("Monitoring message queues")
+    publish("Queue drafts", status="draft")
+    _ask(app, "premium@demo.test", "Queue alerts at night")
+    with app.app_context():
+        for slug, min_plan in (("queue-basics", "xtreme"), ("queue-elite", "elite")):
+            db.session.add(Article(slug=slug, title=f"Queue article {slug}", status="published",
+                                   min_plan=min_plan, published_at=utcnow()))
+        db.session.commit()
+    auth.login("xtreme@demo.test")
+    found = client.get("/sessions/topics/suggest?q=monitor+QUEUE%25").json
+    assert [r["title"] for r in found["recordings"]] == ["Monitoring message queues"]
+    assert [a["url"] for a in found["articles"]] == ["/articles/queue-basics"]
+    assert [t["title"] for t in found["topics"]] == ["Queue alerts at night"]
+    assert client.get("/sessions/topics/suggest?q=a").json == {
+        "recordings": [], "articles": [], "topics": []}
+
+
+def test_one_vote_per_user(app, client, auth, demo_accounts):
+    topic_id = _ask(app, "premium@demo.test", "Batch jobs")
+    auth.login("elite@demo.test")
+    for _ in range(2):
+        auth.post(f"/sessions/topics/{topic_id}/vote")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TopicVote)) == 2
+    assert b"2 votes" in client.get(f"/sessions/topics/{topic_id}").data
+
+
+def test_workflow_tells_requester_and_voters_and_only_premium_up_get_the_sign_up_link(
+        app, demo_accounts, schedule, publish, staff):
+    topic_id = _ask(app, "xtreme@demo.test", "Year-end closing")
+    _vote(app, "premium@demo.test", topic_id)
+    _vote(app, "elite@demo.test", topic_id)
+    session_id, recording_id = schedule(), publish()
+    topic_url, session_url = f"/sessions/topics/{topic_id}", f"/sessions/live/{session_id}"
+    recording_url = f"/sessions/recordings/{recording_id}"
+
+    def move(status, **links):
+        staff(lambda s: topics.change_status(s, topics.get_topic(s, topic_id), status, **{
+            key: getter(s, value) for key, (getter, value) in links.items()}))
+
+    move("planned")
+    move("scheduled", live_session=(live.get_session, session_id))
+    move("recorded", recording=(recordings.get_recording, recording_id))
+    assert _told(app, "xtreme@demo.test") == [
+        ("topic.planned", topic_url), ("topic.scheduled", topic_url),
+        ("topic.recorded", recording_url)]
+    for email in ("premium@demo.test", "elite@demo.test"):
+        assert _told(app, email) == [("topic.planned", topic_url),
+                                     ("topic.scheduled", session_url),
+                                     ("topic.recorded", recording_url)]
+    with pytest.raises(Exception, match="cannot become planned"):
+        move("planned")
+
+
+def test_decline_needs_a_reason_and_is_announced(app, client, auth, demo_accounts, staff):
+    from kb.errors import Invalid
+
+    topic_id = _ask(app, "premium@demo.test", "Custom kernel patches")
+    with pytest.raises(Invalid):
+        staff(lambda s: topics.change_status(s, topics.get_topic(s, topic_id), "declined"))
+    auth.login("staff@demo.test")
+    auth.post(f"/sessions/topics/{topic_id}/status",
+              {"status": "declined", "reason": "Modified components are out of scope."})
+    assert _told(app, "premium@demo.test") == [("topic.declined", f"/sessions/topics/{topic_id}")]
+    assert b"out of scope" in client.get(f"/sessions/topics/{topic_id}").data
+
+
+def test_merge_carries_votes_over_without_double_votes(app, client, auth, demo_accounts):
+    target = _ask(app, "premium@demo.test", "Currency revaluation")
+    duplicate = _ask(app, "elite@demo.test", "Revaluing currencies")
+    _vote(app, "premium@demo.test", duplicate)  # already behind the target
+    _vote(app, "xtreme@demo.test", duplicate)
+    auth.login("staff@demo.test")
+    assert auth.post(f"/sessions/topics/{duplicate}/merge",
+                     {"target_id": str(target)}).status_code == 302
+    with app.app_context():
+        voters = db.session.scalars(select(TopicVote.user_id).where(TopicVote.topic_id == target))
+        emails = sorted(db.session.get(accounts.User, uid).email for uid in voters)
+        assert emails == ["elite@demo.test", "premium@demo.test", "xtreme@demo.test"]
+        assert db.session.get(TopicRequest, duplicate).status == "merged"
+    assert ("topic.merged", f"/sessions/topics/{target}") in _told(app, "xtreme@demo.test")
+    assert b"Revaluing currencies" not in client.get("/sessions/topics").data
+
+
+def test_request_text_renders_safely(app, client, auth, demo_accounts):
+    topic_id = _ask(app, "premium@demo.test", "<script>alert(1)</script> queues",
+                    "<img src=x onerror=alert(2)> **bold**")
+    auth.login("elite@demo.test")
+    page = client.get(f"/sessions/topics/{topic_id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    assert "onerror" not in page and "<strong>bold</strong>" in page
+    listing = client.get("/sessions/topics").get_data(as_text=True)
+    assert "<script>alert(1)" not in listing
+
+
+def test_a_search_can_prefill_the_request(client, auth, demo_accounts):
+    auth.login("premium@demo.test")
+    page = client.get("/sessions/topics/new?title=Payroll+exports").get_data(as_text=True)
+    assert 'value="Payroll exports"' in page
+
+
+def test_staff_topic_status_changes_are_staff_only(app, client, auth, demo_accounts):
+    topic_id = _ask(app, "premium@demo.test", "Anything")
+    auth.login("elite@demo.test")
+    assert auth.post(f"/sessions/topics/{topic_id}/status",
+                     {"status": "planned"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(TopicRequest, topic_id).status == "new"
