@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from kb import db, notifications, policy
+from kb import db, notifications, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
@@ -123,6 +123,7 @@ def schedule_session(actor, fields: LiveSessionFields) -> LiveSession:
     _apply(live_session, fields)
     db.session.add(live_session)
     db.session.flush()
+    search.record_change("live-session", live_session.id)
     record_audit(actor, "live_session.schedule", "live_session", live_session.id, None,
                  {"title": live_session.title, "starts_at": live_session.starts_at.isoformat()})
     db.session.commit()
@@ -143,6 +144,7 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
                                      f"“{live_session.title}” has moved: download the new invite",
                                      _session_url(live_session))
         _promote_waiting(live_session)
+        search.record_change("live-session", live_session.id)
         record_audit(actor, "live_session.update", "live_session", live_session.id, None,
                      {"title": live_session.title,
                       "starts_at": live_session.starts_at.isoformat()})

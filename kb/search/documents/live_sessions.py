@@ -1,0 +1,46 @@
+"""Live interactive sessions: title and description only (never the meeting details), found by
+plans with interactive sessions; other plans see them as locked entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kb import markdown
+from kb.search.documents import ContentType, gate, register
+from kb.sessions.models import LiveSession
+
+
+def load(session: Session, item_id: int) -> LiveSession | None:
+    return session.get(LiveSession, item_id)
+
+
+def all_ids(session: Session) -> Iterable[int]:
+    return session.scalars(select(LiveSession.id).order_by(LiveSession.id))
+
+
+def documents(live_session: LiveSession) -> list[dict[str, Any]]:
+    return [{
+        "key": f"live-session:{live_session.id}",
+        "type": "live-session",
+        "title": live_session.title,
+        "title_prefix": live_session.title,
+        "identifiers": "",
+        "summary": "",
+        "body": " ".join([markdown.render(live_session.description).text,
+                          live_session.presenter]),
+        "products": "",
+        "versions": "",
+        "kind": "",
+        "tags": "",
+        "updated": live_session.starts_at,
+        "url": f"/sessions/live/{live_session.id}",
+        **gate(feature="interactive_sessions", min_plan="premium", published=True,
+               visible_from=None),
+    }]
+
+
+register(ContentType(name="live-session", load=load, documents=documents, all_ids=all_ids))
