@@ -63,10 +63,11 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, commands and navigation entries."""
-    from kb import api, cli, main
+    from kb import api, cli, main, search
     from kb.accounts import views as accounts_views
 
     main.init_app(app)
     accounts_views.init_app(app)
+    search.init_app(app)
     api.init_app(app)
     cli.init_app(app)

@@ -40,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     # items per page in lists
     "PAGE_SIZE": 20,
+    # seconds a change waits for the search index's write lock before it stays queued
+    "SEARCH_LOCK_TIMEOUT": 10.0,
+    # queued index changes older than this many seconds are retried by any request
+    "SEARCH_RETRY_SECONDS": 5,
 }
 
 ENVIRONMENT_PREFIX = "KB_"

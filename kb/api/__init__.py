@@ -32,7 +32,7 @@ def _authenticate():
 
 
 def init_app(app: Flask) -> None:
-    from kb.api import accounts, openapi  # noqa: F401 - modules register their routes
+    from kb.api import accounts, openapi, search  # noqa: F401 - modules register their routes
 
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint)

@@ -4,61 +4,101 @@ another version is rebuilt, never misread."""
 
 from __future__ import annotations
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh import columns
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# words: split on letters/digits (keeping dotted and dashed identifiers such as 10.2 or KB-1042
-# apart from the words around them), fold accents, lower-case, drop stop words, stem
-text_analyzer = StemmingAnalyzer(
-    expression=r"\w+(?:[.\-]\w+)*", minsize=1
-) | CharsetFilter(accent_map)
-# titles keep every word (no stop list) so short titles and exact phrases still match
-title_analyzer = StemmingAnalyzer(
-    expression=r"\w+(?:[.\-]\w+)*", minsize=1, stoplist=None
-) | CharsetFilter(accent_map)
-# unstemmed, accent-folded words of the title, for prefix autocomplete
+# words, with dotted and dashed identifiers such as 10.2 or KB-1042 kept whole
+WORD_PATTERN = r"\w+(?:[.\-]\w+)*"
+
+
+def _words(stoplist: bool, stem: bool):
+    """Split into words, lower-case, fold accents, then optionally drop stop words and stem."""
+    analyzer = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+    if stoplist:
+        analyzer = analyzer | StopFilter(minsize=1)
+    if stem:
+        analyzer = analyzer | StemFilter(cachesize=50000)
+    return analyzer
+
+
+# body and summary: stop words dropped, English stemming
+text_analyzer = _words(stoplist=True, stem=True)
+# titles keep every word (no stop list) so that short titles and exact phrases still match
+title_analyzer = _words(stoplist=False, stem=True)
+# unstemmed, accent-folded words of the title, for "starts with" autocomplete
 prefix_analyzer = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+class FacetKeywords(KEYWORD):
+    """Comma-separated keywords that are also kept as a per-document list column, so facets
+    over several values per document are counted from the column, not rebuilt per search."""
+
+    def __init__(self, **arguments):
+        super().__init__(commas=True, lowercase=True, stored=True, **arguments)
+        self.column_type = columns.VarBytesListColumn()
+
+    def to_column_value(self, value):
+        return [word.strip().lower().encode("utf-8") for word in value.split(",") if word.strip()]
+
+    def from_column_value(self, value):
+        return [word.decode("utf-8") for word in value]
 
 
 def build_schema() -> Schema:
     return Schema(
         # "<type>:<id>[#part]": the one true key of a document
-        key=ID(unique=True, stored=True),
-        # the content type: article, release-note, patch, recording, topic, live-session
-        type=ID(stored=True),
-        # the database id of the item the document comes from (several parts share it)
+        key=ID(unique=True, stored=True, sortable=True),
+        # "<content type>:<id>" of the item the document comes from: all of an item's
+        # documents are deleted and re-added together through this field
+        item_key=ID(stored=True, sortable=True),
+        # the document's type: article, release-note, patch, recording, topic, live-session
+        type=ID(stored=True, sortable=True),
+        # the database id of the item (several parts of one item share it)
         item_id=ID(stored=True),
         # the item's title, boosted; stored for result lists and locked entries
-        title=TEXT(analyzer=title_analyzer, stored=True, field_boost=3.0, spelling=True),
-        # title words for "starts with" autocomplete
+        title=TEXT(analyzer=title_analyzer, stored=True, field_boost=2.5, spelling=True),
+        # unstemmed title words for "starts with" autocomplete
         title_prefix=TEXT(analyzer=prefix_analyzer, phrase=False),
         # identifiers typed verbatim: slugs, fixed-issue numbers, error codes; boosted
-        identifiers=KEYWORD(lowercase=True, commas=True, field_boost=4.0, scorable=True),
+        identifiers=KEYWORD(lowercase=True, commas=True, field_boost=3.0, scorable=True),
         # the summary or description
         summary=TEXT(analyzer=text_analyzer, stored=True, field_boost=1.5),
         # plain text of the body (rendered Markdown, includes inlined); stored for snippets
         body=TEXT(analyzer=text_analyzer, stored=True, spelling=True),
         # product slugs the item applies to; filter and facet
-        products=KEYWORD(stored=True, commas=True, lowercase=True),
-        # product versions ("product-slug@version"); filter and facet
-        versions=KEYWORD(stored=True, commas=True, lowercase=True),
+        products=FacetKeywords(),
+        # product versions as "product-slug@version"; filter and facet
+        versions=FacetKeywords(),
         # article kind (how-to, reference, troubleshooting, workaround) or patch kind
-        kind=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
         # free tags; filter
         tags=KEYWORD(stored=True, commas=True, lowercase=True),
-        # the plan feature that gates reading the item (how_to, patches, ...)
+        # gate: the plan feature that reading the item needs (how_to, patches, ...)
         feature=ID(stored=True),
-        # the lowest plan that may read the item
+        # gate: the lowest plan that may read the item
         min_plan=ID(stored=True),
-        # published items are visible to customers; anything else only to staff
+        # gate: "published" items reach customers; anything else only staff
         status=ID(stored=True),
+        # gate: when a published item becomes visible to customers (scheduled publication);
+        # absent for unpublished items, so no date range can reach them
+        visible_from=DATETIME(stored=True),
         # last change of the item, for sorting by date
         updated=DATETIME(stored=True, sortable=True),
         # where the result opens (may carry a fragment such as #t=95 for transcripts)
         url=STORED(),
         # position of a part inside its item (transcript segment start, seconds)
         position=NUMERIC(stored=True),
+        # hash of everything above for this document, so that `kb search check` finds stale
+        # documents without comparing field by field
+        fingerprint=ID(sortable=True),
     )
