@@ -129,6 +129,7 @@ def _restricted(parser: QueryParser) -> QueryParser:
 def text_parser(schema) -> QueryParser:
     """The parser for what people type: words, "phrases", AND/OR/NOT, (groups), prefix*."""
     return _restricted(MultifieldParser(list(TEXT_FIELDS), schema,
+                                        fieldboosts=ranking.FIELD_BOOSTS,
                                         group=OrGroup.factory(ranking.COORDINATION)))
 
 
@@ -225,6 +226,8 @@ def search(user, request: SearchRequest) -> SearchResults:
     allowed = gates.readable(searcher, scope)
     if gates.admits_nothing(allowed):
         return results
+    if request.sort == "relevance" and not results.plain_terms:
+        query = ranking.with_feedback(searcher, query, text, allowed)
     _run(searcher, query, allowed, request, results)
     if text.strip() and results.total < SPELLING_BELOW:
         results.suggestion = _spelling(searcher, text, allowed)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 from whoosh import scoring
-from whoosh.query import AndMaybe, Or, Phrase, Query
+from whoosh.query import AndMaybe, Or, Phrase, Query, Term
 
+# weight of a match in each field the typed words are looked for in
+FIELD_BOOSTS = {"title": 2.5, "summary": 1.5, "body": 1.0, "identifiers": 3.0}
 # how much a document matching more of the query's words gains (whoosh OrGroup factor)
 COORDINATION = 0.9
 # BM25F: term-frequency saturation, and length normalisation per field
@@ -19,7 +21,9 @@ FIELD_B = {"title_B": 0.5, "summary_B": 0.5}
 TITLE_PHRASE_BOOST = 2.0
 BODY_PROXIMITY_BOOST = 1.0
 BODY_PROXIMITY_SLOP = 5
-PLAIN = re.compile(r"^[\w\s.\-]+$")
+# query syntax that makes a query more than a list of words
+OPERATOR = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[\"'()*]")
+PLAIN_WORD = re.compile(r"\w+")
 
 
 def weighting() -> scoring.WeightingModel:
@@ -31,16 +35,40 @@ def _words(schema, fieldname: str, text: str) -> list[str]:
 
 
 def with_proximity(schema, parsed: Query, text: str) -> Query:
-    """For plain queries of several words, reward documents where they stand together: an
-    optional phrase in the title and a loose phrase in the body."""
-    if not PLAIN.match(text) or len(text.split()) < 2:
+    """For plain queries of several words, reward documents where neighbouring words of the
+    query stand together: each adjacent pair as a loose phrase in the title and the body."""
+    if OPERATOR.search(text) or len(text.split()) < 2:
         return parsed
     bonuses: list[Query] = []
-    title_words = _words(schema, "title", text)
-    if len(title_words) > 1 and TITLE_PHRASE_BOOST:
-        bonuses.append(Phrase("title", title_words, slop=1, boost=TITLE_PHRASE_BOOST))
-    body_words = _words(schema, "body", text)
-    if len(body_words) > 1 and BODY_PROXIMITY_BOOST:
-        bonuses.append(Phrase("body", body_words, slop=BODY_PROXIMITY_SLOP,
-                              boost=BODY_PROXIMITY_BOOST))
+    for fieldname, boost, slop in (("title", TITLE_PHRASE_BOOST, 1),
+                                   ("body", BODY_PROXIMITY_BOOST, BODY_PROXIMITY_SLOP)):
+        words = _words(schema, fieldname, text)
+        if boost:
+            bonuses.extend(Phrase(fieldname, pair, slop=slop, boost=boost)
+                           for pair in dict.fromkeys(zip(words, words[1:], strict=False))
+                           if pair[0] != pair[1])
     return AndMaybe(parsed, Or(bonuses)) if bonuses else parsed
+
+
+# pseudo-relevance feedback: for questions of several words, the most telling body words of
+# the first results (Bo1 model) re-rank the documents that match the typed words
+FEEDBACK_MIN_WORDS = 4
+FEEDBACK_DOCUMENTS = 8
+FEEDBACK_TERMS = 10
+FEEDBACK_WEIGHT = 0.5
+
+
+def with_feedback(searcher, parsed: Query, text: str, allowed) -> Query:
+    """``parsed`` with the key terms of its own top results as optional extra words. Runs
+    inside the reader's gate, so the extra words come only from documents they may read."""
+    if FEEDBACK_WEIGHT <= 0 or len(PLAIN_WORD.findall(text)) < FEEDBACK_MIN_WORDS:
+        return parsed
+    first = searcher.search(parsed, limit=FEEDBACK_DOCUMENTS, filter=allowed)
+    if first.is_empty():
+        return parsed
+    documents = [hit.docnum for hit in first]
+    terms = searcher.key_terms(documents, "body", numterms=FEEDBACK_TERMS)
+    if not terms:
+        return parsed
+    extra = Or([Term("body", term, boost=FEEDBACK_WEIGHT * weight) for term, weight in terms])
+    return AndMaybe(parsed, extra)

@@ -17,6 +17,19 @@ from whoosh.support.charset import accent_map
 
 SCHEMA_VERSION = 2
 
+# English function words and question words: a question ("how do I ...", "what is the ...")
+# must rank by its content words, not by rare-looking words such as "what"
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each either else
+ever few for from further had has have having he her here hers herself him himself his how
+i if in into is it its itself just may me might more most must my myself no nor not now of
+off on once only or other ought our ours ourselves out over own same shall she should so
+some such than that the their theirs them themselves then there these they this those
+through to too under until up upon us very was we were what when where whether which while
+who whom whose why will with within without would yet you your yours yourself yourselves
+""".split())
+
 # words, with dotted and dashed identifiers such as 10.2 or KB-1042 kept whole
 WORD_PATTERN = r"\w+(?:[.\-]\w+)*"
 
@@ -25,7 +38,7 @@ def _words(stoplist: bool, stem: bool):
     """Split into words, lower-case, fold accents, then optionally drop stop words and stem."""
     analyzer = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
     if stoplist:
-        analyzer = analyzer | StopFilter(minsize=1)
+        analyzer = analyzer | StopFilter(stoplist=STOP_WORDS, minsize=1)
     if stem:
         analyzer = analyzer | StemFilter(cachesize=50000)
     return analyzer
@@ -33,8 +46,8 @@ def _words(stoplist: bool, stem: bool):
 
 # body and summary: stop words dropped, English stemming
 text_analyzer = _words(stoplist=True, stem=True)
-# titles keep every word (no stop list) so that short titles and exact phrases still match
-title_analyzer = _words(stoplist=False, stem=True)
+# titles: the same words as bodies, so that a question's "what" or "how" matches no title
+title_analyzer = _words(stoplist=True, stem=True)
 # unstemmed, accent-folded words of the title, for "starts with" autocomplete
 prefix_analyzer = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
 
@@ -65,14 +78,14 @@ def build_schema() -> Schema:
         type=ID(stored=True, sortable=True),
         # the database id of the item (several parts of one item share it)
         item_id=ID(stored=True),
-        # the item's title, boosted; stored for result lists and locked entries
-        title=TEXT(analyzer=title_analyzer, stored=True, field_boost=2.5, spelling=True),
+        # the item's title (weighted in ranking.FIELD_BOOSTS); stored for lists and locked entries
+        title=TEXT(analyzer=title_analyzer, stored=True, spelling=True),
         # unstemmed title words for "starts with" autocomplete
         title_prefix=TEXT(analyzer=prefix_analyzer, phrase=False),
-        # identifiers typed verbatim: slugs, fixed-issue numbers, error codes; boosted
-        identifiers=KEYWORD(lowercase=True, commas=True, field_boost=3.0, scorable=True),
+        # identifiers typed verbatim: slugs, fixed-issue numbers, error codes
+        identifiers=KEYWORD(lowercase=True, commas=True, scorable=True),
         # the summary or description
-        summary=TEXT(analyzer=text_analyzer, stored=True, field_boost=1.5),
+        summary=TEXT(analyzer=text_analyzer, stored=True),
         # plain text of the body (rendered Markdown, includes inlined); stored for snippets
         body=TEXT(analyzer=text_analyzer, stored=True, spelling=True),
         # product slugs the item applies to; filter and facet
