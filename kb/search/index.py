@@ -26,6 +26,7 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from kb.errors import DomainError
 from kb.search import ranking
 from kb.search.schema import SCHEMA_VERSION, build_schema
 
@@ -37,6 +38,13 @@ BUILDING_MARKER = "kb-building"
 
 class IndexBusy(Exception):
     """The write lock stayed taken for the whole lock timeout; the work stays queued."""
+
+
+class SearchUnavailable(DomainError):
+    """No live index of this schema version: searches answer 503 until `kb init` or
+    `kb reindex` has (re)built it, rather than misreading an index of another schema."""
+
+    status = 503
 
 
 def index_root() -> Path:
@@ -172,8 +180,8 @@ def searcher() -> Searcher:
     Whoosh's own ``Searcher.refresh()`` is not used: in whoosh-reloaded 2.7.5 it keeps the
     readers of segments that a merge replaced, so every merged document is found twice."""
     directory = current_generation()
-    if directory is None:
-        raise IndexBusy("no live index (run 'kb init' or 'kb reindex')")
+    if not is_current_schema(directory):
+        raise SearchUnavailable("Search is being rebuilt; please try again in a few minutes.")
     held: _OpenSearcher | None = getattr(_per_thread, "open", None)
     if held is not None and held.directory == directory:
         if held.index.latest_generation() == held.searcher.reader().generation():

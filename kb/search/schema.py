@@ -52,13 +52,18 @@ title_analyzer = _words(stoplist=True, stem=True)
 prefix_analyzer = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
 
 
+class _KeywordListColumn(columns.VarBytesListColumn):
+    # what a segment without this column reads for each document (Whoosh expects a default)
+    _default = ()
+
+
 class FacetKeywords(KEYWORD):
     """Comma-separated keywords that are also kept as a per-document list column, so facets
     over several values per document are counted from the column, not rebuilt per search."""
 
     def __init__(self, **arguments):
         super().__init__(commas=True, lowercase=True, stored=True, **arguments)
-        self.column_type = columns.VarBytesListColumn()
+        self.column_type = _KeywordListColumn()
 
     def to_column_value(self, value):
         return [word.strip().lower().encode("utf-8") for word in value.split(",") if word.strip()]
