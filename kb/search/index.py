@@ -22,7 +22,7 @@ from pathlib import Path
 
 from flask import current_app
 from whoosh import index as whoosh_index
-from whoosh.index import FileIndex, LockError
+from whoosh.index import TOC, FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -34,6 +34,14 @@ VERSION_FILE = "kb-schema-version.json"
 POINTER_FILE = "current"
 # present in a generation while it is being built; cleanup leaves such directories alone
 BUILDING_MARKER = "kb-building"
+
+
+# unused segment files and retired generations are deleted only this long after they fell out
+# of use: with compound=False, a searcher in another process opens some files lazily (stored
+# fields, columns) and must still find them if it started just before a writer's commit
+GRACE_SECONDS = 600.0
+UNUSED_LEDGER = "kb-unused-since.json"
+RETIRED_MARKER = "kb-retired"
 
 
 class IndexBusy(Exception):
@@ -81,26 +89,35 @@ def new_generation() -> tuple[Path, FileIndex]:
 
 
 def make_live(directory: Path) -> None:
-    """Point readers and writers at ``directory`` (atomic: a reader sees the old or the new)."""
+    """Point readers and writers at ``directory`` (atomic: a reader sees the old or the new)
+    and mark the generation it replaces as retired (deleted GRACE_SECONDS later)."""
     root = index_root()
     (directory / BUILDING_MARKER).unlink(missing_ok=True)
+    previous = current_generation()
+    if previous is not None and previous != directory:
+        (previous / RETIRED_MARKER).write_text(str(time.time()))
     temporary = root / f"{POINTER_FILE}.{os.getpid()}.tmp"
     temporary.write_text(directory.name)
     os.replace(temporary, root / POINTER_FILE)
 
 
-def remove_old_generations(keep_building_for_seconds: float = 6 * 3600) -> list[str]:
-    """Delete every generation but the live one (and builds still in progress elsewhere)."""
+def remove_old_generations(grace_seconds: float = GRACE_SECONDS,
+                           keep_building_for_seconds: float = 6 * 3600) -> list[str]:
+    """Delete generations retired more than ``grace_seconds`` ago, and abandoned ones; never
+    the live one, nor a build still in progress elsewhere."""
     live = current_generation()
     removed = []
     for directory in index_root().iterdir():
         if not directory.is_dir() or directory == live:
             continue
-        marker = directory / BUILDING_MARKER
-        if marker.exists() and time.time() - marker.stat().st_mtime < keep_building_for_seconds:
-            continue
-        shutil.rmtree(directory, ignore_errors=True)
-        removed.append(directory.name)
+        for marker, keep_for in ((RETIRED_MARKER, grace_seconds),
+                                 (BUILDING_MARKER, keep_building_for_seconds)):
+            path = directory / marker
+            if path.exists() and time.time() - path.stat().st_mtime < keep_for:
+                break
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+            removed.append(directory.name)
     return removed
 
 
@@ -132,6 +149,41 @@ def lock_timeout() -> float:
     return float(current_app.config["SEARCH_LOCK_TIMEOUT"])
 
 
+class GracefulSegmentWriter(SegmentWriter):
+    """A segment writer that leaves files other processes may still read for GRACE_SECONDS
+    instead of deleting every unused file at commit, as Whoosh does."""
+
+    def _commit_toc(self, segments):
+        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+        remove_unused_files(Path(self.storage.folder), self.indexname, self.generation,
+                            {segment.segment_id() for segment in segments})
+
+
+def remove_unused_files(directory: Path, indexname: str, generation: int,
+                        live_segments: set[str]) -> None:
+    """Delete older tables of contents, and files of segments out of use for GRACE_SECONDS
+    (when each segment fell out of use is kept in a small ledger beside them)."""
+    ledger_path = directory / UNUSED_LEDGER
+    try:
+        unused_since = json.loads(ledger_path.read_text())
+    except (OSError, ValueError):
+        unused_since = {}
+    now = time.time()
+    toc_pattern, segment_pattern = TOC._pattern(indexname), TOC._segment_pattern(indexname)
+    still_unused: dict[str, float] = {}
+    for path in directory.iterdir():
+        toc, segment = toc_pattern.match(path.name), segment_pattern.match(path.name)
+        if toc and int(toc.group(1)) != generation and now - path.stat().st_mtime > GRACE_SECONDS:
+            path.unlink(missing_ok=True)
+        elif segment and segment.group(1) not in live_segments:
+            since = unused_since.get(segment.group(1), now)
+            if now - since > GRACE_SECONDS:
+                path.unlink(missing_ok=True)
+            else:
+                still_unused[segment.group(1)] = since
+    ledger_path.write_text(json.dumps(still_unused))
+
+
 @contextmanager
 def live_writer():
     """A writer on the live generation, waiting up to the lock timeout for the write lock.
@@ -147,7 +199,8 @@ def live_writer():
         remaining = max(0.0, deadline - time.monotonic())
         index = whoosh_index.open_dir(str(directory))
         try:
-            writer = SegmentWriter(index, timeout=remaining, delay=0.05, compound=False)
+            writer = GracefulSegmentWriter(index, timeout=remaining, delay=0.05,
+                                           compound=False)
         except LockError as failure:
             raise IndexBusy(f"the index write lock stayed taken for {lock_timeout():g} s") \
                 from failure

@@ -77,6 +77,7 @@ def check(repair: bool = False) -> Drift:
             affected.add((type_name, int(item_id)))
         if repair and affected:
             drift.repaired = _rewrite(session, affected)
+        index.remove_old_generations()
         return drift
     finally:
         session.close()
@@ -115,7 +116,8 @@ class Rebuild:
 def rebuild(progress: Progress | None = None, *, processes: int | None = None,
             memory_mb: int = 256) -> Rebuild:
     """Build a new generation from the database while the live one keeps answering, make it
-    live, catch up with changes committed meanwhile, and delete the old generations."""
+    live, and catch up with changes committed meanwhile. The old generation is deleted by a
+    later check or reindex once no search can still be reading it."""
     directory, new_index = index.new_generation()
     processes = processes or min(4, os.cpu_count() or 1)
     writer = new_index.writer(procs=processes, multisegment=processes > 1, limitmb=memory_mb,
@@ -135,7 +137,6 @@ def rebuild(progress: Progress | None = None, *, processes: int | None = None,
         session.close()
     _switch_to(directory)
     drift = check(repair=True)
-    index.remove_old_generations()
     return Rebuild(directory.name, written, drift.repaired)
 
 

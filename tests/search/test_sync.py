@@ -176,3 +176,21 @@ def test_rolled_back_changes_apply_nothing(app_context, reader):
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(IndexTask)) == 0
     assert titles(reader("staff"), "tern") == ["Tern"]
+
+
+def test_files_out_of_use_stay_until_the_grace_period_has_passed(app_context, publish,
+                                                                 monkeypatch):
+    """A searcher in another process opens stored fields lazily: a commit must not delete
+    the files of segments it merged away while such a searcher may still read them."""
+    first = publish("Shearwater", "Shearwaters glide.")
+    old_reader = index.searcher()
+    for number in range(12):  # enough commits for Whoosh to merge the small segments
+        publish(f"Petrel {number}", "Petrels.")
+    assert old_reader.stored_fields(0)["item_id"] == str(first)
+    monkeypatch.setattr(index, "GRACE_SECONDS", -1.0)
+    publish("Fulmar", "Fulmars.")
+    generation = index.current_generation()
+    live = {segment.segment_id() for segment in whoosh_index.open_dir(str(generation))._segments()}
+    names = {path.name.split(".")[0] for path in generation.iterdir()
+             if path.name.startswith("MAIN_") and path.name != "MAIN_WRITELOCK"}
+    assert names == live  # once the grace period is over, unused files go
