@@ -10,16 +10,16 @@ from whoosh import scoring
 from whoosh.query import AndMaybe, Or, Phrase, Query, Term
 
 # weight of a match in each field the typed words are looked for in
-FIELD_BOOSTS = {"title": 2.5, "summary": 1.5, "body": 1.0, "identifiers": 3.0}
+FIELD_BOOSTS = {"title": 1.0, "summary": 1.0, "body": 1.0, "identifiers": 3.0}
 # how much a document matching more of the query's words gains (whoosh OrGroup factor)
 COORDINATION = 0.9
 # BM25F: term-frequency saturation, and length normalisation per field
-K1 = 1.2
+K1 = 1.6
 B = 0.75
 FIELD_B = {"title_B": 0.5, "summary_B": 0.5}
 # the words of a plain query of several words, found together
-TITLE_PHRASE_BOOST = 2.0
-BODY_PROXIMITY_BOOST = 1.0
+TITLE_PHRASE_BOOST = 0.0
+BODY_PROXIMITY_BOOST = 0.0
 BODY_PROXIMITY_SLOP = 5
 # query syntax that makes a query more than a list of words
 OPERATOR = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[\"'()*]")
@@ -53,9 +53,9 @@ def with_proximity(schema, parsed: Query, text: str) -> Query:
 # pseudo-relevance feedback: for questions of several words, the most telling body words of
 # the first results (Bo1 model) re-rank the documents that match the typed words
 FEEDBACK_MIN_WORDS = 4
-FEEDBACK_DOCUMENTS = 8
-FEEDBACK_TERMS = 10
-FEEDBACK_WEIGHT = 0.5
+FEEDBACK_DOCUMENTS = 10
+FEEDBACK_TERMS = 20
+FEEDBACK_WEIGHT = 3.0
 
 
 def with_feedback(searcher, parsed: Query, text: str, allowed) -> Query:

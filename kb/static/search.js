@@ -67,5 +67,13 @@
       window.location.href = options[active].querySelector("a").href;
     }
   });
+  list.addEventListener("mousedown", function (event) {
+    var option = event.target.closest("[role=option]");
+    if (!option) { return; }
+    event.preventDefault();  // keep the focus (and the list) until the page changes
+    window.location.href = option.querySelector("a").href;
+  });
   input.addEventListener("blur", function () { setTimeout(close, 200); });
+  // words typed before this script ran still get their suggestions
+  if (document.activeElement === input) { ask(); }
 })();
