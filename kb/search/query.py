@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup, escape
-from whoosh import highlight, sorting
+from whoosh import sorting
+from whoosh.collectors import FilterCollector, SortingCollector, TermsCollector, TopCollector
 from whoosh.qparser import (
+    AndGroup,
     BoostPlugin,
     EveryPlugin,
     FieldsPlugin,
@@ -26,12 +28,12 @@ from whoosh.qparser import (
     RangePlugin,
     WildcardPlugin,
 )
-from whoosh.query import And, Every, NullQuery, Or, Prefix, Query, Term, Wildcard
-from whoosh.searching import Searcher
+from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, Wildcard
+from whoosh.searching import ResultsPage, Searcher
 
 from kb import plans, policy
-from kb.search import gates, index, ranking
-from kb.search.schema import prefix_analyzer
+from kb.search import gates, index, ranking, snippets
+from kb.search.schema import FacetKeywords, prefix_analyzer
 
 TEXT_FIELDS = ("title", "summary", "body", "identifiers")
 # typed filters: `product:orbit-erp`, `type:release-note`, `version:"12.0"`, `kind:how-to`
@@ -43,10 +45,10 @@ FACET_FIELDS = {"type": "type", "product": "products", "version": "versions", "k
 FACET_ATTRIBUTES = {"type": "types", "product": "products", "version": "versions",
                     "kind": "kinds"}
 SNIPPET_CHARACTERS = 240
-# how much of a body the highlighter reads to find the matched words (see bench/search.py)
-HIGHLIGHT_CHARACTER_LIMIT = 30_000
 LOCKED_ENTRIES = 5
 SPELLING_BELOW = 3  # offer "did you mean" when fewer results than this
+# plain words are first searched all together; with fewer results than this, any of them
+RELAX_BELOW = 10
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,12 @@ def _restricted(parser: QueryParser) -> QueryParser:
     return parser
 
 
-def text_parser(schema) -> QueryParser:
-    """The parser for what people type: words, "phrases", AND/OR/NOT, (groups), prefix*."""
+def text_parser(schema, every_word: bool = False) -> QueryParser:
+    """The parser for what people type: words, "phrases", AND/OR/NOT, (groups), prefix*.
+    Words without operators must all match when ``every_word``, else any of them."""
+    group = AndGroup if every_word else OrGroup.factory(ranking.COORDINATION)
     return _restricted(MultifieldParser(list(TEXT_FIELDS), schema,
-                                        fieldboosts=ranking.FIELD_BOOSTS,
-                                        group=OrGroup.factory(ranking.COORDINATION)))
+                                        fieldboosts=ranking.FIELD_BOOSTS, group=group))
 
 
 def title_parser(schema) -> QueryParser:
@@ -157,12 +160,12 @@ def plain_words(text: str) -> str:
     return " ".join(OPERATORS.sub(" ", text).split())
 
 
-def parse_text(searcher: Searcher, text: str) -> tuple[Query, bool]:
+def parse_text(searcher: Searcher, text: str, every_word: bool = False) -> tuple[Query, bool]:
     """The user's query and whether it fell back to plain words."""
     cleaned = _clean(text)
     if not cleaned:
         return NullQuery, False
-    parser = text_parser(searcher.schema)
+    parser = text_parser(searcher.schema, every_word)
     try:
         parsed = parser.parse(cleaned)
         if parsed is not NullQuery:
@@ -215,20 +218,17 @@ def search(user, request: SearchRequest) -> SearchResults:
         return results
     searcher = index.searcher()
     text, typed = split_typed_filters(request.text)
-    query, results.plain_terms = parse_text(searcher, text)
     narrowing = _filter_query(request, typed)
-    if query is NullQuery:
-        if narrowing is None:
-            return results
-        query = Every()
-    if narrowing is not None:
-        query = And([query, narrowing])
     allowed = gates.readable(searcher, scope)
-    if gates.admits_nothing(allowed):
+    if gates.admits_nothing(allowed) or not (text.strip() or narrowing):
         return results
-    if request.sort == "relevance" and not results.plain_terms:
-        query = ranking.with_feedback(searcher, query, text, allowed)
-    _run(searcher, query, allowed, request, results)
+    query, results.plain_terms = parse_text(searcher, text, every_word=True)
+    _run(searcher, _narrowed(query, narrowing), allowed, request, results)
+    if results.total < RELAX_BELOW and _relaxable(text):
+        query, results.plain_terms = parse_text(searcher, text)
+        if request.sort == "relevance" and not results.plain_terms:
+            query = ranking.with_feedback(searcher, query, text, allowed)
+        _run(searcher, _narrowed(query, narrowing), allowed, request, results)
     if text.strip() and results.total < SPELLING_BELOW:
         results.suggestion = _spelling(searcher, text, allowed)
     if results.page == 1 and text.strip() and policy.sees_locked_titles(user):
@@ -236,29 +236,98 @@ def search(user, request: SearchRequest) -> SearchResults:
     return results
 
 
+def _narrowed(query: Query, narrowing: Query | None) -> Query:
+    if query is NullQuery:
+        return narrowing or NullQuery
+    return And([query, narrowing]) if narrowing is not None else query
+
+
+def _relaxable(text: str) -> bool:
+    """Plain words, several of them: worth searching again for any of them."""
+    return len(ranking.PLAIN_WORD.findall(text)) > 1 and not ranking.OPERATOR.search(text)
+
+
+class _TopCollectorKeepingMatches(TopCollector):
+    """The best N by score, keeping the number of every match for the total and the facets;
+    Whoosh's TopCollector skips low-scoring blocks and then runs the query again for them."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit=limit, usequality=False)
+
+    def _collect(self, global_docnum, score):
+        self.docset.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+    def all_ids(self):
+        return self.docset
+
+
 def _run(searcher: Searcher, query: Query, allowed, request: SearchRequest,
          results: SearchResults) -> None:
-    facets = sorting.Facets()
-    for name, fieldname in FACET_FIELDS.items():
-        facets.add_field(fieldname, allow_overlap=fieldname in ("products", "versions"))
-        facets.facets[name] = facets.facets.pop(fieldname)
-    sort = {"sortedby": "updated", "reverse": True} if request.sort == "date" else {}
-    page = searcher.search_page(query, results.page, pagelen=request.per_page, filter=allowed,
-                                groupedby=facets, maptype=sorting.Count, terms=True, **sort)
-    found = page.results
-    found.fragmenter = highlight.ContextFragmenter(
-        maxchars=SNIPPET_CHARACTERS // 2, surround=60, charlimit=HIGHLIGHT_CHARACTER_LIMIT)
-    found.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+    limit = max(1, request.page) * request.per_page
+    collector = (SortingCollector(sorting.FieldFacet("updated", reverse=True), limit=limit)
+                 if request.sort == "date" else _TopCollectorKeepingMatches(limit))
+    collector = TermsCollector(collector)
+    if allowed is not None:  # outermost: a wrapper outside it would bypass its check
+        collector = FilterCollector(collector, allow=allowed)
+    searcher.search_with_collector(query, collector)
+    found = collector.results()
     results.total = len(found)
     results.pages = (results.total + request.per_page - 1) // request.per_page
-    results.page = page.pagenum
-    results.hits = [_hit(hit) for hit in page]
-    results.facets = {name: _facet_counts(found.groups(name)) for name in FACET_FIELDS}
+    page = ResultsPage(found, max(1, min(request.page, results.pages)), request.per_page)
+    results.page = max(1, page.pagenum)
+    results.hits = [_hit(hit) for hit in page] if results.total else []
+    results.facets = _facets(searcher, found.docs())
+
+
+def _facets(searcher: Searcher, matched) -> dict[str, list[tuple[str, int]]]:
+    """Counts of each facet value over every matched (readable) document, read from the
+    facet columns, kept per searcher: counting them inside Whoosh's collector cost more than
+    the search itself."""
+    facets = {}
+    for name, fieldname in FACET_FIELDS.items():
+        column = _column(searcher, fieldname)
+        counts: dict[str, int] = {}
+        for docnum in matched:
+            values = column[docnum]
+            for value in (values if isinstance(values, (list, tuple)) else (values,)):
+                if value:
+                    counts[value] = counts.get(value, 0) + 1
+        facets[name] = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return facets
+
+
+def _column(searcher: Searcher, fieldname: str) -> list:
+    """Every document's value of a facet column, read once per searcher."""
+    cache = searcher.__dict__.setdefault("_kb_columns", {})
+    if fieldname not in cache:
+        reader = searcher.reader()
+        count = reader.doc_count_all()
+        column = reader.column_reader(fieldname, translate=False) if count else []
+        lists = isinstance(searcher.schema[fieldname], FacetKeywords)
+        cache[fieldname] = [_decoded(_value(column, docnum), lists) for docnum in range(count)]
+    return cache[fieldname]
+
+
+def _value(column, docnum: int):
+    try:
+        return column[docnum]
+    except IndexError:  # a segment whose last documents lack the field stores no value
+        return None
+
+
+def _decoded(value, lists: bool):
+    if lists:
+        return [item.decode("utf-8") for item in value or ()]
+    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def _hit(hit) -> Hit:
     stored = hit.fields()
-    snippet = hit.highlights("body", top=2)
+    matched = frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
+                        for fieldname, text in hit.matched_terms()
+                        if fieldname in ("title", "summary", "body"))
+    snippet = snippets.snippet(stored.get("body") or "", matched)
     if not snippet:
         fallback = stored.get("summary") or stored.get("body") or ""
         snippet = escape(_shorten(fallback, SNIPPET_CHARACTERS))
@@ -273,15 +342,6 @@ def _hit(hit) -> Hit:
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text[: limit * 2].split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _facet_counts(groups: dict) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for key, count in groups.items():
-        value = key.decode("utf-8") if isinstance(key, bytes) else key
-        if value:
-            counts[value] = counts.get(value, 0) + count
-    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 def _spelling(searcher: Searcher, text: str, allowed) -> str | None:

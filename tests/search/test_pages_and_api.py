@@ -25,7 +25,7 @@ def test_page_shows_highlighted_snippets_facets_and_the_syntax_help(client, auth
     auth.login("xtreme@demo.test")
     page = client.get("/search?q=posting").get_data(as_text=True)
     assert "2 results" in page
-    assert '<mark class="match' in page and "Configure posting groups" in page
+    assert '<mark>' in page and "Configure posting groups" in page
     assert "Posting for premium" in page and "available on Premium and Elite" in page
     assert "Premium posting secrets" not in page
     assert 'data-facet="product"' in page and "Orbit ERP" in page and "Orbit ERP 12.0" in page
