@@ -346,10 +346,10 @@ def _shorten(text: str, limit: int) -> str:
 
 def _spelling(searcher: Searcher, text: str, allowed) -> str | None:
     """A corrected query whose every corrected word is found in a document the reader may
-    read; the vocabulary is the index's, but a word only readers of other items could know is
-    never offered."""
+    read. The vocabulary is the index's title words (unstemmed); a word only readers of other
+    items could know is never offered."""
     parser = text_parser(searcher.schema)
-    corrector = searcher.corrector(searcher.schema["body"].spelling_fieldname("body"))
+    corrector = searcher.corrector(searcher.schema["title"].spelling_fieldname("title"))
     changed = False
 
     def correct(match: re.Match) -> str:

@@ -4,18 +4,16 @@ another version is rebuilt, never misread."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from whoosh import columns
-from whoosh.analysis import (
-    CharsetFilter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from whoosh.analysis import CharsetFilter, Composable, LowercaseFilter, RegexTokenizer, Token
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # English function words and question words: a question ("how do I ...", "what is the ...")
 # must rank by its content words, not by rare-looking words such as "what"
@@ -34,20 +32,54 @@ who whom whose why will with within without would yet you your yours yourself yo
 WORD_PATTERN = r"\w+(?:[.\-]\w+)*"
 
 
-def _words(stoplist: bool, stem: bool):
-    """Split into words, lower-case, fold accents, then optionally drop stop words and stem."""
-    analyzer = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-    if stoplist:
-        analyzer = analyzer | StopFilter(stoplist=STOP_WORDS, minsize=1)
-    if stem:
-        analyzer = analyzer | StemFilter(cachesize=50000)
-    return analyzer
+WORD = re.compile(WORD_PATTERN)
 
 
-# body and summary: stop words dropped, English stemming
-text_analyzer = _words(stoplist=True, stem=True)
-# titles: the same words as bodies, so that a question's "what" or "how" matches no title
-title_analyzer = _words(stoplist=True, stem=True)
+@lru_cache(maxsize=200_000)
+def stemmed(word: str) -> str:
+    return porter_stem(word)
+
+
+class WordsAnalyzer(Composable):
+    """Words, lower-cased, accents folded, stop words dropped, stemmed (Porter): what
+    RegexTokenizer | LowercaseFilter | CharsetFilter | StopFilter | StemFilter do, in one
+    pass, about twice as fast (indexing 50,000 articles is mostly this). Honours Whoosh's
+    analyzer arguments: positions, chars, removestops, tokenize, and no_morph (spelling)."""
+
+    is_morph = True
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 no_morph=False, **keywords):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **keywords)
+        matches = WORD.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
+        position = start_pos
+        for match in matches:
+            word = match.group(0).lower().translate(accent_map)
+            token.stopped = word in STOP_WORDS
+            if token.stopped and removestops:
+                continue
+            token.text = word if no_morph or token.stopped else stemmed(word)
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = match.group(0)
+            if positions:
+                token.pos = position
+                position += 1
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+    def __eq__(self, other):
+        return isinstance(other, WordsAnalyzer)
+
+    __hash__ = Composable.__hash__
+
+
+# body, summary and titles alike, so that a question's "what" or "how" matches no title
+text_analyzer = WordsAnalyzer()
+title_analyzer = text_analyzer
 # unstemmed, accent-folded words of the title, for "starts with" autocomplete
 prefix_analyzer = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
 
@@ -92,7 +124,7 @@ def build_schema() -> Schema:
         # the summary or description
         summary=TEXT(analyzer=text_analyzer, stored=True),
         # plain text of the body (rendered Markdown, includes inlined); stored for snippets
-        body=TEXT(analyzer=text_analyzer, stored=True, spelling=True),
+        body=TEXT(analyzer=text_analyzer, stored=True),
         # product slugs the item applies to; filter and facet
         products=FacetKeywords(),
         # product versions as "product-slug@version"; filter and facet

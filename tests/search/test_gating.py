@@ -78,11 +78,13 @@ def test_words_of_unreadable_items_find_nothing_and_are_never_suggested(reader, 
         [TITLE_OF["elite"]] if "elite" in READERS_OF[role] else [])
 
 
-def test_did_you_mean_offers_a_readable_word(reader, gated_articles):
-    results = search(reader("xtreme"), SearchRequest(text="flamngo"))
-    assert results.suggestion == "flamingo"
-    assert search(reader("premium"), SearchRequest(text="premiumwrd")).suggestion == "premiumword"
-    assert search(reader("xtreme"), SearchRequest(text="premiumwrd")).suggestion is None
+def test_did_you_mean_offers_only_words_of_readable_items(reader, gated_articles):
+    assert search(reader("xtreme"), SearchRequest(text="flamngo")).suggestion == "flamingo"
+    assert search(reader("premium"), SearchRequest(text="postng")).suggestion == "posting"
+    assert search(reader("xtreme"), SearchRequest(text="postng")).suggestion is None
+    assert search(reader("elite"), SearchRequest(text="zebrafsh")).suggestion == "zebrafish"
+    for role in ("xtreme", "premium", "lapsed"):
+        assert search(reader(role), SearchRequest(text="zebrafsh")).suggestion is None
 
 
 def test_items_above_the_plan_are_locked_titles_only_and_never_counted(reader, gated_articles):
