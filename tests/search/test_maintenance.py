@@ -8,6 +8,7 @@ import threading
 
 from whoosh import index as whoosh_index
 
+from kb.accounts.service import user_by_email
 from kb.search import index, maintenance
 from kb.search.index import VERSION_FILE
 from kb.search.query import SearchRequest, search
@@ -29,10 +30,11 @@ def test_reindex_switches_generations_while_searches_keep_answering(app, reader,
     stop = threading.Event()
 
     def keep_searching():
-        with app.app_context():
+        with app.app_context():  # a session of its own, as a request would have
             try:
+                own_staff = user_by_email("staff@demo.test")
                 while not stop.is_set():
-                    totals.append(search(staff, SearchRequest(text="osprey")).total)
+                    totals.append(search(own_staff, SearchRequest(text="osprey")).total)
             except BaseException as failure:  # noqa: BLE001 - reported below
                 failures.append(failure)
             finally:
