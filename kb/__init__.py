@@ -63,11 +63,22 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, commands and navigation entries."""
-    from kb import api, articles, cli, main, notifications, patches, products, sessions
+    from kb import (
+        api,
+        articles,
+        cli,
+        main,
+        notifications,
+        patches,
+        products,
+        search,
+        sessions,
+    )
     from kb.accounts import views as accounts_views
 
     main.init_app(app)
     accounts_views.init_app(app)
+    search.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     articles.init_app(app)

@@ -47,6 +47,10 @@ DEFAULTS: dict[str, Any] = {
     "PATCH_SEND_VIA": "",
     # the internal nginx location that maps to DATA_DIR/files, for X-Accel-Redirect
     "PATCH_ACCEL_PREFIX": "/_kb_files/",
+    # seconds a change waits for the search index's write lock before it stays queued
+    "SEARCH_LOCK_TIMEOUT": 10.0,
+    # queued index changes older than this many seconds are retried by any request
+    "SEARCH_RETRY_SECONDS": 5,
 }
 
 ENVIRONMENT_PREFIX = "KB_"
@@ -57,6 +61,8 @@ def _coerce(value: str, default: Any) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

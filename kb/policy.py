@@ -163,6 +163,13 @@ def can_see_title(user, item: Readable) -> bool:
     return is_signed_in(user) and item.is_published
 
 
+def sees_locked_titles(user) -> bool:
+    """Whether search shows this user locked entries (title, type and plan needed) for items
+    above their plan: customers with an active plan; staff read everything anyway."""
+    return (is_signed_in(user) and not acts_as_staff(user) and effective_plan(user) is not None
+            and not term_has_lapsed(user))
+
+
 @dataclass(frozen=True)
 class ReadScope:
     """What one user may read, in the terms a query filter needs.

@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         notifications,
         openapi,
         patches,
+        search,
         sessions,
     )
 

@@ -1,8 +1,27 @@
-"""Full-text search. The only package that knows Whoosh; the rest of kb calls these functions."""
+"""Full-text search. The only package that knows Whoosh; the rest of kb calls these functions.
+
+Services call ``record_change(item_type, item_id)`` before they commit; the commit brings the
+index in step (``sync``). Pages and the API call ``query.search``/``query.suggest_titles``.
+"""
 
 from __future__ import annotations
 
-from kb.search.index import ensure_index, health
+from flask import Flask
+
+from kb.search import sync
+from kb.search.index import health
+from kb.search.maintenance import ensure_index
 from kb.search.outbox import record_change
 
-__all__ = ["ensure_index", "health", "record_change"]
+__all__ = ["deferred", "ensure_index", "health", "init_app", "record_change"]
+
+deferred = sync.deferred
+
+
+def init_app(app: Flask) -> None:
+    """Register the search page, the commands and the retry of queued index tasks."""
+    from kb.search import commands, views
+
+    views.init_app(app)
+    commands.init_app(app)
+    app.teardown_request(sync.retry_stale_tasks)

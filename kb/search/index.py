@@ -1,52 +1,266 @@
-"""Opening, creating and checking the on-disk index under DATA_DIR."""
+"""The on-disk index under DATA_DIR/index: generations, the pointer to the current one, writers
+that wait for the lock, and searchers.
+
+Layout: ``DATA_DIR/index/current`` names the live generation, a sibling directory such as
+``DATA_DIR/index/g-20260126T101500-4242``. ``kb reindex`` builds a new generation beside the
+live one and replaces the pointer atomically (``os.replace``); readers resolve the pointer each
+time they search, so the switch needs no restart. Each generation directory carries the schema
+version it was written with: an index of another version is rebuilt, never misread.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 from whoosh import index as whoosh_index
+from whoosh.index import TOC, FileIndex, LockError
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
+from kb.errors import DomainError
+from kb.search import ranking
 from kb.search.schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "kb-schema-version.json"
+POINTER_FILE = "current"
+# present in a generation while it is being built; cleanup leaves such directories alone
+BUILDING_MARKER = "kb-building"
+
+
+# unused segment files and retired generations are deleted only this long after they fell out
+# of use: with compound=False, a searcher in another process opens some files lazily (stored
+# fields, columns) and must still find them if it started just before a writer's commit
+GRACE_SECONDS = 600.0
+UNUSED_LEDGER = "kb-unused-since.json"
+RETIRED_MARKER = "kb-retired"
+
+
+class IndexBusy(Exception):
+    """The write lock stayed taken for the whole lock timeout; the work stays queued."""
+
+
+class SearchUnavailable(DomainError):
+    """No live index of this schema version: searches answer 503 until `kb init` or
+    `kb reindex` has (re)built it, rather than misreading an index of another schema."""
+
+    status = 503
 
 
 def index_root() -> Path:
     return Path(current_app.config["DATA_DIR"]) / "index"
 
 
-def _written_version(directory: Path) -> int | None:
+def written_version(directory: Path) -> int | None:
     try:
         return json.loads((directory / VERSION_FILE).read_text())["schema_version"]
     except (OSError, ValueError, KeyError):
         return None
 
 
-def create_index_in(directory: Path):
-    directory.mkdir(parents=True, exist_ok=True)
+def current_generation() -> Path | None:
+    """The live generation's directory, or None when there is none yet."""
+    root = index_root()
+    try:
+        name = (root / POINTER_FILE).read_text().strip()
+    except OSError:
+        return None
+    directory = root / name
+    return directory if name and whoosh_index.exists_in(str(directory)) else None
+
+
+def new_generation() -> tuple[Path, FileIndex]:
+    """Create an empty index of the current schema in a new sibling directory (not yet live)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    directory = index_root() / f"g-{stamp}-{os.getpid()}"
+    directory.mkdir(parents=True)
+    (directory / BUILDING_MARKER).write_text(str(os.getpid()))
     index = whoosh_index.create_in(str(directory), build_schema())
     (directory / VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
-    return index
+    return directory, index
 
 
-def ensure_index() -> None:
-    """Create an empty index if none exists yet."""
+def make_live(directory: Path) -> None:
+    """Point readers and writers at ``directory`` (atomic: a reader sees the old or the new)
+    and mark the generation it replaces as retired (deleted GRACE_SECONDS later)."""
     root = index_root()
-    if not whoosh_index.exists_in(str(root)):
-        create_index_in(root)
+    (directory / BUILDING_MARKER).unlink(missing_ok=True)
+    previous = current_generation()
+    if previous is not None and previous != directory:
+        (previous / RETIRED_MARKER).write_text(str(time.time()))
+    temporary = root / f"{POINTER_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(directory.name)
+    os.replace(temporary, root / POINTER_FILE)
+
+
+def remove_old_generations(grace_seconds: float = GRACE_SECONDS,
+                           keep_building_for_seconds: float = 6 * 3600) -> list[str]:
+    """Delete generations retired more than ``grace_seconds`` ago, and abandoned ones; never
+    the live one, nor a build still in progress elsewhere."""
+    live = current_generation()
+    removed = []
+    for directory in index_root().iterdir():
+        if not directory.is_dir() or directory == live:
+            continue
+        for marker, keep_for in ((RETIRED_MARKER, grace_seconds),
+                                 (BUILDING_MARKER, keep_building_for_seconds)):
+            path = directory / marker
+            if path.exists() and time.time() - path.stat().st_mtime < keep_for:
+                break
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+            removed.append(directory.name)
+    return removed
+
+
+def create_empty_live_index() -> Path:
+    directory, _ = new_generation()
+    make_live(directory)
+    return directory
 
 
 def health() -> str:
-    """'ok' when the current index opens with this schema version, otherwise what is wrong."""
-    root = index_root()
-    if not root.exists() or not whoosh_index.exists_in(str(root)):
+    """'ok' when the live index opens with this schema version, otherwise what is wrong."""
+    directory = current_generation()
+    if directory is None:
         return "missing: run 'kb init' or 'kb reindex'"
-    if _written_version(root) != SCHEMA_VERSION:
+    if written_version(directory) != SCHEMA_VERSION:
         return "outdated: run 'kb reindex'"
     try:
-        whoosh_index.open_dir(str(root)).doc_count()
+        whoosh_index.open_dir(str(directory)).doc_count()
     except Exception as failure:  # noqa: BLE001 - reported, not raised
         return f"error: {failure.__class__.__name__}"
     return "ok"
+
+
+def is_current_schema(directory: Path | None) -> bool:
+    return directory is not None and written_version(directory) == SCHEMA_VERSION
+
+
+def lock_timeout() -> float:
+    return float(current_app.config["SEARCH_LOCK_TIMEOUT"])
+
+
+class GracefulSegmentWriter(SegmentWriter):
+    """A segment writer that leaves files other processes may still read for GRACE_SECONDS
+    instead of deleting every unused file at commit, as Whoosh does."""
+
+    def _commit_toc(self, segments):
+        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+        remove_unused_files(Path(self.storage.folder), self.indexname, self.generation,
+                            {segment.segment_id() for segment in segments})
+
+
+def remove_unused_files(directory: Path, indexname: str, generation: int,
+                        live_segments: set[str]) -> None:
+    """Delete older tables of contents, and files of segments out of use for GRACE_SECONDS
+    (when each segment fell out of use is kept in a small ledger beside them)."""
+    ledger_path = directory / UNUSED_LEDGER
+    try:
+        unused_since = json.loads(ledger_path.read_text())
+    except (OSError, ValueError):
+        unused_since = {}
+    now = time.time()
+    toc_pattern, segment_pattern = TOC._pattern(indexname), TOC._segment_pattern(indexname)
+    still_unused: dict[str, float] = {}
+    for path in directory.iterdir():
+        toc, segment = toc_pattern.match(path.name), segment_pattern.match(path.name)
+        if toc and int(toc.group(1)) != generation and now - path.stat().st_mtime > GRACE_SECONDS:
+            path.unlink(missing_ok=True)
+        elif segment and segment.group(1) not in live_segments:
+            since = unused_since.get(segment.group(1), now)
+            if now - since > GRACE_SECONDS:
+                path.unlink(missing_ok=True)
+            else:
+                still_unused[segment.group(1)] = since
+    ledger_path.write_text(json.dumps(still_unused))
+
+
+@contextmanager
+def live_writer():
+    """A writer on the live generation, waiting up to the lock timeout for the write lock.
+
+    Raises IndexBusy if the lock stays taken. Commits when the block ends without error,
+    cancels otherwise. If a reindex made another generation live while we waited, the writer
+    moves to that one, so no change is written into an index that no longer serves."""
+    deadline = time.monotonic() + lock_timeout()
+    while True:
+        directory = current_generation()
+        if directory is None or not is_current_schema(directory):
+            raise IndexBusy("no live index of the current schema (run 'kb reindex')")
+        remaining = max(0.0, deadline - time.monotonic())
+        index = whoosh_index.open_dir(str(directory))
+        try:
+            writer = GracefulSegmentWriter(index, timeout=remaining, delay=0.05,
+                                           compound=False)
+        except LockError as failure:
+            raise IndexBusy(f"the index write lock stayed taken for {lock_timeout():g} s") \
+                from failure
+        if current_generation() == directory:
+            break
+        writer.cancel()
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+@dataclass
+class _OpenSearcher:
+    directory: Path
+    index: FileIndex
+    searcher: Searcher
+
+
+_per_thread = threading.local()
+
+
+def searcher() -> Searcher:
+    """This thread's searcher on the live index, brought up to date: reopened when the index
+    has a newer commit or a reindex switched generations. Kept open between requests, since
+    an unchanged index needs only a directory listing to confirm (see bench/search.py).
+
+    Whoosh's own ``Searcher.refresh()`` is not used: in whoosh-reloaded 2.7.5 it keeps the
+    readers of segments that a merge replaced, so every merged document is found twice."""
+    directory = current_generation()
+    if not is_current_schema(directory):
+        raise SearchUnavailable("Search is being rebuilt; please try again in a few minutes.")
+    held: _OpenSearcher | None = getattr(_per_thread, "open", None)
+    if held is not None and held.directory == directory:
+        if held.index.latest_generation() == held.searcher.reader().generation():
+            return held.searcher
+    if held is not None:
+        held.searcher.close()
+    _per_thread.open = _open_searcher(directory)
+    return _per_thread.open.searcher
+
+
+def _open_searcher(directory: Path, attempts: int = 3) -> _OpenSearcher:
+    # a writer's merge may delete a segment between reading the table of contents and opening
+    # the segment's files; the next table of contents no longer names it
+    for _ in range(attempts - 1):
+        try:
+            index = whoosh_index.open_dir(str(directory))
+            return _OpenSearcher(directory, index, index.searcher(weighting=ranking.weighting()))
+        except OSError:
+            continue
+    index = whoosh_index.open_dir(str(directory))
+    return _OpenSearcher(directory, index, index.searcher(weighting=ranking.weighting()))
+
+
+def close_searcher() -> None:
+    """Close this thread's searcher (tests and commands that switch data directories)."""
+    held: _OpenSearcher | None = getattr(_per_thread, "open", None)
+    if held is not None:
+        held.searcher.close()
+        _per_thread.open = None

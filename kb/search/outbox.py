@@ -1,7 +1,7 @@
 """The transactional outbox of index work: a service that changes searchable data records a
-task in the same transaction; after the commit the tasks are applied to the index and removed.
-A task that fails stays and is retried, so a crash between commit and index write loses
-nothing."""
+task in the same transaction; after the commit the tasks are applied to the index and removed
+(``kb.search.sync``). A task that fails stays and is retried, so a crash between commit and
+index write loses nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kb import db
 from kb.db import Base, UTCDateTime, utcnow
+
+# set on a session whose transaction recorded index tasks: its commit applies them
+CHANGES_RECORDED = "kb.search.changes_recorded"
 
 
 class IndexTask(Base):
@@ -29,5 +32,7 @@ class IndexTask(Base):
 
 def record_change(item_type: str, item_id: int) -> None:
     """Note in the current transaction that the index must learn this item's new state
-    (created, edited, re-gated, unpublished or deleted). Call before the service commits."""
+    (created, edited, re-gated, unpublished or deleted). Call before the service commits;
+    the commit then applies it."""
     db.session.add(IndexTask(item_type=item_type, item_id=item_id))
+    db.session.info[CHANGES_RECORDED] = True

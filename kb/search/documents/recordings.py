@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kb import markdown
-from kb.sessions.models import Recording
 from kb.search.documents import ContentType, gate, register
+from kb.sessions.models import Recording
 
 
 def load(session: Session, item_id: int) -> Recording | None:

@@ -1,0 +1,338 @@
+"""Speed of kb search beside SQLite FTS5 (bm25 + snippet()) on the same documents and queries.
+
+For the shared articles (about 3,500) and a 50,000-document corpus made from them (copies with
+perturbed words), prints: full reindex time and index size; p50/p95 latency of 300 queries with
+snippets through the query layer (searcher kept per thread and refreshed, and a new searcher
+per query) and through HTTP against `kb serve` on loopback; FTS5's p50/p95 for the same
+queries; and how long a publish takes to become searchable through HTTP.
+
+Run: ``.venv/bin/python bench/search.py [--sizes 3500,50000] [--workers 2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.relevance import ARTICLES, load_folder  # noqa: E402
+
+QUERY_COUNT = 300
+KB = [sys.executable, "-m", "kb.cli"]
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "KB_DATA_DIR": str(data_dir), "KB_SECRET_KEY": "bench",
+            "KB_DATABASE_URL": f"sqlite:///{data_dir / 'kb.sqlite3'}"}
+
+
+def kb(data_dir: Path, *arguments: str) -> str:
+    done = subprocess.run([*KB, *arguments], env=environment(data_dir), cwd=REPO, check=True,
+                          capture_output=True, text=True)
+    return done.stdout
+
+
+def make_app(data_dir: Path):
+    from kb import create_app
+
+    os.environ.update(environment(data_dir))
+    return create_app()
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"p50 {statistics.median(ordered) * 1000:7.2f} ms   p95 {p95 * 1000:7.2f} ms"
+
+
+def directory_size(path: Path) -> int:
+    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
+
+
+# --- corpus --------------------------------------------------------------------------------
+
+def replicate(total: int, seed: int = 7) -> int:
+    """Add copies of the loaded articles with about 5 % of their words replaced, until the
+    table holds ``total`` articles (rows written directly: this measures indexing, not the
+    Markdown renderer). Returns the number of rows added."""
+    from sqlalchemy import insert, select
+
+    from kb import db
+    from kb.articles.models import Article
+
+    originals = db.session.execute(
+        select(Article.title, Article.slug, Article.rendered_text, Article.summary)).all()
+    vocabulary = sorted({word for _, _, text, _ in originals[:400]
+                         for word in re.findall(r"[a-z]{4,}", (text or "").lower())})
+    generator = random.Random(seed)
+    added, copy = 0, 1
+    now = time.time()
+    from datetime import UTC, datetime
+
+    stamp = datetime.fromtimestamp(now, UTC)
+    while len(originals) + added < total:
+        rows = []
+        for title, slug, text, summary in originals:
+            if len(originals) + added + len(rows) >= total:
+                break
+            words = (text or "").split()
+            for _ in range(len(words) // 20):
+                words[generator.randrange(len(words))] = generator.choice(vocabulary)
+            rows.append({"type": "article", "slug": f"{slug}-copy-{copy}",
+                         "title": f"{title} ({copy})", "summary": summary or "",
+                         "body": "", "min_plan": "xtreme", "status": "published",
+                         "critical": False, "rendered_text": " ".join(words), "extra": {},
+                         "highlights": "", "created_at": stamp, "updated_at": stamp,
+                         "published_at": stamp})
+        db.session.execute(insert(Article), rows)
+        db.session.commit()
+        added += len(rows)
+        copy += 1
+    return added
+
+
+def make_queries(count: int, seed: int = 11) -> list[str]:
+    """Queries people type: two or three words of a title, some with a prefix or a phrase."""
+    from sqlalchemy import select
+
+    from kb import db
+    from kb.articles.models import Article
+
+    titles = list(db.session.scalars(select(Article.title).limit(4000)))
+    generator = random.Random(seed)
+    queries = []
+    while len(queries) < count:
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", generator.choice(titles))]
+        if len(words) < 2:
+            continue
+        picked = generator.sample(words, min(len(words), generator.choice([1, 2, 2, 3])))
+        text = " ".join(picked).lower()
+        if generator.random() < 0.1:
+            text = text[:-1] + "*" if len(picked[-1]) > 4 else text
+        queries.append(text)
+    return queries
+
+
+# --- measurements --------------------------------------------------------------------------
+
+def staff_reader():
+    from kb.accounts.models import User
+
+    return User(email="bench@staff.test", role="staff", is_enabled=True)
+
+
+def customer_reader():
+    from kb.accounts.service import user_by_email
+
+    return user_by_email("elite@demo.test")
+
+
+def in_process(queries: list[str], per_query_searcher: bool) -> list[float]:
+    from kb.search import index, query
+
+    user = customer_reader()
+    samples = []
+    query.search(user, query.SearchRequest(text=queries[0]))
+    for text in queries:
+        if per_query_searcher:
+            index.close_searcher()
+        started = time.perf_counter()
+        results = query.search(user, query.SearchRequest(text=text, per_page=10))
+        [str(hit.snippet) for hit in results.hits]
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def whole_body_highlighting(queries: list[str]) -> list[float]:
+    """The same, with snippets read from whole bodies instead of their first
+    snippets.CHARACTER_LIMIT characters."""
+    from kb.search import snippets
+
+    limit = snippets.CHARACTER_LIMIT
+    snippets.CHARACTER_LIMIT = 10**9
+    try:
+        return in_process(queries, per_query_searcher=False)
+    finally:
+        snippets.CHARACTER_LIMIT = limit
+
+
+class Fts5:
+    def __init__(self):
+        from sqlalchemy import select
+
+        from kb import db
+        from kb.articles.models import Article
+
+        self.connection = sqlite3.connect(":memory:")
+        self.connection.execute("CREATE VIRTUAL TABLE docs USING fts5(slug UNINDEXED, title, "
+                                "body, tokenize='porter unicode61')")
+        started = time.perf_counter()
+        rows = db.session.execute(select(Article.slug, Article.title, Article.rendered_text))
+        self.connection.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
+        self.connection.commit()
+        self.build_seconds = time.perf_counter() - started
+
+    def search(self, text: str) -> list:
+        words = re.findall(r"\w+", text.lower())
+        # every word, as kb's first pass asks (FTS5's own default for words side by side)
+        match = " ".join(f'"{word}"' + ("*" if text.endswith("*") and word == words[-1]
+                                         else "") for word in words)
+        return self.connection.execute(
+            "SELECT slug, title, snippet(docs, 2, '<mark>', '</mark>', '…', 24) FROM docs "
+            "WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10", (match,)).fetchall()
+
+    def measure(self, queries: list[str]) -> list[float]:
+        samples = []
+        for text in queries:
+            started = time.perf_counter()
+            self.search(text)
+            samples.append(time.perf_counter() - started)
+        return samples
+
+
+class Server:
+    def __init__(self, data_dir: Path, workers: int):
+        with socket_port() as port:
+            self.port = port
+        self.log = (data_dir / "serve.log").open("w")
+        self.process = subprocess.Popen(
+            [*KB, "serve", "--port", str(self.port), "--workers", str(workers)],
+            env=environment(data_dir), cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("kb serve did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+class socket_port:
+    def __enter__(self) -> int:
+        import socket
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        return self.socket.getsockname()[1]
+
+    def __exit__(self, *_):
+        self.socket.close()
+
+
+def over_http(port: int, token: str, queries: list[str]) -> tuple[list[float], int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}"}
+    samples, failures = [], 0
+    for text in [queries[0], *queries]:
+        started = time.perf_counter()
+        connection.request("GET", "/api/v1/search?" + urllib.parse.urlencode(
+            {"q": text, "per_page": 10}), headers=headers)
+        response = connection.getresponse()
+        response.read()
+        failures += response.status != 200
+        samples.append(time.perf_counter() - started)
+    return samples[1:], failures
+
+
+def publish_to_searchable(port: int, token: str) -> float:
+    """Seconds from the start of a publish (service call, commit, index write) until a search
+    through HTTP finds it."""
+    from tests.search.writer import publish
+
+    word = f"quokka{random.randrange(10**9)}"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    started = time.perf_counter()
+    publish(f"Benchmark {word}", f"The {word} appears.")
+    while True:
+        connection.request("GET", f"/api/v1/search?q={word}",
+                           headers={"Authorization": f"Bearer {token}"})
+        if json.loads(connection.getresponse().read())["total"] == 1:
+            return time.perf_counter() - started
+
+
+def load(data_dir: Path):
+    from kb import demo
+
+    kb(data_dir, "init")
+    app = make_app(data_dir)
+    with app.app_context():
+        demo.load_accounts()
+        started = time.perf_counter()
+        how = load_folder(ARTICLES)
+        print(f"shared articles loaded through {how} in {time.perf_counter() - started:.0f} s")
+    return app
+
+
+def measure(app, data_dir: Path, size: int, workers: int) -> None:
+    from kb.search import index, maintenance
+
+    with app.app_context():
+        added = replicate(size)
+        started = time.perf_counter()
+        rebuilt = maintenance.rebuild()
+        seconds = time.perf_counter() - started
+        size_mb = directory_size(index.current_generation()) / 2**20
+        print(f"\n== {rebuilt.documents:,} documents ({added:,} perturbed copies added)")
+        print(f"full reindex: {seconds:6.1f} s, index {size_mb:.0f} MB")
+        queries = make_queries(QUERY_COUNT)
+        fts = Fts5()
+        fts_samples = fts.measure(queries)
+        kept = in_process(queries, per_query_searcher=False)
+        fresh = in_process(queries, per_query_searcher=True)
+        whole = whole_body_highlighting(queries)
+        print(f"FTS5 bm25+snippet()              {percentiles(fts_samples)}")
+        print(f"kb query layer, searcher kept    {percentiles(kept)}")
+        print(f"kb query layer, searcher/query   {percentiles(fresh)}")
+        print(f"  (highlighting whole bodies:    {percentiles(whole)})")
+        index.close_searcher()
+    token = kb(data_dir, "token", "create", "elite@demo.test").strip().splitlines()[-1]
+    server = Server(data_dir, workers)
+    try:
+        samples, failures = over_http(server.port, token, queries)
+        print(f"kb HTTP /api/v1/search ({workers} workers) {percentiles(samples)}"
+              f"   failures {failures}")
+        with app.app_context():
+            visible = [publish_to_searchable(server.port, token) for _ in range(5)]
+        print(f"publish -> searchable via HTTP: max {max(visible) * 1000:.0f} ms "
+              f"(of 5; median {statistics.median(visible) * 1000:.0f} ms)")
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="3500,50000")
+    parser.add_argument("--workers", type=int, default=2)
+    arguments = parser.parse_args()
+    print(f"{os.cpu_count()} CPU cores; {QUERY_COUNT} queries per measurement")
+    with tempfile.TemporaryDirectory(prefix="kb-search-bench-") as work:
+        data_dir = Path(work) / "data"
+        app = load(data_dir)
+        for size in (int(value) for value in arguments.sizes.split(",")):
+            measure(app, data_dir, size, arguments.workers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""/api/v1/search: the same query layer and gate as the search page."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from kb.api import blueprint
+from kb.api.openapi import documented, query_parameter
+from kb.search import query
+from kb.search.params import search_request
+
+
+@blueprint.get("/search")
+@documented(
+    "Search everything you may read; snippets are HTML with matched words in <mark>",
+    parameters=[
+        query_parameter("q", description="words, \"phrases\", AND/OR/NOT, prefix*, product:"),
+        query_parameter("type", description="article, release-note, ... (repeatable)"),
+        query_parameter("product", description="product slug or name (repeatable)"),
+        query_parameter("version", description="version name (repeatable)"),
+        query_parameter("kind", description="how-to, reference, troubleshooting, workaround"),
+        query_parameter("sort", description="relevance (default) or date"),
+        query_parameter("page", "integer"),
+        query_parameter("per_page", "integer", "at most 100"),
+    ],
+    responses={"200": "Results, total and facets", "422": "A bad page or sort"},
+)
+def search():
+    asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
+    results = query.search(current_user, asked)
+    return jsonify({
+        "total": results.total,
+        "page": results.page,
+        "results": [
+            {"type": hit.type, "id": hit.item_id, "title": hit.title, "url": hit.url,
+             "snippet": str(hit.snippet)}
+            for hit in results.hits
+        ],
+        "facets": {name: dict(counts) for name, counts in results.facets.items()},
+        "suggestion": results.suggestion,
+        "locked": [{"type": entry.type, "title": entry.title,
+                    "required_plan": entry.required_plan} for entry in results.locked],
+    })

@@ -1,0 +1,114 @@
+"""The content types that feed the index: each maps its rows to index documents.
+
+Adding a content type is one module that calls ``register(ContentType(...))`` and is imported
+in ``load_content_types``; the outbox, reindex and check then handle it like any other.
+A module's ``documents(row)`` returns one dict per document (several for items made of parts,
+such as a recording's transcript segments), each with the fields of ``kb.search.schema``;
+``gate(...)`` fills the fields that decide who may find the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+# the fields a document must have for the query layer to list and gate it
+REQUIRED_FIELDS = ("key", "type", "title", "url", "feature", "min_plan", "status")
+# stands for "no date": unpublished documents get no visible_from at all
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ContentType:
+    """How one kind of item reaches the index.
+
+    ``name`` is the item type recorded in index tasks (``search.record_change(name, id)``);
+    ``load(session, id)`` returns the row, or None when the item is gone (its documents are then
+    deleted); ``documents(row)`` the index documents of the row; ``all_ids(session)`` every id
+    that should be indexed (for reindex and check). ``load_many(session, ids)`` may load rows in
+    bulk with their relations; rows must have an ``id``."""
+
+    name: str
+    load: Callable[[Session, int], Any | None]
+    documents: Callable[[Any], list[dict[str, Any]]]
+    all_ids: Callable[[Session], Iterable[int]]
+    load_many: Callable[[Session, Sequence[int]], Iterable[Any]] | None = None
+
+    def rows(self, session: Session, ids: Sequence[int]) -> dict[int, Any]:
+        """The rows of these ids that still exist, by id."""
+        if self.load_many is not None:
+            return {row.id: row for row in self.load_many(session, ids)}
+        found = {item_id: self.load(session, item_id) for item_id in ids}
+        return {item_id: row for item_id, row in found.items() if row is not None}
+
+
+_registry: dict[str, ContentType] = {}
+
+
+def register(content_type: ContentType) -> None:
+    _registry[content_type.name] = content_type
+
+
+def content_types() -> dict[str, ContentType]:
+    load_content_types()
+    return dict(_registry)
+
+
+def content_type(name: str) -> ContentType | None:
+    load_content_types()
+    return _registry.get(name)
+
+
+def load_content_types() -> None:
+    """Import every content-type module (each registers itself once)."""
+    from kb.search.documents import (  # noqa: F401
+        articles,
+        live_sessions,
+        patches,
+        recordings,
+        topics,
+    )
+
+
+def item_key(type_name: str, item_id: int) -> str:
+    return f"{type_name}:{item_id}"
+
+
+def gate(*, feature: str, min_plan: str, published: bool,
+         visible_from: datetime | None) -> dict[str, Any]:
+    """The fields that decide who finds a document: the feature and plan it needs, and whether
+    (and from when) customers may see it. Staff find every document."""
+    fields: dict[str, Any] = {
+        "feature": feature,
+        "min_plan": min_plan,
+        "status": "published" if published else "unpublished",
+    }
+    if published:
+        fields["visible_from"] = visible_from or EPOCH
+    return fields
+
+
+def finish(content_type_name: str, item_id: int, document: dict[str, Any]) -> dict[str, Any]:
+    """Add the item key, the item id and the fingerprint to a module's document."""
+    missing = [name for name in REQUIRED_FIELDS if not document.get(name)]
+    if missing:
+        raise ValueError(f"{content_type_name}:{item_id}: document lacks {', '.join(missing)}")
+    finished = {**document, "item_key": item_key(content_type_name, item_id),
+                "item_id": str(item_id)}
+    finished["fingerprint"] = fingerprint(finished)
+    return finished
+
+
+def fingerprint(document: dict[str, Any]) -> str:
+    """A hash of a document's fields (without the fingerprint itself)."""
+    canonical = json.dumps(
+        {name: value for name, value in document.items() if name != "fingerprint"},
+        sort_keys=True, default=str,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]

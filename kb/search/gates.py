@@ -1,0 +1,76 @@
+"""The gate of every search: the set of documents a reader may find, computed inside the index
+from ``policy.read_scope`` and handed to Whoosh as the filter, so it applies before ranking,
+counting, paging and facets. Sets are cached on the searcher (a new commit opens a new searcher)
+per scope and minute; ``now`` is rounded down, so a scheduled item never shows early."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from whoosh.idsets import BitSet, DocIdSet
+from whoosh.query import And, DateRange, Or, Query, Term
+from whoosh.searching import Searcher
+
+from kb.policy import ReadScope
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def visible_to_customers(now: datetime) -> Query:
+    """Published, and past its scheduled time."""
+    return And([Term("status", "published"), DateRange("visible_from", None, now)])
+
+
+def readable_query(scope: ReadScope, now: datetime) -> Query | None:
+    """The documents ``scope`` reaches; None means every document (staff)."""
+    if scope.everything:
+        return None
+    return And([
+        Or([Term("feature", feature) for feature in sorted(scope.features)]),
+        Or([Term("min_plan", plan) for plan in scope.plans]),
+        visible_to_customers(now),
+    ])
+
+
+def _cached(searcher: Searcher, key: tuple, compute) -> DocIdSet:
+    cache = searcher.__dict__.setdefault("_kb_gates", {})
+    if key not in cache:
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = compute()
+    return cache[key]
+
+
+def _documents(searcher: Searcher, query: Query) -> BitSet:
+    return BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
+
+
+def admits_nothing(documents: DocIdSet | None) -> bool:
+    """Whether a gate lets no document through. Check before searching: Whoosh treats an
+    empty filter set as no filter at all, which would let every document through."""
+    return documents is not None and len(documents) == 0
+
+
+def readable(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
+    """The documents the reader may open, or None for all of them."""
+    if scope.everything:
+        return None
+    now = _now()
+    return _cached(searcher, ("readable", scope, now),
+                   lambda: _documents(searcher, readable_query(scope, now)))
+
+
+def locked(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
+    """Published, visible documents the reader may not open (for locked title entries)."""
+    if scope.everything:
+        return None
+    now = _now()
+
+    def compute() -> DocIdSet:
+        visible = _documents(searcher, visible_to_customers(now))
+        allowed = readable(searcher, scope)
+        return visible.difference(allowed) if allowed is not None else visible
+
+    return _cached(searcher, ("locked", scope, now), compute)

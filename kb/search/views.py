@@ -1,0 +1,48 @@
+"""The search page and its title autocomplete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from kb import db
+from kb.products.models import Product
+from kb.search import query
+from kb.search.params import search_request
+from kb.web import NavEntry, add_nav_entry
+
+blueprint = Blueprint("search", __name__)
+
+
+@blueprint.get("/search")
+@login_required
+def search_page():
+    asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
+    results = query.search(current_user, asked) if asked.asks_something else None
+    return render_template(
+        "search/results.html", asked=asked, results=results, labels=facet_labels(),
+    )
+
+
+def facet_labels() -> dict[str, str]:
+    """Display names of product slugs and "product@version" facet values."""
+    labels = {}
+    for product in db.session.scalars(select(Product).options(selectinload(Product.versions))):
+        labels[product.slug] = product.name
+        for version in product.versions:
+            labels[f"{product.slug}@{version.name}"] = f"{product.name} {version.name}"
+    return labels
+
+
+@blueprint.get("/search/suggest")
+@login_required
+def suggest():
+    titles = query.suggest_titles(current_user, request.args.get("q", "")[:200])
+    return jsonify([{"title": t.title, "url": t.url, "type": t.type} for t in titles])
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    add_nav_entry(app, NavEntry("Search", "search.search_page", feature="online_portal"))

@@ -1,0 +1,80 @@
+"""Search journey: type a query, pick an autocomplete suggestion, filter by a facet, open a
+result; an Xtreme customer meets a Premium-only item only as a locked entry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import sign_in
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+ARTICLES = [
+    {"title": "Configure posting groups", "body": "Posting groups map ledger accounts.",
+     "products": ["Orbit ERP"], "kind": "how-to"},
+    {"title": "Posting errors explained", "body": "When posting fails, read the message.",
+     "products": ["Orbit Analytics"], "kind": "troubleshooting"},
+    {"title": "Posting for premium customers", "body": "Premium posting internals.",
+     "min_plan": "premium", "products": ["Orbit ERP"]},
+]
+
+
+@pytest.fixture(scope="module")
+def searchable(live_server):
+    for fields in ARTICLES:
+        subprocess.run([sys.executable, "-m", "tests.search.writer", "publish",
+                        json.dumps(fields)], env=live_server.environment, cwd=REPO_ROOT,
+                       check=True, capture_output=True, timeout=120)
+    return live_server.url
+
+
+def test_type_pick_a_suggestion_filter_and_open_a_result(page: Page, searchable):
+    base_url = searchable
+    sign_in(page, base_url, "xtreme@demo.test")
+    page.get_by_role("link", name="Search", exact=True).click()
+    page.wait_for_load_state()
+    box = page.get_by_role("combobox", name="Search the knowledge base")
+    box.press_sequentially("config", delay=40)
+    suggestion = page.get_by_role("option", name="Configure posting groups")
+    expect(suggestion).to_be_visible()
+    expect(page.get_by_role("option", name="Posting for premium customers")).to_have_count(0)
+    suggestion.click()
+    expect(page).to_have_url(f"{base_url}/articles/configure-posting-groups")
+
+    page.goto(f"{base_url}/search")
+    box = page.get_by_role("combobox", name="Search the knowledge base")
+    box.fill("posting")
+    box.press("Enter")
+    expect(page.locator(".result-count")).to_contain_text("2 results")
+    page.locator('[data-facet="product"]').get_by_role("link", name="Orbit Analytics").click()
+    expect(page.locator(".result-count")).to_contain_text("1 result")
+    page.get_by_role("link", name="Posting errors explained").click()
+    expect(page).to_have_url(f"{base_url}/articles/posting-errors-explained")
+
+
+def test_an_xtreme_customer_sees_a_premium_item_only_as_a_locked_entry(page: Page, searchable):
+    base_url = searchable
+    sign_in(page, base_url, "xtreme@demo.test")
+    page.goto(f"{base_url}/search?q=posting")
+    expect(page.locator(".result-count")).to_contain_text("2 results")
+    locked = page.locator(".locked-entry")
+    expect(locked).to_have_count(1)
+    expect(locked).to_contain_text("Posting for premium customers")
+    expect(locked).to_contain_text("available on Premium and Elite")
+    expect(page.get_by_role("link", name="Posting for premium customers")).to_have_count(0)
+    expect(page.get_by_text("Premium posting internals")).to_have_count(0)
+
+
+def test_a_premium_customer_reads_the_premium_item(page: Page, searchable):
+    base_url = searchable
+    sign_in(page, base_url, "premium@demo.test")
+    page.goto(f"{base_url}/search?q=posting")
+    expect(page.locator(".result-count")).to_contain_text("3 results")
+    expect(page.get_by_role("link", name="Posting for premium customers")).to_be_visible()
+    expect(page.locator(".locked-entry")).to_have_count(0)
