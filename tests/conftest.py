@@ -221,3 +221,13 @@ def api_token(app):
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def indexed_status(item_key: str) -> str | None:
+    """The status the search index holds for an item ("published"/"unpublished"), or None when
+    the item is not in the index. Call inside an app context."""
+    from kb.search.index import searcher
+
+    for fields in searcher().documents(item_key=item_key):
+        return fields["status"]
+    return None

@@ -4,14 +4,14 @@ service as the staff editor does, and lookups of their state."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kb import db
 from kb.accounts import service as accounts
 from kb.articles import service
 from kb.articles.models import Article, ArticleRevision
 from kb.articles.service import ArticleFields
-from kb.search.outbox import IndexTask
+from tests.conftest import indexed_status
 
 
 @pytest.fixture
@@ -48,8 +48,7 @@ def article_state(app):
                 "author": article.author.email if article.author else None,
                 "revisions": [(r.number, r.note, r.author.email if r.author else None,
                                r.title, r.body) for r in revisions],
-                "index_tasks": db.session.scalar(select(func.count()).select_from(IndexTask)
-                                                 .where(IndexTask.item_id == article.id)),
+                "indexed_status": indexed_status(f"article:{article.id}"),
             }
 
     return state

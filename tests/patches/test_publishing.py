@@ -14,8 +14,7 @@ from werkzeug.test import encode_multipart
 from kb import db
 from kb.patches.models import Patch, PatchFile
 from kb.patches.names import safe_file_name
-from kb.search.outbox import IndexTask
-from tests.conftest import bearer, csrf_token
+from tests.conftest import bearer, csrf_token, indexed_status
 from tests.patches.conftest import payload, sha256_of, temp_uploads
 
 
@@ -56,8 +55,7 @@ def test_staff_publish_two_files_from_the_browser(app, staff_client):
         assert [(i.identifier, i.text) for i in patch.fixed_issues] == [
             ("ERP-1", "First"), ("ERP-2", "Second")]
         assert [v.name for v in patch.versions] == ["12.0"]
-        assert db.session.scalar(select(IndexTask.item_id).where(
-            IndexTask.item_type == "patch")) == patch.id
+        assert indexed_status(f"patch:{patch.id}") == "published"
     assert temp_uploads(app) == []
     page = staff_client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="doc-fix">Fix' in page and "<em>bold</em>" in page
