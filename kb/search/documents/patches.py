@@ -52,7 +52,7 @@ def documents(patch: Patch) -> list[dict[str, Any]]:
         "updated": patch.updated_at,
         "url": f"/patches/{patch.id}",
         **gate(feature=patch.access_feature, min_plan=patch.min_plan,
-               published=patch.is_published, visible_from=patch.published_at),
+               published=patch.is_published, visible_from=None),
     }]
 
 

@@ -1,0 +1,61 @@
+"""Every content type reaches the same index through its document module: patches by their
+fixed-issue identifiers, recordings down to the transcript moment, topic requests and live
+sessions, each gated like its pages. Loaded through `kb demo`, searched through the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import bearer
+
+
+@pytest.fixture
+def demo_api(app, runner, api_token):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+
+    def search_as(email: str, query: str, **filters) -> dict:
+        response = client.get("/api/v1/search", query_string={"q": query, **filters},
+                              headers=bearer(api_token(email)))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()
+
+    return search_as
+
+
+def _results(answer: dict, type_: str) -> list[dict]:
+    return [result for result in answer["results"] if result["type"] == type_]
+
+
+def test_patch_is_found_by_its_fixed_issue_identifier(demo_api):
+    hits = _results(demo_api("premium@demo.test", "ERP-4802"), "patch")
+    assert [hit["title"] for hit in hits] == ["Orbit ERP 12.0 service pack 1"]
+    assert hits[0]["url"].startswith("/patches/")
+
+
+def test_elite_only_patch_is_found_only_by_elite(demo_api):
+    assert _results(demo_api("elite@demo.test", "ANA-310"), "patch")
+    assert not _results(demo_api("premium@demo.test", "ANA-310"), "patch")
+
+
+def test_transcript_hit_opens_the_recording_at_that_moment(demo_api):
+    hits = _results(demo_api("xtreme@demo.test", "resubmit mapping original id"), "recording")
+    assert hits and hits[0]["url"].endswith("#t=21")
+    assert hits[0]["title"] == "Integration Hub 4.0: monitoring message flows"
+
+
+def test_topic_requests_are_searchable(demo_api):
+    hits = _results(demo_api("xtreme@demo.test", "several currencies year-end"), "topic")
+    assert [hit["title"] for hit in hits] == ["Year-end closing with several currencies"]
+
+
+def test_live_sessions_are_found_only_with_interactive_sessions(demo_api):
+    assert _results(demo_api("premium@demo.test", "office hours"), "live-session")
+    assert not _results(demo_api("xtreme@demo.test", "office hours"), "live-session")
+
+
+def test_lapsed_customer_finds_nothing(app, demo_api, auth):
+    auth.login("lapsed@demo.test")  # a lapsed organisation's tokens stop; its session stays
+    answer = auth.client.get("/api/v1/search", query_string={"q": "ERP-4802"}).get_json()
+    assert answer["total"] == 0 and answer["results"] == []
