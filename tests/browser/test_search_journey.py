@@ -16,11 +16,11 @@ from tests.conftest import REPO_ROOT
 pytestmark = pytest.mark.browser
 
 ARTICLES = [
-    {"title": "Configure posting groups", "body": "Posting groups map ledger accounts.",
+    {"title": "Configure quasar groups", "body": "Quasar groups map ledger accounts.",
      "products": ["Orbit ERP"], "kind": "how-to"},
-    {"title": "Posting errors explained", "body": "When posting fails, read the message.",
+    {"title": "Quasar errors explained", "body": "When a quasar fails, read the message.",
      "products": ["Orbit Analytics"], "kind": "troubleshooting"},
-    {"title": "Posting for premium customers", "body": "Premium posting internals.",
+    {"title": "Quasar for premium customers", "body": "Premium quasar internals.",
      "min_plan": "premium", "products": ["Orbit ERP"]},
 ]
 
@@ -41,40 +41,40 @@ def test_type_pick_a_suggestion_filter_and_open_a_result(page: Page, searchable)
     page.wait_for_load_state()
     box = page.get_by_role("combobox", name="Search the knowledge base")
     box.press_sequentially("config", delay=40)
-    suggestion = page.get_by_role("option", name="Configure posting groups")
+    suggestion = page.get_by_role("option", name="Configure quasar groups")
     expect(suggestion).to_be_visible()
-    expect(page.get_by_role("option", name="Posting for premium customers")).to_have_count(0)
+    expect(page.get_by_role("option", name="Quasar for premium customers")).to_have_count(0)
     suggestion.click()
-    expect(page).to_have_url(f"{base_url}/articles/configure-posting-groups")
+    expect(page).to_have_url(f"{base_url}/articles/configure-quasar-groups")
 
     page.goto(f"{base_url}/search")
     box = page.get_by_role("combobox", name="Search the knowledge base")
-    box.fill("posting")
+    box.fill("quasar")
     box.press("Enter")
     expect(page.locator(".result-count")).to_contain_text("2 results")
     page.locator('[data-facet="product"]').get_by_role("link", name="Orbit Analytics").click()
     expect(page.locator(".result-count")).to_contain_text("1 result")
-    page.get_by_role("link", name="Posting errors explained").click()
-    expect(page).to_have_url(f"{base_url}/articles/posting-errors-explained")
+    page.get_by_role("link", name="Quasar errors explained").click()
+    expect(page).to_have_url(f"{base_url}/articles/quasar-errors-explained")
 
 
 def test_an_xtreme_customer_sees_a_premium_item_only_as_a_locked_entry(page: Page, searchable):
     base_url = searchable
     sign_in(page, base_url, "xtreme@demo.test")
-    page.goto(f"{base_url}/search?q=posting")
+    page.goto(f"{base_url}/search?q=quasar")
     expect(page.locator(".result-count")).to_contain_text("2 results")
     locked = page.locator(".locked-entry")
     expect(locked).to_have_count(1)
-    expect(locked).to_contain_text("Posting for premium customers")
+    expect(locked).to_contain_text("Quasar for premium customers")
     expect(locked).to_contain_text("available on Premium and Elite")
-    expect(page.get_by_role("link", name="Posting for premium customers")).to_have_count(0)
-    expect(page.get_by_text("Premium posting internals")).to_have_count(0)
+    expect(page.get_by_role("link", name="Quasar for premium customers")).to_have_count(0)
+    expect(page.get_by_text("Premium quasar internals")).to_have_count(0)
 
 
 def test_a_premium_customer_reads_the_premium_item(page: Page, searchable):
     base_url = searchable
     sign_in(page, base_url, "premium@demo.test")
-    page.goto(f"{base_url}/search?q=posting")
+    page.goto(f"{base_url}/search?q=quasar")
     expect(page.locator(".result-count")).to_contain_text("3 results")
-    expect(page.get_by_role("link", name="Posting for premium customers")).to_be_visible()
+    expect(page.get_by_role("link", name="Quasar for premium customers")).to_be_visible()
     expect(page.locator(".locked-entry")).to_have_count(0)

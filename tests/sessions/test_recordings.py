@@ -11,9 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kb import db
-from kb.search.outbox import IndexTask
 from kb.sessions.models import Recording
-from tests.conftest import bearer
+from tests.conftest import bearer, indexed_status
 from tests.sessions.conftest import WEBVTT
 
 VIDEO = bytes(range(256)) * 64  # 16 KiB stand-in; served byte for byte
@@ -48,7 +47,7 @@ def test_staff_publish_with_upload_and_transcript_and_customers_watch(app, clien
         stored = Path(app.config["DATA_DIR"]) / "media" / recording.media_path
         assert stored.read_bytes() == VIDEO and recording.media_type == "video/webm"
         assert [s.start_ms for s in recording.segments] == [0, 4000, 65000]
-        assert db.session.scalars(select(IndexTask.item_type)).all() == ["recording"]
+        assert indexed_status(f"recording:{recording_id}") == "published"
     auth.logout()
 
     auth.login("xtreme@demo.test")
