@@ -74,17 +74,30 @@ def app_settings(data_dir: Path, database_url: str) -> dict:
 
 
 @pytest.fixture
-def app(tmp_path, isolated_database):
-    data_dir = tmp_path / "data"
-    application = create_app(app_settings(data_dir, isolated_database.url))
+def new_app():
+    """``create_app`` for a test, whose database connections are closed when the test ends
+    (an engine left to the garbage collector leaves its pooled connections open)."""
+    created = []
+
+    def make(settings: dict):
+        application = create_app(settings)
+        created.append(application)
+        return application
+
+    yield make
+    for application in created:
+        application.extensions["kb.database"].engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, isolated_database, new_app):
+    application = new_app(app_settings(tmp_path / "data", isolated_database.url))
     with application.app_context():
         Base.metadata.create_all(db.database().engine)
         from kb import search
 
         search.ensure_index()
-    yield application
-    with application.app_context():
-        db.database().engine.dispose()
+    return application
 
 
 @pytest.fixture

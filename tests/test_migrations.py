@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import kb.models  # noqa: F401
-from kb import create_app, migrate
+from kb import migrate
 from kb.db import Base, make_engine
 from tests.conftest import app_settings
 
@@ -24,8 +24,9 @@ def _schema_differences(url: str) -> list:
         engine.dispose()
 
 
-def test_kb_init_creates_the_schema_from_empty_and_is_safe_to_rerun(tmp_path, isolated_database):
-    app = create_app(app_settings(tmp_path / "data", isolated_database.url))
+def test_kb_init_creates_the_schema_from_empty_and_is_safe_to_rerun(tmp_path, isolated_database,
+                                                                   new_app):
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0, first.output
@@ -37,8 +38,8 @@ def test_kb_init_creates_the_schema_from_empty_and_is_safe_to_rerun(tmp_path, is
     assert (tmp_path / "data" / "index").is_dir()
 
 
-def test_every_revision_upgrades_to_head(tmp_path, isolated_database):
-    app = create_app(app_settings(tmp_path / "data", isolated_database.url))
+def test_every_revision_upgrades_to_head(tmp_path, isolated_database, new_app):
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
     config = migrate.alembic_config(app)
     script = ScriptDirectory.from_config(config)
     revisions = [r.revision for r in script.walk_revisions()][::-1]  # oldest first

@@ -13,6 +13,9 @@ import pytest
 from tests.browser.conftest import free_port
 from tests.conftest import REPO_ROOT, SHARED_DIR
 
+# one worker runs them in order: the second line reuses the clone the first one set up
+pytestmark = pytest.mark.xdist_group("quickstart")
+
 
 def quick_start_lines() -> list[str]:
     text = (REPO_ROOT / "README.md").read_text()

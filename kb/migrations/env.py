@@ -28,9 +28,11 @@ def run_migrations_online() -> None:
         _run_with(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as connection:
-        _run_with(connection)
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            _run_with(connection)
+    finally:
+        engine.dispose()
 
 
 def _run_with(connection) -> None:

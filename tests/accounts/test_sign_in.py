@@ -141,12 +141,11 @@ def test_session_cookie_flags(app, auth, customer_on):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
-def test_session_cookie_is_secure_when_configured(tmp_path, isolated_database):
-    from kb import create_app
+def test_session_cookie_is_secure_when_configured(tmp_path, isolated_database, new_app):
     from tests.conftest import app_settings
 
     settings = app_settings(tmp_path, isolated_database.url) | {"SECURE_COOKIES": True}
-    assert create_app(settings).config["SESSION_COOKIE_SECURE"] is True
+    assert new_app(settings).config["SESSION_COOKIE_SECURE"] is True
 
 
 def _reset_link(app, email: str) -> str:

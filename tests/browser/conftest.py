@@ -21,15 +21,18 @@ KB_COMMAND = [sys.executable, "-m", "kb.cli"]
 
 
 def pytest_collection_modifyitems(config, items):
+    browser_tests = [item for item in items if "tests/browser/" in str(item.fspath)]
+    for item in browser_tests:
+        # with `-n auto --dist loadgroup`, one worker runs them all against one live server
+        item.add_marker(pytest.mark.xdist_group("browser"))
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI"):
         raise pytest.UsageError(f"browser tests need Chromium at {CHROMIUM} (apt-get install "
                                 "chromium); .ci/run installs it")
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(skip)
+    for item in browser_tests:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
