@@ -3,11 +3,13 @@
 1. Cranfield (1,400 aeronautics abstracts, the shared half of the queries): nDCG@10 with graded
    gain 5 - code (codes 1-4), MAP and recall@100.
 2. Known-item search on the shared articles: each article's front-matter ``description`` is the
-   query, the article is the answer: MRR@10 and success@1.
+   query, the article is the answer: MRR@10 and success@1. kb imports the description as the
+   article's summary, which it indexes; FTS5 gets the title and body, and a second time the
+   summary too.
 
-Documents are written as Markdown files and loaded through the importer (``kb import``'s
-``import_paths``) when it exists, else through the article service; queries go through the
-query layer as a staff reader. Run: ``.venv/bin/python bench/relevance.py [--part cranfield]``.
+Documents are Markdown files loaded through the importer (``kb import``'s ``import_paths``);
+queries go through the query layer as a staff reader. Run:
+``.venv/bin/python bench/relevance.py [--part cranfield|known-items]``.
 """
 
 from __future__ import annotations
@@ -52,35 +54,22 @@ def staff_reader():
     return User(email="bench@staff.test", role="staff", is_enabled=True)
 
 
-def importer():
-    try:
-        from kb.articles import importer as module
-    except ImportError:
-        return None
-    return module
-
-
 def yaml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def load_folder(folder: Path) -> str:
-    """Import every Markdown file of ``folder``; returns how it was loaded."""
+def load_folder(folder: Path) -> None:
+    """Import every Markdown file of ``folder`` as ``kb import`` does."""
     from kb import search
+    from kb.articles.importer import import_paths
 
-    module = importer()
     with search.deferred():
-        if module is not None:
-            module.import_paths([folder], keep_going=True, prune=False)
-            return "kb.articles.importer.import_paths"
-        for path in sorted(folder.rglob("*.md")):
-            if "includes" not in path.relative_to(folder).parts:
-                load_file_with_service(folder, path)
-    return "kb.articles.service (importer not on this branch yet)"
+        report = import_paths([folder], keep_going=True, prune=False)
+    if report.errors:
+        print(f"  {len(report.errors)} files not imported, e.g. {report.errors[0]}")
 
 
 FRONT_MATTER = re.compile(r"\A\ufeff?\s*---\s*\n(.*?)\n\s*---\s*\n", re.S)
-INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\(([^)]+)\)\]", re.I)
 
 
 def front_matter(text: str) -> tuple[dict, str]:
@@ -98,45 +87,16 @@ def front_matter(text: str) -> tuple[dict, str]:
     return (data if isinstance(data, dict) else {}), text[match.end():]
 
 
-def inline_includes(body: str, path: Path) -> str:
-    def include(match: re.Match) -> str:
-        target = (path.parent / match.group(1).strip()).resolve()
-        try:
-            return front_matter(target.read_text(encoding="utf-8-sig"))[1].strip()
-        except OSError:
-            return ""
-
-    return INCLUDE.sub(include, body)
-
-
-def load_file_with_service(folder: Path, path: Path) -> None:
-    from kb import db
-    from kb.articles import service
-    from kb.articles.models import Article
-
-    data, body = front_matter(path.read_text(encoding="utf-8-sig"))
-    title = str(data.get("title") or "").strip()
-    if not title:
-        heading = re.search(r"^#\s+(.+)$", body, re.M)
-        title = heading.group(1).strip() if heading else path.stem
-    slug = re.sub(r"[^a-z0-9]+", "-", str(path.relative_to(folder).with_suffix("")).lower())
-    article = Article(slug=slug.strip("-")[:300])
-    service.apply_fields(article, service.ArticleFields(
-        title=title[:500], body=inline_includes(body, path), slug=article.slug))
-    db.session.add(article)
-    service.record_index_change(article)
-    db.session.commit()
-
-
-def indexed_texts() -> dict[str, tuple[str, str]]:
-    """slug -> (title, plain text) of every loaded article: the texts FTS5 gets too."""
+def indexed_texts() -> dict[str, tuple[str, str, str]]:
+    """slug -> (title, summary, plain text) of every loaded article: the texts kb indexes."""
     from sqlalchemy import select
 
     from kb import db
     from kb.articles.models import Article
 
-    rows = db.session.execute(select(Article.slug, Article.title, Article.rendered_text))
-    return {slug: (title, text or "") for slug, title, text in rows}
+    rows = db.session.execute(
+        select(Article.slug, Article.title, Article.summary, Article.rendered_text))
+    return {slug: (title, summary or "", text or "") for slug, title, summary, text in rows}
 
 
 # --- searching -----------------------------------------------------------------------------
@@ -146,18 +106,21 @@ def kb_ranking(text: str, depth: int) -> list[str]:
     from kb.search import query
 
     asked = query.SearchRequest(text=text, per_page=depth)
-    return [hit.url.rsplit("/", 1)[-1] for hit in query.search(staff_reader(), asked).hits]
+    return [hit.url.split("/", 2)[-1] for hit in query.search(staff_reader(), asked).hits]
 
 
 class Fts5:
-    """Plain BM25 with SQLite FTS5 (porter stemming, title and body, equal weights)."""
+    """Plain BM25 with SQLite FTS5 (porter stemming, equal weights): title and body, and the
+    summary too ``with_summary``."""
 
-    def __init__(self, texts: dict[str, tuple[str, str]]):
+    def __init__(self, texts: dict[str, tuple[str, str, str]], with_summary: bool = False):
         self.connection = sqlite3.connect(":memory:")
         self.connection.execute("CREATE VIRTUAL TABLE docs USING fts5(slug UNINDEXED, title, "
                                 "body, tokenize='porter unicode61')")
-        self.connection.executemany("INSERT INTO docs VALUES (?, ?, ?)",
-                                    [(slug, t, b) for slug, (t, b) in texts.items()])
+        self.connection.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?)",
+            [(slug, title, f"{summary}\n{body}" if with_summary else body)
+             for slug, (title, summary, body) in texts.items()])
 
     def ranking(self, text: str, depth: int) -> list[str]:
         words = re.findall(r"\w+", text.lower())
@@ -233,8 +196,8 @@ def run_cranfield(work: Path) -> None:
     app = make_app(work / "cranfield-data")
     with app.app_context():
         started = time.perf_counter()
-        how = load_folder(folder)
-        print(f"Cranfield: 1,400 documents loaded through {how} in "
+        load_folder(folder)
+        print(f"Cranfield: {len(indexed_texts())} documents imported in "
               f"{time.perf_counter() - started:.1f} s")
         baseline = Fts5(indexed_texts())
         queries = cranfield_records((CRANFIELD / "cran.qry").read_text())
@@ -257,8 +220,7 @@ def run_cranfield(work: Path) -> None:
 # --- known items ---------------------------------------------------------------------------
 
 def known_items(folder: Path) -> dict[str, str]:
-    """slug -> description of every article that has one (slugs as the fallback loader and
-    the importer derive them from the path)."""
+    """Path in ``folder`` without .md -> description, of every article that has one."""
     found = {}
     for path in sorted(folder.rglob("*.md")):
         if "includes" in path.relative_to(folder).parts:
@@ -271,40 +233,34 @@ def known_items(folder: Path) -> dict[str, str]:
 
 
 def slug_index() -> dict[str, str]:
-    """Source path (without .md) or slug -> slug of the loaded articles."""
+    """Source path (without .md) -> slug of the imported articles."""
     from sqlalchemy import select
 
     from kb import db
     from kb.articles.models import Article
 
-    mapping = {}
-    for slug, source_path in db.session.execute(select(Article.slug, Article.source_path)):
-        mapping[slug] = slug
-        if source_path:
-            mapping[str(Path(source_path).with_suffix(""))] = slug
-        mapping[re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")] = slug
-    return mapping
+    rows = db.session.execute(select(Article.slug, Article.source_path))
+    return {str(Path(source_path).with_suffix("")): slug for slug, source_path in rows}
 
 
 def run_known_items(work: Path) -> None:
     app = make_app(work / "articles-data")
     with app.app_context():
         started = time.perf_counter()
-        how = load_folder(ARTICLES)
-        print(f"Known items: {len(indexed_texts())} articles loaded through {how} in "
+        load_folder(ARTICLES)
+        print(f"Known items: {len(indexed_texts())} articles imported in "
               f"{time.perf_counter() - started:.1f} s")
-        baseline = Fts5(indexed_texts())
+        engines = {"kb search (Whoosh)": kb_ranking,
+                   "FTS5 bm25": Fts5(indexed_texts()).ranking,
+                   "FTS5 bm25 +summary": Fts5(indexed_texts(), with_summary=True).ranking}
         slugs = slug_index()
-        items = {}
-        for path, description in known_items(ARTICLES).items():
-            slug = slugs.get(path) or slugs.get(re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-"))
-            if slug:
-                items[slug] = description
-        results: dict[str, list[int | None]] = {"kb search (Whoosh)": [], "FTS5 bm25": []}
+        items = {slugs[path]: description
+                 for path, description in known_items(ARTICLES).items() if path in slugs}
+        results: dict[str, list[int | None]] = {name: [] for name in engines}
         for slug, description in items.items():
-            for name, ranking in (("kb search (Whoosh)", kb_ranking(description, 10)),
-                                  ("FTS5 bm25", baseline.ranking(description, 10))):
-                results[name].append(ranking.index(slug) + 1 if slug in ranking else None)
+            for name, ranking in engines.items():
+                found = ranking(description, 10)
+                results[name].append(found.index(slug) + 1 if slug in found else None)
         print(f"  {len(items)} queries   MRR@10   success@1")
         for name, ranks in results.items():
             mrr = sum(1 / rank for rank in ranks if rank) / len(ranks)

@@ -21,7 +21,7 @@ from whoosh.qparser import (
     BoostPlugin,
     EveryPlugin,
     FieldsPlugin,
-    MultifieldParser,
+    MultifieldPlugin,
     OrGroup,
     PrefixPlugin,
     QueryParser,
@@ -131,9 +131,10 @@ def _restricted(parser: QueryParser) -> QueryParser:
 def text_parser(schema, every_word: bool = False) -> QueryParser:
     """The parser for what people type: words, "phrases", AND/OR/NOT, (groups), prefix*.
     Words without operators must all match when ``every_word``, else any of them."""
-    group = AndGroup if every_word else OrGroup.factory(ranking.COORDINATION)
-    return _restricted(MultifieldParser(list(TEXT_FIELDS), schema,
-                                        fieldboosts=ranking.FIELD_BOOSTS, group=group))
+    parser = QueryParser(None, schema, group=AndGroup if every_word else OrGroup)
+    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=ranking.FIELD_BOOSTS,
+                                       group=ranking.WordGroup))
+    return _restricted(parser)
 
 
 def title_parser(schema) -> QueryParser:
@@ -167,15 +168,15 @@ def parse_text(searcher: Searcher, text: str, every_word: bool = False) -> tuple
         return NullQuery, False
     parser = text_parser(searcher.schema, every_word)
     try:
-        parsed = parser.parse(cleaned)
+        parsed = ranking.parse(parser, cleaned)
         if parsed is not NullQuery:
-            return ranking.with_proximity(searcher.schema, parsed, cleaned), False
+            return parsed, False
     except Exception:  # noqa: BLE001 - any parse failure falls back to plain words
         pass
     words = plain_words(cleaned)
     if not words:
         return NullQuery, True
-    return parser.parse(words.lower()), True
+    return ranking.parse(parser, words.lower()), True
 
 
 def _filter_query(request: SearchRequest, typed: dict[str, list[str]]) -> Query | None:
@@ -243,8 +244,9 @@ def _narrowed(query: Query, narrowing: Query | None) -> Query:
 
 
 def _relaxable(text: str) -> bool:
-    """Plain words, several of them: worth searching again for any of them."""
-    return len(ranking.PLAIN_WORD.findall(text)) > 1 and not ranking.OPERATOR.search(text)
+    """Plain words, several of them: worth searching again for any of them. A word typed
+    whole, such as ERP-4802, is one word even though it is indexed as two."""
+    return len(ranking.TYPED_WORD.findall(text)) > 1 and not ranking.OPERATOR.search(text)
 
 
 class _TopCollectorKeepingMatches(TopCollector):

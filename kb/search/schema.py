@@ -8,12 +8,20 @@ import re
 from functools import lru_cache
 
 from whoosh import columns
-from whoosh.analysis import CharsetFilter, Composable, LowercaseFilter, RegexTokenizer, Token
+from whoosh.analysis import (
+    CharsetFilter,
+    Composable,
+    Filter,
+    KeywordAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    Token,
+)
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # English function words and question words: a question ("how do I ...", "what is the ...")
 # must rank by its content words, not by rare-looking words such as "what"
@@ -28,8 +36,10 @@ through to too under until up upon us very was we were what when where whether w
 who whom whose why will with within without would yet you your yours yourself yourselves
 """.split())
 
-# words, with dotted and dashed identifiers such as 10.2 or KB-1042 kept whole
-WORD_PATTERN = r"\w+(?:[.\-]\w+)*"
+# words; dashed and dotted ones are split ("boundary-layer" is found by "boundary layer", and
+# 10.2 or KB-1042 by their parts, in a row for a quoted phrase); the identifiers field keeps
+# them whole
+WORD_PATTERN = r"\w+"
 
 
 WORD = re.compile(WORD_PATTERN)
@@ -80,6 +90,21 @@ class WordsAnalyzer(Composable):
 # body, summary and titles alike, so that a question's "what" or "how" matches no title
 text_analyzer = WordsAnalyzer()
 title_analyzer = text_analyzer
+
+
+class _IdentifierFilter(Filter):
+    """Drops what cannot be an identifier: stop words and tokens without a letter or digit.
+    A query word passes through every field's analyzer; were "the" or "&" kept here, a search
+    for all the words would require them as identifiers and find nothing."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.text not in STOP_WORDS and WORD.search(token.text):
+                yield token
+
+
+# comma-separated identifiers, lower-cased, each kept whole
+identifier_analyzer = KeywordAnalyzer(lowercase=True, commas=True) | _IdentifierFilter()
 # unstemmed, accent-folded words of the title, for "starts with" autocomplete
 prefix_analyzer = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
 
@@ -115,12 +140,12 @@ def build_schema() -> Schema:
         type=ID(stored=True, sortable=True),
         # the database id of the item (several parts of one item share it)
         item_id=ID(stored=True),
-        # the item's title (weighted in ranking.FIELD_BOOSTS); stored for lists and locked entries
+        # the item's title (weighted in ranking.FIELD_WEIGHTS); stored for lists and locked entries
         title=TEXT(analyzer=title_analyzer, stored=True, spelling=True),
         # unstemmed title words for "starts with" autocomplete
         title_prefix=TEXT(analyzer=prefix_analyzer, phrase=False),
         # identifiers typed verbatim: slugs, fixed-issue numbers, error codes
-        identifiers=KEYWORD(lowercase=True, commas=True, scorable=True),
+        identifiers=KEYWORD(analyzer=identifier_analyzer, commas=True, scorable=True),
         # the summary or description
         summary=TEXT(analyzer=text_analyzer, stored=True),
         # plain text of the body (rendered Markdown, includes inlined); stored for snippets
