@@ -187,8 +187,9 @@ class FieldsMatcher(mcore.Matcher):
         length = self._searcher.doc_field_length
         weighted = 0.0
         for child in self._current():
-            normalisation = (1 - child.B + child.B * length(self._docnum, child.fieldname, 1)
-                             / child.average_length)
+            # a field holding the word is at least one word long (Whoosh stores lengths lossily)
+            field_length = max(length(self._docnum, child.fieldname, 1), 1)
+            normalisation = 1 - child.B + child.B * field_length / child.average_length
             weighted += child.weight * child.matcher.weight() / normalisation
         return self._idf * weighted * (self._K1 + 1) / (weighted + self._K1)
 
