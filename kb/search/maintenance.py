@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from kb import db
-from kb.search import documents, index, sync
+from kb.search import build, documents, index, sync
 
 Progress = Callable[[int], None]
 
@@ -29,27 +31,14 @@ class Drift:
         return not (self.missing or self.stale or self.extra)
 
 
-def expected_documents(session, progress: Progress | None = None
-                       ) -> Iterator[tuple[str, int, list[dict]]]:
-    """Every item of every content type with the documents the database implies for it."""
-    for type_name, content_type in documents.content_types().items():
-        ids = list(content_type.all_ids(session))
-        for start in range(0, len(ids), sync.ROWS_PER_QUERY):
-            chunk = ids[start:start + sync.ROWS_PER_QUERY]
-            rows = content_type.rows(session, chunk)
-            for item_id in chunk:
-                row = rows.get(item_id)
-                built = content_type.documents(row) if row is not None else []
-                yield type_name, item_id, [documents.finish(type_name, item_id, document)
-                                           for document in built]
-            session.expunge_all()
-            if progress:
-                progress(len(chunk))
+def all_items(session) -> dict[str, list[int]]:
+    """The ids of every item of every content type, by type."""
+    return {type_name: list(content_type.all_ids(session))
+            for type_name, content_type in documents.content_types().items()}
 
 
 def count_items(session) -> int:
-    return sum(len(list(content_type.all_ids(session)))
-               for content_type in documents.content_types().values())
+    return sum(len(ids) for ids in all_items(session).values())
 
 
 def check(repair: bool = False) -> Drift:
@@ -61,7 +50,8 @@ def check(repair: bool = False) -> Drift:
         indexed = _indexed_fingerprints()
         drift = Drift()
         affected: set[tuple[str, int]] = set()
-        for type_name, item_id, built in expected_documents(session):
+        chunks = build.chunks_of(all_items(session))
+        for type_name, item_id, built in build.expected_documents(session, chunks):
             for document in built:
                 found = indexed.pop(document["key"], None)
                 if found is None:
@@ -83,10 +73,16 @@ def check(repair: bool = False) -> Drift:
         session.close()
 
 
-def _indexed_fingerprints() -> dict[str, tuple[str, str]]:
-    """key -> (fingerprint, item key) of every live document, read from columns (no bodies)."""
-    searcher = index.searcher()
-    reader = searcher.reader()
+def _indexed_fingerprints(directory: Path | None = None) -> dict[str, tuple[str, str]]:
+    """key -> (fingerprint, item key) of every document of the live generation (or the one in
+    ``directory``), read from columns (no bodies)."""
+    if directory is None:
+        return _fingerprints_of(index.searcher().reader())
+    with whoosh_index.open_dir(str(directory)).reader() as reader:
+        return _fingerprints_of(reader)
+
+
+def _fingerprints_of(reader) -> dict[str, tuple[str, str]]:
     if reader.doc_count() == 0:
         return {}
     keys = reader.column_reader("key")
@@ -114,30 +110,52 @@ class Rebuild:
 
 
 def rebuild(progress: Progress | None = None, *, processes: int | None = None,
-            memory_mb: int = 256) -> Rebuild:
+            memory_mb: int = 1024) -> Rebuild:
     """Build a new generation from the database while the live one keeps answering, make it
     live, and catch up with changes committed meanwhile. The old generation is deleted by a
-    later check or reindex once no search can still be reading it."""
+    later check or reindex once no search can still be reading it. ``memory_mb`` is what each
+    writer process may hold before it sorts its postings to disk."""
     directory, new_index = index.new_generation()
-    processes = processes or min(4, os.cpu_count() or 1)
-    writer = new_index.writer(procs=processes, multisegment=processes > 1, limitmb=memory_mb,
-                              compound=False)
-    written = 0
     session = db.database().sessionmaker()
     try:
-        for _, _, built in expected_documents(session, progress):
-            for document in built:
-                writer.add_document(**document)
-                written += 1
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+        items = all_items(session)
     finally:
         session.close()
+    try:
+        written = build.write_generation(new_index, build.chunks_of(items), progress,
+                                         processes or min(4, os.cpu_count() or 1), memory_mb)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    previous = index.current_generation()
     _switch_to(directory)
-    drift = check(repair=True)
-    return Rebuild(directory.name, written, drift.repaired)
+    return Rebuild(directory.name, written, _catch_up(previous))
+
+
+def _catch_up(previous: Path | None) -> int:
+    """Rewrite the items that changed while the new generation was being written; returns
+    how many. Until the switch, every change was written into the previous generation, so the
+    items whose documents differ between the two are those (and any drift the previous one
+    had); changes still queued are applied afterwards. Without a previous generation of this
+    schema, the whole database is compared instead."""
+    if not index.is_current_schema(previous):
+        return check(repair=True).repaired
+    before, after = _indexed_fingerprints(previous), _indexed_fingerprints()
+    changed = {item_key for key, (fingerprint, item_key) in before.items()
+               if after.get(key, (None,))[0] != fingerprint}
+    changed |= {item_key for key, (_, item_key) in after.items() if key not in before}
+    affected = set()
+    for item_key in changed:
+        type_name, _, item_id = item_key.partition(":")
+        affected.add((type_name, int(item_id)))
+    session = db.database().sessionmaker()
+    try:
+        repaired = _rewrite(session, affected) if affected else 0
+    finally:
+        session.close()
+    sync.apply_pending()
+    index.remove_old_generations()
+    return repaired
 
 
 def _switch_to(directory) -> None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
+from flask import current_app
 from whoosh import index as whoosh_index
 
 from kb.accounts.service import user_by_email
-from kb.search import index, maintenance
+from kb.search import build, index, maintenance, sync
 from kb.search.index import VERSION_FILE
 from kb.search.query import SearchRequest, search
+from tests.search import writer
 from tests.search.conftest import titles
 
 
@@ -60,17 +63,67 @@ def test_reindex_switches_generations_while_searches_keep_answering(app, reader,
 
 def test_changes_committed_during_a_rebuild_are_caught_up(app_context, reader, publish,
                                                           monkeypatch):
-    publish("Plover", "Plovers run.")
-    real_switch = maintenance._switch_to
+    kept = publish("Plover", "Plovers run.")
+    edited = publish("Stint", "Stints feed.")
+    deleted = publish("Knot", "Knots gather.")
+    queued = publish("Godwit", "Godwits probe.")
+    real_write = build.write_generation
 
-    def switch_after_a_change(directory):
-        publish("Sandpiper", "Sandpipers probe.")  # lands in the old generation only
-        real_switch(directory)
+    def change_while_writing(*arguments, **keywords):
+        written = real_write(*arguments, **keywords)  # the rows were read before these
+        publish("Sandpiper", "Sandpipers probe.")  # written into the old generation only
+        publish("Stint", "Stints wade at dusk.")
+        writer.delete(deleted)
+        with monkeypatch.context() as crashed:  # committed, then a crash before the index
+            crashed.setattr(sync, "apply_pending", lambda: None)
+            publish("Godwit", "Godwits fly south.", min_plan="elite")
+        return written
 
-    monkeypatch.setattr(maintenance, "_switch_to", switch_after_a_change)
+    monkeypatch.setattr(build, "write_generation", change_while_writing)
     rebuilt = maintenance.rebuild(processes=1)
-    assert rebuilt.caught_up == 1
-    assert sorted(titles(reader("staff"), "sandpiper OR plover")) == ["Plover", "Sandpiper"]
+    assert rebuilt.documents == 4
+    assert rebuilt.caught_up == 3  # the new, the edited and the deleted item; the queued
+    # one is applied from the queue
+    staff, xtreme = reader("staff"), reader("xtreme")
+    assert sorted(titles(staff, "sandpiper OR plover OR knot")) == ["Plover", "Sandpiper"]
+    assert titles(staff, "wade dusk") == ["Stint"] and titles(staff, "feed") == []
+    assert titles(staff, "south") == ["Godwit"] and titles(xtreme, "godwit") == []
+    assert maintenance.check().clean
+    assert kept and edited and queued
+
+
+def test_writer_processes_each_write_a_share_of_the_same_index(app_context, reader, publish,
+                                                               monkeypatch):
+    for number in range(12):
+        publish(f"Tern {number}", f"Terns dive, number {number}.",
+                min_plan=("xtreme", "premium", "elite")[number % 3])
+    monkeypatch.setattr(build, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(build, "ROWS_PER_QUERY", 5)  # three chunks for two processes
+    rebuilt = maintenance.rebuild(processes=2)
+    assert rebuilt.documents == 12 and rebuilt.caught_up == 0
+    with _live_whoosh().reader() as live:
+        assert len(live.leaf_readers()) == 2  # one segment per process
+    assert sorted(titles(reader("staff"), "tern")) == sorted(f"Tern {n}" for n in range(12))
+    assert len(titles(reader("xtreme"), "tern")) == 4
+    assert maintenance.check().clean
+
+
+def test_a_failing_writer_process_keeps_the_live_index(app_context, reader, publish,
+                                                       monkeypatch):
+    publish("Gannet", "Gannets plunge.")
+    publish("Shag", "Shags dry their wings.")
+    before = index.current_generation()
+    generations = set(index.index_root().iterdir())
+    monkeypatch.setattr(build, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(build, "ROWS_PER_QUERY", 1)
+    # a writer process builds its own app from these settings: one it cannot open fails it
+    monkeypatch.setitem(current_app.config, "DATABASE_URL", "sqlite:////nonexistent/kb.db")
+    with pytest.raises(build.BuildFailed, match="OperationalError"):
+        maintenance.rebuild(processes=2)
+    monkeypatch.undo()
+    assert index.current_generation() == before
+    assert set(index.index_root().iterdir()) == generations  # the half-built one is gone
+    assert titles(reader("staff"), "gannet") == ["Gannet"]
 
 
 def test_an_index_of_another_schema_version_is_rebuilt_not_read(app, reader, publish, client):

@@ -1,0 +1,203 @@
+"""Writing a new generation from the database, in several processes at once.
+
+Each process reads its own share of the items from the database, builds their documents and
+writes them into a segment of its own; the parent only adds the finished segments to the new
+generation's table of contents. (Whoosh's ``MpWriter`` instead has the parent read and pickle
+every document to its sub-writers, so on two cores the parent alone is a third busy process.)
+The sub-processes are spawned, not forked: a fork of a process running threads (a server, a
+test runner) may deadlock, and the spawned child builds its own app from the same settings.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Callable, Iterator
+
+from flask import current_app
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.index import FileIndex
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
+
+from kb import config, db
+from kb.search import documents
+from kb.search.sync import ROWS_PER_QUERY
+
+Progress = Callable[[int], None]
+Chunk = tuple[str, list[int]]  # a content type and some of its item ids
+
+# fewer items than this are written in this process: starting others would cost more
+PARALLEL_MIN_ITEMS = 2000
+
+
+class BuildFailed(Exception):
+    """A writer process failed; the new generation is abandoned and the live one kept."""
+
+
+class _LengthsReadOnce:
+    """The per-document field lengths of a segment being written, each field's column read
+    into memory once. Whoosh's segment writer looks each posting's length up through the
+    column files, which at 50,000 documents is an eighth of the whole build."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._lengths: dict[str, list[int | None]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            lengths = self._lengths[fieldname] = self._read(fieldname)
+        return lengths[docnum] if lengths else default
+
+    def _read(self, fieldname: str) -> list[int | None]:
+        lenfield = _lenfield(fieldname)
+        if not self._reader.has_column(lenfield):
+            return []
+        column = self._reader.column_reader(lenfield, LENGTHS_COLUMN)
+        return [byte_to_length(byte) if byte else None for byte in column]
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+class BuildWriter(SegmentWriter):
+    """A segment writer for building a generation: field lengths read once when the postings
+    are written, and finished segments of other processes joined into one commit."""
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = _LengthsReadOnce(self.per_document_reader())
+        try:
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            self.fieldwriter.close()
+        finally:
+            lengths.close()
+
+    def commit_with(self, segments: list) -> None:
+        """Commit this writer's documents together with segments written by other writers
+        into the same (new, otherwise unused) index."""
+        if self._added:
+            segments = [*segments, self._finalize_segment()]
+        else:
+            self._close_segment()
+        self._commit_toc(segments)
+        self._finish()
+
+
+def write_generation(new_index: FileIndex, items: list[Chunk], progress: Progress | None,
+                     processes: int, memory_mb: int) -> int:
+    """Write the documents of ``items`` into ``new_index``; returns how many were written."""
+    count = sum(len(ids) for _, ids in items)
+    processes = max(1, min(processes, len(items)))
+    if processes == 1 or count < PARALLEL_MIN_ITEMS:
+        writer = BuildWriter(new_index, limitmb=memory_mb, compound=False)
+        try:
+            written = _write_chunks(writer, items, progress)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit_with([])
+        return written
+    segments, written = _write_in_processes(new_index, items, progress, processes, memory_mb)
+    joiner = BuildWriter(new_index, compound=False)
+    joiner.commit_with([segment for segment in segments if segment is not None])
+    return written
+
+
+def chunks_of(items: dict[str, list[int]]) -> list[Chunk]:
+    """``items`` in chunks of ROWS_PER_QUERY ids of one type."""
+    return [(type_name, ids[start:start + ROWS_PER_QUERY])
+            for type_name, ids in items.items() for start in range(0, len(ids), ROWS_PER_QUERY)]
+
+
+def expected_documents(session, chunks: list[Chunk], progress: Progress | None = None
+                       ) -> Iterator[tuple[str, int, list[dict]]]:
+    """The documents the database implies for each item of ``chunks``."""
+    for type_name, ids in chunks:
+        content_type = documents.content_type(type_name)
+        rows = content_type.rows(session, ids)
+        for item_id in ids:
+            row = rows.get(item_id)
+            built = content_type.documents(row) if row is not None else []
+            yield type_name, item_id, [documents.finish(type_name, item_id, document)
+                                       for document in built]
+        session.expunge_all()
+        if progress:
+            progress(len(ids))
+
+
+def _write_chunks(writer, chunks: list[Chunk], progress: Progress | None) -> int:
+    written = 0
+    session = db.database().sessionmaker()
+    try:
+        for _, _, built in expected_documents(session, chunks, progress):
+            for document in built:
+                writer.add_document(**document)
+                written += 1
+    finally:
+        session.close()
+    return written
+
+
+def _write_in_processes(new_index: FileIndex, items: list[Chunk], progress: Progress | None,
+                        processes: int, memory_mb: int) -> tuple[list, int]:
+    """Spawn ``processes`` writers, each with every n-th chunk (so that each gets old and new,
+    short and long items alike); returns their segments and the documents written."""
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    settings = {name: current_app.config[name] for name in config.DEFAULTS}
+    workers = [context.Process(target=_write_share, daemon=True, args=(
+        settings, new_index.storage.folder, items[number::processes], memory_mb, messages))
+        for number in range(processes)]
+    for worker in workers:
+        worker.start()
+    segments, written, failures = [], 0, []
+    try:
+        while len(segments) + len(failures) < len(workers):
+            try:
+                kind, *details = messages.get(timeout=1.0)
+            except queue.Empty:
+                if any(worker.exitcode not in (None, 0) for worker in workers):
+                    failures.append("a writer process ended without a result")
+                continue
+            if kind == "progress" and progress:
+                progress(details[0])
+            elif kind == "segment":
+                segments.append(details[0])
+                written += details[1]
+            elif kind == "failed":
+                failures.append(details[0])
+        if failures:
+            raise BuildFailed("; ".join(failures))
+        for worker in workers:
+            worker.join()
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+    return segments, written
+
+
+def _write_share(settings: dict, folder: str, chunks: list[Chunk], memory_mb: int,
+                 messages) -> None:
+    """In a writer process: write ``chunks`` into a segment of the index in ``folder`` and
+    send it back (the parent commits it). Reports progress per chunk."""
+    from kb import create_app
+
+    try:
+        app = create_app(settings)
+        with app.app_context():
+            writer = BuildWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=memory_mb,
+                                 compound=False)
+            written = _write_chunks(writer, chunks,
+                                    lambda count: messages.put(("progress", count)))
+            if written:
+                messages.put(("segment", writer._finalize_segment(), written))
+            else:
+                writer.cancel()
+                messages.put(("segment", None, 0))
+            db.database().engine.dispose()
+    except BaseException as failure:  # noqa: BLE001 - reported to the parent, which raises
+        messages.put(("failed", f"{failure.__class__.__name__}: {failure}"))
