@@ -19,6 +19,8 @@ CHANGES_RECORDED = "kb.search.changes_recorded"
 
 class IndexTask(Base):
     __tablename__ = "index_tasks"
+    # ids are never reused: appliers delete the tasks they applied by id (see migration 0006)
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # the content type ("article", "patch", ...) and the id of the changed item; the applier

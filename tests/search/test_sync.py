@@ -142,6 +142,24 @@ def lock_held_by_another_process(seconds: float):
         holder.wait(timeout=30)
 
 
+def test_an_applier_settling_late_never_deletes_a_newer_task(app_context, reader):
+    # Appliers delete the tasks they applied after their index commit, once the lock is free:
+    # meanwhile a second applier may apply (and delete) the same task. A change recorded after
+    # that must keep its own task, even when it is the newest one (SQLite would otherwise give
+    # it the id of the deleted task, which the first applier then deletes).
+    with search.deferred():
+        writer.publish("Shearwater", "Shearwaters glide.", slug="shearwater")
+        session = db.database().sessionmaker()
+        first_applier_read = sync._read_tasks(session, after_id=0)
+    # (the block's end is the second applier: it applies the task and deletes it)
+    with search.deferred():
+        changed = writer.publish("Shearwater", "Shearwaters skim the waves.", slug="shearwater")
+        sync._settle(session, first_applier_read, failed={})  # the first applier, late
+        session.close()
+        assert [task.item_id for task in pending_tasks()] == [changed]
+    assert titles(reader("staff"), "waves") == ["Shearwater"]
+
+
 def test_a_change_waits_for_a_lock_held_by_another_process(app_context, reader):
     with lock_held_by_another_process(1.0):
         started = time.monotonic()
