@@ -14,6 +14,8 @@ from whoosh.matching import mcore
 from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.query.compound import CompoundQuery
 
+from kb.search.lengths import segment_lengths
+
 
 class FieldsBM25F(scoring.BM25F):
     """Whoosh's BM25F for every other query, with the parameters WordInFields reads."""
@@ -121,6 +123,7 @@ def _fields_matcher(searcher, weighting: FieldsBM25F, terms: list[Term], boost: 
             children.append(_FieldPostings(
                 matcher=reader.postings(term.fieldname, text),  # read for counts only
                 fieldname=term.fieldname,
+                lengths=segment_lengths(reader, term.fieldname),
                 weight=weighting.fields[term.fieldname] * term.boost,
                 B=weighting.field_B(term.fieldname),
                 average_length=parent.avg_field_length(term.fieldname) or 1.0,
@@ -134,11 +137,12 @@ def _fields_matcher(searcher, weighting: FieldsBM25F, terms: list[Term], boost: 
 
 
 class _FieldPostings:
-    __slots__ = ("matcher", "fieldname", "weight", "B", "average_length")
+    __slots__ = ("matcher", "fieldname", "lengths", "weight", "B", "average_length")
 
-    def __init__(self, matcher, fieldname, weight, B, average_length):
+    def __init__(self, matcher, fieldname, lengths, weight, B, average_length):
         self.matcher = matcher
         self.fieldname = fieldname
+        self.lengths = lengths
         self.weight = weight
         self.B = B
         self.average_length = average_length
@@ -184,11 +188,13 @@ class FieldsMatcher(mcore.Matcher):
         return [child for child in self._active if child.matcher.id() == self._docnum]
 
     def score(self):
-        length = self._searcher.doc_field_length
+        docnum = self._docnum
         weighted = 0.0
         for child in self._current():
+            field_length = (child.lengths[docnum] if child.lengths is not None else
+                            self._searcher.doc_field_length(docnum, child.fieldname, 1))
             # a field holding the word is at least one word long (Whoosh stores lengths lossily)
-            field_length = max(length(self._docnum, child.fieldname, 1), 1)
+            field_length = max(field_length, 1)
             normalisation = 1 - child.B + child.B * field_length / child.average_length
             weighted += child.weight * child.matcher.weight() / normalisation
         return self._idf * weighted * (self._K1 + 1) / (weighted + self._K1)
@@ -215,8 +221,8 @@ class FieldsMatcher(mcore.Matcher):
 
     def copy(self):
         return self.__class__(self._searcher, [
-            _FieldPostings(child.matcher.copy(), child.fieldname, child.weight, child.B,
-                           child.average_length) for child in self._children],
+            _FieldPostings(child.matcher.copy(), child.fieldname, child.lengths, child.weight,
+                           child.B, child.average_length) for child in self._children],
             self._idf, self._K1)
 
     def replace(self, minquality=0):

@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterator
 
 from flask import current_app
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import FileIndex
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from kb import config, db
 from kb.search import documents
+from kb.search.lengths import read_lengths
 from kb.search.sync import ROWS_PER_QUERY
 
 Progress = Callable[[int], None]
@@ -37,26 +36,20 @@ class BuildFailed(Exception):
 
 
 class _LengthsReadOnce:
-    """The per-document field lengths of a segment being written, each field's column read
-    into memory once. Whoosh's segment writer looks each posting's length up through the
-    column files, which at 50,000 documents is an eighth of the whole build."""
+    """The field lengths of a segment being written, each field's read once: Whoosh's segment
+    writer looks every posting's length up on its own, an eighth of a 50,000-document build."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, doc_count: int):
         self._reader = reader
-        self._lengths: dict[str, list[int | None]] = {}
+        self._doc_count = doc_count
+        self._lengths: dict[str, list[int]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            lengths = self._lengths[fieldname] = self._read(fieldname)
-        return lengths[docnum] if lengths else default
-
-    def _read(self, fieldname: str) -> list[int | None]:
-        lenfield = _lenfield(fieldname)
-        if not self._reader.has_column(lenfield):
-            return []
-        column = self._reader.column_reader(lenfield, LENGTHS_COLUMN)
-        return [byte_to_length(byte) if byte else None for byte in column]
+            lengths = self._lengths[fieldname] = read_lengths(self._reader, fieldname,
+                                                               self._doc_count)
+        return lengths[docnum]
 
     def close(self) -> None:
         self._reader.close()
@@ -68,7 +61,7 @@ class BuildWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        lengths = _LengthsReadOnce(self.per_document_reader())
+        lengths = _LengthsReadOnce(self.per_document_reader(), self.docnum)
         try:
             self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
             self.fieldwriter.close()

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 from whoosh import sorting
-from whoosh.collectors import FilterCollector, SortingCollector, TermsCollector, TopCollector
+from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
 from whoosh.qparser import (
     AndGroup,
     BoostPlugin,
@@ -269,7 +269,6 @@ def _run(searcher: Searcher, query: Query, allowed, request: SearchRequest,
     limit = max(1, request.page) * request.per_page
     collector = (SortingCollector(sorting.FieldFacet("updated", reverse=True), limit=limit)
                  if request.sort == "date" else _TopCollectorKeepingMatches(limit))
-    collector = TermsCollector(collector)
     if allowed is not None:  # outermost: a wrapper outside it would bypass its check
         collector = FilterCollector(collector, allow=allowed)
     searcher.search_with_collector(query, collector)
@@ -278,7 +277,8 @@ def _run(searcher: Searcher, query: Query, allowed, request: SearchRequest,
     results.pages = (results.total + request.per_page - 1) // request.per_page
     page = ResultsPage(found, max(1, min(request.page, results.pages)), request.per_page)
     results.page = max(1, page.pagenum)
-    results.hits = [_hit(hit) for hit in page] if results.total else []
+    words = _highlighted_words(searcher, query) if results.total else frozenset()
+    results.hits = [_hit(hit, words) for hit in page]
     results.facets = _facets(searcher, found.docs())
 
 
@@ -324,12 +324,18 @@ def _decoded(value, lists: bool):
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
-def _hit(hit) -> Hit:
+def _highlighted_words(searcher: Searcher, query: Query) -> frozenset[str]:
+    """The query's words in the text fields, prefixes expanded to the words the index holds:
+    the words a snippet marks where it finds them. (Collecting each hit's own matched words
+    costs a step for every matching document, not only for the ten shown.)"""
+    terms = query.existing_terms(searcher.reader(), phrases=True, expand=True)
+    return frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
+                     for fieldname, text in terms if fieldname in ranking.FIELD_WEIGHTS)
+
+
+def _hit(hit, words: frozenset[str]) -> Hit:
     stored = hit.fields()
-    matched = frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
-                        for fieldname, text in hit.matched_terms()
-                        if fieldname in ("title", "summary", "body"))
-    snippet = snippets.snippet(stored.get("body") or "", matched)
+    snippet = snippets.snippet(stored.get("body") or "", words)
     if not snippet:
         fallback = stored.get("summary") or stored.get("body") or ""
         snippet = escape(_shorten(fallback, SNIPPET_CHARACTERS))

@@ -86,8 +86,7 @@ def key_terms(searcher, docnums: list[int]) -> list[tuple[str, float]]:
     in_top: Counter[str] = Counter()
     documents: Counter[str] = Counter()
     for docnum in docnums:
-        words = Counter(token.text for token in
-                        field.analyzer(reader.stored_fields(docnum).get("body") or ""))
+        words = Counter(field.analyzer.words(reader.stored_fields(docnum).get("body") or ""))
         in_top.update(words)
         documents.update(words.keys())
     count = reader.doc_count_all() or 1

@@ -2,18 +2,15 @@
 
 Whoosh's highlighter re-analyses every hit's text through the whole analyzer chain, which cost
 about 80 ms a query on the shared articles (bench/search.py); this reads the text once with a
-regular expression and stems only words not seen before (cached), up to CHARACTER_LIMIT."""
+regular expression and normalises only words not seen before (cached), up to CHARACTER_LIMIT."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from markupsafe import Markup, escape
-from whoosh.lang.porter import stem
-from whoosh.support.charset import accent_map
 
-from kb.search.schema import WORD_PATTERN
+from kb.search.schema import WORD_PATTERN, normalized
 
 WORD = re.compile(WORD_PATTERN)
 # how much of a body is read to find the matched words, and when reading may stop early
@@ -23,17 +20,11 @@ WIDTH = 160
 FRAGMENTS = 2
 
 
-@lru_cache(maxsize=100_000)
-def index_form(word: str) -> str:
-    """The form a word has in the index (lower-cased, accents folded, stemmed)."""
-    return stem(word.lower().translate(accent_map))
-
-
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     seen: set[str] = set()
     for match in WORD.finditer(text, 0, min(len(text), CHARACTER_LIMIT)):
-        form = index_form(match.group(0))
+        form = normalized(match.group(0))
         if form in terms:
             found.append((match.start(), match.end(), form))
             seen.add(form)
