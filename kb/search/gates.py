@@ -62,6 +62,14 @@ def readable(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
                    lambda: _documents(searcher, readable_query(scope, now)))
 
 
+def readable_set(searcher: Searcher, scope: ReadScope) -> set[int] | None:
+    """``readable`` as a set of document numbers, for looking many documents up."""
+    if scope.everything:
+        return None
+    return _cached(searcher, ("readable-set", scope, _now()),
+                   lambda: set(readable(searcher, scope)))
+
+
 def locked(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
     """Published, visible documents the reader may not open (for locked title entries)."""
     if scope.everything:

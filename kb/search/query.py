@@ -9,13 +9,12 @@ words), no wildcards but ``word*`` prefixes, no ranges, no ``*:*``; the filters 
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup, escape
-from whoosh import sorting
-from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
 from whoosh.qparser import (
     AndGroup,
     BoostPlugin,
@@ -29,10 +28,10 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, Wildcard
-from whoosh.searching import ResultsPage, Searcher
+from whoosh.searching import Searcher
 
 from kb import plans, policy
-from kb.search import gates, index, ranking, snippets
+from kb.search import evaluate, gates, index, ranking, snippets
 from kb.search.schema import FacetKeywords, prefix_analyzer
 
 TEXT_FIELDS = ("title", "summary", "body", "identifiers")
@@ -223,13 +222,14 @@ def search(user, request: SearchRequest) -> SearchResults:
     allowed = gates.readable(searcher, scope)
     if gates.admits_nothing(allowed) or not (text.strip() or narrowing):
         return results
+    allowed_set = gates.readable_set(searcher, scope)
     query, results.plain_terms = parse_text(searcher, text, every_word=True)
-    _run(searcher, _narrowed(query, narrowing), allowed, request, results)
+    _run(searcher, _narrowed(query, narrowing), allowed_set, request, results)
     if results.total < RELAX_BELOW and _relaxable(text):
         query, results.plain_terms = parse_text(searcher, text)
         if request.sort == "relevance" and not results.plain_terms:
             query = ranking.with_feedback(searcher, query, text, allowed)
-        _run(searcher, _narrowed(query, narrowing), allowed, request, results)
+        _run(searcher, _narrowed(query, narrowing), allowed_set, request, results)
     if text.strip() and results.total < SPELLING_BELOW:
         results.suggestion = _spelling(searcher, text, allowed)
     if results.page == 1 and text.strip() and policy.sees_locked_titles(user):
@@ -249,37 +249,26 @@ def _relaxable(text: str) -> bool:
     return len(ranking.TYPED_WORD.findall(text)) > 1 and not ranking.OPERATOR.search(text)
 
 
-class _TopCollectorKeepingMatches(TopCollector):
-    """The best N by score, keeping the number of every match for the total and the facets;
-    Whoosh's TopCollector skips low-scoring blocks and then runs the query again for them."""
-
-    def __init__(self, limit: int):
-        super().__init__(limit=limit, usequality=False)
-
-    def _collect(self, global_docnum, score):
-        self.docset.add(global_docnum)
-        return super()._collect(global_docnum, score)
-
-    def all_ids(self):
-        return self.docset
-
-
-def _run(searcher: Searcher, query: Query, allowed, request: SearchRequest,
+def _run(searcher: Searcher, query: Query, allowed: set[int] | None, request: SearchRequest,
          results: SearchResults) -> None:
-    limit = max(1, request.page) * request.per_page
-    collector = (SortingCollector(sorting.FieldFacet("updated", reverse=True), limit=limit)
-                 if request.sort == "date" else _TopCollectorKeepingMatches(limit))
-    if allowed is not None:  # outermost: a wrapper outside it would bypass its check
-        collector = FilterCollector(collector, allow=allowed)
-    searcher.search_with_collector(query, collector)
-    found = collector.results()
+    found = evaluate.matches(searcher, query, allowed)
     results.total = len(found)
     results.pages = (results.total + request.per_page - 1) // request.per_page
-    page = ResultsPage(found, max(1, min(request.page, results.pages)), request.per_page)
-    results.page = max(1, page.pagenum)
-    words = _highlighted_words(searcher, query) if results.total else frozenset()
-    results.hits = [_hit(hit, words) for hit in page]
-    results.facets = _facets(searcher, found.docs())
+    results.page = max(1, min(request.page, results.pages))
+    shown = _ranked(searcher, found, request.sort, results.page * request.per_page)
+    shown = shown[(results.page - 1) * request.per_page:]
+    words = _highlighted_words(searcher, query) if shown else frozenset()
+    results.hits = [_hit(searcher.stored_fields(docnum), words) for docnum in shown]
+    results.facets = _facets(searcher, found)
+
+
+def _ranked(searcher: Searcher, found: dict[int, float], sort: str, limit: int) -> list[int]:
+    """The first ``limit`` documents: by score (the earlier document first on a tie), or the
+    most recently updated first."""
+    if sort == "date":
+        updated = _column(searcher, "updated")
+        return heapq.nsmallest(limit, found, key=lambda docnum: (-(updated[docnum] or 0), docnum))
+    return heapq.nsmallest(limit, found, key=lambda docnum: (-found[docnum], docnum))
 
 
 def _facets(searcher: Searcher, matched) -> dict[str, list[tuple[str, int]]]:
@@ -333,8 +322,7 @@ def _highlighted_words(searcher: Searcher, query: Query) -> frozenset[str]:
                      for fieldname, text in terms if fieldname in ranking.FIELD_WEIGHTS)
 
 
-def _hit(hit, words: frozenset[str]) -> Hit:
-    stored = hit.fields()
+def _hit(stored: dict, words: frozenset[str]) -> Hit:
     snippet = snippets.snippet(stored.get("body") or "", words)
     if not snippet:
         fallback = stored.get("summary") or stored.get("body") or ""

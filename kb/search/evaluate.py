@@ -1,0 +1,183 @@
+"""Evaluating a query a segment at a time: every matching document with its score, as Whoosh
+scores it, in one pass over whole posting blocks.
+
+The query layer needs every match anyway (totals and facets count them all), and Whoosh's
+collectors walk them one document at a time through a tree of matchers, in Python: that walk
+was most of a search's time (bench/search.py). Here a word's postings are read a block at a
+time into plain lists and scored in a loop, and Or/And/AndMaybe/AndNot combine dictionaries.
+Any other query (phrases, prefixes, ranges) is walked with its own Whoosh matcher, so every
+query gets the same documents and scores as Whoosh would give it.
+"""
+
+from __future__ import annotations
+
+from math import log
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Query, Term
+
+from kb.search.bm25f import WordInFields
+from kb.search.lengths import segment_lengths
+
+Scores = dict[int, float]
+
+
+def matches(searcher, query: Query, allowed: set[int] | None) -> Scores:
+    """Global document number -> score of every document matching ``query`` that ``allowed``
+    (global numbers; None for all) lets through."""
+    found: Scores = {}
+    weighting = searcher.weighting
+    for subsearcher, offset in searcher.leaf_searchers():
+        local = _scores(subsearcher, weighting, query)
+        if allowed is None:
+            found.update((offset + docnum, score) for docnum, score in local.items())
+        else:
+            found.update((offset + docnum, score) for docnum, score in local.items()
+                         if offset + docnum in allowed)
+    return found
+
+
+def _scores(searcher, weighting, query: Query) -> Scores:
+    if query is NullQuery:
+        return {}
+    if isinstance(query, WordInFields) and hasattr(weighting, "fields"):
+        return _word_in_fields(searcher, weighting, query)
+    if type(query) is Term:
+        return _term(searcher, weighting, query, query.boost)
+    if type(query) is Or and query.scale is None:
+        combined: Scores = {}
+        for subquery in query.subqueries:
+            for docnum, score in _scores(searcher, weighting, subquery).items():
+                combined[docnum] = combined.get(docnum, 0.0) + score
+        return _boosted(combined, query.boost)
+    if type(query) is And:
+        parts = sorted((_scores(searcher, weighting, subquery) for subquery in query.subqueries),
+                       key=len)
+        if not parts:
+            return {}
+        combined = dict(parts[0])
+        for part in parts[1:]:
+            combined = {docnum: score + part[docnum]
+                        for docnum, score in combined.items() if docnum in part}
+        return _boosted(combined, query.boost)
+    if type(query) is AndMaybe:
+        required = _scores(searcher, weighting, query.a)
+        optional = _scores(searcher, weighting, query.b)
+        combined = {docnum: score + optional.get(docnum, 0.0)
+                    for docnum, score in required.items()}
+        return _boosted(combined, query.boost)
+    if type(query) is AndNot:
+        kept = _scores(searcher, weighting, query.a)
+        excluded = _scores(searcher, weighting, query.b)
+        return _boosted({docnum: score for docnum, score in kept.items()
+                         if docnum not in excluded}, query.boost)
+    return _walked(searcher, query)
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    if boost == 1.0:
+        return scores
+    return {docnum: score * boost for docnum, score in scores.items()}
+
+
+def _walked(searcher, query: Query) -> Scores:
+    """Any other query: its own Whoosh matcher, walked one document at a time."""
+    matcher = query.matcher(searcher, searcher.context())
+    scores: Scores = {}
+    while matcher.is_active():
+        scores[matcher.id()] = matcher.score()
+        matcher.next()
+    return scores
+
+
+def _postings(reader, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
+    """Document numbers and weights of a term in one segment, read a block at a time."""
+    if (fieldname, text) not in reader:
+        return [], []
+    matcher = reader.postings(fieldname, text)
+    deleted: set[int] = set()
+    if isinstance(matcher, FilterMatcher):  # the segment has deleted documents
+        deleted, matcher = set(matcher._ids), matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        if isinstance(matcher, W3LeafMatcher):
+            matcher.id()  # reads the block's ids
+            matcher.weight()  # and weights
+            ids.extend(matcher._ids[matcher._i:])
+            weights.extend(matcher._weights[matcher._i:])
+            matcher._next_block()
+        else:  # short posting lists are stored inline
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    if deleted:
+        kept = [index for index, docnum in enumerate(ids) if docnum not in deleted]
+        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+    return ids, weights
+
+
+def _term(searcher, weighting, term: Term, boost: float) -> Scores:
+    """A term scored as Whoosh scores it (its weighting's scorer for the field)."""
+    reader = searcher.reader()
+    try:
+        text = searcher.schema[term.fieldname].to_bytes(term.text)
+    except (KeyError, ValueError):
+        return {}
+    ids, weights = _postings(reader, term.fieldname, text)
+    if not ids:
+        return {}
+    scorer = weighting.scorer(searcher, term.fieldname, text)
+    lengths = segment_lengths(reader, term.fieldname)
+    if lengths is not None and hasattr(scorer, "_score") and hasattr(scorer, "dfl"):
+        score = scorer._score
+        return {docnum: score(weight, lengths[docnum] or 1) * boost
+                for docnum, weight in zip(ids, weights, strict=True)}
+    return _walked(searcher, term.with_boost(boost))
+
+
+def _word_in_fields(searcher, weighting, query: WordInFields) -> Scores:
+    """As ``bm25f.WordInFields``: the text fields' occurrences scored as one BM25F word, any
+    other subquery adding its own score."""
+    together = weighting.fields
+    terms = [q for q in query.subqueries if isinstance(q, Term) and q.fieldname in together]
+    combined: Scores = {}
+    for other in (q for q in query.subqueries if q not in terms):
+        for docnum, score in _scores(searcher, weighting,
+                                     other.with_boost(other.boost * query.boost)).items():
+            combined[docnum] = combined.get(docnum, 0.0) + score
+    if terms:
+        for docnum, score in _fields_scores(searcher, weighting, terms, query.boost).items():
+            combined[docnum] = combined.get(docnum, 0.0) + score
+    return combined
+
+
+def _fields_scores(searcher, weighting, terms: list[Term], boost: float) -> Scores:
+    """The scores ``bm25f._fields_matcher`` gives, for every document at once."""
+    parent, reader = searcher.get_parent(), searcher.reader()
+    weighted: dict[int, float] = {}
+    document_frequency = 0
+    for term in terms:
+        try:
+            text = searcher.schema[term.fieldname].to_bytes(term.text)
+        except ValueError:
+            continue
+        document_frequency = max(document_frequency, parent.doc_frequency(term.fieldname, text))
+        ids, weights = _postings(reader, term.fieldname, text)
+        if not ids:
+            continue
+        lengths = segment_lengths(reader, term.fieldname)
+        field_weight = weighting.fields[term.fieldname] * term.boost
+        B = weighting.field_B(term.fieldname)
+        average = parent.avg_field_length(term.fieldname) or 1.0
+        for docnum, weight in zip(ids, weights, strict=True):
+            field_length = max(lengths[docnum], 1)
+            weighted[docnum] = weighted.get(docnum, 0.0) + field_weight * weight / (
+                1 - B + B * field_length / average)
+    if not weighted:
+        return {}
+    idf = log(parent.doc_count_all() / (document_frequency + 1)) + 1
+    K1 = weighting.K1
+    scale = idf * boost * (K1 + 1)
+    return {docnum: scale * t / (t + K1) for docnum, t in weighted.items()}

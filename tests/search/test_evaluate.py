@@ -1,0 +1,54 @@
+"""The segment-at-a-time evaluator finds exactly the documents Whoosh's own matchers find, with
+the same scores, for every shape of query the parser makes (words in several fields, phrases,
+prefixes, NOT, groups, field filters), across segments with deleted documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.search import evaluate, index
+from kb.search.query import NullQuery, parse_text
+from tests.search import writer
+
+QUERIES = [
+    "turbine", "turbine blade", "Turbine blades cooling film", "blade*", '"film cooling"',
+    "cooling NOT film", "(vane OR blade) AND cooling", "pump -valve", "title:pumps",
+    "boundary-layer", "erp-4802", "the", "nothing-like-this", "a turbine pump valve blade vane",
+]
+
+
+@pytest.fixture
+def articles(app_context):
+    bodies = ["Film cooling of turbine blades.", "Turbine vanes need cooling too.",
+              "Pumps and valves, and a turbine pump.", "The boundary-layer over a blade.",
+              "Fix ERP-4802: valves stick.", "Cooling without film: pumps circulate water."]
+    ids = [writer.publish(f"Note {number}", body, summary=f"About {body.split()[0]}")
+           for number, body in enumerate(bodies)]
+    writer.publish("Note 1", "Turbine vanes, rewritten: cooling by film.", slug="note-1")
+    writer.delete(ids[3])  # a deleted document left in a segment
+    for number in range(6):
+        writer.publish(f"Extra {number}", f"Turbine pump number {number} with blade cooling.")
+    return ids
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("every_word", [True, False])
+def test_matches_and_scores_are_whooshs_own(articles, text, every_word):
+    searcher = index.searcher()
+    assert len(searcher.leaf_searchers()) > 1  # several segments, one with a deletion
+    query, _ = parse_text(searcher, text, every_word=every_word)
+    if query is NullQuery:
+        return
+    ours = evaluate.matches(searcher, query, allowed=None)
+    whooshs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    assert ours.keys() == whooshs.keys()
+    for docnum, score in whooshs.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_only_allowed_documents_are_matched(articles):
+    searcher = index.searcher()
+    query, _ = parse_text(searcher, "turbine", every_word=False)
+    every = evaluate.matches(searcher, query, allowed=None)
+    allowed = set(sorted(every)[::2])
+    assert evaluate.matches(searcher, query, allowed=allowed).keys() == allowed
