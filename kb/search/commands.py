@@ -13,8 +13,10 @@ from kb.search import maintenance, sync
 @click.command("reindex")
 @click.option("--processes", type=int, default=None,
               help="Writer processes (default: the CPU cores, at most 4).")
+@click.option("--memory-mb", type=click.IntRange(min=16), default=1024, show_default=True,
+              help="Memory each writer process may fill before it sorts postings to disk.")
 @with_appcontext
-def reindex_command(processes: int | None) -> None:
+def reindex_command(processes: int | None, memory_mb: int) -> None:
     """Rebuild the search index from the database while the old one keeps serving."""
     session = db.database().sessionmaker()
     try:
@@ -22,7 +24,7 @@ def reindex_command(processes: int | None) -> None:
     finally:
         session.close()
     with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
-        result = maintenance.rebuild(bar.update, processes=processes)
+        result = maintenance.rebuild(bar.update, processes=processes, memory_mb=memory_mb)
     click.echo(f"Indexed {result.documents} documents into {result.directory} and made it live"
                f" ({result.caught_up} items changed meanwhile were caught up).")
 

@@ -93,14 +93,15 @@ def test_changes_committed_during_a_rebuild_are_caught_up(app_context, reader, p
 
 
 def test_writer_processes_each_write_a_share_of_the_same_index(app_context, reader, publish,
-                                                               monkeypatch):
+                                                               monkeypatch, runner):
     for number in range(12):
         publish(f"Tern {number}", f"Terns dive, number {number}.",
                 min_plan=("xtreme", "premium", "elite")[number % 3])
     monkeypatch.setattr(build, "PARALLEL_MIN_ITEMS", 1)
     monkeypatch.setattr(build, "ROWS_PER_QUERY", 5)  # three chunks for two processes
-    rebuilt = maintenance.rebuild(processes=2)
-    assert rebuilt.documents == 12 and rebuilt.caught_up == 0
+    result = runner.invoke(args=["reindex", "--processes", "2", "--memory-mb", "16"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 12 documents" in result.output and "(0 items changed" in result.output
     with _live_whoosh().reader() as live:
         assert len(live.leaf_readers()) == 2  # one segment per process
     assert sorted(titles(reader("staff"), "tern")) == sorted(f"Tern {n}" for n in range(12))
