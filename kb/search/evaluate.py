@@ -38,41 +38,62 @@ def matches(searcher, query: Query, allowed: set[int] | None) -> Scores:
     return found
 
 
-def _scores(searcher, weighting, query: Query) -> Scores:
+def _scores(searcher, weighting, query: Query, within: set[int] | None = None) -> Scores:
+    """The matches of ``query`` in one segment; only those in ``within`` when it is given (the
+    documents an And has left: their postings are skipped to instead of read whole)."""
     if query is NullQuery:
         return {}
     if isinstance(query, WordInFields) and hasattr(weighting, "fields"):
-        return _word_in_fields(searcher, weighting, query)
+        return _word_in_fields(searcher, weighting, query, within)
     if type(query) is Term:
-        return _term(searcher, weighting, query, query.boost)
+        return _term(searcher, weighting, query, query.boost, within)
     if type(query) is Or and query.scale is None:
         combined: Scores = {}
         for subquery in query.subqueries:
-            for docnum, score in _scores(searcher, weighting, subquery).items():
+            for docnum, score in _scores(searcher, weighting, subquery, within).items():
                 combined[docnum] = combined.get(docnum, 0.0) + score
         return _boosted(combined, query.boost)
     if type(query) is And:
-        parts = sorted((_scores(searcher, weighting, subquery) for subquery in query.subqueries),
-                       key=len)
-        if not parts:
-            return {}
-        combined = dict(parts[0])
-        for part in parts[1:]:
-            combined = {docnum: score + part[docnum]
-                        for docnum, score in combined.items() if docnum in part}
-        return _boosted(combined, query.boost)
+        combined = None
+        for subquery in sorted(query.subqueries, key=lambda q: _estimate(searcher, q)):
+            part = _scores(searcher, weighting, subquery,
+                           within if combined is None else set(combined))
+            combined = part if combined is None else {
+                docnum: score + part[docnum] for docnum, score in combined.items()
+                if docnum in part}
+        return _boosted(combined or {}, query.boost)
     if type(query) is AndMaybe:
-        required = _scores(searcher, weighting, query.a)
-        optional = _scores(searcher, weighting, query.b)
+        required = _scores(searcher, weighting, query.a, within)
+        optional = _scores(searcher, weighting, query.b, set(required)) if required else {}
         combined = {docnum: score + optional.get(docnum, 0.0)
                     for docnum, score in required.items()}
         return _boosted(combined, query.boost)
     if type(query) is AndNot:
-        kept = _scores(searcher, weighting, query.a)
-        excluded = _scores(searcher, weighting, query.b)
+        kept = _scores(searcher, weighting, query.a, within)
+        excluded = _scores(searcher, weighting, query.b, set(kept)) if kept else {}
         return _boosted({docnum: score for docnum, score in kept.items()
                          if docnum not in excluded}, query.boost)
-    return _walked(searcher, query)
+    walked = _walked(searcher, query)
+    if within is None:
+        return walked
+    return {docnum: score for docnum, score in walked.items() if docnum in within}
+
+
+def _estimate(searcher, query: Query) -> float:
+    """About how many documents ``query`` matches, to evaluate an And's rarest part first."""
+    if type(query) is Term:
+        try:
+            text = searcher.schema[query.fieldname].to_bytes(query.text)
+        except (KeyError, ValueError):
+            return 0
+        return searcher.doc_frequency(query.fieldname, text)
+    if isinstance(query, WordInFields) or type(query) is Or:
+        return sum(_estimate(searcher, subquery) for subquery in query.subqueries)
+    if type(query) is And:
+        return min((_estimate(searcher, subquery) for subquery in query.subqueries), default=0)
+    if type(query) in (AndMaybe, AndNot):
+        return _estimate(searcher, query.a)
+    return float("inf")
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:
@@ -91,11 +112,41 @@ def _walked(searcher, query: Query) -> Scores:
     return scores
 
 
-def _postings(reader, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
-    """Document numbers and weights of a term in one segment, read a block at a time."""
+# a posting list is skipped through (to each document left) rather than read whole when it
+# holds this many times more documents than are left
+SKIP_RATIO = 8
+
+
+def _postings(reader, fieldname: str, text: bytes, within: set[int] | None
+              ) -> tuple[list[int], list[float]]:
+    """Document numbers and weights of a term in one segment (of those in ``within``)."""
     if (fieldname, text) not in reader:
         return [], []
     matcher = reader.postings(fieldname, text)
+    if within is not None and len(within) * SKIP_RATIO < reader.doc_frequency(fieldname, text):
+        return _skipped_to(matcher, within)
+    ids, weights = _read_whole(matcher)
+    if within is not None:
+        kept = [index for index, docnum in enumerate(ids) if docnum in within]
+        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+    return ids, weights
+
+
+def _skipped_to(matcher, within: set[int]) -> tuple[list[int], list[float]]:
+    ids: list[int] = []
+    weights: list[float] = []
+    for docnum in sorted(within):
+        if not matcher.is_active():
+            break
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            ids.append(docnum)
+            weights.append(matcher.weight())
+    return ids, weights
+
+
+def _read_whole(matcher) -> tuple[list[int], list[float]]:
+    """Document numbers and weights of a posting list, read a block at a time."""
     deleted: set[int] = set()
     if isinstance(matcher, FilterMatcher):  # the segment has deleted documents
         deleted, matcher = set(matcher._ids), matcher.child
@@ -118,14 +169,14 @@ def _postings(reader, fieldname: str, text: bytes) -> tuple[list[int], list[floa
     return ids, weights
 
 
-def _term(searcher, weighting, term: Term, boost: float) -> Scores:
+def _term(searcher, weighting, term: Term, boost: float, within: set[int] | None) -> Scores:
     """A term scored as Whoosh scores it (its weighting's scorer for the field)."""
     reader = searcher.reader()
     try:
         text = searcher.schema[term.fieldname].to_bytes(term.text)
     except (KeyError, ValueError):
         return {}
-    ids, weights = _postings(reader, term.fieldname, text)
+    ids, weights = _postings(reader, term.fieldname, text, within)
     if not ids:
         return {}
     scorer = weighting.scorer(searcher, term.fieldname, text)
@@ -134,10 +185,12 @@ def _term(searcher, weighting, term: Term, boost: float) -> Scores:
         score = scorer._score
         return {docnum: score(weight, lengths[docnum] or 1) * boost
                 for docnum, weight in zip(ids, weights, strict=True)}
-    return _walked(searcher, term.with_boost(boost))
+    walked = _walked(searcher, term.with_boost(boost))
+    return {docnum: walked[docnum] for docnum in ids if docnum in walked}
 
 
-def _word_in_fields(searcher, weighting, query: WordInFields) -> Scores:
+def _word_in_fields(searcher, weighting, query: WordInFields, within: set[int] | None
+                    ) -> Scores:
     """As ``bm25f.WordInFields``: the text fields' occurrences scored as one BM25F word, any
     other subquery adding its own score."""
     together = weighting.fields
@@ -145,15 +198,17 @@ def _word_in_fields(searcher, weighting, query: WordInFields) -> Scores:
     combined: Scores = {}
     for other in (q for q in query.subqueries if q not in terms):
         for docnum, score in _scores(searcher, weighting,
-                                     other.with_boost(other.boost * query.boost)).items():
+                                     other.with_boost(other.boost * query.boost), within).items():
             combined[docnum] = combined.get(docnum, 0.0) + score
     if terms:
-        for docnum, score in _fields_scores(searcher, weighting, terms, query.boost).items():
+        for docnum, score in _fields_scores(searcher, weighting, terms, query.boost,
+                                            within).items():
             combined[docnum] = combined.get(docnum, 0.0) + score
     return combined
 
 
-def _fields_scores(searcher, weighting, terms: list[Term], boost: float) -> Scores:
+def _fields_scores(searcher, weighting, terms: list[Term], boost: float,
+                   within: set[int] | None) -> Scores:
     """The scores ``bm25f._fields_matcher`` gives, for every document at once."""
     parent, reader = searcher.get_parent(), searcher.reader()
     weighted: dict[int, float] = {}
@@ -164,7 +219,7 @@ def _fields_scores(searcher, weighting, terms: list[Term], boost: float) -> Scor
         except ValueError:
             continue
         document_frequency = max(document_frequency, parent.doc_frequency(term.fieldname, text))
-        ids, weights = _postings(reader, term.fieldname, text)
+        ids, weights = _postings(reader, term.fieldname, text, within)
         if not ids:
             continue
         lengths = segment_lengths(reader, term.fieldname)

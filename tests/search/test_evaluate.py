@@ -1,6 +1,7 @@
 """The segment-at-a-time evaluator finds exactly the documents Whoosh's own matchers find, with
 the same scores, for every shape of query the parser makes (words in several fields, phrases,
-prefixes, NOT, groups, field filters), across segments with deleted documents."""
+prefixes, NOT, groups, field filters), across segments with deleted documents, whether an And's
+later parts read their postings whole or skip to the documents left."""
 
 from __future__ import annotations
 
@@ -33,7 +34,10 @@ def articles(app_context):
 
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("every_word", [True, False])
-def test_matches_and_scores_are_whooshs_own(articles, text, every_word):
+@pytest.mark.parametrize("skip_ratio", [evaluate.SKIP_RATIO, 0])  # 0: always skip to documents
+def test_matches_and_scores_are_whooshs_own(articles, text, every_word, skip_ratio,
+                                            monkeypatch):
+    monkeypatch.setattr(evaluate, "SKIP_RATIO", skip_ratio)
     searcher = index.searcher()
     assert len(searcher.leaf_searchers()) > 1  # several segments, one with a deletion
     query, _ = parse_text(searcher, text, every_word=every_word)
