@@ -280,8 +280,8 @@ def load(data_dir: Path):
     with app.app_context():
         demo.load_accounts()
         started = time.perf_counter()
-        how = load_folder(ARTICLES)
-        print(f"shared articles loaded through {how} in {time.perf_counter() - started:.0f} s")
+        load_folder(ARTICLES)
+        print(f"shared articles imported (kb import) in {time.perf_counter() - started:.0f} s")
     return app
 
 

@@ -47,30 +47,42 @@ def check(repair: bool = False) -> Drift:
     sync.apply_pending()
     session = db.database().sessionmaker()
     try:
-        indexed = _indexed_fingerprints()
-        drift = Drift()
-        affected: set[tuple[str, int]] = set()
-        chunks = build.chunks_of(all_items(session))
-        for type_name, item_id, built in build.expected_documents(session, chunks):
-            for document in built:
-                found = indexed.pop(document["key"], None)
-                if found is None:
-                    drift.missing.append(document["key"])
-                elif found[0] != document["fingerprint"]:
-                    drift.stale.append(document["key"])
-                else:
-                    continue
-                affected.add((type_name, item_id))
-        for key, (_, item_key) in indexed.items():
-            drift.extra.append(key)
-            type_name, _, item_id = item_key.partition(":")
-            affected.add((type_name, int(item_id)))
+        drift, affected = _compare(session, _indexed_fingerprints(),
+                                   build.chunks_of(all_items(session)))
         if repair and affected:
             drift.repaired = _rewrite(session, affected)
         index.remove_old_generations()
         return drift
     finally:
         session.close()
+
+
+def _compare(session, indexed: dict[str, tuple[str, str]], chunks: list[build.Chunk]
+             ) -> tuple[Drift, set[tuple[str, int]]]:
+    """The drift between the documents the database implies for the items of ``chunks`` and
+    ``indexed`` (the index's documents of those items), and the items it affects."""
+    indexed = dict(indexed)
+    drift = Drift()
+    affected: set[tuple[str, int]] = set()
+    for type_name, item_id, built in build.expected_documents(session, chunks):
+        for document in built:
+            found = indexed.pop(document["key"], None)
+            if found is None:
+                drift.missing.append(document["key"])
+            elif found[0] != document["fingerprint"]:
+                drift.stale.append(document["key"])
+            else:
+                continue
+            affected.add((type_name, item_id))
+    for key, (_, item_key) in indexed.items():
+        drift.extra.append(key)
+        affected.add(_item(item_key))
+    return drift, affected
+
+
+def _item(item_key: str) -> tuple[str, int]:
+    type_name, _, item_id = item_key.partition(":")
+    return type_name, int(item_id)
 
 
 def _indexed_fingerprints(directory: Path | None = None) -> dict[str, tuple[str, str]]:
@@ -134,22 +146,29 @@ def rebuild(progress: Progress | None = None, *, processes: int | None = None,
 
 def _catch_up(previous: Path | None) -> int:
     """Rewrite the items that changed while the new generation was being written; returns
-    how many. Until the switch, every change was written into the previous generation, so the
-    items whose documents differ between the two are those (and any drift the previous one
-    had); changes still queued are applied afterwards. Without a previous generation of this
-    schema, the whole database is compared instead."""
+    how many. Until the switch, every change was written into the previous generation: an
+    item whose documents differ between the two changed meanwhile (or had drifted in the
+    previous one), and is rewritten. An item only the new generation holds was deleted
+    meanwhile or had never reached the previous one: the database tells which. Changes still
+    queued are applied afterwards. Without a previous generation of this schema, the whole
+    database is compared instead."""
     if not index.is_current_schema(previous):
         return check(repair=True).repaired
     before, after = _indexed_fingerprints(previous), _indexed_fingerprints()
-    changed = {item_key for key, (fingerprint, item_key) in before.items()
-               if after.get(key, (None,))[0] != fingerprint}
-    changed |= {item_key for key, (_, item_key) in after.items() if key not in before}
-    affected = set()
-    for item_key in changed:
-        type_name, _, item_id = item_key.partition(":")
-        affected.add((type_name, int(item_id)))
+    affected = {_item(item_key) for key, (fingerprint, item_key) in before.items()
+                if after.get(key, (None,))[0] != fingerprint}
+    only_new = {key: found for key, found in after.items() if key not in before}
     session = db.database().sessionmaker()
     try:
+        if only_new:
+            suspects: dict[str, list[int]] = {}
+            for type_name, item_id in {_item(item_key) for _, item_key in only_new.values()}:
+                suspects.setdefault(type_name, []).append(item_id)
+            suspect_keys = {f"{type_name}:{item_id}" for type_name, ids in suspects.items()
+                            for item_id in ids}
+            their_documents = {key: found for key, found in after.items()
+                               if found[1] in suspect_keys}
+            affected |= _compare(session, their_documents, build.chunks_of(suspects))[1]
         repaired = _rewrite(session, affected) if affected else 0
     finally:
         session.close()
