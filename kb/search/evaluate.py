@@ -225,11 +225,16 @@ def _fields_scores(searcher, weighting, terms: list[Term], boost: float,
         lengths = segment_lengths(reader, term.fieldname)
         field_weight = weighting.fields[term.fieldname] * term.boost
         B = weighting.field_B(term.fieldname)
-        average = parent.avg_field_length(term.fieldname) or 1.0
-        for docnum, weight in zip(ids, weights, strict=True):
-            field_length = max(lengths[docnum], 1)
-            weighted[docnum] = weighted.get(docnum, 0.0) + field_weight * weight / (
-                1 - B + B * field_length / average)
+        fixed, per_word = 1 - B, B / (parent.avg_field_length(term.fieldname) or 1.0)
+        # a field holding the word is at least one word long (Whoosh stores lengths lossily)
+        contributions = zip(ids, (
+            field_weight * weight / (fixed + per_word * (lengths[docnum] or 1))
+            for docnum, weight in zip(ids, weights, strict=True)), strict=True)
+        if not weighted:
+            weighted = dict(contributions)
+        else:
+            for docnum, contribution in contributions:
+                weighted[docnum] = weighted.get(docnum, 0.0) + contribution
     if not weighted:
         return {}
     idf = log(parent.doc_count_all() / (document_frequency + 1)) + 1

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from markupsafe import Markup, escape
 from whoosh.qparser import (
@@ -231,7 +233,7 @@ def search(user, request: SearchRequest) -> SearchResults:
             query = ranking.with_feedback(searcher, query, text, allowed)
         _run(searcher, _narrowed(query, narrowing), allowed_set, request, results)
     if text.strip() and results.total < SPELLING_BELOW:
-        results.suggestion = _spelling(searcher, text, allowed)
+        results.suggestion = _spelling(searcher, text, allowed_set)
     if results.page == 1 and text.strip() and policy.sees_locked_titles(user):
         results.locked = _locked(searcher, scope, text, narrowing)
     return results
@@ -277,13 +279,12 @@ def _facets(searcher: Searcher, matched) -> dict[str, list[tuple[str, int]]]:
     the search itself."""
     facets = {}
     for name, fieldname in FACET_FIELDS.items():
-        column = _column(searcher, fieldname)
-        counts: dict[str, int] = {}
-        for docnum in matched:
-            values = column[docnum]
-            for value in (values if isinstance(values, (list, tuple)) else (values,)):
-                if value:
-                    counts[value] = counts.get(value, 0) + 1
+        values = map(_column(searcher, fieldname).__getitem__, matched)
+        if isinstance(searcher.schema[fieldname], FacetKeywords):  # a list per document
+            values = chain.from_iterable(values)
+        counts = Counter(values)
+        counts.pop(None, None)
+        counts.pop("", None)
         facets[name] = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     return facets
 
@@ -340,7 +341,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _spelling(searcher: Searcher, text: str, allowed) -> str | None:
+def _spelling(searcher: Searcher, text: str, allowed: set[int] | None) -> str | None:
     """A corrected query whose every corrected word is found in a document the reader may
     read. The vocabulary is the index's title words (unstemmed); a word only readers of other
     items could know is never offered."""
@@ -363,8 +364,17 @@ def _spelling(searcher: Searcher, text: str, allowed) -> str | None:
     return " ".join(corrected.split()) if changed else None
 
 
-def _found(searcher: Searcher, parser: QueryParser, word: str, allowed) -> bool:
-    return not searcher.search(parser.parse(word), limit=1, filter=allowed).is_empty()
+def _found(searcher: Searcher, parser: QueryParser, word: str, allowed: set[int] | None
+           ) -> bool:
+    """Whether a document the reader may read has ``word``: stops at the first one."""
+    query = parser.parse(word)
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = query.matcher(subsearcher, subsearcher.boolean_context())
+        while matcher.is_active():
+            if allowed is None or offset + matcher.id() in allowed:
+                return True
+            matcher.next()
+    return False
 
 
 def _locked(searcher: Searcher, scope: policy.ReadScope, text: str,
