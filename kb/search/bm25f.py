@@ -108,31 +108,40 @@ def _regroup_tokens(subqueries: list[Query], boost: float) -> Query | None:
     return Or([words, *rest]) if rest else words
 
 
-def _fields_matcher(searcher, weighting: FieldsBM25F, terms: list[Term], boost: float):
-    """The BM25F matcher of one word in one segment (``searcher``); statistics are the whole
-    index's, so that every segment scores a word alike."""
-    parent, reader = searcher.get_parent(), searcher.reader()
-    children, document_frequency = [], 0
+def word_statistics(searcher, terms: list[Term]) -> tuple[list[tuple[Term, bytes]], float]:
+    """The terms of one word (one per field) with their indexed bytes, and the word's idf. The
+    statistics are the whole index's, so that every segment (``searcher``) scores a word alike."""
+    parent = searcher.get_parent()
+    encoded, document_frequency = [], 0
     for term in terms:
         try:
             text = searcher.schema[term.fieldname].to_bytes(term.text)
         except ValueError:
             continue
         document_frequency = max(document_frequency, parent.doc_frequency(term.fieldname, text))
-        if (term.fieldname, text) in reader:
-            children.append(_FieldPostings(
-                matcher=reader.postings(term.fieldname, text),  # read for counts only
-                fieldname=term.fieldname,
-                lengths=segment_lengths(reader, term.fieldname),
-                weight=weighting.fields[term.fieldname] * term.boost,
-                B=weighting.field_B(term.fieldname),
-                average_length=parent.avg_field_length(term.fieldname) or 1.0,
-            ))
-    if not children:
-        return matching.NullMatcher()
+        encoded.append((term, text))
+    if not document_frequency:  # no document has the word: nothing will be scored
+        return encoded, 0.0
     # how many documents have the word in any of the fields is not stored; the largest of the
     # fields' counts is a close lower bound (Lucene's CombinedFieldQuery takes it too)
     idf = log(parent.doc_count_all() / (document_frequency + 1)) + 1  # as Whoosh's BM25F
+    return encoded, idf
+
+
+def _fields_matcher(searcher, weighting: FieldsBM25F, terms: list[Term], boost: float):
+    """The BM25F matcher of one word in one segment (``searcher``)."""
+    parent, reader = searcher.get_parent(), searcher.reader()
+    encoded, idf = word_statistics(searcher, terms)
+    children = [_FieldPostings(
+        matcher=reader.postings(term.fieldname, text),  # read for counts only
+        fieldname=term.fieldname,
+        lengths=segment_lengths(reader, term.fieldname),
+        weight=weighting.fields[term.fieldname] * term.boost,
+        B=weighting.field_B(term.fieldname),
+        average_length=parent.avg_field_length(term.fieldname) or 1.0,
+    ) for term, text in encoded if (term.fieldname, text) in reader]
+    if not children:
+        return matching.NullMatcher()
     return FieldsMatcher(searcher, children, idf * boost, weighting.K1)
 
 

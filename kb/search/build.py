@@ -112,10 +112,7 @@ def expected_documents(session, chunks: list[Chunk], progress: Progress | None =
         content_type = documents.content_type(type_name)
         rows = content_type.rows(session, ids)
         for item_id in ids:
-            row = rows.get(item_id)
-            built = content_type.documents(row) if row is not None else []
-            yield type_name, item_id, [documents.finish(type_name, item_id, document)
-                                       for document in built]
+            yield type_name, item_id, content_type.finished_documents(item_id, rows.get(item_id))
         session.expunge_all()
         if progress:
             progress(len(ids))

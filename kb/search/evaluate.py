@@ -11,13 +11,11 @@ query gets the same documents and scores as Whoosh would give it.
 
 from __future__ import annotations
 
-from math import log
-
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Query, Term
 
-from kb.search.bm25f import WordInFields
+from kb.search.bm25f import WordInFields, word_statistics
 from kb.search.lengths import segment_lengths
 
 Scores = dict[int, float]
@@ -212,13 +210,8 @@ def _fields_scores(searcher, weighting, terms: list[Term], boost: float,
     """The scores ``bm25f._fields_matcher`` gives, for every document at once."""
     parent, reader = searcher.get_parent(), searcher.reader()
     weighted: dict[int, float] = {}
-    document_frequency = 0
-    for term in terms:
-        try:
-            text = searcher.schema[term.fieldname].to_bytes(term.text)
-        except ValueError:
-            continue
-        document_frequency = max(document_frequency, parent.doc_frequency(term.fieldname, text))
+    encoded, idf = word_statistics(searcher, terms)
+    for term, text in encoded:
         ids, weights = _postings(reader, term.fieldname, text, within)
         if not ids:
             continue
@@ -237,7 +230,6 @@ def _fields_scores(searcher, weighting, terms: list[Term], boost: float,
                 weighted[docnum] = weighted.get(docnum, 0.0) + contribution
     if not weighted:
         return {}
-    idf = log(parent.doc_count_all() / (document_frequency + 1)) + 1
     K1 = weighting.K1
     scale = idf * boost * (K1 + 1)
     return {docnum: scale * t / (t + K1) for docnum, t in weighted.items()}

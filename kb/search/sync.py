@@ -113,7 +113,7 @@ def write_items(session: Session, writer, items: Iterable[Item]
             rows = content_type.rows(session, chunk)
             for item_id in chunk:
                 try:
-                    built = _documents_of(content_type, item_id, rows.get(item_id))
+                    built = content_type.finished_documents(item_id, rows.get(item_id))
                 except Exception as failure:  # noqa: BLE001 - kept on the task, retried later
                     log.exception("index documents of %s:%s failed", type_name, item_id)
                     failed[(type_name, item_id)] = f"{failure.__class__.__name__}: {failure}"
@@ -124,13 +124,6 @@ def write_items(session: Session, writer, items: Iterable[Item]
                 written.append((type_name, item_id))
             session.expunge_all()
     return written, failed
-
-
-def _documents_of(content_type: documents.ContentType, item_id: int, row) -> list[dict]:
-    if row is None:
-        return []
-    return [documents.finish(content_type.name, item_id, document)
-            for document in content_type.documents(row)]
 
 
 def _chunks(values: list, size: int) -> Iterator[list]:

@@ -47,6 +47,12 @@ class ContentType:
         found = {item_id: self.load(session, item_id) for item_id in ids}
         return {item_id: row for item_id, row in found.items() if row is not None}
 
+    def finished_documents(self, item_id: int, row) -> list[dict[str, Any]]:
+        """The index documents of an item's row, finished; none when the row is gone."""
+        if row is None:
+            return []
+        return [finish(self.name, item_id, document) for document in self.documents(row)]
+
 
 _registry: dict[str, ContentType] = {}
 
