@@ -45,8 +45,8 @@ class FolderBounds:
             return (f"{what} leads outside the imported folder {self.root} (to {real}); an"
                     " import reads nothing outside it")
         if real.is_relative_to(self.data_dir):
-            return f"{what} is inside kb's data directory {self.data_dir}, which an import never" \
-                   " reads"
+            return (f"{what} leads into kb's data directory {self.data_dir}, which an import"
+                    " never reads")
         return None
 
     def is_data_directory(self, path: Path) -> bool:
