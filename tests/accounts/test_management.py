@@ -116,7 +116,7 @@ def test_customer_admin_invites_and_deactivates_own_users(app, client, auth, dem
         assert invited.organization.name == "Fabrikam Logistics" and invited.password_hash is None
         invitation = db.session.scalar(select(OutboxEmail).where(
             OutboxEmail.recipient == "new.colleague@fabrikam.example"))
-        assert "/reset-password/" in invitation.readable_body()
+        assert "/reset-password/" in invitation.body
         colleague_id = db.session.scalar(
             select(User.id).where(User.email == "elite@demo.test"))
     assert auth.post(f"/organization/users/{colleague_id}/deactivate").status_code == 302
