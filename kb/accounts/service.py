@@ -258,12 +258,15 @@ def request_password_reset(email: str, remote_addr: str) -> None:
     throttle.count_attempt(
         [(per_address, remote_addr)], "Too many reset requests. Try again in {wait}.")
     try:
-        throttle.count_attempt([(per_account, email)], "")
+        # one transaction with the link and the e-mail: known and unknown addresses alike
+        # write once and commit once
+        throttle.count_attempt([(per_account, email)], "", commit=False)
     except Throttled:
         return
     token, token_hash = _new_reset_secret()
     user = user_by_email(email)
     if user is None or not user.is_enabled:
+        db.session.commit()
         return
     link = _issue_reset_link(user, token, token_hash)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]

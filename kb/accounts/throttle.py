@@ -47,10 +47,11 @@ class Rule:
         return timedelta(seconds=2 * self.max_wait)
 
 
-def count_attempt(checks: list[tuple[Rule, str]], message: str) -> None:
+def count_attempt(checks: list[tuple[Rule, str]], message: str, *, commit: bool = True) -> None:
     """Count one attempt against every (rule, key) and commit, or raise ``Throttled`` with the
     longest wait left (counting nothing) while any of them must still wait. ``message`` may
-    say ``{wait}``: "30 seconds", "4 minutes"."""
+    say ``{wait}``: "30 seconds", "4 minutes". With ``commit=False`` the caller commits (the
+    counters stay locked until then)."""
     # every transaction locks its counters in the same order, so two never wait for each other
     checks = sorted(checks, key=lambda check: (check[0].scope, check[1]))
     _take_write_lock()
@@ -67,8 +68,9 @@ def count_attempt(checks: list[tuple[Rule, str]], message: str) -> None:
         counter.attempts += 1
         counter.last_attempt_at = now
         counter.next_attempt_at = now + rule.wait_after(counter.attempts)
-    db.session.commit()
     _forget_idle_counters(now)
+    if commit:
+        db.session.commit()
 
 
 def forgive_attempt(rule: Rule, key: str, *, start_over: bool = False) -> None:
@@ -111,7 +113,7 @@ def _locked_counter(scope: str, key: str, now: datetime) -> Throttle:
 
 
 def _forget_idle_counters(now: datetime) -> None:
+    # rows another transaction holds are skipped, so this never waits for (or deadlocks with) it
     idle = (select(Throttle.id).where(Throttle.last_attempt_at < now - IDLE_ROWS_KEPT)
             .with_for_update(skip_locked=True))
     db.session.execute(delete(Throttle).where(Throttle.id.in_(idle)))
-    db.session.commit()
