@@ -116,9 +116,10 @@ def _sign_in_rules() -> tuple[Rule, Rule, Rule]:
     )
 
 
-def _sign_in_checks(email: str, remote_addr: str) -> list[tuple[Rule, str]]:
+def _sign_in_checks(email: str, remote_addr: str, known_device: bool) -> list[tuple[Rule, str]]:
     pair, account, address = _sign_in_rules()
-    return [(pair, f"{email} {remote_addr}"), (account, email), (address, remote_addr)]
+    checks = [(pair, f"{email} {remote_addr}"), (address, remote_addr)]
+    return checks if known_device else [*checks, (account, email)]
 
 
 # a valid hash to check against when the e-mail is unknown, so timing does not reveal accounts
@@ -132,13 +133,15 @@ def _dummy_hash() -> str:
     return _UNKNOWN_USER_HASH[method]
 
 
-def authenticate(email: str, password: str, remote_addr: str) -> User:
+def authenticate(email: str, password: str, remote_addr: str, *,
+                 known_device: bool = False) -> User:
     """Sign in: the user with these credentials, with a new session (``session_secret``).
 
     The attempt is counted before the password is checked; ``Throttled`` says how long to wait.
-    Wrong credentials or a deactivated account raise ``Invalid``."""
+    A ``known_device`` (a browser that signed in to this account before) is exempt from the
+    account-wide ceiling. Wrong credentials or a deactivated account raise ``Invalid``."""
     email = normalize_email(email)
-    checks = _sign_in_checks(email, remote_addr)
+    checks = _sign_in_checks(email, remote_addr, known_device)
     throttle.count_attempt(
         checks, "Too many failed sign-ins. Try again in {wait}, or reset your password.")
     user = user_by_email(email)

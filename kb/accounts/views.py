@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kb import policy
-from kb.accounts import service
+from kb.accounts import auth, service
 from kb.accounts.forms import (
     ChangePasswordForm,
     InviteUserForm,
@@ -30,7 +30,9 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data, _client_address())
+            user = service.authenticate(
+                form.email.data, form.password.data, _client_address(),
+                known_device=auth.signed_in_here_before(form.email.data))
         except Throttled as refusal:
             return _throttled_page("accounts/sign_in.html", refusal, form=form)
         except Invalid as refusal:
@@ -38,7 +40,8 @@ def sign_in():
             status = 401
         else:
             login_user(user)
-            return redirect(safe_next_url(form.next.data) or url_for("main.home"))
+            return auth.remember_device(
+                redirect(safe_next_url(form.next.data) or url_for("main.home")), user.email)
     return render_template("accounts/sign_in.html", form=form), status
 
 
@@ -88,9 +91,9 @@ def reset_password(token: str):
     service.check_reset_token(token)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        service.reset_password(token, form.password.data)
+        user = service.reset_password(token, form.password.data)
         flash("Your password has been changed. Sign in with the new one.", "success")
-        return redirect(url_for("accounts.sign_in"))
+        return auth.remember_device(redirect(url_for("accounts.sign_in")), user.email)
     return render_template("accounts/reset_password.html", form=form)
 
 

@@ -110,6 +110,28 @@ def test_guessing_from_many_addresses_meets_the_account_ceiling(app, customer_on
     assert int(refused.headers["Retry-After"]) <= app.config["SIGN_IN_ACCOUNT_MAX_WAIT_SECONDS"]
 
 
+def test_the_customers_own_browser_passes_the_account_ceiling(app, customer_on):
+    app.config["SIGN_IN_ACCOUNT_FREE_FAILURES"] = 4
+    email = customer_on("premium")
+    customer = browser(app, CUSTOMER_ADDRESS)
+    assert customer.login(email).status_code == 302
+    customer.logout()
+    for number in range(4):
+        browser(app, f"198.51.100.{number}").login(email, "guess-guess-guess")
+    assert browser(app, "198.51.100.99").login(email).status_code == 429
+    assert customer.login(email).status_code == 302
+
+
+def test_a_forged_device_cookie_does_not_pass_the_account_ceiling(app, customer_on):
+    app.config["SIGN_IN_ACCOUNT_FREE_FAILURES"] = 4
+    email = customer_on("premium")
+    for number in range(4):
+        browser(app, f"198.51.100.{number}").login(email, "guess-guess-guess")
+    forger = browser(app, "198.51.100.99")
+    forger.client.set_cookie("kb_device", f"{email}.forged.signature")
+    assert forger.login(email).status_code == 429
+
+
 def test_one_address_guessing_many_accounts_backs_off(app, customer_on):
     app.config["SIGN_IN_ADDRESS_FREE_FAILURES"] = 4
     sprayer = browser(app, STRANGER)
