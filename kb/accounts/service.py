@@ -118,8 +118,9 @@ def _sign_in_rules() -> tuple[Rule, Rule, Rule]:
 
 def _sign_in_checks(email: str, remote_addr: str, known_device: bool) -> list[tuple[Rule, str]]:
     pair, account, address = _sign_in_rules()
-    checks = [(pair, f"{email} {remote_addr}"), (address, remote_addr)]
-    return checks if known_device else [*checks, (account, email)]
+    # in the order counters are locked in (by scope), also when a success takes them back
+    checks = [(pair, f"{email} {remote_addr}"), (account, email), (address, remote_addr)]
+    return [check for check in checks if not (known_device and check[0] is account)]
 
 
 # a valid hash to check against when the e-mail is unknown, so timing does not reveal accounts
