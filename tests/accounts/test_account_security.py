@@ -287,6 +287,9 @@ def test_inviting_another_organisations_user_reveals_nothing(app, auth, demo_acc
     with app.app_context():
         premium = db.session.scalar(select(User).where(User.email == "premium@demo.test"))
         assert premium.organization.name != "Fabrikam Logistics"
+        notice = db.session.scalar(select(OutboxEmail).where(
+            OutboxEmail.recipient == "premium@demo.test"))
+        assert "already has an account" in notice.body
 
 
 def test_inviting_an_own_colleague_again_says_so(app, auth, demo_accounts):
