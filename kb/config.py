@@ -28,14 +28,23 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     # largest request body accepted, in bytes (uploads stream to disk below this cap)
     "MAX_UPLOAD_BYTES": 2 * 1024**3,
-    # failed sign-ins per account within the window before the account is locked
-    "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 5,
-    # failed sign-ins per client address within the window before the address is locked
-    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 20,
-    # length of the failure window and of the lock, in minutes
-    "SIGN_IN_LOCK_MINUTES": 15,
+    # sign-in backoff (README "Sign-in throttling"): failures per account and client address
+    # before each further attempt waits, the first wait in seconds (it doubles), the longest
+    "SIGN_IN_FREE_FAILURES": 5,
+    "SIGN_IN_FIRST_WAIT_SECONDS": 30,
+    "SIGN_IN_MAX_WAIT_SECONDS": 900,
+    # failures per account from all addresses together before every attempt waits, and the
+    # longest such wait in seconds (kept short: it also slows the customer)
+    "SIGN_IN_ACCOUNT_FREE_FAILURES": 100,
+    "SIGN_IN_ACCOUNT_MAX_WAIT_SECONDS": 60,
+    # failures per client address, any accounts, before its attempts wait
+    "SIGN_IN_ADDRESS_FREE_FAILURES": 20,
     # how long a password-reset link stays valid, in minutes
     "PASSWORD_RESET_MINUTES": 60,
+    # reset e-mails per account before further requests for it are dropped for a while (the
+    # answer stays the same), and reset requests per client address before they get 429
+    "PASSWORD_RESET_FREE_REQUESTS": 3,
+    "PASSWORD_RESET_ADDRESS_FREE_REQUESTS": 10,
     # werkzeug password hash method; tests lower the scrypt cost to stay fast
     "PASSWORD_HASH_METHOD": "scrypt",
     # items per page in lists
