@@ -166,6 +166,32 @@ class FacetKeywords(KEYWORD):
         return [word.decode("utf-8") for word in value]
 
 
+@lru_cache(maxsize=1)
+def _schema() -> Schema:
+    return build_schema()
+
+
+def check_document(document: dict) -> None:
+    """Raise ValueError, naming the field, for a value the index cannot hold: an unknown
+    field, a number or date outside its field's range, indexed text that is not a string.
+    Checked before a document reaches a writer, since Whoosh fails half-way through adding
+    it and leaves the writer with part of a document."""
+    schema = _schema()
+    for name, value in document.items():
+        if value is None or name.startswith("_"):
+            continue
+        if name not in schema:
+            raise ValueError(f"{name!r} is not a field of the index")
+        field = schema[name]
+        try:
+            if isinstance(field, NUMERIC):
+                field.to_bytes(value)
+            elif field.indexed and not isinstance(value, str):
+                raise TypeError(f"{type(value).__name__} is not text")
+        except Exception as problem:  # noqa: BLE001 - Whoosh raises bare Exception for dates
+            raise ValueError(f"field {name!r}: {problem}") from None
+
+
 def build_schema() -> Schema:
     return Schema(
         # "<type>:<id>[#part]": the one true key of a document
