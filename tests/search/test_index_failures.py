@@ -13,6 +13,7 @@ from sqlalchemy import update
 from kb import db, search
 from kb.accounts.service import user_by_email
 from kb.db import utcnow
+from kb.search import build, maintenance, sync
 from kb.sessions import recordings
 from kb.sessions.models import Recording, TranscriptSegment
 from tests.conftest import indexed_status, on_postgres
@@ -134,3 +135,80 @@ def test_a_reindex_skips_an_item_that_cannot_be_indexed_and_records_it(app_conte
     assert client.get("/healthz").get_json()["index_failures"] == 1
     checked = runner.invoke(args=["search", "check"])
     assert f"recording:{recording_id}: ValueError" in checked.output
+
+
+def test_search_apply_applies_the_queue_around_an_item_that_cannot_be_indexed(
+        app_context, reader, runner, monkeypatch):
+    writer.publish("Avocet wading", "Avocets sweep their bills.")
+    recording_id = publish_recording()
+    with monkeypatch.context() as crashed:  # committed, then a crash before the index
+        crashed.setattr(sync, "apply_pending", lambda: None)
+        break_recording(recording_id, empty_title)
+        writer.publish("Avocet wading", "Avocets sweep their bills.", min_plan="elite")
+        writer.publish("Redshank calls", "Redshanks are the sentinels.")
+
+    applied = runner.invoke(args=["search", "apply"])
+
+    assert "Applied 2 item(s)." in applied.output
+    assert f"failed recording:{recording_id}: ValueError: " in applied.output
+    assert applied.exit_code == 1
+    assert titles(reader("xtreme"), "avocet") == []
+    assert titles(reader("xtreme"), "redshank") == ["Redshank calls"]
+    assert set(titles(reader("staff"), "godwit")) == set()
+
+
+def test_check_finds_an_item_that_cannot_be_indexed_and_removes_its_documents(
+        app_context, reader, runner):
+    recording_id = publish_recording()
+    db.session.execute(update(Recording).where(Recording.id == recording_id)
+                       .values(title="", status="draft"))
+    db.session.commit()  # no index task: the index still holds the published recording
+    assert set(titles(reader("xtreme"), "godwit")) == {"Godwit flyways"}
+
+    checked = runner.invoke(args=["search", "check"])
+
+    assert f"extra: 4 (recording:{recording_id}" in checked.output
+    assert f"  recording:{recording_id}: ValueError: recording:{recording_id}: document " \
+           "lacks title" in checked.output
+    assert "Repaired 1 item(s)." in checked.output and checked.exit_code == 1
+    assert titles(reader("xtreme"), "godwit") == [] and titles(reader("staff"), "godwit") == []
+    assert search.failed_item_count() == 1
+
+
+def test_an_applier_settling_late_never_brings_back_a_cleared_failure(app_context, reader):
+    # Appliers settle after their index commit, once the lock is free: meanwhile the item may
+    # have been fixed and written by another applier. A failure settled late must not be
+    # recorded again over that newer success.
+    recording_id = publish_recording()
+    with search.deferred():
+        break_recording(recording_id, empty_title)
+        session = db.database().sessionmaker()
+        first_applier_read = sync._read_tasks(session, after_id=0)
+    assert search.failed_item_count() == 1  # the block's end: a second applier failed it
+    recordings.update_recording(
+        user_by_email("staff@demo.test"), db.session.get(Recording, recording_id),
+        recordings.RecordingFields(title="Godwit flyways", recorded_on=utcnow().date(),
+                                   topic="Integration", external_url="https://v.test/g"))
+    assert search.failed_item_count() == 0
+    sync._settle(session, first_applier_read,  # the first applier, late
+                 failed={("recording", recording_id): "ValueError: late"})
+    session.close()
+    assert search.failed_item_count() == 0
+
+
+def test_writer_processes_report_the_items_they_could_not_index(app_context, reader, runner,
+                                                                 monkeypatch):
+    monkeypatch.setattr(build, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(build, "ROWS_PER_QUERY", 1)
+    for name in ("Knot", "Sanderling", "Turnstone"):
+        writer.publish(name, f"{name}s feed on the shore.")
+    recording_id = publish_recording()
+    db.session.execute(update(Recording).where(Recording.id == recording_id).values(title=""))
+    db.session.commit()
+
+    rebuilt = maintenance.rebuild(processes=2)
+
+    assert rebuilt.failed == 1
+    assert sorted(titles(reader("xtreme"), "shore")) == ["Knot", "Sanderling", "Turnstone"]
+    assert [failure.key for failure in maintenance.check().failed] == [
+        f"recording:{recording_id}"]
