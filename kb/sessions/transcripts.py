@@ -147,8 +147,8 @@ class _Parser:
         if start is None or end is None:
             return None
         if end <= start:
-            self.problem(number, f"the cue ends ({_shown(match['end'])[1:-1]}) before it "
-                                 f"starts ({_shown(match['start'])[1:-1]})")
+            self.problem(number, f"the cue ends ({_cut(match['end'])}) before it starts "
+                                 f"({_cut(match['start'])})")
             return None
         return start, end
 
@@ -158,10 +158,10 @@ class _Parser:
             form = "[HH:]MM:SS.mmm" if self.webvtt else "HH:MM:SS,mmm"
             self.problem(number, f"{_shown(value)} is not a time of the form {form}")
             return None
-        hours = match[1] or "0"
+        hours = (match[1] or "").lstrip("0") or "0"
         too_late = (f"{_shown(value)} is later than {_written(MAX_CUE_MS)}, the longest a "
                     "transcript may run")
-        if len(hours.lstrip("0")) > MAX_HOUR_DIGITS:  # before int(): thousands of digits
+        if len(hours) > MAX_HOUR_DIGITS:  # before int(): thousands of digits
             self.problem(number, too_late)
             return None
         minutes, seconds, millis = (int(part) for part in match.groups()[1:])
@@ -177,9 +177,11 @@ class _Parser:
 
 def _shown(value: str) -> str:
     """A value quoted in a problem, cut short when long."""
-    if len(value) <= SHOWN_CHARACTERS:
-        return repr(value)
-    return repr(value[:SHOWN_CHARACTERS] + "…")
+    return repr(_cut(value))
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= SHOWN_CHARACTERS else value[:SHOWN_CHARACTERS] + "…"
 
 
 def _written(milliseconds: int) -> str:

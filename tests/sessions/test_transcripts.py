@@ -81,6 +81,11 @@ def test_srt_cue_times_with_thousands_of_digits_are_refused():
     assert refused.value.problems[0].startswith(f"line 2: '{'1' * 40}…' is later")
 
 
+def test_hours_padded_with_thousands_of_zeros_are_read_as_their_value():
+    data = f"WEBVTT\n\n{'0' * 5000}1:00:00.000 --> 01:00:01.000\nOne hour in.\n".encode()
+    assert parse_transcript(data) == [Segment(3_600_000, 3_601_000, "One hour in.")]
+
+
 def test_a_cue_at_the_longest_time_is_kept():
     data = b"WEBVTT\n\n99:59:59.000 --> 100:00:00.000\nThe very end.\n"
     assert parse_transcript(data) == [Segment(359_999_000, 360_000_000, "The very end.")]
