@@ -25,6 +25,7 @@ from kb.accounts.models import (
 )
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotAuthenticated, NotFound, Throttled
+from kb.links import absolute_url
 from kb.mail import queue_email
 from kb.products import service as products
 
@@ -204,8 +205,7 @@ def _issue_reset_link(user: User) -> str:
             expires_at=utcnow() + timedelta(minutes=minutes),
         )
     )
-    path = url_for("accounts.reset_password", token=token)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return absolute_url(url_for("accounts.reset_password", token=token), for_email=True)
 
 
 def request_password_reset(email: str) -> None:
@@ -217,7 +217,7 @@ def request_password_reset(email: str) -> None:
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     queue_email(
         user.email,
-        "Reset your kb password",
+        "Reset your password",
         f"Someone asked to reset the password of {user.email}.\n\n"
         f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
         "The link works once. If you did not ask for this, ignore this message.",
@@ -453,7 +453,7 @@ def _queue_invitation(user: User, actor: User | None) -> None:
     inviter = actor.display_name if actor else "kb"
     queue_email(
         user.email,
-        "You are invited to the kb support portal",
+        "You are invited to the support portal",
         f"{inviter} invited you to the support portal of "
         f"{user.organization.name if user.organization else 'the vendor'}.\n\n"
         f"Choose your password here:\n{link}\n",
