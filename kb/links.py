@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import socket
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 
 DEFAULT_SERVE_URL = "http://127.0.0.1:8000"
 WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
@@ -39,3 +39,10 @@ def serve_url(host: str, port: int) -> str:
     if ":" in name and not name.startswith("["):
         name = f"[{name}]"
     return f"http://{name}:{port}"
+
+
+def path_for(endpoint: str, **values) -> str:
+    """``url_for``'s site-relative path, also outside a request (commands, the outbox worker)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from kb import db
 from kb.accounts.models import User
 from kb.alerts.models import DeliveryPreference
 from kb.errors import Invalid
-from kb.links import absolute_url
+from kb.links import absolute_url, path_for
 
 SALT = "kb.alerts.unsubscribe"
 EMAIL = "email"
@@ -36,7 +36,7 @@ def _serializer() -> URLSafeSerializer:
 def unsubscribe_url(user: User, kind: str) -> str:
     """The signed one-click link that stops e-mail of ``kind`` to ``user``."""
     token = _serializer().dumps({"user": user.id, "kind": kind})
-    return absolute_url(url_for("alerts.unsubscribe", token=token), for_email=True)
+    return absolute_url(path_for("alerts.unsubscribe", token=token), for_email=True)
 
 
 def read_token(token: str) -> Unsubscription:
