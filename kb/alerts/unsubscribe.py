@@ -16,11 +16,15 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.models import User
 from kb.alerts.models import DeliveryPreference
-from kb.errors import Invalid
+from kb.errors import DomainError
 from kb.links import absolute_url, path_for
 
 SALT = "kb.alerts.unsubscribe"
 EMAIL = "email"
+
+
+class BadUnsubscribeLink(DomainError):
+    """A link that was altered, forged, or names an account that is gone (400)."""
 
 
 @dataclass(frozen=True)
@@ -40,15 +44,15 @@ def unsubscribe_url(user: User, kind: str) -> str:
 
 
 def read_token(token: str) -> Unsubscription:
-    """The user and kind a link names; ``Invalid`` when it was altered or names nobody."""
+    """The user and kind a link names; ``BadUnsubscribeLink`` when altered or stale."""
     try:
         claims = _serializer().loads(token)
     except BadSignature:
-        raise Invalid("This unsubscribe link is not valid. Use the link from the e-mail "
+        raise BadUnsubscribeLink("This unsubscribe link is not valid. Use the link from the e-mail "
                       "exactly as it is, or change your preferences after signing in.") from None
     user = db.session.get(User, claims["user"])
     if user is None:
-        raise Invalid("This unsubscribe link names an account that no longer exists.")
+        raise BadUnsubscribeLink("This unsubscribe link names an account that no longer exists.")
     return Unsubscription(user, claims["kind"])
 
 
