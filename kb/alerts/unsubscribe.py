@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from kb import db
 from kb.accounts.models import User
@@ -21,6 +22,13 @@ from kb.links import absolute_url, path_for
 
 SALT = "kb.alerts.unsubscribe"
 EMAIL = "email"
+# what a kind of message is about, by the part of its name before the first dot
+KIND_NAMES = {
+    "alert": "critical-issue alerts",
+    "patch": "new patches",
+    "topic": "topic request updates",
+    "session": "live sessions",
+}
 
 
 class BadUnsubscribeLink(DomainError):
@@ -31,6 +39,11 @@ class BadUnsubscribeLink(DomainError):
 class Unsubscription:
     user: User
     kind: str
+
+    @property
+    def kind_name(self) -> str:
+        family = self.kind.split(".")[0]
+        return KIND_NAMES.get(family, family.replace("_", " "))
 
 
 def _serializer() -> URLSafeSerializer:
@@ -48,8 +61,8 @@ def read_token(token: str) -> Unsubscription:
     try:
         claims = _serializer().loads(token)
     except BadSignature:
-        raise BadUnsubscribeLink("This unsubscribe link is not valid. Use the link from the e-mail "
-                      "exactly as it is, or change your preferences after signing in.") from None
+        raise BadUnsubscribeLink("This unsubscribe link is not valid. Use the link from the "
+                                 "e-mail exactly as it is.") from None
     user = db.session.get(User, claims["user"])
     if user is None:
         raise BadUnsubscribeLink("This unsubscribe link names an account that no longer exists.")
@@ -65,6 +78,15 @@ def wants_email(user: User, kind: str) -> bool:
 def unsubscribe(token: str) -> Unsubscription:
     """Opt the user named by a signed link out of its kind of e-mail (idempotent); commits."""
     unsubscription = read_token(token)
+    try:
+        _opt_out(unsubscription)
+    except IntegrityError:  # a second click at the same moment recorded it first
+        db.session.rollback()
+        _opt_out(unsubscription)
+    return unsubscription
+
+
+def _opt_out(unsubscription: Unsubscription) -> None:
     preference = _preference(unsubscription.user, unsubscription.kind)
     if preference is None:
         preference = DeliveryPreference(user_id=unsubscription.user.id,
@@ -72,7 +94,6 @@ def unsubscribe(token: str) -> Unsubscription:
         db.session.add(preference)
     preference.enabled = False
     db.session.commit()
-    return unsubscription
 
 
 def _preference(user: User, kind: str) -> DeliveryPreference | None:

@@ -11,14 +11,12 @@ blueprint = Blueprint("alerts", __name__)
 
 @blueprint.get("/unsubscribe/<token>")
 def unsubscribe(token: str):
-    unsubscription = service.read_token(token)
     return render_template("alerts/unsubscribe.html", token=token, done=False,
-                           kind=unsubscription.kind, email=unsubscription.user.email)
+                           unsubscription=service.read_token(token))
 
 
 @blueprint.post("/unsubscribe/<token>")
 def unsubscribe_now(token: str):
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here without any CSRF token
-    unsubscription = service.unsubscribe(token)
     return render_template("alerts/unsubscribe.html", token=token, done=True,
-                           kind=unsubscription.kind, email=unsubscription.user.email)
+                           unsubscription=service.unsubscribe(token))
