@@ -8,8 +8,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from kb.alerts import commands, views
-    from kb.web import csrf
+    from kb.web import NavEntry, add_nav_entry, csrf
 
     app.register_blueprint(views.blueprint)
+    add_nav_entry(app, NavEntry("E-mail outbox", "alerts.staff_outbox", staff_only=True))
     csrf.exempt(views.unsubscribe_now)
     app.cli.add_command(commands.outbox_group)

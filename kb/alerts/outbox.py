@@ -13,11 +13,12 @@ from email.utils import make_msgid
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
-from kb import db
+from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts import addresses, unsubscribe
 from kb.alerts.models import OutboxEmail
 from kb.db import utcnow
+from kb.errors import Conflict
 
 # kinds one cannot opt out of: they carry no unsubscribe link
 TRANSACTIONAL_KINDS = frozenset({"account"})
@@ -121,9 +122,13 @@ def retry_delay(attempts: int) -> timedelta:
 def fail_interrupted() -> int:
     """Mark failed the messages left 'sending' by a worker whose lease expired: it stopped
     between handing them to SMTP and recording the answer, so they may have arrived."""
+    abandoned = (OutboxEmail.status == "sending", OutboxEmail.claimed_until < utcnow())
+    # look before writing: on SQLite every UPDATE takes the database's one write lock
+    if db.session.scalar(select(OutboxEmail.id).where(*abandoned).limit(1)) is None:
+        db.session.rollback()
+        return 0
     result = db.session.execute(
-        update(OutboxEmail).where(OutboxEmail.status == "sending",
-                                  OutboxEmail.claimed_until < utcnow())
+        update(OutboxEmail).where(*abandoned)
         .values(status="failed", claimed_by=None, claimed_until=None,
                 last_error="Delivery was interrupted after the message was handed to the "
                            "SMTP server; it may have arrived, so it is not sent again "
@@ -140,6 +145,24 @@ def requeue(message_ids: list[int]) -> int:
         .values(status="queued", next_attempt_at=utcnow(), attempts=0, last_error=""))
     db.session.commit()
     return result.rowcount
+
+
+def troubled_messages(actor, limit: int = 100) -> list[OutboxEmail]:
+    """For staff: failed messages and those waiting for a retry, newest first (their bodies
+    are not shown: some carry a reset link)."""
+    policy.require_staff(actor)
+    return list(db.session.scalars(
+        select(OutboxEmail).where(or_(OutboxEmail.status == "failed",
+                                      (OutboxEmail.status == "queued")
+                                      & (OutboxEmail.attempts > 0)))
+        .order_by(OutboxEmail.id.desc()).limit(limit)))
+
+
+def resend(actor, message_id: int) -> None:
+    """Staff decide that a failed message is sent again (with the same Message-ID)."""
+    policy.require_staff(actor)
+    if not requeue([message_id]):
+        raise Conflict("Only a failed message can be sent again.")
 
 
 def counts_by_status() -> dict[str, int]:

@@ -160,3 +160,23 @@ def test_smtp_url_forms():
         "mail.example.test", 465, implicit_tls=True)
     assert smtp_server("smtp://kb%40example.test:p%3Ass@relay.test:587?starttls=1") == SmtpServer(
         "relay.test", 587, starttls=True, username="kb@example.test", password="p:ss")
+
+
+def test_staff_see_failed_messages_without_their_bodies_and_can_send_them_again(
+        app, runner, smtp, queue, outbox_row, auth, client, demo_accounts):
+    smtp.inbox.refused["gone@example.test"] = "550 5.1.1 No such mailbox"
+    refused = queue("gone@example.test", "Reset your password", "secret-reset-link")
+    _run_once(runner)
+
+    auth.login("premium@demo.test")
+    assert client.get("/staff/outbox").status_code == 403
+    assert auth.post(f"/staff/outbox/{refused}/resend").status_code == 403
+    auth.logout()
+    auth.login("staff@demo.test")
+    page = client.get("/staff/outbox").get_data(as_text=True)
+    assert "gone@example.test" in page and "550 5.1.1 No such mailbox" in page
+    assert "secret-reset-link" not in page
+
+    assert auth.post(f"/staff/outbox/{refused}/resend").status_code == 302
+    assert outbox_row(refused).status == "queued"
+    assert auth.post(f"/staff/outbox/{refused}/resend").status_code == 409
