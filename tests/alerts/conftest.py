@@ -143,16 +143,18 @@ def outbox_row(app):
 
 @pytest.fixture
 def outbox_process(app):
-    """Start ``kb outbox run --once`` in a process of its own on the app's database."""
+    """Start ``kb outbox run --once`` (or without ``--once``: ``once=False``) in a process of
+    its own on the app's database."""
 
-    def start(smtp_url: str, **settings: str) -> subprocess.Popen:
+    def start(smtp_url: str, once: bool = True, **settings: str) -> subprocess.Popen:
         environment = {
             **os.environ, "KB_DATA_DIR": app.config["DATA_DIR"],
             "KB_DATABASE_URL": app.config["DATABASE_URL"],
             "KB_SECRET_KEY": app.config["SECRET_KEY"], "KB_SMTP_URL": smtp_url,
             **{f"KB_{name}": value for name, value in settings.items()},
         }
-        return subprocess.Popen([*KB_COMMAND, "outbox", "run", "--once"], env=environment,
+        arguments = ["outbox", "run", "--once"] if once else ["outbox", "run"]
+        return subprocess.Popen([*KB_COMMAND, *arguments], env=environment,
                                 cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True)
 

@@ -180,3 +180,19 @@ def test_staff_see_failed_messages_without_their_bodies_and_can_send_them_again(
     assert auth.post(f"/staff/outbox/{refused}/resend").status_code == 302
     assert outbox_row(refused).status == "queued"
     assert auth.post(f"/staff/outbox/{refused}/resend").status_code == 409
+
+
+def test_kb_outbox_run_keeps_delivering_until_sigterm(app, smtp, queue, outbox_process):
+    import signal
+
+    worker = outbox_process(smtp.url, once=False, OUTBOX_POLL_SECONDS="0.1")
+    queue("first@example.test")
+    smtp.inbox.wait_for(1)
+    queue("second@example.test")
+    smtp.inbox.wait_for(2)
+
+    worker.send_signal(signal.SIGTERM)
+    output = worker.communicate(timeout=60)[0]
+    assert worker.returncode == 0, output
+    assert [message["To"] for message in smtp.inbox.messages] == [
+        "first@example.test", "second@example.test"]
