@@ -65,6 +65,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, commands and navigation entries."""
     from kb import (
+        alerts,
         api,
         articles,
         cli,
@@ -87,3 +88,4 @@ def _register_areas(app: Flask) -> None:
     patches.init_app(app)
     notifications.init_app(app)
     sessions.init_app(app)
+    alerts.init_app(app)

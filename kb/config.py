@@ -18,10 +18,32 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "",
     # signs sessions and CSRF tokens; generated once into DATA_DIR when empty
     "SECRET_KEY": "",
-    # smtp://host:port; empty keeps e-mail in the outbox table
+    # smtp://host:port, smtps://host:port or smtp://user:password@host:port?starttls=1;
+    # empty keeps e-mail in the outbox table
     "SMTP_URL": "",
-    # absolute address used for links in e-mails and feeds
-    "BASE_URL": "http://127.0.0.1:8000",
+    # seconds to wait for the SMTP server before a delivery attempt counts as failed
+    "SMTP_TIMEOUT": 30.0,
+    # absolute address links start with; empty: the address a page was requested at, or
+    # for e-mail and background work the one `kb serve` was started on
+    "BASE_URL": "",
+    # set by `kb serve` to the address it listens on (do not set by hand)
+    "SERVE_URL": "",
+    # the portal's name, in e-mail subjects, senders and calendar invites
+    "PORTAL_NAME": "Orbitec Support",
+    # sender of e-mail, "Name <address>" or an address; empty: PORTAL_NAME <noreply@host>
+    "MAIL_FROM": "",
+    # organiser of live-session invites; empty: the address of MAIL_FROM
+    "INVITE_ORGANIZER": "",
+    # seconds between looks at the outbox by `kb outbox run` and `kb serve`
+    "OUTBOX_POLL_SECONDS": 5.0,
+    # seconds a worker holds the messages it took; afterwards another worker may take them
+    "OUTBOX_LEASE_SECONDS": 300,
+    # wait before the first retry of a failed delivery, doubled after each failure...
+    "OUTBOX_RETRY_SECONDS": 30,
+    # ...up to this many seconds between tries
+    "OUTBOX_MAX_RETRY_SECONDS": 3600,
+    # delivery attempts before a message is marked failed (about a day with the defaults)
+    "OUTBOX_MAX_ATTEMPTS": 30,
     # send session cookies over HTTPS only (set when served behind TLS)
     "SECURE_COOKIES": False,
     # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted

@@ -26,8 +26,10 @@ from kb.accounts.models import (
     UserSession,
 )
 from kb.accounts.throttle import Rule
+from kb.alerts import addresses
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotAuthenticated, NotFound, Throttled
+from kb.links import absolute_url
 from kb.mail import queue_email
 from kb.products import service as products
 
@@ -241,8 +243,7 @@ def _issue_reset_link(user: User, token: str, token_hash: str) -> str:
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     db.session.add(PasswordResetToken(
         user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(minutes=minutes)))
-    path = url_for("accounts.reset_password", token=token)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return absolute_url(url_for("accounts.reset_password", token=token), for_email=True)
 
 
 def _reset_rules() -> tuple[Rule, Rule]:
@@ -276,7 +277,7 @@ def request_password_reset(email: str, remote_addr: str) -> None:
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     queue_email(
         user.email,
-        "Reset your kb password",
+        "Reset your password",
         f"Someone asked to reset the password of {user.email}.\n\n"
         f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
         "The link works once. If you did not ask for this, ignore this message.",
@@ -544,7 +545,7 @@ def invite_user(actor: User, organization: Organization, email: str, *, role: st
                  {"organization": organization.name})
     queue_email(
         existing.email,
-        "An invitation to the kb support portal",
+        "An invitation to the support portal",
         f"{actor.display_name} asked to add you to the support portal of {organization.name}, "
         "but your address already has an account with another organisation, so nothing has "
         "changed. If you should move, ask your contact at the vendor.\n",
@@ -554,10 +555,10 @@ def invite_user(actor: User, organization: Organization, email: str, *, role: st
 
 def _queue_invitation(user: User, actor: User | None) -> None:
     link = _issue_reset_link(user, *_new_reset_secret())
-    inviter = actor.display_name if actor else "kb"
+    inviter = actor.display_name if actor else addresses.portal_name()
     queue_email(
         user.email,
-        "You are invited to the kb support portal",
+        "You are invited to the support portal",
         f"{inviter} invited you to the support portal of "
         f"{user.organization.name if user.organization else 'the vendor'}.\n\n"
         f"Choose your password here:\n{link}\n",
