@@ -6,7 +6,7 @@ reset-request backoff counts attempts in ``throttles`` rows that concurrent requ
 ``sign_in_failures`` goes.
 
 Revision ID: 0008_account_security
-Revises: 0006_index_task_ids
+Revises: 0007_index_failures
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import kb.db
 
 revision = '0008_account_security'
-down_revision = '0006_index_task_ids'
+down_revision = '0007_index_failures'
 branch_labels = None
 depends_on = None
 

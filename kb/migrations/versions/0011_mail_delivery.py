@@ -5,7 +5,7 @@ account e-mails carrying a reset or invitation link: they stay queued and are ma
 sensitive; each gets a Message-ID of its own.
 
 Revision ID: 0011_mail_delivery
-Revises: 0006_index_task_ids
+Revises: 0008_account_security
 Create Date: 2026-12-03 09:30:00
 """
 
@@ -15,7 +15,7 @@ import kb.db
 
 
 revision = '0011_mail_delivery'
-down_revision = '0006_index_task_ids'
+down_revision = '0008_account_security'
 branch_labels = None
 depends_on = None
 
