@@ -12,6 +12,7 @@ from kb import markdown, policy
 from kb.articles import queries, service
 from kb.articles.forms import ArticleForm, ScheduleForm
 from kb.errors import Conflict, Invalid
+from kb.paging import page_number
 from kb.products.service import all_products
 
 blueprint = Blueprint("article_editor", __name__, url_prefix="/staff/articles")
@@ -30,7 +31,7 @@ def index():
     filters = queries.Filters(type=request.args.get("type", ""),
                               status=request.args.get("status", ""),
                               title=request.args.get("title", "").strip())
-    listing = queries.staff_list(filters, request.args.get("page", 1, type=int))
+    listing = queries.staff_list(filters, page_number(request.args))
     return render_template("articles/staff_list.html", listing=listing, filters=filters)
 
 
