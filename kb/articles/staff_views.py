@@ -12,6 +12,7 @@ from kb import markdown, policy
 from kb.articles import queries, service
 from kb.articles.forms import ArticleForm, ScheduleForm
 from kb.errors import Conflict, Invalid
+from kb.forms import database_id
 from kb.paging import page_number
 from kb.products.service import all_products
 
@@ -117,8 +118,8 @@ def history(article_id: int):
 @blueprint.get("/<int:article_id>/diff")
 def diff(article_id: int):
     article = service.get_article(article_id)
-    older = queries.get_revision(article, request.args.get("from", 0, type=int))
-    newer = queries.get_revision(article, request.args.get("to", 0, type=int))
+    older = queries.get_revision(article, request.args.get("from", 0, type=database_id))
+    newer = queries.get_revision(article, request.args.get("to", 0, type=database_id))
     if older.number > newer.number:
         older, newer = newer, older
     return render_template("articles/diff.html", article=article, older=older, newer=newer,
