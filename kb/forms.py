@@ -1,12 +1,13 @@
-"""Form helpers shared by every area, and the checks every piece of text typed or sent in a
-request passes before any view reads it."""
+"""Form helpers shared by every area, and what every request's text passes before a view
+reads it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from flask import request
+import flask
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
 from wtforms import SelectChoice
 
@@ -68,12 +69,19 @@ def has_unreadable_text(value) -> bool:
     return False
 
 
-def refuse_unreadable_text() -> None:
-    """Before every view: refuse a request whose query or form fields hold NUL (browsers
-    never send it; PostgreSQL cannot store it). Multipart bodies are read here only when
-    something has already parsed them, so that streamed uploads stay streamed."""
-    fields = list(request.args.items(multi=True))
-    if request.mimetype == "application/x-www-form-urlencoded" or "form" in request.__dict__:
-        fields += request.form.items(multi=True)
-    if any(has_unreadable_text(name) or has_unreadable_text(value) for name, value in fields):
-        raise UnreadableText("Text may not contain NUL characters or invalid Unicode.")
+def _without_nul(pairs) -> Iterator[tuple[str, object]]:
+    for name, value in iter_multi_items(pairs or ()):
+        yield name.replace("\x00", ""), (value.replace("\x00", "") if isinstance(value, str)
+                                          else value)
+
+
+class ArgumentsWithoutNul(ImmutableMultiDict):
+    """Query arguments and form fields as parsed, less any NUL character: no browser sends
+    one, it carries no text, and PostgreSQL cannot store it."""
+
+    def __init__(self, mapping=None):
+        super().__init__(list(_without_nul(mapping)))
+
+
+class Request(flask.Request):
+    parameter_storage_class = ArgumentsWithoutNul
