@@ -15,7 +15,7 @@ from kb.accounts import service as accounts
 from tests.conftest import bearer
 
 # enough to reach every parameter's edge cases, few enough for well under a minute on 2 cores
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 20
 GENERATED = settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None,
                      deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -139,3 +139,11 @@ def test_an_overflowing_supersedes_is_refused(client, api_token, demo_accounts):
                                "files": [(io.BytesIO(b"one"), "fix.zip")]})
     assert response.status_code == 422
     assert f"no patch #{HUGE}" in response.get_json()["error"]
+
+
+def test_a_title_filter_longer_than_any_title_finds_nothing(staff_client, api_token):
+    long_title = "x" * 100_000
+    assert staff_client.get(f"/staff/articles/?title={long_title}").status_code == 200
+    answer = staff_client.get(f"/api/v1/articles?q={long_title}",
+                              headers=bearer(api_token("staff@demo.test")))
+    assert answer.status_code == 200 and answer.get_json()["items"] == []
