@@ -12,14 +12,14 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
-from kb.api.openapi import documented, query_parameter
+from kb.api.openapi import PAGE, documented, query_parameter
 from kb.articles import queries, service
 from kb.articles.models import Article
 from kb.articles.views import item_url
 from kb.errors import NotFound
-from kb.paging import MAX_PAGE, page_number, page_size
+from kb.paging import page_number, page_size
 
-PAGING = [query_parameter("page", "integer", f"1-based page number, at most {MAX_PAGE}"),
+PAGING = [PAGE,
           query_parameter("per_page", "integer", f"items per page, at most "
                                                  f"{queries.MAX_PER_PAGE}")]
 LOCKED_NOTE = ("Items the caller may not read are listed with \"locked\": true and without "

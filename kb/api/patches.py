@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
-from kb.api.openapi import documented, query_parameter
+from kb.api.openapi import PAGE, documented, query_parameter
 from kb.errors import Invalid
 from kb.paging import page_number, page_size
 from kb.patches import queries, service, uploads
@@ -61,7 +61,7 @@ def patch_json(patch: Patch) -> dict:
     query_parameter("version", description="only patches that apply to this version"),
     query_parameter("kind", description="patch, service-pack or regulatory"),
     query_parameter("mine", description="1: only patches for your organisation's products"),
-    query_parameter("page", "integer"), query_parameter("per_page", "integer"),
+    PAGE, query_parameter("per_page", "integer"),
 ])
 def list_patches():
     per_page = page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
