@@ -1,12 +1,87 @@
-"""Form helpers shared by every area."""
+"""Form helpers shared by every area, and what every request's text passes before a view
+reads it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 
+import flask
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
+from werkzeug.routing import IntegerConverter
 from wtforms import SelectChoice
+
+from kb.errors import DomainError
+
+# ids are INTEGER columns, PostgreSQL's int4: a larger number could never name a row and
+# would make the database refuse the query
+MAX_DATABASE_ID = 2**31 - 1
+DIGITS = re.compile(r"[0-9]{1,10}")
+# NUL, which PostgreSQL cannot store in text, and lone surrogates, which no encoding can write
+UNREADABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+class UnreadableText(DomainError):
+    status = 400
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs, in the form WTForms 3.3+ expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def database_id(raw) -> int:
+    """A row id chosen or typed in a form: whole digits from 1 to ``MAX_DATABASE_ID``, else
+    ValueError (the error WTForms' ``coerce`` and ``request.args.get(type=...)`` expect)."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str) or not DIGITS.fullmatch(raw.strip()):
+        raise ValueError(f"not an id: {raw!r}")
+    value = int(raw)
+    if not 1 <= value <= MAX_DATABASE_ID:
+        raise ValueError(f"not an id: {raw!r}")
+    return value
+
+
+def optional_database_id(raw) -> int | None:
+    """``database_id``, or None for an empty choice (a select's "(none)")."""
+    return None if raw in ("", None) else database_id(raw)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in routes: an address with a number no row can have is not found."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def has_unreadable_text(value) -> bool:
+    """Whether a text, or any text inside JSON lists and objects, holds NUL or a lone
+    surrogate."""
+    if isinstance(value, str):
+        return UNREADABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(has_unreadable_text(key) or has_unreadable_text(item)
+                   for key, item in value.items())
+    if isinstance(value, list):
+        return any(has_unreadable_text(item) for item in value)
+    return False
+
+
+def _without_nul(pairs) -> Iterator[tuple[str, object]]:
+    for name, value in iter_multi_items(pairs or ()):
+        yield name.replace("\x00", ""), (value.replace("\x00", "") if isinstance(value, str)
+                                          else value)
+
+
+class ArgumentsWithoutNul(ImmutableMultiDict):
+    """Query arguments and form fields as parsed, less any NUL character: no browser sends
+    one, it carries no text, and PostgreSQL cannot store it."""
+
+    def __init__(self, mapping=None):
+        super().__init__(list(_without_nul(mapping)))
+
+
+class Request(flask.Request):
+    parameter_storage_class = ArgumentsWithoutNul

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from kb import plans, policy
 from kb.errors import DomainError
+from kb.forms import DatabaseIdConverter, Request
 from kb.policy import AccessDenied
 from kb.safe_redirect import safe_next_url
 
@@ -142,6 +143,8 @@ def _security_headers(response):
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
+    app.request_class = Request
     csrf.init_app(app)
     app.register_error_handler(AccessDenied, access_denied_response)
     app.register_error_handler(DomainError, _domain_error_response)

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from kb import plans
 from kb.accounts.models import ROLE_NAMES
 from kb.accounts.service import MIN_PASSWORD_LENGTH
-from kb.forms import choices
+from kb.forms import choices, optional_database_id
 
 # The demo accounts use the reserved .test domain; email-validator refuses it by default and
 # documents this list as the switch.
@@ -90,14 +90,16 @@ class OrganizationForm(FlaskForm):
         "Products and versions it runs", validators=[Optional(), Length(max=5000)],
         description="One product per line, versions after a colon: 'Ledger Server: 9.2, 10.0'.",
     )
-    administrator = SelectField("Customer administrator", choices=[], validate_choice=False)
+    administrator = SelectField("Customer administrator", choices=[], validate_choice=False,
+                                coerce=optional_database_id)
 
 
 class StaffUserForm(FlaskForm):
     email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS), default="customer")
-    organization = SelectField("Organisation", choices=[], validate_choice=False)
+    organization = SelectField("Organisation", choices=[], validate_choice=False,
+                               coerce=optional_database_id)
 
 
 class RoleForm(FlaskForm):

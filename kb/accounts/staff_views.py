@@ -60,13 +60,13 @@ def organization(organization_id: int):
     ])
     if not form.is_submitted():
         form.products.data = _installed_text(organization)
-        form.administrator.data = str(organization.administrator_id or "")
+        form.administrator.data = organization.administrator_id
     if form.validate_on_submit():
         administrator_id = form.administrator.data
         try:
             service.update_organization(
                 current_user, organization, **_organization_fields(form),
-                administrator=service.get_user(int(administrator_id)) if administrator_id else None,
+                administrator=service.get_user(administrator_id) if administrator_id else None,
             )
         except (Conflict, Invalid) as refusal:
             form.name.errors.append(refusal.message)
@@ -101,7 +101,7 @@ def users():
         try:
             user = service.create_user(
                 current_user, form.email.data, role=form.role.data, name=form.name.data or "",
-                organization=service.get_organization(int(organization_id))
+                organization=service.get_organization(organization_id)
                 if organization_id else None,
                 send_invitation=True,
             )

@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, g, request
 from flask_login import current_user
 
 from kb.accounts.auth import authenticated_by_token
+from kb.forms import UnreadableText, has_unreadable_text
 from kb.web import csrf, json_error
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,6 +30,12 @@ def _authenticate():
     if request.method not in SAFE_METHODS and not authenticated_by_token():
         csrf.protect()  # a browser session must prove the request came from our own page
     return None
+
+
+@blueprint.before_request
+def _refuse_unreadable_json():
+    if request.is_json and has_unreadable_text(request.get_json(silent=True)):
+        raise UnreadableText("JSON texts may not contain NUL characters or lone surrogates.")
 
 
 def init_app(app: Flask) -> None:

@@ -12,13 +12,14 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
-from kb.api.openapi import documented, query_parameter
+from kb.api.openapi import PAGE, documented, query_parameter
 from kb.articles import queries, service
 from kb.articles.models import Article
 from kb.articles.views import item_url
 from kb.errors import NotFound
+from kb.paging import page_number, page_size
 
-PAGING = [query_parameter("page", "integer", "1-based page number"),
+PAGING = [PAGE,
           query_parameter("per_page", "integer", f"items per page, at most "
                                                  f"{queries.MAX_PER_PAGE}")]
 LOCKED_NOTE = ("Items the caller may not read are listed with \"locked\": true and without "
@@ -78,8 +79,8 @@ def _filters(type_: str) -> queries.Filters:
 
 
 def _listing(type_: str) -> queries.Page:
-    return queries.browse(current_user, _filters(type_), request.args.get("page", 1, type=int),
-                          request.args.get("per_page", 20, type=int))
+    return queries.browse(current_user, _filters(type_), page_number(request.args),
+                          page_size(request.args, 20, queries.MAX_PER_PAGE))
 
 
 @blueprint.get("/articles")

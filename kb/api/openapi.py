@@ -9,6 +9,8 @@ from typing import Any
 from flask import current_app, jsonify
 
 from kb.api import blueprint
+from kb.forms import MAX_DATABASE_ID
+from kb.paging import MAX_PAGE
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -50,9 +52,15 @@ def documented(
     return attach
 
 
-def query_parameter(name: str, kind: str = "string", description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": kind},
-            "description": description}
+def query_parameter(name: str, kind: str = "string", description: str = "",
+                    **bounds: int) -> dict[str, Any]:
+    """A query parameter; ``bounds`` are JSON Schema keywords such as ``minimum``."""
+    return {"name": name, "in": "query", "required": False,
+            "schema": {"type": kind, **bounds}, "description": description}
+
+
+PAGE = query_parameter("page", "integer", "1-based page number; past the last, an empty page",
+                       minimum=1, maximum=MAX_PAGE)
 
 
 def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
@@ -60,8 +68,9 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
 
     def replace(match: re.Match) -> str:
         converter, name = match.group(1), match.group(2)
-        kind = "integer" if converter == "int" else "string"
-        parameters.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+        schema = ({"type": "integer", "minimum": 0, "maximum": MAX_DATABASE_ID}
+                  if converter == "int" else {"type": "string"})
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 
     return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", replace, rule), parameters

@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
-from kb.api.openapi import documented, query_parameter
+from kb.api.openapi import PAGE, documented, query_parameter
 from kb.errors import Invalid
 from kb.links import absolute_url
+from kb.paging import page_number, page_size
 from kb.patches import queries, service, uploads
 from kb.patches.models import Patch
 
@@ -61,16 +62,15 @@ def patch_json(patch: Patch) -> dict:
     query_parameter("version", description="only patches that apply to this version"),
     query_parameter("kind", description="patch, service-pack or regulatory"),
     query_parameter("mine", description="1: only patches for your organisation's products"),
-    query_parameter("page", "integer"), query_parameter("per_page", "integer"),
+    PAGE, query_parameter("per_page", "integer"),
 ])
 def list_patches():
-    per_page = min(MAX_PER_PAGE, max(1, request.args.get(
-        "per_page", current_app.config["PAGE_SIZE"], type=int)))
+    per_page = page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
     result = queries.find_patches(
         current_user, product=request.args.get("product", ""),
         version=request.args.get("version", ""), kind=request.args.get("kind", ""),
         for_my_organization=request.args.get("mine") == "1",
-        page=request.args.get("page", 1, type=int), per_page=per_page)
+        page=page_number(request.args), per_page=per_page)
     return jsonify({"total": result.total, "page": result.page, "per_page": per_page,
                     "patches": [patch_json(patch) for patch in result.patches]})
 

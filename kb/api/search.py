@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from kb.api import blueprint
-from kb.api.openapi import documented, query_parameter
+from kb.api.openapi import PAGE, documented, query_parameter
 from kb.search import query
 from kb.search.params import search_request
 
@@ -21,7 +21,7 @@ from kb.search.params import search_request
         query_parameter("version", description="version name (repeatable)"),
         query_parameter("kind", description="how-to, reference, troubleshooting, workaround"),
         query_parameter("sort", description="relevance (default) or date"),
-        query_parameter("page", "integer"),
+        PAGE,
         query_parameter("per_page", "integer", "at most 100"),
     ],
     responses={"200": "Results, total and facets", "422": "A bad page or sort"},

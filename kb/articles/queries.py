@@ -26,6 +26,7 @@ from kb.errors import NotFound
 from kb.products.models import Product, ProductVersion
 
 MAX_PER_PAGE = 100
+TITLE_LENGTH = Article.title.type.length
 # what list pages show of each entry, loaded in a few queries rather than a few per entry;
 # bodies and renderings stay behind (sorting rows that carry them is what made lists slow)
 LIST_LOADING = (selectinload(Article.products), selectinload(Article.versions),
@@ -98,7 +99,9 @@ def _filtered(statement: Select, filters: Filters) -> Select:
         statement = statement.where(Article.kind == filters.kind)
     if filters.tag:
         statement = statement.where(Article.tags.any(Tag.name == filters.tag.lower()))
-    if filters.title:
+    if len(filters.title) > TITLE_LENGTH:  # no title holds it, and SQLite refuses such a LIKE
+        statement = statement.where(false())
+    elif filters.title:
         pattern = "%" + filters.title.replace("\\", "\\\\").replace("%", "\\%") \
             .replace("_", "\\_") + "%"
         statement = statement.where(Article.title.ilike(pattern, escape="\\"))

@@ -12,6 +12,8 @@ from kb import markdown, policy
 from kb.articles import queries, service
 from kb.articles.forms import ArticleForm, ScheduleForm
 from kb.errors import Conflict, Invalid
+from kb.forms import database_id
+from kb.paging import page_number
 from kb.products.service import all_products
 
 blueprint = Blueprint("article_editor", __name__, url_prefix="/staff/articles")
@@ -30,7 +32,7 @@ def index():
     filters = queries.Filters(type=request.args.get("type", ""),
                               status=request.args.get("status", ""),
                               title=request.args.get("title", "").strip())
-    listing = queries.staff_list(filters, request.args.get("page", 1, type=int))
+    listing = queries.staff_list(filters, page_number(request.args))
     return render_template("articles/staff_list.html", listing=listing, filters=filters)
 
 
@@ -116,8 +118,8 @@ def history(article_id: int):
 @blueprint.get("/<int:article_id>/diff")
 def diff(article_id: int):
     article = service.get_article(article_id)
-    older = queries.get_revision(article, request.args.get("from", 0, type=int))
-    newer = queries.get_revision(article, request.args.get("to", 0, type=int))
+    older = queries.get_revision(article, request.args.get("from", 0, type=database_id))
+    newer = queries.get_revision(article, request.args.get("to", 0, type=database_id))
     if older.number > newer.number:
         older, newer = newer, older
     return render_template("articles/diff.html", article=article, older=older, newer=newer,

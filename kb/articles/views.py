@@ -4,6 +4,7 @@ the "was this helpful?" vote."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from kb import markdown, policy
 from kb.articles import queries, service
 from kb.articles.forms import HelpfulForm
 from kb.articles.models import KINDS, Article
+from kb.paging import page_number
 from kb.products.service import all_products
 
 blueprint = Blueprint("articles", __name__)
@@ -67,7 +69,7 @@ def _filters(type_: str) -> queries.Filters:
 @login_required
 def index():
     filters = _filters("article")
-    listing = queries.browse(current_user, filters, request.args.get("page", 1, type=int))
+    listing = queries.browse(current_user, filters, page_number(request.args))
     return render_template("articles/index.html", listing=listing, filters=filters,
                            products=all_products(), kinds=KINDS, tags=queries.tags_in_use())
 
@@ -76,7 +78,7 @@ def index():
 @login_required
 def release_notes():
     filters = _filters("release-note")
-    listing = queries.browse(current_user, filters, request.args.get("page", 1, type=int))
+    listing = queries.browse(current_user, filters, page_number(request.args))
     return render_template("articles/release_notes.html", listing=listing, filters=filters,
                            products=all_products())
 
@@ -85,11 +87,11 @@ def _open(slug: str, type_: str):
     """The article to show, a redirect (renamed slug, other type) or the locked page."""
     article, renamed_to = queries.find_by_slug(slug)
     if renamed_to is not None:
-        return None, redirect(url_for(request.endpoint, slug=renamed_to, **request.args), 301)
+        return None, _moved(url_for(request.endpoint, slug=renamed_to))
     if article is None:
         abort(404)
     if article.type != type_:
-        return None, redirect(item_url(article, **request.args), 301)
+        return None, _moved(item_url(article))
     noun = "release note" if article.is_release_note else "article"
     denial = policy.read_denial(current_user, article, noun)
     if denial is not None and denial.reason in LOCKED_REASONS:
@@ -98,6 +100,13 @@ def _open(slug: str, type_: str):
     if denial is not None:
         raise denial
     return article, None
+
+
+def _moved(path: str):
+    """A permanent redirect to ``path`` on this site, keeping the query string as it came:
+    its arguments never reach ``url_for`` (``_external``, ``_method``, ``slug``...)."""
+    query = urlencode(list(request.args.items(multi=True)))
+    return redirect(f"{path}?{query}" if query else path, 301)
 
 
 def _render_item(article: Article):

@@ -19,6 +19,7 @@ from kb.accounts.service import record_audit
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
+from kb.forms import MAX_DATABASE_ID
 from kb.patches.models import KINDS, Download, FixedIssue, Patch, PatchFile
 from kb.patches.names import safe_file_name
 from kb.patches.storage import StagedFile, StoredBlob, file_store
@@ -185,7 +186,7 @@ def _apply_versions(patch: Patch, product: Product, entries: list[str]) -> None:
 
 
 def _older_patch(patch_id: int) -> Patch:
-    older = db.session.get(Patch, patch_id)
+    older = db.session.get(Patch, patch_id) if 1 <= patch_id <= MAX_DATABASE_ID else None
     if older is None:
         raise Invalid(f"There is no patch #{patch_id} to supersede.")
     return older

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from kb import policy
 from kb.errors import Invalid
 from kb.links import base_url
+from kb.paging import page_number
 from kb.patches import delivery, queries, service, uploads
 from kb.patches.forms import PatchForm
 from kb.patches.models import KIND_NAMES
@@ -33,7 +34,7 @@ def index():
     mine = request.args.get("mine") == "1"
     result = queries.find_patches(
         current_user, **filters, for_my_organization=mine, readable_only=False,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(request.args),
         per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,

@@ -5,23 +5,11 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from kb.errors import Invalid
+from kb.paging import page_number, page_size
 from kb.search.query import SearchRequest
 
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARACTERS = 500
-
-
-def _positive(arguments: MultiDict, name: str, default: int) -> int:
-    raw = arguments.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Invalid(f"{name} must be a whole number, not {raw!r}.") from None
-    if value < 1:
-        raise Invalid(f"{name} must be 1 or more.")
-    return value
 
 
 def _values(arguments: MultiDict, name: str) -> tuple[str, ...]:
@@ -41,6 +29,6 @@ def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
         versions=_values(arguments, "version"),
         kinds=_values(arguments, "kind"),
         sort=sort,
-        page=_positive(arguments, "page", 1),
-        per_page=min(_positive(arguments, "per_page", per_page), MAX_PER_PAGE),
+        page=page_number(arguments),
+        per_page=page_size(arguments, per_page, MAX_PER_PAGE),
     )

@@ -143,11 +143,15 @@ def title_parser(schema) -> QueryParser:
 
 
 def split_typed_filters(text: str) -> tuple[str, dict[str, list[str]]]:
-    """Cut ``product:``/``version:``/``kind:``/``type:`` filters out of the typed text."""
+    """Cut ``product:``/``version:``/``kind:``/``type:`` filters out of the typed text. An
+    empty one (``type:""``) is cut out and narrows nothing, like an empty filter picked."""
     found: dict[str, list[str]] = {}
 
     def take(match: re.Match) -> str:
-        found.setdefault(match.group(1).lower(), []).append(match.group(2) or match.group(3))
+        quoted, bare = match.group(2), match.group(3)
+        value = (quoted if quoted is not None else bare).strip()
+        if value:
+            found.setdefault(match.group(1).lower(), []).append(value)
         return " "
 
     return TYPED_FILTER.sub(take, text), found

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from kb import policy
 from kb.errors import Invalid
-from kb.forms import choices
+from kb.forms import choices, database_id
 from kb.sessions import attendance, live, recordings
 from kb.sessions.forms import (
     AttachmentForm,
@@ -174,7 +174,7 @@ def attendees_csv(session_id: int):
 @blueprint.post("/live/<int:session_id>/attendance")
 def mark_attendance(session_id: int):
     live_session = live.get_session(current_user, session_id)
-    attended = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
+    attended = set(request.form.getlist("attended", type=database_id))
     attendance.mark_attendance(current_user, live_session, attended)
     flash("Attendance is saved.", "success")
     return redirect(url_for("sessions_staff.attendees", session_id=session_id))
@@ -183,10 +183,10 @@ def mark_attendance(session_id: int):
 @blueprint.post("/live/<int:session_id>/recording")
 def attach_recording(session_id: int):
     live_session = live.get_session(current_user, session_id)
-    raw_id = request.form.get("recording_id", "")
-    if not raw_id.isdigit():
+    recording_id = request.form.get("recording_id", type=database_id)
+    if recording_id is None:
         raise Invalid("Choose the recording to attach.")
-    recording = recordings.get_recording(current_user, int(raw_id))
+    recording = recordings.get_recording(current_user, recording_id)
     attendance.attach_recording(current_user, live_session, recording)
     flash("The recording is attached; registrants were told.", "success")
     return redirect(url_for("live.show", session_id=session_id))
