@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from kb import db, notifications, policy, search
+from kb import db, markdown, notifications, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
@@ -103,6 +103,7 @@ def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
     moved = (live_session.starts_at != starts_at
              or live_session.duration_minutes != fields.duration_minutes)
     live_session.title, live_session.description = fields.title.strip(), fields.description
+    live_session.description_html = markdown.render(fields.description).html
     live_session.presenter, live_session.starts_at = fields.presenter.strip(), starts_at
     live_session.time_zone = fields.time_zone
     live_session.duration_minutes = fields.duration_minutes

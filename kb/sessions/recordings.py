@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 
-from kb import db, policy, search
+from kb import db, markdown, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
@@ -82,6 +82,7 @@ def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
         raise Invalid("The duration cannot be negative.")
     recording.title = fields.title.strip()
     recording.summary = fields.summary
+    recording.summary_html = markdown.render(fields.summary).html
     recording.presenter = fields.presenter.strip()
     recording.product = products.ensure_product(fields.product) if fields.product.strip() else None
     recording.topic = fields.topic.strip()
