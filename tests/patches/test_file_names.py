@@ -13,8 +13,11 @@ from sqlalchemy import update
 
 from kb import db
 from kb.patches.models import PatchFile
-from tests.conftest import bearer
+from tests.conftest import bearer, on_postgres
 from tests.patches.conftest import payload
+
+# PostgreSQL text cannot hold NUL, so only SQLite can have such a row from before
+NUL_NEEDS_SQLITE = pytest.mark.skipif(on_postgres(), reason="PostgreSQL text holds no NUL")
 
 
 def _api_publish(client, api_token, files: dict[str, bytes]):
@@ -56,7 +59,8 @@ def test_the_patch_page_lists_the_non_ascii_name(client, auth, api_token, demo_a
     assert "Größe.zip" in page
 
 
-@pytest.mark.parametrize("stored_name", ["fix\x00.zip", "fix\r\n.zip", "fix\u202e.zip"])
+@pytest.mark.parametrize("stored_name", [
+    pytest.param("fix\x00.zip", marks=NUL_NEEDS_SQLITE), "fix\r\n.zip", "fix\u202e.zip"])
 def test_every_stored_name_downloads(app, client, api_token, demo_accounts, stored_name):
     created = _api_publish(client, api_token, {"fix.zip": b"bytes"}).json
     with app.app_context():  # a name stored before names were cleaned

@@ -13,7 +13,11 @@ from sqlalchemy import update
 
 from kb import db
 from kb.sessions.models import RecordingAttachment
+from tests.conftest import on_postgres
 from tests.sessions.test_recordings import VIDEO, _fetch
+
+# PostgreSQL text cannot hold NUL, so only SQLite can have such a row from before
+NUL_NEEDS_SQLITE = pytest.mark.skipif(on_postgres(), reason="PostgreSQL text holds no NUL")
 
 
 @pytest.fixture
@@ -77,7 +81,8 @@ def test_an_attachment_name_with_nothing_usable_is_refused_clearly(client, auth,
     assert "no usable characters" in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("stored_name", ["bad\x00name.pdf", "Größe\r\n.pdf", "x\u202e.pdf"])
+@pytest.mark.parametrize("stored_name", [
+    pytest.param("bad\x00name.pdf", marks=NUL_NEEDS_SQLITE), "Größe\r\n.pdf", "x\u202e.pdf"])
 def test_every_stored_attachment_name_downloads(app, client, auth, publish, stored_name):
     _, attachments = _attach(client, auth, publish(), "slides.pdf")
     with app.app_context():  # a name stored before names were cleaned
