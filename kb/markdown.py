@@ -20,9 +20,10 @@ import nh3
 
 from kb.docfx import SERVED_IMAGE, DocfxExtension
 from kb.errors import Invalid
+from kb.markdown_links import BoundedLinksExtension
 
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 EXTENSIONS = [
     "tables",
@@ -136,8 +137,8 @@ def _converter() -> markdown_library.Markdown:
     converter = getattr(_converters, "converter", None)
     if converter is None:
         converter = markdown_library.Markdown(
-            extensions=[*EXTENSIONS, DocfxExtension()], extension_configs=EXTENSION_CONFIGS,
-            output_format="html",
+            extensions=[*EXTENSIONS, DocfxExtension(), BoundedLinksExtension()],
+            extension_configs=EXTENSION_CONFIGS, output_format="html",
         )
         _converters.converter = converter
     return converter.reset()

@@ -128,13 +128,13 @@ def api_live_sessions():
     "200": "Already registered", "201": "Registered", "202": "Wait-listed (the session is full)",
     "404": "No such session", "409": "Registration is not open"})
 def api_register(session_id: int):
-    existing = live.registration_of(current_user, live.get_session(current_user, session_id))
-    registration = live.register(current_user, session_id)
-    if existing is not None and existing.status != "cancelled":
+    live.get_session(current_user, session_id)  # 404 for a session the user may not see
+    outcome = live.register_with_outcome(current_user, session_id)
+    if outcome.already_registered:
         status = 200
     else:
-        status = 201 if registration.status == "confirmed" else 202
-    return jsonify(registration_json(registration)), status
+        status = 201 if outcome.registration.status == "confirmed" else 202
+    return jsonify(registration_json(outcome.registration)), status
 
 
 @blueprint.delete("/live-sessions/<int:session_id>/registration")

@@ -156,6 +156,7 @@ def _new_patch(actor, details: PatchDetails) -> Patch:
         min_plan=details.min_plan, status="draft", author_id=actor.id if actor else None,
     )
     _apply_versions(patch, product, details.versions)
+    _render_sections(patch)
     patch.fixed_issues = [FixedIssue(position=i, identifier=identifier, text=text)
                           for i, (identifier, text) in enumerate(details.fixed_issues)]
     # the look-ups below must not flush a half-built patch
@@ -282,14 +283,22 @@ def ensure_intact(patch_file: PatchFile) -> None:
     db.session.commit()
 
 
+def _sections_key(patch: Patch) -> str:
+    return markdown.render_key(
+        "\0".join(getattr(patch, section) or "" for section in MARKDOWN_SECTIONS))
+
+
+def _render_sections(patch: Patch) -> None:
+    patch.rendered = {section: markdown.render(getattr(patch, section) or "").html
+                      for section in MARKDOWN_SECTIONS}
+    patch.render_key = _sections_key(patch)
+
+
 def rendered_sections(patch: Patch) -> dict[str, str]:
-    """The sanitised HTML of the Markdown sections, from the cache when it is current."""
-    source = "\0".join(getattr(patch, section) or "" for section in MARKDOWN_SECTIONS)
-    key = markdown.render_key(source)
-    if patch.render_key != key or not patch.rendered:
-        patch.rendered = {section: markdown.render(getattr(patch, section) or "").html
-                          for section in MARKDOWN_SECTIONS}
-        patch.render_key = key
+    """The sanitised HTML of the Markdown sections, rendered when the patch was written (and
+    once more only after a renderer upgrade)."""
+    if patch.render_key != _sections_key(patch) or not patch.rendered:
+        _render_sections(patch)
         db.session.commit()
     return patch.rendered
 

@@ -2,7 +2,9 @@
 
 werkzeug's multipart parser writes each file part into a ``StagedFile`` of the file store (a
 temporary file that is hashed as it is written), so the SHA-256 is known when the last byte
-arrives. The per-file cap ``PATCH_MAX_FILE_BYTES`` answers 413; a request cut off midway
+arrives. The per-file cap ``PATCH_MAX_FILE_BYTES`` and the per-request cap ``MAX_UPLOAD_BYTES``
+(checked against ``Content-Length`` before anything is read, and while a body of unknown length
+streams in) answer 413; a request cut off midway
 (werkzeug raises ``ClientDisconnected``) or refused for any reason removes every temporary
 file it created."""
 
@@ -12,12 +14,12 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import ClientDisconnected
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
-from kb.errors import DomainError, Invalid
+from kb.errors import DomainError, Invalid, TooLarge
 from kb.patches.service import MAX_FILES_PER_PATCH, Upload
-from kb.patches.storage import StagedFile, file_store
+from kb.patches.storage import StagedFile, file_store, human_size
 
 MAX_FORM_FIELD_BYTES = 1024 * 1024
 MAX_FORM_PARTS = 200
@@ -56,10 +58,17 @@ def receive_patch_upload() -> ReceivedForm:
         staged.append(staged_file)
         return staged_file
 
+    request_limit = request.max_content_length  # MAX_UPLOAD_BYTES, as Flask applies it
     parser = FormDataParser(stream_factory, max_form_memory_size=MAX_FORM_FIELD_BYTES,
-                            silent=False, max_form_parts=MAX_FORM_PARTS)
+                            max_content_length=request_limit, silent=False,
+                            max_form_parts=MAX_FORM_PARTS)
     try:
         _, form, files = parser.parse_from_environ(request.environ)
+    except RequestEntityTooLarge:
+        _discard(staged)
+        raise TooLarge(f"The upload is too large: at most {human_size(request_limit)} per "
+                       f"request and {human_size(MAX_FORM_FIELD_BYTES)} per form field; "
+                       "nothing was published.") from None
     except (ClientDisconnected, ValueError):
         _discard(staged)
         raise UploadIncomplete("The upload ended before it was complete (or was not valid "

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from kb import db, policy
+from kb import db, markdown, policy
 from kb.accounts.models import Organization
 from kb.accounts.service import record_audit
 from kb.db import utcnow
@@ -50,6 +50,8 @@ def set_offer(actor, *, percentage: int, terms: str, how_to_redeem: str,
         raise Invalid("The discount is a percentage between 1 and 100.")
     offer = current_offer() or CampusOffer()
     offer.percentage, offer.terms, offer.how_to_redeem = percentage, terms, how_to_redeem
+    offer.terms_html = markdown.render(terms).html
+    offer.how_to_redeem_html = markdown.render(how_to_redeem).html
     offer.valid_until, offer.updated_at = valid_until, utcnow()
     db.session.add(offer)
     db.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from kb import markdown, policy
+from kb import policy
 from kb.sessions import campus
 from kb.sessions.forms import CampusOfferForm
 
@@ -20,8 +20,7 @@ def index():
         return render_template("sessions/campus.html", reveal=None, offer=None)
     reveal = campus.reveal(current_user, "page")
     return render_template("sessions/campus.html", reveal=reveal, offer=reveal.offer,
-                           terms=markdown.render(offer.terms).html,
-                           how_to_redeem=markdown.render(offer.how_to_redeem).html)
+                           terms=offer.terms_html, how_to_redeem=offer.how_to_redeem_html)
 
 
 @blueprint.route("/offer", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from kb import db, notifications, policy, search
+from kb import db, markdown, notifications, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
@@ -103,6 +103,7 @@ def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
     moved = (live_session.starts_at != starts_at
              or live_session.duration_minutes != fields.duration_minutes)
     live_session.title, live_session.description = fields.title.strip(), fields.description
+    live_session.description_html = markdown.render(fields.description).html
     live_session.presenter, live_session.starts_at = fields.presenter.strip(), starts_at
     live_session.time_zone = fields.time_zone
     live_session.duration_minutes = fields.duration_minutes
@@ -196,22 +197,38 @@ def _check_window(live_session: LiveSession, now: datetime) -> None:
         raise Conflict("Registration for this session has closed.")
 
 
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    registration: Registration
+    # the user held a seat or a waiting-list place before this request: nothing changed
+    already_registered: bool
+
+
 def register(user, session_id: int) -> Registration:
-    """Take a seat, or the next place on the waiting list when the session is full.
+    """Take a seat, or the next place on the waiting list when the session is full (see
+    ``register_with_outcome``)."""
+    return register_with_outcome(user, session_id).registration
+
+
+def register_with_outcome(user, session_id: int) -> RegistrationOutcome:
+    """Take a seat, or the next place on the waiting list when the session is full, and say
+    whether the user was registered already.
 
     The session row stays locked from the count of confirmed seats until the commit, so
     simultaneous registrations take turns and the capacity is never exceeded; wait-list
     positions follow the order in which the turns were taken. Registering again while
-    registered changes nothing."""
+    registered changes nothing, and whether it did is decided under the same lock: of
+    simultaneous registrations by one user exactly one takes the place."""
     policy.require(user, "interactive_sessions")
     with row_locked(LiveSession, session_id) as live_session:
         if live_session is None:
             raise NotFound("No such live session.")
         registration = registration_of(user, live_session)
-        if registration is None or registration.status == "cancelled":
+        already_registered = registration is not None and registration.status != "cancelled"
+        if not already_registered:
             registration = _take_place(user, live_session, registration)
         db.session.commit()  # also ends the transaction of a repeated registration
-    return registration
+    return RegistrationOutcome(registration, already_registered)
 
 
 def _take_place(user, live_session: LiveSession, registration: Registration | None):

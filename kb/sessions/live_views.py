@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from kb import markdown, policy
+from kb import policy
 from kb.db import utcnow
 from kb.errors import NotFound
 from kb.sessions import calendar, live
@@ -32,7 +32,7 @@ def show(session_id: int):
     now = utcnow()
     return render_template(
         "sessions/live_session.html", live_session=live_session, registration=registration,
-        description=markdown.render(live_session.description).html,
+        description=live_session.description_html,
         seats_taken=live.confirmed_count(live_session),
         waitlist_rank=registration and live.waitlist_rank(registration),
         join_visible=policy.can_see_join_details(current_user, live_session, registration, now),

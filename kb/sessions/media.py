@@ -13,9 +13,12 @@ import uuid
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from flask import current_app, send_file
+from flask import Response, current_app, request
+from werkzeug.wsgi import wrap_file
 
 from kb.errors import Invalid
+from kb.patches import delivery
+from kb.patches.names import content_disposition
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
                ".ogv": "video/ogg", ".mov": "video/quicktime"}
@@ -67,16 +70,29 @@ def _stored_path(relative: str) -> Path:
 
 
 def send_stored_file(relative: str, mimetype: str, *, download_name: str | None = None):
-    """The stored file, answering Range (206, Content-Range; 416 out of range) and
-    If-None-Match; private, since every request was checked against the policy."""
+    """The stored file, answering Range exactly as patch downloads do (206 with Content-Range,
+    416 with ``Content-Range: bytes */size``; another unit or several ranges: the whole file,
+    200) and If-None-Match; private, since every request was checked against the policy."""
     path = _stored_path(relative)
     stat = path.stat()
     etag = hashlib.sha256(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
-    response = send_file(
-        path, mimetype=mimetype, conditional=True, etag=etag[:32], max_age=0,
-        as_attachment=download_name is not None, download_name=download_name,
-    )
-    response.headers["Accept-Ranges"] = "bytes"
-    response.cache_control.private = True
-    response.cache_control.public = False
+    headers = {"ETag": f'"{etag[:32]}"', "Accept-Ranges": "bytes",
+               "Cache-Control": "private, max-age=0"}
+    if download_name is not None:
+        headers["Content-Disposition"] = content_disposition(download_name)
+    if request.if_none_match.contains_weak(etag[:32]):
+        return Response(status=304, headers=headers)
+    try:
+        byte_range = delivery.requested_range(stat.st_size, etag[:32])
+    except delivery.Unsatisfiable:
+        headers["Content-Range"] = f"bytes */{stat.st_size}"
+        return Response(status=416, headers=headers)
+    start, stop = byte_range or (0, stat.st_size)
+    if byte_range is not None:
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{stat.st_size}"
+    reader = delivery.RangeReader(path.open("rb", buffering=0), start, stop, lambda sent: None)
+    response = Response(wrap_file(request.environ, reader, delivery.BLOCK_SIZE),
+                        status=206 if byte_range is not None else 200, headers=headers,
+                        mimetype=mimetype, direct_passthrough=True)
+    response.content_length = stop - start
     return response

@@ -23,6 +23,7 @@ class Recording(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    summary_html: Mapped[str] = mapped_column(Text, default="")  # rendered when written
     presenter: Mapped[str] = mapped_column(String(200), default="")
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id", ondelete="SET NULL"), index=True)
@@ -104,6 +105,7 @@ class TopicRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     details: Mapped[str] = mapped_column(Text, default="")  # the customer's Markdown
+    details_html: Mapped[str] = mapped_column(Text, default="")  # rendered when written
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
@@ -146,6 +148,7 @@ class LiveSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    description_html: Mapped[str] = mapped_column(Text, default="")  # rendered when written
     presenter: Mapped[str] = mapped_column(String(200), default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # the zone staff chose
@@ -211,6 +214,9 @@ class CampusOffer(Base):
     percentage: Mapped[int] = mapped_column(Integer)
     terms: Mapped[str] = mapped_column(Text, default="")  # Markdown
     how_to_redeem: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    # both rendered when written
+    terms_html: Mapped[str] = mapped_column(Text, default="")
+    how_to_redeem_html: Mapped[str] = mapped_column(Text, default="")
     valid_until: Mapped[date] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

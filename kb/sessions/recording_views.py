@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import markdown
 from kb.products import service as products
 from kb.sessions import media, recordings
 from kb.sessions.forms import AttachmentForm, TranscriptForm
@@ -29,7 +28,7 @@ def show(recording_id: int):
     recording = recordings.get_recording(current_user, recording_id)
     return render_template(
         "sessions/recording.html", recording=recording,
-        summary=markdown.render(recording.summary).html,
+        summary=recording.summary_html,
         watched=recording.id in recordings.watched_ids(current_user),
         transcript_form=TranscriptForm(), attachment_form=AttachmentForm())
 

@@ -10,10 +10,11 @@ from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 
-from kb import db, policy, search
+from kb import db, markdown, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
+from kb.patches.names import safe_file_name
 from kb.products import service as products
 from kb.products.models import Product
 from kb.sessions import media
@@ -82,6 +83,7 @@ def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
         raise Invalid("The duration cannot be negative.")
     recording.title = fields.title.strip()
     recording.summary = fields.summary
+    recording.summary_html = markdown.render(fields.summary).html
     recording.presenter = fields.presenter.strip()
     recording.product = products.ensure_product(fields.product) if fields.product.strip() else None
     recording.topic = fields.topic.strip()
@@ -172,9 +174,9 @@ def set_transcript(actor, recording: Recording, data: bytes) -> int:
 def add_attachment(actor, recording: Recording, upload: Upload) -> RecordingAttachment:
     """Attach slides or another file to a recording (staff only)."""
     policy.require_staff(actor)
-    name = upload.filename.replace("/", "_").replace("\\", "_").strip() or "attachment"
+    name = safe_file_name(upload.filename)
     relative, size = media.store_stream(upload.stream, "attachments", name)
-    attachment = RecordingAttachment(recording_id=recording.id, filename=name[:255],
+    attachment = RecordingAttachment(recording_id=recording.id, filename=name,
                                      stored_path=relative, size=size)
     db.session.add(attachment)
     db.session.commit()

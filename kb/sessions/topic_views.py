@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import markdown, policy
+from kb import policy
 from kb.forms import choices
 from kb.sessions import live, recordings, topics
 from kb.sessions.forms import MergeForm, TopicForm, TopicStatusForm
@@ -43,7 +43,7 @@ def show(topic_id: int):
     topic = topics.get_topic(current_user, topic_id)
     staff = policy.acts_as_staff(current_user)
     return render_template(
-        "sessions/topic.html", topic=topic, details=markdown.render(topic.details).html,
+        "sessions/topic.html", topic=topic, details=topic.details_html,
         votes=topics.vote_count(topic), voted=topics.has_voted(current_user, topic),
         status_form=_status_form() if staff else None,
         merge_form=_merge_form(topic) if staff else None)

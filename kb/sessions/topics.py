@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import func, or_, select
 
-from kb import db, notifications, policy, search
+from kb import db, markdown, notifications, policy, search
 from kb.accounts.models import User
 from kb.articles.models import Article
 from kb.db import utcnow
@@ -56,6 +56,7 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
     if len(title.strip()) > 300 or len(details) > 10000:
         raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
     topic = TopicRequest(title=title.strip(), details=details.strip(), requester_id=user.id,
+                         details_html=markdown.render(details.strip()).html,
                          product=_existing_product(product))
     db.session.add(topic)
     db.session.flush()

@@ -189,12 +189,16 @@ def test_a_file_already_stored_for_another_patch_survives_a_refusal(app, publish
     ("\uff0e\uff0e\uff0fsecret.txt", "secret.txt"),  # fullwidth "../" folds, then separates
     ("my patch (final).zip", "my_patch_final.zip"),
     (".htaccess", "htaccess"),
+    ("日本語.zip", "日本語.zip"),
+    ("Größe März.zip", "Größe_März.zip"),
+    ("ｆｉｘ①.zip", "fix1.zip"),                      # compatibility forms fold (NFKC)
+    ("क्षमा.zip", "क्षमा.zip"),                           # combining marks stay
 ])
 def test_unsafe_file_names_are_neutralised(raw, safe):
     assert safe_file_name(raw) == safe
 
 
-@pytest.mark.parametrize("raw", ["..", "/", "\x00", "\u202e", "日本語"])
+@pytest.mark.parametrize("raw", ["..", "/", "\x00", "\u202e", "\x00\u202e.", "?*<>|"])
 def test_names_without_usable_characters_are_refused(raw):
     from kb.errors import Invalid
 
@@ -342,3 +346,48 @@ def test_a_draft_is_hidden_until_published_and_publishing_checks_the_files(
     auth.logout()
     auth.login("elite@demo.test")
     assert client.get(f"/patches/{patch_id}").status_code == 200
+
+
+def _limit_requests_to(app, size: int) -> None:
+    """What ``KB_MAX_UPLOAD_BYTES`` sets when the application is created."""
+    app.config.update(MAX_UPLOAD_BYTES=size, MAX_CONTENT_LENGTH=size)
+
+
+def test_a_browser_upload_over_the_request_limit_is_413_and_leaves_nothing(app, staff_client):
+    _limit_requests_to(app, 50_000)
+    response = staff_client.post("/patches/new", content_type="multipart/form-data", data={
+        **form_fields(), "csrf_token": csrf_token(staff_client, "/patches/new"),
+        "files": [(io.BytesIO(payload(30_000)), "a.zip"), (io.BytesIO(payload(30_000, 2)),
+                                                           "b.zip")],
+    })
+    assert response.status_code == 413
+    assert "at most 48.8 KiB per request" in response.get_data(as_text=True)
+    assert patch_count(app) == 0 and temp_uploads(app) == [] and stored_blobs(app) == []
+
+
+def test_an_api_upload_over_the_request_limit_is_413_json(app, client, api_token,
+                                                          demo_accounts):
+    _limit_requests_to(app, 50_000)
+    response = client.post("/api/v1/patches", headers=bearer(api_token("staff@demo.test")),
+                           content_type="multipart/form-data",
+                           data={"product": "Orbit ERP", "title": "T",
+                                 "file": (io.BytesIO(payload(60_000)), "z.bin")})
+    assert response.status_code == 413
+    assert "at most 48.8 KiB per request" in response.json["error"]
+    assert patch_count(app) == 0 and temp_uploads(app) == [] and stored_blobs(app) == []
+
+
+def test_a_streamed_upload_of_unknown_length_stops_at_the_request_limit(app, staff_client):
+    """A chunked body (no Content-Length; the server marks the input terminated) is cut off
+    at the limit while it streams in, never read whole."""
+    _limit_requests_to(app, 50_000)
+    boundary, body = encode_multipart({
+        **form_fields(), "csrf_token": csrf_token(staff_client, "/patches/new"),
+        "files": FileStorage(io.BytesIO(payload(200_000)), "big.zip")})
+    response = staff_client.post(
+        "/patches/new", input_stream=io.BytesIO(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413
+    assert "per request" in response.get_data(as_text=True)
+    assert patch_count(app) == 0 and temp_uploads(app) == [] and stored_blobs(app) == []

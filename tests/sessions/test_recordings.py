@@ -177,7 +177,7 @@ def test_attachments_download_after_the_policy(app, client, auth, publish):
     auth.login("xtreme@demo.test")
     download = _fetch(client, url)
     assert download.data == b"%PDF-1.4 slides"
-    assert 'attachment; filename=slides.pdf' in download.headers["Content-Disposition"]
+    assert 'attachment; filename="slides.pdf"' in download.headers["Content-Disposition"]
 
 
 def test_an_oversized_transcript_is_refused(app, auth, publish, monkeypatch):

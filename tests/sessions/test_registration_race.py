@@ -7,16 +7,18 @@ order in which the transactions committed (noted just before COMMIT, still insid
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session
 
 from kb import db
 from kb.accounts import service as accounts
 from kb.sessions import live
-from kb.sessions.models import Registration
-from tests.conftest import on_postgres
+from kb.sessions.locking import row_locked
+from kb.sessions.models import LiveSession, Registration
+from tests.conftest import bearer, on_postgres
 from tests.sessions.conftest import at_once
 
 
@@ -100,3 +102,52 @@ def test_parallel_registrations_for_the_last_seats(app, schedule, customer_on):
     """The same race on whichever database the suite runs (SQLite serialises writers with
     BEGIN IMMEDIATE)."""
     _race_for_last_seats(app, schedule, customer_on, racers=8)
+
+
+def _wait_until_blocked(app, waiting: int) -> None:
+    """Until ``waiting`` other transactions wait for a lock (PostgreSQL shows them; SQLite
+    does not, so there the requests get a moment to reach the lock)."""
+    if not on_postgres():
+        time.sleep(1.0)
+        return
+    probe = create_engine(app.config["DATABASE_URL"])
+    try:
+        while True:
+            with probe.connect() as connection:
+                blocked = connection.scalar(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND query LIKE '%FROM live_sessions%FOR UPDATE%'"))
+            if blocked >= waiting:
+                return
+            time.sleep(0.05)
+    finally:
+        probe.dispose()
+
+
+def test_simultaneous_registrations_by_one_user_take_one_place_and_say_so(
+        app, schedule, customer_on, api_token):
+    """Requests of one user that all arrive while the session is locked: exactly one takes
+    the place (201), every other one answers "already registered" (200)."""
+    session_id = schedule(capacity=5)
+    token = api_token(customer_on("premium"))
+    requests = 6
+    answers: list[int] = []
+
+    def post():
+        client = app.test_client()
+        response = client.post(f"/api/v1/live-sessions/{session_id}/registration",
+                               headers=bearer(token))
+        answers.append(response.status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(requests)]
+    with app.app_context():
+        with row_locked(LiveSession, session_id):  # someone else's registration, mid-way
+            for thread in threads:
+                thread.start()
+            _wait_until_blocked(app, requests)
+            db.session.rollback()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(answers) == [200] * (requests - 1) + [201]
+    assert len(_rows(app, session_id)) == 1
