@@ -5,7 +5,7 @@ texts were rendered on every page view (a topic of 10,000 "[" took seconds each 
 source gets a column with its sanitised HTML, filled here for the rows that exist.
 
 Revision ID: 0009_rendered_text
-Revises: 0006_index_task_ids
+Revises: 0008_account_security
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from kb import markdown
 
 revision = '0009_rendered_text'
-down_revision = '0006_index_task_ids'
+down_revision = '0008_account_security'
 branch_labels = None
 depends_on = None
 
