@@ -123,7 +123,7 @@ def test_api_patch_shape(client, auth, publish):
         "id": body["files"][0]["id"], "name": "a.zip", "size": 5,
         "sha256": "8ed3f6ad685b959ead7022518e1af76cd816f8e8ec7ccdda1ed4018e8f2223f8",
         "content_type": "application/zip",
-        "url": f"http://localhost/patches/{patch_id}/files/{body['files'][0]['id']}/a.zip",
+        "url": f"http://kb.test/patches/{patch_id}/files/{body['files'][0]['id']}/a.zip",
     }]
     assert {key: body[key] for key in ("id", "kind", "title", "product", "versions",
                                        "fixed_issues", "status")} == {
