@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 
-from kb import db, policy, search
+from kb import db, gating, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
@@ -48,9 +48,8 @@ class Upload:
 def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
     """The recordings ``user`` may watch, newest first, optionally of one product or topic."""
     policy.require(user, "recorded_sessions")
-    query = select(Recording).order_by(Recording.recorded_on.desc(), Recording.id.desc())
-    if not policy.acts_as_staff(user):
-        query = query.where(Recording.status == "published")
+    query = select(Recording).where(gating.read_filter(Recording, policy.read_scope(user))) \
+        .order_by(Recording.recorded_on.desc(), Recording.id.desc())
     if product_slug:
         query = query.join(Product).where(Product.slug == product_slug)
     if topic:

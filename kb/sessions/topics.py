@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import func, or_, select
 
-from kb import db, notifications, policy, search
+from kb import db, gating, notifications, policy, search
 from kb.accounts.models import User
 from kb.articles.models import Article
 from kb.db import utcnow
@@ -195,19 +195,19 @@ def suggest_related(user, text: str) -> dict[str, list[dict]]:
     def matching(column):
         return or_(*(func.lower(column).contains(word, autoescape=True) for word in words))
 
+    scope = policy.read_scope(user)
     recordings = db.session.scalars(select(Recording).where(
-        matching(Recording.title), Recording.status == "published")
+        matching(Recording.title), gating.read_filter(Recording, scope))
         .order_by(Recording.recorded_on.desc()).limit(SUGGESTION_LIMIT))
     articles = db.session.scalars(select(Article).where(
-        matching(Article.title), Article.type == "article", Article.status == "published")
-        .order_by(Article.updated_at.desc()).limit(50))
+        matching(Article.title), Article.type == "article", gating.read_filter(Article, scope))
+        .order_by(Article.updated_at.desc()).limit(SUGGESTION_LIMIT))
     topics = db.session.scalars(select(TopicRequest).where(
         matching(TopicRequest.title), TopicRequest.status != "merged")
         .order_by(TopicRequest.id.desc()).limit(SUGGESTION_LIMIT))
-    readable = [a for a in articles if policy.can_read(user, a)][:SUGGESTION_LIMIT]
     return {
         "recordings": [{"title": r.title, "url": path_for("recordings.show", recording_id=r.id)}
                        for r in recordings],
-        "articles": [{"title": a.title, "url": f"/articles/{a.slug}"} for a in readable],
+        "articles": [{"title": a.title, "url": f"/articles/{a.slug}"} for a in articles],
         "topics": [{"title": t.title, "url": _topic_url(t)} for t in topics],
     }

@@ -13,15 +13,14 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kb.gating import Gated
+
 # the fields a document must have for the query layer to list and gate it
 REQUIRED_FIELDS = ("key", "type", "title", "url", "feature", "min_plan", "status")
-# stands for "no date": unpublished documents get no visible_from at all
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -86,17 +85,18 @@ def item_key(type_name: str, item_id: int) -> str:
     return f"{type_name}:{item_id}"
 
 
-def gate(*, feature: str, min_plan: str, published: bool,
-         visible_from: datetime | None) -> dict[str, Any]:
-    """The fields that decide who finds a document: the feature and plan it needs, and whether
-    (and from when) customers may see it. Staff find every document."""
+def gate(item: Gated) -> dict[str, Any]:
+    """The fields that decide who finds a document, read from the gate the item's model states
+    (``kb.gating``): the feature and plan it needs, and whether (and from when) customers may
+    see it. Staff find every document."""
+    visible_from = item.visible_from
     fields: dict[str, Any] = {
-        "feature": feature,
-        "min_plan": min_plan,
-        "status": "published" if published else "unpublished",
+        "feature": item.access_feature,
+        "min_plan": item.min_plan,
+        "status": "published" if visible_from is not None else "unpublished",
     }
-    if published:
-        fields["visible_from"] = visible_from or EPOCH
+    if visible_from is not None:
+        fields["visible_from"] = visible_from
     return fields
 
 
