@@ -15,8 +15,9 @@ from kb import plans
 
 
 class AccessDenied(Exception):
-    """A refusal. ``reason`` is one of: anonymous, no_organization, lapsed, plan, staff_only,
-    not_found (an unpublished item shown to someone who may not know it exists)."""
+    """A refusal. ``reason`` is one of: anonymous, no_organization, term_lapsed, plan,
+    staff_only, not_found (an unpublished item shown to someone who may not know it exists).
+    The API answers the reason as it is (the contract names ``term_lapsed``)."""
 
     def __init__(
         self,
@@ -97,7 +98,7 @@ def feature_denial(user, feature_key: str) -> AccessDenied | None:
         return AccessDenied(
             f"Your organisation's support term ended on {ended}; "
             "subscriber features return when the term is renewed.",
-            reason="lapsed",
+            reason="term_lapsed",
             feature=feature_key,
         )
     if plan not in feature.plans:

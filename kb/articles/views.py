@@ -27,7 +27,7 @@ from kb.products.service import all_products
 blueprint = Blueprint("articles", __name__)
 # a reader who may not open an item still learns its title and why: these refusals give the
 # locked page; the others (not found, anonymous) are raised as they are
-LOCKED_REASONS = {"plan", "lapsed", "no_organization"}
+LOCKED_REASONS = {"plan", "term_lapsed", "no_organization"}
 ReleaseNoteLinks = Callable[[Article, object], list[tuple[str, str]]]
 
 
