@@ -86,6 +86,11 @@ def read_filter(model: type[Gated], scope: policy.ReadScope) -> ColumnElement[bo
                 model.plan_filter(scope.plans))
 
 
+def known_filter(model: type[Gated], user) -> ColumnElement[bool]:
+    """The rows of ``model`` whose existence ``user`` may learn (``policy.may_know_of``)."""
+    return true() if policy.acts_as_staff(user) else model.is_published
+
+
 def title_filter(model: type[Gated], user) -> ColumnElement[bool]:
     """The rows of ``model`` whose titles ``user`` may learn (``policy.can_see_title``)."""
     if policy.acts_as_staff(user):

@@ -156,6 +156,13 @@ def require_read(user, item: Readable, noun: str = "item") -> None:
         raise denial
 
 
+def may_know_of(user, item: Readable) -> bool:
+    """Whether ``user`` may learn that ``item`` exists at all: its address answers as an
+    existing item's (a sign-in, a locked page, a redirect), not as an unknown one's. Published
+    items, and everything for staff."""
+    return acts_as_staff(user) or item.is_published
+
+
 def can_see_title(user, item: Readable) -> bool:
     """Whether ``user`` may learn that ``item`` exists (a locked entry shows only its title):
     any signed-in user for published items, staff for everything."""

@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from math import ceil
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from kb import db, gating, policy
@@ -18,6 +18,7 @@ from kb.articles.models import (
     HelpfulVote,
     SlugRedirect,
     Tag,
+    article_products,
     article_tags,
 )
 from kb.errors import NotFound
@@ -125,15 +126,18 @@ def staff_list(filters: Filters, page: int = 1, per_page: int = 30) -> Page:
     return Page([row[0] for row in rows], total, page, per_page)
 
 
-def find_by_slug(slug: str) -> tuple[Article | None, str | None]:
-    """The article with this slug, or (None, its new slug) when the slug was renamed."""
-    article = db.session.scalar(select(Article).where(Article.slug == slug))
+def find_by_slug(user, slug: str) -> tuple[Article | None, str | None]:
+    """The article with this slug, or (None, its new slug) when the slug was renamed; (None,
+    None) when there is none. An item ``user`` may not know of is answered exactly as a
+    missing one, so that no status code or redirect names it."""
+    known = gating.known_filter(Article, user)
+    article = db.session.scalar(select(Article).where(Article.slug == slug, known))
     if article is not None:
         return article, None
-    redirect = db.session.scalar(select(SlugRedirect).where(SlugRedirect.old_slug == slug))
-    if redirect is None:
-        return None, None
-    return None, db.session.get(Article, redirect.article_id).slug
+    renamed_to = db.session.scalar(
+        select(Article.slug).join(SlugRedirect, SlugRedirect.article_id == Article.id)
+        .where(SlugRedirect.old_slug == slug, known))
+    return None, renamed_to
 
 
 def related_articles(user, article: Article, limit: int = 5) -> list[Article]:
@@ -166,6 +170,17 @@ def readable_linked_articles(user, release_note: Article) -> list[Article]:
         select(Article).where(Article.id.in_(ids),
                               gating.read_filter(Article, policy.read_scope(user)))
         .order_by(Article.title)))
+
+
+def products_in_use(user, type_: str) -> list[Product]:
+    """The products named by the items of ``type_`` that ``user`` may learn of (the filter
+    list of a list page: a product only drafts name stays unknown)."""
+    known = and_(Article.type == type_, gating.known_filter(Article, user))
+    linked = select(article_products.c.product_id).join(
+        Article, Article.id == article_products.c.article_id).where(known)
+    released = select(Article.release_product_id).where(known)
+    return list(db.session.scalars(select(Product).where(
+        or_(Product.id.in_(linked), Product.id.in_(released))).order_by(Product.name)))
 
 
 def tags_in_use() -> list[str]:

@@ -22,7 +22,6 @@ from kb import markdown, policy
 from kb.articles import queries, service
 from kb.articles.forms import HelpfulForm
 from kb.articles.models import KINDS, Article
-from kb.products.service import all_products
 
 blueprint = Blueprint("articles", __name__)
 # a reader who may not open an item still learns its title and why: these refusals give the
@@ -69,7 +68,8 @@ def index():
     filters = _filters("article")
     listing = queries.browse(current_user, filters, request.args.get("page", 1, type=int))
     return render_template("articles/index.html", listing=listing, filters=filters,
-                           products=all_products(), kinds=KINDS, tags=queries.tags_in_use())
+                           products=queries.products_in_use(current_user, "article"), kinds=KINDS,
+                           tags=queries.tags_in_use())
 
 
 @blueprint.get("/release-notes/")
@@ -78,12 +78,12 @@ def release_notes():
     filters = _filters("release-note")
     listing = queries.browse(current_user, filters, request.args.get("page", 1, type=int))
     return render_template("articles/release_notes.html", listing=listing, filters=filters,
-                           products=all_products())
+                           products=queries.products_in_use(current_user, "release-note"))
 
 
 def _open(slug: str, type_: str):
     """The article to show, a redirect (renamed slug, other type) or the locked page."""
-    article, renamed_to = queries.find_by_slug(slug)
+    article, renamed_to = queries.find_by_slug(current_user, slug)
     if renamed_to is not None:
         return None, redirect(url_for(request.endpoint, slug=renamed_to, **request.args), 301)
     if article is None:
@@ -129,6 +129,7 @@ def release_note(slug: str):
 @login_required
 def vote(article_id: int):
     article = service.get_article(article_id)
+    policy.require_read(current_user, article, "article")  # before any redirect names it
     form = HelpfulForm()
     if form.validate_on_submit():
         service.record_helpful_vote(current_user, article, form.helpful.data == "yes",

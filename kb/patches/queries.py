@@ -40,6 +40,26 @@ def organization_clause(organization) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """The patches and release notes a patch names, as far as its reader may learn of them."""
+
+    supersedes: list[Patch]
+    superseded_by: list[Patch]
+    release_notes: list[Article]
+
+
+def neighbours(user, patch: Patch) -> Neighbours:
+    """What the patch's page and API name beside it: drafts only for staff."""
+    return Neighbours(gating.visible(user, patch.supersedes), successors(user, patch),
+                      gating.visible(user, patch.release_notes))
+
+
+def successors(user, patch: Patch) -> list[Patch]:
+    """The newer patches that replace this one, as far as ``user`` may learn of them."""
+    return gating.visible(user, patch.superseded_by)
+
+
 @dataclass
 class PatchPage:
     patches: list[Patch]

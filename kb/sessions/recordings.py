@@ -57,10 +57,19 @@ def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Re
     return list(db.session.scalars(query))
 
 
-def topics_in_use() -> list[str]:
-    query = select(Recording.topic).where(Recording.topic != "").distinct().order_by(
+def topics_in_use(user) -> list[str]:
+    """The topics of the recordings ``user`` may learn of, for the filter list."""
+    query = select(Recording.topic).where(
+        Recording.topic != "", gating.known_filter(Recording, user)).distinct().order_by(
         Recording.topic)
     return list(db.session.scalars(query))
+
+
+def products_in_use(user) -> list[Product]:
+    """The products of the recordings ``user`` may learn of, for the filter list."""
+    named = select(Recording.product_id).where(gating.known_filter(Recording, user))
+    return list(db.session.scalars(
+        select(Product).where(Product.id.in_(named)).order_by(Product.name)))
 
 
 def get_recording(user, recording_id: int) -> Recording:

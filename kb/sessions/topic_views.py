@@ -24,7 +24,8 @@ def index():
 @blueprint.route("/new", methods=["GET", "POST"])
 def new():
     policy.require(current_user, "recorded_sessions")
-    form = TopicForm(title=request.args.get("title", ""))
+    form = TopicForm(title=request.args.get("title", ""),
+                     products_named=topics.products_to_name(current_user))
     if form.validate_on_submit():
         topic = topics.request_topic(current_user, form.title.data, form.details.data or "",
                                      form.product.data or "")
@@ -45,6 +46,7 @@ def show(topic_id: int):
     return render_template(
         "sessions/topic.html", topic=topic, details=markdown.render(topic.details).html,
         votes=topics.vote_count(topic), voted=topics.has_voted(current_user, topic),
+        recording=topics.recording_of(current_user, topic),
         status_form=_status_form() if staff else None,
         merge_form=_merge_form(topic) if staff else None)
 

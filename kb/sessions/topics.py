@@ -10,12 +10,15 @@ from sqlalchemy import func, or_, select
 
 from kb import db, gating, notifications, policy, search
 from kb.accounts.models import User
+from kb.articles import queries as article_queries
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.patches import queries as patch_queries
 from kb.products import service as products
 from kb.products.models import Product
 from kb.sessions import path_for
+from kb.sessions import recordings as recording_service
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
 OPEN_STATUSES = ("new", "planned", "scheduled")
@@ -56,7 +59,7 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
     if len(title.strip()) > 300 or len(details) > 10000:
         raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
     topic = TopicRequest(title=title.strip(), details=details.strip(), requester_id=user.id,
-                         product=_existing_product(product))
+                         product=_existing_product(user, product))
     db.session.add(topic)
     db.session.flush()
     db.session.add(TopicVote(topic_id=topic.id, user_id=user.id))
@@ -65,15 +68,33 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
     return topic
 
 
-def _existing_product(name: str) -> Product | None:
-    """The named product; customers choose among existing products, never create one."""
+def products_to_name(user) -> list[Product]:
+    """The products ``user`` may name in a request: those of the articles, release notes,
+    patches and recordings they may learn of (a product only drafts name stays unknown)."""
+    named = [*article_queries.products_in_use(user, "article"),
+             *article_queries.products_in_use(user, "release-note"),
+             *patch_queries.products_with_patches(user),
+             *recording_service.products_in_use(user)]
+    return sorted({product.id: product for product in named}.values(), key=lambda p: p.name)
+
+
+def _existing_product(user, name: str) -> Product | None:
+    """The named product; customers choose among the products they know, never create one."""
     if not name.strip():
         return None
-    product = db.session.scalar(select(Product).where(
-        (Product.name == name.strip()) | (Product.slug == products.slugify(name))))
+    wanted = (name.strip(), products.slugify(name))
+    product = next((p for p in products_to_name(user) if p.name in wanted or p.slug in wanted),
+                   None)
     if product is None:
         raise Invalid(f"Unknown product: {name.strip()!r}.")
     return product
+
+
+def recording_of(user, topic: TopicRequest) -> Recording | None:
+    """The recording that covered the topic, if ``user`` may learn of it (a recording taken
+    back to draft is not named)."""
+    recording = topic.recording
+    return recording if recording is not None and policy.can_see_title(user, recording) else None
 
 
 def has_voted(user, topic: TopicRequest) -> bool:
@@ -126,6 +147,9 @@ def change_status(actor, topic: TopicRequest, status: str, *, reason: str = "",
         raise Invalid("Choose the live session that covers this topic.")
     if status == "recorded" and recording is None:
         raise Invalid("Choose the recording that covers this topic.")
+    if status == "recorded" and not recording.is_published:
+        raise Invalid("Publish the recording first: the people told about it must be able "
+                      "to watch it.")
     if status == "declined" and not reason.strip():
         raise Invalid("Give the reason for declining.")
     topic.status, topic.updated_at = status, utcnow()
