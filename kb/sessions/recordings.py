@@ -47,7 +47,7 @@ class Upload:
 
 def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
     """The recordings ``user`` may watch, newest first, optionally of one product or topic."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, Recording.access_feature)
     query = select(Recording).where(gating.read_filter(Recording, policy.read_scope(user))) \
         .order_by(Recording.recorded_on.desc(), Recording.id.desc())
     if product_slug:

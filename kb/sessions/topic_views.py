@@ -10,6 +10,7 @@ from kb import markdown, policy
 from kb.forms import choices
 from kb.sessions import live, recordings, topics
 from kb.sessions.forms import MergeForm, TopicForm, TopicStatusForm
+from kb.sessions.models import TopicRequest
 
 blueprint = Blueprint("topics", __name__, url_prefix="/sessions/topics")
 
@@ -23,7 +24,7 @@ def index():
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def new():
-    policy.require(current_user, "recorded_sessions")
+    policy.require(current_user, TopicRequest.access_feature)
     form = TopicForm(title=request.args.get("title", ""),
                      products_named=topics.products_to_name(current_user))
     if form.validate_on_submit():

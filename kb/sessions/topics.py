@@ -34,7 +34,7 @@ SUGGESTION_LIMIT = 5
 
 def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
     """Topic requests, most votes first (merged duplicates left out)."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     votes = select(func.count(TopicVote.id)).where(
         TopicVote.topic_id == TopicRequest.id).scalar_subquery()
     query = select(TopicRequest).where(TopicRequest.status != "merged")
@@ -44,16 +44,17 @@ def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
 
 
 def get_topic(user, topic_id: int) -> TopicRequest:
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     topic = db.session.get(TopicRequest, topic_id)
     if topic is None:
         raise NotFound("No such topic request.")
+    policy.require_read(user, topic, "topic request")
     return topic
 
 
 def request_topic(user, title: str, details: str = "", product: str = "") -> TopicRequest:
     """A customer's request for a session; the requester's own vote counts."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     if not title.strip():
         raise Invalid("Say which topic you would like a session on.")
     if len(title.strip()) > 300 or len(details) > 10000:
@@ -109,7 +110,7 @@ def vote_count(topic: TopicRequest) -> int:
 
 def upvote(user, topic: TopicRequest) -> None:
     """One vote per user and request (a second vote changes nothing)."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     if topic.status not in OPEN_STATUSES:
         raise Conflict("This request is closed for votes.")
     if not has_voted(user, topic):
@@ -211,7 +212,7 @@ def _words(text: str) -> list[str]:
 def suggest_related(user, text: str) -> dict[str, list[dict]]:
     """Recordings, articles and topic requests whose titles share a word with ``text``, as far
     as ``user`` may see them (a small stand-in until the search index answers this)."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     words = _words(text)
     if not words:
         return {"recordings": [], "articles": [], "topics": []}
