@@ -98,6 +98,11 @@ def title_filter(model: type[Gated], user) -> ColumnElement[bool]:
     return model.is_published if policy.is_signed_in(user) else false()
 
 
+def shown(user, item: Gated | None) -> Gated | None:
+    """``item`` if ``user`` may learn of it, else None (for one related item on a page)."""
+    return item if item is not None and policy.can_see_title(user, item) else None
+
+
 def visible(user, items: Iterable[Gated]) -> list[Gated]:
     """The items ``user`` may learn of (for lists of related items on a page or in the API)."""
     return [item for item in items if policy.can_see_title(user, item)]

@@ -15,7 +15,7 @@ from kb.db import utcnow
 from kb.errors import Invalid
 from kb.patches import service as patches
 from kb.patches.storage import file_store
-from kb.sessions import recordings, topics
+from kb.sessions import attendance, live, recordings, topics
 from tests.conftest import csrf_token
 
 SECRET_PRODUCT = "Phantom Suite"
@@ -152,3 +152,25 @@ def test_products_named_only_by_drafts_are_in_no_filter_list(client, auth, hidde
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and SECRET_PRODUCT not in text and SECRET_THEME not in text
 
+
+
+def test_a_live_session_does_not_name_its_recording_once_unpublished(app, client, auth,
+                                                                    hidden):
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        start = (utcnow() - timedelta(hours=3)).replace(tzinfo=None)
+        session = live.schedule_session(staff, live.LiveSessionFields(
+            title="Past session", local_start=start, time_zone="UTC", duration_minutes=60,
+            capacity=5))
+        recording = recordings.get_recording(staff, hidden["recording"])
+        attendance.attach_recording(staff, session, recording)
+        recordings.update_recording(staff, recording, recordings.RecordingFields(
+            title=recording.title, recorded_on=date.today(), status="draft",
+            external_url=recording.external_url))
+        session_id = session.id
+    auth.login("xtreme@demo.test")
+    for path in (f"/sessions/live/{session_id}", "/sessions/live"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Past session" in page
+        assert "Draft recording on queues" not in page
+        assert f"/sessions/recordings/{hidden['recording']}" not in page

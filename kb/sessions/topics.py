@@ -94,8 +94,7 @@ def _existing_product(user, name: str) -> Product | None:
 def recording_of(user, topic: TopicRequest) -> Recording | None:
     """The recording that covered the topic, if ``user`` may learn of it (a recording taken
     back to draft is not named)."""
-    recording = topic.recording
-    return recording if recording is not None and policy.can_see_title(user, recording) else None
+    return gating.shown(user, topic.recording)
 
 
 def has_voted(user, topic: TopicRequest) -> bool:
