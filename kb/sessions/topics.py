@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, not_, or_, select
 
 from kb import db, gating, notifications, policy, search
 from kb.accounts.models import User
-from kb.articles import queries as article_queries
-from kb.articles.models import Article
+from kb.articles.models import Article, article_products
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.patches import queries as patch_queries
+from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import Product
 from kb.sessions import path_for
-from kb.sessions import recordings as recording_service
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
 OPEN_STATUSES = ("new", "planned", "scheduled")
@@ -70,13 +68,28 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
 
 
 def products_to_name(user) -> list[Product]:
-    """The products ``user`` may name in a request: those of the articles, release notes,
-    patches and recordings they may learn of (a product only drafts name stays unknown)."""
-    named = [*article_queries.products_in_use(user, "article"),
-             *article_queries.products_in_use(user, "release-note"),
-             *patch_queries.products_with_patches(user),
-             *recording_service.products_in_use(user)]
-    return sorted({product.id: product for product in named}.values(), key=lambda p: p.name)
+    """The products ``user`` may name in a request: every product but those that only items
+    they may not learn of name (a product first named by a draft stays unknown)."""
+    hidden = _named_product_ids(user, known=False) - _named_product_ids(user, known=True)
+    return [product for product in products.all_products() if product.id not in hidden]
+
+
+def _named_product_ids(user, *, known: bool) -> set[int]:
+    """Products named by the articles, release notes, patches and recordings that ``user``
+    may (``known``) or may not learn of."""
+    def among(model):
+        condition = gating.known_filter(model, user)
+        return condition if known else not_(condition)
+
+    statements = [
+        select(article_products.c.product_id)
+        .join(Article, Article.id == article_products.c.article_id).where(among(Article)),
+        select(Article.release_product_id).where(among(Article)),
+        select(Patch.product_id).where(among(Patch)),
+        select(Recording.product_id).where(among(Recording)),
+    ]
+    return {product_id for statement in statements
+            for product_id in db.session.scalars(statement) if product_id is not None}
 
 
 def _existing_product(user, name: str) -> Product | None:
