@@ -166,9 +166,7 @@ def may_know_of(user, item: Readable) -> bool:
 def can_see_title(user, item: Readable) -> bool:
     """Whether ``user`` may learn that ``item`` exists (a locked entry shows only its title):
     any signed-in user for published items, staff for everything."""
-    if acts_as_staff(user):
-        return True
-    return is_signed_in(user) and item.is_published
+    return is_signed_in(user) and may_know_of(user, item)
 
 
 def sees_locked_titles(user) -> bool:
