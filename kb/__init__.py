@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import config as settings
+from kb import data_directory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,8 +43,8 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.update(settings.from_environment(os.environ))
     app.config.update(overrides)
     app.config["DATA_DIR"] = str(data_dir)
+    data_directory.prepare(data_dir)
     if not app.config["DATABASE_URL"]:
-        data_dir.mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = settings.default_database_url(data_dir)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.load_or_create_secret_key(
         data_dir
@@ -64,6 +65,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, commands and navigation entries."""
     from kb import (
+        alerts,
         api,
         articles,
         cli,
@@ -86,3 +88,4 @@ def _register_areas(app: Flask) -> None:
     patches.init_app(app)
     notifications.init_app(app)
     sessions.init_app(app)
+    alerts.init_app(app)

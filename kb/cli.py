@@ -26,13 +26,14 @@ def main() -> None:
 @with_appcontext
 def init_command() -> None:
     """Create the data directory and create or upgrade the database schema."""
-    from kb import migrate, search
+    from kb import data_directory, migrate, search
 
     data_dir = Path(current_app.config["DATA_DIR"])
-    data_dir.mkdir(parents=True, exist_ok=True)
+    for problem in data_directory.make_owner_only(data_dir):
+        click.echo(f"Could not make owner-only: {problem}", err=True)
     migrate.upgrade_to_head(current_app)
     search.ensure_index()
-    click.echo(f"Data directory: {data_dir}")
+    click.echo(f"Data directory: {data_dir} (owner-only)")
     click.echo(f"Database at revision {migrate.current_revision(current_app)}.")
 
 

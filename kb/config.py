@@ -18,24 +18,55 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "",
     # signs sessions and CSRF tokens; generated once into DATA_DIR when empty
     "SECRET_KEY": "",
-    # smtp://host:port; empty keeps e-mail in the outbox table
+    # smtp://host:port, smtps://host:port or smtp://user:password@host:port?starttls=1;
+    # empty keeps e-mail in the outbox table
     "SMTP_URL": "",
-    # absolute address used for links in e-mails and feeds
-    "BASE_URL": "http://127.0.0.1:8000",
+    # seconds to wait for the SMTP server before a delivery attempt counts as failed
+    "SMTP_TIMEOUT": 30.0,
+    # absolute address links start with; empty: the address a page was requested at, or
+    # for e-mail and background work the one `kb serve` was started on
+    "BASE_URL": "",
+    # set by `kb serve` to the address it listens on (do not set by hand)
+    "SERVE_URL": "",
+    # the portal's name, in e-mail subjects, senders and calendar invites
+    "PORTAL_NAME": "Orbitec Support",
+    # sender of e-mail, "Name <address>" or an address; empty: PORTAL_NAME <noreply@host>
+    "MAIL_FROM": "",
+    # organiser of live-session invites; empty: the address of MAIL_FROM
+    "INVITE_ORGANIZER": "",
+    # seconds between looks at the outbox by `kb outbox run` and `kb serve`
+    "OUTBOX_POLL_SECONDS": 5.0,
+    # seconds a worker holds the messages it took; afterwards another worker may take them
+    "OUTBOX_LEASE_SECONDS": 300,
+    # wait before the first retry of a failed delivery, doubled after each failure...
+    "OUTBOX_RETRY_SECONDS": 30,
+    # ...up to this many seconds between tries
+    "OUTBOX_MAX_RETRY_SECONDS": 3600,
+    # delivery attempts before a message is marked failed (about a day with the defaults)
+    "OUTBOX_MAX_ATTEMPTS": 30,
     # send session cookies over HTTPS only (set when served behind TLS)
     "SECURE_COOKIES": False,
     # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted
     "PROXY_COUNT": 0,
     # largest request body accepted, in bytes (uploads stream to disk below this cap)
     "MAX_UPLOAD_BYTES": 2 * 1024**3,
-    # failed sign-ins per account within the window before the account is locked
-    "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 5,
-    # failed sign-ins per client address within the window before the address is locked
-    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 20,
-    # length of the failure window and of the lock, in minutes
-    "SIGN_IN_LOCK_MINUTES": 15,
+    # sign-in backoff (README "Sign-in throttling"): failures per account and client address
+    # before each further attempt waits, the first wait in seconds (it doubles), the longest
+    "SIGN_IN_FREE_FAILURES": 5,
+    "SIGN_IN_FIRST_WAIT_SECONDS": 30,
+    "SIGN_IN_MAX_WAIT_SECONDS": 900,
+    # failures per account from all addresses together before every attempt waits, and the
+    # longest such wait in seconds (kept short: it also slows the customer)
+    "SIGN_IN_ACCOUNT_FREE_FAILURES": 100,
+    "SIGN_IN_ACCOUNT_MAX_WAIT_SECONDS": 60,
+    # failures per client address, any accounts, before its attempts wait
+    "SIGN_IN_ADDRESS_FREE_FAILURES": 20,
     # how long a password-reset link stays valid, in minutes
     "PASSWORD_RESET_MINUTES": 60,
+    # reset e-mails per account before further requests for it are dropped for a while (the
+    # answer stays the same), and reset requests per client address before they get 429
+    "PASSWORD_RESET_FREE_REQUESTS": 3,
+    "PASSWORD_RESET_ADDRESS_FREE_REQUESTS": 10,
     # werkzeug password hash method; tests lower the scrypt cost to stay fast
     "PASSWORD_HASH_METHOD": "scrypt",
     # items per page in lists

@@ -1,8 +1,8 @@
 """Imports every area's models so that the metadata (and Alembic) sees all tables."""
 
 from kb.accounts import models as accounts_models  # noqa: F401
+from kb.alerts import models as alerts_models  # noqa: F401
 from kb.articles import models as articles_models  # noqa: F401
-from kb.mail import OutboxEmail  # noqa: F401
 from kb.notifications import Notification  # noqa: F401
 from kb.patches import models as patches_models  # noqa: F401
 from kb.products import models as products_models  # noqa: F401

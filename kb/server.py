@@ -1,13 +1,18 @@
-"""The production server: gunicorn with threaded worker processes, built by the app factory."""
+"""The production server: gunicorn with threaded worker processes, built by the app factory,
+each of which also delivers the e-mail outbox in the background (``kb.alerts.worker``)."""
 
 from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from kb.alerts.worker import start_in_background
+from kb.links import serve_url
+
 
 class KbServer(BaseApplication):
-    def __init__(self, options: dict):
+    def __init__(self, options: dict, app_settings: dict):
         self.options = options
+        self.app_settings = app_settings
         super().__init__()
 
     def load_config(self) -> None:
@@ -17,7 +22,17 @@ class KbServer(BaseApplication):
     def load(self):
         from kb import create_app
 
-        return create_app()
+        return create_app(self.app_settings)
+
+
+def _start_outbox_delivery(worker) -> None:
+    worker.kb_outbox_stop = start_in_background(worker.wsgi)
+
+
+def _stop_outbox_delivery(server, worker) -> None:
+    stop = getattr(worker, "kb_outbox_stop", None)
+    if stop is not None:
+        stop.set()
 
 
 def run(host: str, port: int, workers: int, threads: int) -> None:
@@ -34,5 +49,11 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
             "keepalive": 5,
             "accesslog": "-",
             "proc_name": "kb",
-        }
+            # every worker drains the e-mail outbox in a thread; leases keep them apart
+            "post_worker_init": _start_outbox_delivery,
+            "worker_exit": _stop_outbox_delivery,
+        },
+        # links made outside a request (e-mail, background work) name this address unless
+        # KB_BASE_URL is set
+        {"SERVE_URL": serve_url(host, port)},
     ).run()

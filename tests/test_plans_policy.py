@@ -8,7 +8,8 @@ import pytest
 
 from kb import plans, policy
 from kb.accounts.models import Organization, User
-from tests.seed_table import SEED_TABLE, seed_features
+from tests.conftest import needs_shared
+from tests.seed_table import SEED_TABLE, SHARED_SEED_TABLE, seed_features
 
 SEED = seed_features()
 
@@ -42,6 +43,11 @@ class Anonymous:
 def test_seed_table_is_found_and_complete():
     assert SEED_TABLE.exists(), f"the brochure's table is missing at {SEED_TABLE}"
     assert len(SEED) == 23
+
+
+@needs_shared(SHARED_SEED_TABLE)
+def test_the_projects_copy_of_the_seed_table_is_the_shared_one():
+    assert seed_features(SHARED_SEED_TABLE) == SEED
 
 
 def test_plan_data_matches_the_seed_table_exactly():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import LoginManager, current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug import Response
 
 from kb.accounts import service
 from kb.errors import NotAuthenticated
@@ -14,6 +16,10 @@ login_manager.login_message = "Sign in to continue."
 login_manager.session_protection = "basic"
 
 VIEW_AS_KEY = "view_as_plan"
+# set in a browser that signed in to an account: its attempts for that account pass the
+# account-wide sign-in ceiling, so guessing from elsewhere cannot slow its owner down
+DEVICE_COOKIE = "kb_device"
+DEVICE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def bearer_token() -> str | None:
@@ -41,6 +47,30 @@ def _load_from_bearer(_request):
     except NotAuthenticated as refusal:
         g.authentication_error = refusal.message
         return None
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="kb-device")
+
+
+def signed_in_here_before(email: str) -> bool:
+    """Whether this browser carries the device cookie of a sign-in to ``email``."""
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    try:
+        known = _device_serializer().loads(value, max_age=DEVICE_COOKIE_SECONDS)
+    except BadSignature:
+        return False
+    return known == service.normalize_email(email)
+
+
+def remember_device(response: Response, email: str) -> Response:
+    """Give the browser the device cookie of ``email`` (after a sign-in or a reset)."""
+    response.set_cookie(
+        DEVICE_COOKIE, _device_serializer().dumps(service.normalize_email(email)),
+        max_age=DEVICE_COOKIE_SECONDS, httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
 
 
 def authenticated_by_token() -> bool:

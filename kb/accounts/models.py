@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.db import Base, UTCDateTime, utcnow
@@ -83,8 +83,6 @@ class User(UserMixin, Base):
     )
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
-    # bumped by "sign out everywhere" and password changes: older session cookies stop working
-    session_generation: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -94,13 +92,15 @@ class User(UserMixin, Base):
 
     # set per request for staff who view pages "as a customer on plan X"; never stored
     viewing_as_plan = None
+    # the secret of the browser session this request runs in (a ``UserSession``); never stored
+    session_secret = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sign-in for inactive users
         return self.is_enabled
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_generation}"
+    def get_id(self) -> str | None:  # what Flask-Login keeps in the session cookie
+        return self.session_secret
 
     @property
     def is_staff(self) -> bool:
@@ -149,15 +149,35 @@ class AuditEntry(Base):
     actor: Mapped[User | None] = relationship()
 
 
-class SignInFailure(Base):
-    """One failed sign-in, counted per account and per client address for throttling."""
+class UserSession(Base):
+    """One signed-in browser. The cookie holds the secret; signing out deletes the row, so a
+    copied cookie stops working too."""
 
-    __tablename__ = "sign_in_failures"
+    __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the secret in the cookie
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()
+
+
+class Throttle(Base):
+    """Attempts counted for one key of one throttling rule (see ``kb.accounts.throttle``)."""
+
+    __tablename__ = "throttles"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # the rule: "sign-in", "sign-in-account", "sign-in-address", "reset-account", ...
+    scope: Mapped[str] = mapped_column(String(40))
+    # what the rule counts for: an e-mail address, a client address, or both
+    key: Mapped[str] = mapped_column(String(330))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PasswordResetToken(Base):

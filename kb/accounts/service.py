@@ -9,10 +9,11 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask import current_app, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import db, plans, policy
+from kb.accounts import throttle
 from kb.accounts.models import (
     ROLES,
     ApiToken,
@@ -20,11 +21,15 @@ from kb.accounts.models import (
     Organization,
     OrganizationProduct,
     PasswordResetToken,
-    SignInFailure,
+    Throttle,
     User,
+    UserSession,
 )
+from kb.accounts.throttle import Rule
+from kb.alerts import addresses
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotAuthenticated, NotFound, Throttled
+from kb.links import absolute_url
 from kb.mail import queue_email
 from kb.products import service as products
 
@@ -97,40 +102,27 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-# --- sign-in ---------------------------------------------------------------------------------
+# --- sign-in and sessions --------------------------------------------------------------------
 
-def _failure_window_start():
-    return utcnow() - timedelta(minutes=current_app.config["SIGN_IN_LOCK_MINUTES"])
-
-
-def _recent_failures(column, value: str) -> tuple[int, Any]:
-    recent = (column == value, SignInFailure.created_at >= _failure_window_start())
-    count = db.session.scalar(select(func.count(SignInFailure.id)).where(*recent))
-    oldest = db.session.scalar(
-        select(SignInFailure.created_at).where(*recent).order_by(SignInFailure.created_at)
-    )
-    return count, oldest
-
-
-def check_sign_in_throttle(email: str, remote_addr: str) -> None:
-    """Raise ``Throttled`` while the account or the client address is locked."""
+def _sign_in_rules() -> tuple[Rule, Rule, Rule]:
+    """Per account and client address, per account from anywhere, per client address for any
+    account (see "Sign-in throttling" in README.md)."""
     config = current_app.config
-    for column, value, limit, what in (
-        (SignInFailure.email, normalize_email(email),
-         config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"], "this account"),
-        (SignInFailure.remote_addr, remote_addr,
-         config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"], "your network address"),
-    ):
-        count, oldest = _recent_failures(column, value)
-        if count >= limit:
-            unlock_at = oldest + timedelta(minutes=config["SIGN_IN_LOCK_MINUTES"])
-            seconds = max(1, int((unlock_at - utcnow()).total_seconds()))
-            minutes = (seconds + 59) // 60
-            raise Throttled(
-                f"Too many failed sign-ins for {what}. Try again in {minutes} "
-                f"minute{'s' if minutes != 1 else ''}, or reset your password.",
-                retry_after_seconds=seconds,
-            )
+    first, longest = config["SIGN_IN_FIRST_WAIT_SECONDS"], config["SIGN_IN_MAX_WAIT_SECONDS"]
+    account_longest = config["SIGN_IN_ACCOUNT_MAX_WAIT_SECONDS"]
+    return (
+        Rule("sign-in", config["SIGN_IN_FREE_FAILURES"], first, longest),
+        Rule("sign-in-account", config["SIGN_IN_ACCOUNT_FREE_FAILURES"],
+             account_longest / 4, account_longest),
+        Rule("sign-in-address", config["SIGN_IN_ADDRESS_FREE_FAILURES"], first, longest),
+    )
+
+
+def _sign_in_checks(email: str, remote_addr: str, known_device: bool) -> list[tuple[Rule, str]]:
+    pair, account, address = _sign_in_rules()
+    # in the order counters are locked in (by scope), also when a success takes them back
+    checks = [(pair, f"{email} {remote_addr}"), (account, email), (address, remote_addr)]
+    return [check for check in checks if not (known_device and check[0] is account)]
 
 
 # a valid hash to check against when the e-mail is unknown, so timing does not reveal accounts
@@ -144,80 +136,148 @@ def _dummy_hash() -> str:
     return _UNKNOWN_USER_HASH[method]
 
 
-def authenticate(email: str, password: str, remote_addr: str) -> User:
-    """The user with these credentials. Raises ``Throttled`` while locked and ``Invalid`` for
-    wrong credentials (recording the failure) or a deactivated account."""
-    check_sign_in_throttle(email, remote_addr)
+def authenticate(email: str, password: str, remote_addr: str, *,
+                 known_device: bool = False) -> User:
+    """Sign in: the user with these credentials, with a new session (``session_secret``).
+
+    The attempt is counted before the password is checked; ``Throttled`` says how long to wait.
+    A ``known_device`` (a browser that signed in to this account before) is exempt from the
+    account-wide ceiling. Wrong credentials or a deactivated account raise ``Invalid``."""
+    email = normalize_email(email)
+    checks = _sign_in_checks(email, remote_addr, known_device)
+    throttle.count_attempt(
+        checks, "Too many failed sign-ins. Try again in {wait}, or reset your password.")
     user = user_by_email(email)
     password_hash = user.password_hash if user and user.password_hash else _dummy_hash()
     if not check_password_hash(password_hash, password) or user is None:
-        db.session.add(SignInFailure(email=normalize_email(email), remote_addr=remote_addr))
-        db.session.commit()
         raise Invalid("Wrong e-mail address or password.")
     if not user.is_enabled:
         raise Invalid("This account has been deactivated. Ask your administrator.")
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
+    for rule, key in checks:
+        throttle.forgive_attempt(rule, key, start_over=rule.scope == "sign-in")
     user.last_sign_in_at = utcnow()
+    return start_session(user)
+
+
+def start_session(user: User) -> User:
+    """Open a browser session for ``user``; its secret (``user.session_secret``) goes into the
+    session cookie, and only its hash is kept."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, secret_hash=hash_secret(secret)))
+    db.session.execute(delete(UserSession).where(UserSession.created_at < _oldest_session_start()))
     db.session.commit()
+    user.session_secret = secret
     return user
+
+
+def _oldest_session_start():
+    return utcnow() - current_app.permanent_session_lifetime
+
+
+def end_session(user: User) -> None:
+    """Sign out: the session ``user`` came with ends, whoever holds a copy of its cookie."""
+    if user.session_secret:
+        db.session.execute(
+            delete(UserSession).where(UserSession.secret_hash == hash_secret(user.session_secret)))
+        db.session.commit()
+
+
+def _end_every_session(user: User) -> None:
+    if user.id is not None:
+        db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
 def sign_out_everywhere(user: User) -> None:
     """End every session of ``user`` (each browser must sign in again)."""
-    user.session_generation += 1
+    _end_every_session(user)
     db.session.commit()
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user a session cookie names, if that session is still valid."""
-    user_part, _, generation = session_id.partition(":")
-    if not user_part.isdigit() or not generation.isdigit():
+def load_session_user(session_secret: str) -> User | None:
+    """The user of the session a cookie names, if that session is still open."""
+    user = db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id).where(
+            UserSession.secret_hash == hash_secret(session_secret),
+            UserSession.created_at >= _oldest_session_start(),
+        )
+    )
+    if user is None or not user.is_enabled:
         return None
-    user = db.session.get(User, int(user_part))
-    if user is None or user.session_generation != int(generation) or not user.is_enabled:
-        return None
+    user.session_secret = session_secret
     return user
 
 
 # --- passwords -------------------------------------------------------------------------------
 
 def set_password(user: User, password: str) -> None:
+    """Set a new password (the caller commits): every session and unused reset link of the
+    user ends."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
-    user.session_generation = (user.session_generation or 0) + 1
+    _end_every_session(user)
+    _void_reset_links(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password; every session ends, the caller's too (it may start a new one)."""
     if not user.password_hash or not check_password_hash(user.password_hash, current_password):
         raise Invalid("Your current password is not right.")
     set_password(user, new_password)
     db.session.commit()
 
 
-def _issue_reset_link(user: User) -> str:
+def _void_reset_links(user: User) -> None:
+    if user.id is not None:
+        db.session.execute(delete(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)))
+
+
+def _new_reset_secret() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
+    return token, hash_secret(token)
+
+
+def _issue_reset_link(user: User, token: str, token_hash: str) -> str:
+    """Record a reset link for ``user``; every older unused link of the user stops working."""
+    _void_reset_links(user)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
-    db.session.add(
-        PasswordResetToken(
-            user_id=user.id,
-            token_hash=hash_secret(token),
-            expires_at=utcnow() + timedelta(minutes=minutes),
-        )
+    db.session.add(PasswordResetToken(
+        user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(minutes=minutes)))
+    return absolute_url(url_for("accounts.reset_password", token=token), for_email=True)
+
+
+def _reset_rules() -> tuple[Rule, Rule]:
+    config = current_app.config
+    return (
+        Rule("reset-address", config["PASSWORD_RESET_ADDRESS_FREE_REQUESTS"], 60, 3600),
+        Rule("reset-account", config["PASSWORD_RESET_FREE_REQUESTS"], 900, 3600),
     )
-    path = url_for("accounts.reset_password", token=token)
-    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def request_password_reset(email: str) -> None:
-    """E-mail a single-use, expiring reset link if the account exists (silently otherwise)."""
+def request_password_reset(email: str, remote_addr: str) -> None:
+    """E-mail a single-use, expiring reset link if the account exists; the answer and the work
+    are the same for unknown addresses. ``Throttled`` when this client address asked too often;
+    an account asked for too often gets no further e-mail for a while, silently."""
+    email = normalize_email(email)
+    per_address, per_account = _reset_rules()
+    throttle.count_attempt(
+        [(per_address, remote_addr)], "Too many reset requests. Try again in {wait}.")
+    try:
+        # one transaction with the link and the e-mail: known and unknown addresses alike
+        # write once and commit once
+        throttle.count_attempt([(per_account, email)], "", commit=False)
+    except Throttled:
+        return
+    token, token_hash = _new_reset_secret()
     user = user_by_email(email)
     if user is None or not user.is_enabled:
+        db.session.commit()
         return
-    link = _issue_reset_link(user)
+    link = _issue_reset_link(user, token, token_hash)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     queue_email(
         user.email,
-        "Reset your kb password",
+        "Reset your password",
         f"Someone asked to reset the password of {user.email}.\n\n"
         f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
         "The link works once. If you did not ask for this, ignore this message.",
@@ -238,12 +298,28 @@ def check_reset_token(token: str) -> None:
     _valid_reset_token(token)
 
 
+def _claim_reset_token(reset: PasswordResetToken) -> None:
+    """Mark the link used, unless a concurrent request did first (then ``Invalid``)."""
+    claimed = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise Invalid("This reset link is invalid, used or expired. Ask for a new one.")
+
+
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password with a reset link; the link and every open session stop working."""
+    """Set a new password with a reset link; the link, every other link and every open session
+    stop working."""
     reset = _valid_reset_token(token)
+    check_password_strength(new_password)
+    _claim_reset_token(reset)
     set_password(reset.user, new_password)
-    reset.used_at = utcnow()
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email == reset.user.email))
+    sign_in_pair = _sign_in_rules()[0]
+    db.session.execute(delete(Throttle).where(
+        Throttle.scope == sign_in_pair.scope, Throttle.key.startswith(f"{reset.user.email} ")))
     db.session.commit()
     return reset.user
 
@@ -444,12 +520,41 @@ def create_user(
     return user
 
 
+def invite_user(actor: User, organization: Organization, email: str, *, role: str,
+                name: str = "") -> None:
+    """A customer administrator adds a user to their organisation, who gets an invitation.
+
+    An address that already has an account elsewhere (another organisation, or staff) gets the
+    same answer as a new one, so the administrator learns nothing about other organisations'
+    users: its owner is told by e-mail instead, and the attempt is audited."""
+    policy.require_manage_users_of(actor, organization)
+    if not policy.may_assign_role(actor, role):
+        raise Invalid(f"You may not give the role {role}.")
+    existing = user_by_email(email)
+    if existing is None:
+        create_user(actor, email, role=role, organization=organization, name=name,
+                    send_invitation=True)
+        return
+    if existing.organization_id == organization.id:
+        raise Conflict(f"{existing.email} is already a user of your organisation.")
+    record_audit(actor, "user.invite_elsewhere", "user", existing.id, None,
+                 {"organization": organization.name})
+    queue_email(
+        existing.email,
+        "An invitation to the support portal",
+        f"{actor.display_name} asked to add you to the support portal of {organization.name}, "
+        "but your address already has an account with another organisation, so nothing has "
+        "changed. If you should move, ask your contact at the vendor.\n",
+    )
+    db.session.commit()
+
+
 def _queue_invitation(user: User, actor: User | None) -> None:
-    link = _issue_reset_link(user)
-    inviter = actor.display_name if actor else "kb"
+    link = _issue_reset_link(user, *_new_reset_secret())
+    inviter = actor.display_name if actor else addresses.portal_name()
     queue_email(
         user.email,
-        "You are invited to the kb support portal",
+        "You are invited to the support portal",
         f"{inviter} invited you to the support portal of "
         f"{user.organization.name if user.organization else 'the vendor'}.\n\n"
         f"Choose your password here:\n{link}\n",
@@ -493,7 +598,7 @@ def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
         record_audit(actor, "user.enabled", "user", user.id,
                      {"enabled": user.is_enabled}, {"enabled": enabled})
         user.is_enabled = enabled
-        user.session_generation += 1
+        _end_every_session(user)
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kb import policy
-from kb.accounts import service
+from kb.accounts import auth, service
 from kb.accounts.forms import (
     ChangePasswordForm,
     InviteUserForm,
@@ -30,18 +30,25 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data, _client_address())
-        except Throttled as locked:
-            flash(locked.message, "error")
-            return render_template("accounts/sign_in.html", form=form), 429, {
-                "Retry-After": str(locked.retry_after_seconds)}
+            user = service.authenticate(
+                form.email.data, form.password.data, _client_address(),
+                known_device=auth.signed_in_here_before(form.email.data))
+        except Throttled as refusal:
+            return _throttled_page("accounts/sign_in.html", refusal, form=form)
         except Invalid as refusal:
             form.password.errors.append(refusal.message)
             status = 401
         else:
             login_user(user)
-            return redirect(safe_next_url(form.next.data) or url_for("main.home"))
+            return auth.remember_device(
+                redirect(safe_next_url(form.next.data) or url_for("main.home")), user.email)
     return render_template("accounts/sign_in.html", form=form), status
+
+
+def _throttled_page(template: str, refusal: Throttled, **context):
+    flash(refusal.message, "error")
+    return render_template(template, **context), 429, {
+        "Retry-After": str(refusal.retry_after_seconds)}
 
 
 def _client_address() -> str:
@@ -50,6 +57,8 @@ def _client_address() -> str:
 
 @blueprint.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        service.end_session(current_user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.sign_in"))
@@ -68,7 +77,10 @@ def sign_out_everywhere():
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        try:
+            service.request_password_reset(form.email.data, _client_address())
+        except Throttled as refusal:
+            return _throttled_page("accounts/reset_request.html", refusal, form=form)
         flash("If that address has an account, a reset link is on its way.", "info")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_request.html", form=form)
@@ -79,9 +91,9 @@ def reset_password(token: str):
     service.check_reset_token(token)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        service.reset_password(token, form.password.data)
+        user = service.reset_password(token, form.password.data)
         flash("Your password has been changed. Sign in with the new one.", "success")
-        return redirect(url_for("accounts.sign_in"))
+        return auth.remember_device(redirect(url_for("accounts.sign_in")), user.email)
     return render_template("accounts/reset_password.html", form=form)
 
 
@@ -118,7 +130,7 @@ def change_password():
         except Invalid as refusal:
             form.current_password.errors.append(refusal.message)
         else:
-            login_user(current_user)  # keep this session; every other one has ended
+            login_user(service.start_session(current_user))  # a new session for this browser
             flash("Your password has been changed; your other sessions are signed out.", "success")
             return redirect(url_for("accounts.account"))
     return _render_account(422, password_form=form)
@@ -150,10 +162,8 @@ def organization_users():
     form = InviteUserForm()
     if form.validate_on_submit():
         try:
-            service.create_user(
-                current_user, form.email.data, role=form.role.data, name=form.name.data or "",
-                organization=organization, send_invitation=True,
-            )
+            service.invite_user(current_user, organization, form.email.data,
+                                role=form.role.data, name=form.name.data or "")
         except (Conflict, Invalid) as refusal:
             form.email.errors.append(refusal.message)
         else:

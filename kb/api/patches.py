@@ -11,6 +11,7 @@ from kb import plans, policy
 from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
 from kb.errors import Invalid
+from kb.links import absolute_url
 from kb.patches import queries, service, uploads
 from kb.patches.models import Patch
 
@@ -24,8 +25,8 @@ def file_json(patch_file) -> dict:
         "size": patch_file.size,
         "sha256": patch_file.sha256,
         "content_type": patch_file.content_type,
-        "url": url_for("patches.download", patch_id=patch_file.patch_id,
-                       file_id=patch_file.id, name=patch_file.name, _external=True),
+        "url": absolute_url(url_for("patches.download", patch_id=patch_file.patch_id,
+                                    file_id=patch_file.id, name=patch_file.name)),
     }
 
 
@@ -49,8 +50,8 @@ def patch_json(patch: Patch) -> dict:
         "supersedes": [older.id for older in named.supersedes],
         "superseded_by": [newer.id for newer in named.superseded_by],
         "release_notes": [note.slug for note in named.release_notes],
-        "page_url": url_for("patches.show", patch_id=patch.id, _external=True),
-        "checksums_url": url_for("patches.checksums", patch_id=patch.id, _external=True),
+        "page_url": absolute_url(url_for("patches.show", patch_id=patch.id)),
+        "checksums_url": absolute_url(url_for("patches.checksums", patch_id=patch.id)),
         "files": [file_json(patch_file) for patch_file in patch.files],
     }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kb import markdown
+from kb.articles.containment import FolderBounds
 from kb.articles.front_matter import FrontMatterError, read_text, split_front_matter
 from kb.docfx import CODE_REFERENCE, INCLUDE
 
@@ -30,25 +31,41 @@ LINE_PREFIX = re.compile(r"(?P<quote>[ \t>]*)(?P<marker>(?:\d{1,9}[.)]|[-*+])[ \
 MAX_INCLUDE_DEPTH = 10
 
 
+class IncludeRefused(Exception):
+    """An include whose file may not be read (see ``containment``), at ``line`` of the
+    article's file."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
 class BodyAssembler:
     """Assembles bodies for one import: ``article_slugs`` maps each article file's path
-    relative to ``root`` (lower-case, ``/``-separated) to its slug."""
+    relative to the folder (lower-case, ``/``-separated) to its slug."""
 
-    def __init__(self, root: Path, article_slugs: dict[str, str]):
-        self.root = root
+    def __init__(self, bounds: FolderBounds, article_slugs: dict[str, str]):
+        self.bounds = bounds
+        self.root = bounds.root
         self.article_slugs = article_slugs
         self._fragments: dict[Path, str] = {}
 
-    def assemble(self, path: Path, body: str) -> str:
-        return self._expand(path, body, (path.resolve(),))
+    def assemble(self, path: Path, body: str, first_line: int = 1) -> str:
+        """The body with its includes inlined and its links rewritten; ``IncludeRefused``
+        names the line (``first_line`` is the body's first line in the file) of an include
+        that leads out of the folder's bounds, directly or through the fragments it includes."""
+        return self._expand(path, body, (path.resolve(),), first_line)
 
-    def _expand(self, path: Path, text: str, stack: tuple[Path, ...]) -> str:
+    def _expand(self, path: Path, text: str, stack: tuple[Path, ...], first_line: int) -> str:
         parts = []
         for segment, is_code in _split_code(text):
-            parts.append(segment if is_code else self._expand_prose(path, segment, stack))
+            parts.append(segment if is_code
+                         else self._expand_prose(path, segment, stack, first_line))
+            first_line += segment.count("\n")
         return "".join(parts)
 
-    def _expand_prose(self, path: Path, text: str, stack: tuple[Path, ...]) -> str:
+    def _expand_prose(self, path: Path, text: str, stack: tuple[Path, ...],
+                      first_line: int) -> str:
         held: list[str] = []
 
         def hold(match: re.Match) -> str:
@@ -63,31 +80,46 @@ class BodyAssembler:
             include = INCLUDE.fullmatch(directive)
             if include is None:
                 return directive
-            prefix = LINE_PREFIX.match(text, text.rfind("\n", 0, match.start()) + 1)
-            return self._inline(path, directive, include.group("path"), prefix, stack)
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line = first_line + text.count("\n", 0, line_start)
+            prefix = LINE_PREFIX.match(text, line_start)
+            return self._inline(path, directive, include.group("path"), prefix, stack, line)
 
         return PLACEHOLDER.sub(restore, text)
 
     def _inline(self, path: Path, directive: str, target: str | None, prefix_match: re.Match,
-                stack: tuple[Path, ...]) -> str:
+                stack: tuple[Path, ...], line: int) -> str:
         """The fragment's assembled text, or the directive unchanged when the fragment is
-        missing, outside the folder or part of a cycle (the renderer then shows a notice)."""
-        fragment_path = self._resolve_file(path.parent, target) if target else None
+        missing, written to be outside the folder, or part of a cycle (the renderer then shows
+        a notice)."""
+        fragment_path = self._resolve_file(path.parent, target, line) if target else None
         if fragment_path is None or fragment_path in stack or len(stack) > MAX_INCLUDE_DEPTH:
             return directive
         if fragment_path not in self._fragments:
             fragment = _fragment_text(fragment_path)
-            self._fragments[fragment_path] = self._expand(
-                fragment_path, fragment, (*stack, fragment_path))
+            try:
+                self._fragments[fragment_path] = self._expand(
+                    fragment_path, fragment, (*stack, fragment_path), 1)
+            except IncludeRefused as refused:
+                raise IncludeRefused(line, f"the include {target.strip()!r}: {refused.message}"
+                                     ) from None
         return self._fragments[fragment_path].replace("\n", "\n" + _continuation(prefix_match))
 
-    def _resolve_file(self, directory: Path, target: str) -> Path | None:
+    def _resolve_file(self, directory: Path, target: str, line: int) -> Path | None:
+        """The real path of an include's file inside the folder; None when it is missing or
+        written to be outside the folder (never read). A path inside the folder by its name
+        that is not in fact (a symbolic link) is refused."""
+        written = target
         target = unquote(target.strip().strip("<>")).split("#")[0].split("?")[0]
         base = self.root if target.startswith("~/") else directory
         candidate = Path(os.path.normpath(base / target.removeprefix("~/")))
-        if not candidate.is_relative_to(self.root) or not candidate.is_file():
+        if not candidate.is_relative_to(self.root):
             return None
-        return candidate
+        refusal = self.bounds.refusal(candidate, f"the include {written.strip()!r}")
+        if refusal:
+            raise IncludeRefused(line, refusal)
+        real = candidate.resolve()
+        return real if real.is_file() else None
 
     def _rewrite_links(self, directory: Path, text: str) -> str:
         def inline(match: re.Match) -> str:

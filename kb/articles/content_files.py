@@ -54,6 +54,8 @@ class ContentFile:
     fields: ArticleFields
     explicit_slug: bool = False
     fallback_title: str = ""
+    # the line of the file the body starts on, after the front matter
+    body_line: int = 1
     problems: list[FileProblem] = field(default_factory=list)
 
 
@@ -67,7 +69,7 @@ def parse_content_file(path: Path, relative: str) -> ContentFile:
         parsed.problems.append(FileProblem(1, f"not UTF-8 text ({error.reason})"))
         return parsed
     try:
-        block, first_line, fields.body, _ = split_front_matter(text)
+        block, first_line, fields.body, parsed.body_line = split_front_matter(text)
         entries = load_front_matter(block, first_line) if block is not None else {}
     except FrontMatterError as error:
         parsed.problems.append(FileProblem(error.line, error.message))

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kb import db
+from kb.articles.containment import FolderBounds, data_directory_refusal
 from kb.articles.content_files import ContentFile
 from kb.articles.models import Article
 from kb.markdown import Rendered
@@ -48,52 +49,84 @@ class SourceFolder:
 
 
 def collect(paths: Iterable[Path], errors: list[str]) -> dict[Path, SourceFolder]:
-    """The article files named (files and folders), grouped by the folder they belong to."""
+    """The article files named (files and folders), grouped by the folder they belong to.
+    A file or folder that may not be read (see ``containment``) is an error."""
     folders: dict[Path, SourceFolder] = {}
     for given in paths:
         path = Path(given)
-        resolved = path.resolve()
-        if resolved.is_dir() or (resolved.is_file() and resolved.suffix.lower() == ".md"):
-            root = known_root(resolved, include_self=resolved.is_dir()) or (
-                resolved if resolved.is_dir() else resolved.parent)
-            relative = resolved.relative_to(root)
-            if FRAGMENT_FOLDER in relative.parts[:-1] or resolved.name == FRAGMENT_FOLDER:
-                errors.append(f"{path}:1: include fragments (under {FRAGMENT_FOLDER}/) are not"
-                              " articles; import the folder that uses them")
-                continue
-            folder = folders.setdefault(root, SourceFolder(root))
-            _add(folder, path, resolved)
-        else:
+        is_folder = path.is_dir()
+        if not is_folder and not (path.is_file() and path.suffix.lower() == ".md"):
             errors.append(f"{path}:1: no such Markdown file or folder")
+            continue
+        # a file's folder is resolved, the file itself is checked against its folder's bounds
+        located = path.resolve() if is_folder else path.parent.resolve() / path.name
+        refusal = data_directory_refusal(located)
+        if refusal:
+            errors.append(f"{path}:1: {refusal}")
+            continue
+        root = known_root(located, include_self=is_folder) or (
+            located if is_folder else located.parent)
+        relative = located.relative_to(root)
+        if FRAGMENT_FOLDER in relative.parts[:-1] or located.name == FRAGMENT_FOLDER:
+            errors.append(f"{path}:1: include fragments (under {FRAGMENT_FOLDER}/) are not"
+                          " articles; import the folder that uses them")
+            continue
+        folder = folders.setdefault(root, SourceFolder(root))
+        _add(folder, path, located, errors)
     for folder in folders.values():
         unique = {source.relative: source for source in folder.sources}
         folder.sources = sorted(unique.values(), key=lambda source: source.relative)
     return folders
 
 
-def _add(folder: SourceFolder, path: Path, resolved: Path) -> None:
-    if resolved.is_file():
-        relative = resolved.relative_to(folder.root).as_posix()
-        folder.sources.append(SourceFile(resolved, relative, str(path)))
+def _add(folder: SourceFolder, path: Path, located: Path, errors: list[str]) -> None:
+    bounds = FolderBounds.of(folder.root)
+    if not located.is_dir():
+        refusal = bounds.refusal(located, "this symbolic link")
+        if refusal:
+            errors.append(f"{path}:1: {refusal}")
+            return
+        relative = located.relative_to(folder.root).as_posix()
+        folder.sources.append(SourceFile(located.resolve(), relative, str(path)))
         return
-    folder.whole.append("" if resolved == folder.root
-                        else resolved.relative_to(folder.root).as_posix())
-    for file in article_files(resolved):
+    folder.whole.append("" if located == folder.root
+                        else located.relative_to(folder.root).as_posix())
+    files, refused = article_files(located, bounds)
+    for link, refusal in refused:
+        errors.append(f"{path / link.relative_to(located)}:1: {refusal}")
+    for file in files:
         relative = file.relative_to(folder.root).as_posix()
-        folder.sources.append(SourceFile(file, relative, str(path / file.relative_to(resolved))))
+        folder.sources.append(SourceFile(file.resolve(), relative,
+                                         str(path / file.relative_to(located))))
 
 
-def article_files(root: Path) -> list[Path]:
-    """The folder's ``.md`` files, without fragments, hidden folders and README/TOC files."""
-    found = []
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(name for name in subdirectories
-                                   if not name.startswith(".") and name != FRAGMENT_FOLDER)
+def article_files(folder: Path, bounds: FolderBounds) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The folder's ``.md`` files, without fragments, hidden folders, README/TOC files and kb's
+    data directory; and the symbolic links among them that lead out of ``bounds``, with why.
+    Linked folders are never walked (those inside the bounds are walked where they are)."""
+    found, refused = [], []
+    for directory, subdirectories, files in os.walk(folder):
+        here = Path(directory)
+        walked = []
+        for name in sorted(subdirectories):
+            if name.startswith(".") or name == FRAGMENT_FOLDER:
+                continue
+            if (here / name).is_symlink():
+                refusal = bounds.refusal(here / name, "this symbolic link")
+                if refusal:
+                    refused.append((here / name, refusal))
+            elif not bounds.is_data_directory(here / name):
+                walked.append(name)
+        subdirectories[:] = walked
         for name in files:
             if name.lower().endswith(".md") and name.lower() not in SKIPPED_FILE_NAMES \
                     and not name.startswith("."):
-                found.append(Path(directory) / name)
-    return found
+                refusal = bounds.refusal(here / name, "this symbolic link")
+                if refusal:
+                    refused.append((here / name, refusal))
+                else:
+                    found.append(here / name)
+    return found, refused
 
 
 def known_root(path: Path, include_self: bool) -> Path | None:

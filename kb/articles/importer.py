@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from kb import db, markdown
 from kb.articles import import_files, service
-from kb.articles.assembly import BodyAssembler
+from kb.articles.assembly import BodyAssembler, IncludeRefused
+from kb.articles.containment import FolderBounds
 from kb.articles.content_files import first_heading, parse_content_file
 from kb.articles.import_files import SourceFile, SourceFolder
 from kb.articles.models import Article, SlugRedirect
@@ -104,7 +105,7 @@ def _prepare(folder: SourceFolder, report: ImportReport, progress: Progress | No
     article_slugs = {path.lower(): item.slug for path, item in by_path.items()
                      if item.status != "archived"}
     article_slugs.update({source.relative.lower(): source.slug for source in good})
-    assembler = BodyAssembler(folder.root, article_slugs)
+    assembler = BodyAssembler(FolderBounds.of(folder.root), article_slugs)
     for source in good:
         _complete_fields(source, assembler, report)
         if not source.failed and _changed(source, existing):
@@ -211,7 +212,11 @@ def _check_foreign_slugs(root: Path, sources: list[SourceFile], report: ImportRe
 
 def _complete_fields(source: SourceFile, assembler: BodyAssembler, report: ImportReport) -> None:
     fields = source.parsed.fields
-    fields.body = assembler.assemble(source.path, fields.body)
+    try:
+        fields.body = assembler.assemble(source.path, fields.body, source.parsed.body_line)
+    except IncludeRefused as refused:
+        _fail(report, source, refused.line, refused.message)
+        return
     fields.title = (fields.title or first_heading(fields.body)
                     or source.parsed.fallback_title)[:MAX_TITLE]
     fields.slug = source.slug

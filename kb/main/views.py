@@ -62,8 +62,11 @@ def healthz():
         database = f"error: {failure.__class__.__name__}"
     index = search.health()
     healthy = database == "ok" and index == "ok"
-    response = jsonify(
-        {"status": "ok" if healthy else "degraded", "database": database, "index": index}
-    )
+    answer = {"status": "ok" if healthy else "degraded", "database": database, "index": index}
+    # items left out of the index degrade search but not the service: still 200
+    failed_items = search.failed_item_count() if database == "ok" else 0
+    if failed_items:
+        answer.update(status="degraded", index_failures=failed_items)
+    response = jsonify(answer)
     response.status_code = 200 if healthy else 503
     return response

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from kb import policy
 from kb.errors import Invalid
+from kb.links import base_url
 from kb.patches import delivery, queries, service, uploads
 from kb.patches.forms import PatchForm
 from kb.patches.models import KIND_NAMES
@@ -47,7 +48,7 @@ def show(patch_id: int):
     return render_template(
         "patches/show.html", patch=patch, sections=service.rendered_sections(patch),
         neighbours=queries.neighbours(current_user, patch),
-        base_url=current_app.config["BASE_URL"].rstrip("/"))
+        base_url=base_url())
 
 
 @blueprint.route("/patches/<int:patch_id>/files/<int:file_id>/<name>", methods=["GET", "HEAD"])

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kb.search import sync
+from kb import db
+from kb.search import failures, sync
 from kb.search.index import health
 from kb.search.maintenance import ensure_index
 from kb.search.outbox import record_change
 
-__all__ = ["deferred", "ensure_index", "health", "init_app", "record_change"]
+__all__ = ["deferred", "ensure_index", "failed_item_count", "health", "init_app",
+           "record_change"]
 
 deferred = sync.deferred
+
+
+def failed_item_count() -> int:
+    """How many items could not be indexed (kept out of search until they are fixed)."""
+    return failures.count_failed_items(db.session)
 
 
 def init_app(app: Flask) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from flask import current_app
 from whoosh import index as whoosh_index
@@ -26,6 +27,7 @@ from kb.search.sync import ROWS_PER_QUERY
 
 Progress = Callable[[int], None]
 Chunk = tuple[str, list[int]]  # a content type and some of its item ids
+Item = tuple[str, int]
 
 # fewer items than this are written in this process: starting others would cost more
 PARALLEL_MIN_ITEMS = 2000
@@ -79,15 +81,24 @@ class BuildWriter(SegmentWriter):
         self._finish()
 
 
+@dataclass
+class Generation:
+    """What writing a generation did: documents written, and the items whose documents could
+    not be built (left out), with why."""
+
+    documents: int = 0
+    failed: dict[Item, str] = field(default_factory=dict)
+
+
 def write_generation(new_index: FileIndex, items: list[Chunk], progress: Progress | None,
-                     processes: int, memory_mb: int) -> int:
-    """Write the documents of ``items`` into ``new_index``; returns how many were written."""
+                     processes: int, memory_mb: int) -> Generation:
+    """Write the documents of ``items`` into ``new_index``."""
     count = sum(len(ids) for _, ids in items)
     processes = max(1, min(processes, len(items)))
     if processes == 1 or count < PARALLEL_MIN_ITEMS:
         writer = BuildWriter(new_index, limitmb=memory_mb, compound=False)
         try:
-            written = _write_chunks(writer, items, progress)
+            written = Generation(*_write_chunks(writer, items, progress))
         except BaseException:
             writer.cancel()
             raise
@@ -106,35 +117,38 @@ def chunks_of(items: dict[str, list[int]]) -> list[Chunk]:
 
 
 def expected_documents(session, chunks: list[Chunk], progress: Progress | None = None
-                       ) -> Iterator[tuple[str, int, list[dict]]]:
-    """The documents the database implies for each item of ``chunks``."""
+                       ) -> Iterator[documents.BuiltItem]:
+    """The documents the database implies for each item of ``chunks`` (or why they cannot
+    be built)."""
     for type_name, ids in chunks:
-        content_type = documents.content_type(type_name)
-        rows = content_type.rows(session, ids)
-        for item_id in ids:
-            yield type_name, item_id, content_type.finished_documents(item_id, rows.get(item_id))
+        yield from documents.build_items(session, type_name, ids)
         session.expunge_all()
         if progress:
             progress(len(ids))
 
 
-def _write_chunks(writer, chunks: list[Chunk], progress: Progress | None) -> int:
-    written = 0
+def _write_chunks(writer, chunks: list[Chunk], progress: Progress | None
+                  ) -> tuple[int, dict[Item, str]]:
+    """Write the documents of the items of ``chunks``; returns how many, and the items whose
+    documents could not be built, with why."""
+    written, failed = 0, {}
     session = db.database().sessionmaker()
     try:
-        for _, _, built in expected_documents(session, chunks, progress):
-            for document in built:
+        for built in expected_documents(session, chunks, progress):
+            if built.error is not None:
+                failed[(built.type_name, built.item_id)] = built.error
+            for document in built.documents:
                 writer.add_document(**document)
                 written += 1
     finally:
         session.close()
-    return written
+    return written, failed
 
 
 def _write_in_processes(new_index: FileIndex, items: list[Chunk], progress: Progress | None,
-                        processes: int, memory_mb: int) -> tuple[list, int]:
+                        processes: int, memory_mb: int) -> tuple[list, Generation]:
     """Spawn ``processes`` writers, each with every n-th chunk (so that each gets old and new,
-    short and long items alike); returns their segments and the documents written."""
+    short and long items alike); returns their segments and what they wrote."""
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     settings = {name: current_app.config[name] for name in config.DEFAULTS}
@@ -143,7 +157,7 @@ def _write_in_processes(new_index: FileIndex, items: list[Chunk], progress: Prog
         for number in range(processes)]
     for worker in workers:
         worker.start()
-    segments, written, failures = [], 0, []
+    segments, written, failures = [], Generation(), []
     try:
         while len(segments) + len(failures) < len(workers):
             try:
@@ -156,7 +170,8 @@ def _write_in_processes(new_index: FileIndex, items: list[Chunk], progress: Prog
                 progress(details[0])
             elif kind == "segment":
                 segments.append(details[0])
-                written += details[1]
+                written.documents += details[1]
+                written.failed.update(details[2])
             elif kind == "failed":
                 failures.append(details[0])
         if failures:
@@ -181,13 +196,13 @@ def _write_share(settings: dict, folder: str, chunks: list[Chunk], memory_mb: in
         with app.app_context():
             writer = BuildWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=memory_mb,
                                  compound=False)
-            written = _write_chunks(writer, chunks,
-                                    lambda count: messages.put(("progress", count)))
+            written, failed = _write_chunks(writer, chunks,
+                                            lambda count: messages.put(("progress", count)))
             if written:
-                messages.put(("segment", writer._finalize_segment(), written))
+                messages.put(("segment", writer._finalize_segment(), written, failed))
             else:
                 writer.cancel()
-                messages.put(("segment", None, 0))
+                messages.put(("segment", None, 0, failed))
             db.database().engine.dispose()
     except BaseException as failure:  # noqa: BLE001 - reported to the parent, which raises
         messages.put(("failed", f"{failure.__class__.__name__}: {failure}"))

@@ -27,6 +27,9 @@ def reindex_command(processes: int | None, memory_mb: int) -> None:
         result = maintenance.rebuild(bar.update, processes=processes, memory_mb=memory_mb)
     click.echo(f"Indexed {result.documents} documents into {result.directory} and made it live"
                f" ({result.caught_up} items changed meanwhile were caught up).")
+    if result.failed:
+        click.echo(f"{result.failed} item(s) could not be indexed: 'kb search check' lists "
+                   "them.", err=True)
 
 
 @click.group("search")
@@ -37,8 +40,9 @@ def search_group() -> None:
 @search_group.command("apply")
 @with_appcontext
 def apply_command() -> None:
-    """Apply queued index changes (those a crash or a busy index left behind)."""
-    report = sync.apply_pending()
+    """Apply queued index changes (those a crash or a busy index left behind) and retry the
+    items that could not be indexed."""
+    report = sync.apply_pending(retry_failed=True)
     click.echo(f"Applied {report.applied} item(s).")
     for (item_type, item_id), error in report.failed.items():
         click.echo(f"  failed {item_type}:{item_id}: {error}", err=True)
@@ -53,17 +57,20 @@ def apply_command() -> None:
               help="Rewrite the items whose documents drifted.")
 @with_appcontext
 def check_command(repair: bool) -> None:
-    """Compare the index with the database; report (and repair) drift."""
+    """Compare the index with the database; report (and repair) drift, and list the items
+    that could not be indexed (exit code 1 while there are any)."""
     drift = maintenance.check(repair=repair)
     for label, keys in (("missing", drift.missing), ("stale", drift.stale),
                         ("extra", drift.extra)):
         click.echo(f"{label}: {len(keys)}" + (f" ({', '.join(keys[:10])})" if keys else ""))
+    click.echo(f"failed: {len(drift.failed)}")
+    for failure in drift.failed:
+        click.echo(f"  {failure.key}: {failure.error}")
     if drift.clean:
         click.echo("The index matches the database.")
-        return
-    if repair:
+    elif repair:
         click.echo(f"Repaired {drift.repaired} item(s).")
-    else:
+    if drift.failed or not (drift.clean or repair):
         raise SystemExit(1)
 
 

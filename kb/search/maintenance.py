@@ -11,7 +11,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from kb import db
-from kb.search import build, documents, index, sync
+from kb.search import build, documents, failures, index, sync
+from kb.search.failures import FailedItem
 
 Progress = Callable[[int], None]
 
@@ -19,11 +20,13 @@ Progress = Callable[[int], None]
 @dataclass
 class Drift:
     """Documents the database implies but the index lacks (missing), holds in an older state
-    (stale), or holds without the database implying them (extra); by document key."""
+    (stale), or holds without the database implying them (extra); by document key. Items
+    whose documents cannot be built (failed) imply none."""
 
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    failed: list[FailedItem] = field(default_factory=list)
     repaired: int = 0
 
     @property
@@ -42,15 +45,19 @@ def count_items(session) -> int:
 
 
 def check(repair: bool = False) -> Drift:
-    """Compare the index with the database (after applying queued tasks). With ``repair``,
-    rewrite every item that has a missing, stale or extra document."""
-    sync.apply_pending()
+    """Compare the index with the database (after applying queued tasks and retrying the
+    items recorded as failed). With ``repair``, rewrite every item that has a missing, stale
+    or extra document. Items whose documents cannot be built are recorded as failed."""
+    sync.apply_pending(retry_failed=True)
     session = db.database().sessionmaker()
     try:
-        drift, affected = _compare(session, _indexed_fingerprints(),
-                                   build.chunks_of(all_items(session)))
+        drift, affected, failed = _compare(session, _indexed_fingerprints(),
+                                           build.chunks_of(all_items(session)))
+        failures.record_failures(session, failed)
+        session.commit()
         if repair and affected:
             drift.repaired = _rewrite(session, affected)
+        drift.failed = failures.failed_items(session)
         index.remove_old_generations()
         return drift
     finally:
@@ -58,14 +65,19 @@ def check(repair: bool = False) -> Drift:
 
 
 def _compare(session, indexed: dict[str, tuple[str, str]], chunks: list[build.Chunk]
-             ) -> tuple[Drift, set[tuple[str, int]]]:
+             ) -> tuple[Drift, set[tuple[str, int]], dict[tuple[str, int], str]]:
     """The drift between the documents the database implies for the items of ``chunks`` and
-    ``indexed`` (the index's documents of those items), and the items it affects."""
+    ``indexed`` (the index's documents of those items), the items it affects, and the items
+    whose documents cannot be built, with why."""
     indexed = dict(indexed)
     drift = Drift()
     affected: set[tuple[str, int]] = set()
-    for type_name, item_id, built in build.expected_documents(session, chunks):
-        for document in built:
+    failed: dict[tuple[str, int], str] = {}
+    for built in build.expected_documents(session, chunks):
+        type_name, item_id = built.type_name, built.item_id
+        if built.error is not None:
+            failed[(type_name, item_id)] = built.error
+        for document in built.documents:
             found = indexed.pop(document["key"], None)
             if found is None:
                 drift.missing.append(document["key"])
@@ -77,7 +89,7 @@ def _compare(session, indexed: dict[str, tuple[str, str]], chunks: list[build.Ch
     for key, (_, item_key) in indexed.items():
         drift.extra.append(key)
         affected.add(_item(item_key))
-    return drift, affected
+    return drift, affected, failed
 
 
 def _item(item_key: str) -> tuple[str, int]:
@@ -105,13 +117,19 @@ def _fingerprints_of(reader) -> dict[str, tuple[str, str]]:
 
 
 def _rewrite(session, items: set[tuple[str, int]]) -> int:
+    """Rewrite the documents of ``items``, record those that failed and clear the failures of
+    those written; returns how many were rewritten (failed ones lose their documents)."""
     known = [item for item in items if documents.content_type(item[0]) is not None]
     unknown = [item for item in items if item not in known]
+    built_after = failures.newest_task_id(session)
     with index.live_writer() as writer:
-        written, _ = sync.write_items(session, writer, known)
+        written, failed = sync.write_items(session, writer, known)
         for type_name, item_id in unknown:
             writer.delete_by_term("item_key", documents.item_key(type_name, item_id))
-    return len(written) + len(unknown)
+    failures.clear_failures(session, written, up_to=built_after)
+    failures.record_failures(session, failed)
+    session.commit()
+    return len(written) + len(failed) + len(unknown)
 
 
 @dataclass
@@ -119,6 +137,7 @@ class Rebuild:
     directory: str
     documents: int
     caught_up: int
+    failed: int = 0
 
 
 def rebuild(progress: Progress | None = None, *, processes: int | None = None,
@@ -130,6 +149,7 @@ def rebuild(progress: Progress | None = None, *, processes: int | None = None,
     directory, new_index = index.new_generation()
     session = db.database().sessionmaker()
     try:
+        built_after = failures.newest_task_id(session)
         items = all_items(session)
     finally:
         session.close()
@@ -141,7 +161,20 @@ def rebuild(progress: Progress | None = None, *, processes: int | None = None,
         raise
     previous = index.current_generation()
     _switch_to(directory)
-    return Rebuild(directory.name, written, _catch_up(previous))
+    _replace_failures(written.failed, built_after)
+    caught_up = _catch_up(previous)
+    return Rebuild(directory.name, written.documents, caught_up, len(written.failed))
+
+
+def _replace_failures(failed: dict[tuple[str, int], str], built_after: int) -> None:
+    """After a full build: the failures recorded before it are replaced by what it found."""
+    session = db.database().sessionmaker()
+    try:
+        failures.clear_all_failures(session, up_to=built_after)
+        failures.record_failures(session, failed)
+        session.commit()
+    finally:
+        session.close()
 
 
 def _catch_up(previous: Path | None) -> int:

@@ -1,7 +1,8 @@
 """The transactional outbox of index work: a service that changes searchable data records a
 task in the same transaction; after the commit the tasks are applied to the index and removed
 (``kb.search.sync``). A task that fails stays and is retried, so a crash between commit and
-index write loses nothing."""
+index write loses nothing; a task whose item cannot be built stays as the record of that
+failure."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ class IndexTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # set when the item's documents could not be built: the task stays as the record of that
+    # failure (with last_error), skipped by ordinary applies and retried by `kb search apply`,
+    # `kb search check` and `kb reindex` (``kb.search.failures``)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def record_change(item_type: str, item_id: int) -> None:

@@ -3,10 +3,12 @@
 Services record tasks (``record_change``) in the transaction that changes the data. When such a
 transaction commits, the tasks are applied at once, in a fresh session, by one writer that waits
 for the lock; each item's committed row is read while the lock is held, so the last writer
-always writes the newest state. Tasks are deleted only after the index commit; a task that fails
-stays with its attempts and last error and is retried by the next apply, by ``kb search apply``,
-by ``kb search check``, and by any request once it is older than SEARCH_RETRY_SECONDS. A crash
-between the database commit and the index write therefore loses nothing.
+always writes the newest state. Tasks are deleted only after the index commit; a task that could
+not be applied (a busy index) stays with its attempts and last error and is retried by the next
+apply, by ``kb search apply``, by ``kb search check``, and by any request once it is older than
+SEARCH_RETRY_SECONDS. A crash between the database commit and the index write therefore loses
+nothing. An item whose documents cannot be built loses its old documents all the same and is
+recorded as failed (``kb.search.failures``); the rest of the batch is applied.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from kb import db
 from kb.db import utcnow
-from kb.search import documents, index
+from kb.search import documents, failures, index
 from kb.search.outbox import CHANGES_RECORDED, IndexTask
 
 log = logging.getLogger(__name__)
@@ -42,26 +44,28 @@ _deferred: ContextVar[int] = ContextVar("kb_search_deferred", default=0)
 
 @dataclass
 class ApplyReport:
-    """What one apply did: items written, items that failed (kept queued), and whether the
-    index stayed busy for the whole lock timeout."""
+    """What one apply did: items written, items whose documents could not be built (recorded
+    as failed), and whether the index stayed busy for the whole lock timeout."""
 
     applied: int = 0
     failed: dict[Item, str] = field(default_factory=dict)
     busy: str | None = None
 
 
-def apply_pending() -> ApplyReport:
-    """Apply every queued index task (in commits of up to TASKS_PER_COMMIT). Never raises for a
-    busy index or a failing item: those tasks stay queued with their error."""
+def apply_pending(*, retry_failed: bool = False) -> ApplyReport:
+    """Apply every queued index task (in commits of up to TASKS_PER_COMMIT), and with
+    ``retry_failed`` the items recorded as failed too. Never raises for a busy index (the
+    tasks stay queued with the error) or an item whose documents cannot be built (recorded as
+    failed, its old documents deleted)."""
     report = ApplyReport()
     session = db.database().sessionmaker()
     after_id = 0  # tasks that fail in this call are not read again by it
     try:
-        while _pending_exists(session, after_id=after_id):
+        while _pending_exists(session, after_id=after_id, retry_failed=retry_failed):
             session.rollback()  # read the tasks afresh once the write lock is ours
             try:
                 with index.live_writer() as writer:
-                    tasks = _read_tasks(session, after_id)
+                    tasks = _read_tasks(session, after_id, retry_failed)
                     written, failed = write_items(session, writer, tasks.keys())
             except index.IndexBusy as busy:
                 report.busy = str(busy)
@@ -76,18 +80,24 @@ def apply_pending() -> ApplyReport:
     return report
 
 
-def _pending_exists(session: Session, *, after_id: int = 0,
-                    older_than: float | None = None) -> bool:
-    query = select(IndexTask.id).where(IndexTask.id > after_id).limit(1)
+def _pending_exists(session: Session, *, after_id: int = 0, older_than: float | None = None,
+                    retry_failed: bool = False) -> bool:
+    query = _tasks_after(after_id, retry_failed).limit(1)
     if older_than is not None:
         query = query.where(IndexTask.created_at < utcnow() - timedelta(seconds=older_than))
     return session.scalar(query) is not None
 
 
-def _read_tasks(session: Session, after_id: int) -> dict[Item, list[int]]:
+def _tasks_after(after_id: int, retry_failed: bool):
+    query = select(IndexTask.id).where(IndexTask.id > after_id)
+    return query if retry_failed else query.where(IndexTask.failed_at.is_(None))
+
+
+def _read_tasks(session: Session, after_id: int, retry_failed: bool = False
+                ) -> dict[Item, list[int]]:
     rows = session.execute(
-        select(IndexTask.id, IndexTask.item_type, IndexTask.item_id)
-        .where(IndexTask.id > after_id).order_by(IndexTask.id).limit(TASKS_PER_COMMIT)
+        _tasks_after(after_id, retry_failed).add_columns(IndexTask.item_type, IndexTask.item_id)
+        .order_by(IndexTask.id).limit(TASKS_PER_COMMIT)
     )
     tasks: dict[Item, list[int]] = defaultdict(list)
     for task_id, item_type, item_id in rows:
@@ -98,30 +108,24 @@ def _read_tasks(session: Session, after_id: int) -> dict[Item, list[int]]:
 def write_items(session: Session, writer, items: Iterable[Item]
                 ) -> tuple[list[Item], dict[Item, str]]:
     """Replace each item's documents in the writer by those of its committed row (none when
-    the row is gone). Returns the items written and, for items that failed, why."""
+    the row is gone, or when its documents cannot be built: they may carry a gate the item no
+    longer has). Returns the items written and, for items that failed, why."""
     by_type: dict[str, list[int]] = defaultdict(list)
     for type_name, item_id in items:
         by_type[type_name].append(item_id)
     written: list[Item] = []
     failed: dict[Item, str] = {}
     for type_name, ids in by_type.items():
-        content_type = documents.content_type(type_name)
-        if content_type is None:
-            failed.update({(type_name, i): f"no content type {type_name!r}" for i in ids})
-            continue
         for chunk in _chunks(ids, ROWS_PER_QUERY):
-            rows = content_type.rows(session, chunk)
-            for item_id in chunk:
-                try:
-                    built = content_type.finished_documents(item_id, rows.get(item_id))
-                except Exception as failure:  # noqa: BLE001 - kept on the task, retried later
-                    log.exception("index documents of %s:%s failed", type_name, item_id)
-                    failed[(type_name, item_id)] = f"{failure.__class__.__name__}: {failure}"
-                    continue
-                writer.delete_by_term("item_key", documents.item_key(type_name, item_id))
-                for document in built:
+            for built in documents.build_items(session, type_name, chunk):
+                item = (type_name, built.item_id)
+                writer.delete_by_term("item_key", documents.item_key(*item))
+                for document in built.documents:
                     writer.add_document(**document)
-                written.append((type_name, item_id))
+                if built.error is None:
+                    written.append(item)
+                else:
+                    failed[item] = built.error
             session.expunge_all()
     return written, failed
 
@@ -132,21 +136,15 @@ def _chunks(values: list, size: int) -> Iterator[list]:
 
 
 def _settle(session: Session, tasks: dict[Item, list[int]], failed: dict[Item, str]) -> None:
-    """After the index commit: delete the tasks that were applied, note why the others failed."""
-    done = [task_id for item, ids in tasks.items() if item not in failed for task_id in ids]
-    for chunk in _chunks(done, 500):
-        session.execute(delete(IndexTask).where(IndexTask.id.in_(chunk)))
-    for item, error in failed.items():
-        session.execute(
-            update(IndexTask).where(IndexTask.id.in_(tasks[item]))
-            .values(attempts=IndexTask.attempts + 1, last_error=error[:2000])
-        )
+    """After the index commit: delete the tasks that were applied, record the failed items."""
+    failures.settle_tasks(session, tasks, failed)
     session.commit()
 
 
 def _note_busy(session: Session, error: str) -> None:
     session.rollback()
-    oldest = select(IndexTask.id).order_by(IndexTask.id).limit(TASKS_PER_COMMIT).scalar_subquery()
+    oldest = (_tasks_after(0, retry_failed=False).order_by(IndexTask.id)
+              .limit(TASKS_PER_COMMIT).scalar_subquery())
     session.execute(
         update(IndexTask).where(IndexTask.id.in_(oldest))
         .values(attempts=IndexTask.attempts + 1, last_error=error)

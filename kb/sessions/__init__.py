@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask
 from flask_login import current_user
+
+from kb.links import path_for  # noqa: F401 - the areas' modules import it from here
 
 
 def user_zone() -> ZoneInfo:
@@ -21,14 +23,6 @@ def user_zone() -> ZoneInfo:
 def local_time(value: datetime | None, pattern: str = "%a %d %b %Y, %H:%M %Z") -> str:
     """A UTC time as the reader's wall-clock time."""
     return value.astimezone(user_zone()).strftime(pattern) if value else ""
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A site-relative link (for notifications and invites) built alike in a request and in a
-    command such as ``kb demo``, where Flask's ``url_for`` has no request to build from."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def init_app(app: Flask) -> None:

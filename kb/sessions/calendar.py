@@ -10,12 +10,12 @@ appear on the session page only shortly before the start.
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlparse
 
-from flask import current_app
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
+from kb.alerts.addresses import organizer_address, portal_name
 from kb.db import utcnow
+from kb.links import absolute_url
 from kb.sessions import path_for
 from kb.sessions.models import Registration
 
@@ -26,14 +26,9 @@ def invite_sequence(registration: Registration) -> int:
     return registration.live_session.sequence + registration.sequence
 
 
-def _absolute(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
 def _organizer() -> vCalAddress:
-    host = urlparse(current_app.config["BASE_URL"]).hostname or "localhost"
-    organizer = vCalAddress(f"mailto:sessions@{host}")
-    organizer.params["cn"] = "Orbitec Support"
+    organizer = vCalAddress(f"mailto:{organizer_address()}")
+    organizer.params["cn"] = portal_name()
     return organizer
 
 
@@ -41,9 +36,9 @@ def invite(registration: Registration) -> bytes:
     """The .ics file of one registration, as it stands now."""
     live_session = registration.live_session
     cancelled = registration.status == "cancelled"
-    page = _absolute(path_for("live.show", session_id=live_session.id))
+    page = absolute_url(path_for("live.show", session_id=live_session.id))
     calendar = Calendar()
-    calendar.add("prodid", "-//Orbitec Support//kb live sessions//EN")
+    calendar.add("prodid", f"-//{portal_name()}//kb live sessions//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
@@ -54,7 +49,7 @@ def invite(registration: Registration) -> bytes:
     event.add("dtend", live_session.ends_at)
     waiting = " (waiting list)" if registration.status == "waitlisted" else ""
     event.add("summary", live_session.title + waiting)
-    event.add("description", f"Live session with {live_session.presenter or 'Orbitec Support'}."
+    event.add("description", f"Live session with {live_session.presenter or portal_name()}."
                              f"\nJoin details appear on {page} "
                              f"{live_session.join_details_minutes} minutes before the start.")
     event.add("url", page)

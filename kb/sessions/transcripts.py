@@ -12,9 +12,14 @@ from kb.errors import Invalid, TooLarge
 
 MAX_REPORTED_PROBLEMS = 20
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024  # hours of captions; a bigger file is not a transcript
+# the latest a cue may start or end: far beyond any recording, well inside what the database
+# and the index hold (milliseconds in 32 bits)
+MAX_CUE_MS = 100 * 3600 * 1000
+MAX_HOUR_DIGITS = 3
+SHOWN_CHARACTERS = 40  # of a value quoted in a problem: the file may hold megabytes on a line
 TIMING = re.compile(r"^(?P<start>\S+)[ \t]+-->[ \t]+(?P<end>\S+)(?P<settings>.*)$")
-VTT_TIME = re.compile(r"^(?:(\d{1,}):)?(\d{2}):(\d{2})\.(\d{3})$")
-SRT_TIME = re.compile(r"^(\d{1,}):(\d{2}):(\d{2})[,.](\d{3})$")
+VTT_TIME = re.compile(r"^(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})$")
+SRT_TIME = re.compile(r"^(\d+):(\d{2}):(\d{2})[,.](\d{3})$")
 TAG = re.compile(r"<[^>]*>")
 
 
@@ -107,11 +112,11 @@ class _Parser:
             return
         timing_index = 0 if "-->" in first else 1
         if not self.webvtt and timing_index == 1 and not first.strip().isdigit():
-            self.problem(first_number, f"expected a cue number, found {first!r}")
+            self.problem(first_number, f"expected a cue number, found {_shown(first)}")
             return
         if timing_index >= len(block) or "-->" not in block[timing_index][1]:
             self.problem(first_number, "expected a timing line like "
-                         f"'{self._example()}', found {block[timing_index - 1][1]!r}")
+                         f"'{self._example()}', found {_shown(block[timing_index - 1][1])}")
             return
         number, timing = block[timing_index]
         times = self._timing(number, timing)
@@ -135,15 +140,15 @@ class _Parser:
         match = TIMING.match(line.strip())
         if match is None:
             self.problem(number, f"expected a timing line like '{self._example()}', "
-                                 f"found {line!r}")
+                                 f"found {_shown(line)}")
             return None
         start = self._time(number, match["start"])
         end = self._time(number, match["end"])
         if start is None or end is None:
             return None
         if end <= start:
-            self.problem(number, f"the cue ends ({match['end']}) before it starts "
-                                 f"({match['start']})")
+            self.problem(number, f"the cue ends ({_cut(match['end'])}) before it starts "
+                                 f"({_cut(match['start'])})")
             return None
         return start, end
 
@@ -151,13 +156,36 @@ class _Parser:
         match = (VTT_TIME if self.webvtt else SRT_TIME).match(value)
         if match is None:
             form = "[HH:]MM:SS.mmm" if self.webvtt else "HH:MM:SS,mmm"
-            self.problem(number, f"{value!r} is not a time of the form {form}")
+            self.problem(number, f"{_shown(value)} is not a time of the form {form}")
             return None
-        hours, minutes, seconds, millis = (int(part or 0) for part in match.groups())
+        hours = (match[1] or "").lstrip("0") or "0"
+        too_late = (f"{_shown(value)} is later than {_written(MAX_CUE_MS)}, the longest a "
+                    "transcript may run")
+        if len(hours) > MAX_HOUR_DIGITS:  # before int(): thousands of digits
+            self.problem(number, too_late)
+            return None
+        minutes, seconds, millis = (int(part) for part in match.groups()[1:])
         if minutes > 59 or seconds > 59:
-            self.problem(number, f"{value!r} has minutes or seconds above 59")
+            self.problem(number, f"{_shown(value)} has minutes or seconds above 59")
             return None
-        return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+        milliseconds = ((int(hours) * 60 + minutes) * 60 + seconds) * 1000 + millis
+        if milliseconds > MAX_CUE_MS:
+            self.problem(number, too_late)
+            return None
+        return milliseconds
+
+
+def _shown(value: str) -> str:
+    """A value quoted in a problem, cut short when long."""
+    return repr(_cut(value))
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= SHOWN_CHARACTERS else value[:SHOWN_CHARACTERS] + "…"
+
+
+def _written(milliseconds: int) -> str:
+    return f"{format_time(milliseconds)}.{milliseconds % 1000:03}"
 
 
 def _plain_text(lines: list[str]) -> str:

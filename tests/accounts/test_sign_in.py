@@ -47,43 +47,9 @@ def test_deactivated_user_cannot_sign_in(auth, make_user, make_organization):
     assert b"deactivated" in response.data
 
 
-def test_account_is_locked_after_repeated_failures(app, auth, customer_on):
-    email = customer_on("premium")
-    limit = app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
-        assert auth.login(email, "guess-guess-guess").status_code == 401
-    locked = auth.login(email)  # even the right password is refused while locked
-    assert locked.status_code == 429
-    assert int(locked.headers["Retry-After"]) > 0
-    assert b"Too many failed sign-ins for this account" in locked.data
-
-
-def test_lock_expires_after_the_window(app, auth, customer_on):
-    from kb.accounts.models import SignInFailure
-
-    email = customer_on("premium")
-    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
-        auth.login(email, "guess-guess-guess")
-    with app.app_context():
-        for failure in db.session.scalars(select(SignInFailure)):
-            failure.created_at = utcnow() - timedelta(
-                minutes=app.config["SIGN_IN_LOCK_MINUTES"] + 1)
-        db.session.commit()
-    assert auth.login(email).status_code == 302
-
-
-def test_address_is_locked_after_failures_across_many_accounts(app, auth, customer_on):
-    app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"] = 4
-    for number in range(4):
-        auth.login(f"victim{number}@example.test", "guess-guess-guess")
-    response = auth.login(customer_on("elite"))
-    assert response.status_code == 429
-    assert b"your network address" in response.data
-
-
 def test_successful_sign_in_clears_the_account_failures(app, auth, customer_on):
     email = customer_on("premium")
-    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] - 1):
+    for _ in range(app.config["SIGN_IN_FREE_FAILURES"] - 1):
         auth.login(email, "guess-guess-guess")
     assert auth.login(email).status_code == 302
     auth.logout()
@@ -154,8 +120,9 @@ def _reset_link(app, email: str) -> str:
             select(OutboxEmail).where(OutboxEmail.recipient == email)
             .order_by(OutboxEmail.id.desc())
         ).first()
-    assert message is not None, "no reset e-mail in the outbox"
-    link = next(line for line in message.body.splitlines() if "/reset-password/" in line)
+        assert message is not None, "no reset e-mail in the outbox"
+        body = message.body
+    link = next(line for line in body.splitlines() if "/reset-password/" in line)
     assert link.startswith("http://kb.test/reset-password/")
     return link.removeprefix("http://kb.test")
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, or_, select
 
 from kb import db
 from kb.articles.importer import import_paths
 from kb.articles.models import Article
-from tests.conftest import SHARED_DIR
+from tests.conftest import SHARED_DIR, needs_shared
 
 CORPUS = SHARED_DIR / "corpus" / "articles"
 ARTICLE_FILES = 3502  # the corpus README: 1,792 + 1,710 articles, besides 584 include fragments
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+pytestmark = needs_shared(CORPUS)
 
 
 def count(*conditions) -> int:

@@ -166,6 +166,21 @@ def test_patch_page_shows_sizes_checksums_and_a_curl_command(client, elite_file)
             in page)
 
 
+def test_without_kb_base_url_the_curl_command_names_the_address_the_page_was_asked_at(
+        app, client, elite_file):
+    app.config["BASE_URL"] = ""
+    page = client.get(f"/patches/{elite_file['patch_id']}",
+                      base_url="http://localhost:8123").get_data(as_text=True)
+    assert (f'curl -fLO -H "Authorization: Bearer $KB_TOKEN" '
+            f'http://localhost:8123{elite_file["url"]}') in page
+
+
+def test_the_api_names_file_and_page_addresses_from_kb_base_url(client, elite_file):
+    patch = client.get(f"/api/v1/patches/{elite_file['patch_id']}").get_json()
+    assert patch["page_url"] == f"http://kb.test/patches/{elite_file['patch_id']}"
+    assert patch["files"][0]["url"] == f"http://kb.test{elite_file['url']}"
+
+
 def test_a_bearer_token_downloads_without_a_session(app, api_token, demo_accounts, publish,
                                                    patch_file):
     url, fields, _ = patch_file(publish())

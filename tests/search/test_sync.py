@@ -100,8 +100,8 @@ def test_a_crashed_change_is_retried_by_a_later_request(app, client, reader, env
     assert titles(reader("staff"), "cormorant") == ["Cormorant"]
 
 
-def test_a_failing_item_stays_queued_with_its_error_and_is_retried(app_context, reader,
-                                                                  monkeypatch):
+def test_a_failing_item_is_recorded_with_its_error_and_retried_by_search_apply(
+        app_context, reader, monkeypatch):
     content_type = documents.content_type("article")
 
     def broken(row):
@@ -112,9 +112,10 @@ def test_a_failing_item_stays_queued_with_its_error_and_is_retried(app_context, 
                                               content_type.all_ids, content_type.load_many))
     writer.publish("Puffin", "Puffins.")  # the service returns normally
     task, = pending_tasks()
-    assert task.attempts == 1 and "renderer exploded" in task.last_error
+    assert task.attempts == 1 and "renderer exploded" in task.last_error and task.failed_at
+    assert sync.apply_pending().applied == 0  # ordinary applies skip it
     monkeypatch.setitem(documents._registry, "article", content_type)
-    report = sync.apply_pending()
+    report = sync.apply_pending(retry_failed=True)  # what `kb search apply` does
     assert report.applied == 1 and not report.failed
     assert titles(reader("staff"), "puffin") == ["Puffin"]
     assert pending_tasks() == []

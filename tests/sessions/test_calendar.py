@@ -82,3 +82,25 @@ def test_no_invite_without_a_registration(client, auth, schedule, customer_on):
     session_id = schedule()
     auth.login(customer_on("premium"))
     assert client.get(f"/sessions/live/{session_id}/invite.ics").status_code == 404
+
+
+def test_invite_links_follow_the_request_and_name_the_configured_organiser(
+        app, client, auth, schedule, customer_on):
+    app.config.update(BASE_URL="", PORTAL_NAME="Acme Care",
+                      MAIL_FROM="Acme Care <care@acme.example>")
+    session_id = schedule()
+    auth.login(customer_on("premium"))
+    auth.post(f"/sessions/live/{session_id}/register")
+
+    response = client.get(f"/sessions/live/{session_id}/invite.ics",
+                          base_url="http://localhost:8123")
+    event = Calendar.from_ical(response.data).walk("VEVENT")[0]
+
+    assert str(event["URL"]) == f"http://localhost:8123/sessions/live/{session_id}"
+    assert str(event["ORGANIZER"]) == "mailto:care@acme.example"
+    assert event["ORGANIZER"].params["CN"] == "Acme Care"
+
+    app.config["INVITE_ORGANIZER"] = "sessions@acme.example"
+    response = client.get(f"/sessions/live/{session_id}/invite.ics")
+    assert str(Calendar.from_ical(response.data).walk("VEVENT")[0]["ORGANIZER"]) == (
+        "mailto:sessions@acme.example")

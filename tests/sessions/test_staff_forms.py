@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import pytest
+
 from kb import db
 from kb.sessions.models import LiveSession, Recording
 
@@ -93,3 +95,29 @@ def test_a_replaced_video_file_is_removed_after_the_change(app, auth, publish):
         assert (media_root / recording.media_path).read_bytes() == b"new video bytes"
         assert recording.media_type == "video/mp4"
     assert not old.exists()
+
+
+def test_a_transcript_with_absurd_cue_times_is_refused_on_publish(auth, demo_accounts):
+    auth.login("staff@demo.test")
+    transcript = b"WEBVTT\n\n" + b"7" * 5000 + b":00:00.000 --> 9999:00:00.000\nLate.\n"
+    refused = auth.post("/sessions/staff/recordings/new", {
+        "title": "Far too long", "recorded_on": "2026-10-01", "status": "published",
+        "external_url": "https://media.example.test/v.mp4",
+        "transcript": (io.BytesIO(transcript), "t.vtt")}, content_type="multipart/form-data")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'value="Far too long"' in page
+    assert f"line 3: &#39;{'7' * 40}…&#39; is later than 100:00:00.000" in page
+
+
+@pytest.mark.parametrize("hours", ["600000", "4" * 4400])
+def test_a_replacement_transcript_with_absurd_cue_times_is_refused(app, auth, publish, hours):
+    recording_id = publish()
+    auth.login("staff@demo.test")
+    transcript = f"WEBVTT\n\n{hours}:00:00.000 --> {hours}:00:01.000\nLate.\n".encode()
+    refused = auth.post(f"/sessions/staff/recordings/{recording_id}/transcript",
+                        {"transcript": (io.BytesIO(transcript), "t.vtt")},
+                        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "is later than 100:00:00.000" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.get(Recording, recording_id).segments) == 3  # unchanged

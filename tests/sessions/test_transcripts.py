@@ -58,3 +58,34 @@ def test_every_problem_is_reported_not_only_the_first():
 
 def test_times_are_formatted_for_reading():
     assert format_time(65_000) == "1:05" and format_time(3_725_000) == "1:02:05"
+
+
+@pytest.mark.parametrize("start, problem", [
+    ("600000:00:00.000", "line 3: '600000:00:00.000' is later than 100:00:00.000, the "
+                         "longest a transcript may run"),
+    ("100:00:00.001", "line 3: '100:00:00.001' is later than 100:00:00.000"),
+    ("9" * 5000 + ":00:00.000", f"line 3: '{'9' * 40}…' is later than 100:00:00.000"),
+])
+def test_cue_times_beyond_the_longest_recording_are_refused(start, problem):
+    data = f"WEBVTT\n\n{start} --> 9{start}\nToo late.\n".encode()
+    with pytest.raises(TranscriptError) as refused:
+        parse_transcript(data)
+    assert refused.value.problems[0].startswith(problem), refused.value.problems
+    assert len(refused.value.message) < 300  # the absurd value is not echoed whole
+
+
+def test_srt_cue_times_with_thousands_of_digits_are_refused():
+    data = f"1\n{'1' * 4400}:00:00,000 --> 00:00:01,000\nLate.\n".encode()
+    with pytest.raises(TranscriptError) as refused:
+        parse_transcript(data)
+    assert refused.value.problems[0].startswith(f"line 2: '{'1' * 40}…' is later")
+
+
+def test_hours_padded_with_thousands_of_zeros_are_read_as_their_value():
+    data = f"WEBVTT\n\n{'0' * 5000}1:00:00.000 --> 01:00:01.000\nOne hour in.\n".encode()
+    assert parse_transcript(data) == [Segment(3_600_000, 3_601_000, "One hour in.")]
+
+
+def test_a_cue_at_the_longest_time_is_kept():
+    data = b"WEBVTT\n\n99:59:59.000 --> 100:00:00.000\nThe very end.\n"
+    assert parse_transcript(data) == [Segment(359_999_000, 360_000_000, "The very end.")]

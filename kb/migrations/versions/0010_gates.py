@@ -5,7 +5,7 @@ every plan with recorded sessions. The gate now lives on the model; queue an ind
 every live session so that existing indexes learn it (no schema change).
 
 Revision ID: 0010_gates
-Revises: 0006_index_task_ids
+Revises: 0011_mail_delivery
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010_gates'
-down_revision = '0006_index_task_ids'
+down_revision = '0011_mail_delivery'
 branch_labels = None
 depends_on = None
 

@@ -11,16 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from kb.gating import Gated
+from kb.search.schema import check_document
+
+log = logging.getLogger(__name__)
 
 # the fields a document must have for the query layer to list and gate it
 REQUIRED_FIELDS = ("key", "type", "title", "url", "feature", "min_plan", "status")
+# the database itself failing (unreachable, locked): no item's fault, so nothing is recorded
+# against one; the apply or build fails and is retried as a whole
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,64 @@ class ContentType:
         if row is None:
             return []
         return [finish(self.name, item_id, document) for document in self.documents(row)]
+
+
+@dataclass(frozen=True)
+class BuiltItem:
+    """An item's finished documents (none when it is gone), or why they could not be built."""
+
+    type_name: str
+    item_id: int
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+def build_items(session: Session, type_name: str, ids: Sequence[int]) -> Iterator[BuiltItem]:
+    """The finished documents of some items of one content type, their rows read together.
+    An item whose row cannot be read or whose documents cannot be built comes with its error
+    and no documents; it never holds back the others."""
+    found = content_type(type_name)
+    if found is None:
+        yield from (BuiltItem(type_name, item_id, error=f"no content type {type_name!r}")
+                    for item_id in ids)
+        return
+    rows, error = _rows(session, found, ids)
+    if rows is None:
+        if len(ids) == 1:
+            yield BuiltItem(type_name, ids[0], error=error)
+        else:
+            for item_id in ids:
+                yield from build_items(session, type_name, [item_id])
+        return
+    for item_id in ids:
+        try:
+            built = found.finished_documents(item_id, rows.get(item_id))
+        except DATABASE_UNAVAILABLE:
+            raise
+        except Exception as failure:  # noqa: BLE001 - recorded as the item's failure
+            yield BuiltItem(type_name, item_id, error=_described(session, type_name, [item_id],
+                                                                 failure))
+        else:
+            yield BuiltItem(type_name, item_id, built)
+
+
+def _rows(session: Session, found: ContentType, ids: Sequence[int]
+          ) -> tuple[dict[int, Any] | None, str | None]:
+    try:
+        return found.rows(session, ids), None
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as failure:  # noqa: BLE001 - the caller reads each item on its own
+        return None, _described(session, found.name, ids, failure)
+
+
+def _described(session: Session, type_name: str, ids: Sequence[int], failure: Exception) -> str:
+    """Log a failure to read or build items and say what it was. The session is rolled back:
+    after a database error it takes no further statement until then."""
+    log.error("index documents of %s %s could not be built", type_name, list(ids),
+              exc_info=failure)
+    session.rollback()
+    return f"{failure.__class__.__name__}: {failure}"
 
 
 _registry: dict[str, ContentType] = {}
@@ -105,6 +171,7 @@ def finish(content_type_name: str, item_id: int, document: dict[str, Any]) -> di
     missing = [name for name in REQUIRED_FIELDS if not document.get(name)]
     if missing:
         raise ValueError(f"{content_type_name}:{item_id}: document lacks {', '.join(missing)}")
+    check_document(document)
     finished = {**document, "item_key": item_key(content_type_name, item_id),
                 "item_id": str(item_id)}
     finished["fingerprint"] = fingerprint(finished)

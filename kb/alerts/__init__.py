@@ -1,0 +1,16 @@
+"""Alerts and everything that tells a user something; today the e-mail outbox, its delivery
+through SMTP, and one-click unsubscribe."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from kb.alerts import commands, views
+    from kb.web import NavEntry, add_nav_entry, csrf
+
+    app.register_blueprint(views.blueprint)
+    add_nav_entry(app, NavEntry("E-mail outbox", "alerts.staff_outbox", staff_only=True))
+    csrf.exempt(views.unsubscribe_now)
+    app.cli.add_command(commands.outbox_group)

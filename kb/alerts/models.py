@@ -1,0 +1,62 @@
+"""What the e-mail outbox and the delivery preferences are."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kb.db import Base, UTCDateTime, utcnow
+
+# queued: waiting (first try or a retry at next_attempt_at); sending: handed to SMTP, outcome
+# not yet recorded; sent; failed: refused for good, retried too often, or interrupted while
+# sending (see kb.alerts.delivery for why that one is not resent automatically)
+STATUSES = ("queued", "sending", "sent", "failed")
+
+
+class OutboxEmail(Base):
+    """One e-mail, from the transaction that queued it until it is sent or has failed."""
+
+    __tablename__ = "outbox_emails"
+    __table_args__ = (Index("ix_outbox_emails_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # what it is about ("account" for resets and invitations); opt-outs are per kind
+    kind: Mapped[str] = mapped_column(String(40), default="account")
+    # the idempotency key, sent as the Message-ID header
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    # the body carries a secret (a reset or invitation link): redacted once sent
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # signed one-click unsubscribe address; empty for messages one cannot opt out of
+    unsubscribe_url: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    # the worker holding the message and until when; an expired lease may be taken over
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeliveryPreference(Base):
+    """Whether a user gets one kind of message through one channel (absent: yes).
+
+    Today only e-mail opt-outs from unsubscribe links are recorded; the preferences page adds
+    rows for other channels (in-app, digest) and may add a product column to the key.
+    """
+
+    __tablename__ = "delivery_preferences"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,102 @@
+"""One-click unsubscribe (RFC 8058): signed links that opt a user out of one kind of e-mail.
+
+A link names the user and the kind and is signed with the secret key, so it works without
+signing in and cannot be made for someone else or another kind. It does not expire: an
+unsubscribe link in an old message must still work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kb import db
+from kb.accounts.models import User
+from kb.alerts.models import DeliveryPreference
+from kb.errors import DomainError
+from kb.links import absolute_url, path_for
+
+SALT = "kb.alerts.unsubscribe"
+EMAIL = "email"
+# what a kind of message is about, by the part of its name before the first dot
+KIND_NAMES = {
+    "alert": "critical-issue alerts",
+    "patch": "new patches",
+    "topic": "topic request updates",
+    "session": "live sessions",
+}
+
+
+class BadUnsubscribeLink(DomainError):
+    """A link that was altered, forged, or names an account that is gone (400)."""
+
+
+@dataclass(frozen=True)
+class Unsubscription:
+    user: User
+    kind: str
+
+    @property
+    def kind_name(self) -> str:
+        family = self.kind.split(".")[0]
+        return KIND_NAMES.get(family, family.replace("_", " "))
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def unsubscribe_url(user: User, kind: str) -> str:
+    """The signed one-click link that stops e-mail of ``kind`` to ``user``."""
+    token = _serializer().dumps({"user": user.id, "kind": kind})
+    return absolute_url(path_for("alerts.unsubscribe", token=token), for_email=True)
+
+
+def read_token(token: str) -> Unsubscription:
+    """The user and kind a link names; ``BadUnsubscribeLink`` when altered or stale."""
+    try:
+        claims = _serializer().loads(token)
+    except BadSignature:
+        raise BadUnsubscribeLink("This unsubscribe link is not valid. Use the link from the "
+                                 "e-mail exactly as it is.") from None
+    user = db.session.get(User, claims["user"])
+    if user is None:
+        raise BadUnsubscribeLink("This unsubscribe link names an account that no longer exists.")
+    return Unsubscription(user, claims["kind"])
+
+
+def wants_email(user: User, kind: str) -> bool:
+    """False when the user opted out of e-mail of this kind."""
+    preference = _preference(user, kind)
+    return preference is None or preference.enabled
+
+
+def unsubscribe(token: str) -> Unsubscription:
+    """Opt the user named by a signed link out of its kind of e-mail (idempotent); commits."""
+    unsubscription = read_token(token)
+    try:
+        _opt_out(unsubscription)
+    except IntegrityError:  # a second click at the same moment recorded it first
+        db.session.rollback()
+        _opt_out(unsubscription)
+    return unsubscription
+
+
+def _opt_out(unsubscription: Unsubscription) -> None:
+    preference = _preference(unsubscription.user, unsubscription.kind)
+    if preference is None:
+        preference = DeliveryPreference(user_id=unsubscription.user.id,
+                                        kind=unsubscription.kind, channel=EMAIL)
+        db.session.add(preference)
+    preference.enabled = False
+    db.session.commit()
+
+
+def _preference(user: User, kind: str) -> DeliveryPreference | None:
+    return db.session.scalar(select(DeliveryPreference).where(
+        DeliveryPreference.user_id == user.id, DeliveryPreference.kind == kind,
+        DeliveryPreference.channel == EMAIL))
