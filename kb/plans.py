@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PLANS: tuple[str, ...] = ("xtreme", "premium", "elite")
+LOWEST_PLAN = PLANS[0]  # the default minimum plan of every gated item
 PLAN_NAMES = {"xtreme": "Xtreme", "premium": "Premium", "elite": "Elite"}
 
 ALL, PREMIUM_UP, ELITE_ONLY = PLANS, ("premium", "elite"), ("elite",)

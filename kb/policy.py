@@ -15,8 +15,9 @@ from kb import plans
 
 
 class AccessDenied(Exception):
-    """A refusal. ``reason`` is one of: anonymous, no_organization, lapsed, plan, staff_only,
-    not_found (an unpublished item shown to someone who may not know it exists)."""
+    """A refusal. ``reason`` is one of: anonymous, no_organization, term_lapsed, plan,
+    staff_only, not_found (an unpublished item shown to someone who may not know it exists).
+    The API answers the reason as it is (the contract names ``term_lapsed``)."""
 
     def __init__(
         self,
@@ -97,7 +98,7 @@ def feature_denial(user, feature_key: str) -> AccessDenied | None:
         return AccessDenied(
             f"Your organisation's support term ended on {ended}; "
             "subscriber features return when the term is renewed.",
-            reason="lapsed",
+            reason="term_lapsed",
             feature=feature_key,
         )
     if plan not in feature.plans:
@@ -155,12 +156,17 @@ def require_read(user, item: Readable, noun: str = "item") -> None:
         raise denial
 
 
+def may_know_of(user, item: Readable) -> bool:
+    """Whether ``user`` may learn that ``item`` exists at all: its address answers as an
+    existing item's (a sign-in, a locked page, a redirect), not as an unknown one's. Published
+    items, and everything for staff."""
+    return acts_as_staff(user) or item.is_published
+
+
 def can_see_title(user, item: Readable) -> bool:
     """Whether ``user`` may learn that ``item`` exists (a locked entry shows only its title):
     any signed-in user for published items, staff for everything."""
-    if acts_as_staff(user):
-        return True
-    return is_signed_in(user) and item.is_published
+    return is_signed_in(user) and may_know_of(user, item)
 
 
 def sees_locked_titles(user) -> bool:

@@ -21,7 +21,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from kb import plans, policy
-from kb.errors import DomainError
+from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
 from kb.policy import AccessDenied
 from kb.safe_redirect import safe_next_url
@@ -78,8 +78,8 @@ def access_denied_response(denial: AccessDenied):
     if denial.reason == "anonymous":
         flash("Sign in to continue.", "info")
         return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
-    if denial.reason == "not_found":
-        return render_template("errors/404.html", message=denial.message), 404
+    if denial.reason == "not_found":  # exactly as an item that does not exist
+        return _domain_error_response(NotFound(denial.message))
     return render_template("errors/403.html", denial=denial), 403
 
 

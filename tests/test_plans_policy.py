@@ -72,7 +72,7 @@ def test_customer_may_use_exactly_the_features_of_their_plan(feature, plan):
 @pytest.mark.parametrize("plan", plans.PLANS)
 def test_lapsed_organisation_has_no_feature(feature, plan):
     denial = policy.feature_denial(customer(plan, lapsed=True), feature.key)
-    assert denial is not None and denial.reason == "lapsed"
+    assert denial is not None and denial.reason == "term_lapsed"
 
 
 @pytest.mark.parametrize("feature", SEED, ids=lambda f: f.key)

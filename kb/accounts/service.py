@@ -372,10 +372,6 @@ def user_for_token(plain: str) -> User:
     user = token.user
     if not user.is_enabled:
         raise NotAuthenticated("The token's user has been deactivated.")
-    if policy.term_has_lapsed(user):
-        raise NotAuthenticated(
-            "The token's organisation is outside its support term; tokens work again on renewal."
-        )
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now

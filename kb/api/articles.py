@@ -103,7 +103,7 @@ def list_articles():
     responses={"200": "The article", "301": "The slug was renamed: the new address",
                "404": "No published article with this slug"})
 def get_article(slug: str):
-    article, renamed_to = queries.find_by_slug(slug)
+    article, renamed_to = queries.find_by_slug(current_user, slug)
     if renamed_to is not None:
         return redirect(url_for("api.get_article", slug=renamed_to), 301)
     if article is None:

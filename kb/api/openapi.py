@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app, jsonify
 
+from kb import plans
 from kb.api import blueprint
 from kb.forms import MAX_DATABASE_ID
 from kb.paging import MAX_PAGE
@@ -16,8 +17,10 @@ ERROR_SCHEMA = {
     "type": "object",
     "properties": {
         "error": {"type": "string"},
+        "reason": {"type": "string", "description": "why: plan, term_lapsed, no_organization, "
+                                                    "staff_only"},
         "feature": {"type": "string"},
-        "required_plan": {"type": "string", "enum": ["premium", "elite"]},
+        "required_plan": {"type": "string", "enum": list(plans.PLANS[1:])},
     },
     "required": ["error"],
 }

@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
-from kb import policy
+from kb import plans, policy
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.errors import Invalid
@@ -32,6 +32,7 @@ def file_json(patch_file) -> dict:
 
 
 def patch_json(patch: Patch) -> dict:
+    named = queries.neighbours(current_user, patch)
     return {
         "id": patch.id,
         "kind": patch.kind,
@@ -47,9 +48,9 @@ def patch_json(patch: Patch) -> dict:
         "status": patch.status,
         "fixed_issues": [{"id": issue.identifier, "text": issue.text}
                          for issue in patch.fixed_issues],
-        "supersedes": [older.id for older in patch.supersedes],
-        "superseded_by": [newer.id for newer in patch.superseded_by],
-        "release_notes": [note.slug for note in patch.release_notes],
+        "supersedes": [older.id for older in named.supersedes],
+        "superseded_by": [newer.id for newer in named.superseded_by],
+        "release_notes": [note.slug for note in named.release_notes],
         "page_url": absolute_url(url_for("patches.show", patch_id=patch.id)),
         "checksums_url": absolute_url(url_for("patches.checksums", patch_id=patch.id)),
         "files": [file_json(patch_file) for patch_file in patch.files],
@@ -111,7 +112,7 @@ def _details(form) -> service.PatchDetails:
         kind=form.get("kind", "patch"), summary=form.get("summary", ""),
         description=form.get("description", ""), prerequisites=form.get("prerequisites", ""),
         install_notes=form.get("install_notes", ""), known_issues=form.get("known_issues", ""),
-        released_on=released, min_plan=form.get("min_plan", "xtreme"),
+        released_on=released, min_plan=form.get("min_plan", plans.LOWEST_PLAN),
         fixed_issues=service.parse_fixed_issues(form.get("fixed_issues", "")),
         supersedes=supersedes, release_notes=service.split_list(form.get("release_notes", "")),
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
+from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.search import query
 from kb.search.params import search_request
+from kb.search.views import SEARCH_FEATURE
 
 
 @blueprint.get("/search")
@@ -24,9 +26,11 @@ from kb.search.params import search_request
         PAGE,
         query_parameter("per_page", "integer", "at most 100"),
     ],
-    responses={"200": "Results, total and facets", "422": "A bad page or sort"},
+    responses={"200": "Results, total and facets", "422": "A bad page or sort",
+               "403": "No search for this account now (e.g. \"reason\": \"term_lapsed\")"},
 )
 def search():
+    policy.require(current_user, SEARCH_FEATURE)
     asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
     results = query.search(current_user, asked)
     return jsonify({

@@ -55,11 +55,13 @@ def api_recording(recording_id: int):
 
 
 def topic_json(topic) -> dict:
+    recording = topics.recording_of(current_user, topic)
     return {
         "id": topic.id, "title": topic.title, "details": topic.details,
         "product": topic.product.name if topic.product else None, "status": topic.status,
         "votes": topics.vote_count(topic), "decline_reason": topic.decline_reason or None,
-        "live_session_id": topic.live_session_id, "recording_id": topic.recording_id,
+        "live_session_id": topic.live_session_id,
+        "recording_id": recording.id if recording else None,
         "created": topic.created_at.isoformat(),
         "url": url_for("topics.show", topic_id=topic.id),
     }

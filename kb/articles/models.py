@@ -19,9 +19,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
+from kb import plans
 from kb.accounts.models import User
 from kb.db import Base, UTCDateTime, utcnow
+from kb.gating import Gated
 from kb.products.models import Product, ProductVersion
 
 TYPES = ("article", "release-note")
@@ -60,8 +63,12 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
 
 
-class Article(Base):
+class Article(Gated, Base):
+    """An article or a release note; its gate: the feature of its type, its own minimum plan,
+    published status and an optional scheduled time (``publish_at``)."""
+
     __tablename__ = "articles"
+    schedule_column = "publish_at"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(20), default="article", index=True)
@@ -70,7 +77,7 @@ class Article(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str | None] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text, default="")
-    min_plan: Mapped[str] = mapped_column(String(20), default="xtreme")
+    min_plan: Mapped[str] = mapped_column(String(20), default=plans.LOWEST_PLAN)
     critical: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     # when set and in the future, a published item becomes visible only then
@@ -123,11 +130,11 @@ class Article(Base):
     def access_feature(self) -> str:
         return ACCESS_FEATURE_BY_TYPE[self.type]
 
-    @property
-    def is_published(self) -> bool:
-        if self.status != "published":
-            return False
-        return self.publish_at is None or self.publish_at <= utcnow()
+    @classmethod
+    def feature_filter(cls, features) -> ColumnElement[bool]:
+        granted = set(features)
+        return cls.type.in_([type_ for type_, feature in ACCESS_FEATURE_BY_TYPE.items()
+                             if feature in granted])
 
     @property
     def is_release_note(self) -> bool:

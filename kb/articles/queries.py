@@ -7,21 +7,20 @@ import difflib
 from dataclasses import dataclass, field
 from math import ceil
 
-from sqlalchemy import Select, and_, case, false, func, or_, select, true
+from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
-from kb import db, policy
+from kb import db, gating, policy
 from kb.accounts.models import User
 from kb.articles.models import (
-    ACCESS_FEATURE_BY_TYPE,
     Article,
     ArticleRevision,
     HelpfulVote,
     SlugRedirect,
     Tag,
+    article_products,
     article_tags,
 )
-from kb.db import utcnow
 from kb.errors import NotFound
 from kb.products.models import Product, ProductVersion
 
@@ -70,23 +69,6 @@ class Page:
         return max(1, ceil(self.total / self.per_page))
 
 
-def published_clause():
-    """Published, and not scheduled for later."""
-    return and_(Article.status == "published",
-                or_(Article.publish_at.is_(None), Article.publish_at <= utcnow()))
-
-
-def readable_clause(scope: policy.ReadScope):
-    """True for the rows the scope lets its user open (feature of the type and minimum plan)."""
-    if scope.everything:
-        return true()
-    types = [type_ for type_, feature in ACCESS_FEATURE_BY_TYPE.items()
-             if feature in scope.features]
-    if not types or not scope.plans:
-        return false()
-    return and_(Article.type.in_(types), Article.min_plan.in_(scope.plans))
-
-
 def _filtered(statement: Select, filters: Filters) -> Select:
     if filters.product:
         statement = statement.where(Article.products.any(
@@ -128,9 +110,9 @@ def _page_of(statement: Select, page: int, per_page: int) -> tuple[list, int, in
 def browse(user, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
     """Published items of ``filters.type`` for a reader: the ones they may open, and the
     others as locked entries (titles only)."""
-    readable = case((readable_clause(policy.read_scope(user)), True), else_=False)
+    readable = case((gating.read_filter(Article, policy.read_scope(user)), True), else_=False)
     statement = select(Article, readable.label("readable")).where(
-        Article.type == filters.type, published_clause()).options(*LIST_LOADING)
+        Article.type == filters.type, Article.is_published).options(*LIST_LOADING)
     statement = _ordered(_filtered(statement, filters), filters.type)
     rows, total, page, per_page = _page_of(statement, page, per_page)
     items = [Listed(article, bool(is_readable)) for article, is_readable in rows]
@@ -147,15 +129,18 @@ def staff_list(filters: Filters, page: int = 1, per_page: int = 30) -> Page:
     return Page([row[0] for row in rows], total, page, per_page)
 
 
-def find_by_slug(slug: str) -> tuple[Article | None, str | None]:
-    """The article with this slug, or (None, its new slug) when the slug was renamed."""
-    article = db.session.scalar(select(Article).where(Article.slug == slug))
+def find_by_slug(user, slug: str) -> tuple[Article | None, str | None]:
+    """The article with this slug, or (None, its new slug) when the slug was renamed; (None,
+    None) when there is none. An item ``user`` may not know of is answered exactly as a
+    missing one, so that no status code or redirect names it."""
+    known = gating.known_filter(Article, user)
+    article = db.session.scalar(select(Article).where(Article.slug == slug, known))
     if article is not None:
         return article, None
-    redirect = db.session.scalar(select(SlugRedirect).where(SlugRedirect.old_slug == slug))
-    if redirect is None:
-        return None, None
-    return None, db.session.get(Article, redirect.article_id).slug
+    renamed_to = db.session.scalar(
+        select(Article.slug).join(SlugRedirect, SlugRedirect.article_id == Article.id)
+        .where(SlugRedirect.old_slug == slug, known))
+    return None, renamed_to
 
 
 def related_articles(user, article: Article, limit: int = 5) -> list[Article]:
@@ -169,8 +154,8 @@ def related_articles(user, article: Article, limit: int = 5) -> list[Article]:
                           article_tags.c.tag_id.in_(tag_ids)).scalar_subquery())
     statement = (
         select(Article)
-        .where(Article.id != article.id, Article.type == "article", published_clause(),
-               readable_clause(policy.read_scope(user)),
+        .where(Article.id != article.id, Article.type == "article",
+               gating.read_filter(Article, policy.read_scope(user)),
                or_(Article.products.any(Product.id.in_(product_ids)),
                    Article.tags.any(Tag.id.in_(tag_ids))))
         .order_by(shared_tags.desc(), Article.updated_at.desc())
@@ -185,16 +170,27 @@ def readable_linked_articles(user, release_note: Article) -> list[Article]:
     if not ids:
         return []
     return list(db.session.scalars(
-        select(Article).where(Article.id.in_(ids), published_clause(),
-                              readable_clause(policy.read_scope(user)))
+        select(Article).where(Article.id.in_(ids),
+                              gating.read_filter(Article, policy.read_scope(user)))
         .order_by(Article.title)))
+
+
+def products_in_use(user, type_: str) -> list[Product]:
+    """The products named by the items of ``type_`` that ``user`` may learn of (the filter
+    list of a list page: a product only drafts name stays unknown)."""
+    known = and_(Article.type == type_, gating.known_filter(Article, user))
+    linked = select(article_products.c.product_id).join(
+        Article, Article.id == article_products.c.article_id).where(known)
+    released = select(Article.release_product_id).where(known)
+    return list(db.session.scalars(select(Product).where(
+        or_(Product.id.in_(linked), Product.id.in_(released))).order_by(Product.name)))
 
 
 def tags_in_use() -> list[str]:
     return list(db.session.scalars(
         select(Tag.name).where(Tag.id.in_(
             select(article_tags.c.tag_id).join(Article, Article.id == article_tags.c.article_id)
-            .where(published_clause()))).order_by(Tag.name)))
+            .where(Article.is_published))).order_by(Tag.name)))
 
 
 @dataclass

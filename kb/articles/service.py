@@ -41,7 +41,7 @@ class ArticleFields:
     products: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    min_plan: str = "xtreme"
+    min_plan: str = plans.LOWEST_PLAN
     critical: bool = False
     status: str = "published"
     publish_at: datetime | None = None
@@ -338,7 +338,7 @@ def fields_of_revision(revision: ArticleRevision) -> ArticleFields:
         title=revision.title, summary=revision.summary, body=revision.body,
         type=saved.get("type", "article"), kind=saved.get("kind"),
         products=list(saved.get("products", [])), versions=list(saved.get("versions", [])),
-        tags=list(saved.get("tags", [])), min_plan=saved.get("min_plan", "xtreme"),
+        tags=list(saved.get("tags", [])), min_plan=saved.get("min_plan", plans.LOWEST_PLAN),
         critical=bool(saved.get("critical", False)), status=saved.get("status", "draft"),
         publish_at=datetime.fromisoformat(publish_at) if publish_at else None,
         product=saved.get("product"), version=saved.get("version"),

@@ -24,12 +24,11 @@ from kb.articles import queries, service
 from kb.articles.forms import HelpfulForm
 from kb.articles.models import KINDS, Article
 from kb.paging import page_number
-from kb.products.service import all_products
 
 blueprint = Blueprint("articles", __name__)
 # a reader who may not open an item still learns its title and why: these refusals give the
 # locked page; the others (not found, anonymous) are raised as they are
-LOCKED_REASONS = {"plan", "lapsed", "no_organization"}
+LOCKED_REASONS = {"plan", "term_lapsed", "no_organization"}
 ReleaseNoteLinks = Callable[[Article, object], list[tuple[str, str]]]
 
 
@@ -71,7 +70,8 @@ def index():
     filters = _filters("article")
     listing = queries.browse(current_user, filters, page_number(request.args))
     return render_template("articles/index.html", listing=listing, filters=filters,
-                           products=all_products(), kinds=KINDS, tags=queries.tags_in_use())
+                           products=queries.products_in_use(current_user, "article"), kinds=KINDS,
+                           tags=queries.tags_in_use())
 
 
 @blueprint.get("/release-notes/")
@@ -80,12 +80,12 @@ def release_notes():
     filters = _filters("release-note")
     listing = queries.browse(current_user, filters, page_number(request.args))
     return render_template("articles/release_notes.html", listing=listing, filters=filters,
-                           products=all_products())
+                           products=queries.products_in_use(current_user, "release-note"))
 
 
 def _open(slug: str, type_: str):
     """The article to show, a redirect (renamed slug, other type) or the locked page."""
-    article, renamed_to = queries.find_by_slug(slug)
+    article, renamed_to = queries.find_by_slug(current_user, slug)
     if renamed_to is not None:
         return None, _moved(url_for(request.endpoint, slug=renamed_to))
     if article is None:
@@ -138,6 +138,7 @@ def release_note(slug: str):
 @login_required
 def vote(article_id: int):
     article = service.get_article(article_id)
+    policy.require_read(current_user, article, "article")  # before any redirect names it
     form = HelpfulForm()
     if form.validate_on_submit():
         service.record_helpful_vote(current_user, article, form.helpful.data == "yes",

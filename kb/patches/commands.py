@@ -15,7 +15,7 @@ from kb.errors import DomainError
 from kb.patches import queries, service
 from kb.patches.models import KINDS, PatchFile
 from kb.patches.storage import CHUNK_SIZE, StoredFileProblem, file_store
-from kb.plans import PLANS
+from kb.plans import LOWEST_PLAN, PLANS
 
 
 @click.group("patch")
@@ -45,7 +45,8 @@ def stage_local_file(path: Path) -> service.Upload:
 @click.option("--summary", default="")
 @click.option("--description-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Markdown file with the description.")
-@click.option("--min-plan", type=click.Choice(PLANS), default="xtreme", show_default=True)
+@click.option("--min-plan", type=click.Choice(PLANS), default=LOWEST_PLAN,
+              show_default=True)
 @click.option("--released", help="Release date, YYYY-MM-DD (default today).")
 @click.option("--fixes", multiple=True, help='A fixed issue, "ERP-4711: text" (repeatable).')
 @click.option("--supersedes", multiple=True, type=int, help="Id of a patch this one replaces.")

@@ -23,7 +23,7 @@ class PatchForm(FlaskForm):
                     "empty means every version.")
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     kind = SelectField("Kind", choices=choices(KIND_PAIRS), default="patch")
-    min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default="xtreme")
+    min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
     released_on = DateField("Release date", validators=[Optional()])
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
     description = TextAreaField("Description (Markdown)", validators=[Optional()])

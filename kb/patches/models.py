@@ -19,9 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kb import plans
 from kb.accounts.models import Organization, User
 from kb.articles.models import Article
 from kb.db import Base, UTCDateTime, utcnow
+from kb.gating import Gated
 from kb.products.models import Product, ProductVersion
 
 KINDS = ("patch", "service-pack", "regulatory")
@@ -49,7 +51,7 @@ patch_release_notes = Table(
 )
 
 
-class Patch(Base):
+class Patch(Gated, Base):
     __tablename__ = "patches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +65,7 @@ class Patch(Base):
     install_notes: Mapped[str] = mapped_column(Text, default="")
     known_issues: Mapped[str] = mapped_column(Text, default="")
     released_on: Mapped[date | None] = mapped_column(Date)
-    min_plan: Mapped[str] = mapped_column(String(20), default="xtreme")
+    min_plan: Mapped[str] = mapped_column(String(20), default=plans.LOWEST_PLAN)
     # a draft is visible to staff only; a patch is published once every file is verified
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     # besides the listed versions, every version whose sort key lies in this range (either
@@ -106,10 +108,6 @@ class Patch(Base):
         secondary=patch_release_notes, order_by="Article.title")
 
     access_feature = "patches"
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == "published"
 
     @property
     def kind_name(self) -> str:

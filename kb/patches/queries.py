@@ -6,30 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from kb import db, policy
+from kb import db, gating, policy
 from kb.accounts.models import Organization
 from kb.articles.models import Article
 from kb.patches.models import Download, Patch, PatchFile
 from kb.products import service as products
 from kb.products.models import Product, ProductVersion
-
-
-def readable_clause(user) -> ColumnElement[bool]:
-    """The policy's read scope as a filter on patches."""
-    scope = policy.read_scope(user)
-    if scope.everything:
-        return true()
-    if Patch.access_feature not in scope.features:
-        return false()
-    return and_(Patch.status == "published", Patch.min_plan.in_(scope.plans))
-
-
-def title_visible_clause(user) -> ColumnElement[bool]:
-    """Patches whose titles ``user`` may see (published ones; everything for staff)."""
-    return true() if policy.acts_as_staff(user) else Patch.status == "published"
 
 
 def applies_to_version_clause(version: ProductVersion) -> ColumnElement[bool]:
@@ -55,6 +40,26 @@ def organization_clause(organization) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """The patches and release notes a patch names, as far as its reader may learn of them."""
+
+    supersedes: list[Patch]
+    superseded_by: list[Patch]
+    release_notes: list[Article]
+
+
+def neighbours(user, patch: Patch) -> Neighbours:
+    """What the patch's page and API name beside it: drafts only for staff."""
+    return Neighbours(gating.visible(user, patch.supersedes), successors(user, patch),
+                      gating.visible(user, patch.release_notes))
+
+
+def successors(user, patch: Patch) -> list[Patch]:
+    """The newer patches that replace this one, as far as ``user`` may learn of them."""
+    return gating.visible(user, patch.superseded_by)
+
+
 @dataclass
 class PatchPage:
     patches: list[Patch]
@@ -73,7 +78,8 @@ def find_patches(user, *, product: str = "", version: str = "", kind: str = "",
     """Patches filtered by product (name or slug), version, kind and the user's organisation,
     newest first. ``readable_only`` false includes titles the user may see but not open."""
     policy.require(user, "patches")
-    conditions = [readable_clause(user) if readable_only else title_visible_clause(user)]
+    conditions = [gating.read_filter(Patch, policy.read_scope(user)) if readable_only
+                  else gating.title_filter(Patch, user)]
     found = _product_named(product) if product else None
     if product:
         conditions.append(Patch.product_id == (found.id if found else -1))
@@ -109,14 +115,14 @@ def _versions_named(name: str, product: Product | None) -> list[ProductVersion]:
 def products_with_patches(user) -> list[Product]:
     """Products having at least one patch whose title ``user`` may see, for browsing."""
     query = (select(Product).join(Patch, Patch.product_id == Product.id)
-             .where(title_visible_clause(user)).distinct().order_by(Product.name))
+             .where(gating.title_filter(Patch, user)).distinct().order_by(Product.name))
     return list(db.session.scalars(query))
 
 
 def patches_for_release_note(user, note: Article) -> list[Patch]:
     """The patches linked to a release note that ``user`` may see the titles of."""
     query = (select(Patch).where(Patch.release_notes.any(Article.id == note.id),
-                                 title_visible_clause(user)).order_by(Patch.id))
+                                 gating.title_filter(Patch, user)).order_by(Patch.id))
     return list(db.session.scalars(query))
 
 

@@ -46,7 +46,7 @@ class PatchDetails:
     install_notes: str = ""
     known_issues: str = ""
     released_on: date | None = None
-    min_plan: str = "xtreme"
+    min_plan: str = plans.LOWEST_PLAN
     fixed_issues: list[tuple[str, str]] = field(default_factory=list)
     supersedes: list[int] = field(default_factory=list)
     release_notes: list[str] = field(default_factory=list)  # slugs of release notes

@@ -38,6 +38,7 @@ def index():
         per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,
+        successors={patch.id: queries.successors(current_user, patch) for patch in result.patches},
         products=queries.products_with_patches(current_user))
 
 
@@ -47,6 +48,7 @@ def show(patch_id: int):
     patch = service.get_patch(current_user, patch_id)
     return render_template(
         "patches/show.html", patch=patch, sections=service.rendered_sections(patch),
+        neighbours=queries.neighbours(current_user, patch),
         base_url=base_url())
 
 

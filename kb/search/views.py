@@ -7,23 +7,28 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kb import db
+from kb import db, policy
 from kb.products.models import Product
 from kb.search import query
 from kb.search.params import search_request
 from kb.web import NavEntry, add_nav_entry
 
 blueprint = Blueprint("search", __name__)
+# searching the knowledge base is part of the online support portal
+SEARCH_FEATURE = "online_portal"
 
 
 @blueprint.get("/search")
 @login_required
 def search_page():
+    """Search, or (403) why this user's search finds nothing, e.g. a lapsed support term."""
     asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
-    results = query.search(current_user, asked) if asked.asks_something else None
+    denial = policy.feature_denial(current_user, SEARCH_FEATURE)
+    results = query.search(current_user, asked) if asked.asks_something and not denial else None
     return render_template(
         "search/results.html", asked=asked, results=results, labels=facet_labels(),
-    )
+        denial=denial,
+    ), 403 if denial else 200
 
 
 def facet_labels() -> dict[str, str]:
@@ -45,4 +50,4 @@ def suggest():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
-    add_nav_entry(app, NavEntry("Search", "search.search_page", feature="online_portal"))
+    add_nav_entry(app, NavEntry("Search", "search.search_page", feature=SEARCH_FEATURE))

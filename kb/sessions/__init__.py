@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
         topic_views,
     )
     from kb.sessions.demo_data import load_demo
+    from kb.sessions.models import LiveSession, Recording, TopicRequest
     from kb.sessions.transcripts import format_time
     from kb.web import NavEntry, add_nav_entry
 
@@ -45,9 +46,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(format_time, "transcript_time")
     # every plan sees the live-session schedule; registering is what Premium and Elite add
-    for entry in (NavEntry("Recordings", "recordings.index", "recorded_sessions"),
-                  NavEntry("Live sessions", "live.index", "recorded_sessions"),
-                  NavEntry("Topic requests", "topics.index", "recorded_sessions"),
+    for entry in (NavEntry("Recordings", "recordings.index", Recording.access_feature),
+                  NavEntry("Live sessions", "live.index", LiveSession.access_feature),
+                  NavEntry("Topic requests", "topics.index", TopicRequest.access_feature),
                   NavEntry("Campus", "campus.index", "campus_discount")):
         add_nav_entry(app, entry)
     demo.register_loader(app, load_demo)

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from kb import db, markdown, policy
+from kb import db, markdown, plans, policy
 from kb.accounts.models import Organization
 from kb.accounts.service import record_audit
 from kb.db import utcnow
@@ -25,6 +25,7 @@ from kb.errors import Invalid, NotFound
 from kb.sessions.locking import row_locked
 from kb.sessions.models import CampusCode, CampusOffer, CampusReveal
 
+CAMPUS_FEATURE = "campus_discount"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -74,7 +75,7 @@ def _active_code(organization_id: int) -> CampusCode | None:
 def reveal(user, channel: str) -> Reveal:
     """The offer and the code of the user's organisation (issued on first use), recording who
     saw it. ``AccessDenied`` for every plan but Elite and for a lapsed term."""
-    policy.require(user, "campus_discount")
+    policy.require(user, CAMPUS_FEATURE)
     offer = current_offer()
     if not offer_is_valid(offer):
         raise NotFound("There is no Campus offer at the moment.")
@@ -91,6 +92,11 @@ def reveal(user, channel: str) -> Reveal:
     return Reveal(offer, code.code)
 
 
+def _has_campus(plan: str | None) -> bool:
+    """Whether a plan includes the Campus discount (the plan matrix decides, not this module)."""
+    return plan in plans.feature(CAMPUS_FEATURE).plans
+
+
 def code_status(code: str) -> str:
     """'valid', or why the code does not work (for the shop's check and for staff)."""
     found = db.session.scalar(select(CampusCode).where(CampusCode.code == code.strip().upper()))
@@ -99,8 +105,9 @@ def code_status(code: str) -> str:
     if found.revoked_at is not None:
         return "revoked (the organisation left Elite)"
     organization = found.organization
-    if organization.plan != "elite":
-        return "the organisation is not on Elite"
+    if not _has_campus(organization.plan):
+        return f"the organisation's plan ({plans.plan_name(organization.plan)}) has no Campus " \
+            "discount"
     if not organization.term_active_on(policy.today()):
         return "the organisation's support term has lapsed"
     if not offer_is_valid(current_offer()):
@@ -126,7 +133,8 @@ def _revoke_codes_of_organizations_leaving_elite(session, _context, _instances) 
     transaction (accounts know nothing of Campus, so the rule lives here)."""
     for organization in [o for o in session.dirty if isinstance(o, Organization)]:
         history = inspect(organization).attrs.plan.history
-        if "elite" in (history.deleted or ()) and organization.plan != "elite":
+        left = [plan for plan in history.deleted or () if _has_campus(plan)]
+        if left and not _has_campus(organization.plan):
             session.execute(update(CampusCode).where(
                 CampusCode.organization_id == organization.id,
                 CampusCode.revoked_at.is_(None)).values(revoked_at=utcnow()))

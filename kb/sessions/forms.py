@@ -22,8 +22,10 @@ from kb.products import service as products
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def product_choices():
-    return choices([("", "(no product)")] + [(p.name, p.name) for p in products.all_products()])
+def product_choices(named=None):
+    """The product select's choices: ``named`` products, or every product (staff forms)."""
+    listed = products.all_products() if named is None else named
+    return choices([("", "(no product)")] + [(p.name, p.name) for p in listed])
 
 
 class RecordingForm(FlaskForm):
@@ -62,9 +64,9 @@ class TopicForm(FlaskForm):
                             validators=[Optional(), Length(max=10000)])
     product = SelectField("Product", validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, products_named, **kwargs):
         super().__init__(*args, **kwargs)
-        self.product.choices = product_choices()
+        self.product.choices = product_choices(products_named)
 
 
 class TopicStatusForm(FlaskForm):

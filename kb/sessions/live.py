@@ -70,7 +70,7 @@ def local_fields(live_session: LiveSession) -> dict[str, datetime | None]:
 def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
     """The schedule: sessions not yet over, soonest first (or those over, latest first).
     Every plan with recorded sessions sees it; registering needs interactive sessions."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, LiveSession.access_feature)
     now = utcnow()
     everything = list(db.session.scalars(select(LiveSession).order_by(LiveSession.starts_at)))
     if past:
@@ -79,10 +79,11 @@ def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
 
 
 def get_session(user, session_id: int) -> LiveSession:
-    policy.require(user, "recorded_sessions")
+    policy.require(user, LiveSession.access_feature)
     live_session = db.session.get(LiveSession, session_id)
     if live_session is None:
         raise NotFound("No such live session.")
+    policy.require_read(user, live_session, "live session")
     return live_session
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from kb import policy
+from kb import gating, policy
 from kb.db import utcnow
 from kb.errors import NotFound
 from kb.sessions import calendar, live
@@ -17,9 +17,10 @@ blueprint = Blueprint("live", __name__, url_prefix="/sessions/live")
 @blueprint.get("")
 def index():
     upcoming = live.sessions_for(current_user)
+    past = live.sessions_for(current_user, past=True)[:10]
     return render_template(
-        "sessions/live_sessions.html", sessions=upcoming,
-        past=live.sessions_for(current_user, past=True)[:10],
+        "sessions/live_sessions.html", sessions=upcoming, past=past,
+        recordings={s.id: gating.shown(current_user, s.recording) for s in past},
         registrations={s.id: live.registration_of(current_user, s) for s in upcoming},
         seats_taken={s.id: live.confirmed_count(s) for s in upcoming},
         denial=policy.feature_denial(current_user, "interactive_sessions"))
@@ -32,6 +33,7 @@ def show(session_id: int):
     now = utcnow()
     return render_template(
         "sessions/live_session.html", live_session=live_session, registration=registration,
+        recording=gating.shown(current_user, live_session.recording),
         description=live_session.description_html,
         seats_taken=live.confirmed_count(live_session),
         waitlist_rank=registration and live.waitlist_rank(registration),

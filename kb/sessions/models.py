@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.accounts.models import Organization, User
 from kb.db import Base, UTCDateTime, utcnow
+from kb.gating import Gated
 from kb.products.models import Product
 
 RECORDING_STATUSES = ("draft", "published")
@@ -17,7 +18,7 @@ TOPIC_STATUSES = ("new", "planned", "scheduled", "recorded", "declined", "merged
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 
 
-class Recording(Base):
+class Recording(Gated, Base):
     __tablename__ = "recordings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,13 +47,7 @@ class Recording(Base):
     attachments: Mapped[list[RecordingAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="RecordingAttachment.id")
 
-    # what the policy asks of a gated item
     access_feature = "recorded_sessions"
-    min_plan = "xtreme"
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == "published"
 
 
 class TranscriptSegment(Base):
@@ -99,8 +94,13 @@ class RecordingWatch(Base):
     watched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class TopicRequest(Base):
+class TopicRequest(Gated, Base):
+    """A customer's request for a session; every plan with recorded sessions reads them all
+    (a merged one points to the request it was merged into)."""
+
     __tablename__ = "topic_requests"
+    access_feature = "recorded_sessions"
+    published_status = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -142,8 +142,14 @@ class TopicVote(Base):
     user: Mapped[User] = relationship()
 
 
-class LiveSession(Base):
+class LiveSession(Gated, Base):
+    """A live interactive session. Reading the schedule and a session's page is part of
+    recorded sessions (lower plans see what they would get); registering needs
+    ``interactive_sessions``, which the services ask for."""
+
     __tablename__ = "live_sessions"
+    access_feature = "recorded_sessions"
+    published_status = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb.products import service as products
 from kb.sessions import media, recordings
 from kb.sessions.forms import AttachmentForm, TranscriptForm
 
@@ -19,7 +18,8 @@ def index():
     items = recordings.list_recordings(current_user, product_slug=product, topic=topic)
     return render_template(
         "sessions/recordings.html", recordings=items, watched=recordings.watched_ids(current_user),
-        products=products.all_products(), topics=recordings.topics_in_use(),
+        products=recordings.products_in_use(current_user),
+        topics=recordings.topics_in_use(current_user),
         product=product, topic=topic)
 
 

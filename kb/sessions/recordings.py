@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 
-from kb import db, markdown, policy, search
+from kb import db, gating, markdown, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
@@ -48,10 +48,9 @@ class Upload:
 
 def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
     """The recordings ``user`` may watch, newest first, optionally of one product or topic."""
-    policy.require(user, "recorded_sessions")
-    query = select(Recording).order_by(Recording.recorded_on.desc(), Recording.id.desc())
-    if not policy.acts_as_staff(user):
-        query = query.where(Recording.status == "published")
+    policy.require(user, Recording.access_feature)
+    query = select(Recording).where(gating.read_filter(Recording, policy.read_scope(user))) \
+        .order_by(Recording.recorded_on.desc(), Recording.id.desc())
     if product_slug:
         query = query.join(Product).where(Product.slug == product_slug)
     if topic:
@@ -59,10 +58,19 @@ def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Re
     return list(db.session.scalars(query))
 
 
-def topics_in_use() -> list[str]:
-    query = select(Recording.topic).where(Recording.topic != "").distinct().order_by(
+def topics_in_use(user) -> list[str]:
+    """The topics of the recordings ``user`` may learn of, for the filter list."""
+    query = select(Recording.topic).where(
+        Recording.topic != "", gating.known_filter(Recording, user)).distinct().order_by(
         Recording.topic)
     return list(db.session.scalars(query))
+
+
+def products_in_use(user) -> list[Product]:
+    """The products of the recordings ``user`` may learn of, for the filter list."""
+    named = select(Recording.product_id).where(gating.known_filter(Recording, user))
+    return list(db.session.scalars(
+        select(Product).where(Product.id.in_(named)).order_by(Product.name)))
 
 
 def get_recording(user, recording_id: int) -> Recording:

@@ -10,6 +10,7 @@ from kb import policy
 from kb.forms import choices
 from kb.sessions import live, recordings, topics
 from kb.sessions.forms import MergeForm, TopicForm, TopicStatusForm
+from kb.sessions.models import TopicRequest
 
 blueprint = Blueprint("topics", __name__, url_prefix="/sessions/topics")
 
@@ -23,8 +24,9 @@ def index():
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def new():
-    policy.require(current_user, "recorded_sessions")
-    form = TopicForm(title=request.args.get("title", ""))
+    policy.require(current_user, TopicRequest.access_feature)
+    form = TopicForm(title=request.args.get("title", ""),
+                     products_named=topics.products_to_name(current_user))
     if form.validate_on_submit():
         topic = topics.request_topic(current_user, form.title.data, form.details.data or "",
                                      form.product.data or "")
@@ -45,6 +47,7 @@ def show(topic_id: int):
     return render_template(
         "sessions/topic.html", topic=topic, details=topic.details_html,
         votes=topics.vote_count(topic), voted=topics.has_voted(current_user, topic),
+        recording=topics.recording_of(current_user, topic),
         status_form=_status_form() if staff else None,
         merge_form=_merge_form(topic) if staff else None)
 

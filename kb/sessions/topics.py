@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, not_, or_, select
 
-from kb import db, markdown, notifications, policy, search
+from kb import db, gating, markdown, notifications, policy, search
 from kb.accounts.models import User
-from kb.articles.models import Article
+from kb.articles.models import Article, article_products
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import Product
 from kb.sessions import path_for
@@ -31,7 +32,7 @@ SUGGESTION_LIMIT = 5
 
 def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
     """Topic requests, most votes first (merged duplicates left out)."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     votes = select(func.count(TopicVote.id)).where(
         TopicVote.topic_id == TopicRequest.id).scalar_subquery()
     query = select(TopicRequest).where(TopicRequest.status != "merged")
@@ -41,23 +42,24 @@ def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
 
 
 def get_topic(user, topic_id: int) -> TopicRequest:
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     topic = db.session.get(TopicRequest, topic_id)
     if topic is None:
         raise NotFound("No such topic request.")
+    policy.require_read(user, topic, "topic request")
     return topic
 
 
 def request_topic(user, title: str, details: str = "", product: str = "") -> TopicRequest:
     """A customer's request for a session; the requester's own vote counts."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     if not title.strip():
         raise Invalid("Say which topic you would like a session on.")
     if len(title.strip()) > 300 or len(details) > 10000:
         raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
     topic = TopicRequest(title=title.strip(), details=details.strip(), requester_id=user.id,
                          details_html=markdown.render(details.strip()).html,
-                         product=_existing_product(product))
+                         product=_existing_product(user, product))
     db.session.add(topic)
     db.session.flush()
     db.session.add(TopicVote(topic_id=topic.id, user_id=user.id))
@@ -66,15 +68,47 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
     return topic
 
 
-def _existing_product(name: str) -> Product | None:
-    """The named product; customers choose among existing products, never create one."""
+def products_to_name(user) -> list[Product]:
+    """The products ``user`` may name in a request: every product but those that only items
+    they may not learn of name (a product first named by a draft stays unknown)."""
+    hidden = _named_product_ids(user, known=False) - _named_product_ids(user, known=True)
+    return [product for product in products.all_products() if product.id not in hidden]
+
+
+def _named_product_ids(user, *, known: bool) -> set[int]:
+    """Products named by the articles, release notes, patches and recordings that ``user``
+    may (``known``) or may not learn of."""
+    def among(model):
+        condition = gating.known_filter(model, user)
+        return condition if known else not_(condition)
+
+    statements = [
+        select(article_products.c.product_id)
+        .join(Article, Article.id == article_products.c.article_id).where(among(Article)),
+        select(Article.release_product_id).where(among(Article)),
+        select(Patch.product_id).where(among(Patch)),
+        select(Recording.product_id).where(among(Recording)),
+    ]
+    return {product_id for statement in statements
+            for product_id in db.session.scalars(statement) if product_id is not None}
+
+
+def _existing_product(user, name: str) -> Product | None:
+    """The named product; customers choose among the products they know, never create one."""
     if not name.strip():
         return None
-    product = db.session.scalar(select(Product).where(
-        (Product.name == name.strip()) | (Product.slug == products.slugify(name))))
+    wanted = (name.strip(), products.slugify(name))
+    product = next((p for p in products_to_name(user) if p.name in wanted or p.slug in wanted),
+                   None)
     if product is None:
         raise Invalid(f"Unknown product: {name.strip()!r}.")
     return product
+
+
+def recording_of(user, topic: TopicRequest) -> Recording | None:
+    """The recording that covered the topic, if ``user`` may learn of it (a recording taken
+    back to draft is not named)."""
+    return gating.shown(user, topic.recording)
 
 
 def has_voted(user, topic: TopicRequest) -> bool:
@@ -89,7 +123,7 @@ def vote_count(topic: TopicRequest) -> int:
 
 def upvote(user, topic: TopicRequest) -> None:
     """One vote per user and request (a second vote changes nothing)."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     if topic.status not in OPEN_STATUSES:
         raise Conflict("This request is closed for votes.")
     if not has_voted(user, topic):
@@ -127,6 +161,9 @@ def change_status(actor, topic: TopicRequest, status: str, *, reason: str = "",
         raise Invalid("Choose the live session that covers this topic.")
     if status == "recorded" and recording is None:
         raise Invalid("Choose the recording that covers this topic.")
+    if status == "recorded" and not recording.is_published:
+        raise Invalid("Publish the recording first: the people told about it must be able "
+                      "to watch it.")
     if status == "declined" and not reason.strip():
         raise Invalid("Give the reason for declining.")
     topic.status, topic.updated_at = status, utcnow()
@@ -188,7 +225,7 @@ def _words(text: str) -> list[str]:
 def suggest_related(user, text: str) -> dict[str, list[dict]]:
     """Recordings, articles and topic requests whose titles share a word with ``text``, as far
     as ``user`` may see them (a small stand-in until the search index answers this)."""
-    policy.require(user, "recorded_sessions")
+    policy.require(user, TopicRequest.access_feature)
     words = _words(text)
     if not words:
         return {"recordings": [], "articles": [], "topics": []}
@@ -196,19 +233,19 @@ def suggest_related(user, text: str) -> dict[str, list[dict]]:
     def matching(column):
         return or_(*(func.lower(column).contains(word, autoescape=True) for word in words))
 
+    scope = policy.read_scope(user)
     recordings = db.session.scalars(select(Recording).where(
-        matching(Recording.title), Recording.status == "published")
+        matching(Recording.title), gating.read_filter(Recording, scope))
         .order_by(Recording.recorded_on.desc()).limit(SUGGESTION_LIMIT))
     articles = db.session.scalars(select(Article).where(
-        matching(Article.title), Article.type == "article", Article.status == "published")
-        .order_by(Article.updated_at.desc()).limit(50))
+        matching(Article.title), Article.type == "article", gating.read_filter(Article, scope))
+        .order_by(Article.updated_at.desc()).limit(SUGGESTION_LIMIT))
     topics = db.session.scalars(select(TopicRequest).where(
         matching(TopicRequest.title), TopicRequest.status != "merged")
         .order_by(TopicRequest.id.desc()).limit(SUGGESTION_LIMIT))
-    readable = [a for a in articles if policy.can_read(user, a)][:SUGGESTION_LIMIT]
     return {
         "recordings": [{"title": r.title, "url": path_for("recordings.show", recording_id=r.id)}
                        for r in recordings],
-        "articles": [{"title": a.title, "url": f"/articles/{a.slug}"} for a in readable],
+        "articles": [{"title": a.title, "url": f"/articles/{a.slug}"} for a in articles],
         "topics": [{"title": t.title, "url": _topic_url(t)} for t in topics],
     }

@@ -53,7 +53,8 @@ def test_token_of_a_deactivated_user_stops_at_once(app, client, customer_on, api
     assert response.status_code == 401 and "deactivated" in response.get_json()["error"]
 
 
-def test_token_of_a_lapsed_organisation_stops_at_once(app, client, customer_on, api_token):
+def test_token_of_a_lapsed_organisation_still_authenticates(app, client, customer_on, api_token):
+    """The contract: a lapsed organisation authenticates normally; /me says active: false."""
     email = customer_on("elite")
     token = api_token(email)
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
@@ -63,7 +64,8 @@ def test_token_of_a_lapsed_organisation_stops_at_once(app, client, customer_on, 
             year=2001)
         db.session.commit()
     response = client.get("/api/v1/me", headers=bearer(token))
-    assert response.status_code == 401 and "support term" in response.get_json()["error"]
+    assert response.status_code == 200
+    assert response.json["organization"]["active"] is False and response.json["features"] == []
 
 
 def test_account_page_creates_a_token_shown_once_and_stores_only_its_hash(

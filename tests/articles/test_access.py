@@ -94,7 +94,7 @@ def test_a_vote_on_an_article_above_the_plan_is_refused(app, client, auth, custo
     auth.login(customer_on("premium"))
     with app.app_context():
         from kb.articles import queries
-        article_id = queries.find_by_slug(slug)[0].id
+        article_id = queries.find_by_slug(None, slug)[0].id
     response = auth.post(f"/helpful-votes/{article_id}", {"helpful": "yes"})
     assert response.status_code == 403
 

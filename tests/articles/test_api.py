@@ -79,7 +79,7 @@ def test_lapsed_customers_get_titles_only_and_403_for_a_body(client, auth, write
     assert [(i["title"], i["locked"], i["summary"]) for i in items] == [
         ("Anything", True, None)]
     answer = client.get(f"/api/v1/articles/{slug}")
-    assert answer.status_code == 403 and answer.get_json()["reason"] == "lapsed"
+    assert answer.status_code == 403 and answer.get_json()["reason"] == "term_lapsed"
 
 
 def test_drafts_and_unknown_slugs_are_404_and_no_credential_is_401(client, api_token,

@@ -70,15 +70,15 @@ def test_a_lapsed_term_is_refused_everywhere_naming_the_reason(client, auth, cus
     assert client.get(f"/patches/{patch_id}").status_code == 403
     api = client.get(f"/api/v1/patches/{patch_id}")
     assert api.status_code == 403
-    assert api.json["reason"] == "lapsed" and api.json["feature"] == "patches"
+    assert api.json["reason"] == "term_lapsed" and api.json["feature"] == "patches"
     assert "support term ended" in api.json["error"]
     listing = client.get("/api/v1/patches")
-    assert listing.status_code == 403 and listing.json["reason"] == "lapsed"
+    assert listing.status_code == 403 and listing.json["reason"] == "term_lapsed"
 
 
 def test_a_lapsed_organisations_token_is_refused_naming_the_term(app, customer_on, api_token,
                                                                  gated):
-    """The foundation refuses the token itself (401) while the term has lapsed."""
+    """The token authenticates; the download is refused (403) naming the ended term."""
     email = customer_on("elite")
     token = api_token(email)
     with app.app_context():
@@ -87,8 +87,8 @@ def test_a_lapsed_organisations_token_is_refused_naming_the_term(app, customer_o
         organization.term_end = today() - timedelta(days=1)
         db.session.commit()
     response = app.test_client().get(gated["xtreme"][1], headers=bearer(token), buffered=True)
-    assert response.status_code == 401
-    assert "outside its support term" in response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "support term ended" in response.get_data(as_text=True)
 
 def test_anonymous_visitors_are_sent_to_sign_in_or_told_401(app, gated):
     client = app.test_client()

@@ -115,5 +115,8 @@ def test_api_is_documented(client):
 
 def test_lapsed_customers_find_nothing_and_are_told_why(client, auth, articles):
     auth.login("lapsed@demo.test")
-    page = client.get("/search?q=posting").get_data(as_text=True)
-    assert "0 results" in page and "Configure posting groups" not in page
+    response = client.get("/search?q=posting")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403 and "Configure posting groups" not in page
+    assert "Nothing found" not in page
+    assert "Search finds nothing while your support term has ended" in page

@@ -5,7 +5,7 @@ account e-mails carrying a reset or invitation link: they stay queued and are ma
 sensitive; each gets a Message-ID of its own.
 
 Revision ID: 0011_mail_delivery
-Revises: 0009_rendered_text
+Revises: 0010_gates
 Create Date: 2026-12-03 09:30:00
 """
 
@@ -15,7 +15,7 @@ import kb.db
 
 
 revision = '0011_mail_delivery'
-down_revision = '0009_rendered_text'
+down_revision = '0010_gates'
 branch_labels = None
 depends_on = None
 

@@ -14,12 +14,12 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from kb.gating import Gated
 from kb.search.schema import check_document
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,6 @@ REQUIRED_FIELDS = ("key", "type", "title", "url", "feature", "min_plan", "status
 # the database itself failing (unreachable, locked): no item's fault, so nothing is recorded
 # against one; the apply or build fails and is retried as a whole
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
-# stands for "no date": unpublished documents get no visible_from at all
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -153,17 +151,18 @@ def item_key(type_name: str, item_id: int) -> str:
     return f"{type_name}:{item_id}"
 
 
-def gate(*, feature: str, min_plan: str, published: bool,
-         visible_from: datetime | None) -> dict[str, Any]:
-    """The fields that decide who finds a document: the feature and plan it needs, and whether
-    (and from when) customers may see it. Staff find every document."""
+def gate(item: Gated) -> dict[str, Any]:
+    """The fields that decide who finds a document, read from the gate the item's model states
+    (``kb.gating``): the feature and plan it needs, and whether (and from when) customers may
+    see it. Staff find every document."""
+    visible_from = item.visible_from
     fields: dict[str, Any] = {
-        "feature": feature,
-        "min_plan": min_plan,
-        "status": "published" if published else "unpublished",
+        "feature": item.access_feature,
+        "min_plan": item.min_plan,
+        "status": "published" if visible_from is not None else "unpublished",
     }
-    if published:
-        fields["visible_from"] = visible_from or EPOCH
+    if visible_from is not None:
+        fields["visible_from"] = visible_from
     return fields
 
 

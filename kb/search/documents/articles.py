@@ -56,8 +56,7 @@ def documents(article: Article) -> list[dict[str, Any]]:
         "tags": ",".join(tag.name for tag in article.tags),
         "updated": article.updated_at,
         "url": URL_PREFIX_BY_TYPE[article.type] + article.slug,
-        **gate(feature=article.access_feature, min_plan=article.min_plan,
-               published=article.status == "published", visible_from=article.publish_at),
+        **gate(article),
     }]
 
 

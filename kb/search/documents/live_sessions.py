@@ -1,5 +1,5 @@
 """Live interactive sessions: title and description only (never the meeting details), found by
-plans with interactive sessions; other plans see them as locked entries."""
+whoever may open the session's page (its gate, on ``LiveSession``)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,7 @@ def documents(live_session: LiveSession) -> list[dict[str, Any]]:
         "tags": "",
         "updated": live_session.starts_at,
         "url": f"/sessions/live/{live_session.id}",
-        **gate(feature="interactive_sessions", min_plan="premium", published=True,
-               visible_from=None),
+        **gate(live_session),
     }]
 
 

@@ -51,8 +51,7 @@ def documents(patch: Patch) -> list[dict[str, Any]]:
         "tags": "",
         "updated": patch.updated_at,
         "url": f"/patches/{patch.id}",
-        **gate(feature=patch.access_feature, min_plan=patch.min_plan,
-               published=patch.is_published, visible_from=None),
+        **gate(patch),
     }]
 
 

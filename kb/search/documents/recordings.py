@@ -38,8 +38,7 @@ def _common(recording: Recording) -> dict[str, Any]:
         "kind": "",
         "tags": recording.topic.lower(),
         "updated": recording.updated_at,
-        **gate(feature=recording.access_feature, min_plan=recording.min_plan,
-               published=recording.is_published, visible_from=None),
+        **gate(recording),
     }
 
 

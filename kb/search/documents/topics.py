@@ -39,8 +39,7 @@ def documents(topic: TopicRequest) -> list[dict[str, Any]]:
         "tags": "",
         "updated": topic.updated_at,
         "url": f"/sessions/topics/{topic.id}",
-        **gate(feature="recorded_sessions", min_plan="xtreme", published=True,
-               visible_from=None),
+        **gate(topic),
     }]
 
 

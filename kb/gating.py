@@ -1,0 +1,108 @@
+"""The gate of every gated model, stated once on the model and read by the policy, the SQL
+filters of lists and feeds, and the search documents.
+
+A gated model says which feature reading it needs (``access_feature``), the lowest plan that
+may read it (``min_plan``, by default the lowest plan) and when customers may see it: in which
+status (``published_status``; None: always) and from which moment (``schedule_column``; None:
+at once). ``is_published`` is a hybrid property derived from those two statements, so the
+Python check (pages, API, notifications) and the SQL filter (lists, feeds) cannot disagree;
+``visible_from`` gives the search index the same statement as a date.
+
+``read_filter`` is the one translation of ``policy.ReadScope`` into SQL for any gated model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from sqlalchemy import and_, false, or_, true
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.sql.elements import ColumnElement
+
+from kb import plans, policy
+from kb.db import utcnow
+
+# stands for "visible since always" (a published item without a schedule)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Gated:
+    """Mixin of every model customers read behind a gate (see the module docstring)."""
+
+    access_feature: ClassVar[str]
+    min_plan = plans.LOWEST_PLAN  # a column on models whose items choose their own
+    published_status: ClassVar[str | None] = "published"
+    schedule_column: ClassVar[str | None] = None
+
+    @property
+    def visible_from(self) -> datetime | None:
+        """From when customers may see the item; None while its status keeps it hidden."""
+        if self.published_status is not None and self.status != self.published_status:
+            return None
+        scheduled = getattr(self, self.schedule_column) if self.schedule_column else None
+        return scheduled or EPOCH
+
+    @hybrid_property
+    def is_published(self) -> bool:
+        """Whether customers may see the item now (status and schedule)."""
+        start = self.visible_from
+        return start is not None and start <= utcnow()
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls) -> ColumnElement[bool]:
+        conditions = []
+        if cls.published_status is not None:
+            conditions.append(cls.status == cls.published_status)
+        if cls.schedule_column is not None:
+            column = getattr(cls, cls.schedule_column)
+            conditions.append(or_(column.is_(None), column <= utcnow()))
+        return and_(true(), *conditions)
+
+    @classmethod
+    def feature_filter(cls, features: Iterable[str]) -> ColumnElement[bool]:
+        """True for the rows whose access feature is among ``features``."""
+        return true() if cls.access_feature in set(features) else false()
+
+    @classmethod
+    def plan_filter(cls, reachable: Iterable[str]) -> ColumnElement[bool]:
+        """True for the rows whose minimum plan is among the ``reachable`` plans."""
+        reachable = tuple(reachable)
+        if isinstance(cls.min_plan, str):
+            return true() if cls.min_plan in reachable else false()
+        return cls.min_plan.in_(reachable)
+
+
+def read_filter(model: type[Gated], scope: policy.ReadScope) -> ColumnElement[bool]:
+    """The rows of ``model`` that ``scope`` may open: published, with a granted feature and a
+    reachable minimum plan; every row for staff."""
+    if scope.everything:
+        return true()
+    if scope.nothing:
+        return false()
+    return and_(model.is_published, model.feature_filter(scope.features),
+                model.plan_filter(scope.plans))
+
+
+def known_filter(model: type[Gated], user) -> ColumnElement[bool]:
+    """The rows of ``model`` whose existence ``user`` may learn (``policy.may_know_of``)."""
+    return true() if policy.acts_as_staff(user) else model.is_published
+
+
+def title_filter(model: type[Gated], user) -> ColumnElement[bool]:
+    """The rows of ``model`` whose titles ``user`` may learn (``policy.can_see_title``)."""
+    if policy.acts_as_staff(user):
+        return true()
+    return model.is_published if policy.is_signed_in(user) else false()
+
+
+def shown(user, item: Gated | None) -> Gated | None:
+    """``item`` if ``user`` may learn of it, else None (for one related item on a page)."""
+    return item if item is not None and policy.can_see_title(user, item) else None
+
+
+def visible(user, items: Iterable[Gated]) -> list[Gated]:
+    """The items ``user`` may learn of (for lists of related items on a page or in the API)."""
+    return [item for item in items if policy.can_see_title(user, item)]
