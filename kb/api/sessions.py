@@ -99,6 +99,10 @@ def live_session_json(live_session, now) -> dict:
         "duration_minutes": live_session.duration_minutes, "capacity": live_session.capacity,
         "seats_left": max(0, live_session.capacity - live.confirmed_count(live_session)),
         "join_details_from": live_session.join_details_from.isoformat(),
+        "state": live_session.state_at(now),
+        "registration_opens_at": (live_session.registration_opens_at
+                                  and live_session.registration_opens_at.isoformat()),
+        "registration_closes_at": live_session.registration_closes.isoformat(),
         "url": url_for("live.show", session_id=live_session.id),
         "registration": registration_json(registration),
         "join": None,
@@ -118,8 +122,9 @@ def registration_json(registration) -> dict | None:
 
 
 @blueprint.get("/live-sessions")
-@documented("Upcoming live sessions; join details only for registered users, shortly before "
-            "the start")
+@documented("Live sessions not yet over, each with its state (registration_not_open, upcoming, "
+            "registration_closed, in_progress); join details only for registered users, "
+            "shortly before the start")
 def api_live_sessions():
     now = utcnow()
     return jsonify([live_session_json(s, now) for s in live.sessions_for(current_user)])
@@ -128,7 +133,9 @@ def api_live_sessions():
 @blueprint.post("/live-sessions/<int:session_id>/registration")
 @documented("Register for a live session", responses={
     "200": "Already registered", "201": "Registered", "202": "Wait-listed (the session is full)",
-    "404": "No such session", "409": "Registration is not open"})
+    "404": "No such session",
+    "409": "Registration is not open: not yet, closed at its set time, or the session has "
+           "started or ended"})
 def api_register(session_id: int):
     live.get_session(current_user, session_id)  # 404 for a session the user may not see
     outcome = live.register_with_outcome(current_user, session_id)

@@ -97,7 +97,7 @@ def _ensure_live_sessions(staff) -> None:
             title="Integration Hub office hours", time_zone="UTC",
             local_start=soon.replace(tzinfo=None), duration_minutes=45, capacity=10,
             presenter="Ada Admin", join_details_minutes=15,
-            description="Open questions on Integration Hub 4.0, starting shortly.",
+            description="Open questions on Integration Hub 4.0, answered live.",
             meeting_url="https://meet.orbitec.example/j/2718281828", meeting_number="2718 2818 28",
             meeting_password="hub40"),
     ]

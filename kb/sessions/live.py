@@ -74,8 +74,8 @@ def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
     now = utcnow()
     everything = list(db.session.scalars(select(LiveSession).order_by(LiveSession.starts_at)))
     if past:
-        return [s for s in reversed(everything) if s.ends_at < now]
-    return [s for s in everything if s.ends_at >= now]
+        return [s for s in reversed(everything) if s.state_at(now) == "ended"]
+    return [s for s in everything if s.state_at(now) != "ended"]
 
 
 def get_session(user, session_id: int) -> LiveSession:
@@ -190,12 +190,19 @@ def waitlist_rank(registration: Registration) -> int | None:
     return (ahead or 0) + 1
 
 
-def _check_window(live_session: LiveSession, now: datetime) -> None:
-    if live_session.registration_opens_at and now < live_session.registration_opens_at:
-        raise Conflict("Registration for this session has not opened yet.")
-    closes = live_session.registration_closes_at or live_session.starts_at
-    if now >= min(closes, live_session.starts_at):
-        raise Conflict("Registration for this session has closed.")
+def registration_refusal(live_session: LiveSession, now: datetime) -> str | None:
+    """Why nobody can register for the session at ``now``; None while registration is open."""
+    state = live_session.state_at(now)
+    if state == "registration_not_open":
+        return f"Registration opens at {live_session.registration_opens_at:%Y-%m-%d %H:%M} UTC."
+    if state == "registration_closed":
+        return (f"Registration closed at {live_session.registration_closes:%Y-%m-%d %H:%M} UTC, "
+                "before the start.")
+    if state == "in_progress":
+        return "The session is under way; registration has closed."
+    if state == "ended":
+        return "The session has ended."
+    return None
 
 
 @dataclass(frozen=True)
@@ -234,7 +241,9 @@ def register_with_outcome(user, session_id: int) -> RegistrationOutcome:
 
 def _take_place(user, live_session: LiveSession, registration: Registration | None):
     """A seat if one is free, else the next waiting-list position (caller holds the lock)."""
-    _check_window(live_session, utcnow())
+    refusal = registration_refusal(live_session, utcnow())
+    if refusal:
+        raise Conflict(refusal)
     status, position = "confirmed", None
     if confirmed_count(live_session) >= live_session.capacity:
         last = db.session.scalar(select(func.max(Registration.waitlist_position)).where(

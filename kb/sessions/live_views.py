@@ -18,11 +18,13 @@ blueprint = Blueprint("live", __name__, url_prefix="/sessions/live")
 def index():
     upcoming = live.sessions_for(current_user)
     past = live.sessions_for(current_user, past=True)[:10]
+    now = utcnow()
     return render_template(
         "sessions/live_sessions.html", sessions=upcoming, past=past,
         recordings={s.id: gating.shown(current_user, s.recording) for s in past},
         registrations={s.id: live.registration_of(current_user, s) for s in upcoming},
         seats_taken={s.id: live.confirmed_count(s) for s in upcoming},
+        states={s.id: s.state_at(now) for s in upcoming},
         denial=policy.feature_denial(current_user, "interactive_sessions"))
 
 
@@ -38,7 +40,8 @@ def show(session_id: int):
         seats_taken=live.confirmed_count(live_session),
         waitlist_rank=registration and live.waitlist_rank(registration),
         join_visible=policy.can_see_join_details(current_user, live_session, registration, now),
-        denial=policy.feature_denial(current_user, "interactive_sessions"), now=now)
+        denial=policy.feature_denial(current_user, "interactive_sessions"), now=now,
+        state=live_session.state_at(now))
 
 
 @blueprint.post("/<int:session_id>/register")

@@ -16,6 +16,10 @@ from kb.products.models import Product
 RECORDING_STATUSES = ("draft", "published")
 TOPIC_STATUSES = ("new", "planned", "scheduled", "recorded", "declined", "merged")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+# a live session at a given moment (``LiveSession.state_at``); registering is possible only
+# while it is "upcoming"
+LIVE_SESSION_STATES = ("registration_not_open", "upcoming", "registration_closed",
+                       "in_progress", "ended")
 
 
 class Recording(Gated, Base):
@@ -183,6 +187,24 @@ class LiveSession(Gated, Base):
     @property
     def join_details_from(self) -> datetime:
         return self.starts_at - timedelta(minutes=self.join_details_minutes)
+
+    @property
+    def registration_closes(self) -> datetime:
+        """When registration closes: the time staff set, at the latest the start."""
+        return min(self.registration_closes_at or self.starts_at, self.starts_at)
+
+    def state_at(self, now: datetime) -> str:
+        """One of ``LIVE_SESSION_STATES``: what the session is at ``now``. The pages, the API
+        and the registration service all ask this."""
+        if now >= self.ends_at:
+            return "ended"
+        if now >= self.starts_at:
+            return "in_progress"
+        if now >= self.registration_closes:
+            return "registration_closed"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "registration_not_open"
+        return "upcoming"
 
 
 class Registration(Base):
