@@ -82,9 +82,11 @@ def user_for_token(plain: str | None) -> User:
         raise FeedTokenMissing("This feed is personal: use the address with your feed token "
                                "shown on your account's feeds page.")
     token = db.session.scalar(select(FeedToken).where(FeedToken.token_hash == hash_secret(plain)))
-    if token is None or token.revoked_at is not None or not token.user.is_enabled:
+    if token is None or token.revoked_at is not None:
         raise FeedTokenRefused("This feed token is not valid (it may have been revoked); "
                                "create a new one on your account's feeds page.")
+    if not token.user.is_enabled:
+        raise FeedTokenRefused("The feed token's user has been deactivated.")
     token.last_used_at = utcnow()
     db.session.commit()
     return token.user

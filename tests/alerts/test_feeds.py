@@ -194,3 +194,15 @@ def test_the_calendar_refuses_a_plan_without_live_sessions(client, auth, custome
     token = _new_token(auth, customer_on("xtreme"))
     response = client.get(f"/feeds/live-sessions.ics?token={token}")
     assert response.status_code == 403 and b"Interactive sessions" in response.data
+
+
+def test_a_deactivated_users_token_is_refused(app, client, auth, content, customer_on):
+    from kb import db
+
+    email = customer_on("elite")
+    token = _new_token(auth, email)
+    with app.app_context():
+        user_by_email(email).is_enabled = False
+        db.session.commit()
+    response = _feed(client, "patches", token)
+    assert response.status_code == 403 and b"deactivated" in response.data
