@@ -1,5 +1,5 @@
 """Alerts and everything that tells a user something; today the e-mail outbox, its delivery
-through SMTP, and one-click unsubscribe."""
+through SMTP, one-click unsubscribe, and personal Atom and calendar feeds."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.alerts import commands, views
+    from kb.alerts import commands, feeds_views, views
     from kb.web import NavEntry, add_nav_entry, csrf
 
     app.register_blueprint(views.blueprint)
+    app.register_blueprint(feeds_views.blueprint)
     add_nav_entry(app, NavEntry("E-mail outbox", "alerts.staff_outbox", staff_only=True))
     csrf.exempt(views.unsubscribe_now)
     app.cli.add_command(commands.outbox_group)

@@ -1,15 +1,21 @@
-"""The one-click unsubscribe page (no sign-in: the signed link is the credential), and the
-staff view of e-mail that could not be delivered."""
+"""The one-click unsubscribe page (no sign-in: the signed link is the credential), a user's
+feeds page (their feed addresses and token), and the staff view of e-mail that could not be
+delivered."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from kb.alerts import outbox
+from kb import policy
+from kb.alerts import feeds, outbox
 from kb.alerts import unsubscribe as service
+from kb.links import absolute_url
 
 blueprint = Blueprint("alerts", __name__)
+
+# shown in the addresses once the plain token is gone (only its hash is kept)
+FEED_TOKEN_PLACEHOLDER = "YOUR-FEED-TOKEN"
 
 
 @blueprint.get("/unsubscribe/<token>")
@@ -39,3 +45,33 @@ def resend(message_id: int):
     outbox.resend(current_user, message_id)
     flash("The message is queued again.", "success")
     return redirect(url_for("alerts.staff_outbox"))
+
+
+@blueprint.get("/account/feeds")
+@login_required
+def feeds_page():
+    return _render_feeds()
+
+
+@blueprint.post("/account/feeds/token")
+@login_required
+def create_feed_token():
+    return _render_feeds(feeds.create_token(current_user), status=201)
+
+
+@blueprint.post("/account/feeds/token/revoke")
+@login_required
+def revoke_feed_token():
+    feeds.revoke_token(current_user)
+    flash("Your feed token has been revoked: its feed addresses no longer answer.", "info")
+    return redirect(url_for("alerts.feeds_page"))
+
+
+def _render_feeds(new_token: str | None = None, status: int = 200):
+    shown_token = new_token or FEED_TOKEN_PLACEHOLDER
+    return render_template(
+        "alerts/feeds.html", token=feeds.active_token(current_user), new_token=new_token,
+        product_feeds=feeds.product_feed_addresses(current_user, shown_token),
+        calendar_url=absolute_url(feeds.calendar_path(shown_token)),
+        calendar_allowed=policy.can(current_user, feeds.CALENDAR_FEATURE)), status
+

@@ -32,15 +32,30 @@ def _organizer() -> vCalAddress:
     return organizer
 
 
-def invite(registration: Registration) -> bytes:
-    """The .ics file of one registration, as it stands now."""
-    live_session = registration.live_session
-    cancelled = registration.status == "cancelled"
-    page = absolute_url(path_for("live.show", session_id=live_session.id))
+def new_calendar(method: str | None = None) -> Calendar:
+    """An empty calendar of the portal; ``method`` (RFC 5546) for invites, None for feeds."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{portal_name()}//kb live sessions//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def invite(registration: Registration) -> bytes:
+    """The .ics file of one registration, as it stands now."""
+    cancelled = registration.status == "cancelled"
+    calendar = new_calendar("CANCEL" if cancelled else "REQUEST")
+    calendar.add_component(registration_event(registration))
+    return calendar.to_ical()
+
+
+def registration_event(registration: Registration, *, invitation: bool = True) -> Event:
+    """The VEVENT of one registration; ``invitation`` adds the organiser and the attendee,
+    which a subscribed calendar feed leaves out (a published event has no attendees)."""
+    live_session = registration.live_session
+    cancelled = registration.status == "cancelled"
+    page = absolute_url(path_for("live.show", session_id=live_session.id))
     event = Event()
     event.add("uid", registration.calendar_uid)
     event.add("sequence", invite_sequence(registration))
@@ -54,10 +69,11 @@ def invite(registration: Registration) -> bytes:
                              f"{live_session.join_details_minutes} minutes before the start.")
     event.add("url", page)
     event.add("location", page)
-    event.add("organizer", _organizer())
-    attendee = vCalAddress(f"mailto:{registration.user.email}")
-    attendee.params["cn"] = registration.user.display_name
-    event.add("attendee", attendee)
+    if invitation:
+        event.add("organizer", _organizer())
+        attendee = vCalAddress(f"mailto:{registration.user.email}")
+        attendee.params["cn"] = registration.user.display_name
+        event.add("attendee", attendee)
     event.add("status", "CANCELLED" if cancelled else
               ("TENTATIVE" if waiting else "CONFIRMED"))
     if not cancelled:
@@ -66,8 +82,7 @@ def invite(registration: Registration) -> bytes:
         alarm.add("description", f"{live_session.title} starts in {REMINDER_MINUTES} minutes")
         alarm.add("trigger", timedelta(minutes=-REMINDER_MINUTES))
         event.add_component(alarm)
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return event
 
 
 def invite_filename(registration: Registration) -> str:
