@@ -1,6 +1,6 @@
 """feed tokens: the revocable secret in a user's personal feed addresses
 
-Revision ID: 0013_feed_tokens
+Revision ID: 0012_feed_tokens
 Revises: 0011_mail_delivery
 Create Date: 2026-12-03 11:00:00
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import kb.db
 
 
-revision = '0013_feed_tokens'
+revision = '0012_feed_tokens'
 down_revision = '0011_mail_delivery'
 branch_labels = None
 depends_on = None
