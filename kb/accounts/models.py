@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from kb.db import Base, UTCDateTime, utcnow
 from kb.products.models import Product, ProductVersion
@@ -114,13 +114,12 @@ class User(UserMixin, Base):
         return self.email
 
 
-class ApiToken(Base):
-    __tablename__ = "api_tokens"
+class SecretToken:
+    """The columns of a user's credential that is shown once and kept only as its SHA-256
+    (API tokens, feed tokens)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    # SHA-256 of the token; the token itself is shown once and never stored
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # the first characters, so that users can tell their tokens apart
     prefix: Mapped[str] = mapped_column(String(16))
@@ -128,7 +127,15 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    @declared_attr
+    def user(cls) -> Mapped[User]:
+        return relationship(User)
+
+
+class ApiToken(SecretToken, Base):
+    __tablename__ = "api_tokens"
+
+    name: Mapped[str] = mapped_column(String(100))
 
 
 class AuditEntry(Base):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.accounts.models import User
+from kb.accounts.models import SecretToken
 from kb.db import Base, UTCDateTime, utcnow
 
 # queued: waiting (first try or a retry at next_attempt_at); sending: handed to SMTP, outcome
@@ -63,7 +63,7 @@ class DeliveryPreference(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class FeedToken(Base):
+class FeedToken(SecretToken, Base):
     """The secret in a user's personal feed addresses (Atom feeds, the sessions calendar).
 
     Feed readers and calendars cannot sign in, so the address carries the credential. Only its
@@ -72,14 +72,3 @@ class FeedToken(Base):
     """
 
     __tablename__ = "feed_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # the first characters, so that users can tell which token an address carries
-    prefix: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship()
