@@ -104,7 +104,17 @@ def build_message(message: OutboxEmail) -> EmailMessage:
                "paragraphs": [_html_paragraph(text) for text in _paragraphs(message.body)]}
     email.set_content(_render("mail/message.txt", context))
     email.add_alternative(_render("mail/message.html", context), subtype="html")
+    for attachment in outbox.attachments_of(message):
+        _attach(email, attachment)
     return email
+
+
+def _attach(email: EmailMessage, attachment) -> None:
+    maintype, _, rest = attachment.content_type.partition("/")
+    subtype, *parameters = [part.strip() for part in rest.split(";")]
+    params = dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter)
+    email.add_attachment(attachment.content.encode(), maintype=maintype, subtype=subtype,
+                         filename=attachment.filename, params=params)
 
 
 def _render(template: str, context: dict) -> str:

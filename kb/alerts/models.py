@@ -72,3 +72,30 @@ class FeedToken(SecretToken, Base):
     """
 
     __tablename__ = "feed_tokens"
+
+
+class OutboxAttachment(Base):
+    """A file sent with an outbox e-mail, such as a live session's updated invite (.ics)."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_emails.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    # e.g. "text/calendar; method=REQUEST"
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)
+
+
+class ToldNotice(Base):
+    """That a user was told a notice with this key (an alert's revision, a reminder), so it is
+    told at most once however often, or by however many servers at once, it is announced."""
+
+    __tablename__ = "told_notices"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,6 +7,8 @@ exactly-once means here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
@@ -16,7 +18,7 @@ from sqlalchemy import func, or_, select, update
 from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts import addresses, unsubscribe
-from kb.alerts.models import OutboxEmail
+from kb.alerts.models import OutboxAttachment, OutboxEmail
 from kb.db import utcnow
 from kb.errors import Conflict
 
@@ -28,14 +30,26 @@ REDACTED_BODY = ("[Removed after delivery: this message carried a single-use lin
                  "Recipient, subject, time and Message-ID are kept.]")
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail, e.g. ``Attachment("invite.ics", "text/calendar;
+    method=REQUEST", text)``."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
 def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account",
-                sensitive: bool | None = None, user: User | None = None) -> OutboxEmail | None:
+                sensitive: bool | None = None, user: User | None = None,
+                attachments: Sequence[Attachment] = ()) -> OutboxEmail | None:
     """Add an e-mail to the outbox; it is sent only if the caller's transaction commits.
 
     ``kind`` says what it is about: the default ``account`` (resets, invitations) is
     transactional and sensitive; any other kind carries a signed unsubscribe link for the
     recipient's account, and is not queued (None) when that user opted out of the kind.
     ``sensitive`` marks a body holding a secret, which is redacted once sent.
+    ``attachments`` are sent with it (text files: invites, not secrets).
     """
     unsubscribe_link = ""
     if kind not in TRANSACTIONAL_KINDS:
@@ -51,7 +65,17 @@ def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account
         unsubscribe_url=unsubscribe_link, status="queued", attempts=0,
         next_attempt_at=utcnow(), last_error="")
     db.session.add(message)
+    if attachments:
+        db.session.flush()
+        db.session.add_all(OutboxAttachment(email_id=message.id, filename=item.filename,
+                                            content_type=item.content_type, content=item.content)
+                           for item in attachments)
     return message
+
+
+def attachments_of(message: OutboxEmail) -> list[OutboxAttachment]:
+    return list(db.session.scalars(select(OutboxAttachment).where(
+        OutboxAttachment.email_id == message.id).order_by(OutboxAttachment.id)))
 
 
 def _with_portal_name(subject: str) -> str:

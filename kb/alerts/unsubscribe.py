@@ -31,6 +31,11 @@ KIND_NAMES = {
 }
 
 
+def family_of(kind: str) -> str:
+    """``alert`` for ``alert.workaround``: opt-outs are per family of kinds."""
+    return kind.split(".", 1)[0]
+
+
 class BadUnsubscribeLink(DomainError):
     """A link that was altered, forged, or names an account that is gone (400)."""
 
@@ -51,8 +56,8 @@ def _serializer() -> URLSafeSerializer:
 
 
 def unsubscribe_url(user: User, kind: str) -> str:
-    """The signed one-click link that stops e-mail of ``kind`` to ``user``."""
-    token = _serializer().dumps({"user": user.id, "kind": kind})
+    """The signed one-click link that stops e-mail of ``kind``'s family to ``user``."""
+    token = _serializer().dumps({"user": user.id, "kind": family_of(kind)})
     return absolute_url(path_for("alerts.unsubscribe", token=token), for_email=True)
 
 
@@ -66,12 +71,12 @@ def read_token(token: str) -> Unsubscription:
     user = db.session.get(User, claims["user"])
     if user is None:
         raise BadUnsubscribeLink("This unsubscribe link names an account that no longer exists.")
-    return Unsubscription(user, claims["kind"])
+    return Unsubscription(user, family_of(claims["kind"]))
 
 
 def wants_email(user: User, kind: str) -> bool:
-    """False when the user opted out of e-mail of this kind."""
-    preference = _preference(user, kind)
+    """False when the user opted out of e-mail of this kind's family."""
+    preference = _preference(user, family_of(kind))
     return preference is None or preference.enabled
 
 

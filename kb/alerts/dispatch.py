@@ -1,0 +1,70 @@
+"""Telling a user something: the one path every kind of message takes.
+
+``tell(user, Notice(...))`` puts a notice through the channels the user's preferences choose
+for its kind (and product): an in-app notification, an e-mail through the outbox, the daily
+digest. It adds to the caller's transaction, so nobody is told of a change that did not
+commit. A notice with a ``key`` reaches a user at most once, however often it is announced
+(an alert's revision, a reminder), even by several servers at the same moment.
+
+Kinds are ``family.event``: ``alert.workaround``, ``patch.published``, ``topic.scheduled``,
+``session.reminder``. Preferences and unsubscribe links are per family (``KIND_NAMES`` in
+``kb.alerts.unsubscribe``); ``account`` messages (resets, invitations) are not told through
+here: they are e-mail only and cannot be turned off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kb import db, notifications
+from kb.accounts.models import User
+from kb.alerts.models import ToldNotice
+from kb.alerts.outbox import Attachment, queue_email
+from kb.alerts.unsubscribe import family_of
+from kb.links import absolute_url
+
+__all__ = ["Attachment", "Notice", "tell", "family_of"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # family.event
+    title: str  # the notification's text and the e-mail's subject
+    url: str  # path of the item it is about ("" for none); absolute in e-mail
+    body: str = ""  # the e-mail's text; the link to ``url`` follows it
+    product_id: int | None = None  # the product it concerns, for per-product preferences
+    key: str | None = None  # told at most once per user and key
+    attachments: tuple[Attachment, ...] = ()
+
+
+def tell(user: User, notice: Notice) -> bool:
+    """Tell ``user`` (in the caller's transaction); False when already told this key."""
+    if notice.key is not None and not _first_time(user, notice.key):
+        return False
+    notifications.notify(user, notice.kind, notice.title, notice.url)
+    queue_email(user.email, notice.title, _email_body(notice), kind=family_of(notice.kind),
+                sensitive=False, user=user, attachments=notice.attachments)
+    return True
+
+
+def _email_body(notice: Notice) -> str:
+    parts = [notice.body.strip() or notice.title]
+    if notice.url:
+        parts.append(f"Open it in the portal:\n{absolute_url(notice.url, for_email=True)}")
+    return "\n\n".join(parts)
+
+
+def _first_time(user: User, key: str) -> bool:
+    """Record that ``user`` is told ``key``; False when that was recorded before."""
+    if db.session.scalar(select(ToldNotice.id).where(ToldNotice.user_id == user.id,
+                                                      ToldNotice.key == key)) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(ToldNotice(user_id=user.id, key=key))
+    except IntegrityError:  # told at this moment by another transaction
+        return False
+    return True
