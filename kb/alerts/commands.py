@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from kb.alerts import delivery, outbox, worker
+from kb.alerts.schedule import run_due_jobs
 
 
 @click.group("outbox")
@@ -36,6 +37,7 @@ def run_command(once: bool) -> None:
     except ValueError as problem:
         raise click.ClickException(str(problem)) from None
     if once:
+        run_due_jobs()
         _echo_report(delivery.drain(delivery.worker_name()))
         return
     stop = threading.Event()
