@@ -29,7 +29,8 @@ from kb.articles.service import ArticleFields
 LIST_KEYS = ("products", "versions", "tags")
 TEXT_KEYS = ("title", "slug", "summary", "product", "version")
 # the longest name the database keeps for a product, a version and a tag
-NAME_LIMITS = {"products": 200, "product": 200, "versions": 60, "version": 60, "tags": 80}
+# (a version may be qualified by its product's name: "Orbit ERP 12.0")
+NAME_LIMITS = {"products": 200, "product": 200, "versions": 261, "version": 60, "tags": 80}
 KNOWN_KEYS = {
     "type", "title", "slug", "summary", "kind", "products", "versions", "tags", "min_plan",
     "critical", "status", "published", "product", "version", "released", "highlights",
@@ -56,6 +57,8 @@ class ContentFile:
     fallback_title: str = ""
     # the line of the file the body starts on, after the front matter
     body_line: int = 1
+    # the products ``versions:`` names when it lists versions by product
+    version_products: list[str] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
 
 
@@ -93,6 +96,10 @@ def _fill_fields(parsed: ContentFile, entries: dict[str, Entry]) -> None:
                 problem(key, str(error))
         else:
             fields.extra[key] = json_safe(entry.value)
+    unlisted = [name for name in parsed.version_products
+                if name.casefold() not in {product.casefold() for product in fields.products}]
+    if unlisted:
+        problem("versions", f"'versions' names {unlisted[0]!r}, which 'products' does not list")
     if fields.published is None and "published" not in entries:
         fields.published = _us_date(fields.extra.get("ms.date"))
     if not fields.summary:
@@ -115,6 +122,9 @@ def _apply_known_key(parsed: ContentFile, key: str, entry: Entry) -> None:
             setattr(fields, key, _checked_names(key, [value])[0] or None)
         else:
             setattr(fields, key, value)
+    elif key == "versions" and isinstance(entry.node, yaml.MappingNode):
+        fields.versions = _checked_names(key, _versions_by_product(entry))
+        parsed.version_products = [str(node.value).strip() for node, _ in entry.node.value]
     elif key in LIST_KEYS:
         setattr(fields, key, _checked_names(key, _text_list(key, entry)))
     elif key == "type":
@@ -161,6 +171,22 @@ def _text_list(key: str, entry: Entry) -> list[str]:
     if isinstance(entry.value, (str, int, float)):
         return [part.strip() for part in str(_text(key, entry)).split(",") if part.strip()]
     raise ValueError(f"'{key}' must be a list of names, like [a, b]")
+
+
+def _versions_by_product(entry: Entry) -> list[str]:
+    """``versions: {Orbit ERP: ["12.0"], Orbit Analytics: ["2026.1"]}`` as qualified names
+    ("Orbit ERP 12.0"); each product named here must also be in ``products``."""
+    names = []
+    for product_node, versions_node in entry.node.value:
+        product = str(product_node.value).strip()
+        versions = versions_node.value if isinstance(versions_node, yaml.SequenceNode) \
+            else [versions_node]
+        for version in versions:
+            if not isinstance(version, yaml.ScalarNode) or not str(version.value).strip():
+                raise ValueError("'versions' by product must look like "
+                                 "{Orbit ERP: [\"12.0\"], Orbit Analytics: [\"2026.1\"]}")
+            names.append(f"{product} {str(version.value).strip()}")
+    return names
 
 
 def _checked_names(key: str, names: list[str]) -> list[str]:

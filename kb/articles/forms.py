@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from kb import plans
 from kb.articles.models import KINDS, Article
+from kb.articles import service
 from kb.articles.service import ArticleFields
 from kb.forms import choices
 
@@ -44,7 +45,8 @@ class ArticleForm(FlaskForm):
     body = TextAreaField("Body (Markdown)", render_kw={"rows": 18})
     kind = SelectField("Kind", choices=choices(KIND_PAIRS))
     products = SelectMultipleField("Products", choices=[])
-    versions = StringField("Versions", description="Comma-separated, e.g. 11.1, 12.0")
+    versions = StringField("Versions", description="Comma-separated, e.g. 11.1, 12.0 (of the first product); "
+                           "name the product for another: Orbit ERP 12.0")
     tags = StringField("Tags", description="Comma-separated")
     min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS))
     critical = BooleanField("Workaround for a critical issue")
@@ -66,7 +68,7 @@ class ArticleForm(FlaskForm):
         """Show an existing article's values (on GET only: a POST keeps what was sent)."""
         self.process(obj=article)
         self.products.data = [product.name for product in article.products]
-        self.versions.data = ", ".join(dict.fromkeys(v.name for v in article.versions))
+        self.versions.data = ", ".join(service.version_names(article))
         self.tags.data = ", ".join(tag.name for tag in article.tags)
         self.kind.data = article.kind or ""
         self.publish_at.data = article.publish_at.replace(tzinfo=None) \

@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from math import ceil
 
-from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from kb import db, gating, policy
@@ -20,6 +20,7 @@ from kb.articles.models import (
     Tag,
     article_products,
     article_tags,
+    article_versions,
 )
 from kb.errors import NotFound
 from kb.products.models import Product, ProductVersion
@@ -69,14 +70,28 @@ class Page:
         return max(1, ceil(self.total / self.per_page))
 
 
+def _product_named(name: str) -> ColumnElement[bool]:
+    return or_(Product.slug == name, Product.name == name)
+
+
+def _has_version(value: str, product: str) -> ColumnElement[bool]:
+    """Applies to the version ``product-slug@version``, or to a bare version of the product
+    filtered by (12.0 of ERP, not of Hub), or of any product when none is."""
+    product_slug, at, name = value.rpartition("@")
+    version = ProductVersion.name == name
+    if at:
+        version = and_(version, ProductVersion.product.has(Product.slug == product_slug))
+    elif product:
+        version = and_(version, ProductVersion.product.has(_product_named(product)))
+    return or_(Article.versions.any(version), Article.release_version.has(version))
+
+
 def _filtered(statement: Select, filters: Filters) -> Select:
+    named_product = _product_named(filters.product)
     if filters.product:
-        statement = statement.where(Article.products.any(
-            or_(Product.slug == filters.product, Product.name == filters.product)))
+        statement = statement.where(Article.products.any(named_product))
     if filters.version:
-        statement = statement.where(or_(
-            Article.versions.any(ProductVersion.name == filters.version),
-            Article.release_version.has(ProductVersion.name == filters.version)))
+        statement = statement.where(_has_version(filters.version, filters.product))
     if filters.kind:
         statement = statement.where(Article.kind == filters.kind)
     if filters.tag:
@@ -184,6 +199,21 @@ def products_in_use(user, type_: str) -> list[Product]:
     released = select(Article.release_product_id).where(known)
     return list(db.session.scalars(select(Product).where(
         or_(Product.id.in_(linked), Product.id.in_(released))).order_by(Product.name)))
+
+
+def versions_in_use(user, type_: str) -> dict[int, list[ProductVersion]]:
+    """The versions named by the items of ``type_`` that ``user`` may learn of, by product id
+    (the version filter offers only versions something applies to)."""
+    known = and_(Article.type == type_, gating.known_filter(Article, user))
+    linked = select(article_versions.c.version_id).join(
+        Article, Article.id == article_versions.c.article_id).where(known)
+    released = select(Article.release_version_id).where(known)
+    versions: dict[int, list[ProductVersion]] = {}
+    for version in db.session.scalars(select(ProductVersion).where(
+            or_(ProductVersion.id.in_(linked), ProductVersion.id.in_(released)))
+            .order_by(ProductVersion.sort_key)):
+        versions.setdefault(version.product_id, []).append(version)
+    return versions
 
 
 def tags_in_use() -> list[str]:

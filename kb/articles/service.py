@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,6 +26,9 @@ from kb.articles.models import (
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.products import service as products
+
+# the longest version name the database keeps (ProductVersion.name)
+VERSION_NAME_LIMIT = 60
 
 
 @dataclass
@@ -70,14 +73,40 @@ def check_fields(fields: ArticleFields) -> None:
 
 
 def _versions_named(product_names: list[str], version_names: list[str]):
-    """The versions named, of each product named (an item applies to 'Orbit ERP' 11.1 and
-    12.0 when it names that product and those versions)."""
+    """The versions named. One qualified by a product named ("Orbit ERP 12.0") is that
+    product's; a bare one ("12.0") belongs to the first product named, the item's main product,
+    so that naming two products never gives either a version it does not have."""
     found = []
     for name in version_names:
-        for product_name in product_names:
-            product = products.ensure_product(product_name)
-            found.append(products.ensure_version(product, name))
-    return found
+        qualified = _product_and_version(product_names, name)
+        if qualified is None:
+            continue
+        product_name, version_name = qualified
+        if len(version_name) > VERSION_NAME_LIMIT:
+            raise Invalid(f"The version {version_name[:40]!r}... is longer than "
+                          f"{VERSION_NAME_LIMIT} characters.")
+        found.append(products.ensure_version(products.ensure_product(product_name),
+                                             version_name))
+    return list(dict.fromkeys(found))
+
+
+def version_names(article: Article) -> list[str]:
+    """The article's versions as an editor or a saved revision names them: bare for a single
+    product, qualified by product ("Orbit ERP 12.0") when it names several."""
+    if len({version.product_id for version in article.versions} |
+           {product.id for product in article.products}) <= 1:
+        return list(dict.fromkeys(version.name for version in article.versions))
+    return list(dict.fromkeys(f"{version.product.name} {version.name}"
+                              for version in article.versions))
+
+
+def _product_and_version(product_names: list[str], name: str) -> tuple[str, str] | None:
+    """(product, version) of a version name, or None when no product is named."""
+    for product_name in sorted(product_names, key=len, reverse=True):
+        prefix = product_name.casefold() + " "
+        if name.casefold().startswith(prefix) and name[len(prefix):].strip():
+            return product_name, name[len(prefix):].strip()
+    return (product_names[0], name.strip()) if product_names else None
 
 
 def apply_fields(article: Article, fields: ArticleFields) -> None:
@@ -85,6 +114,7 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
     and refresh its rendering. Does not commit."""
     check_fields(fields)
     _drop_nul_characters(fields)
+    is_new = article.id is None
     article.type, article.title = fields.type, fields.title.strip()
     article.summary, article.kind, article.body = fields.summary, fields.kind, fields.body
     article.min_plan, article.critical = fields.min_plan, fields.critical
@@ -95,7 +125,7 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
     article.tags = [ensure_tag(name) for name in dict.fromkeys(fields.tags)]
     _apply_release_fields(article, fields)
     _apply_status(article, fields.status, fields.published)
-    article.updated_at = utcnow()
+    article.updated_at = _content_date(is_new, fields)
     ensure_rendered(article)
 
 
@@ -118,6 +148,14 @@ def _apply_release_fields(article: Article, fields: ArticleFields) -> None:
     article.released_on, article.highlights = fields.released_on, fields.highlights
     if product not in article.products:
         article.products.append(product)
+
+
+def _content_date(is_new: bool, fields: ArticleFields) -> datetime:
+    """When the content last changed: a new article with a ``published`` date is as old as
+    that date (an import is not an update); any later change is now."""
+    if is_new and fields.published:
+        return datetime.combine(fields.published, datetime.min.time(), tzinfo=UTC)
+    return utcnow()
 
 
 def _apply_status(article: Article, status: str, published: date | None) -> None:
@@ -156,7 +194,7 @@ def field_snapshot(article: Article) -> dict[str, Any]:
         "slug": article.slug,
         "kind": article.kind,
         "products": [p.name for p in article.products],
-        "versions": [v.name for v in article.versions],
+        "versions": version_names(article),
         "tags": [t.name for t in article.tags],
         "min_plan": article.min_plan,
         "critical": article.critical,

@@ -70,7 +70,8 @@ def index():
     filters = _filters("article")
     listing = queries.browse(current_user, filters, page_number(request.args))
     return render_template("articles/index.html", listing=listing, filters=filters,
-                           products=queries.products_in_use(current_user, "article"), kinds=KINDS,
+                           products=queries.products_in_use(current_user, "article"),
+                           versions=queries.versions_in_use(current_user, "article"), kinds=KINDS,
                            tags=queries.tags_in_use())
 
 
@@ -80,7 +81,8 @@ def release_notes():
     filters = _filters("release-note")
     listing = queries.browse(current_user, filters, page_number(request.args))
     return render_template("articles/release_notes.html", listing=listing, filters=filters,
-                           products=queries.products_in_use(current_user, "release-note"))
+                           products=queries.products_in_use(current_user, "release-note"),
+                           versions=queries.versions_in_use(current_user, "release-note"))
 
 
 def _open(slug: str, type_: str):

@@ -198,7 +198,8 @@ def _filter_query(request: SearchRequest, typed: dict[str, list[str]]) -> Query 
     if products:
         groups.append(Or([Term("products", slugify(value)) for value in products]))
     if versions:
-        groups.append(Or([_version_query(value) for value in versions]))
+        groups.append(Or([query for value in versions
+                          for query in _version_queries(value, products)]))
     if kinds:
         groups.append(Or([Term("kind", value.lower()) for value in kinds]))
     return And(groups) if groups else None
@@ -209,11 +210,17 @@ def _type_name(value: str) -> str:
     return value[:-1] if value.endswith("s") and value != "s" else value
 
 
-def _version_query(value: str) -> Query:
+def _version_queries(value: str, products: list[str]) -> list[Query]:
+    """``product@version`` as it is; a bare version is of the products the reader filters by,
+    or of any product when they filter by none."""
+    from kb.products.service import slugify
+
     value = value.lower().strip()
     if "@" in value:
-        return Term("versions", value)
-    return Wildcard("versions", "*@" + value.replace("*", "").replace("?", ""))
+        return [Term("versions", value)]
+    if products:
+        return [Term("versions", f"{slugify(product)}@{value}") for product in products]
+    return [Wildcard("versions", "*@" + value.replace("*", "").replace("?", ""))]
 
 
 def search(user, request: SearchRequest) -> SearchResults:

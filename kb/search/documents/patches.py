@@ -4,6 +4,7 @@ identifiers boosted so that typing ERP-4711 finds the fix."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -49,7 +50,9 @@ def documents(patch: Patch) -> list[dict[str, Any]]:
         "versions": ",".join(versions),
         "kind": patch.kind,
         "tags": "",
-        "updated": patch.updated_at,
+        # the day it was released, when staff gave one
+        "updated": (datetime.combine(patch.released_on, time.min, tzinfo=UTC)
+                    if patch.released_on else patch.updated_at),
         "url": f"/patches/{patch.id}",
         **gate(patch),
     }]

@@ -4,6 +4,7 @@ the transcript opens the recording at that moment (``#t=SECONDS``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -37,7 +38,8 @@ def _common(recording: Recording) -> dict[str, Any]:
         "versions": "",
         "kind": "",
         "tags": recording.topic.lower(),
-        "updated": recording.updated_at,
+        # the day it was recorded, not the day it was last edited
+        "updated": datetime.combine(recording.recorded_on, time.min, tzinfo=UTC),
         **gate(recording),
     }
 
