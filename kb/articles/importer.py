@@ -120,18 +120,24 @@ def _existing_items(root: Path) -> dict[int, _Existing]:
     return {row.id: _Existing(*row) for row in rows}
 
 
+RELEASE_NOTE_FOLDERS = ("release-notes", "release-note", "releasenotes")
+
+
 def _fail(report: ImportReport, source: SourceFile, line: int, message: str) -> None:
     source.failed = True
     report.errors.append(f"{source.shown}:{line}: {message}")
 
 
-def default_slug(relative: str) -> str:
-    """``Admin/Set Up_Mail.md`` -> ``admin/set-up-mail``."""
+def default_slug(relative: str, type_: str = "article") -> str:
+    """``Admin/Set Up_Mail.md`` -> ``admin/set-up-mail``; a release note's leading
+    ``release-notes/`` folder is left out (its address already says it: /release-notes/...)."""
     segments = []
     for part in Path(relative).with_suffix("").parts:
         segment = SLUG_SEGMENT.sub("-", part.lower()).strip("-")
         if segment:
             segments.append(segment)
+    if type_ == "release-note" and len(segments) > 1 and segments[0] in RELEASE_NOTE_FOLDERS:
+        segments = segments[1:]
     return "/".join(segments) or "article"
 
 
@@ -155,7 +161,8 @@ def _assign_slugs(folder: SourceFolder, sources: list[SourceFile], existing: dic
             _fail(report, source, 1, f"slug {source.parsed.fields.slug!r} has no letters or"
                                      " digits")
             continue
-        wanted = explicit or (known.slug if known else default_slug(source.relative))
+        wanted = explicit or (known.slug if known else default_slug(source.relative,
+                                                                 source.parsed.fields.type))
         if len(wanted) > MAX_SLUG:
             _fail(report, source, 1, f"the slug is longer than {MAX_SLUG} characters")
             continue

@@ -3,6 +3,8 @@ search apply to both; release notes add a product, a version, a release date and
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -139,6 +141,36 @@ class Article(Gated, Base):
     @property
     def is_release_note(self) -> bool:
         return self.type == "release-note"
+
+    @property
+    def body_html(self) -> str:
+        """The rendered body without a first heading that only repeats the title, which the
+        page shows already (imported documents open with their title as a heading)."""
+        rendered = self.rendered_html or ""
+        heading = LEADING_HEADING.match(rendered)
+        if heading and _plain(heading.group(1)) == _plain(self.title):
+            return rendered[heading.end():]
+        return rendered
+
+    @property
+    def lead(self) -> str:
+        """The summary, unless it only strings the release note's highlights together (the
+        page lists those right below)."""
+        if self.is_release_note and self.highlights and \
+                _plain(self.summary) == _plain(self.highlights):
+            return ""
+        return self.summary or ""
+
+
+LEADING_HEADING = re.compile(r"\s*<h1\b[^>]*>(.*?)</h1>\s*", re.DOTALL)
+PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(text: str) -> str:
+    """Text without tags, permalinks, punctuation between words, case or spacing, to compare."""
+    text = html.unescape(TAG.sub("", PERMALINK.sub("", text or "")))
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 class ArticleRevision(Base):

@@ -159,8 +159,10 @@ def find_by_slug(user, slug: str) -> tuple[Article | None, str | None]:
 
 
 def related_articles(user, article: Article, limit: int = 5) -> list[Article]:
-    """Published articles sharing a product or a tag with ``article`` that ``user`` may open."""
+    """Published articles sharing a product or a tag with ``article`` that ``user`` may open,
+    other than those a release note lists as its own already."""
     product_ids = [product.id for product in article.products]
+    listed_ids = [article.id, *(linked.id for linked in article.related_articles)]
     tag_ids = [tag.id for tag in article.tags]
     if not product_ids and not tag_ids:
         return []
@@ -169,7 +171,7 @@ def related_articles(user, article: Article, limit: int = 5) -> list[Article]:
                           article_tags.c.tag_id.in_(tag_ids)).scalar_subquery())
     statement = (
         select(Article)
-        .where(Article.id != article.id, Article.type == "article",
+        .where(Article.id.not_in(listed_ids), Article.type == "article",
                gating.read_filter(Article, policy.read_scope(user)),
                or_(Article.products.any(Product.id.in_(product_ids)),
                    Article.tags.any(Tag.id.in_(tag_ids))))

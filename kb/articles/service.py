@@ -151,10 +151,12 @@ def _apply_release_fields(article: Article, fields: ArticleFields) -> None:
 
 
 def _content_date(is_new: bool, fields: ArticleFields) -> datetime:
-    """When the content last changed: a new article with a ``published`` date is as old as
-    that date (an import is not an update); any later change is now."""
-    if is_new and fields.published:
-        return datetime.combine(fields.published, datetime.min.time(), tzinfo=UTC)
+    """When the content last changed: a new article with a ``published`` (or release note
+    with a ``released``) date is as old as that date (an import is not an update); any later
+    change is now."""
+    content_day = fields.published or fields.released_on
+    if is_new and content_day:
+        return datetime.combine(content_day, datetime.min.time(), tzinfo=UTC)
     return utcnow()
 
 

@@ -117,8 +117,6 @@ def _render_item(article: Article):
     return render_template(
         template, article=article,
         related=queries.related_articles(current_user, article),
-        linked=queries.readable_linked_articles(current_user, article),
-        extra_links=release_note_links(article) if article.is_release_note else [],
         vote=queries.vote_of(current_user, article), helpful_form=HelpfulForm(),
         helpful=queries.helpful_summary(article) if policy.acts_as_staff(current_user)
         else None)
