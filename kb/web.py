@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from kb import plans, policy
+from kb import plans, policy, time_zones
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
 from kb.policy import AccessDenied
@@ -154,3 +154,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.after_request(_security_headers)
     app.jinja_env.globals["safe_next_url"] = safe_next_url
+    app.jinja_env.globals["time_zone_names"] = time_zones.offered

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 import email_validator
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,9 +11,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
 
-from kb import plans
+from kb import plans, time_zones
 from kb.accounts.models import ROLE_NAMES
 from kb.accounts.service import MIN_PASSWORD_LENGTH
 from kb.forms import choices, optional_database_id
@@ -31,8 +36,19 @@ CUSTOMER_ROLE_PAIRS = [(r, ROLE_NAMES[r]) for r in ("customer", "customer_admin"
 ALL_ROLE_PAIRS = list(ROLE_NAMES.items())
 
 
-def time_zone_choices():
-    return choices((zone, zone) for zone in sorted(available_timezones()))
+def time_zone_field(label: str = "Time zone") -> StringField:
+    """A time zone typed with suggestions (the page's ``time-zones`` list: the common ones
+    first, found by any part of their name), checked against the known zones."""
+    return StringField(label, validators=[DataRequired(), known_time_zone],
+                       description="Start typing a city, e.g. Berlin or New York.",
+                       render_kw={"list": "time-zones", "autocomplete": "off",
+                                  "spellcheck": "false"})
+
+
+def known_time_zone(form, field) -> None:
+    field.data = (field.data or "").strip()
+    if not time_zones.is_known(field.data):
+        raise ValidationError("Choose a time zone from the list, such as Europe/Berlin.")
 
 
 class SignInForm(FlaskForm):
@@ -61,16 +77,13 @@ class ChangePasswordForm(NewPasswordForm):
 
 class ProfileForm(FlaskForm):
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    time_zone = SelectField("Time zone", validators=[DataRequired()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.time_zone.choices = time_zone_choices()
+    time_zone = time_zone_field()
 
 
 class TokenForm(FlaskForm):
+    # its own id: the profile form on the same page has a "name" too
     name = StringField(
-        "Token name", validators=[DataRequired(), Length(max=100)],
+        "Token name", id="token-name", validators=[DataRequired(), Length(max=100)],
         description="For example the script or machine that will use it.",
     )
 

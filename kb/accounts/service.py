@@ -6,13 +6,12 @@ import hashlib
 import secrets
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import available_timezones
 
 from flask import current_app, url_for
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb import db, plans, policy
+from kb import db, plans, policy, time_zones
 from kb.accounts import throttle
 from kb.accounts.models import (
     ROLES,
@@ -325,7 +324,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def update_profile(user: User, name: str, time_zone: str) -> None:
-    if time_zone not in available_timezones():
+    if not time_zones.is_known(time_zone):
         raise Invalid(f"Unknown time zone: {time_zone}")
     user.name = name.strip()
     user.time_zone = time_zone

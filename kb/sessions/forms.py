@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from kb.accounts.forms import time_zone_choices
+from kb.accounts.forms import time_zone_field
 from kb.forms import choices
 from kb.products import service as products
 
@@ -88,7 +88,7 @@ class LiveSessionForm(FlaskForm):
     presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
     local_start = DateTimeLocalField("Starts at", format=DATETIME_FORMATS,
                                      validators=[DataRequired()])
-    time_zone = SelectField("Time zone", validators=[DataRequired()])
+    time_zone = time_zone_field("Time zone of the start")
     duration_minutes = IntegerField("Duration (minutes)", default=60,
                                     validators=[DataRequired(), NumberRange(min=1, max=24 * 60)])
     capacity = IntegerField("Seats", default=50,
@@ -103,10 +103,6 @@ class LiveSessionForm(FlaskForm):
     join_details_minutes = IntegerField(
         "Show join details this many minutes before the start", default=15,
         validators=[Optional(), NumberRange(min=0, max=7 * 24 * 60)])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.time_zone.choices = time_zone_choices()
 
 
 class AttachRecordingForm(FlaskForm):

@@ -8,11 +8,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from kb import db, markdown, notifications, policy, search
+from kb import db, markdown, notifications, policy, search, time_zones
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
@@ -39,10 +39,9 @@ class LiveSessionFields:
 
 
 def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"Unknown time zone: {name!r}.") from None
+    if not time_zones.is_known(name):
+        raise Invalid(f"Unknown time zone: {name!r}; use an IANA name such as Europe/Berlin.")
+    return ZoneInfo(name)
 
 
 def to_utc(local: datetime, zone_name: str) -> datetime:

@@ -1,0 +1,34 @@
+"""The time zones people choose from: the common ones first, then every canonical IANA zone
+(Area/City, and UTC); aliases and oddities such as ``localtime``, ``posixrules`` or
+``right/...`` are never offered nor accepted."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
+         "Indian", "Pacific")
+COMMON = (
+    "UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Warsaw",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "America/Toronto", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Dubai", "Asia/Singapore",
+    "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
+)
+
+
+@cache
+def all_zones() -> tuple[str, ...]:
+    zones = {zone for zone in available_timezones() if zone.split("/", 1)[0] in AREAS}
+    return tuple(sorted(zones | {"UTC"}))
+
+
+def offered() -> list[str]:
+    """The common zones, then all others alphabetically."""
+    known = set(all_zones())
+    common = [zone for zone in COMMON if zone in known]
+    return common + [zone for zone in all_zones() if zone not in set(common)]
+
+
+def is_known(name: str) -> bool:
+    return name in set(all_zones())
