@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from kb import plans, policy, time_zones
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
+from kb.patches.storage import human_size
 from kb.policy import AccessDenied
 from kb.safe_redirect import safe_next_url
 
@@ -155,3 +156,4 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.jinja_env.globals["safe_next_url"] = safe_next_url
     app.jinja_env.globals["time_zone_names"] = time_zones.offered
+    app.jinja_env.filters["filesize"] = human_size

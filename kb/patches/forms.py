@@ -2,21 +2,38 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from kb import plans
 from kb.forms import choices
 from kb.patches.models import KIND_NAMES
 from kb.patches.service import PatchDetails, parse_fixed_issues, split_list
+from kb.products.service import all_products, slugify
 
 KIND_PAIRS = list(KIND_NAMES.items())
 PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLANS]
 
 
+class ListField(StringField):
+    """Comma-separated values, typed, or picked several at once from a ``<select multiple>``
+    of the same name (every value the form sent is kept, not only the first)."""
+
+    def process_formdata(self, valuelist):
+        self.data = ", ".join(value for value in valuelist if value.strip()) if valuelist else ""
+
+    @property
+    def values(self) -> list[str]:
+        return split_list((self.data or "").replace("#", ""))
+
+
 class PatchForm(FlaskForm):
     """The metadata of a new patch; its files arrive in the same multipart request."""
 
-    product = StringField("Product", validators=[DataRequired(), Length(max=200)])
+    product = StringField("Product", validators=[DataRequired(), Length(max=200)],
+                          description="Start typing to pick a product. A name not known yet "
+                                      "needs the box below ticked, so a typo never creates one.",
+                          render_kw={"list": "products", "autocomplete": "off"})
+    new_product = BooleanField("This is a new product: create it")
     versions = StringField(
         "Versions it applies to", validators=[Optional(), Length(max=500)],
         description="Comma-separated, and/or one range such as 11.0..12.0; "
@@ -33,13 +50,23 @@ class PatchForm(FlaskForm):
     prerequisites = TextAreaField("Prerequisites (Markdown)", validators=[Optional()])
     install_notes = TextAreaField("Installation notes (Markdown)", validators=[Optional()])
     known_issues = TextAreaField("Known issues (Markdown)", validators=[Optional()])
-    supersedes = StringField(
+    supersedes = ListField(
         "Supersedes patches", validators=[Optional(), Regexp(r"^[\d,\s#]*$")],
-        description="Numbers of the patches this one replaces, comma-separated.")
-    release_notes = StringField(
+        description="The patches this one replaces (Ctrl or ⌘ picks several).")
+    release_notes = ListField(
         "Release notes", validators=[Optional(), Length(max=1000)],
-        description="Slugs of related release notes, comma-separated.")
+        description="Release notes this patch belongs to (Ctrl or ⌘ picks several).")
     publish = BooleanField("Publish now (otherwise keep as a draft)", default=True)
+
+    def validate_product(self, field) -> None:
+        """A known product by its name in any case; an unknown name only on purpose."""
+        by_slug = {product.slug: product.name for product in all_products()}
+        known = by_slug.get(slugify(field.data or ""))
+        if known is not None:
+            field.data = known
+        elif not self.new_product.data:
+            raise ValidationError(f"There is no product {field.data.strip()!r}. Pick one from "
+                                  "the list, or tick the box to create it.")
 
     def details(self) -> PatchDetails:
         return PatchDetails(
@@ -50,7 +77,6 @@ class PatchForm(FlaskForm):
             install_notes=self.install_notes.data or "",
             known_issues=self.known_issues.data or "", released_on=self.released_on.data,
             min_plan=self.min_plan.data, fixed_issues=parse_fixed_issues(self.fixed_issues.data),
-            supersedes=[int(item) for item in
-                        split_list((self.supersedes.data or "").replace("#", ""))],
-            release_notes=split_list(self.release_notes.data),
+            supersedes=[int(item) for item in self.supersedes.values],
+            release_notes=self.release_notes.values,
         )

@@ -164,3 +164,24 @@ def identical_files(patch_file: PatchFile) -> list[PatchFile]:
     return list(db.session.scalars(select(PatchFile).where(
         PatchFile.sha256 == patch_file.sha256, PatchFile.id != patch_file.id)
         .order_by(PatchFile.id)))
+
+
+def staff_picklists(actor) -> dict[str, list[tuple[str, str]]]:
+    """What the patch form offers staff to pick by title: every patch (to supersede), every
+    release note (to belong to), and every product name."""
+    policy.require_staff(actor)
+    patches = db.session.execute(
+        select(Patch.id, Patch.title, Product.name).join(Product, Patch.product_id == Product.id)
+        .order_by(Product.name, Patch.released_on.desc().nulls_last(), Patch.id.desc())).all()
+    notes = db.session.execute(select(Article.slug, Article.title).where(
+        Article.type == "release-note").order_by(Article.title)).all()
+    return {
+        "patches": [(str(id_), _with_product(title, product) + f" (#{id_})")
+                    for id_, title, product in patches],
+        "release_notes": [(slug, title) for slug, title in notes],
+        "products": [(product.name, product.name) for product in products.all_products()],
+    }
+
+
+def _with_product(title: str, product: str) -> str:
+    return title if title.casefold().startswith(product.casefold()) else f"{product}: {title}"

@@ -83,7 +83,7 @@ def checksums(patch_id: int):
 def new():
     policy.require_staff(current_user)
     if request.method == "GET":
-        return render_template("patches/new.html", form=PatchForm(), problem=None)
+        return _new_page(PatchForm(), None)
     received = uploads.receive_patch_upload()
     try:
         form = PatchForm(formdata=received.form)
@@ -99,7 +99,12 @@ def new():
                 return redirect(url_for("patches.show", patch_id=patch.id))
     finally:
         received.discard()
-    return render_template("patches/new.html", form=form, problem=problem), 422
+    return _new_page(form, problem), 422
+
+
+def _new_page(form: PatchForm, problem: str | None):
+    return render_template("patches/new.html", form=form, problem=problem,
+                           picklists=queries.staff_picklists(current_user))
 
 
 @blueprint.post("/patches/<int:patch_id>/publish")

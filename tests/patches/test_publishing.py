@@ -34,9 +34,52 @@ def form_fields(**overrides) -> dict:
 
 
 @pytest.fixture
-def staff_client(client, auth, demo_accounts):
+def staff_client(app, client, auth, demo_accounts):
+    """Staff signed in; the product they publish for exists (a new one is made on purpose)."""
+    from kb.products.service import ensure_product
+
+    with app.app_context():
+        ensure_product("Orbit ERP")
+        db.session.commit()
     auth.login("staff@demo.test")
     return client
+
+
+def _post_form(client, **fields):
+    return client.post("/patches/new", content_type="multipart/form-data", data={
+        **form_fields(**fields), "csrf_token": csrf_token(client, "/patches/new"),
+        "files": [(io.BytesIO(b"fix"), "fix.zip")]})
+
+
+def test_a_typo_in_the_product_does_not_create_a_product(app, staff_client):
+    typo = _post_form(staff_client, product="Orbit ERPP")
+
+    assert typo.status_code == 422
+    assert "There is no product &#39;Orbit ERPP&#39;" in typo.get_data(as_text=True)
+    assert patch_count(app) == 0
+    assert _post_form(staff_client, product="orbit erp").status_code == 302
+    assert _post_form(staff_client, product="Orbit Mobile", new_product="y").status_code == 302
+    with app.app_context():
+        assert sorted(p.product.name for p in db.session.scalars(select(Patch))) == [
+            "Orbit ERP", "Orbit Mobile"]
+
+
+def test_superseded_patches_and_release_notes_are_picked_by_title(app, staff_client):
+    older = [_post_form(staff_client, title=f"Fix {n}").headers["Location"].rsplit("/", 1)[-1]
+             for n in (1, 2)]
+    page = staff_client.get("/patches/new").get_data(as_text=True)
+    assert f'<option value="{older[0]}" >Orbit ERP: Fix 1 (#{older[0]})</option>' in page
+    assert "Orbit ERP: Orbit ERP" not in page
+
+    newer = staff_client.post("/patches/new", content_type="multipart/form-data", data={
+        **form_fields(title="Service pack"), "supersedes": older,
+        "csrf_token": csrf_token(staff_client, "/patches/new"),
+        "files": [(io.BytesIO(b"sp"), "sp.zip")]})
+
+    assert newer.status_code == 302
+    with app.app_context():
+        patch = db.session.get(Patch, int(newer.headers["Location"].rsplit("/", 1)[-1]))
+        assert sorted(str(old.id) for old in patch.supersedes) == sorted(older)
 
 
 def test_staff_publish_two_files_from_the_browser(app, staff_client):
