@@ -27,7 +27,7 @@ KIND_NAMES = {
     "patch": "new patches",
     "topic": "topic request updates",
     "session": "live sessions",
-    DIGEST_KIND: "the daily digest",
+    DIGEST_KIND: "updates collected in the daily digest",
 }
 
 
