@@ -24,7 +24,7 @@ from kb.alerts.models import DailyDigest, DigestItem
 from kb.alerts.outbox import queue_email
 from kb.alerts.schedule import due_job
 from kb.alerts.unsubscribe import DIGEST_KIND, family_of
-from kb.links import absolute_url
+from kb.links import absolute_url, path_for
 
 
 def add(user: User, kind: str, title: str, url: str, product_id: int | None) -> None:
@@ -91,7 +91,7 @@ def _body(items: list[DigestItem]) -> str:
             if item.url:
                 lines.append(f"  {absolute_url(item.url, for_email=True)}")
         sections.append("\n".join(lines))
+    settings = absolute_url(path_for("alerts.notification_settings"), for_email=True)
     sections.append("You get this digest because your notification settings collect these "
-                    "updates into one e-mail a day. Change them in the portal under "
-                    "Notifications → Settings.")
+                    f"updates into one e-mail a day. Change them here:\n{settings}")
     return "\n\n".join(sections)

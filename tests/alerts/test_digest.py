@@ -79,6 +79,7 @@ def test_two_notices_leave_as_one_e_mail_at_the_hour_and_once(
         assert "Patch 7.1.2 is out" in part and "Workaround for the ledger lock" in part
         assert "/patches/3" in part and "/articles/ledger" in part
     assert plain.index("Critical-issue alerts") < plain.index("New patches")
+    assert "/notifications/settings" in plain
     assert arrived["List-Unsubscribe"].startswith("<http")
 
 
