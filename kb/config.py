@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_RETRY_SECONDS": 3600,
     # delivery attempts before a message is marked failed (about a day with the defaults)
     "OUTBOX_MAX_ATTEMPTS": 30,
+    # hour of the day (UTC, 0-23) from which each user's daily digest e-mail is sent
+    "DIGEST_HOUR": 7,
     # send session cookies over HTTPS only (set when served behind TLS)
     "SECURE_COOKIES": False,
     # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted

@@ -1,22 +1,26 @@
 """In-app notifications: a short message with a link, kept per user until read.
 
 ``notify`` adds to the caller's transaction, so a notification exists only if the change it
-announces was committed. The page ``/notifications`` lists them; the API's
-``GET /api/v1/notifications`` returns the same list.
+announces was committed (``kb.alerts.dispatch.tell`` calls it when the user's preferences
+want it). The page ``/notifications`` lists them a page at a time; opening one marks it read
+and goes to its item. The API's ``GET /api/v1/notifications`` returns the newest.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb import db
+from kb.articles.queries import Page
 from kb.db import Base, UTCDateTime, utcnow
 from kb.errors import NotFound
+from kb.paging import page_number
+from kb.safe_redirect import safe_next_url
 
 
 class Notification(Base):
@@ -50,6 +54,27 @@ def notifications_for(user, limit: int = 100) -> list[Notification]:
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
 
 
+def notifications_page(user, page: int, per_page: int) -> Page:
+    """One page of the user's notifications, newest first."""
+    total = db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id)) or 0
+    items = list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)))
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def open_notification(user, notification_id: int) -> str:
+    """Mark one of the user's notifications read (commits) and return where it leads: its
+    item's path on this site, or the notifications page when it has none (or a stored
+    address that is not a path here)."""
+    notification = _own(user, notification_id)
+    target = safe_next_url(notification.url)
+    mark_read(user, notification_id)
+    return target or url_for("notifications.index")
+
+
 def unread_count(user) -> int:
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
@@ -60,12 +85,17 @@ def mark_read(user, notification_id: int | None = None) -> None:
     statement = update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
-        notification = db.session.get(Notification, notification_id)
-        if notification is None or notification.user_id != user.id:
-            raise NotFound("No such notification.")
-        statement = statement.where(Notification.id == notification_id)
+        statement = statement.where(Notification.id == _own(user, notification_id).id)
     db.session.execute(statement.values(read_at=utcnow()))
     db.session.commit()
+
+
+def _own(user, notification_id: int) -> Notification:
+    """The user's notification; another user's is as absent as a missing one (404)."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound("No such notification.")
+    return notification
 
 
 blueprint = Blueprint("notifications", __name__)
@@ -74,8 +104,15 @@ blueprint = Blueprint("notifications", __name__)
 @blueprint.get("/notifications")
 @login_required
 def index():
-    return render_template("notifications/index.html",
-                           notifications=notifications_for(current_user))
+    listing = notifications_page(current_user, page_number(request.args),
+                                 current_app.config["PAGE_SIZE"])
+    return render_template("notifications/index.html", listing=listing)
+
+
+@blueprint.post("/notifications/<int:notification_id>/open")
+@login_required
+def open_item(notification_id: int):
+    return redirect(open_notification(current_user, notification_id))
 
 
 @blueprint.post("/notifications/<int:notification_id>/read")

@@ -7,7 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.alerts import commands, feeds_views, views
+    from kb.alerts import commands, digest, feeds_views, views  # noqa: F401 (digest's job)
     from kb.web import NavEntry, add_nav_entry, csrf
 
     app.register_blueprint(views.blueprint)

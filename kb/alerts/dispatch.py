@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kb import db, notifications
 from kb.accounts.models import User
+from kb.alerts import digest, preferences
 from kb.alerts.models import ToldNotice
 from kb.alerts.outbox import Attachment, queue_email
 from kb.alerts.unsubscribe import family_of
@@ -41,12 +42,19 @@ class Notice:
 
 
 def tell(user: User, notice: Notice) -> bool:
-    """Tell ``user`` (in the caller's transaction); False when already told this key."""
+    """Tell ``user`` (in the caller's transaction) through the channels their preferences
+    choose; False when already told this key."""
     if notice.key is not None and not _first_time(user, notice.key):
         return False
-    notifications.notify(user, notice.kind, notice.title, notice.url)
-    queue_email(user.email, notice.title, _email_body(notice), kind=family_of(notice.kind),
-                sensitive=False, user=user, attachments=notice.attachments)
+    route = preferences.route(user, family_of(notice.kind), notice.product_id)
+    if route.in_app:
+        notifications.notify(user, notice.kind, notice.title, notice.url)
+    if route.email:
+        queue_email(user.email, notice.title, _email_body(notice), kind=family_of(notice.kind),
+                    sensitive=False, user=user, attachments=notice.attachments,
+                    product_id=notice.product_id)
+    if route.digest:
+        digest.add(user, notice.kind, notice.title, notice.url, notice.product_id)
     return True
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.accounts.models import SecretToken
@@ -46,21 +56,67 @@ class OutboxEmail(Base):
 
 
 class DeliveryPreference(Base):
-    """Whether a user gets one kind of message through one channel (absent: yes).
+    """Whether a user gets one family of messages (``alert``, ``patch``...) through one channel
+    (``in_app``, ``email``, ``digest``), for one product or, with no product, for all of them.
 
-    Today only e-mail opt-outs from unsubscribe links are recorded; the preferences page adds
-    rows for other channels (in-app, digest) and may add a product column to the key.
+    Absent rows mean the defaults (``kb.alerts.preferences``); a product's row overrides the
+    all-products row, which has product_id NULL. A unique constraint would let NULL rows repeat
+    (NULLs are distinct), so two partial unique indexes keep one row per scope: both SQLite
+    and PostgreSQL enforce them and alembic compares them, unlike an expression index on
+    ``coalesce(product_id, 0)``, and unlike a 0 sentinel the foreign key still removes a
+    deleted product's rows.
     """
 
     __tablename__ = "delivery_preferences"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "channel"),)
+    __table_args__ = (
+        Index("uq_delivery_preferences_all_products", "user_id", "kind", "channel",
+              unique=True, sqlite_where=text("product_id IS NULL"),
+              postgresql_where=text("product_id IS NULL")),
+        Index("uq_delivery_preferences_product", "user_id", "product_id", "kind", "channel",
+              unique=True, sqlite_where=text("product_id IS NOT NULL"),
+              postgresql_where=text("product_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))  # the family: alert, patch, topic, session
     channel: Mapped[str] = mapped_column(String(20), default="email")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DigestItem(Base):
+    """A notice waiting for (or listed in) a user's daily digest e-mail."""
+
+    __tablename__ = "digest_items"
+    __table_args__ = (Index("ix_digest_items_waiting", "user_id", "digest_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the digest that listed it; NULL while it waits
+    digest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("daily_digests.id", ondelete="CASCADE"))
+
+
+class DailyDigest(Base):
+    """One user's digest of one day: unique per user and day, so however many servers run the
+    digest job, one of them makes it (the others' inserts conflict) and claims the items."""
+
+    __tablename__ = "daily_digests"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class FeedToken(SecretToken, Base):

@@ -42,12 +42,14 @@ class Attachment:
 
 def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account",
                 sensitive: bool | None = None, user: User | None = None,
-                attachments: Sequence[Attachment] = ()) -> OutboxEmail | None:
+                attachments: Sequence[Attachment] = (), product_id: int | None = None
+                ) -> OutboxEmail | None:
     """Add an e-mail to the outbox; it is sent only if the caller's transaction commits.
 
     ``kind`` says what it is about: the default ``account`` (resets, invitations) is
     transactional and sensitive; any other kind carries a signed unsubscribe link for the
-    recipient's account, and is not queued (None) when that user opted out of the kind.
+    recipient's account, and is not queued (None) when that user's preferences send no
+    e-mail of its own for the kind (and ``product_id``, the product it concerns).
     ``sensitive`` marks a body holding a secret, which is redacted once sent.
     ``attachments`` are sent with it (text files: invites, not secrets).
     """
@@ -55,7 +57,7 @@ def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account
     if kind not in TRANSACTIONAL_KINDS:
         user = user or db.session.scalar(select(User).where(User.email == recipient))
         if user is not None:
-            if not unsubscribe.wants_email(user, kind):
+            if not unsubscribe.wants_email(user, kind, product_id):
                 return None
             unsubscribe_link = unsubscribe.unsubscribe_url(user, kind)
     message = OutboxEmail(

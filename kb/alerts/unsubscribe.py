@@ -11,23 +11,23 @@ from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from kb import db
 from kb.accounts.models import User
-from kb.alerts.models import DeliveryPreference
+from kb.alerts import preferences
 from kb.errors import DomainError
 from kb.links import absolute_url, path_for
 
 SALT = "kb.alerts.unsubscribe"
-EMAIL = "email"
+# the daily digest e-mail's kind: its link stops what went into the digest
+DIGEST_KIND = "digest"
 # what a kind of message is about, by the part of its name before the first dot
 KIND_NAMES = {
     "alert": "critical-issue alerts",
     "patch": "new patches",
     "topic": "topic request updates",
     "session": "live sessions",
+    DIGEST_KIND: "updates collected in the daily digest",
 }
 
 
@@ -74,34 +74,18 @@ def read_token(token: str) -> Unsubscription:
     return Unsubscription(user, family_of(claims["kind"]))
 
 
-def wants_email(user: User, kind: str) -> bool:
-    """False when the user opted out of e-mail of this kind's family."""
-    preference = _preference(user, family_of(kind))
-    return preference is None or preference.enabled
+def wants_email(user: User, kind: str, product_id: int | None = None) -> bool:
+    """False when the user's preferences send no e-mail of its own for this kind's family
+    (and product): turned off, unsubscribed, or collected in the daily digest instead."""
+    return preferences.route(user, family_of(kind), product_id).email
 
 
 def unsubscribe(token: str) -> Unsubscription:
-    """Opt the user named by a signed link out of its kind of e-mail (idempotent); commits."""
+    """Opt the user named by a signed link out of its kind of e-mail, for every product
+    (idempotent); commits."""
     unsubscription = read_token(token)
-    try:
-        _opt_out(unsubscription)
-    except IntegrityError:  # a second click at the same moment recorded it first
-        db.session.rollback()
-        _opt_out(unsubscription)
+    if unsubscription.kind == DIGEST_KIND:
+        preferences.stop_digest(unsubscription.user)
+    else:
+        preferences.stop_email(unsubscription.user, unsubscription.kind)
     return unsubscription
-
-
-def _opt_out(unsubscription: Unsubscription) -> None:
-    preference = _preference(unsubscription.user, unsubscription.kind)
-    if preference is None:
-        preference = DeliveryPreference(user_id=unsubscription.user.id,
-                                        kind=unsubscription.kind, channel=EMAIL)
-        db.session.add(preference)
-    preference.enabled = False
-    db.session.commit()
-
-
-def _preference(user: User, kind: str) -> DeliveryPreference | None:
-    return db.session.scalar(select(DeliveryPreference).where(
-        DeliveryPreference.user_id == user.id, DeliveryPreference.kind == kind,
-        DeliveryPreference.channel == EMAIL))

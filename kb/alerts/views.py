@@ -1,14 +1,14 @@
 """The one-click unsubscribe page (no sign-in: the signed link is the credential), a user's
-feeds page (their feed addresses and token), and the staff view of e-mail that could not be
+notification settings and feeds pages, and the staff view of e-mail that could not be
 delivered."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from kb import policy
-from kb.alerts import feeds, outbox
+from kb.alerts import feeds, forms, outbox, preferences
 from kb.alerts import unsubscribe as service
 from kb.links import absolute_url
 
@@ -29,6 +29,27 @@ def unsubscribe_now(token: str):
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here without any CSRF token
     return render_template("alerts/unsubscribe.html", token=token, done=True,
                            unsubscription=service.unsubscribe(token))
+
+
+@blueprint.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def notification_settings():
+    products = feeds.offered_products(current_user)
+    form = forms.preferences_form(products, preferences.effective_all_products(current_user),
+                                  preferences.settings_of(current_user))
+    if form.validate_on_submit():
+        preferences.save(current_user, forms.all_products_choices(form),
+                         forms.override_choices(form, products),
+                         [product.id for product in products])
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("alerts.notification_settings"))
+    overridden = {product_id for product_id, _, _ in preferences.settings_of(current_user)
+                  if product_id is not None}
+    return render_template(
+        "alerts/settings.html", form=form, rows=forms.all_products_rows(form),
+        products=[(product, forms.product_rows(form, product), product.id in overridden)
+                  for product in products],
+        digest_hour=current_app.config["DIGEST_HOUR"]), 422 if form.errors else 200
 
 
 @blueprint.get("/staff/outbox")

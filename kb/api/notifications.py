@@ -21,3 +21,10 @@ def api_notifications():
 def api_mark_notification_read(notification_id: int):
     notifications.mark_read(current_user, notification_id)
     return "", 204
+
+
+@blueprint.post("/notifications/read")
+@documented("Mark all your notifications read", responses={"204": "Marked"})
+def api_mark_all_notifications_read():
+    notifications.mark_read(current_user)
+    return "", 204

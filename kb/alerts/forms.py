@@ -1,0 +1,86 @@
+"""The notification settings form: a checkbox per family and channel for all products, and a
+choice (as for all products, on, off) per product, family and channel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, SelectField
+
+from kb.alerts.preferences import CHANNEL_NAMES, CHANNELS, FAMILIES
+from kb.forms import choices
+from kb.products.models import Product
+
+INHERIT, ON, OFF = "", "on", "off"
+OVERRIDE_VALUES = {ON: True, OFF: False, INHERIT: None}
+
+
+def all_products_field(family: str, channel: str) -> str:
+    return f"all-{family}-{channel}"
+
+
+def product_field(product_id: int, family: str, channel: str) -> str:
+    return f"product{product_id}-{family}-{channel}"
+
+
+class PreferencesForm(FlaskForm):
+    """Fields are added per user by ``preferences_form``."""
+
+
+@dataclass(frozen=True)
+class Row:
+    family: str
+    name: str
+    cells: list[tuple[str, Field]]  # (channel name, field)
+
+
+def preferences_form(products: Sequence[Product],
+                     all_products: Mapping[tuple[str, str], bool],
+                     stored: Mapping[tuple[int | None, str, str], bool]) -> PreferencesForm:
+    """The form for these products, its defaults the user's current settings."""
+
+    class Form(PreferencesForm):
+        pass
+
+    for family, family_name in FAMILIES.items():
+        for channel in CHANNELS:
+            label = f"{family_name}: {CHANNEL_NAMES[channel].lower()}, all products"
+            setattr(Form, all_products_field(family, channel),
+                    BooleanField(label, default=all_products[(family, channel)]))
+            for product in products:
+                inherited = "on" if all_products[(family, channel)] else "off"
+                override = stored.get((product.id, family, channel))
+                setattr(Form, product_field(product.id, family, channel), SelectField(
+                    f"{family_name}: {CHANNEL_NAMES[channel].lower()}, {product.name}",
+                    choices=choices([(INHERIT, f"As all ({inherited})"), (ON, "On"),
+                                     (OFF, "Off")]),
+                    default=INHERIT if override is None else (ON if override else OFF)))
+    return Form()
+
+
+def all_products_rows(form: PreferencesForm) -> list[Row]:
+    return [Row(family, name, [(CHANNEL_NAMES[channel],
+                                form[all_products_field(family, channel)])
+                               for channel in CHANNELS])
+            for family, name in FAMILIES.items()]
+
+
+def product_rows(form: PreferencesForm, product: Product) -> list[Row]:
+    return [Row(family, name, [(CHANNEL_NAMES[channel],
+                                form[product_field(product.id, family, channel)])
+                               for channel in CHANNELS])
+            for family, name in FAMILIES.items()]
+
+
+def all_products_choices(form: PreferencesForm) -> dict[tuple[str, str], bool]:
+    return {(family, channel): bool(form[all_products_field(family, channel)].data)
+            for family in FAMILIES for channel in CHANNELS}
+
+
+def override_choices(form: PreferencesForm, products: Sequence[Product]
+                     ) -> dict[tuple[int, str, str], bool | None]:
+    return {(product.id, family, channel):
+            OVERRIDE_VALUES[form[product_field(product.id, family, channel)].data]
+            for product in products for family in FAMILIES for channel in CHANNELS}
