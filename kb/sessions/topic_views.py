@@ -52,6 +52,13 @@ def show(topic_id: int):
         merge_form=_merge_form(topic) if staff else None)
 
 
+@blueprint.post("/<int:topic_id>/vote/withdraw")
+def withdraw_vote(topic_id: int):
+    topics.withdraw_vote(current_user, topics.get_topic(current_user, topic_id))
+    flash("Your vote is withdrawn; you will no longer hear about this request.", "success")
+    return redirect(url_for("topics.show", topic_id=topic_id))
+
+
 @blueprint.post("/<int:topic_id>/vote")
 def vote(topic_id: int):
     topics.upvote(current_user, topics.get_topic(current_user, topic_id))

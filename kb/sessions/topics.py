@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, not_, or_, select
+from sqlalchemy import delete, func, not_, or_, select
 
 from kb import db, gating, markdown, notifications, policy, search
 from kb.accounts.models import User
@@ -129,6 +129,19 @@ def upvote(user, topic: TopicRequest) -> None:
     if not has_voted(user, topic):
         db.session.add(TopicVote(topic_id=topic.id, user_id=user.id))
         db.session.commit()
+
+
+def withdraw_vote(user, topic: TopicRequest) -> None:
+    """Take a vote back while the request is open (nothing happens without one); the voter is
+    no longer told of its progress. The requester's own vote stays with the request."""
+    policy.require(user, TopicRequest.access_feature)
+    if topic.status not in OPEN_STATUSES:
+        raise Conflict("This request is closed for votes.")
+    if topic.requester_id == user.id:
+        raise Conflict("You asked for this topic: your vote stays with it.")
+    db.session.execute(delete(TopicVote).where(TopicVote.topic_id == topic.id,
+                                               TopicVote.user_id == user.id))
+    db.session.commit()
 
 
 def _interested(topic: TopicRequest) -> list[User]:

@@ -87,6 +87,31 @@ def test_one_vote_per_user(app, client, auth, demo_accounts):
     assert b"2 votes" in client.get(f"/sessions/topics/{topic_id}").data
 
 
+def test_a_voter_may_withdraw_and_then_hears_nothing_more(app, client, auth, demo_accounts,
+                                                          staff):
+    topic_id = _ask(app, "premium@demo.test", "Batch jobs")
+    auth.login("elite@demo.test")
+    auth.post(f"/sessions/topics/{topic_id}/vote")
+    assert b"Withdraw my vote" in client.get(f"/sessions/topics/{topic_id}").data
+
+    withdrawn = auth.post(f"/sessions/topics/{topic_id}/vote/withdraw")
+    staff(lambda s: topics.change_status(s, topics.get_topic(s, topic_id), "planned"))
+
+    assert withdrawn.status_code == 302
+    assert b"1 vote" in client.get(f"/sessions/topics/{topic_id}").data
+    assert _told(app, "elite@demo.test") == []
+    assert _told(app, "premium@demo.test") == [("topic.planned", f"/sessions/topics/{topic_id}")]
+
+
+def test_the_requester_keeps_their_vote(app, client, auth, demo_accounts):
+    topic_id = _ask(app, "premium@demo.test", "Batch jobs")
+    auth.login("premium@demo.test")
+
+    assert b"Withdraw my vote" not in client.get(f"/sessions/topics/{topic_id}").data
+    assert auth.post(f"/sessions/topics/{topic_id}/vote/withdraw").status_code == 409
+    assert b"1 vote" in client.get(f"/sessions/topics/{topic_id}").data
+
+
 def test_workflow_tells_requester_and_voters_and_only_premium_up_get_the_sign_up_link(
         app, demo_accounts, schedule, publish, staff):
     topic_id = _ask(app, "xtreme@demo.test", "Year-end closing")
