@@ -170,6 +170,6 @@ def api_campus():
     return jsonify({
         "code": reveal.code, "organization": organization.name if organization else None,
         "percentage": reveal.offer.percentage, "terms": reveal.offer.terms,
-        "how_to_redeem": reveal.offer.how_to_redeem,
+        "how_to_redeem": reveal.offer.how_to_redeem, "redeem_url": reveal.offer.redeem_url,
         "valid_until": reveal.offer.valid_until.isoformat(),
     })

@@ -44,12 +44,16 @@ def offer_is_valid(offer: CampusOffer | None) -> bool:
 
 
 def set_offer(actor, *, percentage: int, terms: str, how_to_redeem: str,
-              valid_until: date) -> CampusOffer:
+              valid_until: date, redeem_url: str = "") -> CampusOffer:
     """Create or change the Campus offer (staff only)."""
     policy.require_staff(actor)
     if not 1 <= percentage <= 100:
         raise Invalid("The discount is a percentage between 1 and 100.")
+    redeem_url = redeem_url.strip()
+    if redeem_url and not redeem_url.startswith("https://"):
+        raise Invalid("The address where the code is used must start with https://.")
     offer = current_offer() or CampusOffer()
+    offer.redeem_url = redeem_url
     offer.percentage, offer.terms, offer.how_to_redeem = percentage, terms, how_to_redeem
     offer.terms_html = markdown.render(terms).html
     offer.how_to_redeem_html = markdown.render(how_to_redeem).html

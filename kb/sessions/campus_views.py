@@ -31,6 +31,7 @@ def offer():
     if form.validate_on_submit():
         campus.set_offer(current_user, percentage=form.percentage.data,
                          terms=form.terms.data or "", how_to_redeem=form.how_to_redeem.data or "",
+                         redeem_url=form.redeem_url.data or "",
                          valid_until=form.valid_until.data)
         flash("The Campus offer is saved.", "success")
         return redirect(url_for("campus.offer"))

@@ -51,7 +51,8 @@ def load_demo(echo) -> None:
                          terms="For named users of Elite customers; one learning card per "
                                "user and year. At the vendor's sole discretion.",
                          how_to_redeem="Enter your organisation's code at checkout in the "
-                                       "Campus shop.")
+                                       "Campus shop.",
+                         redeem_url="https://campus.orbitec.example/checkout")
     echo("Learning sessions: recordings, topic requests, live sessions and the Campus offer.")
 
 

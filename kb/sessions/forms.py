@@ -114,4 +114,6 @@ class CampusOfferForm(FlaskForm):
                                                           NumberRange(min=1, max=100)])
     terms = TextAreaField("Terms (Markdown)", validators=[Optional()])
     how_to_redeem = TextAreaField("How to redeem (Markdown)", validators=[Optional()])
+    redeem_url = URLField("Where the code is used (https:// address of the shop's checkout)",
+                          validators=[Optional(), Length(max=1000)])
     valid_until = DateField("Valid until", validators=[DataRequired()])

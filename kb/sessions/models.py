@@ -242,6 +242,8 @@ class CampusOffer(Base):
     percentage: Mapped[int] = mapped_column(Integer)
     terms: Mapped[str] = mapped_column(Text, default="")  # Markdown
     how_to_redeem: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    # where the code is entered (the Campus shop's checkout); empty when staff gave none
+    redeem_url: Mapped[str] = mapped_column(String(1000), default="")
     # both rendered when written
     terms_html: Mapped[str] = mapped_column(Text, default="")
     how_to_redeem_html: Mapped[str] = mapped_column(Text, default="")

@@ -148,3 +148,22 @@ def test_simultaneous_first_reveals_issue_one_code(app, offer, make_organization
         codes = db.session.scalars(select(CampusCode.code).where(
             CampusCode.organization_id == organization_id)).all()
     assert len(codes) == 1 and seen == codes * 6
+
+
+def test_the_code_page_links_to_where_it_is_used_and_offers_to_copy_it(
+        app, client, auth, demo_accounts, api_token):
+    auth.login("staff@demo.test")
+    refused = auth.post("/campus/offer", {"percentage": "25", "valid_until": "2031-01-31",
+                                          "redeem_url": "http://shop.example/checkout"})
+    saved = auth.post("/campus/offer", {"percentage": "25", "valid_until": "2031-01-31",
+                                        "redeem_url": "https://shop.example/checkout"})
+    auth.logout()
+    auth.login("elite@demo.test")
+    page = client.get("/campus").get_data(as_text=True)
+
+    assert "must start with https://" in refused.get_data(as_text=True)
+    assert saved.status_code == 302
+    assert 'href="https://shop.example/checkout"' in page
+    assert 'data-copy="campus-code"' in page and "copy.js" in page
+    answer = client.get("/api/v1/campus", headers=bearer(api_token("elite@demo.test"))).json
+    assert answer["redeem_url"] == "https://shop.example/checkout"
