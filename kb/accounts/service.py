@@ -279,7 +279,9 @@ def send_requested_reset_links(now: datetime) -> int:
     e-mails queued."""
     sent = 0
     while (email := _take_reset_request(now)) is not None:
-        user = user_by_email(email)
+        # one loop at a time issues a user's link, so the newest one voids every older one
+        user = db.session.scalar(select(User).where(User.email == email)
+                                 .with_for_update(key_share=True))
         if user is not None and user.is_enabled:
             _queue_reset_email(user)
             sent += 1

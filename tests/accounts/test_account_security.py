@@ -303,6 +303,34 @@ def test_reset_requests_do_the_same_work_for_known_and_unknown_addresses(app, cu
     assert known == unknown
 
 
+def test_loops_answering_reset_requests_at_once_answer_each_once(app, customer_on):
+    """Several servers run the outbox loop: each request gets one e-mail, and each user is
+    left with one live link (the newest voids the others)."""
+    emails = [customer_on("premium") for _ in range(2)]
+    for email in emails * 3:
+        assert browser(app).post("/reset-password", {"email": email}).status_code == 302
+    now = utcnow()
+    barrier = threading.Barrier(3)
+    answered: list[int] = []
+
+    def loop():
+        with app.app_context():
+            barrier.wait()
+            answered.append(service.send_requested_reset_links(now))
+
+    threads = [threading.Thread(target=loop) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        live = db.session.scalars(select(PasswordResetToken.user_id).where(
+            PasswordResetToken.used_at.is_(None))).all()
+        queued = db.session.scalars(select(OutboxEmail.recipient)).all()
+    assert sum(answered) == 6 and sorted(queued) == sorted(emails * 3)
+    assert len(live) == len(set(live)) == 2
+
+
 def test_reset_links_are_stored_only_as_hashes(app, client, auth, customer_on):
     email = customer_on("premium")
     auth.post("/reset-password", {"email": email})
