@@ -198,3 +198,15 @@ class PasswordResetToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class PasswordResetRequest(Base):
+    """A password reset asked for an address and not yet answered. The request records only
+    this, whether the address has an account or not (so its timing cannot tell); the outbox
+    loop answers it and deletes it (``service.send_requested_reset_links``)."""
+
+    __tablename__ = "password_reset_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +19,7 @@ from kb.accounts.models import (
     AuditEntry,
     Organization,
     OrganizationProduct,
+    PasswordResetRequest,
     PasswordResetToken,
     Throttle,
     User,
@@ -26,9 +27,10 @@ from kb.accounts.models import (
 )
 from kb.accounts.throttle import Rule
 from kb.alerts import addresses
+from kb.alerts.schedule import due_job
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotAuthenticated, NotFound, Throttled
-from kb.links import absolute_url
+from kb.links import absolute_url, path_for
 from kb.mail import queue_email
 from kb.products import service as products
 
@@ -231,18 +233,16 @@ def _void_reset_links(user: User) -> None:
             PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)))
 
 
-def _new_reset_secret() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, hash_secret(token)
-
-
-def _issue_reset_link(user: User, token: str, token_hash: str) -> str:
-    """Record a reset link for ``user``; every older unused link of the user stops working."""
+def _issue_reset_link(user: User) -> str:
+    """Record a new reset link for ``user`` (only its hash is kept); every older unused link
+    of the user stops working."""
     _void_reset_links(user)
+    token = secrets.token_urlsafe(32)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     db.session.add(PasswordResetToken(
-        user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(minutes=minutes)))
-    return absolute_url(url_for("accounts.reset_password", token=token), for_email=True)
+        user_id=user.id, token_hash=hash_secret(token),
+        expires_at=utcnow() + timedelta(minutes=minutes)))
+    return absolute_url(path_for("accounts.reset_password", token=token), for_email=True)
 
 
 def _reset_rules() -> tuple[Rule, Rule]:
@@ -254,25 +254,54 @@ def _reset_rules() -> tuple[Rule, Rule]:
 
 
 def request_password_reset(email: str, remote_addr: str) -> None:
-    """E-mail a single-use, expiring reset link if the account exists; the answer and the work
-    are the same for unknown addresses. ``Throttled`` when this client address asked too often;
-    an account asked for too often gets no further e-mail for a while, silently."""
+    """Ask for a reset link for ``email``: only recorded here, the outbox loop e-mails it
+    (``send_requested_reset_links``). Whether the address has an account is not looked at, so
+    the answer, the writes and the timing are the same either way. ``Throttled`` when this
+    client address asked too often; an address asked for too often is silently not recorded
+    for a while."""
     email = normalize_email(email)
     per_address, per_account = _reset_rules()
     throttle.count_attempt(
         [(per_address, remote_addr)], "Too many reset requests. Try again in {wait}.")
     try:
-        # one transaction with the link and the e-mail: known and unknown addresses alike
-        # write once and commit once
         throttle.count_attempt([(per_account, email)], "", commit=False)
     except Throttled:
         return
-    token, token_hash = _new_reset_secret()
-    user = user_by_email(email)
-    if user is None or not user.is_enabled:
+    db.session.add(PasswordResetRequest(email=email))
+    db.session.commit()
+
+
+@due_job
+def send_requested_reset_links(now: datetime) -> int:
+    """Answer the reset requests made by ``now``, oldest first, one transaction each: a link by
+    e-mail when the address has an enabled account, nothing otherwise. Returns the number of
+    e-mails queued."""
+    sent = 0
+    while (email := _take_reset_request(now)) is not None:
+        # one loop at a time issues a user's link, so the newest one voids every older one
+        user = db.session.scalar(select(User).where(User.email == email)
+                                 .with_for_update(key_share=True))
+        if user is not None and user.is_enabled:
+            _queue_reset_email(user)
+            sent += 1
         db.session.commit()
-        return
-    link = _issue_reset_link(user, token, token_hash)
+    return sent
+
+
+def _take_reset_request(now: datetime) -> str | None:
+    """Delete the oldest request made by ``now`` in the current transaction and return its
+    address. Another loop skips the row meanwhile (PostgreSQL: SKIP LOCKED; SQLite has one
+    writer at a time); if the transaction rolls back, the request waits for the next round."""
+    oldest = (select(PasswordResetRequest.id).where(PasswordResetRequest.requested_at <= now)
+              .order_by(PasswordResetRequest.id).limit(1)
+              .with_for_update(skip_locked=True).scalar_subquery())
+    return db.session.scalar(delete(PasswordResetRequest)
+                             .where(PasswordResetRequest.id == oldest)
+                             .returning(PasswordResetRequest.email))
+
+
+def _queue_reset_email(user: User) -> None:
+    link = _issue_reset_link(user)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     queue_email(
         user.email,
@@ -281,7 +310,6 @@ def request_password_reset(email: str, remote_addr: str) -> None:
         f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
         "The link works once. If you did not ask for this, ignore this message.",
     )
-    db.session.commit()
 
 
 def _valid_reset_token(token: str) -> PasswordResetToken:
@@ -549,7 +577,7 @@ def invite_user(actor: User, organization: Organization, email: str, *, role: st
 
 
 def _queue_invitation(user: User, actor: User | None) -> None:
-    link = _issue_reset_link(user, *_new_reset_secret())
+    link = _issue_reset_link(user)
     inviter = actor.display_name if actor else addresses.portal_name()
     queue_email(
         user.email,

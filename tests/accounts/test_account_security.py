@@ -4,14 +4,17 @@ the server, and invitations that do not tell a customer administrator who has an
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from kb import db
 from kb.accounts import service
 from kb.accounts.models import PasswordResetToken, Throttle, User
+from kb.alerts.schedule import run_due_jobs
 from kb.db import utcnow
 from kb.mail import OutboxEmail
 from tests.conftest import CSRF_PATTERN, DEMO_PASSWORD, Auth, csrf_token
@@ -171,7 +174,9 @@ def test_sign_out_leaves_the_other_sessions_and_the_tokens(app, auth, customer_o
 # --- password resets -------------------------------------------------------------------------
 
 def _reset_links(app, email: str) -> list[str]:
+    """The links e-mailed to ``email`` once the outbox loop answered the requests made."""
     with app.app_context():
+        run_due_jobs()
         messages = db.session.scalars(
             select(OutboxEmail).where(OutboxEmail.recipient == email).order_by(OutboxEmail.id))
         return [line.removeprefix("http://kb.test") for message in messages
@@ -233,6 +238,7 @@ def test_repeated_reset_requests_leave_one_live_link_and_few_e_mails(app, custom
     for _ in range(30):
         assert requester.post("/reset-password", {"email": email}).status_code in (302, 429)
     with app.app_context():
+        run_due_jobs()
         live = db.session.scalars(select(PasswordResetToken).where(
             PasswordResetToken.used_at.is_(None))).all()
         sent = db.session.scalars(select(OutboxEmail)).all()
@@ -258,6 +264,71 @@ def test_reset_answers_alike_for_known_and_unknown_addresses(app, customer_on):
         page = page.replace(CSRF_PATTERN.search(page).group(1), "")  # each browser's own
         answers.append((response.status_code, page))
     assert answers[0] == answers[1]
+
+
+WRITE = re.compile(r"^(INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", re.IGNORECASE)
+
+
+def _statements_of_reset_request(app, email: str, client_address: str) -> list[str]:
+    """The SQL statements (without their parameters) one reset request for ``email`` sends."""
+    requester = browser(app, client_address).client
+    form = {"email": email, "csrf_token": csrf_token(requester, "/reset-password")}
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.database().engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert requester.post("/reset-password", data=form).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def _writes_per_table(statements: list[str]) -> Counter:
+    return Counter(f"{match.group(1).upper()} {match.group(2)}"
+                   for match in map(WRITE.match, statements) if match)
+
+
+def test_reset_requests_do_the_same_work_for_known_and_unknown_addresses(app, customer_on):
+    """Timing must not tell whether an address has an account, so the request itself must not
+    depend on it: the same writes to the same tables, the same statements in the same order."""
+    # each from an address of its own: both count their first attempt on both throttles
+    known = _statements_of_reset_request(app, customer_on("premium"), "192.0.2.1")
+    unknown = _statements_of_reset_request(app, "nobody@example.test", "192.0.2.2")
+    assert _writes_per_table(known) == _writes_per_table(unknown)
+    assert known == unknown
+
+
+def test_loops_answering_reset_requests_at_once_answer_each_once(app, customer_on):
+    """Several servers run the outbox loop: each request gets one e-mail, and each user is
+    left with one live link (the newest voids the others)."""
+    emails = [customer_on("premium") for _ in range(2)]
+    for email in emails * 3:
+        assert browser(app).post("/reset-password", {"email": email}).status_code == 302
+    now = utcnow()
+    barrier = threading.Barrier(3)
+    answered: list[int] = []
+
+    def loop():
+        with app.app_context():
+            barrier.wait()
+            answered.append(service.send_requested_reset_links(now))
+
+    threads = [threading.Thread(target=loop) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        live = db.session.scalars(select(PasswordResetToken.user_id).where(
+            PasswordResetToken.used_at.is_(None))).all()
+        queued = db.session.scalars(select(OutboxEmail.recipient)).all()
+    assert sum(answered) == 6 and sorted(queued) == sorted(emails * 3)
+    assert len(live) == len(set(live)) == 2
 
 
 def test_reset_links_are_stored_only_as_hashes(app, client, auth, customer_on):

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts.models import PasswordResetToken, User
+from kb.accounts import service
+from kb.accounts.models import PasswordResetRequest, PasswordResetToken, User
+from kb.alerts.schedule import run_due_jobs
 from kb.db import utcnow
 from kb.mail import OutboxEmail
 from tests.conftest import DEMO_PASSWORD, csrf_token
@@ -115,7 +117,9 @@ def test_session_cookie_is_secure_when_configured(tmp_path, isolated_database, n
 
 
 def _reset_link(app, email: str) -> str:
+    """The newest link e-mailed to ``email`` once the outbox loop answered the requests."""
     with app.app_context():
+        run_due_jobs()
         message = db.session.scalars(
             select(OutboxEmail).where(OutboxEmail.recipient == email)
             .order_by(OutboxEmail.id.desc())
@@ -159,6 +163,10 @@ def test_password_reset_for_unknown_address_reveals_nothing(app, auth):
     response = auth.post("/reset-password", {"email": "nobody@example.test"})
     assert response.status_code == 302
     with app.app_context():
+        [pending] = db.session.scalars(select(PasswordResetRequest)).all()
+        assert pending.email == "nobody@example.test"
+        assert service.send_requested_reset_links(utcnow()) == 0
+        assert db.session.scalars(select(PasswordResetRequest)).all() == []
         assert db.session.scalars(select(OutboxEmail)).all() == []
 
 
