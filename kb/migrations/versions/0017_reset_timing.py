@@ -1,7 +1,7 @@
 """password reset requests: recorded by the request, answered by the outbox loop
 
 Revision ID: 0017_reset_timing
-Revises: 0013_notices
+Revises: 0016_delivery_preferences
 Create Date: 2026-12-03 14:30:00
 """
 
@@ -11,7 +11,7 @@ import kb.db
 
 
 revision = '0017_reset_timing'
-down_revision = '0013_notices'
+down_revision = '0016_delivery_preferences'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 (/release-notes/release-notes/x becomes /release-notes/x); the old slug keeps redirecting
 
 Revision ID: 0018_release_note_slugs
-Revises: 0016_delivery_preferences
+Revises: 0017_reset_timing
 Create Date: 2026-12-03 15:00:00
 """
 
@@ -14,7 +14,7 @@ import kb.db
 
 
 revision = '0018_release_note_slugs'
-down_revision = '0016_delivery_preferences'
+down_revision = '0017_reset_timing'
 branch_labels = None
 depends_on = None
 
