@@ -40,15 +40,15 @@ def _join_hint(live_session: LiveSession) -> str:
 
 
 def _tell_registrant(registration: Registration, event: str, title: str, body: str) -> bool:
-    """Tell the registrant, with the invite as it now stands; once per change (the key holds
-    the invite's SEQUENCE, which every change of the registration or the session raises)."""
+    """Tell the registrant, with the invite as it now stands. No key: each change happens
+    once, under the session's row lock (``kb.sessions.locking``), and tells in its
+    transaction."""
     method = "CANCEL" if registration.status == "cancelled" else "REQUEST"
     invite = Attachment(calendar.invite_filename(registration),
                         f"text/calendar; method={method}",
                         calendar.invite(registration).decode())
-    key = f"session.{event}:{registration.id}:{calendar.invite_sequence(registration)}"
     return tell(registration.user, Notice(
-        f"session.{event}", title, session_url(registration.live_session), body=body, key=key,
+        f"session.{event}", title, session_url(registration.live_session), body=body,
         attachments=(invite,)))
 
 

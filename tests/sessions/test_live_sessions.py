@@ -233,7 +233,8 @@ def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
     with app.app_context():
         told = [n.kind for n in db.session.scalars(select(Notification).where(
             Notification.user_id == accounts.user_by_email(email).id).order_by(Notification.id))]
-        assert told == ["topic.scheduled", "session.recorded", "topic.recorded"]
+        assert told == ["session.confirmed", "topic.scheduled", "session.recorded",
+                        "topic.recorded"]
     auth.login("xtreme@demo.test")
     assert client.get(f"/sessions/recordings/{recording_id}").status_code == 200
     assert client.get(f"/sessions/topics/{topic_id}").data.count(b"recorded") >= 1
