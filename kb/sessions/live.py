@@ -1,6 +1,8 @@
 """Live interactive sessions: staff schedule them; Premium and Elite users register, wait-list
 and cancel. Seats are taken under a lock on the session row (``locking.lock_row``), so the
-capacity holds however many people register at the same moment."""
+capacity holds however many people register at the same moment. Every change of a place
+(confirmed, wait-listed, cancelled, moved up, moved in time) tells its registrant in the same
+transaction, with the updated calendar invite (``kb.sessions.notices``)."""
 
 from __future__ import annotations
 

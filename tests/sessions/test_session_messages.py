@@ -321,3 +321,30 @@ def test_topic_changes_tell_requester_and_voters_in_app_and_by_e_mail(
     assert _page(app, session_id) in premium_scheduled
     assert "does not include taking part" in xtreme_scheduled
     assert _page(app, session_id) not in xtreme_scheduled
+
+
+def test_registrants_are_told_when_the_recording_is_attached(
+        app, runner, smtp, schedule, publish, customer_on, staff):
+    from kb.sessions import attendance, recordings
+    from kb.sessions.models import LiveSession
+
+    session_id = schedule(capacity=2)
+    email = customer_on("premium")
+    _as(app, email, live.register, session_id)
+    recording_id = publish(status="draft")
+    with app.app_context():
+        db.session.get(LiveSession, session_id).starts_at -= timedelta(days=3)
+        db.session.commit()
+
+    def attach(staff_user):
+        attendance.attach_recording(staff_user, live.get_session(staff_user, session_id),
+                                    recordings.get_recording(staff_user, recording_id))
+
+    staff(attach)
+    staff(attach)  # attached again: told once
+    _deliver(runner)
+
+    assert _kinds(app, email) == ["session.confirmed", "session.recorded"]
+    recorded = smtp.inbox.to(email)[-1]
+    assert "The recording of “Queue monitoring live” is available" in recorded["Subject"]
+    assert f"{app.config['BASE_URL']}/sessions/recordings/{recording_id}" in _text(recorded)
