@@ -96,9 +96,12 @@ def rescheduled(registration: Registration, previous_start: datetime) -> bool:
     live_session, user = registration.live_session, registration.user
     waiting = (" You are still on the waiting list: we will tell you when a seat frees up."
                if registration.status == "waitlisted" else "")
+    title = (f"“{live_session.title}” has moved to "
+             f"{live_session.starts_at.strftime(UTC_PATTERN)}"
+             if live_session.starts_at != previous_start else
+             f"“{live_session.title}” now lasts {live_session.duration_minutes} minutes")
     return _tell_registrant(
-        registration, "rescheduled",
-        f"“{live_session.title}” has moved to {live_session.starts_at.strftime(UTC_PATTERN)}",
+        registration, "rescheduled", title,
         f"“{live_session.title}” has a new time.\n\nNow: {when(live_session, user)}\n"
         f"Before: {when(live_session, user, previous_start)}\n\nThe attached invite replaces "
         f"the event in your calendar.{waiting} If the new time does not suit you, cancel "
