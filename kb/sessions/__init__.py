@@ -13,7 +13,12 @@ from kb.links import path_for  # noqa: F401 - the areas' modules import it from 
 
 def user_zone() -> ZoneInfo:
     """The signed-in user's time zone (their profile setting), UTC otherwise."""
-    name = getattr(current_user, "time_zone", None) or "UTC"
+    return zone_of(current_user)
+
+
+def zone_of(user) -> ZoneInfo:
+    """``user``'s time zone (their profile setting), UTC when unset or unknown."""
+    name = getattr(user, "time_zone", None) or "UTC"
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -27,11 +32,12 @@ def local_time(value: datetime | None, pattern: str = "%a %d %b %Y, %H:%M %Z") -
 
 def init_app(app: Flask) -> None:
     from kb import demo
-    from kb.sessions import (
+    from kb.sessions import (  # noqa: F401 - reminders registers its scheduled job
         campus_views,
         commands,
         live_views,
         recording_views,
+        reminders,
         staff_views,
         topic_views,
     )

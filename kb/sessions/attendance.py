@@ -8,11 +8,11 @@ import io
 
 from sqlalchemy import select
 
-from kb import db, notifications, policy, search
+from kb import db, policy, search
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid
-from kb.sessions import path_for, topics
+from kb.sessions import notices, topics
 from kb.sessions.models import LiveSession, Recording, Registration
 
 CSV_COLUMNS = ["name", "email", "organisation", "status", "waitlist_position",
@@ -66,11 +66,9 @@ def attach_recording(actor, live_session: LiveSession, recording: Recording) -> 
     if recording.status != "published":
         recording.status = "published"
         search.record_change("recording", recording.id)
-    url = path_for("recordings.show", recording_id=recording.id)
     for registration in attendees(actor, live_session):
         if registration.status != "cancelled":
-            notifications.notify(registration.user, "session.recorded",
-                                 f"The recording of “{live_session.title}” is available", url)
+            notices.recording_ready(registration, recording)
     for topic in topics.topics_scheduled_for(live_session):
         topics.change_status(actor, topic, "recorded", recording=recording, commit=False)
     record_audit(actor, "live_session.attach_recording", "live_session", live_session.id,

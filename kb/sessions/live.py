@@ -1,6 +1,8 @@
 """Live interactive sessions: staff schedule them; Premium and Elite users register, wait-list
 and cancel. Seats are taken under a lock on the session row (``locking.lock_row``), so the
-capacity holds however many people register at the same moment."""
+capacity holds however many people register at the same moment. Every change of a place
+(confirmed, wait-listed, cancelled, moved up, moved in time) tells its registrant in the same
+transaction, with the updated calendar invite (``kb.sessions.notices``)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from kb import db, markdown, notifications, policy, search, time_zones
+from kb import db, markdown, policy, search, time_zones
 from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.sessions import path_for
+from kb.sessions import notices
 from kb.sessions.locking import row_locked
 from kb.sessions.models import LiveSession, Registration
 
@@ -138,12 +140,11 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
     with row_locked(LiveSession, session_id) as live_session:
         if live_session is None:
             raise NotFound("No such live session.")
+        previous_start = live_session.starts_at
         if _apply(live_session, fields):
             live_session.sequence += 1
             for registration in _registrations(live_session, ("confirmed", "waitlisted")):
-                notifications.notify(registration.user, "session.rescheduled",
-                                     f"“{live_session.title}” has moved: download the new invite",
-                                     _session_url(live_session))
+                notices.rescheduled(registration, previous_start)
         _promote_waiting(live_session)
         search.record_change("live-session", live_session.id)
         record_audit(actor, "live_session.update", "live_session", live_session.id, None,
@@ -151,10 +152,6 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
                       "starts_at": live_session.starts_at.isoformat()})
         db.session.commit()
     return live_session
-
-
-def _session_url(live_session: LiveSession) -> str:
-    return path_for("live.show", session_id=live_session.id)
 
 
 def _registrations(live_session: LiveSession, statuses) -> list[Registration]:
@@ -234,6 +231,7 @@ def register_with_outcome(user, session_id: int) -> RegistrationOutcome:
         already_registered = registration is not None and registration.status != "cancelled"
         if not already_registered:
             registration = _take_place(user, live_session, registration)
+            notices.registered(registration, waitlist_rank(registration))
         db.session.commit()  # also ends the transaction of a repeated registration
     return RegistrationOutcome(registration, already_registered)
 
@@ -250,13 +248,14 @@ def _take_place(user, live_session: LiveSession, registration: Registration | No
             Registration.status == "waitlisted"))
         status, position = "waitlisted", (last or 0) + 1
     if registration is None:
-        registration = Registration(live_session_id=live_session.id, user_id=user.id,
+        registration = Registration(live_session=live_session, user_id=user.id,
                                     calendar_uid=f"{uuid.uuid4()}@kb", sequence=0)
         db.session.add(registration)
     else:
         registration.sequence += 1
     registration.status, registration.waitlist_position = status, position
     registration.updated_at = utcnow()
+    db.session.flush()
     return registration
 
 
@@ -275,6 +274,7 @@ def cancel(user, session_id: int) -> Registration:
         registration.sequence += 1
         registration.updated_at = utcnow()
         db.session.flush()
+        notices.cancelled(registration)
         _promote_waiting(live_session)
         db.session.commit()
     return registration
@@ -290,6 +290,4 @@ def _promote_waiting(live_session: LiveSession) -> None:
         registration.status, registration.waitlist_position = "confirmed", None
         registration.sequence += 1
         registration.updated_at = utcnow()
-        notifications.notify(registration.user, "session.promoted",
-                             f"You have a seat in “{live_session.title}”",
-                             _session_url(live_session))
+        notices.promoted(registration)

@@ -8,15 +8,16 @@ import re
 
 from sqlalchemy import delete, func, not_, or_, select
 
-from kb import db, gating, markdown, notifications, policy, search
+from kb import db, gating, markdown, policy, search
 from kb.accounts.models import User
+from kb.alerts.dispatch import Notice, tell
 from kb.articles.models import Article, article_products
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import Product
-from kb.sessions import path_for
+from kb.sessions import notices, path_for
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
 OPEN_STATUSES = ("new", "planned", "scheduled")
@@ -152,9 +153,11 @@ def _interested(topic: TopicRequest) -> list[User]:
     return list({person.id: person for person in people}.values())
 
 
-def _tell(topic: TopicRequest, kind: str, title: str, url_for_person) -> None:
+def _tell(topic: TopicRequest, kind: str, title: str, url_for_person, body_for_person) -> None:
+    """Tell the requester and every voter (each with the link and the text meant for them)."""
     for person in _interested(topic):
-        notifications.notify(person, kind, title, url_for_person(person))
+        tell(person, Notice(kind, title, url_for_person(person), body=body_for_person(person),
+                            product_id=topic.product_id))
 
 
 def _topic_url(topic: TopicRequest) -> str:
@@ -190,19 +193,45 @@ def change_status(actor, topic: TopicRequest, status: str, *, reason: str = "",
 
 
 def _announce(topic: TopicRequest, status: str) -> None:
+    yours = f"“{topic.title}”, the topic you asked for or voted for,"
     if status == "scheduled":
-        session_url = path_for("live.show", session_id=topic.live_session.id)
-        _tell(topic, "topic.scheduled", f"A live session on “{topic.title}” is scheduled",
-              lambda person: session_url if policy.can(person, "interactive_sessions")
-              else _topic_url(topic))
+        _announce_scheduled(topic, yours)
     elif status == "recorded":
-        recording_url = path_for("recordings.show", recording_id=topic.recording.id)
+        recording = topic.recording
         _tell(topic, "topic.recorded", f"A recording on “{topic.title}” is ready",
-              lambda person: recording_url)
+              lambda person: path_for("recordings.show", recording_id=recording.id),
+              lambda person: f"{yours} is covered by the recording “{recording.title}”. Watch "
+                             "it, with its transcript, in the portal.")
+    elif status == "planned":
+        _tell(topic, "topic.planned", f"A session on “{topic.title}” is planned",
+              lambda person: _topic_url(topic),
+              lambda person: f"Staff plan a session on {yours[:-1]}. We will tell you when it "
+                             "is scheduled.")
     else:
-        title = {"planned": f"A session on “{topic.title}” is planned",
-                 "declined": f"Your topic “{topic.title}” was declined"}[status]
-        _tell(topic, f"topic.{status}", title, lambda person: _topic_url(topic))
+        _tell(topic, "topic.declined", f"Your topic “{topic.title}” was declined",
+              lambda person: _topic_url(topic),
+              lambda person: f"Staff declined the topic request {yours[:-1]}.\n\n"
+                             f"Their reason: {topic.decline_reason}\n\nRelated recordings and "
+                             "articles may still help; you can also request another topic.")
+
+
+def _announce_scheduled(topic: TopicRequest, yours: str) -> None:
+    live_session = topic.live_session
+    session_url = notices.session_url(live_session)
+
+    def may_attend(person) -> bool:
+        return policy.can(person, "interactive_sessions")
+
+    def body(person) -> str:
+        scheduled = (f"{yours} is covered by the live session “{live_session.title}”.\n\n"
+                     f"When: {notices.when(live_session, person)}\n\n")
+        if may_attend(person):
+            return scheduled + "Register on the session page: seats are limited."
+        return scheduled + ("Your plan does not include taking part in live sessions; we will "
+                            "tell you when its recording is ready to watch.")
+
+    _tell(topic, "topic.scheduled", f"A live session on “{topic.title}” is scheduled",
+          lambda person: session_url if may_attend(person) else _topic_url(topic), body)
 
 
 def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
@@ -219,7 +248,10 @@ def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
         if person.id not in already:
             db.session.add(TopicVote(topic_id=target.id, user_id=person.id))
     _tell(duplicate, "topic.merged", f"“{duplicate.title}” was merged into “{target.title}”",
-          lambda person: _topic_url(target))
+          lambda person: _topic_url(target),
+          lambda person: f"“{duplicate.title}”, the topic you asked for or voted for, asks for "
+                         f"the same as “{target.title}”, so staff merged the two. Your vote now "
+                         "counts for that request; follow it there.")
     duplicate.status, duplicate.merged_into, duplicate.updated_at = "merged", target, utcnow()
     search.record_change("topic", duplicate.id)
     search.record_change("topic", target.id)

@@ -11,6 +11,7 @@ import pytest
 
 from kb.accounts import service as accounts
 from kb.db import utcnow
+from tests.alerts.conftest import smtp, smtp_server  # noqa: F401 - the real SMTP server
 
 WEBVTT = b"""WEBVTT
 
