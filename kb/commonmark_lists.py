@@ -15,14 +15,17 @@ that both parsers see the same blocks:
   put before it, which Python-Markdown needs);
 * a line that continues a paragraph lazily (less indented than its item) stays in it.
 
-Lists inside block quotes are left as they are. One pass over the lines, no backtracking."""
+A block quote's lines are rewritten the same way once its ``>`` markers are taken off (lists in
+``> [!NOTE]`` alerts). One pass over the lines, no backtracking."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 from markdown import Markdown
+from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
@@ -212,7 +215,26 @@ class CommonMarkListIndentation(Preprocessor):
         return ListIndentation().rewrite(lines)
 
 
+class CommonMarkBlockQuotes(BlockQuoteProcessor):
+    """Python-Markdown's block quotes, their content rewritten like the document's."""
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0)
+        start = self.RE.search(block)
+        if start:
+            self.parser.parseBlocks(parent, [block[:start.start()]])
+            lines = [self.clean(line) for line in block[start.start():].split("\n")]
+            block = "\n".join(ListIndentation().rewrite(lines))
+        sibling = self.lastChild(parent)
+        quote = sibling if sibling is not None and sibling.tag == "blockquote" \
+            else etree.SubElement(parent, "blockquote")
+        self.parser.state.set("blockquote")
+        self.parser.parseChunk(quote, block)
+        self.parser.state.reset()
+
+
 class CommonMarkListsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.parser.blockprocessors.register(CommonMarkBlockQuotes(md.parser), "quote", 20)
         # after whitespace normalisation (30: tabs expanded) and before fences are found (25)
         md.preprocessors.register(CommonMarkListIndentation(md), "commonmark_lists", 27)
