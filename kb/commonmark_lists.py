@@ -65,7 +65,9 @@ class ListIndentation:
         self.after_blank = True
         self.in_paragraph = False
         self.first_line_of_item = False
+        # the first line of the current block (after a blank line), as written out
         self.block_starts_with_item = False
+        self.block_column = 0
 
     def rewrite(self, lines: list[str]) -> list[str]:
         for line in lines:
@@ -75,11 +77,18 @@ class ListIndentation:
                 self.output.append("")
                 self.after_blank, self.in_paragraph = True, False
             else:
-                if self.after_blank:
-                    self.block_starts_with_item = MARKER.match(line.lstrip(" ")) is not None
+                starts_block = self.after_blank
                 self._line(line)
+                if starts_block:
+                    self._start_block()
                 self.after_blank = False
         return self.output
+
+    def _start_block(self) -> None:
+        """Python-Markdown parses blocks (text between blank lines): note how this one starts."""
+        first = self.output[-1]
+        self.block_column = len(first) - len(first.lstrip(" "))
+        self.block_starts_with_item = MARKER.match(first.lstrip(" ")) is not None
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -185,20 +194,21 @@ class ListIndentation:
         ordered = marker.group("number") is not None
         new_list = sibling_of is None or sibling_of.ordered != ordered
         # Python-Markdown reads a list item only at the start of a block or under another item
+        column = self._output_column()
         interrupts = self.in_paragraph and new_list and not self.first_line_of_item
-        if not self.after_blank and (interrupts or not self.block_starts_with_item):
+        under_deeper_block = not self.block_starts_with_item or self.block_column > column
+        if not self.after_blank and (interrupts or under_deeper_block):
             self.output.append("")
+            self.block_starts_with_item, self.block_column = True, column
         space = len(marker.group("space"))
         rest = text[marker.end():]
         width = len(marker.group("marker"))
         # 5 spaces or more after the marker: the content is an indented code block (1 space)
         content = indent + width + (space if 1 <= space <= 4 and rest else 1)
-        column = self._output_column()
         written = marker.group("marker")
         if ordered and written.endswith(")"):
             written = written[:-1] + "."  # Python-Markdown knows only "1."
         self.items.append(Item(content, column + LIST_LEVEL, ordered))
-        self.block_starts_with_item = True
         extra = max(space - 1, 0) if rest and space > 4 else 0
         self._emit(column, f"{written} {' ' * extra}{rest}".rstrip())
         self.in_paragraph = self.first_line_of_item = bool(rest)
