@@ -41,7 +41,8 @@ EXTENSIONS = [
     "md_in_html",
 ]
 EXTENSION_CONFIGS = {
-    "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
+    # stripnl off: a code block keeps its leading blank lines, as in CommonMark
+    "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False, "stripnl": False},
     # a fence's info string as DocFX writes it ("azurepowershell-interactive", "json title=x")
     "pymdownx.superfences": {"relaxed_headers": True},
     "toc": {"permalink": True, "permalink_title": "Link to this section", "toc_depth": "2-4"},
