@@ -149,7 +149,7 @@ class ListIndentation:
             remaining -= 1
         sibling_of = self.items[remaining] if remaining < len(self.items) else None
         relative = indent - (self.items[remaining - 1].content if remaining else 0)
-        marker = self._marker(text, sibling_of) if relative < 4 else None
+        marker = self._marker(text, closes_items=sibling_of is not None) if relative < 4 else None
         if remaining < len(self.items) and self._lazy_continuation(text, marker):
             self._emit(self._output_column(), text)
             self.first_line_of_item = False
@@ -179,13 +179,12 @@ class ListIndentation:
             return False
         return marker.group("number") is None or int(marker.group("number")) == 1
 
-    def _marker(self, text: str, sibling_of: Item | None) -> re.Match | None:
+    def _marker(self, text: str, closes_items: bool) -> re.Match | None:
         marker = MARKER.match(text)
         if marker is None or THEMATIC_BREAK.match(text):
             return None
-        continues_list = sibling_of is not None and sibling_of.ordered == (
-            marker.group("number") is not None)
-        if self.in_paragraph and not self.after_blank and not continues_list \
+        # only a paragraph of the innermost item still open can be interrupted (or continued)
+        if self.in_paragraph and not self.after_blank and not closes_items \
                 and not self._may_interrupt(marker, text):
             return None  # "2024. A year" under a paragraph line is more of the paragraph
         return marker
@@ -195,9 +194,13 @@ class ListIndentation:
         new_list = sibling_of is None or sibling_of.ordered != ordered
         # Python-Markdown reads a list item only at the start of a block or under another item
         column = self._output_column()
-        interrupts = self.in_paragraph and new_list and not self.first_line_of_item
+        # right under its parent item's first line a nested list needs no blank line
+        nested_under_first_line = self.first_line_of_item and sibling_of is None
+        interrupts = self.in_paragraph and new_list and not nested_under_first_line
         under_deeper_block = not self.block_starts_with_item or self.block_column > column
-        if not self.after_blank and (interrupts or under_deeper_block):
+        # a list item ends a block quote; Python-Markdown would read it as more of the quote
+        after_quote = self.output[-1].lstrip(" ").startswith(">") if self.output else False
+        if not self.after_blank and (interrupts or under_deeper_block or after_quote):
             self.output.append("")
             self.block_starts_with_item, self.block_column = True, column
         space = len(marker.group("space"))
