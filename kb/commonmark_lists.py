@@ -29,6 +29,8 @@ from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
+DOCFX_MARKER_LINE = re.compile(
+    r"[ ]{0,3}\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING|div\b[^\]\n]*)\][ \t]*$", re.IGNORECASE)
 LIST_LEVEL = 4  # Python-Markdown's indentation per list level (its tab_length)
 MARKER = re.compile(r"(?P<marker>[-+*]|(?P<number>\d{1,9})[.)])(?P<space>[ ]+|$)")
 FENCE_OPEN = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -237,13 +239,25 @@ class CommonMarkBlockQuotes(BlockQuoteProcessor):
         if start:
             self.parser.parseBlocks(parent, [block[:start.start()]])
             lines = [self.clean(line) for line in block[start.start():].split("\n")]
-            block = "\n".join(ListIndentation().rewrite(lines))
+            block = "\n".join(ListIndentation().rewrite(_marker_lines_apart(lines)))
         sibling = self.lastChild(parent)
         quote = sibling if sibling is not None and sibling.tag == "blockquote" \
             else etree.SubElement(parent, "blockquote")
         self.parser.state.set("blockquote")
         self.parser.parseChunk(quote, block)
         self.parser.state.reset()
+
+
+def _marker_lines_apart(lines: list[str]) -> list[str]:
+    """A DocFX ``[!NOTE]`` or ``[!div ...]`` line alone is a block of its own: a table or list
+    under it starts a block, as in DocFX (Python-Markdown reads neither after a text line)."""
+    result = []
+    for index, line in enumerate(lines):
+        result.append(line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if following.strip() and DOCFX_MARKER_LINE.match(line):
+            result.append("")
+    return result
 
 
 class CommonMarkListsExtension(Extension):
