@@ -70,6 +70,7 @@ class ListIndentation:
         # the first line of the current block (after a blank line), as written out
         self.block_starts_with_item = False
         self.block_column = 0
+        self.new_block = True
 
     def rewrite(self, lines: list[str]) -> list[str]:
         for line in lines:
@@ -79,9 +80,9 @@ class ListIndentation:
                 self.output.append("")
                 self.after_blank, self.in_paragraph = True, False
             else:
-                starts_block = self.after_blank
+                self.new_block = self.after_blank
                 self._line(line)
-                if starts_block:
+                if self.new_block:
                     self._start_block()
                 self.after_blank = False
         return self.output
@@ -156,6 +157,11 @@ class ListIndentation:
             self._emit(self._output_column(), text)
             self.first_line_of_item = False
             return
+        if remaining < len(self.items) and marker is None and not self.after_blank:
+            # a heading, rule, quote or text that ends the items starts a block of its own
+            # (Python-Markdown would keep it in the item, or read "---" as a heading underline)
+            self.output.append("")
+            self.after_blank, self.in_paragraph, self.new_block = True, False, True
         del self.items[remaining:]
         if relative < 4:
             fence = FENCE_OPEN.match(text)
