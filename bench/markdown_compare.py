@@ -68,10 +68,21 @@ class TreeBuilder(HTMLParser):
         self.stack = [self.root]
 
     def handle_starttag(self, tag, attrs):
+        if tag == "li":
+            self._close_open_item()
         node = Node(tag, {name: value or "" for name, value in attrs})
         self.stack[-1].children.append(node)
         if tag not in VOID_TAGS:
             self.stack.append(node)
+
+    def _close_open_item(self):
+        """HTML's implied end tag: ``<li>a <li>b`` (raw HTML in articles) is two items."""
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag in ("ul", "ol"):
+                return
+            if self.stack[depth].tag == "li":
+                del self.stack[depth:]
+                return
 
     def handle_endtag(self, tag):
         for depth in range(len(self.stack) - 1, 0, -1):
