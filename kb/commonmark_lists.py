@@ -31,6 +31,7 @@ from markdown.preprocessors import Preprocessor
 
 DOCFX_MARKER_LINE = re.compile(
     r"[ ]{0,3}\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING|div\b[^\]\n]*)\][ \t]*$", re.IGNORECASE)
+EMPTY_ITEM = "<!-- -->"  # the sanitiser drops comments
 LIST_LEVEL = 4  # Python-Markdown's indentation per list level (its tab_length)
 MARKER = re.compile(r"(?P<marker>[-+*]|(?P<number>\d{1,9})[.)])(?P<space>[ ]+|$)")
 FENCE_OPEN = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -221,13 +222,14 @@ class ListIndentation:
             written = written[:-1] + "."  # Python-Markdown knows only "1."
         self.items.append(Item(content, column + LIST_LEVEL, ordered))
         extra = max(space - 1, 0) if rest and space > 4 else 0
-        self._emit(column, f"{written} {' ' * extra}{rest}".rstrip())
+        # an empty item gets an empty comment: Python-Markdown reads "-" alone as an underline
+        self._emit(column, f"{written} {' ' * extra}{rest or EMPTY_ITEM}")
         self.in_paragraph = self.first_line_of_item = bool(rest)
         if rest:
             fence = FENCE_OPEN.match(rest)
             if fence is not None:
                 self.output.pop()
-                self._emit(column, written)
+                self._emit(column, f"{written} {EMPTY_ITEM}")
                 self._open_fence(fence, 0)
 
 
