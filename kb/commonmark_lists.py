@@ -32,6 +32,7 @@ from markdown.preprocessors import Preprocessor
 DOCFX_MARKER_LINE = re.compile(
     r"[ ]{0,3}\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING|div\b[^\]\n]*)\][ \t]*$", re.IGNORECASE)
 EMPTY_ITEM = "<!-- -->"  # the sanitiser drops comments
+MAX_LIST_DEPTH = 16
 LIST_LEVEL = 4  # Python-Markdown's indentation per list level (its tab_length)
 MARKER = re.compile(r"(?P<marker>[-+*]|(?P<number>\d{1,9})[.)])(?P<space>[ ]+|$)")
 FENCE_OPEN = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -199,6 +200,12 @@ class ListIndentation:
         return marker
 
     def _open_item(self, indent: int, text: str, marker: re.Match, sibling_of: Item | None):
+        if len(self.items) >= MAX_LIST_DEPTH:
+            # deeper items stay text of the deepest one: Python-Markdown's time grows with
+            # the square of the depth (500 levels: seconds), and no document needs more
+            self._emit(self._output_column(), text)
+            self.in_paragraph, self.first_line_of_item = True, False
+            return
         ordered = marker.group("number") is not None
         new_list = sibling_of is None or sibling_of.ordered != ordered
         # Python-Markdown reads a list item only at the start of a block or under another item
