@@ -18,17 +18,20 @@ from dataclasses import dataclass
 import markdown as markdown_library
 import nh3
 
+from kb.commonmark_lists import CommonMarkListsExtension
 from kb.docfx import SERVED_IMAGE, DocfxExtension
 from kb.errors import Invalid
 from kb.markdown_links import BoundedLinksExtension
 
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 
+# fences (anywhere: in list items and quotes too) by pymdownx.superfences, highlighted by
+# pymdownx.highlight (Pygments), which also does indented code blocks
 EXTENSIONS = [
     "tables",
-    "fenced_code",
-    "codehilite",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
     "toc",
     "admonition",
     "sane_lists",
@@ -38,7 +41,10 @@ EXTENSIONS = [
     "md_in_html",
 ]
 EXTENSION_CONFIGS = {
-    "codehilite": {"css_class": "highlight", "guess_lang": False},
+    # stripnl off: a code block keeps its leading blank lines, as in CommonMark
+    "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False, "stripnl": False},
+    # a fence's info string as DocFX writes it ("azurepowershell-interactive", "json title=x")
+    "pymdownx.superfences": {"relaxed_headers": True},
     "toc": {"permalink": True, "permalink_title": "Link to this section", "toc_depth": "2-4"},
 }
 
@@ -137,7 +143,8 @@ def _converter() -> markdown_library.Markdown:
     converter = getattr(_converters, "converter", None)
     if converter is None:
         converter = markdown_library.Markdown(
-            extensions=[*EXTENSIONS, DocfxExtension(), BoundedLinksExtension()],
+            extensions=[*EXTENSIONS, CommonMarkListsExtension(), DocfxExtension(),
+                        BoundedLinksExtension()],
             extension_configs=EXTENSION_CONFIGS, output_format="html",
         )
         _converters.converter = converter
