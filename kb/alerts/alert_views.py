@@ -123,11 +123,17 @@ def staff_alert(alert_id: int):
         except Invalid as refusal:
             form.state.errors.append(refusal.message)
         else:
-            flash(f"The alert is now {alert.state_name.lower()}; its subscribers have been told.",
-                  "success")
+            flash(_advanced_message(alert, form.state.data), "success")
             return redirect(url_for("alert_pages.staff_alert", alert_id=alert.id))
     status = 422 if form.errors else 200
     return render_template("alerts/staff_alert.html", alert=alert, form=form), status
+
+
+def _advanced_message(alert, wanted: str) -> str:
+    if alert.state != wanted:  # a draft workaround: linked, told once published
+        return ("The workaround article is linked: the alert becomes \"workaround available\" "
+                "and its subscribers are told when the article is published.")
+    return f"The alert is now {alert.state_name.lower()}; its subscribers have been told."
 
 
 def _optional_id(raw: str | None) -> int | None:

@@ -69,7 +69,8 @@ def substance_hash(article: Article) -> str:
     return hashlib.sha256(json.dumps(substance).encode()).hexdigest()
 
 
-def announce_article(article: Article, actor: User | None = None) -> AlertEvent | None:
+def announce_article(article: Article, actor: User | None = None,
+                     note: str = "") -> AlertEvent | None:
     """Open or advance the alert of a published critical article, and tell its subscribers,
     when the article's substance changed since it was last told. In the caller's transaction
     (the article's save commits both); returns the event recorded, if any."""
@@ -84,7 +85,7 @@ def announce_article(article: Article, actor: User | None = None) -> AlertEvent 
     _take_article(alert, article, digest)
     if alert.state == "investigating":
         alert.state = "workaround"
-    event = _record_event(alert, "workaround" if first_time else "updated", actor)
+    event = _record_event(alert, "workaround" if first_time else "updated", actor, note)
     if event is not None:
         _tell_subscribers(alert, event)
     return event
@@ -98,9 +99,9 @@ def _alert_of_article(article: Article, *, lock: bool = False) -> Alert | None:
 
 
 def _open_alert_for(article: Article) -> Alert:
-    """A new alert for a critical article nobody opened one for; if another transaction opens
-    it at this moment, theirs (once committed) is used."""
-    alert = Alert(title=article.title, summary=article.summary, state="workaround",
+    """A new alert for a critical article no alert names yet; if another transaction opens it
+    at this moment, theirs (once committed) is used."""
+    alert = Alert(title=article.title, summary=article.summary, state="investigating",
                   min_plan=article.min_plan, article_id=article.id)
     try:
         with db.session.begin_nested():
@@ -111,13 +112,15 @@ def _open_alert_for(article: Article) -> Alert:
 
 
 def _take_article(alert: Alert, article: Article, digest: str) -> None:
-    """The alert follows its workaround: its title, products, versions and minimum plan."""
+    """The alert follows its workaround: its title, minimum plan, and the products and
+    versions it names (an article naming none leaves the alert's own)."""
     alert.article_id, alert.article_hash = article.id, digest
     alert.title = article.title
     alert.summary = article.summary or alert.summary
     alert.min_plan = article.min_plan
-    alert.products = list(article.products)
-    alert.versions = list(article.versions)
+    if article.products:
+        alert.products = list(article.products)
+        alert.versions = list(article.versions)
     alert.updated_at = utcnow()
 
 
@@ -167,27 +170,35 @@ def open_alert(actor: User, title: str, summary: str = "", product_names: list[s
 
 def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
             patch_id: int | None = None, note: str = "") -> Alert:
-    """Move an alert forward: to ``workaround`` with a published critical article, to
-    ``fixed`` with a published patch or service pack, or to ``closed``; tell its subscribers."""
+    """Move an alert forward and tell its subscribers: to ``workaround`` with a critical
+    article (a draft is linked now and the step is taken when it is published), to ``fixed``
+    with a published patch or service pack, or to ``closed``."""
     policy.require_staff(actor)
     alert = _locked(alert_id)
     if state not in STEP_EVENTS:
         raise Invalid(f"An alert moves to one of: {', '.join(STEP_EVENTS)}.")
     if ALERT_STATES.index(state) <= ALERT_STATES.index(alert.state):
         raise Invalid(f"The alert is already {alert.state_name.lower()}; it only moves forward.")
-    before = {"state": alert.state}
+    before = {"state": alert.state, "article_id": alert.article_id, "patch_id": alert.patch_id}
     if state == "workaround":
-        article = _workaround_article(article_slug, alert)
-        _take_article(alert, article, substance_hash(article))
-    if state == "fixed":
-        alert.patch = _fixing_patch(patch_id)
-    alert.state, alert.updated_at = state, utcnow()
-    event = _record_event(alert, STEP_EVENTS[state], actor, note)
-    _tell_subscribers(alert, event)
+        _link_workaround(actor, alert, article_slug, note)
+    else:
+        if state == "fixed":
+            alert.patch = _fixing_patch(patch_id)
+        alert.state, alert.updated_at = state, utcnow()
+        _tell_subscribers(alert, _record_event(alert, STEP_EVENTS[state], actor, note))
     record_audit(actor, f"alert.{state}", "alert", alert.id, before,
-                 {"state": state, "article_id": alert.article_id, "patch_id": alert.patch_id})
+                 {"state": alert.state, "article_id": alert.article_id,
+                  "patch_id": alert.patch_id})
     db.session.commit()
     return alert
+
+
+def _link_workaround(actor: User, alert: Alert, slug: str, note: str) -> None:
+    article = _workaround_article(slug, alert)
+    alert.article_id, alert.article_hash = article.id, None
+    db.session.flush()
+    announce_article(article, actor, note)  # nothing yet while the article is unpublished
 
 
 def _locked(alert_id: int) -> Alert:
@@ -220,8 +231,8 @@ def _workaround_article(slug: str, alert: Alert) -> Article:
                                                       Article.type == "article"))
     if article is None:
         raise Invalid(f"There is no article {slug.strip()!r}.")
-    if not is_critical_workaround(article):
-        raise Invalid("The workaround must be a published article flagged critical.")
+    if not article.critical or article.status == "archived":
+        raise Invalid("The workaround must be an article flagged critical (not archived).")
     other = _alert_of_article(article)
     if other is not None and other.id != alert.id:
         raise Invalid(f"That article is already the workaround of alert #{other.id}.")
@@ -379,11 +390,12 @@ def get_alert_for_staff(actor: User, alert_id: int) -> Alert:
 
 
 def workaround_candidates() -> list[Article]:
-    """Published critical articles that are no alert's workaround yet."""
-    return [article for article in db.session.scalars(
+    """Critical articles (drafts too) that are no alert's workaround yet."""
+    return list(db.session.scalars(
         select(Article).outerjoin(Alert, Alert.article_id == Article.id)
-        .where(Article.type == "article", Article.critical.is_(True), Alert.id.is_(None))
-        .order_by(Article.updated_at.desc())) if article.is_published]
+        .where(Article.type == "article", Article.critical.is_(True),
+               Article.status != "archived", Alert.id.is_(None))
+        .order_by(Article.updated_at.desc())))
 
 
 def fixing_candidates(alert: Alert) -> list[Patch]:

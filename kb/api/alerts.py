@@ -75,3 +75,16 @@ def api_unsubscribe(subscription_id: int):
 def api_open_alerts():
     policy.require(current_user, subscriptions.FEATURE)
     return jsonify([alert_json(alert) for alert in critical.open_alerts_for(current_user)])
+
+
+@blueprint.get("/alerts/<int:alert_id>")
+@documented("One alert with its history (each step: number, kind, state, note, created)",
+            responses={"200": "OK", "404": "No such alert"})
+def api_alert(alert_id: int):
+    alert = critical.get_alert(current_user, alert_id)
+    body = alert_json(alert)
+    body["summary"] = alert.summary
+    body["history"] = [{"number": event.number, "kind": event.kind, "state": event.state,
+                        "note": event.note, "created": event.created_at.isoformat()}
+                       for event in alert.events]
+    return jsonify(body)
