@@ -53,7 +53,7 @@ def publish_critical_workaround(page: Page, title: str) -> None:
     page.get_by_role("link", name="Editor").first.click()
     page.get_by_role("button", name="New article").click()
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Kind").select_option(label="workaround")
+    page.get_by_label("Kind").select_option(value="workaround")
     page.get_by_label("Products").select_option(label="Orbit Integration Hub")
     page.get_by_label("Versions").fill("4.0")
     page.get_by_label("Body (Markdown)").fill("Restart the **connector** with `--drain`.")
