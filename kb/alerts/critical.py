@@ -25,7 +25,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from kb import db, plans, policy
@@ -272,15 +272,24 @@ def may_be_told(user: User, alert: Alert) -> bool:
 
 
 def _tell_subscribers(alert: Alert, event: AlertEvent) -> None:
-    version_ids = {version.id for version in alert.versions}
     product_ids = {product.id for product in alert.products}
     notice = _alert_notice(alert, event)
     told = 0
-    for user, product_id in subscriptions.subscribers(
-            product_ids, lambda version: not version_ids or version.id in version_ids):
+    for user, product_id in subscriptions.subscribers(product_ids, _version_covered_by(alert)):
         if may_be_told(user, alert):
             told += tell(user, _for_product(notice, product_id))
     event.told = told
+
+
+def _version_covered_by(alert: Alert):
+    """``covers(version)``: the alert names that version, or no version of its product."""
+    named = {version.id for version in alert.versions}
+    products_with_versions = {version.product_id for version in alert.versions}
+
+    def covers(version: ProductVersion) -> bool:
+        return version.id in named or version.product_id not in products_with_versions
+
+    return covers
 
 
 def _for_product(notice: Notice, product_id: int) -> Notice:
@@ -348,22 +357,45 @@ def get_alert(user: User, alert_id: int) -> Alert:
 
 
 def open_alerts_for(user: User) -> list[Alert]:
-    """The open alerts of the products ``user`` subscribed to or their organisation runs, as
-    far as they may read them (nothing without ``workaround_alerts``)."""
+    """The open alerts of the products (and versions) ``user`` subscribed to or their
+    organisation runs, as far as they may read them (nothing without ``workaround_alerts``)."""
     if not policy.can(user, subscriptions.FEATURE):
         return []
-    subscribed = select(AlertSubscription.product_id).where(AlertSubscription.user_id == user.id)
-    installed = (select(OrganizationProduct.product_id)
-                 .where(OrganizationProduct.organization_id == user.organization_id)
-                 if user.organization_id else None)
-    products_condition = alert_products.c.product_id.in_(subscribed)
-    if installed is not None:
-        products_condition = or_(products_condition, alert_products.c.product_id.in_(installed))
-    ids = select(alert_products.c.alert_id).where(products_condition)
-    return list(db.session.scalars(
-        select(Alert).where(Alert.state != "closed", Alert.id.in_(ids),
-                            read_filter(Alert, policy.read_scope(user)))
-        .order_by(Alert.updated_at.desc(), Alert.id.desc())))
+    interests = _interests(user)
+    if not interests:
+        return []
+    candidates = db.session.scalars(
+        select(Alert).where(
+            Alert.state != "closed", read_filter(Alert, policy.read_scope(user)),
+            Alert.id.in_(select(alert_products.c.alert_id).where(
+                alert_products.c.product_id.in_({product for product, _ in interests}))))
+        .order_by(Alert.updated_at.desc(), Alert.id.desc()))
+    return [alert for alert in candidates if _concerns(alert, interests)]
+
+
+def _interests(user: User) -> set[tuple[int, int | None]]:
+    """(product id, version id or None for every version) the user subscribed to or their
+    organisation runs."""
+    subscribed = db.session.execute(select(AlertSubscription.product_id,
+                                           AlertSubscription.version_id)
+                                    .where(AlertSubscription.user_id == user.id))
+    interests = {(product_id, version_id) for product_id, version_id in subscribed}
+    if user.organization_id:
+        interests |= set(db.session.execute(
+            select(OrganizationProduct.product_id, OrganizationProduct.version_id)
+            .where(OrganizationProduct.organization_id == user.organization_id)))
+    return interests
+
+
+def _concerns(alert: Alert, interests: set[tuple[int, int | None]]) -> bool:
+    """Whether the alert is about one of these products and versions."""
+    covers = _version_covered_by(alert)
+    versions = {version.id: version for product in alert.products
+                for version in product.versions}
+    product_ids = {product.id for product in alert.products}
+    return any(product_id in product_ids and (version_id is None or covers(versions[version_id]))
+               for product_id, version_id in interests if version_id is None
+               or version_id in versions)
 
 
 def alerts_of_product(product_id: int, scope: policy.ReadScope, limit: int) -> list[Alert]:

@@ -286,6 +286,7 @@ def test_home_page_shows_open_alerts_of_the_organisations_and_subscribed_product
         analytics = critical.open_alert(staff, "Analytics cubes empty", "", ["Orbit Analytics"])
         elite_only = critical.open_alert(staff, "Elite-only ERP issue", "", [ERP],
                                          min_plan="elite")
+        critical.open_alert(staff, "ERP 11.1 only issue", "", [ERP], ["11.1"])
         closed = critical.open_alert(staff, "Old ERP issue", "", [ERP])
         critical.advance(staff, closed.id, "closed")
         erp_id, analytics_id = erp.id, analytics.id
@@ -299,6 +300,7 @@ def test_home_page_shows_open_alerts_of_the_organisations_and_subscribed_product
     assert f"/articles/{slug}" in home  # the workaround, linked from its alert
     assert "Analytics cubes empty" not in home
     assert "Elite-only ERP issue" not in home and "Old ERP issue" not in home
+    assert "ERP 11.1 only issue" not in home  # Contoso runs 12.0
     _subscribe(app, "premium@demo.test", "Orbit Analytics")
     home = client.get("/").get_data(as_text=True)
     assert f"/alerts/{analytics_id}" in home
