@@ -1,8 +1,9 @@
 """One gate per model, asked everywhere: for every gated model (articles, release notes,
-patches, recordings, topic requests, live sessions, critical-issue alerts), items published, draft and scheduled at
-each minimum plan, and every kind of reader (anonymous, each plan, lapsed, staff), the item's
-page, its API answer and search agree with ``policy.can_read``. An item a reader may not even
-know of answers its page exactly as a missing one (404), and shows up nowhere."""
+patches, recordings, topic requests, live sessions, critical-issue alerts), items published,
+draft and scheduled at each minimum plan, and every kind of reader (anonymous, each plan,
+lapsed, staff), the item's page, its API answer and search (alerts: page and API) agree with
+``policy.can_read``. An item a reader may not even know of answers its page exactly as a
+missing one (404), and shows up nowhere."""
 
 from __future__ import annotations
 

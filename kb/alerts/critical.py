@@ -25,7 +25,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from kb import db, plans, policy
@@ -126,13 +126,15 @@ def _take_article(alert: Alert, article: Article, digest: str) -> None:
 
 @due_job
 def announce_scheduled_workarounds(now: datetime) -> int:
-    """Critical articles published for a later time are told once that time has come."""
+    """Critical articles published for a later time are told once that time has come (their
+    alert is opened, or the alert they were linked to while a draft advances)."""
     told = 0
     due = db.session.scalars(
         select(Article).outerjoin(Alert, Alert.article_id == Article.id)
         .where(Article.type == "article", Article.critical.is_(True),
                Article.status == "published", Article.publish_at.is_not(None),
-               Article.publish_at <= now, Alert.id.is_(None)))
+               Article.publish_at <= now,
+               or_(Alert.id.is_(None), Alert.article_hash.is_(None))))
     for article in list(due):
         event = announce_article(article)
         told += event.told if event else 0

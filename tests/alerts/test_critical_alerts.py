@@ -19,6 +19,7 @@ from kb.alerts.models import Alert, AlertEvent
 from kb.articles import service as articles
 from kb.articles.models import Article, ArticleRevision
 from kb.articles.service import ArticleFields
+from kb.db import utcnow
 from kb.notifications import Notification
 from kb.patches import service as patches
 from kb.patches.storage import file_store
@@ -417,3 +418,19 @@ def test_the_content_hash_ignores_what_readers_do_not_read(app, catalogue):
         assert critical.substance_hash(article) == before
         article.title = "Another title"
         assert critical.substance_hash(article) != before
+
+
+def test_a_workaround_scheduled_for_later_is_told_when_its_time_has_come(
+        app, runner, smtp, catalogue, customer_on):
+    reader = customer_on("premium")
+    _subscribe(app, reader, ERP)
+    article_id = _workaround(app, publish_at=utcnow() + timedelta(hours=2))
+    _deliver(runner)
+    assert _alert_notices(app, reader) == []
+    with app.app_context():  # the time has come
+        db.session.get(Article, article_id).publish_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    _deliver(runner)  # runs the due jobs, then delivers
+    _deliver(runner)
+    assert [kind for kind, _ in _alert_notices(app, reader)] == ["alert.workaround"]
+    assert len(smtp.inbox.to(reader)) == 1
