@@ -37,7 +37,7 @@ from kb.alerts.models import ALERT_STATES, Alert, AlertEvent, AlertSubscription,
 from kb.alerts.schedule import due_job
 from kb.articles.models import Article
 from kb.db import utcnow
-from kb.errors import Invalid, NotFound
+from kb.errors import Conflict, Invalid, NotFound
 from kb.gating import read_filter
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
@@ -188,7 +188,10 @@ def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
         if state == "fixed":
             alert.patch = _fixing_patch(patch_id)
         alert.state, alert.updated_at = state, utcnow()
-        _tell_subscribers(alert, _record_event(alert, STEP_EVENTS[state], actor, note))
+        event = _record_event(alert, STEP_EVENTS[state], actor, note)
+        if event is None:
+            raise Conflict("The alert changed at this moment; reload it and try again.")
+        _tell_subscribers(alert, event)
     record_audit(actor, f"alert.{state}", "alert", alert.id, before,
                  {"state": alert.state, "article_id": alert.article_id,
                   "patch_id": alert.patch_id})
