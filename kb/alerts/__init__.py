@@ -1,5 +1,6 @@
-"""Alerts and everything that tells a user something; today the e-mail outbox, its delivery
-through SMTP, one-click unsubscribe, and personal Atom and calendar feeds."""
+"""Alerts and everything that tells a user something: critical-issue alerts and their
+subscriptions, the e-mail outbox, its delivery through SMTP, one-click unsubscribe, and
+personal Atom and calendar feeds."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.alerts import commands, digest, feeds_views, views  # noqa: F401 (digest's job)
+    from kb.alerts import alert_views, commands, digest, feeds_views, views  # noqa: F401
     from kb.web import NavEntry, add_nav_entry, csrf
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(feeds_views.blueprint)
+    app.register_blueprint(alert_views.blueprint)
+    add_nav_entry(app, NavEntry("Alerts", "alert_pages.index", feature="workaround_alerts"))
+    add_nav_entry(app, NavEntry("Critical alerts", "alert_pages.staff_index", staff_only=True))
     add_nav_entry(app, NavEntry("E-mail outbox", "alerts.staff_outbox", staff_only=True))
     csrf.exempt(views.unsubscribe_now)
     app.cli.add_command(commands.outbox_group)

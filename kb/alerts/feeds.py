@@ -1,5 +1,5 @@
-"""Personal feeds: Atom feeds of each product's release notes and patches, and a calendar of
-the live sessions a user registered for.
+"""Personal feeds: Atom feeds of each product's release notes, patches and critical-issue
+alerts, and a calendar of the live sessions a user registered for.
 
 Feed readers and calendars cannot sign in, so each address carries the user's feed token
 (``?token=``). The token only says who is asking; what the feed holds is what that user may
@@ -22,6 +22,7 @@ from kb import db, policy
 from kb.accounts.models import OrganizationProduct, User
 from kb.accounts.service import hash_secret
 from kb.alerts.addresses import portal_name
+from kb.alerts.critical import alerts_of_product
 from kb.alerts.models import FeedToken
 from kb.articles.models import Article
 from kb.db import utcnow
@@ -150,6 +151,14 @@ def patch_entries(product: Product, scope: policy.ReadScope) -> list[FeedEntry]:
                       path_for("patches.show", patch_id=patch.id), patch.updated_at,
                       patch.published_at, patch.summary or f"Applies to {patch.applies_to_text}.")
             for patch in patches]
+
+
+@feed_kind("workaround-alerts", "Critical-issue alerts", feature="workaround_alerts")
+def alert_entries(product: Product, scope: policy.ReadScope) -> list[FeedEntry]:
+    return [FeedEntry(f"{alert.state_name}: {alert.title}",
+                      path_for("alert_pages.alert", alert_id=alert.id), alert.updated_at,
+                      alert.created_at, alert.summary or f"Concerns {alert.applies_to_text}.")
+            for alert in alerts_of_product(product.id, scope, ENTRY_LIMIT)]
 
 
 def get_kind(slug: str) -> FeedKind:

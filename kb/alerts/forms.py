@@ -1,5 +1,6 @@
-"""The notification settings form: a checkbox per family and channel for all products, and a
-choice (as for all products, on, off) per product, family and channel."""
+"""Forms of the alert pages: the notification settings (a checkbox per family and channel for
+all products, and a choice, as for all products, on or off, per product, family and channel),
+a customer's subscription, and staff opening and advancing alerts."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, SelectField
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from kb import plans
+from kb.alerts.models import ALERT_STATE_NAMES
 from kb.alerts.preferences import CHANNEL_NAMES, CHANNELS, FAMILIES
 from kb.forms import choices
 from kb.products.models import Product
@@ -84,3 +88,31 @@ def override_choices(form: PreferencesForm, products: Sequence[Product]
     return {(product.id, family, channel):
             OVERRIDE_VALUES[form[product_field(product.id, family, channel)].data]
             for product in products for family in FAMILIES for channel in CHANNELS}
+
+
+PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLANS]
+STEP_PAIRS = [(state, ALERT_STATE_NAMES[state]) for state in ("workaround", "fixed", "closed")]
+
+
+class SubscribeForm(FlaskForm):
+    """One select of "product" (every version) and "product version" entries; its value is
+    ``PRODUCT_ID`` or ``PRODUCT_ID:VERSION_ID``."""
+
+    target = SelectField("Product and version", validators=[DataRequired()], choices=[])
+
+
+class OpenAlertForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    summary = TextAreaField("What customers see", validators=[Optional(), Length(max=5000)])
+    products = StringField("Products", validators=[DataRequired(), Length(max=1000)],
+                           description="Comma-separated product names.")
+    versions = StringField("Versions", validators=[Optional(), Length(max=500)],
+                           description="Comma-separated; empty means every version.")
+    min_plan = SelectField("Told to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
+
+
+class AdvanceForm(FlaskForm):
+    state = SelectField("Move to", choices=choices(STEP_PAIRS))
+    article_slug = SelectField("Workaround article", choices=[], validate_choice=False)
+    patch_id = SelectField("Fixed in", choices=[], validate_choice=False)
+    note = TextAreaField("Note to subscribers", validators=[Optional(), Length(max=5000)])

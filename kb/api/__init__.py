@@ -41,6 +41,7 @@ def _refuse_unreadable_json():
 def init_app(app: Flask) -> None:
     from kb.api import (  # noqa: F401 - modules register their routes
         accounts,
+        alerts,
         articles,
         notifications,
         openapi,

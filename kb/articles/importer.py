@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kb import db, markdown
+from kb.alerts import critical
 from kb.articles import import_files, service
 from kb.articles.assembly import BodyAssembler, IncludeRefused
 from kb.articles.containment import FolderBounds
@@ -284,6 +285,7 @@ def _save(folder: SourceFolder, source: SourceFile, report: ImportReport) -> Art
     service.apply_fields(article, fields)
     service.add_revision(article, None, "import")
     service.record_index_change(article)
+    critical.announce_article(article)
     outcome.append(article.slug)
     return article
 

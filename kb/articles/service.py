@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
 from kb.accounts.models import User
+from kb.alerts import critical
 from kb.articles import queries
 from kb.articles.models import (
     KINDS,
@@ -284,6 +285,7 @@ def _save(actor: User, article: Article, fields: ArticleFields, note: str,
         article.related_articles = linked
     add_revision(article, actor, note or STATUS_NOTES[article.status])
     record_index_change(article)
+    critical.announce_article(article, actor)
     db.session.commit()
 
 
@@ -365,6 +367,7 @@ def change_status(actor: User, article: Article, status: str,
         note = f"Scheduled for {publish_at:%Y-%m-%d %H:%M} UTC"
     add_revision(article, actor, note)
     record_index_change(article)
+    critical.announce_article(article, actor)
     db.session.commit()
     return article
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
 from kb.accounts.service import record_audit
+from kb.alerts import critical
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
@@ -100,6 +101,7 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
         db.session.flush()
         if publish:
             _mark_published(patch)
+            critical.announce_patch(patch)
         record_audit(actor, "patch.create", "patch", patch.id, None,
                      {"title": patch.title, "status": patch.status, "files": names})
         search.record_change("patch", patch.id)
@@ -233,6 +235,7 @@ def publish_draft(actor, patch_id: int) -> Patch:
         file_store().verify(patch_file.storage_key, patch_file.sha256, patch_file.size,
                             patch_file.name)
     _mark_published(patch)
+    critical.announce_patch(patch)
     record_audit(actor, "patch.publish", "patch", patch.id, {"status": "draft"},
                  {"status": "published"})
     search.record_change("patch", patch.id)

@@ -6,7 +6,7 @@ all-products rows and one for the product rows (NULLs are distinct in a constrai
 Existing rows (e-mail opt-outs from unsubscribe links) keep their meaning: all products.
 
 Revision ID: 0016_delivery_preferences
-Revises: 0013_notices
+Revises: 0014_alert_subscriptions
 Create Date: 2026-12-03 14:30:00
 """
 
@@ -16,7 +16,7 @@ import kb.db
 
 
 revision = '0016_delivery_preferences'
-down_revision = '0013_notices'
+down_revision = '0014_alert_subscriptions'
 branch_labels = None
 depends_on = None
 

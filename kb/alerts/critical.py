@@ -1,0 +1,446 @@
+"""Critical-issue alerts: one alert per critical issue, moving investigating → workaround
+available (a critical article) → fixed (a patch or service pack) → closed, and every step told
+to the subscribers who may read it. New patches are told to their product's subscribers too.
+
+Staff open and advance alerts on the staff pages. Publishing an article flagged ``critical``
+opens (or advances) the alert of that article by itself, and so does each *substantive* update
+of it: one that changes its substance, the SHA-256 of its title, rendered text, products and
+versions (``substance_hash``). Saving it again unchanged, or changing only what readers do not
+read (tags, summary, a typo-free re-save), tells nobody.
+
+Every step is an ``AlertEvent`` numbered within its alert; its notice carries the key
+``alert:<id>:rev:<number>``, so a user hears of each step once. Two servers announcing the
+same revision at the same moment cannot both record it: the alert's row is locked while a
+revision is decided, and (alert, number) is unique.
+
+Who is told: enabled users subscribed to one of the alert's products (to every version, or a
+version the alert concerns) whose access the policy grants: ``workaround_alerts`` and the
+alert's minimum plan (its article's), and the article itself when there is one. A lapsed
+organisation's users are told nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from kb import db, plans, policy
+from kb.accounts.models import OrganizationProduct, User
+from kb.accounts.service import record_audit
+from kb.alerts import subscriptions
+from kb.alerts.dispatch import Notice, tell
+from kb.alerts.models import ALERT_STATES, Alert, AlertEvent, AlertSubscription, alert_products
+from kb.alerts.schedule import due_job
+from kb.articles.models import Article
+from kb.db import utcnow
+from kb.errors import Conflict, Invalid, NotFound
+from kb.gating import read_filter
+from kb.links import absolute_url, path_for
+from kb.patches.models import Patch
+from kb.products import service as products
+from kb.products.models import ProductVersion
+
+EVENT_TITLES = {
+    "opened": "under investigation",
+    "workaround": "workaround available",
+    "updated": "workaround updated",
+    "fixed": "fixed",
+    "closed": "closed",
+}
+# the state each staff step moves to, and the event it records
+STEP_EVENTS = {"workaround": "workaround", "fixed": "fixed", "closed": "closed"}
+
+
+# --- announcing critical articles ------------------------------------------------------------
+
+def is_critical_workaround(article: Article) -> bool:
+    return article.type == "article" and article.critical and article.is_published
+
+
+def substance_hash(article: Article) -> str:
+    """What a reader of the article reads: its title, rendered text, products and versions."""
+    substance = [article.title, article.rendered_text or article.body,
+                 sorted(product.name for product in article.products),
+                 sorted(f"{v.product.name} {v.name}" for v in article.versions)]
+    return hashlib.sha256(json.dumps(substance).encode()).hexdigest()
+
+
+def announce_article(article: Article, actor: User | None = None,
+                     note: str = "") -> AlertEvent | None:
+    """Open or advance the alert of a published critical article, and tell its subscribers,
+    when the article's substance changed since it was last told. In the caller's transaction
+    (the article's save commits both); returns the event recorded, if any."""
+    if not is_critical_workaround(article):
+        return None
+    db.session.flush()
+    alert = _alert_of_article(article, lock=True) or _open_alert_for(article)
+    digest = substance_hash(article)
+    if alert.article_hash == digest:
+        return None
+    first_time = alert.article_hash is None
+    _take_article(alert, article, digest)
+    if alert.state == "investigating":
+        alert.state = "workaround"
+    event = _record_event(alert, "workaround" if first_time else "updated", actor, note)
+    if event is not None:
+        _tell_subscribers(alert, event)
+    return event
+
+
+def _alert_of_article(article: Article, *, lock: bool = False) -> Alert | None:
+    statement = select(Alert).where(Alert.article_id == article.id)
+    if lock:  # a second server announcing this article waits here, then sees the first's hash
+        statement = statement.with_for_update()
+    return db.session.scalar(statement.execution_options(populate_existing=True))
+
+
+def _open_alert_for(article: Article) -> Alert:
+    """A new alert for a critical article no alert names yet; if another transaction opens it
+    at this moment, theirs (once committed) is used."""
+    alert = Alert(title=article.title, summary=article.summary, state="investigating",
+                  min_plan=article.min_plan, article_id=article.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(alert)
+    except IntegrityError:
+        return _alert_of_article(article, lock=True)
+    return alert
+
+
+def _take_article(alert: Alert, article: Article, digest: str) -> None:
+    """The alert follows its workaround: its title, minimum plan, and the products and
+    versions it names (an article naming none leaves the alert's own)."""
+    alert.article_id, alert.article_hash = article.id, digest
+    alert.title = article.title
+    alert.summary = article.summary or alert.summary
+    alert.min_plan = article.min_plan
+    if article.products:
+        alert.products = list(article.products)
+        alert.versions = list(article.versions)
+    alert.updated_at = utcnow()
+
+
+@due_job
+def announce_scheduled_workarounds(now: datetime) -> int:
+    """Critical articles published for a later time are told once that time has come (their
+    alert is opened, or the alert they were linked to while a draft advances)."""
+    told = 0
+    due = db.session.scalars(
+        select(Article).outerjoin(Alert, Alert.article_id == Article.id)
+        .where(Article.type == "article", Article.critical.is_(True),
+               Article.status == "published", Article.publish_at.is_not(None),
+               Article.publish_at <= now,
+               or_(Alert.id.is_(None), Alert.article_hash.is_(None))))
+    for article in list(due):
+        event = announce_article(article)
+        told += event.told if event else 0
+    db.session.commit()
+    return told
+
+
+# --- staff: opening and advancing alerts -----------------------------------------------------
+
+def open_alert(actor: User, title: str, summary: str = "", product_names: list[str] = (),
+               version_names: list[str] = (), min_plan: str = plans.LOWEST_PLAN) -> Alert:
+    """Open an alert under investigation and tell the subscribers of its products."""
+    policy.require_staff(actor)
+    if not title.strip():
+        raise Invalid("Give the alert a title.")
+    if len(title.strip()) > 500:
+        raise Invalid("Keep the title under 500 characters.")
+    if not product_names:
+        raise Invalid("Name at least one product the issue concerns.")
+    if min_plan not in plans.PLANS:
+        raise Invalid(f"Minimum plan must be one of {', '.join(plans.PLANS)}.")
+    alert = Alert(title=title.strip(), summary=summary.strip(), state="investigating",
+                  min_plan=min_plan)
+    alert.products = [_existing_product(name) for name in dict.fromkeys(product_names)]
+    alert.versions = [_existing_version(alert, name) for name in dict.fromkeys(version_names)]
+    db.session.add(alert)
+    db.session.flush()
+    event = _record_event(alert, "opened", actor)
+    _tell_subscribers(alert, event)
+    record_audit(actor, "alert.open", "alert", alert.id, None,
+                 {"title": alert.title, "state": alert.state})
+    db.session.commit()
+    return alert
+
+
+def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
+            patch_id: int | None = None, note: str = "") -> Alert:
+    """Move an alert forward and tell its subscribers: to ``workaround`` with a critical
+    article (a draft is linked now and the step is taken when it is published), to ``fixed``
+    with a published patch or service pack, or to ``closed``."""
+    policy.require_staff(actor)
+    alert = _locked(alert_id)
+    if state not in STEP_EVENTS:
+        raise Invalid(f"An alert moves to one of: {', '.join(STEP_EVENTS)}.")
+    if ALERT_STATES.index(state) <= ALERT_STATES.index(alert.state):
+        raise Invalid(f"The alert is already {alert.state_name.lower()}; it only moves forward.")
+    before = {"state": alert.state, "article_id": alert.article_id, "patch_id": alert.patch_id}
+    if state == "workaround":
+        _link_workaround(actor, alert, article_slug, note)
+    else:
+        if state == "fixed":
+            alert.patch = _fixing_patch(patch_id)
+        alert.state, alert.updated_at = state, utcnow()
+        event = _record_event(alert, STEP_EVENTS[state], actor, note)
+        if event is None:
+            raise Conflict("The alert changed at this moment; reload it and try again.")
+        _tell_subscribers(alert, event)
+    record_audit(actor, f"alert.{state}", "alert", alert.id, before,
+                 {"state": alert.state, "article_id": alert.article_id,
+                  "patch_id": alert.patch_id})
+    db.session.commit()
+    return alert
+
+
+def _link_workaround(actor: User, alert: Alert, slug: str, note: str) -> None:
+    article = _workaround_article(slug, alert)
+    alert.article_id, alert.article_hash = article.id, None
+    db.session.flush()
+    announce_article(article, actor, note)  # nothing yet while the article is unpublished
+
+
+def _locked(alert_id: int) -> Alert:
+    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id).with_for_update()
+                              .execution_options(populate_existing=True))
+    if alert is None:
+        raise NotFound("No such alert.")
+    return alert
+
+
+def _existing_product(name: str):
+    wanted = name.strip()
+    product = next((p for p in products.all_products()
+                    if p.name == wanted or p.slug == products.slugify(wanted)), None)
+    if product is None:
+        raise Invalid(f"Unknown product: {wanted!r}.")
+    return product
+
+
+def _existing_version(alert: Alert, name: str) -> ProductVersion:
+    for product in alert.products:
+        version = next((v for v in product.versions if v.name == name.strip()), None)
+        if version is not None:
+            return version
+    raise Invalid(f"None of the alert's products has a version {name.strip()!r}.")
+
+
+def _workaround_article(slug: str, alert: Alert) -> Article:
+    article = db.session.scalar(select(Article).where(Article.slug == slug.strip(),
+                                                      Article.type == "article"))
+    if article is None:
+        raise Invalid(f"There is no article {slug.strip()!r}.")
+    if not article.critical or article.status == "archived":
+        raise Invalid("The workaround must be an article flagged critical (not archived).")
+    other = _alert_of_article(article)
+    if other is not None and other.id != alert.id:
+        raise Invalid(f"That article is already the workaround of alert #{other.id}.")
+    return article
+
+
+def _fixing_patch(patch_id: int | None) -> Patch:
+    patch = db.session.get(Patch, patch_id) if patch_id else None
+    if patch is None or patch.status != "published":
+        raise Invalid("Choose the published patch or service pack that fixes the issue.")
+    return patch
+
+
+# --- telling ---------------------------------------------------------------------------------
+
+def _record_event(alert: Alert, kind: str, actor: User | None, note: str = "") -> AlertEvent | None:
+    """The alert's next numbered event; None when another transaction recorded that number at
+    this moment (it tells that revision)."""
+    db.session.flush()
+    number = (db.session.scalar(select(func.max(AlertEvent.number))
+                                .where(AlertEvent.alert_id == alert.id)) or 0) + 1
+    event = AlertEvent(alert_id=alert.id, number=number, kind=kind, state=alert.state,
+                       note=note.strip(), actor_id=actor.id if actor is not None else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+    except IntegrityError:
+        return None
+    return event
+
+
+def may_be_told(user: User, alert: Alert) -> bool:
+    """Whether the policy lets ``user`` read the alert and its workaround article."""
+    if not policy.can_read(user, alert):
+        return False
+    return alert.article is None or policy.can_read(user, alert.article)
+
+
+def _tell_subscribers(alert: Alert, event: AlertEvent) -> None:
+    product_ids = {product.id for product in alert.products}
+    notice = _alert_notice(alert, event)
+    told = 0
+    for user, product_id in subscriptions.subscribers(product_ids, _version_covered_by(alert)):
+        if may_be_told(user, alert):
+            told += tell(user, _for_product(notice, product_id))
+    event.told = told
+
+
+def _version_covered_by(alert: Alert):
+    """``covers(version)``: the alert names that version, or no version of its product."""
+    named = {version.id for version in alert.versions}
+    products_with_versions = {version.product_id for version in alert.versions}
+
+    def covers(version: ProductVersion) -> bool:
+        return version.id in named or version.product_id not in products_with_versions
+
+    return covers
+
+
+def _for_product(notice: Notice, product_id: int) -> Notice:
+    return Notice(notice.kind, notice.title, notice.url, notice.body, product_id, notice.key,
+                  notice.attachments)
+
+
+def _alert_notice(alert: Alert, event: AlertEvent) -> Notice:
+    title = f"Critical issue: {alert.title} — {EVENT_TITLES[event.kind]}"
+    lines = [f"{alert.title}", f"Concerns: {alert.applies_to_text}",
+             f"State: {alert.state_name}"]
+    if alert.summary:
+        lines.append(alert.summary)
+    if event.note:
+        lines.append(event.note)
+    if alert.article is not None:
+        lines.append("Workaround: " + absolute_url(
+            path_for("articles.show", slug=alert.article.slug), for_email=True))
+    if alert.patch is not None:
+        lines.append(f"Fixed in {alert.patch.kind_name.lower()} {alert.patch.title}: "
+                     + absolute_url(path_for("patches.show", patch_id=alert.patch.id),
+                                    for_email=True))
+    return Notice(f"alert.{event.kind}", title, path_for("alert_pages.alert", alert_id=alert.id),
+                  body="\n\n".join(lines), key=f"alert:{alert.id}:rev:{event.number}")
+
+
+def announce_patch(patch: Patch) -> int:
+    """Tell the subscribers of a newly published patch's product who may read it (in the
+    caller's transaction); returns how many were told."""
+    if not patch.is_published:
+        return 0
+    covers = _patch_covers(patch)
+    notice = Notice("patch.published", f"New {patch.kind_name.lower()} for {patch.product.name}: "
+                    f"{patch.title}", path_for("patches.show", patch_id=patch.id),
+                    body=f"{patch.title}\n\nApplies to {patch.product.name} "
+                         f"{patch.applies_to_text}.\n\n{patch.summary}".strip(),
+                    product_id=patch.product_id, key=f"patch:{patch.id}:published")
+    return sum(tell(user, notice)
+               for user, _ in subscriptions.subscribers({patch.product_id}, covers)
+               if policy.can_read(user, patch))
+
+
+def _patch_covers(patch: Patch):
+    listed = {version.id for version in patch.versions}
+    has_range = patch.range_from_key is not None or patch.range_to_key is not None
+
+    def covers(version: ProductVersion) -> bool:
+        if version.id in listed or (not listed and not has_range):
+            return True
+        return has_range and (patch.range_from_key is None
+                              or patch.range_from_key <= version.sort_key) \
+            and (patch.range_to_key is None or patch.range_to_key >= version.sort_key)
+
+    return covers
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def get_alert(user: User, alert_id: int) -> Alert:
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound("No such alert.")
+    policy.require_read(user, alert, "alert")
+    return alert
+
+
+def open_alerts_for(user: User) -> list[Alert]:
+    """The open alerts of the products (and versions) ``user`` subscribed to or their
+    organisation runs, as far as they may read them (nothing without ``workaround_alerts``)."""
+    if not policy.can(user, subscriptions.FEATURE):
+        return []
+    interests = _interests(user)
+    if not interests:
+        return []
+    candidates = db.session.scalars(
+        select(Alert).where(
+            Alert.state != "closed", read_filter(Alert, policy.read_scope(user)),
+            Alert.id.in_(select(alert_products.c.alert_id).where(
+                alert_products.c.product_id.in_({product for product, _ in interests}))))
+        .order_by(Alert.updated_at.desc(), Alert.id.desc()))
+    return [alert for alert in candidates if _concerns(alert, interests)]
+
+
+def _interests(user: User) -> set[tuple[int, int | None]]:
+    """(product id, version id or None for every version) the user subscribed to or their
+    organisation runs."""
+    subscribed = db.session.execute(select(AlertSubscription.product_id,
+                                           AlertSubscription.version_id)
+                                    .where(AlertSubscription.user_id == user.id))
+    interests = {(product_id, version_id) for product_id, version_id in subscribed}
+    if user.organization_id:
+        interests |= set(db.session.execute(
+            select(OrganizationProduct.product_id, OrganizationProduct.version_id)
+            .where(OrganizationProduct.organization_id == user.organization_id)))
+    return interests
+
+
+def _concerns(alert: Alert, interests: set[tuple[int, int | None]]) -> bool:
+    """Whether the alert is about one of these products and versions."""
+    covers = _version_covered_by(alert)
+    versions = {version.id: version for product in alert.products
+                for version in product.versions}
+    product_ids = {product.id for product in alert.products}
+    return any(product_id in product_ids and (version_id is None or covers(versions[version_id]))
+               for product_id, version_id in interests if version_id is None
+               or version_id in versions)
+
+
+def alerts_of_product(product_id: int, scope: policy.ReadScope, limit: int) -> list[Alert]:
+    """A product's alerts ``scope`` may read, latest change first (for its feed)."""
+    return list(db.session.scalars(
+        select(Alert).join(alert_products, alert_products.c.alert_id == Alert.id)
+        .where(alert_products.c.product_id == product_id, read_filter(Alert, scope))
+        .order_by(Alert.updated_at.desc(), Alert.id.desc()).limit(limit)))
+
+
+def all_alerts(actor: User) -> list[Alert]:
+    """Every alert for staff: open ones first, latest change first."""
+    policy.require_staff(actor)
+    return list(db.session.scalars(select(Alert).order_by(
+        (Alert.state == "closed"), Alert.updated_at.desc(), Alert.id.desc())))
+
+
+def get_alert_for_staff(actor: User, alert_id: int) -> Alert:
+    policy.require_staff(actor)
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound("No such alert.")
+    return alert
+
+
+def workaround_candidates() -> list[Article]:
+    """Critical articles (drafts too) that are no alert's workaround yet."""
+    return list(db.session.scalars(
+        select(Article).outerjoin(Alert, Alert.article_id == Article.id)
+        .where(Article.type == "article", Article.critical.is_(True),
+               Article.status != "archived", Alert.id.is_(None))
+        .order_by(Article.updated_at.desc())))
+
+
+def fixing_candidates(alert: Alert) -> list[Patch]:
+    """Published patches of the alert's products, newest first."""
+    product_ids = [product.id for product in alert.products]
+    if not product_ids:
+        return []
+    return list(db.session.scalars(
+        select(Patch).where(Patch.product_id.in_(product_ids), Patch.status == "published")
+        .order_by(Patch.published_at.desc(), Patch.id.desc()).limit(50)))
+

@@ -1,0 +1,90 @@
+"""/api/v1/alerts: the user's alert subscriptions, and the alerts of their products."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from kb import policy
+from kb.alerts import critical, subscriptions
+from kb.api import blueprint
+from kb.api.openapi import documented
+from kb.errors import Invalid
+
+SUBSCRIPTION_BODY = {"type": "object", "required": ["product"], "properties": {
+    "product": {"type": "string", "description": "product name or slug"},
+    "version": {"type": ["string", "null"], "description": "one version; absent: every version"},
+}}
+
+
+def subscription_json(subscription) -> dict:
+    return {"id": subscription.id, "product": subscription.product.name,
+            "product_slug": subscription.product.slug,
+            "version": subscription.version.name if subscription.version else None,
+            "created": subscription.created_at.isoformat()}
+
+
+def alert_json(alert) -> dict:
+    article = alert.article if alert.article and policy.can_read(current_user, alert.article) \
+        else None
+    return {"id": alert.id, "title": alert.title, "state": alert.state,
+            "products": [product.name for product in alert.products],
+            "versions": [version.name for version in alert.versions],
+            "updated": alert.updated_at.isoformat(),
+            "url": url_for("alert_pages.alert", alert_id=alert.id),
+            "article_url": url_for("articles.show", slug=article.slug) if article else None,
+            "patch_url": (url_for("patches.show", patch_id=alert.patch.id)
+                          if alert.patch and policy.can_read(current_user, alert.patch)
+                          else None)}
+
+
+@blueprint.get("/alerts/subscriptions")
+@documented("Your alert subscriptions: id, product, product_slug, version (null: every "
+            "version), created")
+def api_alert_subscriptions():
+    return jsonify([subscription_json(s) for s in subscriptions.subscriptions_of(current_user)])
+
+
+@blueprint.post("/alerts/subscriptions")
+@documented("Subscribe to a product's critical-issue alerts (and new patches), of one version "
+            "or every version",
+            responses={"201": "Subscribed", "200": "Already subscribed (the existing one)",
+                       "422": "Unknown product or version"},
+            request_body=SUBSCRIPTION_BODY)
+def api_subscribe():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid('Send a JSON object such as {"product": "Orbit ERP", "version": "12.0"}.')
+    product, version = body.get("product"), body.get("version")
+    if not isinstance(product, str) or not (version is None or isinstance(version, str)):
+        raise Invalid("product must be a string, and version a string or absent.")
+    outcome = subscriptions.subscribe(current_user, product, version)
+    return jsonify(subscription_json(outcome.subscription)), 201 if outcome.created else 200
+
+
+@blueprint.delete("/alerts/subscriptions/<int:subscription_id>")
+@documented("End one of your subscriptions", responses={"204": "Ended", "404": "Not yours"})
+def api_unsubscribe(subscription_id: int):
+    subscriptions.unsubscribe(current_user, subscription_id)
+    return "", 204
+
+
+@blueprint.get("/alerts")
+@documented("The open critical-issue alerts of the products you subscribed to or your "
+            "organisation runs, latest change first")
+def api_open_alerts():
+    policy.require(current_user, subscriptions.FEATURE)
+    return jsonify([alert_json(alert) for alert in critical.open_alerts_for(current_user)])
+
+
+@blueprint.get("/alerts/<int:alert_id>")
+@documented("One alert with its history (each step: number, kind, state, note, created)",
+            responses={"200": "OK", "404": "No such alert"})
+def api_alert(alert_id: int):
+    alert = critical.get_alert(current_user, alert_id)
+    body = alert_json(alert)
+    body["summary"] = alert.summary
+    body["history"] = [{"number": event.number, "kind": event.kind, "state": event.state,
+                        "note": event.note, "created": event.created_at.isoformat()}
+                       for event in alert.events]
+    return jsonify(body)
