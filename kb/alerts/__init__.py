@@ -12,6 +12,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(feeds_views.blueprint)
-    add_nav_entry(app, NavEntry("E-mail outbox", "alerts.staff_outbox", staff_only=True))
+    add_nav_entry(app, NavEntry("Feeds", "alerts.feeds_page", group="Account"))
+    add_nav_entry(app, NavEntry("E-mail outbox", "alerts.staff_outbox", staff_only=True,
+                                group="Staff"))
     csrf.exempt(views.unsubscribe_now)
     app.cli.add_command(commands.outbox_group)
