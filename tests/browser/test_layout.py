@@ -44,7 +44,7 @@ PAGE_TYPES = [
     PageType("knowledge-base", CUSTOMER, "/articles/"),
     PageType("article", CUSTOMER, "/articles/erp/invoice-numbering-duplicates-12-0"),
     PageType("article-print", CUSTOMER, "/articles/erp/invoice-numbering-duplicates-12-0?print=1",
-             in_portal_frame=False),
+             in_portal_frame=False, content_width=False),  # a sheet of paper on screen
     PageType("release-notes", CUSTOMER, "/release-notes/"),
     PageType("release-note", CUSTOMER, "/release-notes/orbit-erp-12-0"),
     PageType("patches", CUSTOMER, "/patches/"),
