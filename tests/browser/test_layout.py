@@ -78,8 +78,8 @@ PAGE_TYPES = [
     PageType("patch-downloads", STAFF, "/staff/patch-downloads"),
     PageType("products", STAFF, "/staff/products/"),
     PageType("product", STAFF, "/staff/products/|Orbit ERP"),
-    PageType("recording-editor", STAFF,
-             "/sessions/recordings|Orbit ERP 12.0: what's new in period closing|Edit the recording"),
+    PageType("recording-editor", STAFF, "/sessions/recordings"
+             "|Orbit ERP 12.0: what's new in period closing|Edit the recording"),
     PageType("new-live-session", STAFF, "/sessions/staff/live/new"),
     PageType("attendees", STAFF,
              "/sessions/live|Ask us anything: upgrading to Orbit ERP 12.0|Attendees"),
@@ -142,7 +142,8 @@ def describe(violations: list[dict]) -> str:
     for violation in violations:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
         for node in violation["nodes"][:5]:
-            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1]}")
+            failure = node["failureSummary"].splitlines()[-1]
+            lines.append(f"    {' '.join(node['target'])}: {failure}")
     return "\n".join(lines)
 
 
@@ -207,3 +208,70 @@ def test_page_fits_the_screen_and_is_accessible(signed_in, page_type, width):
     require_axe()
     violations = axe_violations(page)
     assert not violations, f"{address} at {width} width:\n{describe(violations)}"
+
+
+def tab_until(page: Page, predicate: str, most: int = 60) -> None:
+    """Press Tab until the focused element satisfies `predicate` (JS, given the element)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(element => {predicate})(document.activeElement)"):
+            return
+    raise AssertionError(f"{most} presses of Tab never reached an element where {predicate}")
+
+
+def test_search_and_open_a_result_by_keyboard_alone(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.set_viewport_size(DESKTOP)
+    page.goto(signed_in.base_url + "/")
+    tab_until(page, "element.id === 'site-search-q'", most=6)
+    page.keyboard.type("posting job")
+    page.keyboard.press("Enter")
+    expect(page.locator(".result-count")).to_contain_text("for posting job")
+    tab_until(page, "element.classList.contains('hit-title')")
+    title = page.evaluate("document.activeElement.textContent.trim()")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def test_phone_menu_opens_and_leads_somewhere_by_keyboard_alone(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.set_viewport_size(PHONE)
+    page.goto(signed_in.base_url + "/")
+    learning = page.get_by_role("navigation", name="Main").get_by_text("Learning", exact=True)
+    expect(learning).to_be_hidden()
+
+    tab_until(page, "element.matches('.nav-menu > summary')", most=8)
+    page.keyboard.press("Enter")
+    expect(learning).to_be_visible()
+    page.keyboard.press("Escape")  # closes the menu and keeps the focus on its button
+    expect(learning).to_be_hidden()
+    assert page.evaluate("document.activeElement.matches('.nav-menu > summary')")
+
+    page.keyboard.press("Enter")
+    tab_until(page, "element.textContent.trim() === 'Learning'", most=4)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Recordings"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(signed_in.base_url + "/sessions/recordings")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recorded sessions")
+
+
+def test_printed_article_leaves_out_the_portal_around_it(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.set_viewport_size(DESKTOP)
+    page.goto(signed_in.base_url + "/articles/erp/invoice-numbering-duplicates-12-0")
+    expect(page.locator(".headerlink").first).to_be_visible()
+    page.emulate_media(media="print")
+    try:
+        for left_out in (".site-header", ".site-footer", ".toc", ".headerlink", "main form"):
+            expect(page.locator(left_out).first).to_be_hidden()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        code_block = page.locator(".article-body pre").first
+        expect(code_block).to_have_css("white-space", "pre-wrap")
+    finally:
+        page.emulate_media(media="screen")
+
+    page.goto(signed_in.base_url + "/articles/erp/invoice-numbering-duplicates-12-0?print=1")
+    expect(page.locator(".headerlink").first).to_be_hidden()  # the print view shows the paper
+    expect(page.locator(".article-body pre").first).to_have_css("white-space", "pre-wrap")
