@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 
 from kb import plans
+from tests.conftest import REPO_ROOT
 
 
 @pytest.mark.parametrize("email, plan", [("xtreme@demo.test", "xtreme"),
@@ -110,8 +112,6 @@ def test_favicon(client):
 
 def test_no_emoji_in_pages_or_styles():
     """Marks are SVG or text: an emoji shows as a box where no emoji font is installed."""
-    from tests.conftest import REPO_ROOT
-
     sources = [*(REPO_ROOT / "templates").rglob("*.html"),
                *(REPO_ROOT / "kb" / "static").glob("*.css")]
     emoji = [(path.name, char) for path in sources for char in path.read_text()
@@ -132,3 +132,14 @@ def test_header_has_search_box_and_groups_the_menus(client, auth, demo_accounts)
     auth.login("xtreme@demo.test")
     header = client.get("/account").get_data(as_text=True).split("</header>")[0]
     assert ">Staff</summary>" not in header and "Article editor" not in header
+
+
+def test_served_pico_is_the_pinned_npm_package():
+    """kb serves Pico CSS itself (never from a CDN): the copy must be the package npm installs."""
+    package = REPO_ROOT / "node_modules" / "@picocss" / "pico" / "css" / "pico.min.css"
+    if not package.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{package} is missing: run `npm ci`")
+        pytest.skip(f"{package} is missing: run `npm ci` to compare the served Pico CSS")
+    served = REPO_ROOT / "kb" / "static" / "vendor" / "pico.min.css"
+    assert served.read_bytes() == package.read_bytes()
