@@ -31,16 +31,36 @@ csrf = CSRFProtect()
 log = logging.getLogger(__name__)
 
 
+# The header's menus, in this order; "Account" entries go in the account menu on the right.
+NAV_GROUPS = ("Knowledge", "Learning", "Support", "Staff", "Account")
+
+
 @dataclass(frozen=True)
 class NavEntry:
     label: str
     endpoint: str
     feature: str | None = None  # shown only to users who may use this feature
     staff_only: bool = False
+    group: str = "Knowledge"  # one of NAV_GROUPS; staff-only entries belong under "Staff"
+
+    def __post_init__(self):
+        if self.group not in NAV_GROUPS:
+            raise ValueError(f"navigation group {self.group!r} is not one of {NAV_GROUPS}")
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    name: str
+    entries: list[NavEntry]
 
 
 def add_nav_entry(app: Flask, entry: NavEntry) -> None:
     app.extensions.setdefault("kb.nav", []).append(entry)
+
+
+def set_site_search(app: Flask, endpoint: str, feature: str) -> None:
+    """The search box every page's header holds, for users who may use `feature`."""
+    app.extensions["kb.site_search"] = (endpoint, feature)
 
 
 def nav_entries_for(app: Flask, user) -> list[NavEntry]:
@@ -52,6 +72,20 @@ def nav_entries_for(app: Flask, user) -> list[NavEntry]:
             continue
         visible.append(entry)
     return visible
+
+
+def nav_groups_of(entries: list[NavEntry]) -> list[NavGroup]:
+    """The header's menus that hold something, in NAV_GROUPS order (without "Account")."""
+    groups = [NavGroup(name, [entry for entry in entries if entry.group == name])
+              for name in NAV_GROUPS if name != "Account"]
+    return [group for group in groups if group.entries]
+
+
+def site_search_url(app: Flask, user) -> str | None:
+    endpoint, feature = app.extensions.get("kb.site_search", (None, None))
+    if endpoint is None or not policy.is_signed_in(user) or not policy.can(user, feature):
+        return None
+    return url_for(endpoint)
 
 
 def wants_json() -> bool:
@@ -122,10 +156,14 @@ def _unexpected_error_response(error: Exception):
 
 
 def _template_context() -> dict:
+    entries = nav_entries_for(current_app, current_user)
     return {
         "policy": policy,
         "plans": plans,
-        "nav_entries": nav_entries_for(current_app, current_user),
+        "nav_entries": entries,
+        "nav_groups": nav_groups_of(entries),
+        "account_entries": [entry for entry in entries if entry.group == "Account"],
+        "site_search_url": site_search_url(current_app, current_user),
         "current_plan": policy.effective_plan(current_user),
         "term_lapsed": policy.term_has_lapsed(current_user),
     }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 
 from kb import plans
+from tests.conftest import REPO_ROOT
 
 
 @pytest.mark.parametrize("email, plan", [("xtreme@demo.test", "xtreme"),
@@ -98,3 +100,46 @@ def test_security_headers(client):
     response = client.get("/plans")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_favicon(client):
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert b'rel="icon" href="/static/favicon.svg"' in client.get("/sign-in").data
+    with client.get("/static/favicon.svg") as svg:
+        assert svg.status_code == 200
+
+
+def test_no_emoji_in_pages_or_styles():
+    """Marks are SVG or text: an emoji shows as a box where no emoji font is installed."""
+    sources = [*(REPO_ROOT / "templates").rglob("*.html"),
+               *(REPO_ROOT / "kb" / "static").glob("*.css")]
+    emoji = [(path.name, char) for path in sources for char in path.read_text()
+             if ord(char) >= 0x1F000 or 0x2600 <= ord(char) <= 0x27BF]
+    assert emoji == []
+
+
+def test_header_has_search_box_and_groups_the_menus(client, auth, demo_accounts):
+    assert b'role="search"' not in client.get("/sign-in").data
+    auth.login("staff@demo.test")
+    page = client.get("/account").get_data(as_text=True)
+    header = page[page.index("<header"):page.index("</header>")]
+    assert 'action="/search"' in header and 'name="q"' in header
+    for group in ("Knowledge", "Learning", "Staff"):
+        assert f">{group}</summary>" in header
+    assert header.index("Article editor") > header.index(">Staff</summary>")
+    auth.logout()
+    auth.login("xtreme@demo.test")
+    header = client.get("/account").get_data(as_text=True).split("</header>")[0]
+    assert ">Staff</summary>" not in header and "Article editor" not in header
+
+
+def test_served_pico_is_the_pinned_npm_package():
+    """kb serves Pico CSS itself (never from a CDN): the copy must be the package npm installs."""
+    package = REPO_ROOT / "node_modules" / "@picocss" / "pico" / "css" / "pico.min.css"
+    if not package.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{package} is missing: run `npm ci`")
+        pytest.skip(f"{package} is missing: run `npm ci` to compare the served Pico CSS")
+    served = REPO_ROOT / "kb" / "static" / "vendor" / "pico.min.css"
+    assert served.read_bytes() == package.read_bytes()

@@ -187,7 +187,11 @@ def set_organization_user_enabled(user_id: int, action: str):
 
 def init_app(app: Flask) -> None:
     from kb.accounts import commands, staff_views
+    from kb.web import NavEntry, add_nav_entry
 
     app.cli.add_command(commands.token_group)
     app.register_blueprint(blueprint)
     app.register_blueprint(staff_views.blueprint)
+    add_nav_entry(app, NavEntry("My account", "accounts.account", group="Account"))
+    add_nav_entry(app, NavEntry("Organisations and users", "staff.organizations",
+                                staff_only=True, group="Staff"))

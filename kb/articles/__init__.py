@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     add_nav_entry(app, NavEntry("Knowledge base", "articles.index", feature="how_to"))
     add_nav_entry(app, NavEntry("Release notes", "articles.release_notes",
                                 feature="updates_and_docs"))
-    add_nav_entry(app, NavEntry("Editor", "article_editor.index", staff_only=True))
+    add_nav_entry(app, NavEntry("Article editor", "article_editor.index", staff_only=True,
+                                group="Staff"))
     app.cli.add_command(commands.import_command)
     demo.register_loader(app, commands.load_demo_content)

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -18,6 +28,11 @@ def home():
         return redirect(url_for("accounts.sign_in"))
     return render_template("main/home.html", features=policy.features_of(current_user),
                            open_alerts=critical.open_alerts_for(current_user))
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    return current_app.send_static_file("favicon.ico")
 
 
 @blueprint.get("/plans")

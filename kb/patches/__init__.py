@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.blueprint)
     app.cli.add_command(commands.patch_group)
     add_nav_entry(app, NavEntry("Patches", "patches.index", "patches"))
-    add_nav_entry(app, NavEntry("Patch downloads", "patches.download_counts", staff_only=True))
+    add_nav_entry(app, NavEntry("Patch downloads", "patches.download_counts", staff_only=True,
+                                group="Staff"))
     register_loader(app, demo.load)
     register_release_note_links(app, queries.release_note_links)

@@ -8,4 +8,4 @@ def init_app(app: Flask) -> None:
     from kb.web import NavEntry, add_nav_entry
 
     app.register_blueprint(views.blueprint)
-    add_nav_entry(app, NavEntry("Products", "products.index", staff_only=True))
+    add_nav_entry(app, NavEntry("Products", "products.index", staff_only=True, group="Staff"))

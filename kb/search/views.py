@@ -11,7 +11,7 @@ from kb import db, policy
 from kb.products.models import Product
 from kb.search import query
 from kb.search.params import search_request
-from kb.web import NavEntry, add_nav_entry
+from kb.web import set_site_search
 
 blueprint = Blueprint("search", __name__)
 # searching the knowledge base is part of the online support portal
@@ -50,4 +50,4 @@ def suggest():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
-    add_nav_entry(app, NavEntry("Search", "search.search_page", feature=SEARCH_FEATURE))
+    set_site_search(app, "search.search_page", SEARCH_FEATURE)

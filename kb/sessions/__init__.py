@@ -52,9 +52,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(format_time, "transcript_time")
     # every plan sees the live-session schedule; registering is what Premium and Elite add
-    for entry in (NavEntry("Recordings", "recordings.index", Recording.access_feature),
-                  NavEntry("Live sessions", "live.index", LiveSession.access_feature),
-                  NavEntry("Topic requests", "topics.index", TopicRequest.access_feature),
-                  NavEntry("Campus", "campus.index", "campus_discount")):
+    for entry in (NavEntry("Recordings", "recordings.index", Recording.access_feature,
+                           group="Learning"),
+                  NavEntry("Live sessions", "live.index", LiveSession.access_feature,
+                           group="Learning"),
+                  NavEntry("Topic requests", "topics.index", TopicRequest.access_feature,
+                           group="Learning"),
+                  NavEntry("Campus", "campus.index", "campus_discount", group="Learning")):
         add_nav_entry(app, entry)
     demo.register_loader(app, load_demo)

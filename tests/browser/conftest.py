@@ -135,3 +135,17 @@ def sign_in(page, base_url: str, email: str, password: str = "demo-password") ->
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+def reveal(locator):
+    """Open the header menus (the phone's Menu button, a dropdown) that hide `locator`."""
+    for summary in locator.locator("xpath=ancestor::details/summary").all():
+        if not locator.is_visible() and summary.is_visible():
+            summary.click()
+    return locator
+
+
+def menu_link(page, label: str):
+    """An entry of the header's navigation, its menus opened."""
+    navigation = page.get_by_role("navigation", name="Main")
+    return reveal(navigation.get_by_role("link", name=label, exact=True, include_hidden=True))

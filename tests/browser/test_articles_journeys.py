@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import menu_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def signed_in_page(browser: Browser, base_url: str, email: str) -> Page:
 
 
 def write_and_publish(page: Page, base_url: str, title: str, min_plan: str) -> None:
-    page.get_by_role("link", name="Editor").first.click()
+    menu_link(page, "Article editor").click()
     page.get_by_role("button", name="New article").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Minimum plan").select_option(label=min_plan)
@@ -41,11 +41,11 @@ def test_staff_publish_and_customers_read_or_meet_the_lock(browser: Browser, bas
     title = f"Tuning month-end posting {uuid.uuid4().hex[:6]}"
     staff = signed_in_page(browser, base_url, "staff@demo.test")
     write_and_publish(staff, base_url, title, "Premium")
-    staff.get_by_role("link", name="Knowledge base").first.click()
+    menu_link(staff, "Knowledge base").click()
     expect(staff.get_by_role("link", name=title)).to_be_visible()
 
     premium = signed_in_page(browser, base_url, "premium@demo.test")
-    premium.get_by_role("link", name="Knowledge base").first.click()
+    menu_link(premium, "Knowledge base").click()
     premium.get_by_role("link", name=title).click()
     expect(premium.get_by_role("heading", name=title, level=1)).to_be_visible()
     expect(premium.get_by_role("heading", name="Before you start")).to_be_visible()
@@ -56,7 +56,7 @@ def test_staff_publish_and_customers_read_or_meet_the_lock(browser: Browser, bas
     expect(premium.get_by_text("You answered “yes”")).to_be_visible()
 
     xtreme = signed_in_page(browser, base_url, "xtreme@demo.test")
-    xtreme.get_by_role("link", name="Knowledge base").first.click()
+    menu_link(xtreme, "Knowledge base").click()
     entry = xtreme.get_by_role("listitem").filter(has_text=title)
     expect(entry).to_contain_text("available on Premium and Elite")
     expect(entry).not_to_contain_text("Keep month-end postings")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import reveal, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_sign_in_see_plan_column_upgrade_prompt_and_sign_out(page: Page, base_ur
         expect(page.get_by_role("heading", name="Available on Elite")).to_be_visible()
         expect(page.get_by_role("button", name="Compare the plans")).to_be_visible()
 
-    page.get_by_role("button", name="Sign out").click()
+    reveal(page.get_by_role("button", name="Sign out", include_hidden=True)).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto(base_url + "/account")
     expect(page).to_have_url(f"{base_url}/sign-in?next=%2Faccount")

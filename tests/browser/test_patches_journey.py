@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import menu_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_publish_find_download_and_refuse(page: Page, browser: Browser, base_url
                                           tmp_path):
     connector, readme = patch_files
     sign_in(page, base_url, "staff@demo.test")
-    page.get_by_role("link", name="Patches", exact=True).click()
+    menu_link(page, "Patches").click()
     page.get_by_role("button", name="Publish a patch").click()
     page.get_by_label("Product").fill("Orbit Integration Hub")
     page.get_by_label("Versions it applies to").fill("4.0")
@@ -54,7 +54,7 @@ def test_publish_find_download_and_refuse(page: Page, browser: Browser, base_url
 
     elite = browser.new_context(accept_downloads=True).new_page()
     sign_in(elite, base_url, "elite@demo.test")
-    elite.get_by_role("link", name="Patches", exact=True).click()
+    menu_link(elite, "Patches").click()
     elite.get_by_label("Product", exact=True).select_option(label="Orbit Integration Hub")
     elite.get_by_label("Version", exact=True).select_option(label="Orbit Integration Hub 4.0")
     elite.get_by_role("button", name="Show patches").click()

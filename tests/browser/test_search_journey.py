@@ -37,8 +37,7 @@ def searchable(live_server):
 def test_type_pick_a_suggestion_filter_and_open_a_result(page: Page, searchable):
     base_url = searchable
     sign_in(page, base_url, "xtreme@demo.test")
-    page.get_by_role("link", name="Search", exact=True).click()
-    page.wait_for_load_state()
+    page.goto(f"{base_url}/search")
     box = page.get_by_role("combobox", name="Search the knowledge base")
     box.press_sequentially("config", delay=40)
     suggestion = page.get_by_role("option", name="Configure quasar groups")

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import menu_link, sign_in
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_premium_registers_downloads_the_invite_and_sees_join_details_at_the_set
     # shows #join-details-pending only before that time
     session_id = _schedule(live_server, "Journey: Hub office hours", 15 + 10 / 60)
     sign_in(page, base_url, "premium@demo.test")
-    page.get_by_role("link", name="Live sessions", exact=True).click()
+    menu_link(page, "Live sessions").click()
     page.get_by_role("link", name="Journey: Hub office hours").click()
     expect(page.locator("#join-details")).to_have_count(0)
     page.get_by_role("button", name="Register").click()
@@ -59,7 +59,7 @@ def test_xtreme_sees_the_schedule_with_the_prompt_and_cannot_register(
         page: Page, base_url, live_server):
     session_id = _schedule(live_server, "Journey: ERP questions", 3 * 24 * 60)
     sign_in(page, base_url, "xtreme@demo.test")
-    page.get_by_role("link", name="Live sessions", exact=True).click()
+    menu_link(page, "Live sessions").click()
     expect(page.get_by_role("heading", name="Live sessions are available on Premium and Elite"))\
         .to_be_visible()
     page.get_by_role("link", name="Journey: ERP questions").click()
@@ -76,7 +76,7 @@ def test_xtreme_sees_the_schedule_with_the_prompt_and_cannot_register(
 
 def test_customer_requests_a_topic_and_sees_a_suggestion(page: Page, base_url):
     sign_in(page, base_url, "elite@demo.test")
-    page.get_by_role("link", name="Topic requests", exact=True).click()
+    menu_link(page, "Topic requests").click()
     page.get_by_role("button", name="Request a topic").click()
     page.get_by_label("Topic").press_sequentially("monitoring flows", delay=20)
     suggestion = page.locator("#suggestions").get_by_role(

@@ -78,9 +78,10 @@ def test_search_needs_a_sign_in(client, articles):
     assert client.get("/api/v1/search?q=posting").status_code == 401
 
 
-def test_nav_has_a_search_entry(client, auth, demo_accounts):
+def test_header_has_the_search_box(client, auth, demo_accounts):
     auth.login("xtreme@demo.test")
-    assert 'href="/search"' in client.get("/").get_data(as_text=True)
+    header = client.get("/").get_data(as_text=True).split("</header>")[0]
+    assert '<form class="site-search" role="search" method="get" action="/search">' in header
 
 
 def test_api_answers_as_the_contract_says(client, api_token, articles):

@@ -46,7 +46,8 @@ def test_page_shows_unread_count_and_marks_read(app, client, auth, demo_accounts
     _notify(app, "xtreme@demo.test", "one", "two")
     auth.login("xtreme@demo.test")
     page = client.get("/notifications").get_data(as_text=True)
-    assert _unread_badge(page) == "2" and page.index("two") < page.index("one")
+    main = page[page.index("<main"):]
+    assert _unread_badge(page) == "2" and main.index("two") < main.index("one")
     first_id = client.get("/api/v1/notifications").json[1]["id"]
     auth.post(f"/notifications/{first_id}/read")
     assert [n["read"] for n in client.get("/api/v1/notifications").json] == [False, True]
