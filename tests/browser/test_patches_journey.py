@@ -43,7 +43,7 @@ def test_publish_find_download_and_refuse(page: Page, browser: Browser, base_url
     sign_in(page, base_url, "staff@demo.test")
     menu_link(page, "Patches").click()
     page.get_by_role("button", name="Publish a patch").click()
-    page.get_by_label("Product").fill("Orbit Integration Hub")
+    page.get_by_label("Product", exact=True).fill("Orbit Integration Hub")
     page.get_by_label("Versions it applies to").fill("4.0")
     page.get_by_label("Title").fill("Integration Hub 4.0.1 connector fix")
     page.get_by_label("Files").set_input_files([str(connector), str(readme)])
