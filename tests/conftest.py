@@ -279,13 +279,15 @@ def app(tmp_path, request, new_app):
     """The application on a data directory of its own, with a database with every table and no
     rows (on SQLite a copy of ``tables_file``, on PostgreSQL the worker's ``TablesSchema``) and
     the search index of such a database (a copy of ``empty_index``)."""
+    index = request.getfixturevalue("empty_index")
     if on_postgres():
         database_url = request.getfixturevalue("tables_schema").take()
     else:
         database_url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
-        shutil.copyfile(request.getfixturevalue("tables_file"), tmp_path / "kb.sqlite3")
-    index = request.getfixturevalue("empty_index")
     application = new_app(app_settings(tmp_path / "data", database_url))
+    # copied once create_app has set kb's owner-only umask, as kb would have created them
+    if not on_postgres():
+        shutil.copyfile(request.getfixturevalue("tables_file"), tmp_path / "kb.sqlite3")
     shutil.copytree(index, tmp_path / "data" / "index")
     with application.app_context():
         from kb import search
