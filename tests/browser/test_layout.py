@@ -63,6 +63,8 @@ PAGE_TYPES = [
     PageType("account", CUSTOMER, "/account"),
     PageType("feeds", CUSTOMER, "/account/feeds"),
     PageType("notifications", CUSTOMER, "/notifications"),
+    PageType("notification-settings", CUSTOMER, "/notifications/settings"),
+    PageType("alerts", CUSTOMER, "/alerts"),
     PageType("not-found", CUSTOMER, "/no-such-page"),
     PageType("organisation-users", CUSTOMER_ADMIN, "/organization/users"),
     PageType("sign-in", None, "/sign-in", content_width=False),
@@ -84,6 +86,7 @@ PAGE_TYPES = [
     PageType("attendees", STAFF,
              "/sessions/live|Ask us anything: upgrading to Orbit ERP 12.0|Attendees"),
     PageType("outbox", STAFF, "/staff/outbox"),
+    PageType("staff-alerts", STAFF, "/staff/alerts"),
 ]
 
 
