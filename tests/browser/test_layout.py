@@ -47,6 +47,9 @@ PAGE_TYPES = [
              in_portal_frame=False, content_width=False),  # a sheet of paper on screen
     PageType("release-notes", CUSTOMER, "/release-notes/"),
     PageType("release-note", CUSTOMER, "/release-notes/orbit-erp-12-0"),
+    # no contents list: the text must still take the page's width
+    PageType("article-without-contents", CUSTOMER, "/articles/erp/rest-api-rate-limits"),
+    PageType("release-note-without-contents", CUSTOMER, "/release-notes/orbit-analytics-2026-1"),
     PageType("patches", CUSTOMER, "/patches/"),
     PageType("patch", CUSTOMER, "/patches/|Orbit ERP 12.0 service pack 1"),
     PageType("recordings", CUSTOMER, "/sessions/recordings"),
