@@ -175,7 +175,8 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; media-src 'self' https:; "
+        # blob: media is a file staff chose, read in the page for its length before upload
+        "default-src 'self'; img-src 'self' data:; media-src 'self' https: blob:; "
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
     )
     return response

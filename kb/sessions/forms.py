@@ -38,7 +38,10 @@ class RecordingForm(FlaskForm):
     recorded_on = DateField("Recorded on", validators=[DataRequired()])
     duration_minutes = IntegerField("Duration (minutes)",
                                     validators=[Optional(), NumberRange(min=0, max=24 * 60)])
-    video = FileField("Video file (MP4, WebM, Ogg)")
+    video = FileField("Video file (MP4, WebM, Ogg)",
+                      description="Choosing a file fills in an empty duration from its length.",
+                      render_kw={"data-duration-field": "duration_minutes",
+                                 "accept": "video/mp4,video/webm,video/ogg"})
     external_url = URLField("…or the video's https:// address", validators=[Optional(),
                                                                            Length(max=1000)])
     transcript = FileField("Transcript (WebVTT or SRT)")

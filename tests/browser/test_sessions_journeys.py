@@ -101,6 +101,8 @@ def test_staff_publish_a_recording_and_a_timestamp_opens_the_video_at_the_moment
     page.get_by_label("Product").select_option("Orbit Integration Hub")
     page.get_by_label("Video file (MP4, WebM, Ogg)").set_input_files(
         str(DEMO_FILES / "orbit-demo.webm"))
+    # the file's own length fills the empty duration (under a minute counts as one)
+    expect(page.get_by_label("Duration (minutes)")).to_have_value("1")
     page.get_by_label("Transcript (WebVTT or SRT)").set_input_files(
         str(DEMO_FILES / "message-flows.vtt"))
     page.get_by_role("button", name="Save the recording").click()
