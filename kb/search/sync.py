@@ -167,6 +167,10 @@ def deferred():
 
 @event.listens_for(Session, "after_commit")
 def _apply_after_commit(session: Session) -> None:
+    # SQLAlchemy signals a released SAVEPOINT as a commit too; the changes are not committed
+    # until the outer transaction is, and an applier started now would wait on its locks
+    if session.in_nested_transaction():
+        return
     if not session.info.pop(CHANGES_RECORDED, False):
         return
     if _deferred.get() or not has_app_context():

@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from kb import db, search
 from kb.search import documents, index, sync
 from kb.search.outbox import IndexTask
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, indexed_status
 from tests.search import writer
 from tests.search.conftest import titles
 
@@ -213,3 +213,21 @@ def test_files_out_of_use_stay_until_the_grace_period_has_passed(app_context, pu
     names = {path.name.split(".")[0] for path in generation.iterdir()
              if path.name.startswith("MAIN_") and path.name != "MAIN_WRITELOCK"}
     assert names == live  # once the grace period is over, unused files go
+
+
+def test_a_savepoint_inside_a_change_does_not_apply_it_early_nor_lose_it(publish):
+    """A released SAVEPOINT is announced like a commit; the change is applied once the outer
+    transaction commits (before, the savepoint started an applier that waited on the
+    transaction's own locks, and the commit then forgot the change)."""
+    from kb.articles.models import Article
+
+    article = db.session.get(Article, publish("Posting keeps running"))
+    key = f"article:{article.id}"
+    assert indexed_status(key) == "published"
+    article.status = "draft"
+    search.record_change("article", article.id)
+    with db.session.begin_nested():
+        pass
+    assert indexed_status(key) == "published"
+    db.session.commit()
+    assert indexed_status(key) != "published"
