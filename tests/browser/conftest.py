@@ -147,5 +147,8 @@ def reveal(locator):
 
 def menu_link(page, label: str):
     """An entry of the header's navigation, its menus opened."""
+    # the stylesheets decide which menu buttons show (the phone's Menu button is hidden on a
+    # wide screen): judged before they have loaded, a button seen then vanishes under the click
+    page.wait_for_load_state("load")
     navigation = page.get_by_role("navigation", name="Main")
     return reveal(navigation.get_by_role("link", name=label, exact=True, include_hidden=True))
