@@ -4,9 +4,8 @@ see them."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import re
+from datetime import date, timedelta
 
 import pytest
 

@@ -18,8 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from kb import plans
-from kb.articles.models import KINDS, Article
 from kb.articles import service
+from kb.articles.models import KINDS, Article
 from kb.articles.service import ArticleFields
 from kb.forms import choices
 
@@ -45,8 +45,9 @@ class ArticleForm(FlaskForm):
     body = TextAreaField("Body (Markdown)", render_kw={"rows": 18})
     kind = SelectField("Kind", choices=choices(KIND_PAIRS))
     products = SelectMultipleField("Products", choices=[])
-    versions = StringField("Versions", description="Comma-separated, e.g. 11.1, 12.0 (of the first product); "
-                           "name the product for another: Orbit ERP 12.0")
+    versions = StringField("Versions", description=(
+        "Comma-separated, e.g. 11.1, 12.0 (of the first product); "
+        "name the product for another: Orbit ERP 12.0"))
     tags = StringField("Tags", description="Comma-separated")
     min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS))
     critical = BooleanField("Workaround for a critical issue")

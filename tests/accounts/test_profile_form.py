@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 
-from kb import db
 from kb.accounts.service import user_by_email
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import select
+
 from kb import db
 from kb.articles.importer import import_paths
 from kb.articles.models import Article
 from kb.products.models import Product, ProductVersion
-from sqlalchemy import select
-
 from kb.search.sync import apply_pending
 from tests.articles.test_import import write
 
