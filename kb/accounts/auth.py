@@ -79,7 +79,9 @@ def authenticated_by_token() -> bool:
 
 def _apply_view_as() -> None:
     """Staff may view pages as a customer on some plan; the policy then treats them so."""
-    if current_user.is_authenticated and current_user.is_staff and not authenticated_by_token():
+    if request.endpoint == "static" or authenticated_by_token():
+        return  # no user to load: a static file is the same for all, a token never views as
+    if current_user.is_authenticated and current_user.is_staff:
         current_user.viewing_as_plan = session.get(VIEW_AS_KEY)
 
 

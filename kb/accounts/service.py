@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import db, plans, policy, time_zones
@@ -200,7 +201,7 @@ def load_session_user(session_secret: str) -> User | None:
         select(User).join(UserSession, UserSession.user_id == User.id).where(
             UserSession.secret_hash == hash_secret(session_secret),
             UserSession.created_at >= _oldest_session_start(),
-        )
+        ).options(joinedload(User.organization))
     )
     if user is None or not user.is_enabled:
         return None
@@ -393,7 +394,10 @@ def revoke_api_token(user: User, token_id: int) -> None:
 
 def user_for_token(plain: str) -> User:
     """The user a bearer token authenticates; ``NotAuthenticated`` says why not."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(plain)))
+    # one query: the user and their organisation (plan, term) are what every request asks next
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_secret(plain))
+        .options(joinedload(ApiToken.user).joinedload(User.organization)))
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("Invalid or revoked API token.")
     user = token.user

@@ -102,3 +102,31 @@ def test_token_requests_need_no_csrf_but_session_posts_do(app, client, auth, cus
     auth.login(customer_on("premium"))
     response = client.post("/api/v1/me")
     assert response.status_code in (400, 405)
+
+
+def statements_of(app, client, path: str, headers: dict) -> list[str]:
+    """The SQL statements one request runs."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.session.get_bind()
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with client.get(path, headers=headers) as response:  # a file response holds its file
+            assert response.status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def test_a_token_costs_one_query_and_a_static_file_none(app, client, customer_on, api_token):
+    headers = bearer(api_token(customer_on("elite")))
+    client.get("/api/v1/search?q=posting", headers=headers)  # the once-a-minute last-used write
+    searched = statements_of(app, client, "/api/v1/search?q=posting", headers)
+    assert len(searched) == 1 and "api_tokens" in searched[0] and "organizations" in searched[0]
+    assert statements_of(app, client, "/static/kb.css", headers) == []
