@@ -18,13 +18,14 @@ from dataclasses import dataclass
 import markdown as markdown_library
 import nh3
 
+from kb.commonmark_html import CommonMarkHtmlExtension
 from kb.commonmark_lists import CommonMarkListsExtension
 from kb.docfx import SERVED_IMAGE, DocfxExtension
 from kb.errors import Invalid
 from kb.markdown_links import BoundedLinksExtension
 
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
 
 # fences (anywhere: in list items and quotes too) by pymdownx.superfences, highlighted by
 # pymdownx.highlight (Pygments), which also does indented code blocks
@@ -143,8 +144,8 @@ def _converter() -> markdown_library.Markdown:
     converter = getattr(_converters, "converter", None)
     if converter is None:
         converter = markdown_library.Markdown(
-            extensions=[*EXTENSIONS, CommonMarkListsExtension(), DocfxExtension(),
-                        BoundedLinksExtension()],
+            extensions=[*EXTENSIONS, CommonMarkListsExtension(), CommonMarkHtmlExtension(),
+                        DocfxExtension(), BoundedLinksExtension()],
             extension_configs=EXTENSION_CONFIGS, output_format="html",
         )
         _converters.converter = converter

@@ -144,3 +144,44 @@ def test_row_and_column_layout_markers_are_dropped():
                    "    :::column-end:::\n:::row-end:::\n")
     assert ":::" not in html and "<pre>" not in html
     assert 'id="doc-decision-makers"' in html and "<p>Read this.</p>" in html
+
+
+# From the shared corpus (Business Central docs, CC BY 4.0): archive/ai-in-bc-tabs.md
+UNCLOSED_VIDEO_TAG = (
+    "### [Autofill](#tab/Autofill)\n\n"
+    "Get suggested values for editable fields when creating or modifying records.\n\n"
+    "<Video> \n\n"
+    "**Learn more in:**\n\n"
+    "- Autofill with Copilot\n"
+    "- Responsible AI FAQs for Autofill (preview)\n\n"
+    "---\n\n"
+    "## For finance \n")
+
+
+def test_an_unclosed_raw_html_tag_ends_at_the_blank_line_as_in_commonmark():
+    html = html_of(UNCLOSED_VIDEO_TAG)
+    assert "**Learn more in:**" not in html and "- Autofill" not in html
+    assert "<p><strong>Learn more in:</strong></p>" in html
+    assert "<li>Autofill with Copilot</li>" in html and "<hr>" in html
+    assert 'id="doc-for-finance"' in html and "video" not in html.lower()
+
+
+def test_a_closed_or_void_raw_html_block_is_left_as_it_was():
+    assert html_of("<div>\n\n**raw**\n\n</div>\n") == "<div>\n\n**raw**\n\n</div>"
+    assert html_of("<div>\nraw *text*\n</div>\n") == "<div>\nraw *text*\n</div>"
+    assert html_of("<hr>\n\n- one\n").endswith("<ul>\n<li>one</li>\n</ul>")
+
+
+# archive/ui-user-personalization.md: a comment hiding a list, closed by "#-->" and 7 spaces
+COMMENT_THEN_SPACES = (
+    "- Changes to a page in a part will take effect where ever the part is used.  \n\n"
+    "<!--NAV\n\n"
+    "-   You can perform personalization in either the Web client or the Windows client."
+    " #-->       \n\n"
+    "## To personalize a page\n")
+
+
+def test_spaces_after_a_closing_comment_are_no_empty_code_block():
+    html = html_of(COMMENT_THEN_SPACES)
+    assert "<pre" not in html and "Windows client" not in html
+    assert 'id="doc-to-personalize-a-page"' in html

@@ -20,6 +20,10 @@ CODE_IN_NESTED_LIST = f"{CENTRAL}/admin-contact-sync-setup-onprem.md"
 TABLE_IN_STEP = f"{CENTRAL}/LocalFunctionality/Australia/how-to-print-balance-sheet-reports.md"
 NESTED_LIST = f"{CENTRAL}/across-link-doc-dates-to-posting-dates.md"
 NOTE_IN_STEP = f"{CENTRAL}/LocalFunctionality/France/how-to-view-ledger-reconciliations.md"
+UNCLOSED_VIDEO_TAG = "archive/ai-in-bc-tabs.md"
+COMMENT_THEN_SPACES = "archive/ui-user-personalization.md"
+ROWS_AND_COLUMNS = "archive/readiness-learning-catalog.md"
+STEPS_IN_COLUMNS = f"{CENTRAL}/bank-how-setup-bank-accounts.md"
 TOKEN_LINE = ("PasswordRequired := AzureADMgt.GetAccessToken(AzureADMgt.GetO365Resource,"
               "AzureADMgt.GetO365ResourceName,TRUE) = '';")
 
@@ -55,7 +59,7 @@ def words(node: Node) -> str:
 
 
 @pytest.mark.parametrize("relative", [CODE_IN_NESTED_LIST, TABLE_IN_STEP, NESTED_LIST,
-                                      NOTE_IN_STEP])
+                                      NOTE_IN_STEP, UNCLOSED_VIDEO_TAG, COMMENT_THEN_SPACES])
 def test_lists_and_code_match_the_commonmark_reference(relative):
     body = assembled_body(relative)
     assert structure(markdown.render(body).html) == structure(REFERENCE.render(body))
@@ -99,3 +103,21 @@ def test_note_inside_a_step_stays_in_the_step():
             if div.attributes.get("class") == "admonition note"]
     assert len(note) == 1 and words(note[0]) == "Note You must specify a date filter."
     assert words(steps[3]).startswith("Choose the Preview button.")
+
+
+def test_the_article_after_a_bare_video_tag_is_rendered_not_shown_as_source():
+    html = markdown.render(assembled_body(UNCLOSED_VIDEO_TAG)).html
+    assert "**Learn more in:**" not in html and "\n- " not in html
+    assert len(descendants(parse(html), "ul")) == 18
+
+
+def test_row_and_column_content_is_markdown_as_docfx_renders_it_not_code():
+    """The reference knows no DocFX layouts and shows the indented column content as code
+    blocks (Markdown source); DocFX, and kb, render it."""
+    catalog = rendered(ROWS_AND_COLUMNS)
+    assert not descendants(catalog, "pre")
+    assert "Business decision maker¶" in [words(h) for h in descendants(catalog, "h3")]
+    assert len(descendants(catalog, "a")) > 10 and ":::" not in catalog.text()
+    bank = rendered(STEPS_IN_COLUMNS)
+    assert not descendants(bank, "pre") and "![" not in bank.text()
+    assert "Illustration of payments received from the bank" in bank.text()

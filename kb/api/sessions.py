@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
@@ -12,6 +15,7 @@ from kb.db import utcnow
 from kb.errors import Invalid
 from kb.sessions import campus, live, recordings, topics
 from kb.sessions.live_views import invite_response
+from kb.sessions.transcripts import read_upload
 
 
 def recording_json(recording, watched: set[int]) -> dict:
@@ -52,6 +56,68 @@ def api_recording(recording_id: int):
          "url": url_for("recordings.attachment", recording_id=recording.id, attachment_id=a.id)}
         for a in recording.attachments]
     return jsonify(body)
+
+
+def _form_duration() -> int | None:
+    """``duration_seconds`` of the multipart form; absent or empty: ``None`` (read from the
+    uploaded video)."""
+    given = request.form.get("duration_seconds", "").strip()
+    if not given:
+        return None
+    if not given.isdigit():
+        raise Invalid("duration_seconds must be a whole number of seconds.")
+    return int(given)
+
+
+def _form_video() -> recordings.Upload | None:
+    video = request.files.get("video")
+    return recordings.Upload(video.stream, video.filename) if video and video.filename else None
+
+
+def _form_fields() -> recordings.RecordingFields:
+    form = request.form
+    try:
+        recorded_on = date.fromisoformat(form.get("recorded_on", ""))
+    except ValueError:
+        raise Invalid("recorded_on must be a date, YYYY-MM-DD.") from None
+    return recordings.RecordingFields(
+        title=form.get("title", ""), recorded_on=recorded_on, summary=form.get("summary", ""),
+        presenter=form.get("presenter", ""), product=form.get("product", ""),
+        topic=form.get("topic", ""), duration_seconds=_form_duration(),
+        external_url=form.get("external_url", ""), status=form.get("status", "published"))
+
+
+@blueprint.post("/recordings")
+@documented("Publish a recording (staff): multipart form with title, recorded_on (YYYY-MM-DD), "
+            "summary, presenter, product, topic, status (published or draft), duration_seconds, "
+            "and the video file or an https:// external_url, and optionally a transcript file "
+            "(WebVTT or SRT). Without duration_seconds it is read from the video, where the "
+            "file tells it (MP4, M4V, MOV, WebM)",
+            responses={"201": "Created", "422": "Invalid details, media or transcript"})
+def api_publish_recording():
+    policy.require_staff(current_user)
+    transcript = request.files.get("transcript")
+    recording = recordings.publish_recording(
+        current_user, _form_fields(), _form_video(),
+        read_upload(transcript.stream) if transcript and transcript.filename else None)
+    return jsonify(recording_json(recording, set())), 201
+
+
+@blueprint.put("/recordings/<int:recording_id>/media")
+@documented("Replace a recording's media (staff): multipart form with the video file or an "
+            "https:// external_url, and optionally duration_seconds; without it the duration is "
+            "read from the new video (or left empty when the file does not tell it)",
+            responses={"200": "OK", "404": "No such recording", "422": "Invalid media"})
+def api_replace_recording_media(recording_id: int):
+    policy.require_staff(current_user)
+    recording = recordings.get_recording(current_user, recording_id)
+    video = _form_video()
+    fields = replace(recordings.fields_of(recording), duration_seconds=_form_duration(),
+                     external_url="" if video else request.form.get("external_url", ""))
+    if video is None and not fields.external_url.strip():
+        raise Invalid("Send the video file or its https:// external_url.")
+    recordings.update_recording(current_user, recording, fields, video)
+    return jsonify(recording_json(recording, recordings.watched_ids(current_user)))
 
 
 def topic_json(topic) -> dict:

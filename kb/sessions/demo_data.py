@@ -17,9 +17,10 @@ from kb.sessions.models import LiveSession, Recording, TopicRequest
 
 DEMO_FILES = Path(__file__).resolve().parent / "demo"
 RECORDINGS = [
-    # title, product, topic, days ago, minutes, transcript, video file or https address
+    # title, product, topic, days ago, minutes (None: read from the video), transcript, video
+    # file or https address
     ("Integration Hub 4.0: monitoring message flows", "Orbit Integration Hub", "Integration",
-     12, 1, "message-flows.vtt", "orbit-demo.webm"),
+     12, None, "message-flows.vtt", "orbit-demo.webm"),
     ("Orbit ERP 12.0: what's new in period closing", "Orbit ERP", "Finance", 30, 8,
      "period-closing.vtt", "https://media.orbitec.example/sessions/period-closing-12.mp4"),
     ("Orbit Analytics 2026.1: a tour of the new dashboards", "Orbit Analytics", "Reporting",
@@ -61,7 +62,8 @@ def _ensure_recording(staff, title, product, topic, days_ago, minutes, transcrip
         return
     fields = recordings.RecordingFields(
         title=title, product=product, topic=topic, presenter="Sam Staff",
-        recorded_on=policy.today() - timedelta(days=days_ago), duration_seconds=minutes * 60,
+        recorded_on=policy.today() - timedelta(days=days_ago),
+        duration_seconds=None if minutes is None else minutes * 60,
         summary=f"A recorded session on **{topic.lower()}** in {product}, with its transcript.",
         external_url=media if media.startswith("https://") else "")
     transcript_bytes = (DEMO_FILES / transcript).read_bytes()

@@ -39,7 +39,7 @@ class RecordingForm(FlaskForm):
     duration_minutes = IntegerField("Duration (minutes)",
                                     validators=[Optional(), NumberRange(min=0, max=24 * 60)])
     video = FileField("Video file (MP4, WebM, Ogg)",
-                      description="Choosing a file fills in an empty duration from its length.",
+                      description="An empty duration is read from the file.",
                       render_kw={"data-duration-field": "duration_minutes",
                                  "accept": "video/mp4,video/webm,video/ogg"})
     external_url = URLField("…or the video's https:// address", validators=[Optional(),

@@ -7,6 +7,7 @@ policy first, then calls ``send_stored_file``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import uuid
@@ -14,6 +15,10 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask import Response, current_app, request
+from hachoir.core import config as hachoir_config
+from hachoir.core.log import log as hachoir_log
+from hachoir.metadata import extractMetadata
+from hachoir.parser import createParser
 from werkzeug.wsgi import wrap_file
 
 from kb.errors import Invalid
@@ -23,6 +28,12 @@ from kb.patches.names import content_disposition
 VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
                ".ogv": "video/ogg", ".mov": "video/quicktime"}
 COPY_CHUNK_BYTES = 1024 * 1024
+logger = logging.getLogger(__name__)
+# hachoir prints its notes on a file's oddities to stderr; they belong in the debug log
+hachoir_config.quiet = True
+hachoir_log.use_print = False
+hachoir_log.on_new_message = lambda level, prefix, text, context: logger.debug(
+    "hachoir %s %s", prefix, text)
 
 
 def media_root() -> Path:
@@ -54,6 +65,25 @@ def store_stream(stream: BinaryIO, folder: str, filename: str) -> tuple[str, int
         raise Invalid(f"{filename!r} is empty.")
     os.replace(partial, target)
     return relative, size
+
+
+def duration_seconds(relative: str) -> int | None:
+    """The length of a stored video in whole seconds, as its container's header gives it;
+    ``None`` when it cannot be read.
+
+    hachoir reads it from MP4, M4V and QuickTime (``mvhd``) and from WebM (the segment's
+    ``Duration``), the formats staff upload; it has no length for Ogg Theora, and a WebM
+    recorded live by a browser carries none. Only headers are read, never the frames."""
+    try:
+        with _stored_path(relative).open("rb") as file:
+            parser = createParser(file)
+            metadata = extractMetadata(parser) if parser is not None else None
+            length = metadata.get("duration") if metadata and metadata.has("duration") else None
+    except Exception:  # a damaged file may fail anywhere in the parser: it just has no length
+        logger.info("Could not read the length of %s", relative, exc_info=True)
+        return None
+    seconds = round(length.total_seconds()) if length is not None else 0
+    return seconds if seconds > 0 else None
 
 
 def remove_stored(relative: str | None) -> None:

@@ -35,7 +35,7 @@ class RecordingFields:
     presenter: str = ""
     product: str = ""
     topic: str = ""
-    duration_seconds: int = 0
+    duration_seconds: int | None = None  # None: read from an uploaded video, else unchanged
     external_url: str = ""
     status: str = "published"
 
@@ -82,12 +82,21 @@ def get_recording(user, recording_id: int) -> Recording:
     return recording
 
 
+def fields_of(recording: Recording) -> RecordingFields:
+    """The recording's details as they stand, to change some of them."""
+    return RecordingFields(
+        title=recording.title, recorded_on=recording.recorded_on, summary=recording.summary,
+        presenter=recording.presenter, product=recording.product.name if recording.product else "",
+        topic=recording.topic, duration_seconds=recording.duration_seconds,
+        external_url=recording.external_url or "", status=recording.status)
+
+
 def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
     if not fields.title.strip():
         raise Invalid("A recording needs a title.")
     if fields.status not in ("draft", "published"):
         raise Invalid(f"Unknown status: {fields.status}")
-    if fields.duration_seconds < 0:
+    if fields.duration_seconds is not None and fields.duration_seconds < 0:
         raise Invalid("The duration cannot be negative.")
     recording.title = fields.title.strip()
     recording.summary = fields.summary
@@ -96,7 +105,10 @@ def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
     recording.product = products.ensure_product(fields.product) if fields.product.strip() else None
     recording.topic = fields.topic.strip()
     recording.recorded_on = fields.recorded_on
-    recording.duration_seconds = fields.duration_seconds
+    if fields.duration_seconds is not None:
+        recording.duration_seconds = fields.duration_seconds
+    elif recording.duration_seconds is None:
+        recording.duration_seconds = 0
     recording.status = fields.status
     recording.updated_at = utcnow()
 
@@ -117,6 +129,8 @@ def _set_media(recording: Recording, fields: RecordingFields, video: Upload | No
         relative, size = media.store_stream(video.stream, "recordings", video.filename)
         recording.media_path, recording.media_type, recording.media_size = relative, mimetype, size
         recording.external_url = None
+        if fields.duration_seconds is None:  # a duration given explicitly wins over the file's
+            recording.duration_seconds = media.duration_seconds(relative) or 0
     elif fields.external_url.strip():
         recording.external_url = _check_external_url(fields.external_url)
         recording.media_path = recording.media_type = recording.media_size = None

@@ -34,11 +34,26 @@ def _upload(field) -> Upload | None:
     return Upload(data.stream, data.filename) if data and data.filename else None
 
 
-def _recording_fields(form: RecordingForm) -> RecordingFields:
+def _shown_minutes(seconds: int) -> int | None:
+    """A stored duration as the form shows it: whole minutes, at least one; empty if unknown."""
+    return max(1, round(seconds / 60)) if seconds else None
+
+
+def _duration_seconds(form: RecordingForm, recording=None) -> int | None:
+    """The duration staff gave; ``None`` (the service reads it from an uploaded video) for an
+    empty field, or for an edit's untouched field when a new video replaces the old one. An
+    untouched field otherwise keeps the stored seconds its rounded minutes stand for."""
+    minutes = form.duration_minutes.data
+    if recording is not None and minutes == _shown_minutes(recording.duration_seconds):
+        return None if _upload(form.video) else recording.duration_seconds
+    return None if minutes is None else minutes * 60
+
+
+def _recording_fields(form: RecordingForm, recording=None) -> RecordingFields:
     return RecordingFields(
         title=form.title.data, summary=form.summary.data or "", presenter=form.presenter.data or "",
         product=form.product.data or "", topic=form.topic.data or "",
-        recorded_on=form.recorded_on.data, duration_seconds=(form.duration_minutes.data or 0) * 60,
+        recorded_on=form.recorded_on.data, duration_seconds=_duration_seconds(form, recording),
         external_url=form.external_url.data or "", status=form.status.data)
 
 
@@ -72,12 +87,12 @@ def new_recording():
 def edit_recording(recording_id: int):
     recording = recordings.get_recording(current_user, recording_id)
     form = RecordingForm(obj=recording, product=recording.product.name if recording.product
-                         else "", duration_minutes=recording.duration_seconds // 60)
+                         else "", duration_minutes=_shown_minutes(recording.duration_seconds))
     status = 200
     if form.validate_on_submit():
         try:
-            recordings.update_recording(current_user, recording, _recording_fields(form),
-                                        _upload(form.video))
+            recordings.update_recording(current_user, recording,
+                                        _recording_fields(form, recording), _upload(form.video))
         except Invalid as error:
             status = _refused(form, error)
         else:

@@ -41,6 +41,7 @@ def test_demo_is_complete_and_idempotent(app, runner):
         assert campus.offer_is_valid(campus.current_offer())
         uploaded = db.session.scalar(select(Recording).where(Recording.media_path.is_not(None)))
         assert uploaded.media_type == "video/webm"
+        assert uploaded.duration_seconds == 30  # read from the file, as no duration is given
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert _counts(app) == first
 
