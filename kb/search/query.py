@@ -271,7 +271,7 @@ def _run(searcher: Searcher, query: Query, allowed: set[int] | None, request: Se
     shown = _ranked(searcher, found, request.sort, results.page * request.per_page)
     shown = shown[(results.page - 1) * request.per_page:]
     words = _highlighted_words(searcher, query) if shown else frozenset()
-    results.hits = [_hit(searcher.stored_fields(docnum), words) for docnum in shown]
+    results.hits = [_hit(index.stored_fields(searcher, docnum), words) for docnum in shown]
     results.facets = _facets(searcher, found)
 
 
