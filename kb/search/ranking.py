@@ -3,8 +3,9 @@ over the three, ``kb.search.bm25f``), identifiers boosted on their own, and for 
 several words the telling words of the first results added to the query (pseudo-relevance
 feedback).
 
-The numbers were tuned with bench/relevance.py (Cranfield nDCG@10 and known-item search on the
-shared articles) with one setting for both; see the comments for what each one does."""
+The numbers were tuned with bench/relevance.py on its train split only (Cranfield nDCG@10 and
+known-item search on the shared articles without their descriptions), with one setting for
+both; see the comments for what each one does."""
 
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ from kb.search.bm25f import FieldsBM25F, WordInFields, weigh_repeated_words
 
 # the text fields a typed word is scored over together, with the weight of an occurrence in
 # each: a word of the title or the summary (the description) says more than one of the body
-FIELD_WEIGHTS = {"title": 3.0, "summary": 3.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 6.0, "summary": 3.0, "body": 1.0}
 # identifiers (slugs, tags, fixed-issue numbers) match whole words only and score on their own
 FIELD_BOOSTS = {"identifiers": 3.0}
-# BM25F: term-frequency saturation, and length normalisation per field (short fields such as
-# titles are normalised less)
-K1 = 1.6
-B = 1.0
+# BM25F: term-frequency saturation (late: a word the body repeats is what it is about), and
+# length normalisation per field (short fields such as titles are normalised less)
+K1 = 4.0
+B = 0.75
 FIELD_B = {"title_B": 0.5, "summary_B": 0.5}
 # query syntax that makes a query more than a list of words (parentheses alone only group
 # words, and an apostrophe is part of one: "(SSI)" or "the class' methods" stay plain words)
@@ -56,8 +57,10 @@ FEEDBACK_DOCUMENTS = 8
 # a word must be in this many of those documents: one long result cannot steer the query
 FEEDBACK_MIN_DOCUMENTS = 3
 FEEDBACK_TERMS = 20
-# weight of the most telling word, as a fraction of a typed word's
-FEEDBACK_WEIGHT = 1.0
+# weight of the most telling word, as a fraction of a typed word's. Off: on the train split it
+# added 0.01 to Cranfield's nDCG@10 but took 0.10 off the known-item MRR@10 (a customer's
+# description of one article is pulled towards its neighbours' words)
+FEEDBACK_WEIGHT = 0.0
 
 
 def with_feedback(searcher, parsed: Query, text: str, allowed) -> Query:

@@ -97,3 +97,18 @@ def test_a_word_typed_twice_weighs_twice(reader, publish):
         publish(f"Filler {number}", f"Pumps and valves {number}.")
     assert titles(reader("staff"), "membrane theory of a membrane")[0] == "Membrane"
     assert titles(reader("staff"), "theory membrane of a theory")[0] == "Theory"
+
+
+def test_a_version_is_found_whole_and_by_its_parts(reader, publish):
+    publish("Orbit 12.0 released", "Cumulative update CU1 of version 12.0 fixes posting.")
+    publish("Twelve items", "Pick 12 lines and 0 returns from the 2026 list.")
+    publish("Orbit 2026.1", "The 2026.1 wave brings new reports; CU2 follows.")
+    staff = reader("staff")
+    # whole: a 12 and a 0 apart are not version 12.0
+    assert titles(staff, "12.0") == ["Orbit 12.0 released"]
+    assert titles(staff, "2026.1") == ["Orbit 2026.1"]
+    assert titles(staff, "CU1") == ["Orbit 12.0 released"]
+    assert titles(staff, '"version 12.0 fixes"') == ["Orbit 12.0 released"]
+    # by its parts: 2026 finds the 2026 list and the 2026.1 wave
+    assert set(titles(staff, "2026")) == {"Twelve items", "Orbit 2026.1"}
+    assert set(titles(staff, "12")) == {"Twelve items", "Orbit 12.0 released"}
