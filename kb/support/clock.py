@@ -71,6 +71,7 @@ def response_due(table: TargetTable, plan: str, severity: int, product: str | No
     if logged_at.tzinfo is None:
         raise Invalid("The time an incident was logged needs a UTC offset or zone.")
     zone = zone_named(time_zone)
+    holiday_dates = public_holidays(holiday_country)
     rule = table.rule_for(plan, severity, product)
     if rule.response_minutes is None:
         return None
@@ -79,7 +80,7 @@ def response_due(table: TargetTable, plan: str, severity: int, product: str | No
     if rule.clock == "around_the_clock":
         return start + remaining
     return _count_covered_time(start, remaining, rule.clock, table.calendars[plan], zone,
-                               public_holidays(holiday_country))
+                               holiday_dates)
 
 
 def _count_covered_time(start: datetime, remaining: timedelta, clock: str, calendar: Calendar,
