@@ -71,7 +71,7 @@ def response_due(table: TargetTable, plan: str, severity: int, product: str | No
     if logged_at.tzinfo is None:
         raise Invalid("The time an incident was logged needs a UTC offset or zone.")
     zone = zone_named(time_zone)
-    holiday_dates = public_holidays(holiday_country)
+    check_holiday_country(holiday_country, logged_at.year)
     rule = table.rule_for(plan, severity, product)
     if rule.response_minutes is None:
         return None
@@ -80,15 +80,16 @@ def response_due(table: TargetTable, plan: str, severity: int, product: str | No
     if rule.clock == "around_the_clock":
         return start + remaining
     return _count_covered_time(start, remaining, rule.clock, table.calendars[plan], zone,
-                               holiday_dates)
+                               holiday_country)
 
 
 def _count_covered_time(start: datetime, remaining: timedelta, clock: str, calendar: Calendar,
-                        zone: ZoneInfo, holiday_dates) -> datetime:
+                        zone: ZoneInfo, holiday_country: str | None) -> datetime:
     """Walk the covered windows day by day (local days) until ``remaining`` is used up."""
     day = start.astimezone(zone).date()
     for _ in range(LONGEST_SEARCH_DAYS):
-        if day.isoweekday() in calendar.business_days and day not in holiday_dates:
+        if (day.isoweekday() in calendar.business_days
+                and day not in holiday_dates(holiday_country, day.year)):
             window_start, window_end = _window(day, clock, calendar, zone)
             window_start = max(window_start, start)
             if window_end > window_start:
@@ -131,14 +132,20 @@ def zone_named(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def check_holiday_country(country: str | None, year: int) -> None:
+    holiday_dates(country, year)
+
+
 @cache
-def public_holidays(country: str | None) -> holidays.HolidayBase | frozenset:
-    """The public holidays of ``"CC"`` or ``"CC-SUBDIVISION"`` (any year), or none at all."""
+def holiday_dates(country: str | None, year: int) -> frozenset[date]:
+    """The public holidays of ``"CC"`` or ``"CC-SUBDIVISION"`` in one year (none for None).
+    Immutable and cached per year: requests in several threads share them safely."""
     if not country:
         return frozenset()
     code, _, subdivision = country.upper().partition("-")
     try:
-        return holidays.country_holidays(code, subdiv=subdivision or None)
+        return frozenset(holidays.country_holidays(code, subdiv=subdivision or None,
+                                                   years=year))
     except NotImplementedError:
         raise Invalid(f"Unknown holiday country {country!r} (an ISO code such as US or DE-BY)."
                       ) from None
