@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from kb import db
+from kb.accounts import service as accounts
 from kb.products.service import ensure_product
+from kb.support import service
 
 
 @pytest.fixture
 def table(app, demo_accounts):
-    from kb import db
-    from kb.support import service
-
     with app.app_context():
         service.ensure_default_table()
         ensure_product("Orbit ERP")
@@ -74,10 +74,6 @@ def test_bad_input_fails_with_a_clear_message(runner, table, options, message):
 
 
 def test_a_product_without_the_target_says_so(app, runner, table):
-    from kb import db
-    from kb.accounts import service as accounts
-    from kb.support import service
-
     with app.app_context():
         product = ensure_product("Orbit Analytics")
         db.session.commit()
