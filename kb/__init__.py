@@ -75,6 +75,7 @@ def _register_areas(app: Flask) -> None:
         products,
         search,
         sessions,
+        support,
     )
     from kb.accounts import views as accounts_views
 
@@ -89,3 +90,4 @@ def _register_areas(app: Flask) -> None:
     notifications.init_app(app)
     sessions.init_app(app)
     alerts.init_app(app)
+    support.init_app(app)

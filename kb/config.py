@@ -46,6 +46,10 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 30,
     # hour of the day (UTC, 0-23) from which each user's daily digest e-mail is sent
     "DIGEST_HOUR": 7,
+    # the organisation's time zone and public holidays ("US", "DE-BY"; "" none) that
+    # `kb support target` assumes when not told
+    "SUPPORT_TIME_ZONE": "UTC",
+    "SUPPORT_HOLIDAYS": "",
     # send session cookies over HTTPS only (set when served behind TLS)
     "SECURE_COOKIES": False,
     # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted

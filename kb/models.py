@@ -8,3 +8,4 @@ from kb.patches import models as patches_models  # noqa: F401
 from kb.products import models as products_models  # noqa: F401
 from kb.search.outbox import IndexTask  # noqa: F401
 from kb.sessions import models as sessions_models  # noqa: F401
+from kb.support import models as support_models  # noqa: F401
