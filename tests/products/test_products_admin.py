@@ -95,3 +95,26 @@ def test_customers_may_not_manage_products(client, auth, customer_on, path):
     auth.login(customer_on("elite"))
     assert client.get(path).status_code == 403
     assert auth.post("/staff/products/", {"name": "Sneaky"}).status_code == 403
+
+
+def test_a_version_named_only_by_a_patch_is_not_removed(app, client, staff):
+    from kb.patches import service as patches
+    from kb.patches.models import Patch
+    from kb.patches.storage import file_store
+
+    with app.app_context():
+        staged = file_store().stage(filename="fix.zip")
+        staged.write(b"fix")
+        patch_id = patches.publish_patch(None, patches.PatchDetails(
+            product="Orbit ERP", title="Only for 12.7", versions=["12.7"]),
+            [patches.Upload("fix.zip", staged)]).id
+    product = product_named(app, "Orbit ERP")
+    with app.app_context():
+        from kb.products.models import ProductVersion
+        version_id = db.session.scalar(select(ProductVersion.id).where(
+            ProductVersion.name == "12.7"))
+    response = staff.post(f"/staff/products/{product['id']}/versions/{version_id}/remove",
+                          follow_redirects=True)
+    assert "1 patch(es)" in response.get_data(as_text=True)
+    with app.app_context():
+        assert [v.name for v in db.session.get(Patch, patch_id).versions] == ["12.7"]
