@@ -15,7 +15,7 @@ from itertools import count
 import pytest
 
 from kb import db, gating, plans, policy
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts import critical
 from kb.alerts.models import Alert
 from kb.articles import service as articles

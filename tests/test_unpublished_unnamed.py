@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
 from kb.articles.service import ArticleFields
 from kb.db import utcnow

@@ -29,8 +29,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from kb import db, plans, policy
+from kb.accounts.audit import record_audit
 from kb.accounts.models import OrganizationProduct, User
-from kb.accounts.service import record_audit
 from kb.alerts import subscriptions
 from kb.alerts.dispatch import Notice, tell
 from kb.alerts.models import ALERT_STATES, Alert, AlertEvent, AlertSubscription, alert_products

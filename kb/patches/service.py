@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
-from kb.accounts.service import record_audit
+from kb.accounts.audit import record_audit
 from kb.alerts import critical
 from kb.articles.models import Article
 from kb.db import utcnow

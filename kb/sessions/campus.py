@@ -18,8 +18,8 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from kb import db, markdown, plans, policy
+from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization
-from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
 from kb.sessions.locking import row_locked

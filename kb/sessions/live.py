@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from kb import db, markdown, policy, search, time_zones
-from kb.accounts.service import record_audit
+from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.sessions import notices

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from kb import db, policy
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts import critical, subscriptions
 from kb.alerts.models import Alert, AlertEvent
 from kb.articles import service as articles

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
 from kb.articles.service import ArticleFields
 from kb.db import utcnow

@@ -60,12 +60,12 @@ def test_a_duplicate_product_name_is_refused(app, client, staff):
 
 
 def test_a_version_in_use_is_not_removed(app, client, staff):
-    from kb.accounts import service as accounts
+    from kb.accounts.queries import user_by_email
     from kb.articles import service
     from kb.articles.service import ArticleFields
 
     with app.app_context():
-        service.create_article(accounts.user_by_email("staff@demo.test"), ArticleFields(
+        service.create_article(user_by_email("staff@demo.test"), ArticleFields(
             title="Uses 12.0", products=["Orbit ERP"], versions=["12.0", "11.1"]))
         free = service.products.ensure_version(service.products.ensure_product("Orbit ERP"),
                                                "13.0")
