@@ -9,8 +9,8 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.articles import service
+from kb.articles.fields import ArticleFields
 from kb.articles.models import Article, ArticleRevision
-from kb.articles.service import ArticleFields
 from tests.conftest import indexed_status
 
 

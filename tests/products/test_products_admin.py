@@ -62,13 +62,13 @@ def test_a_duplicate_product_name_is_refused(app, client, staff):
 def test_a_version_in_use_is_not_removed(app, client, staff):
     from kb.accounts.queries import user_by_email
     from kb.articles import service
-    from kb.articles.service import ArticleFields
+    from kb.articles.fields import ArticleFields
+    from kb.products import service as products
 
     with app.app_context():
         service.create_article(user_by_email("staff@demo.test"), ArticleFields(
             title="Uses 12.0", products=["Orbit ERP"], versions=["12.0", "11.1"]))
-        free = service.products.ensure_version(service.products.ensure_product("Orbit ERP"),
-                                               "13.0")
+        free = products.ensure_version(products.ensure_product("Orbit ERP"), "13.0")
         db.session.commit()
         free_id = free.id
     product = product_named(app, "Orbit ERP")
