@@ -14,6 +14,7 @@ from kb.accounts.models import Organization, OrganizationProduct, User
 from kb.accounts.users import change_role
 from kb.errors import Conflict, Invalid
 from kb.products import service as products
+from kb.sessions import campus
 
 
 def _organization_state(organization: Organization) -> dict[str, Any]:
@@ -93,16 +94,19 @@ def update_organization(
     installed: list[tuple[str, str | None]],
     administrator: User | None,
 ) -> None:
-    """Change an organisation's plan, term, products or administrator (staff only, audited)."""
+    """Change an organisation's plan, term, products or administrator (staff only, audited).
+    A plan without the Campus discount revokes the organisation's Campus codes."""
     policy.require_staff(actor)
     _check_organization_fields(plan, term_start, term_end)
     if administrator is not None and administrator.organization_id != organization.id:
         raise Invalid("The administrator must be a user of this organisation.")
     before = _organization_state(organization)
+    previous_plan = organization.plan
     organization.name, organization.plan = name.strip(), plan
     organization.term_start, organization.term_end = term_start, term_end
     organization.administrator = administrator
     _set_installed_products(organization, installed)
+    campus.revoke_codes_if_campus_lost(organization, previous_plan)
     if administrator is not None and administrator.role == "customer":
         change_role(actor, administrator, "customer_admin", commit=False)
     db.session.flush()
