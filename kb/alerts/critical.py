@@ -43,6 +43,7 @@ from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import ProductVersion
+from kb.products.names import slugify
 
 EVENT_TITLES = {
     "opened": "under investigation",
@@ -217,7 +218,7 @@ def _locked(alert_id: int) -> Alert:
 def _existing_product(name: str):
     wanted = name.strip()
     product = next((p for p in products.all_products()
-                    if p.name == wanted or p.slug == products.slugify(wanted)), None)
+                    if p.name == wanted or p.slug == slugify(wanted)), None)
     if product is None:
         raise Invalid(f"Unknown product: {wanted!r}.")
     return product

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from kb import db
 from kb.articles.models import Article, SlugRedirect
 from kb.errors import Conflict, Invalid
-from kb.products import service as products
+from kb.products.names import slugify
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
 
@@ -18,7 +18,7 @@ def wanted_slug(text: str) -> str:
     slug = text.strip().lower()
     if SLUG_PATTERN.match(slug):
         return slug
-    return products.slugify(slug)
+    return slugify(slug)
 
 
 def unique_slug(base: str) -> str:

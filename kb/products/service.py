@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -10,17 +9,7 @@ from sqlalchemy import func, select
 from kb import db, policy
 from kb.errors import Conflict, Invalid, NotFound
 from kb.products.models import Product, ProductVersion
-
-
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "item"
-
-
-def version_sort_key(name: str) -> str:
-    """A string that sorts versions naturally: '9.1' < '10.0' < '10.0.1'."""
-    parts = re.split(r"(\d+)", name.lower())
-    return "".join(part.zfill(8) if part.isdigit() else part for part in parts)
+from kb.products.names import slugify, version_sort_key
 
 
 def ensure_product(name: str) -> Product:
