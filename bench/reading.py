@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kb import create_app, db, demo  # noqa: E402
 from kb.accounts.queries import user_by_email  # noqa: E402
 from kb.articles import service  # noqa: E402
-from kb.articles.service import ArticleFields  # noqa: E402
+from kb.articles.fields import ArticleFields  # noqa: E402
 from kb.db import Base  # noqa: E402
 from kb.plans import PLANS  # noqa: E402
 
