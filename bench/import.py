@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import kb.models  # noqa: E402,F401 - every table on the metadata
 from kb import create_app, db  # noqa: E402
-from kb.articles import importer  # noqa: E402
+from kb.articles.importing import importer  # noqa: E402
 from kb.db import Base  # noqa: E402
 
 

@@ -29,10 +29,10 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from kb import markdown
-from kb.articles import import_files
-from kb.articles.assembly import BodyAssembler
-from kb.articles.containment import FolderBounds
-from kb.articles.content_files import parse_content_file
+from kb.articles.importing import source_files
+from kb.articles.importing.assembly import BodyAssembler
+from kb.articles.importing.containment import FolderBounds
+from kb.articles.importing.content_files import parse_content_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("KB_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -168,7 +168,7 @@ def article_bodies(folders: list[Path]) -> list[tuple[str, str]]:
         # kb's data directory is far away: nothing here is refused as being inside it
         bounds = FolderBounds(folder.resolve(), Path("/nonexistent-kb-data"))
         assembler = BodyAssembler(bounds, {})
-        paths, _ = import_files.article_files(folder, bounds)
+        paths, _ = source_files.article_files(folder, bounds)
         for path in sorted(paths):
             parsed = parse_content_file(path, path.relative_to(folder).as_posix())
             if parsed.problems:

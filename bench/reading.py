@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb import create_app, db, demo  # noqa: E402
-from kb.accounts import service as accounts  # noqa: E402
+from kb.accounts.queries import user_by_email  # noqa: E402
 from kb.articles import service  # noqa: E402
-from kb.articles.service import ArticleFields  # noqa: E402
+from kb.articles.fields import ArticleFields  # noqa: E402
 from kb.db import Base  # noqa: E402
 from kb.plans import PLANS  # noqa: E402
 
@@ -30,7 +30,7 @@ BODY = "## Symptoms\n\nThe job stops.\n\n## Steps\n\n1. Open the console\n2. Res
 
 
 def fill(count: int) -> None:
-    staff = accounts.user_by_email("staff@demo.test")
+    staff = user_by_email("staff@demo.test")
     for number in range(count):
         product, versions = PRODUCTS[number % len(PRODUCTS)]
         service.create_article(staff, ArticleFields(

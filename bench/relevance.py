@@ -101,7 +101,7 @@ def yaml_string(value: str) -> str:
 def load_folder(folder: Path) -> None:
     """Import every Markdown file of ``folder`` as ``kb import`` does."""
     from kb import search
-    from kb.articles.importer import import_paths
+    from kb.articles.importing.importer import import_paths
 
     with search.deferred():
         report = import_paths([folder], keep_going=True, prune=False)

@@ -136,7 +136,7 @@ def staff_reader():
 
 
 def customer_reader():
-    from kb.accounts.service import user_by_email
+    from kb.accounts.queries import user_by_email
 
     return user_by_email("elite@demo.test")
 

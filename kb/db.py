@@ -47,13 +47,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class KbSession(Session):
+    """kb's sessions. kb's own session events (the search index sync) listen on this class,
+    so they never fire for a session some other code opens."""
+
+
 class Database:
     """The engine and session factory of one application."""
 
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = sessionmaker(self.engine, class_=KbSession, expire_on_commit=False)
 
 
 def make_engine(url: str) -> Engine:

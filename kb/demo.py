@@ -10,8 +10,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from kb import db, policy
-from kb.accounts import service as accounts
+from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization, User
+from kb.accounts.organizations import create_organization
+from kb.accounts.passwords import set_password
+from kb.accounts.queries import user_by_email
 
 DEMO_PASSWORD = "demo-password"
 
@@ -56,7 +59,7 @@ def _ensure_organization(name, plan, lapsed, installed) -> Organization:
         return organization
     today = policy.today()
     start = today - timedelta(days=500 if lapsed else 120)
-    organization = accounts.create_organization(
+    organization = create_organization(
         staff_actor(), name, plan, start, start + timedelta(days=364), installed
     )
     return organization
@@ -64,23 +67,23 @@ def _ensure_organization(name, plan, lapsed, installed) -> Organization:
 
 def staff_actor() -> User:
     """The demo's staff member, who creates the demo data (so that the audit log says so)."""
-    user = accounts.user_by_email("staff@demo.test")
+    user = user_by_email("staff@demo.test")
     if user is None:
         user = User(email="staff@demo.test", name="Sam Staff", role="staff")
-        accounts.set_password(user, DEMO_PASSWORD)
+        set_password(user, DEMO_PASSWORD)
         db.session.add(user)
         db.session.commit()
     return user
 
 
 def _ensure_user(email: str, name: str, role: str, organization: Organization | None) -> User:
-    user = accounts.user_by_email(email)
+    user = user_by_email(email)
     if user is None:
         user = User(email=email, name=name, role=role, organization=organization)
-        accounts.set_password(user, DEMO_PASSWORD)
+        set_password(user, DEMO_PASSWORD)
         db.session.add(user)
         db.session.flush()
-        accounts.record_audit(None, "user.create", "user", user.id, None,
+        record_audit(None, "user.create", "user", user.id, None,
                               {"email": email, "role": role, "source": "kb demo"})
         db.session.commit()
     return user

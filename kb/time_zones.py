@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask_login import current_user
 
 AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
          "Indian", "Pacific")
@@ -32,3 +35,17 @@ def offered() -> list[str]:
 
 def is_known(name: str) -> bool:
     return name in set(all_zones())
+
+
+def zone_of(user) -> ZoneInfo:
+    """``user``'s time zone (their profile setting), UTC when unset or unknown."""
+    name = getattr(user, "time_zone", None) or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(value: datetime | None, pattern: str = "%a %d %b %Y, %H:%M %Z") -> str:
+    """A UTC time as the signed-in reader's wall-clock time (a template filter)."""
+    return value.astimezone(zone_of(current_user)).strftime(pattern) if value else ""

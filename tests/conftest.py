@@ -434,8 +434,8 @@ def make_organization(app):
 @pytest.fixture
 def make_user(app):
     """Create a user: make_user(email, role="customer", organization_id=None, password=...)."""
-    from kb.accounts import service
     from kb.accounts.models import User
+    from kb.accounts.passwords import set_password
 
     def make(email: str | None = None, *, role: str = "customer",
              organization_id: int | None = None, password: str = DEMO_PASSWORD,
@@ -447,7 +447,7 @@ def make_user(app):
                 organization_id=organization_id,
                 is_enabled=enabled,
             )
-            service.set_password(user, password)
+            set_password(user, password)
             db.session.add(user)
             db.session.commit()
             return user.email
@@ -468,11 +468,13 @@ def customer_on(make_organization, make_user):
 @pytest.fixture
 def api_token(app):
     """A fresh API token for the user with this e-mail."""
-    from kb.accounts import service
+    from kb.accounts.queries import user_by_email
+    from kb.accounts.tokens import create_api_token
+
 
     def make(email: str) -> str:
         with app.app_context():
-            return service.create_api_token(service.user_by_email(email), "test")[1]
+            return create_api_token(user_by_email(email), "test")[1]
 
     return make
 

@@ -15,10 +15,11 @@ from itertools import count
 import pytest
 
 from kb import db, gating, plans, policy
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts import critical
 from kb.alerts.models import Alert
 from kb.articles import service as articles
+from kb.articles.fields import ArticleFields
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.patches import service as patches
@@ -68,7 +69,7 @@ def _articles(staff, words) -> list[Item]:
                 word = next(words)
                 extra = {"product": "Orbit ERP", "version": "12.0"} \
                     if type_ == "release-note" else {}
-                article = articles.create_article(staff, articles.ArticleFields(
+                article = articles.create_article(staff, ArticleFields(
                     title=f"{type_} {plan} {state}", body=f"About {word}.", type=type_,
                     min_plan=plan, status="draft" if state == "draft" else "published",
                     publish_at=utcnow() + timedelta(days=2) if state == "scheduled" else None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb import markdown
-from kb.articles import service
+from kb.articles.fields import ensure_rendered
 from kb.articles.models import Article
 
 
@@ -102,23 +102,23 @@ def test_plain_text_for_the_index():
 
 def test_rendering_is_cached_and_redone_when_source_or_renderer_change(monkeypatch):
     article = Article(body="First **version**")
-    service.ensure_rendered(article)
+    ensure_rendered(article)
     first_key = article.render_key
     assert "<strong>version</strong>" in article.rendered_html
 
     article.rendered_html = "cached"
-    service.ensure_rendered(article)
+    ensure_rendered(article)
     assert article.rendered_html == "cached"
 
     article.body = "Second version"
-    service.ensure_rendered(article)
+    ensure_rendered(article)
     assert article.rendered_html == "<p>Second version</p>"
     second_key = article.render_key
     assert second_key != first_key
 
     article.rendered_html = "stale"
     monkeypatch.setattr(markdown, "RENDERER_VERSION", markdown.RENDERER_VERSION + 1)
-    service.ensure_rendered(article)
+    ensure_rendered(article)
     assert article.rendered_html == "<p>Second version</p>"
     assert article.render_key not in (first_key, second_key)
 

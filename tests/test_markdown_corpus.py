@@ -9,9 +9,9 @@ import pytest
 
 from bench.markdown_compare import REFERENCE, Node, parse, structure
 from kb import markdown
-from kb.articles.assembly import BodyAssembler
-from kb.articles.containment import FolderBounds
-from kb.articles.content_files import parse_content_file
+from kb.articles.importing.assembly import BodyAssembler
+from kb.articles.importing.containment import FolderBounds
+from kb.articles.importing.content_files import parse_content_file
 from tests.conftest import SHARED_DIR, needs_shared
 
 DOCS = SHARED_DIR / "corpus" / "articles" / "dynamics365smb-docs"

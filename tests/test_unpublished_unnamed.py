@@ -9,9 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
-from kb.articles.service import ArticleFields
+from kb.articles.fields import ArticleFields
+from kb.articles.slugs import rename_slug
 from kb.db import utcnow
 from kb.errors import Invalid
 from kb.patches import service as patches
@@ -57,7 +58,7 @@ def hidden(app, demo_accounts):
                              product="Orbit ERP", version="12.5")
         renamed = article("Renamed draft", status="draft")
         old_slug = renamed.slug
-        articles.rename_slug(renamed, "renamed-draft-now")
+        rename_slug(renamed, "renamed-draft-now")
         older = _patch(staff, "Older hotfix", release_notes=[draft_note.slug])
         _patch(staff, "Unreleased service pack", publish=False, kind="service-pack",
                supersedes=[older])

@@ -7,7 +7,9 @@ from flask_login import LoginManager, current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug import Response
 
-from kb.accounts import service
+from kb.accounts.browser_sessions import load_session_user
+from kb.accounts.credentials import normalize_email
+from kb.accounts.tokens import user_for_token
 from kb.errors import NotAuthenticated
 
 login_manager = LoginManager()
@@ -34,7 +36,7 @@ def bearer_token() -> str | None:
 def _load_from_session(session_id: str):
     if request and bearer_token() is not None:
         return None  # an explicit token wins over an ambient session cookie
-    return service.load_session_user(session_id)
+    return load_session_user(session_id)
 
 
 @login_manager.request_loader
@@ -43,7 +45,7 @@ def _load_from_bearer(_request):
     if token is None:
         return None
     try:
-        return service.user_for_token(token)
+        return user_for_token(token)
     except NotAuthenticated as refusal:
         g.authentication_error = refusal.message
         return None
@@ -60,13 +62,13 @@ def signed_in_here_before(email: str) -> bool:
         known = _device_serializer().loads(value, max_age=DEVICE_COOKIE_SECONDS)
     except BadSignature:
         return False
-    return known == service.normalize_email(email)
+    return known == normalize_email(email)
 
 
 def remember_device(response: Response, email: str) -> Response:
     """Give the browser the device cookie of ``email`` (after a sign-in or a reset)."""
     response.set_cookie(
-        DEVICE_COOKIE, _device_serializer().dumps(service.normalize_email(email)),
+        DEVICE_COOKIE, _device_serializer().dumps(normalize_email(email)),
         max_age=DEVICE_COOKIE_SECONDS, httponly=True, samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from kb.accounts import service
+from kb.accounts.queries import user_by_email
+from kb.accounts.tokens import create_api_token
 
 
 @click.group("token")
@@ -19,11 +20,11 @@ def token_group() -> None:
 @with_appcontext
 def create_token_command(email: str, name: str) -> None:
     """Create a personal API token for EMAIL; the token alone is the last line."""
-    user = service.user_by_email(email)
+    user = user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with the address {email}.")
     if not user.is_enabled:
         raise click.ClickException(f"{email} is deactivated.")
-    token, plain = service.create_api_token(user, name)
+    token, plain = create_api_token(user, name)
     click.echo(f"Created token {token.name!r} for {user.email}. It is shown only this once:")
     click.echo(plain)

@@ -21,8 +21,8 @@ from wtforms.validators import (
 )
 
 from kb import plans, time_zones
+from kb.accounts.credentials import MIN_PASSWORD_LENGTH
 from kb.accounts.models import ROLE_NAMES
-from kb.accounts.service import MIN_PASSWORD_LENGTH
 from kb.forms import choices, optional_database_id
 
 # The demo accounts use the reserved .test domain; email-validator refuses it by default and

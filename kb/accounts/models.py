@@ -203,7 +203,7 @@ class PasswordResetToken(Base):
 class PasswordResetRequest(Base):
     """A password reset asked for an address and not yet answered. The request records only
     this, whether the address has an account or not (so its timing cannot tell); the outbox
-    loop answers it and deletes it (``service.send_requested_reset_links``)."""
+    loop answers it and deletes it (``passwords.send_requested_reset_links``)."""
 
     __tablename__ = "password_reset_requests"
 

@@ -6,8 +6,20 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from kb import policy
-from kb.accounts import service
 from kb.accounts.forms import OrganizationForm, RoleForm, StaffUserForm
+from kb.accounts.organizations import (
+    create_organization,
+    parse_installed_products,
+    update_organization,
+)
+from kb.accounts.queries import (
+    all_organizations,
+    audit_entries,
+    get_organization,
+    get_user,
+    users_of,
+)
+from kb.accounts.users import change_role, create_user
 from kb.errors import Conflict, Invalid
 from kb.forms import choices
 
@@ -23,7 +35,7 @@ def _staff_only():
 @blueprint.get("/")
 def organizations():
     return render_template(
-        "staff/organizations.html", organizations=service.all_organizations()
+        "staff/organizations.html", organizations=all_organizations()
     )
 
 
@@ -33,7 +45,7 @@ def _organization_fields(form: OrganizationForm) -> dict:
         "plan": form.plan.data,
         "term_start": form.term_start.data,
         "term_end": form.term_end.data,
-        "installed": service.parse_installed_products(form.products.data or ""),
+        "installed": parse_installed_products(form.products.data or ""),
     }
 
 
@@ -42,7 +54,7 @@ def new_organization():
     form = OrganizationForm()
     if form.validate_on_submit():
         try:
-            organization = service.create_organization(current_user, **_organization_fields(form))
+            organization = create_organization(current_user, **_organization_fields(form))
         except (Conflict, Invalid) as refusal:
             form.name.errors.append(refusal.message)
         else:
@@ -53,10 +65,10 @@ def new_organization():
 
 @blueprint.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
 def organization(organization_id: int):
-    organization = service.get_organization(organization_id)
+    organization = get_organization(organization_id)
     form = OrganizationForm(obj=organization)
     form.administrator.choices = choices([("", "(none)")] + [
-        (str(user.id), user.email) for user in service.users_of(organization)
+        (str(user.id), user.email) for user in users_of(organization)
     ])
     if not form.is_submitted():
         form.products.data = _installed_text(organization)
@@ -64,9 +76,9 @@ def organization(organization_id: int):
     if form.validate_on_submit():
         administrator_id = form.administrator.data
         try:
-            service.update_organization(
+            update_organization(
                 current_user, organization, **_organization_fields(form),
-                administrator=service.get_user(administrator_id) if administrator_id else None,
+                administrator=get_user(administrator_id) if administrator_id else None,
             )
         except (Conflict, Invalid) as refusal:
             form.name.errors.append(refusal.message)
@@ -75,7 +87,7 @@ def organization(organization_id: int):
             return redirect(url_for("staff.organization", organization_id=organization.id))
     return render_template(
         "staff/organization_form.html", form=form, organization=organization,
-        users=service.users_of(organization))
+        users=users_of(organization))
 
 
 def _installed_text(organization) -> str:
@@ -94,14 +106,14 @@ def _installed_text(organization) -> str:
 def users():
     form = StaffUserForm()
     form.organization.choices = choices([("", "(staff)")] + [
-        (str(o.id), o.name) for o in service.all_organizations()
+        (str(o.id), o.name) for o in all_organizations()
     ])
     if form.validate_on_submit():
         organization_id = form.organization.data
         try:
-            user = service.create_user(
+            user = create_user(
                 current_user, form.email.data, role=form.role.data, name=form.name.data or "",
-                organization=service.get_organization(organization_id)
+                organization=get_organization(organization_id)
                 if organization_id else None,
                 send_invitation=True,
             )
@@ -110,16 +122,16 @@ def users():
         else:
             flash(f"{user.email} has been invited.", "success")
             return redirect(url_for("staff.user", user_id=user.id))
-    return render_template("staff/users.html", users=service.users_of(None), form=form)
+    return render_template("staff/users.html", users=users_of(None), form=form)
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id: int):
-    subject = service.get_user(user_id)
+    subject = get_user(user_id)
     form = RoleForm(obj=subject)
     if form.validate_on_submit():
         try:
-            service.change_role(current_user, subject, form.role.data)
+            change_role(current_user, subject, form.role.data)
         except Invalid as refusal:
             form.role.errors.append(refusal.message)
         else:
@@ -132,4 +144,4 @@ def user(user_id: int):
 
 @blueprint.get("/audit")
 def audit():
-    return render_template("staff/audit.html", entries=service.audit_entries())
+    return render_template("staff/audit.html", entries=audit_entries())

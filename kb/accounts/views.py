@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kb import policy
-from kb.accounts import auth, service
+from kb.accounts import auth, browser_sessions, passwords, queries, tokens, users
 from kb.accounts.forms import (
     ChangePasswordForm,
     InviteUserForm,
@@ -16,6 +16,7 @@ from kb.accounts.forms import (
     SignInForm,
     TokenForm,
 )
+from kb.accounts.sign_in import authenticate
 from kb.errors import Conflict, Invalid, Throttled
 from kb.safe_redirect import safe_next_url
 
@@ -30,7 +31,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = service.authenticate(
+            user = authenticate(
                 form.email.data, form.password.data, _client_address(),
                 known_device=auth.signed_in_here_before(form.email.data))
         except Throttled as refusal:
@@ -58,7 +59,7 @@ def _client_address() -> str:
 @blueprint.post("/sign-out")
 def sign_out():
     if current_user.is_authenticated:
-        service.end_session(current_user)
+        browser_sessions.end_session(current_user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.sign_in"))
@@ -67,7 +68,7 @@ def sign_out():
 @blueprint.post("/account/sign-out-everywhere")
 @login_required
 def sign_out_everywhere():
-    service.sign_out_everywhere(current_user)
+    browser_sessions.sign_out_everywhere(current_user)
     logout_user()
     flash("Every session of your account has been signed out.", "info")
     return redirect(url_for("accounts.sign_in"))
@@ -78,7 +79,7 @@ def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         try:
-            service.request_password_reset(form.email.data, _client_address())
+            passwords.request_password_reset(form.email.data, _client_address())
         except Throttled as refusal:
             return _throttled_page("accounts/reset_request.html", refusal, form=form)
         flash("If that address has an account, a reset link is on its way.", "info")
@@ -88,10 +89,10 @@ def request_password_reset():
 
 @blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    service.check_reset_token(token)
+    passwords.check_reset_token(token)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        user = service.reset_password(token, form.password.data)
+        user = passwords.reset_password(token, form.password.data)
         flash("Your password has been changed. Sign in with the new one.", "success")
         return auth.remember_device(redirect(url_for("accounts.sign_in")), user.email)
     return render_template("accounts/reset_password.html", form=form)
@@ -102,7 +103,7 @@ def reset_password(token: str):
 def account():
     profile = ProfileForm(obj=current_user)
     if profile.validate_on_submit():
-        service.update_profile(current_user, profile.name.data or "", profile.time_zone.data)
+        users.update_profile(current_user, profile.name.data or "", profile.time_zone.data)
         flash("Your profile has been saved.", "success")
         return redirect(url_for("accounts.account"))
     return _render_account(profile=profile)
@@ -114,7 +115,7 @@ def _render_account(status: int = 200, new_token: str | None = None, **forms):
     forms.setdefault("token_form", TokenForm())
     return render_template(
         "accounts/account.html",
-        tokens=service.tokens_of(current_user),
+        tokens=queries.tokens_of(current_user),
         new_token=new_token,
         **forms,
     ), status
@@ -126,11 +127,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current_password.data, form.password.data)
+            passwords.change_password(current_user, form.current_password.data, form.password.data)
         except Invalid as refusal:
             form.current_password.errors.append(refusal.message)
         else:
-            login_user(service.start_session(current_user))  # a new session for this browser
+            # a new session for this browser
+            login_user(browser_sessions.start_session(current_user))
             flash("Your password has been changed; your other sessions are signed out.", "success")
             return redirect(url_for("accounts.account"))
     return _render_account(422, password_form=form)
@@ -142,14 +144,14 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render_account(422, token_form=form)
-    _, plain = service.create_api_token(current_user, form.name.data)
+    _, plain = tokens.create_api_token(current_user, form.name.data)
     return _render_account(201, new_token=plain)
 
 
 @blueprint.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    service.revoke_api_token(current_user, token_id)
+    tokens.revoke_api_token(current_user, token_id)
     flash("The token has been revoked.", "info")
     return redirect(url_for("accounts.account"))
 
@@ -162,7 +164,7 @@ def organization_users():
     form = InviteUserForm()
     if form.validate_on_submit():
         try:
-            service.invite_user(current_user, organization, form.email.data,
+            users.invite_user(current_user, organization, form.email.data,
                                 role=form.role.data, name=form.name.data or "")
         except (Conflict, Invalid) as refusal:
             form.email.errors.append(refusal.message)
@@ -171,14 +173,14 @@ def organization_users():
             return redirect(url_for("accounts.organization_users"))
     return render_template(
         "accounts/organization_users.html", organization=organization, form=form,
-        users=service.users_of(organization))
+        users=queries.users_of(organization))
 
 
 @blueprint.post("/organization/users/<int:user_id>/<any(deactivate, reactivate):action>")
 @login_required
 def set_organization_user_enabled(user_id: int, action: str):
-    user = service.get_user(user_id)
-    service.set_user_enabled(current_user, user, enabled=(action == "reactivate"))
+    user = queries.get_user(user_id)
+    users.set_user_enabled(current_user, user, enabled=(action == "reactivate"))
     flash(f"{user.email} has been {action}d.", "info")
     if policy.acts_as_staff(current_user):
         return redirect(url_for("staff.user", user_id=user.id))

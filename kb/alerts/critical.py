@@ -29,8 +29,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from kb import db, plans, policy
+from kb.accounts.audit import record_audit
 from kb.accounts.models import OrganizationProduct, User
-from kb.accounts.service import record_audit
 from kb.alerts import subscriptions
 from kb.alerts.dispatch import Notice, tell
 from kb.alerts.models import ALERT_STATES, Alert, AlertEvent, AlertSubscription, alert_products
@@ -43,6 +43,7 @@ from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import ProductVersion
+from kb.products.names import slugify
 
 EVENT_TITLES = {
     "opened": "under investigation",
@@ -217,7 +218,7 @@ def _locked(alert_id: int) -> Alert:
 def _existing_product(name: str):
     wanted = name.strip()
     product = next((p for p in products.all_products()
-                    if p.name == wanted or p.slug == products.slugify(wanted)), None)
+                    if p.name == wanted or p.slug == slugify(wanted)), None)
     if product is None:
         raise Invalid(f"Unknown product: {wanted!r}.")
     return product

@@ -19,8 +19,8 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import select, update
 
 from kb import db, policy
+from kb.accounts.credentials import hash_secret
 from kb.accounts.models import OrganizationProduct, User
-from kb.accounts.service import hash_secret
 from kb.alerts.addresses import portal_name
 from kb.alerts.critical import alerts_of_product
 from kb.alerts.models import FeedToken

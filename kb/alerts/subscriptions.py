@@ -18,8 +18,8 @@ from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts.models import AlertSubscription
 from kb.errors import Invalid, NotFound
-from kb.products import service as products
 from kb.products.models import Product, ProductVersion
+from kb.products.names import slugify
 from kb.sessions.topics import products_to_name
 
 FEATURE = "workaround_alerts"
@@ -73,7 +73,7 @@ def unsubscribe(user: User, subscription_id: int) -> None:
 def _known_product(user: User, name: str | None) -> Product:
     if not isinstance(name, str) or not name.strip():
         raise Invalid("Name the product whose alerts you want.")
-    wanted = (name.strip(), products.slugify(name))
+    wanted = (name.strip(), slugify(name))
     product = next((p for p in products_to_name(user) if p.name in wanted or p.slug in wanted),
                    None)
     if product is None:

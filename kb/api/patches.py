@@ -103,7 +103,6 @@ def create_patch():
 def _details(form) -> service.PatchDetails:
     try:
         released = date.fromisoformat(form["released"]) if form.get("released") else None
-        supersedes = [int(item) for item in service.split_list(form.get("supersedes", ""))]
     except ValueError as error:
         raise Invalid(f"Bad value: {error}") from None
     return service.PatchDetails(
@@ -114,5 +113,6 @@ def _details(form) -> service.PatchDetails:
         install_notes=form.get("install_notes", ""), known_issues=form.get("known_issues", ""),
         released_on=released, min_plan=form.get("min_plan", plans.LOWEST_PLAN),
         fixed_issues=service.parse_fixed_issues(form.get("fixed_issues", "")),
-        supersedes=supersedes, release_notes=service.split_list(form.get("release_notes", "")),
+        supersedes=service.parse_patch_ids(form.get("supersedes", "")),
+        release_notes=service.split_list(form.get("release_notes", "")),
     )

@@ -13,8 +13,7 @@ from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
 from kb.db import utcnow
 from kb.errors import Invalid
-from kb.sessions import campus, live, recordings, topics
-from kb.sessions.live_views import invite_response
+from kb.sessions import calendar, campus, live, recordings, topics
 from kb.sessions.transcripts import read_upload
 
 
@@ -155,15 +154,14 @@ def api_request_topic():
     return jsonify(topic_json(topic)), 201
 
 
-def live_session_json(live_session, now) -> dict:
-    registration = live.registration_of(current_user, live_session)
+def live_session_json(live_session, now, registration, confirmed: int) -> dict:
     body = {
         "id": live_session.id, "title": live_session.title,
         "description": live_session.description, "presenter": live_session.presenter,
         "starts_at": live_session.starts_at.isoformat(),
         "ends_at": live_session.ends_at.isoformat(), "time_zone": live_session.time_zone,
         "duration_minutes": live_session.duration_minutes, "capacity": live_session.capacity,
-        "seats_left": max(0, live_session.capacity - live.confirmed_count(live_session)),
+        "seats_left": max(0, live_session.capacity - confirmed),
         "join_details_from": live_session.join_details_from.isoformat(),
         "state": live_session.state_at(now),
         "registration_opens_at": (live_session.registration_opens_at
@@ -192,8 +190,11 @@ def registration_json(registration) -> dict | None:
             "registration_closed, in_progress); join details only for registered users, "
             "shortly before the start")
 def api_live_sessions():
-    now = utcnow()
-    return jsonify([live_session_json(s, now) for s in live.sessions_for(current_user)])
+    now, sessions = utcnow(), live.sessions_for(current_user)
+    registrations = live.registrations_of(current_user, sessions)
+    confirmed = live.confirmed_counts(sessions)
+    return jsonify([live_session_json(s, now, registrations[s.id], confirmed[s.id])
+                    for s in sessions])
 
 
 @blueprint.post("/live-sessions/<int:session_id>/registration")
@@ -224,7 +225,7 @@ def api_cancel(session_id: int):
 @documented("Your calendar invite for the session (text/calendar)",
             responses={"200": "The .ics file", "404": "Not registered"})
 def api_invite(session_id: int):
-    return invite_response(session_id)
+    return calendar.invite_attachment(live.registration_for_invite(current_user, session_id))
 
 
 @blueprint.get("/campus")

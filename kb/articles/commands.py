@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb import PROJECT_ROOT
-from kb.articles import importer
+from kb.articles.importing import importer
 
 
 class _ProgressBars:

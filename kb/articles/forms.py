@@ -18,9 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from kb import plans
-from kb.articles import service
+from kb.articles.fields import ArticleFields, version_names
 from kb.articles.models import KINDS, Article
-from kb.articles.service import ArticleFields
 from kb.forms import choices
 
 TYPE_PAIRS = [("article", "Article"), ("release-note", "Release note")]
@@ -69,7 +68,7 @@ class ArticleForm(FlaskForm):
         """Show an existing article's values (on GET only: a POST keeps what was sent)."""
         self.process(obj=article)
         self.products.data = [product.name for product in article.products]
-        self.versions.data = ", ".join(service.version_names(article))
+        self.versions.data = ", ".join(version_names(article))
         self.tags.data = ", ".join(tag.name for tag in article.tags)
         self.kind.data = article.kind or ""
         self.publish_at.data = article.publish_at.replace(tzinfo=None) \

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.errors import DomainError
 from kb.patches import queries, service
 from kb.patches.models import KINDS, PatchFile
@@ -66,7 +66,7 @@ def add_command(product, versions, title, kind, summary, description_file, min_p
         min_plan=min_plan, fixed_issues=service.parse_fixed_issues("\n".join(fixes)),
         supersedes=list(supersedes), release_notes=list(release_notes),
     )
-    author = accounts.user_by_email(author_email) if author_email else None
+    author = user_by_email(author_email) if author_email else None
     if author_email and author is None:
         raise click.ClickException(f"No user with the address {author_email}.")
     staged = []

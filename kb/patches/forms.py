@@ -7,8 +7,9 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from kb import plans
 from kb.forms import choices
 from kb.patches.models import KIND_NAMES
-from kb.patches.service import PatchDetails, parse_fixed_issues, split_list
-from kb.products.service import all_products, slugify
+from kb.patches.service import PatchDetails, parse_fixed_issues, parse_patch_ids, split_list
+from kb.products.names import slugify
+from kb.products.service import all_products
 
 KIND_PAIRS = list(KIND_NAMES.items())
 PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLANS]
@@ -77,6 +78,6 @@ class PatchForm(FlaskForm):
             install_notes=self.install_notes.data or "",
             known_issues=self.known_issues.data or "", released_on=self.released_on.data,
             min_plan=self.min_plan.data, fixed_issues=parse_fixed_issues(self.fixed_issues.data),
-            supersedes=[int(item) for item in self.supersedes.values],
+            supersedes=parse_patch_ids(self.supersedes.data),
             release_notes=self.release_notes.values,
         )

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
-from kb.accounts.service import record_audit
+from kb.accounts.audit import record_audit
 from kb.alerts import critical
 from kb.articles.models import Article
 from kb.db import utcnow
@@ -26,6 +26,7 @@ from kb.patches.names import safe_file_name
 from kb.patches.storage import StagedFile, StoredBlob, file_store
 from kb.products import service as products
 from kb.products.models import Product
+from kb.products.names import version_sort_key
 
 MAX_FILES_PER_PATCH = 20
 RANGE_SEPARATOR = ".."
@@ -76,6 +77,15 @@ def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
 
 def split_list(text: str) -> list[str]:
     return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
+
+
+def parse_patch_ids(text: str) -> list[int]:
+    """'12, #14' (comma- or line-separated ids, '#' optional) as ids: how the page and the API
+    both read the patches a new one supersedes. ``Invalid`` for anything else."""
+    try:
+        return [int(item) for item in split_list((text or "").replace("#", ""))]
+    except ValueError as error:
+        raise Invalid(f"Bad value: {error}") from None
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -176,12 +186,12 @@ def _apply_versions(patch: Patch, product: Product, entries: list[str]) -> None:
             low, _, high = (part.strip() for part in entry.partition(RANGE_SEPARATOR))
             if not low and not high:
                 raise Invalid("A version range needs at least one end, e.g. 11.0..12.0.")
-            if low and high and products.version_sort_key(low) > products.version_sort_key(high):
+            if low and high and version_sort_key(low) > version_sort_key(high):
                 raise Invalid(f"The range {entry} ends before it starts.")
             patch.range_from = low or None
-            patch.range_from_key = products.version_sort_key(low) if low else None
+            patch.range_from_key = version_sort_key(low) if low else None
             patch.range_to = high or None
-            patch.range_to_key = products.version_sort_key(high) if high else None
+            patch.range_to_key = version_sort_key(high) if high else None
         elif entry:
             version = products.ensure_version(product, entry)
             if version not in patch.versions:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -10,17 +9,7 @@ from sqlalchemy import func, select
 from kb import db, policy
 from kb.errors import Conflict, Invalid, NotFound
 from kb.products.models import Product, ProductVersion
-
-
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "item"
-
-
-def version_sort_key(name: str) -> str:
-    """A string that sorts versions naturally: '9.1' < '10.0' < '10.0.1'."""
-    parts = re.split(r"(\d+)", name.lower())
-    return "".join(part.zfill(8) if part.isdigit() else part for part in parts)
+from kb.products.names import slugify, version_sort_key
 
 
 def ensure_product(name: str) -> Product:
@@ -86,14 +75,14 @@ def create_product(actor, name: str, description: str = "") -> Product:
 
 
 def rename_product(actor, product: Product, name: str, description: str = "") -> Product:
-    """Rename a product and change its description; its slug (its address) stays."""
+    """Rename a product and change its description; its slug (its address) stays. Search
+    documents name products by slug, so nothing is re-indexed."""
     policy.require_staff(actor)
     name = name.strip()
     if not name:
         raise Invalid("The product needs a name.")
     _check_name_free(name, product)
     product.name, product.description = name, description.strip()
-    _record_index_changes_of(product)
     db.session.commit()
     return product
 
@@ -111,23 +100,34 @@ def add_version(actor, product: Product, name: str,
 
 
 def remove_version(actor, version: ProductVersion) -> None:
-    """Remove a version nothing names; refuse while articles, release notes or organisations'
-    installed products name it (removing it would silently drop those links)."""
+    """Remove a version nothing names; refuse while articles, release notes, patches or
+    organisations' installed products name it (removing it would silently drop those links,
+    and a patch left without its only version would apply to every version)."""
     policy.require_staff(actor)
+    items, patches, installations = _references_to(version)
+    if items or patches or installations:
+        raise Conflict(f"{version} is named by {items} article(s) or release note(s), "
+                       f"{patches} patch(es) and run by {installations} organisation(s); "
+                       "change those first.")
+    db.session.delete(version)
+    db.session.commit()
+
+
+def _references_to(version: ProductVersion) -> tuple[int, int, int]:
+    """How many articles or release notes, patches and organisations name ``version``."""
     from kb.accounts.models import OrganizationProduct
     from kb.articles.models import Article, article_versions
+    from kb.patches.models import patch_versions
 
     items = db.session.scalar(select(func.count()).select_from(Article).where(
         Article.id.in_(select(article_versions.c.article_id)
                        .where(article_versions.c.version_id == version.id))
         | (Article.release_version_id == version.id)))
+    patches = db.session.scalar(select(func.count()).select_from(patch_versions)
+                                .where(patch_versions.c.version_id == version.id))
     installations = db.session.scalar(select(func.count()).select_from(OrganizationProduct)
                                       .where(OrganizationProduct.version_id == version.id))
-    if items or installations:
-        raise Conflict(f"{version} is named by {items} article(s) or release note(s) and "
-                       f"run by {installations} organisation(s); change those first.")
-    db.session.delete(version)
-    db.session.commit()
+    return items, patches, installations
 
 
 def get_version(version_id: int) -> ProductVersion:
@@ -135,13 +135,3 @@ def get_version(version_id: int) -> ProductVersion:
     if version is None:
         raise NotFound("No such version.")
     return version
-
-
-def _record_index_changes_of(product: Product) -> None:
-    """Items of a renamed product carry its name in the index: queue them for re-indexing."""
-    from kb import search
-    from kb.articles.models import Article
-
-    for article_id in db.session.scalars(
-            select(Article.id).where(Article.products.any(Product.id == product.id))):
-        search.record_change("article", article_id)

@@ -133,12 +133,6 @@ def remove_old_generations(grace_seconds: float = GRACE_SECONDS,
     return removed
 
 
-def create_empty_live_index() -> Path:
-    directory, _ = new_generation()
-    make_live(directory)
-    return directory
-
-
 def health() -> str:
     """'ok' when the live index opens with this schema version, otherwise what is wrong."""
     directory = current_generation()

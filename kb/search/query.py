@@ -33,6 +33,7 @@ from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
 from kb import plans, policy
+from kb.products.names import slugify
 from kb.search import evaluate, gates, index, ranking, snippets
 from kb.search.schema import FacetKeywords, prefix_analyzer
 
@@ -186,7 +187,6 @@ def parse_text(searcher: Searcher, text: str, every_word: bool = False) -> tuple
 
 def _filter_query(request: SearchRequest, typed: dict[str, list[str]]) -> Query | None:
     """The narrowing the reader chose (typed or picked): every group must hold."""
-    from kb.products.service import slugify
 
     groups: list[Query] = []
     types = [*request.types, *typed.get("type", [])]
@@ -213,7 +213,6 @@ def _type_name(value: str) -> str:
 def _version_queries(value: str, products: list[str]) -> list[Query]:
     """``product@version`` as it is; a bare version is of the products the reader filters by,
     or of any product when they filter by none."""
-    from kb.products.service import slugify
 
     value = value.lower().strip()
     if "@" in value:

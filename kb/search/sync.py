@@ -165,7 +165,7 @@ def deferred():
             apply_pending()
 
 
-@event.listens_for(Session, "after_commit")
+@event.listens_for(db.KbSession, "after_commit")
 def _apply_after_commit(session: Session) -> None:
     # SQLAlchemy signals a released SAVEPOINT as a commit too; the changes are not committed
     # until the outer transaction is, and an applier started now would wait on its locks
@@ -181,7 +181,7 @@ def _apply_after_commit(session: Session) -> None:
         log.exception("applying index tasks after commit failed; they stay queued")
 
 
-@event.listens_for(Session, "after_rollback")
+@event.listens_for(db.KbSession, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
     session.info.pop(CHANGES_RECORDED, None)
 

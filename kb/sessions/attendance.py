@@ -9,7 +9,7 @@ import io
 from sqlalchemy import select
 
 from kb import db, policy, search
-from kb.accounts.service import record_audit
+from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid
 from kb.sessions import notices, topics

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import Response
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
 from kb.alerts.addresses import organizer_address, portal_name
 from kb.db import utcnow
-from kb.links import absolute_url
-from kb.sessions import path_for
+from kb.links import absolute_url, path_for
 from kb.sessions.models import Registration
 
 REMINDER_MINUTES = 15
@@ -87,3 +87,10 @@ def registration_event(registration: Registration, *, invitation: bool = True) -
 
 def invite_filename(registration: Registration) -> str:
     return f"live-session-{registration.live_session_id}.ics"
+
+
+def invite_attachment(registration: Registration) -> Response:
+    """The registration's invite as a download (the session page and the API)."""
+    return Response(invite(registration), mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{invite_filename(registration)}"',
+        "Cache-Control": "private, no-store"})

@@ -14,12 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import event, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from kb import db, markdown, plans, policy
+from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization
-from kb.accounts.service import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
 from kb.sessions.locking import row_locked
@@ -131,14 +130,11 @@ def reveals_of(code: CampusCode) -> list[CampusReveal]:
                                    .order_by(CampusReveal.revealed_at.desc())))
 
 
-@event.listens_for(Session, "before_flush")
-def _revoke_codes_of_organizations_leaving_elite(session, _context, _instances) -> None:
-    """Whatever changes an organisation's plan away from Elite revokes its code in the same
-    transaction (accounts know nothing of Campus, so the rule lives here)."""
-    for organization in [o for o in session.dirty if isinstance(o, Organization)]:
-        history = inspect(organization).attrs.plan.history
-        left = [plan for plan in history.deleted or () if _has_campus(plan)]
-        if left and not _has_campus(organization.plan):
-            session.execute(update(CampusCode).where(
-                CampusCode.organization_id == organization.id,
-                CampusCode.revoked_at.is_(None)).values(revoked_at=utcnow()))
+def revoke_codes_if_campus_lost(organization: Organization, previous_plan: str) -> None:
+    """Revoke ``organization``'s codes when its plan changed from one with the Campus discount
+    to one without. Called by the organisation service in the transaction that changes the
+    plan; does not commit."""
+    if _has_campus(previous_plan) and not _has_campus(organization.plan):
+        db.session.execute(update(CampusCode).where(
+            CampusCode.organization_id == organization.id,
+            CampusCode.revoked_at.is_(None)).values(revoked_at=utcnow()))

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kb import db, demo, policy
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.sessions import campus, live, recordings, topics
 from kb.sessions.models import LiveSession, Recording, TopicRequest
@@ -78,9 +78,9 @@ def _ensure_recording(staff, title, product, topic, days_ago, minutes, transcrip
 def _ensure_topic(staff, title, details, product, requester, voters, status):
     if db.session.scalar(select(TopicRequest.id).where(TopicRequest.title == title)):
         return
-    topic = topics.request_topic(accounts.user_by_email(requester), title, details, product)
+    topic = topics.request_topic(user_by_email(requester), title, details, product)
     for email in voters:
-        topics.upvote(accounts.user_by_email(email), topic)
+        topics.upvote(user_by_email(email), topic)
     if status != "new":
         topics.change_status(staff, topic, status)
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from kb import db, markdown, policy, search, time_zones
-from kb.accounts.service import record_audit
+from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.sessions import notices
@@ -73,10 +73,16 @@ def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
     Every plan with recorded sessions sees it; registering needs interactive sessions."""
     policy.require(user, LiveSession.access_feature)
     now = utcnow()
-    everything = list(db.session.scalars(select(LiveSession).order_by(LiveSession.starts_at)))
     if past:
-        return [s for s in reversed(everything) if s.state_at(now) == "ended"]
-    return [s for s in everything if s.state_at(now) != "ended"]
+        started = select(LiveSession).where(LiveSession.starts_at <= now)
+        return [s for s in db.session.scalars(started.order_by(LiveSession.starts_at.desc()))
+                if s.state_at(now) == "ended"]
+    # a session that started longer ago than the longest one lasts is over
+    longest = db.session.scalar(select(func.max(LiveSession.duration_minutes))) or 0
+    recent = select(LiveSession).where(
+        LiveSession.starts_at > now - timedelta(minutes=longest))
+    return [s for s in db.session.scalars(recent.order_by(LiveSession.starts_at))
+            if s.state_at(now) != "ended"]
 
 
 def get_session(user, session_id: int) -> LiveSession:
@@ -169,10 +175,42 @@ def registration_of(user, live_session: LiveSession) -> Registration | None:
         .execution_options(populate_existing=True))
 
 
+def registration_for_invite(user, session_id: int) -> Registration:
+    """``user``'s registration for the session, whose calendar invite they download."""
+    policy.require(user, "interactive_sessions")
+    registration = registration_of(user, get_session(user, session_id))
+    if registration is None:
+        raise NotFound("You have not registered for this session.")
+    return registration
+
+
 def confirmed_count(live_session: LiveSession) -> int:
     return db.session.scalar(select(func.count(Registration.id)).where(
         Registration.live_session_id == live_session.id,
         Registration.status == "confirmed")) or 0
+
+
+def registrations_of(user, sessions: list[LiveSession]) -> dict[int, Registration | None]:
+    """``user``'s registration for each of ``sessions`` (by session id), in one query."""
+    found: dict[int, Registration | None] = dict.fromkeys(s.id for s in sessions)
+    if policy.is_signed_in(user) and sessions:
+        for registration in db.session.scalars(select(Registration).where(
+                Registration.user_id == user.id, Registration.live_session_id.in_(list(found)))
+                .execution_options(populate_existing=True)):
+            found[registration.live_session_id] = registration
+    return found
+
+
+def confirmed_counts(sessions: list[LiveSession]) -> dict[int, int]:
+    """The confirmed registrations of each of ``sessions`` (by session id), in one query."""
+    counts = dict.fromkeys((s.id for s in sessions), 0)
+    if sessions:
+        counts.update((session_id, count) for session_id, count in db.session.execute(
+            select(Registration.live_session_id, func.count(Registration.id))
+            .where(Registration.live_session_id.in_(list(counts)),
+                   Registration.status == "confirmed")
+            .group_by(Registration.live_session_id)))
+    return counts
 
 
 def waitlist_rank(registration: Registration) -> int | None:

@@ -3,12 +3,11 @@ session with registration, the calendar invite and, shortly before the start, jo
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from kb import gating, policy
 from kb.db import utcnow
-from kb.errors import NotFound
 from kb.sessions import calendar, live
 
 blueprint = Blueprint("live", __name__, url_prefix="/sessions/live")
@@ -22,8 +21,8 @@ def index():
     return render_template(
         "sessions/live_sessions.html", sessions=upcoming, past=past,
         recordings={s.id: gating.shown(current_user, s.recording) for s in past},
-        registrations={s.id: live.registration_of(current_user, s) for s in upcoming},
-        seats_taken={s.id: live.confirmed_count(s) for s in upcoming},
+        registrations=live.registrations_of(current_user, upcoming),
+        seats_taken=live.confirmed_counts(upcoming),
         states={s.id: s.state_at(now) for s in upcoming},
         denial=policy.feature_denial(current_user, "interactive_sessions"))
 
@@ -65,15 +64,4 @@ def cancel(session_id: int):
 
 @blueprint.get("/<int:session_id>/invite.ics")
 def invite(session_id: int):
-    return invite_response(session_id)
-
-
-def invite_response(session_id: int) -> Response:
-    """The current user's calendar invite for the session (shared with the API)."""
-    policy.require(current_user, "interactive_sessions")
-    registration = live.registration_of(current_user, live.get_session(current_user, session_id))
-    if registration is None:
-        raise NotFound("You have not registered for this session.")
-    return Response(calendar.invite(registration), mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{calendar.invite_filename(registration)}"',
-        "Cache-Control": "private, no-store"})
+    return calendar.invite_attachment(live.registration_for_invite(current_user, session_id))

@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kb.alerts.dispatch import Attachment, Notice, tell
-from kb.sessions import calendar, path_for, zone_of
+from kb.links import path_for
+from kb.sessions import calendar
 from kb.sessions.models import LiveSession, Recording, Registration
+from kb.time_zones import zone_of
 
 UTC_PATTERN = "%a %d %b %Y, %H:%M UTC"
 LOCAL_PATTERN = "%a %d %b %Y, %H:%M %Z"

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from sqlalchemy import delete, select
 
 from kb import db, gating, markdown, policy, search
-from kb.accounts.service import record_audit
+from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
 from kb.patches.names import safe_file_name

@@ -14,10 +14,12 @@ from kb.alerts.dispatch import Notice, tell
 from kb.articles.models import Article, article_products
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.links import path_for
 from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import Product
-from kb.sessions import notices, path_for
+from kb.products.names import slugify
+from kb.sessions import notices
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
 OPEN_STATUSES = ("new", "planned", "scheduled")
@@ -98,7 +100,7 @@ def _existing_product(user, name: str) -> Product | None:
     """The named product; customers choose among the products they know, never create one."""
     if not name.strip():
         return None
-    wanted = (name.strip(), products.slugify(name))
+    wanted = (name.strip(), slugify(name))
     product = next((p for p in products_to_name(user) if p.name in wanted or p.slug in wanted),
                    None)
     if product is None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import event, select, update
 
 from kb import db
-from kb.accounts import service
+from kb.accounts import passwords, sign_in
 from kb.accounts.models import PasswordResetToken, Throttle, User
 from kb.alerts.schedule import run_due_jobs
 from kb.db import utcnow
@@ -33,13 +33,13 @@ def browser(app, address: str = "192.0.2.1") -> Auth:
 def count_password_checks(monkeypatch) -> list[int]:
     """Count the calls of the password hash check (the real check still runs)."""
     calls: list[int] = []
-    real_check = service.check_password_hash
+    real_check = sign_in.check_password_hash
 
     def counting_check(password_hash, password):
         calls.append(1)
         return real_check(password_hash, password)
 
-    monkeypatch.setattr(service, "check_password_hash", counting_check)
+    monkeypatch.setattr(sign_in, "check_password_hash", counting_check)
     return calls
 
 
@@ -316,7 +316,7 @@ def test_loops_answering_reset_requests_at_once_answer_each_once(app, customer_o
     def loop():
         with app.app_context():
             barrier.wait()
-            answered.append(service.send_requested_reset_links(now))
+            answered.append(passwords.send_requested_reset_links(now))
 
     threads = [threading.Thread(target=loop) for _ in range(3)]
     for thread in threads:

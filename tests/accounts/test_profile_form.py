@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 
 
 def test_every_field_on_the_account_page_has_its_own_id(client, auth, demo_accounts):

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service
 from kb.accounts.models import PasswordResetRequest, PasswordResetToken, User
+from kb.accounts.passwords import send_requested_reset_links
 from kb.alerts.schedule import run_due_jobs
 from kb.db import utcnow
 from kb.mail import OutboxEmail
@@ -165,7 +165,7 @@ def test_password_reset_for_unknown_address_reveals_nothing(app, auth):
     with app.app_context():
         [pending] = db.session.scalars(select(PasswordResetRequest)).all()
         assert pending.email == "nobody@example.test"
-        assert service.send_requested_reset_links(utcnow()) == 0
+        assert send_requested_reset_links(utcnow()) == 0
         assert db.session.scalars(select(PasswordResetRequest)).all() == []
         assert db.session.scalars(select(OutboxEmail)).all() == []
 

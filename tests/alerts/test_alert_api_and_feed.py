@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from kb import db
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts import critical
 from kb.products import service as products
 from tests.conftest import bearer

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import func, select, text
 
 from kb import db, policy
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts import critical, subscriptions
 from kb.alerts.models import Alert, AlertEvent
 from kb.articles import service as articles
+from kb.articles.fields import ArticleFields, ensure_rendered
 from kb.articles.models import Article, ArticleRevision
-from kb.articles.service import ArticleFields
+from kb.articles.revisions import fields_of_revision
 from kb.db import utcnow
 from kb.notifications import Notification
 from kb.patches import service as patches
@@ -76,7 +77,7 @@ def _edit(app, article_id: int, **changes) -> None:
         article = db.session.get(Article, article_id)
         latest = db.session.scalar(select(ArticleRevision).where(
             ArticleRevision.article_id == article.id).order_by(ArticleRevision.number.desc()))
-        fields = articles.fields_of_revision(latest)
+        fields = fields_of_revision(latest)
         for name, value in changes.items():
             setattr(fields, name, value)
         articles.update_article(_staff(), article, fields)
@@ -329,7 +330,7 @@ def test_concurrent_announcements_tell_once(app, catalogue, customer_on, already
             article.body = "A better workaround: recount overnight."
         else:
             article.status = "published"
-        articles.ensure_rendered(article)
+        ensure_rendered(article)
         db.session.commit()
 
     # one transaction announces and holds its locks; a second announces meanwhile

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from kb import db
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts import digest, preferences
 from kb.alerts.dispatch import Notice, tell
 from kb.alerts.models import OutboxEmail

@@ -4,7 +4,7 @@ reaches a user once per key, carries attachments, and honours an e-mail opt-out.
 from __future__ import annotations
 
 from kb import db
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts.dispatch import Attachment, Notice, tell
 from kb.alerts.unsubscribe import unsubscribe, unsubscribe_url
 from kb.notifications import notifications_for

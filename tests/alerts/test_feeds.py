@@ -11,9 +11,9 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
-from kb.articles.service import ArticleFields
+from kb.articles.fields import ArticleFields
 from kb.db import utcnow
 from kb.patches import service as patches
 from kb.patches.storage import file_store

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from kb import db, notifications
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from tests.conftest import bearer
 
 BADGE = re.compile(r'id="unread-count">.*?</span>(\w+)<span')

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.alerts import preferences
 from kb.alerts.dispatch import Notice, tell
 from kb.alerts.models import DigestItem

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kb.articles.content_files import parse_content_file
+from kb.articles.importing.content_files import parse_content_file
 
 
 def parse(tmp_path, text: str, name: str = "guide.md", raw: bytes | None = None):

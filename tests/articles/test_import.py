@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from kb import db
-from kb.articles import service
-from kb.articles.importer import import_paths
+from kb.articles.fields import ArticleFields, apply_fields
+from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article, ArticleRevision, SlugRedirect, Tag
 from kb.products.models import Product, ProductVersion
 from kb.search.outbox import IndexTask
@@ -217,7 +217,7 @@ def test_other_folders_and_browser_items_are_never_touched(app_context, docs, tm
     import_paths([docs])
     import_paths([other])
     browser = Article(slug="written-online", source_root=None)
-    service.apply_fields(browser, service.ArticleFields(title="Written online", body="Hi"))
+    apply_fields(browser, ArticleFields(title="Written online", body="Hi"))
     db.session.add(browser)
     db.session.commit()
     write(docs, "written-online.md", "# Clash with the browser item\n")

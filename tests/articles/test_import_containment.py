@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from kb import db
-from kb.articles.importer import import_paths
+from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
 from tests.articles.test_import import write
 

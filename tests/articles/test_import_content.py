@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from kb import PROJECT_ROOT, db
-from kb.articles.importer import import_paths
+from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
 
 CONTENT = PROJECT_ROOT / "content"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 
 from kb import db
-from kb.articles.importer import import_paths
+from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
 from tests.conftest import SHARED_DIR, needs_shared
 

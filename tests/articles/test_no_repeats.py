@@ -8,7 +8,7 @@ from alembic import command
 from sqlalchemy import create_engine, text
 
 from kb import migrate
-from kb.articles.importer import import_paths
+from kb.articles.importing.importer import import_paths
 from tests.articles.test_import import write
 from tests.conftest import app_settings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kb import db
-from kb.articles.importer import import_paths
+from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
 from kb.products.models import Product, ProductVersion
 from kb.search.sync import apply_pending

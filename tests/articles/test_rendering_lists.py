@@ -8,8 +8,8 @@ import pytest
 
 from bench.markdown_compare import Node, parse
 from kb import PROJECT_ROOT
-from kb.articles.front_matter import split_front_matter
-from kb.articles.importer import import_paths
+from kb.articles.importing.front_matter import split_front_matter
+from kb.articles.importing.importer import import_paths
 
 CONTENT = PROJECT_ROOT / "content"
 INVOICE_YAML = "posting:\n  number_series:\n    cache: 1"

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.articles import service
+from kb.articles.fields import ArticleFields
 from kb.articles.models import Article, ArticleRevision
-from kb.articles.service import ArticleFields
 from tests.conftest import indexed_status
 
 
@@ -24,7 +24,7 @@ def write_article(app, demo_accounts):
         fields.setdefault("status", "published")
         with app.app_context():
             article = service.create_article(
-                accounts.user_by_email(author), ArticleFields(title=title, body=body, **fields),
+                user_by_email(author), ArticleFields(title=title, body=body, **fields),
                 linked_slugs=linked)
             return article.slug
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from kb import db, plans
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.policy import today
 from tests.conftest import bearer
 
@@ -82,7 +82,7 @@ def test_a_lapsed_organisations_token_is_refused_naming_the_term(app, customer_o
     email = customer_on("elite")
     token = api_token(email)
     with app.app_context():
-        organization = accounts.user_by_email(email).organization
+        organization = user_by_email(email).organization
         organization.term_start = today() - timedelta(days=800)
         organization.term_end = today() - timedelta(days=1)
         db.session.commit()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.articles.models import Article
 from kb.patches import queries, service
 from kb.patches.models import Patch

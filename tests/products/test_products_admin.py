@@ -60,15 +60,15 @@ def test_a_duplicate_product_name_is_refused(app, client, staff):
 
 
 def test_a_version_in_use_is_not_removed(app, client, staff):
-    from kb.accounts import service as accounts
+    from kb.accounts.queries import user_by_email
     from kb.articles import service
-    from kb.articles.service import ArticleFields
+    from kb.articles.fields import ArticleFields
+    from kb.products import service as products
 
     with app.app_context():
-        service.create_article(accounts.user_by_email("staff@demo.test"), ArticleFields(
+        service.create_article(user_by_email("staff@demo.test"), ArticleFields(
             title="Uses 12.0", products=["Orbit ERP"], versions=["12.0", "11.1"]))
-        free = service.products.ensure_version(service.products.ensure_product("Orbit ERP"),
-                                               "13.0")
+        free = products.ensure_version(products.ensure_product("Orbit ERP"), "13.0")
         db.session.commit()
         free_id = free.id
     product = product_named(app, "Orbit ERP")
@@ -95,3 +95,26 @@ def test_customers_may_not_manage_products(client, auth, customer_on, path):
     auth.login(customer_on("elite"))
     assert client.get(path).status_code == 403
     assert auth.post("/staff/products/", {"name": "Sneaky"}).status_code == 403
+
+
+def test_a_version_named_only_by_a_patch_is_not_removed(app, client, staff):
+    from kb.patches import service as patches
+    from kb.patches.models import Patch
+    from kb.patches.storage import file_store
+
+    with app.app_context():
+        staged = file_store().stage(filename="fix.zip")
+        staged.write(b"fix")
+        patch_id = patches.publish_patch(None, patches.PatchDetails(
+            product="Orbit ERP", title="Only for 12.7", versions=["12.7"]),
+            [patches.Upload("fix.zip", staged)]).id
+    product = product_named(app, "Orbit ERP")
+    with app.app_context():
+        from kb.products.models import ProductVersion
+        version_id = db.session.scalar(select(ProductVersion.id).where(
+            ProductVersion.name == "12.7"))
+    response = staff.post(f"/staff/products/{product['id']}/versions/{version_id}/remove",
+                          follow_redirects=True)
+    assert "1 patch(es)" in response.get_data(as_text=True)
+    with app.app_context():
+        assert [v.name for v in db.session.get(Patch, patch_id).versions] == ["12.7"]

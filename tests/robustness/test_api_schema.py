@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
+from kb.accounts.tokens import create_api_token
 from tests.conftest import bearer
 
 # enough to reach every parameter's edge cases, few enough for well under a minute on 2 cores
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.xdist_group("demo_app")
 
 def api_token(application, email: str) -> str:
     with application.app_context():
-        return accounts.create_api_token(accounts.user_by_email(email), "schemathesis")[1]
+        return create_api_token(user_by_email(email), "schemathesis")[1]
 
 
 def server_errors(schema, headers: dict[str, str]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.search import index
 from kb.search.query import SearchRequest, search
 from tests.search import writer

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from kb import db, search
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.search import build, maintenance, sync
 from kb.sessions import recordings

@@ -10,7 +10,7 @@ import pytest
 from flask import current_app
 from whoosh import index as whoosh_index
 
-from kb.accounts.service import user_by_email
+from kb.accounts.queries import user_by_email
 from kb.search import build, index, maintenance, sync
 from kb.search.index import VERSION_FILE
 from kb.search.query import SearchRequest, search

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
-from kb.articles.importer import import_paths
+from kb.articles.importing.importer import import_paths
 from kb.search import index
 from kb.search.bm25f import WordInFields
 from tests.search.conftest import titles

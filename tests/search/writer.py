@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.articles import service
+from kb.articles.fields import ArticleFields, apply_fields
 from kb.articles.models import Article
 
 
@@ -27,11 +28,11 @@ def publish(title: str, body: str = "", *, slug: str | None = None, min_plan: st
     if article is None:
         article = Article(slug=slug)
         db.session.add(article)
-    fields = service.ArticleFields(
+    fields = ArticleFields(
         title=title, body=body or f"About {title}.", slug=slug, min_plan=min_plan,
         status=status, publish_at=publish_at, type=type, products=list(products),
         versions=list(versions), kind=kind, summary=summary, product=product)
-    service.apply_fields(article, fields)
+    apply_fields(article, fields)
     service.record_index_change(article)
     db.session.commit()
     return article.id

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from tests.alerts.conftest import smtp, smtp_server  # noqa: F401 - the real SMTP server
 
@@ -32,7 +32,7 @@ def staff(app, demo_accounts):
 
     def run(action):
         with app.app_context():
-            return action(accounts.user_by_email("staff@demo.test"))
+            return action(user_by_email("staff@demo.test"))
 
     return run
 
@@ -44,7 +44,7 @@ def schedule(app, demo_accounts):
 
     def make(capacity: int = 5, starts_in: timedelta = timedelta(days=2), **fields) -> int:
         with app.app_context():
-            staff_user = accounts.user_by_email("staff@demo.test")
+            staff_user = user_by_email("staff@demo.test")
             start = (utcnow() + starts_in).replace(tzinfo=None)
             values = {"title": "Queue monitoring live", "local_start": start, "time_zone": "UTC",
                       "duration_minutes": 60, "capacity": capacity,
@@ -63,7 +63,7 @@ def publish(app, demo_accounts):
     def make(title: str = "Monitoring message flows", *, video: bytes | None = b"\x1aE\xdf\xa3"
              + bytes(range(256)) * 40, transcript: bytes | None = WEBVTT, **fields) -> int:
         with app.app_context():
-            staff_user = accounts.user_by_email("staff@demo.test")
+            staff_user = user_by_email("staff@demo.test")
             values = {"title": title, "recorded_on": utcnow().date(),
                       "product": "Orbit Integration Hub", "topic": "Integration", **fields}
             upload = recordings.Upload(io.BytesIO(video), "flows.webm") if video else None
@@ -80,7 +80,7 @@ def at_once(app, emails, action, session_id) -> list[BaseException]:
 
     def worker(email):
         with app.app_context():  # its own SQLAlchemy session, hence its own connection
-            user = accounts.user_by_email(email)
+            user = user_by_email(email)
             barrier.wait()
             try:
                 action(user, session_id)

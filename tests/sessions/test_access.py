@@ -76,9 +76,9 @@ def things(app, client, auth, demo_accounts, publish, schedule, customer_on, sta
     auth.logout()
 
     def make_topics(staff_user):
-        from kb.accounts import service as accounts
+        from kb.accounts.queries import user_by_email
 
-        asker = accounts.user_by_email("premium@demo.test")
+        asker = user_by_email("premium@demo.test")
         campus.set_offer(staff_user, percentage=10, terms="", how_to_redeem="",
                          valid_until=date.today() + timedelta(days=9))
         return [topics.request_topic(asker, title).id for title in ("Queues", "Queueing")]

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service as accounts
 from kb.accounts.models import Organization
+from kb.accounts.organizations import update_organization
+from kb.accounts.queries import get_organization, user_by_email
 from kb.sessions import campus
 from kb.sessions.models import CampusCode, CampusReveal
 from tests.conftest import bearer
@@ -48,7 +49,7 @@ def test_each_elite_organisation_has_its_own_code_and_every_reveal_is_recorded(
     with app.app_context():
         reveals = db.session.execute(select(CampusReveal.channel, CampusReveal.user_id)
                                      .order_by(CampusReveal.id)).all()
-        users = {accounts.user_by_email(e).id: e for e in (alice, bob, carol)}
+        users = {user_by_email(e).id: e for e in (alice, bob, carol)}
         assert [(channel, users[uid]) for channel, uid in reveals] == [
             ("api", alice), ("api", bob), ("api", carol), ("page", bob)]
         assert campus.code_status(alice_code) == "valid"
@@ -74,8 +75,8 @@ def test_leaving_elite_revokes_the_code_and_a_return_issues_a_new_one(
 
     def set_plan(plan):
         def change(staff_user):
-            organization = accounts.get_organization(organization_id)
-            accounts.update_organization(
+            organization = get_organization(organization_id)
+            update_organization(
                 staff_user, organization, name=organization.name, plan=plan,
                 term_start=organization.term_start, term_end=organization.term_end,
                 installed=[], administrator=None)

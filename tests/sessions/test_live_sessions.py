@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.notifications import Notification
 from kb.sessions.models import Registration
@@ -53,7 +53,7 @@ def test_full_session_waitlists_and_cancellation_promotes_the_first_waiting(
     assert [s[1] for s in _statuses(app, session_id)] == [
         "cancelled", "confirmed", "confirmed", "waitlisted"]
     with app.app_context():
-        promoted = accounts.user_by_email(people[2])
+        promoted = user_by_email(people[2])
         told = db.session.scalars(select(Notification).where(
             Notification.user_id == promoted.id)).all()
         assert [(n.kind, n.url) for n in told] == [
@@ -152,7 +152,7 @@ def test_times_show_in_the_users_time_zone(app, client, auth, schedule, customer
     session_id = schedule(local_start=datetime(2030, 7, 1, 15, 0), time_zone="Europe/Berlin")
     email = customer_on("premium")
     with app.app_context():
-        accounts.user_by_email(email).time_zone = "America/New_York"
+        user_by_email(email).time_zone = "America/New_York"
         db.session.commit()
     auth.login(email)
     page = client.get(f"/sessions/live/{session_id}").get_data(as_text=True)
@@ -216,7 +216,7 @@ def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
     recording_id = publish(status="draft")
 
     def schedule_topic(staff_user):
-        topic = topics.request_topic(accounts.user_by_email(email), "Queues at night")
+        topic = topics.request_topic(user_by_email(email), "Queues at night")
         topics.change_status(staff_user, topic, "scheduled",
                              live_session=live.get_session(staff_user, session_id))
         return topic.id
@@ -232,7 +232,7 @@ def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
 
     with app.app_context():
         told = [n.kind for n in db.session.scalars(select(Notification).where(
-            Notification.user_id == accounts.user_by_email(email).id).order_by(Notification.id))]
+            Notification.user_id == user_by_email(email).id).order_by(Notification.id))]
         assert told == ["session.confirmed", "topic.scheduled", "session.recorded",
                         "topic.recorded"]
     auth.login("xtreme@demo.test")
@@ -265,7 +265,7 @@ def test_a_refused_registration_releases_the_lock_at_once(app, schedule, custome
 
     session_id = schedule(starts_in=timedelta(minutes=-1))
     with app.app_context():
-        user = accounts.user_by_email(customer_on("premium"))
+        user = user_by_email(customer_on("premium"))
         with pytest.raises(Conflict):
             live.register(user, session_id)
         assert not db.session.in_transaction()  # rolled back: the row lock is gone

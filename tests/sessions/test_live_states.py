@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.errors import Conflict
 from kb.sessions import live
@@ -126,7 +126,7 @@ def test_the_service_refuses_registration_after_closing_whoever_calls_it(
     email = customer_on("elite")
     session_id = sessions_in_each_state["registration_closed"]
     with app.app_context():
-        user = accounts.user_by_email(email)
+        user = user_by_email(email)
         with pytest.raises(Conflict, match="Registration closed at"):
             live.register_with_outcome(user, session_id)
     assert _registered(app, session_id) == []

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 from kb import db, notifications
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from tests.conftest import bearer
 
 
 def _notify(app, email, *titles, commit=True):
     with app.app_context():
-        user = accounts.user_by_email(email)
+        user = user_by_email(email)
         for title in titles:
             notifications.notify(user, "test.kind", title, f"/somewhere/{title}")
         if commit:
@@ -58,7 +58,7 @@ def test_page_shows_unread_count_and_marks_read(app, client, auth, demo_accounts
 def test_nobody_marks_anothers_notification(app, client, auth, demo_accounts):
     _notify(app, "elite@demo.test", "private")
     with app.app_context():
-        theirs = notifications.notifications_for(accounts.user_by_email("elite@demo.test"))[0].id
+        theirs = notifications.notifications_for(user_by_email("elite@demo.test"))[0].id
     auth.login("premium@demo.test")
     assert auth.post(f"/notifications/{theirs}/read").status_code == 404
     assert b"private" not in client.get("/notifications").data

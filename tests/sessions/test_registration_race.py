@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts.queries import user_by_email
 from kb.sessions import live
 from kb.sessions.locking import row_locked
 from kb.sessions.models import LiveSession, Registration
@@ -36,7 +36,7 @@ def _race_for_last_seats(app, schedule, customer_on, racers: int, capacity: int 
     early = [customer_on("premium") for _ in range(taken)]
     for email in early:
         with app.app_context():
-            live.register(accounts.user_by_email(email), session_id)
+            live.register(user_by_email(email), session_id)
     emails = [customer_on("elite" if i % 2 else "premium") for i in range(racers)]
 
     commits: list[str] = []  # racers in the order their transactions committed
@@ -59,7 +59,7 @@ def _race_for_last_seats(app, schedule, customer_on, racers: int, capacity: int 
     assert len(rows) == taken + racers and len({r.user_id for r in rows}) == len(rows)
     assert sorted(commits) == sorted(emails)
     with app.app_context():
-        email_of = {accounts.user_by_email(e).id: e for e in emails}
+        email_of = {user_by_email(e).id: e for e in emails}
     status_of = {email_of[r.user_id]: (r.status, r.waitlist_position) for r in rows[taken:]}
     in_commit_order = [status_of[email] for email in commits]
     seats_left = capacity - taken
@@ -81,7 +81,7 @@ def test_parallel_cancellations_and_registrations_on_postgres(app, schedule, cus
     waiting = [customer_on("elite") for _ in range(3)]
     for email in holders + waiting:
         with app.app_context():
-            live.register(accounts.user_by_email(email), session_id)
+            live.register(user_by_email(email), session_id)
     newcomers = [customer_on("premium") for _ in range(6)]
 
     def cancel_or_register(user, session):

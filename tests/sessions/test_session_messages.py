@@ -14,8 +14,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service as accounts
 from kb.accounts.models import Organization
+from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.notifications import Notification
 from kb.sessions import live, topics
@@ -29,7 +29,7 @@ START_UTC = START.replace(tzinfo=UTC)
 
 def _as(app, email, action, *arguments):
     with app.app_context():
-        return action(accounts.user_by_email(email), *arguments)
+        return action(user_by_email(email), *arguments)
 
 
 def _deliver(runner):
@@ -39,7 +39,7 @@ def _deliver(runner):
 
 def _kinds(app, email):
     with app.app_context():
-        user = accounts.user_by_email(email)
+        user = user_by_email(email)
         return [n.kind for n in db.session.scalars(select(Notification).where(
             Notification.user_id == user.id).order_by(Notification.id))]
 
@@ -69,7 +69,7 @@ def _invite(message):
 
 def _set_zone(app, email, zone):
     with app.app_context():
-        accounts.user_by_email(email).time_zone = zone
+        user_by_email(email).time_zone = zone
         db.session.commit()
 
 
@@ -152,7 +152,7 @@ def _reminded(app, now) -> int:
 def _change_organization(app, email, **values):
     with app.app_context():
         organization = db.session.get(Organization,
-                                      accounts.user_by_email(email).organization_id)
+                                      user_by_email(email).organization_id)
         for name, value in values.items():
             setattr(organization, name, value)
         db.session.commit()
@@ -290,15 +290,15 @@ def test_the_outbox_loop_runs_the_reminders(app, runner, smtp, schedule, custome
 def test_topic_changes_tell_requester_and_voters_in_app_and_by_e_mail(
         app, runner, smtp, demo_accounts, schedule):
     with app.app_context():
-        asker = accounts.user_by_email("xtreme@demo.test")
+        asker = user_by_email("xtreme@demo.test")
         topic_id = topics.request_topic(asker, "Archiving old periods", "How?", "Orbit ERP").id
-        voter = accounts.user_by_email("premium@demo.test")
+        voter = user_by_email("premium@demo.test")
         topics.upvote(voter, topics.get_topic(voter, topic_id))
     session_id = schedule(local_start=START, title="Archiving, live")
 
     def change(status, **values):
         with app.app_context():
-            staff_user = accounts.user_by_email("staff@demo.test")
+            staff_user = user_by_email("staff@demo.test")
             topic = topics.get_topic(staff_user, topic_id)
             if "live_session" in values:
                 values["live_session"] = live.get_session(staff_user, values["live_session"])

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts.models import User
+from kb.accounts.queries import user_by_email
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.notifications import Notification
@@ -18,18 +19,18 @@ from tests.conftest import bearer
 
 def _ask(app, email, title, details="", product=""):
     with app.app_context():
-        return topics.request_topic(accounts.user_by_email(email), title, details, product).id
+        return topics.request_topic(user_by_email(email), title, details, product).id
 
 
 def _vote(app, email, topic_id):
     with app.app_context():
-        user = accounts.user_by_email(email)
+        user = user_by_email(email)
         topics.upvote(user, topics.get_topic(user, topic_id))
 
 
 def _told(app, email):
     with app.app_context():
-        user = accounts.user_by_email(email)
+        user = user_by_email(email)
         return [(n.kind, n.url) for n in db.session.scalars(
             select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
 
@@ -162,7 +163,7 @@ def test_merge_carries_votes_over_without_double_votes(app, client, auth, demo_a
                      {"target_id": str(target)}).status_code == 302
     with app.app_context():
         voters = db.session.scalars(select(TopicVote.user_id).where(TopicVote.topic_id == target))
-        emails = sorted(db.session.get(accounts.User, uid).email for uid in voters)
+        emails = sorted(db.session.get(User, uid).email for uid in voters)
         assert emails == ["elite@demo.test", "premium@demo.test", "xtreme@demo.test"]
         assert db.session.get(TopicRequest, duplicate).status == "merged"
     assert ("topic.merged", f"/sessions/topics/{target}") in _told(app, "xtreme@demo.test")

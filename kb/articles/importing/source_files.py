@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kb import db
-from kb.articles.containment import FolderBounds, data_directory_refusal
-from kb.articles.content_files import ContentFile
+from kb.articles.importing.containment import FolderBounds, data_directory_refusal
+from kb.articles.importing.content_files import ContentFile
 from kb.articles.models import Article
 from kb.markdown import Rendered
 

@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from kb import plans
-from kb.articles.front_matter import (
+from kb.articles.fields import ArticleFields
+from kb.articles.importing.front_matter import (
     Entry,
     FrontMatterError,
     load_front_matter,
@@ -23,7 +24,6 @@ from kb.articles.front_matter import (
     split_front_matter,
 )
 from kb.articles.models import KINDS, STATUSES, TYPES
-from kb.articles.service import ArticleFields
 
 # keys of the CONTRACT; every other key is kept in ``extra``
 LIST_KEYS = ("products", "versions", "tags")

@@ -12,8 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kb import markdown
-from kb.articles.containment import FolderBounds
-from kb.articles.front_matter import FrontMatterError, read_text, split_front_matter
+from kb.articles.importing.containment import FolderBounds
+from kb.articles.importing.front_matter import FrontMatterError, read_text, split_front_matter
 from kb.docfx import CODE_REFERENCE, INCLUDE
 
 FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)

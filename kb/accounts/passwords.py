@@ -1,0 +1,169 @@
+"""Passwords: setting and changing them, and reset links asked for by e-mail."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from werkzeug.security import check_password_hash
+
+from kb import db
+from kb.accounts import throttle
+from kb.accounts.browser_sessions import end_every_session
+from kb.accounts.credentials import (
+    check_password_strength,
+    hash_password,
+    hash_secret,
+    normalize_email,
+)
+from kb.accounts.models import PasswordResetRequest, PasswordResetToken, Throttle, User
+from kb.accounts.sign_in import sign_in_rules
+from kb.accounts.throttle import Rule
+from kb.alerts.schedule import due_job
+from kb.db import utcnow
+from kb.errors import Invalid, Throttled
+from kb.links import absolute_url, path_for
+from kb.mail import queue_email
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password (the caller commits): every session and unused reset link of the
+    user ends."""
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    end_every_session(user)
+    _void_reset_links(user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password; every session ends, the caller's too (it may start a new one)."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password):
+        raise Invalid("Your current password is not right.")
+    set_password(user, new_password)
+    db.session.commit()
+
+
+def _void_reset_links(user: User) -> None:
+    if user.id is not None:
+        db.session.execute(delete(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)))
+
+
+def issue_reset_link(user: User) -> str:
+    """Record a new reset link for ``user`` (only its hash is kept); every older unused link
+    of the user stops working."""
+    _void_reset_links(user)
+    token = secrets.token_urlsafe(32)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    db.session.add(PasswordResetToken(
+        user_id=user.id, token_hash=hash_secret(token),
+        expires_at=utcnow() + timedelta(minutes=minutes)))
+    return absolute_url(path_for("accounts.reset_password", token=token), for_email=True)
+
+
+def _reset_rules() -> tuple[Rule, Rule]:
+    config = current_app.config
+    return (
+        Rule("reset-address", config["PASSWORD_RESET_ADDRESS_FREE_REQUESTS"], 60, 3600),
+        Rule("reset-account", config["PASSWORD_RESET_FREE_REQUESTS"], 900, 3600),
+    )
+
+
+def request_password_reset(email: str, remote_addr: str) -> None:
+    """Ask for a reset link for ``email``: only recorded here, the outbox loop e-mails it
+    (``send_requested_reset_links``). Whether the address has an account is not looked at, so
+    the answer, the writes and the timing are the same either way. ``Throttled`` when this
+    client address asked too often; an address asked for too often is silently not recorded
+    for a while."""
+    email = normalize_email(email)
+    per_address, per_account = _reset_rules()
+    throttle.count_attempt(
+        [(per_address, remote_addr)], "Too many reset requests. Try again in {wait}.")
+    try:
+        throttle.count_attempt([(per_account, email)], "", commit=False)
+    except Throttled:
+        return
+    db.session.add(PasswordResetRequest(email=email))
+    db.session.commit()
+
+
+@due_job
+def send_requested_reset_links(now: datetime) -> int:
+    """Answer the reset requests made by ``now``, oldest first, one transaction each: a link by
+    e-mail when the address has an enabled account, nothing otherwise. Returns the number of
+    e-mails queued."""
+    sent = 0
+    while (email := _take_reset_request(now)) is not None:
+        # one loop at a time issues a user's link, so the newest one voids every older one
+        user = db.session.scalar(select(User).where(User.email == email)
+                                 .with_for_update(key_share=True))
+        if user is not None and user.is_enabled:
+            _queue_reset_email(user)
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def _take_reset_request(now: datetime) -> str | None:
+    """Delete the oldest request made by ``now`` in the current transaction and return its
+    address. Another loop skips the row meanwhile (PostgreSQL: SKIP LOCKED; SQLite has one
+    writer at a time); if the transaction rolls back, the request waits for the next round."""
+    oldest = (select(PasswordResetRequest.id).where(PasswordResetRequest.requested_at <= now)
+              .order_by(PasswordResetRequest.id).limit(1)
+              .with_for_update(skip_locked=True).scalar_subquery())
+    return db.session.scalar(delete(PasswordResetRequest)
+                             .where(PasswordResetRequest.id == oldest)
+                             .returning(PasswordResetRequest.email))
+
+
+def _queue_reset_email(user: User) -> None:
+    link = issue_reset_link(user)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    queue_email(
+        user.email,
+        "Reset your password",
+        f"Someone asked to reset the password of {user.email}.\n\n"
+        f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
+        "The link works once. If you did not ask for this, ignore this message.",
+    )
+
+
+def _valid_reset_token(token: str) -> PasswordResetToken:
+    reset = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_secret(token))
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
+        raise Invalid("This reset link is invalid, used or expired. Ask for a new one.")
+    return reset
+
+
+def check_reset_token(token: str) -> None:
+    _valid_reset_token(token)
+
+
+def _claim_reset_token(reset: PasswordResetToken) -> None:
+    """Mark the link used, unless a concurrent request did first (then ``Invalid``)."""
+    claimed = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise Invalid("This reset link is invalid, used or expired. Ask for a new one.")
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password with a reset link; the link, every other link and every open session
+    stop working."""
+    reset = _valid_reset_token(token)
+    check_password_strength(new_password)
+    _claim_reset_token(reset)
+    set_password(reset.user, new_password)
+    sign_in_pair = sign_in_rules()[0]
+    db.session.execute(delete(Throttle).where(
+        Throttle.scope == sign_in_pair.scope, Throttle.key.startswith(f"{reset.user.email} ")))
+    db.session.commit()
+    return reset.user

@@ -1,0 +1,55 @@
+"""Reading accounts: users, organisations, tokens and the audit log, without changing them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kb import db
+from kb.accounts.credentials import normalize_email
+from kb.accounts.models import ApiToken, AuditEntry, Organization, User
+from kb.errors import NotFound
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def users_of(organization: Organization | None) -> list[User]:
+    query = select(User).order_by(User.email)
+    if organization is not None:
+        query = query.where(User.organization_id == organization.id)
+    return list(db.session.scalars(query))
+
+
+def get_organization(organization_id: int) -> Organization:
+    organization = db.session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("No such organisation.")
+    return organization
+
+
+def all_organizations() -> list[Organization]:
+    return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def audit_entries(limit: int = 200) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    )

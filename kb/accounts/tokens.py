@@ -1,0 +1,55 @@
+"""Personal API tokens: created, listed, revoked, and the user a bearer token authenticates."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from kb import db
+from kb.accounts.credentials import hash_secret
+from kb.accounts.models import ApiToken, User
+from kb.db import utcnow
+from kb.errors import NotAuthenticated, NotFound
+
+TOKEN_PREFIX = "kb_"
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; the plain token is returned once and only its hash is kept."""
+    name = name.strip() or "API token"
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, name=name[:100], token_hash=hash_secret(plain), prefix=plain[:10]
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, plain
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound("No such token.")
+    token.revoked_at = utcnow()
+    db.session.commit()
+
+
+def user_for_token(plain: str) -> User:
+    """The user a bearer token authenticates; ``NotAuthenticated`` says why not."""
+    # one query: the user and their organisation (plan, term) are what every request asks next
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_secret(plain))
+        .options(joinedload(ApiToken.user).joinedload(User.organization)))
+    if token is None or token.revoked_at is not None:
+        raise NotAuthenticated("Invalid or revoked API token.")
+    user = token.user
+    if not user.is_enabled:
+        raise NotAuthenticated("The token's user has been deactivated.")
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return user

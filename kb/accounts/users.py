@@ -1,0 +1,141 @@
+"""Users: looked up, created or invited, given roles, deactivated; their own profile."""
+
+from __future__ import annotations
+
+from kb import db, policy, time_zones
+from kb.accounts.audit import record_audit
+from kb.accounts.browser_sessions import end_every_session
+from kb.accounts.credentials import normalize_email
+from kb.accounts.models import ROLES, Organization, User
+from kb.accounts.passwords import issue_reset_link, set_password
+from kb.accounts.queries import user_by_email
+from kb.alerts import addresses
+from kb.errors import Conflict, Invalid
+from kb.mail import queue_email
+
+
+def create_user(
+    actor: User | None,
+    email: str,
+    *,
+    role: str = "customer",
+    organization: Organization | None = None,
+    name: str = "",
+    password: str | None = None,
+    send_invitation: bool = False,
+) -> User:
+    """A new user. Staff create any user; a customer administrator invites customers to their
+    own organisation. Without a password the user gets an invitation link by e-mail."""
+    if actor is not None:
+        if organization is not None:
+            policy.require_manage_users_of(actor, organization)
+        else:
+            policy.require_admin(actor)
+        if not policy.may_assign_role(actor, role):
+            raise Invalid(f"You may not give the role {role}.")
+    _check_role_fits(role, organization)
+    email = normalize_email(email)
+    if user_by_email(email) is not None:
+        raise Conflict(f"A user with the address {email} exists already.")
+    user = User(email=email, name=name.strip(), role=role, organization=organization)
+    if password is not None:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    record_audit(actor, "user.create", "user", user.id, None,
+                 {"email": email, "role": role,
+                  "organization": organization.name if organization else None})
+    if send_invitation:
+        _queue_invitation(user, actor)
+    db.session.commit()
+    return user
+
+
+def invite_user(actor: User, organization: Organization, email: str, *, role: str,
+                name: str = "") -> None:
+    """A customer administrator adds a user to their organisation, who gets an invitation.
+
+    An address that already has an account elsewhere (another organisation, or staff) gets the
+    same answer as a new one, so the administrator learns nothing about other organisations'
+    users: its owner is told by e-mail instead, and the attempt is audited."""
+    policy.require_manage_users_of(actor, organization)
+    if not policy.may_assign_role(actor, role):
+        raise Invalid(f"You may not give the role {role}.")
+    existing = user_by_email(email)
+    if existing is None:
+        create_user(actor, email, role=role, organization=organization, name=name,
+                    send_invitation=True)
+        return
+    if existing.organization_id == organization.id:
+        raise Conflict(f"{existing.email} is already a user of your organisation.")
+    record_audit(actor, "user.invite_elsewhere", "user", existing.id, None,
+                 {"organization": organization.name})
+    queue_email(
+        existing.email,
+        "An invitation to the support portal",
+        f"{actor.display_name} asked to add you to the support portal of {organization.name}, "
+        "but your address already has an account with another organisation, so nothing has "
+        "changed. If you should move, ask your contact at the vendor.\n",
+    )
+    db.session.commit()
+
+
+def _queue_invitation(user: User, actor: User | None) -> None:
+    link = issue_reset_link(user)
+    inviter = actor.display_name if actor else addresses.portal_name()
+    queue_email(
+        user.email,
+        "You are invited to the support portal",
+        f"{inviter} invited you to the support portal of "
+        f"{user.organization.name if user.organization else 'the vendor'}.\n\n"
+        f"Choose your password here:\n{link}\n",
+    )
+
+
+def _check_role_fits(role: str, organization: Organization | None) -> None:
+    if role not in ROLES:
+        raise Invalid(f"Unknown role: {role}")
+    if role in ("customer", "customer_admin") and organization is None:
+        raise Invalid("A customer belongs to an organisation.")
+    if role in ("staff", "admin") and organization is not None:
+        raise Invalid("Staff do not belong to a customer organisation.")
+
+
+def change_role(actor: User, user: User, role: str, *, commit: bool = True) -> None:
+    """Give ``user`` another role (audited)."""
+    if user.organization is not None:
+        policy.require_manage_users_of(actor, user.organization)
+    else:
+        policy.require_admin(actor)
+    if not policy.may_assign_role(actor, role):
+        raise Invalid(f"You may not give the role {role}.")
+    _check_role_fits(role, user.organization)
+    if user.role != role:
+        record_audit(actor, "user.role", "user", user.id, {"role": user.role}, {"role": role})
+        user.role = role
+    if commit:
+        db.session.commit()
+
+
+def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
+    """Deactivate or reactivate ``user``; a deactivated user's sessions and tokens stop."""
+    if user.organization is not None:
+        policy.require_manage_users_of(actor, user.organization)
+    else:
+        policy.require_admin(actor)
+    if user.id == actor.id:
+        raise Invalid("You cannot deactivate yourself.")
+    if user.is_enabled != enabled:
+        record_audit(actor, "user.enabled", "user", user.id,
+                     {"enabled": user.is_enabled}, {"enabled": enabled})
+        user.is_enabled = enabled
+        end_every_session(user)
+    db.session.commit()
+
+
+def update_profile(user: User, name: str, time_zone: str) -> None:
+    if not time_zones.is_known(time_zone):
+        raise Invalid(f"Unknown time zone: {time_zone}")
+    user.name = name.strip()
+    user.time_zone = time_zone
+    db.session.commit()
