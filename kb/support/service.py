@@ -7,7 +7,7 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 
 from kb import db, policy
-from kb.accounts.service import record_audit
+from kb.accounts.audit import record_audit
 from kb.errors import Invalid, NotFound
 from kb.products.models import Product
 from kb.products.service import slugify

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.articles.importer import import_paths
+from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
 from kb.search import index
 from tests.conftest import REPO_ROOT, SHARED_DIR, needs_shared

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts import queries as accounts
 from kb.products.service import ensure_product
 from kb.support import service
 

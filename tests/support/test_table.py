@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts import service as accounts
+from kb.accounts import queries as accounts
 from kb.policy import AccessDenied
 from kb.products.service import ensure_product
 from kb.support import defaults, service
