@@ -31,13 +31,6 @@ DEMO_PASSWORD = "demo-password"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def pytest_xdist_auto_num_workers(config) -> int:
-    """Workers for ``-n auto``: two per core. Much of a test's time is spent waiting (on a
-    browser, a server in another process, a subprocess, a mail server), and with one worker
-    per core a CI run kept the cores busy little more than half of the time."""
-    return 2 * (os.cpu_count() or 1)
-
-
 def needs_shared(path: Path) -> pytest.MarkDecorator:
     """Skip a test that reads the shared material (``../shared``) when a clone has none beside
     it; in CI, which always lays it there, never skip: the test runs and fails if it is gone."""
