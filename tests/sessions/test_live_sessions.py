@@ -55,7 +55,7 @@ def test_full_session_waitlists_and_cancellation_promotes_the_first_waiting(
     with app.app_context():
         promoted = user_by_email(people[2])
         told = db.session.scalars(select(Notification).where(
-            Notification.user_id == promoted.id)).all()
+            Notification.user_id == promoted.id).order_by(Notification.id)).all()
         assert [(n.kind, n.url) for n in told] == [
             ("session.waitlisted", f"/sessions/live/{session_id}"),
             ("session.promoted", f"/sessions/live/{session_id}")]
