@@ -76,6 +76,7 @@ def _register_areas(app: Flask) -> None:
         search,
         sessions,
         support,
+        transfer,
     )
     from kb.accounts import views as accounts_views
 
@@ -91,3 +92,4 @@ def _register_areas(app: Flask) -> None:
     sessions.init_app(app)
     alerts.init_app(app)
     support.init_app(app)
+    transfer.init_app(app)
