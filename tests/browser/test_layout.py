@@ -62,6 +62,7 @@ PAGE_TYPES = [
     PageType("topic", CUSTOMER, "/sessions/topics|Year-end closing with several currencies"),
     PageType("topic-form", CUSTOMER, "/sessions/topics/new"),
     PageType("campus", CUSTOMER, "/campus"),
+    PageType("success-manager", CUSTOMER, "/elite"),
     PageType("plans", CUSTOMER, "/plans"),
     PageType("account", CUSTOMER, "/account"),
     PageType("feeds", CUSTOMER, "/account/feeds"),
@@ -90,6 +91,8 @@ PAGE_TYPES = [
              "/sessions/live|Ask us anything: upgrading to Orbit ERP 12.0|Attendees"),
     PageType("outbox", STAFF, "/staff/outbox"),
     PageType("staff-alerts", STAFF, "/staff/alerts"),
+    PageType("staff-elite", STAFF, "/staff/elite"),
+    PageType("staff-elite-organisation", STAFF, "/staff/elite|Fabrikam Logistics"),
 ]
 
 
