@@ -3,15 +3,15 @@ has written to it, and one special event weekend is booked with its support pers
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from kb import db
+from kb import db, policy
 from kb.accounts.models import Organization
 from kb.accounts.queries import user_by_email
 from kb.demo import staff_actor
-from kb.elite import csm, special_events
+from kb.elite import csm, meetings, special_events
 from kb.elite.models import CsmMessage, SpecialEventBooking
 
 ELITE_ORGANIZATION = "Fabrikam Logistics"
@@ -33,11 +33,27 @@ def load(echo) -> None:
         csm.send_message(manager, organization, WELCOME)
     if not special_events.bookings_of(organization):
         _book_a_weekend(organization, manager)
+    if not meetings.meetings_of(organization):
+        _ask_for_meetings(manager)
 
 
 def _has_messages(organization: Organization) -> bool:
     return db.session.scalar(select(CsmMessage.id).where(
         CsmMessage.organization_id == organization.id).limit(1)) is not None
+
+
+def _ask_for_meetings(manager) -> None:
+    customer = user_by_email("elite@demo.test")
+    if customer is None:
+        return
+    meetings.request_meeting(
+        customer, "senior_consultation", "Ledger close performance at year end",
+        "Closing takes nine hours on our largest company; we would like an architect's view.",
+        "Tuesday or Thursday mornings, CET")
+    review = meetings.request_meeting(customer, "activity_review", "Quarterly support review")
+    starts = datetime.combine(policy.today() + timedelta(days=10), time(9), tzinfo=UTC)
+    meetings.schedule(manager, review.id, starts, 60, "https://meet.orbitec.example/review",
+                      "")
 
 
 def _book_a_weekend(organization: Organization, manager) -> None:

@@ -92,3 +92,60 @@ class SpecialEventExclusion(Base):
     reason: Mapped[str] = mapped_column(String(300), default="")
 
     product: Mapped[Product] = relationship()
+
+
+MEETING_KINDS = {
+    # kind: (feature it needs, what customers call it)
+    "senior_consultation": ("senior_consultation",
+                            "Consultation with senior support and development staff"),
+    "update_planning": ("update_planning", "Update planning call"),
+    "activity_review": ("activity_review", "Support activity review"),
+}
+MEETING_STATUSES = ("requested", "scheduled", "declined", "cancelled")
+
+
+class EliteMeeting(Base):
+    """A meeting an Elite organisation asks for and its CSM schedules: a consultation with
+    senior staff, an update planning call before a named update, or an activity review."""
+
+    __tablename__ = "elite_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(200))
+    details: Mapped[str] = mapped_column(Text, default="")
+    preferred_times: Mapped[str] = mapped_column(String(500), default="")
+    # update planning: the update (a version of a product) and what the organisation runs now
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
+    target_version: Mapped[str] = mapped_column(String(60), default="")
+    current_version: Mapped[str] = mapped_column(String(60), default="")
+    status: Mapped[str] = mapped_column(String(20), default="requested", index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    location: Mapped[str] = mapped_column(String(500), default="")  # a meeting link or a room
+    attendees: Mapped[str] = mapped_column(String(500), default="")  # senior staff taking part
+    answer: Mapped[str] = mapped_column(Text, default="")  # why declined, or a note
+    scheduled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    # the invite's identity and revision (RFC 5545): a reschedule replaces the calendar entry
+    calendar_uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    organization: Mapped[Organization] = relationship()
+    product: Mapped[Product | None] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    scheduled_by: Mapped[User | None] = relationship(foreign_keys=[scheduled_by_id])
+
+    @property
+    def kind_name(self) -> str:
+        return MEETING_KINDS[self.kind][1]
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at \
+            else None

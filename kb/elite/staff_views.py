@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from kb import db, policy
 from kb.accounts.models import User
-from kb.elite import csm, queries, special_events
+from kb.elite import csm, known_issues, meetings, queries, special_events
 from kb.elite.forms import AssignCsmForm, ExclusionForm, MessageForm, SupportPersonForm
 from kb.errors import Invalid
 from kb.forms import choices, database_id
@@ -105,10 +105,12 @@ def include(product_id: int):
 
 
 def _render_organization(found, message_form: MessageForm, status: int = 200):
+    listed = meetings.meetings_of(found)
     return render_template(
         "elite/staff_organization.html", organization=found, manager=csm.csm_of(found),
         messages=csm.conversation(current_user, found), message_form=message_form,
         bookings=special_events.bookings_of(found), person_form=_support_person_form(),
+        meetings=listed, issues={m.id: known_issues.of_update(current_user, m) for m in listed},
         contacts=sorted(found.users, key=lambda user: user.email)), status
 
 

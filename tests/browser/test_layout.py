@@ -63,6 +63,7 @@ PAGE_TYPES = [
     PageType("topic-form", CUSTOMER, "/sessions/topics/new"),
     PageType("campus", CUSTOMER, "/campus"),
     PageType("success-manager", CUSTOMER, "/elite"),
+    PageType("elite-meetings", CUSTOMER, "/elite/meetings"),
     PageType("plans", CUSTOMER, "/plans"),
     PageType("account", CUSTOMER, "/account"),
     PageType("feeds", CUSTOMER, "/account/feeds"),

@@ -8,7 +8,9 @@ import pytest
 from tests.conftest import Auth, bearer
 
 CUSTOMER_PAGES = [("get", "/elite"), ("post", "/elite/messages"),
-                  ("post", "/elite/special-events"), ("post", "/elite/special-events/1/cancel")]
+                  ("post", "/elite/special-events"), ("post", "/elite/special-events/1/cancel"),
+                  ("get", "/elite/meetings"), ("post", "/elite/meetings"),
+                  ("post", "/elite/meetings/1/cancel")]
 API = [("get", "/api/v1/elite/csm", "dedicated_csm"),
        ("get", "/api/v1/elite/special-events", "special_event_support"),
        ("post", "/api/v1/elite/special-events", "special_event_support")]
@@ -16,7 +18,9 @@ STAFF_PAGES = [("get", "/staff/elite"), ("post", "/staff/elite/organizations/1/c
                ("get", "/staff/elite/organizations/1"),
                ("post", "/staff/elite/organizations/1/messages"),
                ("post", "/staff/elite/special-events/1/support-person"),
-               ("post", "/staff/elite/exclusions"), ("post", "/staff/elite/exclusions/1/delete")]
+               ("post", "/staff/elite/exclusions"), ("post", "/staff/elite/exclusions/1/delete"),
+               ("post", "/staff/elite/meetings/1/schedule"),
+               ("post", "/staff/elite/meetings/1/decline")]
 
 
 def request(auth: Auth, method: str, path: str):

@@ -1,4 +1,4 @@
-"""elite services: customer success managers, their conversations, special event weekends
+"""elite services: customer success managers, their conversations, meetings, special event weekends
 
 Revision ID: 0021_elite_services
 Revises: 0020_support_targets
@@ -68,10 +68,44 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_special_event_bookings_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_special_event_bookings_weekend'), ['weekend'], unique=False)
         batch_op.create_index('uq_special_event_bookings_booked', ['organization_id', 'weekend'], unique=True, sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
-
+    op.create_table('elite_meetings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('details', sa.Text(), nullable=False),
+    sa.Column('preferred_times', sa.String(length=500), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('target_version', sa.String(length=60), nullable=False),
+    sa.Column('current_version', sa.String(length=60), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', kb.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', kb.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('location', sa.String(length=500), nullable=False),
+    sa.Column('attendees', sa.String(length=500), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('scheduled_by_id', sa.Integer(), nullable=True),
+    sa.Column('calendar_uid', sa.String(length=100), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_elite_meetings_organization_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_elite_meetings_product_id_products'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_elite_meetings_requested_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['scheduled_by_id'], ['users.id'], name=op.f('fk_elite_meetings_scheduled_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_elite_meetings')),
+    sa.UniqueConstraint('calendar_uid', name=op.f('uq_elite_meetings_calendar_uid'))
+    )
+    with op.batch_alter_table('elite_meetings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_elite_meetings_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_elite_meetings_status'), ['status'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('elite_meetings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_elite_meetings_status'))
+        batch_op.drop_index(batch_op.f('ix_elite_meetings_organization_id'))
+    op.drop_table('elite_meetings')
     with op.batch_alter_table('special_event_bookings', schema=None) as batch_op:
         batch_op.drop_index('uq_special_event_bookings_booked', sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
         batch_op.drop_index(batch_op.f('ix_special_event_bookings_weekend'))
