@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
         patches,
         search,
         sessions,
+        support,
     )
 
     csrf.exempt(blueprint)
