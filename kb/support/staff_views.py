@@ -139,14 +139,15 @@ def staff_panels(incident: Incident) -> dict:
     assign_form.assignee.data = str(incident.assignee_id or "")
     articles = queries.articles_for_replies(current_user)
     link_form = LinkArticleForm()
-    link_form.article_id.choices = choices([("", "Choose an article")] + [
-        (str(article.id), article.title) for article in articles])
+    pairs = [("", "Choose an article")] + [(str(article.id), article.title)
+                                           for article in articles]
+    link_form.article_id.choices = choices(pairs)
     reply_form = ReplyForm()
     canned = _canned_article(articles)
     if canned is not None:
         reply_form.body.data = _canned_text(canned)
     return {"assign_form": assign_form, "link_form": link_form, "staff_reply_form": reply_form,
-            "canned_choices": link_form.article_id.choices, "canned": canned,
+            "canned_choices": pairs, "canned": canned,
             "request_form": RemoteAccessRequestForm(),
             "organization": incident.organization,
             "other_open": queries.open_incidents_of(incident.organization, incident),

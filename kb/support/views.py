@@ -103,7 +103,7 @@ def show(incident_id: int):
         extra = staff_panels(incident)
     else:
         extra = {}
-    status_form = StatusForm()
+    status_form = StatusForm(status=incident.status)
     now = utcnow()
     return render_template(
         "support/show.html", incident=incident, now=now,
