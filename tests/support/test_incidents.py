@@ -162,3 +162,25 @@ def test_a_lapsed_organisation_cannot_log_incidents(client, auth, desk):
         assert db.session.scalar(select(Incident)) is None
         user = user_by_email("lapsed@demo.test")
         assert user.organization.term_end is not None
+
+
+def test_staff_set_an_organisations_time_zone_and_holidays_on_its_page(client, auth, desk):
+    with desk.app_context():
+        organization = db.session.scalar(select(Organization).where(
+            Organization.name == "Northwind Traders"))
+        organization_id, term_start = organization.id, organization.term_start.isoformat()
+        term_end = organization.term_end.isoformat()
+    auth.login("staff@demo.test")
+    page = f"/staff/organizations/{organization_id}"
+    fields = {"csrf_token": csrf_token(client, page), "name": "Northwind Traders",
+              "plan": "xtreme", "term_start": term_start, "term_end": term_end,
+              "products": "Orbit ERP: 11.1", "administrator": ""}
+    refused = client.post(page, data={**fields, "time_zone": "Mars/Olympus"})
+    assert refused.status_code == 200 and "Unknown time zone" in refused.get_data(as_text=True)
+    saved = client.post(page, data={**fields, "time_zone": "America/Chicago",
+                                     "holiday_country": "us"})
+    assert saved.status_code == 302
+    with desk.app_context():
+        organization = db.session.get(Organization, organization_id)
+        assert (organization.time_zone, organization.holiday_country) == ("America/Chicago",
+                                                                           "US")
