@@ -3,6 +3,8 @@ with its thread, files and remote access, and what their plan covers."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     Response,
@@ -161,8 +163,14 @@ def attachment(incident_id: int, attachment_id: int, name: str):
                 yield chunk
 
     return Response(stream_with_context(chunks()), mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f"attachment; filename=\"{item.name}\"",
+                    headers={"Content-Disposition": _disposition(item.name),
                              "Content-Length": str(item.size), "Cache-Control": "private"})
+
+
+def _disposition(name: str) -> str:
+    """Always a download (never rendered in the portal's origin); any script's name kept."""
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 @blueprint.post("/incidents/<int:incident_id>/remote-access/<int:access_id>/<decision>")

@@ -80,3 +80,17 @@ def test_staff_see_notes_and_every_file(client, auth, elite_incident, api_token)
 def test_a_signed_out_visitor_gets_nothing(client, elite_incident):
     assert client.get(f"/api/v1/incidents/{elite_incident['id']}").status_code == 401
     assert client.get(elite_incident["public"]).status_code == 302  # to the sign-in page
+
+
+def test_a_file_with_a_name_in_any_script_downloads_under_that_name(client, auth,
+                                                                    log_incident, desk):
+    incident_id = log_incident("elite@demo.test", files={"ログ 2026.txt": b"kanji"})
+    with desk.app_context():
+        attachment = db.session.get(Incident, incident_id).attachments[0]
+        url = f"/support/incidents/{incident_id}/files/{attachment.id}/{attachment.name}"
+    auth.login("elite@demo.test")
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == b"kanji"
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert "filename*=UTF-8''%E3%83%AD%E3%82%B0_2026.txt" in response.headers[
+        "Content-Disposition"]
