@@ -14,17 +14,21 @@ def init_app(app: Flask) -> None:
         demo,
         notices,
         staff_views,
+        target_views,
         views,
     )
     from kb.web import NavEntry, add_nav_entry
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(staff_views.blueprint)
+    app.register_blueprint(target_views.blueprint)
     app.cli.add_command(commands.support_group)
     add_nav_entry(app, NavEntry("Incidents", "incidents.index", "online_portal",
                                 group="Support"))
     add_nav_entry(app, NavEntry("Coverage and phone", "incidents.coverage_page",
                                 "phone_support", group="Support"))
     add_nav_entry(app, NavEntry("Incident queue", "incident_staff.queue", staff_only=True,
+                                group="Staff"))
+    add_nav_entry(app, NavEntry("Response targets", "support_targets.index", staff_only=True,
                                 group="Staff"))
     register_loader(app, demo.load)

@@ -97,6 +97,7 @@ PAGE_TYPES = [
     PageType("staff-alerts", STAFF, "/staff/alerts"),
     PageType("incident-queue", STAFF, "/staff/incidents"),
     PageType("staff-incident", STAFF, "/staff/incidents|Invoice posting stops with error E-4711"),
+    PageType("response-targets", STAFF, "/staff/support/targets"),
 ]
 
 
