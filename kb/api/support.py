@@ -116,9 +116,10 @@ def api_reply(incident_id: int):
 
 @blueprint.get("/support/coverage")
 @documented("Your plan's response targets by severity (and products that differ), the phone "
-            "numbers and the hours each severity is covered, in your organisation's time zone")
+            "numbers and the hours each severity is covered, in your organisation's time zone",
+            parameters=[query_parameter("plan", description="staff only: which plan")])
 def api_coverage():
-    found = coverage.coverage_of(current_user, utcnow())
+    found = coverage.coverage_of(current_user, utcnow(), request.args.get("plan"))
     return jsonify({
         "plan": found.plan, "time_zone": found.time_zone,
         "holiday_country": found.holiday_country,

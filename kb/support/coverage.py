@@ -57,12 +57,15 @@ def phone_lines() -> tuple[PhoneLine, ...]:
     return tuple(lines)
 
 
-def coverage_of(user, now: datetime) -> Coverage:
-    """The coverage of the customer's plan (staff viewing as a plan: that plan, in UTC)."""
+def coverage_of(user, now: datetime, staff_plan: str | None = None) -> Coverage:
+    """The coverage of the customer's plan; staff see ``staff_plan``'s (default: the plan
+    they view pages as, else the highest), in UTC."""
     policy.require(user, PHONE_FEATURE)
     plan = policy.effective_plan(user)
-    if plan is None:
-        raise Invalid("Staff see a plan's coverage while viewing pages as a customer on it.")
+    if policy.acts_as_staff(user):
+        plan = staff_plan or plans.PLANS[-1]
+    if plan not in plans.PLANS:
+        raise Invalid(f"Unknown plan; the plans are {', '.join(plans.PLANS)}.")
     organization = user.organization if not user.is_staff else None
     zone, country = (service.organization_clock(organization) if organization is not None
                      else ("UTC", None))

@@ -194,5 +194,6 @@ def decide_remote_access(incident_id: int, access_id: int, decision: str):
 @blueprint.get("/coverage")
 def coverage_page():
     return render_template("support/coverage.html",
-                           coverage=coverage.coverage_of(current_user, utcnow()),
+                           coverage=coverage.coverage_of(current_user, utcnow(),
+                                                         request.args.get("plan")),
                            plan_name=coverage.plan_name)

@@ -57,3 +57,11 @@ def test_the_coverage_page_shows_phone_lines_in_the_customers_zone(client, auth,
     auth.login("xtreme@demo.test")
     page = client.get("/support/coverage").get_data(as_text=True)
     assert "All day Mon–Fri" in page  # Xtreme Severity 1: weekdays only
+
+
+def test_staff_look_at_any_plans_coverage(client, auth, desk):
+    auth.login("staff@demo.test")
+    assert "All day Mon–Fri" in client.get("/support/coverage?plan=xtreme").get_data(
+        as_text=True)
+    assert client.get("/api/v1/support/coverage").json["plan"] == "elite"
+    assert client.get("/support/coverage?plan=gold").status_code == 422
