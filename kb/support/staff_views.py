@@ -16,7 +16,7 @@ from kb.forms import choices, optional_database_id
 from kb.products.service import all_products
 from kb.support import incidents, queries, remote_access
 from kb.support.display import target_view
-from kb.support.forms import AssignForm, LinkArticleForm, RemoteAccessRequestForm, ReplyForm
+from kb.support.forms import AssignForm, LinkArticleForm, RemoteAccessRequestForm
 from kb.support.models import Incident
 from kb.support.queries import QueueFilters, about_to_breach
 
@@ -142,12 +142,8 @@ def staff_panels(incident: Incident) -> dict:
     pairs = [("", "Choose an article")] + [(str(article.id), article.title)
                                            for article in articles]
     link_form.article_id.choices = choices(pairs)
-    reply_form = ReplyForm()
-    canned = _canned_article(articles)
-    if canned is not None:
-        reply_form.body.data = _canned_text(canned)
-    return {"assign_form": assign_form, "link_form": link_form, "staff_reply_form": reply_form,
-            "canned_choices": pairs, "canned": canned,
+    return {"assign_form": assign_form, "link_form": link_form,
+            "canned_choices": pairs, "canned": _canned_article(articles),
             "request_form": RemoteAccessRequestForm(),
             "organization": incident.organization,
             "other_open": queries.open_incidents_of(incident.organization, incident),
@@ -162,7 +158,7 @@ def _canned_article(articles):
     return next((article for article in articles if article.id == wanted), None)
 
 
-def _canned_text(article) -> str:
+def canned_text(article) -> str:
     summary = article.summary.strip() or f"This article covers it: {article.title}."
     return (f"{summary}\n\nSee [{article.title}]({item_url(article)}) for the steps.\n\n"
             "Does this solve the problem? If not, reply here and we continue.")

@@ -80,18 +80,15 @@ def new():
     if not form.is_submitted():
         form.title.data = request.args.get("title", "")[:300]
         form.contact.data = ""
-    problem = None
+    problem, status = None, 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             incident = incidents.log_incident(current_user, form.details())
-        except TooLarge:
-            raise
-        except DomainError as refusal:
-            problem = refusal.message
+        except DomainError as refusal:  # a file over the limit too: the text stays
+            problem, status = refusal.message, refusal.status
         else:
             flash(f"Incident {incident.reference} is logged.", "success")
             return redirect(url_for("incidents.show", incident_id=incident.id))
-    status = 422 if form.is_submitted() else 200
     return render_template("support/new.html", form=form, problem=problem,
                            definitions=SEVERITY_DEFINITIONS,
                            limits=attachments.limits_text()), status
@@ -99,12 +96,19 @@ def new():
 
 @blueprint.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
-    incident = queries.get_incident(current_user, incident_id)
+    return _incident_page(queries.get_incident(current_user, incident_id))
+
+
+def _incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
+                   status: int = 200):
+    """The incident page; after a refused reply, with the reply as it was typed."""
+    extra = {}
+    reply_form = reply_form or ReplyForm()
     if policy.acts_as_staff(current_user):
-        from kb.support.staff_views import staff_panels
+        from kb.support.staff_views import canned_text, staff_panels
         extra = staff_panels(incident)
-    else:
-        extra = {}
+        if extra["canned"] is not None and not reply_form.is_submitted():
+            reply_form.body.data = canned_text(extra["canned"])
     status_form = StatusForm(status=incident.status)
     now = utcnow()
     return render_template(
@@ -113,8 +117,9 @@ def show(incident_id: int):
         files=queries.attachments_of(current_user, incident),
         articles=queries.linked_articles(current_user, incident),
         accesses=queries.remote_access_of(incident), target=target_view(incident, now),
-        reply_form=ReplyForm(), status_form=status_form, grant_form=_grant_form(now),
-        staff=policy.acts_as_staff(current_user), limits=attachments.limits_text(), **extra)
+        reply_form=reply_form, problem=problem, status_form=status_form,
+        grant_form=_grant_form(now), staff=policy.acts_as_staff(current_user),
+        limits=attachments.limits_text(), **extra), status
 
 
 def _grant_form(now) -> GrantForm:
@@ -130,14 +135,17 @@ def reply(incident_id: int):
     incident = queries.get_incident(current_user, incident_id)
     form = ReplyForm()
     if not form.validate_on_submit():
-        raise DomainError("The form expired or could not be read; reload the page and try "
-                          "again.")
-    if form.kind.data == "note" and policy.acts_as_staff(current_user):
-        incidents.add_note(current_user, incident, form.body.data or "", uploads_of())
-        flash("Your note is added (staff only).", "success")
-    else:
-        incidents.reply(current_user, incident, form.body.data or "", uploads_of())
-        flash("Your reply is sent.", "success")
+        return _incident_page(incident, form, "The form expired or could not be read; send it "
+                                              "again.", 400)
+    try:
+        if form.kind.data == "note" and policy.acts_as_staff(current_user):
+            incidents.add_note(current_user, incident, form.body.data or "", uploads_of())
+            flash("Your note is added (staff only).", "success")
+        else:
+            incidents.reply(current_user, incident, form.body.data or "", uploads_of())
+            flash("Your reply is sent.", "success")
+    except DomainError as refusal:
+        return _incident_page(incident, form, refusal.message, refusal.status)
     return redirect(url_for("incidents.show", incident_id=incident.id) + "#thread-end")
 
 

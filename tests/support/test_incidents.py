@@ -184,3 +184,19 @@ def test_staff_set_an_organisations_time_zone_and_holidays_on_its_page(client, a
         organization = db.session.get(Organization, organization_id)
         assert (organization.time_zone, organization.holiday_country) == ("America/Chicago",
                                                                            "US")
+
+
+def test_a_refused_reply_keeps_what_was_typed(app, client, auth, log_incident):
+    incident_id = log_incident("premium@demo.test")
+    app.config["SUPPORT_MAX_ATTACHMENT_BYTES"] = 100
+    auth.login("premium@demo.test")
+    page = f"/support/incidents/{incident_id}"
+    response = client.post(f"{page}/replies", data={
+        "csrf_token": csrf_token(client, page), "body": "My long explanation",
+        "attachments": (io.BytesIO(b"y" * 500), "big.log")},
+        content_type="multipart/form-data")
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "My long explanation" in html and "100 bytes" in html
+    with app.app_context():
+        assert [entry.kind for entry in db.session.get(Incident, incident_id).entries] == []
