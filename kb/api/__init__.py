@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
         patches,
         search,
         sessions,
+        support,
     )
 
     csrf.exempt(blueprint)

@@ -1,7 +1,7 @@
 """elite services: customer success managers, their conversations, meetings, special event weekends
 
-Revision ID: 0021_elite_services
-Revises: 0020_support_targets
+Revision ID: 0022_elite_services
+Revises: 0021_incidents
 Create Date: 2026-12-04 15:47:50
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import kb.db
 
 
-revision = '0021_elite_services'
-down_revision = '0020_support_targets'
+revision = '0022_elite_services'
+down_revision = '0021_incidents'
 branch_labels = None
 depends_on = None
 
