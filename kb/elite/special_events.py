@@ -116,17 +116,16 @@ def bookings_of(organization: Organization) -> list[SpecialEventBooking]:
         .order_by(SpecialEventBooking.weekend.desc())))
 
 
-def covering_booking(organization_id: int, moment: datetime,
-                     time_zone: str) -> SpecialEventBooking | None:
-    """The booked special event whose weekend (Saturday 00:00 to Monday 00:00 in the
-    organisation's time zone) holds ``moment``."""
-    local_day = moment.astimezone(ZoneInfo(time_zone)).date()
-    saturday = local_day - timedelta(days=local_day.weekday() - SATURDAY)
-    if local_day.weekday() < SATURDAY:
-        return None
-    return db.session.scalar(select(SpecialEventBooking).where(
+def booked_weekend_days(organization_id: int, since: datetime,
+                        time_zone: str) -> frozenset[date]:
+    """The local dates (Saturdays and Sundays) of the organisation's booked weekends from the
+    one ``since`` falls in onwards: the support clock covers them whole."""
+    first = since.astimezone(ZoneInfo(time_zone)).date() - timedelta(days=1)
+    saturdays = db.session.scalars(select(SpecialEventBooking.weekend).where(
         SpecialEventBooking.organization_id == organization_id,
-        SpecialEventBooking.weekend == saturday, SpecialEventBooking.status == "booked"))
+        SpecialEventBooking.status == "booked", SpecialEventBooking.weekend >= first))
+    return frozenset(day for saturday in saturdays
+                     for day in (saturday, saturday + timedelta(days=1)))
 
 
 def eligible_products(organization: Organization) -> list:

@@ -59,14 +59,15 @@ class TargetTable:
 
 
 def response_due(table: TargetTable, plan: str, severity: int, product: str | None,
-                 logged_at: datetime, time_zone: str, holiday_country: str | None
-                 ) -> datetime | None:
+                 logged_at: datetime, time_zone: str, holiday_country: str | None,
+                 event_days: frozenset[date] = frozenset()) -> datetime | None:
     """When the response to an incident logged at ``logged_at`` is due, in UTC; None when the
     table says no target is available (that severity, plan and product).
 
     ``time_zone`` is the organisation's IANA zone; ``holiday_country`` an ISO 3166 code,
-    optionally with a subdivision ("DE-BY"), or None for no public holidays. Raises ``Invalid``
-    for an unknown plan, severity, zone or country, or a naive ``logged_at``."""
+    optionally with a subdivision ("DE-BY"), or None for no public holidays. ``event_days``
+    (local dates: a booked special event weekend) are covered whole, at every severity. Raises
+    ``Invalid`` for an unknown plan, severity, zone or country, or a naive ``logged_at``."""
     check_plan_and_severity(plan, severity)
     if logged_at.tzinfo is None:
         raise Invalid("The time an incident was logged needs a UTC offset or zone.")
@@ -80,17 +81,19 @@ def response_due(table: TargetTable, plan: str, severity: int, product: str | No
     if rule.clock == "around_the_clock":
         return start + remaining
     return _count_covered_time(start, remaining, rule.clock, table.calendars[plan], zone,
-                               holiday_country)
+                               holiday_country, event_days)
 
 
 def _count_covered_time(start: datetime, remaining: timedelta, clock: str, calendar: Calendar,
-                        zone: ZoneInfo, holiday_country: str | None) -> datetime:
+                        zone: ZoneInfo, holiday_country: str | None,
+                        event_days: frozenset[date] = frozenset()) -> datetime:
     """Walk the covered windows day by day (local days) until ``remaining`` is used up."""
     day = start.astimezone(zone).date()
     for _ in range(LONGEST_SEARCH_DAYS):
-        if (day.isoweekday() in calendar.business_days
-                and day not in holiday_dates(holiday_country, day.year)):
-            window_start, window_end = _window(day, clock, calendar, zone)
+        if day in event_days or (day.isoweekday() in calendar.business_days
+                                 and day not in holiday_dates(holiday_country, day.year)):
+            window_start, window_end = _window(
+                day, "weekdays" if day in event_days else clock, calendar, zone)
             window_start = max(window_start, start)
             if window_end > window_start:
                 if remaining <= window_end - window_start:

@@ -159,7 +159,11 @@ def organization_clock(organization) -> tuple[str, str | None]:
 
 def due_for(organization, plan: str, severity: int, product: Product,
             logged_at: datetime) -> datetime | None:
-    """The response target of an incident of ``organization`` logged at ``logged_at``."""
+    """The response target of an incident of ``organization`` logged at ``logged_at``; the days
+    of the organisation's booked special event weekends count whole, at every severity."""
+    from kb.elite.special_events import booked_weekend_days
+
     zone, country = organization_clock(organization)
+    event_days = booked_weekend_days(organization.id, logged_at, zone)
     return clock.response_due(load_table(), plan, severity, product.name, logged_at, zone,
-                              country)
+                              country, event_days=event_days)

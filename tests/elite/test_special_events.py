@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from kb import db
+from kb.accounts.models import Organization
 from kb.accounts.queries import user_by_email
 from kb.elite import special_events
 from kb.elite.models import SpecialEventBooking
 from kb.products.models import Product
+from kb.support import service as support
 from tests.elite.conftest import make_elite_customer
 from tests.sessions.conftest import at_once
 
@@ -134,18 +136,55 @@ def test_parallel_bookings_take_one_weekend_per_term(app, elite_customer, make_u
     assert len(booked) == 1
 
 
-def test_the_booked_weekend_holds_from_saturday_to_monday_in_the_organisations_zone(
-        client, elite_customer, app):
-    booking_id = book(client, elite_customer, "2027-05-01").get_json()["id"]
-    zone = "America/New_York"  # UTC-4 in May
-
-    def covered(utc: str) -> bool:
-        moment = datetime.fromisoformat(utc).replace(tzinfo=UTC)
-        found = special_events.covering_booking(elite_customer.organization_id, moment, zone)
-        return found is not None and found.id == booking_id
-
+def test_the_booked_weekend_is_read_in_the_organisations_time_zone(client, elite_customer, app):
+    """New York is UTC-4 in May: its weekend runs from Saturday 04:00 to Monday 04:00 UTC."""
+    assert book(client, elite_customer, "2027-05-01").status_code == 201
     with app.app_context():
-        assert not covered("2027-05-01T03:59:00")  # Friday 23:59 in New York
-        assert covered("2027-05-01T04:00:00")  # Saturday 00:00
-        assert covered("2027-05-03T03:59:00")  # Sunday 23:59
-        assert not covered("2027-05-03T04:00:00")  # Monday 00:00
+        support.ensure_default_table()
+        erp = db.session.scalar(select(Product).where(Product.name == "Orbit ERP"))
+        organization = db.session.get(Organization, elite_customer.organization_id)
+        organization.time_zone, organization.holiday_country = "America/New_York", None
+        db.session.commit()
+
+        def due(utc: str) -> datetime:
+            logged = datetime.fromisoformat(utc).replace(tzinfo=UTC)
+            return support.due_for(organization, "elite", 3, erp, logged)
+
+        # Friday 23:30 in New York: business hours are over, the weekend starts at midnight
+        assert due("2027-05-01T03:30:00") == datetime(2027, 5, 1, 8, 0, tzinfo=UTC)
+        # Sunday 23:00 in New York: one hour of the weekend, then Monday from 9:00
+        assert due("2027-05-03T03:00:00") == datetime(2027, 5, 3, 16, 0, tzinfo=UTC)
+
+
+def test_incidents_logged_on_the_booked_weekend_get_weekend_targets(
+        client, elite_customer, app, make_user, api_token):
+    """Severity 3 on Elite is 4 business hours: logged on a Saturday it is due on Monday, except
+    on the organisation's booked special event weekend, whose days count whole; one logged on
+    Friday afternoon runs on through that weekend."""
+    assert book(client, elite_customer, "2027-05-01").status_code == 201
+    other = make_elite_customer(app, make_user, api_token)
+    saturday_ten = datetime(2027, 5, 1, 10, 0, tzinfo=UTC)
+    with app.app_context():
+        support.ensure_default_table()
+        erp = db.session.scalar(select(Product).where(Product.name == "Orbit ERP"))
+        booked, unbooked = (db.session.get(Organization, customer.organization_id)
+                            for customer in (elite_customer, other))
+        for organization in (booked, unbooked):
+            organization.time_zone, organization.holiday_country = "UTC", None
+        db.session.commit()
+
+        assert support.due_for(booked, "elite", 3, erp, saturday_ten) \
+            == saturday_ten + timedelta(hours=4)
+        assert support.due_for(unbooked, "elite", 3, erp, saturday_ten) \
+            == datetime(2027, 5, 3, 13, 0, tzinfo=UTC)  # Monday 9:00 + 4 business hours
+        friday_ten = saturday_ten - timedelta(days=1)
+        assert support.due_for(booked, "elite", 3, erp, friday_ten) \
+            == friday_ten + timedelta(hours=4)  # business hours on a Friday, as always
+        friday_four = friday_ten + timedelta(hours=6)  # 1 h of Friday, then Saturday 00:00-03:00
+        assert support.due_for(booked, "elite", 3, erp, friday_four) \
+            == datetime(2027, 5, 1, 3, 0, tzinfo=UTC)
+        assert support.due_for(unbooked, "elite", 3, erp, friday_four) \
+            == datetime(2027, 5, 3, 12, 0, tzinfo=UTC)
+        sunday_late = datetime(2027, 5, 2, 22, 0, tzinfo=UTC)  # 2 h of Sunday, then Monday
+        assert support.due_for(booked, "elite", 3, erp, sunday_late) \
+            == datetime(2027, 5, 3, 11, 0, tzinfo=UTC)
