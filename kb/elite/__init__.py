@@ -9,12 +9,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from kb.demo import register_loader
-    from kb.elite import demo, meeting_views, staff_views, views
+    from kb.elite import demo, meeting_views, review_views, staff_views, views
     from kb.web import NavEntry, add_nav_entry
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(staff_views.blueprint)
     app.register_blueprint(meeting_views.blueprint)
+    app.register_blueprint(review_views.blueprint)
     add_nav_entry(app, NavEntry("Success manager", "elite.index", "dedicated_csm",
                                 group="Support"))
     add_nav_entry(app, NavEntry("Elite services", "elite_staff.index", staff_only=True,

@@ -64,6 +64,7 @@ PAGE_TYPES = [
     PageType("campus", CUSTOMER, "/campus"),
     PageType("success-manager", CUSTOMER, "/elite"),
     PageType("elite-meetings", CUSTOMER, "/elite/meetings"),
+    PageType("activity-review", CUSTOMER, "/elite/review"),
     PageType("incidents", CUSTOMER, "/support/incidents"),
     PageType("new-incident", CUSTOMER, "/support/incidents/new"),
     PageType("incident", CUSTOMER,
