@@ -6,18 +6,50 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import bearer
+from kb import create_app
+from tests.conftest import (
+    COMPILED_TEMPLATES,
+    Auth,
+    IsolatedDatabase,
+    app_settings,
+    bearer,
+)
 
 
-@pytest.fixture
-def demo_api(app, runner, api_token):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    client = app.test_client()
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    """One installation with the whole demo for the module (the tests only read it): `kb demo`
+    is the largest set-up of the suite."""
+    directory = tmp_path_factory.mktemp("content-types")
+    database = IsolatedDatabase(directory)
+    application = create_app(app_settings(directory / "data", database.url))
+    application.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    runner = application.test_cli_runner()
+    for command in (["init"], ["demo"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    yield application
+    application.extensions["kb.database"].engine.dispose()
+    database.drop()
+
+
+def token_for(application, email: str) -> str:
+    from kb.accounts.queries import user_by_email
+    from kb.accounts.tokens import create_api_token
+
+    with application.app_context():
+        return create_api_token(user_by_email(email), "test")[1]
+
+
+@pytest.fixture(scope="module")
+def demo_api(demo_app):
+    client = demo_app.test_client()
+    tokens: dict[str, str] = {}
 
     def search_as(email: str, query: str, **filters) -> dict:
+        token = tokens.setdefault(email, token_for(demo_app, email))
         response = client.get("/api/v1/search", query_string={"q": query, **filters},
-                              headers=bearer(api_token(email)))
+                              headers=bearer(token))
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.get_json()
 
@@ -50,19 +82,21 @@ def test_topic_requests_are_searchable(demo_api):
     assert [hit["title"] for hit in hits] == ["Year-end closing with several currencies"]
 
 
-def test_live_sessions_are_found_by_whoever_may_open_their_page(demo_api, client, auth):
+def test_live_sessions_are_found_by_whoever_may_open_their_page(demo_api, demo_app):
     """One gate (on LiveSession): Xtreme opens the session page (registering needs Premium),
     so search finds the session for Xtreme too rather than calling it Premium-only."""
     premium = _results(demo_api("premium@demo.test", "office hours"), "live-session")
     xtreme = _results(demo_api("xtreme@demo.test", "office hours"), "live-session")
     assert premium and xtreme == premium
+    auth = Auth(demo_app.test_client())
     auth.login("xtreme@demo.test")
-    assert client.get(xtreme[0]["url"]).status_code == 200
+    assert auth.client.get(xtreme[0]["url"]).status_code == 200
 
 
-def test_lapsed_customer_is_told_the_term_ended(app, demo_api, api_token):
+def test_lapsed_customer_is_told_the_term_ended(demo_app, demo_api):
     demo_api("premium@demo.test", "ERP-4802")  # the demo data is in place
-    response = app.test_client().get("/api/v1/search", query_string={"q": "ERP-4802"},
-                                     headers=bearer(api_token("lapsed@demo.test")))
+    response = demo_app.test_client().get(
+        "/api/v1/search", query_string={"q": "ERP-4802"},
+        headers=bearer(token_for(demo_app, "lapsed@demo.test")))
     assert response.status_code == 403 and response.json["reason"] == "term_lapsed"
     assert "results" not in response.json
