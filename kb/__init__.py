@@ -69,6 +69,7 @@ def _register_areas(app: Flask) -> None:
         api,
         articles,
         cli,
+        community,
         main,
         notifications,
         patches,
@@ -91,3 +92,4 @@ def _register_areas(app: Flask) -> None:
     sessions.init_app(app)
     alerts.init_app(app)
     support.init_app(app)
+    community.init_app(app)

@@ -27,6 +27,7 @@ KIND_NAMES = {
     "patch": "new patches",
     "topic": "topic request updates",
     "session": "live sessions",
+    "community": "answers to community questions you follow",
     DIGEST_KIND: "updates collected in the daily digest",
 }
 
