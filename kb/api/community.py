@@ -61,6 +61,14 @@ def api_community_spaces():
     return jsonify([space_json(entry) for entry in queries.list_spaces(current_user)])
 
 
+@blueprint.get("/community/spaces/<slug>")
+@documented("One space", responses={"200": "OK", "404": "No such space"})
+def api_community_space(slug: str):
+    space = queries.get_space(current_user, slug)
+    return jsonify(space_json(queries.SpaceEntry(space, True, *queries.space_counts(
+        current_user, space))))
+
+
 @blueprint.get("/community/questions")
 @documented(
     "Community questions you may read, latest activity first",

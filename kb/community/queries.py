@@ -45,6 +45,11 @@ def _question_counts(user) -> dict[int, tuple[int, int]]:
     return {space_id: (total, solved) for space_id, total, solved in rows}
 
 
+def space_counts(user, space: Space) -> tuple[int, int]:
+    """(questions, solved) of one space, as far as the user may read them."""
+    return _question_counts(user).get(space.id, (0, 0))
+
+
 def get_space(user, slug: str) -> Space:
     policy.require(user, FEATURE)
     space = db.session.scalar(select(Space).where(Space.slug == slug))
@@ -142,6 +147,7 @@ def get_question(user, question_id: int) -> Question:
 
 def merge_target(user, question_id: int) -> Question | None:
     """For a merged question, the question it now lives in (if the user may read that)."""
+    policy.require(user, FEATURE)  # first: a missing and a hidden question answer alike
     question = _question(question_id)
     seen = set()
     while question.status == "merged" and question.merged_into and question.id not in seen:

@@ -85,6 +85,7 @@ def answer(user, question: Question, body: str) -> Answer:
 
 def get_answer(user, answer_id: int) -> Answer:
     """The answer, if the user may read its question and the answer is not hidden from them."""
+    policy.require(user, queries.FEATURE)
     found = db.session.get(Answer, answer_id) if 1 <= answer_id <= MAX_DATABASE_ID else None
     if found is None:
         raise NotFound("No such answer.")
