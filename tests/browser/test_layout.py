@@ -61,6 +61,11 @@ PAGE_TYPES = [
     PageType("topics", CUSTOMER, "/sessions/topics"),
     PageType("topic", CUSTOMER, "/sessions/topics|Year-end closing with several currencies"),
     PageType("topic-form", CUSTOMER, "/sessions/topics/new"),
+    PageType("community", CUSTOMER, "/community/"),
+    PageType("community-space", CUSTOMER, "/community/orbit-erp"),
+    PageType("community-question", CUSTOMER,
+             "/community/|Period close hangs at 'Revaluing open items'"),
+    PageType("community-ask", CUSTOMER, "/community/ask"),
     PageType("campus", CUSTOMER, "/campus"),
     PageType("plans", CUSTOMER, "/plans"),
     PageType("account", CUSTOMER, "/account"),
@@ -90,6 +95,9 @@ PAGE_TYPES = [
              "/sessions/live|Ask us anything: upgrading to Orbit ERP 12.0|Attendees"),
     PageType("outbox", STAFF, "/staff/outbox"),
     PageType("staff-alerts", STAFF, "/staff/alerts"),
+    PageType("community-moderation", STAFF, "/staff/community"),
+    PageType("community-question-staff", STAFF,
+             "/community/|How do you number invoices across two posting servers?"),
 ]
 
 
