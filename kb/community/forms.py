@@ -29,6 +29,13 @@ class AskForm(FlaskForm):
         self.space.choices = choices((space.slug, space.name) for space in spaces)
 
 
+class EditQuestionForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(*TITLE_LIMITS)])
+    body = TextAreaField("Details (Markdown)",
+                         validators=[DataRequired(), Length(max=BODY_LIMIT)],
+                         render_kw={"rows": 10})
+
+
 class AnswerForm(FlaskForm):
     body = TextAreaField("Your answer (Markdown)",
                          validators=[DataRequired(), Length(max=BODY_LIMIT)],

@@ -84,6 +84,7 @@ class Question(Gated, Base):
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # by its author or staff
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     space: Mapped[Space] = relationship()
@@ -125,6 +126,7 @@ class Answer(Base):
     score: Mapped[int] = mapped_column(Integer, default=0)  # the sum of its votes
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     question: Mapped[Question] = relationship(back_populates="answers",
                                               foreign_keys=[question_id])

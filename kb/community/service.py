@@ -161,3 +161,39 @@ def mark_outdated(user, answer: Answer, outdated: bool, note: str = "") -> None:
     answer.updated_at = utcnow()
     record_index_change(answer.question)
     db.session.commit()
+
+
+def may_edit(user, question: Question, answer: Answer | None = None) -> bool:
+    """Authors edit their own question or answer while the question is open; staff always."""
+    if policy.acts_as_staff(user):
+        return True
+    author_id = answer.author_id if answer is not None else question.author_id
+    return (policy.is_signed_in(user) and author_id == user.id and not question.locked
+            and policy.can_read(user, question))
+
+
+def require_edit(user, question: Question, answer: Answer | None = None) -> None:
+    policy.require(user, queries.FEATURE)
+    if not may_edit(user, question, answer):
+        if question.locked:
+            raise Conflict("This question is locked: only staff change it now.")
+        raise policy.AccessDenied("Only its author, or staff, edit this.", reason="staff_only")
+
+
+def edit_question(user, question: Question, title: str, body: str) -> None:
+    require_edit(user, question)
+    question.title = checked_title(title)
+    question.body, rendered = rendered_body(body, required=True, what="question's details")
+    question.body_html, question.body_text = rendered.html, rendered.text
+    question.edited_at = question.updated_at = utcnow()
+    record_index_change(question)
+    db.session.commit()
+
+
+def edit_answer(user, answer: Answer, body: str) -> None:
+    require_edit(user, answer.question, answer)
+    answer.body, rendered = rendered_body(body, required=True, what="answer")
+    answer.body_html, answer.body_text = rendered.html, rendered.text
+    answer.edited_at = answer.updated_at = utcnow()
+    record_index_change(answer.question)
+    db.session.commit()

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from kb import policy
 from kb.community import duplicates, moderation, queries, service
-from kb.community.forms import AnswerForm, AskForm, MergeForm, NoteForm
+from kb.community.forms import AnswerForm, AskForm, EditQuestionForm, MergeForm, NoteForm
 from kb.errors import Conflict, Invalid, Throttled
 from kb.forms import choices, database_id
 from kb.paging import page_number
@@ -97,7 +97,8 @@ def _question_page(shown, answer_form: AnswerForm, problem: str | None = None,
         my_votes=queries.votes_of(current_user, shown),
         following=queries.is_following(current_user, shown),
         may_accept=queries.may_accept(current_user, shown),
-        may_mark_outdated=queries.may_mark_outdated, note_form=NoteForm(),
+        may_mark_outdated=queries.may_mark_outdated, may_edit=service.may_edit,
+        note_form=NoteForm(),
         article=queries.related_article(current_user, shown), merge_form=merge_form), status
 
 
@@ -156,3 +157,38 @@ def outdated(answer_id: int, action: str):
     service.mark_outdated(current_user, found, action == "outdated", form.note.data or "")
     return redirect(url_for("community.question", question_id=found.question_id,
                             _anchor=f"answer-{found.id}"))
+
+
+@blueprint.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+def edit_question(question_id: int):
+    shown = queries.get_question(current_user, question_id)
+    form = EditQuestionForm(obj=shown)
+    return _edited(form, lambda: service.edit_question(
+        current_user, shown, form.title.data, form.body.data), shown, None)
+
+
+@blueprint.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
+def edit_answer(answer_id: int):
+    found = service.get_answer(current_user, answer_id)
+    form = AnswerForm(obj=found)
+    return _edited(form, lambda: service.edit_answer(current_user, found, form.body.data),
+                   found.question, found)
+
+
+def _edited(form, save, question, answer):
+    """The edit page, or the saved edit (the author or staff only, checked before showing)."""
+    service.require_edit(current_user, question, answer)
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            save()
+        except Invalid as refusal:
+            problem, status = refusal.message, refusal.status
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("community.question", question_id=question.id,
+                                    _anchor=f"answer-{answer.id}" if answer else None))
+    elif request.method == "POST":
+        status = 422
+    return render_template("community/edit.html", form=form, question=question, answer=answer,
+                           problem=problem), status

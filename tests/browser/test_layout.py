@@ -66,6 +66,8 @@ PAGE_TYPES = [
     PageType("community-question", CUSTOMER,
              "/community/|Period close hangs at 'Revaluing open items'"),
     PageType("community-ask", CUSTOMER, "/community/ask"),
+    PageType("community-edit", CUSTOMER, "/community/|SFTP connector: key rotation without "
+             "downtime?|Edit the question"),
     PageType("campus", CUSTOMER, "/campus"),
     PageType("plans", CUSTOMER, "/plans"),
     PageType("account", CUSTOMER, "/account"),
