@@ -163,3 +163,24 @@ class Follow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class Report(Base):
+    """A customer's report of a question or an answer (spam, abuse, wrong space) for staff to
+    look at; resolved when staff hide the post or dismiss the report."""
+
+    __tablename__ = "community_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("community_questions.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_answers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    question: Mapped[Question] = relationship()
+    answer: Mapped[Answer | None] = relationship()
+    user: Mapped[User | None] = relationship()

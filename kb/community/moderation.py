@@ -11,7 +11,7 @@ from kb.accounts.audit import record_audit
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
 from kb.articles.models import Article
-from kb.community import notices
+from kb.community import notices, reports
 from kb.community.models import Answer, Follow, Question
 from kb.community.service import record_index_change
 from kb.db import utcnow
@@ -36,6 +36,8 @@ def set_question_hidden(actor, question: Question, hidden: bool, note: str = "")
     question.status = "hidden" if hidden else "published"
     question.moderation_note = _note(note) if hidden else ""
     question.updated_at = utcnow()
+    if hidden:
+        reports.resolve_for(question)
     record_audit(actor, "community.question.hide" if hidden else "community.question.show",
                  "community_question", question.id, {"status": before},
                  {"status": question.status, "note": question.moderation_note})
@@ -51,6 +53,8 @@ def set_answer_hidden(actor, answer: Answer, hidden: bool, note: str = "") -> No
     question = answer.question
     if hidden and question.accepted_answer_id == answer.id:
         question.accepted_answer = None
+    if hidden:
+        reports.resolve_for(question, answer)
     record_audit(actor, "community.answer.hide" if hidden else "community.answer.show",
                  "community_answer", answer.id, None,
                  {"status": answer.status, "note": answer.moderation_note})

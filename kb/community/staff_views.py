@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from kb import policy
-from kb.community import moderation, queries, service, spaces
+from kb.community import moderation, queries, reports, service, spaces
 from kb.community.forms import MergeForm, NoteForm, SpaceForm
 from kb.errors import Invalid
 from kb.forms import choices, database_id
@@ -24,6 +24,7 @@ def queue():
 def _queue_page(space_form: SpaceForm, status: int = 200):
     questions, answers = queries.moderation_queue(current_user)
     return render_template("community/staff.html", questions=questions, answers=answers,
+                           reports=reports.open_reports(current_user),
                            space_form=space_form, note_form=NoteForm(),
                            spaces=queries.list_spaces(current_user)), status
 
@@ -101,3 +102,10 @@ def convert(question_id: int):
     flash("A draft article was made of the question and its accepted answer. Edit it, then "
           "publish it.", "success")
     return redirect(url_for("article_editor.edit", article_id=article.id))
+
+
+@blueprint.post("/staff/community/reports/<int:report_id>/dismiss")
+def dismiss_report(report_id: int):
+    reports.dismiss(current_user, report_id)
+    flash("The report is dismissed.", "success")
+    return redirect(url_for("community_staff.queue"))

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from kb import policy
-from kb.community import duplicates, moderation, queries, service
+from kb.community import duplicates, moderation, queries, reports, service
 from kb.community.forms import AnswerForm, AskForm, EditQuestionForm, MergeForm, NoteForm
 from kb.errors import Conflict, Invalid, Throttled
 from kb.forms import choices, database_id
@@ -192,3 +192,25 @@ def _edited(form, save, question, answer):
         status = 422
     return render_template("community/edit.html", form=form, question=question, answer=answer,
                            problem=problem), status
+
+
+@blueprint.post("/questions/<int:question_id>/report")
+def report_question(question_id: int):
+    shown = queries.get_question(current_user, question_id)
+    return _reported(shown, None)
+
+
+@blueprint.post("/answers/<int:answer_id>/report")
+def report_answer(answer_id: int):
+    found = service.get_answer(current_user, answer_id)
+    return _reported(found.question, found)
+
+
+def _reported(question, answer):
+    form = NoteForm()
+    form.validate_on_submit()
+    added = reports.report(current_user, question, answer, form.note.data or "")
+    flash("Thank you: a moderator will look at it." if added
+          else "You reported this already; a moderator will look at it.", "success")
+    return redirect(url_for("community.question", question_id=question.id,
+                            _anchor=f"answer-{answer.id}" if answer else None))

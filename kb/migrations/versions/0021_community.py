@@ -119,8 +119,27 @@ def upgrade() -> None:
     with op.batch_alter_table('community_answer_votes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_community_answer_votes_answer_id'), ['answer_id'], unique=False)
 
+    op.create_table('community_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('answer_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('created_at', kb.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', kb.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['answer_id'], ['community_answers.id'], name=op.f('fk_community_reports_answer_id_community_answers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['community_questions.id'], name=op.f('fk_community_reports_question_id_community_questions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_community_reports_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_reports'))
+    )
+    with op.batch_alter_table('community_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_community_reports_answer_id'), ['answer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_community_reports_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_community_reports_resolved_at'), ['resolved_at'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('community_reports')
     with op.batch_alter_table('community_answer_votes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_community_answer_votes_answer_id'))
 
