@@ -69,6 +69,7 @@ def _register_areas(app: Flask) -> None:
         api,
         articles,
         cli,
+        community,
         elite,
         main,
         notifications,
@@ -95,3 +96,4 @@ def _register_areas(app: Flask) -> None:
     support.init_app(app)
     elite.init_app(app)
     transfer.init_app(app)
+    community.init_app(app)

@@ -1,5 +1,6 @@
 """One gate per model, asked everywhere: for every gated model (articles, release notes,
-patches, recordings, topic requests, live sessions, critical-issue alerts), items published,
+patches, recordings, topic requests, live sessions, critical-issue alerts, community spaces
+and questions), items published,
 draft and scheduled at each minimum plan, and every kind of reader (anonymous, each plan,
 lapsed, staff), the item's page, its API answer and search (alerts: page and API) agree with
 ``policy.can_read``. An item a reader may not even know of answers its page exactly as a
@@ -21,6 +22,10 @@ from kb.alerts.models import Alert
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
 from kb.articles.models import Article
+from kb.community import moderation
+from kb.community import service as community
+from kb.community import spaces as community_spaces
+from kb.community.models import Question, Space
 from kb.db import utcnow
 from kb.patches import service as patches
 from kb.patches.models import Patch
@@ -31,7 +36,7 @@ from tests.conftest import bearer, csrf_token
 
 READERS = ("anonymous", "xtreme", "premium", "elite", "lapsed", "staff")
 STATES = ("published", "draft", "scheduled")
-GATED_MODELS = {Article, Patch, Recording, TopicRequest, LiveSession, Alert}
+GATED_MODELS = {Article, Patch, Recording, TopicRequest, LiveSession, Alert, Space, Question}
 
 
 @dataclass
@@ -128,6 +133,27 @@ def _alerts(staff, words) -> list[Item]:
     return made
 
 
+def _community(staff, words) -> list[Item]:
+    """A space for each lowest plan, each with a question published and one hidden by staff."""
+    made = []
+    for plan in plans.PLANS:
+        space = community_spaces.create_space(staff, community_spaces.SpaceFields(
+            name=f"Space {plan}", min_plan=plan))
+        made.append(Item("space", Space, space.id, next(words), f"/community/{space.slug}",
+                         f"/api/v1/community/spaces/{space.slug}", "/community/no-such-space",
+                         searchable=False))
+        for state in ("published", "hidden"):
+            word = next(words)
+            question = community.ask(staff, space, f"Question {plan} {state}", f"About {word}.")
+            if state == "hidden":
+                moderation.set_question_hidden(staff, question, True)
+            made.append(Item("question", Question, question.id, word,
+                             f"/community/questions/{question.id}",
+                             f"/api/v1/community/questions/{question.id}",
+                             "/community/questions/999999"))
+    return made
+
+
 @pytest.fixture
 def world(app, demo_accounts, api_token):
     """Every gated item, and a client per reader (token for the API, session for pages)."""
@@ -135,7 +161,7 @@ def world(app, demo_accounts, api_token):
         staff = user_by_email("staff@demo.test")
         words = map(_word, count())
         items = (_articles(staff, words) + _patches(staff, words) + _sessions(staff, words)
-                 + _alerts(staff, words))
+                 + _alerts(staff, words) + _community(staff, words))
     tokens = {reader: api_token(f"{reader}@demo.test") for reader in READERS
               if reader != "anonymous"}
     return items, tokens

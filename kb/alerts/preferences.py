@@ -29,6 +29,7 @@ FAMILIES = {
     "topic": "Topic request updates",
     "session": "Live sessions",
     "incident": "Incident updates",
+    "community": "Community questions you follow",
 }
 
 # (product id or None for all products, family, channel) -> enabled

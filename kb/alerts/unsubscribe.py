@@ -28,6 +28,7 @@ KIND_NAMES = {
     "topic": "topic request updates",
     "session": "live sessions",
     "incident": "incident updates",
+    "community": "answers to community questions you follow",
     DIGEST_KIND: "updates collected in the daily digest",
 }
 

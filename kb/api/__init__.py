@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
         accounts,
         alerts,
         articles,
+        community,
         elite,
         notifications,
         openapi,

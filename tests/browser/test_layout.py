@@ -61,6 +61,13 @@ PAGE_TYPES = [
     PageType("topics", CUSTOMER, "/sessions/topics"),
     PageType("topic", CUSTOMER, "/sessions/topics|Year-end closing with several currencies"),
     PageType("topic-form", CUSTOMER, "/sessions/topics/new"),
+    PageType("community", CUSTOMER, "/community/"),
+    PageType("community-space", CUSTOMER, "/community/orbit-erp"),
+    PageType("community-question", CUSTOMER,
+             "/community/|Period close hangs at 'Revaluing open items'"),
+    PageType("community-ask", CUSTOMER, "/community/ask"),
+    PageType("community-edit", CUSTOMER, "/community/|SFTP connector: key rotation without "
+             "downtime?|Edit the question"),
     PageType("campus", CUSTOMER, "/campus"),
     PageType("success-manager", CUSTOMER, "/elite"),
     PageType("elite-meetings", CUSTOMER, "/elite/meetings"),
@@ -103,6 +110,9 @@ PAGE_TYPES = [
     PageType("incident-queue", STAFF, "/staff/incidents"),
     PageType("staff-incident", STAFF, "/staff/incidents|Invoice posting stops with error E-4711"),
     PageType("response-targets", STAFF, "/staff/support/targets"),
+    PageType("community-moderation", STAFF, "/staff/community"),
+    PageType("community-question-staff", STAFF,
+             "/community/|How do you number invoices across two posting servers?"),
 ]
 
 

@@ -140,6 +140,7 @@ def load_content_types() -> None:
     """Import every content-type module (each registers itself once)."""
     from kb.search.documents import (  # noqa: F401
         articles,
+        community,
         live_sessions,
         patches,
         recordings,

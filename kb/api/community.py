@@ -1,0 +1,164 @@
+"""/api/v1/community: spaces, questions (the contract's list and POST), one question with its
+answers, answering, voting and accepting: the same services as the pages."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+from flask_login import current_user
+
+from kb.api import blueprint
+from kb.api.openapi import PAGE, documented, query_parameter
+from kb.community import queries, service
+from kb.errors import Invalid
+from kb.paging import page_number, page_size
+
+
+def _json_body(*names: str) -> dict[str, str]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid(f"Send a JSON object with {', '.join(names)}.")
+    values = {name: body.get(name, "") for name in names}
+    if not all(isinstance(value, str) for value in values.values()):
+        raise Invalid(f"{', '.join(names)} must be strings.")
+    return values
+
+
+def space_json(entry: queries.SpaceEntry) -> dict:
+    space = entry.space
+    return {"id": space.id, "slug": space.slug, "name": space.name,
+            "description": space.description,
+            "product": space.product.name if space.product else None,
+            "min_plan": space.min_plan, "readable": entry.readable,
+            "questions": entry.questions if entry.readable else None,
+            "url": url_for("community.space", slug=space.slug)}
+
+
+def answer_json(answer, question) -> dict:
+    return {"id": answer.id, "html": answer.body_html, "markdown": answer.body,
+            "author": answer.author.display_name if answer.author else None,
+            "staff": bool(answer.author and answer.author.is_staff),
+            "score": answer.score, "accepted": answer.id == question.accepted_answer_id,
+            "outdated": answer.outdated, "outdated_note": answer.outdated_note or None,
+            "status": answer.status, "created": answer.created_at.isoformat()}
+
+
+def question_json(question, answers: int | None = None) -> dict:
+    body = {"id": question.id, "space": question.space.slug, "title": question.title,
+            "author": question.author.display_name if question.author else None,
+            "solved": question.is_solved, "locked": question.locked,
+            "status": question.status, "min_plan": question.min_plan,
+            "created": question.created_at.isoformat(),
+            "last_activity": question.last_activity_at.isoformat(),
+            "url": url_for("community.question", question_id=question.id)}
+    if answers is not None:
+        body["answers"] = answers
+    return body
+
+
+@blueprint.get("/community/spaces")
+@documented("Community spaces; those above your plan come with \"readable\": false")
+def api_community_spaces():
+    return jsonify([space_json(entry) for entry in queries.list_spaces(current_user)])
+
+
+@blueprint.get("/community/spaces/<slug>")
+@documented("One space", responses={"200": "OK", "404": "No such space"})
+def api_community_space(slug: str):
+    space = queries.get_space(current_user, slug)
+    return jsonify(space_json(queries.SpaceEntry(space, True, *queries.space_counts(
+        current_user, space))))
+
+
+@blueprint.get("/community/questions")
+@documented(
+    "Community questions you may read, latest activity first",
+    parameters=[query_parameter("space", description="a space's slug"),
+                query_parameter("filter", description="solved, unsolved or unanswered"),
+                PAGE, query_parameter("per_page", "integer", "at most 100")],
+    responses={"200": "OK", "404": "No such space", "422": "A bad filter or page"})
+def api_community_questions():
+    slug = request.args.get("space", "").strip()
+    space = queries.get_space(current_user, slug) if slug else None
+    found = queries.find_questions(
+        current_user, space=space, state=request.args.get("filter", ""),
+        page=page_number(request.args),
+        per_page=page_size(request.args, current_app.config["PAGE_SIZE"], 100))
+    counts = queries.answer_counts(found.questions)
+    return jsonify([question_json(question, counts.get(question.id, 0))
+                    for question in found.questions])
+
+
+@blueprint.post("/community/questions")
+@documented(
+    "Ask a question in a space (its slug or name); Markdown body",
+    responses={"201": "Created", "422": "Invalid (the error says what)",
+               "429": "Posting too fast; Retry-After says how long to wait"},
+    request_body={"type": "object", "required": ["space", "title", "body"], "properties": {
+        "space": {"type": "string"}, "title": {"type": "string"},
+        "body": {"type": "string", "description": "Markdown"}}})
+def api_ask_question():
+    values = _json_body("space", "title", "body")
+    space = queries.space_by_slug_or_name(current_user, values["space"])
+    question = service.ask(current_user, space, values["title"], values["body"])
+    return jsonify(_question_with_answers(question)), 201
+
+
+def _question_with_answers(question) -> dict:
+    answers = queries.visible_answers(current_user, question)
+    return {**question_json(question, len(answers)), "html": question.body_html,
+            "markdown": question.body,
+            "answer_list": [answer_json(answer, question) for answer in answers]}
+
+
+@blueprint.get("/community/questions/<int:question_id>")
+@documented("One question with its answers (accepted first)",
+            responses={"200": "OK", "404": "No such question"})
+def api_community_question(question_id: int):
+    return jsonify(_question_with_answers(queries.get_question(current_user, question_id)))
+
+
+@blueprint.post("/community/questions/<int:question_id>/answers")
+@documented("Answer a question; Markdown body",
+            responses={"201": "Created", "404": "No such question", "409": "Locked",
+                       "422": "Invalid", "429": "Posting too fast"},
+            request_body={"type": "object", "required": ["body"],
+                          "properties": {"body": {"type": "string"}}})
+def api_answer_question(question_id: int):
+    question = queries.get_question(current_user, question_id)
+    new = service.answer(current_user, question, _json_body("body")["body"])
+    return jsonify(answer_json(new, question)), 201
+
+
+@blueprint.put("/community/answers/<int:answer_id>/vote")
+@documented("Vote on an answer: {\"value\": 1 | -1 | 0 (take it back)}; one vote per user",
+            responses={"200": "The answer's new score", "404": "No such answer",
+                       "409": "Own answer, hidden answer or locked question",
+                       "422": "A bad value"},
+            request_body={"type": "object", "required": ["value"],
+                          "properties": {"value": {"type": "integer", "enum": [-1, 0, 1]}}})
+def api_vote_answer(answer_id: int):
+    body = request.get_json(silent=True)
+    value = body.get("value") if isinstance(body, dict) else None
+    if isinstance(value, bool) or value not in (-1, 0, 1):
+        raise Invalid("Send {\"value\": 1}, {\"value\": -1} or {\"value\": 0}.")
+    answer = service.get_answer(current_user, answer_id)
+    return jsonify({"id": answer.id, "score": service.vote(current_user, answer, value)})
+
+
+@blueprint.put("/community/questions/<int:question_id>/accepted-answer")
+@documented("Accept an answer (the asker or staff): {\"answer_id\": N}, or null for none",
+            responses={"200": "OK", "403": "Not the asker", "404": "No such question",
+                       "422": "Not an answer of this question"},
+            request_body={"type": "object", "required": ["answer_id"],
+                          "properties": {"answer_id": {"type": ["integer", "null"]}}})
+def api_accept_answer(question_id: int):
+    question = queries.get_question(current_user, question_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "answer_id" not in body:
+        raise Invalid("Send {\"answer_id\": N} or {\"answer_id\": null}.")
+    raw = body["answer_id"]
+    if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
+        raise Invalid("answer_id must be a whole number or null.")
+    chosen = service.get_answer(current_user, raw) if raw is not None else None
+    service.accept(current_user, question, chosen)
+    return jsonify(_question_with_answers(question))

@@ -1,0 +1,86 @@
+"""Following a question, and telling its followers through the alerts path
+(``kb.alerts.dispatch.tell``): a new answer, the accepted answer, a merge. A follower who may
+no longer read the question (plan, term, a hidden question) is not told."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from kb import db, policy
+from kb.accounts.models import User
+from kb.alerts.dispatch import Notice, tell
+from kb.community.models import Answer, Follow, Question
+from kb.links import path_for
+
+
+def question_url(question: Question, answer: Answer | None = None) -> str:
+    url = path_for("community.question", question_id=question.id)
+    return f"{url}#answer-{answer.id}" if answer is not None else url
+
+
+def follow(user, question: Question) -> None:
+    """Start following (the caller commits); following twice changes nothing."""
+    exists = db.session.scalar(select(Follow.id).where(
+        Follow.question_id == question.id, Follow.user_id == user.id))
+    if exists is None:
+        db.session.add(Follow(question_id=question.id, user_id=user.id))
+
+
+def unfollow(user, question: Question) -> None:
+    db.session.execute(delete(Follow).where(Follow.question_id == question.id,
+                                            Follow.user_id == user.id))
+
+
+def followers(question: Question) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(Follow, Follow.user_id == User.id)
+        .where(Follow.question_id == question.id).order_by(Follow.id)))
+
+
+def _tell_followers(question: Question, notice_for, *, except_user=None) -> None:
+    for person in followers(question):
+        if except_user is not None and person.id == except_user.id:
+            continue
+        if not policy.can_read(person, question):
+            continue
+        tell(person, notice_for(person))
+
+
+def _product_id(question: Question) -> int | None:
+    return question.space.product_id if question.space else None
+
+
+def announce_answer(question: Question, answer: Answer) -> None:
+    author = answer.author.display_name if answer.author else "Someone"
+    _tell_followers(question, lambda person: Notice(
+        "community.answer", f"New answer to “{question.title}”",
+        question_url(question, answer),
+        body=f"{author} answered “{question.title}”, a question you follow:\n\n"
+             f"{answer.body_text[:600]}",
+        product_id=_product_id(question), key=f"community.answer:{answer.id}"),
+        except_user=answer.author)
+
+
+def announce_accepted(question: Question, answer: Answer, actor) -> None:
+    _tell_followers(question, lambda person: Notice(
+        "community.solved", f"“{question.title}” is solved", question_url(question, answer),
+        body=f"An answer to “{question.title}”, a question you follow, was accepted:\n\n"
+             f"{answer.body_text[:600]}",
+        product_id=_product_id(question), key=f"community.solved:{question.id}:{answer.id}"),
+        except_user=actor)
+
+
+def announce_merged(duplicate: Question, target: Question, told: list[User]) -> None:
+    """Tell the duplicate's followers (``told``) where its answers went."""
+    for person in told:
+        if policy.can_read(person, target):
+            tell(person, _merged_notice(duplicate, target))
+
+
+def _merged_notice(duplicate: Question, target: Question) -> Notice:
+    return Notice(
+        "community.merged", f"“{duplicate.title}” was merged into “{target.title}”",
+        question_url(target),
+        body=f"“{duplicate.title}”, a question you follow, asks the same as “{target.title}”, "
+             "so a moderator merged the two; its answers are there now.",
+        product_id=_product_id(target), key=f"community.merged:{duplicate.id}")

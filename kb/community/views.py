@@ -1,0 +1,216 @@
+"""Community pages: the spaces, a space's questions (with the solved filter), one question with
+its answers, asking (with similar questions and articles while typing), answering, voting,
+accepting, following and marking an answer outdated."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from kb import policy
+from kb.community import duplicates, moderation, queries, reports, service
+from kb.community.forms import AnswerForm, AskForm, EditQuestionForm, MergeForm, NoteForm
+from kb.errors import Conflict, Invalid, Throttled
+from kb.forms import choices, database_id
+from kb.paging import page_number
+
+blueprint = Blueprint("community", __name__, url_prefix="/community")
+
+
+@blueprint.get("/")
+def spaces():
+    entries = queries.list_spaces(current_user)
+    state = request.args.get("filter", "")
+    found = queries.find_questions(current_user, state=state, page=page_number(request.args),
+                                   per_page=current_app.config["PAGE_SIZE"])
+    return render_template("community/spaces.html", entries=entries, found=found, state=state,
+                           filters=queries.FILTERS,
+                           answers=queries.answer_counts(found.questions))
+
+
+@blueprint.get("/<slug>")
+def space(slug: str):
+    shown = queries.get_space(current_user, slug)
+    state = request.args.get("filter", "")
+    found = queries.find_questions(current_user, space=shown, state=state,
+                                   page=page_number(request.args),
+                                   per_page=current_app.config["PAGE_SIZE"])
+    return render_template("community/space.html", space=shown, found=found, state=state,
+                           filters=queries.FILTERS,
+                           answers=queries.answer_counts(found.questions))
+
+
+@blueprint.route("/ask", methods=["GET", "POST"])
+def ask():
+    policy.require(current_user, queries.FEATURE)
+    form = AskForm(spaces=queries.readable_spaces(current_user),
+                   space=request.args.get("space", ""), title=request.args.get("title", ""))
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            chosen = queries.get_space(current_user, form.space.data)
+            question = service.ask(current_user, chosen, form.title.data, form.body.data)
+        except (Invalid, Throttled) as refusal:
+            problem, status = refusal.message, refusal.status
+        else:
+            flash("Your question is posted. You will hear of every answer.", "success")
+            return redirect(url_for("community.question", question_id=question.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("community/ask.html", form=form, problem=problem), status
+
+
+@blueprint.get("/suggest")
+def suggest():
+    return jsonify(duplicates.similar(current_user, request.args.get("q", "")))
+
+
+@blueprint.get("/questions/<int:question_id>")
+def question(question_id: int):
+    target = queries.merge_target(current_user, question_id)
+    if target is not None:
+        return redirect(url_for("community.question", question_id=target.id), 301)
+    shown = queries.get_question(current_user, question_id)
+    return _question_page(shown, AnswerForm())
+
+
+def _question_page(shown, answer_form: AnswerForm, problem: str | None = None,
+                   status: int = 200):
+    staff = policy.acts_as_staff(current_user)
+    merge_form = None
+    if staff:
+        merge_form = MergeForm()
+        merge_form.target_id.choices = choices(
+            (str(other.id), other.title) for other in moderation.questions_to_merge_into(shown))
+    return render_template(
+        "community/question.html", question=shown, answer_form=answer_form, problem=problem,
+        answers=queries.visible_answers(current_user, shown),
+        my_votes=queries.votes_of(current_user, shown),
+        following=queries.is_following(current_user, shown),
+        may_accept=queries.may_accept(current_user, shown),
+        may_mark_outdated=queries.may_mark_outdated, may_edit=service.may_edit,
+        note_form=NoteForm(),
+        article=queries.related_article(current_user, shown), merge_form=merge_form), status
+
+
+@blueprint.post("/questions/<int:question_id>/answers")
+def answer(question_id: int):
+    shown = queries.get_question(current_user, question_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _question_page(shown, form, status=422)
+    try:
+        new = service.answer(current_user, shown, form.body.data)
+    except (Invalid, Throttled, Conflict) as refusal:
+        return _question_page(shown, form, refusal.message, refusal.status)
+    flash("Your answer is posted.", "success")
+    return redirect(url_for("community.question", question_id=shown.id,
+                            _anchor=f"answer-{new.id}"))
+
+
+@blueprint.post("/answers/<int:answer_id>/vote")
+def vote(answer_id: int):
+    found = service.get_answer(current_user, answer_id)
+    value = request.form.get("value", "")
+    if value not in ("1", "-1", "0"):
+        raise Invalid("A vote is 1 (up), -1 (down) or 0 (take it back).")
+    service.vote(current_user, found, int(value))
+    return redirect(url_for("community.question", question_id=found.question_id,
+                            _anchor=f"answer-{found.id}"))
+
+
+@blueprint.post("/questions/<int:question_id>/accept")
+def accept(question_id: int):
+    shown = queries.get_question(current_user, question_id)
+    raw = request.form.get("answer_id", "")
+    chosen = service.get_answer(current_user, database_id(raw)) if raw else None
+    service.accept(current_user, shown, chosen)
+    flash("The accepted answer is marked; followers were told." if chosen
+          else "No answer is accepted now.", "success")
+    return redirect(url_for("community.question", question_id=shown.id))
+
+
+@blueprint.post("/questions/<int:question_id>/<any(follow, unfollow):action>")
+def follow(question_id: int, action: str):
+    shown = queries.get_question(current_user, question_id)
+    service.set_following(current_user, shown, action == "follow")
+    flash("You follow this question: new answers reach you as notifications."
+          if action == "follow" else "You no longer follow this question.", "success")
+    return redirect(url_for("community.question", question_id=shown.id))
+
+
+@blueprint.post("/answers/<int:answer_id>/<any(outdated, current):action>")
+def outdated(answer_id: int, action: str):
+    found = service.get_answer(current_user, answer_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        raise Invalid("Keep the note under 500 characters.")
+    service.mark_outdated(current_user, found, action == "outdated", form.note.data or "")
+    return redirect(url_for("community.question", question_id=found.question_id,
+                            _anchor=f"answer-{found.id}"))
+
+
+@blueprint.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+def edit_question(question_id: int):
+    shown = queries.get_question(current_user, question_id)
+    form = EditQuestionForm(obj=shown)
+    return _edited(form, lambda: service.edit_question(
+        current_user, shown, form.title.data, form.body.data), shown, None)
+
+
+@blueprint.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
+def edit_answer(answer_id: int):
+    found = service.get_answer(current_user, answer_id)
+    form = AnswerForm(obj=found)
+    return _edited(form, lambda: service.edit_answer(current_user, found, form.body.data),
+                   found.question, found)
+
+
+def _edited(form, save, question, answer):
+    """The edit page, or the saved edit (the author or staff only, checked before showing)."""
+    service.require_edit(current_user, question, answer)
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            save()
+        except Invalid as refusal:
+            problem, status = refusal.message, refusal.status
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("community.question", question_id=question.id,
+                                    _anchor=f"answer-{answer.id}" if answer else None))
+    elif request.method == "POST":
+        status = 422
+    return render_template("community/edit.html", form=form, question=question, answer=answer,
+                           problem=problem), status
+
+
+@blueprint.post("/questions/<int:question_id>/report")
+def report_question(question_id: int):
+    shown = queries.get_question(current_user, question_id)
+    return _reported(shown, None)
+
+
+@blueprint.post("/answers/<int:answer_id>/report")
+def report_answer(answer_id: int):
+    found = service.get_answer(current_user, answer_id)
+    return _reported(found.question, found)
+
+
+def _reported(question, answer):
+    form = NoteForm()
+    form.validate_on_submit()
+    added = reports.report(current_user, question, answer, form.note.data or "")
+    flash("Thank you: a moderator will look at it." if added
+          else "You reported this already; a moderator will look at it.", "success")
+    return redirect(url_for("community.question", question_id=question.id,
+                            _anchor=f"answer-{answer.id}" if answer else None))
