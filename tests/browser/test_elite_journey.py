@@ -62,3 +62,41 @@ def test_customer_moves_the_special_event_weekend(browser: Browser, base_url: st
     form.get_by_role("button", name="Book the weekend").click()
     expect(customer.locator("#bookings")).to_contain_text(f"Sat {saturday.isoformat()}")
     expect(customer.locator("#special-events")).to_contain_text("weekend for this term is booked")
+
+
+def test_a_meeting_is_asked_for_scheduled_and_the_review_downloaded(browser: Browser,
+                                                                   base_url: str):
+    customer = page_of(browser, base_url, CUSTOMER)
+    customer.goto(base_url + "/elite")
+    customer.get_by_role("button", name="Ask for a meeting").click()
+    customer.get_by_label("What kind of meeting").select_option(label="Update planning call")
+    customer.get_by_label("Subject").fill("Planning the 12.0 service pack")
+    customer.get_by_label("Product to update (update planning)").select_option(
+        label="Orbit ERP")
+    customer.get_by_label("Version you update to (update planning)").fill("12.0")
+    customer.get_by_role("button", name="Send the request").click()
+    request = customer.locator("#meetings li", has_text="Planning the 12.0 service pack")
+    expect(request).to_contain_text("Requested")
+    expect(request.locator(".known-issues")).to_contain_text("Known issues of Orbit ERP 12.0")
+
+    manager = page_of(browser, base_url, CSM)
+    manager.goto(base_url + "/staff/elite")
+    manager.locator("#my-organizations").get_by_role("link", name="Fabrikam Logistics").click()
+    item = manager.locator("#meetings li", has_text="Planning the 12.0 service pack")
+    item.get_by_text("Schedule it").click()
+    starts = (date.today() + timedelta(days=9)).isoformat() + "T10:30"
+    item.get_by_label("Starts").fill(starts)
+    item.get_by_label("Meeting link or room").fill("https://meet.example.test/plan")
+    item.get_by_role("button", name="Send the invites").click()
+    expect(manager.locator("#meetings li", has_text="Planning the 12.0 service pack")
+           ).to_contain_text("Scheduled")
+
+    customer.reload()
+    expect(customer.locator("#meetings li", has_text="Planning the 12.0 service pack")
+           ).to_contain_text("https://meet.example.test/plan")
+    customer.goto(base_url + "/elite/review")
+    with customer.expect_download() as downloaded:
+        customer.get_by_role("button", name="PDF report").click()
+    assert downloaded.value.suggested_filename.startswith("activity-review-fabrikam-logistics")
+    with open(downloaded.value.path(), "rb") as report:
+        assert report.read(5) == b"%PDF-"
