@@ -59,7 +59,7 @@ def _minutes(raw: str) -> int | None:
 
 def _plan_and_severity() -> tuple[str, int]:
     plan, severity = request.form.get("plan", ""), request.form.get("severity", "")
-    if plan not in plans.PLANS or not severity.isdigit() or int(severity) not in SEVERITIES:
+    if plan not in plans.PLANS or severity not in {str(level) for level in SEVERITIES}:
         raise Invalid("Choose a plan and a severity from 1 to 4.")
     return plan, int(severity)
 

@@ -72,3 +72,11 @@ def test_absurd_figures_are_refused_with_a_message(client, auth, desk):
                                            "clock": "business_hours"})
         assert response.status_code in (302, 422), minutes
     assert _general(desk, "elite", 3) == (240, "business_hours")
+
+
+def test_a_severity_of_thousands_of_digits_is_refused(client, auth, desk):
+    auth.login("staff@demo.test")
+    response = client.post(PAGE + "/remove", data={
+        "csrf_token": csrf_token(client, PAGE), "plan": "elite", "severity": "9" * 5000,
+        "product": "1"})
+    assert response.status_code == 422
