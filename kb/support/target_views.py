@@ -19,6 +19,7 @@ from kb.support import service
 from kb.support.models import CLOCKS, SEVERITIES, CoverageCalendar, ResponseTarget
 
 blueprint = Blueprint("support_targets", __name__, url_prefix="/staff/support")
+LONGEST_TARGET_MINUTES = 366 * 24 * 60
 CLOCK_NAMES = {"around_the_clock": "Around the clock", "weekdays": "Whole business days",
                "business_hours": "Business hours"}
 
@@ -48,14 +49,17 @@ def _minutes(raw: str) -> int | None:
     if not text:
         return None
     try:
-        return int(float(text[:-1]) * 60) if text.endswith("h") else int(text)
-    except ValueError:
-        raise Invalid(f"{raw!r} is no number of minutes (or hours, such as 4h).") from None
+        minutes = int(float(text[:-1]) * 60) if text.endswith("h") else int(text[:12])
+    except (ValueError, OverflowError):
+        raise Invalid(f"{raw[:40]!r} is no number of minutes (or hours, such as 4h).") from None
+    if minutes > LONGEST_TARGET_MINUTES:
+        raise Invalid("A response target is at most a year.")
+    return minutes
 
 
 def _plan_and_severity() -> tuple[str, int]:
     plan, severity = request.form.get("plan", ""), request.form.get("severity", "")
-    if plan not in plans.PLANS or not severity.isdigit() or int(severity) not in SEVERITIES:
+    if plan not in plans.PLANS or severity not in {str(level) for level in SEVERITIES}:
         raise Invalid("Choose a plan and a severity from 1 to 4.")
     return plan, int(severity)
 

@@ -61,3 +61,22 @@ def test_customers_cannot_open_the_target_pages(client, auth, desk):
                                    "severity": "1", "minutes": "1",
                                    "clock": "around_the_clock"}).status_code == 403
     assert _general(desk, "elite", 1) == (60, "around_the_clock")
+
+
+def test_absurd_figures_are_refused_with_a_message(client, auth, desk):
+    auth.login("staff@demo.test")
+    token = csrf_token(client, PAGE)
+    for minutes in ("9" * 5000, "1e309h", "NaNh", "99999999999999999999999"):
+        response = client.post(PAGE, data={"csrf_token": token, "plan": "elite",
+                                           "severity": "3", "minutes": minutes,
+                                           "clock": "business_hours"})
+        assert response.status_code in (302, 422), minutes
+    assert _general(desk, "elite", 3) == (240, "business_hours")
+
+
+def test_a_severity_of_thousands_of_digits_is_refused(client, auth, desk):
+    auth.login("staff@demo.test")
+    response = client.post(PAGE + "/remove", data={
+        "csrf_token": csrf_token(client, PAGE), "plan": "elite", "severity": "9" * 5000,
+        "product": "1"})
+    assert response.status_code == 422
