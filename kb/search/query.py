@@ -235,13 +235,14 @@ def search(user, request: SearchRequest) -> SearchResults:
     if gates.admits_nothing(allowed) or not (text.strip() or narrowing):
         return results
     allowed_set = gates.readable_set(searcher, scope)
+    weighting = ranking.weighting_for(text)
     query, results.plain_terms = parse_text(searcher, text, every_word=True)
-    _run(searcher, _narrowed(query, narrowing), allowed_set, request, results)
+    _run(searcher, _narrowed(query, narrowing), allowed_set, weighting, request, results)
     if results.total < RELAX_BELOW and _relaxable(text):
         query, results.plain_terms = parse_text(searcher, text)
         if request.sort == "relevance" and not results.plain_terms:
-            query = ranking.with_feedback(searcher, query, text, allowed)
-        _run(searcher, _narrowed(query, narrowing), allowed_set, request, results)
+            query = ranking.with_feedback(searcher, query, text, allowed_set)
+        _run(searcher, _narrowed(query, narrowing), allowed_set, weighting, request, results)
     if text.strip() and results.total < SPELLING_BELOW:
         results.suggestion = _spelling(searcher, text, allowed_set)
     if results.page == 1 and text.strip() and policy.sees_locked_titles(user):
@@ -261,9 +262,9 @@ def _relaxable(text: str) -> bool:
     return len(ranking.TYPED_WORD.findall(text)) > 1 and not ranking.OPERATOR.search(text)
 
 
-def _run(searcher: Searcher, query: Query, allowed: set[int] | None, request: SearchRequest,
-         results: SearchResults) -> None:
-    found = evaluate.matches(searcher, query, allowed)
+def _run(searcher: Searcher, query: Query, allowed: set[int] | None, weighting,
+         request: SearchRequest, results: SearchResults) -> None:
+    found = evaluate.matches(searcher, query, allowed, weighting)
     results.total = len(found)
     results.pages = (results.total + request.per_page - 1) // request.per_page
     results.page = max(1, min(request.page, results.pages))
