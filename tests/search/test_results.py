@@ -95,3 +95,17 @@ def test_did_you_mean_never_offers_a_word_only_a_gated_body_holds(reader, publis
     assert search(reader("elite"), SearchRequest(text="quinquenial")).suggestion == \
         "quinquennial"
     assert titles(reader("xtreme"), "quinquennial") == []
+
+
+def test_topic_suggestions_come_from_the_index_one_per_item(client, auth, app, demo_accounts,
+                                                          publish):
+    with app.app_context():
+        recording_id = publish_recording("Flyways of the Pacific")
+        publish("Godwit counts", "Counting godwits at dawn.")
+        publish("Godwit tagging", "Tagging godwits.", min_plan="elite")
+    auth.login("xtreme@demo.test")
+    found = client.get("/sessions/topics/suggest?q=godwits").json
+    assert found["recordings"] == [{"title": "Flyways of the Pacific",
+                                    "url": f"/sessions/recordings/{recording_id}"}]
+    assert [article["title"] for article in found["articles"]] == ["Godwit counts"]
+    assert found["topics"] == []
