@@ -235,6 +235,7 @@ def live_writer():
 
 # searchers live in their own module; callers reach them here too
 from kb.search.searchers import (  # noqa: E402
+    MappedFile,
     MappedStorage,
     close_searcher,
     live_generation,
@@ -242,4 +243,5 @@ from kb.search.searchers import (  # noqa: E402
     stored_fields,
 )
 
-__all__ = ["MappedStorage", "close_searcher", "live_generation", "searcher", "stored_fields"]
+__all__ = ["MappedFile", "MappedStorage", "close_searcher", "live_generation", "searcher",
+           "stored_fields"]
