@@ -10,6 +10,7 @@ from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.search import query
 from kb.search.params import search_request
+from kb.search.results import Hit
 from kb.search.views import SEARCH_FEATURE
 
 
@@ -26,7 +27,8 @@ from kb.search.views import SEARCH_FEATURE
         PAGE,
         query_parameter("per_page", "integer", "at most 100"),
     ],
-    responses={"200": "Results, total and facets", "422": "A bad page or sort",
+    responses={"200": "Results (a recording once, with its matching \"moments\"), total and "
+                      "facets", "422": "A bad page or sort",
                "403": "No search for this account now (e.g. \"reason\": \"term_lapsed\")"},
 )
 def search():
@@ -36,13 +38,19 @@ def search():
     return jsonify({
         "total": results.total,
         "page": results.page,
-        "results": [
-            {"type": hit.type, "id": hit.item_id, "title": hit.title, "url": hit.url,
-             "snippet": str(hit.snippet)}
-            for hit in results.hits
-        ],
+        "results": [_result(hit) for hit in results.hits],
         "facets": {name: dict(counts) for name, counts in results.facets.items()},
         "suggestion": results.suggestion,
         "locked": [{"type": entry.type, "title": entry.title,
                     "required_plan": entry.required_plan} for entry in results.locked],
     })
+
+
+def _result(hit: Hit) -> dict:
+    """A hit; a recording's carries its matching transcript moments (seconds, url, snippet)."""
+    result = {"type": hit.type, "id": hit.item_id, "title": hit.title, "url": hit.url,
+              "snippet": str(hit.snippet)}
+    if hit.moments:
+        result["moments"] = [{"seconds": moment.seconds, "url": moment.url,
+                              "snippet": str(moment.snippet)} for moment in hit.moments]
+    return result

@@ -20,9 +20,13 @@ from kb.search.lengths import segment_lengths
 class FieldsBM25F(scoring.BM25F):
     """Whoosh's BM25F for every other query, with the parameters WordInFields reads."""
 
-    def __init__(self, fields: dict[str, float], B: float, K1: float, **field_B: float):
+    def __init__(self, fields: dict[str, float], B: float, K1: float, idf_floor: float = 1.0,
+                 **field_B: float):
         super().__init__(B=B, K1=K1, **field_B)
         self.fields = fields  # the text fields scored together: name -> weight
+        # added to every word's idf: how much matching one more of the typed words counts
+        # beside how rare the word is (Whoosh's BM25F adds 1)
+        self.idf_floor = idf_floor
 
     def field_B(self, fieldname: str) -> float:
         return self._field_B.get(fieldname, self.B)
@@ -108,7 +112,8 @@ def _regroup_tokens(subqueries: list[Query], boost: float) -> Query | None:
     return Or([words, *rest]) if rest else words
 
 
-def word_statistics(searcher, terms: list[Term]) -> tuple[list[tuple[Term, bytes]], float]:
+def word_statistics(searcher, terms: list[Term], idf_floor: float = 1.0
+                    ) -> tuple[list[tuple[Term, bytes]], float]:
     """The terms of one word (one per field) with their indexed bytes, and the word's idf. The
     statistics are the whole index's, so that every segment (``searcher``) scores a word alike."""
     parent = searcher.get_parent()
@@ -124,14 +129,14 @@ def word_statistics(searcher, terms: list[Term]) -> tuple[list[tuple[Term, bytes
         return encoded, 0.0
     # how many documents have the word in any of the fields is not stored; the largest of the
     # fields' counts is a close lower bound (Lucene's CombinedFieldQuery takes it too)
-    idf = log(parent.doc_count_all() / (document_frequency + 1)) + 1  # as Whoosh's BM25F
+    idf = log(parent.doc_count_all() / (document_frequency + 1)) + idf_floor  # Whoosh's: 1
     return encoded, idf
 
 
 def _fields_matcher(searcher, weighting: FieldsBM25F, terms: list[Term], boost: float):
     """The BM25F matcher of one word in one segment (``searcher``)."""
     parent, reader = searcher.get_parent(), searcher.reader()
-    encoded, idf = word_statistics(searcher, terms)
+    encoded, idf = word_statistics(searcher, terms, weighting.idf_floor)
     children = [_FieldPostings(
         matcher=reader.postings(term.fieldname, text),  # read for counts only
         fieldname=term.fieldname,

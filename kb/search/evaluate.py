@@ -21,11 +21,12 @@ from kb.search.lengths import segment_lengths
 Scores = dict[int, float]
 
 
-def matches(searcher, query: Query, allowed: set[int] | None) -> Scores:
+def matches(searcher, query: Query, allowed: set[int] | None, weighting=None) -> Scores:
     """Global document number -> score of every document matching ``query`` that ``allowed``
-    (global numbers; None for all) lets through."""
+    (global numbers; None for all) lets through, scored by ``weighting`` (the searcher's when
+    None)."""
     found: Scores = {}
-    weighting = searcher.weighting
+    weighting = weighting or searcher.weighting
     for subsearcher, offset in searcher.leaf_searchers():
         local = _scores(subsearcher, weighting, query)
         if allowed is None:
@@ -210,7 +211,7 @@ def _fields_scores(searcher, weighting, terms: list[Term], boost: float,
     """The scores ``bm25f._fields_matcher`` gives, for every document at once."""
     parent, reader = searcher.get_parent(), searcher.reader()
     weighted: dict[int, float] = {}
-    encoded, idf = word_statistics(searcher, terms)
+    encoded, idf = word_statistics(searcher, terms, weighting.idf_floor)
     for term, text in encoded:
         ids, weights = _postings(reader, term.fieldname, text, within)
         if not ids:

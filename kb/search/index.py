@@ -1,5 +1,5 @@
-"""The on-disk index under DATA_DIR/index: generations, the pointer to the current one, writers
-that wait for the lock, and searchers.
+"""The on-disk index under DATA_DIR/index: generations, the pointer to the current one, and
+writers that wait for the lock (searchers: ``kb.search.searchers``, also reached from here).
 
 Layout: ``DATA_DIR/index/current`` names the live generation, a sibling directory such as
 ``DATA_DIR/index/g-20260126T101500-4242``. ``kb reindex`` builds a new generation beside the
@@ -11,28 +11,21 @@ version it was written with: an index of another version is rebuilt, never misre
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import re
 import shutil
 import threading
 import time
-from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, FileIndex, LockError
-from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from kb.errors import DomainError
-from kb.search import ranking
 from kb.search.schema import SCHEMA_VERSION, build_schema
 
 INDEX_NAME = "MAIN"  # Whoosh's default name, which kb's indexes have
@@ -240,132 +233,15 @@ def live_writer():
     writer.commit()
 
 
-class MappedFile(StructFile):
-    """A segment file read through a memory map: reading a posting list or a stored field is
-    a slice of memory, not a seek and a read system call (a quarter of a search under load)."""
+# searchers live in their own module; callers reach them here too
+from kb.search.searchers import (  # noqa: E402
+    MappedFile,
+    MappedStorage,
+    close_searcher,
+    live_generation,
+    searcher,
+    stored_fields,
+)
 
-    def get(self, position: int, length: int) -> bytes:
-        return self.file[position:position + length]
-
-
-class MappedStorage(FileStorage):
-    """Whoosh's file storage, opening files for reading as ``MappedFile``s. A file's map stays
-    valid after a writer deletes the file, as an open file would."""
-
-    def open_file(self, name: str, **kwargs) -> StructFile:
-        with open(self._fpath(name), "rb") as file:
-            try:
-                mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-            except ValueError:  # an empty file cannot be mapped
-                return super().open_file(name, **kwargs)
-        return MappedFile(mapped, name=name, **kwargs)
-
-
-@dataclass
-class _OpenSearcher:
-    directory: Path
-    index: FileIndex
-    searcher: Searcher
-
-
-_per_thread = threading.local()
-# the live generation by the identity of the pointer file that named it (os.replace gives each
-# new pointer a new inode), checked once for this schema version: a generation's schema never
-# changes, so a search costs one stat of the pointer instead of reading and checking it
-_live_by_pointer: dict[tuple[str, int, int], Path] = {}
-
-
-def live_generation() -> Path:
-    """The live generation's directory, of this schema version; searches answer 503 while
-    there is none."""
-    pointer = index_root() / POINTER_FILE
-    try:
-        found = os.stat(pointer)
-        identity = (str(pointer), found.st_ino, found.st_mtime_ns)
-    except OSError:
-        identity = None
-    if identity in _live_by_pointer:
-        return _live_by_pointer[identity]
-    directory = current_generation()
-    if not is_current_schema(directory):
-        raise SearchUnavailable("Search is being rebuilt; please try again in a few minutes.")
-    if identity is not None:
-        _live_by_pointer[identity] = directory
-    return directory
-
-
-def searcher() -> Searcher:
-    """This thread's searcher on the live index, brought up to date: reopened when the index
-    has a newer commit or a reindex switched generations. Kept open between requests, since
-    an unchanged index needs only the pointer and the commit stamp read to confirm.
-
-    Whoosh's own ``Searcher.refresh()`` is not used: in whoosh-reloaded 2.7.5 it keeps the
-    readers of segments that a merge replaced, so every merged document is found twice."""
-    directory = live_generation()
-    held: _OpenSearcher | None = getattr(_per_thread, "open", None)
-    if held is not None and held.directory == directory and _is_current(held):
-        return held.searcher
-    if held is not None:
-        held.searcher.close()
-    _per_thread.open = _open_searcher(directory)
-    return _per_thread.open.searcher
-
-
-def _is_current(held: _OpenSearcher) -> bool:
-    opened = held.searcher.reader().generation()
-    stamped = committed_generation(held.directory)
-    if stamped is not None and opened is not None and stamped >= opened:
-        return stamped == opened
-    return held.index.latest_generation() == opened
-
-
-def _open_searcher(directory: Path, attempts: int = 3) -> _OpenSearcher:
-    # a writer's merge may delete a segment between reading the table of contents and opening
-    # the segment's files; the next table of contents no longer names it
-    for _ in range(attempts - 1):
-        try:
-            return _searcher_on(directory)
-        except OSError:
-            continue
-    return _searcher_on(directory)
-
-
-def _searcher_on(directory: Path) -> _OpenSearcher:
-    index = MappedStorage(str(directory), readonly=True).open_index()
-    return _OpenSearcher(directory, index, index.searcher(weighting=ranking.weighting()))
-
-
-def close_searcher() -> None:
-    """Close this thread's searcher (tests and commands that switch data directories)."""
-    held: _OpenSearcher | None = getattr(_per_thread, "open", None)
-    if held is not None:
-        held.searcher.close()
-        _per_thread.open = None
-
-
-# stored fields of recently shown documents, shared by the threads of a process: a document's
-# stored fields are a compressed block, body included, and unpacking the same popular
-# documents for every page of results was a quarter of a search's time under load
-STORED_FIELDS_KEPT = 2048
-_stored_fields: OrderedDict[tuple[Path, int, int], dict] = OrderedDict()
-_stored_fields_lock = threading.Lock()
-
-
-def stored_fields(searcher: Searcher, docnum: int) -> dict:
-    """The stored fields of document ``docnum`` of this thread's searcher (do not change them)."""
-    held: _OpenSearcher | None = getattr(_per_thread, "open", None)
-    generation = searcher.reader().generation()
-    if held is None or held.searcher is not searcher or generation is None:
-        return searcher.stored_fields(docnum)
-    key = (held.directory, generation, docnum)
-    with _stored_fields_lock:
-        fields = _stored_fields.get(key)
-        if fields is not None:
-            _stored_fields.move_to_end(key)
-            return fields
-    fields = searcher.stored_fields(docnum)
-    with _stored_fields_lock:
-        _stored_fields[key] = fields
-        if len(_stored_fields) > STORED_FIELDS_KEPT:
-            _stored_fields.popitem(last=False)
-    return fields
+__all__ = ["MappedFile", "MappedStorage", "close_searcher", "live_generation", "searcher",
+           "stored_fields"]

@@ -9,6 +9,7 @@ both; see the comments for what each one does."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from math import log2
@@ -16,6 +17,7 @@ from math import log2
 from whoosh.qparser import syntax
 from whoosh.query import AndMaybe, Or, Query, Term
 
+from kb.search import evaluate
 from kb.search.bm25f import FieldsBM25F, WordInFields, weigh_repeated_words
 
 # the text fields a typed word is scored over together, with the weight of an occurrence in
@@ -28,6 +30,11 @@ FIELD_BOOSTS = {"identifiers": 3.0}
 K1 = 4.0
 B = 0.75
 FIELD_B = {"title_B": 0.5, "summary_B": 0.5}
+# a question of several words ("what ... of ... under ...") names its subject with several
+# words: its words saturate sooner, and a document with more of them counts more, whatever
+# their rarity (each word's idf is raised by this floor; the default weighting's is 1)
+QUESTION_K1 = 2.0
+QUESTION_IDF_FLOOR = 2.0
 # query syntax that makes a query more than a list of words (parentheses alone only group
 # words, and an apostrophe is part of one: "(SSI)" or "the class' methods" stay plain words)
 OPERATOR = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[\"*]")
@@ -37,6 +44,14 @@ TYPED_WORD = re.compile(r"\S*\w\S*")
 
 def weighting() -> FieldsBM25F:
     return FieldsBM25F(FIELD_WEIGHTS, B=B, K1=K1, **FIELD_B)
+
+
+def weighting_for(text: str) -> FieldsBM25F | None:
+    """The weighting of a question's words; None for the default."""
+    if not asks_question(text):
+        return None
+    return FieldsBM25F(FIELD_WEIGHTS, B=B, K1=QUESTION_K1, idf_floor=QUESTION_IDF_FLOOR,
+                       **FIELD_B)
 
 
 class WordGroup(syntax.OrGroup):
@@ -51,29 +66,40 @@ def parse(parser, text: str) -> Query:
 
 
 # pseudo-relevance feedback: for questions of several words, the most telling body words of
-# the first results (Bo1 model) re-rank the documents that match the typed words
+# the first results (Bo1 model) re-rank the documents that match the typed words. Only for a
+# question ("what is ...", "how can ...", "...?"): a question asks about a subject, which the
+# first results' shared words fill in; a description of one article ("Learn how to ...") is
+# pulled by them towards its neighbours (on the train split, feedback for every long query took
+# 0.10 off the known-item MRR@10)
+QUESTION = re.compile(r"\s*(what|how|why|which|who|whom|whose|where|can|could|does|do|did|is|"
+                      r"are|was|were|has|have|had|should|would|will|shall|may|might)\b", re.I)
 FEEDBACK_MIN_WORDS = 4
 FEEDBACK_DOCUMENTS = 8
 # a word must be in this many of those documents: one long result cannot steer the query
 FEEDBACK_MIN_DOCUMENTS = 3
 FEEDBACK_TERMS = 20
-# weight of the most telling word, as a fraction of a typed word's. Off: on the train split it
-# added 0.01 to Cranfield's nDCG@10 but took 0.10 off the known-item MRR@10 (a customer's
-# description of one article is pulled towards its neighbours' words)
-FEEDBACK_WEIGHT = 0.0
+# weight of the most telling word, as a fraction of a typed word's
+FEEDBACK_WEIGHT = 1.0
 
 
-def with_feedback(searcher, parsed: Query, text: str, allowed) -> Query:
+def asks_question(text: str) -> bool:
+    """Whether ``text`` is a question of several words (the queries feedback helps)."""
+    return (len(TYPED_WORD.findall(text)) >= FEEDBACK_MIN_WORDS
+            and (QUESTION.match(text) is not None or text.rstrip().endswith("?")))
+
+
+def with_feedback(searcher, parsed: Query, text: str, allowed: set[int] | None) -> Query:
     """``parsed`` with the key words of its own top results as optional extra words, scored
-    like typed ones. Runs inside the reader's gate, so the extra words come only from
-    documents they may read. Costs a first search of FEEDBACK_DOCUMENTS results and reading
-    their bodies."""
-    if FEEDBACK_WEIGHT <= 0 or len(TYPED_WORD.findall(text)) < FEEDBACK_MIN_WORDS:
+    like typed ones. Runs inside the reader's gate (``allowed``: global document numbers, None
+    for all), so the extra words come only from documents they may read. Costs a first search
+    and reading the bodies of its FEEDBACK_DOCUMENTS best results."""
+    if FEEDBACK_WEIGHT <= 0 or not asks_question(text):
         return parsed
-    first = searcher.search(parsed, limit=FEEDBACK_DOCUMENTS, filter=allowed)
-    if first.is_empty():
+    found = evaluate.matches(searcher, parsed, allowed, weighting_for(text))
+    first = heapq.nsmallest(FEEDBACK_DOCUMENTS, found, key=lambda docnum: (-found[docnum], docnum))
+    if not first:
         return parsed
-    terms = key_terms(searcher, [hit.docnum for hit in first])
+    terms = key_terms(searcher, first)
     if not terms:
         return parsed
     extra = Or([WordInFields([Term(fieldname, term) for fieldname in FIELD_WEIGHTS],

@@ -24,7 +24,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # English function words and question words: a question ("how do I ...", "what is the ...")
 # must rank by its content words, not by rare-looking words such as "what"
@@ -43,7 +43,8 @@ who whom whose why will with within without would yet you your yours yourself yo
 # parts, in a row for a quoted phrase; the identifiers field keeps them whole). A dotted word
 # with digits in each part is a version (12.0, 2026.1, 10.0.17763, v2.1): indexed whole and,
 # at the same position, as its parts, so that "12.0" finds 12.0 only (not a 12 and a 0 apart)
-# and "2026" still finds 2026.1. (CU1 is one word anyway.)
+# and "2026" still finds 2026.1; its leading versions too, so "12.4" finds 12.4.1. (CU1 is one
+# word anyway.)
 VERSION_PATTERN = r"\w*\d\w*(?:\.\w*\d\w*)+"
 WORD_PATTERN = rf"{VERSION_PATTERN}|\w+"
 
@@ -66,8 +67,22 @@ def normalized(word: str) -> str | None:
 
 
 def _parts(word: str) -> list[str]:
-    """The parts a version is also indexed as ("12.0": "12", "0"); none for a plain word."""
-    return list(dict.fromkeys(PART.findall(word))) if "." in word else []
+    """What a version is also indexed as: its parts and its shorter leading versions
+    ("12.4.1": "12", "4", "1", "12.4", so that "12.4" finds 12.4.1); none for a plain word."""
+    if "." not in word:
+        return []
+    parts = PART.findall(word)
+    leading = [".".join(parts[:count]) for count in range(2, len(parts))]
+    return list(dict.fromkeys([*parts, *leading]))
+
+
+@lru_cache(maxsize=100_000)
+def indexed_forms(word: str) -> frozenset[str]:
+    """Every term a word as written is indexed as (a version's parts too); empty for a stop
+    word."""
+    forms = {normalized(word), *map(normalized, _parts(word.lower()))}
+    forms.discard(None)
+    return frozenset(forms)
 
 
 class WordsAnalyzer(Composable):

@@ -10,7 +10,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from kb.search.schema import WORD_PATTERN, normalized
+from kb.search.schema import WORD_PATTERN, indexed_forms, normalized
 
 WORD = re.compile(WORD_PATTERN)
 # how much of a body is read to find the matched words, and when reading may stop early
@@ -25,6 +25,8 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     seen: set[str] = set()
     for match in WORD.finditer(text, 0, min(len(text), CHARACTER_LIMIT)):
         form = normalized(match.group(0))
+        if form not in terms and "." in match.group(0):  # a version found by a part of it
+            form = min(indexed_forms(match.group(0)) & terms, default=form)
         if form in terms:
             found.append((match.start(), match.end(), form))
             seen.add(form)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, func, not_, or_, select
+from sqlalchemy import delete, func, not_, select
 
 from kb import db, gating, markdown, policy, search
 from kb.accounts.models import User
@@ -19,6 +19,7 @@ from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import Product
 from kb.products.names import slugify
+from kb.search.related import related
 from kb.sessions import notices
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
@@ -270,29 +271,11 @@ def _words(text: str) -> list[str]:
 
 
 def suggest_related(user, text: str) -> dict[str, list[dict]]:
-    """Recordings, articles and topic requests whose titles share a word with ``text``, as far
-    as ``user`` may see them (a small stand-in until the search index answers this)."""
+    """Recordings, articles and topic requests with any of the words of ``text``, the most
+    relevant first, as far as ``user`` may open them (found in the search index)."""
     policy.require(user, TopicRequest.access_feature)
     words = _words(text)
-    if not words:
-        return {"recordings": [], "articles": [], "topics": []}
-
-    def matching(column):
-        return or_(*(func.lower(column).contains(word, autoescape=True) for word in words))
-
-    scope = policy.read_scope(user)
-    recordings = db.session.scalars(select(Recording).where(
-        matching(Recording.title), gating.read_filter(Recording, scope))
-        .order_by(Recording.recorded_on.desc()).limit(SUGGESTION_LIMIT))
-    articles = db.session.scalars(select(Article).where(
-        matching(Article.title), Article.type == "article", gating.read_filter(Article, scope))
-        .order_by(Article.updated_at.desc()).limit(SUGGESTION_LIMIT))
-    topics = db.session.scalars(select(TopicRequest).where(
-        matching(TopicRequest.title), TopicRequest.status != "merged")
-        .order_by(TopicRequest.id.desc()).limit(SUGGESTION_LIMIT))
-    return {
-        "recordings": [{"title": r.title, "url": path_for("recordings.show", recording_id=r.id)}
-                       for r in recordings],
-        "articles": [{"title": a.title, "url": f"/articles/{a.slug}"} for a in articles],
-        "topics": [{"title": t.title, "url": _topic_url(t)} for t in topics],
-    }
+    found = related(user, " ".join(words), ("recording", "article", "topic"), SUGGESTION_LIMIT)
+    return {plural: [{"title": entry.title, "url": entry.url} for entry in found[type_name]]
+            for plural, type_name in (("recordings", "recording"), ("articles", "article"),
+                                      ("topics", "topic"))}

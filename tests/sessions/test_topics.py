@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from kb import db
+from kb import db, search
 from kb.accounts.models import User
 from kb.accounts.queries import user_by_email
 from kb.articles.models import Article
@@ -66,8 +66,11 @@ def test_suggestions_find_recordings_articles_and_requests_the_user_may_see(
     _ask(app, "premium@demo.test", "Queue alerts at night")
     with app.app_context():
         for slug, min_plan in (("queue-basics", "xtreme"), ("queue-elite", "elite")):
-            db.session.add(Article(slug=slug, title=f"Queue article {slug}", status="published",
-                                   min_plan=min_plan, published_at=utcnow()))
+            article = Article(slug=slug, title=f"Queue article {slug}", status="published",
+                              min_plan=min_plan, published_at=utcnow())
+            db.session.add(article)
+            db.session.flush()
+            search.record_change("article", article.id)
         db.session.commit()
     auth.login("xtreme@demo.test")
     found = client.get("/sessions/topics/suggest?q=monitor+QUEUE%25").json
