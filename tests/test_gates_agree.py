@@ -24,9 +24,9 @@ from kb.articles.models import Article
 from kb.db import utcnow
 from kb.patches import service as patches
 from kb.patches.models import Patch
-from kb.patches.storage import file_store
 from kb.sessions import live, recordings, topics
 from kb.sessions.models import LiveSession, Recording, TopicRequest
+from kb.storage import file_store
 from tests.conftest import bearer, csrf_token
 
 READERS = ("anonymous", "xtreme", "premium", "elite", "lapsed", "staff")

@@ -16,8 +16,8 @@ from kb.articles.slugs import rename_slug
 from kb.db import utcnow
 from kb.errors import Invalid
 from kb.patches import service as patches
-from kb.patches.storage import file_store
 from kb.sessions import attendance, live, recordings, topics
+from kb.storage import file_store
 from tests.conftest import csrf_token
 
 SECRET_PRODUCT = "Phantom Suite"

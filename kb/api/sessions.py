@@ -15,6 +15,7 @@ from kb.db import utcnow
 from kb.errors import Invalid
 from kb.sessions import calendar, campus, live, recordings, topics
 from kb.sessions.transcripts import read_upload
+from kb.storage import Upload
 
 
 def recording_json(recording, watched: set[int]) -> dict:
@@ -68,9 +69,9 @@ def _form_duration() -> int | None:
     return int(given)
 
 
-def _form_video() -> recordings.Upload | None:
+def _form_video() -> Upload | None:
     video = request.files.get("video")
-    return recordings.Upload(video.stream, video.filename) if video and video.filename else None
+    return Upload(video.filename, video.stream) if video and video.filename else None
 
 
 def _form_fields() -> recordings.RecordingFields:

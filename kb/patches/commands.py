@@ -14,8 +14,8 @@ from kb.accounts.queries import user_by_email
 from kb.errors import DomainError
 from kb.patches import queries, service
 from kb.patches.models import KINDS, PatchFile
-from kb.patches.storage import CHUNK_SIZE, StoredFileProblem, file_store
 from kb.plans import LOWEST_PLAN, PLANS
+from kb.storage import CHUNK_SIZE, StoredFileProblem, Upload, file_store
 
 
 @click.group("patch")
@@ -23,7 +23,7 @@ def patch_group() -> None:
     """Patches and service packs."""
 
 
-def stage_local_file(path: Path) -> service.Upload:
+def stage_local_file(path: Path) -> Upload:
     """Copy a file into the store's temporary area in chunks, hashing it on the way."""
     staged = file_store().stage(filename=path.name)
     try:
@@ -33,7 +33,7 @@ def stage_local_file(path: Path) -> service.Upload:
     except BaseException:
         staged.discard()
         raise
-    return service.Upload(path.name, staged)
+    return Upload(path.name, staged)
 
 
 @patch_group.command("add")
@@ -78,7 +78,7 @@ def add_command(product, versions, title, kind, summary, description_file, min_p
         raise click.ClickException(refusal.message) from None
     finally:
         for upload in staged:
-            upload.staged.discard()
+            upload.stream.discard()
     for patch_file in patch.files:
         same = [f"{other.name} of patch #{other.patch_id}"
                 for other in queries.identical_files(patch_file)]

@@ -22,11 +22,11 @@ from kb.db import utcnow
 from kb.errors import Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
 from kb.patches.models import KINDS, Download, FixedIssue, Patch, PatchFile
-from kb.patches.names import safe_file_name
-from kb.patches.storage import StagedFile, StoredBlob, file_store
 from kb.products import service as products
 from kb.products.models import Product
 from kb.products.names import version_sort_key
+from kb.storage import StoredBlob, Upload, file_store
+from kb.storage.names import safe_file_name
 
 MAX_FILES_PER_PATCH = 20
 RANGE_SEPARATOR = ".."
@@ -52,15 +52,6 @@ class PatchDetails:
     fixed_issues: list[tuple[str, str]] = field(default_factory=list)
     supersedes: list[int] = field(default_factory=list)
     release_notes: list[str] = field(default_factory=list)  # slugs of release notes
-
-
-@dataclass
-class Upload:
-    """A file received for a patch: the client's name and type, and its staged bytes."""
-
-    name: str
-    staged: StagedFile
-    content_type: str = ""
 
 
 def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
@@ -120,7 +111,7 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
         db.session.rollback()
         _remove_unreferenced(blob for blob in stored if not blob.already_stored)
         for upload in uploads:
-            upload.staged.discard()
+            upload.stream.discard()
         raise
     return patch
 
@@ -129,7 +120,7 @@ def _store_verified(uploads: list[Upload], names: list[str], stored: list[Stored
     """Give each staged file its content address, then re-read it; ``stored`` collects the
     blobs as they are stored, so that a failure can remove them."""
     for upload, name in zip(uploads, names, strict=True):
-        blob = file_store().commit(upload.staged)
+        blob = file_store().save(upload.stream)
         stored.append(blob)
         file_store().verify(blob.key, blob.sha256, blob.size, name)
 
@@ -234,7 +225,7 @@ def _remove_unreferenced(blobs: Iterable[StoredBlob]) -> None:
         referenced = db.session.scalar(
             select(func.count(PatchFile.id)).where(PatchFile.storage_key == blob.key))
         if not referenced:
-            file_store().remove(blob.key)
+            file_store().delete(blob.key)
 
 
 def publish_draft(actor, patch_id: int) -> Patch:

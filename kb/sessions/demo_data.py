@@ -14,6 +14,7 @@ from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.sessions import campus, live, recordings, topics
 from kb.sessions.models import LiveSession, Recording, TopicRequest
+from kb.storage import Upload
 
 DEMO_FILES = Path(__file__).resolve().parent / "demo"
 RECORDINGS = [
@@ -71,7 +72,7 @@ def _ensure_recording(staff, title, product, topic, days_ago, minutes, transcrip
         recordings.publish_recording(staff, fields, transcript=transcript_bytes)
         return
     with (DEMO_FILES / media).open("rb") as video:
-        recordings.publish_recording(staff, fields, recordings.Upload(video, media),
+        recordings.publish_recording(staff, fields, Upload(media, video),
                                      transcript=transcript_bytes)
 
 

@@ -1,43 +1,34 @@
-"""Stored media files: uploads streamed to ``DATA_DIR/media`` and served with HTTP Range.
+"""Recording media: which videos kb accepts, how they are stored and how long they run.
 
-Nothing here is reachable by a static path: every response goes through a view that asked the
-policy first, then calls ``send_stored_file``.
+The bytes live in the application's file store (``kb/storage``), namespace ``media``, under
+keys ``recordings/<uuid><suffix>`` and ``attachments/<uuid><suffix>``; nothing is reachable by
+a static path: every response goes through a view that asked the policy first, then calls
+``send``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import shutil
 import uuid
-from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from pathlib import PurePosixPath
 
-from flask import Response, current_app, request
 from hachoir.core import config as hachoir_config
 from hachoir.core.log import log as hachoir_log
 from hachoir.metadata import extractMetadata
 from hachoir.parser import createParser
-from werkzeug.wsgi import wrap_file
 
 from kb.errors import Invalid
-from kb.patches import delivery
-from kb.patches.names import content_disposition
+from kb.storage import MEDIA, StoredBlob, Upload, file_store
+from kb.storage.sending import send_stored
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
                ".ogv": "video/ogg", ".mov": "video/quicktime"}
-COPY_CHUNK_BYTES = 1024 * 1024
 logger = logging.getLogger(__name__)
 # hachoir prints its notes on a file's oddities to stderr; they belong in the debug log
 hachoir_config.quiet = True
 hachoir_log.use_print = False
 hachoir_log.on_new_message = lambda level, prefix, text, context: logger.debug(
     "hachoir %s %s", prefix, text)
-
-
-def media_root() -> Path:
-    return Path(current_app.config["DATA_DIR"]) / "media"
 
 
 def video_type(filename: str) -> str:
@@ -49,25 +40,24 @@ def video_type(filename: str) -> str:
     return VIDEO_TYPES[suffix]
 
 
-def store_stream(stream: BinaryIO, folder: str, filename: str) -> tuple[str, int]:
-    """Copy an upload to ``media/<folder>/`` chunk by chunk (never whole in memory), under a
-    fresh name; return the path relative to the media root and the size."""
-    suffix = PurePosixPath(filename.lower()).suffix[:10]
-    relative = f"{folder}/{uuid.uuid4().hex}{suffix}"
-    target = media_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    with partial.open("wb") as output:
-        shutil.copyfileobj(stream, output, COPY_CHUNK_BYTES)
-    size = partial.stat().st_size
-    if size == 0:
-        partial.unlink()
-        raise Invalid(f"{filename!r} is empty.")
-    os.replace(partial, target)
-    return relative, size
+def store_upload(upload: Upload, folder: str) -> StoredBlob:
+    """Stream an upload into the media store (never whole in memory) under a fresh key in
+    ``folder``; an empty file is refused and nothing is kept."""
+    suffix = PurePosixPath(upload.name.lower()).suffix[:10]
+    store = file_store(MEDIA)
+    staged = store.stage(filename=upload.name)
+    try:
+        while chunk := upload.stream.read(1024 * 1024):
+            staged.write(chunk)
+        if staged.size == 0:
+            raise Invalid(f"{upload.name!r} is empty.")
+        return store.save(staged, f"{folder}/{uuid.uuid4().hex}{suffix}")
+    except BaseException:
+        staged.discard()
+        raise
 
 
-def duration_seconds(relative: str) -> int | None:
+def duration_seconds(key: str) -> int | None:
     """The length of a stored video in whole seconds, as its container's header gives it;
     ``None`` when it cannot be read.
 
@@ -75,54 +65,22 @@ def duration_seconds(relative: str) -> int | None:
     ``Duration``), the formats staff upload; it has no length for Ogg Theora, and a WebM
     recorded live by a browser carries none. Only headers are read, never the frames."""
     try:
-        with _stored_path(relative).open("rb") as file:
+        with file_store(MEDIA).open(key) as file:
             parser = createParser(file)
             metadata = extractMetadata(parser) if parser is not None else None
             length = metadata.get("duration") if metadata and metadata.has("duration") else None
     except Exception:  # a damaged file may fail anywhere in the parser: it just has no length
-        logger.info("Could not read the length of %s", relative, exc_info=True)
+        logger.info("Could not read the length of %s", key, exc_info=True)
         return None
     seconds = round(length.total_seconds()) if length is not None else 0
     return seconds if seconds > 0 else None
 
 
-def remove_stored(relative: str | None) -> None:
-    if relative:
-        (media_root() / relative).unlink(missing_ok=True)
+def remove(key: str | None) -> None:
+    if key:
+        file_store(MEDIA).delete(key)
 
 
-def _stored_path(relative: str) -> Path:
-    root = media_root().resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise Invalid("Bad stored path.")
-    return path
-
-
-def send_stored_file(relative: str, mimetype: str, *, download_name: str | None = None):
-    """The stored file, answering Range exactly as patch downloads do (206 with Content-Range,
-    416 with ``Content-Range: bytes */size``; another unit or several ranges: the whole file,
-    200) and If-None-Match; private, since every request was checked against the policy."""
-    path = _stored_path(relative)
-    stat = path.stat()
-    etag = hashlib.sha256(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
-    headers = {"ETag": f'"{etag[:32]}"', "Accept-Ranges": "bytes",
-               "Cache-Control": "private, max-age=0"}
-    if download_name is not None:
-        headers["Content-Disposition"] = content_disposition(download_name)
-    if request.if_none_match.contains_weak(etag[:32]):
-        return Response(status=304, headers=headers)
-    try:
-        byte_range = delivery.requested_range(stat.st_size, etag[:32])
-    except delivery.Unsatisfiable:
-        headers["Content-Range"] = f"bytes */{stat.st_size}"
-        return Response(status=416, headers=headers)
-    start, stop = byte_range or (0, stat.st_size)
-    if byte_range is not None:
-        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{stat.st_size}"
-    reader = delivery.RangeReader(path.open("rb", buffering=0), start, stop, lambda sent: None)
-    response = Response(wrap_file(request.environ, reader, delivery.BLOCK_SIZE),
-                        status=206 if byte_range is not None else 200, headers=headers,
-                        mimetype=mimetype, direct_passthrough=True)
-    response.content_length = stop - start
-    return response
+def send(key: str, mimetype: str, *, download_name: str | None = None):
+    """The stored file, answering Range and If-None-Match (``kb/storage/sending.py``)."""
+    return send_stored(file_store(MEDIA), key, mimetype, download_name=download_name)

@@ -38,14 +38,14 @@ def media_file(recording_id: int):
     recording = recordings.get_recording(current_user, recording_id)
     if not recording.media_path:
         abort(404)
-    return media.send_stored_file(recording.media_path, recording.media_type)
+    return media.send(recording.media_path, recording.media_type)
 
 
 @blueprint.get("/<int:recording_id>/attachments/<int:attachment_id>")
 def attachment(recording_id: int, attachment_id: int):
     item = recordings.get_attachment(current_user, recording_id, attachment_id)
-    return media.send_stored_file(item.stored_path, "application/octet-stream",
-                                  download_name=item.filename)
+    return media.send(item.stored_path, "application/octet-stream",
+                      download_name=item.filename)
 
 
 @blueprint.post("/<int:recording_id>/watched")

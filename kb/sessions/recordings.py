@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
 from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
@@ -14,7 +13,6 @@ from kb import db, gating, markdown, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
-from kb.patches.names import safe_file_name
 from kb.products import service as products
 from kb.products.models import Product
 from kb.sessions import media
@@ -25,6 +23,8 @@ from kb.sessions.models import (
     TranscriptSegment,
 )
 from kb.sessions.transcripts import parse_transcript
+from kb.storage import Upload
+from kb.storage.names import safe_file_name
 
 
 @dataclass
@@ -38,12 +38,6 @@ class RecordingFields:
     duration_seconds: int | None = None  # None: read from an uploaded video, else unchanged
     external_url: str = ""
     status: str = "published"
-
-
-@dataclass
-class Upload:
-    stream: BinaryIO
-    filename: str
 
 
 def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
@@ -125,12 +119,13 @@ def _set_media(recording: Recording, fields: RecordingFields, video: Upload | No
     removed once the change is committed)."""
     replaced = recording.media_path
     if video is not None:
-        mimetype = media.video_type(video.filename)
-        relative, size = media.store_stream(video.stream, "recordings", video.filename)
-        recording.media_path, recording.media_type, recording.media_size = relative, mimetype, size
+        mimetype = media.video_type(video.name)
+        blob = media.store_upload(video, "recordings")
+        recording.media_path, recording.media_type, recording.media_size = (
+            blob.key, mimetype, blob.size)
         recording.external_url = None
         if fields.duration_seconds is None:  # a duration given explicitly wins over the file's
-            recording.duration_seconds = media.duration_seconds(relative) or 0
+            recording.duration_seconds = media.duration_seconds(blob.key) or 0
     elif fields.external_url.strip():
         recording.external_url = _check_external_url(fields.external_url)
         recording.media_path = recording.media_type = recording.media_size = None
@@ -167,7 +162,7 @@ def update_recording(actor, recording: Recording, fields: RecordingFields,
                  {"title": recording.title, "status": recording.status})
     search.record_change("recording", recording.id)
     db.session.commit()
-    media.remove_stored(replaced)
+    media.remove(replaced)
 
 
 def _replace_segments(recording: Recording, segments) -> None:
@@ -196,10 +191,10 @@ def set_transcript(actor, recording: Recording, data: bytes) -> int:
 def add_attachment(actor, recording: Recording, upload: Upload) -> RecordingAttachment:
     """Attach slides or another file to a recording (staff only)."""
     policy.require_staff(actor)
-    name = safe_file_name(upload.filename)
-    relative, size = media.store_stream(upload.stream, "attachments", name)
+    name = safe_file_name(upload.name)
+    blob = media.store_upload(Upload(name, upload.stream), "attachments")
     attachment = RecordingAttachment(recording_id=recording.id, filename=name,
-                                     stored_path=relative, size=size)
+                                     stored_path=blob.key, size=blob.size)
     db.session.add(attachment)
     db.session.commit()
     return attachment

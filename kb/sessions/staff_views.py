@@ -18,8 +18,9 @@ from kb.sessions.forms import (
     TranscriptForm,
 )
 from kb.sessions.live import LiveSessionFields
-from kb.sessions.recordings import RecordingFields, Upload
+from kb.sessions.recordings import RecordingFields
 from kb.sessions.transcripts import read_upload
+from kb.storage import Upload
 
 blueprint = Blueprint("sessions_staff", __name__, url_prefix="/sessions/staff")
 
@@ -31,7 +32,7 @@ def _staff_only():
 
 def _upload(field) -> Upload | None:
     data = field.data
-    return Upload(data.stream, data.filename) if data and data.filename else None
+    return Upload(data.filename, data.stream) if data and data.filename else None
 
 
 def _shown_minutes(seconds: int) -> int | None:

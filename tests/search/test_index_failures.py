@@ -28,7 +28,7 @@ def publish_recording(title: str = "Godwit flyways") -> int:
     staff = user_by_email("staff@demo.test")
     fields = recordings.RecordingFields(title=title, recorded_on=utcnow().date(),
                                         topic="Integration")
-    video = recordings.Upload(io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)), "godwit.webm")
+    video = recordings.Upload("godwit.webm", io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)))
     return recordings.publish_recording(staff, fields, video, WEBVTT).id
 
 

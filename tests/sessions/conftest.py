@@ -66,7 +66,7 @@ def publish(app, demo_accounts):
             staff_user = user_by_email("staff@demo.test")
             values = {"title": title, "recorded_on": utcnow().date(),
                       "product": "Orbit Integration Hub", "topic": "Integration", **fields}
-            upload = recordings.Upload(io.BytesIO(video), "flows.webm") if video else None
+            upload = recordings.Upload("flows.webm", io.BytesIO(video)) if video else None
             return recordings.publish_recording(
                 staff_user, recordings.RecordingFields(**values), upload, transcript).id
 

@@ -1,0 +1,65 @@
+"""Safe names for stored files (patch files, recording attachments): whatever a client sends,
+the name that is stored and served has no directory part, no control or invisible characters
+and nothing a shell or a browser reads specially, and keeps the letters of every script."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from werkzeug.utils import secure_filename
+
+from kb.errors import Invalid
+
+# separators of every platform, so that "..\\..\\boot.ini" loses its directories too
+_SEPARATORS = re.compile(r"[/\\]")
+_WHITESPACE = re.compile(r"\s+")
+KEPT_PUNCTUATION = "._-"
+MAX_NAME_LENGTH = 200
+ASCII_FALLBACK_STEM = "download"
+
+
+def _visible(text: str) -> str:
+    """``text`` without control, format, surrogate, private-use or unassigned characters."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+
+
+def _kept(ch: str) -> bool:
+    return ch in KEPT_PUNCTUATION or unicodedata.category(ch)[0] in "LNM"
+
+
+def safe_file_name(raw: str) -> str:
+    """The last path component of ``raw`` with letters, marks and digits of any script and
+    ``._-`` only; spaces become ``_``.
+
+    Compatibility forms are folded first (NFKC: a fullwidth solidus becomes "/" and then
+    separates), control and format characters (NUL, right-to-left overrides, zero-width
+    joiners) are dropped, and leading or trailing dots and underscores go (no hidden files).
+    Raises ``Invalid`` when nothing usable is left."""
+    visible = _visible(unicodedata.normalize("NFKC", raw or ""))
+    last_component = _SEPARATORS.split(visible)[-1].strip()
+    joined = _WHITESPACE.sub("_", last_component)
+    name = "".join(ch for ch in joined if _kept(ch))[:MAX_NAME_LENGTH].strip("._")
+    if not name:
+        raise Invalid(f"The file name {_visible(raw or '')!r} has no usable characters; "
+                      "rename the file.")
+    return name
+
+
+def _ascii_fallback(name: str) -> str:
+    """The name for clients that ignore ``filename*``: the name itself if it is plain ASCII,
+    else ``download`` with the name's extension."""
+    if secure_filename(name) == name:
+        return name
+    suffix = PurePosixPath(name).suffix
+    return ASCII_FALLBACK_STEM + (suffix if suffix[1:].isascii() and suffix[1:].isalnum() else "")
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with an ASCII fallback and the RFC 5987 UTF-8 form of the name; safe
+    for any stored name (control characters and lone surrogates are left out)."""
+    shown = _visible(name) or ASCII_FALLBACK_STEM
+    return (f"attachment; filename=\"{_ascii_fallback(shown)}\"; "
+            f"filename*=UTF-8''{quote(shown, safe='')}")
