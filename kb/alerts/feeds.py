@@ -31,7 +31,7 @@ from kb.gating import read_filter
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
 from kb.products.models import Product
-from kb.sessions import calendar
+from kb.sessions.live import calendar
 from kb.sessions.models import LiveSession, Registration
 
 TOKEN_PREFIX = "kbf_"

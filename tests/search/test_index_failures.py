@@ -14,8 +14,8 @@ from kb import db, search
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.search import build, maintenance, sync
-from kb.sessions import recordings
 from kb.sessions.models import Recording, TranscriptSegment
+from kb.sessions.recordings import service as recordings
 from tests.conftest import indexed_status, on_postgres
 from tests.search import writer
 from tests.search.conftest import titles
