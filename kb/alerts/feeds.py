@@ -22,7 +22,7 @@ from kb import db, policy
 from kb.accounts.credentials import hash_secret
 from kb.accounts.models import OrganizationProduct, User
 from kb.alerts.addresses import portal_name
-from kb.alerts.critical import alerts_of_product
+from kb.alerts.alert_queries import alerts_of_product
 from kb.alerts.models import FeedToken
 from kb.articles.models import Article
 from kb.db import utcnow

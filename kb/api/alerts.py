@@ -6,7 +6,7 @@ from flask import jsonify, request, url_for
 from flask_login import current_user
 
 from kb import policy
-from kb.alerts import critical, subscriptions
+from kb.alerts import alert_queries, subscriptions
 from kb.api import blueprint
 from kb.api.openapi import documented
 from kb.errors import Invalid
@@ -74,14 +74,14 @@ def api_unsubscribe(subscription_id: int):
             "organisation runs, latest change first")
 def api_open_alerts():
     policy.require(current_user, subscriptions.FEATURE)
-    return jsonify([alert_json(alert) for alert in critical.open_alerts_for(current_user)])
+    return jsonify([alert_json(alert) for alert in alert_queries.open_alerts_for(current_user)])
 
 
 @blueprint.get("/alerts/<int:alert_id>")
 @documented("One alert with its history (each step: number, kind, state, note, created)",
             responses={"200": "OK", "404": "No such alert"})
 def api_alert(alert_id: int):
-    alert = critical.get_alert(current_user, alert_id)
+    alert = alert_queries.get_alert(current_user, alert_id)
     body = alert_json(alert)
     body["summary"] = alert.summary
     body["history"] = [{"number": event.number, "kind": event.kind, "state": event.state,

@@ -22,7 +22,7 @@ from datetime import UTC
 from flask import Response, current_app, request
 from werkzeug.wsgi import wrap_file
 
-from kb.patches import service
+from kb.patches import download_log
 from kb.patches.models import PatchFile
 from kb.storage import file_store
 from kb.storage.names import content_disposition
@@ -81,20 +81,20 @@ def _handed_to_proxy(user, patch_file: PatchFile, headers: dict, start: int,
             "/" + patch_file.storage_key)
     else:
         headers["X-Sendfile"] = str(file_store().path(patch_file.storage_key))
-    service.start_download(user, patch_file, start, stop, handed_off=True)
+    download_log.start_download(user, patch_file, start, stop, handed_off=True)
     return Response(status=200, headers=headers, mimetype=patch_file.content_type)
 
 
 def _streamed(user, patch_file: PatchFile, headers: dict, status: int, start: int,
               stop: int) -> Response:
-    download_id = service.start_download(user, patch_file, start, stop)
+    download_id = download_log.start_download(user, patch_file, start, stop)
     app = current_app._get_current_object()
 
     def record(bytes_delivered: int) -> None:
         # runs when the server closes the body, after the request's context is gone
         try:
             with app.app_context():
-                service.finish_download(download_id, bytes_delivered)
+                download_log.finish_download(download_id, bytes_delivered)
         except Exception:
             log.exception("could not record the end of download %s", download_id)
 
