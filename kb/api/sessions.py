@@ -11,6 +11,7 @@ from flask_login import current_user
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
+from kb.api.schemas import TopicRequestBody, read_body
 from kb.db import utcnow
 from kb.errors import Invalid
 from kb.sessions.campus import service as campus
@@ -149,16 +150,10 @@ def api_topics():
 
 @blueprint.post("/topics")
 @documented("Ask for a session on a topic", responses={"201": "Created", "422": "Invalid"},
-            request_body={"type": "object", "required": ["title"], "properties": {
-                "title": {"type": "string"}, "details": {"type": "string"},
-                "product": {"type": "string"}}})
+            request_body=TopicRequestBody)
 def api_request_topic():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid("Send a JSON object with title, details and product.")
-    values = {key: body.get(key) or "" for key in ("title", "details", "product")}
-    if not all(isinstance(value, str) for value in values.values()):
-        raise Invalid("title, details and product must be strings.")
+    body = read_body(TopicRequestBody)
+    values = {"title": body.title, "details": body.details, "product": body.product}
     topic = topics.request_topic(current_user, **values)
     return jsonify(topic_json(topic)), 201
 
