@@ -160,8 +160,7 @@ def find_by_slug(user, slug: str) -> tuple[Article | None, str | None]:
 
 @dataclass(frozen=True)
 class Opened:
-    """What opening a slug finds: the article (with the policy's refusal to read it, if any),
-    or the slug it was renamed to; neither when there is none ``user`` may know of."""
+    """An article with the policy's refusal (if any), or the slug it was renamed to, or none."""
 
     article: Article | None = None
     renamed_to: str | None = None
