@@ -69,6 +69,7 @@ def _register_areas(app: Flask) -> None:
         api,
         articles,
         cli,
+        elite,
         main,
         notifications,
         patches,
@@ -76,6 +77,7 @@ def _register_areas(app: Flask) -> None:
         search,
         sessions,
         support,
+        transfer,
     )
     from kb.accounts import views as accounts_views
 
@@ -91,3 +93,5 @@ def _register_areas(app: Flask) -> None:
     sessions.init_app(app)
     alerts.init_app(app)
     support.init_app(app)
+    elite.init_app(app)
+    transfer.init_app(app)

@@ -50,6 +50,13 @@ DEFAULTS: dict[str, Any] = {
     # `kb support target` assumes when not told
     "SUPPORT_TIME_ZONE": "UTC",
     "SUPPORT_HOLIDAYS": "",
+    # largest file attached to an incident, a reply or a note, in bytes (413 above it)
+    "SUPPORT_MAX_ATTACHMENT_BYTES": 25 * 1024**2,
+    # an incident whose response is due within this many minutes is "about to breach"
+    "SUPPORT_BREACH_WARNING_MINUTES": 60,
+    # the support phone lines, "Label: number" separated by ";"
+    "SUPPORT_PHONE_LINES": "International: +1 800 555 0199; Europe: +49 30 5550 1990; "
+                           "Asia-Pacific: +65 6555 0199",
     # send session cookies over HTTPS only (set when served behind TLS)
     "SECURE_COOKIES": False,
     # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted

@@ -10,6 +10,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    def json_fields(self) -> dict:
+        """Fields the API's JSON error carries beside ``error``."""
+        return {}
+
 
 class NotFound(DomainError):
     status = 404
@@ -21,6 +25,17 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     status = 422
+
+
+class RuleBroken(Invalid):
+    """A request that breaks a named rule of the plan (the API answers 422 with ``rule``)."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+
+    def json_fields(self) -> dict:
+        return {"rule": self.rule}
 
 
 class Throttled(DomainError):

@@ -3,6 +3,7 @@
 from kb.accounts import models as accounts_models  # noqa: F401
 from kb.alerts import models as alerts_models  # noqa: F401
 from kb.articles import models as articles_models  # noqa: F401
+from kb.elite import models as elite_models  # noqa: F401
 from kb.notifications import Notification  # noqa: F401
 from kb.patches import models as patches_models  # noqa: F401
 from kb.products import models as products_models  # noqa: F401

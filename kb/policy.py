@@ -265,3 +265,32 @@ def can_see_join_details(user, live_session, registration, now: datetime) -> boo
     if registration.status != "confirmed":
         return False
     return live_session.join_details_from <= now <= live_session.ends_at
+
+
+
+INCIDENT_FEATURE = "online_portal"  # the 24x7 portal is where customers log incidents
+
+
+def incident_denial(user, incident) -> AccessDenied | None:
+    """Why ``user`` may not open ``incident``: staff open every one; customers those of their
+    own organisation while their portal is open; another's is refused as if it did not exist."""
+    if not is_signed_in(user):
+        return AccessDenied("Sign in to continue.", reason="anonymous")
+    if acts_as_staff(user):
+        return None
+    if incident is None or user.organization_id != incident.organization_id:
+        return AccessDenied("No such incident.", reason="not_found")
+    return feature_denial(user, INCIDENT_FEATURE)
+
+
+def require_incident(user, incident, customer_feature: str | None = None) -> None:
+    """``incident_denial``; with ``customer_feature``, only a customer with that feature (the
+    customer decides, e.g. on remote access, never staff)."""
+    denial = incident_denial(user, incident)
+    if denial is None and customer_feature is not None:
+        if acts_as_staff(user):
+            denial = AccessDenied("Only the customer decides this.", reason="staff_only")
+        else:
+            denial = feature_denial(user, customer_feature)
+    if denial is not None:
+        raise denial

@@ -120,7 +120,7 @@ def access_denied_response(denial: AccessDenied):
 
 def _domain_error_response(error: DomainError):
     if wants_json():
-        response = json_error(error.message, error.status)
+        response = json_error(error.message, error.status, **error.json_fields())
     else:
         response = make_response(
             render_template("errors/error.html", status=error.status, message=error.message),

@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import bearer
 
 FEATURE_ENDPOINTS = ["/api/v1/search?q=posting", "/api/v1/patches", "/api/v1/recordings",
-                     "/api/v1/topics", "/api/v1/live-sessions", "/api/v1/campus"]
+                     "/api/v1/topics", "/api/v1/live-sessions", "/api/v1/campus",
+                     "/api/v1/incidents", "/api/v1/support/coverage"]
 
 
 @pytest.fixture

@@ -105,6 +105,15 @@ class OrganizationForm(FlaskForm):
     )
     administrator = SelectField("Customer administrator", choices=[], validate_choice=False,
                                 coerce=optional_database_id)
+    time_zone = StringField(
+        "Support time zone", validators=[Optional(), Length(max=64)],
+        description="Where its support clock runs (business hours, weekdays); empty: the "
+                    "portal's default.",
+        render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"})
+    holiday_country = StringField(
+        "Public holidays of", validators=[Optional(), Length(max=12)],
+        description='A country code, optionally with a region: "US", "DE-BY"; empty: the '
+                    "portal's default.")
 
 
 class StaffUserForm(FlaskForm):

@@ -28,6 +28,10 @@ class Organization(Base):
     plan: Mapped[str] = mapped_column(String(20))
     term_start: Mapped[date] = mapped_column(Date)
     term_end: Mapped[date] = mapped_column(Date)
+    # where the organisation works: its support clock runs in this IANA zone, on the public
+    # holidays of this country ("DE" or "DE-BY"); None: the SUPPORT_* settings' defaults
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    holiday_country: Mapped[str | None] = mapped_column(String(12))
     administrator_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", use_alter=True, ondelete="SET NULL")
     )

@@ -15,6 +15,7 @@ from kb.accounts.users import change_role
 from kb.errors import Conflict, Invalid
 from kb.products import service as products
 from kb.sessions.campus import service as campus
+from kb.support import clock as support_clock
 
 
 def _organization_state(organization: Organization) -> dict[str, Any]:
@@ -25,6 +26,8 @@ def _organization_state(organization: Organization) -> dict[str, Any]:
         "term_end": organization.term_end.isoformat(),
         "administrator": organization.administrator.email if organization.administrator else None,
         "products": sorted(str(item) for item in organization.installed),
+        "time_zone": organization.time_zone,
+        "holiday_country": organization.holiday_country,
     }
 
 
@@ -33,6 +36,18 @@ def _check_organization_fields(plan: str, term_start: date, term_end: date) -> N
         raise Invalid(f"Unknown plan: {plan}")
     if term_end < term_start:
         raise Invalid("The term cannot end before it starts.")
+
+
+def _set_support_clock(organization: Organization, time_zone: str | None,
+                       holiday_country: str | None) -> None:
+    """Where the organisation's support clock runs: an IANA zone and a holidays country
+    ("DE", "DE-BY"); empty keeps the SUPPORT_* settings' defaults."""
+    time_zone = (time_zone or "").strip() or None
+    holiday_country = (holiday_country or "").strip().upper() or None
+    if time_zone is not None:
+        support_clock.zone_named(time_zone)
+    support_clock.check_holiday_country(holiday_country, policy.today().year)
+    organization.time_zone, organization.holiday_country = time_zone, holiday_country
 
 
 def parse_installed_products(text: str) -> list[tuple[str, str | None]]:
@@ -65,6 +80,8 @@ def create_organization(
     term_start: date,
     term_end: date,
     installed: list[tuple[str, str | None]] | None = None,
+    time_zone: str | None = None,
+    holiday_country: str | None = None,
 ) -> Organization:
     """A new customer organisation (staff only), recorded in the audit log."""
     policy.require_staff(actor)
@@ -74,6 +91,7 @@ def create_organization(
     organization = Organization(
         name=name.strip(), plan=plan, term_start=term_start, term_end=term_end
     )
+    _set_support_clock(organization, time_zone, holiday_country)
     db.session.add(organization)
     _set_installed_products(organization, installed or [])
     db.session.flush()
@@ -93,6 +111,8 @@ def update_organization(
     term_end: date,
     installed: list[tuple[str, str | None]],
     administrator: User | None,
+    time_zone: str | None = None,
+    holiday_country: str | None = None,
 ) -> None:
     """Change an organisation's plan, term, products or administrator (staff only, audited).
     A plan without the Campus discount revokes the organisation's Campus codes."""
@@ -105,6 +125,7 @@ def update_organization(
     organization.name, organization.plan = name.strip(), plan
     organization.term_start, organization.term_end = term_start, term_end
     organization.administrator = administrator
+    _set_support_clock(organization, time_zone, holiday_country)
     _set_installed_products(organization, installed)
     campus.revoke_codes_if_campus_lost(organization, previous_plan)
     if administrator is not None and administrator.role == "customer":

@@ -46,6 +46,8 @@ def _organization_fields(form: OrganizationForm) -> dict:
         "term_start": form.term_start.data,
         "term_end": form.term_end.data,
         "installed": parse_installed_products(form.products.data or ""),
+        "time_zone": form.time_zone.data,
+        "holiday_country": form.holiday_country.data,
     }
 
 

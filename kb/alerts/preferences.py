@@ -28,6 +28,7 @@ FAMILIES = {
     "patch": "New patches",
     "topic": "Topic request updates",
     "session": "Live sessions",
+    "incident": "Incident updates",
 }
 
 # (product id or None for all products, family, channel) -> enabled

@@ -27,6 +27,7 @@ KIND_NAMES = {
     "patch": "new patches",
     "topic": "topic request updates",
     "session": "live sessions",
+    "incident": "incident updates",
     DIGEST_KIND: "updates collected in the daily digest",
 }
 

@@ -43,11 +43,13 @@ def init_app(app: Flask) -> None:
         accounts,
         alerts,
         articles,
+        elite,
         notifications,
         openapi,
         patches,
         search,
         sessions,
+        support,
     )
 
     csrf.exempt(blueprint)

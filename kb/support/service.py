@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from kb import db, policy
@@ -144,3 +145,21 @@ def _target_fields(row: ResponseTarget) -> dict:
 def _calendar_fields(calendar: CoverageCalendar) -> dict:
     return {"plan": calendar.plan, "business_days": calendar.business_days,
             "opens": calendar.opens.isoformat(), "closes": calendar.closes.isoformat()}
+
+
+def organization_clock(organization) -> tuple[str, str | None]:
+    """The time zone and holiday country an organisation's support clock runs on: its own,
+    else the SUPPORT_TIME_ZONE and SUPPORT_HOLIDAYS settings."""
+    zone = organization.time_zone or current_app.config["SUPPORT_TIME_ZONE"]
+    country = organization.holiday_country
+    if country is None:
+        country = current_app.config["SUPPORT_HOLIDAYS"] or None
+    return zone, (country or None)
+
+
+def due_for(organization, plan: str, severity: int, product: Product,
+            logged_at: datetime) -> datetime | None:
+    """The response target of an incident of ``organization`` logged at ``logged_at``."""
+    zone, country = organization_clock(organization)
+    return clock.response_due(load_table(), plan, severity, product.name, logged_at, zone,
+                              country)

@@ -62,6 +62,13 @@ PAGE_TYPES = [
     PageType("topic", CUSTOMER, "/sessions/topics|Year-end closing with several currencies"),
     PageType("topic-form", CUSTOMER, "/sessions/topics/new"),
     PageType("campus", CUSTOMER, "/campus"),
+    PageType("success-manager", CUSTOMER, "/elite"),
+    PageType("elite-meetings", CUSTOMER, "/elite/meetings"),
+    PageType("incidents", CUSTOMER, "/support/incidents"),
+    PageType("new-incident", CUSTOMER, "/support/incidents/new"),
+    PageType("incident", CUSTOMER,
+             "/support/incidents|#2 Retry queue grows overnight"),
+    PageType("support-coverage", CUSTOMER, "/support/coverage"),
     PageType("plans", CUSTOMER, "/plans"),
     PageType("account", CUSTOMER, "/account"),
     PageType("feeds", CUSTOMER, "/account/feeds"),
@@ -90,6 +97,11 @@ PAGE_TYPES = [
              "/sessions/live|Ask us anything: upgrading to Orbit ERP 12.0|Attendees"),
     PageType("outbox", STAFF, "/staff/outbox"),
     PageType("staff-alerts", STAFF, "/staff/alerts"),
+    PageType("staff-elite", STAFF, "/staff/elite"),
+    PageType("staff-elite-organisation", STAFF, "/staff/elite|Fabrikam Logistics"),
+    PageType("incident-queue", STAFF, "/staff/incidents"),
+    PageType("staff-incident", STAFF, "/staff/incidents|Invoice posting stops with error E-4711"),
+    PageType("response-targets", STAFF, "/staff/support/targets"),
 ]
 
 

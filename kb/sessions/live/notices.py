@@ -43,7 +43,7 @@ def _join_hint(live_session: LiveSession) -> str:
 
 def _tell_registrant(registration: Registration, event: str, title: str, body: str) -> bool:
     """Tell the registrant, with the invite as it now stands. No key: each change happens
-    once, under the session's row lock (``kb.sessions.live.locking``), and tells in its
+    once, under the session's row lock (``kb.locking``), and tells in its
     transaction."""
     method = "CANCEL" if registration.status == "cancelled" else "REQUEST"
     invite = Attachment(calendar.invite_filename(registration),

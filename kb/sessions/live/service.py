@@ -17,8 +17,8 @@ from kb import db, markdown, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.locking import row_locked
 from kb.sessions.live import notices
-from kb.sessions.live.locking import row_locked
 from kb.sessions.live.queries import (
     confirmed_count,
     registration_of,

@@ -1,0 +1,83 @@
+"""/api/v1/elite: the organisation's customer success manager and its special event weekends
+(Elite only; the same services as the /elite page)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from kb import policy
+from kb.api import blueprint
+from kb.api.openapi import documented
+from kb.elite import csm, special_events
+from kb.errors import Invalid
+
+SPECIAL_EVENT_BODY = {"type": "object", "required": ["weekend", "product"], "properties": {
+    "weekend": {"type": "string", "format": "date",
+                "description": "the weekend's Saturday, YYYY-MM-DD"},
+    "product": {"type": "string", "description": "product name or slug"},
+    "notes": {"type": ["string", "null"], "maxLength": special_events.NOTES_LIMIT},
+}}
+
+
+def booking_json(booking) -> dict:
+    return {"id": booking.id, "weekend": booking.weekend.isoformat(),
+            "sunday": booking.sunday.isoformat(), "product": booking.product.name,
+            "notes": booking.notes, "status": booking.status,
+            "support_person": (booking.support_person.display_name
+                               if booking.support_person else None),
+            "created": booking.created_at.isoformat()}
+
+
+@blueprint.get("/elite/csm")
+@documented("Your organisation's dedicated customer success manager (Elite): name and "
+            "e-mail, or null while none is assigned")
+def api_csm():
+    manager = csm.csm_of(csm.own_organization(current_user))
+    return jsonify({"csm": {"name": manager.display_name, "email": manager.email}
+                    if manager else None})
+
+
+@blueprint.get("/elite/special-events")
+@documented("Your organisation's special event weekends, newest first (Elite)")
+def api_special_events():
+    organization = _own_organization_for(special_events.FEATURE)
+    return jsonify([booking_json(b) for b in special_events.bookings_of(organization)])
+
+
+@blueprint.post("/elite/special-events")
+@documented("Book the organisation's special event weekend of the term (Elite): at least 14 "
+            "days ahead, inside the term, one per term, a standard product, through the "
+            "assigned CSM",
+            responses={"201": "Booked", "403": "Below Elite, or term lapsed",
+                       "422": "A rule is broken: {\"error\", \"rule\"}"},
+            request_body=SPECIAL_EVENT_BODY)
+def api_book_special_event():
+    organization = _own_organization_for(special_events.FEATURE)
+    weekend, product, notes = _special_event_request(request.get_json(silent=True))
+    booking = special_events.book(current_user, organization, weekend, product, notes)
+    return jsonify(booking_json(booking)), 201
+
+
+def _own_organization_for(feature: str):
+    policy.require(current_user, feature)
+    if current_user.organization is None:
+        raise Invalid("Staff book special events on the organisation's page, not here.")
+    return current_user.organization
+
+
+def _special_event_request(body) -> tuple[date, str, str]:
+    if not isinstance(body, dict):
+        raise Invalid('Send a JSON object such as {"weekend": "2027-03-06", "product": '
+                      '"Orbit ERP"}.')
+    weekend, product, notes = body.get("weekend"), body.get("product"), body.get("notes")
+    if not isinstance(weekend, str) or not isinstance(product, str) or not (
+            notes is None or isinstance(notes, str)):
+        raise Invalid("weekend and product must be strings, and notes a string or absent.")
+    try:
+        saturday = date.fromisoformat(weekend)
+    except ValueError:
+        raise Invalid("weekend must be a date, YYYY-MM-DD (the weekend's Saturday).") from None
+    return saturday, product, notes or ""

@@ -1,0 +1,134 @@
+"""/api/v1 incidents and support coverage: the same services and queries as the pages."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from kb import policy
+from kb.api import blueprint
+from kb.api.openapi import documented, query_parameter
+from kb.db import utcnow
+from kb.errors import Invalid
+from kb.support import coverage, incidents, queries
+from kb.support.models import Incident, IncidentEntry
+
+INCIDENT_FIELDS = ("product", "version", "severity", "title", "description", "contact")
+NEW_INCIDENT = {
+    "type": "object", "required": ["product", "severity", "title", "description"],
+    "properties": {
+        "product": {"type": "string"}, "version": {"type": "string"},
+        "severity": {"type": "integer", "minimum": 1, "maximum": 4},
+        "title": {"type": "string", "maxLength": 300}, "description": {"type": "string"},
+        "contact": {"type": "string", "description": "who support reaches; default: you"}}}
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def entry_json(entry: IncidentEntry) -> dict:
+    author = entry.author
+    return {"id": entry.id, "kind": entry.kind, "body": entry.body,
+            "author": author.display_name if author else None,
+            "from_support": bool(author and author.is_staff), "created": _iso(entry.created_at)}
+
+
+def incident_json(incident: Incident, with_thread: bool = False) -> dict:
+    body = {
+        "id": incident.id, "number": incident.number, "product": incident.product.name,
+        "version": incident.version or None, "severity": incident.severity,
+        "status": incident.status, "title": incident.title, "created": _iso(incident.created_at),
+        "response_due": _iso(incident.response_due),
+        "responded": _iso(incident.responded_at), "plan": incident.plan,
+        "url": url_for("incidents.show", incident_id=incident.id),
+    }
+    if with_thread:
+        body["description"] = incident.description
+        body["contact"] = incident.contact
+        body["replies"] = [entry_json(entry) for entry in queries.thread(current_user, incident)]
+        body["attachments"] = [
+            {"name": item.name, "size": item.size, "url": url_for(
+                "incidents.attachment", incident_id=incident.id, attachment_id=item.id,
+                name=item.name)} for item in queries.attachments_of(current_user, incident)]
+    return body
+
+
+@blueprint.get("/incidents")
+@documented("Your organisation's incidents, newest first (staff: the open queue in priority "
+            "order)", parameters=[query_parameter(
+                "status", description="open, closed or all (default all)")])
+def api_incidents():
+    if policy.acts_as_staff(current_user):
+        found = queries.queue(current_user, queries.QueueFilters(), utcnow())
+    else:
+        show = request.args.get("status", "all")
+        if show not in ("open", "closed", "all"):
+            raise Invalid("status must be open, closed or all.")
+        found = queries.incidents_of_organization(current_user, show)
+    return jsonify([incident_json(incident) for incident in found])
+
+
+def _details(body) -> incidents.IncidentDetails:
+    if not isinstance(body, dict):
+        raise Invalid("Send a JSON object with product, severity, title and description.")
+    severity = body.get("severity")
+    if isinstance(severity, bool) or not isinstance(severity, int):
+        raise Invalid("severity must be a whole number from 1 to 4.")
+    texts = {key: body.get(key) or "" for key in INCIDENT_FIELDS if key != "severity"}
+    if not all(isinstance(value, str) for value in texts.values()):
+        raise Invalid("product, version, title, description and contact must be strings.")
+    if not texts["description"].strip():
+        raise Invalid("Describe the incident: what happened, and what you expected.")
+    return incidents.IncidentDetails(severity=severity, **texts)
+
+
+@blueprint.post("/incidents")
+@documented("Log an incident; the answer holds its number and response target",
+            request_body=NEW_INCIDENT,
+            responses={"201": "Logged", "422": "Invalid details"})
+def api_log_incident():
+    incident = incidents.log_incident(current_user, _details(request.get_json(silent=True)))
+    return jsonify(incident_json(incident, with_thread=True)), 201
+
+
+@blueprint.get("/incidents/<int:incident_id>")
+@documented("One incident with its public replies (staff also see notes, kind \"note\") and "
+            "files", responses={"200": "OK", "404": "No such incident"})
+def api_incident(incident_id: int):
+    incident = queries.get_incident(current_user, incident_id)
+    return jsonify(incident_json(incident, with_thread=True))
+
+
+@blueprint.post("/incidents/<int:incident_id>/replies")
+@documented("Reply on an incident", request_body={
+    "type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}},
+    responses={"201": "Replied", "404": "No such incident", "409": "The incident is closed",
+               "422": "Invalid reply"})
+def api_reply(incident_id: int):
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("body"), str):
+        raise Invalid('Send a JSON object {"body": "..."}.')
+    incident = queries.get_incident(current_user, incident_id)
+    entry = incidents.reply(current_user, incident, body["body"])
+    return jsonify(entry_json(entry)), 201
+
+
+@blueprint.get("/support/coverage")
+@documented("Your plan's response targets by severity (and products that differ), the phone "
+            "numbers and the hours each severity is covered, in your organisation's time zone",
+            parameters=[query_parameter("plan", description="staff only: which plan")])
+def api_coverage():
+    found = coverage.coverage_of(current_user, utcnow(), request.args.get("plan"))
+    return jsonify({
+        "plan": found.plan, "time_zone": found.time_zone,
+        "holiday_country": found.holiday_country,
+        "phone": [{"label": line.label, "number": line.number} for line in found.phone_lines],
+        "severities": [{
+            "severity": item.severity, "name": item.name, "definition": item.definition,
+            "response_minutes": item.response_minutes, "clock": item.clock,
+            "hours": item.hours, "covered_now": item.open_now,
+            "products": [{"product": name, "response_minutes": minutes}
+                         for name, minutes in item.exceptions]}
+            for item in found.severities],
+    })

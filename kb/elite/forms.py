@@ -1,0 +1,72 @@
+"""Forms of the Elite services pages: a message to or from the CSM, a special-event booking, a
+meeting request, and staff assigning a CSM or a support person, scheduling or declining a
+meeting, excluding a product."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from kb.elite.csm import MESSAGE_LIMIT
+from kb.elite.special_events import NOTES_LIMIT
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField("Message", validators=[DataRequired(message="Write a message first."),
+                                                Length(max=MESSAGE_LIMIT)])
+
+
+class BookingForm(FlaskForm):
+    weekend = DateField("Saturday of the weekend", validators=[
+        DataRequired(message="Choose the Saturday of the weekend.")])
+    product = SelectField("Product", validators=[DataRequired(message="Choose a product.")])
+    notes = TextAreaField("What is happening that weekend (optional)",
+                          validators=[Optional(), Length(max=NOTES_LIMIT)])
+
+
+class AssignCsmForm(FlaskForm):
+    csm = SelectField("Customer success manager", validators=[DataRequired()])
+
+
+class SupportPersonForm(FlaskForm):
+    person = SelectField("Support person", validators=[DataRequired()])
+
+
+class ExclusionForm(FlaskForm):
+    product = SelectField("Product", validators=[DataRequired()])
+    reason = StringField("Why it is not available", validators=[Optional(), Length(max=300)])
+
+
+class MeetingRequestForm(FlaskForm):
+    kind = SelectField("What kind of meeting", validators=[DataRequired()])
+    subject = StringField("Subject", validators=[
+        DataRequired(message="Give the meeting a subject."), Length(max=200)])
+    product = SelectField("Product to update (update planning)", validators=[Optional()])
+    target_version = StringField("Version you update to (update planning)",
+                                 validators=[Optional(), Length(max=60)])
+    details = TextAreaField("What you would like to discuss",
+                            validators=[Optional(), Length(max=5000)])
+    preferred_times = StringField("Times that suit you", validators=[Optional(), Length(max=500)],
+                                  description="For example: Tuesday or Thursday mornings, CET")
+
+
+class ScheduleForm(FlaskForm):
+    starts_at = DateTimeLocalField("Starts (your time zone)", format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(message="Choose the start.")])
+    duration_minutes = IntegerField("Minutes", default=60,
+                                    validators=[DataRequired(), NumberRange(15, 480)])
+    location = StringField("Meeting link or room", validators=[Optional(), Length(max=500)])
+    attendees = StringField("Senior staff taking part", validators=[Optional(), Length(max=500)])
+
+
+class DeclineForm(FlaskForm):
+    answer = TextAreaField("Why it is declined", validators=[
+        DataRequired(message="Say why."), Length(max=5000)])

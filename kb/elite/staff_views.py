@@ -1,0 +1,141 @@
+"""Staff pages of the Elite services: the Elite organisations and their CSMs, a CSM's own
+organisations at a glance, one organisation's conversation and special events, and the
+products special-event support is not available for."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from kb import db, policy
+from kb.accounts.models import User
+from kb.elite import csm, known_issues, meetings, queries, special_events
+from kb.elite.forms import AssignCsmForm, ExclusionForm, MessageForm, SupportPersonForm
+from kb.errors import Invalid
+from kb.forms import choices, database_id
+from kb.products.models import Product
+from kb.products.service import all_products
+
+blueprint = Blueprint("elite_staff", __name__, url_prefix="/staff/elite")
+
+
+@blueprint.get("")
+@login_required
+def index():
+    policy.require_staff(current_user)
+    exclusion_form = ExclusionForm()
+    exclusion_form.product.choices = choices((str(p.id), p.name) for p in all_products())
+    return render_template(
+        "elite/staff_index.html", mine=queries.elite_organizations(current_user, current_user),
+        everyone=queries.elite_organizations(current_user), csm_form=_csm_form(),
+        exclusion_form=exclusion_form, exclusions=queries.exclusions())
+
+
+@blueprint.post("/organizations/<int:organization_id>/csm")
+@login_required
+def assign_csm(organization_id: int):
+    organization = queries.organization_for_staff(current_user, organization_id)
+    form = _csm_form()
+    if form.validate_on_submit():
+        manager = _staff_member(form.csm.data)
+        csm.assign(current_user, organization, manager)
+        flash(f"{manager.display_name} is the customer success manager of "
+              f"{organization.name}.", "success")
+    return redirect(url_for("elite_staff.index"))
+
+
+@blueprint.get("/organizations/<int:organization_id>")
+@login_required
+def organization(organization_id: int):
+    return _render_organization(queries.organization_for_staff(current_user, organization_id),
+                                MessageForm())
+
+
+@blueprint.post("/organizations/<int:organization_id>/messages")
+@login_required
+def send_message(organization_id: int):
+    found = queries.organization_for_staff(current_user, organization_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _render_organization(found, form, status=422)
+    try:
+        csm.send_message(current_user, found, form.body.data)
+    except Invalid as refusal:
+        form.body.errors.append(refusal.message)
+        return _render_organization(found, form, status=422)
+    flash("Message sent.", "success")
+    return redirect(url_for("elite_staff.organization", organization_id=found.id)
+                    + "#conversation")
+
+
+@blueprint.post("/special-events/<int:booking_id>/support-person")
+@login_required
+def name_support_person(booking_id: int):
+    policy.require_staff(current_user)
+    form = _support_person_form()
+    booking = special_events.booking_for(current_user, booking_id)
+    if form.validate_on_submit():
+        person = _staff_member(form.person.data)
+        special_events.assign_support_person(current_user, booking.id, person)
+        flash(f"{person.display_name} is the support person for the weekend of "
+              f"{booking.weekend.isoformat()}.", "success")
+    return redirect(url_for("elite_staff.organization", organization_id=booking.organization_id)
+                    + "#special-events")
+
+
+@blueprint.post("/exclusions")
+@login_required
+def exclude():
+    policy.require_staff(current_user)
+    form = ExclusionForm()
+    form.product.choices = choices((str(p.id), p.name) for p in all_products())
+    if form.validate_on_submit():
+        product = db.session.get(Product, database_id(form.product.data))
+        special_events.exclude_product(current_user, product, form.reason.data or "")
+        flash(f"Special-event support is no longer offered for {product.name}.", "info")
+    return redirect(url_for("elite_staff.index") + "#exclusions")
+
+
+@blueprint.post("/exclusions/<int:product_id>/delete")
+@login_required
+def include(product_id: int):
+    special_events.include_product(current_user, product_id)
+    flash("Special-event support is offered for that product again.", "info")
+    return redirect(url_for("elite_staff.index") + "#exclusions")
+
+
+def _render_organization(found, message_form: MessageForm, status: int = 200):
+    listed = meetings.meetings_of(found)
+    return render_template(
+        "elite/staff_organization.html", organization=found, manager=csm.csm_of(found),
+        messages=csm.conversation(current_user, found), message_form=message_form,
+        bookings=special_events.bookings_of(found), person_form=_support_person_form(),
+        meetings=listed, issues={m.id: known_issues.of_update(current_user, m) for m in listed},
+        contacts=sorted(found.users, key=lambda user: user.email)), status
+
+
+def _staff_choices():
+    return choices((str(user.id), f"{user.display_name} ({user.email})")
+                   for user in queries.staff_members())
+
+
+def _csm_form() -> AssignCsmForm:
+    form = AssignCsmForm()
+    form.csm.choices = _staff_choices()
+    return form
+
+
+def _support_person_form() -> SupportPersonForm:
+    form = SupportPersonForm()
+    form.person.choices = _staff_choices()
+    return form
+
+
+def _staff_member(raw: str) -> User:
+    try:
+        user = db.session.get(User, database_id(raw))
+    except ValueError:
+        user = None
+    if user is None:
+        raise Invalid("Choose a staff member from the list.")
+    return user

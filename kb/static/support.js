@@ -1,0 +1,77 @@
+// Support desk: response-target clocks count down, the incident form suggests articles while
+// the title is typed (deflection, through the search API), and the staff queue reloads itself
+// while nothing in it is ticked or being typed.
+(function () {
+  "use strict";
+
+  function durationText(ms) {
+    var minutes = Math.floor(Math.abs(ms) / 60000);
+    var days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60);
+    var parts = [];
+    if (days) { parts.push(days + " d"); }
+    if (hours) { parts.push(hours + " h"); }
+    if (minutes % 60 || !parts.length) { parts.push((minutes % 60) + " min"); }
+    return parts.slice(0, 2).join(" ");
+  }
+
+  function tickClocks() {
+    document.querySelectorAll("[data-countdown]").forEach(function (clock) {
+      var left = new Date(clock.dataset.countdown).getTime() - Date.now();
+      clock.textContent = left >= 0 ? "in " + durationText(left) : "overdue by " + durationText(left);
+      var badge = clock.closest(".target");
+      if (badge && left < 0) { badge.classList.replace("target-due", "target-overdue"); }
+    });
+  }
+
+  function setUpDeflection() {
+    var input = document.querySelector("[data-deflect-url]");
+    var list = document.getElementById("deflection-list");
+    if (!input || !list) { return; }
+    var timer = null;
+    function show(data) {
+      list.replaceChildren();
+      (data.results || []).forEach(function (hit) {
+        var entry = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = hit.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = hit.title;
+        entry.append(link);
+        list.append(entry);
+      });
+      list.closest("section").hidden = list.children.length === 0;
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = input.value.split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 2; });
+        if (!words.length) { show({}); return; }
+        var url = input.dataset.deflectUrl + "?type=article&per_page=5&q=" +
+          encodeURIComponent(words.slice(0, 8).join(" OR "));
+        fetch(url, { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : {}; })
+          .then(show)
+          .catch(function () { /* suggestions help; they never block logging */ });
+      }, 300);
+    });
+  }
+
+  function setUpRefresh() {
+    var marker = document.querySelector("[data-refresh-seconds]");
+    if (!marker) { return; }
+    var seconds = parseInt(marker.dataset.refreshSeconds, 10) || 60;
+    setInterval(function () {
+      var busy = document.querySelector("input[name=incident]:checked") ||
+        (document.activeElement && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName));
+      if (!busy) { window.location.reload(); }
+    }, seconds * 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tickClocks();
+    setInterval(tickClocks, 30000);
+    setUpDeflection();
+    setUpRefresh();
+  });
+})();

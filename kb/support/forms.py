@@ -1,0 +1,96 @@
+"""Forms of the support desk pages; validation only, the services write. Files arrive in the
+same multipart request (``request.files``) and go to the service as ``AttachmentUpload``s."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from kb.forms import choices
+from kb.support.attachments import AttachmentUpload
+from kb.support.incidents import IncidentDetails
+from kb.support.models import SEVERITY_DEFINITIONS, STATUS_NAMES
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+SEVERITY_PAIRS = [(str(level), f"Severity {level} – {name}")
+                  for level, (name, _) in SEVERITY_DEFINITIONS.items()]
+
+
+def uploads_of(field_name: str = "attachments") -> list[AttachmentUpload]:
+    """The files the browser sent under ``field_name`` (empty file inputs left out)."""
+    return [AttachmentUpload(storage.filename, storage.stream, storage.mimetype or "")
+            for storage in request.files.getlist(field_name) if storage.filename]
+
+
+class IncidentForm(FlaskForm):
+    product = SelectField("Product", validators=[DataRequired()], validate_choice=True)
+    version = StringField("Version", validators=[Optional(), Length(max=60)],
+                          description="The version you run, e.g. 12.0 SP1.")
+    severity = RadioField("Severity", choices=choices(SEVERITY_PAIRS),
+                          validators=[InputRequired(message="Choose a severity.")])
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)],
+                        description="What goes wrong, in one line.")
+    description = TextAreaField(
+        "Description (Markdown)", validators=[DataRequired(), Length(max=50_000)],
+        description="What you did, what happened, what you expected; error messages; since "
+                    "when; how many users are affected.")
+    contact = StringField("Contact", validators=[Optional(), Length(max=300)],
+                          description="Who support should reach, and how (phone, e-mail). "
+                                      "Empty: you, by e-mail.")
+
+    def details(self) -> IncidentDetails:
+        return IncidentDetails(
+            product=self.product.data, severity=int(self.severity.data),
+            title=self.title.data, description=self.description.data or "",
+            version=self.version.data or "", contact=self.contact.data or "",
+            uploads=uploads_of())
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Your reply (Markdown)", validators=[Optional(), Length(max=50_000)])
+    kind = RadioField("Visible to", choices=choices([
+        ("reply", "The customer (public reply)"), ("note", "Staff only (internal note)")]),
+        default="reply")
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=choices(STATUS_NAMES.items()))
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField("Assign to", choices=[], validate_choice=False)
+
+
+class LinkArticleForm(FlaskForm):
+    article_id = SelectField("Article", choices=[], validate_choice=False)
+
+
+class RemoteAccessRequestForm(FlaskForm):
+    reason = TextAreaField("Why support needs remote access",
+                           validators=[DataRequired(), Length(max=2000)])
+
+
+class GrantForm(FlaskForm):
+    starts = DateTimeLocalField("From", format=DATETIME_FORMATS, validators=[DataRequired()])
+    ends = DateTimeLocalField("Until", format=DATETIME_FORMATS, validators=[DataRequired()])
+
+    def prefill(self, zone: ZoneInfo, now: datetime) -> None:
+        if not self.is_submitted():
+            local = now.astimezone(zone).replace(second=0, microsecond=0, tzinfo=None)
+            self.starts.data, self.ends.data = local, local + timedelta(hours=4)
+
+    def window(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """The window in UTC, read in the customer's own time zone."""
+        return (self.starts.data.replace(tzinfo=zone).astimezone(UTC),
+                self.ends.data.replace(tzinfo=zone).astimezone(UTC))

@@ -1,0 +1,252 @@
+"""Every change to incidents: logging one, the thread (replies, staff-only notes), status,
+assignment and linked articles. Each function asks the policy, writes, tells whom it concerns
+(``kb.support.notices``) and commits.
+
+An incident's number counts per organisation. Logging locks the organisation's row for the
+moment of numbering (``SELECT ... FOR UPDATE``; ``BEGIN IMMEDIATE`` on SQLite), so incidents
+logged at the same moment get 1, 2, 3 ... and never the same number; there is no cap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from kb import db, markdown, policy
+from kb.accounts.audit import record_audit
+from kb.accounts.models import Organization, User
+from kb.articles.models import Article
+from kb.db import utcnow
+from kb.errors import Conflict, Invalid, NotFound
+from kb.locking import lock_row
+from kb.products.models import Product
+from kb.support import attachments, notices, service
+from kb.support.attachments import AttachmentUpload
+from kb.support.models import (
+    INCIDENT_STATUSES,
+    OPEN_STATUSES,
+    SEVERITIES,
+    STATUS_NAMES,
+    Incident,
+    IncidentEntry,
+)
+
+MAX_TITLE = 300
+MAX_TEXT = 50_000
+# what a customer may set: close an incident, or reopen a resolved or closed one
+CUSTOMER_STATUSES = {"closed": (*OPEN_STATUSES, "resolved"), "reopened": ("resolved", "closed")}
+
+
+@dataclass
+class IncidentDetails:
+    """What a customer says when logging an incident (page, API)."""
+
+    product: str
+    severity: int
+    title: str
+    description: str = ""
+    version: str = ""
+    contact: str = ""
+    uploads: list[AttachmentUpload] = field(default_factory=list)
+
+
+def log_incident(user, details: IncidentDetails) -> Incident:
+    """A customer of an active organisation logs an incident; its response target is computed
+    now, on the organisation's plan, time zone and holidays."""
+    policy.require(user, policy.INCIDENT_FEATURE)
+    organization = user.organization
+    if policy.acts_as_staff(user) or organization is None:
+        raise Invalid("Incidents are logged by a customer organisation's users.")
+    product = _checked(details)
+    files = attachments.store_all(details.uploads, user.id)
+    try:
+        return _numbered_incident(user, organization, details, product, files)
+    except BaseException:
+        db.session.rollback()
+        attachments.forget(files)
+        raise
+
+
+def _numbered_incident(user, organization: Organization, details: IncidentDetails,
+                       product: Product, files: list) -> Incident:
+    now = utcnow()
+    due = service.due_for(organization, organization.plan, details.severity, product, now)
+    lock_row(Organization, organization.id)
+    incident = Incident(
+        organization_id=organization.id, number=_next_number(organization.id),
+        product=product, version=details.version.strip()[:60], severity=details.severity,
+        plan=organization.plan, status="new", title=details.title.strip(),
+        description=details.description.strip(),
+        description_html=markdown.render(details.description.strip()).html,
+        contact=details.contact.strip()[:300] or user.email, reporter_id=user.id,
+        created_at=now, updated_at=now, response_due=due)
+    incident.attachments = files
+    db.session.add(incident)
+    db.session.flush()
+    record_audit(user, "incident.create", "incident", incident.id, None,
+                 {"number": incident.number, "severity": incident.severity,
+                  "product": product.name, "response_due": due and due.isoformat()})
+    notices.incident_logged(incident)
+    db.session.commit()
+    return incident
+
+
+def _checked(details: IncidentDetails) -> Product:
+    if details.severity not in SEVERITIES:
+        raise Invalid("Severity must be 1, 2, 3 or 4.")
+    if not details.title.strip():
+        raise Invalid("Give the incident a title: what goes wrong, in a line.")
+    if len(details.title.strip()) > MAX_TITLE or len(details.description) > MAX_TEXT:
+        raise Invalid(f"Keep the title under {MAX_TITLE} and the description under "
+                      f"{MAX_TEXT:,} characters.")
+    if len(details.version) > 60 or len(details.contact) > 300:
+        raise Invalid("Keep the version under 60 and the contact under 300 characters.")
+    if not details.product.strip():
+        raise Invalid("Name the product the incident is about.")
+    try:
+        return service.find_product(details.product)
+    except NotFound:
+        raise Invalid(f"There is no product called {details.product.strip()!r}.") from None
+
+
+def _next_number(organization_id: int) -> int:
+    """The organisation's next incident number (call with its row locked)."""
+    highest = db.session.scalar(select(func.max(Incident.number)).where(
+        Incident.organization_id == organization_id))
+    return (highest or 0) + 1
+
+
+def reply(user, incident: Incident, body: str,
+          uploads: Iterable[AttachmentUpload] = ()) -> IncidentEntry:
+    """A public reply. The customer's reply to a resolved incident reopens it, and to one
+    waiting for them puts it back in progress; support's first reply meets the target."""
+    _require_writer(user, incident)
+    if incident.status == "closed":
+        raise Conflict("This incident is closed; reopen it, or log a new one.")
+    entry = _add_entry(user, incident, "reply", body, list(uploads))
+    if policy.acts_as_staff(user):
+        incident.responded_at = incident.responded_at or entry.created_at
+    elif incident.status in ("resolved", "waiting_for_customer"):
+        _set_status(user, incident, "reopened" if incident.status == "resolved"
+                    else "in_progress")
+    notices.replied(incident, entry)
+    db.session.commit()
+    return entry
+
+
+def add_note(user, incident: Incident, body: str,
+             uploads: Iterable[AttachmentUpload] = ()) -> IncidentEntry:
+    """A staff-only note (customers never see it, nor its files)."""
+    policy.require_staff(user)
+    entry = _add_entry(user, incident, "note", body, list(uploads))
+    db.session.commit()
+    return entry
+
+
+def _require_writer(user, incident: Incident) -> None:
+    policy.require_incident(user, incident)
+    if not policy.acts_as_staff(user):
+        policy.require(user, policy.INCIDENT_FEATURE)
+
+
+def _add_entry(user, incident: Incident, kind: str, body: str,
+               uploads: list[AttachmentUpload]) -> IncidentEntry:
+    if not body.strip() and not uploads:
+        raise Invalid("Write something, or attach a file.")
+    if len(body) > MAX_TEXT:
+        raise Invalid(f"Keep a message under {MAX_TEXT:,} characters.")
+    files = attachments.store_all(uploads, user.id)
+    try:
+        return _entry_with_files(user, incident, kind, body, files)
+    except BaseException:
+        db.session.rollback()
+        attachments.forget(files)
+        raise
+
+
+def _entry_with_files(user, incident: Incident, kind: str, body: str, files: list
+                      ) -> IncidentEntry:
+    entry = IncidentEntry(incident=incident, kind=kind, author_id=user.id, body=body.strip(),
+                          body_html=markdown.render(body.strip()).html, created_at=utcnow())
+    db.session.add(entry)
+    for attachment in files:
+        attachment.entry = entry
+        incident.attachments.append(attachment)
+    incident.updated_at = entry.created_at
+    db.session.flush()
+    return entry
+
+
+def change_status(user, incident: Incident, status: str) -> Incident:
+    """Staff move an incident to any status; customers close theirs or reopen it."""
+    if status not in INCIDENT_STATUSES:
+        raise Invalid(f"Status must be one of {', '.join(INCIDENT_STATUSES)}.")
+    _require_writer(user, incident)
+    if not policy.acts_as_staff(user) and incident.status not in CUSTOMER_STATUSES.get(
+            status, ()):
+        raise Conflict(f"You cannot set an incident that is {incident.status_name.lower()} to "
+                       f"{STATUS_NAMES[status].lower()}.")
+    if status != incident.status:
+        _set_status(user, incident, status)
+        db.session.commit()
+    return incident
+
+
+def _set_status(user, incident: Incident, status: str) -> None:
+    before = incident.status
+    incident.status = status
+    incident.resolved_at = utcnow() if status in ("resolved", "closed") else None
+    add_event(user, incident, f"Status: {STATUS_NAMES[before]} → {STATUS_NAMES[status]}")
+    record_audit(user, "incident.status", "incident", incident.id, {"status": before},
+                 {"status": status})
+    notices.status_changed(incident, user)
+
+
+def add_event(user, incident: Incident, text: str) -> IncidentEntry:
+    """A public line in the thread that the portal writes (status, assignment, access)."""
+    entry = IncidentEntry(incident=incident, kind="event", author_id=user.id if user else None,
+                          body=text, body_html="", created_at=utcnow())
+    db.session.add(entry)
+    incident.updated_at = entry.created_at
+    return entry
+
+
+def assign(user, incidents: list[Incident], assignee: User | None) -> int:
+    """Staff assign incidents (several at once) to a staff member, or unassign them; the
+    number changed."""
+    policy.require_staff(user)
+    if assignee is not None and not assignee.is_staff:
+        raise Invalid("Incidents are assigned to support staff only.")
+    changed = 0
+    for incident in incidents:
+        if incident.assignee_id == (assignee.id if assignee else None):
+            continue
+        before = incident.assignee.email if incident.assignee else None
+        incident.assignee = assignee
+        add_event(user, incident, f"Assigned to {assignee.display_name}" if assignee
+                  else "Unassigned")
+        record_audit(user, "incident.assign", "incident", incident.id, {"assignee": before},
+                     {"assignee": assignee.email if assignee else None})
+        if assignee is not None and assignee.id != user.id:
+            notices.assigned(incident, assignee)
+        changed += 1
+    db.session.commit()
+    return changed
+
+
+def link_article(user, incident: Incident, article: Article) -> None:
+    """Staff link a knowledge-base article to the incident; the customer sees it if they
+    may read it."""
+    policy.require_staff(user)
+    if article not in incident.articles:
+        incident.articles.append(article)
+        add_event(user, incident, f"Linked the article “{article.title}”")
+        db.session.commit()
+
+
+def unlink_article(user, incident: Incident, article: Article) -> None:
+    policy.require_staff(user)
+    if article in incident.articles:
+        incident.articles.remove(article)
+        db.session.commit()

@@ -1,0 +1,129 @@
+"""What incidents tell people, through the one path every message takes
+(``kb.alerts.dispatch.tell``: in-app, e-mail through the outbox, or the digest, as each user's
+preferences for the ``incident`` family say).
+
+The customer who logged an incident hears of support's replies, status changes and remote
+access requests; the assigned staff member hears of the customer's replies, decisions and of
+a breached target (every staff member when nobody is assigned). Severity 1 incidents are told
+to every staff member when they are logged. Breaches are found by a due job of the outbox
+loop; each breach is told once per person (its key names the incident and its target).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select
+
+from kb import db, policy
+from kb.accounts.models import STAFF_ROLES, User
+from kb.alerts.dispatch import Notice, tell
+from kb.alerts.models import ToldNotice
+from kb.alerts.schedule import due_job
+from kb.links import path_for
+from kb.support.models import OPEN_STATUSES, Incident, IncidentEntry
+
+TIME_PATTERN = "%a %d %b %Y, %H:%M UTC"
+
+
+def incident_url(incident: Incident) -> str:
+    return path_for("incidents.show", incident_id=incident.id)
+
+
+def _label(incident: Incident) -> str:
+    return f"Incident {incident.reference} (severity {incident.severity}): {incident.title}"
+
+
+def _tell(users, incident: Incident, event: str, title: str, body: str = "",
+          key: str | None = None) -> int:
+    notice = Notice(f"incident.{event}", title, incident_url(incident), body,
+                    product_id=incident.product_id, key=key)
+    return sum(tell(user, notice) for user in users if user is not None and user.is_enabled)
+
+
+def _staff() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.role.in_(STAFF_ROLES), User.is_enabled.is_(True)).order_by(User.id)))
+
+
+def _customer(incident: Incident) -> list[User]:
+    return [incident.reporter] if incident.reporter is not None else []
+
+
+def _support_side(incident: Incident) -> list[User]:
+    return [incident.assignee] if incident.assignee is not None else []
+
+
+def target_text(incident: Incident) -> str:
+    if incident.response_due is None:
+        return "No response target applies to this severity and product on your plan."
+    return f"Support responds by {incident.response_due.strftime(TIME_PATTERN)}."
+
+
+def incident_logged(incident: Incident) -> None:
+    _tell(_customer(incident), incident, "logged", f"Logged: {_label(incident)}",
+          f"Your incident is logged as {incident.reference}. {target_text(incident)}")
+    if incident.severity == 1:
+        _tell(_staff(), incident, "critical",
+              f"Severity 1 from {incident.organization.name}: {incident.title}",
+              target_text(incident))
+
+
+def replied(incident: Incident, entry: IncidentEntry) -> None:
+    if policy.acts_as_staff(entry.author):
+        _tell(_customer(incident), incident, "reply", f"Support replied: {_label(incident)}",
+              entry.body)
+    else:
+        _tell(_support_side(incident), incident, "reply",
+              f"{incident.organization.name} replied: {_label(incident)}", entry.body)
+
+
+def status_changed(incident: Incident, by: User) -> None:
+    title = f"{incident.status_name}: {_label(incident)}"
+    if policy.acts_as_staff(by):
+        _tell([u for u in _customer(incident) if u.id != by.id], incident, "status", title)
+    else:
+        _tell(_support_side(incident), incident, "status", title)
+
+
+def assigned(incident: Incident, assignee: User) -> None:
+    _tell([assignee], incident, "assigned", f"Assigned to you: {_label(incident)}",
+          target_text(incident))
+
+
+def remote_access(incident: Incident, event: str, to_customer: bool, title: str,
+                  body: str = "") -> None:
+    users = _customer(incident) if to_customer else _support_side(incident) or _staff()
+    _tell(users, incident, f"remote_access_{event}", f"{title}: {_label(incident)}", body)
+
+
+def breach_key(incident: Incident) -> str:
+    return f"incident.breach:{incident.id}:{incident.response_due:%Y%m%dT%H%M%SZ}"
+
+
+@due_job
+def tell_breaches(now: datetime) -> int:
+    """Tell of every open incident whose response is overdue and not yet given; the number
+    of notices told."""
+    told = 0
+    for incident in _breached(now):
+        users = _support_side(incident) or _staff()
+        told += _tell(users, incident, "breach", f"Response target missed: {_label(incident)}",
+                      f"The response was due {incident.response_due.strftime(TIME_PATTERN)} "
+                      f"({incident.organization.name}, {incident.plan}).",
+                      key=breach_key(incident))
+    if told:
+        db.session.commit()
+    else:
+        db.session.rollback()  # nothing written: no write lock taken on SQLite
+    return told
+
+
+def _breached(now: datetime) -> list[Incident]:
+    """Open, unanswered incidents past their target whose breach nobody was told yet."""
+    candidates = db.session.scalars(select(Incident).where(
+        Incident.status.in_(OPEN_STATUSES), Incident.responded_at.is_(None),
+        Incident.response_due.is_not(None), Incident.response_due <= now)
+        .order_by(Incident.response_due))
+    return [incident for incident in candidates if not db.session.scalar(
+        select(exists().where(ToldNotice.key == breach_key(incident))))]

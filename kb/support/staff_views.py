@@ -1,0 +1,164 @@
+"""Staff at work: the queue (ordered by ``kb.support.priority``, refreshing itself), bulk
+assignment, and the staff side of an incident page: assignment, linked articles, canned
+replies from articles, remote access requests, the customer beside the incident."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from kb import policy
+from kb.accounts.queries import get_user
+from kb.articles.views import item_url
+from kb.db import utcnow
+from kb.errors import Invalid
+from kb.forms import choices, optional_database_id
+from kb.products.service import all_products
+from kb.support import incidents, queries, remote_access
+from kb.support.display import target_view
+from kb.support.forms import AssignForm, LinkArticleForm, RemoteAccessRequestForm
+from kb.support.models import Incident
+from kb.support.queries import QueueFilters, about_to_breach
+
+blueprint = Blueprint("incident_staff", __name__, url_prefix="/staff/incidents")
+REFRESH_SECONDS = 60
+
+
+@blueprint.before_request
+@login_required
+def _staff_only():
+    policy.require_staff(current_user)
+
+
+def _id_arg(name: str) -> int | None:
+    try:
+        return optional_database_id(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filters() -> QueueFilters:
+    return QueueFilters(mine=request.args.get("mine") == "1",
+                        unassigned=request.args.get("unassigned") == "1",
+                        breaching=request.args.get("breaching") == "1",
+                        product_id=_id_arg("product"), organization_id=_id_arg("organization"),
+                        text=request.args.get("q", "")[:200])
+
+
+@blueprint.get("")
+def queue():
+    now, filters = utcnow(), _filters()
+    found = queries.queue(current_user, filters, now)
+    return render_template(
+        "support/queue.html", incidents=found, filters=filters, now=now,
+        target_view=target_view, about_to_breach=about_to_breach,
+        products=all_products(), organizations=queries.organizations_with_incidents(),
+        assign_form=_assign_form(), refresh_seconds=REFRESH_SECONDS)
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    form.assignee.choices = choices([("", "(nobody)")] + [
+        (str(user.id), user.display_name) for user in queries.staff_members()])
+    return form
+
+
+def _assignee(form: AssignForm):
+    try:
+        assignee_id = optional_database_id(form.assignee.data)
+    except ValueError:
+        raise Invalid("Choose a staff member.") from None
+    return get_user(assignee_id) if assignee_id else None
+
+
+@blueprint.post("/assign")
+def bulk_assign():
+    form = _assign_form()
+    if not form.validate_on_submit():
+        raise Invalid("Choose a staff member.")
+    try:
+        ids = [optional_database_id(raw) for raw in request.form.getlist("incident")]
+    except ValueError:
+        raise Invalid("Pick incidents from the queue.") from None
+    chosen = [queries.get_incident(current_user, incident_id) for incident_id in ids
+              if incident_id]
+    if not chosen:
+        raise Invalid("Tick the incidents to assign first.")
+    changed = incidents.assign(current_user, chosen, _assignee(form))
+    flash(f"{changed} incident(s) assigned.", "success")
+    return redirect(request.form.get("back", "") if request.form.get("back", "").startswith(
+        "/staff/incidents") else url_for("incident_staff.queue"))
+
+
+@blueprint.post("/<int:incident_id>/assign")
+def assign(incident_id: int):
+    incident = queries.get_incident(current_user, incident_id)
+    form = _assign_form()
+    if not form.validate_on_submit():
+        raise Invalid("Choose a staff member.")
+    incidents.assign(current_user, [incident], _assignee(form))
+    return redirect(url_for("incidents.show", incident_id=incident.id))
+
+
+@blueprint.post("/<int:incident_id>/articles")
+def link_article(incident_id: int):
+    incident = queries.get_incident(current_user, incident_id)
+    form = LinkArticleForm()
+    try:
+        article_id = optional_database_id(form.article_id.data)
+    except ValueError:
+        article_id = None
+    if not form.validate_on_submit() or article_id is None:
+        raise Invalid("Choose an article to link.")
+    incidents.link_article(current_user, incident, queries.get_article(article_id))
+    flash("The article is linked; the customer sees it on the incident.", "success")
+    return redirect(url_for("incidents.show", incident_id=incident.id))
+
+
+@blueprint.post("/<int:incident_id>/articles/<int:article_id>/unlink")
+def unlink_article(incident_id: int, article_id: int):
+    incident = queries.get_incident(current_user, incident_id)
+    incidents.unlink_article(current_user, incident, queries.get_article(article_id))
+    return redirect(url_for("incidents.show", incident_id=incident.id))
+
+
+@blueprint.post("/<int:incident_id>/remote-access")
+def request_remote_access(incident_id: int):
+    incident = queries.get_incident(current_user, incident_id)
+    form = RemoteAccessRequestForm()
+    if not form.validate_on_submit():
+        raise Invalid("Say why support needs remote access.")
+    remote_access.request_access(current_user, incident, form.reason.data)
+    flash("The customer is asked to grant remote access.", "success")
+    return redirect(url_for("incidents.show", incident_id=incident.id) + "#remote-access")
+
+
+def staff_panels(incident: Incident) -> dict:
+    """What the incident page shows staff besides the thread."""
+    assign_form = _assign_form()
+    assign_form.assignee.data = str(incident.assignee_id or "")
+    articles = queries.articles_for_replies(current_user)
+    link_form = LinkArticleForm()
+    pairs = [("", "Choose an article")] + [(str(article.id), article.title)
+                                           for article in articles]
+    link_form.article_id.choices = choices(pairs)
+    return {"assign_form": assign_form, "link_form": link_form,
+            "canned_choices": pairs, "canned": _canned_article(articles),
+            "request_form": RemoteAccessRequestForm(),
+            "organization": incident.organization,
+            "other_open": queries.open_incidents_of(incident.organization, incident),
+            "may_connect": remote_access.may_connect(incident, utcnow())}
+
+
+def _canned_article(articles):
+    try:
+        wanted = optional_database_id(request.args.get("canned", ""))
+    except ValueError:
+        return None
+    return next((article for article in articles if article.id == wanted), None)
+
+
+def canned_text(article) -> str:
+    summary = article.summary.strip() or f"This article covers it: {article.title}."
+    return (f"{summary}\n\nSee [{article.title}]({item_url(article)}) for the steps.\n\n"
+            "Does this solve the problem? If not, reply here and we continue.")

@@ -1,0 +1,122 @@
+"""Staff edit the response-target table and the plans' calendars in the browser: each plan's
+target per severity (minutes and clock, or not available), a product's own rows, and each
+plan's business days and hours. The service (``kb.support.service``) checks and audits."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from kb import db, plans, policy
+from kb.errors import DomainError, Invalid
+from kb.forms import database_id
+from kb.products.models import Product
+from kb.products.service import all_products
+from kb.support import service
+from kb.support.models import CLOCKS, SEVERITIES, CoverageCalendar, ResponseTarget
+
+blueprint = Blueprint("support_targets", __name__, url_prefix="/staff/support")
+CLOCK_NAMES = {"around_the_clock": "Around the clock", "weekdays": "Whole business days",
+               "business_hours": "Business hours"}
+
+
+@blueprint.before_request
+@login_required
+def _staff_only():
+    policy.require_staff(current_user)
+
+
+@blueprint.get("/targets")
+def index():
+    rows = list(db.session.scalars(select(ResponseTarget)))
+    general = {(row.plan, row.severity): row for row in rows if row.product_id is None}
+    products = sorted((row for row in rows if row.product_id is not None),
+                      key=lambda row: (row.product.name, plans.plan_rank(row.plan),
+                                       row.severity))
+    calendars = {row.plan: row for row in db.session.scalars(select(CoverageCalendar))}
+    return render_template("support/targets.html", general=general, product_rows=products,
+                           calendars=calendars, severities=SEVERITIES, clocks=CLOCK_NAMES,
+                           products=all_products())
+
+
+def _minutes(raw: str) -> int | None:
+    """Empty: not available; otherwise whole minutes, or hours written "4h"."""
+    text = (raw or "").strip().lower()
+    if not text:
+        return None
+    try:
+        return int(float(text[:-1]) * 60) if text.endswith("h") else int(text)
+    except ValueError:
+        raise Invalid(f"{raw!r} is no number of minutes (or hours, such as 4h).") from None
+
+
+def _plan_and_severity() -> tuple[str, int]:
+    plan, severity = request.form.get("plan", ""), request.form.get("severity", "")
+    if plan not in plans.PLANS or not severity.isdigit() or int(severity) not in SEVERITIES:
+        raise Invalid("Choose a plan and a severity from 1 to 4.")
+    return plan, int(severity)
+
+
+def _product() -> Product | None:
+    raw = request.form.get("product", "")
+    if not raw:
+        return None
+    try:
+        product = db.session.get(Product, database_id(raw))
+    except ValueError:
+        product = None
+    if product is None:
+        raise Invalid("Choose a product from the list.")
+    return product
+
+
+@blueprint.post("/targets")
+def save_target():
+    plan, severity = _plan_and_severity()
+    clock = request.form.get("clock", "")
+    if clock not in CLOCKS:
+        raise Invalid("Choose how the target's clock runs.")
+    product = _product()
+    try:
+        service.set_target(current_user, plan, severity, product,
+                           _minutes(request.form.get("minutes", "")), clock)
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        flash(f"Saved: severity {severity} on {plans.plan_name(plan)}"
+              f"{' for ' + product.name if product else ''}.", "success")
+    return redirect(url_for("support_targets.index"))
+
+
+@blueprint.post("/targets/remove")
+def remove_target():
+    plan, severity = _plan_and_severity()
+    product = _product()
+    if product is None:
+        raise Invalid("A plan's general target cannot be removed; mark it not available.")
+    service.remove_product_target(current_user, plan, severity, product)
+    flash(f"{product.name} follows the general target again.", "success")
+    return redirect(url_for("support_targets.index"))
+
+
+def _time(name: str) -> time:
+    try:
+        return time.fromisoformat(request.form.get(name, "").strip())
+    except ValueError:
+        raise Invalid("Give the hours as HH:MM, such as 09:00.") from None
+
+
+@blueprint.post("/calendars")
+def save_calendar():
+    plan = request.form.get("plan", "")
+    try:
+        service.set_calendar(current_user, plan, request.form.get("business_days", "").strip(),
+                             _time("opens"), _time("closes"))
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        flash(f"Saved the calendar of {plans.plan_name(plan)}.", "success")
+    return redirect(url_for("support_targets.index"))

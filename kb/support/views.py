@@ -1,0 +1,207 @@
+"""The customer's support pages: their organisation's incidents, logging one, one incident
+with its thread, files and remote access, and what their plan covers."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from kb import policy
+from kb.db import utcnow
+from kb.errors import DomainError, TooLarge
+from kb.products.service import all_products
+from kb.storage import human_size
+from kb.support import attachments, coverage, incidents, queries, remote_access
+from kb.support.display import target_view
+from kb.support.forms import GrantForm, IncidentForm, ReplyForm, StatusForm, uploads_of
+from kb.support.models import SEVERITY_DEFINITIONS
+from kb.time_zones import zone_of
+from kb.web import csrf
+
+blueprint = Blueprint("incidents", __name__, url_prefix="/support")
+LIST_CHOICES = {"open": "Open", "closed": "Resolved and closed", "all": "All"}
+
+
+@blueprint.before_request
+@login_required
+def _signed_in():
+    return None
+
+
+def limit_upload_size() -> None:
+    """Refuse (413) a body larger than an incident form may carry, before reading it."""
+    limit = attachments.request_limit()
+    if request.content_length is not None and request.content_length > limit:
+        raise TooLarge(f"The upload is too large: {attachments.limits_text()} "
+                       f"(at most {human_size(limit)} in all); nothing was saved.")
+    request.max_content_length = limit
+
+
+@blueprint.get("/incidents")
+def index():
+    if policy.acts_as_staff(current_user):
+        return redirect(url_for("incident_staff.queue"))
+    show = request.args.get("show", "open")
+    show = show if show in LIST_CHOICES else "open"
+    text = request.args.get("q", "")[:200]
+    found = queries.incidents_of_organization(current_user, show, text)
+    return render_template("support/index.html", incidents=found, show=show, text=text,
+                           choices=LIST_CHOICES, now=utcnow(), target_view=target_view)
+
+
+def _incident_form() -> IncidentForm:
+    form = IncidentForm()
+    installed = [item.product.name for item in (current_user.organization.installed
+                                                if current_user.organization else [])]
+    others = [product.name for product in all_products() if product.name not in installed]
+    form.product.choices = [("", "Choose the product")] + [
+        (name, name) for name in dict.fromkeys(installed + others)]
+    return form
+
+
+@blueprint.route("/incidents/new", methods=["GET", "POST"])
+@csrf.exempt  # the size is checked before the body is read; IncidentForm checks CSRF
+def new():
+    policy.require(current_user, policy.INCIDENT_FEATURE)
+    if request.method == "POST":
+        limit_upload_size()
+    form = _incident_form()
+    if not form.is_submitted():
+        form.title.data = request.args.get("title", "")[:300]
+        form.contact.data = ""
+    problem, status = None, 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            incident = incidents.log_incident(current_user, form.details())
+        except DomainError as refusal:  # a file over the limit too: the text stays
+            problem, status = refusal.message, refusal.status
+        else:
+            flash(f"Incident {incident.reference} is logged.", "success")
+            return redirect(url_for("incidents.show", incident_id=incident.id))
+    return render_template("support/new.html", form=form, problem=problem,
+                           definitions=SEVERITY_DEFINITIONS,
+                           limits=attachments.limits_text()), status
+
+
+@blueprint.get("/incidents/<int:incident_id>")
+def show(incident_id: int):
+    return _incident_page(queries.get_incident(current_user, incident_id))
+
+
+def _incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
+                   status: int = 200):
+    """The incident page; after a refused reply, with the reply as it was typed."""
+    extra = {}
+    reply_form = reply_form or ReplyForm()
+    if policy.acts_as_staff(current_user):
+        from kb.support.staff_views import canned_text, staff_panels
+        extra = staff_panels(incident)
+        if extra["canned"] is not None and not reply_form.is_submitted():
+            reply_form.body.data = canned_text(extra["canned"])
+    status_form = StatusForm(status=incident.status)
+    now = utcnow()
+    return render_template(
+        "support/show.html", incident=incident, now=now,
+        thread=queries.thread(current_user, incident),
+        files=queries.attachments_of(current_user, incident),
+        articles=queries.linked_articles(current_user, incident),
+        accesses=queries.remote_access_of(incident), target=target_view(incident, now),
+        reply_form=reply_form, problem=problem, status_form=status_form,
+        grant_form=_grant_form(now), staff=policy.acts_as_staff(current_user),
+        limits=attachments.limits_text(), **extra), status
+
+
+def _grant_form(now) -> GrantForm:
+    form = GrantForm()
+    form.prefill(zone_of(current_user), now)
+    return form
+
+
+@blueprint.post("/incidents/<int:incident_id>/replies")
+@csrf.exempt  # the size is checked before the body is read; ReplyForm checks CSRF
+def reply(incident_id: int):
+    limit_upload_size()
+    incident = queries.get_incident(current_user, incident_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _incident_page(incident, form, "The form expired or could not be read; send it "
+                                              "again.", 400)
+    try:
+        if form.kind.data == "note" and policy.acts_as_staff(current_user):
+            incidents.add_note(current_user, incident, form.body.data or "", uploads_of())
+            flash("Your note is added (staff only).", "success")
+        else:
+            incidents.reply(current_user, incident, form.body.data or "", uploads_of())
+            flash("Your reply is sent.", "success")
+    except DomainError as refusal:
+        return _incident_page(incident, form, refusal.message, refusal.status)
+    return redirect(url_for("incidents.show", incident_id=incident.id) + "#thread-end")
+
+
+@blueprint.post("/incidents/<int:incident_id>/status")
+def change_status(incident_id: int):
+    incident = queries.get_incident(current_user, incident_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        raise DomainError("Choose a valid status.")
+    incidents.change_status(current_user, incident, form.status.data)
+    flash(f"The incident is now {incident.status_name.lower()}.", "success")
+    return redirect(url_for("incidents.show", incident_id=incident.id))
+
+
+@blueprint.get("/incidents/<int:incident_id>/files/<int:attachment_id>/<name>")
+def attachment(incident_id: int, attachment_id: int, name: str):
+    item = queries.attachment_for_download(current_user, incident_id, attachment_id, name)
+    stored = attachments.open_stored(item.storage_key)
+
+    def chunks():
+        with stored:
+            while chunk := stored.read(256 * 1024):
+                yield chunk
+
+    return Response(stream_with_context(chunks()), mimetype="application/octet-stream",
+                    headers={"Content-Disposition": _disposition(item.name),
+                             "Content-Length": str(item.size), "Cache-Control": "private"})
+
+
+def _disposition(name: str) -> str:
+    """Always a download (never rendered in the portal's origin); any script's name kept."""
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+@blueprint.post("/incidents/<int:incident_id>/remote-access/<int:access_id>/<decision>")
+def decide_remote_access(incident_id: int, access_id: int, decision: str):
+    incident = queries.get_incident(current_user, incident_id)
+    access = remote_access.get_access(current_user, incident, access_id)
+    if decision == "grant":
+        form = _grant_form(utcnow())
+        if not form.validate_on_submit():
+            raise DomainError("Give the window as a start and an end date and time.")
+        remote_access.grant(current_user, access, *form.window(zone_of(current_user)))
+        flash("Remote access is granted for the window you chose.", "success")
+    elif decision in ("refuse", "revoke", "withdraw"):
+        getattr(remote_access, decision)(current_user, access)
+        flash(f"Remote access: {access.status}.", "success")
+    else:
+        raise DomainError("Unknown decision.")
+    return redirect(url_for("incidents.show", incident_id=incident.id) + "#remote-access")
+
+
+@blueprint.get("/coverage")
+def coverage_page():
+    return render_template("support/coverage.html",
+                           coverage=coverage.coverage_of(current_user, utcnow(),
+                                                         request.args.get("plan")),
+                           plan_name=coverage.plan_name)

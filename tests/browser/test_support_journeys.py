@@ -1,0 +1,68 @@
+"""Support-desk journeys against the real server: an Elite customer logs a Severity 1 incident
+(articles are suggested while the title is typed) and sees its response target; staff see the
+queue in priority order; the Elite customer grants the remote access support asked for, and
+staff see that they may connect."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import menu_link, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_log_an_incident_and_see_its_target(page: Page, base_url):
+    sign_in(page, base_url, "elite@demo.test")
+    menu_link(page, "Incidents").click()
+    page.get_by_role("button", name="Log an incident").click()
+    page.get_by_label("Product", exact=True).select_option("Orbit Integration Hub")
+    page.get_by_label("Version", exact=True).fill("4.0")
+    page.get_by_label("Severity 1 – Critical").check()
+    title = page.get_by_label("Title", exact=True)
+    title.press_sequentially("Dead-letter queue overflow", delay=20)
+    suggestions = page.locator("#deflection-list")
+    expect(suggestions).to_contain_text("dead-letter queue overflow", ignore_case=True,
+                                        timeout=15_000)
+    page.get_by_label("Description (Markdown)").fill("Messages vanish since 02:00.")
+    page.get_by_role("button", name="Log the incident").click()
+    expect(page.get_by_text(re.compile(r"Incident #\d+ is logged\."))).to_be_visible()
+    target = page.locator("#incident-target")
+    expect(target).to_contain_text("Response due")
+    # Elite Severity 1: one hour around the clock
+    expect(target).to_contain_text(re.compile(r"in (59|60) min|in 1 h"))
+
+
+def test_staff_queue_in_priority_order(page: Page, base_url):
+    sign_in(page, base_url, "staff@demo.test")
+    menu_link(page, "Incident queue").click()
+    titles = page.locator("table.queue tbody tr td:nth-child(2) a").all_inner_texts()
+    demo_order = ["Invoice posting stops with error E-4711",  # Sev 1 Elite
+                  "Warehouse terminals cannot sign in",  # Sev 1 Premium
+                  "Partner orders arrive twice",  # Sev 2 Premium
+                  "Month-end close takes six hours",  # Sev 2 Xtreme
+                  "Retry queue grows overnight"]  # Sev 3 Elite
+    assert [title for title in titles if title in demo_order] == demo_order
+    page.get_by_label("About to breach").check()
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"breaching=1"))
+
+
+def test_the_customer_grants_remote_access(page: Page, base_url, browser):
+    sign_in(page, base_url, "elite@demo.test")
+    page.goto(base_url + "/support/incidents")
+    page.get_by_role("link", name="#1 Invoice posting stops with error E-4711").click()
+    expect(page.get_by_text("Support asks for remote access")).to_be_visible()
+    page.get_by_role("button", name="Grant remote access").click()
+    expect(page.get_by_text("Remote access is granted")).to_be_visible()
+    expect(page.locator("#remote-access")).to_contain_text("Active")
+    expect(page.locator(".thread")).to_contain_text("Remote access granted by Elena Elite")
+
+    staff = browser.new_context().new_page()
+    sign_in(staff, base_url, "staff@demo.test")
+    staff.goto(page.url)
+    expect(staff.get_by_text("A grant is active: you may connect now.")).to_be_visible()
+    staff.context.close()

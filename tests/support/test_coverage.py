@@ -1,0 +1,67 @@
+"""What a plan covers, in the organisation's time zone: the phone is answered for a severity
+while its clock runs (around the clock, whole business days, business hours), never on the
+organisation's public holidays; the coverage page and API say so."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+from sqlalchemy import select
+
+from kb import db
+from kb.accounts.models import Organization
+from kb.support import clock
+from kb.support.coverage import covered_at, hours_text
+
+WEEKDAYS = clock.Calendar(frozenset({1, 2, 3, 4, 5}), time(9), time(17))
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("rule_clock, zone, country, moment, covered", [
+    ("weekdays", "UTC", None, "2026-12-05T10:00", False),  # Xtreme Sev 1 on a Saturday
+    ("around_the_clock", "UTC", None, "2026-12-05T10:00", True),  # Premium, Elite Sev 1
+    ("weekdays", "UTC", None, "2026-12-07T03:00", True),  # Monday night counts for Sev 1
+    ("business_hours", "UTC", None, "2026-12-07T08:59", False),
+    ("business_hours", "UTC", None, "2026-12-07T09:00", True),
+    ("business_hours", "America/New_York", None, "2026-12-07T13:00", False),  # 08:00 there
+    ("business_hours", "America/New_York", None, "2026-12-07T15:00", True),  # 10:00 there
+    ("business_hours", "Asia/Tokyo", None, "2026-12-07T01:00", True),  # Monday 10:00 Tokyo
+    ("weekdays", "Europe/Berlin", "DE", "2026-12-25T10:00", False),  # Christmas
+    ("weekdays", "Europe/Berlin", None, "2026-12-25T10:00", True),  # no holidays set
+])
+def test_whether_support_answers_now(rule_clock, zone, country, moment, covered):
+    assert covered_at(rule_clock, WEEKDAYS, zone, country, utc(moment)) is covered
+
+
+def test_hours_read_in_the_organisations_zone():
+    assert hours_text("business_hours", WEEKDAYS, "Europe/Berlin", "DE") == (
+        "Mon–Fri 09:00–17:00, except public holidays (DE), Europe/Berlin time")
+    assert hours_text("around_the_clock", WEEKDAYS, "UTC", None).startswith("Around the clock")
+
+
+def test_the_coverage_page_shows_phone_lines_in_the_customers_zone(client, auth, desk):
+    with desk.app_context():
+        organization = db.session.scalar(select(Organization).where(
+            Organization.name == "Contoso Manufacturing"))
+        organization.time_zone, organization.holiday_country = "Europe/Berlin", "DE"
+        db.session.commit()
+    auth.login("premium@demo.test")
+    page = client.get("/support/coverage").get_data(as_text=True)
+    assert "+49 30 5550 1990" in page and "Europe/Berlin time" in page
+    assert "Around the clock" in page  # Premium Severity 1: extended critical support
+    auth.logout()
+    auth.login("xtreme@demo.test")
+    page = client.get("/support/coverage").get_data(as_text=True)
+    assert "All day Mon–Fri" in page  # Xtreme Severity 1: weekdays only
+
+
+def test_staff_look_at_any_plans_coverage(client, auth, desk):
+    auth.login("staff@demo.test")
+    assert "All day Mon–Fri" in client.get("/support/coverage?plan=xtreme").get_data(
+        as_text=True)
+    assert client.get("/api/v1/support/coverage").json["plan"] == "elite"
+    assert client.get("/support/coverage?plan=gold").status_code == 422

@@ -1,0 +1,82 @@
+"""Incident notifications through the alerts outbox: replies and status changes reach the
+other side (in-app and e-mail), staff-only notes reach nobody, and a breached target is told
+by the outbox loop's due job once, to the assignee (every staff member when unassigned)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from kb import db
+from kb.accounts.queries import user_by_email
+from kb.alerts.models import OutboxEmail
+from kb.alerts.schedule import run_due_jobs
+from kb.notifications import Notification
+from kb.support import incidents
+from kb.support.models import Incident
+
+
+def _titles(app, email: str) -> list[str]:
+    with app.app_context():
+        user = user_by_email(email)
+        return list(db.session.scalars(select(Notification.title).where(
+            Notification.user_id == user.id).order_by(Notification.id)))
+
+
+def _mail_to(app, email: str) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(OutboxEmail.subject).where(
+            OutboxEmail.recipient == email).order_by(OutboxEmail.id)))
+
+
+def test_replies_and_status_changes_reach_the_other_side(desk, log_incident, as_user):
+    incident_id = log_incident("premium@demo.test", severity=3, title="Totals off")
+
+    def staff_work(staff):
+        incident = db.session.get(Incident, incident_id)
+        incidents.assign(staff, [incident], user_by_email("admin@demo.test"))
+        incidents.add_note(staff, incident, "internal only")
+        incidents.reply(staff, incident, "Which version exactly?")
+        incidents.change_status(staff, incident, "waiting_for_customer")
+
+    as_user("staff@demo.test", staff_work)
+    as_user("premium@demo.test", lambda customer: incidents.reply(
+        customer, db.session.get(Incident, incident_id), "12.0 SP1"))
+    customer_told = _titles(desk, "premium@demo.test")
+    assert customer_told[0].startswith("Logged: Incident #1")
+    assert any(t.startswith("Support replied") for t in customer_told)
+    assert any(t.startswith("Waiting for customer") for t in customer_told)
+    assert not any("internal" in t for t in customer_told)
+    assignee_told = _titles(desk, "admin@demo.test")
+    assert assignee_told[0].startswith("Assigned to you")
+    assert any("Contoso Manufacturing replied" in t for t in assignee_told)
+    assert any("Support replied" in subject for subject in _mail_to(desk, "premium@demo.test"))
+
+
+def test_a_severity_1_incident_is_told_to_every_staff_member(desk, log_incident):
+    log_incident("elite@demo.test", severity=1, title="Everything down")
+    for email in ("staff@demo.test", "admin@demo.test"):
+        assert any("Severity 1 from Fabrikam Logistics" in t for t in _titles(desk, email))
+
+
+def test_a_breach_is_told_once_by_the_due_job(desk, log_incident, as_user):
+    incident_id = log_incident("elite@demo.test", severity=1, title="Down")
+    due = as_user("staff@demo.test",
+                  lambda _: db.session.get(Incident, incident_id).response_due)
+    with desk.app_context():
+        assert run_due_jobs(due - timedelta(minutes=1)) == 0
+        first = run_due_jobs(due + timedelta(minutes=1))
+        again = run_due_jobs(due + timedelta(minutes=2))
+    assert first == 2 and again == 0  # both staff members, unassigned; told once
+    assert any(t.startswith("Response target missed") for t in _titles(desk, "staff@demo.test"))
+
+
+def test_an_answered_incident_is_no_breach(desk, log_incident, as_user):
+    incident_id = log_incident("elite@demo.test", severity=1, title="Down")
+    as_user("staff@demo.test", lambda staff: incidents.reply(
+        staff, db.session.get(Incident, incident_id), "On it."))
+    due = as_user("staff@demo.test",
+                  lambda _: db.session.get(Incident, incident_id).response_due)
+    with desk.app_context():
+        assert run_due_jobs(due + timedelta(hours=1)) == 0

@@ -1,0 +1,63 @@
+"""Staff edit the target table and the calendars on a page (the service checks and audits);
+customers cannot open it; bad figures are refused with a message and change nothing."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import select
+
+from kb import db
+from kb.products.models import Product
+from kb.support.models import CoverageCalendar, ResponseTarget
+from tests.conftest import csrf_token
+
+PAGE = "/staff/support/targets"
+
+
+def _general(app, plan, severity):
+    with app.app_context():
+        row = db.session.scalar(select(ResponseTarget).where(
+            ResponseTarget.plan == plan, ResponseTarget.severity == severity,
+            ResponseTarget.product_id.is_(None)))
+        return row.response_minutes, row.clock
+
+
+def test_staff_edit_targets_product_rows_and_calendars(client, auth, desk):
+    auth.login("staff@demo.test")
+    assert client.get(PAGE).status_code == 200
+    token = csrf_token(client, PAGE)
+    client.post(PAGE, data={"csrf_token": token, "plan": "xtreme", "severity": "2",
+                            "minutes": "6h", "clock": "business_hours"})
+    assert _general(desk, "xtreme", 2) == (360, "business_hours")
+    refused = client.post(PAGE, data={"csrf_token": token, "plan": "xtreme", "severity": "2",
+                                      "minutes": "-5", "clock": "business_hours"},
+                          follow_redirects=True)
+    assert "positive number of minutes" in refused.get_data(as_text=True)
+    assert _general(desk, "xtreme", 2) == (360, "business_hours")
+    with desk.app_context():
+        product_id = db.session.scalar(select(Product.id).where(Product.name == "Orbit ERP"))
+    client.post(PAGE, data={"csrf_token": token, "plan": "premium", "severity": "1",
+                            "product": str(product_id), "minutes": "", "clock": "weekdays"})
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "Orbit ERP · Premium · severity 1: not available" in page
+    client.post(PAGE + "/remove", data={"csrf_token": token, "plan": "premium",
+                                        "severity": "1", "product": str(product_id)})
+    client.post("/staff/support/calendars", data={
+        "csrf_token": token, "plan": "elite", "business_days": "123456", "opens": "08:00",
+        "closes": "18:00"})
+    with desk.app_context():
+        assert db.session.scalar(select(ResponseTarget).where(
+            ResponseTarget.product_id.is_not(None))) is None
+        calendar = db.session.get(CoverageCalendar, "elite")
+        assert (calendar.business_days, calendar.opens, calendar.closes) == (
+            "123456", time(8), time(18))
+
+
+def test_customers_cannot_open_the_target_pages(client, auth, desk):
+    auth.login("elite@demo.test")
+    assert client.get(PAGE).status_code == 403
+    assert client.post(PAGE, data={"csrf_token": csrf_token(client), "plan": "elite",
+                                   "severity": "1", "minutes": "1",
+                                   "clock": "around_the_clock"}).status_code == 403
+    assert _general(desk, "elite", 1) == (60, "around_the_clock")
