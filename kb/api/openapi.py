@@ -38,18 +38,20 @@ def documented(
     *,
     responses: dict[str, str] | None = None,
     parameters: list[dict[str, Any]] | None = None,
-    request_body: type[RequestBody] | None = None,
+    request_body: type[RequestBody] | dict[str, Any] | None = None,
     public: bool = False,
 ) -> Callable:
     """Attach the OpenAPI description of an endpoint to its view function; ``request_body`` is
-    the model that also checks the body (``kb/api/schemas.py``)."""
+    the model that also checks the body (``kb/api/schemas.py``). A plain JSON Schema is still
+    taken from endpoints that check their body by hand (to be turned into models)."""
 
     def attach(view: Callable) -> Callable:
         view.openapi = {
             "summary": summary,
             "responses": responses or {"200": "OK"},
             "parameters": parameters or [],
-            "request_body": json_schema(request_body) if request_body else None,
+            "request_body": (json_schema(request_body) if isinstance(request_body, type)
+                             else request_body),
             "public": public,
         }
         return view
