@@ -26,7 +26,7 @@ from tests.conftest import IsolatedDatabase, app_settings
 def _setup(app, people: int, capacity: int) -> tuple[int, list[int]]:
     from datetime import timedelta
 
-    from kb.sessions import live
+    from kb.sessions.live import service as live
 
     with app.app_context():
         Base.metadata.create_all(db.database().engine)
@@ -43,7 +43,7 @@ def _setup(app, people: int, capacity: int) -> tuple[int, list[int]]:
 
 
 def _run(app, session_id: int, user_ids: list[int], threads: int) -> list[float]:
-    from kb.sessions import live
+    from kb.sessions.live import service as live
 
     latencies: list[float] = []
     queue = list(user_ids)
@@ -84,7 +84,7 @@ def main() -> None:
             latencies = _run(app, session_id, user_ids, options.threads)
             elapsed = time.perf_counter() - started
             with app.app_context():
-                from kb.sessions.live import confirmed_count
+                from kb.sessions.live.queries import confirmed_count
                 from kb.sessions.models import LiveSession
 
                 seats = confirmed_count(db.session.get(LiveSession, session_id))

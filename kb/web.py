@@ -23,9 +23,9 @@ from werkzeug.exceptions import HTTPException
 from kb import plans, policy, time_zones
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
-from kb.patches.storage import human_size
 from kb.policy import AccessDenied
 from kb.safe_redirect import safe_next_url
+from kb.storage import human_size
 
 csrf = CSRFProtect()
 log = logging.getLogger(__name__)

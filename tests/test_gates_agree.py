@@ -29,9 +29,11 @@ from kb.community.models import Question, Space
 from kb.db import utcnow
 from kb.patches import service as patches
 from kb.patches.models import Patch
-from kb.patches.storage import file_store
-from kb.sessions import live, recordings, topics
+from kb.sessions.live import service as live
 from kb.sessions.models import LiveSession, Recording, TopicRequest
+from kb.sessions.recordings import service as recordings
+from kb.sessions.topics import service as topics
+from kb.storage import file_store
 from tests.conftest import bearer, csrf_token
 
 READERS = ("anonymous", "xtreme", "premium", "elite", "lapsed", "staff")

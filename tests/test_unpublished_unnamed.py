@@ -16,8 +16,13 @@ from kb.articles.slugs import rename_slug
 from kb.db import utcnow
 from kb.errors import Invalid
 from kb.patches import service as patches
-from kb.patches.storage import file_store
-from kb.sessions import attendance, live, recordings, topics
+from kb.sessions.live import attendance
+from kb.sessions.live import service as live
+from kb.sessions.recordings import queries as recording_queries
+from kb.sessions.recordings import service as recordings
+from kb.sessions.topics import queries as topic_queries
+from kb.sessions.topics import service as topics
+from kb.storage import file_store
 from tests.conftest import csrf_token
 
 SECRET_PRODUCT = "Phantom Suite"
@@ -125,8 +130,8 @@ def test_staff_follow_the_renamed_slug_of_a_draft(client, auth, hidden):
 def test_a_topic_never_names_a_draft_recording(app, client, auth, hidden):
     with app.app_context():
         staff = user_by_email("staff@demo.test")
-        topic = topics.get_topic(staff, hidden["topic"])
-        recording = recordings.get_recording(staff, hidden["recording"])
+        topic = topic_queries.get_topic(staff, hidden["topic"])
+        recording = recording_queries.get_recording(staff, hidden["recording"])
         with pytest.raises(Invalid):
             topics.change_status(staff, topic, "recorded", recording=recording)
     auth.login("xtreme@demo.test")
@@ -137,12 +142,12 @@ def test_a_topic_never_names_a_draft_recording(app, client, auth, hidden):
 def test_a_topic_recorded_by_a_recording_later_unpublished_hides_it(app, client, auth, hidden):
     with app.app_context():
         staff = user_by_email("staff@demo.test")
-        recording = recordings.get_recording(staff, hidden["recording"])
+        recording = recording_queries.get_recording(staff, hidden["recording"])
         fields = recordings.RecordingFields(title=recording.title, recorded_on=date.today(),
                                             external_url=recording.external_url,
                                             topic=SECRET_THEME)
         recordings.update_recording(staff, recording, fields)
-        topics.change_status(staff, topics.get_topic(staff, hidden["topic"]), "recorded",
+        topics.change_status(staff, topic_queries.get_topic(staff, hidden["topic"]), "recorded",
                              recording=recording)
         recordings.update_recording(staff, recording,
                                     recordings.RecordingFields(**{**fields.__dict__,
@@ -172,7 +177,7 @@ def test_a_live_session_does_not_name_its_recording_once_unpublished(app, client
         session = live.schedule_session(staff, live.LiveSessionFields(
             title="Past session", local_start=start, time_zone="UTC", duration_minutes=60,
             capacity=5))
-        recording = recordings.get_recording(staff, hidden["recording"])
+        recording = recording_queries.get_recording(staff, hidden["recording"])
         attendance.attach_recording(staff, session, recording)
         recordings.update_recording(staff, recording, recordings.RecordingFields(
             title=recording.title, recorded_on=date.today(), status="draft",

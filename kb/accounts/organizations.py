@@ -14,7 +14,7 @@ from kb.accounts.models import Organization, OrganizationProduct, User
 from kb.accounts.users import change_role
 from kb.errors import Conflict, Invalid
 from kb.products import service as products
-from kb.sessions import campus
+from kb.sessions.campus import service as campus
 from kb.support import clock as support_clock
 
 

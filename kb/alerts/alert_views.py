@@ -7,11 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from kb import db, policy
-from kb.alerts import critical, subscriptions
+from kb.alerts import alert_queries, critical, subscriptions
 from kb.alerts.forms import AdvanceForm, OpenAlertForm, SubscribeForm
 from kb.errors import Invalid
 from kb.forms import choices, database_id, optional_database_id
-from kb.patches.service import split_list
+from kb.patches.details import split_list
 from kb.products.models import Product, ProductVersion
 
 blueprint = Blueprint("alert_pages", __name__)
@@ -52,7 +52,8 @@ def unsubscribe(subscription_id: int):
 @blueprint.get("/alerts/<int:alert_id>")
 @login_required
 def alert(alert_id: int):
-    return render_template("alerts/alert.html", alert=critical.get_alert(current_user, alert_id))
+    shown = alert_queries.get_alert(current_user, alert_id)
+    return render_template("alerts/alert.html", alert=shown)
 
 
 def _render_index(form: SubscribeForm, status: int = 200):
@@ -62,7 +63,7 @@ def _render_index(form: SubscribeForm, status: int = 200):
         "alerts/index.html", form=form,
         subscriptions=subscriptions.subscriptions_of(current_user),
         suggestions=subscriptions.suggestions_for(current_user),
-        open_alerts=critical.open_alerts_for(current_user)), status
+        open_alerts=alert_queries.open_alerts_for(current_user)), status
 
 
 def _target_choices():
@@ -101,19 +102,19 @@ def staff_index():
             return redirect(url_for("alert_pages.staff_alert", alert_id=opened.id))
     status = 422 if form.errors else 200
     return render_template("alerts/staff_index.html", form=form,
-                           alerts=critical.all_alerts(current_user)), status
+                           alerts=alert_queries.all_alerts(current_user)), status
 
 
 @blueprint.route("/staff/alerts/<int:alert_id>", methods=["GET", "POST"])
 @login_required
 def staff_alert(alert_id: int):
-    alert = critical.get_alert_for_staff(current_user, alert_id)
+    alert = alert_queries.get_alert_for_staff(current_user, alert_id)
     form = AdvanceForm()
     form.article_slug.choices = choices(
-        [("", "(none)")] + [(a.slug, a.title) for a in critical.workaround_candidates()])
+        [("", "(none)")] + [(a.slug, a.title) for a in alert_queries.workaround_candidates()])
     form.patch_id.choices = choices(
         [("", "(none)")] + [(str(p.id), f"{p.kind_name} #{p.id}: {p.title}")
-                            for p in critical.fixing_candidates(alert)])
+                            for p in alert_queries.fixing_candidates(alert)])
     if form.validate_on_submit():
         try:
             critical.advance(current_user, alert.id, form.state.data,

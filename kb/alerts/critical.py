@@ -30,28 +30,18 @@ from sqlalchemy.exc import IntegrityError
 
 from kb import db, plans, policy
 from kb.accounts.audit import record_audit
-from kb.accounts.models import OrganizationProduct, User
-from kb.alerts import subscriptions
-from kb.alerts.dispatch import Notice, tell
-from kb.alerts.models import ALERT_STATES, Alert, AlertEvent, AlertSubscription, alert_products
+from kb.accounts.models import User
+from kb.alerts.alert_notices import tell_subscribers
+from kb.alerts.models import ALERT_STATES, Alert, AlertEvent
 from kb.alerts.schedule import due_job
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.gating import read_filter
-from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import ProductVersion
 from kb.products.names import slugify
 
-EVENT_TITLES = {
-    "opened": "under investigation",
-    "workaround": "workaround available",
-    "updated": "workaround updated",
-    "fixed": "fixed",
-    "closed": "closed",
-}
 # the state each staff step moves to, and the event it records
 STEP_EVENTS = {"workaround": "workaround", "fixed": "fixed", "closed": "closed"}
 
@@ -88,7 +78,7 @@ def announce_article(article: Article, actor: User | None = None,
         alert.state = "workaround"
     event = _record_event(alert, "workaround" if first_time else "updated", actor, note)
     if event is not None:
-        _tell_subscribers(alert, event)
+        tell_subscribers(alert, event)
     return event
 
 
@@ -164,7 +154,7 @@ def open_alert(actor: User, title: str, summary: str = "", product_names: list[s
     db.session.add(alert)
     db.session.flush()
     event = _record_event(alert, "opened", actor)
-    _tell_subscribers(alert, event)
+    tell_subscribers(alert, event)
     record_audit(actor, "alert.open", "alert", alert.id, None,
                  {"title": alert.title, "state": alert.state})
     db.session.commit()
@@ -192,7 +182,7 @@ def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
         event = _record_event(alert, STEP_EVENTS[state], actor, note)
         if event is None:
             raise Conflict("The alert changed at this moment; reload it and try again.")
-        _tell_subscribers(alert, event)
+        tell_subscribers(alert, event)
     record_audit(actor, f"alert.{state}", "alert", alert.id, before,
                  {"state": alert.state, "article_id": alert.article_id,
                   "patch_id": alert.patch_id})
@@ -252,7 +242,7 @@ def _fixing_patch(patch_id: int | None) -> Patch:
     return patch
 
 
-# --- telling ---------------------------------------------------------------------------------
+# --- the alert's numbered steps --------------------------------------------------------------
 
 def _record_event(alert: Alert, kind: str, actor: User | None, note: str = "") -> AlertEvent | None:
     """The alert's next numbered event; None when another transaction recorded that number at
@@ -269,179 +259,4 @@ def _record_event(alert: Alert, kind: str, actor: User | None, note: str = "") -
         return None
     return event
 
-
-def may_be_told(user: User, alert: Alert) -> bool:
-    """Whether the policy lets ``user`` read the alert and its workaround article."""
-    if not policy.can_read(user, alert):
-        return False
-    return alert.article is None or policy.can_read(user, alert.article)
-
-
-def _tell_subscribers(alert: Alert, event: AlertEvent) -> None:
-    product_ids = {product.id for product in alert.products}
-    notice = _alert_notice(alert, event)
-    told = 0
-    for user, product_id in subscriptions.subscribers(product_ids, _version_covered_by(alert)):
-        if may_be_told(user, alert):
-            told += tell(user, _for_product(notice, product_id))
-    event.told = told
-
-
-def _version_covered_by(alert: Alert):
-    """``covers(version)``: the alert names that version, or no version of its product."""
-    named = {version.id for version in alert.versions}
-    products_with_versions = {version.product_id for version in alert.versions}
-
-    def covers(version: ProductVersion) -> bool:
-        return version.id in named or version.product_id not in products_with_versions
-
-    return covers
-
-
-def _for_product(notice: Notice, product_id: int) -> Notice:
-    return Notice(notice.kind, notice.title, notice.url, notice.body, product_id, notice.key,
-                  notice.attachments)
-
-
-def _alert_notice(alert: Alert, event: AlertEvent) -> Notice:
-    title = f"Critical issue: {alert.title} — {EVENT_TITLES[event.kind]}"
-    lines = [f"{alert.title}", f"Concerns: {alert.applies_to_text}",
-             f"State: {alert.state_name}"]
-    if alert.summary:
-        lines.append(alert.summary)
-    if event.note:
-        lines.append(event.note)
-    if alert.article is not None:
-        lines.append("Workaround: " + absolute_url(
-            path_for("articles.show", slug=alert.article.slug), for_email=True))
-    if alert.patch is not None:
-        lines.append(f"Fixed in {alert.patch.kind_name.lower()} {alert.patch.title}: "
-                     + absolute_url(path_for("patches.show", patch_id=alert.patch.id),
-                                    for_email=True))
-    return Notice(f"alert.{event.kind}", title, path_for("alert_pages.alert", alert_id=alert.id),
-                  body="\n\n".join(lines), key=f"alert:{alert.id}:rev:{event.number}")
-
-
-def announce_patch(patch: Patch) -> int:
-    """Tell the subscribers of a newly published patch's product who may read it (in the
-    caller's transaction); returns how many were told."""
-    if not patch.is_published:
-        return 0
-    covers = _patch_covers(patch)
-    notice = Notice("patch.published", f"New {patch.kind_name.lower()} for {patch.product.name}: "
-                    f"{patch.title}", path_for("patches.show", patch_id=patch.id),
-                    body=f"{patch.title}\n\nApplies to {patch.product.name} "
-                         f"{patch.applies_to_text}.\n\n{patch.summary}".strip(),
-                    product_id=patch.product_id, key=f"patch:{patch.id}:published")
-    return sum(tell(user, notice)
-               for user, _ in subscriptions.subscribers({patch.product_id}, covers)
-               if policy.can_read(user, patch))
-
-
-def _patch_covers(patch: Patch):
-    listed = {version.id for version in patch.versions}
-    has_range = patch.range_from_key is not None or patch.range_to_key is not None
-
-    def covers(version: ProductVersion) -> bool:
-        if version.id in listed or (not listed and not has_range):
-            return True
-        return has_range and (patch.range_from_key is None
-                              or patch.range_from_key <= version.sort_key) \
-            and (patch.range_to_key is None or patch.range_to_key >= version.sort_key)
-
-    return covers
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-def get_alert(user: User, alert_id: int) -> Alert:
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound("No such alert.")
-    policy.require_read(user, alert, "alert")
-    return alert
-
-
-def open_alerts_for(user: User) -> list[Alert]:
-    """The open alerts of the products (and versions) ``user`` subscribed to or their
-    organisation runs, as far as they may read them (nothing without ``workaround_alerts``)."""
-    if not policy.can(user, subscriptions.FEATURE):
-        return []
-    interests = _interests(user)
-    if not interests:
-        return []
-    candidates = db.session.scalars(
-        select(Alert).where(
-            Alert.state != "closed", read_filter(Alert, policy.read_scope(user)),
-            Alert.id.in_(select(alert_products.c.alert_id).where(
-                alert_products.c.product_id.in_({product for product, _ in interests}))))
-        .order_by(Alert.updated_at.desc(), Alert.id.desc()))
-    return [alert for alert in candidates if _concerns(alert, interests)]
-
-
-def _interests(user: User) -> set[tuple[int, int | None]]:
-    """(product id, version id or None for every version) the user subscribed to or their
-    organisation runs."""
-    subscribed = db.session.execute(select(AlertSubscription.product_id,
-                                           AlertSubscription.version_id)
-                                    .where(AlertSubscription.user_id == user.id))
-    interests = {(product_id, version_id) for product_id, version_id in subscribed}
-    if user.organization_id:
-        interests |= set(db.session.execute(
-            select(OrganizationProduct.product_id, OrganizationProduct.version_id)
-            .where(OrganizationProduct.organization_id == user.organization_id)))
-    return interests
-
-
-def _concerns(alert: Alert, interests: set[tuple[int, int | None]]) -> bool:
-    """Whether the alert is about one of these products and versions."""
-    covers = _version_covered_by(alert)
-    versions = {version.id: version for product in alert.products
-                for version in product.versions}
-    product_ids = {product.id for product in alert.products}
-    return any(product_id in product_ids and (version_id is None or covers(versions[version_id]))
-               for product_id, version_id in interests if version_id is None
-               or version_id in versions)
-
-
-def alerts_of_product(product_id: int, scope: policy.ReadScope, limit: int) -> list[Alert]:
-    """A product's alerts ``scope`` may read, latest change first (for its feed)."""
-    return list(db.session.scalars(
-        select(Alert).join(alert_products, alert_products.c.alert_id == Alert.id)
-        .where(alert_products.c.product_id == product_id, read_filter(Alert, scope))
-        .order_by(Alert.updated_at.desc(), Alert.id.desc()).limit(limit)))
-
-
-def all_alerts(actor: User) -> list[Alert]:
-    """Every alert for staff: open ones first, latest change first."""
-    policy.require_staff(actor)
-    return list(db.session.scalars(select(Alert).order_by(
-        (Alert.state == "closed"), Alert.updated_at.desc(), Alert.id.desc())))
-
-
-def get_alert_for_staff(actor: User, alert_id: int) -> Alert:
-    policy.require_staff(actor)
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound("No such alert.")
-    return alert
-
-
-def workaround_candidates() -> list[Article]:
-    """Critical articles (drafts too) that are no alert's workaround yet."""
-    return list(db.session.scalars(
-        select(Article).outerjoin(Alert, Alert.article_id == Article.id)
-        .where(Article.type == "article", Article.critical.is_(True),
-               Article.status != "archived", Alert.id.is_(None))
-        .order_by(Article.updated_at.desc())))
-
-
-def fixing_candidates(alert: Alert) -> list[Patch]:
-    """Published patches of the alert's products, newest first."""
-    product_ids = [product.id for product in alert.products]
-    if not product_ids:
-        return []
-    return list(db.session.scalars(
-        select(Patch).where(Patch.product_id.in_(product_ids), Patch.status == "published")
-        .order_by(Patch.published_at.desc(), Patch.id.desc()).limit(50)))
 

@@ -22,7 +22,7 @@ from kb import db, policy
 from kb.accounts.credentials import hash_secret
 from kb.accounts.models import OrganizationProduct, User
 from kb.alerts.addresses import portal_name
-from kb.alerts.critical import alerts_of_product
+from kb.alerts.alert_queries import alerts_of_product
 from kb.alerts.models import FeedToken
 from kb.articles.models import Article
 from kb.db import utcnow
@@ -31,7 +31,7 @@ from kb.gating import read_filter
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
 from kb.products.models import Product
-from kb.sessions import calendar
+from kb.sessions.live import calendar
 from kb.sessions.models import LiveSession, Registration
 
 TOKEN_PREFIX = "kbf_"

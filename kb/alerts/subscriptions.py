@@ -2,9 +2,9 @@
 patches), for every version or one version.
 
 Subscribing needs the ``workaround_alerts`` feature. The products a user may choose are those
-they may learn of (``topics.products_to_name``); the products and versions their organisation
-runs are offered first, as suggestions. Who of the subscribers is then told of a given alert or
-patch is decided by the policy when it is announced (``kb.alerts.critical``).
+they may learn of (``sessions.topics.queries.products_to_name``); the products and versions
+their organisation runs are offered first, as suggestions. Who of the subscribers is then told
+of a given alert or patch is decided by the policy when it is announced (``kb.alerts.critical``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from kb.alerts.models import AlertSubscription
 from kb.errors import Invalid, NotFound
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
-from kb.sessions.topics import products_to_name
+from kb.sessions.topics.queries import products_to_name
 
 FEATURE = "workaround_alerts"
 

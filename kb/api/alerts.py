@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_login import current_user
 
 from kb import policy
-from kb.alerts import critical, subscriptions
+from kb.alerts import alert_queries, subscriptions
 from kb.api import blueprint
 from kb.api.openapi import documented
-from kb.errors import Invalid
-
-SUBSCRIPTION_BODY = {"type": "object", "required": ["product"], "properties": {
-    "product": {"type": "string", "description": "product name or slug"},
-    "version": {"type": ["string", "null"], "description": "one version; absent: every version"},
-}}
+from kb.api.schemas import SubscriptionBody, read_body
 
 
 def subscription_json(subscription) -> dict:
@@ -50,14 +45,10 @@ def api_alert_subscriptions():
             "or every version",
             responses={"201": "Subscribed", "200": "Already subscribed (the existing one)",
                        "422": "Unknown product or version"},
-            request_body=SUBSCRIPTION_BODY)
+            request_body=SubscriptionBody)
 def api_subscribe():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid('Send a JSON object such as {"product": "Orbit ERP", "version": "12.0"}.')
-    product, version = body.get("product"), body.get("version")
-    if not isinstance(product, str) or not (version is None or isinstance(version, str)):
-        raise Invalid("product must be a string, and version a string or absent.")
+    body = read_body(SubscriptionBody)
+    product, version = body.product, body.version
     outcome = subscriptions.subscribe(current_user, product, version)
     return jsonify(subscription_json(outcome.subscription)), 201 if outcome.created else 200
 
@@ -74,14 +65,14 @@ def api_unsubscribe(subscription_id: int):
             "organisation runs, latest change first")
 def api_open_alerts():
     policy.require(current_user, subscriptions.FEATURE)
-    return jsonify([alert_json(alert) for alert in critical.open_alerts_for(current_user)])
+    return jsonify([alert_json(alert) for alert in alert_queries.open_alerts_for(current_user)])
 
 
 @blueprint.get("/alerts/<int:alert_id>")
 @documented("One alert with its history (each step: number, kind, state, note, created)",
             responses={"200": "OK", "404": "No such alert"})
 def api_alert(alert_id: int):
-    alert = critical.get_alert(current_user, alert_id)
+    alert = alert_queries.get_alert(current_user, alert_id)
     body = alert_json(alert)
     body["summary"] = alert.summary
     body["history"] = [{"number": event.number, "kind": event.kind, "state": event.state,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.articles import queries, service
@@ -103,12 +102,14 @@ def list_articles():
     responses={"200": "The article", "301": "The slug was renamed: the new address",
                "404": "No published article with this slug"})
 def get_article(slug: str):
-    article, renamed_to = queries.find_by_slug(current_user, slug)
-    if renamed_to is not None:
-        return redirect(url_for("api.get_article", slug=renamed_to), 301)
-    if article is None:
+    opened = queries.open_by_slug(current_user, slug, noun="article")
+    if opened.renamed_to is not None:
+        return redirect(url_for("api.get_article", slug=opened.renamed_to), 301)
+    if opened.article is None:
         raise NotFound("No such article.")
-    policy.require_read(current_user, article, "article")
+    if opened.denial is not None:
+        raise opened.denial
+    article = opened.article
     service.refresh_rendering(article)
     return jsonify({
         **article_summary_json(queries.Listed(article, True)),

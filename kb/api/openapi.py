@@ -10,6 +10,7 @@ from flask import current_app, jsonify
 
 from kb import plans
 from kb.api import blueprint
+from kb.api.schemas import RequestBody, json_schema
 from kb.forms import MAX_DATABASE_ID
 from kb.paging import MAX_PAGE
 
@@ -37,17 +38,20 @@ def documented(
     *,
     responses: dict[str, str] | None = None,
     parameters: list[dict[str, Any]] | None = None,
-    request_body: dict[str, Any] | None = None,
+    request_body: type[RequestBody] | dict[str, Any] | None = None,
     public: bool = False,
 ) -> Callable:
-    """Attach the OpenAPI description of an endpoint to its view function."""
+    """Attach the OpenAPI description of an endpoint to its view function; ``request_body`` is
+    the model that also checks the body (``kb/api/schemas.py``). A plain JSON Schema is still
+    taken from endpoints that check their body by hand (to be turned into models)."""
 
     def attach(view: Callable) -> Callable:
         view.openapi = {
             "summary": summary,
             "responses": responses or {"200": "OK"},
             "parameters": parameters or [],
-            "request_body": request_body,
+            "request_body": (json_schema(request_body) if isinstance(request_body, type)
+                             else request_body),
             "public": public,
         }
         return view

@@ -7,13 +7,14 @@ from datetime import date
 from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
-from kb import plans, policy
+from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.errors import Invalid
 from kb.links import absolute_url
 from kb.paging import page_number, page_size
 from kb.patches import queries, service, uploads
+from kb.patches.details import PatchDetails, details_from_text
 from kb.patches.models import Patch
 
 MAX_PER_PAGE = 100
@@ -100,19 +101,9 @@ def create_patch():
     return jsonify(patch_json(patch)), 201
 
 
-def _details(form) -> service.PatchDetails:
+def _details(form) -> PatchDetails:
     try:
         released = date.fromisoformat(form["released"]) if form.get("released") else None
     except ValueError as error:
         raise Invalid(f"Bad value: {error}") from None
-    return service.PatchDetails(
-        product=form.get("product", ""), title=form.get("title", ""),
-        versions=[v for entry in form.getlist("version") for v in service.split_list(entry)],
-        kind=form.get("kind", "patch"), summary=form.get("summary", ""),
-        description=form.get("description", ""), prerequisites=form.get("prerequisites", ""),
-        install_notes=form.get("install_notes", ""), known_issues=form.get("known_issues", ""),
-        released_on=released, min_plan=form.get("min_plan", plans.LOWEST_PLAN),
-        fixed_issues=service.parse_fixed_issues(form.get("fixed_issues", "")),
-        supersedes=service.parse_patch_ids(form.get("supersedes", "")),
-        release_notes=service.split_list(form.get("release_notes", "")),
-    )
+    return details_from_text(form, form.getlist("version"), released)

@@ -11,10 +11,19 @@ from flask_login import current_user
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
+from kb.api.schemas import TopicRequestBody, read_body
 from kb.db import utcnow
 from kb.errors import Invalid
-from kb.sessions import calendar, campus, live, recordings, topics
-from kb.sessions.transcripts import read_upload
+from kb.sessions.campus import service as campus
+from kb.sessions.live import calendar
+from kb.sessions.live import queries as live_queries
+from kb.sessions.live import service as live
+from kb.sessions.recordings import queries as recording_queries
+from kb.sessions.recordings import service as recordings
+from kb.sessions.recordings.transcripts import read_upload
+from kb.sessions.topics import queries as topic_queries
+from kb.sessions.topics import service as topics
+from kb.storage import Upload
 
 
 def recording_json(recording, watched: set[int]) -> dict:
@@ -35,9 +44,10 @@ def recording_json(recording, watched: set[int]) -> dict:
 @documented("Recordings, newest first", parameters=[
     query_parameter("product", description="product slug"), query_parameter("topic")])
 def api_recordings():
-    items = recordings.list_recordings(current_user, product_slug=request.args.get("product", ""),
-                                       topic=request.args.get("topic", ""))
-    watched = recordings.watched_ids(current_user)
+    items = recording_queries.list_recordings(
+        current_user, product_slug=request.args.get("product", ""),
+        topic=request.args.get("topic", ""))
+    watched = recording_queries.watched_ids(current_user)
     return jsonify([recording_json(item, watched) for item in items])
 
 
@@ -45,8 +55,8 @@ def api_recordings():
 @documented("One recording with its transcript segments (seconds) and attachments",
             responses={"200": "OK", "404": "No such recording"})
 def api_recording(recording_id: int):
-    recording = recordings.get_recording(current_user, recording_id)
-    body = recording_json(recording, recordings.watched_ids(current_user))
+    recording = recording_queries.get_recording(current_user, recording_id)
+    body = recording_json(recording, recording_queries.watched_ids(current_user))
     body["transcript"] = [{"start": s.start_ms / 1000, "end": s.end_ms / 1000, "text": s.text,
                            "url": f"{body['url']}#t={s.start_seconds}"}
                           for s in recording.segments]
@@ -68,9 +78,9 @@ def _form_duration() -> int | None:
     return int(given)
 
 
-def _form_video() -> recordings.Upload | None:
+def _form_video() -> Upload | None:
     video = request.files.get("video")
-    return recordings.Upload(video.stream, video.filename) if video and video.filename else None
+    return Upload(video.filename, video.stream) if video and video.filename else None
 
 
 def _form_fields() -> recordings.RecordingFields:
@@ -109,22 +119,22 @@ def api_publish_recording():
             responses={"200": "OK", "404": "No such recording", "422": "Invalid media"})
 def api_replace_recording_media(recording_id: int):
     policy.require_staff(current_user)
-    recording = recordings.get_recording(current_user, recording_id)
+    recording = recording_queries.get_recording(current_user, recording_id)
     video = _form_video()
     fields = replace(recordings.fields_of(recording), duration_seconds=_form_duration(),
                      external_url="" if video else request.form.get("external_url", ""))
     if video is None and not fields.external_url.strip():
         raise Invalid("Send the video file or its https:// external_url.")
     recordings.update_recording(current_user, recording, fields, video)
-    return jsonify(recording_json(recording, recordings.watched_ids(current_user)))
+    return jsonify(recording_json(recording, recording_queries.watched_ids(current_user)))
 
 
 def topic_json(topic) -> dict:
-    recording = topics.recording_of(current_user, topic)
+    recording = topic_queries.recording_of(current_user, topic)
     return {
         "id": topic.id, "title": topic.title, "details": topic.details,
         "product": topic.product.name if topic.product else None, "status": topic.status,
-        "votes": topics.vote_count(topic), "decline_reason": topic.decline_reason or None,
+        "votes": topic_queries.vote_count(topic), "decline_reason": topic.decline_reason or None,
         "live_session_id": topic.live_session_id,
         "recording_id": recording.id if recording else None,
         "created": topic.created_at.isoformat(),
@@ -135,21 +145,15 @@ def topic_json(topic) -> dict:
 @blueprint.get("/topics")
 @documented("Topic requests, most votes first")
 def api_topics():
-    return jsonify([topic_json(topic) for topic in topics.list_topics(current_user)])
+    return jsonify([topic_json(topic) for topic in topic_queries.list_topics(current_user)])
 
 
 @blueprint.post("/topics")
 @documented("Ask for a session on a topic", responses={"201": "Created", "422": "Invalid"},
-            request_body={"type": "object", "required": ["title"], "properties": {
-                "title": {"type": "string"}, "details": {"type": "string"},
-                "product": {"type": "string"}}})
+            request_body=TopicRequestBody)
 def api_request_topic():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid("Send a JSON object with title, details and product.")
-    values = {key: body.get(key) or "" for key in ("title", "details", "product")}
-    if not all(isinstance(value, str) for value in values.values()):
-        raise Invalid("title, details and product must be strings.")
+    body = read_body(TopicRequestBody)
+    values = {"title": body.title, "details": body.details, "product": body.product}
     topic = topics.request_topic(current_user, **values)
     return jsonify(topic_json(topic)), 201
 
@@ -181,7 +185,7 @@ def registration_json(registration) -> dict | None:
     if registration is None:
         return None
     return {"status": registration.status,
-            "waitlist_position": live.waitlist_rank(registration),
+            "waitlist_position": live_queries.waitlist_rank(registration),
             "invite_url": url_for("api.api_invite", session_id=registration.live_session_id)}
 
 
@@ -190,9 +194,9 @@ def registration_json(registration) -> dict | None:
             "registration_closed, in_progress); join details only for registered users, "
             "shortly before the start")
 def api_live_sessions():
-    now, sessions = utcnow(), live.sessions_for(current_user)
-    registrations = live.registrations_of(current_user, sessions)
-    confirmed = live.confirmed_counts(sessions)
+    now, sessions = utcnow(), live_queries.sessions_for(current_user)
+    registrations = live_queries.registrations_of(current_user, sessions)
+    confirmed = live_queries.confirmed_counts(sessions)
     return jsonify([live_session_json(s, now, registrations[s.id], confirmed[s.id])
                     for s in sessions])
 
@@ -204,7 +208,7 @@ def api_live_sessions():
     "409": "Registration is not open: not yet, closed at its set time, or the session has "
            "started or ended"})
 def api_register(session_id: int):
-    live.get_session(current_user, session_id)  # 404 for a session the user may not see
+    live_queries.get_session(current_user, session_id)  # 404 for a session the user may not see
     outcome = live.register_with_outcome(current_user, session_id)
     if outcome.already_registered:
         status = 200
@@ -225,7 +229,8 @@ def api_cancel(session_id: int):
 @documented("Your calendar invite for the session (text/calendar)",
             responses={"200": "The .ics file", "404": "Not registered"})
 def api_invite(session_id: int):
-    return calendar.invite_attachment(live.registration_for_invite(current_user, session_id))
+    registration = live_queries.registration_for_invite(current_user, session_id)
+    return calendar.invite_attachment(registration)
 
 
 @blueprint.get("/campus")

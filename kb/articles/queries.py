@@ -158,6 +158,25 @@ def find_by_slug(user, slug: str) -> tuple[Article | None, str | None]:
     return None, renamed_to
 
 
+@dataclass(frozen=True)
+class Opened:
+    """An article with the policy's refusal (if any), or the slug it was renamed to, or none."""
+
+    article: Article | None = None
+    renamed_to: str | None = None
+    denial: policy.AccessDenied | None = None
+
+
+def open_by_slug(user, slug: str, noun: str | None = None) -> Opened:
+    """Open an article or release note by slug, the same way for its page and the API (each
+    answers the outcome in its own form: a redirect, a 404, the locked page or an error)."""
+    article, renamed_to = find_by_slug(user, slug)
+    if article is None:
+        return Opened(renamed_to=renamed_to)
+    noun = noun or ("release note" if article.is_release_note else "article")
+    return Opened(article, denial=policy.read_denial(user, article, noun))
+
+
 def related_articles(user, article: Article, limit: int = 5) -> list[Article]:
     """Published articles sharing a product or a tag with ``article`` that ``user`` may open,
     other than those a release note lists as its own already."""

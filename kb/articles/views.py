@@ -87,21 +87,19 @@ def release_notes():
 
 def _open(slug: str, type_: str):
     """The article to show, a redirect (renamed slug, other type) or the locked page."""
-    article, renamed_to = queries.find_by_slug(current_user, slug)
-    if renamed_to is not None:
-        return None, _moved(url_for(request.endpoint, slug=renamed_to))
-    if article is None:
+    opened = queries.open_by_slug(current_user, slug)
+    if opened.renamed_to is not None:
+        return None, _moved(url_for(request.endpoint, slug=opened.renamed_to))
+    if opened.article is None:
         abort(404)
-    if article.type != type_:
-        return None, _moved(item_url(article))
-    noun = "release note" if article.is_release_note else "article"
-    denial = policy.read_denial(current_user, article, noun)
-    if denial is not None and denial.reason in LOCKED_REASONS:
-        return None, (render_template("articles/locked.html", article=article,
-                                      denial=denial), 403)
-    if denial is not None:
-        raise denial
-    return article, None
+    if opened.article.type != type_:
+        return None, _moved(item_url(opened.article))
+    if opened.denial is not None and opened.denial.reason in LOCKED_REASONS:
+        return None, (render_template("articles/locked.html", article=opened.article,
+                                      denial=opened.denial), 403)
+    if opened.denial is not None:
+        raise opened.denial
+    return opened.article, None
 
 
 def _moved(path: str):

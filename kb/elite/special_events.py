@@ -19,8 +19,8 @@ from kb.elite import csm as csms
 from kb.elite.models import SpecialEventBooking, SpecialEventExclusion
 from kb.errors import Invalid, NotFound, RuleBroken
 from kb.links import path_for
+from kb.locking import row_locked
 from kb.products.names import slugify
-from kb.sessions.locking import row_locked
 
 FEATURE = "special_event_support"
 NOTICE_DAYS = 14

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from kb import db, plans, policy
 from kb.accounts.auth import VIEW_AS_KEY
 from kb.accounts.forms import ViewAsForm
-from kb.alerts import critical
+from kb.alerts import alert_queries
 
 blueprint = Blueprint("main", __name__)
 
@@ -27,7 +27,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
     return render_template("main/home.html", features=policy.features_of(current_user),
-                           open_alerts=critical.open_alerts_for(current_user))
+                           open_alerts=alert_queries.open_alerts_for(current_user))
 
 
 @blueprint.get("/favicon.ico")

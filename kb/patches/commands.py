@@ -13,9 +13,10 @@ from kb import db
 from kb.accounts.queries import user_by_email
 from kb.errors import DomainError
 from kb.patches import queries, service
+from kb.patches.details import PatchDetails, parse_fixed_issues
 from kb.patches.models import KINDS, PatchFile
-from kb.patches.storage import CHUNK_SIZE, StoredFileProblem, file_store
 from kb.plans import LOWEST_PLAN, PLANS
+from kb.storage import CHUNK_SIZE, StoredFileProblem, Upload, file_store
 
 
 @click.group("patch")
@@ -23,7 +24,7 @@ def patch_group() -> None:
     """Patches and service packs."""
 
 
-def stage_local_file(path: Path) -> service.Upload:
+def stage_local_file(path: Path) -> Upload:
     """Copy a file into the store's temporary area in chunks, hashing it on the way."""
     staged = file_store().stage(filename=path.name)
     try:
@@ -33,7 +34,7 @@ def stage_local_file(path: Path) -> service.Upload:
     except BaseException:
         staged.discard()
         raise
-    return service.Upload(path.name, staged)
+    return Upload(path.name, staged)
 
 
 @patch_group.command("add")
@@ -59,11 +60,11 @@ def stage_local_file(path: Path) -> service.Upload:
 def add_command(product, versions, title, kind, summary, description_file, min_plan, released,
                 fixes, supersedes, release_notes, draft, author_email, files) -> None:
     """Publish a patch with its FILES; the new patch's id alone is the last line."""
-    details = service.PatchDetails(
+    details = PatchDetails(
         product=product, title=title, versions=list(versions), kind=kind, summary=summary,
         description=description_file.read_text() if description_file else "",
         released_on=datetime.strptime(released, "%Y-%m-%d").date() if released else None,
-        min_plan=min_plan, fixed_issues=service.parse_fixed_issues("\n".join(fixes)),
+        min_plan=min_plan, fixed_issues=parse_fixed_issues("\n".join(fixes)),
         supersedes=list(supersedes), release_notes=list(release_notes),
     )
     author = user_by_email(author_email) if author_email else None
@@ -78,7 +79,7 @@ def add_command(product, versions, title, kind, summary, description_file, min_p
         raise click.ClickException(refusal.message) from None
     finally:
         for upload in staged:
-            upload.staged.discard()
+            upload.stream.discard()
     for patch_file in patch.files:
         same = [f"{other.name} of patch #{other.patch_id}"
                 for other in queries.identical_files(patch_file)]

@@ -17,87 +17,18 @@ request, then lets nginx send the bytes (Range included) from an internal locati
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC
 
 from flask import Response, current_app, request
 from werkzeug.wsgi import wrap_file
 
-from kb.patches import service
+from kb.patches import download_log
 from kb.patches.models import PatchFile
-from kb.patches.names import content_disposition
-from kb.patches.storage import file_store
+from kb.storage import file_store
+from kb.storage.names import content_disposition
+from kb.storage.ranges import BLOCK_SIZE, Unsatisfiable, requested_range
 
-BLOCK_SIZE = 256 * 1024
 log = logging.getLogger(__name__)
-
-
-class RangeReader:
-    """Bytes [start, stop) of an open file; calls ``on_close(bytes_delivered)`` once."""
-
-    def __init__(self, handle, start: int, stop: int, on_close: Callable[[int], None]):
-        self.handle = handle
-        self.start = start
-        self.stop = stop
-        self.position = start
-        self.on_close = on_close
-        self.closed = False
-        handle.seek(start)
-
-    def fileno(self) -> int:
-        return self.handle.fileno()
-
-    def read(self, size: int = -1) -> bytes:
-        remaining = self.stop - self.position
-        if remaining <= 0:
-            return b""
-        data = self.handle.read(remaining if size is None or size < 0 else min(size, remaining))
-        self.position += len(data)
-        return data
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self.position = self.handle.seek(offset, whence)
-        return self.position
-
-    def tell(self) -> int:
-        return self.position
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        self.handle.close()
-        self.on_close(max(0, min(self.position, self.stop) - self.start))
-
-
-def requested_range(size: int, etag: str) -> tuple[int, int] | None:
-    """The single byte range to send, None for the whole file; raises ``Unsatisfiable``."""
-    if "Range" not in request.headers or not _if_range_matches(etag):
-        return None
-    parsed = request.range
-    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
-        return None  # unparseable or several ranges: RFC 9110 lets us send the whole file
-    start, stop = parsed.ranges[0]
-    if start < 0:  # a suffix: the last -start bytes
-        start = max(0, size + start)
-        stop = size
-    stop = size if stop is None else min(stop, size)
-    if start >= size or start >= stop:
-        raise Unsatisfiable(size)
-    return start, stop
-
-
-def _if_range_matches(etag: str) -> bool:
-    """If-Range: the range holds only while the client's copy is ours (strong ETag)."""
-    if "If-Range" not in request.headers:
-        return True
-    return request.if_range.etag == etag
-
-
-class Unsatisfiable(Exception):
-    def __init__(self, size: int):
-        super().__init__(f"range not satisfiable for {size} bytes")
-        self.size = size
 
 
 def send_patch_file(user, patch_file: PatchFile) -> Response:
@@ -150,24 +81,24 @@ def _handed_to_proxy(user, patch_file: PatchFile, headers: dict, start: int,
             "/" + patch_file.storage_key)
     else:
         headers["X-Sendfile"] = str(file_store().path(patch_file.storage_key))
-    service.start_download(user, patch_file, start, stop, handed_off=True)
+    download_log.start_download(user, patch_file, start, stop, handed_off=True)
     return Response(status=200, headers=headers, mimetype=patch_file.content_type)
 
 
 def _streamed(user, patch_file: PatchFile, headers: dict, status: int, start: int,
               stop: int) -> Response:
-    download_id = service.start_download(user, patch_file, start, stop)
+    download_id = download_log.start_download(user, patch_file, start, stop)
     app = current_app._get_current_object()
 
     def record(bytes_delivered: int) -> None:
         # runs when the server closes the body, after the request's context is gone
         try:
             with app.app_context():
-                service.finish_download(download_id, bytes_delivered)
+                download_log.finish_download(download_id, bytes_delivered)
         except Exception:
             log.exception("could not record the end of download %s", download_id)
 
-    reader = RangeReader(file_store().open(patch_file.storage_key), start, stop, record)
+    reader = file_store().open(patch_file.storage_key, start, stop, on_close=record)
     body = wrap_file(request.environ, reader, BLOCK_SIZE)
     response = Response(body, status=status, headers=headers, mimetype=patch_file.content_type,
                         direct_passthrough=True)

@@ -12,7 +12,7 @@ from kb import db
 from kb.articles.models import Article
 from kb.patches import service
 from kb.patches.models import Patch
-from kb.patches.storage import file_store
+from kb.storage import Upload, file_store
 
 DEMO_PATCHES = [
     {
@@ -85,10 +85,10 @@ def _details(entry: dict) -> service.PatchDetails:
                                 release_notes=list(notes)[:2])
 
 
-def _uploads(entry: dict) -> list[service.Upload]:
+def _uploads(entry: dict) -> list[Upload]:
     uploads = []
     for name, size in entry["files"]:
         staged = file_store().stage(filename=name)
         staged.write(generated_bytes(name, size))
-        uploads.append(service.Upload(name, staged))
+        uploads.append(Upload(name, staged))
     return uploads

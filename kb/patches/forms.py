@@ -6,8 +6,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from kb import plans
 from kb.forms import choices
+from kb.patches.details import PatchDetails, details_from_text, split_list
 from kb.patches.models import KIND_NAMES
-from kb.patches.service import PatchDetails, parse_fixed_issues, parse_patch_ids, split_list
 from kb.products.names import slugify
 from kb.products.service import all_products
 
@@ -70,14 +70,6 @@ class PatchForm(FlaskForm):
                                   "the list, or tick the box to create it.")
 
     def details(self) -> PatchDetails:
-        return PatchDetails(
-            product=self.product.data, title=self.title.data,
-            versions=split_list(self.versions.data), kind=self.kind.data,
-            summary=self.summary.data or "", description=self.description.data or "",
-            prerequisites=self.prerequisites.data or "",
-            install_notes=self.install_notes.data or "",
-            known_issues=self.known_issues.data or "", released_on=self.released_on.data,
-            min_plan=self.min_plan.data, fixed_issues=parse_fixed_issues(self.fixed_issues.data),
-            supersedes=parse_patch_ids(self.supersedes.data),
-            release_notes=self.release_notes.values,
-        )
+        typed = {name: value or "" for name, value in self.data.items()
+                 if isinstance(value, str) or value is None}
+        return details_from_text(typed, [self.versions.data or ""], self.released_on.data)

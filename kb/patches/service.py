@@ -9,83 +9,28 @@ from __future__ import annotations
 import logging
 import mimetypes
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
 from kb.accounts.audit import record_audit
-from kb.alerts import critical
+from kb.alerts import alert_notices
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
-from kb.patches.models import KINDS, Download, FixedIssue, Patch, PatchFile
-from kb.patches.names import safe_file_name
-from kb.patches.storage import StagedFile, StoredBlob, file_store
+from kb.patches.details import PatchDetails
+from kb.patches.models import KINDS, FixedIssue, Patch, PatchFile
 from kb.products import service as products
 from kb.products.models import Product
 from kb.products.names import version_sort_key
+from kb.storage import StoredBlob, Upload, file_store
+from kb.storage.names import safe_file_name
 
 MAX_FILES_PER_PATCH = 20
 RANGE_SEPARATOR = ".."
 MARKDOWN_SECTIONS = ("description", "prerequisites", "install_notes", "known_issues")
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PatchDetails:
-    """What a publisher says about a patch (browser form, API, command line)."""
-
-    product: str
-    title: str
-    versions: list[str] = field(default_factory=list)  # "11.1", or a range "11.0..12.0"
-    kind: str = "patch"
-    summary: str = ""
-    description: str = ""
-    prerequisites: str = ""
-    install_notes: str = ""
-    known_issues: str = ""
-    released_on: date | None = None
-    min_plan: str = plans.LOWEST_PLAN
-    fixed_issues: list[tuple[str, str]] = field(default_factory=list)
-    supersedes: list[int] = field(default_factory=list)
-    release_notes: list[str] = field(default_factory=list)  # slugs of release notes
-
-
-@dataclass
-class Upload:
-    """A file received for a patch: the client's name and type, and its staged bytes."""
-
-    name: str
-    staged: StagedFile
-    content_type: str = ""
-
-
-def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
-    """Lines "ERP-4711: text" (or "ERP-4711 text") as (identifier, text) pairs."""
-    issues = []
-    for line in (text or "").splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        identifier, _, rest = line.replace(":", " ", 1).partition(" ")
-        issues.append((identifier.strip()[:60], rest.strip()))
-    return issues
-
-
-def split_list(text: str) -> list[str]:
-    return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
-
-
-def parse_patch_ids(text: str) -> list[int]:
-    """'12, #14' (comma- or line-separated ids, '#' optional) as ids: how the page and the API
-    both read the patches a new one supersedes. ``Invalid`` for anything else."""
-    try:
-        return [int(item) for item in split_list((text or "").replace("#", ""))]
-    except ValueError as error:
-        raise Invalid(f"Bad value: {error}") from None
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -111,7 +56,7 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
         db.session.flush()
         if publish:
             _mark_published(patch)
-            critical.announce_patch(patch)
+            alert_notices.announce_patch(patch)
         record_audit(actor, "patch.create", "patch", patch.id, None,
                      {"title": patch.title, "status": patch.status, "files": names})
         search.record_change("patch", patch.id)
@@ -120,7 +65,7 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
         db.session.rollback()
         _remove_unreferenced(blob for blob in stored if not blob.already_stored)
         for upload in uploads:
-            upload.staged.discard()
+            upload.stream.discard()
         raise
     return patch
 
@@ -129,7 +74,7 @@ def _store_verified(uploads: list[Upload], names: list[str], stored: list[Stored
     """Give each staged file its content address, then re-read it; ``stored`` collects the
     blobs as they are stored, so that a failure can remove them."""
     for upload, name in zip(uploads, names, strict=True):
-        blob = file_store().commit(upload.staged)
+        blob = file_store().save(upload.stream)
         stored.append(blob)
         file_store().verify(blob.key, blob.sha256, blob.size, name)
 
@@ -234,7 +179,7 @@ def _remove_unreferenced(blobs: Iterable[StoredBlob]) -> None:
         referenced = db.session.scalar(
             select(func.count(PatchFile.id)).where(PatchFile.storage_key == blob.key))
         if not referenced:
-            file_store().remove(blob.key)
+            file_store().delete(blob.key)
 
 
 def publish_draft(actor, patch_id: int) -> Patch:
@@ -245,7 +190,7 @@ def publish_draft(actor, patch_id: int) -> Patch:
         file_store().verify(patch_file.storage_key, patch_file.sha256, patch_file.size,
                             patch_file.name)
     _mark_published(patch)
-    critical.announce_patch(patch)
+    alert_notices.announce_patch(patch)
     record_audit(actor, "patch.publish", "patch", patch.id, {"status": "draft"},
                  {"status": "published"})
     search.record_change("patch", patch.id)
@@ -321,29 +266,3 @@ def checksums_text(patch: Patch) -> str:
     return "".join(f"{f.sha256}  {f.name}\n" for f in patch.files)
 
 
-# --- downloads -------------------------------------------------------------------------------
-
-def start_download(user, patch_file: PatchFile, start: int, stop: int,
-                   handed_off: bool = False) -> int:
-    """Record that a download of bytes [start, stop) begins; returns the record's id."""
-    download = Download(
-        file_id=patch_file.id, patch_id=patch_file.patch_id,
-        user_id=user.id if policy.is_signed_in(user) else None,
-        organization_id=getattr(user, "organization_id", None),
-        range_start=start, bytes_requested=stop - start,
-        outcome="handed-off" if handed_off else "started",
-    )
-    db.session.add(download)
-    db.session.commit()
-    return download.id
-
-
-def finish_download(download_id: int, bytes_sent: int) -> None:
-    """Record how many bytes of a download actually went out."""
-    download = db.session.get(Download, download_id)
-    if download is None:
-        return
-    download.bytes_sent = bytes_sent
-    download.finished_at = utcnow()
-    download.outcome = "completed" if bytes_sent >= download.bytes_requested else "interrupted"
-    db.session.commit()

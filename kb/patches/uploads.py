@@ -18,8 +18,8 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from kb.errors import DomainError, Invalid, TooLarge
-from kb.patches.service import MAX_FILES_PER_PATCH, Upload
-from kb.patches.storage import StagedFile, file_store, human_size
+from kb.patches.service import MAX_FILES_PER_PATCH
+from kb.storage import StagedFile, Upload, file_store, human_size
 
 MAX_FORM_FIELD_BYTES = 1024 * 1024
 MAX_FORM_PARTS = 200

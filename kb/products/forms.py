@@ -6,6 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from kb.forms import choices
+from kb.products.service import all_products
+
 
 class ProductForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
@@ -15,3 +18,9 @@ class ProductForm(FlaskForm):
 class VersionForm(FlaskForm):
     version_name = StringField("Version", validators=[DataRequired(), Length(max=60)])
     released_on = DateField("Released on", validators=[Optional()])
+
+
+def product_choices(named=None):
+    """A product select's choices: ``named`` products, or every product (staff forms)."""
+    listed = all_products() if named is None else named
+    return choices([("", "(no product)")] + [(p.name, p.name) for p in listed])

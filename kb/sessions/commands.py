@@ -12,7 +12,9 @@ from kb import db
 from kb.accounts.models import STAFF_ROLES, User
 from kb.db import utcnow
 from kb.errors import DomainError
-from kb.sessions import campus, live
+from kb.sessions.campus import service as campus
+from kb.sessions.live import service as live
+from kb.sessions.live import times as live_times
 
 
 @click.group("sessions")
@@ -52,7 +54,7 @@ def schedule_command(title, start, starts_in, time_zone, duration, capacity, joi
     if (start is None) == (starts_in is None):
         raise click.UsageError("Give exactly one of --start and --starts-in.")
     try:
-        tz = live.zone(time_zone)
+        tz = live_times.zone(time_zone)
         local_start = (datetime.fromisoformat(start) if start else
                        (utcnow() + timedelta(minutes=starts_in)).astimezone(tz)
                        .replace(tzinfo=None))

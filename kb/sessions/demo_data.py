@@ -12,8 +12,13 @@ from sqlalchemy import select
 from kb import db, demo, policy
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
-from kb.sessions import campus, live, recordings, topics
+from kb.sessions.campus import service as campus
+from kb.sessions.live import service as live
+from kb.sessions.live import times as live_times
 from kb.sessions.models import LiveSession, Recording, TopicRequest
+from kb.sessions.recordings import service as recordings
+from kb.sessions.topics import service as topics
+from kb.storage import Upload
 
 DEMO_FILES = Path(__file__).resolve().parent / "demo"
 RECORDINGS = [
@@ -71,7 +76,7 @@ def _ensure_recording(staff, title, product, topic, days_ago, minutes, transcrip
         recordings.publish_recording(staff, fields, transcript=transcript_bytes)
         return
     with (DEMO_FILES / media).open("rb") as video:
-        recordings.publish_recording(staff, fields, recordings.Upload(video, media),
+        recordings.publish_recording(staff, fields, Upload(media, video),
                                      transcript=transcript_bytes)
 
 
@@ -87,7 +92,7 @@ def _ensure_topic(staff, title, details, product, requester, voters, status):
 
 def _ensure_live_sessions(staff) -> None:
     soon = (utcnow() + timedelta(minutes=10)).replace(second=0, microsecond=0)
-    in_days = (utcnow() + timedelta(days=3)).astimezone(live.zone("Europe/Berlin"))
+    in_days = (utcnow() + timedelta(days=3)).astimezone(live_times.zone("Europe/Berlin"))
     sessions = [
         live.LiveSessionFields(
             title="Ask us anything: upgrading to Orbit ERP 12.0", time_zone="Europe/Berlin",

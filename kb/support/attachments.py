@@ -1,31 +1,19 @@
-"""Files sent with incidents, replies and notes, kept in the file store as patch files are.
-
-Every touch of the store goes through ``store_stream`` and ``open_stored`` here, so moving
-incidents to the unified file-store interface changes only these two functions."""
+"""Files sent with incidents, replies and notes, kept in the application's file store
+(``kb/storage``, namespace ``files``) as patch files are: content-addressed, streamed, hashed."""
 
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
 
 from kb.errors import Invalid
-from kb.patches.names import safe_file_name
-from kb.patches.storage import StoredBlob, file_store, human_size
+from kb.storage import StoredBlob, Upload, file_store, human_size
+from kb.storage.names import safe_file_name
 from kb.support.models import IncidentAttachment
 
 MAX_FILES_PER_POST = 10
-
-
-@dataclass
-class AttachmentUpload:
-    """A file received with an incident or a reply: the client's name and type, its bytes."""
-
-    name: str
-    stream: BinaryIO
-    content_type: str = ""
 
 
 def file_limit() -> int:
@@ -43,20 +31,20 @@ def limits_text() -> str:
 
 def store_stream(stream: BinaryIO, limit: int) -> StoredBlob:
     """Store a file's bytes (content-addressed; ``TooLarge`` past ``limit``)."""
-    return file_store().put_stream(stream, limit)
+    return file_store().save_stream(stream, limit=limit)
 
 
 def open_stored(key: str) -> BinaryIO:
     return file_store().open(key)
 
 
-def checked_names(uploads: list[AttachmentUpload]) -> list[str]:
+def checked_names(uploads: list[Upload]) -> list[str]:
     if len(uploads) > MAX_FILES_PER_POST:
         raise Invalid(f"Attach at most {MAX_FILES_PER_POST} files at once.")
     return [safe_file_name(upload.name) for upload in uploads]
 
 
-def store_all(uploads: list[AttachmentUpload], uploader_id: int | None
+def store_all(uploads: list[Upload], uploader_id: int | None
               ) -> list[IncidentAttachment]:
     """Store every upload and return its (not yet added) attachment row; nothing is written
     to the database here, and a file over the limit stops everything with ``TooLarge``."""
@@ -71,7 +59,7 @@ def store_all(uploads: list[AttachmentUpload], uploader_id: int | None
     return rows
 
 
-def _stored(upload: AttachmentUpload, name: str, uploader_id: int | None
+def _stored(upload: Upload, name: str, uploader_id: int | None
             ) -> IncidentAttachment:
     blob = store_stream(upload.stream, file_limit())
     content_type = (mimetypes.guess_type(name)[0] or upload.content_type
@@ -91,4 +79,4 @@ def forget(rows: list[IncidentAttachment]) -> None:
     stored before (the same bytes sent earlier, or a patch file) stays."""
     for row in rows:
         if getattr(row, "newly_stored", False):
-            file_store().remove(row.storage_key)
+            file_store().delete(row.storage_key)

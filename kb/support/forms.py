@@ -1,5 +1,5 @@
 """Forms of the support desk pages; validation only, the services write. Files arrive in the
-same multipart request (``request.files``) and go to the service as ``AttachmentUpload``s."""
+same multipart request (``request.files``) and go to the service as ``Upload``s."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from kb.forms import choices
-from kb.support.attachments import AttachmentUpload
+from kb.storage import Upload
 from kb.support.incidents import IncidentDetails
 from kb.support.models import SEVERITY_DEFINITIONS, STATUS_NAMES
 
@@ -27,9 +27,9 @@ SEVERITY_PAIRS = [(str(level), f"Severity {level} – {name}")
                   for level, (name, _) in SEVERITY_DEFINITIONS.items()]
 
 
-def uploads_of(field_name: str = "attachments") -> list[AttachmentUpload]:
+def uploads_of(field_name: str = "attachments") -> list[Upload]:
     """The files the browser sent under ``field_name`` (empty file inputs left out)."""
-    return [AttachmentUpload(storage.filename, storage.stream, storage.mimetype or "")
+    return [Upload(storage.filename, storage.stream, storage.mimetype or "")
             for storage in request.files.getlist(field_name) if storage.filename]
 
 

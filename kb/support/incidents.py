@@ -19,10 +19,10 @@ from kb.accounts.models import Organization, User
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.locking import lock_row
 from kb.products.models import Product
-from kb.sessions.locking import lock_row
+from kb.storage import Upload
 from kb.support import attachments, notices, service
-from kb.support.attachments import AttachmentUpload
 from kb.support.models import (
     INCIDENT_STATUSES,
     OPEN_STATUSES,
@@ -48,7 +48,7 @@ class IncidentDetails:
     description: str = ""
     version: str = ""
     contact: str = ""
-    uploads: list[AttachmentUpload] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
 
 
 def log_incident(user, details: IncidentDetails) -> Incident:
@@ -118,7 +118,7 @@ def _next_number(organization_id: int) -> int:
 
 
 def reply(user, incident: Incident, body: str,
-          uploads: Iterable[AttachmentUpload] = ()) -> IncidentEntry:
+          uploads: Iterable[Upload] = ()) -> IncidentEntry:
     """A public reply. The customer's reply to a resolved incident reopens it, and to one
     waiting for them puts it back in progress; support's first reply meets the target."""
     _require_writer(user, incident)
@@ -136,7 +136,7 @@ def reply(user, incident: Incident, body: str,
 
 
 def add_note(user, incident: Incident, body: str,
-             uploads: Iterable[AttachmentUpload] = ()) -> IncidentEntry:
+             uploads: Iterable[Upload] = ()) -> IncidentEntry:
     """A staff-only note (customers never see it, nor its files)."""
     policy.require_staff(user)
     entry = _add_entry(user, incident, "note", body, list(uploads))
@@ -151,7 +151,7 @@ def _require_writer(user, incident: Incident) -> None:
 
 
 def _add_entry(user, incident: Incident, kind: str, body: str,
-               uploads: list[AttachmentUpload]) -> IncidentEntry:
+               uploads: list[Upload]) -> IncidentEntry:
     if not body.strip() and not uploads:
         raise Invalid("Write something, or attach a file.")
     if len(body) > MAX_TEXT:

@@ -20,8 +20,8 @@ from flask_login import current_user, login_required
 from kb import policy
 from kb.db import utcnow
 from kb.errors import DomainError, TooLarge
-from kb.patches.storage import human_size
 from kb.products.service import all_products
+from kb.storage import human_size
 from kb.support import attachments, coverage, incidents, queries, remote_access
 from kb.support.display import target_view
 from kb.support.forms import GrantForm, IncidentForm, ReplyForm, StatusForm, uploads_of

@@ -23,8 +23,8 @@ from kb.articles.revisions import fields_of_revision
 from kb.db import utcnow
 from kb.notifications import Notification
 from kb.patches import service as patches
-from kb.patches.storage import file_store
 from kb.products import service as products
+from kb.storage import file_store
 from tests.conftest import on_postgres
 
 ERP = "Orbit ERP"

@@ -16,8 +16,8 @@ from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
 from kb.db import utcnow
 from kb.patches import service as patches
-from kb.patches.storage import file_store
-from kb.sessions import live
+from kb.sessions.live import service as live
+from kb.storage import file_store
 
 TOKEN_IN_PAGE = re.compile(r"token=(kbf_[\w-]+)")
 

@@ -11,7 +11,7 @@ import pytest
 from kb import db
 from kb.patches import service
 from kb.patches.models import Patch, PatchFile
-from kb.patches.storage import file_store
+from kb.storage import file_store
 
 
 def sha256_of(data: bytes) -> str:

@@ -226,7 +226,7 @@ def test_a_missing_file_is_reported(client, elite_file):
 
 def test_an_intact_file_is_hashed_again_only_after_it_changed(app, client, elite_file,
                                                               monkeypatch):
-    from kb.patches.storage import LocalFileStore
+    from kb.storage import LocalFileStore
 
     calls = []
     original = LocalFileStore.verify

@@ -13,7 +13,7 @@ from werkzeug.test import encode_multipart
 
 from kb import db
 from kb.patches.models import Patch, PatchFile
-from kb.patches.names import safe_file_name
+from kb.storage.names import safe_file_name
 from tests.conftest import bearer, csrf_token, indexed_status
 from tests.patches.conftest import payload, sha256_of, temp_uploads
 
@@ -146,7 +146,7 @@ def test_an_api_upload_over_the_cap_is_413_json(app, client, api_token, demo_acc
 
 def test_an_upload_cut_off_midway_publishes_nothing_and_removes_its_temporary_file(
         app, staff_client, monkeypatch):
-    from kb.patches.storage import LocalFileStore
+    from kb.storage import LocalFileStore
 
     staged = []
     original_stage = LocalFileStore.stage
@@ -202,7 +202,7 @@ def test_a_refused_publication_removes_the_files_it_stored(app, publish):
 
 def test_nothing_is_published_when_a_stored_file_fails_verification(app, publish,
                                                                    monkeypatch):
-    from kb.patches.storage import LocalFileStore, StoredFileProblem
+    from kb.storage import LocalFileStore, StoredFileProblem
 
     def damaged_on_disk(self, key, sha256, size, label):
         raise StoredFileProblem(f"The file {label} is damaged on disk.")

@@ -100,7 +100,7 @@ def test_customers_may_not_manage_products(client, auth, customer_on, path):
 def test_a_version_named_only_by_a_patch_is_not_removed(app, client, staff):
     from kb.patches import service as patches
     from kb.patches.models import Patch
-    from kb.patches.storage import file_store
+    from kb.storage import file_store
 
     with app.app_context():
         staged = file_store().stage(filename="fix.zip")

@@ -14,8 +14,8 @@ from kb import db, search
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.search import build, maintenance, sync
-from kb.sessions import recordings
 from kb.sessions.models import Recording, TranscriptSegment
+from kb.sessions.recordings import service as recordings
 from tests.conftest import indexed_status, on_postgres
 from tests.search import writer
 from tests.search.conftest import titles
@@ -28,7 +28,7 @@ def publish_recording(title: str = "Godwit flyways") -> int:
     staff = user_by_email("staff@demo.test")
     fields = recordings.RecordingFields(title=title, recorded_on=utcnow().date(),
                                         topic="Integration")
-    video = recordings.Upload(io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)), "godwit.webm")
+    video = recordings.Upload("godwit.webm", io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)))
     return recordings.publish_recording(staff, fields, video, WEBVTT).id
 
 

@@ -40,7 +40,7 @@ def staff(app, demo_accounts):
 @pytest.fixture
 def schedule(app, demo_accounts):
     """Schedule a live session: schedule(capacity=5, starts_in=timedelta(days=2), **fields)."""
-    from kb.sessions import live
+    from kb.sessions.live import service as live
 
     def make(capacity: int = 5, starts_in: timedelta = timedelta(days=2), **fields) -> int:
         with app.app_context():
@@ -58,7 +58,7 @@ def schedule(app, demo_accounts):
 @pytest.fixture
 def publish(app, demo_accounts):
     """Publish a recording: publish(title=..., video=b"...", transcript=WEBVTT, **fields)."""
-    from kb.sessions import recordings
+    from kb.sessions.recordings import service as recordings
 
     def make(title: str = "Monitoring message flows", *, video: bytes | None = b"\x1aE\xdf\xa3"
              + bytes(range(256)) * 40, transcript: bytes | None = WEBVTT, **fields) -> int:
@@ -66,7 +66,7 @@ def publish(app, demo_accounts):
             staff_user = user_by_email("staff@demo.test")
             values = {"title": title, "recorded_on": utcnow().date(),
                       "product": "Orbit Integration Hub", "topic": "Integration", **fields}
-            upload = recordings.Upload(io.BytesIO(video), "flows.webm") if video else None
+            upload = recordings.Upload("flows.webm", io.BytesIO(video)) if video else None
             return recordings.publish_recording(
                 staff_user, recordings.RecordingFields(**values), upload, transcript).id
 

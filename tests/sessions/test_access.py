@@ -64,7 +64,8 @@ ROUTES = [
 @pytest.fixture
 def things(app, client, auth, demo_accounts, publish, schedule, customer_on, staff):
     """One of everything the routes name, and a sign-in per visitor."""
-    from kb.sessions import campus, topics
+    from kb.sessions.campus import service as campus
+    from kb.sessions.topics import service as topics
 
     ids = {"recording": publish(), "session": schedule()}
     auth.login("staff@demo.test")

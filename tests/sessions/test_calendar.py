@@ -21,10 +21,13 @@ def _invite(client, session_id, headers=None, api=False):
 
 
 def _reschedule(staff, session_id, days: int):
-    from kb.sessions import live
+    from kb.sessions.live import queries as live_queries
+    from kb.sessions.live import service as live
+    from kb.sessions.live import times as live_times
 
     def move(staff_user):
-        start = live.local_fields(live.get_session(staff_user, session_id))["local_start"]
+        live_session = live_queries.get_session(staff_user, session_id)
+        start = live_times.local_fields(live_session)["local_start"]
         live.update_session(staff_user, session_id, live.LiveSessionFields(
             title="Queue monitoring live", local_start=start + timedelta(days=days),
             time_zone="UTC", duration_minutes=60, capacity=5))

@@ -13,7 +13,7 @@ from kb import db
 from kb.accounts.models import Organization
 from kb.accounts.organizations import update_organization
 from kb.accounts.queries import get_organization, user_by_email
-from kb.sessions import campus
+from kb.sessions.campus import service as campus
 from kb.sessions.models import CampusCode, CampusReveal
 from tests.conftest import bearer
 from tests.sessions.conftest import at_once

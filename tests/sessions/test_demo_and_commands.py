@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from kb import db
 from kb.db import utcnow
-from kb.sessions import campus
+from kb.sessions.campus import service as campus
 from kb.sessions.models import (
     CampusOffer,
     LiveSession,

@@ -161,7 +161,9 @@ def test_times_show_in_the_users_time_zone(app, client, auth, schedule, customer
 
 def test_staff_reschedule_tells_registrants_and_more_seats_promote(
         app, client, auth, schedule, customer_on, staff):
-    from kb.sessions import live
+    from kb.sessions.live import queries as live_queries
+    from kb.sessions.live import service as live
+    from kb.sessions.live import times as live_times
 
     session_id = schedule(capacity=1)
     first, second = customer_on("premium"), customer_on("elite")
@@ -169,7 +171,7 @@ def test_staff_reschedule_tells_registrants_and_more_seats_promote(
     _register(client, auth, second, session_id)
 
     def move(staff_user):
-        fields = live.local_fields(live.get_session(staff_user, session_id))
+        fields = live_times.local_fields(live_queries.get_session(staff_user, session_id))
         values = {"title": "Queue monitoring live", "time_zone": "UTC", "duration_minutes": 90,
                   "capacity": 2, "local_start": fields["local_start"] + timedelta(days=1)}
         return live.update_session(staff_user, session_id, live.LiveSessionFields(**values))
@@ -208,7 +210,10 @@ def test_attendee_list_is_for_staff_only_with_csv_and_attendance(
 
 def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
         app, client, auth, schedule, publish, customer_on, staff):
-    from kb.sessions import attendance, live, recordings, topics
+    from kb.sessions.live import attendance
+    from kb.sessions.live import queries as live_queries
+    from kb.sessions.recordings import queries as recording_queries
+    from kb.sessions.topics import service as topics
 
     session_id = schedule(starts_in=timedelta(minutes=5))
     email = customer_on("premium")
@@ -218,7 +223,7 @@ def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
     def schedule_topic(staff_user):
         topic = topics.request_topic(user_by_email(email), "Queues at night")
         topics.change_status(staff_user, topic, "scheduled",
-                             live_session=live.get_session(staff_user, session_id))
+                             live_session=live_queries.get_session(staff_user, session_id))
         return topic.id
 
     topic_id = staff(schedule_topic)
@@ -228,7 +233,8 @@ def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
         live_session.starts_at -= timedelta(hours=2)
         db.session.commit()
     staff(lambda s: attendance.attach_recording(
-        s, live.get_session(s, session_id), recordings.get_recording(s, recording_id)))
+        s, live_queries.get_session(s, session_id),
+        recording_queries.get_recording(s, recording_id)))
 
     with app.app_context():
         told = [n.kind for n in db.session.scalars(select(Notification).where(
@@ -261,7 +267,7 @@ def test_promotion_skips_someone_whose_plan_lost_live_sessions(
 
 def test_a_refused_registration_releases_the_lock_at_once(app, schedule, customer_on):
     from kb.errors import Conflict
-    from kb.sessions import live
+    from kb.sessions.live import service as live
 
     session_id = schedule(starts_in=timedelta(minutes=-1))
     with app.app_context():

@@ -13,7 +13,7 @@ from kb import db
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.errors import Conflict
-from kb.sessions import live
+from kb.sessions.live import service as live
 from kb.sessions.models import LiveSession, Registration
 from tests.conftest import bearer
 

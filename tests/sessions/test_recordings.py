@@ -181,7 +181,7 @@ def test_attachments_download_after_the_policy(app, client, auth, publish):
 
 
 def test_an_oversized_transcript_is_refused(app, auth, publish, monkeypatch):
-    from kb.sessions import transcripts
+    from kb.sessions.recordings import transcripts
 
     monkeypatch.setattr(transcripts, "MAX_TRANSCRIPT_BYTES", len(WEBVTT) - 1)
     recording_id = publish()

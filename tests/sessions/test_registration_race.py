@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from kb import db
 from kb.accounts.queries import user_by_email
-from kb.sessions import live
-from kb.sessions.locking import row_locked
+from kb.locking import row_locked
+from kb.sessions.live import service as live
 from kb.sessions.models import LiveSession, Registration
 from tests.conftest import bearer, on_postgres
 from tests.sessions.conftest import at_once

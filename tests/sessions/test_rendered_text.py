@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import update
 
 from kb import db
-from kb.sessions import campus
+from kb.sessions.campus import service as campus
 from kb.sessions.models import CampusOffer, LiveSession, Recording, TopicRequest
 from tests.conftest import bearer
 

@@ -18,9 +18,12 @@ from kb.accounts.models import Organization
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.notifications import Notification
-from kb.sessions import live, topics
+from kb.sessions.live import queries as live_queries
+from kb.sessions.live import service as live
+from kb.sessions.live.reminders import remind_registrants
 from kb.sessions.models import Registration
-from kb.sessions.reminders import remind_registrants
+from kb.sessions.topics import queries as topic_queries
+from kb.sessions.topics import service as topics
 from tests.conftest import on_postgres
 
 START = datetime(2030, 7, 1, 15, 0)  # a Monday, UTC
@@ -293,15 +296,16 @@ def test_topic_changes_tell_requester_and_voters_in_app_and_by_e_mail(
         asker = user_by_email("xtreme@demo.test")
         topic_id = topics.request_topic(asker, "Archiving old periods", "How?", "Orbit ERP").id
         voter = user_by_email("premium@demo.test")
-        topics.upvote(voter, topics.get_topic(voter, topic_id))
+        topics.upvote(voter, topic_queries.get_topic(voter, topic_id))
     session_id = schedule(local_start=START, title="Archiving, live")
 
     def change(status, **values):
         with app.app_context():
             staff_user = user_by_email("staff@demo.test")
-            topic = topics.get_topic(staff_user, topic_id)
+            topic = topic_queries.get_topic(staff_user, topic_id)
             if "live_session" in values:
-                values["live_session"] = live.get_session(staff_user, values["live_session"])
+                values["live_session"] = live_queries.get_session(staff_user,
+                                                                  values["live_session"])
             topics.change_status(staff_user, topic, status, **values)
 
     change("planned")
@@ -326,8 +330,9 @@ def test_topic_changes_tell_requester_and_voters_in_app_and_by_e_mail(
 
 def test_registrants_are_told_when_the_recording_is_attached(
         app, runner, smtp, schedule, publish, customer_on, staff):
-    from kb.sessions import attendance, recordings
+    from kb.sessions.live import attendance
     from kb.sessions.models import LiveSession
+    from kb.sessions.recordings import queries as recording_queries
 
     session_id = schedule(capacity=2)
     email = customer_on("premium")
@@ -338,8 +343,8 @@ def test_registrants_are_told_when_the_recording_is_attached(
         db.session.commit()
 
     def attach(staff_user):
-        attendance.attach_recording(staff_user, live.get_session(staff_user, session_id),
-                                    recordings.get_recording(staff_user, recording_id))
+        attendance.attach_recording(staff_user, live_queries.get_session(staff_user, session_id),
+                                    recording_queries.get_recording(staff_user, recording_id))
 
     staff(attach)
     staff(attach)  # attached again: told once

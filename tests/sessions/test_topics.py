@@ -12,8 +12,11 @@ from kb.accounts.queries import user_by_email
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.notifications import Notification
-from kb.sessions import live, recordings, topics
+from kb.sessions.live import queries as live_queries
 from kb.sessions.models import TopicRequest, TopicVote
+from kb.sessions.recordings import queries as recording_queries
+from kb.sessions.topics import queries as topic_queries
+from kb.sessions.topics import service as topics
 from tests.conftest import bearer
 
 
@@ -25,7 +28,7 @@ def _ask(app, email, title, details="", product=""):
 def _vote(app, email, topic_id):
     with app.app_context():
         user = user_by_email(email)
-        topics.upvote(user, topics.get_topic(user, topic_id))
+        topics.upvote(user, topic_queries.get_topic(user, topic_id))
 
 
 def _told(app, email):
@@ -99,7 +102,7 @@ def test_a_voter_may_withdraw_and_then_hears_nothing_more(app, client, auth, dem
     assert b"Withdraw my vote" in client.get(f"/sessions/topics/{topic_id}").data
 
     withdrawn = auth.post(f"/sessions/topics/{topic_id}/vote/withdraw")
-    staff(lambda s: topics.change_status(s, topics.get_topic(s, topic_id), "planned"))
+    staff(lambda s: topics.change_status(s, topic_queries.get_topic(s, topic_id), "planned"))
 
     assert withdrawn.status_code == 302
     assert b"1 vote" in client.get(f"/sessions/topics/{topic_id}").data
@@ -126,12 +129,12 @@ def test_workflow_tells_requester_and_voters_and_only_premium_up_get_the_sign_up
     recording_url = f"/sessions/recordings/{recording_id}"
 
     def move(status, **links):
-        staff(lambda s: topics.change_status(s, topics.get_topic(s, topic_id), status, **{
+        staff(lambda s: topics.change_status(s, topic_queries.get_topic(s, topic_id), status, **{
             key: getter(s, value) for key, (getter, value) in links.items()}))
 
     move("planned")
-    move("scheduled", live_session=(live.get_session, session_id))
-    move("recorded", recording=(recordings.get_recording, recording_id))
+    move("scheduled", live_session=(live_queries.get_session, session_id))
+    move("recorded", recording=(recording_queries.get_recording, recording_id))
     assert _told(app, "xtreme@demo.test") == [
         ("topic.planned", topic_url), ("topic.scheduled", topic_url),
         ("topic.recorded", recording_url)]
@@ -148,7 +151,7 @@ def test_decline_needs_a_reason_and_is_announced(app, client, auth, demo_account
 
     topic_id = _ask(app, "premium@demo.test", "Custom kernel patches")
     with pytest.raises(Invalid):
-        staff(lambda s: topics.change_status(s, topics.get_topic(s, topic_id), "declined"))
+        staff(lambda s: topics.change_status(s, topic_queries.get_topic(s, topic_id), "declined"))
     auth.login("staff@demo.test")
     auth.post(f"/sessions/topics/{topic_id}/status",
               {"status": "declined", "reason": "Modified components are out of scope."})

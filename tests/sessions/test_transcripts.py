@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from kb.sessions.transcripts import Segment, TranscriptError, format_time, parse_transcript
+from kb.sessions.recordings.transcripts import (
+    Segment,
+    TranscriptError,
+    format_time,
+    parse_transcript,
+)
 from tests.sessions.conftest import WEBVTT
 
 

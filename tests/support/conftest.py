@@ -8,8 +8,8 @@ import io
 import pytest
 
 from kb.accounts.queries import user_by_email
+from kb.storage import Upload
 from kb.support import incidents, service
-from kb.support.attachments import AttachmentUpload
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def log_incident(desk):
 
     def make(email: str = "elite@demo.test", severity: int = 2, title: str = "Posting fails",
              product: str = "Orbit ERP", files: dict[str, bytes] | None = None, **fields) -> int:
-        uploads = [AttachmentUpload(name, io.BytesIO(data))
+        uploads = [Upload(name, io.BytesIO(data))
                    for name, data in (files or {}).items()]
         with desk.app_context():
             details = incidents.IncidentDetails(

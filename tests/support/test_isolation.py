@@ -9,8 +9,8 @@ import pytest
 
 from kb import db
 from kb.accounts.queries import user_by_email
+from kb.storage import Upload
 from kb.support import incidents
-from kb.support.attachments import AttachmentUpload
 from kb.support.models import Incident
 from tests.conftest import bearer
 
@@ -26,7 +26,7 @@ def elite_incident(desk, log_incident):
     with desk.app_context():
         incident = db.session.get(Incident, incident_id)
         incidents.add_note(user_by_email("staff@demo.test"), incident, NOTE,
-                           [AttachmentUpload("internal.txt", io.BytesIO(b"staff only"))])
+                           [Upload("internal.txt", io.BytesIO(b"staff only"))])
         public, internal = incident.attachments
         return {"id": incident_id,
                 "public": f"/support/incidents/{incident_id}/files/{public.id}/public.log",

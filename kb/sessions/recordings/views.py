@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb.sessions import media, recordings
-from kb.sessions.forms import AttachmentForm, TranscriptForm
+from kb.sessions.recordings import media
+from kb.sessions.recordings import queries as recording_queries
+from kb.sessions.recordings import service as recordings
+from kb.sessions.recordings.forms import AttachmentForm, TranscriptForm
 
 blueprint = Blueprint("recordings", __name__, url_prefix="/sessions/recordings")
 
@@ -15,42 +17,43 @@ blueprint = Blueprint("recordings", __name__, url_prefix="/sessions/recordings")
 @blueprint.get("")
 def index():
     product, topic = request.args.get("product", ""), request.args.get("topic", "")
-    items = recordings.list_recordings(current_user, product_slug=product, topic=topic)
+    items = recording_queries.list_recordings(current_user, product_slug=product, topic=topic)
     return render_template(
-        "sessions/recordings.html", recordings=items, watched=recordings.watched_ids(current_user),
-        products=recordings.products_in_use(current_user),
-        topics=recordings.topics_in_use(current_user),
+        "sessions/recordings.html", recordings=items,
+        watched=recording_queries.watched_ids(current_user),
+        products=recording_queries.products_in_use(current_user),
+        topics=recording_queries.topics_in_use(current_user),
         product=product, topic=topic)
 
 
 @blueprint.get("/<int:recording_id>")
 def show(recording_id: int):
-    recording = recordings.get_recording(current_user, recording_id)
+    recording = recording_queries.get_recording(current_user, recording_id)
     return render_template(
         "sessions/recording.html", recording=recording,
         summary=recording.summary_html,
-        watched=recording.id in recordings.watched_ids(current_user),
+        watched=recording.id in recording_queries.watched_ids(current_user),
         transcript_form=TranscriptForm(), attachment_form=AttachmentForm())
 
 
 @blueprint.get("/<int:recording_id>/media")
 def media_file(recording_id: int):
-    recording = recordings.get_recording(current_user, recording_id)
+    recording = recording_queries.get_recording(current_user, recording_id)
     if not recording.media_path:
         abort(404)
-    return media.send_stored_file(recording.media_path, recording.media_type)
+    return media.send(recording.media_path, recording.media_type)
 
 
 @blueprint.get("/<int:recording_id>/attachments/<int:attachment_id>")
 def attachment(recording_id: int, attachment_id: int):
-    item = recordings.get_attachment(current_user, recording_id, attachment_id)
-    return media.send_stored_file(item.stored_path, "application/octet-stream",
-                                  download_name=item.filename)
+    item = recording_queries.get_attachment(current_user, recording_id, attachment_id)
+    return media.send(item.stored_path, "application/octet-stream",
+                      download_name=item.filename)
 
 
 @blueprint.post("/<int:recording_id>/watched")
 def watched(recording_id: int):
-    recording = recordings.get_recording(current_user, recording_id)
+    recording = recording_queries.get_recording(current_user, recording_id)
     mark = request.form.get("watched") == "1"
     recordings.set_watched(current_user, recording, mark)
     flash("Marked as watched." if mark else "Marked as not watched.", "success")

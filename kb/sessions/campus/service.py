@@ -21,7 +21,7 @@ from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
-from kb.sessions.locking import row_locked
+from kb.locking import row_locked
 from kb.sessions.models import CampusCode, CampusOffer, CampusReveal
 
 CAMPUS_FEATURE = "campus_discount"

@@ -3,7 +3,7 @@
 
 Each e-mail says what happened, when the session takes place (in UTC and in the reader's own
 time zone), and what to do; the link to the page follows it. A registration's messages carry
-its calendar invite as it stands after the change (``kb.sessions.calendar``): a confirmation,
+its calendar invite as it stands after the change (``kb.sessions.live.calendar``): a confirmation,
 a place on the waiting list, a seat from the waiting list and a new time replace the event in
 the reader's calendar (same UID, higher SEQUENCE), a cancellation removes it (METHOD:CANCEL).
 """
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from kb.alerts.dispatch import Attachment, Notice, tell
 from kb.links import path_for
-from kb.sessions import calendar
+from kb.sessions.live import calendar
 from kb.sessions.models import LiveSession, Recording, Registration
 from kb.time_zones import zone_of
 
@@ -43,7 +43,7 @@ def _join_hint(live_session: LiveSession) -> str:
 
 def _tell_registrant(registration: Registration, event: str, title: str, body: str) -> bool:
     """Tell the registrant, with the invite as it now stands. No key: each change happens
-    once, under the session's row lock (``kb.sessions.locking``), and tells in its
+    once, under the session's row lock (``kb.locking``), and tells in its
     transaction."""
     method = "CANCEL" if registration.status == "cancelled" else "REQUEST"
     invite = Attachment(calendar.invite_filename(registration),
@@ -111,7 +111,7 @@ def rescheduled(registration: Registration, previous_start: datetime) -> bool:
 
 
 def reminder(registration: Registration, key: str, now: datetime) -> bool:
-    """The reminder before the start (``kb.sessions.reminders`` decides when)."""
+    """The reminder before the start (``kb.sessions.live.reminders`` decides when)."""
     live_session, user = registration.live_session, registration.user
     remaining = time_until(live_session.starts_at - now)
     return tell(user, Notice(

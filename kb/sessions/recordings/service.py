@@ -5,26 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
 from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 
-from kb import db, gating, markdown, policy, search
+from kb import db, markdown, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
-from kb.errors import Invalid, NotFound
-from kb.patches.names import safe_file_name
+from kb.errors import Invalid
 from kb.products import service as products
-from kb.products.models import Product
-from kb.sessions import media
 from kb.sessions.models import (
     Recording,
     RecordingAttachment,
     RecordingWatch,
     TranscriptSegment,
 )
-from kb.sessions.transcripts import parse_transcript
+from kb.sessions.recordings import media
+from kb.sessions.recordings.transcripts import parse_transcript
+from kb.storage import Upload
+from kb.storage.names import safe_file_name
 
 
 @dataclass
@@ -38,57 +37,6 @@ class RecordingFields:
     duration_seconds: int | None = None  # None: read from an uploaded video, else unchanged
     external_url: str = ""
     status: str = "published"
-
-
-@dataclass
-class Upload:
-    stream: BinaryIO
-    filename: str
-
-
-def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
-    """The recordings ``user`` may watch, newest first, optionally of one product or topic."""
-    policy.require(user, Recording.access_feature)
-    query = select(Recording).where(gating.read_filter(Recording, policy.read_scope(user))) \
-        .order_by(Recording.recorded_on.desc(), Recording.id.desc())
-    if product_slug:
-        query = query.join(Product).where(Product.slug == product_slug)
-    if topic:
-        query = query.where(Recording.topic == topic)
-    return list(db.session.scalars(query))
-
-
-def topics_in_use(user) -> list[str]:
-    """The topics of the recordings ``user`` may learn of, for the filter list."""
-    query = select(Recording.topic).where(
-        Recording.topic != "", gating.known_filter(Recording, user)).distinct().order_by(
-        Recording.topic)
-    return list(db.session.scalars(query))
-
-
-def products_in_use(user) -> list[Product]:
-    """The products of the recordings ``user`` may learn of, for the filter list."""
-    named = select(Recording.product_id).where(gating.known_filter(Recording, user))
-    return list(db.session.scalars(
-        select(Product).where(Product.id.in_(named)).order_by(Product.name)))
-
-
-def get_recording(user, recording_id: int) -> Recording:
-    """The recording, if ``user`` may watch it (drafts only for staff)."""
-    recording = db.session.get(Recording, recording_id)
-    if recording is None:
-        raise NotFound("No such recording.")
-    policy.require_read(user, recording, "recording")
-    return recording
-
-
-def fields_of(recording: Recording) -> RecordingFields:
-    """The recording's details as they stand, to change some of them."""
-    return RecordingFields(
-        title=recording.title, recorded_on=recording.recorded_on, summary=recording.summary,
-        presenter=recording.presenter, product=recording.product.name if recording.product else "",
-        topic=recording.topic, duration_seconds=recording.duration_seconds,
-        external_url=recording.external_url or "", status=recording.status)
 
 
 def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
@@ -125,12 +73,13 @@ def _set_media(recording: Recording, fields: RecordingFields, video: Upload | No
     removed once the change is committed)."""
     replaced = recording.media_path
     if video is not None:
-        mimetype = media.video_type(video.filename)
-        relative, size = media.store_stream(video.stream, "recordings", video.filename)
-        recording.media_path, recording.media_type, recording.media_size = relative, mimetype, size
+        mimetype = media.video_type(video.name)
+        blob = media.store_upload(video, "recordings")
+        recording.media_path, recording.media_type, recording.media_size = (
+            blob.key, mimetype, blob.size)
         recording.external_url = None
         if fields.duration_seconds is None:  # a duration given explicitly wins over the file's
-            recording.duration_seconds = media.duration_seconds(relative) or 0
+            recording.duration_seconds = media.duration_seconds(blob.key) or 0
     elif fields.external_url.strip():
         recording.external_url = _check_external_url(fields.external_url)
         recording.media_path = recording.media_type = recording.media_size = None
@@ -167,7 +116,7 @@ def update_recording(actor, recording: Recording, fields: RecordingFields,
                  {"title": recording.title, "status": recording.status})
     search.record_change("recording", recording.id)
     db.session.commit()
-    media.remove_stored(replaced)
+    media.remove(replaced)
 
 
 def _replace_segments(recording: Recording, segments) -> None:
@@ -196,20 +145,12 @@ def set_transcript(actor, recording: Recording, data: bytes) -> int:
 def add_attachment(actor, recording: Recording, upload: Upload) -> RecordingAttachment:
     """Attach slides or another file to a recording (staff only)."""
     policy.require_staff(actor)
-    name = safe_file_name(upload.filename)
-    relative, size = media.store_stream(upload.stream, "attachments", name)
+    name = safe_file_name(upload.name)
+    blob = media.store_upload(Upload(name, upload.stream), "attachments")
     attachment = RecordingAttachment(recording_id=recording.id, filename=name,
-                                     stored_path=relative, size=size)
+                                     stored_path=blob.key, size=blob.size)
     db.session.add(attachment)
     db.session.commit()
-    return attachment
-
-
-def get_attachment(user, recording_id: int, attachment_id: int) -> RecordingAttachment:
-    get_recording(user, recording_id)
-    attachment = db.session.get(RecordingAttachment, attachment_id)
-    if attachment is None or attachment.recording_id != recording_id:
-        raise NotFound("No such attachment.")
     return attachment
 
 
@@ -225,6 +166,10 @@ def set_watched(user, recording: Recording, watched: bool) -> None:
     db.session.commit()
 
 
-def watched_ids(user) -> set[int]:
-    return set(db.session.scalars(
-        select(RecordingWatch.recording_id).where(RecordingWatch.user_id == user.id)))
+def fields_of(recording: Recording) -> RecordingFields:
+    """The recording's details as they stand, to change some of them."""
+    return RecordingFields(
+        title=recording.title, recorded_on=recording.recorded_on, summary=recording.summary,
+        presenter=recording.presenter, product=recording.product.name if recording.product else "",
+        topic=recording.topic, duration_seconds=recording.duration_seconds,
+        external_url=recording.external_url or "", status=recording.status)

@@ -21,7 +21,7 @@ from sqlalchemy import exists, select
 from kb import db, policy
 from kb.alerts.models import ToldNotice
 from kb.alerts.schedule import due_job
-from kb.sessions import notices
+from kb.sessions.live import notices
 from kb.sessions.models import LiveSession, Registration
 
 

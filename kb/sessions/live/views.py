@@ -8,36 +8,38 @@ from flask_login import current_user
 
 from kb import gating, policy
 from kb.db import utcnow
-from kb.sessions import calendar, live
+from kb.sessions.live import calendar
+from kb.sessions.live import queries as live_queries
+from kb.sessions.live import service as live
 
 blueprint = Blueprint("live", __name__, url_prefix="/sessions/live")
 
 
 @blueprint.get("")
 def index():
-    upcoming = live.sessions_for(current_user)
-    past = live.sessions_for(current_user, past=True)[:10]
+    upcoming = live_queries.sessions_for(current_user)
+    past = live_queries.sessions_for(current_user, past=True)[:10]
     now = utcnow()
     return render_template(
         "sessions/live_sessions.html", sessions=upcoming, past=past,
         recordings={s.id: gating.shown(current_user, s.recording) for s in past},
-        registrations=live.registrations_of(current_user, upcoming),
-        seats_taken=live.confirmed_counts(upcoming),
+        registrations=live_queries.registrations_of(current_user, upcoming),
+        seats_taken=live_queries.confirmed_counts(upcoming),
         states={s.id: s.state_at(now) for s in upcoming},
         denial=policy.feature_denial(current_user, "interactive_sessions"))
 
 
 @blueprint.get("/<int:session_id>")
 def show(session_id: int):
-    live_session = live.get_session(current_user, session_id)
-    registration = live.registration_of(current_user, live_session)
+    live_session = live_queries.get_session(current_user, session_id)
+    registration = live_queries.registration_of(current_user, live_session)
     now = utcnow()
     return render_template(
         "sessions/live_session.html", live_session=live_session, registration=registration,
         recording=gating.shown(current_user, live_session.recording),
         description=live_session.description_html,
-        seats_taken=live.confirmed_count(live_session),
-        waitlist_rank=registration and live.waitlist_rank(registration),
+        seats_taken=live_queries.confirmed_count(live_session),
+        waitlist_rank=registration and live_queries.waitlist_rank(registration),
         join_visible=policy.can_see_join_details(current_user, live_session, registration, now),
         denial=policy.feature_denial(current_user, "interactive_sessions"), now=now,
         state=live_session.state_at(now))
@@ -64,4 +66,5 @@ def cancel(session_id: int):
 
 @blueprint.get("/<int:session_id>/invite.ics")
 def invite(session_id: int):
-    return calendar.invite_attachment(live.registration_for_invite(current_user, session_id))
+    registration = live_queries.registration_for_invite(current_user, session_id)
+    return calendar.invite_attachment(registration)

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from kb import policy
-from kb.sessions import campus
-from kb.sessions.forms import CampusOfferForm
+from kb.sessions.campus import service as campus
+from kb.sessions.campus.forms import CampusOfferForm
 
 blueprint = Blueprint("campus", __name__, url_prefix="/campus")
 

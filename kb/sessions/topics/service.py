@@ -4,26 +4,20 @@ voted is told."""
 
 from __future__ import annotations
 
-import re
+from sqlalchemy import delete, select
 
-from sqlalchemy import delete, func, not_, select
-
-from kb import db, gating, markdown, policy, search
+from kb import db, markdown, policy, search
 from kb.accounts.models import User
 from kb.alerts.dispatch import Notice, tell
-from kb.articles.models import Article, article_products
 from kb.db import utcnow
-from kb.errors import Conflict, Invalid, NotFound
+from kb.errors import Conflict, Invalid
 from kb.links import path_for
-from kb.patches.models import Patch
-from kb.products import service as products
 from kb.products.models import Product
 from kb.products.names import slugify
-from kb.search.related import related
-from kb.sessions import notices
+from kb.sessions.live import notices
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
+from kb.sessions.topics.queries import OPEN_STATUSES, has_voted, products_to_name, topic_url
 
-OPEN_STATUSES = ("new", "planned", "scheduled")
 # from which statuses staff may move a request to each status
 TRANSITIONS = {
     "planned": ("new",),
@@ -31,27 +25,6 @@ TRANSITIONS = {
     "recorded": ("new", "planned", "scheduled"),
     "declined": OPEN_STATUSES,
 }
-SUGGESTION_LIMIT = 5
-
-
-def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
-    """Topic requests, most votes first (merged duplicates left out)."""
-    policy.require(user, TopicRequest.access_feature)
-    votes = select(func.count(TopicVote.id)).where(
-        TopicVote.topic_id == TopicRequest.id).scalar_subquery()
-    query = select(TopicRequest).where(TopicRequest.status != "merged")
-    if not include_closed:
-        query = query.where(TopicRequest.status.in_(OPEN_STATUSES))
-    return list(db.session.scalars(query.order_by(votes.desc(), TopicRequest.id.desc())))
-
-
-def get_topic(user, topic_id: int) -> TopicRequest:
-    policy.require(user, TopicRequest.access_feature)
-    topic = db.session.get(TopicRequest, topic_id)
-    if topic is None:
-        raise NotFound("No such topic request.")
-    policy.require_read(user, topic, "topic request")
-    return topic
 
 
 def request_topic(user, title: str, details: str = "", product: str = "") -> TopicRequest:
@@ -72,31 +45,6 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
     return topic
 
 
-def products_to_name(user) -> list[Product]:
-    """The products ``user`` may name in a request: every product but those that only items
-    they may not learn of name (a product first named by a draft stays unknown)."""
-    hidden = _named_product_ids(user, known=False) - _named_product_ids(user, known=True)
-    return [product for product in products.all_products() if product.id not in hidden]
-
-
-def _named_product_ids(user, *, known: bool) -> set[int]:
-    """Products named by the articles, release notes, patches and recordings that ``user``
-    may (``known``) or may not learn of."""
-    def among(model):
-        condition = gating.known_filter(model, user)
-        return condition if known else not_(condition)
-
-    statements = [
-        select(article_products.c.product_id)
-        .join(Article, Article.id == article_products.c.article_id).where(among(Article)),
-        select(Article.release_product_id).where(among(Article)),
-        select(Patch.product_id).where(among(Patch)),
-        select(Recording.product_id).where(among(Recording)),
-    ]
-    return {product_id for statement in statements
-            for product_id in db.session.scalars(statement) if product_id is not None}
-
-
 def _existing_product(user, name: str) -> Product | None:
     """The named product; customers choose among the products they know, never create one."""
     if not name.strip():
@@ -107,22 +55,6 @@ def _existing_product(user, name: str) -> Product | None:
     if product is None:
         raise Invalid(f"Unknown product: {name.strip()!r}.")
     return product
-
-
-def recording_of(user, topic: TopicRequest) -> Recording | None:
-    """The recording that covered the topic, if ``user`` may learn of it (a recording taken
-    back to draft is not named)."""
-    return gating.shown(user, topic.recording)
-
-
-def has_voted(user, topic: TopicRequest) -> bool:
-    return db.session.scalar(select(TopicVote.id).where(
-        TopicVote.topic_id == topic.id, TopicVote.user_id == user.id)) is not None
-
-
-def vote_count(topic: TopicRequest) -> int:
-    return db.session.scalar(select(func.count(TopicVote.id)).where(
-        TopicVote.topic_id == topic.id)) or 0
 
 
 def upvote(user, topic: TopicRequest) -> None:
@@ -161,10 +93,6 @@ def _tell(topic: TopicRequest, kind: str, title: str, url_for_person, body_for_p
     for person in _interested(topic):
         tell(person, Notice(kind, title, url_for_person(person), body=body_for_person(person),
                             product_id=topic.product_id))
-
-
-def _topic_url(topic: TopicRequest) -> str:
-    return path_for("topics.show", topic_id=topic.id)
 
 
 def change_status(actor, topic: TopicRequest, status: str, *, reason: str = "",
@@ -207,12 +135,12 @@ def _announce(topic: TopicRequest, status: str) -> None:
                              "it, with its transcript, in the portal.")
     elif status == "planned":
         _tell(topic, "topic.planned", f"A session on “{topic.title}” is planned",
-              lambda person: _topic_url(topic),
+              lambda person: topic_url(topic),
               lambda person: f"Staff plan a session on {yours[:-1]}. We will tell you when it "
                              "is scheduled.")
     else:
         _tell(topic, "topic.declined", f"Your topic “{topic.title}” was declined",
-              lambda person: _topic_url(topic),
+              lambda person: topic_url(topic),
               lambda person: f"Staff declined the topic request {yours[:-1]}.\n\n"
                              f"Their reason: {topic.decline_reason}\n\nRelated recordings and "
                              "articles may still help; you can also request another topic.")
@@ -234,7 +162,7 @@ def _announce_scheduled(topic: TopicRequest, yours: str) -> None:
                             "tell you when its recording is ready to watch.")
 
     _tell(topic, "topic.scheduled", f"A live session on “{topic.title}” is scheduled",
-          lambda person: session_url if may_attend(person) else _topic_url(topic), body)
+          lambda person: session_url if may_attend(person) else topic_url(topic), body)
 
 
 def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
@@ -251,7 +179,7 @@ def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
         if person.id not in already:
             db.session.add(TopicVote(topic_id=target.id, user_id=person.id))
     _tell(duplicate, "topic.merged", f"“{duplicate.title}” was merged into “{target.title}”",
-          lambda person: _topic_url(target),
+          lambda person: topic_url(target),
           lambda person: f"“{duplicate.title}”, the topic you asked for or voted for, asks for "
                          f"the same as “{target.title}”, so staff merged the two. Your vote now "
                          "counts for that request; follow it there.")
@@ -261,21 +189,3 @@ def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
     db.session.commit()
 
 
-def topics_scheduled_for(live_session: LiveSession) -> list[TopicRequest]:
-    return list(db.session.scalars(select(TopicRequest).where(
-        TopicRequest.live_session_id == live_session.id, TopicRequest.status == "scheduled")))
-
-
-def _words(text: str) -> list[str]:
-    return list(dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) >= 3))[:8]
-
-
-def suggest_related(user, text: str) -> dict[str, list[dict]]:
-    """Recordings, articles and topic requests with any of the words of ``text``, the most
-    relevant first, as far as ``user`` may open them (found in the search index)."""
-    policy.require(user, TopicRequest.access_feature)
-    words = _words(text)
-    found = related(user, " ".join(words), ("recording", "article", "topic"), SUGGESTION_LIMIT)
-    return {plural: [{"title": entry.title, "url": entry.url} for entry in found[type_name]]
-            for plural, type_name in (("recordings", "recording"), ("articles", "article"),
-                                      ("topics", "topic"))}

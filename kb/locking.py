@@ -1,5 +1,6 @@
 """Row locks for the few writes that must read-then-write without interference: taking a seat
-in a live session, and issuing an organisation's Campus code.
+in a live session, issuing an organisation's Campus code, numbering an organisation's
+incidents, booking an Elite special event.
 
 PostgreSQL: ``SELECT ... FOR UPDATE`` on the row; a second transaction wanting the same row
 waits until the first commits, then reads the committed state (READ COMMITTED takes a new

@@ -2,24 +2,30 @@
 and cancel. Seats are taken under a lock on the session row (``locking.lock_row``), so the
 capacity holds however many people register at the same moment. Every change of a place
 (confirmed, wait-listed, cancelled, moved up, moved in time) tells its registrant in the same
-transaction, with the updated calendar invite (``kb.sessions.notices``)."""
+transaction, with the updated calendar invite (``kb.sessions.live.notices``)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from kb import db, markdown, policy, search, time_zones
+from kb import db, markdown, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.sessions import notices
-from kb.sessions.locking import row_locked
+from kb.locking import row_locked
+from kb.sessions.live import notices
+from kb.sessions.live.queries import (
+    confirmed_count,
+    registration_of,
+    registrations_with_status,
+    waitlist_rank,
+)
+from kb.sessions.live.times import to_utc
 from kb.sessions.models import LiveSession, Registration
 
 
@@ -38,60 +44,6 @@ class LiveSessionFields:
     meeting_number: str = ""
     meeting_password: str = ""
     join_details_minutes: int = 15
-
-
-def zone(name: str) -> ZoneInfo:
-    if not time_zones.is_known(name):
-        raise Invalid(f"Unknown time zone: {name!r}; use an IANA name such as Europe/Berlin.")
-    return ZoneInfo(name)
-
-
-def to_utc(local: datetime, zone_name: str) -> datetime:
-    """A wall-clock time in an IANA zone as UTC; ``Invalid`` for a time a DST change skips."""
-    tz = zone(zone_name)
-    aware = local.replace(tzinfo=tz)
-    utc = aware.astimezone(ZoneInfo("UTC"))
-    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise Invalid(f"{local:%Y-%m-%d %H:%M} does not exist in {zone_name} (clocks change).")
-    return utc
-
-
-def local_fields(live_session: LiveSession) -> dict[str, datetime | None]:
-    """The session's times as wall-clock times in its own zone (to fill the edit form)."""
-    tz = zone(live_session.time_zone)
-
-    def local(value: datetime | None) -> datetime | None:
-        return value.astimezone(tz).replace(tzinfo=None) if value else None
-
-    return {"local_start": local(live_session.starts_at),
-            "registration_opens": local(live_session.registration_opens_at),
-            "registration_closes": local(live_session.registration_closes_at)}
-
-
-def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
-    """The schedule: sessions not yet over, soonest first (or those over, latest first).
-    Every plan with recorded sessions sees it; registering needs interactive sessions."""
-    policy.require(user, LiveSession.access_feature)
-    now = utcnow()
-    if past:
-        started = select(LiveSession).where(LiveSession.starts_at <= now)
-        return [s for s in db.session.scalars(started.order_by(LiveSession.starts_at.desc()))
-                if s.state_at(now) == "ended"]
-    # a session that started longer ago than the longest one lasts is over
-    longest = db.session.scalar(select(func.max(LiveSession.duration_minutes))) or 0
-    recent = select(LiveSession).where(
-        LiveSession.starts_at > now - timedelta(minutes=longest))
-    return [s for s in db.session.scalars(recent.order_by(LiveSession.starts_at))
-            if s.state_at(now) != "ended"]
-
-
-def get_session(user, session_id: int) -> LiveSession:
-    policy.require(user, LiveSession.access_feature)
-    live_session = db.session.get(LiveSession, session_id)
-    if live_session is None:
-        raise NotFound("No such live session.")
-    policy.require_read(user, live_session, "live session")
-    return live_session
 
 
 def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
@@ -149,7 +101,8 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
         previous_start = live_session.starts_at
         if _apply(live_session, fields):
             live_session.sequence += 1
-            for registration in _registrations(live_session, ("confirmed", "waitlisted")):
+            registered = registrations_with_status(live_session, ("confirmed", "waitlisted"))
+            for registration in registered:
                 notices.rescheduled(registration, previous_start)
         _promote_waiting(live_session)
         search.record_change("live-session", live_session.id)
@@ -158,70 +111,6 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
                       "starts_at": live_session.starts_at.isoformat()})
         db.session.commit()
     return live_session
-
-
-def _registrations(live_session: LiveSession, statuses) -> list[Registration]:
-    return list(db.session.scalars(
-        select(Registration).where(Registration.live_session_id == live_session.id,
-                                   Registration.status.in_(statuses))
-        .order_by(Registration.waitlist_position, Registration.id)))
-
-
-def registration_of(user, live_session: LiveSession) -> Registration | None:
-    if not policy.is_signed_in(user):
-        return None
-    return db.session.scalar(select(Registration).where(
-        Registration.live_session_id == live_session.id, Registration.user_id == user.id)
-        .execution_options(populate_existing=True))
-
-
-def registration_for_invite(user, session_id: int) -> Registration:
-    """``user``'s registration for the session, whose calendar invite they download."""
-    policy.require(user, "interactive_sessions")
-    registration = registration_of(user, get_session(user, session_id))
-    if registration is None:
-        raise NotFound("You have not registered for this session.")
-    return registration
-
-
-def confirmed_count(live_session: LiveSession) -> int:
-    return db.session.scalar(select(func.count(Registration.id)).where(
-        Registration.live_session_id == live_session.id,
-        Registration.status == "confirmed")) or 0
-
-
-def registrations_of(user, sessions: list[LiveSession]) -> dict[int, Registration | None]:
-    """``user``'s registration for each of ``sessions`` (by session id), in one query."""
-    found: dict[int, Registration | None] = dict.fromkeys(s.id for s in sessions)
-    if policy.is_signed_in(user) and sessions:
-        for registration in db.session.scalars(select(Registration).where(
-                Registration.user_id == user.id, Registration.live_session_id.in_(list(found)))
-                .execution_options(populate_existing=True)):
-            found[registration.live_session_id] = registration
-    return found
-
-
-def confirmed_counts(sessions: list[LiveSession]) -> dict[int, int]:
-    """The confirmed registrations of each of ``sessions`` (by session id), in one query."""
-    counts = dict.fromkeys((s.id for s in sessions), 0)
-    if sessions:
-        counts.update((session_id, count) for session_id, count in db.session.execute(
-            select(Registration.live_session_id, func.count(Registration.id))
-            .where(Registration.live_session_id.in_(list(counts)),
-                   Registration.status == "confirmed")
-            .group_by(Registration.live_session_id)))
-    return counts
-
-
-def waitlist_rank(registration: Registration) -> int | None:
-    """1 for the first person waiting, and so on; None unless wait-listed."""
-    if registration.status != "waitlisted":
-        return None
-    ahead = db.session.scalar(select(func.count(Registration.id)).where(
-        Registration.live_session_id == registration.live_session_id,
-        Registration.status == "waitlisted",
-        Registration.waitlist_position < registration.waitlist_position))
-    return (ahead or 0) + 1
 
 
 def registration_refusal(live_session: LiveSession, now: datetime) -> str | None:
@@ -322,7 +211,7 @@ def _promote_waiting(live_session: LiveSession) -> None:
     """Fill free seats from the waiting list, first come first served (caller holds the lock)."""
     free = live_session.capacity - confirmed_count(live_session)
     # someone whose plan no longer includes live sessions keeps waiting rather than block a seat
-    eligible = [r for r in _registrations(live_session, ("waitlisted",))
+    eligible = [r for r in registrations_with_status(live_session, ("waitlisted",))
                 if policy.can(r.user, "interactive_sessions")]
     for registration in eligible[:max(free, 0)]:
         registration.status, registration.waitlist_position = "confirmed", None

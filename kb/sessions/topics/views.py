@@ -8,25 +8,28 @@ from flask_login import current_user
 
 from kb import policy
 from kb.forms import choices
-from kb.sessions import live, recordings, topics
-from kb.sessions.forms import MergeForm, TopicForm, TopicStatusForm
+from kb.sessions.live import queries as live_queries
 from kb.sessions.models import TopicRequest
+from kb.sessions.recordings import queries as recording_queries
+from kb.sessions.topics import queries as topic_queries
+from kb.sessions.topics import service as topics
+from kb.sessions.topics.forms import MergeForm, TopicForm, TopicStatusForm
 
 blueprint = Blueprint("topics", __name__, url_prefix="/sessions/topics")
 
 
 @blueprint.get("")
 def index():
-    items = topics.list_topics(current_user)
+    items = topic_queries.list_topics(current_user)
     return render_template("sessions/topics.html", topics=items,
-                           votes={t.id: topics.vote_count(t) for t in items})
+                           votes={t.id: topic_queries.vote_count(t) for t in items})
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def new():
     policy.require(current_user, TopicRequest.access_feature)
     form = TopicForm(title=request.args.get("title", ""),
-                     products_named=topics.products_to_name(current_user))
+                     products_named=topic_queries.products_to_name(current_user))
     if form.validate_on_submit():
         topic = topics.request_topic(current_user, form.title.data, form.details.data or "",
                                      form.product.data or "")
@@ -37,49 +40,50 @@ def new():
 
 @blueprint.get("/suggest")
 def suggest():
-    return jsonify(topics.suggest_related(current_user, request.args.get("q", "")[:200]))
+    return jsonify(topic_queries.suggest_related(current_user, request.args.get("q", "")[:200]))
 
 
 @blueprint.get("/<int:topic_id>")
 def show(topic_id: int):
-    topic = topics.get_topic(current_user, topic_id)
+    topic = topic_queries.get_topic(current_user, topic_id)
     staff = policy.acts_as_staff(current_user)
     return render_template(
         "sessions/topic.html", topic=topic, details=topic.details_html,
-        votes=topics.vote_count(topic), voted=topics.has_voted(current_user, topic),
-        recording=topics.recording_of(current_user, topic),
+        votes=topic_queries.vote_count(topic), voted=topic_queries.has_voted(current_user, topic),
+        recording=topic_queries.recording_of(current_user, topic),
         status_form=_status_form() if staff else None,
         merge_form=_merge_form(topic) if staff else None)
 
 
 @blueprint.post("/<int:topic_id>/vote/withdraw")
 def withdraw_vote(topic_id: int):
-    topics.withdraw_vote(current_user, topics.get_topic(current_user, topic_id))
+    topics.withdraw_vote(current_user, topic_queries.get_topic(current_user, topic_id))
     flash("Your vote is withdrawn; you will no longer hear about this request.", "success")
     return redirect(url_for("topics.show", topic_id=topic_id))
 
 
 @blueprint.post("/<int:topic_id>/vote")
 def vote(topic_id: int):
-    topics.upvote(current_user, topics.get_topic(current_user, topic_id))
+    topics.upvote(current_user, topic_queries.get_topic(current_user, topic_id))
     flash("Your vote counts.", "success")
     return redirect(url_for("topics.show", topic_id=topic_id))
 
 
 def _status_form() -> TopicStatusForm:
     form = TopicStatusForm()
-    sessions = live.sessions_for(current_user) + live.sessions_for(current_user, past=True)
+    sessions = (live_queries.sessions_for(current_user)
+                + live_queries.sessions_for(current_user, past=True))
     form.live_session_id.choices = choices([("", "—")] + [
         (str(s.id), f"{s.title} ({s.starts_at:%Y-%m-%d})") for s in sessions])
     form.recording_id.choices = choices([("", "—")] + [
-        (str(r.id), r.title) for r in recordings.list_recordings(current_user)])
+        (str(r.id), r.title) for r in recording_queries.list_recordings(current_user)])
     return form
 
 
 def _merge_form(topic) -> MergeForm:
     form = MergeForm()
     form.target_id.choices = choices(
-        (str(t.id), t.title) for t in topics.list_topics(current_user, include_closed=False)
+        (str(t.id), t.title) for t in topic_queries.list_topics(current_user, include_closed=False)
         if t.id != topic.id)
     return form
 
@@ -87,15 +91,15 @@ def _merge_form(topic) -> MergeForm:
 @blueprint.post("/<int:topic_id>/status")
 def change_status(topic_id: int):
     policy.require_staff(current_user)
-    topic = topics.get_topic(current_user, topic_id)
+    topic = topic_queries.get_topic(current_user, topic_id)
     form = _status_form()
     if not form.validate_on_submit():
         flash("Choose a valid status.", "error")
         return redirect(url_for("topics.show", topic_id=topic.id))
     topics.change_status(
         current_user, topic, form.status.data, reason=form.reason.data or "",
-        live_session=_picked(live.get_session, form.live_session_id.data),
-        recording=_picked(recordings.get_recording, form.recording_id.data))
+        live_session=_picked(live_queries.get_session, form.live_session_id.data),
+        recording=_picked(recording_queries.get_recording, form.recording_id.data))
     flash(f"The request is now {topic.status}; its requester and voters were told.", "success")
     return redirect(url_for("topics.show", topic_id=topic.id))
 
@@ -107,12 +111,12 @@ def _picked(getter, raw_id: str | None):
 @blueprint.post("/<int:topic_id>/merge")
 def merge(topic_id: int):
     policy.require_staff(current_user)
-    duplicate = topics.get_topic(current_user, topic_id)
+    duplicate = topic_queries.get_topic(current_user, topic_id)
     form = _merge_form(duplicate)
     if not form.validate_on_submit():
         flash("Choose the request to merge into.", "error")
         return redirect(url_for("topics.show", topic_id=topic_id))
-    target = topics.get_topic(current_user, int(form.target_id.data))
+    target = topic_queries.get_topic(current_user, int(form.target_id.data))
     topics.merge(current_user, duplicate, target)
     flash(f"Merged into “{target.title}”; votes carried over.", "success")
     return redirect(url_for("topics.show", topic_id=target.id))

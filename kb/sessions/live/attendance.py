@@ -12,8 +12,10 @@ from kb import db, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid
-from kb.sessions import notices, topics
+from kb.sessions.live import notices
 from kb.sessions.models import LiveSession, Recording, Registration
+from kb.sessions.topics import queries as topic_queries
+from kb.sessions.topics import service as topics
 
 CSV_COLUMNS = ["name", "email", "organisation", "status", "waitlist_position",
                "registered_at", "attended"]
@@ -69,7 +71,7 @@ def attach_recording(actor, live_session: LiveSession, recording: Recording) -> 
     for registration in attendees(actor, live_session):
         if registration.status != "cancelled":
             notices.recording_ready(registration, recording)
-    for topic in topics.topics_scheduled_for(live_session):
+    for topic in topic_queries.topics_scheduled_for(live_session):
         topics.change_status(actor, topic, "recorded", recording=recording, commit=False)
     record_audit(actor, "live_session.attach_recording", "live_session", live_session.id,
                  None, {"recording_id": recording.id})

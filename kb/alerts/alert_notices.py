@@ -1,0 +1,94 @@
+"""Telling of critical issues: who of a product's subscribers may hear of an alert's step or of
+a new patch (the policy decides: ``workaround_alerts``, the alert's plan, its article), and the
+notice they get."""
+
+from __future__ import annotations
+
+from kb import policy
+from kb.accounts.models import User
+from kb.alerts import subscriptions
+from kb.alerts.alert_queries import version_covered_by
+from kb.alerts.dispatch import Notice, tell
+from kb.alerts.models import Alert, AlertEvent
+from kb.links import absolute_url, path_for
+from kb.patches.models import Patch
+from kb.products.models import ProductVersion
+
+EVENT_TITLES = {
+    "opened": "under investigation",
+    "workaround": "workaround available",
+    "updated": "workaround updated",
+    "fixed": "fixed",
+    "closed": "closed",
+}
+
+
+def may_be_told(user: User, alert: Alert) -> bool:
+    """Whether the policy lets ``user`` read the alert and its workaround article."""
+    if not policy.can_read(user, alert):
+        return False
+    return alert.article is None or policy.can_read(user, alert.article)
+
+
+def tell_subscribers(alert: Alert, event: AlertEvent) -> None:
+    product_ids = {product.id for product in alert.products}
+    notice = _alert_notice(alert, event)
+    told = 0
+    for user, product_id in subscriptions.subscribers(product_ids, version_covered_by(alert)):
+        if may_be_told(user, alert):
+            told += tell(user, _for_product(notice, product_id))
+    event.told = told
+
+
+def _for_product(notice: Notice, product_id: int) -> Notice:
+    return Notice(notice.kind, notice.title, notice.url, notice.body, product_id, notice.key,
+                  notice.attachments)
+
+
+def _alert_notice(alert: Alert, event: AlertEvent) -> Notice:
+    title = f"Critical issue: {alert.title} — {EVENT_TITLES[event.kind]}"
+    lines = [f"{alert.title}", f"Concerns: {alert.applies_to_text}",
+             f"State: {alert.state_name}"]
+    if alert.summary:
+        lines.append(alert.summary)
+    if event.note:
+        lines.append(event.note)
+    if alert.article is not None:
+        lines.append("Workaround: " + absolute_url(
+            path_for("articles.show", slug=alert.article.slug), for_email=True))
+    if alert.patch is not None:
+        lines.append(f"Fixed in {alert.patch.kind_name.lower()} {alert.patch.title}: "
+                     + absolute_url(path_for("patches.show", patch_id=alert.patch.id),
+                                    for_email=True))
+    return Notice(f"alert.{event.kind}", title, path_for("alert_pages.alert", alert_id=alert.id),
+                  body="\n\n".join(lines), key=f"alert:{alert.id}:rev:{event.number}")
+
+
+def announce_patch(patch: Patch) -> int:
+    """Tell the subscribers of a newly published patch's product who may read it (in the
+    caller's transaction); returns how many were told."""
+    if not patch.is_published:
+        return 0
+    covers = _patch_covers(patch)
+    notice = Notice("patch.published", f"New {patch.kind_name.lower()} for {patch.product.name}: "
+                    f"{patch.title}", path_for("patches.show", patch_id=patch.id),
+                    body=f"{patch.title}\n\nApplies to {patch.product.name} "
+                         f"{patch.applies_to_text}.\n\n{patch.summary}".strip(),
+                    product_id=patch.product_id, key=f"patch:{patch.id}:published")
+    return sum(tell(user, notice)
+               for user, _ in subscriptions.subscribers({patch.product_id}, covers)
+               if policy.can_read(user, patch))
+
+
+def _patch_covers(patch: Patch):
+    listed = {version.id for version in patch.versions}
+    has_range = patch.range_from_key is not None or patch.range_to_key is not None
+
+    def covers(version: ProductVersion) -> bool:
+        if version.id in listed or (not listed and not has_range):
+            return True
+        return has_range and (patch.range_from_key is None
+                              or patch.range_from_key <= version.sort_key) \
+            and (patch.range_to_key is None or patch.range_to_key >= version.sort_key)
+
+    return covers

@@ -1,0 +1,76 @@
+"""What a publisher says about a patch, and reading it from text: the browser form, the API and
+the command line fill the same ``PatchDetails`` with the same parsers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from kb import plans
+from kb.errors import Invalid
+
+
+@dataclass
+class PatchDetails:
+    """What a publisher says about a patch (browser form, API, command line)."""
+
+    product: str
+    title: str
+    versions: list[str] = field(default_factory=list)  # "11.1", or a range "11.0..12.0"
+    kind: str = "patch"
+    summary: str = ""
+    description: str = ""
+    prerequisites: str = ""
+    install_notes: str = ""
+    known_issues: str = ""
+    released_on: date | None = None
+    min_plan: str = plans.LOWEST_PLAN
+    fixed_issues: list[tuple[str, str]] = field(default_factory=list)
+    supersedes: list[int] = field(default_factory=list)
+    release_notes: list[str] = field(default_factory=list)  # slugs of release notes
+
+
+def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
+    """Lines "ERP-4711: text" (or "ERP-4711 text") as (identifier, text) pairs."""
+    issues = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        identifier, _, rest = line.replace(":", " ", 1).partition(" ")
+        issues.append((identifier.strip()[:60], rest.strip()))
+    return issues
+
+
+def split_list(text: str) -> list[str]:
+    return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
+
+
+def parse_patch_ids(text: str) -> list[int]:
+    """'12, #14' (comma- or line-separated ids, '#' optional) as ids: how the page and the API
+    both read the patches a new one supersedes. ``Invalid`` for anything else."""
+    try:
+        return [int(item) for item in split_list((text or "").replace("#", ""))]
+    except ValueError as error:
+        raise Invalid(f"Bad value: {error}") from None
+
+
+def details_from_text(values: Mapping[str, str], versions: Iterable[str],
+                      released_on: date | None) -> PatchDetails:
+    """The details as a publisher typed them, the same way for the page's form and the API's
+    form fields: ``versions`` are entries of comma-separated versions or ranges; fixed issues
+    one a line; superseded patches and release notes comma- or line-separated."""
+    return PatchDetails(
+        product=values.get("product", ""), title=values.get("title", ""),
+        versions=[version for entry in versions for version in split_list(entry)],
+        kind=values.get("kind", "patch"), summary=values.get("summary", ""),
+        description=values.get("description", ""),
+        prerequisites=values.get("prerequisites", ""),
+        install_notes=values.get("install_notes", ""),
+        known_issues=values.get("known_issues", ""), released_on=released_on,
+        min_plan=values.get("min_plan", plans.LOWEST_PLAN),
+        fixed_issues=parse_fixed_issues(values.get("fixed_issues", "")),
+        supersedes=parse_patch_ids(values.get("supersedes", "")),
+        release_notes=split_list(values.get("release_notes", "")),
+    )

@@ -1,0 +1,1 @@
+"""The Campus offer: a training discount code per organisation with the plan."""

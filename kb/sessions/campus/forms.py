@@ -1,0 +1,22 @@
+"""The Campus offer's staff form. Validation only; the service writes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class CampusOfferForm(FlaskForm):
+    percentage = IntegerField("Discount (%)", validators=[DataRequired(),
+                                                          NumberRange(min=1, max=100)])
+    terms = TextAreaField("Terms (Markdown)", validators=[Optional()])
+    how_to_redeem = TextAreaField("How to redeem (Markdown)", validators=[Optional()])
+    redeem_url = URLField("Where the code is used (https:// address of the shop's checkout)",
+                          validators=[Optional(), Length(max=1000)])
+    valid_until = DateField("Valid until", validators=[DataRequired()])

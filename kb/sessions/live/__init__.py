@@ -1,0 +1,1 @@
+"""Live interactive sessions: schedule, registrations, waiting list, attendance, reminders."""

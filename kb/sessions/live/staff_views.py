@@ -1,0 +1,115 @@
+"""Staff pages of live sessions: schedule and edit them, see and export attendees, mark
+attendance, attach the recording."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from kb import policy
+from kb.errors import Invalid
+from kb.forms import choices, database_id
+from kb.sessions.live import attendance
+from kb.sessions.live import queries as live_queries
+from kb.sessions.live import service as live
+from kb.sessions.live import times as live_times
+from kb.sessions.live.forms import AttachRecordingForm, LiveSessionForm
+from kb.sessions.live.service import LiveSessionFields
+from kb.sessions.recordings import queries as recording_queries
+
+blueprint = Blueprint("live_staff", __name__, url_prefix="/sessions/staff/live")
+
+
+@blueprint.before_request
+def _staff_only():
+    policy.require_staff(current_user)
+
+
+def _refused(form, error: Invalid) -> int:
+    """Show a service's refusal on the form it came from (the typed input stays)."""
+    form.form_errors.append(error.message)
+    return 422
+
+
+def _session_fields(form: LiveSessionForm) -> LiveSessionFields:
+    return LiveSessionFields(
+        title=form.title.data, description=form.description.data or "",
+        presenter=form.presenter.data or "", local_start=form.local_start.data,
+        time_zone=form.time_zone.data, duration_minutes=form.duration_minutes.data,
+        capacity=form.capacity.data, registration_opens=form.registration_opens.data,
+        registration_closes=form.registration_closes.data,
+        meeting_url=form.meeting_url.data or "", meeting_number=form.meeting_number.data or "",
+        meeting_password=form.meeting_password.data or "",
+        join_details_minutes=form.join_details_minutes.data or 0)
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+def new_session():
+    form, status = LiveSessionForm(time_zone=current_user.time_zone), 200
+    if form.validate_on_submit():
+        try:
+            live_session = live.schedule_session(current_user, _session_fields(form))
+        except Invalid as error:
+            status = _refused(form, error)
+        else:
+            flash("The session is scheduled.", "success")
+            return redirect(url_for("live.show", session_id=live_session.id))
+    return render_template("sessions/live_session_form.html", form=form,
+                           live_session=None), status
+
+
+@blueprint.route("/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(session_id: int):
+    live_session = live_queries.get_session(current_user, session_id)
+    form = LiveSessionForm(obj=live_session, **live_times.local_fields(live_session))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            live.update_session(current_user, session_id, _session_fields(form))
+        except Invalid as error:
+            status = _refused(form, error)
+        else:
+            flash("The session is saved; registrants were told if it moved.", "success")
+            return redirect(url_for("live.show", session_id=session_id))
+    return render_template("sessions/live_session_form.html", form=form,
+                           live_session=live_session), status
+
+
+@blueprint.get("/<int:session_id>/attendees")
+def attendees(session_id: int):
+    live_session = live_queries.get_session(current_user, session_id)
+    form = AttachRecordingForm()
+    form.recording_id.choices = choices((str(r.id), r.title)
+                                        for r in recording_queries.list_recordings(current_user))
+    return render_template("sessions/attendees.html", live_session=live_session,
+                           registrations=attendance.attendees(current_user, live_session),
+                           recording_form=form)
+
+
+@blueprint.get("/<int:session_id>/attendees.csv")
+def attendees_csv(session_id: int):
+    live_session = live_queries.get_session(current_user, session_id)
+    return Response(attendance.attendees_csv(current_user, live_session), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="attendees-{session_id}.csv"'})
+
+
+@blueprint.post("/<int:session_id>/attendance")
+def mark_attendance(session_id: int):
+    live_session = live_queries.get_session(current_user, session_id)
+    attended = set(request.form.getlist("attended", type=database_id))
+    attendance.mark_attendance(current_user, live_session, attended)
+    flash("Attendance is saved.", "success")
+    return redirect(url_for("live_staff.attendees", session_id=session_id))
+
+
+@blueprint.post("/<int:session_id>/recording")
+def attach_recording(session_id: int):
+    live_session = live_queries.get_session(current_user, session_id)
+    recording_id = request.form.get("recording_id", type=database_id)
+    if recording_id is None:
+        raise Invalid("Choose the recording to attach.")
+    recording = recording_queries.get_recording(current_user, recording_id)
+    attendance.attach_recording(current_user, live_session, recording)
+    flash("The recording is attached; registrants were told.", "success")
+    return redirect(url_for("live.show", session_id=session_id))

@@ -1,0 +1,1 @@
+"""Recordings of past sessions: media, attachments, transcripts, watched marks."""

@@ -1,0 +1,52 @@
+"""Forms of the recording staff pages (publish, edit, transcript, attachments); validation
+only, the service writes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from kb.forms import choices
+from kb.products.forms import product_choices
+
+
+class RecordingForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField("Summary (Markdown)", validators=[Optional()])
+    presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
+    product = SelectField("Product", validators=[Optional()])
+    topic = StringField("Topic", validators=[Optional(), Length(max=120)],
+                        description="A theme to group recordings, e.g. Integration")
+    recorded_on = DateField("Recorded on", validators=[DataRequired()])
+    duration_minutes = IntegerField("Duration (minutes)",
+                                    validators=[Optional(), NumberRange(min=0, max=24 * 60)])
+    video = FileField("Video file (MP4, WebM, Ogg)",
+                      description="An empty duration is read from the file.",
+                      render_kw={"data-duration-field": "duration_minutes",
+                                 "accept": "video/mp4,video/webm,video/ogg"})
+    external_url = URLField("…or the video's https:// address", validators=[Optional(),
+                                                                           Length(max=1000)])
+    transcript = FileField("Transcript (WebVTT or SRT)")
+    status = SelectField("Status", choices=choices([("published", "Published"),
+                                                    ("draft", "Draft")]))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product.choices = product_choices()
+
+
+class TranscriptForm(FlaskForm):
+    transcript = FileField("Transcript (WebVTT or SRT)", validators=[DataRequired()])
+
+
+class AttachmentForm(FlaskForm):
+    attachment = FileField("Slides or another file", validators=[DataRequired()])

@@ -1,0 +1,1 @@
+"""Topic requests: customers ask for and upvote session topics; staff plan them."""

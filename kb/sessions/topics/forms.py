@@ -1,0 +1,38 @@
+"""Forms of the topic-request pages. Validation only; the service writes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from kb.forms import choices
+from kb.products.forms import product_choices
+
+
+class TopicForm(FlaskForm):
+    title = StringField("Topic", validators=[DataRequired(), Length(max=300)])
+    details = TextAreaField("What would you like to learn? (Markdown)",
+                            validators=[Optional(), Length(max=10000)])
+    product = SelectField("Product", validators=[Optional()])
+
+    def __init__(self, *args, products_named, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product.choices = product_choices(products_named)
+
+
+class TopicStatusForm(FlaskForm):
+    status = SelectField("New status", choices=choices(
+        [("planned", "Planned"), ("scheduled", "Scheduled"), ("recorded", "Recorded"),
+         ("declined", "Declined")]))
+    live_session_id = SelectField("Live session (for scheduled)", validators=[Optional()])
+    recording_id = SelectField("Recording (for recorded)", validators=[Optional()])
+    reason = TextAreaField("Reason (for declined)", validators=[Optional(), Length(max=2000)])
+
+
+class MergeForm(FlaskForm):
+    target_id = SelectField("Merge into", validators=[DataRequired()])

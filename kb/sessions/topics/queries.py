@@ -1,0 +1,105 @@
+"""Reading topic requests: the list, one request, votes, products to name, suggestions."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, not_, select
+
+from kb import db, gating, policy
+from kb.articles.models import Article, article_products
+from kb.errors import NotFound
+from kb.links import path_for
+from kb.patches.models import Patch
+from kb.products import service as products
+from kb.products.models import Product
+from kb.search.related import related
+from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
+
+OPEN_STATUSES = ("new", "planned", "scheduled")
+SUGGESTION_LIMIT = 5
+
+
+def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
+    """Topic requests, most votes first (merged duplicates left out)."""
+    policy.require(user, TopicRequest.access_feature)
+    votes = select(func.count(TopicVote.id)).where(
+        TopicVote.topic_id == TopicRequest.id).scalar_subquery()
+    query = select(TopicRequest).where(TopicRequest.status != "merged")
+    if not include_closed:
+        query = query.where(TopicRequest.status.in_(OPEN_STATUSES))
+    return list(db.session.scalars(query.order_by(votes.desc(), TopicRequest.id.desc())))
+
+
+def get_topic(user, topic_id: int) -> TopicRequest:
+    policy.require(user, TopicRequest.access_feature)
+    topic = db.session.get(TopicRequest, topic_id)
+    if topic is None:
+        raise NotFound("No such topic request.")
+    policy.require_read(user, topic, "topic request")
+    return topic
+
+
+def products_to_name(user) -> list[Product]:
+    """The products ``user`` may name in a request: every product but those that only items
+    they may not learn of name (a product first named by a draft stays unknown)."""
+    hidden = _named_product_ids(user, known=False) - _named_product_ids(user, known=True)
+    return [product for product in products.all_products() if product.id not in hidden]
+
+
+def _named_product_ids(user, *, known: bool) -> set[int]:
+    """Products named by the articles, release notes, patches and recordings that ``user``
+    may (``known``) or may not learn of."""
+    def among(model):
+        condition = gating.known_filter(model, user)
+        return condition if known else not_(condition)
+
+    statements = [
+        select(article_products.c.product_id)
+        .join(Article, Article.id == article_products.c.article_id).where(among(Article)),
+        select(Article.release_product_id).where(among(Article)),
+        select(Patch.product_id).where(among(Patch)),
+        select(Recording.product_id).where(among(Recording)),
+    ]
+    return {product_id for statement in statements
+            for product_id in db.session.scalars(statement) if product_id is not None}
+
+
+def recording_of(user, topic: TopicRequest) -> Recording | None:
+    """The recording that covered the topic, if ``user`` may learn of it (a recording taken
+    back to draft is not named)."""
+    return gating.shown(user, topic.recording)
+
+
+def has_voted(user, topic: TopicRequest) -> bool:
+    return db.session.scalar(select(TopicVote.id).where(
+        TopicVote.topic_id == topic.id, TopicVote.user_id == user.id)) is not None
+
+
+def vote_count(topic: TopicRequest) -> int:
+    return db.session.scalar(select(func.count(TopicVote.id)).where(
+        TopicVote.topic_id == topic.id)) or 0
+
+
+def topics_scheduled_for(live_session: LiveSession) -> list[TopicRequest]:
+    return list(db.session.scalars(select(TopicRequest).where(
+        TopicRequest.live_session_id == live_session.id, TopicRequest.status == "scheduled")))
+
+
+def _words(text: str) -> list[str]:
+    return list(dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) >= 3))[:8]
+
+
+def suggest_related(user, text: str) -> dict[str, list[dict]]:
+    """Recordings, articles and topic requests with any of the words of ``text``, the most
+    relevant first, as far as ``user`` may open them (found in the search index)."""
+    policy.require(user, TopicRequest.access_feature)
+    words = _words(text)
+    found = related(user, " ".join(words), ("recording", "article", "topic"), SUGGESTION_LIMIT)
+    return {plural: [{"title": entry.title, "url": entry.url} for entry in found[type_name]]
+            for plural, type_name in (("recordings", "recording"), ("articles", "article"),
+                                      ("topics", "topic"))}
+
+
+def topic_url(topic: TopicRequest) -> str:
+    return path_for("topics.show", topic_id=topic.id)

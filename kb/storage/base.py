@@ -1,0 +1,123 @@
+"""What every file store offers, whatever keeps the bytes: the ``FileStore`` protocol, what a
+save returns, what a client uploads, and the error for a damaged or missing file.
+
+A store addresses files by **key**, a relative name such as ``sha256/ab/cd/<sha256>`` (patch
+files, content-addressed) or ``recordings/<uuid>.mp4`` (media). Models keep keys, never local
+paths, so that an object store (S3-compatible, issue 17) can implement the same protocol: its
+``stage`` would buffer a multipart upload, ``save`` complete it, ``open`` ask for a byte range.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+from kb.errors import DomainError
+
+CHUNK_SIZE = 1024 * 1024
+log = logging.getLogger(__name__)
+
+
+class StoredFileProblem(DomainError):
+    """A stored file is missing or damaged: it is never served, and staff must restore it."""
+
+    status = 503
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A saved file: its SHA-256 (computed while it was written), size and key."""
+
+    sha256: str
+    size: int
+    key: str
+    already_stored: bool = False
+
+
+@dataclass
+class Upload:
+    """A file a client sent: its name and type as the client gave them, and its bytes (any
+    readable binary stream, or a ``StagedFile`` that already holds them hashed)."""
+
+    name: str
+    stream: BinaryIO
+    content_type: str = ""
+
+
+class StagedWriter(Protocol):
+    """An upload being written to the store, hashed on the way (see ``staging.StagedFile``)."""
+
+    size: int
+
+    @property
+    def sha256(self) -> str: ...
+
+    def write(self, data: bytes) -> int: ...
+
+    def discard(self) -> None: ...
+
+
+class ByteRange(Protocol):
+    """Bytes [start, stop) of a stored file, read in chunks; closing it calls its hook."""
+
+    def read(self, size: int = -1) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class FileStore(Protocol):
+    """A store of files addressed by key (see the module's docstring)."""
+
+    def stage(self, limit: int | None = None, filename: str = "") -> StagedWriter:
+        """A place to write an upload to, hashed as it is written; ``TooLarge`` past
+        ``limit`` bytes."""
+
+    def save(self, staged: StagedWriter, key: str | None = None) -> StoredBlob:
+        """Give a completely written staged file its key (its content address if None)."""
+
+    def save_stream(self, stream: BinaryIO, key: str | None = None,
+                    limit: int | None = None) -> StoredBlob:
+        """Store everything ``stream`` yields, in chunks; nothing is kept if it fails."""
+
+    def open(self, key: str, start: int = 0, stop: int | None = None,
+             on_close=None) -> ByteRange:
+        """Read bytes [start, stop) of a stored file (to its end if ``stop`` is None)."""
+
+    def size(self, key: str) -> int | None:
+        """The stored file's size in bytes; None if it is missing."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def fingerprint(self, key: str) -> str | None:
+        """What changes whenever the file is replaced or written to; None if it is missing."""
+
+    def verify(self, key: str, sha256: str, size: int, label: str) -> None:
+        """Raise ``StoredFileProblem`` unless the stored file has this size and SHA-256."""
+
+    def delete(self, key: str) -> None:
+        """Remove a stored file (nothing happens if it is missing)."""
+
+    def remove_stale_uploads(self, older_than_seconds: int = 86400) -> int:
+        """Remove uploads a killed process left unfinished; returns how many."""
+
+
+def content_key(sha256: str) -> str:
+    """The key of a file stored by content (identical files are stored once)."""
+    return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def problem(label: str, what: str) -> StoredFileProblem:
+    message = (f"The file {label} {what}. It is not served until staff restore it; "
+               "please try again later.")
+    log.error("stored file problem: %s", message)
+    return StoredFileProblem(message)
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"

@@ -1,0 +1,43 @@
+"""Sending a stored file that has no download record of its own (recording media, their
+attachments): Range exactly as patch downloads answer it (206 with Content-Range, 416 with
+``Content-Range: bytes */size``; another unit or several ranges: the whole file, 200) and
+If-None-Match; private, since the view asked the policy before calling ``send_stored``."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, request
+from werkzeug.wsgi import wrap_file
+
+from kb.storage.base import FileStore, problem
+from kb.storage.names import content_disposition
+from kb.storage.ranges import BLOCK_SIZE, Unsatisfiable, requested_range
+
+
+def send_stored(store: FileStore, key: str, mimetype: str, *,
+                download_name: str | None = None) -> Response:
+    fingerprint, size = store.fingerprint(key), store.size(key)
+    if fingerprint is None or size is None:
+        raise problem(download_name or "requested", "is missing from the file store")
+    etag = hashlib.sha256(f"{key}:{fingerprint}".encode()).hexdigest()[:32]
+    headers = {"ETag": f'"{etag}"', "Accept-Ranges": "bytes",
+               "Cache-Control": "private, max-age=0"}
+    if download_name is not None:
+        headers["Content-Disposition"] = content_disposition(download_name)
+    if request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=headers)
+    try:
+        byte_range = requested_range(size, etag)
+    except Unsatisfiable:
+        headers["Content-Range"] = f"bytes */{size}"
+        return Response(status=416, headers=headers)
+    start, stop = byte_range or (0, size)
+    if byte_range is not None:
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+    reader = store.open(key, start, stop)
+    response = Response(wrap_file(request.environ, reader, BLOCK_SIZE),
+                        status=206 if byte_range is not None else 200, headers=headers,
+                        mimetype=mimetype, direct_passthrough=True)
+    response.content_length = stop - start
+    return response
