@@ -132,7 +132,10 @@ def vote(answer_id: int):
 def accept(question_id: int):
     shown = queries.get_question(current_user, question_id)
     raw = request.form.get("answer_id", "")
-    chosen = service.get_answer(current_user, database_id(raw)) if raw else None
+    try:
+        chosen = service.get_answer(current_user, database_id(raw)) if raw else None
+    except ValueError:
+        raise Invalid("Choose one of the question's answers.") from None
     service.accept(current_user, shown, chosen)
     flash("The accepted answer is marked; followers were told." if chosen
           else "No answer is accepted now.", "success")

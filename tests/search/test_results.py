@@ -10,7 +10,8 @@ from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.search import snippets
 from kb.search.query import SearchRequest, search
-from kb.sessions import recordings
+from kb.sessions.recordings import service as recordings
+from kb.storage import Upload
 from tests.conftest import bearer
 from tests.search.conftest import titles
 
@@ -34,7 +35,7 @@ def publish_recording(title: str, transcript: bytes = TRANSCRIPT) -> int:
     staff = user_by_email("staff@demo.test")
     fields = recordings.RecordingFields(title=title, recorded_on=utcnow().date(),
                                         topic="Migration")
-    video = recordings.Upload(io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)), "flyway.webm")
+    video = Upload("flyway.webm", io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)))
     return recordings.publish_recording(staff, fields, video, transcript).id
 
 
