@@ -15,8 +15,12 @@
   header.addEventListener("toggle", function (event) {
     var opened = event.target;
     if (!opened.open) { return; }
+    // the toggle event comes a moment later: a submenu opened inside this menu meanwhile
+    // (a quick Enter, Tab, Enter) is not one of the others
     menus().forEach(function (other) {
-      if (other !== opened && other.open && !other.contains(opened)) { close(other, false); }
+      if (other !== opened && other.open && !other.contains(opened) && !opened.contains(other)) {
+        close(other, false);
+      }
     });
   }, true);
 
