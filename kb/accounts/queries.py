@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.accounts.credentials import normalize_email
-from kb.accounts.models import ApiToken, AuditEntry, Organization, User
+from kb.accounts.models import STAFF_ROLES, ApiToken, AuditEntry, Organization, User
 from kb.errors import NotFound
 
 
@@ -26,6 +26,12 @@ def users_of(organization: Organization | None) -> list[User]:
     if organization is not None:
         query = query.where(User.organization_id == organization.id)
     return list(db.session.scalars(query))
+
+
+def staff_members() -> list[User]:
+    """Enabled staff, by name: whom an incident, an organisation or a weekend can be given to."""
+    return list(db.session.scalars(select(User).where(
+        User.role.in_(STAFF_ROLES), User.is_enabled.is_(True)).order_by(User.name, User.email)))
 
 
 def get_organization(organization_id: int) -> Organization:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from kb import db, plans, policy
-from kb.accounts.models import STAFF_ROLES, Organization, User
+from kb.accounts.models import Organization, User
 from kb.elite.csm import CSM_FEATURE, csm_of
 from kb.elite.models import CsmMessage, SpecialEventBooking, SpecialEventExclusion
 from kb.errors import NotFound
@@ -40,11 +40,6 @@ def organization_for_staff(actor, organization_id: int) -> Organization:
     if organization is None:
         raise NotFound("No such organisation.")
     return organization
-
-
-def staff_members() -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.role.in_(STAFF_ROLES), User.is_enabled.is_(True)).order_by(User.name, User.email)))
 
 
 def exclusions() -> list[SpecialEventExclusion]:

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from kb import db, policy
+from kb.accounts import queries as account_queries
 from kb.accounts.models import User
 from kb.elite import csm, known_issues, meetings, queries, special_events
 from kb.elite.forms import AssignCsmForm, ExclusionForm, MessageForm, SupportPersonForm
@@ -116,7 +117,7 @@ def _render_organization(found, message_form: MessageForm, status: int = 200):
 
 def _staff_choices():
     return choices((str(user.id), f"{user.display_name} ({user.email})")
-                   for user in queries.staff_members())
+                   for user in account_queries.staff_members())
 
 
 def _csm_form() -> AssignCsmForm:

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from kb import db, gating, policy
-from kb.accounts.models import STAFF_ROLES, Organization, User
+from kb.accounts.models import Organization
 from kb.articles.models import Article
 from kb.errors import NotFound
 from kb.forms import MAX_DATABASE_ID
@@ -145,11 +145,6 @@ def open_incidents_of(organization: Organization, but: Incident | None = None
         Incident.organization_id == organization.id, Incident.status.in_(OPEN_STATUSES),
         Incident.id != (but.id if but else 0)))
     return in_queue_order(found)
-
-
-def staff_members() -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.role.in_(STAFF_ROLES), User.is_enabled.is_(True)).order_by(User.name, User.email)))
 
 
 def organizations_with_incidents() -> list[Organization]:

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from kb import policy
-from kb.accounts.queries import get_user
+from kb.accounts.queries import get_user, staff_members
 from kb.articles.views import item_url
 from kb.db import utcnow
 from kb.errors import Invalid
@@ -59,7 +59,7 @@ def queue():
 def _assign_form() -> AssignForm:
     form = AssignForm()
     form.assignee.choices = choices([("", "(nobody)")] + [
-        (str(user.id), user.display_name) for user in queries.staff_members()])
+        (str(user.id), user.display_name) for user in staff_members()])
     return form
 
 
