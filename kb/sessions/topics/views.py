@@ -7,7 +7,8 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 
 from kb import policy
-from kb.forms import choices
+from kb.errors import Invalid
+from kb.forms import choices, optional_database_id
 from kb.sessions.live import queries as live_queries
 from kb.sessions.models import TopicRequest
 from kb.sessions.recordings import queries as recording_queries
@@ -105,7 +106,11 @@ def change_status(topic_id: int):
 
 
 def _picked(getter, raw_id: str | None):
-    return getter(current_user, int(raw_id)) if raw_id else None
+    try:
+        picked = optional_database_id(raw_id)
+    except ValueError:
+        raise Invalid("Choose an item from the list.") from None
+    return getter(current_user, picked) if picked else None
 
 
 @blueprint.post("/<int:topic_id>/merge")
