@@ -139,6 +139,9 @@ def sign_in(page, base_url: str, email: str, password: str = "demo-password") ->
 
 def reveal(locator):
     """Open the header menus (the phone's Menu button, a dropdown) that hide `locator`."""
+    # the stylesheets decide which menu buttons show (the phone's Menu button is hidden on a
+    # wide screen): judged before they have loaded, a button seen then vanishes under the click
+    locator.page.wait_for_load_state("load")
     for summary in locator.locator("xpath=ancestor::details/summary").all():
         if not locator.is_visible() and summary.is_visible():
             summary.click()
@@ -147,8 +150,5 @@ def reveal(locator):
 
 def menu_link(page, label: str):
     """An entry of the header's navigation, its menus opened."""
-    # the stylesheets decide which menu buttons show (the phone's Menu button is hidden on a
-    # wide screen): judged before they have loaded, a button seen then vanishes under the click
-    page.wait_for_load_state("load")
     navigation = page.get_by_role("navigation", name="Main")
     return reveal(navigation.get_by_role("link", name=label, exact=True, include_hidden=True))
