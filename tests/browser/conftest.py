@@ -55,7 +55,8 @@ def free_port() -> int:
 class LiveServer:
     """`kb init`, `kb demo` and `kb serve` in a data directory of their own."""
 
-    def __init__(self, data_dir: Path, database_url: str, workers: int = 2):
+    def __init__(self, data_dir: Path, database_url: str, workers: int = 2, *,
+                 demo: bool = True, environment: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -65,10 +66,12 @@ class LiveServer:
             "KB_DATABASE_URL": database_url,
             "KB_BASE_URL": self.url,
             "PYTHONUNBUFFERED": "1",
+            **(environment or {}),
         }
         self.log_path = data_dir / "server.log"
         self.process: subprocess.Popen | None = None
         self.workers = workers
+        self.demo = demo
 
     def kb(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -79,7 +82,8 @@ class LiveServer:
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.kb("init")
-        self.kb("demo")
+        if self.demo:
+            self.kb("demo")
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
                 [*KB_COMMAND, "serve", "--port", str(self.port), "--workers", str(self.workers)],

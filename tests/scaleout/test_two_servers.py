@@ -1,0 +1,212 @@
+"""Two `kb serve` processes, each with a data directory of its own, on one PostgreSQL
+database: one portal, whichever server a request lands on (no sticky sessions).
+
+What a worker keeps in its own memory must never decide anything another server would decide
+differently: a browser session, an API token and its revocation, sign-in throttling and the
+seats of a live session all live in the database."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import shutil
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from kb import create_app, db
+from kb.accounts.queries import user_by_email
+from kb.accounts.tokens import create_api_token, revoke_api_token
+from kb.db import utcnow
+from tests.browser.conftest import LiveServer
+from tests.conftest import CSRF_PATTERN, DEMO_PASSWORD, IsolatedDatabase, app_settings, on_postgres
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(not on_postgres(), reason="several servers share a PostgreSQL database"),
+    # both servers start once for the module; on one xdist worker
+    pytest.mark.xdist_group("two-servers"),
+]
+
+SHARED_SECRET = {"KB_SECRET_KEY": "two-servers-one-portal-secret"}
+
+
+@dataclass
+class Portal:
+    first: LiveServer
+    second: LiveServer
+    app: object  # an app of the tests' own on the same database, for set-up as staff would
+
+    @property
+    def servers(self) -> tuple[LiveServer, LiveServer]:
+        return self.first, self.second
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("two-servers")
+    database = IsolatedDatabase(directory)
+    first = LiveServer(directory / "first", database.url, workers=1, environment=SHARED_SECRET)
+    second = LiveServer(directory / "second", database.url, workers=1, demo=False,
+                        environment=SHARED_SECRET)
+    app = create_app(app_settings(directory / "tests", database.url))
+    try:
+        first.start()
+        second.start()
+        yield Portal(first, second, app)
+    finally:
+        first.stop()
+        second.stop()
+        app.extensions["kb.database"].engine.dispose()
+        database.drop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+class Browser:
+    """A client with one cookie jar, as a browser keeps it across the servers of one site."""
+
+    def __init__(self):
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects())
+
+    def get(self, url: str) -> tuple[int, str]:
+        return self._send(urllib.request.Request(url))
+
+    def post_form(self, url: str, fields: dict, csrf_from: str) -> tuple[int, str]:
+        _, page = self.get(csrf_from)
+        fields = {**fields, "csrf_token": CSRF_PATTERN.search(page).group(1)}
+        body = urllib.parse.urlencode(fields).encode()
+        return self._send(urllib.request.Request(url, data=body, method="POST"))
+
+    def _send(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def sign_in(browser: Browser, server: LiveServer, email: str, password: str = DEMO_PASSWORD):
+    return browser.post_form(f"{server.url}/sign-in", {"email": email, "password": password},
+                             csrf_from=f"{server.url}/sign-in")
+
+
+def api(server: LiveServer, method: str, path: str, token: str) -> tuple[int, dict]:
+    request = urllib.request.Request(f"{server.url}{path}", method=method,
+                                     headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def test_signed_in_on_one_server_is_signed_in_on_the_other_and_signed_out_on_both(portal):
+    browser = Browser()
+    status, _ = sign_in(browser, portal.first, "premium@demo.test")
+    assert status == 302
+
+    status, page = browser.get(f"{portal.second.url}/account")
+    assert status == 200 and "premium@demo.test" in page
+
+    status, _ = browser.post_form(f"{portal.second.url}/sign-out", {},
+                                  csrf_from=f"{portal.second.url}/account")
+    assert status == 302
+    # the session ended in the database, not only in this browser's cookie on one server
+    for server in portal.servers:
+        status, _ = browser.get(f"{server.url}/account")
+        assert status == 302
+
+
+def test_an_api_token_works_on_both_servers_until_revoked_on_either(portal):
+    with portal.app.app_context():
+        user = user_by_email("elite@demo.test")
+        token_row, token = create_api_token(user, "two servers")
+        token_id = token_row.id
+    for server in portal.servers:
+        assert api(server, "GET", "/api/v1/me", token)[0] == 200
+
+    with portal.app.app_context():
+        revoke_api_token(user_by_email("elite@demo.test"), token_id)
+    for server in portal.servers:
+        assert api(server, "GET", "/api/v1/me", token)[0] == 401
+
+
+def test_wrong_passwords_on_either_server_count_together(portal):
+    """Sign-in backoff counts every server's attempts: five free guesses in all, not five per
+    server."""
+    free = portal.app.config["SIGN_IN_FREE_FAILURES"]
+    browser = Browser()
+    statuses = [sign_in(browser, portal.servers[attempt % 2], "xtreme@demo.test", "wrong")[0]
+                for attempt in range(free + 1)]
+    assert statuses == [401] * free + [429]
+    assert sign_in(Browser(), portal.second, "xtreme@demo.test", "wrong")[0] == 429
+
+
+def test_registrations_racing_on_both_servers_never_exceed_the_seats(portal):
+    capacity, racers = 4, 12
+    session_id = _schedule_live_session(portal.app, capacity)
+    tokens = [_customer_token(portal.app, "premium" if i % 2 else "elite") for i in range(racers)]
+
+    barrier = threading.Barrier(racers)
+    statuses: list[int] = []
+
+    def register(index: int) -> None:
+        barrier.wait()
+        server = portal.servers[index % 2]
+        statuses.append(api(server, "POST", f"/api/v1/live-sessions/{session_id}/registration",
+                            tokens[index])[0])
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [201] * capacity + [202] * (racers - capacity)
+    with portal.app.app_context():
+        from kb.sessions.models import Registration
+        confirmed = db.session.query(Registration).filter_by(
+            live_session_id=session_id, status="confirmed").count()
+    assert confirmed == capacity
+
+
+def _schedule_live_session(app, capacity: int) -> int:
+    from kb.sessions.live import service as live
+
+    with app.app_context():
+        fields = live.LiveSessionFields(
+            title="Two servers, one waiting list",
+            local_start=(utcnow() + timedelta(days=3)).replace(tzinfo=None), time_zone="UTC",
+            duration_minutes=60, capacity=capacity, meeting_url="https://meet.example.test/j/7",
+            meeting_number="7 7", meeting_password="seven", join_details_minutes=15)
+        return live.schedule_session(user_by_email("staff@demo.test"), fields).id
+
+
+def _customer_token(app, plan: str) -> str:
+    from kb.accounts.models import Organization, User
+    from kb.accounts.passwords import set_password
+    from kb.policy import today
+
+    with app.app_context():
+        number = db.session.query(User).count()
+        organization = Organization(name=f"Racing {plan} {number}", plan=plan,
+                                    term_start=today() - timedelta(days=10),
+                                    term_end=today() + timedelta(days=300))
+        user = User(email=f"racer-{number}@example.test", role="customer",
+                    organization=organization, is_enabled=True)
+        set_password(user, DEMO_PASSWORD)
+        db.session.add_all([organization, user])
+        db.session.commit()
+        return create_api_token(user, "race")[1]
