@@ -61,6 +61,11 @@ DEFAULTS: dict[str, Any] = {
     "SECURE_COOKIES": False,
     # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted
     "PROXY_COUNT": 0,
+    # PostgreSQL connections each worker process keeps open, and how many more it may open for
+    # a burst (kb serve's 8 request threads and its outbox loop each hold one while working);
+    # servers x workers x (pool + overflow) must stay below the server's max_connections
+    "DATABASE_POOL_SIZE": 10,
+    "DATABASE_MAX_OVERFLOW": 5,
     # largest request body accepted, in bytes (uploads stream to disk below this cap)
     "MAX_UPLOAD_BYTES": 2 * 1024**3,
     # sign-in backoff (README "Sign-in throttling"): failures per account and client address

@@ -55,18 +55,19 @@ class KbSession(Session):
 class Database:
     """The engine and session factory of one application."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 10):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         self.sessionmaker = sessionmaker(self.engine, class_=KbSession, expire_on_commit=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                         max_overflow=max_overflow)
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:
@@ -78,7 +79,9 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["kb.database"] = Database(app.config["DATABASE_URL"])
+    app.extensions["kb.database"] = Database(
+        app.config["DATABASE_URL"], pool_size=int(app.config["DATABASE_POOL_SIZE"]),
+        max_overflow=int(app.config["DATABASE_MAX_OVERFLOW"]))
     app.teardown_appcontext(_close_session)
 
 
