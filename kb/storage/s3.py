@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
@@ -123,7 +124,8 @@ class S3FileStore:
         already_stored = self._head(key) is not None
         self.guarded(self.client.copy, {"Bucket": self.bucket, "Key": staged.object_key},
                      self.bucket, self.object_name(key),
-                     ExtraArgs={"Metadata": {"sha256": staged.sha256},
+                     ExtraArgs={"Metadata": {"sha256": staged.sha256,
+                                             "written": str(time.time_ns())},
                                 "MetadataDirective": "REPLACE"})
         staged.discard()
         return StoredBlob(staged.sha256, staged.size, key, already_stored)
@@ -167,12 +169,14 @@ class S3FileStore:
         return self._head(key) is not None
 
     def fingerprint(self, key: str) -> str | None:
-        """The object's ETag, size and time of writing: any new write changes it."""
+        """The object's ETag, size and time of writing (S3 gives it in whole seconds, so kb
+        adds its own in nanoseconds): any new write changes it."""
         head = self._head(key)
         if head is None:
             return None
-        return f"{head['ETag'].strip(chr(34))}:{head['ContentLength']}:" \
-               f"{head['LastModified'].isoformat()}"
+        return ":".join((head["ETag"].strip('"'), str(head["ContentLength"]),
+                         head["LastModified"].isoformat(),
+                         head.get("Metadata", {}).get("written", "")))
 
     def verify(self, key: str, sha256: str, size: int, label: str) -> None:
         head = self._head(key)
