@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, BinaryIO
 
 import boto3
@@ -34,7 +34,7 @@ from kb.storage.base import (
     content_key,
     problem,
 )
-from kb.storage.s3_io import PART_SIZE, S3RangeReader, S3Upload
+from kb.storage.s3_io import PART_SIZE, S3RangeReader, S3Upload, began_at
 
 log = logging.getLogger(__name__)
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
@@ -211,20 +211,25 @@ class S3FileStore:
     def remove_stale_uploads(self, older_than_seconds: int = 86400) -> int:
         """Abort multipart uploads and remove temporary objects older than the cutoff (an
         S3 lifecycle rule for incomplete multipart uploads does the same inside the store)."""
-        cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+        cutoff = time.time() - older_than_seconds
         temp = f"{self.root}/{TEMP_FOLDER}/"
         removed = 0
         unfinished = self.call("list_multipart_uploads", Prefix=temp).get("Uploads", [])
         for upload in unfinished:
-            if upload["Initiated"] < cutoff:
+            if _began(upload["Key"], upload["Initiated"]) < cutoff:
                 self.call("abort_multipart_upload", Key=upload["Key"],
                           UploadId=upload["UploadId"])
                 removed += 1
         for entry in self._listed(temp):
-            if entry["LastModified"] < cutoff:
+            if _began(entry["Key"], entry["LastModified"]) < cutoff:
                 self.call("delete_object", Key=entry["Key"])
                 removed += 1
         return removed
+
+
+def _began(object_key: str, listed: datetime) -> float:
+    started = began_at(object_key)
+    return listed.timestamp() if started is None else started
 
 
 def _raise(error: Exception):

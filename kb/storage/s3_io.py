@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class S3Upload:
-    """A file being written to ``<namespace>/tmp/upload-<uuid>`` of the bucket.
+    """A file being written to ``<namespace>/tmp/upload-<time>-<uuid>`` of the bucket.
 
     Bytes collect in a buffer of one part; each full part is sent at once (the multipart upload
     is begun with the first one), so a file of any size costs ``PART_SIZE`` of memory. A file
@@ -33,7 +34,8 @@ class S3Upload:
         self.store = store
         self.limit = limit
         self.filename = filename
-        self.temp_key = f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        # the time it began is in its name: not every store lists when an upload began
+        self.temp_key = f"{TEMP_PREFIX}{int(time.time())}-{uuid.uuid4().hex}"
         self.size = 0
         self.hasher = hashlib.sha256()
         self.buffer = bytearray()
@@ -171,3 +173,10 @@ class S3RangeReader:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def began_at(object_key: str) -> float | None:
+    """When the upload to a temporary object began (Unix time), as its name tells."""
+    name = object_key.rsplit("/", 1)[-1].removeprefix(TEMP_PREFIX)
+    started = name.split("-", 1)[0]
+    return float(started) if started.isdigit() else None
