@@ -96,20 +96,22 @@ class S3FileStore:
         try:
             return function(*args, **kwargs)
         except (BotoCoreError, ClientError) as error:
-            log.error("file store s3://%s failed: %s", self.bucket, error)
-            raise StorageUnavailable(
-                "The file store is not available at the moment; nothing was stored or sent. "
-                "Please try again later.") from error
+            raise self._unavailable(error) from error
+
+    def _unavailable(self, error: Exception) -> StorageUnavailable:
+        log.error("file store s3://%s failed: %s", self.bucket, error)
+        return StorageUnavailable("The file store is not available at the moment; nothing was "
+                                  "stored or sent. Please try again later.")
 
     def _head(self, key: str) -> dict | None:
         try:
             return self.client.head_object(Bucket=self.bucket, Key=self.object_name(key))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in MISSING_CODES:
+            if _missing(error):
                 return None
-            return self.guarded(_raise, error)
+            raise self._unavailable(error) from error
         except BotoCoreError as error:
-            return self.guarded(_raise, error)
+            raise self._unavailable(error) from error
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -148,17 +150,27 @@ class S3FileStore:
 
     def open(self, key: str, start: int = 0, stop: int | None = None,
              on_close=None) -> S3RangeReader:
-        head = self._head(key)
-        if head is None:
-            raise problem(key, "is missing from the file store")
-        size = head["ContentLength"]
-        stop = size if stop is None else min(stop, size)
+        """A reader of bytes [start, stop); with ``stop`` given (a download, whose size the
+        database knows) nothing is asked of the store until the first read."""
+        size = None
+        if stop is None:
+            size = self.size(key)
+            if size is None:
+                raise problem(key, "is missing from the file store")
+            stop = size
         return S3RangeReader(self, key, start, stop, size, on_close or _ignore)
 
     def get_range(self, key: str, start: int, stop: int):
         """The streaming body of bytes [start, stop) of an object."""
-        answer = self.call("get_object", Key=self.object_name(key),
-                           Range=f"bytes={start}-{stop - 1}")
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.object_name(key),
+                                            Range=f"bytes={start}-{stop - 1}")
+        except ClientError as error:
+            if _missing(error):
+                raise problem(key, "is missing from the file store") from None
+            raise self._unavailable(error) from error
+        except BotoCoreError as error:
+            raise self._unavailable(error) from error
         return answer["Body"]
 
     def size(self, key: str) -> int | None:
@@ -232,8 +244,8 @@ def _began(object_key: str, listed: datetime) -> float:
     return listed.timestamp() if started is None else started
 
 
-def _raise(error: Exception):
-    raise error
+def _missing(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in MISSING_CODES
 
 
 def _ignore(bytes_delivered: int) -> None:

@@ -122,7 +122,7 @@ class S3RangeReader:
     The GET asks for the range from the current position to ``stop``; its body is read as the
     server asks for blocks, so a client that hangs up stops the transfer from the store too."""
 
-    def __init__(self, store: S3FileStore, key: str, start: int, stop: int, size: int,
+    def __init__(self, store: S3FileStore, key: str, start: int, stop: int, size: int | None,
                  on_close: Callable[[int], None]):
         self.store = store
         self.key = key
@@ -146,6 +146,8 @@ class S3RangeReader:
         return data
 
     def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 2 and self.size is None:
+            self.size = self.store.size(self.key) or 0
         base = {0: 0, 1: self.position, 2: self.size}[whence]
         position = max(0, base + offset)
         if position != self.position:
