@@ -26,7 +26,8 @@ class S3Upload:
     """A file being written to ``<namespace>/tmp/upload-<time>-<uuid>`` of the bucket.
 
     Bytes collect in a buffer of one part; each full part is sent at once (the multipart upload
-    is begun with the first one), so a file of any size costs ``PART_SIZE`` of memory. A file
+    is begun with the first one), so a file of any size costs about two parts of memory (the
+    one being sent, the next one filling). A file
     smaller than one part is sent with one PUT when it is finished. It is also the stream
     werkzeug's multipart parser writes into (which seeks to 0 when a part ends: harmless)."""
 
@@ -58,8 +59,10 @@ class S3Upload:
         self.size += len(data)
         self.buffer += data
         while len(self.buffer) >= self.store.part_size:
-            self._send_part(bytes(self.buffer[:self.store.part_size]))
+            with memoryview(self.buffer) as view:  # one copy of the part, not two
+                part = bytes(view[:self.store.part_size])
             del self.buffer[:self.store.part_size]
+            self._send_part(part)
         return len(data)
 
     def _send_part(self, body: bytes) -> None:
