@@ -148,7 +148,7 @@ def test_keys_sizes_existence_and_deletion(app, stored_files):
     assert store.fingerprint(blob.key) is None
 
 
-def test_a_store_down_is_a_domain_error_not_a_crash(app, storage, s3_endpoint):
+def test_a_store_down_is_a_domain_error_not_a_crash(s3_endpoint):
     from kb.storage import store_at
 
     store = store_at("s3://nowhere/kb", "files", endpoint_url=closed_port_address(),
