@@ -44,6 +44,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.update(overrides)
     app.config["DATA_DIR"] = str(data_dir)
     data_directory.prepare(data_dir)
+    _check_storage(app.config)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = settings.default_database_url(data_dir)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.load_or_create_secret_key(
@@ -60,6 +61,17 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _check_storage(config) -> None:
+    """Refuse to start on a storage URL kb cannot use, or an X-Sendfile hand-off (a path on
+    this server's disk) with files in an object store."""
+    from kb.storage import check_storage_url
+
+    check_storage_url(config["STORAGE_URL"])
+    if config["STORAGE_URL"] and config["PATCH_SEND_VIA"] == "x-sendfile":
+        raise ValueError("KB_PATCH_SEND_VIA=x-sendfile needs files on this server's disk; "
+                         "with KB_STORAGE_URL=s3://... leave it empty.")
 
 
 def _register_areas(app: Flask) -> None:

@@ -16,6 +16,13 @@ DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "./instance",
     # SQLAlchemy URL; empty means SQLite in DATA_DIR
     "DATABASE_URL": "",
+    # where stored files (patch files, recordings, attachments) live: empty, under DATA_DIR;
+    # s3://BUCKET/PREFIX, an S3-compatible store (credentials from the usual AWS_* variables)
+    "STORAGE_URL": "",
+    # the address of an S3-compatible store other than AWS (MinIO, Ceph RGW)
+    "S3_ENDPOINT_URL": "",
+    # tries of each request to the S3 store before it counts as unavailable (503)
+    "S3_MAX_ATTEMPTS": 3,
     # signs sessions and CSRF tokens; generated once into DATA_DIR when empty
     "SECRET_KEY": "",
     # smtp://host:port, smtps://host:port or smtp://user:password@host:port?starttls=1;

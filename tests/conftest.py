@@ -24,6 +24,9 @@ import kb.models  # noqa: F401 - every table on the metadata
 from kb import create_app, db
 from kb.db import Base
 
+# the file stores (local, S3 on loopback): the ``storage`` and ``stored_files`` fixtures
+pytest_plugins = ["tests.stores"]
+
 POSTGRES_URL = os.environ.get("KB_DATABASE_URL", "")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("KB_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -328,16 +331,17 @@ def new_app():
 
 
 @pytest.fixture
-def app(tmp_path, request, new_app):
+def app(tmp_path, request, new_app, storage):
     """The application on a data directory of its own, with a database with every table and no
-    rows (on SQLite a copy of ``tables_file``, on PostgreSQL the worker's ``TablesSchema``) and
-    the search index of such a database (a copy of ``empty_index``)."""
+    rows (on SQLite a copy of ``tables_file``, on PostgreSQL the worker's ``TablesSchema``),
+    the search index of such a database (a copy of ``empty_index``) and the file store of the
+    ``storage`` fixture (``tests/stores.py``)."""
     index = request.getfixturevalue("empty_index")
     if on_postgres():
         database_url = request.getfixturevalue("tables_schema").take()
     else:
         database_url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
-    application = new_app(app_settings(tmp_path / "data", database_url))
+    application = new_app({**app_settings(tmp_path / "data", database_url), **storage})
     # copied once create_app has set kb's owner-only umask, as kb would have created them
     if not on_postgres():
         shutil.copyfile(request.getfixturevalue("tables_file"), tmp_path / "kb.sqlite3")

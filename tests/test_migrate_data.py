@@ -1,6 +1,7 @@
 """`kb migrate-data`: an embedded installation (SQLite with the demo) copied whole into another
-database, verified, and served from there. The target is a fresh PostgreSQL schema in the
-PostgreSQL pass and another SQLite file otherwise."""
+database (and its stored files into an S3 store on loopback), verified, and served from there.
+The target is a fresh PostgreSQL schema in the PostgreSQL pass and another SQLite file
+otherwise."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import kb.models  # noqa: F401 - every table on the metadata
 from kb import create_app
 from kb.db import Base
 from tests.conftest import Auth, app_settings, on_postgres
+from tests.stores import StoredFiles, new_bucket
 
 
 def sqlite_settings(data_dir: Path) -> dict:
@@ -123,3 +125,73 @@ def test_a_row_the_target_refuses_leaves_the_target_empty(embedded, isolated_dat
             "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"))
     target.dispose()
     assert tables == 0
+
+
+def local_files(data_dir: Path) -> dict[str, bytes]:
+    """Every stored file of an installation on the local store, by namespace/key."""
+    return {path.relative_to(data_dir).as_posix(): path.read_bytes()
+            for namespace in ("files", "media") for path in (data_dir / namespace).rglob("*")
+            if path.is_file() and path.relative_to(data_dir / namespace).parts[0] != "tmp"}
+
+
+@pytest.fixture
+def embedded_with_endpoint(demo_installation, tmp_path, new_app, s3_endpoint):
+    """The embedded installation, told where the S3-compatible store is (as
+    KB_S3_ENDPOINT_URL would)."""
+    data_dir = tmp_path / "installation"
+    shutil.copytree(demo_installation, data_dir)
+    return new_app({**sqlite_settings(data_dir), "S3_ENDPOINT_URL": s3_endpoint,
+                    "S3_MAX_ATTEMPTS": 1})
+
+
+def test_every_stored_file_moves_into_the_s3_store_verified_and_is_served_from_there(
+        embedded_with_endpoint, isolated_database, new_app, s3_endpoint):
+    embedded = embedded_with_endpoint
+    storage_url = f"s3://{new_bucket(s3_endpoint)}/kb"
+    result = embedded.test_cli_runner().invoke(
+        args=["migrate-data", "--to", isolated_database.url, "--storage", storage_url])
+
+    assert result.exit_code == 0, result.output
+    originals = local_files(Path(embedded.config["DATA_DIR"]))
+    assert any(key.startswith("files/sha256/") for key in originals)
+    assert any(key.startswith("media/") for key in originals)
+    assert f"Copied and verified {len(originals)} files" in result.output
+
+    moved = new_app({**app_settings(embedded.config["DATA_DIR"], isolated_database.url),
+                     "STORAGE_URL": storage_url, "S3_ENDPOINT_URL": s3_endpoint})
+    copied = StoredFiles(moved)
+    assert {f"{namespace}/{key}": copied.read(key, namespace)
+            for namespace in ("files", "media") for key in copied.keys(namespace)} == originals
+    verify = moved.test_cli_runner().invoke(args=["patch", "verify"])
+    assert verify.exit_code == 0 and "0 problem(s)" in verify.output
+
+    client = moved.test_client()
+    Auth(client).login("elite@demo.test", "demo-password")
+    patch_id = client.get("/api/v1/patches").get_json()["patches"][0]["id"]
+    patch = client.get(f"/api/v1/patches/{patch_id}").get_json()
+    first = patch["files"][0]
+    part = client.get(first["url"].removeprefix("http://kb.test"), headers={"Range": "bytes=1-"},
+                      buffered=True)
+    whole = originals[f"files/sha256/{first['sha256'][:2]}/{first['sha256'][2:4]}/"
+                      f"{first['sha256']}"]
+    assert part.status_code == 206 and part.data == whole[1:]
+
+
+def test_a_damaged_stored_file_is_refused_not_carried_over(embedded_with_endpoint, s3_endpoint):
+    embedded = embedded_with_endpoint
+    data_dir = Path(embedded.config["DATA_DIR"])
+    damaged = next(path for path in (data_dir / "files" / "sha256").rglob("*") if path.is_file())
+    damaged.write_bytes(b"not what it was")
+    storage_url = f"s3://{new_bucket(s3_endpoint)}/kb"
+
+    result = embedded.test_cli_runner().invoke(args=["migrate-data", "--storage", storage_url])
+
+    assert result.exit_code == 1
+    assert f"sha256/{damaged.parent.parent.name}/{damaged.parent.name}/{damaged.name} is " \
+           "damaged in the installation's store" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_migrate_data_needs_a_target(embedded):
+    result = embedded.test_cli_runner().invoke(args=["migrate-data"])
+    assert result.exit_code == 2 and "--to DATABASE_URL, --storage" in result.output

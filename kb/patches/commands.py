@@ -16,7 +16,13 @@ from kb.patches import queries, service
 from kb.patches.details import PatchDetails, parse_fixed_issues
 from kb.patches.models import KINDS, PatchFile
 from kb.plans import LOWEST_PLAN, PLANS
-from kb.storage import CHUNK_SIZE, StoredFileProblem, Upload, file_store
+from kb.storage import (
+    CHUNK_SIZE,
+    StorageUnavailable,
+    StoredFileProblem,
+    Upload,
+    file_store,
+)
 
 
 @click.group("patch")
@@ -93,7 +99,13 @@ def add_command(product, versions, title, kind, summary, description_file, min_p
 @with_appcontext
 def verify_command() -> None:
     """Re-hash every stored patch file; exit non-zero if any is missing or damaged."""
-    store = file_store()
+    try:
+        _verify_stored_files(file_store())
+    except StorageUnavailable as unavailable:
+        raise click.ClickException(unavailable.message) from None
+
+
+def _verify_stored_files(store) -> None:
     problems = 0
     for patch_file in db.session.scalars(select(PatchFile).order_by(PatchFile.id)):
         label = f"{patch_file.name} (patch #{patch_file.patch_id})"

@@ -3,13 +3,14 @@ save returns, what a client uploads, and the error for a damaged or missing file
 
 A store addresses files by **key**, a relative name such as ``sha256/ab/cd/<sha256>`` (patch
 files, content-addressed) or ``recordings/<uuid>.mp4`` (media). Models keep keys, never local
-paths, so that an object store (S3-compatible, issue 17) can implement the same protocol: its
-``stage`` would buffer a multipart upload, ``save`` complete it, ``open`` ask for a byte range.
+paths, so that an object store implements the same protocol (``kb/storage/s3.py``): its
+``stage`` streams a multipart upload, ``save`` completes it, ``open`` asks for a byte range.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -21,6 +22,13 @@ log = logging.getLogger(__name__)
 
 class StoredFileProblem(DomainError):
     """A stored file is missing or damaged: it is never served, and staff must restore it."""
+
+    status = 503
+
+
+class StorageUnavailable(DomainError):
+    """The file store did not answer (an object store down or refusing kb's credentials):
+    nothing was stored or served, and the request may be repeated later."""
 
     status = 503
 
@@ -100,6 +108,23 @@ class FileStore(Protocol):
 
     def remove_stale_uploads(self, older_than_seconds: int = 86400) -> int:
         """Remove uploads a killed process left unfinished; returns how many."""
+
+    def keys(self) -> Iterator[str]:
+        """The key of every stored file (unfinished uploads left out)."""
+
+
+_FORBIDDEN_PARTS = {"", ".", ".."}
+TEMP_FOLDER = "tmp"
+
+
+def checked_key(key: str) -> list[str]:
+    """The parts of a storage key; ``ValueError`` for anything that could leave the store's
+    root or reach its temporary area."""
+    parts = key.split("/")
+    if any(part in _FORBIDDEN_PARTS or "\\" in part or "\0" in part for part in parts) \
+            or parts[0] == TEMP_FOLDER:
+        raise ValueError(f"not a storage key: {key!r}")
+    return parts
 
 
 def content_key(sha256: str) -> str:

@@ -10,28 +10,30 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from kb.storage.base import CHUNK_SIZE, StoredBlob, content_key, problem
+from kb.storage.base import (
+    CHUNK_SIZE,
+    TEMP_FOLDER,
+    StoredBlob,
+    checked_key,
+    content_key,
+    problem,
+)
 from kb.storage.ranges import RangeReader
 from kb.storage.staging import TEMP_PREFIX, StagedFile
-
-_FORBIDDEN_PARTS = {"", ".", ".."}
 
 
 class LocalFileStore:
     def __init__(self, root: Path):
         self.root = root
-        self.temp_dir = root / "tmp"
+        self.temp_dir = root / TEMP_FOLDER
 
     def path(self, key: str) -> Path:
         """Where the file of ``key`` lives (local only: for ``X-Sendfile`` and repairs)."""
-        parts = key.split("/")
-        if any(part in _FORBIDDEN_PARTS or "\\" in part or "\0" in part for part in parts) \
-                or parts[0] == "tmp":
-            raise ValueError(f"not a storage key: {key!r}")
-        return self.root.joinpath(*parts)
+        return self.root.joinpath(*checked_key(key))
 
     def stage(self, limit: int | None = None, filename: str = "") -> StagedFile:
         self.temp_dir.mkdir(parents=True, exist_ok=True)
@@ -101,6 +103,14 @@ class LocalFileStore:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+    def keys(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.rglob("*")):
+            relative = path.relative_to(self.root)
+            if path.is_file() and relative.parts[0] != TEMP_FOLDER:
+                yield relative.as_posix()
 
     def remove_stale_uploads(self, older_than_seconds: int = 86400) -> int:
         if not self.temp_dir.is_dir():

@@ -13,6 +13,13 @@ from kb.storage.base import human_size
 TEMP_PREFIX = "upload-"
 
 
+def refuse_past_limit(size: int, limit: int | None, filename: str) -> None:
+    """``TooLarge`` once an upload would grow to ``size`` bytes, past its ``limit``."""
+    if limit is not None and size > limit:
+        label = f"{filename} is" if filename else "The file is"
+        raise TooLarge(f"{label} larger than the limit of {human_size(limit)} per file.")
+
+
 class StagedFile:
     """It is the stream werkzeug's multipart parser writes into, so a browser or API upload
     never sits whole in memory. Writing past ``limit`` raises ``TooLarge``."""
@@ -27,10 +34,7 @@ class StagedFile:
         self.hasher = hashlib.sha256()
 
     def write(self, data: bytes) -> int:
-        if self.limit is not None and self.size + len(data) > self.limit:
-            label = f"{self.filename} is" if self.filename else "The file is"
-            raise TooLarge(f"{label} larger than the limit of {human_size(self.limit)} "
-                           "per file.")
+        refuse_past_limit(self.size + len(data), self.limit, self.filename)
         self.hasher.update(data)
         self.size += len(data)
         return self.handle.write(data)

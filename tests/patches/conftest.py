@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 import pytest
 
@@ -12,6 +10,7 @@ from kb import db
 from kb.patches import service
 from kb.patches.models import Patch, PatchFile
 from kb.storage import file_store
+from tests.stores import StoredFiles
 
 
 def sha256_of(data: bytes) -> str:
@@ -47,20 +46,25 @@ def publish(app, demo_accounts):
 
 @pytest.fixture
 def patch_file(app):
-    """(url, PatchFile fields, path on disk) of a patch's file by its name."""
+    """(url, PatchFile fields, storage key) of a patch's file by its name."""
 
-    def find(patch_id: int, name: str | None = None) -> tuple[str, dict, Path]:
+    def find(patch_id: int, name: str | None = None) -> tuple[str, dict, str]:
         with app.app_context():
             patch = db.session.get(Patch, patch_id)
             chosen: PatchFile = next(f for f in patch.files if name in (None, f.name))
             url = f"/patches/{patch_id}/files/{chosen.id}/{chosen.name}"
             fields = {"id": chosen.id, "name": chosen.name, "size": chosen.size,
                       "sha256": chosen.sha256}
-            return url, fields, file_store().path(chosen.storage_key)
+            return url, fields, chosen.storage_key
 
     return find
 
 
 def temp_uploads(app) -> list[str]:
-    directory = Path(app.config["DATA_DIR"]) / "files" / "tmp"
-    return sorted(os.listdir(directory)) if directory.exists() else []
+    """Unfinished uploads left in the app's store (a temporary file or S3 upload)."""
+    return StoredFiles(app).unfinished()
+
+
+def stored_blobs(app) -> list[str]:
+    """The keys of the patch files in the app's store."""
+    return [key for key in StoredFiles(app).keys() if key.startswith("sha256/")]

@@ -1,8 +1,10 @@
 """Downloading patch files: Range and resume, ETag and conditional requests, headers, the
-download record, SHA256SUMS, and damaged or missing files on disk."""
+download record, SHA256SUMS, and damaged or missing stored files; on the local and the S3
+store."""
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
@@ -12,6 +14,9 @@ from kb import db
 from kb.patches.models import Download
 from tests.conftest import bearer
 from tests.patches.conftest import payload, sha256_of
+from tests.stores import both_stores
+
+pytestmark = both_stores
 
 SIZE = 300_000
 
@@ -21,9 +26,9 @@ def elite_file(publish, patch_file, auth):
     data = payload(SIZE)
     patch_id = publish(files={"erp-fix.zip": data, "readme.txt": b"read me\n"},
                        versions=["12.0"], title="Rounding fix")
-    url, fields, path = patch_file(patch_id, "erp-fix.zip")
+    url, fields, key = patch_file(patch_id, "erp-fix.zip")
     auth.login("elite@demo.test")
-    return {"data": data, "url": url, "path": path, "patch_id": patch_id, **fields}
+    return {"data": data, "url": url, "key": key, "patch_id": patch_id, **fields}
 
 
 def downloads(app) -> list[Download]:
@@ -199,42 +204,48 @@ def test_anonymous_and_bad_tokens_get_401_never_a_sign_in_page(app, publish, pat
     assert bad.status_code == 401
 
 
-def test_a_damaged_file_is_detected_and_never_served(app, client, elite_file, caplog):
+def test_a_damaged_file_is_detected_and_never_served(app, client, elite_file, caplog,
+                                                    stored_files):
     damaged = bytearray(elite_file["data"])
     damaged[SIZE // 2] ^= 0xFF
-    elite_file["path"].write_bytes(bytes(damaged))  # same size: only the hash can tell
+    stored_files.overwrite(elite_file["key"], bytes(damaged))  # same size: only the hash tells
     response = client.get(elite_file["url"], buffered=True)
     assert response.status_code == 503
-    assert "damaged on disk" in response.get_data(as_text=True)
-    assert "damaged on disk" in caplog.text
+    where = "in the file store" if stored_files.on_s3 else "on disk"
+    assert f"is damaged {where}" in response.get_data(as_text=True)
+    assert f"is damaged {where}" in caplog.text
     assert downloads(app) == []
 
 
-def test_a_truncated_file_is_detected_by_its_size(client, elite_file):
-    elite_file["path"].write_bytes(elite_file["data"][:1000])
+def test_a_truncated_file_is_detected_by_its_size(client, elite_file, stored_files):
+    stored_files.overwrite(elite_file["key"], elite_file["data"][:1000])
     response = client.get(elite_file["url"], buffered=True)
     assert response.status_code == 503
-    assert f"has 1000 bytes on disk instead of {SIZE}" in response.get_data(as_text=True)
+    where = "in the file store" if stored_files.on_s3 else "on disk"
+    assert f"has 1000 bytes {where} instead of {SIZE}" in response.get_data(as_text=True)
 
 
-def test_a_missing_file_is_reported(client, elite_file):
-    os.remove(elite_file["path"])
+def test_a_missing_file_is_reported(client, elite_file, stored_files):
+    stored_files.remove(elite_file["key"])
     response = client.get(elite_file["url"], buffered=True)
     assert response.status_code == 503
     assert "missing from the file store" in response.get_data(as_text=True)
 
 
 def test_an_intact_file_is_hashed_again_only_after_it_changed(app, client, elite_file,
-                                                              monkeypatch):
-    from kb.storage import LocalFileStore
-
+                                                              stored_files, monkeypatch):
     calls = []
-    original = LocalFileStore.verify
-    monkeypatch.setattr(LocalFileStore, "verify",
+    store_class = type(stored_files.store())
+    original = store_class.verify
+    monkeypatch.setattr(store_class, "verify",
                         lambda self, *args: calls.append(args) or original(self, *args))
     client.get(elite_file["url"], buffered=True)
     assert calls == []  # verified at publishing; the fingerprint is unchanged
-    os.utime(elite_file["path"], ns=(1, 1))  # touched on disk: checked again, still intact
+    if stored_files.on_s3:  # written again (a new multipart ETag): checked again, still intact
+        store = stored_files.store()
+        store.save_stream(io.BytesIO(elite_file["data"]), key=elite_file["key"])
+    else:  # touched on disk: checked again, still intact
+        os.utime(stored_files.store().path(elite_file["key"]), ns=(1, 1))
     assert client.get(elite_file["url"], buffered=True).status_code == 200
     assert len(calls) == 1
 
@@ -267,10 +278,12 @@ def test_x_accel_redirect_hands_the_bytes_to_nginx(app, client, elite_file):
     assert [d.outcome for d in downloads(app)] == ["handed-off"]
 
 
-def test_x_sendfile_names_the_stored_file_for_apache(app, client, elite_file):
+def test_x_sendfile_names_the_stored_file_for_apache(app, client, elite_file, stored_files):
+    if stored_files.on_s3:
+        pytest.skip("X-Sendfile names a file on this server's disk")
     app.config["PATCH_SEND_VIA"] = "x-sendfile"
     response = client.get(elite_file["url"], buffered=True)
-    assert response.headers["X-Sendfile"] == str(elite_file["path"])
+    assert response.headers["X-Sendfile"] == str(stored_files.store().path(elite_file["key"]))
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.data == b""
 

@@ -4,7 +4,6 @@ size cap, uploads cut off midway, duplicates, unsafe file names and drafts."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,17 +14,15 @@ from kb import db
 from kb.patches.models import Patch, PatchFile
 from kb.storage.names import safe_file_name
 from tests.conftest import bearer, csrf_token, indexed_status
-from tests.patches.conftest import payload, sha256_of, temp_uploads
+from tests.patches.conftest import payload, sha256_of, stored_blobs, temp_uploads
+from tests.stores import both_stores
+
+pytestmark = both_stores
 
 
 def patch_count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(Patch.id)))
-
-
-def stored_blobs(app) -> list[Path]:
-    root = Path(app.config["DATA_DIR"]) / "files" / "sha256"
-    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
 def form_fields(**overrides) -> dict:
@@ -145,12 +142,11 @@ def test_an_api_upload_over_the_cap_is_413_json(app, client, api_token, demo_acc
 
 
 def test_an_upload_cut_off_midway_publishes_nothing_and_removes_its_temporary_file(
-        app, staff_client, monkeypatch):
-    from kb.storage import LocalFileStore
-
+        app, staff_client, stored_files, monkeypatch):
+    store_class = type(stored_files.store())
     staged = []
-    original_stage = LocalFileStore.stage
-    monkeypatch.setattr(LocalFileStore, "stage", lambda self, *args, **kwargs: staged.append(
+    original_stage = store_class.stage
+    monkeypatch.setattr(store_class, "stage", lambda self, *args, **kwargs: staged.append(
         original_stage(self, *args, **kwargs)) or staged[-1])
     boundary, body = encode_multipart({
         **form_fields(), "csrf_token": csrf_token(staff_client, "/patches/new"),
@@ -164,7 +160,6 @@ def test_an_upload_cut_off_midway_publishes_nothing_and_removes_its_temporary_fi
     assert response.status_code == 400
     assert "nothing was published" in response.get_data(as_text=True)
     assert [staged_file.size for staged_file in staged] == [pytest.approx(200_000, abs=2000)]
-    assert not staged[0].path.exists()
     assert patch_count(app) == 0 and temp_uploads(app) == [] and stored_blobs(app) == []
 
 
@@ -201,13 +196,13 @@ def test_a_refused_publication_removes_the_files_it_stored(app, publish):
 
 
 def test_nothing_is_published_when_a_stored_file_fails_verification(app, publish,
-                                                                   monkeypatch):
-    from kb.storage import LocalFileStore, StoredFileProblem
+                                                                   stored_files, monkeypatch):
+    from kb.storage import StoredFileProblem
 
     def damaged_on_disk(self, key, sha256, size, label):
         raise StoredFileProblem(f"The file {label} is damaged on disk.")
 
-    monkeypatch.setattr(LocalFileStore, "verify", damaged_on_disk)
+    monkeypatch.setattr(type(stored_files.store()), "verify", damaged_on_disk)
     with pytest.raises(StoredFileProblem):
         publish(files={"a.zip": b"written but unreadable"})
     assert patch_count(app) == 0 and stored_blobs(app) == [] and temp_uploads(app) == []
@@ -250,14 +245,14 @@ def test_names_without_usable_characters_are_refused(raw):
 
 
 def test_an_uploaded_path_trick_is_stored_under_its_safe_name(app, client, api_token,
-                                                             demo_accounts):
+                                                             demo_accounts, stored_files):
     response = client.post("/api/v1/patches", headers=bearer(api_token("staff@demo.test")),
                            content_type="multipart/form-data",
                            data={"product": "Orbit ERP", "title": "Tricky",
                                  "file": (io.BytesIO(b"data"), "../../../kb.sqlite3")})
     assert response.status_code == 201
     assert [f["name"] for f in response.json["files"]] == ["kb.sqlite3"]
-    assert [path.read_bytes() for path in stored_blobs(app)] == [b"data"]
+    assert [stored_files.read(key) for key in stored_blobs(app)] == [b"data"]
 
 
 def test_two_files_with_the_same_safe_name_are_refused(app, publish):
@@ -363,28 +358,33 @@ def test_kb_patch_add_reports_refusals_without_a_trace(app, runner, tmp_path):
     assert patch_count(app) == 0 and stored_blobs(app) == [] and temp_uploads(app) == []
 
 
-def test_kb_patch_verify_reports_a_damaged_file(app, runner, publish, patch_file):
-    _, _, path = patch_file(publish())
+def test_kb_patch_verify_reports_a_damaged_file(app, runner, publish, patch_file,
+                                               stored_files):
+    _, fields, key = patch_file(publish())
     assert runner.invoke(args=["patch", "verify"]).exit_code == 0
-    path.write_bytes(b"broken")
+    stored_files.overwrite(key, b"broken")
     result = runner.invoke(args=["patch", "verify"])
     assert result.exit_code == 1
-    assert "has 6 bytes on disk" in result.output
+    assert f"has 6 bytes {'in the file store' if stored_files.on_s3 else 'on disk'}" \
+        f" instead of {fields['size']}" in result.output
+    stored_files.overwrite(key, b"x" * fields["size"])  # same size: only the hash can tell
+    result = runner.invoke(args=["patch", "verify"])
+    assert result.exit_code == 1 and "SHA-256 does not match" in result.output
 
 
 def test_a_draft_is_hidden_until_published_and_publishing_checks_the_files(
-        app, client, auth, publish, patch_file):
+        app, client, auth, publish, patch_file, stored_files):
     patch_id = publish(publish=False, title="Quiet fix")
     auth.login("elite@demo.test")
     assert client.get(f"/patches/{patch_id}").status_code == 404
     assert "Quiet fix" not in client.get("/patches/").get_data(as_text=True)
     auth.logout()
     auth.login("staff@demo.test")
-    _, _, path = patch_file(patch_id)
-    good = path.read_bytes()
-    path.write_bytes(b"x" * len(good))
+    _, _, key = patch_file(patch_id)
+    good = stored_files.read(key)
+    stored_files.overwrite(key, b"x" * len(good))
     assert auth.post(f"/patches/{patch_id}/publish").status_code == 503
-    path.write_bytes(good)
+    stored_files.overwrite(key, good)
     assert auth.post(f"/patches/{patch_id}/publish").status_code == 302
     auth.logout()
     auth.login("elite@demo.test")

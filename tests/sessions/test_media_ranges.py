@@ -15,6 +15,9 @@ from kb import db
 from kb.sessions.models import RecordingAttachment
 from tests.conftest import on_postgres
 from tests.sessions.test_recordings import VIDEO, _fetch
+from tests.stores import both_stores
+
+pytestmark = both_stores
 
 # PostgreSQL text cannot hold NUL, so only SQLite can have such a row from before
 NUL_NEEDS_SQLITE = pytest.mark.skipif(on_postgres(), reason="PostgreSQL text holds no NUL")

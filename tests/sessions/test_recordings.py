@@ -1,4 +1,4 @@
-"""Recordings: staff publish (upload streamed to disk, or an https address) with a transcript;
+"""Recordings: staff publish (upload streamed to the store, or an https address) with a transcript;
 the page shows the transcript with timestamps; media is served with Range after the policy;
 lists by product and topic, newest first; watched marks; the search outbox learns changes."""
 
@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -14,6 +13,9 @@ from kb import db
 from kb.sessions.models import Recording
 from tests.conftest import bearer, indexed_status
 from tests.sessions.conftest import WEBVTT
+from tests.stores import StoredFiles, both_stores
+
+pytestmark = both_stores
 
 VIDEO = bytes(range(256)) * 64  # 16 KiB stand-in; served byte for byte
 
@@ -44,8 +46,8 @@ def test_staff_publish_with_upload_and_transcript_and_customers_watch(app, clien
     recording_id = int(response.location.rsplit("/", 1)[1])
     with app.app_context():
         recording = db.session.get(Recording, recording_id)
-        stored = Path(app.config["DATA_DIR"]) / "media" / recording.media_path
-        assert stored.read_bytes() == VIDEO and recording.media_type == "video/webm"
+        stored = StoredFiles(app).read(recording.media_path, "media")
+        assert stored == VIDEO and recording.media_type == "video/webm"
         assert [s.start_ms for s in recording.segments] == [0, 4000, 65000]
         assert indexed_status(f"recording:{recording_id}") == "published"
     auth.logout()

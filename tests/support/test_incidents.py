@@ -14,6 +14,9 @@ from kb.accounts.queries import user_by_email
 from kb.support import incidents, queries
 from kb.support.models import Incident
 from tests.conftest import csrf_token
+from tests.stores import both_stores
+
+pytestmark = both_stores
 
 
 def _incident(app, incident_id) -> Incident:

@@ -13,6 +13,9 @@ from kb.storage import Upload
 from kb.support import incidents
 from kb.support.models import Incident
 from tests.conftest import bearer
+from tests.stores import both_stores
+
+pytestmark = both_stores
 
 SECRET_TITLE = "Fabrikam payroll export leaks salaries"
 NOTE = "Internal: the customer's admin misconfigured roles"
