@@ -1,5 +1,6 @@
 """Two `kb serve` processes, each with a data directory of its own, on one PostgreSQL
-database: one portal, whichever server a request lands on (no sticky sessions).
+database and one S3-compatible store (moto on loopback): one portal, whichever server a
+request lands on (no sticky sessions).
 
 What a worker keeps in its own memory must never decide anything another server would decide
 differently: a browser session, an API token and its revocation, sign-in throttling and the
@@ -7,9 +8,12 @@ seats of a live session all live in the database."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
+import io
 import json
 import shutil
+import subprocess
 import threading
 import urllib.error
 import urllib.parse
@@ -18,6 +22,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from kb import create_app, db
 from kb.accounts.queries import user_by_email
@@ -25,6 +31,8 @@ from kb.accounts.tokens import create_api_token, revoke_api_token
 from kb.db import utcnow
 from tests.browser.conftest import LiveServer
 from tests.conftest import CSRF_PATTERN, DEMO_PASSWORD, IsolatedDatabase, app_settings, on_postgres
+from tests.patches.conftest import payload, sha256_of
+from tests.stores import new_bucket
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -34,6 +42,7 @@ pytestmark = [
 ]
 
 SHARED_SECRET = {"KB_SECRET_KEY": "two-servers-one-portal-secret"}
+PATCH_SIZE = 6_000_000
 
 
 @dataclass
@@ -48,12 +57,14 @@ class Portal:
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory):
+def portal(tmp_path_factory, s3_endpoint):
     directory = tmp_path_factory.mktemp("two-servers")
     database = IsolatedDatabase(directory)
-    first = LiveServer(directory / "first", database.url, workers=1, environment=SHARED_SECRET)
+    shared = {**SHARED_SECRET, "KB_STORAGE_URL": f"s3://{new_bucket(s3_endpoint)}/kb",
+              "KB_S3_ENDPOINT_URL": s3_endpoint}
+    first = LiveServer(directory / "first", database.url, workers=1, environment=shared)
     second = LiveServer(directory / "second", database.url, workers=1, demo=False,
-                        environment=SHARED_SECRET)
+                        environment=shared)
     app = create_app(app_settings(directory / "tests", database.url))
     try:
         first.start()
@@ -108,9 +119,11 @@ def sign_in(browser: Browser, server: LiveServer, email: str, password: str = DE
                              csrf_from=f"{server.url}/sign-in")
 
 
-def api(server: LiveServer, method: str, path: str, token: str) -> tuple[int, dict]:
-    request = urllib.request.Request(f"{server.url}{path}", method=method,
-                                     headers={"Authorization": f"Bearer {token}"})
+def api(server: LiveServer, method: str, path: str, token: str, *, body: bytes | None = None,
+        headers: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(f"{server.url}{path}", method=method, data=body,
+                                     headers={"Authorization": f"Bearer {token}",
+                                              **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"{}")
@@ -217,3 +230,71 @@ def _customer_token(app, plan: str) -> str:
         db.session.add_all([organization, user])
         db.session.commit()
         return create_api_token(user, "race")[1]
+
+
+def test_a_patch_published_on_one_server_downloads_from_the_other_with_range(portal):
+    data = payload(PATCH_SIZE, seed=3)
+    url = _publish_patch(portal, portal.first, data)
+    token = _token(portal.app, "premium@demo.test")
+
+    request = urllib.request.Request(
+        url.replace(portal.first.url, portal.second.url),
+        headers={"Authorization": f"Bearer {token}", "Range": "bytes=4000000-4000999"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 206
+        assert response.read() == data[4_000_000:4_001_000]
+        assert response.headers["ETag"] == f'"{sha256_of(data)}"'
+
+
+def test_a_download_cut_off_by_a_dying_server_resumes_on_the_other(portal):
+    """Last in the module: the first server is killed mid-download."""
+    data = payload(PATCH_SIZE, seed=4)
+    url = _publish_patch(portal, portal.second, data)
+    token = _token(portal.app, "elite@demo.test")
+    authorization = {"Authorization": f"Bearer {token}"}
+
+    received = b""
+    first_url = url.replace(portal.second.url, portal.first.url)
+    with urllib.request.urlopen(urllib.request.Request(first_url, headers=authorization),
+                                timeout=30) as response:
+        etag = response.headers["ETag"]
+        received = response.read(1_000_000)
+        _kill(portal.first)
+        try:
+            while chunk := response.read(65536):
+                received += chunk
+        except (OSError, http.client.HTTPException):
+            pass  # the connection died with the server
+    assert 1_000_000 <= len(received) < PATCH_SIZE
+
+    resume = urllib.request.Request(
+        url, headers={**authorization, "Range": f"bytes={len(received)}-", "If-Range": etag})
+    with urllib.request.urlopen(resume, timeout=30) as response:
+        assert response.status == 206
+        received += response.read()
+    assert sha256_of(received) == sha256_of(data)
+
+
+def _publish_patch(portal: Portal, server: LiveServer, data: bytes) -> str:
+    """Publish a patch through one server's API as staff; the URL of its file."""
+    fields = MultiDict({"product": "Orbit ERP", "title": f"Service pack {len(data)}",
+                        "kind": "service-pack", "version": "12.0"})
+    fields.add("files", FileStorage(io.BytesIO(data), "sp.zip"))
+    boundary, body = encode_multipart(fields)
+    status, patch = api(server, "POST", "/api/v1/patches", _token(portal.app, "staff@demo.test"),
+                        body=body,
+                        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 201, patch
+    return patch["files"][0]["url"]
+
+
+def _token(app, email: str) -> str:
+    with app.app_context():
+        return create_api_token(user_by_email(email), "two servers")[1]
+
+
+def _kill(server: LiveServer) -> None:
+    """Kill a server at once, its worker processes first (no graceful end of the download)."""
+    subprocess.run(["pkill", "-KILL", "-P", str(server.process.pid)], check=False)
+    server.process.kill()
+    server.process.wait()
