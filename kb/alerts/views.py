@@ -120,7 +120,8 @@ def unsubscribe_now(token: str):
 @login_required
 def notification_settings():
     products = feeds.offered_products(current_user)
-    form = forms.preferences_form(products, preferences.effective_all_products(current_user),
+    form = forms.preferences_form(preferences.families_for(current_user), products,
+                                  preferences.effective_all_products(current_user),
                                   preferences.settings_of(current_user))
     if form.validate_on_submit():
         preferences.save(current_user, forms.all_products_choices(form),
