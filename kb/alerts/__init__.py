@@ -8,20 +8,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.alerts import alert_views, commands, digest, feeds_views, views  # noqa: F401
+    from kb.alerts import commands, digest, staff_views, views  # noqa: F401
     from kb.web import NavEntry, add_nav_entry, csrf
 
     app.register_blueprint(views.blueprint)
-    app.register_blueprint(feeds_views.blueprint)
-    app.register_blueprint(alert_views.blueprint)
-    add_nav_entry(app, NavEntry("Critical-issue alerts", "alert_pages.index",
+    app.register_blueprint(staff_views.blueprint)
+    add_nav_entry(app, NavEntry("Critical-issue alerts", "alerts.index",
                                 feature="workaround_alerts", group="Support"))
     add_nav_entry(app, NavEntry("Notification settings", "alerts.notification_settings",
                                 group="Account"))
     add_nav_entry(app, NavEntry("Feeds", "alerts.feeds_page", group="Account"))
-    add_nav_entry(app, NavEntry("Critical alerts", "alert_pages.staff_index", staff_only=True,
+    add_nav_entry(app, NavEntry("Critical alerts", "alerts_staff.alerts", staff_only=True,
                                 group="Staff"))
-    add_nav_entry(app, NavEntry("E-mail outbox", "alerts.staff_outbox", staff_only=True,
+    add_nav_entry(app, NavEntry("E-mail outbox", "alerts_staff.outbox_page", staff_only=True,
                                 group="Staff"))
     csrf.exempt(views.unsubscribe_now)
     app.cli.add_command(commands.outbox_group)

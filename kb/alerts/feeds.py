@@ -22,8 +22,8 @@ from kb import db, policy
 from kb.accounts.credentials import hash_secret
 from kb.accounts.models import OrganizationProduct, User
 from kb.alerts.addresses import portal_name
-from kb.alerts.alert_queries import alerts_of_product
 from kb.alerts.models import FeedToken
+from kb.alerts.queries import alerts_of_product
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import NotAuthenticated, NotFound
@@ -156,7 +156,7 @@ def patch_entries(product: Product, scope: policy.ReadScope) -> list[FeedEntry]:
 @feed_kind("workaround-alerts", "Critical-issue alerts", feature="workaround_alerts")
 def alert_entries(product: Product, scope: policy.ReadScope) -> list[FeedEntry]:
     return [FeedEntry(f"{alert.state_name}: {alert.title}",
-                      path_for("alert_pages.alert", alert_id=alert.id), alert.updated_at,
+                      path_for("alerts.alert", alert_id=alert.id), alert.updated_at,
                       alert.created_at, alert.summary or f"Concerns {alert.applies_to_text}.")
             for alert in alerts_of_product(product.id, scope, ENTRY_LIMIT)]
 
@@ -202,7 +202,7 @@ def product_feed_addresses(user: User, token: str) -> list[ProductFeeds]:
 
 def feed_path(kind: FeedKind, product: Product, token: str | None = None) -> str:
     values = {"token": token} if token else {}
-    return path_for("feeds.product_feed", product_slug=product.slug, kind_slug=kind.slug,
+    return path_for("alerts.product_feed", product_slug=product.slug, kind_slug=kind.slug,
                     **values)
 
 
@@ -256,4 +256,4 @@ def sessions_calendar(user: User) -> bytes:
 
 
 def calendar_path(token: str | None = None) -> str:
-    return path_for("feeds.sessions_calendar", **({"token": token} if token else {}))
+    return path_for("alerts.sessions_calendar", **({"token": token} if token else {}))

@@ -30,7 +30,9 @@ def product_field(product_id: int, family: str, channel: str) -> str:
 
 
 class PreferencesForm(FlaskForm):
-    """Fields are added per user by ``preferences_form``."""
+    """Fields are added per user by ``preferences_form``, for its ``families``."""
+
+    families: Mapping[str, str] = FAMILIES
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,16 @@ class Row:
     cells: list[tuple[str, Field]]  # (channel name, field)
 
 
-def preferences_form(products: Sequence[Product],
+def preferences_form(families: Mapping[str, str], products: Sequence[Product],
                      all_products: Mapping[tuple[str, str], bool],
                      stored: Mapping[tuple[int | None, str, str], bool]) -> PreferencesForm:
-    """The form for these products, its defaults the user's current settings."""
+    """The form for these families and products, its defaults the user's current settings."""
 
     class Form(PreferencesForm):
         pass
 
-    for family, family_name in FAMILIES.items():
+    Form.families = families
+    for family, family_name in families.items():
         for channel in CHANNELS:
             label = f"{family_name}: {CHANNEL_NAMES[channel].lower()}, all products"
             setattr(Form, all_products_field(family, channel),
@@ -68,26 +71,26 @@ def all_products_rows(form: PreferencesForm) -> list[Row]:
     return [Row(family, name, [(CHANNEL_NAMES[channel],
                                 form[all_products_field(family, channel)])
                                for channel in CHANNELS])
-            for family, name in FAMILIES.items()]
+            for family, name in form.families.items()]
 
 
 def product_rows(form: PreferencesForm, product: Product) -> list[Row]:
     return [Row(family, name, [(CHANNEL_NAMES[channel],
                                 form[product_field(product.id, family, channel)])
                                for channel in CHANNELS])
-            for family, name in FAMILIES.items()]
+            for family, name in form.families.items()]
 
 
 def all_products_choices(form: PreferencesForm) -> dict[tuple[str, str], bool]:
     return {(family, channel): bool(form[all_products_field(family, channel)].data)
-            for family in FAMILIES for channel in CHANNELS}
+            for family in form.families for channel in CHANNELS}
 
 
 def override_choices(form: PreferencesForm, products: Sequence[Product]
                      ) -> dict[tuple[int, str, str], bool | None]:
     return {(product.id, family, channel):
             OVERRIDE_VALUES[form[product_field(product.id, family, channel)].data]
-            for product in products for family in FAMILIES for channel in CHANNELS}
+            for product in products for family in form.families for channel in CHANNELS}
 
 
 PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLANS]

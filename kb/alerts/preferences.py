@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from kb import db
+from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts.models import DeliveryPreference, DigestItem
 
@@ -30,7 +30,10 @@ FAMILIES = {
     "session": "Live sessions",
     "incident": "Incident updates",
     "community": "Community questions you follow",
+    "elite": "Customer success manager, meetings and special events",
 }
+# a family only some users can be told of: the feature that decides who
+FAMILY_FEATURES = {"elite": "dedicated_csm"}
 
 # (product id or None for all products, family, channel) -> enabled
 Settings = Mapping[tuple[int | None, str, str], bool]
@@ -60,6 +63,12 @@ def route(user: User, family: str, product_id: int | None = None) -> Route:
     channels = resolved(user, family, product_id)
     digest = channels[DIGEST]
     return Route(in_app=channels[IN_APP], email=channels[EMAIL] and not digest, digest=digest)
+
+
+def families_for(user: User) -> dict[str, str]:
+    """The families the user's settings page offers: those they can be told of."""
+    return {family: name for family, name in FAMILIES.items()
+            if family not in FAMILY_FEATURES or policy.can(user, FAMILY_FEATURES[family])}
 
 
 def settings_of(user: User) -> dict[tuple[int | None, str, str], bool]:

@@ -1,41 +1,127 @@
-"""The one-click unsubscribe page (no sign-in: the signed link is the credential), a user's
-notification settings and feeds pages, and the staff view of e-mail that could not be
-delivered."""
+"""The alerts area's pages for users: their critical-issue alert subscriptions and the open
+alerts of their products (/alerts), one alert with its history, the notification settings, the
+feeds page and the personal feed addresses themselves, and the one-click unsubscribe page (no
+sign-in: the signed link is the credential)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from collections.abc import Callable
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
-from kb import policy
-from kb.alerts import feeds, forms, outbox, preferences
-from kb.alerts import unsubscribe as service
+from kb import db, policy
+from kb.alerts import feeds, forms, preferences, queries, subscriptions
+from kb.alerts import unsubscribe as unsubscribing
+from kb.alerts.forms import SubscribeForm
+from kb.errors import DomainError
+from kb.forms import choices, database_id
 from kb.links import absolute_url
+from kb.policy import AccessDenied
+from kb.products.models import Product, ProductVersion
 
 blueprint = Blueprint("alerts", __name__)
 
 # shown in the addresses once the plain token is gone (only its hash is kept)
 FEED_TOKEN_PLACEHOLDER = "YOUR-FEED-TOKEN"
+ATOM = "application/atom+xml"
 
+
+# --- critical-issue alerts -------------------------------------------------------------------
+
+@blueprint.get("/alerts")
+@login_required
+def index():
+    return _render_index(SubscribeForm())
+
+
+@blueprint.post("/alerts/subscriptions")
+@login_required
+def subscribe():
+    form = SubscribeForm()
+    form.target.choices = _target_choices()
+    if not form.validate_on_submit():
+        return _render_index(form, status=422)
+    product, version = _target(form.target.data)
+    outcome = subscriptions.subscribe(current_user, product.name,
+                                      version.name if version else None)
+    label = str(outcome.subscription)
+    flash(f"You will be told of critical issues and new patches of {label}." if outcome.created
+          else f"You were already subscribed to {label}.", "success")
+    return redirect(url_for("alerts.index"))
+
+
+@blueprint.post("/alerts/subscriptions/<int:subscription_id>/delete")
+@login_required
+def end_subscription(subscription_id: int):
+    subscriptions.unsubscribe(current_user, subscription_id)
+    flash("Subscription ended.", "info")
+    return redirect(url_for("alerts.index"))
+
+
+@blueprint.get("/alerts/<int:alert_id>")
+@login_required
+def alert(alert_id: int):
+    return render_template("alerts/alert.html", alert=queries.get_alert(current_user, alert_id))
+
+
+def _render_index(form: SubscribeForm, status: int = 200):
+    policy.require(current_user, subscriptions.FEATURE)
+    form.target.choices = _target_choices()
+    return render_template(
+        "alerts/index.html", form=form,
+        subscriptions=subscriptions.subscriptions_of(current_user),
+        suggestions=subscriptions.suggestions_for(current_user),
+        open_alerts=queries.open_alerts_for(current_user)), status
+
+
+def _target_choices():
+    pairs = []
+    for product in subscriptions.choosable_products(current_user):
+        pairs.append((str(product.id), f"{product.name} (every version)"))
+        pairs.extend((f"{product.id}:{version.id}", f"{product.name} {version.name}")
+                     for version in product.versions)
+    return choices(pairs)
+
+
+def _target(value: str) -> tuple[Product, ProductVersion | None]:
+    product_id, _, version_id = value.partition(":")
+    product = db.session.get(Product, database_id(product_id))
+    version = db.session.get(ProductVersion, database_id(version_id)) if version_id else None
+    return product, version
+
+
+# --- e-mail: unsubscribe links and notification settings --------------------------------------
 
 @blueprint.get("/unsubscribe/<token>")
 def unsubscribe(token: str):
     return render_template("alerts/unsubscribe.html", token=token, done=False,
-                           unsubscription=service.read_token(token))
+                           unsubscription=unsubscribing.read_token(token))
 
 
 @blueprint.post("/unsubscribe/<token>")
 def unsubscribe_now(token: str):
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here without any CSRF token
     return render_template("alerts/unsubscribe.html", token=token, done=True,
-                           unsubscription=service.unsubscribe(token))
+                           unsubscription=unsubscribing.unsubscribe(token))
 
 
 @blueprint.route("/notifications/settings", methods=["GET", "POST"])
 @login_required
 def notification_settings():
     products = feeds.offered_products(current_user)
-    form = forms.preferences_form(products, preferences.effective_all_products(current_user),
+    form = forms.preferences_form(preferences.families_for(current_user), products,
+                                  preferences.effective_all_products(current_user),
                                   preferences.settings_of(current_user))
     if form.validate_on_submit():
         preferences.save(current_user, forms.all_products_choices(form),
@@ -52,21 +138,7 @@ def notification_settings():
         digest_hour=current_app.config["DIGEST_HOUR"]), 422 if form.errors else 200
 
 
-@blueprint.get("/staff/outbox")
-@login_required
-def staff_outbox():
-    return render_template("alerts/outbox.html",
-                           messages=outbox.troubled_messages(current_user),
-                           counts=outbox.counts_by_status())
-
-
-@blueprint.post("/staff/outbox/<int:message_id>/resend")
-@login_required
-def resend(message_id: int):
-    outbox.resend(current_user, message_id)
-    flash("The message is queued again.", "success")
-    return redirect(url_for("alerts.staff_outbox"))
-
+# --- feeds -----------------------------------------------------------------------------------
 
 @blueprint.get("/account/feeds")
 @login_required
@@ -96,3 +168,38 @@ def _render_feeds(new_token: str | None = None, status: int = 200):
         calendar_url=absolute_url(feeds.calendar_path(shown_token)),
         calendar_allowed=policy.can(current_user, feeds.CALENDAR_FEATURE)), status
 
+
+def _feed(view: Callable[..., Response]) -> Callable[..., Response]:
+    """A feed address: private to its token's user, refusals in plain text (a feed reader
+    shows a body, but not a page)."""
+
+    @wraps(view)
+    def answer(*args, **kwargs) -> Response:
+        try:
+            response = view(*args, **kwargs)
+        except AccessDenied as denial:
+            status = 404 if denial.reason == "not_found" else 403
+            return Response(denial.message + "\n", status=status, mimetype="text/plain")
+        except DomainError as error:
+            return Response(error.message + "\n", status=error.status, mimetype="text/plain")
+        response.cache_control.private = True  # a shared cache must not hand it to another
+        return response
+
+    return answer
+
+
+@blueprint.get("/feeds/products/<product_slug>/<kind_slug>.atom")
+@_feed
+def product_feed(product_slug: str, kind_slug: str):
+    token = request.args.get("token")
+    user = feeds.user_for_token(token)
+    kind = feeds.get_kind(kind_slug)
+    product = feeds.product_by_slug(product_slug)
+    return Response(feeds.product_feed(user, kind, product, token), mimetype=ATOM)
+
+
+@blueprint.get("/feeds/live-sessions.ics")
+@_feed
+def sessions_calendar():
+    user = feeds.user_for_token(request.args.get("token"))
+    return Response(feeds.sessions_calendar(user), mimetype="text/calendar")

@@ -6,7 +6,8 @@ from flask import jsonify, url_for
 from flask_login import current_user
 
 from kb import policy
-from kb.alerts import alert_queries, subscriptions
+from kb.alerts import queries as alert_queries
+from kb.alerts import subscriptions
 from kb.api import blueprint
 from kb.api.openapi import documented
 from kb.api.schemas import SubscriptionBody, read_body
@@ -26,7 +27,7 @@ def alert_json(alert) -> dict:
             "products": [product.name for product in alert.products],
             "versions": [version.name for version in alert.versions],
             "updated": alert.updated_at.isoformat(),
-            "url": url_for("alert_pages.alert", alert_id=alert.id),
+            "url": url_for("alerts.alert", alert_id=alert.id),
             "article_url": url_for("articles.show", slug=article.slug) if article else None,
             "patch_url": (url_for("patches.show", patch_id=alert.patch.id)
                           if alert.patch and policy.can_read(current_user, alert.patch)

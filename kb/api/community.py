@@ -8,19 +8,9 @@ from flask_login import current_user
 
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.schemas import AcceptedAnswerBody, AnswerBody, QuestionBody, VoteBody, read_body
 from kb.community import queries, service
-from kb.errors import Invalid
 from kb.paging import page_number, page_size
-
-
-def _json_body(*names: str) -> dict[str, str]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid(f"Send a JSON object with {', '.join(names)}.")
-    values = {name: body.get(name, "") for name in names}
-    if not all(isinstance(value, str) for value in values.values()):
-        raise Invalid(f"{', '.join(names)} must be strings.")
-    return values
 
 
 def space_json(entry: queries.SpaceEntry) -> dict:
@@ -93,13 +83,11 @@ def api_community_questions():
     "Ask a question in a space (its slug or name); Markdown body",
     responses={"201": "Created", "422": "Invalid (the error says what)",
                "429": "Posting too fast; Retry-After says how long to wait"},
-    request_body={"type": "object", "required": ["space", "title", "body"], "properties": {
-        "space": {"type": "string"}, "title": {"type": "string"},
-        "body": {"type": "string", "description": "Markdown"}}})
+    request_body=QuestionBody)
 def api_ask_question():
-    values = _json_body("space", "title", "body")
-    space = queries.space_by_slug_or_name(current_user, values["space"])
-    question = service.ask(current_user, space, values["title"], values["body"])
+    body = read_body(QuestionBody)
+    space = queries.space_by_slug_or_name(current_user, body.space)
+    question = service.ask(current_user, space, body.title, body.body)
     return jsonify(_question_with_answers(question)), 201
 
 
@@ -121,11 +109,10 @@ def api_community_question(question_id: int):
 @documented("Answer a question; Markdown body",
             responses={"201": "Created", "404": "No such question", "409": "Locked",
                        "422": "Invalid", "429": "Posting too fast"},
-            request_body={"type": "object", "required": ["body"],
-                          "properties": {"body": {"type": "string"}}})
+            request_body=AnswerBody)
 def api_answer_question(question_id: int):
     question = queries.get_question(current_user, question_id)
-    new = service.answer(current_user, question, _json_body("body")["body"])
+    new = service.answer(current_user, question, read_body(AnswerBody).body)
     return jsonify(answer_json(new, question)), 201
 
 
@@ -134,13 +121,9 @@ def api_answer_question(question_id: int):
             responses={"200": "The answer's new score", "404": "No such answer",
                        "409": "Own answer, hidden answer or locked question",
                        "422": "A bad value"},
-            request_body={"type": "object", "required": ["value"],
-                          "properties": {"value": {"type": "integer", "enum": [-1, 0, 1]}}})
+            request_body=VoteBody)
 def api_vote_answer(answer_id: int):
-    body = request.get_json(silent=True)
-    value = body.get("value") if isinstance(body, dict) else None
-    if isinstance(value, bool) or value not in (-1, 0, 1):
-        raise Invalid("Send {\"value\": 1}, {\"value\": -1} or {\"value\": 0}.")
+    value = read_body(VoteBody).value
     answer = service.get_answer(current_user, answer_id)
     return jsonify({"id": answer.id, "score": service.vote(current_user, answer, value)})
 
@@ -149,16 +132,10 @@ def api_vote_answer(answer_id: int):
 @documented("Accept an answer (the asker or staff): {\"answer_id\": N}, or null for none",
             responses={"200": "OK", "403": "Not the asker", "404": "No such question",
                        "422": "Not an answer of this question"},
-            request_body={"type": "object", "required": ["answer_id"],
-                          "properties": {"answer_id": {"type": ["integer", "null"]}}})
+            request_body=AcceptedAnswerBody)
 def api_accept_answer(question_id: int):
     question = queries.get_question(current_user, question_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or "answer_id" not in body:
-        raise Invalid("Send {\"answer_id\": N} or {\"answer_id\": null}.")
-    raw = body["answer_id"]
-    if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
-        raise Invalid("answer_id must be a whole number or null.")
+    raw = read_body(AcceptedAnswerBody).answer_id
     chosen = service.get_answer(current_user, raw) if raw is not None else None
     service.accept(current_user, question, chosen)
     return jsonify(_question_with_answers(question))

@@ -3,23 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented
+from kb.api.schemas import SpecialEventBody, read_body
 from kb.elite import csm, special_events
 from kb.errors import Invalid
-
-SPECIAL_EVENT_BODY = {"type": "object", "required": ["weekend", "product"], "properties": {
-    "weekend": {"type": "string", "format": "date",
-                "description": "the weekend's Saturday, YYYY-MM-DD"},
-    "product": {"type": "string", "description": "product name or slug"},
-    "notes": {"type": ["string", "null"], "maxLength": special_events.NOTES_LIMIT},
-}}
 
 
 def booking_json(booking) -> dict:
@@ -53,11 +45,12 @@ def api_special_events():
             "assigned CSM",
             responses={"201": "Booked", "403": "Below Elite, or term lapsed",
                        "422": "A rule is broken: {\"error\", \"rule\"}"},
-            request_body=SPECIAL_EVENT_BODY)
+            request_body=SpecialEventBody)
 def api_book_special_event():
     organization = _own_organization_for(special_events.FEATURE)
-    weekend, product, notes = _special_event_request(request.get_json(silent=True))
-    booking = special_events.book(current_user, organization, weekend, product, notes)
+    body = read_body(SpecialEventBody)
+    booking = special_events.book(current_user, organization, body.weekend, body.product,
+                                  body.notes or "")
     return jsonify(booking_json(booking)), 201
 
 
@@ -66,18 +59,3 @@ def _own_organization_for(feature: str):
     if current_user.organization is None:
         raise Invalid("Staff book special events on the organisation's page, not here.")
     return current_user.organization
-
-
-def _special_event_request(body) -> tuple[date, str, str]:
-    if not isinstance(body, dict):
-        raise Invalid('Send a JSON object such as {"weekend": "2027-03-06", "product": '
-                      '"Orbit ERP"}.')
-    weekend, product, notes = body.get("weekend"), body.get("product"), body.get("notes")
-    if not isinstance(weekend, str) or not isinstance(product, str) or not (
-            notes is None or isinstance(notes, str)):
-        raise Invalid("weekend and product must be strings, and notes a string or absent.")
-    try:
-        saturday = date.fromisoformat(weekend)
-    except ValueError:
-        raise Invalid("weekend must be a date, YYYY-MM-DD (the weekend's Saturday).") from None
-    return saturday, product, notes or ""

@@ -38,20 +38,18 @@ def documented(
     *,
     responses: dict[str, str] | None = None,
     parameters: list[dict[str, Any]] | None = None,
-    request_body: type[RequestBody] | dict[str, Any] | None = None,
+    request_body: type[RequestBody] | None = None,
     public: bool = False,
 ) -> Callable:
     """Attach the OpenAPI description of an endpoint to its view function; ``request_body`` is
-    the model that also checks the body (``kb/api/schemas.py``). A plain JSON Schema is still
-    taken from endpoints that check their body by hand (to be turned into models)."""
+    the model that also checks the body (``kb/api/schemas.py``)."""
 
     def attach(view: Callable) -> Callable:
         view.openapi = {
             "summary": summary,
             "responses": responses or {"200": "OK"},
             "parameters": parameters or [],
-            "request_body": (json_schema(request_body) if isinstance(request_body, type)
-                             else request_body),
+            "request_body": json_schema(request_body) if request_body else None,
             "public": public,
         }
         return view

@@ -2,18 +2,26 @@
 body (``read_body``) and is the body's schema in /api/v1/openapi.json (``documented``), so the
 document and the checks cannot disagree.
 
-A refusal is the contract's ``{"error": ...}`` with 422 (``Invalid``), worded by the model: its
-``not_an_object`` message, a field's message in ``field_messages`` when it is missing or empty,
-and ``wrong_type`` when a value has another JSON type. Strict: a number is never a string."""
+A refusal of any body is the contract's ``{"error": ...}`` with 422 (``Invalid``), worded by the
+model: its ``not_an_object`` message for a body that is not a JSON object (or not JSON at all),
+``wrong_type`` when a value has another JSON type or a required one is missing, ``too_long`` for
+an oversized string, and a field's message in ``field_messages`` when it is missing, empty or out
+of range. Strict: a number is never a string, a boolean never a number. A body that is well formed
+but breaks a rule of the service (an unknown product, a booking rule) is refused by the service,
+after the model, in the same JSON form."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from datetime import date
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from kb.community.models import BODY_LIMIT, TITLE_LIMITS
+from kb.elite.special_events import NOTES_LIMIT
 from kb.errors import Invalid
+from kb.support.incidents import MAX_TEXT, MAX_TITLE, SEVERITIES
 
 _EMPTY_OR_MISSING = {"missing", "string_too_short", "string_pattern_mismatch"}
 
@@ -43,15 +51,20 @@ def read_body(model: type[Body]) -> Body:
 
 def _message(model: type[RequestBody], error: ValidationError) -> str:
     for problem in error.errors():
-        field = str(problem["loc"][0]) if problem["loc"] else ""
-        if problem["type"] in _EMPTY_OR_MISSING and field in model.field_messages:
-            return model.field_messages[field]
+        if problem["type"] in _EMPTY_OR_MISSING and _field(problem) in model.field_messages:
+            return model.field_messages[_field(problem)]
     problem = error.errors()[0]
     if problem["type"].endswith("_type") or problem["type"] == "missing":
         return model.wrong_type
     if problem["type"] == "string_too_long":
         return model.too_long
+    if _field(problem) in model.field_messages:
+        return model.field_messages[_field(problem)]
     return f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}."
+
+
+def _field(problem: dict[str, Any]) -> str:
+    return str(problem["loc"][0]) if problem["loc"] else ""
 
 
 def json_schema(model: type[RequestBody]) -> dict[str, Any]:
@@ -87,3 +100,117 @@ class SubscriptionBody(RequestBody):
     wrong_type: ClassVar[str] = "product must be a string, and version a string or absent."
     field_messages: ClassVar[dict[str, str]] = {
         "product": "Name the product whose alerts you want."}
+
+
+class IncidentBody(RequestBody):
+    """POST /api/v1/incidents"""
+
+    product: str = Field(min_length=1, pattern=NOT_BLANK, description="product name or slug")
+    version: str | None = Field(None, max_length=60)
+    severity: int = Field(ge=min(SEVERITIES), le=max(SEVERITIES), description="1 (highest) to 4")
+    title: str = Field(min_length=1, max_length=MAX_TITLE, pattern=NOT_BLANK)
+    description: str = Field(min_length=1, max_length=MAX_TEXT, pattern=NOT_BLANK)
+    contact: str | None = Field(None, max_length=300, description="who support reaches; "
+                                                                  "default: you")
+
+    not_an_object: ClassVar[str] = (
+        "Send a JSON object with product, severity, title and description.")
+    wrong_type: ClassVar[str] = ("severity must be a whole number from 1 to 4, and product, "
+                                 "version, title, description and contact strings.")
+    too_long: ClassVar[str] = (f"Keep the title under {MAX_TITLE}, the description under "
+                               f"{MAX_TEXT:,}, the version under 60 and the contact under 300 "
+                               "characters.")
+    field_messages: ClassVar[dict[str, str]] = {
+        "product": "Name the product the incident is about.",
+        "severity": "Severity must be 1, 2, 3 or 4.",
+        "title": "Give the incident a title: what goes wrong, in a line.",
+        "description": "Describe the incident: what happened, and what you expected."}
+
+
+class ReplyBody(RequestBody):
+    """POST /api/v1/incidents/{incident_id}/replies"""
+
+    body: str = Field(min_length=1, max_length=MAX_TEXT, pattern=NOT_BLANK)
+
+    not_an_object: ClassVar[str] = 'Send a JSON object {"body": "..."}.'
+    wrong_type: ClassVar[str] = 'Send a JSON object {"body": "..."}: body is a string.'
+    too_long: ClassVar[str] = f"Keep a message under {MAX_TEXT:,} characters."
+    field_messages: ClassVar[dict[str, str]] = {"body": "Write something."}
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not a date") from None
+    return value  # anything else is refused as the wrong type by the strict date
+
+
+class SpecialEventBody(RequestBody):
+    """POST /api/v1/elite/special-events"""
+
+    weekend: Annotated[date, BeforeValidator(_iso_date)] = Field(
+        description="the weekend's Saturday, YYYY-MM-DD")
+    product: str = Field(min_length=1, pattern=NOT_BLANK, description="product name or slug")
+    notes: str | None = Field(None, max_length=NOTES_LIMIT)
+
+    not_an_object: ClassVar[str] = ('Send a JSON object such as {"weekend": "2027-03-06", '
+                                    '"product": "Orbit ERP"}.')
+    wrong_type: ClassVar[str] = ("weekend and product must be strings, and notes a string or "
+                                 "absent.")
+    too_long: ClassVar[str] = f"Notes hold at most {NOTES_LIMIT} characters."
+    field_messages: ClassVar[dict[str, str]] = {
+        "weekend": "weekend must be a date, YYYY-MM-DD (the weekend's Saturday).",
+        "product": "Name the product the weekend is for."}
+
+
+class QuestionBody(RequestBody):
+    """POST /api/v1/community/questions"""
+
+    space: str = Field(min_length=1, pattern=NOT_BLANK, description="a space's slug or name")
+    title: str = Field(min_length=TITLE_LIMITS[0], max_length=TITLE_LIMITS[1])
+    body: str = Field(min_length=1, max_length=BODY_LIMIT, pattern=NOT_BLANK,
+                      description="Markdown")
+
+    not_an_object: ClassVar[str] = "Send a JSON object with space, title and body."
+    wrong_type: ClassVar[str] = "space, title and body must be strings."
+    too_long: ClassVar[str] = (f"Keep the title under {TITLE_LIMITS[1]} and the body under "
+                               f"{BODY_LIMIT:,} characters.")
+    field_messages: ClassVar[dict[str, str]] = {
+        "space": "Name the space to ask in: its slug or name.",
+        "title": f"Give the question a title of at least {TITLE_LIMITS[0]} characters: what "
+                 "is it about?",
+        "body": "Write the question."}
+
+
+class AnswerBody(RequestBody):
+    """POST /api/v1/community/questions/{question_id}/answers"""
+
+    body: str = Field(min_length=1, max_length=BODY_LIMIT, pattern=NOT_BLANK,
+                      description="Markdown")
+
+    not_an_object: ClassVar[str] = 'Send a JSON object {"body": "..."}.'
+    wrong_type: ClassVar[str] = "body must be a string."
+    too_long: ClassVar[str] = f"Keep the answer under {BODY_LIMIT:,} characters."
+    field_messages: ClassVar[dict[str, str]] = {"body": "Write the answer."}
+
+
+class VoteBody(RequestBody):
+    """PUT /api/v1/community/answers/{answer_id}/vote"""
+
+    value: int = Field(ge=-1, le=1, description="1 up, -1 down, 0 takes the vote back")
+
+    not_an_object: ClassVar[str] = 'Send {"value": 1}, {"value": -1} or {"value": 0}.'
+    wrong_type: ClassVar[str] = not_an_object
+    field_messages: ClassVar[dict[str, str]] = {"value": not_an_object}
+
+
+class AcceptedAnswerBody(RequestBody):
+    """PUT /api/v1/community/questions/{question_id}/accepted-answer"""
+
+    answer_id: int | None = Field(description="one of the question's answers; null: none")
+
+    not_an_object: ClassVar[str] = 'Send {"answer_id": N} or {"answer_id": null}.'
+    wrong_type: ClassVar[str] = "answer_id must be a whole number or null."
+    field_messages: ClassVar[dict[str, str]] = {"answer_id": not_an_object}

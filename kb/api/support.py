@@ -8,19 +8,11 @@ from flask_login import current_user
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
+from kb.api.schemas import IncidentBody, ReplyBody, read_body
 from kb.db import utcnow
 from kb.errors import Invalid
 from kb.support import coverage, incidents, queries
 from kb.support.models import Incident, IncidentEntry
-
-INCIDENT_FIELDS = ("product", "version", "severity", "title", "description", "contact")
-NEW_INCIDENT = {
-    "type": "object", "required": ["product", "severity", "title", "description"],
-    "properties": {
-        "product": {"type": "string"}, "version": {"type": "string"},
-        "severity": {"type": "integer", "minimum": 1, "maximum": 4},
-        "title": {"type": "string", "maxLength": 300}, "description": {"type": "string"},
-        "contact": {"type": "string", "description": "who support reaches; default: you"}}}
 
 
 def _iso(moment) -> str | None:
@@ -69,26 +61,18 @@ def api_incidents():
     return jsonify([incident_json(incident) for incident in found])
 
 
-def _details(body) -> incidents.IncidentDetails:
-    if not isinstance(body, dict):
-        raise Invalid("Send a JSON object with product, severity, title and description.")
-    severity = body.get("severity")
-    if isinstance(severity, bool) or not isinstance(severity, int):
-        raise Invalid("severity must be a whole number from 1 to 4.")
-    texts = {key: body.get(key) or "" for key in INCIDENT_FIELDS if key != "severity"}
-    if not all(isinstance(value, str) for value in texts.values()):
-        raise Invalid("product, version, title, description and contact must be strings.")
-    if not texts["description"].strip():
-        raise Invalid("Describe the incident: what happened, and what you expected.")
-    return incidents.IncidentDetails(severity=severity, **texts)
+def _details(body: IncidentBody) -> incidents.IncidentDetails:
+    return incidents.IncidentDetails(
+        product=body.product, version=body.version or "", severity=body.severity,
+        title=body.title, description=body.description, contact=body.contact or "")
 
 
 @blueprint.post("/incidents")
 @documented("Log an incident; the answer holds its number and response target",
-            request_body=NEW_INCIDENT,
+            request_body=IncidentBody,
             responses={"201": "Logged", "422": "Invalid details"})
 def api_log_incident():
-    incident = incidents.log_incident(current_user, _details(request.get_json(silent=True)))
+    incident = incidents.log_incident(current_user, _details(read_body(IncidentBody)))
     return jsonify(incident_json(incident, with_thread=True)), 201
 
 
@@ -101,16 +85,13 @@ def api_incident(incident_id: int):
 
 
 @blueprint.post("/incidents/<int:incident_id>/replies")
-@documented("Reply on an incident", request_body={
-    "type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}},
-    responses={"201": "Replied", "404": "No such incident", "409": "The incident is closed",
-               "422": "Invalid reply"})
+@documented("Reply on an incident", request_body=ReplyBody,
+            responses={"201": "Replied", "404": "No such incident",
+                       "409": "The incident is closed", "422": "Invalid reply"})
 def api_reply(incident_id: int):
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("body"), str):
-        raise Invalid('Send a JSON object {"body": "..."}.')
+    body = read_body(ReplyBody)
     incident = queries.get_incident(current_user, incident_id)
-    entry = incidents.reply(current_user, incident, body["body"])
+    entry = incidents.reply(current_user, incident, body.body)
     return jsonify(entry_json(entry)), 201
 
 

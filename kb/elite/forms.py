@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from kb.elite.csm import MESSAGE_LIMIT
 from kb.elite.special_events import NOTES_LIMIT
+from kb.forms import choices
 
 
 class MessageForm(FlaskForm):
@@ -30,6 +31,14 @@ class BookingForm(FlaskForm):
     product = SelectField("Product", validators=[DataRequired(message="Choose a product.")])
     notes = TextAreaField("What is happening that weekend (optional)",
                           validators=[Optional(), Length(max=NOTES_LIMIT)])
+
+
+def booking_form(products) -> BookingForm:
+    """The booking form offering ``products`` (those with special-event support)."""
+    form = BookingForm()
+    form.product.choices = choices([("", "Choose a product")]
+                                   + [(product.name, product.name) for product in products])
+    return form
 
 
 class AssignCsmForm(FlaskForm):

@@ -48,8 +48,7 @@ def cancel(meeting_id: int):
     meeting = meetings.cancel(current_user, meeting_id)
     flash(f"Cancelled: {meeting.subject}.", "info")
     if current_user.is_staff:
-        return redirect(url_for("elite_staff.organization",
-                                organization_id=meeting.organization_id) + "#meetings")
+        return _back_to_organization_meetings(meeting)
     return redirect(url_for("elite_meetings.index"))
 
 
@@ -66,8 +65,7 @@ def schedule(meeting_id: int):
         flash("Scheduled; both sides have the invite.", "success")
     else:
         flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
-    return redirect(url_for("elite_staff.organization",
-                            organization_id=meeting.organization_id) + "#meetings")
+    return _back_to_organization_meetings(meeting)
 
 
 @blueprint.post("/staff/elite/meetings/<int:meeting_id>/decline")
@@ -81,6 +79,11 @@ def decline(meeting_id: int):
         flash("Declined; the customer has been told why.", "info")
     else:
         flash("Say why the request is declined.", "error")
+    return _back_to_organization_meetings(meeting)
+
+
+def _back_to_organization_meetings(meeting):
+    """Staff return to the meetings on the page of the meeting's organisation."""
     return redirect(url_for("elite_staff.organization",
                             organization_id=meeting.organization_id) + "#meetings")
 

@@ -11,7 +11,14 @@ from kb import db, policy
 from kb.accounts import queries as account_queries
 from kb.accounts.models import User
 from kb.elite import csm, known_issues, meetings, queries, special_events
-from kb.elite.forms import AssignCsmForm, ExclusionForm, MessageForm, SupportPersonForm
+from kb.elite.forms import (
+    AssignCsmForm,
+    BookingForm,
+    ExclusionForm,
+    MessageForm,
+    SupportPersonForm,
+    booking_form,
+)
 from kb.errors import Invalid
 from kb.forms import choices, database_id
 from kb.products.models import Product
@@ -48,8 +55,8 @@ def assign_csm(organization_id: int):
 @blueprint.get("/organizations/<int:organization_id>")
 @login_required
 def organization(organization_id: int):
-    return _render_organization(queries.organization_for_staff(current_user, organization_id),
-                                MessageForm())
+    found = queries.organization_for_staff(current_user, organization_id)
+    return _render_organization(found, MessageForm(), _booking_form(found))
 
 
 @blueprint.post("/organizations/<int:organization_id>/messages")
@@ -58,15 +65,35 @@ def send_message(organization_id: int):
     found = queries.organization_for_staff(current_user, organization_id)
     form = MessageForm()
     if not form.validate_on_submit():
-        return _render_organization(found, form, status=422)
+        return _render_organization(found, form, _booking_form(found), status=422)
     try:
         csm.send_message(current_user, found, form.body.data)
     except Invalid as refusal:
         form.body.errors.append(refusal.message)
-        return _render_organization(found, form, status=422)
+        return _render_organization(found, form, _booking_form(found), status=422)
     flash("Message sent.", "success")
     return redirect(url_for("elite_staff.organization", organization_id=found.id)
                     + "#conversation")
+
+
+@blueprint.post("/organizations/<int:organization_id>/special-events")
+@login_required
+def book_special_event(organization_id: int):
+    """Staff book the organisation's weekend on its behalf, under the customers' rules."""
+    found = queries.organization_for_staff(current_user, organization_id)
+    form = _booking_form(found)
+    if not form.validate_on_submit():
+        return _render_organization(found, MessageForm(), form, status=422)
+    try:
+        booking = special_events.book(current_user, found, form.weekend.data, form.product.data,
+                                      form.notes.data or "")
+    except Invalid as refusal:
+        form.weekend.errors.append(refusal.message)
+        return _render_organization(found, MessageForm(), form, status=422)
+    flash(f"The weekend of {booking.weekend.isoformat()} is booked for {found.name}.",
+          "success")
+    return redirect(url_for("elite_staff.organization", organization_id=found.id)
+                    + "#special-events")
 
 
 @blueprint.post("/special-events/<int:booking_id>/support-person")
@@ -105,14 +132,21 @@ def include(product_id: int):
     return redirect(url_for("elite_staff.index") + "#exclusions")
 
 
-def _render_organization(found, message_form: MessageForm, status: int = 200):
+def _render_organization(found, message_form: MessageForm, booking: BookingForm,
+                         status: int = 200):
     listed = meetings.meetings_of(found)
     return render_template(
         "elite/staff_organization.html", organization=found, manager=csm.csm_of(found),
         messages=csm.conversation(current_user, found), message_form=message_form,
         bookings=special_events.bookings_of(found), person_form=_support_person_form(),
+        booking_form=booking, term_booking=special_events.booking_in_term(found),
+        first_bookable=special_events.first_bookable(),
         meetings=listed, issues={m.id: known_issues.of_update(current_user, m) for m in listed},
         contacts=sorted(found.users, key=lambda user: user.email)), status
+
+
+def _booking_form(organization) -> BookingForm:
+    return booking_form(special_events.eligible_products(organization))
 
 
 def _staff_choices():

@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 
 from kb import policy
 from kb.elite import csm, special_events
-from kb.elite.forms import BookingForm, MessageForm
+from kb.elite.forms import BookingForm, MessageForm, booking_form
 from kb.errors import Invalid
-from kb.forms import choices
 
 blueprint = Blueprint("elite", __name__)
 
@@ -64,12 +63,8 @@ def cancel(booking_id: int):
 
 
 def _booking_form() -> BookingForm:
-    form = BookingForm()
     organization = current_user.organization
-    products = special_events.eligible_products(organization) if organization else []
-    form.product.choices = choices([("", "Choose a product")]
-                                   + [(p.name, p.name) for p in products])
-    return form
+    return booking_form(special_events.eligible_products(organization) if organization else [])
 
 
 def _render(message_form: MessageForm, booking_form: BookingForm, status: int = 200):

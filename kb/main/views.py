@@ -17,7 +17,7 @@ from sqlalchemy import text
 from kb import db, plans, policy
 from kb.accounts.auth import VIEW_AS_KEY
 from kb.accounts.forms import ViewAsForm
-from kb.alerts import alert_queries
+from kb.alerts import queries as alert_queries
 
 blueprint = Blueprint("main", __name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from kb import db, markdown, plans, policy, search
 from kb.accounts.audit import record_audit
-from kb.alerts import alert_notices
+from kb.alerts import notices as alert_notices
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound

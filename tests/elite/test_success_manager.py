@@ -14,6 +14,7 @@ from kb.alerts.models import OutboxEmail
 from kb.elite import csm
 from kb.errors import Invalid
 from kb.notifications import Notification
+from tests.alerts.test_preferences import _form_values
 from tests.conftest import Auth
 from tests.elite.conftest import make_elite_customer
 
@@ -109,3 +110,36 @@ def test_staff_reassign_the_csm_and_the_new_one_is_told(client, elite_customer, 
         assert notifications_of(successor)[-1].startswith("You are the customer success manager")
     overview = client.get("/staff/elite").text
     assert organization.name in overview
+
+
+def test_switching_off_elite_e_mail_on_the_settings_page_stops_it(client, auth, elite_customer,
+                                                                   app):
+    def csm_writes(body: str) -> None:
+        with app.app_context():
+            organization = db.session.get(Organization, elite_customer.organization_id)
+            csm.send_message(user_by_email(elite_customer.csm_email), organization, body)
+
+    def mailed() -> list[str]:
+        with app.app_context():
+            return [mail.subject for mail in emails_to(elite_customer.email)]
+
+    auth.login(elite_customer.email)
+    page = client.get("/notifications/settings").text
+    assert "Customer success manager, meetings and special events" in page
+    assert auth.post("/elite/messages", data={"body": "Hello"}).status_code == 302
+    csm_writes("Before")
+    assert len(mailed()) == 1
+
+    values = _form_values(page)
+    del values["all-elite-email"]
+    assert auth.post("/notifications/settings", values).status_code == 302
+    csm_writes("After")
+
+    assert len(mailed()) == 1
+    with app.app_context():
+        assert len(notifications_of(elite_customer.email)) == 2  # in the portal still
+
+
+def test_only_those_told_of_elite_services_get_their_settings_row(client, auth, customer_on):
+    auth.login(customer_on("premium"))
+    assert "Customer success manager" not in client.get("/notifications/settings").text

@@ -13,6 +13,7 @@ from kb import db
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.errors import Conflict
+from kb.sessions.live import queries as live_queries
 from kb.sessions.live import service as live
 from kb.sessions.models import LiveSession, Registration
 from tests.conftest import bearer
@@ -146,3 +147,17 @@ def test_the_state_follows_the_clock_through_each_boundary(app, sessions_in_each
         # without a closing time set, registration closes at the start
         assert upcoming.registration_closes == upcoming.starts_at
         assert upcoming.state_at(upcoming.starts_at - second) == "upcoming"
+
+
+def test_the_schedule_splits_sessions_of_each_length_at_their_end(app, schedule):
+    lengths = {"short_over": (-31, 30), "short_on": (-29, 30), "hour_over": (-61, 60),
+               "hour_on": (-59, 60), "long_over": (-181, 180), "long_on": (-179, 180),
+               "later": (60, 90)}
+    ids = {name: schedule(starts_in=timedelta(minutes=start), duration_minutes=minutes)
+           for name, (start, minutes) in lengths.items()}
+    with app.app_context():
+        staff_user = user_by_email("staff@demo.test")
+        upcoming = [s.id for s in live_queries.sessions_for(staff_user)]
+        past = [s.id for s in live_queries.sessions_for(staff_user, past=True)]
+    assert upcoming == [ids[name] for name in ("long_on", "hour_on", "short_on", "later")]
+    assert past == [ids[name] for name in ("short_over", "hour_over", "long_over")]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from kb import db, policy
 from kb.db import utcnow
@@ -18,15 +18,20 @@ def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
     policy.require(user, LiveSession.access_feature)
     now = utcnow()
     if past:
-        started = select(LiveSession).where(LiveSession.starts_at <= now)
-        return [s for s in db.session.scalars(started.order_by(LiveSession.starts_at.desc()))
-                if s.state_at(now) == "ended"]
-    # a session that started longer ago than the longest one lasts is over
-    longest = db.session.scalar(select(func.max(LiveSession.duration_minutes))) or 0
-    recent = select(LiveSession).where(
-        LiveSession.starts_at > now - timedelta(minutes=longest))
-    return [s for s in db.session.scalars(recent.order_by(LiveSession.starts_at))
-            if s.state_at(now) != "ended"]
+        over = select(LiveSession).where(LiveSession.starts_at <= now, ~_ends_after(now))
+        return list(db.session.scalars(over.order_by(LiveSession.starts_at.desc())))
+    return list(db.session.scalars(
+        select(LiveSession).where(_ends_after(now)).order_by(LiveSession.starts_at)))
+
+
+def _ends_after(now: datetime) -> ColumnElement[bool]:
+    """SQL for ``LiveSession.state_at(now) != "ended"``. Its end is the start plus the duration,
+    which SQLite and PostgreSQL add differently, so one start range per duration in use."""
+    durations = db.session.scalars(select(LiveSession.duration_minutes).distinct())
+    return or_(false(), *(
+        and_(LiveSession.duration_minutes == minutes,
+             LiveSession.starts_at > now - timedelta(minutes=minutes))
+        for minutes in durations))
 
 
 def get_session(user, session_id: int) -> LiveSession:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from kb import policy
 from kb.accounts.models import User
 from kb.alerts import subscriptions
-from kb.alerts.alert_queries import version_covered_by
 from kb.alerts.dispatch import Notice, tell
 from kb.alerts.models import Alert, AlertEvent
+from kb.alerts.queries import version_covered_by
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
 from kb.products.models import ProductVersion
@@ -60,7 +60,7 @@ def _alert_notice(alert: Alert, event: AlertEvent) -> Notice:
         lines.append(f"Fixed in {alert.patch.kind_name.lower()} {alert.patch.title}: "
                      + absolute_url(path_for("patches.show", patch_id=alert.patch.id),
                                     for_email=True))
-    return Notice(f"alert.{event.kind}", title, path_for("alert_pages.alert", alert_id=alert.id),
+    return Notice(f"alert.{event.kind}", title, path_for("alerts.alert", alert_id=alert.id),
                   body="\n\n".join(lines), key=f"alert:{alert.id}:rev:{event.number}")
 
 

@@ -1,0 +1,97 @@
+"""Staff pages of the alerts area: opening and advancing critical-issue alerts, and the e-mail
+that could not be delivered (the outbox), with a resend."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from kb import policy
+from kb.alerts import critical, outbox, queries
+from kb.alerts.forms import AdvanceForm, OpenAlertForm
+from kb.errors import Invalid
+from kb.forms import choices, optional_database_id
+from kb.patches.details import split_list
+
+blueprint = Blueprint("alerts_staff", __name__, url_prefix="/staff")
+
+
+@blueprint.route("/alerts", methods=["GET", "POST"])
+@login_required
+def alerts():
+    policy.require_staff(current_user)
+    form = OpenAlertForm()
+    if form.validate_on_submit():
+        try:
+            opened = critical.open_alert(
+                current_user, form.title.data, form.summary.data or "",
+                split_list(form.products.data), split_list(form.versions.data or ""),
+                form.min_plan.data)
+        except Invalid as refusal:
+            form.products.errors.append(refusal.message)
+        else:
+            flash(f"Alert #{opened.id} is open; its subscribers have been told.", "success")
+            return redirect(url_for("alerts_staff.alert", alert_id=opened.id))
+    status = 422 if form.errors else 200
+    return render_template("alerts/staff_index.html", form=form,
+                           alerts=queries.all_alerts(current_user)), status
+
+
+@blueprint.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
+@login_required
+def alert(alert_id: int):
+    shown = queries.get_alert_for_staff(current_user, alert_id)
+    form = _advance_form(shown)
+    if form.validate_on_submit():
+        try:
+            critical.advance(current_user, shown.id, form.state.data,
+                             article_slug=form.article_slug.data or "",
+                             patch_id=_optional_id(form.patch_id.data),
+                             note=form.note.data or "")
+        except Invalid as refusal:
+            form.state.errors.append(refusal.message)
+        else:
+            flash(_advanced_message(shown, form.state.data), "success")
+            return redirect(url_for("alerts_staff.alert", alert_id=shown.id))
+    status = 422 if form.errors else 200
+    return render_template("alerts/staff_alert.html", alert=shown, form=form), status
+
+
+@blueprint.get("/outbox")
+@login_required
+def outbox_page():
+    return render_template("alerts/outbox.html",
+                           messages=outbox.troubled_messages(current_user),
+                           counts=outbox.counts_by_status())
+
+
+@blueprint.post("/outbox/<int:message_id>/resend")
+@login_required
+def resend(message_id: int):
+    outbox.resend(current_user, message_id)
+    flash("The message is queued again.", "success")
+    return redirect(url_for("alerts_staff.outbox_page"))
+
+
+def _advance_form(alert) -> AdvanceForm:
+    form = AdvanceForm()
+    form.article_slug.choices = choices(
+        [("", "(none)")] + [(a.slug, a.title) for a in queries.workaround_candidates()])
+    form.patch_id.choices = choices(
+        [("", "(none)")] + [(str(p.id), f"{p.kind_name} #{p.id}: {p.title}")
+                            for p in queries.fixing_candidates(alert)])
+    return form
+
+
+def _advanced_message(alert, wanted: str) -> str:
+    if alert.state != wanted:  # a draft workaround: linked, told once published
+        return ("The workaround article is linked: the alert becomes \"workaround available\" "
+                "and its subscribers are told when the article is published.")
+    return f"The alert is now {alert.state_name.lower()}; its subscribers have been told."
+
+
+def _optional_id(raw: str | None) -> int | None:
+    try:
+        return optional_database_id(raw)
+    except ValueError:
+        raise Invalid("Choose a patch from the list.") from None
