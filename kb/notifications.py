@@ -35,10 +35,6 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    def as_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "title": self.title, "url": self.url,
-                "created": self.created_at.isoformat(), "read": self.read_at is not None}
-
 
 def notify(user, kind: str, title: str, url: str = "") -> Notification:
     """Add a notification for ``user`` to the current transaction (the caller commits)."""

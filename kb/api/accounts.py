@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask_login import current_user
 
 from kb import plans, policy
 from kb.api import blueprint
 from kb.api.openapi import documented
+from kb.api.responses import respond
+from kb.api.responses.accounts import Me, Plans
 
 
 def organization_json(organization) -> dict | None:
@@ -16,16 +17,18 @@ def organization_json(organization) -> dict | None:
     return {
         "name": organization.name,
         "plan": organization.plan,
-        "term_start": organization.term_start.isoformat(),
-        "term_end": organization.term_end.isoformat(),
+        "term_start": organization.term_start,
+        "term_end": organization.term_end,
         "active": organization.term_active_on(policy.today()),
     }
 
 
 @blueprint.get("/me")
-@documented("Who you are, your organisation and plan, and the features you may use")
+@documented("Who you are, your organisation and plan, and the features you may use",
+            response_model=Me)
 def me():
-    return jsonify(
+    return respond(
+        Me,
         {
             "email": current_user.email,
             "name": current_user.name,
@@ -38,9 +41,10 @@ def me():
 
 
 @blueprint.get("/plans")
-@documented("The support plans and which plans include each feature")
+@documented("The support plans and which plans include each feature", response_model=Plans)
 def plans_matrix():
-    return jsonify(
+    return respond(
+        Plans,
         {
             "plans": list(plans.PLANS),
             "features": [

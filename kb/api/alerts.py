@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import url_for
 from flask_login import current_user
 
 from kb import policy
@@ -10,6 +10,8 @@ from kb.alerts import queries as alert_queries
 from kb.alerts import subscriptions
 from kb.api import blueprint
 from kb.api.openapi import documented
+from kb.api.responses import respond
+from kb.api.responses.alerts import Alert, AlertWithHistory, Subscription
 from kb.api.schemas import SubscriptionBody, read_body
 
 
@@ -17,7 +19,7 @@ def subscription_json(subscription) -> dict:
     return {"id": subscription.id, "product": subscription.product.name,
             "product_slug": subscription.product.slug,
             "version": subscription.version.name if subscription.version else None,
-            "created": subscription.created_at.isoformat()}
+            "created": subscription.created_at}
 
 
 def alert_json(alert) -> dict:
@@ -26,7 +28,7 @@ def alert_json(alert) -> dict:
     return {"id": alert.id, "title": alert.title, "state": alert.state,
             "products": [product.name for product in alert.products],
             "versions": [version.name for version in alert.versions],
-            "updated": alert.updated_at.isoformat(),
+            "updated": alert.updated_at,
             "url": url_for("alerts.alert", alert_id=alert.id),
             "article_url": url_for("articles.show", slug=article.slug) if article else None,
             "patch_url": (url_for("patches.show", patch_id=alert.patch.id)
@@ -36,9 +38,10 @@ def alert_json(alert) -> dict:
 
 @blueprint.get("/alerts/subscriptions")
 @documented("Your alert subscriptions: id, product, product_slug, version (null: every "
-            "version), created")
+            "version), created", response_model=list[Subscription])
 def api_alert_subscriptions():
-    return jsonify([subscription_json(s) for s in subscriptions.subscriptions_of(current_user)])
+    return respond(list[Subscription],
+                   [subscription_json(s) for s in subscriptions.subscriptions_of(current_user)])
 
 
 @blueprint.post("/alerts/subscriptions")
@@ -46,12 +49,13 @@ def api_alert_subscriptions():
             "or every version",
             responses={"201": "Subscribed", "200": "Already subscribed (the existing one)",
                        "422": "Unknown product or version"},
-            request_body=SubscriptionBody)
+            request_body=SubscriptionBody, response_model=Subscription)
 def api_subscribe():
     body = read_body(SubscriptionBody)
     product, version = body.product, body.version
     outcome = subscriptions.subscribe(current_user, product, version)
-    return jsonify(subscription_json(outcome.subscription)), 201 if outcome.created else 200
+    return respond(Subscription, subscription_json(outcome.subscription),
+                   201 if outcome.created else 200)
 
 
 @blueprint.delete("/alerts/subscriptions/<int:subscription_id>")
@@ -63,20 +67,21 @@ def api_unsubscribe(subscription_id: int):
 
 @blueprint.get("/alerts")
 @documented("The open critical-issue alerts of the products you subscribed to or your "
-            "organisation runs, latest change first")
+            "organisation runs, latest change first", response_model=list[Alert])
 def api_open_alerts():
     policy.require(current_user, subscriptions.FEATURE)
-    return jsonify([alert_json(alert) for alert in alert_queries.open_alerts_for(current_user)])
+    return respond(list[Alert],
+                   [alert_json(alert) for alert in alert_queries.open_alerts_for(current_user)])
 
 
 @blueprint.get("/alerts/<int:alert_id>")
 @documented("One alert with its history (each step: number, kind, state, note, created)",
-            responses={"200": "OK", "404": "No such alert"})
+            responses={"200": "OK", "404": "No such alert"}, response_model=AlertWithHistory)
 def api_alert(alert_id: int):
     alert = alert_queries.get_alert(current_user, alert_id)
     body = alert_json(alert)
     body["summary"] = alert.summary
     body["history"] = [{"number": event.number, "kind": event.kind, "state": event.state,
-                        "note": event.note, "created": event.created_at.isoformat()}
+                        "note": event.note, "created": event.created_at}
                        for event in alert.events]
-    return jsonify(body)
+    return respond(AlertWithHistory, body)

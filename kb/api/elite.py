@@ -3,40 +3,43 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented
+from kb.api.responses import respond
+from kb.api.responses.alerts import Booking, CustomerSuccessManager
 from kb.api.schemas import SpecialEventBody, read_body
 from kb.elite import csm, special_events
 from kb.errors import Invalid
 
 
 def booking_json(booking) -> dict:
-    return {"id": booking.id, "weekend": booking.weekend.isoformat(),
-            "sunday": booking.sunday.isoformat(), "product": booking.product.name,
+    return {"id": booking.id, "weekend": booking.weekend,
+            "sunday": booking.sunday, "product": booking.product.name,
             "notes": booking.notes, "status": booking.status,
             "support_person": (booking.support_person.display_name
                                if booking.support_person else None),
-            "created": booking.created_at.isoformat()}
+            "created": booking.created_at}
 
 
 @blueprint.get("/elite/csm")
 @documented("Your organisation's dedicated customer success manager (Elite): name and "
-            "e-mail, or null while none is assigned")
+            "e-mail, or null while none is assigned", response_model=CustomerSuccessManager)
 def api_csm():
     manager = csm.csm_of(csm.own_organization(current_user))
-    return jsonify({"csm": {"name": manager.display_name, "email": manager.email}
-                    if manager else None})
+    return respond(CustomerSuccessManager, {
+        "csm": {"name": manager.display_name, "email": manager.email} if manager else None})
 
 
 @blueprint.get("/elite/special-events")
-@documented("Your organisation's special event weekends, newest first (Elite)")
+@documented("Your organisation's special event weekends, newest first (Elite)",
+            response_model=list[Booking])
 def api_special_events():
     organization = _own_organization_for(special_events.FEATURE)
-    return jsonify([booking_json(b) for b in special_events.bookings_of(organization)])
+    return respond(list[Booking],
+                   [booking_json(b) for b in special_events.bookings_of(organization)])
 
 
 @blueprint.post("/elite/special-events")
@@ -45,13 +48,13 @@ def api_special_events():
             "assigned CSM",
             responses={"201": "Booked", "403": "Below Elite, or term lapsed",
                        "422": "A rule is broken: {\"error\", \"rule\"}"},
-            request_body=SpecialEventBody)
+            request_body=SpecialEventBody, response_model=Booking)
 def api_book_special_event():
     organization = _own_organization_for(special_events.FEATURE)
     body = read_body(SpecialEventBody)
     booking = special_events.book(current_user, organization, body.weekend, body.product,
                                   body.notes or "")
-    return jsonify(booking_json(booking)), 201
+    return respond(Booking, booking_json(booking), 201)
 
 
 def _own_organization_for(feature: str):

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask_login import current_user
 
 from kb import notifications
 from kb.api import blueprint
 from kb.api.openapi import documented
+from kb.api.responses import respond
+from kb.api.responses.accounts import Notification
+
+
+def notification_json(notification: notifications.Notification) -> dict:
+    return {"id": notification.id, "kind": notification.kind, "title": notification.title,
+            "url": notification.url, "created": notification.created_at,
+            "read": notification.read_at is not None}
 
 
 @blueprint.get("/notifications")
-@documented("Your notifications, newest first: id, kind, title, url, created, read")
+@documented("Your notifications, newest first: id, kind, title, url, created, read",
+            response_model=list[Notification])
 def api_notifications():
-    return jsonify([n.as_json() for n in notifications.notifications_for(current_user)])
+    return respond(list[Notification],
+                   [notification_json(n) for n in notifications.notifications_for(current_user)])
 
 
 @blueprint.post("/notifications/<int:notification_id>/read")

@@ -10,6 +10,7 @@ from flask import current_app, jsonify
 
 from kb import plans
 from kb.api import blueprint
+from kb.api.responses import document_schemas
 from kb.api.schemas import RequestBody, json_schema
 from kb.forms import MAX_DATABASE_ID
 from kb.paging import MAX_PAGE
@@ -39,10 +40,14 @@ def documented(
     responses: dict[str, str] | None = None,
     parameters: list[dict[str, Any]] | None = None,
     request_body: type[RequestBody] | None = None,
+    response_model: Any = None,
+    media_type: str = "application/json",
     public: bool = False,
 ) -> Callable:
     """Attach the OpenAPI description of an endpoint to its view function; ``request_body`` is
-    the model that also checks the body (``kb/api/schemas.py``)."""
+    the model that also checks the body (``kb/api/schemas.py``), ``response_model`` the shape
+    (a model or ``list[Model]``) of every 2xx answer with a body, the one the view answers with
+    through ``respond`` (``kb/api/responses``); ``media_type`` for an answer that is not JSON."""
 
     def attach(view: Callable) -> Callable:
         view.openapi = {
@@ -50,6 +55,8 @@ def documented(
             "responses": responses or {"200": "OK"},
             "parameters": parameters or [],
             "request_body": json_schema(request_body) if request_body else None,
+            "response_model": response_model,
+            "media_type": media_type,
             "public": public,
         }
         return view
@@ -81,14 +88,37 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", replace, rule), parameters
 
 
-def _operation(view: Callable, path_parameters: list[dict[str, Any]]) -> dict[str, Any]:
-    notes = getattr(view, "openapi", {"summary": view.__name__, "responses": {"200": "OK"},
-                                        "parameters": [], "request_body": None, "public": False})
+NO_NOTES = {"responses": {"200": "OK"}, "parameters": [], "request_body": None,
+            "response_model": None, "media_type": "application/json", "public": False}
+
+
+def _notes(view: Callable) -> dict[str, Any]:
+    return getattr(view, "openapi", {**NO_NOTES, "summary": view.__name__})
+
+
+def _response(code: str, text: str, notes: dict[str, Any],
+              schemas: dict[Any, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": text}
+    if code.startswith("2") and code != "204":
+        if notes["response_model"] is not None:
+            schema = schemas[notes["response_model"]]
+        elif notes["media_type"] != "application/json":
+            schema = {"type": "string"}
+        else:
+            return response
+        response["content"] = {notes["media_type"]: {"schema": schema}}
+    return response
+
+
+def _operation(view: Callable, path_parameters: list[dict[str, Any]],
+               schemas: dict[Any, Any]) -> dict[str, Any]:
+    notes = _notes(view)
     operation: dict[str, Any] = {
         "summary": notes["summary"],
         "operationId": view.__name__,
         "parameters": path_parameters + notes["parameters"],
-        "responses": {code: {"description": text} for code, text in notes["responses"].items()},
+        "responses": {code: _response(code, text, notes, schemas)
+                      for code, text in notes["responses"].items()},
     }
     if not notes["public"]:
         operation["responses"].update(STANDARD_RESPONSES)
@@ -100,15 +130,22 @@ def _operation(view: Callable, path_parameters: list[dict[str, Any]]) -> dict[st
     return operation
 
 
+def _api_rules() -> list:
+    return [rule for rule in current_app.url_map.iter_rules()
+            if rule.endpoint.startswith("api.")]
+
+
 def build_document() -> dict[str, Any]:
+    views = [current_app.view_functions[rule.endpoint] for rule in _api_rules()]
+    shapes = {_notes(view)["response_model"] for view in views} - {None}
+    schemas, definitions = document_schemas(sorted(shapes, key=repr))
     paths: dict[str, dict[str, Any]] = {}
-    for rule in current_app.url_map.iter_rules():
-        if not rule.endpoint.startswith("api."):
-            continue
+    for rule in _api_rules():
         path, path_parameters = _openapi_path(rule.rule)
         view = current_app.view_functions[rule.endpoint]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(view, path_parameters)
+            paths.setdefault(path, {})[method.lower()] = _operation(view, path_parameters,
+                                                                    schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "kb API", "version": "1"},
@@ -118,7 +155,7 @@ def build_document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "kb_session"},
             },
-            "schemas": {"Error": ERROR_SCHEMA},
+            "schemas": {"Error": ERROR_SCHEMA, **dict(sorted(definitions.items()))},
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": dict(sorted(paths.items())),

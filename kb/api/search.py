@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.responses import respond
+from kb.api.responses.search import SearchResults
 from kb.search import query
 from kb.search.params import search_request
 from kb.search.results import Hit
@@ -30,12 +32,13 @@ from kb.search.views import SEARCH_FEATURE
     responses={"200": "Results (a recording once, with its matching \"moments\"), total and "
                       "facets", "422": "A bad page or sort",
                "403": "No search for this account now (e.g. \"reason\": \"term_lapsed\")"},
+    response_model=SearchResults,
 )
 def search():
     policy.require(current_user, SEARCH_FEATURE)
     asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
     results = query.search(current_user, asked)
-    return jsonify({
+    return respond(SearchResults, {
         "total": results.total,
         "page": results.page,
         "results": [_result(hit) for hit in results.hits],

@@ -1,0 +1,35 @@
+"""The answer of /api/v1/search."""
+
+from __future__ import annotations
+
+from kb.api.responses import ResponseBody, may_be_absent
+
+
+class Moment(ResponseBody):
+    seconds: int
+    url: str
+    snippet: str
+
+
+class SearchResult(ResponseBody):
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: str
+    moments: list[Moment] = may_be_absent("a recording's matching transcript moments")
+
+
+class LockedResult(ResponseBody):
+    type: str
+    title: str
+    required_plan: str
+
+
+class SearchResults(ResponseBody):
+    total: int
+    page: int
+    results: list[SearchResult]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None
+    locked: list[LockedResult]
