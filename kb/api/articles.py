@@ -7,11 +7,14 @@ drafts and unknown slugs, 301 to the new address for a renamed slug."""
 
 from __future__ import annotations
 
-from flask import jsonify, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_login import current_user
 
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.responses import respond
+from kb.api.responses.articles import Article as ArticleAnswer
+from kb.api.responses.articles import ArticlePage, ReleaseNotePage
 from kb.articles import queries, service
 from kb.articles.models import Article
 from kb.articles.views import item_url
@@ -31,7 +34,7 @@ def _common_json(article: Article) -> dict:
         "title": article.title,
         "min_plan": article.min_plan,
         "products": [product.name for product in article.products],
-        "updated": article.updated_at.isoformat(),
+        "updated": article.updated_at,
         "url": item_url(article),
     }
 
@@ -55,7 +58,7 @@ def release_note_json(listed: queries.Listed) -> dict:
         **_common_json(note),
         "product": note.release_product.name if note.release_product else None,
         "version": note.release_version.name if note.release_version else None,
-        "released": note.released_on.isoformat() if note.released_on else None,
+        "released": note.released_on,
         "locked": not listed.readable,
         "summary": note.summary if listed.readable else None,
         "highlights": note.highlights if listed.readable else None,
@@ -90,17 +93,18 @@ def _listing(type_: str) -> queries.Page:
                 query_parameter("kind", description="how-to, reference, troubleshooting, "
                                                     "workaround"),
                 query_parameter("tag"), query_parameter("q", description="words in the title"),
-                *PAGING])
+                *PAGING], response_model=ArticlePage)
 def list_articles():
     listing = _listing("article")
-    return jsonify(_page_json(listing, [article_summary_json(item) for item in listing.items]))
+    return respond(ArticlePage, _page_json(
+        listing, [article_summary_json(item) for item in listing.items]))
 
 
 @blueprint.get("/articles/<path:slug>")
 @documented(
     "One article (or release note) with its sanitised HTML and its Markdown source",
     responses={"200": "The article", "301": "The slug was renamed: the new address",
-               "404": "No published article with this slug"})
+               "404": "No published article with this slug"}, response_model=ArticleAnswer)
 def get_article(slug: str):
     opened = queries.open_by_slug(current_user, slug, noun="article")
     if opened.renamed_to is not None:
@@ -111,13 +115,13 @@ def get_article(slug: str):
         raise opened.denial
     article = opened.article
     service.refresh_rendering(article)
-    return jsonify({
+    return respond(ArticleAnswer, {
         **article_summary_json(queries.Listed(article, True)),
         "type": article.type,
         "html": article.rendered_html or "",
         "toc": article.rendered_toc or "",
         "markdown": article.body,
-        "published": article.published_at.isoformat() if article.published_at else None,
+        "published": article.published_at,
     })
 
 
@@ -126,7 +130,9 @@ def get_article(slug: str):
     "Published release notes, newest release first. " + LOCKED_NOTE.replace(
         "summary", "summary and highlights"),
     parameters=[query_parameter("product", description="product name or slug"),
-                query_parameter("version", description="version name"), *PAGING])
+                query_parameter("version", description="version name"), *PAGING],
+    response_model=ReleaseNotePage)
 def list_release_notes():
     listing = _listing("release-note")
-    return jsonify(_page_json(listing, [release_note_json(item) for item in listing.items]))
+    return respond(ReleaseNotePage, _page_json(
+        listing, [release_note_json(item) for item in listing.items]))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.responses import respond
+from kb.api.responses.patches import Patch as PatchAnswer
+from kb.api.responses.patches import PatchPage
 from kb.errors import Invalid
 from kb.links import absolute_url
 from kb.paging import page_number, page_size
@@ -44,7 +47,7 @@ def patch_json(patch: Patch) -> dict:
         "version_range": ({"from": patch.range_from, "to": patch.range_to}
                           if patch.range_from or patch.range_to else None),
         "applies_to": patch.applies_to_text,
-        "released": patch.released_on.isoformat() if patch.released_on else None,
+        "released": patch.released_on,
         "min_plan": patch.min_plan,
         "status": patch.status,
         "fixed_issues": [{"id": issue.identifier, "text": issue.text}
@@ -65,7 +68,7 @@ def patch_json(patch: Patch) -> dict:
     query_parameter("kind", description="patch, service-pack or regulatory"),
     query_parameter("mine", description="1: only patches for your organisation's products"),
     PAGE, query_parameter("per_page", "integer"),
-])
+], response_model=PatchPage)
 def list_patches():
     per_page = page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
     result = queries.find_patches(
@@ -73,15 +76,15 @@ def list_patches():
         version=request.args.get("version", ""), kind=request.args.get("kind", ""),
         for_my_organization=request.args.get("mine") == "1",
         page=page_number(request.args), per_page=per_page)
-    return jsonify({"total": result.total, "page": result.page, "per_page": per_page,
-                    "patches": [patch_json(patch) for patch in result.patches]})
+    return respond(PatchPage, {"total": result.total, "page": result.page, "per_page": per_page,
+                               "patches": [patch_json(patch) for patch in result.patches]})
 
 
 @blueprint.get("/patches/<int:patch_id>")
 @documented("One patch with its files (name, size, sha256, url); 403 names the required plan",
-            responses={"200": "OK", "404": "No such patch"})
+            responses={"200": "OK", "404": "No such patch"}, response_model=PatchAnswer)
 def get_patch(patch_id: int):
-    return jsonify(patch_json(service.get_patch(current_user, patch_id)))
+    return respond(PatchAnswer, patch_json(service.get_patch(current_user, patch_id)))
 
 
 @blueprint.post("/patches")
@@ -89,7 +92,8 @@ def get_patch(patch_id: int):
             "range 11.0..12.0), title, kind, summary, description, min_plan, released, "
             "fixed_issues, supersedes, release_notes, publish=false for a draft, and files",
             responses={"201": "Created", "413": "A file is over the size limit",
-                       "422": "Invalid metadata or files"})
+                       "422": "Invalid metadata or files"},
+            response_model=PatchAnswer)
 def create_patch():
     policy.require_staff(current_user)
     received = uploads.receive_patch_upload()
@@ -98,7 +102,7 @@ def create_patch():
                                       publish=received.form.get("publish", "true") != "false")
     finally:
         received.discard()
-    return jsonify(patch_json(patch)), 201
+    return respond(PatchAnswer, patch_json(patch), 201)
 
 
 def _details(form) -> PatchDetails:

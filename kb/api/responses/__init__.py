@@ -50,7 +50,8 @@ def _adapter(shape: Any) -> TypeAdapter:
 def body_of(shape: Any, data: Any) -> Any:
     """``data`` checked against ``shape`` (a model, or ``list[Model]``), as JSON values."""
     adapter = _adapter(shape)
-    return adapter.dump_python(adapter.validate_python(data), mode="json", exclude_unset=True)
+    return adapter.dump_python(adapter.validate_python(data), mode="json", by_alias=True,
+                               exclude_unset=True)
 
 
 def respond(shape: Any, data: Any, status: int = 200) -> tuple[Response, int]:
