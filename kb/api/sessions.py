@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from flask import jsonify, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
+from kb.api.responses import respond
+from kb.api.responses.sessions import (
+    CampusOffer,
+    LiveSession,
+    Recording,
+    RecordingWithTranscript,
+    Registration,
+    Topic,
+)
 from kb.api.schemas import TopicRequestBody, read_body
 from kb.db import utcnow
 from kb.errors import Invalid
@@ -31,7 +40,7 @@ def recording_json(recording, watched: set[int]) -> dict:
         "id": recording.id, "title": recording.title, "summary": recording.summary,
         "presenter": recording.presenter,
         "product": recording.product.name if recording.product else None,
-        "topic": recording.topic, "recorded_on": recording.recorded_on.isoformat(),
+        "topic": recording.topic, "recorded_on": recording.recorded_on,
         "duration_seconds": recording.duration_seconds, "status": recording.status,
         "url": url_for("recordings.show", recording_id=recording.id),
         "media_url": (url_for("recordings.media_file", recording_id=recording.id)
@@ -42,18 +51,20 @@ def recording_json(recording, watched: set[int]) -> dict:
 
 @blueprint.get("/recordings")
 @documented("Recordings, newest first", parameters=[
-    query_parameter("product", description="product slug"), query_parameter("topic")])
+    query_parameter("product", description="product slug"), query_parameter("topic")],
+    response_model=list[Recording])
 def api_recordings():
     items = recording_queries.list_recordings(
         current_user, product_slug=request.args.get("product", ""),
         topic=request.args.get("topic", ""))
     watched = recording_queries.watched_ids(current_user)
-    return jsonify([recording_json(item, watched) for item in items])
+    return respond(list[Recording], [recording_json(item, watched) for item in items])
 
 
 @blueprint.get("/recordings/<int:recording_id>")
 @documented("One recording with its transcript segments (seconds) and attachments",
-            responses={"200": "OK", "404": "No such recording"})
+            responses={"200": "OK", "404": "No such recording"},
+            response_model=RecordingWithTranscript)
 def api_recording(recording_id: int):
     recording = recording_queries.get_recording(current_user, recording_id)
     body = recording_json(recording, recording_queries.watched_ids(current_user))
@@ -64,7 +75,7 @@ def api_recording(recording_id: int):
         {"name": a.filename, "size": a.size,
          "url": url_for("recordings.attachment", recording_id=recording.id, attachment_id=a.id)}
         for a in recording.attachments]
-    return jsonify(body)
+    return respond(RecordingWithTranscript, body)
 
 
 def _form_duration() -> int | None:
@@ -102,21 +113,23 @@ def _form_fields() -> recordings.RecordingFields:
             "and the video file or an https:// external_url, and optionally a transcript file "
             "(WebVTT or SRT). Without duration_seconds it is read from the video, where the "
             "file tells it (MP4, M4V, MOV, WebM)",
-            responses={"201": "Created", "422": "Invalid details, media or transcript"})
+            responses={"201": "Created", "422": "Invalid details, media or transcript"},
+            response_model=Recording)
 def api_publish_recording():
     policy.require_staff(current_user)
     transcript = request.files.get("transcript")
     recording = recordings.publish_recording(
         current_user, _form_fields(), _form_video(),
         read_upload(transcript.stream) if transcript and transcript.filename else None)
-    return jsonify(recording_json(recording, set())), 201
+    return respond(Recording, recording_json(recording, set()), 201)
 
 
 @blueprint.put("/recordings/<int:recording_id>/media")
 @documented("Replace a recording's media (staff): multipart form with the video file or an "
             "https:// external_url, and optionally duration_seconds; without it the duration is "
             "read from the new video (or left empty when the file does not tell it)",
-            responses={"200": "OK", "404": "No such recording", "422": "Invalid media"})
+            responses={"200": "OK", "404": "No such recording", "422": "Invalid media"},
+            response_model=Recording)
 def api_replace_recording_media(recording_id: int):
     policy.require_staff(current_user)
     recording = recording_queries.get_recording(current_user, recording_id)
@@ -126,7 +139,8 @@ def api_replace_recording_media(recording_id: int):
     if video is None and not fields.external_url.strip():
         raise Invalid("Send the video file or its https:// external_url.")
     recordings.update_recording(current_user, recording, fields, video)
-    return jsonify(recording_json(recording, recording_queries.watched_ids(current_user)))
+    return respond(Recording,
+                   recording_json(recording, recording_queries.watched_ids(current_user)))
 
 
 def topic_json(topic) -> dict:
@@ -137,40 +151,40 @@ def topic_json(topic) -> dict:
         "votes": topic_queries.vote_count(topic), "decline_reason": topic.decline_reason or None,
         "live_session_id": topic.live_session_id,
         "recording_id": recording.id if recording else None,
-        "created": topic.created_at.isoformat(),
+        "created": topic.created_at,
         "url": url_for("topics.show", topic_id=topic.id),
     }
 
 
 @blueprint.get("/topics")
-@documented("Topic requests, most votes first")
+@documented("Topic requests, most votes first", response_model=list[Topic])
 def api_topics():
-    return jsonify([topic_json(topic) for topic in topic_queries.list_topics(current_user)])
+    return respond(list[Topic],
+                   [topic_json(topic) for topic in topic_queries.list_topics(current_user)])
 
 
 @blueprint.post("/topics")
 @documented("Ask for a session on a topic", responses={"201": "Created", "422": "Invalid"},
-            request_body=TopicRequestBody)
+            request_body=TopicRequestBody, response_model=Topic)
 def api_request_topic():
     body = read_body(TopicRequestBody)
     values = {"title": body.title, "details": body.details, "product": body.product}
     topic = topics.request_topic(current_user, **values)
-    return jsonify(topic_json(topic)), 201
+    return respond(Topic, topic_json(topic), 201)
 
 
 def live_session_json(live_session, now, registration, confirmed: int) -> dict:
     body = {
         "id": live_session.id, "title": live_session.title,
         "description": live_session.description, "presenter": live_session.presenter,
-        "starts_at": live_session.starts_at.isoformat(),
-        "ends_at": live_session.ends_at.isoformat(), "time_zone": live_session.time_zone,
+        "starts_at": live_session.starts_at,
+        "ends_at": live_session.ends_at, "time_zone": live_session.time_zone,
         "duration_minutes": live_session.duration_minutes, "capacity": live_session.capacity,
         "seats_left": max(0, live_session.capacity - confirmed),
-        "join_details_from": live_session.join_details_from.isoformat(),
+        "join_details_from": live_session.join_details_from,
         "state": live_session.state_at(now),
-        "registration_opens_at": (live_session.registration_opens_at
-                                  and live_session.registration_opens_at.isoformat()),
-        "registration_closes_at": live_session.registration_closes.isoformat(),
+        "registration_opens_at": live_session.registration_opens_at,
+        "registration_closes_at": live_session.registration_closes,
         "url": url_for("live.show", session_id=live_session.id),
         "registration": registration_json(registration),
         "join": None,
@@ -192,12 +206,13 @@ def registration_json(registration) -> dict | None:
 @blueprint.get("/live-sessions")
 @documented("Live sessions not yet over, each with its state (registration_not_open, upcoming, "
             "registration_closed, in_progress); join details only for registered users, "
-            "shortly before the start")
+            "shortly before the start", response_model=list[LiveSession])
 def api_live_sessions():
     now, sessions = utcnow(), live_queries.sessions_for(current_user)
     registrations = live_queries.registrations_of(current_user, sessions)
     confirmed = live_queries.confirmed_counts(sessions)
-    return jsonify([live_session_json(s, now, registrations[s.id], confirmed[s.id])
+    return respond(list[LiveSession],
+                   [live_session_json(s, now, registrations[s.id], confirmed[s.id])
                     for s in sessions])
 
 
@@ -206,7 +221,7 @@ def api_live_sessions():
     "200": "Already registered", "201": "Registered", "202": "Wait-listed (the session is full)",
     "404": "No such session",
     "409": "Registration is not open: not yet, closed at its set time, or the session has "
-           "started or ended"})
+           "started or ended"}, response_model=Registration)
 def api_register(session_id: int):
     live_queries.get_session(current_user, session_id)  # 404 for a session the user may not see
     outcome = live.register_with_outcome(current_user, session_id)
@@ -214,7 +229,7 @@ def api_register(session_id: int):
         status = 200
     else:
         status = 201 if outcome.registration.status == "confirmed" else 202
-    return jsonify(registration_json(outcome.registration)), status
+    return respond(Registration, registration_json(outcome.registration), status)
 
 
 @blueprint.delete("/live-sessions/<int:session_id>/registration")
@@ -227,7 +242,8 @@ def api_cancel(session_id: int):
 
 @blueprint.get("/live-sessions/<int:session_id>/invite.ics")
 @documented("Your calendar invite for the session (text/calendar)",
-            responses={"200": "The .ics file", "404": "Not registered"})
+            responses={"200": "The .ics file", "404": "Not registered"},
+            media_type="text/calendar")
 def api_invite(session_id: int):
     registration = live_queries.registration_for_invite(current_user, session_id)
     return calendar.invite_attachment(registration)
@@ -235,13 +251,13 @@ def api_invite(session_id: int):
 
 @blueprint.get("/campus")
 @documented("Your organisation's Campus discount code (Elite)",
-            responses={"200": "OK", "404": "No current offer"})
+            responses={"200": "OK", "404": "No current offer"}, response_model=CampusOffer)
 def api_campus():
     reveal = campus.reveal(current_user, "api")
     organization = current_user.organization
-    return jsonify({
+    return respond(CampusOffer, {
         "code": reveal.code, "organization": organization.name if organization else None,
         "percentage": reveal.offer.percentage, "terms": reveal.offer.terms,
         "how_to_redeem": reveal.offer.how_to_redeem, "redeem_url": reveal.offer.redeem_url,
-        "valid_until": reveal.offer.valid_until.isoformat(),
+        "valid_until": reveal.offer.valid_until,
     })
