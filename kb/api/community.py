@@ -3,11 +3,13 @@ answers, answering, voting and accepting: the same services as the pages."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.responses import respond
+from kb.api.responses.community import Answer, AnswerScore, Question, QuestionWithAnswers, Space
 from kb.api.schemas import AcceptedAnswerBody, AnswerBody, QuestionBody, VoteBody, read_body
 from kb.community import queries, service
 from kb.paging import page_number, page_size
@@ -29,33 +31,32 @@ def answer_json(answer, question) -> dict:
             "staff": bool(answer.author and answer.author.is_staff),
             "score": answer.score, "accepted": answer.id == question.accepted_answer_id,
             "outdated": answer.outdated, "outdated_note": answer.outdated_note or None,
-            "status": answer.status, "created": answer.created_at.isoformat()}
+            "status": answer.status, "created": answer.created_at}
 
 
-def question_json(question, answers: int | None = None) -> dict:
-    body = {"id": question.id, "space": question.space.slug, "title": question.title,
+def question_json(question, answers: int) -> dict:
+    return {"id": question.id, "space": question.space.slug, "title": question.title,
             "author": question.author.display_name if question.author else None,
             "solved": question.is_solved, "locked": question.locked,
             "status": question.status, "min_plan": question.min_plan,
-            "created": question.created_at.isoformat(),
-            "last_activity": question.last_activity_at.isoformat(),
-            "url": url_for("community.question", question_id=question.id)}
-    if answers is not None:
-        body["answers"] = answers
-    return body
+            "created": question.created_at, "last_activity": question.last_activity_at,
+            "url": url_for("community.question", question_id=question.id), "answers": answers}
 
 
 @blueprint.get("/community/spaces")
-@documented("Community spaces; those above your plan come with \"readable\": false")
+@documented("Community spaces; those above your plan come with \"readable\": false",
+            response_model=list[Space])
 def api_community_spaces():
-    return jsonify([space_json(entry) for entry in queries.list_spaces(current_user)])
+    return respond(list[Space],
+                   [space_json(entry) for entry in queries.list_spaces(current_user)])
 
 
 @blueprint.get("/community/spaces/<slug>")
-@documented("One space", responses={"200": "OK", "404": "No such space"})
+@documented("One space", responses={"200": "OK", "404": "No such space"},
+            response_model=Space)
 def api_community_space(slug: str):
     space = queries.get_space(current_user, slug)
-    return jsonify(space_json(queries.SpaceEntry(space, True, *queries.space_counts(
+    return respond(Space, space_json(queries.SpaceEntry(space, True, *queries.space_counts(
         current_user, space))))
 
 
@@ -65,7 +66,8 @@ def api_community_space(slug: str):
     parameters=[query_parameter("space", description="a space's slug"),
                 query_parameter("filter", description="solved, unsolved or unanswered"),
                 PAGE, query_parameter("per_page", "integer", "at most 100")],
-    responses={"200": "OK", "404": "No such space", "422": "A bad filter or page"})
+    responses={"200": "OK", "404": "No such space", "422": "A bad filter or page"},
+    response_model=list[Question])
 def api_community_questions():
     slug = request.args.get("space", "").strip()
     space = queries.get_space(current_user, slug) if slug else None
@@ -74,8 +76,8 @@ def api_community_questions():
         page=page_number(request.args),
         per_page=page_size(request.args, current_app.config["PAGE_SIZE"], 100))
     counts = queries.answer_counts(found.questions)
-    return jsonify([question_json(question, counts.get(question.id, 0))
-                    for question in found.questions])
+    return respond(list[Question], [question_json(question, counts.get(question.id, 0))
+                                    for question in found.questions])
 
 
 @blueprint.post("/community/questions")
@@ -83,12 +85,12 @@ def api_community_questions():
     "Ask a question in a space (its slug or name); Markdown body",
     responses={"201": "Created", "422": "Invalid (the error says what)",
                "429": "Posting too fast; Retry-After says how long to wait"},
-    request_body=QuestionBody)
+    request_body=QuestionBody, response_model=QuestionWithAnswers)
 def api_ask_question():
     body = read_body(QuestionBody)
     space = queries.space_by_slug_or_name(current_user, body.space)
     question = service.ask(current_user, space, body.title, body.body)
-    return jsonify(_question_with_answers(question)), 201
+    return respond(QuestionWithAnswers, _question_with_answers(question), 201)
 
 
 def _question_with_answers(question) -> dict:
@@ -100,20 +102,22 @@ def _question_with_answers(question) -> dict:
 
 @blueprint.get("/community/questions/<int:question_id>")
 @documented("One question with its answers (accepted first)",
-            responses={"200": "OK", "404": "No such question"})
+            responses={"200": "OK", "404": "No such question"},
+            response_model=QuestionWithAnswers)
 def api_community_question(question_id: int):
-    return jsonify(_question_with_answers(queries.get_question(current_user, question_id)))
+    return respond(QuestionWithAnswers,
+                   _question_with_answers(queries.get_question(current_user, question_id)))
 
 
 @blueprint.post("/community/questions/<int:question_id>/answers")
 @documented("Answer a question; Markdown body",
             responses={"201": "Created", "404": "No such question", "409": "Locked",
                        "422": "Invalid", "429": "Posting too fast"},
-            request_body=AnswerBody)
+            request_body=AnswerBody, response_model=Answer)
 def api_answer_question(question_id: int):
     question = queries.get_question(current_user, question_id)
     new = service.answer(current_user, question, read_body(AnswerBody).body)
-    return jsonify(answer_json(new, question)), 201
+    return respond(Answer, answer_json(new, question), 201)
 
 
 @blueprint.put("/community/answers/<int:answer_id>/vote")
@@ -121,21 +125,22 @@ def api_answer_question(question_id: int):
             responses={"200": "The answer's new score", "404": "No such answer",
                        "409": "Own answer, hidden answer or locked question",
                        "422": "A bad value"},
-            request_body=VoteBody)
+            request_body=VoteBody, response_model=AnswerScore)
 def api_vote_answer(answer_id: int):
     value = read_body(VoteBody).value
     answer = service.get_answer(current_user, answer_id)
-    return jsonify({"id": answer.id, "score": service.vote(current_user, answer, value)})
+    return respond(AnswerScore,
+                   {"id": answer.id, "score": service.vote(current_user, answer, value)})
 
 
 @blueprint.put("/community/questions/<int:question_id>/accepted-answer")
 @documented("Accept an answer (the asker or staff): {\"answer_id\": N}, or null for none",
             responses={"200": "OK", "403": "Not the asker", "404": "No such question",
                        "422": "Not an answer of this question"},
-            request_body=AcceptedAnswerBody)
+            request_body=AcceptedAnswerBody, response_model=QuestionWithAnswers)
 def api_accept_answer(question_id: int):
     question = queries.get_question(current_user, question_id)
     raw = read_body(AcceptedAnswerBody).answer_id
     chosen = service.get_answer(current_user, raw) if raw is not None else None
     service.accept(current_user, question, chosen)
-    return jsonify(_question_with_answers(question))
+    return respond(QuestionWithAnswers, _question_with_answers(question))

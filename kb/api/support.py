@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
 from kb.api.openapi import documented, query_parameter
+from kb.api.responses import respond
+from kb.api.responses.support import Coverage, IncidentWithThread
+from kb.api.responses.support import Incident as IncidentAnswer
+from kb.api.responses.support import IncidentEntry as EntryAnswer
 from kb.api.schemas import IncidentBody, ReplyBody, read_body
 from kb.db import utcnow
 from kb.errors import Invalid
@@ -15,24 +19,20 @@ from kb.support import coverage, incidents, queries
 from kb.support.models import Incident, IncidentEntry
 
 
-def _iso(moment) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def entry_json(entry: IncidentEntry) -> dict:
     author = entry.author
     return {"id": entry.id, "kind": entry.kind, "body": entry.body,
             "author": author.display_name if author else None,
-            "from_support": bool(author and author.is_staff), "created": _iso(entry.created_at)}
+            "from_support": bool(author and author.is_staff), "created": entry.created_at}
 
 
 def incident_json(incident: Incident, with_thread: bool = False) -> dict:
     body = {
         "id": incident.id, "number": incident.number, "product": incident.product.name,
         "version": incident.version or None, "severity": incident.severity,
-        "status": incident.status, "title": incident.title, "created": _iso(incident.created_at),
-        "response_due": _iso(incident.response_due),
-        "responded": _iso(incident.responded_at), "plan": incident.plan,
+        "status": incident.status, "title": incident.title, "created": incident.created_at,
+        "response_due": incident.response_due,
+        "responded": incident.responded_at, "plan": incident.plan,
         "url": url_for("incidents.show", incident_id=incident.id),
     }
     if with_thread:
@@ -49,7 +49,8 @@ def incident_json(incident: Incident, with_thread: bool = False) -> dict:
 @blueprint.get("/incidents")
 @documented("Your organisation's incidents, newest first (staff: the open queue in priority "
             "order)", parameters=[query_parameter(
-                "status", description="open, closed or all (default all)")])
+                "status", description="open, closed or all (default all)")],
+            response_model=list[IncidentAnswer])
 def api_incidents():
     if policy.acts_as_staff(current_user):
         found = queries.queue(current_user, queries.QueueFilters(), utcnow())
@@ -58,7 +59,7 @@ def api_incidents():
         if show not in ("open", "closed", "all"):
             raise Invalid("status must be open, closed or all.")
         found = queries.incidents_of_organization(current_user, show)
-    return jsonify([incident_json(incident) for incident in found])
+    return respond(list[IncidentAnswer], [incident_json(incident) for incident in found])
 
 
 def _details(body: IncidentBody) -> incidents.IncidentDetails:
@@ -70,38 +71,42 @@ def _details(body: IncidentBody) -> incidents.IncidentDetails:
 @blueprint.post("/incidents")
 @documented("Log an incident; the answer holds its number and response target",
             request_body=IncidentBody,
-            responses={"201": "Logged", "422": "Invalid details"})
+            responses={"201": "Logged", "422": "Invalid details"},
+            response_model=IncidentWithThread)
 def api_log_incident():
     incident = incidents.log_incident(current_user, _details(read_body(IncidentBody)))
-    return jsonify(incident_json(incident, with_thread=True)), 201
+    return respond(IncidentWithThread, incident_json(incident, with_thread=True), 201)
 
 
 @blueprint.get("/incidents/<int:incident_id>")
 @documented("One incident with its public replies (staff also see notes, kind \"note\") and "
-            "files", responses={"200": "OK", "404": "No such incident"})
+            "files", responses={"200": "OK", "404": "No such incident"},
+            response_model=IncidentWithThread)
 def api_incident(incident_id: int):
     incident = queries.get_incident(current_user, incident_id)
-    return jsonify(incident_json(incident, with_thread=True))
+    return respond(IncidentWithThread, incident_json(incident, with_thread=True))
 
 
 @blueprint.post("/incidents/<int:incident_id>/replies")
 @documented("Reply on an incident", request_body=ReplyBody,
             responses={"201": "Replied", "404": "No such incident",
-                       "409": "The incident is closed", "422": "Invalid reply"})
+                       "409": "The incident is closed", "422": "Invalid reply"},
+            response_model=EntryAnswer)
 def api_reply(incident_id: int):
     body = read_body(ReplyBody)
     incident = queries.get_incident(current_user, incident_id)
     entry = incidents.reply(current_user, incident, body.body)
-    return jsonify(entry_json(entry)), 201
+    return respond(EntryAnswer, entry_json(entry), 201)
 
 
 @blueprint.get("/support/coverage")
 @documented("Your plan's response targets by severity (and products that differ), the phone "
             "numbers and the hours each severity is covered, in your organisation's time zone",
-            parameters=[query_parameter("plan", description="staff only: which plan")])
+            parameters=[query_parameter("plan", description="staff only: which plan")],
+            response_model=Coverage)
 def api_coverage():
     found = coverage.coverage_of(current_user, utcnow(), request.args.get("plan"))
-    return jsonify({
+    return respond(Coverage, {
         "plan": found.plan, "time_zone": found.time_zone,
         "holiday_country": found.holiday_country,
         "phone": [{"label": line.label, "number": line.number} for line in found.phone_lines],
