@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app
 
 from kb import plans
 from kb.api import blueprint
-from kb.api.responses import document_schemas
+from kb.api.responses import document_schemas, respond
+from kb.api.responses.accounts import OpenApiDocument
 from kb.api.schemas import RequestBody, json_schema
 from kb.forms import MAX_DATABASE_ID
 from kb.paging import MAX_PAGE
@@ -163,6 +164,6 @@ def build_document() -> dict[str, Any]:
 
 
 @blueprint.get("/openapi.json")
-@documented("This OpenAPI document", public=True)
+@documented("This OpenAPI document", public=True, response_model=OpenApiDocument)
 def openapi_document():
-    return jsonify(build_document())
+    return respond(OpenApiDocument, build_document())

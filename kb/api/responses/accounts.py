@@ -1,6 +1,8 @@
-"""The answers of /api/v1/me, /plans and /notifications."""
+"""The answers of /api/v1/me, /plans, /notifications and /openapi.json."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from kb.api.responses import IsoDate, IsoDateTime, ResponseBody
 
@@ -41,3 +43,14 @@ class Notification(ResponseBody):
     url: str
     created: IsoDateTime
     read: bool
+
+
+class OpenApiDocument(ResponseBody):
+    """/api/v1/openapi.json itself: an OpenAPI 3.1 document."""
+
+    openapi: str
+    info: dict[str, Any]
+    servers: list[dict[str, Any]]
+    components: dict[str, Any]
+    security: list[dict[str, Any]]
+    paths: dict[str, Any]
