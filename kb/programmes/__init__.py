@@ -1,0 +1,1 @@
+"""Early adopter programmes (Elite)."""
