@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from kb import db, gating, policy
-from kb.community.models import Answer, AnswerVote, Follow, Question, Space
+from kb.community.models import Answer, AnswerVote, Follow, Question, QuestionVote, Space
 from kb.errors import Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
 
@@ -174,6 +174,14 @@ def votes_of(user, question: Question) -> dict[int, int]:
         select(AnswerVote.answer_id, AnswerVote.value).join(Answer)
         .where(Answer.question_id == question.id, AnswerVote.user_id == user.id))
     return dict(rows.all())
+
+
+def question_vote_of(user, question: Question) -> int:
+    """The user's vote on the question: +1, -1, or 0 for none."""
+    if not policy.is_signed_in(user):
+        return 0
+    return db.session.scalar(select(QuestionVote.value).where(
+        QuestionVote.question_id == question.id, QuestionVote.user_id == user.id)) or 0
 
 
 def is_following(user, question: Question) -> bool:
