@@ -37,18 +37,18 @@ def apply(programme_id: int):
     try:
         service.apply(current_user, programme_id, form.note.data or "")
     except (Invalid, Conflict) as refusal:
-        form.note.errors.append(refusal.message)
-        return _page(programme_id, form, refusal.status)
+        return _page(programme_id, form, refusal.status, refusal.message)
     flash("Your organisation's application is sent. You will hear when staff have decided.",
           "success")
     return redirect(url_for("programmes.show", programme_id=programme_id))
 
 
-def _page(programme_id: int, form: ApplicationForm, status: int = 200):
+def _page(programme_id: int, form: ApplicationForm, status: int = 200,
+          problem: str | None = None):
     entry = queries.programme_for(current_user, programme_id)
     programme = entry.programme
     return render_template(
-        "programmes/show.html", entry=entry, programme=programme, form=form,
+        "programmes/show.html", entry=entry, programme=programme, form=form, problem=problem,
         takes_applications=programme.takes_applications_on(policy.today()),
         downloads=queries.downloads_of(current_user, programme) if entry.member else [],
         space=queries.space_of(current_user, programme) if entry.member else None), status
