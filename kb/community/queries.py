@@ -53,7 +53,7 @@ def space_counts(user, space: Space) -> tuple[int, int]:
 def get_space(user, slug: str) -> Space:
     policy.require(user, FEATURE)
     space = db.session.scalar(select(Space).where(Space.slug == slug))
-    if space is None:
+    if space is None or not policy.may_know_of(user, space):  # another programme's: alike
         raise NotFound("No such community space.")
     policy.require_read(user, space, "space")
     return space
@@ -68,7 +68,7 @@ def space_by_slug_or_name(user, value: str) -> Space:
     """The space the API names by slug (or name), if the user may ask there."""
     value = (value or "").strip()
     space = db.session.scalar(select(Space).where((Space.slug == value) | (Space.name == value)))
-    if space is None:
+    if space is None or not policy.may_know_of(user, space):
         raise Invalid(f"There is no community space {value!r}.")
     policy.require_read(user, space, "space")
     return space

@@ -146,3 +146,22 @@ def test_releasing_a_patch_opens_it_to_every_reader_of_patches(app, client, worl
     assert client.get(f"/api/v1/patches/{world.patch}", headers=headers).status_code == 200
     found = client.get("/api/v1/search", query_string={"q": PATCH_WORD}, headers=headers).json
     assert any(r["url"].endswith(f"/patches/{world.patch}") for r in found["results"])
+
+
+def test_outside_the_programme_its_space_answers_as_an_unknown_one(client, world, signed_in,
+                                                                   token_for):
+    headers = token_for("elite")  # not (yet) a member
+    asked = client.post("/api/v1/community/questions", headers=headers, json={
+        "space": world.space_slug, "title": "Can I post here anyway?", "body": "Hello."})
+    unknown = client.post("/api/v1/community/questions", headers=headers, json={
+        "space": "no-such-space", "title": "Can I post here anyway?", "body": "Hello."})
+    assert asked.status_code == unknown.status_code == 422
+    assert asked.json["error"].replace(world.space_slug, "X") == unknown.json["error"].replace(
+        "no-such-space", "X")
+    auth = signed_in("elite")
+    page = auth.client.get(f"/community/{world.space_slug}")
+    missing = auth.client.get("/community/no-such-space")
+    assert page.status_code == missing.status_code == 404
+    assert _without_token(page) == _without_token(missing)
+    ask = auth.client.get("/community/ask").get_data(as_text=True)
+    assert world.space_slug not in ask
