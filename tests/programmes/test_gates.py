@@ -62,3 +62,19 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_the_api_answers_401(client, 
     assert client.get("/api/v1/programmes").status_code == 401
     assert client.post(f"/api/v1/programmes/{world.programme}/applications",
                        json={}).status_code == 401
+
+
+def test_the_lists_above_hold_every_programme_route(app):
+    listed = {(method, path.replace("{id}", "<int:programme_id>"))
+              for method, path in CUSTOMER_PAGES + API + STAFF_PAGES}
+    found = {(method.lower(), rule.rule) for rule in app.url_map.iter_rules()
+             for method in rule.methods - {"HEAD", "OPTIONS"}
+             if rule.rule.startswith(("/programmes", "/staff/programmes", "/api/v1/programmes"))}
+    normalized = {(method, path.replace("applications/1/accept",
+                                        "applications/<int:application_id>/<any(accept, "
+                                        "decline):action>")
+                   .replace("applications/1/decline",
+                            "applications/<int:application_id>/<any(accept, decline):action>")
+                   .replace("patches/1/release", "patches/<int:patch_id>/release"))
+                  for method, path in listed}
+    assert found <= normalized, found - normalized
