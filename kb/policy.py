@@ -128,9 +128,25 @@ def features_of(user) -> list[str]:
     return [feature.key for feature in plans.FEATURES if can(user, feature.key)]
 
 
+def programmes_of(user) -> frozenset[int]:
+    """The running early-adopter programmes ``user``'s organisation was accepted into, while
+    its plan and term carry the feature (staff read every item anyway)."""
+    if acts_as_staff(user) or not can(user, "early_adopter"):
+        return frozenset()
+    from kb.programmes.membership import running_programme_ids
+    return running_programme_ids(user.organization_id, today())
+
+
+def programme_admits(user, item) -> bool:
+    """Whether ``item``'s programme (if any) lets ``user`` in: staff and current members."""
+    programme = getattr(item, "programme_gate", None)
+    return programme is None or acts_as_staff(user) or programme in programmes_of(user)
+
+
 def read_denial(user, item: Readable, noun: str = "item") -> AccessDenied | None:
-    """Why ``user`` may not read ``item``, or None if they may."""
-    if not item.is_published and not acts_as_staff(user):
+    """Why ``user`` may not read ``item``, or None if they may. An item of a programme the
+    user is no member of is refused as one that does not exist."""
+    if not acts_as_staff(user) and (not item.is_published or not programme_admits(user, item)):
         return AccessDenied(f"No such {noun}.", reason="not_found")
     denial = feature_denial(user, item.access_feature)
     if denial is not None or acts_as_staff(user):
@@ -159,8 +175,8 @@ def require_read(user, item: Readable, noun: str = "item") -> None:
 def may_know_of(user, item: Readable) -> bool:
     """Whether ``user`` may learn that ``item`` exists at all: its address answers as an
     existing item's (a sign-in, a locked page, a redirect), not as an unknown one's. Published
-    items, and everything for staff."""
-    return acts_as_staff(user) or item.is_published
+    items outside programmes the user is no member of, and everything for staff."""
+    return acts_as_staff(user) or (item.is_published and programme_admits(user, item))
 
 
 def can_see_title(user, item: Readable) -> bool:
@@ -181,11 +197,13 @@ class ReadScope:
     """What one user may read, in the terms a query filter needs.
 
     ``everything`` is true for staff; otherwise ``plans`` lists the minimum-plan values the user
-    reaches, ``features`` the access features they have, and only published items count."""
+    reaches, ``features`` the access features they have, ``programmes`` the early-adopter
+    programmes whose restricted items they read, and only published items count."""
 
     everything: bool
     features: frozenset[str]
     plans: tuple[str, ...]
+    programmes: frozenset[int] = frozenset()
 
     @property
     def nothing(self) -> bool:
@@ -199,7 +217,7 @@ def read_scope(user) -> ReadScope:
     granted = frozenset(features_of(user))
     plan = effective_plan(user)
     reachable = plans.PLANS[: plans.plan_rank(plan) + 1] if plan and granted else ()
-    return ReadScope(False, granted, reachable)
+    return ReadScope(False, granted, reachable, programmes_of(user))
 
 
 def require_staff(user) -> None:

@@ -35,7 +35,7 @@ def answer_json(answer, question) -> dict:
 def question_json(question, answers: int | None = None) -> dict:
     body = {"id": question.id, "space": question.space.slug, "title": question.title,
             "author": question.author.display_name if question.author else None,
-            "solved": question.is_solved, "locked": question.locked,
+            "solved": question.is_solved, "locked": question.locked, "score": question.score,
             "status": question.status, "min_plan": question.min_plan,
             "created": question.created_at.isoformat(),
             "last_activity": question.last_activity_at.isoformat(),
@@ -126,6 +126,23 @@ def api_vote_answer(answer_id: int):
     value = read_body(VoteBody).value
     answer = service.get_answer(current_user, answer_id)
     return jsonify({"id": answer.id, "score": service.vote(current_user, answer, value)})
+
+
+@blueprint.put("/community/questions/<int:question_id>/vote")
+@documented("Vote on a question: {\"value\": 1 | -1 | 0 (take it back)}; one vote per user",
+            responses={"200": "The question's new score", "404": "No such question",
+                       "409": "Own question, hidden or locked question",
+                       "422": "A bad value"},
+            request_body={"type": "object", "required": ["value"],
+                          "properties": {"value": {"type": "integer", "enum": [-1, 0, 1]}}})
+def api_vote_question(question_id: int):
+    body = request.get_json(silent=True)
+    value = body.get("value") if isinstance(body, dict) else None
+    if isinstance(value, bool) or value not in (-1, 0, 1):
+        raise Invalid("Send {\"value\": 1}, {\"value\": -1} or {\"value\": 0}.")
+    question = queries.get_question(current_user, question_id)
+    return jsonify({"id": question.id,
+                    "score": service.vote_question(current_user, question, value)})
 
 
 @blueprint.put("/community/questions/<int:question_id>/accepted-answer")

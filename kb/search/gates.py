@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from whoosh.idsets import BitSet, DocIdSet
-from whoosh.query import And, DateRange, Or, Query, Term
+from whoosh.query import And, AndNot, DateRange, Or, Prefix, Query, Term
 from whoosh.searching import Searcher
 
+from kb.gating import PROGRAMME_KEY_PREFIX, programme_key
 from kb.policy import ReadScope
 
 
@@ -27,8 +28,9 @@ def readable_query(scope: ReadScope, now: datetime) -> Query | None:
     """The documents ``scope`` reaches; None means every document (staff)."""
     if scope.everything:
         return None
+    programmes = [programme_key(programme) for programme in sorted(scope.programmes)]
     return And([
-        Or([Term("feature", feature) for feature in sorted(scope.features)]),
+        Or([Term("feature", feature) for feature in [*sorted(scope.features), *programmes]]),
         Or([Term("min_plan", plan) for plan in scope.plans]),
         visible_to_customers(now),
     ])
@@ -71,13 +73,15 @@ def readable_set(searcher: Searcher, scope: ReadScope) -> set[int] | None:
 
 
 def locked(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
-    """Published, visible documents the reader may not open (for locked title entries)."""
+    """Published, visible documents the reader may not open (for locked title entries); never
+    a programme's, which do not exist for anyone outside it."""
     if scope.everything:
         return None
     now = _now()
 
     def compute() -> DocIdSet:
-        visible = _documents(searcher, visible_to_customers(now))
+        visible = _documents(searcher, AndNot(visible_to_customers(now),
+                                              Prefix("feature", PROGRAMME_KEY_PREFIX)))
         allowed = readable(searcher, scope)
         return visible.difference(allowed) if allowed is not None else visible
 
