@@ -133,13 +133,9 @@ def api_vote_answer(answer_id: int):
             responses={"200": "The question's new score", "404": "No such question",
                        "409": "Own question, hidden or locked question",
                        "422": "A bad value"},
-            request_body={"type": "object", "required": ["value"],
-                          "properties": {"value": {"type": "integer", "enum": [-1, 0, 1]}}})
+            request_body=VoteBody)
 def api_vote_question(question_id: int):
-    body = request.get_json(silent=True)
-    value = body.get("value") if isinstance(body, dict) else None
-    if isinstance(value, bool) or value not in (-1, 0, 1):
-        raise Invalid("Send {\"value\": 1}, {\"value\": -1} or {\"value\": 0}.")
+    value = read_body(VoteBody).value
     question = queries.get_question(current_user, question_id)
     return jsonify({"id": question.id,
                     "score": service.vote_question(current_user, question, value)})

@@ -3,19 +3,14 @@ applying (the same services as the /programmes pages; 403 below Elite and for a 
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_login import current_user
 
 from kb.api import blueprint
 from kb.api.openapi import documented
-from kb.errors import Invalid
+from kb.api.schemas import ApplicationBody, read_body
 from kb.links import absolute_url
 from kb.programmes import queries, service
-
-APPLICATION_BODY = {"type": "object", "properties": {
-    "note": {"type": ["string", "null"], "maxLength": service.NOTE_LIMIT,
-             "description": "why the organisation would like to take part"},
-}}
 
 
 def programme_json(entry: queries.ProgrammeEntry) -> dict:
@@ -49,13 +44,9 @@ def api_programme(programme_id: int):
 @documented("Apply to an early adopter programme for your organisation (Elite)",
             responses={"201": "Applied", "403": "Below Elite, or term lapsed",
                        "409": "Applied already, or the programme takes no applications now"},
-            request_body=APPLICATION_BODY)
+            request_body=ApplicationBody)
 def api_apply(programme_id: int):
     service.require_feature(current_user)
-    body = request.get_json(silent=True)
-    body = {} if body is None else body
-    note = body.get("note") if isinstance(body, dict) else None
-    if not isinstance(body, dict) or not (note is None or isinstance(note, str)):
-        raise Invalid('Send a JSON object such as {"note": "We run 12.0 in three plants."}.')
+    note = read_body(ApplicationBody).note
     service.apply(current_user, programme_id, note or "")
     return jsonify(programme_json(queries.programme_for(current_user, programme_id))), 201
