@@ -19,14 +19,8 @@ class AccessDenied(Exception):
     staff_only, not_found (an unpublished item shown to someone who may not know it exists).
     The API answers the reason as it is (the contract names ``term_lapsed``)."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        reason: str,
-        feature: str | None = None,
-        required_plan: str | None = None,
-    ):
+    def __init__(self, message: str, *, reason: str, feature: str | None = None,
+                 required_plan: str | None = None):
         super().__init__(message)
         self.message = message
         self.reason = reason
@@ -88,26 +82,17 @@ def feature_denial(user, feature_key: str) -> AccessDenied | None:
         return None
     plan = effective_plan(user)
     if plan is None:
-        return AccessDenied(
-            "Your account is not linked to a customer organisation.",
-            reason="no_organization",
-            feature=feature_key,
-        )
+        return AccessDenied("Your account is not linked to a customer organisation.",
+                            reason="no_organization", feature=feature_key)
     if term_has_lapsed(user):
         ended = user.organization.term_end.isoformat()
-        return AccessDenied(
-            f"Your organisation's support term ended on {ended}; "
-            "subscriber features return when the term is renewed.",
-            reason="term_lapsed",
-            feature=feature_key,
-        )
+        return AccessDenied(f"Your organisation's support term ended on {ended}; subscriber "
+                            "features return when the term is renewed.",
+                            reason="term_lapsed", feature=feature_key)
     if plan not in feature.plans:
         return AccessDenied(
             f"{feature.name} is available on {plans.plans_phrase(feature.lowest_plan)}.",
-            reason="plan",
-            feature=feature_key,
-            required_plan=feature.lowest_plan,
-        )
+            reason="plan", feature=feature_key, required_plan=feature.lowest_plan)
     return None
 
 
@@ -154,10 +139,7 @@ def read_denial(user, item: Readable, noun: str = "item") -> AccessDenied | None
     if not plans.plan_includes(effective_plan(user), item.min_plan):
         return AccessDenied(
             f"This {noun} is available on {plans.plans_phrase(item.min_plan)}.",
-            reason="plan",
-            feature=item.access_feature,
-            required_plan=item.min_plan,
-        )
+            reason="plan", feature=item.access_feature, required_plan=item.min_plan)
     return None
 
 
@@ -245,22 +227,16 @@ def can_manage_users_of(user, organization) -> bool:
     """Staff manage every organisation's users; a customer administrator manages their own."""
     if acts_as_staff(user):
         return True
-    return (
-        is_signed_in(user)
-        and user.role == "customer_admin"
-        and organization is not None
-        and user.organization_id == organization.id
-    )
+    return (is_signed_in(user) and user.role == "customer_admin" and organization is not None
+            and user.organization_id == organization.id)
 
 
 def require_manage_users_of(user, organization) -> None:
     if not is_signed_in(user):
         raise AccessDenied("Sign in to continue.", reason="anonymous")
     if not can_manage_users_of(user, organization):
-        raise AccessDenied(
-            "Only your organisation's customer administrator manages its users.",
-            reason="staff_only",
-        )
+        raise AccessDenied("Only your organisation's customer administrator manages its users.",
+                           reason="staff_only")
 
 
 def may_assign_role(user, role: str) -> bool:
@@ -283,7 +259,6 @@ def can_see_join_details(user, live_session, registration, now: datetime) -> boo
     if registration.status != "confirmed":
         return False
     return live_session.join_details_from <= now <= live_session.ends_at
-
 
 
 INCIDENT_FEATURE = "online_portal"  # the 24x7 portal is where customers log incidents
