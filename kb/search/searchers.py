@@ -8,16 +8,16 @@ from __future__ import annotations
 import mmap
 import os
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import FileIndex
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
-from kb.search import ranking
+from kb.search import ranking, segment_cache
 from kb.search.index import (
     POINTER_FILE,
     SearchUnavailable,
@@ -120,7 +120,9 @@ def _open_searcher(directory: Path, attempts: int = 3) -> _OpenSearcher:
 
 def _searcher_on(directory: Path) -> _OpenSearcher:
     index = MappedStorage(str(directory), readonly=True).open_index()
-    return _OpenSearcher(directory, index, index.searcher(weighting=ranking.weighting()))
+    opened = index.searcher(weighting=ranking.weighting())
+    segment_cache.share_segment_data(opened.reader())
+    return _OpenSearcher(directory, index, opened)
 
 
 def close_searcher() -> None:
@@ -131,29 +133,16 @@ def close_searcher() -> None:
         _per_thread.open = None
 
 
-# stored fields of recently shown documents, shared by the threads of a process: a document's
-# stored fields are a compressed block, body included, and unpacking the same popular
-# documents for every page of results was a quarter of a search's time under load
-STORED_FIELDS_KEPT = 2048
-_stored_fields: OrderedDict[tuple[Path, int, int], dict] = OrderedDict()
-_stored_fields_lock = threading.Lock()
-
-
 def stored_fields(searcher: Searcher, docnum: int) -> dict:
-    """The stored fields of document ``docnum`` of this thread's searcher (do not change them)."""
-    held: _OpenSearcher | None = getattr(_per_thread, "open", None)
-    generation = searcher.reader().generation()
-    if held is None or held.searcher is not searcher or generation is None:
-        return searcher.stored_fields(docnum)
-    key = (held.directory, generation, docnum)
-    with _stored_fields_lock:
-        fields = _stored_fields.get(key)
-        if fields is not None:
-            _stored_fields.move_to_end(key)
-            return fields
-    fields = searcher.stored_fields(docnum)
-    with _stored_fields_lock:
-        _stored_fields[key] = fields
-        if len(_stored_fields) > STORED_FIELDS_KEPT:
-            _stored_fields.popitem(last=False)
-    return fields
+    """The stored fields of document ``docnum`` of ``searcher``, kept per process by segment
+    (``segment_cache``: do not change them)."""
+    segment, local = _segment_of(searcher, docnum)
+    return segment_cache.stored_fields(segment, local)
+
+
+def _segment_of(searcher: Searcher, docnum: int) -> tuple[SegmentReader, int]:
+    reader = searcher.reader()
+    if isinstance(reader, SegmentReader):
+        return reader, docnum
+    at = reader._document_segment(docnum)
+    return reader.readers[at], docnum - reader.doc_offsets[at]
