@@ -8,6 +8,7 @@ from __future__ import annotations
 import mmap
 import os
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,15 +39,67 @@ class MappedFile(StructFile):
 
 class MappedStorage(FileStorage):
     """Whoosh's file storage, opening files for reading as ``MappedFile``s. A file's map stays
-    valid after a writer deletes the file, as an open file would."""
+    valid after a writer deletes the file, as an open file would. The threads of a process
+    share one map of each file (a map per thread counted every page once per thread)."""
 
     def open_file(self, name: str, **kwargs) -> StructFile:
-        with open(self._fpath(name), "rb") as file:
-            try:
+        mapped = _shared_map(self._fpath(name))
+        if mapped is None:  # an empty file cannot be mapped
+            return super().open_file(name, **kwargs)
+        return MappedFile(_MapView(mapped), name=name, **kwargs)
+
+
+_maps: weakref.WeakValueDictionary[tuple, mmap.mmap] = weakref.WeakValueDictionary()
+_maps_lock = threading.Lock()
+
+
+def _shared_map(path: str) -> mmap.mmap | None:
+    with open(path, "rb") as file:
+        found = os.fstat(file.fileno())
+        if found.st_size == 0:
+            return None
+        identity = (path, found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+        with _maps_lock:
+            mapped = _maps.get(identity)
+            if mapped is None:
                 mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-            except ValueError:  # an empty file cannot be mapped
-                return super().open_file(name, **kwargs)
-        return MappedFile(mapped, name=name, **kwargs)
+                _maps[identity] = mapped
+            return mapped
+
+
+class _MapView:
+    """A read-only file over a shared map, with a position of its own (Whoosh seeks and reads
+    while opening a reader)."""
+
+    __slots__ = ("_map", "_position")
+
+    def __init__(self, mapped: mmap.mmap):
+        self._map = mapped
+        self._position = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = len(self._map) if size is None or size < 0 else self._position + size
+        data = self._map[self._position:end]
+        self._position += len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        end = self._map.find(b"\n", self._position) + 1 or len(self._map)
+        return self.read(end - self._position if size is None or size < 0
+                         else min(size, end - self._position))
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._position = (0, self._position, len(self._map))[whence] + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def __getitem__(self, key):
+        return self._map[key]
+
+    def close(self) -> None:
+        """The map is closed when no view holds it any more."""
 
 
 @dataclass
