@@ -52,11 +52,9 @@ def _matches_word_by_word(region: str, terms: frozenset[str]) -> list[tuple[int,
 def _matches_by_prefix(region: str, lowered: str, terms: frozenset[str]
                        ) -> list[tuple[int, int, str]]:
     """``_matches_word_by_word`` for text whose words are ASCII, reading only the words that
-    start like a term: Porter's stem of a word is the lower-cased word up to its last two
-    letters, which the stemmer may replace (queries, queri; capability, capable). Tokenising
-    every word was most of a search's time."""
+    start like a term (``_stem_head``). Tokenising every word was most of a search's time."""
     found: dict[int, tuple[int, int, str]] = {}
-    for prefix in {term[:max(1, len(term) - 2)] for term in terms}:
+    for prefix in {_stem_head(term) for term in terms}:
         at = lowered.find(prefix)
         while at != -1:
             if (at == 0 or not _is_word_character(region[at - 1])) and at not in found:
@@ -66,6 +64,13 @@ def _matches_by_prefix(region: str, lowered: str, terms: frozenset[str]
                     found[start] = (start, end, form)
             at = lowered.find(prefix, at + 1)
     return sorted(found.values())
+
+
+def _stem_head(term: str) -> str:
+    """How every word that Porter stems to ``term`` starts, lower-cased: the stem but for the
+    last letter the stemmer may have replaced (queries, queri; sharing, share), or the last two
+    of a "ble" it made of "bility" (capability, capable)."""
+    return term[:max(1, len(term) - (2 if term.endswith("ble") else 1))]
 
 
 def _form(word: str, terms: frozenset[str]) -> str | None:

@@ -75,6 +75,7 @@ def test_the_threads_of_a_process_share_gate_sets(reader, publish, monkeypatch, 
 TEXTS = [
     "Configuring the server: configure, configured, CONFIGURATION and reconfigure.",
     "Capability and capabilities; queries, query and queried; sharing what was shared.",
+    "fully_capability, probability and sensitivity; troubled hopping ratings.",
     "Version 12.0.1 is not 12.0, and 2026.1 has 2026 in it; v2.1.3 and CU1 too.",
     "a.1.2 end.Next x1.b y_1.2 12..0 _private __init__ 0.5",
     "Café, naïve façade: accents fold (résumé, resume).",
