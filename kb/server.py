@@ -4,11 +4,15 @@ each of which also delivers the e-mail outbox in the background (``kb.alerts.wor
 from __future__ import annotations
 
 import gc
+import logging
 
 from gunicorn.app.base import BaseApplication
 
 from kb.alerts.worker import start_in_background
 from kb.links import serve_url
+from kb.search import searchers
+
+log = logging.getLogger(__name__)
 
 
 class KbServer(BaseApplication):
@@ -28,8 +32,13 @@ class KbServer(BaseApplication):
 
 
 def _after_worker_init(worker) -> None:
-    # the application's modules, templates and tables are loaded for good: the garbage
-    # collector's full passes need not walk them again (under load those passes took
+    try:
+        with worker.wsgi.app_context():
+            searchers.warm()
+    except Exception:  # noqa: BLE001 - a cold cache is slower, never fatal
+        log.exception("warming the search caches failed")
+    # the application's modules, templates, tables and warmed caches are loaded for good: the
+    # garbage collector's full passes need not walk them again (under load those passes took
     # 0.2-1.9 s each, with every request of the worker waiting)
     gc.freeze()
     worker.kb_outbox_stop = start_in_background(worker.wsgi)

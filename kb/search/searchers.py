@@ -178,6 +178,23 @@ def _searcher_on(directory: Path) -> _OpenSearcher:
     return _OpenSearcher(directory, index, opened)
 
 
+def warm() -> None:
+    """Read the stored fields of the live index's documents into the process's cache, as many
+    as its budget holds (a server worker, before it serves: the first searches would pay for
+    them, and the memory they take would grow under the first minute of load)."""
+    try:
+        opened = searcher()
+    except SearchUnavailable:
+        return
+    for leaf, _ in opened.reader().leaf_readers():
+        for docnum in range(leaf.doc_count_all()):
+            if segment_cache.stored_fields_full():
+                break
+            if not leaf.is_deleted(docnum):
+                segment_cache.stored_fields(leaf, docnum)
+    close_searcher()
+
+
 def close_searcher() -> None:
     """Close this thread's searcher (tests and commands that switch data directories)."""
     held: _OpenSearcher | None = getattr(_per_thread, "open", None)

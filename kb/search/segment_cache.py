@@ -175,6 +175,11 @@ def stored_fields(reader: SegmentReader, docnum: int) -> dict:
     return fields
 
 
+def stored_fields_full() -> bool:
+    """Whether the stored fields kept have (nearly) reached their budget."""
+    return _stored._size >= _stored.budget * 0.9
+
+
 def clear() -> None:
     """Forget everything kept (tests)."""
     _postings.clear()

@@ -101,3 +101,14 @@ def test_snippets_mark_the_same_words_however_the_text_is_read():
 def test_a_word_whose_stem_replaces_its_last_letters_is_marked():
     marked = snippets.snippet("Its capability was limited.", frozenset({normalized("capable")}))
     assert "<mark>capability</mark>" in marked
+
+
+def test_a_warmed_worker_reads_no_stored_fields_for_its_first_searches(
+        reader, publish, monkeypatch):
+    publish("Plover guide", "All about plovers.")
+    publish("Plover care", "Plovers eat worms.")
+    segment_cache.clear()
+    index.warm()
+    read = counting(monkeypatch, segment_cache.SegmentReader, "stored_fields")
+    assert sorted(titles(reader("elite"), "plover")) == ["Plover care", "Plover guide"]
+    assert read == []
