@@ -1,7 +1,8 @@
 """Searchers on the live generation: one per thread, kept open between requests and
 reopened only when the index has a newer commit or a reindex switched generations; segment
-files read through memory maps; the stored fields of recently shown documents kept per
-process."""
+files read through memory maps, one per file shared by the threads of a process; decoded
+postings, document frequencies and stored fields kept per process by segment
+(``segment_cache``), warmed before a server worker serves."""
 
 from __future__ import annotations
 
