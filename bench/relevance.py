@@ -229,7 +229,8 @@ def write_cranfield(folder: Path) -> None:
         (folder / f"cran-{number}.md").write_text(front + fields.get("W", "") + "\n")
 
 
-def run_cranfield(work: Path, part: str) -> dict[str, float]:
+def cranfield_app(work: Path):
+    """The application holding the Cranfield documents (imported into ``work`` once)."""
     folder = work / "cranfield"
     reuse = (work / "cranfield-imported").exists()
     if not reuse:
@@ -243,6 +244,20 @@ def run_cranfield(work: Path, part: str) -> dict[str, float]:
             (work / "cranfield-imported").touch()
         print(f"Cranfield: {len(indexed_texts())} documents imported in "
               f"{time.perf_counter() - started:.1f} s")
+    return app
+
+
+def cranfield_queries() -> dict[str, tuple[str, dict[str, int]]]:
+    """"cranfield:" + query id -> (query text, graded gains of its judged documents)."""
+    queries = cranfield_records((CRANFIELD / "cran.qry").read_text())
+    return {f"cranfield:{query_id}": (queries[query_id]["W"],
+                                      {doc: 5 - code for doc, code in judged.items()})
+            for query_id, judged in cranfield_judgments().items()}
+
+
+def run_cranfield(work: Path, part: str) -> dict[str, float]:
+    app = cranfield_app(work)
+    with app.app_context():
         baseline = Fts5(indexed_texts())
         queries = cranfield_records((CRANFIELD / "cran.qry").read_text())
         judgments = cranfield_judgments()
@@ -356,7 +371,9 @@ def slug_index() -> dict[str, str]:
     return {Path(source_path).with_suffix("").as_posix(): slug for slug, source_path in rows}
 
 
-def run_known_items(work: Path, part: str) -> dict[str, float]:
+def known_items_app(work: Path):
+    """The application holding the shared articles without their descriptions (imported into
+    ``work`` once)."""
     folder = work / "articles"
     reuse = (work / "articles-imported").exists()
     if not reuse:
@@ -369,6 +386,12 @@ def run_known_items(work: Path, part: str) -> dict[str, float]:
             (work / "articles-imported").touch()
         print(f"Known items: {len(indexed_texts())} articles imported without their "
               f"descriptions in {time.perf_counter() - started:.1f} s")
+    return app
+
+
+def run_known_items(work: Path, part: str) -> dict[str, float]:
+    app = known_items_app(work)
+    with app.app_context():
         descriptions = known_items(ARTICLES)
         all_items, leaking = honest_items(descriptions)
         print(f"  {len(all_items)} articles with a description; {len(leaking)} left out, their "

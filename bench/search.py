@@ -4,7 +4,8 @@ For the shared articles (about 3,500) and a 50,000-document corpus made from the
 perturbed words), prints: full reindex time and index size; p50/p95 latency of 300 queries with
 snippets through the query layer (searcher kept per thread and refreshed, and a new searcher
 per query) and through HTTP against `kb serve` on loopback; FTS5's p50/p95 for the same
-queries; and how long a publish takes to become searchable through HTTP.
+queries; how long a publish takes to become searchable through HTTP; and, at the first size,
+the load run of bench/search_load.py (wrk for a minute, queries that never repeat).
 
 Run: ``.venv/bin/python bench/search.py [--sizes 3500,50000] [--workers 2]``.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import search_load  # noqa: E402
 from bench.relevance import ARTICLES, load_folder  # noqa: E402
 
 QUERY_COUNT = 300
@@ -285,7 +287,7 @@ def load(data_dir: Path):
     return app
 
 
-def measure(app, data_dir: Path, size: int, workers: int) -> None:
+def measure(app, data_dir: Path, size: int, workers: int, load_seconds: int = 0) -> None:
     from kb.search import index, maintenance
 
     with app.app_context():
@@ -319,19 +321,25 @@ def measure(app, data_dir: Path, size: int, workers: int) -> None:
               f"(of 5; median {statistics.median(visible) * 1000:.0f} ms)")
     finally:
         server.stop()
+    if load_seconds:
+        print(f"\nunder load (bench/search_load.py), beside FTS5's {percentiles(fts_samples)}:")
+        search_load.load_run(data_dir, seconds=load_seconds, workers=workers)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="3500,50000")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--load-seconds", type=int, default=60,
+                        help="the load run at the first size (0: none)")
     arguments = parser.parse_args()
     print(f"{os.cpu_count()} CPU cores; {QUERY_COUNT} queries per measurement")
     with tempfile.TemporaryDirectory(prefix="kb-search-bench-") as work:
         data_dir = Path(work) / "data"
         app = load(data_dir)
-        for size in (int(value) for value in arguments.sizes.split(",")):
-            measure(app, data_dir, size, arguments.workers)
+        for number, size in enumerate(int(value) for value in arguments.sizes.split(",")):
+            measure(app, data_dir, size, arguments.workers,
+                    load_seconds=arguments.load_seconds if number == 0 else 0)
 
 
 if __name__ == "__main__":

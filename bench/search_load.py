@@ -2,9 +2,12 @@
 queries that never repeat (1-3 consecutive words of the articles' titles, thousands of them)
 and snippets, as an API client with a Bearer token would send them.
 
-Prints, for each 10 s window: requests per second, p50 and p99 latency, errors, and the resident
-memory of each server worker; then the run's figures against the goals (>= 150 req/s sustained,
-the last window within 10% of the first, p99 <= 300 ms, flat memory per worker).
+Prints, for each 10 s window: requests per second, p50 and p99 latency, errors, the server
+workers' CPU time per request (the figure to compare between runs on a machine shared with other
+work: requests per second follow whatever else runs) and the resident memory of each worker;
+then the run's figures against the goals (>= 150 req/s sustained, the last window within 10% of
+the first, p99 <= 300 ms, flat memory per worker from the first window to the last; the memory
+before any request is printed too).
 
 Run: ``.venv/bin/python -m bench.search_load [--data-dir DIR] [--seconds 60] [--workers 2]``.
 Without ``--data-dir`` a new data directory is made and the shared articles imported into it
@@ -117,6 +120,11 @@ class Window:
     p99_ms: float
     errors: int
     memory_mb: list[float]
+    cpu_seconds: float = 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return 1000 * self.cpu_seconds / max(1, self.requests)
 
     @property
     def rate(self) -> float:
@@ -142,13 +150,24 @@ class Server:
         self.stop()
         raise SystemExit("kb serve did not come up: see bench-serve.log")
 
+    def workers(self) -> list[str]:
+        pid = self.process.pid
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
     def worker_memory_mb(self) -> list[float]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         sizes = []
-        for pid in children.read_text().split():
+        for pid in self.workers():
             status = Path(f"/proc/{pid}/status").read_text()
             sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
         return sizes
+
+    def worker_cpu_seconds(self) -> float:
+        """User and system time of the workers so far."""
+        ticks = 0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
@@ -187,42 +206,55 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
     arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kb-search-load-") as scratch:
+        data_dir = arguments.data_dir or Path(scratch) / "data"
+        prepare(data_dir)
+        load_run(data_dir, seconds=arguments.seconds, window=arguments.window,
+                 workers=arguments.workers, threads=arguments.threads,
+                 connections=arguments.connections, wrk_threads=arguments.wrk_threads)
+
+
+def load_run(data_dir: Path, *, seconds: int = 60, window: int = 10, workers: int = 2,
+             threads: int = 8, connections: int = 16, wrk_threads: int = 2) -> list[Window]:
+    """The load run on a prepared data directory: prints each window and the report."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
-    scratch = Path(tempfile.mkdtemp(prefix="kb-search-load-"))
-    data_dir = arguments.data_dir or scratch / "data"
-    try:
-        prepare(data_dir)
+    with tempfile.TemporaryDirectory(prefix="kb-search-load-") as scratch:
         queries = title_queries(data_dir)
-        queries_file = scratch / "queries.txt"
+        queries_file = Path(scratch) / "queries.txt"
         queries_file.write_text("\n".join(queries) + "\n")
-        script = scratch / "load.lua"
+        script = Path(scratch) / "load.lua"
         script.write_text(WRK_SCRIPT)
         token = kb(data_dir, "token", "create", "elite@demo.test").strip().splitlines()[-1]
-        print(f"{os.cpu_count()} CPU cores; kb serve --workers {arguments.workers} --threads "
-              f"{arguments.threads}; wrk -t{arguments.wrk_threads} -c{arguments.connections}; "
-              f"{len(queries):,} distinct title queries")
-        server = Server(data_dir, arguments.workers, arguments.threads)
+        print(f"{os.cpu_count()} CPU cores; kb serve --workers {workers} --threads {threads}; "
+              f"wrk -t{wrk_threads} -c{connections}; {len(queries):,} distinct title queries")
+        server = Server(data_dir, workers, threads)
         windows: list[Window] = []
         sent = 0
         try:
-            for _ in range(arguments.seconds // arguments.window):
-                result = run_window(server.port, token, queries_file, sent, arguments.window,
-                                    arguments.wrk_threads, arguments.connections, script)
+            print("  worker RSS before any request: "
+                  + " ".join(f"{size:.0f}" for size in server.worker_memory_mb()) + " MB")
+            for _ in range(seconds // window):
+                cpu_before = server.worker_cpu_seconds()
+                result = run_window(server.port, token, queries_file, sent, window,
+                                    wrk_threads, connections, script)
                 sent += result["sent"]
                 windows.append(Window(result["requests"], result["seconds"],
                                       result["p50_us"] / 1000, result["p99_us"] / 1000,
-                                      result["errors"], server.worker_memory_mb()))
-                last = windows[-1]
-                print(f"  {len(windows) * arguments.window:4d} s  {last.rate:7.1f} req/s   "
-                      f"p50 {last.p50_ms:6.1f} ms   p99 {last.p99_ms:6.1f} ms   "
-                      f"errors {last.errors}   worker RSS "
-                      + " ".join(f"{size:.0f}" for size in last.memory_mb) + " MB")
+                                      result["errors"], server.worker_memory_mb(),
+                                      server.worker_cpu_seconds() - cpu_before))
+                print_window(windows[-1], len(windows) * window)
         finally:
             server.stop()
-        report(windows, sent, len(queries))
-    finally:
-        shutil.rmtree(scratch if arguments.data_dir else scratch, ignore_errors=True)
+    report(windows, sent, len(queries))
+    return windows
+
+
+def print_window(last: Window, elapsed: int) -> None:
+    print(f"  {elapsed:4d} s  {last.rate:7.1f} req/s   p50 {last.p50_ms:6.1f} ms   "
+          f"p99 {last.p99_ms:6.1f} ms   errors {last.errors}   "
+          f"CPU {last.cpu_ms_per_request:5.1f} ms/req   worker RSS "
+          + " ".join(f"{size:.0f}" for size in last.memory_mb) + " MB")
 
 
 def report(windows: list[Window], sent: int, distinct: int) -> None:
@@ -240,7 +272,11 @@ def report(windows: list[Window], sent: int, distinct: int) -> None:
     print(f"  worst window p99 {worst_p99:.0f} ms (goal <= {GOAL_P99_MS:.0f} ms): "
           f"{'met' if worst_p99 <= GOAL_P99_MS else 'NOT met'}")
     print("  worker memory from the first window to the last: "
-          + ", ".join(f"{change:+.0f} MB" for change in growth))
+          + ", ".join(f"{change:+.0f} MB" for change in growth)
+          + " (end: " + " ".join(f"{size:.0f}" for size in windows[-1].memory_mb) + " MB)")
+    cpu = [window.cpu_ms_per_request for window in windows]
+    print(f"  worker CPU per request: first window {cpu[0]:.1f} ms, last {cpu[-1]:.1f} ms, "
+          f"run {sum(w.cpu_seconds for w in windows) * 1000 / max(1, total):.1f} ms")
 
 
 if __name__ == "__main__":

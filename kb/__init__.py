@@ -87,6 +87,7 @@ def _register_areas(app: Flask) -> None:
         notifications,
         patches,
         products,
+        programmes,
         search,
         sessions,
         support,
@@ -109,3 +110,4 @@ def _register_areas(app: Flask) -> None:
     elite.init_app(app)
     transfer.init_app(app)
     community.init_app(app)
+    programmes.init_app(app)

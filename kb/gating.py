@@ -8,6 +8,11 @@ at once). ``is_published`` is a hybrid property derived from those two statement
 Python check (pages, API, notifications) and the SQL filter (lists, feeds) cannot disagree;
 ``visible_from`` gives the search index the same statement as a date.
 
+An item may also be restricted to the members of one early-adopter programme
+(``programme_gate``, kb/programmes): only organisations accepted into it read it while the
+programme runs, and to everyone else it does not exist (as an unknown item's, its address
+answers 404, and no list, feed or search names it).
+
 ``read_filter`` is the one translation of ``policy.ReadScope`` into SQL for any gated model.
 """
 
@@ -23,6 +28,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from kb import plans, policy
 from kb.db import utcnow
+
+# what the search index's gate field holds, instead of the plan feature, for an item restricted
+# to a programme: only that programme's members reach it (kb.search.gates)
+PROGRAMME_KEY_PREFIX = "programme:"
 
 # stands for "visible since always" (a published item without a schedule)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -61,6 +70,16 @@ class Gated:
             conditions.append(or_(column.is_(None), column <= utcnow()))
         return and_(true(), *conditions)
 
+    @property
+    def programme_gate(self) -> int | None:
+        """The early-adopter programme whose members alone may read the item, if any."""
+        return None
+
+    @classmethod
+    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
+        """True for the rows restricted to no programme or to one of ``programmes``."""
+        return true()
+
     @classmethod
     def feature_filter(cls, features: Iterable[str]) -> ColumnElement[bool]:
         """True for the rows whose access feature is among ``features``."""
@@ -83,19 +102,27 @@ def read_filter(model: type[Gated], scope: policy.ReadScope) -> ColumnElement[bo
     if scope.nothing:
         return false()
     return and_(model.is_published, model.feature_filter(scope.features),
-                model.plan_filter(scope.plans))
+                model.plan_filter(scope.plans), model.programme_filter(scope.programmes))
+
+
+def programme_key(programme_id: int) -> str:
+    return f"{PROGRAMME_KEY_PREFIX}{programme_id}"
 
 
 def known_filter(model: type[Gated], user) -> ColumnElement[bool]:
     """The rows of ``model`` whose existence ``user`` may learn (``policy.may_know_of``)."""
-    return true() if policy.acts_as_staff(user) else model.is_published
+    if policy.acts_as_staff(user):
+        return true()
+    return and_(model.is_published, model.programme_filter(policy.programmes_of(user)))
 
 
 def title_filter(model: type[Gated], user) -> ColumnElement[bool]:
     """The rows of ``model`` whose titles ``user`` may learn (``policy.can_see_title``)."""
     if policy.acts_as_staff(user):
         return true()
-    return model.is_published if policy.is_signed_in(user) else false()
+    if not policy.is_signed_in(user):
+        return false()
+    return and_(model.is_published, model.programme_filter(policy.programmes_of(user)))
 
 
 def shown(user, item: Gated | None) -> Gated | None:

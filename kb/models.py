@@ -8,6 +8,7 @@ from kb.elite import models as elite_models  # noqa: F401
 from kb.notifications import Notification  # noqa: F401
 from kb.patches import models as patches_models  # noqa: F401
 from kb.products import models as products_models  # noqa: F401
+from kb.programmes import models as programmes_models  # noqa: F401
 from kb.search.outbox import IndexTask  # noqa: F401
 from kb.sessions import models as sessions_models  # noqa: F401
 from kb.support import models as support_models  # noqa: F401

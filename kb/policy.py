@@ -19,14 +19,8 @@ class AccessDenied(Exception):
     staff_only, not_found (an unpublished item shown to someone who may not know it exists).
     The API answers the reason as it is (the contract names ``term_lapsed``)."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        reason: str,
-        feature: str | None = None,
-        required_plan: str | None = None,
-    ):
+    def __init__(self, message: str, *, reason: str, feature: str | None = None,
+                 required_plan: str | None = None):
         super().__init__(message)
         self.message = message
         self.reason = reason
@@ -88,26 +82,17 @@ def feature_denial(user, feature_key: str) -> AccessDenied | None:
         return None
     plan = effective_plan(user)
     if plan is None:
-        return AccessDenied(
-            "Your account is not linked to a customer organisation.",
-            reason="no_organization",
-            feature=feature_key,
-        )
+        return AccessDenied("Your account is not linked to a customer organisation.",
+                            reason="no_organization", feature=feature_key)
     if term_has_lapsed(user):
         ended = user.organization.term_end.isoformat()
-        return AccessDenied(
-            f"Your organisation's support term ended on {ended}; "
-            "subscriber features return when the term is renewed.",
-            reason="term_lapsed",
-            feature=feature_key,
-        )
+        return AccessDenied(f"Your organisation's support term ended on {ended}; subscriber "
+                            "features return when the term is renewed.",
+                            reason="term_lapsed", feature=feature_key)
     if plan not in feature.plans:
         return AccessDenied(
             f"{feature.name} is available on {plans.plans_phrase(feature.lowest_plan)}.",
-            reason="plan",
-            feature=feature_key,
-            required_plan=feature.lowest_plan,
-        )
+            reason="plan", feature=feature_key, required_plan=feature.lowest_plan)
     return None
 
 
@@ -128,9 +113,25 @@ def features_of(user) -> list[str]:
     return [feature.key for feature in plans.FEATURES if can(user, feature.key)]
 
 
+def programmes_of(user) -> frozenset[int]:
+    """The running early-adopter programmes ``user``'s organisation was accepted into, while
+    its plan and term carry the feature (staff read every item anyway)."""
+    if acts_as_staff(user) or not can(user, "early_adopter"):
+        return frozenset()
+    from kb.programmes.membership import running_programme_ids
+    return running_programme_ids(user.organization_id, today())
+
+
+def programme_admits(user, item) -> bool:
+    """Whether ``item``'s programme (if any) lets ``user`` in: staff and current members."""
+    programme = getattr(item, "programme_gate", None)
+    return programme is None or acts_as_staff(user) or programme in programmes_of(user)
+
+
 def read_denial(user, item: Readable, noun: str = "item") -> AccessDenied | None:
-    """Why ``user`` may not read ``item``, or None if they may."""
-    if not item.is_published and not acts_as_staff(user):
+    """Why ``user`` may not read ``item``, or None if they may. An item of a programme the
+    user is no member of is refused as one that does not exist."""
+    if not acts_as_staff(user) and (not item.is_published or not programme_admits(user, item)):
         return AccessDenied(f"No such {noun}.", reason="not_found")
     denial = feature_denial(user, item.access_feature)
     if denial is not None or acts_as_staff(user):
@@ -138,10 +139,7 @@ def read_denial(user, item: Readable, noun: str = "item") -> AccessDenied | None
     if not plans.plan_includes(effective_plan(user), item.min_plan):
         return AccessDenied(
             f"This {noun} is available on {plans.plans_phrase(item.min_plan)}.",
-            reason="plan",
-            feature=item.access_feature,
-            required_plan=item.min_plan,
-        )
+            reason="plan", feature=item.access_feature, required_plan=item.min_plan)
     return None
 
 
@@ -159,8 +157,8 @@ def require_read(user, item: Readable, noun: str = "item") -> None:
 def may_know_of(user, item: Readable) -> bool:
     """Whether ``user`` may learn that ``item`` exists at all: its address answers as an
     existing item's (a sign-in, a locked page, a redirect), not as an unknown one's. Published
-    items, and everything for staff."""
-    return acts_as_staff(user) or item.is_published
+    items outside programmes the user is no member of, and everything for staff."""
+    return acts_as_staff(user) or (item.is_published and programme_admits(user, item))
 
 
 def can_see_title(user, item: Readable) -> bool:
@@ -181,11 +179,13 @@ class ReadScope:
     """What one user may read, in the terms a query filter needs.
 
     ``everything`` is true for staff; otherwise ``plans`` lists the minimum-plan values the user
-    reaches, ``features`` the access features they have, and only published items count."""
+    reaches, ``features`` the access features they have, ``programmes`` the early-adopter
+    programmes whose restricted items they read, and only published items count."""
 
     everything: bool
     features: frozenset[str]
     plans: tuple[str, ...]
+    programmes: frozenset[int] = frozenset()
 
     @property
     def nothing(self) -> bool:
@@ -199,7 +199,7 @@ def read_scope(user) -> ReadScope:
     granted = frozenset(features_of(user))
     plan = effective_plan(user)
     reachable = plans.PLANS[: plans.plan_rank(plan) + 1] if plan and granted else ()
-    return ReadScope(False, granted, reachable)
+    return ReadScope(False, granted, reachable, programmes_of(user))
 
 
 def require_staff(user) -> None:
@@ -227,22 +227,16 @@ def can_manage_users_of(user, organization) -> bool:
     """Staff manage every organisation's users; a customer administrator manages their own."""
     if acts_as_staff(user):
         return True
-    return (
-        is_signed_in(user)
-        and user.role == "customer_admin"
-        and organization is not None
-        and user.organization_id == organization.id
-    )
+    return (is_signed_in(user) and user.role == "customer_admin" and organization is not None
+            and user.organization_id == organization.id)
 
 
 def require_manage_users_of(user, organization) -> None:
     if not is_signed_in(user):
         raise AccessDenied("Sign in to continue.", reason="anonymous")
     if not can_manage_users_of(user, organization):
-        raise AccessDenied(
-            "Only your organisation's customer administrator manages its users.",
-            reason="staff_only",
-        )
+        raise AccessDenied("Only your organisation's customer administrator manages its users.",
+                           reason="staff_only")
 
 
 def may_assign_role(user, role: str) -> bool:
@@ -265,7 +259,6 @@ def can_see_join_details(user, live_session, registration, now: datetime) -> boo
     if registration.status != "confirmed":
         return False
     return live_session.join_details_from <= now <= live_session.ends_at
-
 
 
 INCIDENT_FEATURE = "online_portal"  # the 24x7 portal is where customers log incidents

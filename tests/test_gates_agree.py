@@ -1,6 +1,7 @@
 """One gate per model, asked everywhere: for every gated model (articles, release notes,
 patches, recordings, topic requests, live sessions, critical-issue alerts, community spaces
-and questions), items published,
+and questions; patches, a space and a question kept to an early-adopter programme), items
+published,
 draft and scheduled at each minimum plan, and every kind of reader (anonymous, each plan,
 lapsed, staff), the item's page, its API answer and search (alerts: page and API) agree with
 ``policy.can_read``. An item a reader may not even know of answers its page exactly as a
@@ -14,6 +15,7 @@ from datetime import date, timedelta
 from itertools import count
 
 import pytest
+from sqlalchemy import select
 
 from kb import db, gating, plans, policy
 from kb.accounts.queries import user_by_email
@@ -156,6 +158,33 @@ def _community(staff, words) -> list[Item]:
     return made
 
 
+def _programme(staff, words) -> list[Item]:
+    """A running early-adopter programme the Elite organisation is in: a patch kept to it, its
+    members' space and a question there (everyone else may not even know of them)."""
+    from kb.programmes import service as programmes
+
+    today = policy.today()
+    programme = programmes.open_programme(staff, programmes.ProgrammeFields(
+        "Programme", "Orbit ERP", "", "", 2, today, today + timedelta(days=9)))
+    word = next(words)
+    patch_id = _patch(staff, "Patch programme", word, min_plan="xtreme", publish=False)
+    programmes.restrict_patch(staff, programme.id, patch_id, True)
+    patches.publish_draft(staff, patch_id)
+    application = programmes.apply(user_by_email("elite@demo.test"), programme.id, "")
+    programmes.decide(staff, application.id, True)
+    space = db.session.scalar(select(Space).where(Space.programme_id == programme.id))
+    question_word = next(words)
+    question = community.ask(staff, space, "Question programme", f"About {question_word}.")
+    return [Item("patch", Patch, patch_id, word, f"/patches/{patch_id}",
+                 f"/api/v1/patches/{patch_id}", "/patches/999999"),
+            Item("space", Space, space.id, next(words), f"/community/{space.slug}",
+                 f"/api/v1/community/spaces/{space.slug}", "/community/no-such-space",
+                 searchable=False),
+            Item("question", Question, question.id, question_word,
+                 f"/community/questions/{question.id}",
+                 f"/api/v1/community/questions/{question.id}", "/community/questions/999999")]
+
+
 @pytest.fixture
 def world(app, demo_accounts, api_token):
     """Every gated item, and a client per reader (token for the API, session for pages)."""
@@ -163,7 +192,7 @@ def world(app, demo_accounts, api_token):
         staff = user_by_email("staff@demo.test")
         words = map(_word, count())
         items = (_articles(staff, words) + _patches(staff, words) + _sessions(staff, words)
-                 + _alerts(staff, words) + _community(staff, words))
+                 + _alerts(staff, words) + _community(staff, words) + _programme(staff, words))
     tokens = {reader: api_token(f"{reader}@demo.test") for reader in READERS
               if reader != "anonymous"}
     return items, tokens

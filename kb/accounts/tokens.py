@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from kb import db
@@ -37,12 +37,16 @@ def revoke_api_token(user: User, token_id: int) -> None:
     db.session.commit()
 
 
+# one query: the user and their organisation (plan, term) are what every request asks next; the
+# statement is built once (building it, loader options included, was half of its cost)
+_TOKEN_WITH_USER = (
+    select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(ApiToken.user).joinedload(User.organization)))
+
+
 def user_for_token(plain: str) -> User:
     """The user a bearer token authenticates; ``NotAuthenticated`` says why not."""
-    # one query: the user and their organisation (plan, term) are what every request asks next
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_secret(plain))
-        .options(joinedload(ApiToken.user).joinedload(User.organization)))
+    token = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": hash_secret(plain)})
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("Invalid or revoked API token.")
     user = token.user

@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
         notifications,
         openapi,
         patches,
+        programmes,
         search,
         sessions,
         support,

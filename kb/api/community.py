@@ -37,7 +37,7 @@ def answer_json(answer, question) -> dict:
 def question_json(question, answers: int) -> dict:
     return {"id": question.id, "space": question.space.slug, "title": question.title,
             "author": question.author.display_name if question.author else None,
-            "solved": question.is_solved, "locked": question.locked,
+            "solved": question.is_solved, "locked": question.locked, "score": question.score,
             "status": question.status, "min_plan": question.min_plan,
             "created": question.created_at, "last_activity": question.last_activity_at,
             "url": url_for("community.question", question_id=question.id), "answers": answers}
@@ -131,6 +131,19 @@ def api_vote_answer(answer_id: int):
     answer = service.get_answer(current_user, answer_id)
     return respond(AnswerScore,
                    {"id": answer.id, "score": service.vote(current_user, answer, value)})
+
+
+@blueprint.put("/community/questions/<int:question_id>/vote")
+@documented("Vote on a question: {\"value\": 1 | -1 | 0 (take it back)}; one vote per user",
+            responses={"200": "The question's new score", "404": "No such question",
+                       "409": "Own question, hidden or locked question",
+                       "422": "A bad value"},
+            request_body=VoteBody)
+def api_vote_question(question_id: int):
+    value = read_body(VoteBody).value
+    question = queries.get_question(current_user, question_id)
+    return jsonify({"id": question.id,
+                    "score": service.vote_question(current_user, question, value)})
 
 
 @blueprint.put("/community/questions/<int:question_id>/accepted-answer")

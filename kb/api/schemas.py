@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from kb.community.models import BODY_LIMIT, TITLE_LIMITS
 from kb.elite.special_events import NOTES_LIMIT
 from kb.errors import Invalid
+from kb.programmes.service import NOTE_LIMIT
 from kb.support.incidents import MAX_TEXT, MAX_TITLE, SEVERITIES
 
 _EMPTY_OR_MISSING = {"missing", "string_too_short", "string_pattern_mismatch"}
@@ -30,6 +31,8 @@ class RequestBody(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
     not_an_object: ClassVar[str] = "Send a JSON object."
+    # a request without any body stands for {} (every field optional)
+    may_be_empty: ClassVar[bool] = False
     wrong_type: ClassVar[str] = "A value has the wrong type."
     too_long: ClassVar[str] = "A value is too long."
     field_messages: ClassVar[dict[str, str]] = {}
@@ -41,6 +44,8 @@ Body = TypeVar("Body", bound="RequestBody")
 def read_body(model: type[Body]) -> Body:
     """The current request's JSON body as ``model``; ``Invalid`` (422) with the model's words."""
     body = request.get_json(silent=True)
+    if body is None and model.may_be_empty and not request.get_data(cache=True):
+        body = {}
     if not isinstance(body, dict):
         raise Invalid(model.not_an_object)
     try:
@@ -214,3 +219,16 @@ class AcceptedAnswerBody(RequestBody):
     not_an_object: ClassVar[str] = 'Send {"answer_id": N} or {"answer_id": null}.'
     wrong_type: ClassVar[str] = "answer_id must be a whole number or null."
     field_messages: ClassVar[dict[str, str]] = {"answer_id": not_an_object}
+
+
+class ApplicationBody(RequestBody):
+    """POST /api/v1/programmes/{programme_id}/applications"""
+
+    note: str | None = Field(default=None, max_length=NOTE_LIMIT,
+                             description="why the organisation would like to take part")
+
+    may_be_empty: ClassVar[bool] = True
+    not_an_object: ClassVar[str] = ('Send a JSON object such as '
+                                    '{"note": "We run 12.0 in three plants."}.')
+    wrong_type: ClassVar[str] = "note must be a string or null."
+    too_long: ClassVar[str] = f"Keep the note under {NOTE_LIMIT:,} characters."

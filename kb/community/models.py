@@ -1,5 +1,6 @@
-"""The online community: Q&A spaces (one per product, some for higher plans only), their
-questions, answers, votes on answers, and who follows a question.
+"""The online community: Q&A spaces (one per product, some for higher plans only, some for an
+early-adopter programme's members), their questions, answers, votes on questions and answers,
+and who follows a question.
 
 Customers' Markdown is rendered and sanitised once, when it is written (``*_html``); pages
 show the stored HTML. A question's gate is its space's: the service copies the space's
@@ -7,6 +8,7 @@ show the stored HTML. A question's gate is its space's: the service copies the s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import (
@@ -17,8 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from kb import plans
 from kb.accounts.models import User
@@ -50,9 +54,20 @@ class Space(Gated, Base):
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id", ondelete="SET NULL"), index=True)
     min_plan: Mapped[str] = mapped_column(String(20), default=plans.LOWEST_PLAN)
+    # the private space of an early-adopter programme: its members only (kb/programmes)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     product: Mapped[Product | None] = relationship()
+
+    @property
+    def programme_gate(self) -> int | None:
+        return self.programme_id
+
+    @classmethod
+    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
+        return or_(cls.programme_id.is_(None), cls.programme_id.in_(tuple(programmes)))
 
     def __str__(self) -> str:
         return self.name
@@ -77,6 +92,7 @@ class Question(Gated, Base):
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
     moderation_note: Mapped[str] = mapped_column(Text, default="")
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[int] = mapped_column(Integer, default=0)  # the sum of its votes
     accepted_answer_id: Mapped[int | None] = mapped_column(
         ForeignKey("community_answers.id", ondelete="SET NULL", use_alter=True))
     merged_into_id: Mapped[int | None] = mapped_column(
@@ -96,6 +112,15 @@ class Question(Gated, Base):
         order_by="Answer.created_at, Answer.id")
     accepted_answer: Mapped[Answer | None] = relationship(
         foreign_keys=[accepted_answer_id], post_update=True)
+
+    @property
+    def programme_gate(self) -> int | None:
+        """A question of a programme's space is its members' only, like the space."""
+        return self.space.programme_id
+
+    @classmethod
+    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
+        return cls.space.has(Space.programme_filter(programmes))
 
     @property
     def is_solved(self) -> bool:
@@ -145,6 +170,23 @@ class AnswerVote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(
         ForeignKey("community_answers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuestionVote(Base):
+    """One user's vote on one question (useful, well asked): +1 or -1."""
+
+    __tablename__ = "community_question_votes"
+    __table_args__ = (
+        UniqueConstraint("question_id", "user_id"),
+        CheckConstraint("value IN (-1, 1)", name="up_or_down"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("community_questions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from kb import db, gating, policy
-from kb.community.models import Answer, AnswerVote, Follow, Question, Space
+from kb.community.models import Answer, AnswerVote, Follow, Question, QuestionVote, Space
 from kb.errors import Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
 
@@ -53,7 +53,7 @@ def space_counts(user, space: Space) -> tuple[int, int]:
 def get_space(user, slug: str) -> Space:
     policy.require(user, FEATURE)
     space = db.session.scalar(select(Space).where(Space.slug == slug))
-    if space is None:
+    if space is None or not policy.may_know_of(user, space):  # another programme's: alike
         raise NotFound("No such community space.")
     policy.require_read(user, space, "space")
     return space
@@ -68,7 +68,7 @@ def space_by_slug_or_name(user, value: str) -> Space:
     """The space the API names by slug (or name), if the user may ask there."""
     value = (value or "").strip()
     space = db.session.scalar(select(Space).where((Space.slug == value) | (Space.name == value)))
-    if space is None:
+    if space is None or not policy.may_know_of(user, space):
         raise Invalid(f"There is no community space {value!r}.")
     policy.require_read(user, space, "space")
     return space
@@ -174,6 +174,14 @@ def votes_of(user, question: Question) -> dict[int, int]:
         select(AnswerVote.answer_id, AnswerVote.value).join(Answer)
         .where(Answer.question_id == question.id, AnswerVote.user_id == user.id))
     return dict(rows.all())
+
+
+def question_vote_of(user, question: Question) -> int:
+    """The user's vote on the question: +1, -1, or 0 for none."""
+    if not policy.is_signed_in(user):
+        return 0
+    return db.session.scalar(select(QuestionVote.value).where(
+        QuestionVote.question_id == question.id, QuestionVote.user_id == user.id)) or 0
 
 
 def is_following(user, question: Question) -> bool:

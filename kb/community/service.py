@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 
 from kb import db, markdown, policy, search
 from kb.community import limits, notices, queries
-from kb.community.models import BODY_LIMIT, TITLE_LIMITS, Answer, AnswerVote, Question, Space
+from kb.community.models import (
+    BODY_LIMIT,
+    TITLE_LIMITS,
+    Answer,
+    AnswerVote,
+    Question,
+    QuestionVote,
+    Space,
+)
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
@@ -98,26 +106,49 @@ def get_answer(user, answer_id: int) -> Answer:
 def vote(user, answer: Answer, value: int) -> int:
     """Vote an answer up (1) or down (-1), or take the vote back (0): one vote per user and
     answer, never on one's own answer. Returns the answer's new score."""
-    if value not in (-1, 0, 1):
-        raise Invalid("A vote is 1 (up), -1 (down) or 0 (take it back).")
+    _check_vote_value(value)
     _may_post_in(user, answer.question)
     if answer.status != "published":
         raise Conflict("This answer is hidden and takes no votes.")
     if answer.author_id == user.id:
         raise Conflict("You cannot vote on your own answer.")
-    existing = db.session.scalar(select(AnswerVote).where(
-        AnswerVote.answer_id == answer.id, AnswerVote.user_id == user.id))
+    answer.score = _cast(AnswerVote, AnswerVote.answer_id, answer.id, user, value)
+    db.session.commit()
+    return answer.score
+
+
+def vote_question(user, question: Question, value: int) -> int:
+    """Vote a question up (useful, well asked) or down, or take the vote back (0): one vote
+    per user and question, never on one's own. Returns the question's new score."""
+    _check_vote_value(value)
+    _may_post_in(user, question)
+    if question.status != "published":
+        raise Conflict("This question is hidden and takes no votes.")
+    if question.author_id == user.id:
+        raise Conflict("You cannot vote on your own question.")
+    question.score = _cast(QuestionVote, QuestionVote.question_id, question.id, user, value)
+    db.session.commit()
+    return question.score
+
+
+def _check_vote_value(value) -> None:
+    if isinstance(value, bool) or value not in (-1, 0, 1):
+        raise Invalid("A vote is 1 (up), -1 (down) or 0 (take it back).")
+
+
+def _cast(model, item_column, item_id: int, user, value: int) -> int:
+    """Record the user's vote on one item (or take it back); the item's new score."""
+    existing = db.session.scalar(select(model).where(item_column == item_id,
+                                                     model.user_id == user.id))
     if value == 0 and existing is not None:
         db.session.delete(existing)
     elif value and existing is not None:
         existing.value = value
     elif value:
-        db.session.add(AnswerVote(answer_id=answer.id, user_id=user.id, value=value))
+        db.session.add(model(**{item_column.key: item_id}, user_id=user.id, value=value))
     db.session.flush()
-    answer.score = db.session.scalar(select(func.coalesce(func.sum(AnswerVote.value), 0))
-                                     .where(AnswerVote.answer_id == answer.id))
-    db.session.commit()
-    return answer.score
+    return db.session.scalar(select(func.coalesce(func.sum(model.value), 0))
+                             .where(item_column == item_id))
 
 
 def accept(user, question: Question, accepted: Answer | None) -> None:

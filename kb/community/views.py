@@ -95,6 +95,7 @@ def _question_page(shown, answer_form: AnswerForm, problem: str | None = None,
         "community/question.html", question=shown, answer_form=answer_form, problem=problem,
         answers=queries.visible_answers(current_user, shown),
         my_votes=queries.votes_of(current_user, shown),
+        my_question_vote=queries.question_vote_of(current_user, shown),
         following=queries.is_following(current_user, shown),
         may_accept=queries.may_accept(current_user, shown),
         may_mark_outdated=queries.may_mark_outdated, may_edit=service.may_edit,
@@ -126,6 +127,16 @@ def vote(answer_id: int):
     service.vote(current_user, found, int(value))
     return redirect(url_for("community.question", question_id=found.question_id,
                             _anchor=f"answer-{found.id}"))
+
+
+@blueprint.post("/questions/<int:question_id>/vote")
+def vote_question(question_id: int):
+    shown = queries.get_question(current_user, question_id)
+    value = request.form.get("value", "")
+    if value not in ("1", "-1", "0"):
+        raise Invalid("A vote is 1 (up), -1 (down) or 0 (take it back).")
+    service.vote_question(current_user, shown, int(value))
+    return redirect(url_for("community.question", question_id=shown.id))
 
 
 @blueprint.post("/questions/<int:question_id>/accept")

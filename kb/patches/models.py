@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -16,8 +17,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from kb import plans
 from kb.accounts.models import Organization, User
@@ -75,6 +78,9 @@ class Patch(Gated, Base):
     range_to: Mapped[str | None] = mapped_column(String(60))
     range_to_key: Mapped[str | None] = mapped_column(String(200))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # only the members of this early-adopter programme may read it (kb/programmes)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -108,6 +114,14 @@ class Patch(Gated, Base):
         secondary=patch_release_notes, order_by="Article.title")
 
     access_feature = "patches"
+
+    @property
+    def programme_gate(self) -> int | None:
+        return self.programme_id
+
+    @classmethod
+    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
+        return or_(cls.programme_id.is_(None), cls.programme_id.in_(tuple(programmes)))
 
     @property
     def kind_name(self) -> str:

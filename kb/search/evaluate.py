@@ -14,7 +14,9 @@ from __future__ import annotations
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Query, Term
+from whoosh.reading import SegmentReader
 
+from kb.search import segment_cache
 from kb.search.bm25f import WordInFields, word_statistics
 from kb.search.lengths import segment_lengths
 
@@ -119,6 +121,9 @@ SKIP_RATIO = 8
 def _postings(reader, fieldname: str, text: bytes, within: set[int] | None
               ) -> tuple[list[int], list[float]]:
     """Document numbers and weights of a term in one segment (of those in ``within``)."""
+    if isinstance(reader, SegmentReader):  # decoded once per process (segment_cache)
+        found = segment_cache.postings(reader, fieldname, text)
+        return found.live(reader, within) if found is not None else ([], [])
     if (fieldname, text) not in reader:
         return [], []
     matcher = reader.postings(fieldname, text)

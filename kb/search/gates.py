@@ -1,16 +1,19 @@
 """The gate of every search: the set of documents a reader may find, computed inside the index
 from ``policy.read_scope`` and handed to Whoosh as the filter, so it applies before ranking,
-counting, paging and facets. Sets are cached on the searcher (a new commit opens a new searcher)
-per scope and minute; ``now`` is rounded down, so a scheduled item never shows early."""
+counting, paging and facets. Sets are kept per process (the threads' searchers share them) for
+the index as it is (its segments and their live documents: a commit that changes them makes new
+sets), per scope and minute, and only the current minute's; ``now`` is rounded down, so a
+scheduled item never shows early."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from whoosh.idsets import BitSet, DocIdSet
-from whoosh.query import And, DateRange, Or, Query, Term
+from whoosh.query import And, AndNot, DateRange, Or, Prefix, Query, Term
 from whoosh.searching import Searcher
 
+from kb.gating import PROGRAMME_KEY_PREFIX, programme_key
 from kb.policy import ReadScope
 
 
@@ -27,20 +30,33 @@ def readable_query(scope: ReadScope, now: datetime) -> Query | None:
     """The documents ``scope`` reaches; None means every document (staff)."""
     if scope.everything:
         return None
+    programmes = [programme_key(programme) for programme in sorted(scope.programmes)]
     return And([
-        Or([Term("feature", feature) for feature in sorted(scope.features)]),
+        Or([Term("feature", feature) for feature in [*sorted(scope.features), *programmes]]),
         Or([Term("min_plan", plan) for plan in scope.plans]),
         visible_to_customers(now),
     ])
 
 
+_kept: dict[tuple, DocIdSet] = {}
+
+
 def _cached(searcher: Searcher, key: tuple, compute) -> DocIdSet:
-    cache = searcher.__dict__.setdefault("_kb_gates", {})
-    if key not in cache:
-        if len(cache) > 64:
-            cache.clear()
-        cache[key] = compute()
-    return cache[key]
+    key = (_index_state(searcher), *key)
+    found = _kept.get(key)
+    if found is None:
+        found = compute()
+        if any(other[0] != key[0] or other[-1] != key[-1] for other in list(_kept)) \
+                or len(_kept) > 64:
+            _kept.clear()  # another index state or minute: those sets are never asked again
+        _kept[key] = found
+    return found
+
+
+def _index_state(searcher: Searcher) -> tuple:
+    """The segments of the searcher's index and how many live documents each has."""
+    return tuple((leaf._segid, leaf.doc_count()) if hasattr(leaf, "_segid") else (id(leaf), 0)
+                 for leaf, _ in searcher.reader().leaf_readers())
 
 
 def _documents(searcher: Searcher, query: Query) -> BitSet:
@@ -71,13 +87,15 @@ def readable_set(searcher: Searcher, scope: ReadScope) -> set[int] | None:
 
 
 def locked(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
-    """Published, visible documents the reader may not open (for locked title entries)."""
+    """Published, visible documents the reader may not open (for locked title entries); never
+    a programme's, which do not exist for anyone outside it."""
     if scope.everything:
         return None
     now = _now()
 
     def compute() -> DocIdSet:
-        visible = _documents(searcher, visible_to_customers(now))
+        visible = _documents(searcher, AndNot(visible_to_customers(now),
+                                              Prefix("feature", PROGRAMME_KEY_PREFIX)))
         allowed = readable(searcher, scope)
         return visible.difference(allowed) if allowed is not None else visible
 

@@ -241,7 +241,8 @@ from kb.search.searchers import (  # noqa: E402
     live_generation,
     searcher,
     stored_fields,
+    warm,
 )
 
 __all__ = ["MappedFile", "MappedStorage", "close_searcher", "live_generation", "searcher",
-           "stored_fields"]
+           "stored_fields", "warm"]

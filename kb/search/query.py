@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 
 from markupsafe import Markup, escape
+from werkzeug.local import LocalProxy
 from whoosh.query import And, NullQuery, Prefix, Query, Term
 from whoosh.searching import Searcher
 
@@ -47,6 +48,7 @@ RELAX_BELOW = 10
 
 def search(user, request: SearchRequest) -> SearchResults:
     """Search what ``user`` may read. Totals, facets and pages count only readable documents."""
+    user = _resolved(user)
     nothing = SearchResults(request=request, page=max(1, request.page))
     scope = policy.read_scope(user)
     if scope.nothing:
@@ -75,6 +77,12 @@ def search(user, request: SearchRequest) -> SearchResults:
     return SearchResults(request=request, total=found.total, page=found.page,
                          pages=found.pages, hits=found.hits, facets=found.facets,
                          suggestion=suggestion, locked=locked, plain_terms=plain_terms)
+
+
+def _resolved(user):
+    """The user behind Flask-Login's ``current_user``: each attribute read through that proxy
+    looks the user up again, and deciding a search's scope reads about 250 of them."""
+    return user._get_current_object() if isinstance(user, LocalProxy) else user
 
 
 def _page(searcher: Searcher, query: Query, allowed: set[int] | None, weighting,
@@ -161,7 +169,7 @@ def _locked(searcher: Searcher, scope: policy.ReadScope, text: str,
 def suggest_titles(user, text: str, limit: int = 8) -> list[TitleSuggestion]:
     """Titles the reader may open that start with the typed words (the last one a prefix)."""
     words = [token.text for token in prefix_analyzer(text)]
-    scope = policy.read_scope(user)
+    scope = policy.read_scope(_resolved(user))
     if not words or len("".join(words)) < 2 or scope.nothing:
         return []
     searcher = index.searcher()

@@ -1,23 +1,25 @@
 """Searchers on the live generation: one per thread, kept open between requests and
 reopened only when the index has a newer commit or a reindex switched generations; segment
-files read through memory maps; the stored fields of recently shown documents kept per
-process."""
+files read through memory maps, one per file shared by the threads of a process; decoded
+postings, document frequencies and stored fields kept per process by segment
+(``segment_cache``), warmed before a server worker serves."""
 
 from __future__ import annotations
 
 import mmap
 import os
 import threading
-from collections import OrderedDict
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import FileIndex
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
-from kb.search import ranking
+from kb.search import ranking, segment_cache
 from kb.search.index import (
     POINTER_FILE,
     SearchUnavailable,
@@ -38,15 +40,67 @@ class MappedFile(StructFile):
 
 class MappedStorage(FileStorage):
     """Whoosh's file storage, opening files for reading as ``MappedFile``s. A file's map stays
-    valid after a writer deletes the file, as an open file would."""
+    valid after a writer deletes the file, as an open file would. The threads of a process
+    share one map of each file (a map per thread counted every page once per thread)."""
 
     def open_file(self, name: str, **kwargs) -> StructFile:
-        with open(self._fpath(name), "rb") as file:
-            try:
+        mapped = _shared_map(self._fpath(name))
+        if mapped is None:  # an empty file cannot be mapped
+            return super().open_file(name, **kwargs)
+        return MappedFile(_MapView(mapped), name=name, **kwargs)
+
+
+_maps: weakref.WeakValueDictionary[tuple, mmap.mmap] = weakref.WeakValueDictionary()
+_maps_lock = threading.Lock()
+
+
+def _shared_map(path: str) -> mmap.mmap | None:
+    with open(path, "rb") as file:
+        found = os.fstat(file.fileno())
+        if found.st_size == 0:
+            return None
+        identity = (path, found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+        with _maps_lock:
+            mapped = _maps.get(identity)
+            if mapped is None:
                 mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-            except ValueError:  # an empty file cannot be mapped
-                return super().open_file(name, **kwargs)
-        return MappedFile(mapped, name=name, **kwargs)
+                _maps[identity] = mapped
+            return mapped
+
+
+class _MapView:
+    """A read-only file over a shared map, with a position of its own (Whoosh seeks and reads
+    while opening a reader)."""
+
+    __slots__ = ("_map", "_position")
+
+    def __init__(self, mapped: mmap.mmap):
+        self._map = mapped
+        self._position = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = len(self._map) if size is None or size < 0 else self._position + size
+        data = self._map[self._position:end]
+        self._position += len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        end = self._map.find(b"\n", self._position) + 1 or len(self._map)
+        return self.read(end - self._position if size is None or size < 0
+                         else min(size, end - self._position))
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._position = (0, self._position, len(self._map))[whence] + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def __getitem__(self, key):
+        return self._map[key]
+
+    def close(self) -> None:
+        """The map is closed when no view holds it any more."""
 
 
 @dataclass
@@ -120,7 +174,26 @@ def _open_searcher(directory: Path, attempts: int = 3) -> _OpenSearcher:
 
 def _searcher_on(directory: Path) -> _OpenSearcher:
     index = MappedStorage(str(directory), readonly=True).open_index()
-    return _OpenSearcher(directory, index, index.searcher(weighting=ranking.weighting()))
+    opened = index.searcher(weighting=ranking.weighting())
+    segment_cache.share_segment_data(opened.reader())
+    return _OpenSearcher(directory, index, opened)
+
+
+def warm() -> None:
+    """Read the stored fields of the live index's documents into the process's cache, as many
+    as its budget holds (a server worker, before it serves: the first searches would pay for
+    them, and the memory they take would grow under the first minute of load)."""
+    try:
+        opened = searcher()
+    except SearchUnavailable:
+        return
+    for leaf, _ in opened.reader().leaf_readers():
+        for docnum in range(leaf.doc_count_all()):
+            if segment_cache.stored_fields_full():
+                break
+            if not leaf.is_deleted(docnum):
+                segment_cache.stored_fields(leaf, docnum)
+    close_searcher()
 
 
 def close_searcher() -> None:
@@ -131,29 +204,16 @@ def close_searcher() -> None:
         _per_thread.open = None
 
 
-# stored fields of recently shown documents, shared by the threads of a process: a document's
-# stored fields are a compressed block, body included, and unpacking the same popular
-# documents for every page of results was a quarter of a search's time under load
-STORED_FIELDS_KEPT = 2048
-_stored_fields: OrderedDict[tuple[Path, int, int], dict] = OrderedDict()
-_stored_fields_lock = threading.Lock()
-
-
 def stored_fields(searcher: Searcher, docnum: int) -> dict:
-    """The stored fields of document ``docnum`` of this thread's searcher (do not change them)."""
-    held: _OpenSearcher | None = getattr(_per_thread, "open", None)
-    generation = searcher.reader().generation()
-    if held is None or held.searcher is not searcher or generation is None:
-        return searcher.stored_fields(docnum)
-    key = (held.directory, generation, docnum)
-    with _stored_fields_lock:
-        fields = _stored_fields.get(key)
-        if fields is not None:
-            _stored_fields.move_to_end(key)
-            return fields
-    fields = searcher.stored_fields(docnum)
-    with _stored_fields_lock:
-        _stored_fields[key] = fields
-        if len(_stored_fields) > STORED_FIELDS_KEPT:
-            _stored_fields.popitem(last=False)
-    return fields
+    """The stored fields of document ``docnum`` of ``searcher``, kept per process by segment
+    (``segment_cache``: do not change them)."""
+    segment, local = _segment_of(searcher, docnum)
+    return segment_cache.stored_fields(segment, local)
+
+
+def _segment_of(searcher: Searcher, docnum: int) -> tuple[SegmentReader, int]:
+    reader = searcher.reader()
+    if isinstance(reader, SegmentReader):
+        return reader, docnum
+    at = reader._document_segment(docnum)
+    return reader.readers[at], docnum - reader.doc_offsets[at]

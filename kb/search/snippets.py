@@ -1,8 +1,9 @@
 """Snippets: the passage of a body where the matched words gather, with those words marked.
 
 Whoosh's highlighter re-analyses every hit's text through the whole analyzer chain, which cost
-about 80 ms a query on the shared articles (bench/search.py); this reads the text once with a
-regular expression and normalises only words not seen before (cached), up to CHARACTER_LIMIT."""
+about 80 ms a query on the shared articles (bench/search.py); this looks in the first
+CHARACTER_LIMIT characters for the words that start like a matched term, and normalises only
+those."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from markupsafe import Markup, escape
 from kb.search.schema import WORD_PATTERN, indexed_forms, normalized
 
 WORD = re.compile(WORD_PATTERN)
+NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character beyond ASCII
 # how much of a body is read to find the matched words, and when reading may stop early
 CHARACTER_LIMIT = 20_000
 ENOUGH_MATCHES = 12
@@ -21,18 +23,80 @@ FRAGMENTS = 2
 
 
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
-    found: list[tuple[int, int, str]] = []
+    """Where the words of ``text`` (its first CHARACTER_LIMIT characters) indexed as one of
+    ``terms`` are: (start, end, term), in text order, up to ENOUGH_MATCHES once every term was
+    seen."""
+    region = text[:CHARACTER_LIMIT]
+    lowered = region.lower()
+    if len(lowered) != len(region) or (not region.isascii() and NON_ASCII_WORD.search(region)):
+        found = _matches_word_by_word(region, terms)
+    else:
+        found = _matches_by_prefix(region, lowered, terms)
     seen: set[str] = set()
-    for match in WORD.finditer(text, 0, min(len(text), CHARACTER_LIMIT)):
-        form = normalized(match.group(0))
-        if form not in terms and "." in match.group(0):  # a version found by a part of it
-            form = min(indexed_forms(match.group(0)) & terms, default=form)
-        if form in terms:
-            found.append((match.start(), match.end(), form))
-            seen.add(form)
-            if len(found) >= ENOUGH_MATCHES and len(seen) == len(terms):
-                break
+    for count, (_, _, form) in enumerate(found, start=1):
+        seen.add(form)
+        if count >= ENOUGH_MATCHES and len(seen) == len(terms):
+            return found[:count]
     return found
+
+
+def _matches_word_by_word(region: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+    found = []
+    for match in WORD.finditer(region):
+        form = _form(match.group(0), terms)
+        if form is not None:
+            found.append((match.start(), match.end(), form))
+    return found
+
+
+def _matches_by_prefix(region: str, lowered: str, terms: frozenset[str]
+                       ) -> list[tuple[int, int, str]]:
+    """``_matches_word_by_word`` for text whose words are ASCII, reading only the words that
+    start like a term (``_stem_head``). Tokenising every word was most of a search's time."""
+    found: dict[int, tuple[int, int, str]] = {}
+    for prefix in {_stem_head(term) for term in terms}:
+        at = lowered.find(prefix)
+        while at != -1:
+            if (at == 0 or not _is_word_character(region[at - 1])) and at not in found:
+                start, end = _word_around(region, at)
+                form = _form(region[start:end], terms)
+                if form is not None:
+                    found[start] = (start, end, form)
+            at = lowered.find(prefix, at + 1)
+    return sorted(found.values())
+
+
+def _stem_head(term: str) -> str:
+    """How every word that Porter stems to ``term`` starts, lower-cased: the stem but for the
+    last letter the stemmer may have replaced (queries, queri; sharing, share), or the last two
+    of a "ble" it made of "bility" (capability, capable)."""
+    return term[:max(1, len(term) - (2 if term.endswith("ble") else 1))]
+
+
+def _form(word: str, terms: frozenset[str]) -> str | None:
+    """The term of ``terms`` that ``word`` is indexed as (a version by a part of it), if any."""
+    form = normalized(word)
+    if form not in terms and "." in word:
+        form = min(indexed_forms(word) & terms, default=form)
+    return form if form in terms else None
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what \w matches
+
+
+def _word_around(region: str, start: int) -> tuple[int, int]:
+    """The word, as the word pattern reads the text, that starts at ``start`` or (a later
+    part of a version, after a dot) holds it."""
+    if start > 0 and region[start - 1] == ".":
+        begin = start - 1
+        while begin > 0 and (_is_word_character(region[begin - 1]) or region[begin - 1] == "."):
+            begin -= 1
+        for token in WORD.finditer(region, begin):
+            if token.end() > start:
+                return token.start(), token.end()
+    token = WORD.match(region, start)
+    return token.start(), token.end()
 
 
 def _windows(matches: list[tuple[int, int, str]]) -> list[tuple[int, int]]:

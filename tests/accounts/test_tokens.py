@@ -125,8 +125,17 @@ def statements_of(app, client, path: str, headers: dict) -> list[str]:
 
 
 def test_a_token_costs_one_query_and_a_static_file_none(app, client, customer_on, api_token):
-    headers = bearer(api_token(customer_on("elite")))
+    headers = bearer(api_token(customer_on("premium")))
     client.get("/api/v1/search?q=posting", headers=headers)  # the once-a-minute last-used write
     searched = statements_of(app, client, "/api/v1/search?q=posting", headers)
     assert len(searched) == 1 and "api_tokens" in searched[0] and "organizations" in searched[0]
     assert statements_of(app, client, "/static/kb.css", headers) == []
+
+
+def test_an_elite_search_adds_one_query_for_its_early_adopter_programmes(
+        app, client, customer_on, api_token):
+    headers = bearer(api_token(customer_on("elite")))
+    client.get("/api/v1/search?q=posting", headers=headers)
+    searched = statements_of(app, client, "/api/v1/search?q=posting", headers)
+    assert len(searched) == 2 and "api_tokens" in searched[0]
+    assert "programme_applications" in searched[1]

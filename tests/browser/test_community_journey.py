@@ -35,7 +35,7 @@ def test_ask_answer_accept(page: Page, base_url, live_server):
         "Since the update the close stops at **step 3**. <script>alert(1)</script>")
     page.get_by_role("button", name="Post the question").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(page.locator(".community-question strong")).to_have_text("step 3")
+    expect(page.locator(".community-question .community-body strong")).to_have_text("step 3")
     question_url = page.url
 
     _sign_out(page, base_url)

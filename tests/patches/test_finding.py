@@ -182,7 +182,9 @@ def test_kb_demo_publishes_demo_patches_once(app, runner):
     again = runner.invoke(args=["demo"])
     assert "0 demo patch(es) published" in again.output
     with app.app_context():
-        patches = list(db.session.scalars(select(Patch).order_by(Patch.id)))
+        # besides these, the early adopter programme's demo keeps a beta build to its members
+        patches = list(db.session.scalars(select(Patch).where(Patch.programme_id.is_(None))
+                                          .order_by(Patch.id)))
         assert len(patches) == 4
         service_pack = next(p for p in patches if p.kind == "service-pack")
         assert [older.title for older in service_pack.supersedes] == [

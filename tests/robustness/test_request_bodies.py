@@ -32,6 +32,10 @@ BODIES = [
      f"/api/v1/community/questions/{QUESTION}/answers", {"body": "Because."}),
     ("put", "/api/v1/community/answers/{answer_id}/vote", "/api/v1/community/answers/1/vote",
      {"value": 1}),
+    ("put", "/api/v1/community/questions/{question_id}/vote",
+     f"/api/v1/community/questions/{QUESTION}/vote", {"value": 1}),
+    ("post", "/api/v1/programmes/{programme_id}/applications",
+     "/api/v1/programmes/1/applications", {"note": "We run 12.0 in three plants."}),
     ("put", "/api/v1/community/questions/{question_id}/accepted-answer",
      f"/api/v1/community/questions/{QUESTION}/accepted-answer", {"answer_id": None}),
 ]

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from kb.gating import Gated
+from kb.gating import Gated, programme_key
 from kb.search.schema import check_document
 
 log = logging.getLogger(__name__)
@@ -155,10 +155,12 @@ def item_key(type_name: str, item_id: int) -> str:
 def gate(item: Gated) -> dict[str, Any]:
     """The fields that decide who finds a document, read from the gate the item's model states
     (``kb.gating``): the feature and plan it needs, and whether (and from when) customers may
-    see it. Staff find every document."""
+    see it. Staff find every document. An item restricted to an early-adopter programme needs,
+    instead of its plan feature, the programme's key, which only its members' scope holds."""
     visible_from = item.visible_from
+    programme = item.programme_gate
     fields: dict[str, Any] = {
-        "feature": item.access_feature,
+        "feature": item.access_feature if programme is None else programme_key(programme),
         "min_plan": item.min_plan,
         "status": "published" if visible_from is not None else "unpublished",
     }

@@ -1,0 +1,51 @@
+"""Forms of the programme pages: a customer's application, and staff opening or editing a
+programme, answering an application and restricting a patch to the programme."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from kb.programmes.service import MAX_SEATS, NOTE_LIMIT, TEXT_LIMIT, ProgrammeFields
+
+
+class ApplicationForm(FlaskForm):
+    note = TextAreaField("Why your organisation would like to take part (optional)",
+                         validators=[Optional(), Length(max=NOTE_LIMIT)])
+
+
+class ProgrammeForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="Give the programme a title."),
+                                             Length(min=3, max=200)])
+    product = StringField("Product", validators=[DataRequired(message="Name the product."),
+                                                 Length(max=200)])
+    offer = TextAreaField("What is offered", validators=[Optional(), Length(max=TEXT_LIMIT)])
+    conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=TEXT_LIMIT)])
+    seats = IntegerField("Seats (organisations)", default=5,
+                         validators=[DataRequired(message="How many organisations?"),
+                                     NumberRange(1, MAX_SEATS)])
+    opens_on = DateField("Takes applications from",
+                         validators=[DataRequired(message="Choose the opening day.")])
+    ends_on = DateField("Ends on (last day)", validators=[DataRequired(message="Choose the end.")])
+
+    @classmethod
+    def of(cls, programme) -> ProgrammeForm:
+        return cls(title=programme.title, product=programme.product.name,
+                   offer=programme.offer, conditions=programme.conditions,
+                   seats=programme.seats, opens_on=programme.opens_on,
+                   ends_on=programme.ends_on)
+
+    def fields(self) -> ProgrammeFields:
+        return ProgrammeFields(self.title.data, self.product.data, self.offer.data or "",
+                               self.conditions.data or "", self.seats.data, self.opens_on.data,
+                               self.ends_on.data)
+
+
+class DecisionForm(FlaskForm):
+    answer = StringField("Word to the organisation (optional)",
+                         validators=[Optional(), Length(max=NOTE_LIMIT)])
+
+
+class RestrictPatchForm(FlaskForm):
+    patch = SelectField("Patch", validators=[DataRequired(message="Choose a patch.")])
