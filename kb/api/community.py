@@ -9,7 +9,7 @@ from flask_login import current_user
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.api.responses import respond
-from kb.api.responses.community import Answer, AnswerScore, Question, QuestionWithAnswers, Space
+from kb.api.responses.community import Answer, Question, QuestionWithAnswers, Score, Space
 from kb.api.schemas import AcceptedAnswerBody, AnswerBody, QuestionBody, VoteBody, read_body
 from kb.community import queries, service
 from kb.paging import page_number, page_size
@@ -125,11 +125,11 @@ def api_answer_question(question_id: int):
             responses={"200": "The answer's new score", "404": "No such answer",
                        "409": "Own answer, hidden answer or locked question",
                        "422": "A bad value"},
-            request_body=VoteBody, response_model=AnswerScore)
+            request_body=VoteBody, response_model=Score)
 def api_vote_answer(answer_id: int):
     value = read_body(VoteBody).value
     answer = service.get_answer(current_user, answer_id)
-    return respond(AnswerScore,
+    return respond(Score,
                    {"id": answer.id, "score": service.vote(current_user, answer, value)})
 
 
@@ -138,12 +138,12 @@ def api_vote_answer(answer_id: int):
             responses={"200": "The question's new score", "404": "No such question",
                        "409": "Own question, hidden or locked question",
                        "422": "A bad value"},
-            request_body=VoteBody)
+            request_body=VoteBody, response_model=Score)
 def api_vote_question(question_id: int):
     value = read_body(VoteBody).value
     question = queries.get_question(current_user, question_id)
-    return jsonify({"id": question.id,
-                    "score": service.vote_question(current_user, question, value)})
+    return respond(Score, {"id": question.id,
+                           "score": service.vote_question(current_user, question, value)})
 
 
 @blueprint.put("/community/questions/<int:question_id>/accepted-answer")

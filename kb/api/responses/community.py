@@ -40,6 +40,7 @@ class Question(ResponseBody):
     author: str | None
     solved: bool
     locked: bool
+    score: int = Field(description="the sum of its votes")
     status: str
     min_plan: str
     created: IsoDateTime
@@ -54,6 +55,8 @@ class QuestionWithAnswers(Question):
     answer_list: list[Answer]
 
 
-class AnswerScore(ResponseBody):
+class Score(ResponseBody):
+    """An answer's or a question's score after a vote."""
+
     id: int
     score: int
