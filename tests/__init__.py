@@ -2,4 +2,8 @@ import pytest
 
 # helper modules that ``tests/conftest.py`` imports before pytest loads them as plugins: their
 # asserts rewritten all the same
-pytest.register_assert_rewrite("tests.databases", "tests.factories", "tests.web")
+pytest.register_assert_rewrite(
+    "tests.databases", "tests.factories", "tests.web",
+    # helpers of split test modules
+    "tests.alerts.critical_helpers",
+)
