@@ -68,3 +68,15 @@ def temp_uploads(app) -> list[str]:
 def stored_blobs(app) -> list[str]:
     """The keys of the patch files in the app's store."""
     return [key for key in StoredFiles(app).keys() if key.startswith("sha256/")]
+
+
+@pytest.fixture
+def staff_client(app, client, auth, demo_accounts):
+    """Staff signed in; the product they publish for exists (a new one is made on purpose)."""
+    from kb.products.service import ensure_product
+
+    with app.app_context():
+        ensure_product("Orbit ERP")
+        db.session.commit()
+    auth.login("staff@demo.test")
+    return client
