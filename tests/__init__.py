@@ -5,5 +5,6 @@ import pytest
 pytest.register_assert_rewrite(
     "tests.databases", "tests.factories", "tests.web",
     # helpers of split test modules
-    "tests.alerts.critical_helpers",
+    "tests.accounts.security_helpers", "tests.alerts.critical_helpers",
+    "tests.patches.publishing_helpers",
 )
