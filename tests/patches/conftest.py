@@ -10,6 +10,7 @@ from kb import db
 from kb.patches import service
 from kb.patches.models import Patch, PatchFile
 from kb.storage import file_store
+from tests.patches.download_helpers import SIZE
 from tests.stores import StoredFiles
 
 
@@ -80,3 +81,13 @@ def staff_client(app, client, auth, demo_accounts):
         db.session.commit()
     auth.login("staff@demo.test")
     return client
+
+
+@pytest.fixture
+def elite_file(publish, patch_file, auth):
+    data = payload(SIZE)
+    patch_id = publish(files={"erp-fix.zip": data, "readme.txt": b"read me\n"},
+                       versions=["12.0"], title="Rounding fix")
+    url, fields, key = patch_file(patch_id, "erp-fix.zip")
+    auth.login("elite@demo.test")
+    return {"data": data, "url": url, "key": key, "patch_id": patch_id, **fields}
