@@ -13,18 +13,13 @@ Run: ``.venv/bin/python bench/search.py [--sizes 3500,50000] [--workers 2]``.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
-import random
 import re
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,20 +27,16 @@ sys.path.insert(0, str(REPO))
 
 from bench import search_load  # noqa: E402
 from bench.relevance import ARTICLES, load_folder  # noqa: E402
+from bench.search_corpus import make_queries, replicate  # noqa: E402
+from bench.search_server import (  # noqa: E402
+    Server,
+    environment,
+    kb,
+    over_http,
+    publish_to_searchable,
+)
 
 QUERY_COUNT = 300
-KB = [sys.executable, "-m", "kb.cli"]
-
-
-def environment(data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "KB_DATA_DIR": str(data_dir), "KB_SECRET_KEY": "bench",
-            "KB_DATABASE_URL": f"sqlite:///{data_dir / 'kb.sqlite3'}"}
-
-
-def kb(data_dir: Path, *arguments: str) -> str:
-    done = subprocess.run([*KB, *arguments], env=environment(data_dir), cwd=REPO, check=True,
-                          capture_output=True, text=True)
-    return done.stdout
 
 
 def make_app(data_dir: Path):
@@ -63,70 +54,6 @@ def percentiles(samples: list[float]) -> str:
 
 def directory_size(path: Path) -> int:
     return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
-
-
-# --- corpus --------------------------------------------------------------------------------
-
-def replicate(total: int, seed: int = 7) -> int:
-    """Add copies of the loaded articles with about 5 % of their words replaced, until the
-    table holds ``total`` articles (rows written directly: this measures indexing, not the
-    Markdown renderer). Returns the number of rows added."""
-    from sqlalchemy import insert, select
-
-    from kb import db
-    from kb.articles.models import Article
-
-    originals = db.session.execute(
-        select(Article.title, Article.slug, Article.rendered_text, Article.summary)).all()
-    vocabulary = sorted({word for _, _, text, _ in originals[:400]
-                         for word in re.findall(r"[a-z]{4,}", (text or "").lower())})
-    generator = random.Random(seed)
-    added, copy = 0, 1
-    now = time.time()
-    from datetime import UTC, datetime
-
-    stamp = datetime.fromtimestamp(now, UTC)
-    while len(originals) + added < total:
-        rows = []
-        for title, slug, text, summary in originals:
-            if len(originals) + added + len(rows) >= total:
-                break
-            words = (text or "").split()
-            for _ in range(len(words) // 20):
-                words[generator.randrange(len(words))] = generator.choice(vocabulary)
-            rows.append({"type": "article", "slug": f"{slug}-copy-{copy}",
-                         "title": f"{title} ({copy})", "summary": summary or "",
-                         "body": "", "min_plan": "xtreme", "status": "published",
-                         "critical": False, "rendered_text": " ".join(words), "extra": {},
-                         "highlights": "", "created_at": stamp, "updated_at": stamp,
-                         "published_at": stamp})
-        db.session.execute(insert(Article), rows)
-        db.session.commit()
-        added += len(rows)
-        copy += 1
-    return added
-
-
-def make_queries(count: int, seed: int = 11) -> list[str]:
-    """Queries people type: two or three words of a title, some with a prefix or a phrase."""
-    from sqlalchemy import select
-
-    from kb import db
-    from kb.articles.models import Article
-
-    titles = list(db.session.scalars(select(Article.title).limit(4000)))
-    generator = random.Random(seed)
-    queries = []
-    while len(queries) < count:
-        words = [w for w in re.findall(r"[A-Za-z]{3,}", generator.choice(titles))]
-        if len(words) < 2:
-            continue
-        picked = generator.sample(words, min(len(words), generator.choice([1, 2, 2, 3])))
-        text = " ".join(picked).lower()
-        if generator.random() < 0.1:
-            text = text[:-1] + "*" if len(picked[-1]) > 4 else text
-        queries.append(text)
-    return queries
 
 
 # --- measurements --------------------------------------------------------------------------
@@ -204,74 +131,6 @@ class Fts5:
             self.search(text)
             samples.append(time.perf_counter() - started)
         return samples
-
-
-class Server:
-    def __init__(self, data_dir: Path, workers: int):
-        with socket_port() as port:
-            self.port = port
-        self.log = (data_dir / "serve.log").open("w")
-        self.process = subprocess.Popen(
-            [*KB, "serve", "--port", str(self.port), "--workers", str(workers)],
-            env=environment(data_dir), cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("kb serve did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
-
-
-class socket_port:
-    def __enter__(self) -> int:
-        import socket
-
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        return self.socket.getsockname()[1]
-
-    def __exit__(self, *_):
-        self.socket.close()
-
-
-def over_http(port: int, token: str, queries: list[str]) -> tuple[list[float], int]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Authorization": f"Bearer {token}"}
-    samples, failures = [], 0
-    for text in [queries[0], *queries]:
-        started = time.perf_counter()
-        connection.request("GET", "/api/v1/search?" + urllib.parse.urlencode(
-            {"q": text, "per_page": 10}), headers=headers)
-        response = connection.getresponse()
-        response.read()
-        failures += response.status != 200
-        samples.append(time.perf_counter() - started)
-    return samples[1:], failures
-
-
-def publish_to_searchable(port: int, token: str) -> float:
-    """Seconds from the start of a publish (service call, commit, index write) until a search
-    through HTTP finds it."""
-    from tests.search.writer import publish
-
-    word = f"quokka{random.randrange(10**9)}"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    started = time.perf_counter()
-    publish(f"Benchmark {word}", f"The {word} appears.")
-    while True:
-        connection.request("GET", f"/api/v1/search?q={word}",
-                           headers={"Authorization": f"Bearer {token}"})
-        if json.loads(connection.getresponse().read())["total"] == 1:
-            return time.perf_counter() - started
 
 
 def load(data_dir: Path):

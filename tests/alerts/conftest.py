@@ -17,6 +17,9 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
+from kb import db
+from kb.products import service as products
+from tests.alerts.critical_helpers import ERP
 from tests.conftest import REPO_ROOT
 
 KB_COMMAND = [sys.executable, "-m", "kb.cli"]
@@ -159,3 +162,14 @@ def outbox_process(app):
                                 text=True)
 
     return start
+
+
+@pytest.fixture
+def catalogue(app, demo_accounts):
+    """Orbit ERP 11.1 and 12.0, and Orbit Analytics."""
+    with app.app_context():
+        erp = products.ensure_product(ERP)
+        products.ensure_version(erp, "11.1")
+        products.ensure_version(erp, "12.0")
+        products.ensure_product("Orbit Analytics")
+        db.session.commit()

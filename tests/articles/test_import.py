@@ -1,87 +1,17 @@
-"""``kb import``: transactional, idempotent, scoped to its folder; includes, links, prune."""
+"""``kb import``: articles and release notes created, includes inlined, links, idempotent
+re-imports, changes recorded as revisions, default titles and slugs, slug redirects, progress.
+Bad files are in test_import_errors.py, prune and scope in test_import_scope.py."""
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
-import pytest
 from sqlalchemy import func, select
 
 from kb import db
-from kb.articles.fields import ArticleFields, apply_fields
 from kb.articles.importing.importer import import_paths
-from kb.articles.models import Article, ArticleRevision, SlugRedirect, Tag
-from kb.products.models import Product, ProductVersion
+from kb.articles.models import Article, ArticleRevision, SlugRedirect
 from kb.search.outbox import IndexTask
+from tests.articles.import_helpers import article, snapshot, write
 from tests.conftest import indexed_status
-
-
-def write(folder: Path, relative: str, text: str) -> Path:
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return path
-
-
-@pytest.fixture
-def docs(tmp_path) -> Path:
-    folder = tmp_path / "docs"
-    write(folder, "erp/close-period.md", """
-        ---
-        title: Close an accounting period
-        kind: how-to
-        products: [Orbit ERP]
-        versions: ["11.1", "12.0"]
-        tags: [finance, period-close]
-        min_plan: premium
-        ---
-        # Close an accounting period
-
-        [!INCLUDE[support](../includes/support.md)]
-
-        Check [the posting errors](../hub/posting-errors.md#error-4011) first.
-        """)
-    write(folder, "hub/posting-errors.md", """
-        ---
-        title: Posting errors
-        kind: troubleshooting
-        ---
-        ## Error 4011
-        Retry the batch.
-        """)
-    write(folder, "notes/erp-12-0.md", """
-        ---
-        type: release-note
-        title: Orbit ERP 12.0
-        product: Orbit ERP
-        version: "12.0"
-        released: 2026-03-02
-        highlights: Faster period close.
-        ---
-        Details.
-        """)
-    write(folder, "includes/support.md", "> [!TIP]\n> Call support on **+1 555 0100**.\n")
-    return folder
-
-
-def snapshot() -> dict[str, object]:
-    """Everything an import may change, to prove that a failed one changed nothing."""
-    return {
-        "articles": sorted(db.session.execute(select(
-            Article.slug, Article.title, Article.body, Article.status, Article.source_hash,
-            Article.updated_at)).all()),
-        "revisions": db.session.scalar(select(func.count(ArticleRevision.id))),
-        "tasks": db.session.scalar(select(func.count(IndexTask.id))),
-        "products": db.session.scalar(select(func.count(Product.id))),
-        "versions": db.session.scalar(select(func.count(ProductVersion.id))),
-        "tags": db.session.scalar(select(func.count(Tag.id))),
-    }
-
-
-def article(slug: str) -> Article:
-    db.session.expire_all()
-    return db.session.scalar(select(Article).where(Article.slug == slug))
 
 
 def test_import_creates_articles_and_release_notes(app_context, docs):
@@ -152,110 +82,6 @@ def test_changed_include_updates_the_articles_using_it(app_context, docs):
     assert "+1 555 0199" in article("erp/close-period").rendered_html
 
 
-@pytest.mark.parametrize(("relative", "text", "line", "message"), [
-    ("bad-yaml.md", "---\ntitle: T\ntags: [a, b\n---\n", 3, "not valid YAML"),
-    ("bad-date.md", "---\ntitle: T\n\npublished: 31.01.2026\n---\n", 4, "is not a date"),
-    ("bad-kind.md", "---\ntitle: T\nkind: essay\n---\n", 3, "unknown kind 'essay'"),
-])
-def test_a_bad_file_stops_the_import_and_changes_nothing(app_context, docs, relative, text,
-                                                         line, message):
-    import_paths([docs])
-    (docs / "hub/posting-errors.md").write_text("# Posting errors\n\nChanged.\n")
-    write(docs, "new/fresh.md", "# A new article\n")
-    write(docs, relative, text)
-    before = snapshot()
-    report = import_paths([docs])
-    assert len(report.errors) == 1
-    assert report.errors[0].startswith(f"{docs / relative}:{line}: ")
-    assert message in report.errors[0]
-    assert not report.committed
-    assert snapshot() == before
-
-
-def test_every_bad_file_is_listed(app_context, docs):
-    write(docs, "a.md", "---\nkind: x\n---\n")
-    write(docs, "b.md", "---\ntitle: open\n")
-    report = import_paths([docs])
-    assert [error.split(": ")[0] for error in report.errors] == [
-        f"{docs / 'a.md'}:2", f"{docs / 'b.md'}:1"]
-    assert db.session.scalar(select(func.count(Article.id))) == 0
-
-
-def test_keep_going_imports_the_good_files(app_context, docs):
-    write(docs, "bad.md", "---\nmin_plan: platinum\n---\n")
-    report = import_paths([docs], keep_going=True)
-    assert report.errors == [f"{docs / 'bad.md'}:2: unknown min_plan 'platinum': use one of"
-                             " xtreme, premium, elite"]
-    assert len(report.created) == 3 and report.committed
-    assert article("bad") is None
-
-
-def test_prune_archives_items_whose_file_is_gone(app_context, docs):
-    import_paths([docs])
-    (docs / "hub/posting-errors.md").unlink()
-    assert import_paths([docs]).archived == []
-    assert article("hub/posting-errors").status == "published"
-    report = import_paths([docs], prune=True)
-    assert report.archived == ["hub/posting-errors"]
-    assert article("hub/posting-errors").status == "archived"
-    write(docs, "hub/posting-errors.md", "# Posting errors\n\nBack again.\n")
-    assert import_paths([docs], prune=True).updated == ["hub/posting-errors"]
-    assert article("hub/posting-errors").status == "published"
-
-
-def test_prune_keeps_items_whose_file_is_bad(app_context, docs):
-    import_paths([docs])
-    write(docs, "hub/posting-errors.md", "---\nkind: nonsense\n---\n")
-    report = import_paths([docs], keep_going=True, prune=True)
-    assert len(report.errors) == 1 and report.archived == []
-    assert article("hub/posting-errors").status == "published"
-
-
-def test_other_folders_and_browser_items_are_never_touched(app_context, docs, tmp_path):
-    other = tmp_path / "other"
-    write(other, "legacy.md", "# Legacy\n")
-    import_paths([docs])
-    import_paths([other])
-    browser = Article(slug="written-online", source_root=None)
-    apply_fields(browser, ArticleFields(title="Written online", body="Hi"))
-    db.session.add(browser)
-    db.session.commit()
-    write(docs, "written-online.md", "# Clash with the browser item\n")
-    write(docs, "other-clash.md", "---\nslug: legacy\n---\n# Clash with another folder\n")
-    report = import_paths([docs], keep_going=True, prune=True)
-    assert sorted(report.errors) == sorted([
-        f"{docs / 'other-clash.md'}:1: slug 'legacy' is already used by an article imported"
-        f" from {other.resolve()}; set another 'slug:'",
-        f"{docs / 'written-online.md'}:1: slug 'written-online' is already used by an article"
-        " written in the browser; set another 'slug:'",
-    ])
-    assert report.archived == []
-    assert article("legacy").status == "published" and article("legacy").title == "Legacy"
-    assert article("written-online").title == "Written online"
-
-
-def test_single_file_updates_the_article_of_its_folder(app_context, docs):
-    import_paths([docs])
-    path = docs / "hub/posting-errors.md"
-    path.write_text(path.read_text().replace("Retry", "Re-run"))
-    report = import_paths([path])
-    assert report.updated == ["hub/posting-errors"]
-    assert article("hub/posting-errors").source_root == str(docs.resolve())
-
-
-def test_sub_folder_updates_the_items_of_its_folder_and_prunes_only_there(app_context, docs):
-    import_paths([docs])
-    (docs / "erp/close-period.md").unlink()
-    write(docs, "hub/new-error.md", "# Error 5000\n")
-    (docs / "notes/erp-12-0.md").unlink()
-    report = import_paths([docs / "hub"], prune=True)
-    assert report.created == ["hub/new-error"] and report.unchanged == ["hub/posting-errors"]
-    assert report.archived == []
-    assert article("hub/new-error").source_root == str(docs.resolve())
-    assert import_paths([docs / "erp"], prune=True).archived == ["erp/close-period"]
-    assert article("notes/erp-12-0").status == "published"
-
-
 def test_default_titles_and_slugs(app_context, tmp_path):
     folder = tmp_path / "set"
     write(folder, "Admin Guide/Set Up_Mail.md", "Intro\n\n# Set up **mail**\n")
@@ -281,38 +107,6 @@ def test_slug_change_leaves_a_redirect(app_context, docs):
     redirect = db.session.scalar(select(SlugRedirect))
     assert redirect.old_slug == "hub/posting-errors"
     assert redirect.article_id == article("hub/errors").id
-
-
-def test_duplicate_explicit_slug_is_an_error(app_context, tmp_path):
-    folder = tmp_path / "dup"
-    write(folder, "a.md", "---\nslug: same\n---\n# A\n")
-    write(folder, "b.md", "---\nslug: same\n---\n# B\n")
-    report = import_paths([folder])
-    assert report.errors == [f"{folder / 'b.md'}:1: slug 'same' is also used by {folder / 'a.md'}"]
-
-
-def test_fragments_are_refused_as_articles(app_context, docs):
-    import_paths([docs])
-    report = import_paths([docs / "includes", docs / "includes/support.md"])
-    assert report.errors == [
-        f"{docs / 'includes'}:1: include fragments (under includes/) are not articles;"
-        " import the folder that uses them",
-        f"{docs / 'includes/support.md'}:1: include fragments (under includes/) are not"
-        " articles; import the folder that uses them"]
-
-
-def test_a_body_the_renderer_cannot_take_is_a_file_error(app_context, docs):
-    write(docs, "nested.md", "# Nested\n\n" + "- " * 2000 + "x\n")
-    before = snapshot()
-    report = import_paths([docs])
-    assert report.errors == [f"{docs / 'nested.md'}:1: the Markdown is nested too deeply to"
-                             " render (lists or quotes inside each other hundreds of times)"]
-    assert snapshot() == before
-
-
-def test_missing_path(app_context, tmp_path):
-    report = import_paths([tmp_path / "nowhere"])
-    assert report.errors == [f"{tmp_path / 'nowhere'}:1: no such Markdown file or folder"]
 
 
 def test_progress_is_reported_per_stage(app_context, docs):

@@ -156,3 +156,13 @@ def menu_link(page, label: str):
     """An entry of the header's navigation, its menus opened."""
     navigation = page.get_by_role("navigation", name="Main")
     return reveal(navigation.get_by_role("link", name=label, exact=True, include_hidden=True))
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, base_url):
+    # imported here: layout_pages imports sign_in from this module
+    from tests.browser.layout_pages import SignedInPages
+
+    pages = SignedInPages(browser, base_url)
+    yield pages
+    pages.close()

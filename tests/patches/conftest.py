@@ -10,6 +10,7 @@ from kb import db
 from kb.patches import service
 from kb.patches.models import Patch, PatchFile
 from kb.storage import file_store
+from tests.patches.download_helpers import SIZE
 from tests.stores import StoredFiles
 
 
@@ -68,3 +69,25 @@ def temp_uploads(app) -> list[str]:
 def stored_blobs(app) -> list[str]:
     """The keys of the patch files in the app's store."""
     return [key for key in StoredFiles(app).keys() if key.startswith("sha256/")]
+
+
+@pytest.fixture
+def staff_client(app, client, auth, demo_accounts):
+    """Staff signed in; the product they publish for exists (a new one is made on purpose)."""
+    from kb.products.service import ensure_product
+
+    with app.app_context():
+        ensure_product("Orbit ERP")
+        db.session.commit()
+    auth.login("staff@demo.test")
+    return client
+
+
+@pytest.fixture
+def elite_file(publish, patch_file, auth):
+    data = payload(SIZE)
+    patch_id = publish(files={"erp-fix.zip": data, "readme.txt": b"read me\n"},
+                       versions=["12.0"], title="Rounding fix")
+    url, fields, key = patch_file(patch_id, "erp-fix.zip")
+    auth.login("elite@demo.test")
+    return {"data": data, "url": url, "key": key, "patch_id": patch_id, **fields}

@@ -1,79 +1,29 @@
 """Everything a live session or a topic request tells a user goes the one way (``dispatch.tell``):
 one in-app notification and one e-mail that arrives at a real SMTP server, with what happened,
 when (UTC and the reader's zone), what to do, the link, and the registration's calendar invite
-as it now stands. Reminders 24 hours and 1 hour before the start are a job of the outbox loop:
-once per registrant who may still attend, again after a reschedule, never after the start."""
+as it now stands. The reminders are in test_session_reminders.py."""
 
 from __future__ import annotations
 
-import threading
-from datetime import UTC, datetime, timedelta
-
-import pytest
-from icalendar import Calendar
-from sqlalchemy import select
+from datetime import UTC, timedelta
 
 from kb import db
-from kb.accounts.models import Organization
 from kb.accounts.queries import user_by_email
-from kb.db import utcnow
-from kb.notifications import Notification
 from kb.sessions.live import queries as live_queries
 from kb.sessions.live import service as live
-from kb.sessions.live.reminders import remind_registrants
-from kb.sessions.models import Registration
 from kb.sessions.topics import queries as topic_queries
 from kb.sessions.topics import service as topics
-from tests.conftest import on_postgres
-
-START = datetime(2030, 7, 1, 15, 0)  # a Monday, UTC
-START_UTC = START.replace(tzinfo=UTC)
-
-
-def _as(app, email, action, *arguments):
-    with app.app_context():
-        return action(user_by_email(email), *arguments)
-
-
-def _deliver(runner):
-    result = runner.invoke(args=["outbox", "run", "--once"])
-    assert result.exit_code == 0, result.output
-
-
-def _kinds(app, email):
-    with app.app_context():
-        user = user_by_email(email)
-        return [n.kind for n in db.session.scalars(select(Notification).where(
-            Notification.user_id == user.id).order_by(Notification.id))]
-
-
-def _subjects(smtp, email):
-    return [message["Subject"] for message in smtp.inbox.to(email)]
-
-
-def _text(message) -> str:
-    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-
-
-def _page(app, session_id) -> str:
-    """The session page's absolute link, as e-mail carries it."""
-    return f"{app.config['BASE_URL']}/sessions/live/{session_id}"
-
-
-def _invite(message):
-    """The one attached invite: (its METHOD, its VEVENT)."""
-    [attachment] = list(message.iter_attachments())
-    assert attachment.get_content_type() == "text/calendar"
-    calendar = Calendar.from_ical(attachment.get_content())
-    assert attachment.get_param("method") == str(calendar["method"])
-    [event] = calendar.walk("VEVENT")
-    return str(calendar["method"]), event
-
-
-def _set_zone(app, email, zone):
-    with app.app_context():
-        user_by_email(email).time_zone = zone
-        db.session.commit()
+from tests.sessions.message_helpers import (
+    START,
+    START_UTC,
+    _as,
+    _deliver,
+    _invite,
+    _kinds,
+    _page,
+    _set_zone,
+    _text,
+)
 
 
 def test_registering_waitlisting_cancelling_and_promotion_each_tell_once_with_the_invite(
@@ -145,149 +95,6 @@ def test_a_reschedule_tells_registrants_with_the_new_time_and_a_newer_invite(
     [_, still_waiting] = smtp.inbox.to(waiting)
     assert "still on the waiting list" in _text(still_waiting)
     assert _kinds(app, seated) == ["session.confirmed", "session.rescheduled"]
-
-
-def _reminded(app, now) -> int:
-    with app.app_context():
-        return remind_registrants(now)
-
-
-def _change_organization(app, email, **values):
-    with app.app_context():
-        organization = db.session.get(Organization,
-                                      user_by_email(email).organization_id)
-        for name, value in values.items():
-            setattr(organization, name, value)
-        db.session.commit()
-
-
-def test_reminders_24_hours_and_1_hour_before_reach_each_registrant_who_may_attend_once(
-        app, runner, smtp, schedule, customer_on, staff):
-    session_id = schedule(capacity=4, local_start=START)
-    seated = [customer_on("premium"), customer_on("elite")]
-    lapsed, downgraded = customer_on("premium"), customer_on("elite")
-    waiting, cancelled = customer_on("premium"), customer_on("elite")
-    for email in (*seated, lapsed, downgraded, waiting, cancelled):
-        _as(app, email, live.register, session_id)  # the last two wait
-    _as(app, cancelled, live.cancel, session_id)
-    with app.app_context():
-        statuses = [r.status for r in db.session.scalars(select(Registration)
-                                                         .order_by(Registration.id))]
-    assert statuses == ["confirmed"] * 4 + ["waitlisted", "cancelled"]
-    _change_organization(app, lapsed, term_start=utcnow().date() - timedelta(days=800),
-                         term_end=utcnow().date() - timedelta(days=400))
-    _change_organization(app, downgraded, plan="xtreme")
-
-    assert _reminded(app, START_UTC - timedelta(hours=25)) == 0
-    assert _reminded(app, START_UTC - timedelta(hours=24)) == 2
-    assert _reminded(app, START_UTC - timedelta(hours=24)) == 0
-    assert _reminded(app, START_UTC - timedelta(hours=3)) == 0
-    assert _reminded(app, START_UTC - timedelta(minutes=60)) == 2
-    assert _reminded(app, START_UTC - timedelta(minutes=5)) == 0
-    assert _reminded(app, START_UTC + timedelta(minutes=1)) == 0
-    _deliver(runner)
-
-    for email in seated:
-        assert _kinds(app, email).count("session.reminder") == 2
-        reminders = [m for m in smtp.inbox.to(email) if "Reminder" in m["Subject"]]
-        assert [m["Subject"].split(": ", 1)[-1] for m in reminders] == [
-            "Reminder: “Queue monitoring live” starts in 24 hours",
-            "Reminder: “Queue monitoring live” starts in 1 hour"]
-        text = _text(reminders[1])
-        assert "Mon 01 Jul 2030, 15:00 UTC" in text and _page(app, session_id) in text
-    for email in (lapsed, downgraded, waiting, cancelled):
-        assert "session.reminder" not in _kinds(app, email)
-        assert not [m for m in smtp.inbox.to(email) if "Reminder" in m["Subject"]]
-
-
-def test_a_rescheduled_session_is_reminded_of_again_for_its_new_time(
-        app, runner, smtp, schedule, customer_on, staff):
-    session_id = schedule(capacity=2, local_start=START)
-    email = customer_on("premium")
-    _as(app, email, live.register, session_id)
-    assert _reminded(app, START_UTC - timedelta(hours=24)) == 1
-
-    def move(staff_user):
-        values = {"title": "Queue monitoring live", "time_zone": "UTC", "duration_minutes": 60,
-                  "capacity": 2, "local_start": START + timedelta(days=2)}
-        live.update_session(staff_user, session_id, live.LiveSessionFields(**values))
-
-    staff(move)
-    new_start = START_UTC + timedelta(days=2)
-    assert _reminded(app, START_UTC - timedelta(hours=1)) == 0  # the old time means nothing
-    assert _reminded(app, new_start - timedelta(hours=24)) == 1
-    assert _reminded(app, new_start - timedelta(minutes=50)) == 1
-    assert _reminded(app, new_start - timedelta(minutes=40)) == 0
-    assert _kinds(app, email).count("session.reminder") == 3
-
-
-def test_a_late_job_sends_only_the_reminder_still_due_and_none_once_the_session_started(
-        app, schedule, customer_on):
-    starting = schedule(capacity=2, local_start=START)
-    started = schedule(capacity=2, local_start=START - timedelta(hours=2))
-    email = customer_on("elite")
-    _as(app, email, live.register, starting)
-    _as(app, email, live.register, started)
-
-    assert _reminded(app, START_UTC - timedelta(minutes=30)) == 1  # the 24-hour one is skipped
-    assert _reminded(app, START_UTC - timedelta(minutes=20)) == 0
-    with app.app_context():
-        titles = [n.title for n in db.session.scalars(select(Notification).where(
-            Notification.kind == "session.reminder"))]
-    assert titles == ["Reminder: “Queue monitoring live” starts in 30 minutes"]
-
-
-def test_a_seat_taken_after_the_reminders_moment_gets_no_belated_reminder(
-        app, schedule, customer_on):
-    session_id = schedule(capacity=2, starts_in=timedelta(hours=5))
-    email = customer_on("premium")
-    _as(app, email, live.register, session_id)
-    with app.app_context():
-        starts_at = db.session.scalar(select(Registration)).live_session.starts_at
-    assert _reminded(app, starts_at - timedelta(hours=4)) == 0  # the confirmation said when
-    assert _reminded(app, starts_at - timedelta(hours=1)) == 1
-
-
-@pytest.mark.skipif(not on_postgres(), reason="concurrent writers need PostgreSQL")
-def test_two_jobs_at_the_same_moment_remind_each_registrant_once(
-        app, runner, smtp, schedule, customer_on):
-    session_id = schedule(capacity=6, local_start=START)
-    people = [customer_on("premium") for _ in range(5)]
-    for email in people:
-        _as(app, email, live.register, session_id)
-    barrier = threading.Barrier(2)
-    counts: list[int] = []
-
-    def job():
-        with app.app_context():
-            barrier.wait()
-            counts.append(remind_registrants(START_UTC - timedelta(hours=24)))
-
-    threads = [threading.Thread(target=job) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    _deliver(runner)
-
-    assert sum(counts) == 5
-    for email in people:
-        assert _kinds(app, email).count("session.reminder") == 1
-        assert len([m for m in smtp.inbox.to(email) if "Reminder" in m["Subject"]]) == 1
-
-
-def test_the_outbox_loop_runs_the_reminders(app, runner, smtp, schedule, customer_on):
-    session_id = schedule(capacity=2, starts_in=timedelta(minutes=40))
-    email = customer_on("elite")
-    _as(app, email, live.register, session_id)
-    with app.app_context():  # registered well before the 1-hour moment
-        db.session.scalar(select(Registration)).updated_at = utcnow() - timedelta(hours=2)
-        db.session.commit()
-    _deliver(runner)
-    _deliver(runner)
-
-    reminders = [m for m in smtp.inbox.to(email) if "Reminder" in m["Subject"]]
-    assert len(reminders) == 1 and "starts in 40 minutes" in reminders[0]["Subject"]
 
 
 def test_topic_changes_tell_requester_and_voters_in_app_and_by_e_mail(

@@ -1,0 +1,46 @@
+"""Talking to the app as a browser or an API client would: the session's CSRF token, signing
+in and out through the real form, a bearer header."""
+
+from __future__ import annotations
+
+import re
+
+DEMO_PASSWORD = "demo-password"
+
+
+CSRF_PATTERN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, page: str = "/plans") -> str:
+    """The CSRF token of the client's session, read from a page as a browser would."""
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_PATTERN.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+class Auth:
+    """Signs a test client in and out through the real sign-in form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = DEMO_PASSWORD, next_url: str = ""):
+        token = csrf_token(self.client, "/sign-in")
+        return self.client.post(
+            "/sign-in",
+            data={"email": email, "password": password, "next": next_url, "csrf_token": token},
+        )
+
+    def logout(self):
+        return self.client.post("/sign-out", data={"csrf_token": csrf_token(self.client)})
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with the session's CSRF token, as the page's own form would."""
+        return self.client.post(
+            url, data={**(data or {}), "csrf_token": csrf_token(self.client)}, **kwargs
+        )
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
