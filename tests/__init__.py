@@ -8,5 +8,5 @@ pytest.register_assert_rewrite(
     "tests.accounts.security_helpers", "tests.alerts.critical_helpers",
     "tests.articles.import_helpers", "tests.browser.layout_pages",
     "tests.patches.download_helpers", "tests.patches.publishing_helpers",
-    "tests.sessions.message_helpers",
+    "tests.sessions.message_helpers", "tests.scaleout.portal",
 )

@@ -11,28 +11,25 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import io
-import json
-import shutil
 import subprocess
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from kb import create_app, db
+from kb import db
 from kb.accounts.queries import user_by_email
 from kb.accounts.tokens import create_api_token, revoke_api_token
 from kb.db import utcnow
 from tests.browser.conftest import LiveServer
-from tests.conftest import CSRF_PATTERN, DEMO_PASSWORD, IsolatedDatabase, app_settings, on_postgres
+from tests.conftest import DEMO_PASSWORD, on_postgres
 from tests.patches.conftest import payload, sha256_of
-from tests.stores import new_bucket
+from tests.scaleout.portal import Browser, Portal, api, sign_in
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -41,97 +38,10 @@ pytestmark = [
     pytest.mark.xdist_group("two-servers"),
 ]
 
-SHARED_SECRET = {"KB_SECRET_KEY": "two-servers-one-portal-secret"}
 PATCH_SIZE = 6_000_000
 # larger than loopback's socket buffers can hold at once, so that killing the server cuts the
 # download off for sure (a smaller file may already sit whole in the buffers)
 CUT_PATCH_SIZE = 40_000_000
-
-
-@dataclass
-class Portal:
-    first: LiveServer
-    second: LiveServer
-    app: object  # an app of the tests' own on the same database, for set-up as staff would
-
-    @property
-    def servers(self) -> tuple[LiveServer, LiveServer]:
-        return self.first, self.second
-
-
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory, s3_endpoint):
-    directory = tmp_path_factory.mktemp("two-servers")
-    database = IsolatedDatabase(directory)
-    shared = {**SHARED_SECRET, "KB_STORAGE_URL": f"s3://{new_bucket(s3_endpoint)}/kb",
-              "KB_S3_ENDPOINT_URL": s3_endpoint}
-    first = LiveServer(directory / "first", database.url, workers=1, environment=shared)
-    second = LiveServer(directory / "second", database.url, workers=1, demo=False,
-                        environment=shared)
-    app = create_app(app_settings(directory / "tests", database.url))
-    try:
-        first.start()
-        second.start()
-        yield Portal(first, second, app)
-    finally:
-        first.stop()
-        second.stop()
-        app.extensions["kb.database"].engine.dispose()
-        database.drop()
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-class Browser:
-    """A client with one cookie jar, as a browser keeps it across the servers of one site."""
-
-    def __init__(self):
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects())
-
-    def copy(self) -> Browser:
-        other = Browser()
-        for cookie in self.cookies:
-            other.cookies.set_cookie(cookie)
-        return other
-
-    def get(self, url: str) -> tuple[int, str]:
-        return self._send(urllib.request.Request(url))
-
-    def post_form(self, url: str, fields: dict, csrf_from: str) -> tuple[int, str]:
-        _, page = self.get(csrf_from)
-        fields = {**fields, "csrf_token": CSRF_PATTERN.search(page).group(1)}
-        body = urllib.parse.urlencode(fields).encode()
-        return self._send(urllib.request.Request(url, data=body, method="POST"))
-
-    def _send(self, request) -> tuple[int, str]:
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def sign_in(browser: Browser, server: LiveServer, email: str, password: str = DEMO_PASSWORD):
-    return browser.post_form(f"{server.url}/sign-in", {"email": email, "password": password},
-                             csrf_from=f"{server.url}/sign-in")
-
-
-def api(server: LiveServer, method: str, path: str, token: str, *, body: bytes | None = None,
-        headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(f"{server.url}{path}", method=method, data=body,
-                                     headers={"Authorization": f"Bearer {token}",
-                                              **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 def test_signed_in_on_one_server_is_signed_in_on_the_other_and_signed_out_on_both(portal):
