@@ -113,6 +113,22 @@ class FileStore(Protocol):
         """The key of every stored file (unfinished uploads left out)."""
 
 
+class SavesStreams:
+    """``FileStore.save_stream`` for a store that has ``stage`` and ``save``."""
+
+    def save_stream(self, stream: BinaryIO, key: str | None = None,
+                    limit: int | None = None) -> StoredBlob:
+        """Store everything ``stream`` yields, in chunks; nothing is kept if it fails."""
+        staged = self.stage(limit)
+        try:
+            while chunk := stream.read(CHUNK_SIZE):
+                staged.write(chunk)
+            return self.save(staged, key)
+        except BaseException:
+            staged.discard()
+            raise
+
+
 _FORBIDDEN_PARTS = {"", ".", ".."}
 TEMP_FOLDER = "tmp"
 

@@ -12,11 +12,11 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from kb.storage.base import (
     CHUNK_SIZE,
     TEMP_FOLDER,
+    SavesStreams,
     StoredBlob,
     checked_key,
     content_key,
@@ -26,7 +26,7 @@ from kb.storage.ranges import RangeReader
 from kb.storage.staging import TEMP_PREFIX, StagedFile
 
 
-class LocalFileStore:
+class LocalFileStore(SavesStreams):
     def __init__(self, root: Path):
         self.root = root
         self.temp_dir = root / TEMP_FOLDER
@@ -50,17 +50,6 @@ class LocalFileStore:
         # replacing an identical file is harmless, and repairs a damaged copy
         os.replace(staged.path, target)
         return StoredBlob(staged.sha256, staged.size, key, already_stored)
-
-    def save_stream(self, stream: BinaryIO, key: str | None = None,
-                    limit: int | None = None) -> StoredBlob:
-        staged = self.stage(limit)
-        try:
-            while chunk := stream.read(CHUNK_SIZE):
-                staged.write(chunk)
-            return self.save(staged, key)
-        except BaseException:
-            staged.discard()
-            raise
 
     def open(self, key: str, start: int = 0, stop: int | None = None,
              on_close=None) -> RangeReader:

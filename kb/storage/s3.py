@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -28,6 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from kb.storage.base import (
     CHUNK_SIZE,
     TEMP_FOLDER,
+    SavesStreams,
     StorageUnavailable,
     StoredBlob,
     checked_key,
@@ -68,7 +69,7 @@ def _client_config(endpoint_url: str, max_attempts: int) -> Config:
     )
 
 
-class S3FileStore:
+class S3FileStore(SavesStreams):
     def __init__(self, client, bucket: str, prefix: str, namespace: str,
                  part_size: int = PART_SIZE):
         self.client = client
@@ -131,17 +132,6 @@ class S3FileStore:
                                 "MetadataDirective": "REPLACE"})
         staged.discard()
         return StoredBlob(staged.sha256, staged.size, key, already_stored)
-
-    def save_stream(self, stream: BinaryIO, key: str | None = None,
-                    limit: int | None = None) -> StoredBlob:
-        staged = self.stage(limit)
-        try:
-            while chunk := stream.read(CHUNK_SIZE):
-                staged.write(chunk)
-            return self.save(staged, key)
-        except BaseException:
-            staged.discard()
-            raise
 
     def delete(self, key: str) -> None:
         self.call("delete_object", Key=self.object_name(key))
