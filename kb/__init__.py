@@ -58,6 +58,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_BYTES"],
         WTF_CSRF_TIME_LIMIT=None,
     )
+    _check_search_backend(app.config)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -72,6 +73,19 @@ def _check_storage(config) -> None:
     if config["STORAGE_URL"] and config["PATCH_SEND_VIA"] == "x-sendfile":
         raise ValueError("KB_PATCH_SEND_VIA=x-sendfile needs files on this server's disk; "
                          "with KB_STORAGE_URL=s3://... leave it empty.")
+
+
+def _check_search_backend(config) -> None:
+    """Refuse to start on a search engine kb does not have, or PostgreSQL search on a database
+    that is not PostgreSQL."""
+    from kb.search.backend import BACKENDS
+
+    name = config["SEARCH_BACKEND"]
+    if name not in BACKENDS:
+        raise ValueError(f"KB_SEARCH_BACKEND={name!r}: choose one of {', '.join(BACKENDS)}.")
+    if name == "postgresql" and not config["DATABASE_URL"].startswith("postgresql"):
+        raise ValueError("KB_SEARCH_BACKEND=postgresql searches inside the PostgreSQL "
+                         "database: set KB_DATABASE_URL=postgresql+psycopg://...")
 
 
 def _register_areas(app: Flask) -> None:

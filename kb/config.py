@@ -103,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     "PATCH_SEND_VIA": "",
     # the internal nginx location that maps to DATA_DIR/files, for X-Accel-Redirect
     "PATCH_ACCEL_PREFIX": "/_kb_files/",
+    # the search engine: "whoosh" (the embedded default, an index under DATA_DIR/index) or
+    # "postgresql" (full-text search inside the PostgreSQL database, for several servers)
+    "SEARCH_BACKEND": "whoosh",
     # seconds a change waits for the search index's write lock before it stays queued
     "SEARCH_LOCK_TIMEOUT": 10.0,
     # queued index changes older than this many seconds are retried by any request

@@ -1,0 +1,94 @@
+"""The seam under search: what an engine must do for kb, and which engine runs.
+
+The rest of kb (pages, API, services, maintenance) talks to the engine only through a
+``SearchBackend``. The embedded default is Whoosh on local disk (``kb.search.whoosh``); a
+large installation on PostgreSQL sets ``KB_SEARCH_BACKEND=postgresql`` and searches inside the
+database (``kb.search.postgresql``), so that every server sees the same index.
+
+Documents are the dicts the content types build (``kb.search.documents``: the fields of
+``kb.search.fields``); the gate is ``policy.ReadScope``. Every method that reads applies the
+scope inside the engine, before ranking, counting, paging and facets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from kb.policy import ReadScope
+from kb.search.documents import BuiltItem
+from kb.search.results import SearchRequest, SearchResults, TitleSuggestion
+
+Progress = Callable[[int], None]
+# document key -> (item key, fingerprint)
+Fingerprints = dict[str, tuple[str, str]]
+
+BACKENDS = ("whoosh", "postgresql")
+
+
+class SearchBackend(Protocol):
+    name: str
+    # True when ``replace_items`` writes in the caller's own transaction (the item's), so the
+    # outbox of index tasks is settled in that same transaction
+    writes_in_transaction: bool
+
+    def search(self, scope: ReadScope, request: SearchRequest, *,
+               locked_titles: bool) -> SearchResults:
+        """One page of what ``scope`` may read, with totals, facets, snippets, grouped
+        recordings, a spelling suggestion when little is found and, with ``locked_titles``,
+        titles above the reader's plan (never counted)."""
+
+    def suggest_titles(self, scope: ReadScope, text: str, limit: int) -> list[TitleSuggestion]:
+        """Readable titles that start with the typed words (the last one a prefix)."""
+
+    def related(self, scope: ReadScope, text: str, types: tuple[str, ...], limit: int
+                ) -> dict[str, list[TitleSuggestion]]:
+        """Per type, at most ``limit`` readable items having any of the words, best first."""
+
+    def replace_items(self, session: Session, built: Iterable[BuiltItem]) -> None:
+        """Make the index hold exactly these items' documents (none for a gone or failed item)."""
+
+    def rebuild(self, progress: Progress | None = None, *, processes: int | None = None,
+                memory_mb: int = 256) -> int:
+        """Build the whole index anew from the database beside the live one and make it live
+        at once (searches never see it half-built); returns the documents written. Items whose
+        documents cannot be built are left out and recorded as failed
+        (``kb.search.failures``)."""
+
+    def fingerprints(self) -> Fingerprints:
+        """Every indexed document's key with its item key and fingerprint (for check)."""
+
+    def health(self) -> str:
+        """"ok", or what is wrong, for /healthz."""
+
+    def ensure(self) -> None:
+        """Create an empty index if there is none (kb init, first start)."""
+
+    def close(self) -> None:
+        """Let go of readers held by this process (tests, after a rebuild)."""
+
+
+def backend_name() -> str:
+    return current_app.config["SEARCH_BACKEND"]
+
+
+def backend() -> SearchBackend:
+    """The engine this application is configured for."""
+    found = current_app.extensions.get("kb.search.backend")
+    if found is None or found.name != backend_name():
+        found = _load(backend_name())
+        current_app.extensions["kb.search.backend"] = found
+    return found
+
+
+def _load(name: str) -> SearchBackend:
+    if name == "postgresql":
+        from kb.search.postgresql import PostgresBackend
+
+        return PostgresBackend()
+    from kb.search.whoosh import WhooshBackend
+
+    return WhooshBackend()
