@@ -10,7 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from kb.alerts.worker import start_in_background
 from kb.links import serve_url
-from kb.search import searchers
+from kb.search.whoosh import searchers
 
 log = logging.getLogger(__name__)
 

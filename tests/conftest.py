@@ -183,7 +183,7 @@ def runner(app):
 def indexed_status(item_key: str) -> str | None:
     """The status the search index holds for an item ("published"/"unpublished"), or None when
     the item is not in the index. Call inside an app context."""
-    from kb.search.index import searcher
+    from kb.search.whoosh.index import searcher
 
     for fields in searcher().documents(item_key=item_key):
         return fields["status"]

@@ -6,9 +6,10 @@ later parts read their postings whole or skip to the documents left."""
 from __future__ import annotations
 
 import pytest
+from whoosh.query import NullQuery
 
-from kb.search import evaluate, index
-from kb.search.query import NullQuery, parse_text
+from kb.search.whoosh import evaluate, index
+from kb.search.whoosh.parsing import parse_text
 from tests.search import writer
 
 QUERIES = [

@@ -11,8 +11,8 @@ import pytest
 from whoosh.query import Term
 
 from kb.articles.importing.importer import import_paths
-from kb.search import index
-from kb.search.bm25f import WordInFields
+from kb.search.whoosh import index
+from kb.search.whoosh.bm25f import WordInFields
 from tests.search.conftest import titles
 
 DESCRIPTIONS = {

@@ -8,8 +8,8 @@ import io
 
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
-from kb.search import snippets
 from kb.search.query import SearchRequest, search
+from kb.search.whoosh import snippets
 from kb.sessions.recordings import service as recordings
 from kb.storage import Upload
 from tests.conftest import bearer

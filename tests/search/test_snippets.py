@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.search import snippets
+from kb.search.whoosh import snippets
 
 
 def test_marks_the_matched_words_in_a_short_passage_and_escapes_the_rest():

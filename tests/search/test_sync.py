@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
 from kb import db, search
-from kb.search import documents, index, sync
+from kb.search import documents, sync
 from kb.search.outbox import IndexTask
+from kb.search.whoosh import index
 from tests.conftest import REPO_ROOT, indexed_status
 from tests.search import writer
 from tests.search.conftest import titles

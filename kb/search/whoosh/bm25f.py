@@ -14,7 +14,7 @@ from whoosh.matching import mcore
 from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.query.compound import CompoundQuery
 
-from kb.search.lengths import segment_lengths
+from kb.search.whoosh.lengths import segment_lengths
 
 
 class FieldsBM25F(scoring.BM25F):

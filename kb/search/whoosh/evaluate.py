@@ -16,9 +16,9 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Query, Term
 from whoosh.reading import SegmentReader
 
-from kb.search import segment_cache
-from kb.search.bm25f import WordInFields, word_statistics
-from kb.search.lengths import segment_lengths
+from kb.search.whoosh import segment_cache
+from kb.search.whoosh.bm25f import WordInFields, word_statistics
+from kb.search.whoosh.lengths import segment_lengths
 
 Scores = dict[int, float]
 

@@ -25,8 +25,8 @@ from whoosh.query import And, NullQuery, Or, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
 from kb.products.names import slugify
-from kb.search import ranking
 from kb.search.results import SearchRequest
+from kb.search.whoosh import ranking
 
 TEXT_FIELDS = ("title", "summary", "body", "identifiers")
 # typed filters: `product:orbit-erp`, `type:release-note`, `version:"12.0"`, `kind:how-to`
