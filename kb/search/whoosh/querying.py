@@ -21,16 +21,14 @@ from kb.search.results import (
     SearchResults,
     TitleSuggestion,
 )
+from kb.search.typed import clean, plain_words, split_typed_filters
 from kb.search.whoosh import evaluate, gates, grouping, index, ranking, snippets, spelling
 from kb.search.whoosh.facets import column, facets
 from kb.search.whoosh.parsing import (
-    clean,
     filter_query,
     narrowed,
     parse_text,
-    plain_words,
     relaxable,
-    split_typed_filters,
     title_parser,
 )
 from kb.search.whoosh.schema import prefix_analyzer

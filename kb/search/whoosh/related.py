@@ -7,8 +7,9 @@ from whoosh.query import And, NullQuery, Or, Term
 
 from kb.policy import ReadScope
 from kb.search.results import TitleSuggestion
+from kb.search.typed import plain_words
 from kb.search.whoosh import evaluate, gates, grouping, index
-from kb.search.whoosh.parsing import parse_text, plain_words
+from kb.search.whoosh.parsing import parse_text
 
 
 def related(scope: ReadScope, text: str, types: tuple[str, ...], limit: int
