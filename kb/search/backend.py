@@ -91,6 +91,10 @@ class SearchBackend(Protocol):
     def ensure(self) -> None:
         """Create an empty index if there is none (kb init, first start)."""
 
+    def warm(self) -> None:
+        """Load what the first searches would otherwise pay for (a server worker, before it
+        serves)."""
+
     def close(self) -> None:
         """Let go of readers held by this process (tests, after a rebuild)."""
 

@@ -58,5 +58,8 @@ class WhooshBackend:
     def ensure(self) -> None:
         generations.ensure()
 
+    def warm(self) -> None:
+        index.warm()
+
     def close(self) -> None:
         index.close_searcher()
