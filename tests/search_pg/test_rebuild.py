@@ -8,6 +8,7 @@ import dataclasses
 import threading
 
 from kb import db
+from kb.articles.models import Article
 from kb.search import failures
 from kb.search.documents import _registry, build_items, content_types
 from kb.search.postgresql import schema
@@ -81,30 +82,58 @@ def test_a_rebuild_leaves_out_and_records_an_item_that_fails(backend, find, demo
     assert "cannot render this one" in failed[0].error
 
 
-def test_concurrent_writers_of_one_item_leave_one_set_of_documents(app, backend):
-    article = writer.publish("Avocet", "Avocets.")
-    writers, rounds = 6, 5
+def at_once(app, writers: int, write) -> list[BaseException]:
+    """Run ``write(number)`` in ``writers`` threads, each in an app context of its own (its
+    own session and connection), released together; the errors they raised."""
     barrier = threading.Barrier(writers)
     errors: list[BaseException] = []
 
-    def write(number: int) -> None:
+    def run(number: int) -> None:
         with app.app_context():
             try:
                 barrier.wait()
-                for round_ in range(rounds):
-                    writer.publish(f"Avocet {number}.{round_}", "Avocets.", slug="avocet")
-                    index(backend, "article", article)
-            except BaseException as failure:  # noqa: BLE001 - reported below
+                write(number)
+            except BaseException as failure:  # noqa: BLE001 - reported to the test
                 errors.append(failure)
             finally:
                 db.session.rollback()
 
-    threads = [threading.Thread(target=write, args=(number,)) for number in range(writers)]
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(writers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+def test_concurrent_writers_of_one_item_leave_one_set_of_documents(app, backend):
+    """Writers outside the item's transaction (nothing but the item lock orders them): each
+    replaces the documents whole, none fails, one set remains."""
+    article = writer.publish("Avocet", "Avocets.")
+
+    def write(number: int) -> None:
+        for round_ in range(5):
+            writer.publish(f"Avocet {number}.{round_}", "Avocets.", slug="avocet")
+            index(backend, "article", article)
+
+    assert at_once(app, 6, write) == []
     assert documents_of(f"article:{article}") == [f"article:{article}"]
+
+
+def test_writers_in_the_items_transaction_leave_its_last_version(app, backend):
+    """As kb writes (``writes_in_transaction``): the documents replaced in the transaction
+    that changes the item, so the index ends with the version the database ends with."""
+    article = writer.publish("Stilt", "Stilts.")
+
+    def write(number: int) -> None:
+        for round_ in range(5):
+            row = db.session.get(Article, article)
+            row.title = f"Stilt {number}.{round_}"
+            db.session.flush()  # the row's lock, until the commit
+            backend.replace_items(db.session, build_items(db.session, "article", [article]))
+            db.session.commit()
+
+    assert at_once(app, 6, write) == []
     db.session.expire_all()
+    assert documents_of(f"article:{article}") == [f"article:{article}"]
     assert backend.fingerprints() == expected_fingerprints()
