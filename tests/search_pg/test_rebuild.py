@@ -137,3 +137,13 @@ def test_writers_in_the_items_transaction_leave_its_last_version(app, backend):
     db.session.expire_all()
     assert documents_of(f"article:{article}") == [f"article:{article}"]
     assert backend.fingerprints() == expected_fingerprints()
+
+
+def test_health_says_what_is_missing_and_ensure_is_idempotent(backend):
+    with db.database().engine.begin() as connection:
+        schema.drop_all(connection)
+    assert backend.health().startswith("missing")
+    backend.ensure()
+    backend.ensure()
+    assert backend.health() == "ok"
+    assert backend.fingerprints() == {}

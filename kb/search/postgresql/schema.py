@@ -9,6 +9,8 @@ afresh."""
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -21,6 +23,7 @@ NEW_WORDS = "search_words_new"
 INDEXED_BODY_CHARACTERS = 400_000
 # serialises kb processes creating the tables or swapping them (a database-wide lock)
 SCHEMA_LOCK = "kb.search.postgresql.schema"
+log = logging.getLogger(__name__)
 
 COLUMNS = ("key", "item_key", "type", "item_id", "title", "title_prefix", "identifiers",
            "summary", "body", "products", "versions", "kind", "tags", "feature", "min_plan",
@@ -108,8 +111,10 @@ def ensure_trigrams(connection: Connection) -> str | None:
     try:
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"
                                 + (" SCHEMA public" if public else "")))
-    except DBAPIError:  # no right to create it: searched without suggestions
+    except DBAPIError as failure:  # no right to create it: searched without suggestions
         savepoint.rollback()
+        log.warning("pg_trgm could not be created (%s): search runs without spelling "
+                    "suggestions until it is installed", failure.__class__.__name__)
         return None
     savepoint.commit()
     return trigram_schema(connection)
