@@ -59,13 +59,8 @@ def _write_all(session, progress) -> tuple[int, dict[tuple[str, int], str]]:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             keys = sorted(item_key(name, item_id) for item_id in chunk)
-            writing.lock_items(session, keys)
-            documents = []
-            for built in build_items(session, name, chunk):
-                if built.error is not None:
-                    failed[(name, built.item_id)] = built.error
-                else:
-                    documents.extend(built.documents)
+            documents, errors = _built_under_lock(session, name, chunk, keys)
+            failed.update(errors)
             session.execute(text(f"DELETE FROM {schema.NEW_DOCUMENTS} "
                                  "WHERE item_key = ANY(:keys)"), {"keys": keys})
             writing.write_documents(session, schema.NEW_DOCUMENTS, documents)
@@ -76,3 +71,22 @@ def _write_all(session, progress) -> tuple[int, dict[tuple[str, int], str]]:
             if progress:
                 progress(len(chunk))
     return written, failed
+
+
+def _built_under_lock(session, name: str, ids: list[int], keys: list[str]
+                      ) -> tuple[list[dict], dict[tuple[str, int], str]]:
+    """The documents of the items, read while their item locks are held. An item that fails
+    to build rolls the session back, which lets the locks go: the others are then read again
+    under the locks taken anew."""
+    failed: dict[tuple[str, int], str] = {}
+    while True:
+        writing.lock_items(session, keys)
+        documents, errors = [], {}
+        for built in build_items(session, name, [i for i in ids if (name, i) not in failed]):
+            if built.error is not None:
+                errors[(name, built.item_id)] = built.error
+            else:
+                documents.extend(built.documents)
+        failed.update(errors)
+        if not errors:
+            return documents, failed
