@@ -50,10 +50,15 @@ matched AS (
 best AS (
     SELECT DISTINCT ON (item_key) * FROM matched
     ORDER BY item_key, coverage DESC, rank DESC, key)"""
+        # counting needs no rank: any document of an item has its facet values
+        self.counted_sql = f"""
+best AS (
+    SELECT DISTINCT ON (d.item_key) d.item_key, d.type, d.products, d.versions, d.kind
+    FROM {DOCUMENTS} AS d WHERE {matching.sql} ORDER BY d.item_key)"""
 
     def counts(self, connection: Connection) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """How many items match, and the facets' values with their counts."""
-        rows = connection.execute(text(f"WITH {self.sql} {FACETS}"), self.params).all()
+        rows = connection.execute(text(f"WITH {self.counted_sql} {FACETS}"), self.params).all()
         total = next((count for facet, _, count in rows if facet == "total"), 0)
         facets = {name: sorted(((value, count) for facet, value, count in rows
                                 if facet == name), key=lambda pair: (-pair[1], pair[0]))
@@ -76,10 +81,13 @@ def search(connection: Connection, scope: ReadScope, request: SearchRequest, *,
         return nothing  # only stop words, and nothing else asked
     if query is None and narrowing is None:
         return nothing
-    found = _page(connection, Matches(where, query.every if query else ""), request)
-    if query is not None and found.total < RELAX_BELOW and clauses.relaxable(typed_text) \
+    matches = Matches(where, query.every if query else "")
+    counted = matches.counts(connection)
+    if query is not None and counted[0] < RELAX_BELOW and clauses.relaxable(typed_text) \
             and len(query.words) > 1:
-        found = _page(connection, Matches(where, query.any, query.words), request)
+        matches = Matches(where, query.any, query.words)
+        counted = matches.counts(connection)
+    found = _page(connection, matches, counted, request)
     suggestion = None
     if typed_text.strip() and found.total < SPELLING_BELOW:
         suggestion = spelling.suggestion(connection, clauses.readable(scope), typed_text)
@@ -91,8 +99,10 @@ def search(connection: Connection, scope: ReadScope, request: SearchRequest, *,
                          suggestion=suggestion, locked=locked, plain_terms=False)
 
 
-def _page(connection: Connection, matches: Matches, request: SearchRequest) -> ResultPage:
-    total, facets = matches.counts(connection)
+def _page(connection: Connection, matches: Matches,
+          counted: tuple[int, dict[str, list[tuple[str, int]]]], request: SearchRequest
+          ) -> ResultPage:
+    total, facets = counted
     per_page = max(1, request.per_page)
     pages = (total + per_page - 1) // per_page
     page = max(1, min(request.page, pages))
