@@ -149,9 +149,10 @@ def relaxable(typed: str) -> bool:
     return len(TYPED_WORD.findall(typed)) > 1 and not OPERATOR.search(typed)
 
 
-def rank(query_param: str = "q") -> str:
+def rank(vector: str = "document", query_param: str = "q") -> str:
     """The rank of a matching document: cover density over the weighted fields (a long
-    document's rank divided by the logarithm of its length), plus a match in the title."""
+    document's rank divided by the logarithm of its length), plus a match in the title.
+    Over ``rank_words`` (the body's opening only) it is cheap enough for every match."""
     query = f"CAST(:{query_param} AS tsquery)"
-    return (f"(ts_rank_cd('{WEIGHTS}', d.document, {query}, 1) "
+    return (f"(ts_rank_cd('{WEIGHTS}', d.{vector}, {query}, 1) "
             f"+ {TITLE_BOOST} * ts_rank_cd(d.title_words, {query}))")

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from kb.search.postgresql import clauses
 from kb.search.postgresql.schema import DOCUMENTS
 from kb.search.results import Hit, Moment
 
@@ -24,8 +25,24 @@ HEADLINE_CHARACTERS = 20_000
 SNIPPET_OPTIONS = (f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=28, "
                    "MinWords=12, FragmentDelimiter=\" … \"")
 MOMENT_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=25, MinWords=10"
-ORDERS = {"relevance": "coverage DESC, rank DESC, key",
-          "date": "updated DESC NULLS LAST, key"}
+# ranking is in two steps: every match by ``rank_words`` (the body's opening: cheap), then
+# the first RERANKED of those by the whole document; beyond them the first rank holds
+RERANKED = 200
+BY_DATE = """
+shown AS (SELECT *, row_number() OVER (ORDER BY updated DESC NULLS LAST, key) AS place
+          FROM best ORDER BY place LIMIT :limit OFFSET :offset)"""
+BY_RELEVANCE = f"""
+placed AS (SELECT *, row_number() OVER (ORDER BY coverage DESC, rank DESC, key) AS first_place
+           FROM best),
+reranked AS (SELECT placed.key, {clauses.rank()} AS whole_rank
+             FROM placed JOIN {DOCUMENTS} AS d ON d.key = placed.key
+             WHERE placed.first_place <= {RERANKED}),
+ordered AS (SELECT placed.*, row_number() OVER (
+                ORDER BY placed.first_place > {RERANKED}, placed.coverage DESC,
+                         reranked.whole_rank DESC NULLS LAST, placed.rank DESC, placed.key
+            ) AS place
+            FROM placed LEFT JOIN reranked ON reranked.key = placed.key),
+shown AS (SELECT * FROM ordered WHERE place > :offset ORDER BY place LIMIT :limit)"""
 
 
 def escaped(column: str) -> str:
@@ -55,8 +72,7 @@ def page(connection: Connection, matches, sort: str, limit: int, offset: int) ->
     snippet = headline("d.body", "snippet_options") if matches.query else "NULL"
     rows = connection.execute(text(f"""
 WITH {matches.sql},
-shown AS (SELECT *, row_number() OVER (ORDER BY {ORDERS.get(sort, ORDERS['relevance'])})
-          AS place FROM best ORDER BY place LIMIT :limit OFFSET :offset)
+{BY_DATE if sort == "date" or not matches.query else BY_RELEVANCE}
 SELECT d.key, d.item_key, d.type, d.item_id, d.title, d.url, d.updated, d.products, d.kind,
        d.summary, left(d.body, {SNIPPET_CHARACTERS * 2}) AS opening, {snippet} AS snippet
 FROM shown JOIN {DOCUMENTS} AS d ON d.key = shown.key ORDER BY shown.place"""),

@@ -37,7 +37,7 @@ class Matches:
 
     def __init__(self, where: Clause, query: str, words: tuple[str, ...] = ()):
         self.query = query
-        rank = clauses.rank() if query else "0"
+        rank = clauses.rank("rank_words") if query else "0"
         coverage = ("(SELECT count(*) FROM unnest(CAST(:cover AS text[])) AS word "
                     "WHERE d.document @@ CAST(word AS tsquery))") if words else "0"
         matching = where & Clause("d.document @@ CAST(:q AS tsquery)") if query else where

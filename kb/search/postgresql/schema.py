@@ -21,6 +21,8 @@ WORDS = "search_words"
 NEW_WORDS = "search_words_new"
 # lexemes of a body beyond this are not indexed (a tsvector holds at most 1 MB)
 INDEXED_BODY_CHARACTERS = 400_000
+# the opening of a body that the first, cheap ranking of every match reads (querying.py)
+RANKED_BODY_CHARACTERS = 1500
 # serialises kb processes creating the tables or swapping them (a database-wide lock)
 SCHEMA_LOCK = "kb.search.postgresql.schema"
 log = logging.getLogger(__name__)
@@ -62,12 +64,21 @@ CREATE TABLE IF NOT EXISTS {name} (
         || setweight(to_tsvector('english', summary), 'B')
         || setweight(to_tsvector('english', left(body, {INDEXED_BODY_CHARACTERS})), 'C')
     ) STORED,
+    -- the same fields, the body's opening only: small enough to stay in the row, so that
+    -- every match can be ranked without reading the whole document vector
+    rank_words tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', title), 'A')
+        || setweight(to_tsvector('english', replace(identifiers, ',', ' ')), 'A')
+        || setweight(to_tsvector('english', summary), 'B')
+        || setweight(to_tsvector('english', left(body, {RANKED_BODY_CHARACTERS})), 'C')
+    ) STORED,
     title_words tsvector GENERATED ALWAYS AS (to_tsvector('english', title)) STORED,
     -- unstemmed words of the title, for "starts with" autocomplete; only the document that
     -- stands for its item has a title_prefix (not a recording's transcript lines)
     prefix_words tsvector GENERATED ALWAYS AS (
         to_tsvector('simple', coalesce(title_prefix, ''))) STORED
 )""",
+        f"ALTER TABLE {name} ALTER COLUMN rank_words SET STORAGE MAIN",
         f"CREATE INDEX IF NOT EXISTS {name}_item_key ON {name} (item_key)",
         f"CREATE INDEX IF NOT EXISTS {name}_document ON {name} USING gin (document)",
         f"CREATE INDEX IF NOT EXISTS {name}_prefix ON {name} USING gin (prefix_words)",

@@ -55,7 +55,7 @@ def related(connection: Connection, scope: ReadScope, typed: str, types: tuple[s
     readable = clauses.readable(scope)
     rows = connection.execute(text(f"""
 WITH matched AS (
-    SELECT d.key, d.item_key, d.type, d.title, d.url, {clauses.rank()} AS rank
+    SELECT d.key, d.item_key, d.type, d.title, d.url, {clauses.rank('rank_words')} AS rank
     FROM {DOCUMENTS} AS d
     WHERE ({readable.sql}) AND d.type = ANY(CAST(:types AS text[]))
       AND d.document @@ CAST(:q AS tsquery)),
