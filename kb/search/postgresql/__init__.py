@@ -8,7 +8,11 @@ engine, never the caller's session."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 from kb import db
 from kb.policy import ReadScope
@@ -16,6 +20,8 @@ from kb.search.postgresql import querying, rebuild, schema, titles, writing
 from kb.search.results import SearchRequest, SearchResults, TitleSuggestion
 
 __all__ = ["PostgresBackend"]
+
+WORK_MEM = "32MB"
 
 
 class PostgresBackend:
@@ -71,5 +77,12 @@ class PostgresBackend:
         """Nothing is held: every read takes a pooled connection and gives it back."""
 
 
-def _reading():
-    return db.database().engine.connect()
+@contextmanager
+def _reading() -> Iterator[Connection]:
+    """A connection of its own for reads, in a transaction rolled back at the end. Its
+    settings: no JIT (the planner's estimates of text matches are far too high, and compiling
+    cost more than the query) and room to sort every match in memory."""
+    with db.database().engine.connect() as connection:
+        connection.execute(text("SET LOCAL jit = off"))
+        connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+        yield connection

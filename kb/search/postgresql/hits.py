@@ -34,9 +34,9 @@ shown AS (SELECT *, row_number() OVER (ORDER BY updated DESC NULLS LAST, key) AS
 BY_RELEVANCE = f"""
 placed AS (SELECT *, row_number() OVER (ORDER BY coverage DESC, rank DESC, key) AS first_place
            FROM best),
-reranked AS (SELECT placed.key, {clauses.rank()} AS whole_rank
-             FROM placed JOIN {DOCUMENTS} AS d ON d.key = placed.key
-             WHERE placed.first_place <= {RERANKED}),
+reranked AS (SELECT placed.key, (SELECT {clauses.rank()} FROM {DOCUMENTS} AS d
+                                  WHERE d.key = placed.key) AS whole_rank
+             FROM placed WHERE placed.first_place <= {RERANKED}),
 ordered AS (SELECT placed.*, row_number() OVER (
                 ORDER BY placed.first_place > {RERANKED}, placed.coverage DESC,
                          reranked.whole_rank DESC NULLS LAST, placed.rank DESC, placed.key
@@ -94,7 +94,7 @@ def _moments(connection: Connection, matches, item_keys: list[str]
     """The matching moments of these items (documents with a position): the MOMENTS_SHOWN
     best of each, in time order."""
     rows = connection.execute(text(f"""
-WITH {matches.sql},
+WITH {matches.matched_sql},
 parts AS (SELECT key, item_key, position, row_number() OVER (
               PARTITION BY item_key ORDER BY coverage DESC, rank DESC, key) AS place
           FROM matched WHERE item_key = ANY(CAST(:shown AS text[])) AND position IS NOT NULL)

@@ -33,7 +33,8 @@ FACET_NAMES = ("type", "product", "version", "kind")
 
 class Matches:
     """The readable documents matching a query: SQL for a WITH clause (``matched``: every
-    document, ``best``: one per item) and its parameters."""
+    document, ``best``: one per item; ``matched_sql`` the first alone, which PostgreSQL
+    inlines into a query that reads it once) and its parameters."""
 
     def __init__(self, where: Clause, query: str, words: tuple[str, ...] = ()):
         self.query = query
@@ -42,11 +43,12 @@ class Matches:
                     "WHERE d.document @@ CAST(word AS tsquery))") if words else "0"
         matching = where & Clause("d.document @@ CAST(:q AS tsquery)") if query else where
         self.params = {**matching.params, "q": query, "cover": list(words)}
-        self.sql = f"""
+        self.matched_sql = f"""
 matched AS (
     SELECT d.key, d.item_key, d.type, d.products, d.versions, d.kind, d.updated,
            d.position, {rank} AS rank, {coverage} AS coverage
-    FROM {DOCUMENTS} AS d WHERE {matching.sql}),
+    FROM {DOCUMENTS} AS d WHERE {matching.sql})"""
+        self.sql = f"""{self.matched_sql},
 best AS (
     SELECT DISTINCT ON (item_key) * FROM matched
     ORDER BY item_key, coverage DESC, rank DESC, key)"""
