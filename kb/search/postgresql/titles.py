@@ -86,7 +86,9 @@ SELECT type, title, feature, min_plan FROM (
     SELECT DISTINCT ON (d.item_key) d.key, d.type, d.title, d.feature, d.min_plan,
            ts_rank_cd(d.title_words, CAST(:q AS tsquery)) AS rank
     FROM {DOCUMENTS} AS d
-    WHERE ({where.sql}) AND d.title_words @@ CAST(:q AS tsquery)
+    -- the document vector holds the title's words too: its index finds the candidates
+    WHERE ({where.sql}) AND d.document @@ CAST(:q AS tsquery)
+      AND d.title_words @@ CAST(:q AS tsquery)
     ORDER BY d.item_key, rank DESC, d.key) AS found
 ORDER BY rank DESC, key LIMIT {LOCKED_ENTRIES}"""), {**where.params, "q": query})
     return [LockedHit(type=type_name, title=title, required_plan=_required_plan(feature, plan))
