@@ -19,6 +19,7 @@ from kb.db import Base
 
 # names tests import from here, kept where they were
 from tests.databases import POSTGRES_URL, IsolatedDatabase, TablesSchema, on_postgres
+from tests.engines import forget_search_tables
 from tests.web import CSRF_PATTERN, DEMO_PASSWORD, Auth, bearer, csrf_token
 
 __all__ = ["CSRF_PATTERN", "DEMO_PASSWORD", "POSTGRES_URL", "REPO_ROOT", "SHARED_DIR", "Auth",
@@ -160,6 +161,8 @@ def app(tmp_path, request, new_app, storage, search_engine):
     if not on_postgres():
         shutil.copyfile(request.getfixturevalue("tables_file"), tmp_path / "kb.sqlite3")
     shutil.copytree(index, tmp_path / "data" / "index")
+    if search_engine:
+        request.addfinalizer(lambda: forget_search_tables(application))
     with application.app_context():
         from kb import search
 

@@ -33,3 +33,15 @@ def search_engine(request) -> dict:
     if request.node.get_closest_marker("whoosh_only"):
         kind = "whoosh"
     return {} if kind == "whoosh" else {"SEARCH_BACKEND": kind}
+
+
+def forget_search_tables(application) -> None:
+    """Drop the PostgreSQL search backend's tables from the test's schema, which the next test
+    takes again emptied and expects in the shape it had (``TablesSchema``)."""
+    from kb import db
+    from kb.search.postgresql import schema
+
+    with application.app_context():
+        db.session.rollback()
+        with db.database().engine.begin() as connection:
+            schema.drop_all(connection)

@@ -10,7 +10,10 @@ import pytest
 from kb.db import utcnow
 from kb.search.query import SearchRequest, search, suggest_titles
 from kb.search.whoosh import gates, parsing
+from tests.engines import both_search_backends
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 READERS_OF = {
     "xtreme": {"xtreme"},

@@ -18,9 +18,12 @@ from kb.search.whoosh import build
 from kb.sessions.models import Recording, TranscriptSegment
 from kb.sessions.recordings import service as recordings
 from tests.conftest import indexed_status, on_postgres
+from tests.engines import both_search_backends
 from tests.search import writer
 from tests.search.conftest import titles
 from tests.sessions.conftest import WEBVTT
+
+pytestmark = both_search_backends
 
 HOUR_600000_MS = 600_000 * 3600 * 1000
 

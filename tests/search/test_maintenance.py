@@ -15,8 +15,11 @@ from kb.search import documents, maintenance, sync
 from kb.search.query import SearchRequest, search
 from kb.search.whoosh import build, index
 from kb.search.whoosh.index import VERSION_FILE
+from tests.engines import both_search_backends
 from tests.search import writer
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 
 def _live_whoosh():

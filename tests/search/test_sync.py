@@ -19,8 +19,11 @@ from kb.search import documents, sync
 from kb.search.outbox import IndexTask
 from kb.search.whoosh import index
 from tests.conftest import REPO_ROOT, indexed_status
+from tests.engines import both_search_backends
 from tests.search import writer
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 
 def pending_tasks() -> list[IndexTask]:
