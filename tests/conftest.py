@@ -188,7 +188,16 @@ def runner(app):
 
 def indexed_status(item_key: str) -> str | None:
     """The status the search index holds for an item ("published"/"unpublished"), or None when
-    the item is not in the index. Call inside an app context."""
+    the item is not in the index, whichever engine holds it. Call inside an app context."""
+    from kb.search.backend import backend_name
+
+    if backend_name() == "postgresql":
+        from sqlalchemy import text
+
+        with db.database().engine.connect() as connection:
+            return connection.scalar(text(
+                "SELECT status FROM search_documents WHERE item_key = :key LIMIT 1"),
+                {"key": item_key})
     from kb.search.whoosh.index import searcher
 
     for fields in searcher().documents(item_key=item_key):

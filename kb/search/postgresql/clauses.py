@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -16,6 +15,7 @@ from sqlalchemy.engine import Connection
 from kb.gating import PROGRAMME_KEY_PREFIX, programme_key
 from kb.policy import ReadScope
 from kb.products.names import slugify
+from kb.search import backend
 from kb.search.results import SearchRequest
 
 # weights of the D, C, B, A parts of the document vector (unused, body, summary, identifiers
@@ -24,6 +24,7 @@ WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 TITLE_BOOST = 1.0
 # a word as typed, between spaces (ERP-4802 is one); query syntax of websearch_to_tsquery
 TYPED_WORD = re.compile(r"\S*\w\S*")
+DASH = re.compile(r"(?<=\w)-(?=\w)")
 OPERATOR = re.compile(r"\"|(?:^|\s)-\w|\bor\b", re.I)
 
 
@@ -36,13 +37,9 @@ class Clause:
         return Clause(f"({self.sql}) AND ({other.sql})", {**self.params, **other.params})
 
 
-def now() -> datetime:
-    """Now, rounded down to the minute: a scheduled item never shows early."""
-    return datetime.now(UTC).replace(second=0, microsecond=0)
-
-
 def visible_to_customers() -> Clause:
-    return Clause("d.status = 'published' AND d.visible_from <= :gate_now", {"gate_now": now()})
+    return Clause("d.status = 'published' AND d.visible_from <= :gate_now",
+                  {"gate_now": backend.gate_now()})
 
 
 def readable(scope: ReadScope) -> Clause:
@@ -121,6 +118,7 @@ class TextQuery:
 
 
 def text_query(connection: Connection, typed: str) -> TextQuery:
+    typed = undashed(typed)
     every = connection.scalar(text("SELECT CAST(websearch_to_tsquery('english', :typed) "
                                    "AS text)"), {"typed": typed}) or ""
     words = word_queries(connection, TYPED_WORD.findall(typed))
@@ -136,6 +134,13 @@ def word_queries(connection: Connection, words: list[str]) -> list[str]:
         "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS typed(word, place) "
         "ORDER BY place"), {"words": words})
     return list(dict.fromkeys(query for query in found if query))
+
+
+def undashed(typed: str) -> str:
+    """Dashed words as their parts: "boundary-layer" finds "boundary layer" too (PostgreSQL
+    indexes a dashed word whole and as its parts, and reads a typed one as all three in a
+    row, which the words apart do not have)."""
+    return DASH.sub(" ", typed)
 
 
 def any_word(connection: Connection, typed: str) -> str:

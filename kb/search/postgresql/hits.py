@@ -8,6 +8,8 @@ entities, and marks with two private-use characters, removed from the text first
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -15,15 +17,20 @@ from sqlalchemy.engine import Connection
 from kb.search.postgresql import clauses
 from kb.search.postgresql.schema import DOCUMENTS
 from kb.search.results import Hit, Moment
+from kb.search.typed import VERSION_PATTERN, version_parts
 
 START, STOP = "\ue000", "\ue001"
+WORD = re.compile(rf"{VERSION_PATTERN}|\w+")
+# a version not already inside a mark
+UNMARKED_VERSION = re.compile(rf"(?<![\w.{START}]){VERSION_PATTERN}(?![\w{STOP}])")
 SNIPPET_CHARACTERS = 240
 MOMENT_CHARACTERS = 160
 MOMENTS_SHOWN = 5
-# how much of a body a snippet is looked for in
+# how much of a body a snippet is looked for in; two fragments of at most 18 words make about
+# the SNIPPET_CHARACTERS of a Whoosh snippet
 HEADLINE_CHARACTERS = 20_000
-SNIPPET_OPTIONS = (f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=28, "
-                   "MinWords=12, FragmentDelimiter=\" … \"")
+SNIPPET_OPTIONS = (f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=18, "
+                   "MinWords=8, FragmentDelimiter=\" … \"")
 MOMENT_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=25, MinWords=10"
 # ranking is in two steps: every match by ``rank_words`` (the body's opening: cheap), then
 # the first RERANKED of those by the whole document; beyond them the first rank holds
@@ -60,15 +67,34 @@ def headline(column: str, options_param: str) -> str:
             f":{options_param})")
 
 
-def marked(found: str | None) -> Markup | None:
-    """A headline as HTML, or None when it marks nothing."""
-    if not found or START not in found:
+def marked(found: str | None, words: frozenset[str] = frozenset()) -> Markup | None:
+    """A headline as HTML, or None when it marks nothing. A version found by one of its parts
+    or leading versions (``words``: the typed ones), which ``ts_headline`` cannot tell, is
+    marked too."""
+    if not found:
+        return None
+    if words:
+        found = UNMARKED_VERSION.sub(lambda version: _marked_version(version.group(0), words),
+                                     found)
+    if START not in found:
         return None
     return Markup(found.replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def page(connection: Connection, matches, sort: str, limit: int, offset: int) -> list[Hit]:
-    """The hits of one page of ``matches`` (``querying.Matches``)."""
+def _marked_version(version: str, words: frozenset[str]) -> str:
+    if words.isdisjoint(version_parts(version.lower())):
+        return version
+    return f"{START}{version}{STOP}"
+
+
+def typed_words(typed: str) -> frozenset[str]:
+    """The words and versions typed, lower-cased: what a version in a snippet is marked for."""
+    return frozenset(word.lower() for word in WORD.findall(typed))
+
+
+def page(connection: Connection, matches, sort: str, limit: int, offset: int,
+         words: frozenset[str] = frozenset()) -> list[Hit]:
+    """The hits of one page of ``matches`` (``querying.Matches``); ``words`` typed."""
     snippet = headline("d.body", "snippet_options") if matches.query else "NULL"
     rows = connection.execute(text(f"""
 WITH {matches.sql},
@@ -82,7 +108,7 @@ FROM shown JOIN {DOCUMENTS} AS d ON d.key = shown.key ORDER BY shown.place"""),
         if matches.query and rows else {}
     return [Hit(key=row["key"], type=row["type"], item_id=int(row["item_id"]),
                 title=row["title"], url=row["url"],
-                snippet=marked(row["snippet"]) or escape(
+                snippet=marked(row["snippet"], words) or escape(
                     shortened(row["summary"] or row["opening"] or "", SNIPPET_CHARACTERS)),
                 updated=row["updated"], products=list(row["products"]), kind=row["kind"],
                 moments=moments.get(row["item_key"], []))

@@ -62,6 +62,8 @@ best AS (
         """How many items match, and the facets' values with their counts."""
         rows = connection.execute(text(f"WITH {self.counted_sql} {FACETS}"), self.params).all()
         total = next((count for facet, _, count in rows if facet == "total"), 0)
+        if not total:
+            return 0, {}
         facets = {name: sorted(((value, count) for facet, value, count in rows
                                 if facet == name), key=lambda pair: (-pair[1], pair[0]))
                   for name in FACET_NAMES}
@@ -108,6 +110,6 @@ def _page(connection: Connection, matches: Matches,
     per_page = max(1, request.per_page)
     pages = (total + per_page - 1) // per_page
     page = max(1, min(request.page, pages))
-    shown = hits.page(connection, matches, request.sort, per_page, (page - 1) * per_page) \
-        if total else []
+    shown = hits.page(connection, matches, request.sort, per_page, (page - 1) * per_page,
+                      hits.typed_words(request.text)) if total else []
     return ResultPage(total=total, page=page, pages=pages, hits=shown, facets=facets)

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("key", "item_key", "type", "item_id", "title", "title_prefix", "identifiers",
            "summary", "body", "products", "versions", "kind", "tags", "feature", "min_plan",
-           "status", "visible_from", "updated", "url", "position", "fingerprint")
+           "status", "visible_from", "updated", "url", "position", "fingerprint", "word_parts")
 
 
 def documents_table(name: str) -> list[str]:
@@ -58,11 +58,15 @@ CREATE TABLE IF NOT EXISTS {name} (
     url text NOT NULL,
     position integer,
     fingerprint text NOT NULL,
+    -- the parts and leading versions of the versions in the text (2026 and 1 of 2026.1, 12.4
+    -- of 12.4.1): a version is found whole and by them (``kb.search.typed.version_parts``)
+    word_parts text NOT NULL DEFAULT '',
     document tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', title), 'A')
         || setweight(to_tsvector('english', replace(identifiers, ',', ' ')), 'A')
         || setweight(to_tsvector('english', summary), 'B')
         || setweight(to_tsvector('english', left(body, {INDEXED_BODY_CHARACTERS})), 'C')
+        || setweight(to_tsvector('simple', word_parts), 'C')
     ) STORED,
     -- the same fields, the body's opening only: small enough to stay in the row, so that
     -- every match can be ranked without reading the whole document vector
@@ -71,6 +75,7 @@ CREATE TABLE IF NOT EXISTS {name} (
         || setweight(to_tsvector('english', replace(identifiers, ',', ' ')), 'A')
         || setweight(to_tsvector('english', summary), 'B')
         || setweight(to_tsvector('english', left(body, {RANKED_BODY_CHARACTERS})), 'C')
+        || setweight(to_tsvector('simple', word_parts), 'C')
     ) STORED,
     title_words tsvector GENERATED ALWAYS AS (to_tsvector('english', title)) STORED,
     -- unstemmed words of the title, for "starts with" autocomplete; only the document that

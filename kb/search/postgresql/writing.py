@@ -22,6 +22,7 @@ from kb.search.postgresql.schema import (
     SCHEMA_LOCK,
     WORDS,
 )
+from kb.search.typed import VERSION, version_parts
 
 # words offered by "did you mean": letters only, three or more
 SPELLING_WORD = re.compile(r"(?<![\w])[^\W\d_]{3,}(?![\w])")
@@ -41,7 +42,16 @@ def row(document: dict[str, Any]) -> dict[str, Any]:
     values["position"] = None if values["position"] is None else int(values["position"])
     for name in ("visible_from", "updated"):
         values[name] = _aware(values[name])
+    values["word_parts"] = parts_of_versions(
+        document.get(name) or "" for name in ("title", "summary", "body", "identifiers"))
     return values
+
+
+def parts_of_versions(texts: Iterable[str]) -> str:
+    """The parts and leading versions of every version in the texts, once each."""
+    found = dict.fromkeys(part for value in texts for version in VERSION.findall(value)
+                          for part in version_parts(version.lower()))
+    return " ".join(found)
 
 
 def _aware(value: datetime | None) -> datetime | None:
