@@ -71,7 +71,8 @@ def customer_reader():
 
 
 def in_process(queries: list[str], per_query_searcher: bool) -> list[float]:
-    from kb.search import index, query
+    from kb.search import query
+    from kb.search.whoosh import index
 
     user = customer_reader()
     samples = []
@@ -89,7 +90,7 @@ def in_process(queries: list[str], per_query_searcher: bool) -> list[float]:
 def whole_body_highlighting(queries: list[str]) -> list[float]:
     """The same, with snippets read from whole bodies instead of their first
     snippets.CHARACTER_LIMIT characters."""
-    from kb.search import snippets
+    from kb.search.whoosh import snippets
 
     limit = snippets.CHARACTER_LIMIT
     snippets.CHARACTER_LIMIT = 10**9
@@ -147,7 +148,8 @@ def load(data_dir: Path):
 
 
 def measure(app, data_dir: Path, size: int, workers: int, load_seconds: int = 0) -> None:
-    from kb.search import index, maintenance
+    from kb.search import maintenance
+    from kb.search.whoosh import index
 
     with app.app_context():
         added = replicate(size)

@@ -92,7 +92,7 @@ def query_milliseconds(model: Model, texts: list[str]) -> float:
 
 def kb_scored(text: str) -> list[tuple[str, float]]:
     """kb's top DEPTH slugs with their scores (the query layer's ranking, scores kept)."""
-    from kb.search import query
+    from kb.search.whoosh import querying as query
 
     kept: list[float] = []
     ranked = query._ranked

@@ -30,7 +30,7 @@ from kb import plans, policy
 from kb.db import utcnow
 
 # what the search index's gate field holds, instead of the plan feature, for an item restricted
-# to a programme: only that programme's members reach it (kb.search.gates)
+# to a programme: only that programme's members reach it (kb.search.whoosh.gates)
 PROGRAMME_KEY_PREFIX = "programme:"
 
 # stands for "visible since always" (a published item without a schedule)

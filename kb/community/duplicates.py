@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kb import policy
 from kb.search import query
+from kb.search.typed import plain_words
 from kb.search.views import SEARCH_FEATURE
 
 LIMIT = 6
@@ -20,7 +21,7 @@ def similar(user, title: str) -> list[dict]:
     if len(title) < MIN_CHARACTERS or not policy.can(user, SEARCH_FEATURE):
         return []
     # the words only: the title is not a query (no operators, no product: filters)
-    words = query.plain_words(title)
+    words = plain_words(title)
     if not words.strip():
         return []
     results = query.search(user, query.SearchRequest(

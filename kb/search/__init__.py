@@ -1,4 +1,5 @@
-"""Full-text search. The only package that knows Whoosh; the rest of kb calls these functions.
+"""Full-text search. The rest of kb calls these functions; the engine behind them is chosen
+by KB_SEARCH_BACKEND (``backend``: Whoosh on local disk, or PostgreSQL).
 
 Services call ``record_change(item_type, item_id)`` before they commit; the commit brings the
 index in step (``sync``). Pages and the API call ``query.search``/``query.suggest_titles``.
@@ -10,7 +11,7 @@ from flask import Flask
 
 from kb import db
 from kb.search import failures, sync
-from kb.search.index import health
+from kb.search.backend import backend
 from kb.search.maintenance import ensure_index
 from kb.search.outbox import record_change
 
@@ -18,6 +19,11 @@ __all__ = ["deferred", "ensure_index", "failed_item_count", "health", "init_app"
            "record_change"]
 
 deferred = sync.deferred
+
+
+def health() -> str:
+    """"ok", or what is wrong with the search index, for /healthz."""
+    return backend().health()
 
 
 def failed_item_count() -> int:

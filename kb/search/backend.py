@@ -13,6 +13,8 @@ scope inside the engine, before ranking, counting, paging and facets.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask import current_app
@@ -23,10 +25,28 @@ from kb.search.documents import BuiltItem
 from kb.search.results import SearchRequest, SearchResults, TitleSuggestion
 
 Progress = Callable[[int], None]
-# document key -> (item key, fingerprint)
+# document key -> (fingerprint, item key)
 Fingerprints = dict[str, tuple[str, str]]
+# replaces the documents of some items by theirs (none for a gone or failed item)
+Write = Callable[[Iterable[BuiltItem]], None]
 
 BACKENDS = ("whoosh", "postgresql")
+
+
+class IndexBusy(Exception):
+    """The index could not be written (its write lock stayed taken, or it is missing); the
+    work stays queued."""
+
+
+@dataclass
+class Rebuild:
+    """What a rebuild did: where the new index lives, its documents, the items caught up
+    because they changed while it was built, and the items that could not be indexed."""
+
+    where: str
+    documents: int
+    caught_up: int = 0
+    failed: int = 0
 
 
 class SearchBackend(Protocol):
@@ -48,24 +68,32 @@ class SearchBackend(Protocol):
                 ) -> dict[str, list[TitleSuggestion]]:
         """Per type, at most ``limit`` readable items having any of the words, best first."""
 
-    def replace_items(self, session: Session, built: Iterable[BuiltItem]) -> None:
-        """Make the index hold exactly these items' documents (none for a gone or failed item)."""
+    def writing(self, session: Session) -> AbstractContextManager[Write]:
+        """Exclusive writing: a ``Write`` whose changes become visible together, when the block
+        ends (Whoosh commits its index) or when ``session`` commits (PostgreSQL writes in that
+        transaction). Raises IndexBusy when the index cannot be written now."""
+
+    def after_check(self) -> None:
+        """Housekeeping after ``kb search check`` (Whoosh deletes retired generations)."""
 
     def rebuild(self, progress: Progress | None = None, *, processes: int | None = None,
-                memory_mb: int = 256) -> int:
+                memory_mb: int = 1024) -> Rebuild:
         """Build the whole index anew from the database beside the live one and make it live
-        at once (searches never see it half-built); returns the documents written. Items whose
-        documents cannot be built are left out and recorded as failed
-        (``kb.search.failures``)."""
+        at once (searches never see it half-built). Items whose documents cannot be built are
+        left out and recorded as failed (``kb.search.failures``)."""
 
     def fingerprints(self) -> Fingerprints:
-        """Every indexed document's key with its item key and fingerprint (for check)."""
+        """Every indexed document's key with its fingerprint and item key (for check)."""
 
     def health(self) -> str:
         """"ok", or what is wrong, for /healthz."""
 
     def ensure(self) -> None:
         """Create an empty index if there is none (kb init, first start)."""
+
+    def warm(self) -> None:
+        """Load what the first searches would otherwise pay for (a server worker, before it
+        serves)."""
 
     def close(self) -> None:
         """Let go of readers held by this process (tests, after a rebuild)."""

@@ -25,7 +25,7 @@ def reindex_command(processes: int | None, memory_mb: int) -> None:
         session.close()
     with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
         result = maintenance.rebuild(bar.update, processes=processes, memory_mb=memory_mb)
-    click.echo(f"Indexed {result.documents} documents into {result.directory} and made it live"
+    click.echo(f"Indexed {result.documents} documents into {result.where} and made it live"
                f" ({result.caught_up} items changed meanwhile were caught up).")
     if result.failed:
         click.echo(f"{result.failed} item(s) could not be indexed: 'kb search check' lists "

@@ -29,14 +29,14 @@ from sqlalchemy.orm import Session
 
 from kb import db
 from kb.db import utcnow
-from kb.search import documents, failures, index
-from kb.search.outbox import CHANGES_RECORDED, IndexTask
+from kb.search import documents, failures, transactional  # noqa: F401 - its listener
+from kb.search.backend import IndexBusy, Write, backend
+from kb.search.outbox import CHANGES_RECORDED, RECORDED_TASKS, IndexTask
 
 log = logging.getLogger(__name__)
 
-# tasks applied per index commit, and rows loaded per query
+# tasks applied per index commit
 TASKS_PER_COMMIT = 5000
-ROWS_PER_QUERY = 200
 
 Item = tuple[str, int]
 _deferred: ContextVar[int] = ContextVar("kb_search_deferred", default=0)
@@ -64,10 +64,10 @@ def apply_pending(*, retry_failed: bool = False) -> ApplyReport:
         while _pending_exists(session, after_id=after_id, retry_failed=retry_failed):
             session.rollback()  # read the tasks afresh once the write lock is ours
             try:
-                with index.live_writer() as writer:
+                with backend().writing(session) as write:
                     tasks = _read_tasks(session, after_id, retry_failed)
-                    written, failed = write_items(session, writer, tasks.keys())
-            except index.IndexBusy as busy:
+                    written, failed = write_items(session, write, tasks.keys())
+            except IndexBusy as busy:
                 report.busy = str(busy)
                 _note_busy(session, str(busy))
                 break
@@ -105,27 +105,25 @@ def _read_tasks(session: Session, after_id: int, retry_failed: bool = False
     return tasks
 
 
-def write_items(session: Session, writer, items: Iterable[Item]
+def write_items(session: Session, write: Write, items: Iterable[Item]
                 ) -> tuple[list[Item], dict[Item, str]]:
-    """Replace each item's documents in the writer by those of its committed row (none when
-    the row is gone, or when its documents cannot be built: they may carry a gate the item no
-    longer has). Returns the items written and, for items that failed, why."""
+    """Replace each item's documents by those of its committed row (none when the row is
+    gone, or when its documents cannot be built: they may carry a gate the item no longer
+    has). Returns the items written and, for items that failed, why."""
     by_type: dict[str, list[int]] = defaultdict(list)
     for type_name, item_id in items:
         by_type[type_name].append(item_id)
     written: list[Item] = []
     failed: dict[Item, str] = {}
     for type_name, ids in by_type.items():
-        for chunk in _chunks(ids, ROWS_PER_QUERY):
-            for built in documents.build_items(session, type_name, chunk):
-                item = (type_name, built.item_id)
-                writer.delete_by_term("item_key", documents.item_key(*item))
-                for document in built.documents:
-                    writer.add_document(**document)
-                if built.error is None:
-                    written.append(item)
+        for chunk in _chunks(ids, documents.ROWS_PER_QUERY):
+            built = list(documents.build_items(session, type_name, chunk))
+            write(built)
+            for item in built:
+                if item.error is None:
+                    written.append((type_name, item.item_id))
                 else:
-                    failed[item] = built.error
+                    failed[(type_name, item.item_id)] = item.error
             session.expunge_all()
     return written, failed
 
@@ -171,6 +169,7 @@ def _apply_after_commit(session: Session) -> None:
     # until the outer transaction is, and an applier started now would wait on its locks
     if session.in_nested_transaction():
         return
+    session.info.pop(RECORDED_TASKS, None)
     if not session.info.pop(CHANGES_RECORDED, False):
         return
     if _deferred.get() or not has_app_context():
@@ -181,9 +180,16 @@ def _apply_after_commit(session: Session) -> None:
         log.exception("applying index tasks after commit failed; they stay queued")
 
 
+def is_deferred() -> bool:
+    return bool(_deferred.get())
+
+
 @event.listens_for(db.KbSession, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: the outer transaction's changes still stand
     session.info.pop(CHANGES_RECORDED, None)
+    session.info.pop(RECORDED_TASKS, None)
 
 
 _retry_lock = threading.Lock()

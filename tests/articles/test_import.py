@@ -68,7 +68,7 @@ def test_changed_file_is_updated_with_a_revision(app_context, docs):
     numbers = db.session.scalars(select(ArticleRevision.number).where(
         ArticleRevision.article_id == changed.id).order_by(ArticleRevision.number)).all()
     assert numbers == [1, 2]
-    from kb.search.index import searcher
+    from kb.search.whoosh.index import searcher
 
     indexed = next(searcher().documents(item_key=f"article:{changed.id}"))
     assert "Rerun the posting job." in indexed["body"]

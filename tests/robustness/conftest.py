@@ -9,7 +9,7 @@ import pytest
 
 from kb import create_app, db, demo, search
 from kb.db import Base
-from kb.search import index
+from kb.search.whoosh import index
 from tests.conftest import DEMO_PASSWORD, IsolatedDatabase, app_settings
 
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')

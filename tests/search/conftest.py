@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kb.accounts.queries import user_by_email
-from kb.search import index
 from kb.search.query import SearchRequest, search
+from kb.search.whoosh import index
 from tests.search import writer
 
 

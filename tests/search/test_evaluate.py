@@ -6,9 +6,10 @@ later parts read their postings whole or skip to the documents left."""
 from __future__ import annotations
 
 import pytest
+from whoosh.query import NullQuery, Term
 
-from kb.search import evaluate, index
-from kb.search.query import NullQuery, parse_text
+from kb.search.whoosh import evaluate, index
+from kb.search.whoosh.parsing import parse_text
 from tests.search import writer
 
 QUERIES = [
@@ -57,3 +58,34 @@ def test_only_allowed_documents_are_matched(articles):
     every = evaluate.matches(searcher, query, allowed=None)
     allowed = set(sorted(every)[::2])
     assert evaluate.matches(searcher, query, allowed=allowed).keys() == allowed
+
+
+def test_a_word_in_several_fields_scores_as_one_bm25f_word(articles):
+    """BM25F computed here by hand from the index's statistics: the occurrences of a word in
+    the title, summary and body add up (each weighted and length-normalised) and saturate once."""
+    from math import log
+
+    from kb.search.whoosh import ranking
+    from kb.search.whoosh.bm25f import WordInFields
+
+    searcher = index.searcher()
+    weighting = ranking.weighting()
+    terms = [Term(field, "turbin") for field in ranking.FIELD_WEIGHTS]
+    scores = evaluate.matches(searcher, WordInFields(terms), allowed=None, weighting=weighting)
+    reader = searcher.reader()
+    frequency = max(reader.doc_frequency(term.fieldname, "turbin") for term in terms)
+    idf = log(reader.doc_count_all() / (frequency + 1)) + weighting.idf_floor
+    assert scores
+    for docnum, score in scores.items():
+        saturating = 0.0
+        for term in terms:
+            postings = dict(reader.postings(term.fieldname, "turbin").items_as("weight")) \
+                if (term.fieldname, "turbin") in reader else {}
+            if docnum not in postings:
+                continue
+            B = weighting.field_B(term.fieldname)
+            length = max(searcher.doc_field_length(docnum, term.fieldname, 1), 1)
+            normalisation = 1 - B + B * length / searcher.avg_field_length(term.fieldname)
+            saturating += ranking.FIELD_WEIGHTS[term.fieldname] * postings[docnum] / normalisation
+        expected = idf * saturating * (weighting.K1 + 1) / (saturating + weighting.K1)
+        assert score == pytest.approx(expected, rel=1e-6)

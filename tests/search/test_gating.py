@@ -8,9 +8,12 @@ from datetime import timedelta
 import pytest
 
 from kb.db import utcnow
-from kb.search import gates, query
 from kb.search.query import SearchRequest, search, suggest_titles
+from kb.search.whoosh import gates, parsing
+from tests.engines import both_search_backends
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 READERS_OF = {
     "xtreme": {"xtreme"},
@@ -153,4 +156,4 @@ def test_the_gate_is_a_query_on_index_fields_not_a_check_after_ranking(reader, g
     built = repr(gates.readable_query(scope, utcnow()))
     assert "min_plan" in built and "'elite'" not in built and "status" in built
     assert gates.readable_query(policy.read_scope(reader("staff")), utcnow()) is None
-    assert query.TEXT_FIELDS == ("title", "summary", "body", "identifiers")
+    assert parsing.TEXT_FIELDS == ("title", "summary", "body", "identifiers")

@@ -13,13 +13,17 @@ from sqlalchemy import update
 from kb import db, search
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
-from kb.search import build, maintenance, sync
+from kb.search import documents, maintenance, sync
+from kb.search.whoosh import build
 from kb.sessions.models import Recording, TranscriptSegment
 from kb.sessions.recordings import service as recordings
 from tests.conftest import indexed_status, on_postgres
+from tests.engines import both_search_backends
 from tests.search import writer
 from tests.search.conftest import titles
 from tests.sessions.conftest import WEBVTT
+
+pytestmark = both_search_backends
 
 HOUR_600000_MS = 600_000 * 3600 * 1000
 
@@ -199,7 +203,7 @@ def test_an_applier_settling_late_never_brings_back_a_cleared_failure(app_contex
 def test_writer_processes_report_the_items_they_could_not_index(app_context, reader, runner,
                                                                  monkeypatch):
     monkeypatch.setattr(build, "PARALLEL_MIN_ITEMS", 1)
-    monkeypatch.setattr(build, "ROWS_PER_QUERY", 1)
+    monkeypatch.setattr(documents, "ROWS_PER_QUERY", 1)
     for name in ("Knot", "Sanderling", "Turnstone"):
         writer.publish(name, f"{name}s feed on the shore.")
     recording_id = publish_recording()

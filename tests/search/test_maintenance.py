@@ -11,11 +11,15 @@ from flask import current_app
 from whoosh import index as whoosh_index
 
 from kb.accounts.queries import user_by_email
-from kb.search import build, index, maintenance, sync
-from kb.search.index import VERSION_FILE
+from kb.search import documents, maintenance, sync
 from kb.search.query import SearchRequest, search
+from kb.search.whoosh import build, index
+from kb.search.whoosh.index import VERSION_FILE
+from tests.engines import both_search_backends
 from tests.search import writer
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 
 def _live_whoosh():
@@ -102,7 +106,7 @@ def test_writer_processes_each_write_a_share_of_the_same_index(app_context, read
         publish(f"Tern {number}", f"Terns dive, number {number}.",
                 min_plan=("xtreme", "premium", "elite")[number % 3])
     monkeypatch.setattr(build, "PARALLEL_MIN_ITEMS", 1)
-    monkeypatch.setattr(build, "ROWS_PER_QUERY", 5)  # three chunks for two processes
+    monkeypatch.setattr(documents, "ROWS_PER_QUERY", 5)  # three chunks for two processes
     result = runner.invoke(args=["reindex", "--processes", "2", "--memory-mb", "16"])
     assert result.exit_code == 0, result.output
     assert "Indexed 12 documents" in result.output and "(0 items changed" in result.output
@@ -120,7 +124,7 @@ def test_a_failing_writer_process_keeps_the_live_index(app_context, reader, publ
     before = index.current_generation()
     generations = set(index.index_root().iterdir())
     monkeypatch.setattr(build, "PARALLEL_MIN_ITEMS", 1)
-    monkeypatch.setattr(build, "ROWS_PER_QUERY", 1)
+    monkeypatch.setattr(documents, "ROWS_PER_QUERY", 1)
     # a writer process builds its own app from these settings: one it cannot open fails it
     monkeypatch.setitem(current_app.config, "DATABASE_URL", "sqlite:////nonexistent/kb.db")
     with pytest.raises(build.BuildFailed, match="OperationalError"):

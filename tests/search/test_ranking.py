@@ -11,9 +11,12 @@ import pytest
 from whoosh.query import Term
 
 from kb.articles.importing.importer import import_paths
-from kb.search import index
-from kb.search.bm25f import WordInFields
+from kb.search.whoosh import index
+from kb.search.whoosh.bm25f import WordInFields
+from tests.engines import both_search_backends
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 DESCRIPTIONS = {
     "germany/process-for-digital-audits.md": (

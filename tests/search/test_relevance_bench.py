@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kb import db
 from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
-from kb.search import index
+from kb.search.whoosh import index
 from tests.conftest import REPO_ROOT, SHARED_DIR, needs_shared
 
 CORPUS = SHARED_DIR / "corpus"

@@ -8,12 +8,15 @@ import io
 
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
-from kb.search import snippets
 from kb.search.query import SearchRequest, search
+from kb.search.whoosh import snippets
 from kb.sessions.recordings import service as recordings
 from kb.storage import Upload
 from tests.conftest import bearer
+from tests.engines import both_search_backends
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 TRANSCRIPT = b"""WEBVTT
 

@@ -11,7 +11,8 @@ import sys
 
 from whoosh.index import FileIndex
 
-from kb.search import index, maintenance
+from kb.search import maintenance
+from kb.search.whoosh import index
 from tests.conftest import REPO_ROOT
 from tests.search.conftest import titles
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import threading
 
-from kb.search import gates, index, segment_cache, snippets
-from kb.search.schema import normalized
+from kb.search.whoosh import gates, index, segment_cache, snippets
+from kb.search.whoosh.schema import normalized
 from tests.search.conftest import titles
 
 

@@ -15,11 +15,15 @@ from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
 from kb import db, search
-from kb.search import documents, index, sync
+from kb.search import documents, sync
 from kb.search.outbox import IndexTask
+from kb.search.whoosh import index
 from tests.conftest import REPO_ROOT, indexed_status
+from tests.engines import both_search_backends
 from tests.search import writer
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 
 def pending_tasks() -> list[IndexTask]:

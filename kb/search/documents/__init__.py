@@ -3,7 +3,7 @@
 Adding a content type is one module that calls ``register(ContentType(...))`` and is imported
 in ``load_content_types``; the outbox, reindex and check then handle it like any other.
 A module's ``documents(row)`` returns one dict per document (several for items made of parts,
-such as a recording's transcript segments), each with the fields of ``kb.search.schema``;
+such as a recording's transcript segments), each with the fields of ``kb.search.fields``;
 ``gate(...)`` fills the fields that decide who may find the document.
 """
 
@@ -20,9 +20,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from kb.gating import Gated, programme_key
-from kb.search.schema import check_document
+from kb.search.fields import check_document
 
 log = logging.getLogger(__name__)
+
+# rows loaded per query when building many items' documents
+ROWS_PER_QUERY = 200
+Chunk = tuple[str, list[int]]  # a content type and some of its item ids
+Progress = Callable[[int], None]
 
 # the fields a document must have for the query layer to list and gate it
 REQUIRED_FIELDS = ("key", "type", "title", "url", "feature", "min_plan", "status")
@@ -117,6 +122,23 @@ def _described(session: Session, type_name: str, ids: Sequence[int], failure: Ex
               exc_info=failure)
     session.rollback()
     return f"{failure.__class__.__name__}: {failure}"
+
+
+def chunks_of(items: dict[str, list[int]]) -> list[Chunk]:
+    """``items`` in chunks of ROWS_PER_QUERY ids of one type."""
+    return [(type_name, ids[start:start + ROWS_PER_QUERY])
+            for type_name, ids in items.items() for start in range(0, len(ids), ROWS_PER_QUERY)]
+
+
+def expected_documents(session, chunks: list[Chunk], progress: Progress | None = None
+                       ) -> Iterator[BuiltItem]:
+    """The documents the database implies for each item of ``chunks`` (or why they cannot
+    be built)."""
+    for type_name, ids in chunks:
+        yield from build_items(session, type_name, ids)
+        session.expunge_all()
+        if progress:
+            progress(len(ids))
 
 
 _registry: dict[str, ContentType] = {}

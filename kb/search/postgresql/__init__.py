@@ -13,9 +13,11 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
-from kb import db
+from kb import db, search
 from kb.policy import ReadScope
+from kb.search.backend import Fingerprints, Progress, Rebuild, Write
 from kb.search.postgresql import querying, rebuild, schema, titles, writing
 from kb.search.results import SearchRequest, SearchResults, TitleSuggestion
 
@@ -46,16 +48,28 @@ class PostgresBackend:
         """In ``session``'s transaction (the item's own); the caller commits."""
         writing.replace_items(session, built)
 
-    def rebuild(self, progress=None, *, processes: int | None = None,
-                memory_mb: int = 256) -> int:
-        """``processes`` and ``memory_mb`` are Whoosh's: the database builds in one."""
-        return rebuild.rebuild(progress)
+    @contextmanager
+    def writing(self, session: Session) -> Iterator[Write]:
+        """Writes in ``session``'s transaction: visible when the caller commits it."""
+        yield lambda built: writing.replace_items(session, built)
 
-    def fingerprints(self) -> dict[str, tuple[str, str]]:
+    def rebuild(self, progress: Progress | None = None, *, processes: int | None = None,
+                memory_mb: int = 1024) -> Rebuild:
+        """``processes`` and ``memory_mb`` are Whoosh's: the database builds in one."""
+        documents = rebuild.rebuild(progress)
+        return Rebuild(schema.DOCUMENTS, documents, failed=search.failed_item_count())
+
+    def fingerprints(self) -> Fingerprints:
         with _reading() as connection:
             rows = connection.execute(text(
-                f"SELECT key, item_key, fingerprint FROM {schema.DOCUMENTS}"))
-            return {key: (item_key, fingerprint) for key, item_key, fingerprint in rows}
+                f"SELECT key, fingerprint, item_key FROM {schema.DOCUMENTS}"))
+            return {key: (fingerprint, item_key) for key, fingerprint, item_key in rows}
+
+    def after_check(self) -> None:
+        """Nothing to tidy: a rebuild drops the old table when it swaps."""
+
+    def warm(self) -> None:
+        """Nothing to load: PostgreSQL keeps its own caches."""
 
     def health(self) -> str:
         try:

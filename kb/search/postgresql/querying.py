@@ -10,11 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from kb.policy import ReadScope
-from kb.search.parsing import split_typed_filters
 from kb.search.postgresql import clauses, hits, spelling, titles
 from kb.search.postgresql.clauses import Clause
 from kb.search.postgresql.schema import DOCUMENTS
 from kb.search.results import ResultPage, SearchRequest, SearchResults
+from kb.search.typed import split_typed_filters
 
 SPELLING_BELOW = 3  # offer "did you mean" when fewer results than this
 RELAX_BELOW = 10  # search for any of the words when all of them find fewer than this

@@ -13,7 +13,7 @@ from kb.links import path_for
 from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import Product
-from kb.search.related import related
+from kb.search.query import related
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
 OPEN_STATUSES = ("new", "planned", "scheduled")

@@ -2,12 +2,10 @@
 
 Nothing typed can widen the gate: the parser knows no field syntax (``min_plan:xtreme`` is two
 words), no wildcards but ``word*`` prefixes, no ranges, no ``*:*``; the filters people may type
-(``product:``, ``version:``, ``kind:``, ``type:``) are cut out first and only ever narrow.
+(``kb.search.typed``) are cut out first and only ever narrow.
 """
 
 from __future__ import annotations
-
-import re
 
 from whoosh.qparser import (
     AndGroup,
@@ -25,15 +23,11 @@ from whoosh.query import And, NullQuery, Or, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
 from kb.products.names import slugify
-from kb.search import ranking
 from kb.search.results import SearchRequest
+from kb.search.typed import clean, plain_words
+from kb.search.whoosh import ranking
 
 TEXT_FIELDS = ("title", "summary", "body", "identifiers")
-# typed filters: `product:orbit-erp`, `type:release-note`, `version:"12.0"`, `kind:how-to`
-TYPED_FILTER = re.compile(r'(?i)(?<![\w:])(product|version|kind|type):(?:"([^"]*)"|([^\s"]+))')
-# a prefix needs two characters before the star; shorter stars are dropped
-SHORT_PREFIX = re.compile(r"(?<!\w)(\w?)\*+")
-OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()\"'*^~:]")
 
 
 def _restricted(parser: QueryParser) -> QueryParser:
@@ -54,30 +48,6 @@ def text_parser(schema, every_word: bool = False) -> QueryParser:
 
 def title_parser(schema) -> QueryParser:
     return _restricted(QueryParser("title", schema, group=OrGroup.factory(0.9)))
-
-
-def split_typed_filters(text: str) -> tuple[str, dict[str, list[str]]]:
-    """Cut ``product:``/``version:``/``kind:``/``type:`` filters out of the typed text. An
-    empty one (``type:""``) is cut out and narrows nothing, like an empty filter picked."""
-    found: dict[str, list[str]] = {}
-
-    def take(match: re.Match) -> str:
-        quoted, bare = match.group(2), match.group(3)
-        value = (quoted if quoted is not None else bare).strip()
-        if value:
-            found.setdefault(match.group(1).lower(), []).append(value)
-        return " "
-
-    return TYPED_FILTER.sub(take, text), found
-
-
-def clean(text: str) -> str:
-    return SHORT_PREFIX.sub(r"\1", text).strip()
-
-
-def plain_words(text: str) -> str:
-    """The words of a query without any syntax (the fallback for what cannot be parsed)."""
-    return " ".join(OPERATORS.sub(" ", text).split())
 
 
 def parse_text(searcher: Searcher, text: str, every_word: bool = False) -> tuple[Query, bool]:

@@ -1,5 +1,5 @@
 """The on-disk index under DATA_DIR/index: generations, the pointer to the current one, and
-writers that wait for the lock (searchers: ``kb.search.searchers``, also reached from here).
+writers that wait for the lock (searchers: ``kb.search.whoosh.searchers``, also reached from here).
 
 Layout: ``DATA_DIR/index/current`` names the live generation, a sibling directory such as
 ``DATA_DIR/index/g-20260126T101500-4242``. ``kb reindex`` builds a new generation beside the
@@ -26,7 +26,8 @@ from whoosh.index import TOC, FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
 from kb.errors import DomainError
-from kb.search.schema import SCHEMA_VERSION, build_schema
+from kb.search.backend import IndexBusy
+from kb.search.whoosh.schema import SCHEMA_VERSION, build_schema
 
 INDEX_NAME = "MAIN"  # Whoosh's default name, which kb's indexes have
 VERSION_FILE = "kb-schema-version.json"
@@ -45,10 +46,6 @@ RETIRED_MARKER = "kb-retired"
 # searcher learns whether it is current with one readlink instead of listing the directory
 # (where no commit of kb's writer made it yet, or in a copy, the directory is listed instead)
 COMMIT_STAMP = "kb-committed"
-
-
-class IndexBusy(Exception):
-    """The write lock stayed taken for the whole lock timeout; the work stays queued."""
 
 
 class SearchUnavailable(DomainError):
@@ -234,7 +231,7 @@ def live_writer():
 
 
 # searchers live in their own module; callers reach them here too
-from kb.search.searchers import (  # noqa: E402
+from kb.search.whoosh.searchers import (  # noqa: E402
     MappedFile,
     MappedStorage,
     close_searcher,

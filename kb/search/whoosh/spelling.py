@@ -10,8 +10,8 @@ from whoosh.qparser import QueryParser
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
-from kb.search.parsing import text_parser
-from kb.search.schema import WORD, normalized
+from kb.search.whoosh.parsing import text_parser
+from kb.search.whoosh.schema import WORD, normalized
 
 # a word worth correcting: three letters or more, no digits, not a prefix*
 CORRECTABLE = re.compile(r"(?<![\w*])[^\W\d_]{3,}(?![\w*])")

@@ -19,8 +19,8 @@ from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
-from kb.search import ranking, segment_cache
-from kb.search.index import (
+from kb.search.whoosh import ranking, segment_cache
+from kb.search.whoosh.index import (
     POINTER_FILE,
     SearchUnavailable,
     committed_generation,

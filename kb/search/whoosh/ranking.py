@@ -1,5 +1,5 @@
 """How results are ranked: BM25F over the title, summary and body (a typed word is scored once
-over the three, ``kb.search.bm25f``), identifiers boosted on their own, and for questions of
+over the three, ``kb.search.whoosh.bm25f``), identifiers boosted on their own, and for questions of
 several words the telling words of the first results added to the query (pseudo-relevance
 feedback).
 
@@ -17,8 +17,8 @@ from math import log2
 from whoosh.qparser import syntax
 from whoosh.query import AndMaybe, Or, Query, Term
 
-from kb.search import evaluate
-from kb.search.bm25f import FieldsBM25F, WordInFields, weigh_repeated_words
+from kb.search.whoosh import evaluate
+from kb.search.whoosh.bm25f import FieldsBM25F, WordInFields, weigh_repeated_words
 
 # the text fields a typed word is scored over together, with the weight of an occurrence in
 # each: a word of the title or the summary (the description) says more than one of the body

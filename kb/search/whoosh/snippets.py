@@ -11,7 +11,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from kb.search.schema import WORD_PATTERN, indexed_forms, normalized
+from kb.search.whoosh.schema import WORD_PATTERN, indexed_forms, normalized
 
 WORD = re.compile(WORD_PATTERN)
 NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character beyond ASCII

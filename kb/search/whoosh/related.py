@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from whoosh.query import And, NullQuery, Or, Term
 
-from kb import policy
-from kb.search import evaluate, gates, grouping, index
-from kb.search.parsing import parse_text, plain_words
+from kb.policy import ReadScope
 from kb.search.results import TitleSuggestion
+from kb.search.typed import plain_words
+from kb.search.whoosh import evaluate, gates, grouping, index
+from kb.search.whoosh.parsing import parse_text
 
 
-def related(user, text: str, types: tuple[str, ...], limit: int
+def related(scope: ReadScope, text: str, types: tuple[str, ...], limit: int
             ) -> dict[str, list[TitleSuggestion]]:
-    """Per type, at most ``limit`` items ``user`` may open that have any of the words of
+    """Per type, at most ``limit`` items ``scope`` reaches that have any of the words of
     ``text``, the most relevant first; an item's URL without a moment (#t=...)."""
     found: dict[str, list[TitleSuggestion]] = {type_name: [] for type_name in types}
-    scope = policy.read_scope(user)
     words = plain_words(text).lower()
-    if scope.nothing or not words:
+    if not words:
         return found
     searcher = index.searcher()
     if gates.admits_nothing(gates.readable(searcher, scope)):

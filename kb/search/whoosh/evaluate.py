@@ -16,9 +16,9 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Query, Term
 from whoosh.reading import SegmentReader
 
-from kb.search import segment_cache
-from kb.search.bm25f import WordInFields, word_statistics
-from kb.search.lengths import segment_lengths
+from kb.search.whoosh import segment_cache
+from kb.search.whoosh.bm25f import WordInFields, word_statistics
+from kb.search.whoosh.lengths import segment_lengths
 
 Scores = dict[int, float]
 
@@ -205,15 +205,18 @@ def _word_in_fields(searcher, weighting, query: WordInFields, within: set[int] |
                                      other.with_boost(other.boost * query.boost), within).items():
             combined[docnum] = combined.get(docnum, 0.0) + score
     if terms:
-        for docnum, score in _fields_scores(searcher, weighting, terms, query.boost,
+        for docnum, score in fields_scores(searcher, weighting, terms, query.boost,
                                             within).items():
             combined[docnum] = combined.get(docnum, 0.0) + score
     return combined
 
 
-def _fields_scores(searcher, weighting, terms: list[Term], boost: float,
+def fields_scores(searcher, weighting, terms: list[Term], boost: float,
                    within: set[int] | None) -> Scores:
-    """The scores ``bm25f._fields_matcher`` gives, for every document at once."""
+    """One word in several text fields scored as one BM25F word, for every document of one
+    segment (of those in ``within``): ``idf * t * (K1 + 1) / (t + K1)`` where ``t`` adds up
+    each field's occurrences times its weight over its length normalisation
+    ``1 - B + B * length / average length``. The only place BM25F is computed."""
     parent, reader = searcher.get_parent(), searcher.reader()
     weighted: dict[int, float] = {}
     encoded, idf = word_statistics(searcher, terms, weighting.idf_floor)

@@ -9,9 +9,9 @@ from collections import Counter, defaultdict
 from markupsafe import escape
 from whoosh.searching import Searcher
 
-from kb.search import index, snippets
-from kb.search.facets import column
 from kb.search.results import Moment
+from kb.search.whoosh import index, snippets
+from kb.search.whoosh.facets import column
 
 # moments listed under one result, the best-scoring ones, shown in the order they come
 MOMENTS_SHOWN = 5

@@ -14,8 +14,6 @@ from whoosh.matching import mcore
 from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.query.compound import CompoundQuery
 
-from kb.search.lengths import segment_lengths
-
 
 class FieldsBM25F(scoring.BM25F):
     """Whoosh's BM25F for every other query, with the parameters WordInFields reads."""
@@ -134,115 +132,12 @@ def word_statistics(searcher, terms: list[Term], idf_floor: float = 1.0
 
 
 def _fields_matcher(searcher, weighting: FieldsBM25F, terms: list[Term], boost: float):
-    """The BM25F matcher of one word in one segment (``searcher``)."""
-    parent, reader = searcher.get_parent(), searcher.reader()
-    encoded, idf = word_statistics(searcher, terms, weighting.idf_floor)
-    children = [_FieldPostings(
-        matcher=reader.postings(term.fieldname, text),  # read for counts only
-        fieldname=term.fieldname,
-        lengths=segment_lengths(reader, term.fieldname),
-        weight=weighting.fields[term.fieldname] * term.boost,
-        B=weighting.field_B(term.fieldname),
-        average_length=parent.avg_field_length(term.fieldname) or 1.0,
-    ) for term, text in encoded if (term.fieldname, text) in reader]
-    if not children:
+    """The matcher of one word in one segment (``searcher``), over the scores the query layer
+    gives every document (``evaluate.fields_scores``): BM25F is computed in one place."""
+    from kb.search.whoosh import evaluate  # evaluate reads this module's queries
+
+    scores = evaluate.fields_scores(searcher, weighting, terms, boost, None)
+    if not scores:
         return matching.NullMatcher()
-    return FieldsMatcher(searcher, children, idf * boost, weighting.K1)
-
-
-class _FieldPostings:
-    __slots__ = ("matcher", "fieldname", "lengths", "weight", "B", "average_length")
-
-    def __init__(self, matcher, fieldname, lengths, weight, B, average_length):
-        self.matcher = matcher
-        self.fieldname = fieldname
-        self.lengths = lengths
-        self.weight = weight
-        self.B = B
-        self.average_length = average_length
-
-
-class FieldsMatcher(mcore.Matcher):
-    """Walks the postings of one word in several fields at once; the score of a document is
-    ``idf * t * (K1 + 1) / (t + K1)`` where ``t`` adds up each field's occurrences times its
-    weight over its length normalisation ``1 - B + B * length / average length``."""
-
-    def __init__(self, searcher, children: list[_FieldPostings], idf: float, K1: float):
-        self._searcher = searcher
-        self._children = children
-        self._idf = idf
-        self._K1 = K1
-        self._settle()
-
-    def _settle(self) -> None:
-        """Drop exhausted postings and find the document they next agree on."""
-        self._active = [child for child in self._children if child.matcher.is_active()]
-        self._docnum = min((child.matcher.id() for child in self._active), default=None)
-
-    def is_active(self):
-        return self._docnum is not None
-
-    def id(self):
-        return self._docnum
-
-    def next(self):
-        for child in self._active:
-            if child.matcher.id() == self._docnum:
-                child.matcher.next()
-        self._settle()
-
-    def skip_to(self, docnum):
-        if self._docnum is not None and docnum > self._docnum:
-            for child in self._active:
-                if child.matcher.id() < docnum:
-                    child.matcher.skip_to(docnum)
-            self._settle()
-
-    def _current(self) -> list[_FieldPostings]:
-        return [child for child in self._active if child.matcher.id() == self._docnum]
-
-    def score(self):
-        docnum = self._docnum
-        weighted = 0.0
-        for child in self._current():
-            field_length = (child.lengths[docnum] if child.lengths is not None else
-                            self._searcher.doc_field_length(docnum, child.fieldname, 1))
-            # a field holding the word is at least one word long (Whoosh stores lengths lossily)
-            field_length = max(field_length, 1)
-            normalisation = 1 - child.B + child.B * field_length / child.average_length
-            weighted += child.weight * child.matcher.weight() / normalisation
-        return self._idf * weighted * (self._K1 + 1) / (weighted + self._K1)
-
-    def weight(self):
-        return sum(child.matcher.weight() for child in self._current())
-
-    def supports(self, astype):
-        return False
-
-    def supports_block_quality(self):
-        return False
-
-    def max_quality(self):
-        # the saturation keeps every score below idf * (K1 + 1): a true upper bound, which
-        # Whoosh's collectors rely on when they drop matchers that cannot reach the top
-        return self._idf * (self._K1 + 1)
-
-    def block_quality(self):
-        return self.max_quality()
-
-    def children(self):
-        return [child.matcher for child in self._children]
-
-    def copy(self):
-        return self.__class__(self._searcher, [
-            _FieldPostings(child.matcher.copy(), child.fieldname, child.lengths, child.weight,
-                           child.B, child.average_length) for child in self._children],
-            self._idf, self._K1)
-
-    def replace(self, minquality=0):
-        if not self.is_active() or (minquality and self.max_quality() < minquality):
-            return matching.NullMatcher()
-        return self
-
-    def depth(self):
-        return 1 + max((child.matcher.depth() for child in self._children), default=0)
+    ids = sorted(scores)
+    return matching.ListMatcher(ids, weights=[scores[docnum] for docnum in ids])

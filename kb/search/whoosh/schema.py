@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import datetime
 from functools import lru_cache
 
 from whoosh import columns, formats
@@ -207,43 +205,6 @@ class FacetKeywords(KEYWORD):
 
     def from_column_value(self, value):
         return [word.decode("utf-8") for word in value]
-
-
-def check_document(document: dict) -> None:
-    """Raise ValueError, naming the field, for a value the index cannot hold: an unknown
-    field, a number outside its field's range, a date that is not a datetime, indexed text
-    that is not a string. Checked before a document reaches a writer, since Whoosh fails
-    half-way through adding it and leaves the writer with part of a document."""
-    checks = _value_checks()
-    for name, value in document.items():
-        if value is None or name.startswith("_"):
-            continue
-        check = checks.get(name)
-        if check is None:
-            raise ValueError(f"{name!r} is not a field of the index")
-        problem = check(value)
-        if problem:
-            raise ValueError(f"field {name!r}: {problem}")
-
-
-@lru_cache(maxsize=1)
-def _value_checks() -> dict[str, Callable[[object], str | None]]:
-    """For each field, what is wrong with a value for it (None when nothing is)."""
-    return {name: _value_check(field) for name, field in build_schema().items()}
-
-
-def _value_check(field) -> Callable[[object], str | None]:
-    if isinstance(field, DATETIME):
-        return lambda value: (None if isinstance(value, datetime)
-                              else f"{type(value).__name__} is not a datetime")
-    if isinstance(field, NUMERIC):
-        low, high = field.min_value, field.max_value
-        return lambda value: (None if isinstance(value, int | float) and low <= value <= high
-                              else f"{value!r} is not a number in [{low}, {high}]")
-    if field.indexed:
-        return lambda value: None if isinstance(value, str) else \
-            f"{type(value).__name__} is not text"
-    return lambda value: None
 
 
 def build_schema() -> Schema:

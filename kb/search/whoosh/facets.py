@@ -10,7 +10,7 @@ from itertools import chain
 
 from whoosh.searching import Searcher
 
-from kb.search.schema import FacetKeywords
+from kb.search.whoosh.schema import FacetKeywords
 
 FACET_FIELDS = {"type": "type", "product": "products", "version": "versions", "kind": "kind"}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -21,12 +21,10 @@ from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
 from kb import config, db
-from kb.search import documents
-from kb.search.lengths import read_lengths
-from kb.search.sync import ROWS_PER_QUERY
+from kb.search.documents import Chunk, expected_documents
+from kb.search.whoosh.lengths import read_lengths
 
 Progress = Callable[[int], None]
-Chunk = tuple[str, list[int]]  # a content type and some of its item ids
 Item = tuple[str, int]
 
 # fewer items than this are written in this process: starting others would cost more
@@ -108,23 +106,6 @@ def write_generation(new_index: FileIndex, items: list[Chunk], progress: Progres
     joiner = BuildWriter(new_index, compound=False)
     joiner.commit_with([segment for segment in segments if segment is not None])
     return written
-
-
-def chunks_of(items: dict[str, list[int]]) -> list[Chunk]:
-    """``items`` in chunks of ROWS_PER_QUERY ids of one type."""
-    return [(type_name, ids[start:start + ROWS_PER_QUERY])
-            for type_name, ids in items.items() for start in range(0, len(ids), ROWS_PER_QUERY)]
-
-
-def expected_documents(session, chunks: list[Chunk], progress: Progress | None = None
-                       ) -> Iterator[documents.BuiltItem]:
-    """The documents the database implies for each item of ``chunks`` (or why they cannot
-    be built)."""
-    for type_name, ids in chunks:
-        yield from documents.build_items(session, type_name, ids)
-        session.expunge_all()
-        if progress:
-            progress(len(ids))
 
 
 def _write_chunks(writer, chunks: list[Chunk], progress: Progress | None
