@@ -54,7 +54,7 @@ def measure(size: int) -> None:
     added = replicate(size)
     backend = PostgresBackend()
     start = time.perf_counter()
-    written = backend.rebuild()
+    written = backend.rebuild().documents
     took = time.perf_counter() - start
     with db.database().engine.connect() as connection:
         bytes_ = connection.scalar(text("SELECT pg_total_relation_size('search_documents')"))

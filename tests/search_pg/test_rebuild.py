@@ -24,7 +24,7 @@ def expected_fingerprints() -> dict[str, tuple[str, str]]:
         ids = list(content_type.all_ids(db.session))
         for built in build_items(db.session, name, ids) if ids else ():
             for document in built.documents:
-                found[document["key"]] = (document["item_key"], document["fingerprint"])
+                found[document["key"]] = (document["fingerprint"], document["item_key"])
     return found
 
 
@@ -33,7 +33,7 @@ def test_rebuild_writes_every_item_and_swaps_the_tables(backend, find, demo_acco
     second = writer.publish("Cormorant drying", "Wings out.", min_plan="premium")
     writer.publish("Cormorant draft", "Unfinished.", status="draft")
     assert find("staff", "cormorant").total == 0  # written through the service only
-    assert backend.rebuild() == 3
+    assert backend.rebuild().documents == 3
     assert backend.fingerprints() == expected_fingerprints()
     assert [hit.item_id for hit in find("xtreme", "cormorant").hits] == [first]
     assert {hit.item_id for hit in find("premium", "cormorant").hits} == {first, second}
@@ -41,7 +41,7 @@ def test_rebuild_writes_every_item_and_swaps_the_tables(backend, find, demo_acco
         assert not schema.exists(connection, schema.NEW_DOCUMENTS)
     # and again, over the live tables
     writer.delete(first)
-    assert backend.rebuild() == 2
+    assert backend.rebuild().documents == 2
     assert find("xtreme", "cormorant").total == 0
     assert backend.health() == "ok"
 
@@ -75,7 +75,7 @@ def test_a_rebuild_leaves_out_and_records_an_item_that_fails(backend, find, demo
 
     monkeypatch.setitem(_registry, "article", dataclasses.replace(articles,
                                                                   documents=documents))
-    assert backend.rebuild() == 1
+    assert backend.rebuild().documents == 1
     assert [hit.item_id for hit in find("xtreme", "plover").hits] == [good]
     failed = failures.failed_items(db.session)
     assert [(item.item_type, item.item_id) for item in failed] == [("article", bad)]
