@@ -36,13 +36,20 @@ class Matches:
     document, ``best``: one per item; ``matched_sql`` the first alone, which PostgreSQL
     inlines into a query that reads it once) and its parameters."""
 
-    def __init__(self, where: Clause, query: str, words: tuple[str, ...] = ()):
+    def __init__(self, where: Clause, query: str, words: tuple[str, ...] = (),
+                 complete: list[str] | None = None):
         self.query = query
         rank = clauses.rank("rank_words") if query else "0"
-        coverage = ("(SELECT count(*) FROM unnest(CAST(:cover AS text[])) AS word "
-                    "WHERE d.document @@ CAST(word AS tsquery))") if words else "0"
+        # how many of the words a document has: all of them for the items the all-words
+        # search found (``complete``), else those in its ``rank_words`` (matching each word
+        # against the whole document vector read it again for every word of every match)
+        coverage = (f"(CASE WHEN d.item_key = ANY(CAST(:complete AS text[])) THEN {len(words)}"
+                    " ELSE (SELECT count(*) FROM unnest(CAST(:cover AS text[])) AS word "
+                    "WHERE d.rank_words @@ CAST(word AS tsquery)) END)") if words else "0"
         matching = where & Clause("d.document @@ CAST(:q AS tsquery)") if query else where
-        self.params = {**matching.params, "q": query, "cover": list(words)}
+        self.params = {**matching.params, "q": query, "cover": list(words),
+                       "complete": list(complete or ())}
+        self.where = matching
         self.matched_sql = f"""
 matched AS (
     SELECT d.key, d.item_key, d.type, d.products, d.versions, d.kind, d.updated,
@@ -57,6 +64,11 @@ best AS (
 best AS (
     SELECT DISTINCT ON (d.item_key) d.item_key, d.type, d.products, d.versions, d.kind
     FROM {DOCUMENTS} AS d WHERE {matching.sql} ORDER BY d.item_key)"""
+
+    def item_keys(self, connection: Connection) -> list[str]:
+        return list(connection.scalars(text(
+            f"SELECT DISTINCT d.item_key FROM {DOCUMENTS} AS d WHERE {self.where.sql}"),
+            self.params))
 
     def counts(self, connection: Connection) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """How many items match, and the facets' values with their counts."""
@@ -89,7 +101,7 @@ def search(connection: Connection, scope: ReadScope, request: SearchRequest, *,
     counted = matches.counts(connection)
     if query is not None and counted[0] < RELAX_BELOW and clauses.relaxable(typed_text) \
             and len(query.words) > 1:
-        matches = Matches(where, query.any, query.words)
+        matches = Matches(where, query.any, query.words, matches.item_keys(connection))
         counted = matches.counts(connection)
     found = _page(connection, matches, counted, request)
     suggestion = None

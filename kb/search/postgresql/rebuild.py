@@ -36,6 +36,8 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
         built_after = failures.newest_task_id(session)
         session.commit()
         written, failed = _write_all(session, progress)
+        # the planner's statistics of the new tables (a server may run without autovacuum)
+        session.execute(text(f"ANALYZE {schema.NEW_DOCUMENTS}, {schema.NEW_WORDS}"))
         schema.swap(session.connection())
         failures.clear_all_failures(session, up_to=built_after)
         failures.record_failures(session, failed)
