@@ -96,3 +96,16 @@ def test_a_snippet_without_a_match_in_the_body_is_the_summary(find, put):
     put("Osprey guide", "Nothing about the bird here.", summary="All <about> ospreys.")
     hit = find("xtreme", "osprey guide").hits[0]
     assert hit.snippet == Markup("All &lt;about&gt; ospreys.")
+
+
+def test_pages_tile_the_results_beyond_the_ones_ranked_twice(find, put, monkeypatch):
+    from kb.search.postgresql import hits
+
+    monkeypatch.setattr(hits, "RERANKED", 3)  # the second ranking stops after three
+    for number in range(7):
+        put(f"Tern {number}", "Tern " * (number + 1))
+    every = titles(find("xtreme", "tern", per_page=7))
+    assert len(every) == 7
+    paged = [title for page in (1, 2, 3, 4) for title in titles(
+        find("xtreme", "tern", per_page=2, page=page))]
+    assert paged == every

@@ -60,7 +60,7 @@ class PostgresBackend:
         return Rebuild(schema.DOCUMENTS, documents, failed=search.failed_item_count())
 
     def fingerprints(self) -> Fingerprints:
-        with _reading() as connection:
+        with _reading(searching=False) as connection:
             rows = connection.execute(text(
                 f"SELECT key, fingerprint, item_key FROM {schema.DOCUMENTS}"))
             return {key: (fingerprint, item_key) for key, fingerprint, item_key in rows}
@@ -73,7 +73,7 @@ class PostgresBackend:
 
     def health(self) -> str:
         try:
-            with _reading() as connection:
+            with _reading(searching=False) as connection:
                 if not schema.exists(connection, schema.DOCUMENTS):
                     return "missing: run 'kb init' or 'kb reindex'"
                 # without pg_trgm searches run, only without "did you mean": not a reason
@@ -92,11 +92,16 @@ class PostgresBackend:
 
 
 @contextmanager
-def _reading() -> Iterator[Connection]:
+def _reading(searching: bool = True) -> Iterator[Connection]:
     """A connection of its own for reads, in a transaction rolled back at the end. Its
     settings: no JIT (the planner's estimates of text matches are far too high, and compiling
-    cost more than the query) and room to sort every match in memory."""
+    cost more than the query) and room to sort every match in memory; for searches, text
+    matches through the GIN index: the planner does not count that a sequential scan reads
+    (detoasts) every row's document vector to match it, and picked one for common words (a
+    word in most of 50,000 articles: 800 ms against 250 ms through the index)."""
     with db.database().engine.connect() as connection:
         connection.execute(text("SET LOCAL jit = off"))
         connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+        if searching:
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
         yield connection

@@ -38,17 +38,21 @@ RERANKED = 200
 BY_DATE = """
 shown AS (SELECT *, row_number() OVER (ORDER BY updated DESC NULLS LAST, key) AS place
           FROM best ORDER BY place LIMIT :limit OFFSET :offset)"""
-BY_RELEVANCE = f"""
-placed AS (SELECT *, row_number() OVER (ORDER BY coverage DESC, rank DESC, key) AS first_place
-           FROM best),
-reranked AS (SELECT placed.key, (SELECT {clauses.rank()} FROM {DOCUMENTS} AS d
-                                  WHERE d.key = placed.key) AS whole_rank
-             FROM placed WHERE placed.first_place <= {RERANKED}),
-ordered AS (SELECT placed.*, row_number() OVER (
-                ORDER BY placed.first_place > {RERANKED}, placed.coverage DESC,
-                         reranked.whole_rank DESC NULLS LAST, placed.rank DESC, placed.key
-            ) AS place
-            FROM placed LEFT JOIN reranked ON reranked.key = placed.key),
+FIRST_ORDER = "coverage DESC, rank DESC, key"
+# the first RERANKED in the first order, ordered again by the whole document; after them the
+# rest in the first order, only as far as the page asked (top-N sorts, not one of them all)
+def by_relevance() -> str:
+    return f"""
+head AS (SELECT * FROM best ORDER BY {FIRST_ORDER} LIMIT {RERANKED}),
+ordered AS (
+    SELECT key, row_number() OVER (
+               ORDER BY coverage DESC, whole_rank DESC NULLS LAST, rank DESC, key) AS place
+    FROM (SELECT head.*, (SELECT {clauses.rank()} FROM {DOCUMENTS} AS d
+                          WHERE d.key = head.key) AS whole_rank FROM head) AS reranked
+    UNION ALL
+    SELECT key, {RERANKED} + row_number() OVER (ORDER BY {FIRST_ORDER}) AS place
+    FROM (SELECT * FROM best ORDER BY {FIRST_ORDER} OFFSET {RERANKED}
+          LIMIT GREATEST(:offset + :limit - {RERANKED}, 0)) AS tail),
 shown AS (SELECT * FROM ordered WHERE place > :offset ORDER BY place LIMIT :limit)"""
 
 
@@ -98,7 +102,7 @@ def page(connection: Connection, matches, sort: str, limit: int, offset: int,
     snippet = headline("d.body", "snippet_options") if matches.query else "NULL"
     rows = connection.execute(text(f"""
 WITH {matches.sql},
-{BY_DATE if sort == "date" or not matches.query else BY_RELEVANCE}
+{BY_DATE if sort == "date" or not matches.query else by_relevance()}
 SELECT d.key, d.item_key, d.type, d.item_id, d.title, d.url, d.updated, d.products, d.kind,
        d.summary, left(d.body, {SNIPPET_CHARACTERS * 2}) AS opening, {snippet} AS snippet
 FROM shown JOIN {DOCUMENTS} AS d ON d.key = shown.key ORDER BY shown.place"""),
