@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from kb import plans
 from kb.gating import PROGRAMME_KEY_PREFIX, programme_key
 from kb.policy import ReadScope
 from kb.products.names import slugify
@@ -58,9 +59,15 @@ def locked(scope: ReadScope) -> Clause:
     """Published, visible documents ``scope`` may not open, never a programme's (which do not
     exist for anyone outside it)."""
     allowed = readable(scope)
+    # what the reader lacks, named: a plan or a feature (btree indexes find those few)
+    other_plans = [plan for plan in plans.PLANS if plan not in scope.plans]
+    other_features = [feature.key for feature in plans.FEATURES
+                      if feature.key not in scope.features]
     return visible_to_customers() & Clause(
-        f"d.feature NOT LIKE '{PROGRAMME_KEY_PREFIX}%' AND NOT ({allowed.sql})",
-        allowed.params)
+        f"d.feature NOT LIKE '{PROGRAMME_KEY_PREFIX}%' AND NOT ({allowed.sql}) AND "
+        "(d.min_plan = ANY(CAST(:other_plans AS text[])) "
+        "OR d.feature = ANY(CAST(:other_features AS text[])))",
+        {**allowed.params, "other_plans": other_plans, "other_features": other_features})
 
 
 def narrowing(request: SearchRequest, typed: dict[str, list[str]]) -> Clause | None:

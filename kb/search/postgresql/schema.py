@@ -87,10 +87,13 @@ CREATE TABLE IF NOT EXISTS {name} (
         f"CREATE INDEX IF NOT EXISTS {name}_item_key ON {name} (item_key)",
         f"CREATE INDEX IF NOT EXISTS {name}_document ON {name} USING gin (document)",
         f"CREATE INDEX IF NOT EXISTS {name}_prefix ON {name} USING gin (prefix_words)",
-        f"CREATE INDEX IF NOT EXISTS {name}_updated ON {name} (updated DESC)"]
+        f"CREATE INDEX IF NOT EXISTS {name}_updated ON {name} (updated DESC)",
+        # locked titles: the few documents above a reader's plan or features
+        f"CREATE INDEX IF NOT EXISTS {name}_min_plan ON {name} (min_plan)",
+        f"CREATE INDEX IF NOT EXISTS {name}_feature ON {name} (feature)"]
 
 
-INDEX_SUFFIXES = ("pkey", "item_key", "document", "prefix", "updated")
+INDEX_SUFFIXES = ("pkey", "item_key", "document", "prefix", "updated", "min_plan", "feature")
 
 
 def words_table(name: str, trigram_schema: str | None) -> list[str]:
