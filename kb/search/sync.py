@@ -71,6 +71,9 @@ def apply_pending(*, retry_failed: bool = False) -> ApplyReport:
                 report.busy = str(busy)
                 _note_busy(session, str(busy))
                 break
+            if not tasks:  # another applier took them while this one waited for the lock
+                session.rollback()
+                break
             _settle(session, tasks, failed)
             report.applied += len(written)
             report.failed.update(failed)

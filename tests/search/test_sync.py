@@ -240,3 +240,11 @@ def test_a_savepoint_inside_a_change_does_not_apply_it_early_nor_lose_it(publish
     assert indexed_status(key) == "published"
     db.session.commit()
     assert indexed_status(key) != "published"
+
+
+def test_an_applier_finding_the_queue_emptied_by_another_stops_quietly(app_context, monkeypatch):
+    """Between seeing tasks and taking the write lock, another applier may apply them all."""
+    seen = iter([True])
+    monkeypatch.setattr(sync, "_pending_exists", lambda *args, **kwargs: next(seen, False))
+    report = sync.apply_pending()
+    assert report.applied == 0 and not report.failed and report.busy is None
