@@ -7,8 +7,9 @@ import re
 import time
 from pathlib import Path
 
+from bench.relevance_engines import kb_apps, kb_rankings
 from bench.relevance_loading import CRANFIELD, indexed_texts, load_folder, make_app, yaml_string
-from bench.relevance_ranking import Fts5, average_precision, kb_ranking, ndcg_at, recall_at
+from bench.relevance_ranking import Fts5, average_precision, ndcg_at, recall_at
 from bench.relevance_split import print_split, split_keys
 
 
@@ -70,32 +71,33 @@ def cranfield_queries() -> dict[str, tuple[str, dict[str, int]]]:
             for query_id, judged in cranfield_judgments().items()}
 
 
-def run_cranfield(work: Path, part: str) -> dict[str, float]:
+def run_cranfield(work: Path, part: str, engines: tuple[str, ...] = ("whoosh",),
+                  postgres_url: str | None = None) -> dict[str, float]:
     app = cranfield_app(work)
     with app.app_context():
         baseline = Fts5(indexed_texts())
-        queries = cranfield_records((CRANFIELD / "cran.qry").read_text())
-        judgments = cranfield_judgments()
-        keys = [f"cranfield:{query_id}" for query_id in judgments]
-        print_split("Cranfield", keys, part)
-        if part == "held-out":
-            print("  held-out queries: " + " ".join(key.split(":")[1] for key in
-                                                     split_keys(keys, "held-out")))
-        scores: dict[str, list[list[float]]] = {"kb search (Whoosh)": [], "FTS5 bm25": []}
-        for key in split_keys(keys, part):
-            query_id = key.split(":", 1)[1]
+    queries = cranfield_records((CRANFIELD / "cran.qry").read_text())
+    judgments = cranfield_judgments()
+    keys = [f"cranfield:{query_id}" for query_id in judgments]
+    print_split("Cranfield", keys, part)
+    if part == "held-out":
+        print("  held-out queries: " + " ".join(key.split(":")[1] for key in
+                                                 split_keys(keys, "held-out")))
+    chosen = [key.split(":", 1)[1] for key in split_keys(keys, part)]
+    texts = [queries[query_id]["W"] for query_id in chosen]
+    with kb_apps(engines, app, postgres_url, "cranfield", work / "cranfield") as apps:
+        rankings = kb_rankings(apps, texts, 100)
+    rankings["FTS5 bm25"] = [baseline.ranking(text, 100) for text in texts]
+    print(f"  {len(chosen)} queries                nDCG@10   MAP      recall@100")
+    figures = {}
+    for name, ranked in rankings.items():
+        rows = []
+        for query_id, ranking in zip(chosen, ranked, strict=True):
             judged = judgments[query_id]
-            text = queries[query_id]["W"]
             gains = {doc: 5 - code for doc, code in judged.items()}
-            relevant = set(judged)
-            for name, ranking in (("kb search (Whoosh)", kb_ranking(text, 100)),
-                                  ("FTS5 bm25", baseline.ranking(text, 100))):
-                scores[name].append([ndcg_at(ranking, gains), average_precision(ranking, relevant),
-                                     recall_at(ranking, relevant)])
-        print(f"  {len(scores['FTS5 bm25'])} queries   nDCG@10   MAP      recall@100")
-        figures = {}
-        for name, rows in scores.items():
-            means = [sum(column) / len(rows) for column in zip(*rows, strict=True)]
-            figures[name] = means[0]
-            print(f"  {name:<20} {means[0]:.4f}    {means[1]:.4f}   {means[2]:.4f}")
-        return figures
+            rows.append([ndcg_at(ranking, gains), average_precision(ranking, set(judged)),
+                         recall_at(ranking, set(judged))])
+        means = [sum(column) / len(rows) for column in zip(*rows, strict=True)]
+        figures[name] = means[0]
+        print(f"  {name:<24} {means[0]:.4f}    {means[1]:.4f}   {means[2]:.4f}")
+    return figures

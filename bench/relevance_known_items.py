@@ -7,6 +7,7 @@ import re
 import time
 from pathlib import Path
 
+from bench.relevance_engines import kb_apps, kb_rankings
 from bench.relevance_loading import (
     ARTICLES,
     FRONT_MATTER,
@@ -15,7 +16,7 @@ from bench.relevance_loading import (
     load_folder,
     make_app,
 )
-from bench.relevance_ranking import Fts5, kb_ranking
+from bench.relevance_ranking import Fts5
 from bench.relevance_split import print_split, split_keys
 
 
@@ -120,28 +121,40 @@ def known_items_app(work: Path):
     return app
 
 
-def run_known_items(work: Path, part: str) -> dict[str, float]:
+def run_known_items(work: Path, part: str, engines: tuple[str, ...] = ("whoosh",),
+                    postgres_url: str | None = None) -> dict[str, float]:
+    """Each engine's results are named by the article's source path: the engines' applications
+    import the same files, each naming its articles itself."""
     app = known_items_app(work)
     with app.app_context():
-        descriptions = known_items(ARTICLES)
-        all_items, leaking = honest_items(descriptions)
-        print(f"  {len(all_items)} articles with a description; {len(leaking)} left out, their "
-              "text holds the description word for word")
+        all_items, leaking = honest_items(known_items(ARTICLES))
         by_path = {slug: path for path, slug in slug_index().items()}
-        print_split("known items", [by_path[slug] for slug in all_items], part)
-        chosen = set(split_keys([by_path[slug] for slug in all_items], part))
-        items = {slug: text for slug, text in all_items.items() if by_path[slug] in chosen}
-        engines = {"kb search (Whoosh)": kb_ranking, "FTS5 bm25": Fts5(indexed_texts()).ranking}
-        results: dict[str, list[int | None]] = {name: [] for name in engines}
-        for slug, description in items.items():
-            for name, ranking in engines.items():
-                found = ranking(description, 10)
-                results[name].append(found.index(slug) + 1 if slug in found else None)
-        print(f"  {len(items)} queries   MRR@10   success@1")
-        figures = {}
-        for name, ranks in results.items():
-            mrr = sum(1 / rank for rank in ranks if rank) / len(ranks)
-            first = sum(1 for rank in ranks if rank == 1) / len(ranks)
-            figures[name] = mrr
-            print(f"  {name:<20} {mrr:.4f}   {first:.4f}")
-        return figures
+        baseline = Fts5(indexed_texts())
+    print(f"  {len(all_items)} articles with a description; {len(leaking)} left out, their "
+          "text holds the description word for word")
+    print_split("known items", [by_path[slug] for slug in all_items], part)
+    chosen = set(split_keys([by_path[slug] for slug in all_items], part))
+    items = {by_path[slug]: text for slug, text in all_items.items() if by_path[slug] in chosen}
+    with kb_apps(engines, app, postgres_url, "articles", work / "articles") as apps:
+        rankings = kb_rankings(apps, list(items.values()), 10, path_of)
+    rankings["FTS5 bm25"] = [[by_path.get(slug) for slug in baseline.ranking(text, 10)]
+                             for text in items.values()]
+    print(f"  {len(items)} queries              MRR@10   success@1")
+    figures = {}
+    for name, ranked in rankings.items():
+        ranks = [found.index(path) + 1 if path in found else None
+                 for path, found in zip(items, ranked, strict=True)]
+        mrr = sum(1 / rank for rank in ranks if rank) / len(ranks)
+        first = sum(1 for rank in ranks if rank == 1) / len(ranks)
+        figures[name] = mrr
+        print(f"  {name:<24} {mrr:.4f}   {first:.4f}")
+    return figures
+
+
+def path_of(slug: str) -> str | None:
+    """The source path (without .md) of the article ``slug`` of the current application."""
+    from flask import g
+
+    if "bench_paths" not in g:
+        g.bench_paths = {found: path for path, found in slug_index().items()}
+    return g.bench_paths.get(slug)

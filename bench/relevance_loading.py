@@ -13,15 +13,19 @@ CRANFIELD = SHARED / "corpus" / "relevance" / "cranfield"
 ARTICLES = SHARED / "corpus" / "articles"
 
 
-def make_app(data_dir: Path):
-    """A kb application on a fresh SQLite database and index in ``data_dir``."""
+def make_app(data_dir: Path, database_url: str | None = None):
+    """A kb application on a fresh SQLite database and Whoosh index in ``data_dir``; or, given
+    the URL of an empty PostgreSQL database, searching with PostgreSQL inside it."""
     import kb.models  # noqa: F401
     from kb import create_app, db, search
     from kb.db import Base
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench",
-                      "DATABASE_URL": f"sqlite:///{data_dir / 'kb.sqlite3'}"})
+    config = {"DATA_DIR": str(data_dir), "SECRET_KEY": "bench",
+              "DATABASE_URL": f"sqlite:///{data_dir / 'kb.sqlite3'}"}
+    if database_url:
+        config.update(DATABASE_URL=database_url, SEARCH_BACKEND="postgresql")
+    app = create_app(config)
     with app.app_context():
         Base.metadata.create_all(db.database().engine)
         search.ensure_index()
