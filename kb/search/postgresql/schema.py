@@ -32,6 +32,17 @@ COLUMNS = ("key", "item_key", "type", "item_id", "title", "title_prefix", "ident
            "status", "visible_from", "updated", "url", "position", "fingerprint", "word_parts")
 
 
+def weighted_words(body_characters: int) -> str:
+    """The SQL of a document's words with their weights: title and identifiers A, summary B,
+    the body's first ``body_characters`` and the versions' parts C."""
+    return f"""
+        setweight(to_tsvector('english', title), 'A')
+        || setweight(to_tsvector('english', replace(identifiers, ',', ' ')), 'A')
+        || setweight(to_tsvector('english', summary), 'B')
+        || setweight(to_tsvector('english', left(body, {body_characters})), 'C')
+        || setweight(to_tsvector('simple', word_parts), 'C')"""
+
+
 def documents_table(name: str) -> list[str]:
     """The statements that create a documents table called ``name`` and its indexes (named
     after it, so that a new table can be built beside the live one)."""
@@ -61,22 +72,10 @@ CREATE TABLE IF NOT EXISTS {name} (
     -- the parts and leading versions of the versions in the text (2026 and 1 of 2026.1, 12.4
     -- of 12.4.1): a version is found whole and by them (``kb.search.typed.version_parts``)
     word_parts text NOT NULL DEFAULT '',
-    document tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', title), 'A')
-        || setweight(to_tsvector('english', replace(identifiers, ',', ' ')), 'A')
-        || setweight(to_tsvector('english', summary), 'B')
-        || setweight(to_tsvector('english', left(body, {INDEXED_BODY_CHARACTERS})), 'C')
-        || setweight(to_tsvector('simple', word_parts), 'C')
-    ) STORED,
+    document tsvector GENERATED ALWAYS AS ({weighted_words(INDEXED_BODY_CHARACTERS)}) STORED,
     -- the same fields, the body's opening only: small enough to stay in the row, so that
     -- every match can be ranked without reading the whole document vector
-    rank_words tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', title), 'A')
-        || setweight(to_tsvector('english', replace(identifiers, ',', ' ')), 'A')
-        || setweight(to_tsvector('english', summary), 'B')
-        || setweight(to_tsvector('english', left(body, {RANKED_BODY_CHARACTERS})), 'C')
-        || setweight(to_tsvector('simple', word_parts), 'C')
-    ) STORED,
+    rank_words tsvector GENERATED ALWAYS AS ({weighted_words(RANKED_BODY_CHARACTERS)}) STORED,
     title_words tsvector GENERATED ALWAYS AS (to_tsvector('english', title)) STORED,
     -- unstemmed words of the title, for "starts with" autocomplete; only the document that
     -- stands for its item has a title_prefix (not a recording's transcript lines)
