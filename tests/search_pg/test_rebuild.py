@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 
+from sqlalchemy import text
+
 from kb import db
 from kb.articles.models import Article
 from kb.search import failures
@@ -148,3 +150,14 @@ def test_health_says_what_is_missing_and_ensure_is_idempotent(backend):
     backend.ensure()
     assert backend.health() == "ok"
     assert backend.fingerprints() == {}
+
+
+def test_tables_of_another_schema_version_are_rebuilt_by_ensure(backend, put, find):
+    put("Heron fishing", "Herons stand still.")
+    with db.database().engine.begin() as connection:
+        connection.execute(text(f"COMMENT ON TABLE {schema.DOCUMENTS} IS 'kb search schema 0'"))
+        connection.execute(text(f"DELETE FROM {schema.DOCUMENTS}"))
+    assert backend.health().startswith("outdated")
+    backend.ensure()
+    assert backend.health() == "ok"
+    assert titles(find("xtreme", "heron")) == ["Heron fishing"]

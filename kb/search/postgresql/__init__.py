@@ -76,6 +76,8 @@ class PostgresBackend:
             with _reading(searching=False) as connection:
                 if not schema.exists(connection, schema.DOCUMENTS):
                     return "missing: run 'kb init' or 'kb reindex'"
+                if not schema.is_current(connection):
+                    return "outdated: written by another version of kb; run 'kb reindex'"
                 # without pg_trgm searches run, only without "did you mean": not a reason
                 # for /healthz to take the server out (ensure logs it)
                 connection.execute(text(f"SELECT 1 FROM {schema.DOCUMENTS} LIMIT 1"))
@@ -84,8 +86,11 @@ class PostgresBackend:
         return "ok"
 
     def ensure(self) -> None:
+        """Create the tables when missing; rebuild them when another version of kb wrote them."""
         with db.database().engine.begin() as connection:
-            schema.ensure(connection)
+            current = schema.ensure(connection)
+        if not current:
+            self.rebuild()
 
     def close(self) -> None:
         """Nothing is held: every read takes a pooled connection and gives it back."""

@@ -15,6 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+# raised whenever the tables change: tables of another version are rebuilt, never misread
+# (kept as the documents table's comment)
+SCHEMA_VERSION = 1
 DOCUMENTS = "search_documents"
 NEW_DOCUMENTS = "search_documents_new"
 WORDS = "search_words"
@@ -83,6 +86,7 @@ CREATE TABLE IF NOT EXISTS {name} (
         to_tsvector('simple', coalesce(title_prefix, ''))) STORED
 )""",
         f"ALTER TABLE {name} ALTER COLUMN rank_words SET STORAGE MAIN",
+        f"COMMENT ON TABLE {name} IS 'kb search schema {SCHEMA_VERSION}'",
         f"CREATE INDEX IF NOT EXISTS {name}_item_key ON {name} (item_key)",
         f"CREATE INDEX IF NOT EXISTS {name}_document ON {name} USING gin (document)",
         f"CREATE INDEX IF NOT EXISTS {name}_prefix ON {name} USING gin (prefix_words)",
@@ -108,12 +112,21 @@ def lock(connection: Connection) -> None:
                        {"name": SCHEMA_LOCK})
 
 
-def ensure(connection: Connection) -> None:
-    """Create pg_trgm and the tables when missing, in the caller's transaction."""
+def ensure(connection: Connection) -> bool:
+    """Create pg_trgm and the tables when missing, in the caller's transaction; False when
+    the documents table was written with another schema version (it must be rebuilt)."""
     lock(connection)
     trigrams = ensure_trigrams(connection)
+    if exists(connection, DOCUMENTS):
+        return is_current(connection)
     for statement in [*documents_table(DOCUMENTS), *words_table(WORDS, trigrams)]:
         connection.execute(text(statement))
+    return True
+
+
+def is_current(connection: Connection) -> bool:
+    return connection.scalar(text("SELECT obj_description(to_regclass(:table), 'pg_class')"),
+                             {"table": DOCUMENTS}) == f"kb search schema {SCHEMA_VERSION}"
 
 
 def ensure_trigrams(connection: Connection) -> str | None:
