@@ -10,7 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from kb.alerts.worker import start_in_background
 from kb.links import serve_url
-from kb.search.whoosh import searchers
+from kb.search.whoosh import warming
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class KbServer(BaseApplication):
 def _after_worker_init(worker) -> None:
     try:
         with worker.wsgi.app_context():
-            searchers.warm()
+            warming.warm()
     except Exception:  # noqa: BLE001 - a cold cache is slower, never fatal
         log.exception("warming the search caches failed")
     # the application's modules, templates, tables and warmed caches are loaded for good: the

@@ -27,6 +27,12 @@ POSTINGS_BUDGET = 48 * 1024 * 1024
 STORED_FIELDS_BUDGET = 64 * 1024 * 1024
 DOC_FREQUENCIES_KEPT = 200_000
 ENTRY_OVERHEAD = 200
+# what a kept posting list takes besides its postings (key, arrays, the map's entry, its
+# document frequency), measured with tracemalloc on the shared articles
+POSTINGS_ENTRY_OVERHEAD = 620
+# values computed from whole segments (a column's values, field lengths), least recently used
+# first out: a few per field, for the index's last few states
+DERIVED_KEPT = 64
 
 
 class _Bounded:
@@ -102,6 +108,10 @@ class Postings:
 _postings = _Bounded(POSTINGS_BUDGET)
 _stored = _Bounded(STORED_FIELDS_BUDGET)
 _frequencies: dict[tuple[str, str, bytes], int] = {}
+_derived = _Bounded(DERIVED_KEPT)
+# one computation of a derived value at a time: the threads that ask for it together (all of
+# them, on a worker's first requests) wait for it instead of each computing it under the GIL
+_computing = threading.RLock()
 _ABSENT = Postings(array("i"), array("d"))
 
 
@@ -116,7 +126,7 @@ def postings(reader: SegmentReader, fieldname: str, text: bytes) -> Postings | N
     found = _postings.get(key)
     if found is None:
         found = _read_postings(reader, fieldname, text)
-        _postings.put(key, found, ENTRY_OVERHEAD + 12 * len(found))
+        _postings.put(key, found, POSTINGS_ENTRY_OVERHEAD + 12 * len(found))
     return found if len(found) else None
 
 
@@ -180,8 +190,35 @@ def stored_fields_full() -> bool:
     return _stored._size >= _stored.budget * 0.9
 
 
+def postings_full() -> bool:
+    """Whether the postings kept have (nearly) reached their budget."""
+    return _postings._size >= _postings.budget * 0.9
+
+
+def segments_of(reader) -> tuple:
+    """The identity of what ``reader`` reads: its segments, which never change once written
+    (deletions aside, which columns and lengths do not reflect)."""
+    if isinstance(reader, SegmentReader):
+        return (reader._segid,)
+    return tuple(getattr(leaf, "_segid", id(leaf)) for leaf, _ in reader.leaf_readers())
+
+
+def derived(key: tuple, compute) -> Any:
+    """``compute()``, kept per process under ``key`` (which names the segments it was computed
+    from, ``segments_of``): the threads' searchers share it, and do not change it."""
+    found = _derived.get(key)
+    if found is None:
+        with _computing:
+            found = _derived.get(key)
+            if found is None:
+                found = compute()
+                _derived.put(key, found, 1)
+    return found
+
+
 def clear() -> None:
     """Forget everything kept (tests)."""
     _postings.clear()
     _stored.clear()
     _frequencies.clear()
+    _derived.clear()
