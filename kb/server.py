@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 
 from gunicorn.app.base import BaseApplication
 
 from kb.alerts.worker import start_in_background
 from kb.links import serve_url
-from kb.search.whoosh import warming
+from kb.search.whoosh import searchers, warming
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def _after_worker_init(worker) -> None:
     try:
         with worker.wsgi.app_context():
             warming.warm()
+        _open_searchers_in_every_thread(worker)
     except Exception:  # noqa: BLE001 - a cold cache is slower, never fatal
         log.exception("warming the search caches failed")
     # the application's modules, templates, tables and warmed caches are loaded for good: the
@@ -42,6 +44,22 @@ def _after_worker_init(worker) -> None:
     # 0.2-1.9 s each, with every request of the worker waiting)
     gc.freeze()
     worker.kb_outbox_stop = start_in_background(worker.wsgi)
+
+
+def _open_searchers_in_every_thread(worker) -> None:
+    """Each request thread's searcher opened before the worker serves: the threads' first
+    requests come together, and opening them then had each wait for all the others."""
+    threads = worker.cfg.threads
+    # every task waits for the others, so that the pool starts a thread for each
+    together = threading.Barrier(threads)
+
+    def open_searcher() -> None:
+        together.wait(timeout=60)
+        with worker.wsgi.app_context():
+            searchers.searcher()
+
+    for opening in [worker.tpool.submit(open_searcher) for _ in range(threads)]:
+        opening.result(timeout=120)
 
 
 def _stop_outbox_delivery(server, worker) -> None:

@@ -43,6 +43,7 @@ class _Bounded:
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self.evicted = 0
 
     def get(self, key: Hashable) -> Any:
         with self._lock:
@@ -62,6 +63,7 @@ class _Bounded:
             while self._size > self.budget and len(self._items) > 1:
                 _, (_, dropped) = self._items.popitem(last=False)
                 self._size -= dropped
+                self.evicted += 1
 
     def clear(self) -> None:
         with self._lock:
@@ -108,6 +110,10 @@ class Postings:
 _postings = _Bounded(POSTINGS_BUDGET)
 _stored = _Bounded(STORED_FIELDS_BUDGET)
 _frequencies: dict[tuple[str, str, bytes], int] = {}
+# (segment id, field) whose every term's postings and frequency are kept (``keep_all_postings``):
+# a term not kept is not in the segment, which is answered without reading or keeping anything
+# (kept, the absent words of every new query grew the memory of a worker for its first minutes)
+_complete: set[tuple[str, str]] = set()
 _derived = _Bounded(DERIVED_KEPT)
 # one computation of a derived value at a time: the threads that ask for it together (all of
 # them, on a worker's first requests) wait for it instead of each computing it under the GIL
@@ -125,9 +131,33 @@ def postings(reader: SegmentReader, fieldname: str, text: bytes) -> Postings | N
     key = (reader._segid, fieldname, text)
     found = _postings.get(key)
     if found is None:
+        if (reader._segid, fieldname) in _complete:
+            return None
         found = _read_postings(reader, fieldname, text)
-        _postings.put(key, found, POSTINGS_ENTRY_OVERHEAD + 12 * len(found))
-    return found if len(found) else None
+        if not len(found):
+            return None  # its frequency (0) is kept
+        _keep_postings(key, found)
+    return found
+
+
+def _keep_postings(key: tuple, found: Postings) -> None:
+    evicted = _postings.evicted
+    _postings.put(key, found, POSTINGS_ENTRY_OVERHEAD + 12 * len(found))
+    if _postings.evicted != evicted:
+        _complete.clear()
+
+
+def keep_all_postings(reader: SegmentReader, fieldname: str) -> bool:
+    """Decode and keep the postings of every term of ``fieldname`` in the segment of
+    ``reader`` (a worker's warm-up); False when the budget is reached first."""
+    for text in reader.lexicon(fieldname):
+        if postings_full():
+            return False
+        postings(reader, fieldname, text)
+    if postings_full():
+        return False
+    _complete.add((reader._segid, fieldname))
+    return True
 
 
 def _read_postings(reader: SegmentReader, fieldname: str, text: bytes) -> Postings:
@@ -155,9 +185,12 @@ def doc_frequency(reader: SegmentReader, fieldname: str, text) -> int:
     key = (reader._segid, fieldname, text)
     found = _frequencies.get(key)
     if found is None:
+        if (reader._segid, fieldname) in _complete:
+            return 0
         found = SegmentReader.doc_frequency(reader, fieldname, text)
         if len(_frequencies) >= DOC_FREQUENCIES_KEPT:
             _frequencies.clear()
+            _complete.clear()
         _frequencies[key] = found
     return found
 
@@ -222,3 +255,4 @@ def clear() -> None:
     _stored.clear()
     _frequencies.clear()
     _derived.clear()
+    _complete.clear()

@@ -53,12 +53,8 @@ def _stored_fields(leaves: list[SegmentReader]) -> None:
 def _postings(leaves: list[SegmentReader]) -> None:
     for fieldname in SEARCHED_FIELDS:
         for leaf in leaves:
-            if fieldname not in leaf.schema:
-                continue
-            for text in leaf.lexicon(fieldname):
-                if segment_cache.postings_full():
-                    return
-                segment_cache.postings(leaf, fieldname, text)
+            if fieldname in leaf.schema and not segment_cache.keep_all_postings(leaf, fieldname):
+                return
 
 
 def _columns_and_lengths(opened: Searcher, leaves: list[SegmentReader]) -> None:
