@@ -118,7 +118,6 @@ _derived = _Bounded(DERIVED_KEPT)
 # one computation of a derived value at a time: the threads that ask for it together (all of
 # them, on a worker's first requests) wait for it instead of each computing it under the GIL
 _computing = threading.RLock()
-_ABSENT = Postings(array("i"), array("d"))
 
 
 def _text_bytes(reader: SegmentReader, fieldname: str, text) -> bytes:
@@ -131,13 +130,16 @@ def postings(reader: SegmentReader, fieldname: str, text: bytes) -> Postings | N
     key = (reader._segid, fieldname, text)
     found = _postings.get(key)
     if found is None:
-        if (reader._segid, fieldname) in _complete:
-            return None
+        if not _has_term(reader, fieldname, text):
+            return None  # kept nowhere: its frequency (0) says so, or the field is complete
         found = _read_postings(reader, fieldname, text)
-        if not len(found):
-            return None  # its frequency (0) is kept
         _keep_postings(key, found)
     return found
+
+
+def _has_term(reader: SegmentReader, fieldname: str, text: bytes) -> bool:
+    return ((reader._segid, fieldname) not in _complete and fieldname in reader.schema
+            and doc_frequency(reader, fieldname, text) > 0)
 
 
 def _keep_postings(key: tuple, found: Postings) -> None:
@@ -161,8 +163,6 @@ def keep_all_postings(reader: SegmentReader, fieldname: str) -> bool:
 
 
 def _read_postings(reader: SegmentReader, fieldname: str, text: bytes) -> Postings:
-    if fieldname not in reader.schema or doc_frequency(reader, fieldname, text) == 0:
-        return _ABSENT
     matcher = reader._terms.matcher(fieldname, text, reader.schema[fieldname].format)
     ids, weights = array("i"), array("d")
     while matcher.is_active():
