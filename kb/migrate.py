@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from flask import Flask
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(app: Flask) -> Config:
+    # alembic is imported on first use (here and below): 0.1 s of CPU for every process that
+    # creates the app, most of which never migrate
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
@@ -21,6 +27,8 @@ def alembic_config(app: Flask) -> Config:
 
 def upgrade_to_head(app: Flask) -> None:
     """Create the schema, or bring a database of any earlier revision up to the newest one."""
+    from alembic import command
+
     command.upgrade(alembic_config(app), "head")
 
 
@@ -40,6 +48,9 @@ def current_revision(app: Flask) -> str | None:
 def upgrade_connection_to_head(connection) -> None:
     """The same upgrade, inside the caller's transaction on a database the application does not
     use (``kb migrate-data``'s target)."""
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -53,6 +64,7 @@ def revision_of(connection) -> str | None:
 
 
 def head_revision() -> str | None:
+    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     config = Config()

@@ -11,7 +11,7 @@ from gunicorn.app.base import BaseApplication
 
 from kb.alerts.worker import start_in_background
 from kb.links import serve_url
-from kb.search.whoosh import searchers, warming
+from kb.search.backend import backend
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,8 @@ class KbServer(BaseApplication):
 def _after_worker_init(worker) -> None:
     try:
         with worker.wsgi.app_context():
-            warming.warm()
-        _open_searchers_in_every_thread(worker)
+            backend().warm()
+        _warm_every_thread(worker)
     except Exception:  # noqa: BLE001 - a cold cache is slower, never fatal
         log.exception("warming the search caches failed")
     # the application's modules, templates, tables and warmed caches are loaded for good: the
@@ -46,9 +46,9 @@ def _after_worker_init(worker) -> None:
     worker.kb_outbox_stop = start_in_background(worker.wsgi)
 
 
-def _open_searchers_in_every_thread(worker) -> None:
-    """Each request thread's searcher opened before the worker serves: the threads' first
-    requests come together, and opening them then had each wait for all the others."""
+def _warm_every_thread(worker) -> None:
+    """What each request thread holds (a Whoosh searcher) opened before the worker serves: the
+    threads' first requests come together, and opening it then had each wait for the others."""
     threads = worker.cfg.threads
     # every task waits for the others, so that the pool starts a thread for each
     together = threading.Barrier(threads)
@@ -56,7 +56,7 @@ def _open_searchers_in_every_thread(worker) -> None:
     def open_searcher() -> None:
         together.wait(timeout=60)
         with worker.wsgi.app_context():
-            searchers.searcher()
+            backend().warm_thread()
 
     for opening in [worker.tpool.submit(open_searcher) for _ in range(threads)]:
         opening.result(timeout=120)

@@ -19,6 +19,7 @@ from kb.db import Base
 
 # names tests import from here, kept where they were
 from tests.databases import POSTGRES_URL, IsolatedDatabase, TablesSchema, on_postgres
+from tests.engines import forget_search_tables
 from tests.web import CSRF_PATTERN, DEMO_PASSWORD, Auth, bearer, csrf_token
 
 __all__ = ["CSRF_PATTERN", "DEMO_PASSWORD", "POSTGRES_URL", "REPO_ROOT", "SHARED_DIR", "Auth",
@@ -27,6 +28,7 @@ __all__ = ["CSRF_PATTERN", "DEMO_PASSWORD", "POSTGRES_URL", "REPO_ROOT", "SHARED
 
 pytest_plugins = [
     "tests.stores",  # the file stores (local, S3 on loopback): ``storage``, ``stored_files``
+    "tests.engines",  # the search engines (Whoosh, PostgreSQL): ``search_engine``
     "tests.databases",  # ``isolated_database``, ``tables_schema``
     "tests.factories",  # ``auth``, ``make_organization``, ``make_user``, ``customer_on``, ...
 ]
@@ -142,21 +144,25 @@ def new_app():
 
 
 @pytest.fixture
-def app(tmp_path, request, new_app, storage):
+def app(tmp_path, request, new_app, storage, search_engine):
     """The application on a data directory of its own, with a database with every table and no
     rows (on SQLite a copy of ``tables_file``, on PostgreSQL the worker's ``TablesSchema``),
     the search index of such a database (a copy of ``empty_index``) and the file store of the
-    ``storage`` fixture (``tests/stores.py``)."""
+    ``storage`` fixture (``tests/stores.py``), searching with the engine of the
+    ``search_engine`` fixture (``tests/engines.py``)."""
     index = request.getfixturevalue("empty_index")
     if on_postgres():
         database_url = request.getfixturevalue("tables_schema").take()
     else:
         database_url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
-    application = new_app({**app_settings(tmp_path / "data", database_url), **storage})
+    application = new_app({**app_settings(tmp_path / "data", database_url), **storage,
+                           **search_engine})
     # copied once create_app has set kb's owner-only umask, as kb would have created them
     if not on_postgres():
         shutil.copyfile(request.getfixturevalue("tables_file"), tmp_path / "kb.sqlite3")
     shutil.copytree(index, tmp_path / "data" / "index")
+    if search_engine:
+        request.addfinalizer(lambda: forget_search_tables(application))
     with application.app_context():
         from kb import search
 
@@ -182,7 +188,16 @@ def runner(app):
 
 def indexed_status(item_key: str) -> str | None:
     """The status the search index holds for an item ("published"/"unpublished"), or None when
-    the item is not in the index. Call inside an app context."""
+    the item is not in the index, whichever engine holds it. Call inside an app context."""
+    from kb.search.backend import backend_name
+
+    if backend_name() == "postgresql":
+        from sqlalchemy import text
+
+        with db.database().engine.connect() as connection:
+            return connection.scalar(text(
+                "SELECT status FROM search_documents WHERE item_key = :key LIMIT 1"),
+                {"key": item_key})
     from kb.search.whoosh.index import searcher
 
     for fields in searcher().documents(item_key=item_key):

@@ -11,7 +11,7 @@ from flask import Flask
 
 from kb import db
 from kb.search import failures, sync
-from kb.search.backend import backend
+from kb.search.backend import backend as engine
 from kb.search.maintenance import ensure_index
 from kb.search.outbox import record_change
 
@@ -23,7 +23,7 @@ deferred = sync.deferred
 
 def health() -> str:
     """"ok", or what is wrong with the search index, for /healthz."""
-    return backend().health()
+    return engine().health()
 
 
 def failed_item_count() -> int:

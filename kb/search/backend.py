@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from flask import current_app
@@ -91,8 +92,22 @@ class SearchBackend(Protocol):
     def ensure(self) -> None:
         """Create an empty index if there is none (kb init, first start)."""
 
+    def warm(self) -> None:
+        """Load what the first searches would otherwise pay for (a server worker, before it
+        serves)."""
+
+    def warm_thread(self) -> None:
+        """Open what a request thread holds between requests (a server worker, in each of its
+        threads before it serves)."""
+
     def close(self) -> None:
         """Let go of readers held by this process (tests, after a rebuild)."""
+
+
+def gate_now() -> datetime:
+    """The moment every engine's gate counts scheduled publications from: now, rounded down
+    to the minute, so a scheduled item never shows early (and a minute's gates can be kept)."""
+    return datetime.now(UTC).replace(second=0, microsecond=0)
 
 
 def backend_name() -> str:

@@ -16,6 +16,8 @@ from kb.db import Base, UTCDateTime, utcnow
 
 # set on a session whose transaction recorded index tasks: its commit applies them
 CHANGES_RECORDED = "kb.search.changes_recorded"
+# the tasks themselves, for an engine that writes in the same transaction (``transactional``)
+RECORDED_TASKS = "kb.search.recorded_tasks"
 
 
 class IndexTask(Base):
@@ -41,5 +43,7 @@ def record_change(item_type: str, item_id: int) -> None:
     """Note in the current transaction that the index must learn this item's new state
     (created, edited, re-gated, unpublished or deleted). Call before the service commits;
     the commit then applies it."""
-    db.session.add(IndexTask(item_type=item_type, item_id=item_id))
+    task = IndexTask(item_type=item_type, item_id=item_id)
+    db.session.add(task)
     db.session.info[CHANGES_RECORDED] = True
+    db.session.info.setdefault(RECORDED_TASKS, []).append(task)

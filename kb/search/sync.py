@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 from kb import db
 from kb.db import utcnow
-from kb.search import documents, failures
+from kb.search import documents, failures, transactional  # noqa: F401 - its listener
 from kb.search.backend import IndexBusy, Write, backend
-from kb.search.outbox import CHANGES_RECORDED, IndexTask
+from kb.search.outbox import CHANGES_RECORDED, RECORDED_TASKS, IndexTask
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,9 @@ def apply_pending(*, retry_failed: bool = False) -> ApplyReport:
             except IndexBusy as busy:
                 report.busy = str(busy)
                 _note_busy(session, str(busy))
+                break
+            if not tasks:  # another applier took them while this one waited for the lock
+                session.rollback()
                 break
             _settle(session, tasks, failed)
             report.applied += len(written)
@@ -169,6 +172,7 @@ def _apply_after_commit(session: Session) -> None:
     # until the outer transaction is, and an applier started now would wait on its locks
     if session.in_nested_transaction():
         return
+    session.info.pop(RECORDED_TASKS, None)
     if not session.info.pop(CHANGES_RECORDED, False):
         return
     if _deferred.get() or not has_app_context():
@@ -179,9 +183,16 @@ def _apply_after_commit(session: Session) -> None:
         log.exception("applying index tasks after commit failed; they stay queued")
 
 
+def is_deferred() -> bool:
+    return bool(_deferred.get())
+
+
 @event.listens_for(db.KbSession, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: the outer transaction's changes still stand
     session.info.pop(CHANGES_RECORDED, None)
+    session.info.pop(RECORDED_TASKS, None)
 
 
 _retry_lock = threading.Lock()

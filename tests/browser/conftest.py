@@ -91,7 +91,9 @@ class LiveServer:
             )
         self._wait_until_healthy()
 
-    def _wait_until_healthy(self, timeout: float = 30) -> None:
+    # generous: with CI's two passes at once on 2 cores, a server's start (an app per process)
+    # waits for CPU; at a load of 16 some took over 30 s
+    def _wait_until_healthy(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

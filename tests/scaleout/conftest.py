@@ -18,11 +18,12 @@ def portal(tmp_path_factory, s3_endpoint):
     directory = tmp_path_factory.mktemp("two-servers")
     database = IsolatedDatabase(directory)
     shared = {**SHARED_SECRET, "KB_STORAGE_URL": f"s3://{new_bucket(s3_endpoint)}/kb",
-              "KB_S3_ENDPOINT_URL": s3_endpoint}
+              "KB_S3_ENDPOINT_URL": s3_endpoint, "KB_SEARCH_BACKEND": "postgresql"}
     first = LiveServer(directory / "first", database.url, workers=1, environment=shared)
     second = LiveServer(directory / "second", database.url, workers=1, demo=False,
                         environment=shared)
-    app = create_app(app_settings(directory / "tests", database.url))
+    app = create_app({**app_settings(directory / "tests", database.url),
+                      "SEARCH_BACKEND": "postgresql"})
     try:
         first.start()
         second.start()

@@ -1,6 +1,6 @@
 """Two `kb serve` processes, each with a data directory of its own, on one PostgreSQL
-database and one S3-compatible store (moto on loopback): one portal, whichever server a
-request lands on (no sticky sessions).
+database (searched with the PostgreSQL search backend) and one S3-compatible store (moto on
+loopback): one portal, whichever server a request lands on (no sticky sessions).
 
 What a worker keeps in its own memory must never decide anything another server would decide
 differently: a browser session, an API token and its revocation, sign-in throttling and the
@@ -159,6 +159,20 @@ def test_a_patch_published_on_one_server_downloads_from_the_other_with_range(por
         assert response.headers["ETag"] == f'"{sha256_of(data)}"'
 
 
+def test_a_patch_published_on_one_server_is_found_at_once_on_the_other(portal):
+    """The index is in the database and written in the patch's own transaction: the first
+    search on the other server after the publishing request returns finds it."""
+    title = "Quasar relay hotfix"
+    _publish_patch(portal, portal.first, payload(4096, seed=5), title=title)
+    token = _token(portal.app, "premium@demo.test")
+
+    status, found = api(portal.second, "GET", "/api/v1/search?q=quasar+relay", token)
+    assert status == 200
+    assert [result["title"] for result in found["results"]] == [title]
+    status, found = api(portal.first, "GET", "/api/v1/search?q=quasar+relay", token)
+    assert [result["title"] for result in found["results"]] == [title]
+
+
 def test_a_download_cut_off_by_a_dying_server_resumes_on_the_other(portal):
     """Last in the module: the first server is killed mid-download."""
     data = payload(CUT_PATCH_SIZE, seed=4)
@@ -188,9 +202,9 @@ def test_a_download_cut_off_by_a_dying_server_resumes_on_the_other(portal):
     assert sha256_of(received) == sha256_of(data)
 
 
-def _publish_patch(portal: Portal, server: LiveServer, data: bytes) -> str:
+def _publish_patch(portal: Portal, server: LiveServer, data: bytes, title: str = "") -> str:
     """Publish a patch through one server's API as staff; the URL of its file."""
-    fields = MultiDict({"product": "Orbit ERP", "title": f"Service pack {len(data)}",
+    fields = MultiDict({"product": "Orbit ERP", "title": title or f"Service pack {len(data)}",
                         "kind": "service-pack", "version": "12.0"})
     fields.add("files", FileStorage(io.BytesIO(data), "sp.zip"))
     boundary, body = encode_multipart(fields)

@@ -14,6 +14,9 @@ from tests.conftest import (
     app_settings,
     bearer,
 )
+from tests.engines import both_search_backends
+
+pytestmark = both_search_backends
 
 
 @pytest.fixture(scope="module")

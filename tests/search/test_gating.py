@@ -8,9 +8,13 @@ from datetime import timedelta
 import pytest
 
 from kb.db import utcnow
+from kb.search import backend
 from kb.search.query import SearchRequest, search, suggest_titles
 from kb.search.whoosh import gates, parsing
+from tests.engines import both_search_backends
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 READERS_OF = {
     "xtreme": {"xtreme"},
@@ -109,7 +113,7 @@ def test_a_reader_who_may_read_nothing_that_matches_gets_nothing(reader, publish
 def test_a_scheduled_item_appears_once_its_time_has_come(reader, gated_articles, monkeypatch):
     assert titles(reader("xtreme"), "scheduledword") == []
     later = utcnow().replace(second=0, microsecond=0) + timedelta(days=3)
-    monkeypatch.setattr(gates, "_now", lambda: later)
+    monkeypatch.setattr(backend, "gate_now", lambda: later)
     assert titles(reader("xtreme"), "scheduledword") == ["Flamingo scheduled"]
 
 

@@ -18,9 +18,12 @@ from kb.search.whoosh import build
 from kb.sessions.models import Recording, TranscriptSegment
 from kb.sessions.recordings import service as recordings
 from tests.conftest import indexed_status, on_postgres
+from tests.engines import both_search_backends, whoosh_only
 from tests.search import writer
 from tests.search.conftest import titles
 from tests.sessions.conftest import WEBVTT
+
+pytestmark = both_search_backends
 
 HOUR_600000_MS = 600_000 * 3600 * 1000
 
@@ -138,6 +141,7 @@ def test_a_reindex_skips_an_item_that_cannot_be_indexed_and_records_it(app_conte
     assert f"recording:{recording_id}: ValueError" in checked.output
 
 
+@whoosh_only
 def test_search_apply_applies_the_queue_around_an_item_that_cannot_be_indexed(
         app_context, reader, runner, monkeypatch):
     writer.publish("Avocet wading", "Avocets sweep their bills.")

@@ -8,21 +8,28 @@ import threading
 
 import pytest
 from flask import current_app
+from sqlalchemy import text
 from whoosh import index as whoosh_index
 
+from kb import db
 from kb.accounts.queries import user_by_email
 from kb.search import documents, maintenance, sync
+from kb.search.backend import backend_name
 from kb.search.query import SearchRequest, search
 from kb.search.whoosh import build, index
 from kb.search.whoosh.index import VERSION_FILE
+from tests.engines import both_search_backends, whoosh_only
 from tests.search import writer
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 
 def _live_whoosh():
     return whoosh_index.open_dir(str(index.current_generation()))
 
 
+@whoosh_only
 def test_reindex_switches_generations_while_searches_keep_answering(app, reader, publish,
                                                                     runner):
     for number in range(30):
@@ -62,6 +69,7 @@ def test_reindex_switches_generations_while_searches_keep_answering(app, reader,
     assert search(staff, SearchRequest(text="osprey")).total == 30
 
 
+@whoosh_only
 def test_changes_committed_during_a_rebuild_are_caught_up(app_context, reader, publish,
                                                           monkeypatch):
     kept = publish("Plover", "Plovers run.")
@@ -97,6 +105,7 @@ def test_changes_committed_during_a_rebuild_are_caught_up(app_context, reader, p
     assert kept and edited and queued
 
 
+@whoosh_only
 def test_writer_processes_each_write_a_share_of_the_same_index(app_context, reader, publish,
                                                                monkeypatch, runner):
     for number in range(12):
@@ -114,6 +123,7 @@ def test_writer_processes_each_write_a_share_of_the_same_index(app_context, read
     assert maintenance.check().clean
 
 
+@whoosh_only
 def test_a_failing_writer_process_keeps_the_live_index(app_context, reader, publish,
                                                        monkeypatch):
     publish("Gannet", "Gannets plunge.")
@@ -132,6 +142,7 @@ def test_a_failing_writer_process_keeps_the_live_index(app_context, reader, publ
     assert titles(reader("staff"), "gannet") == ["Gannet"]
 
 
+@whoosh_only
 def test_an_index_of_another_schema_version_is_rebuilt_not_read(app, reader, publish, client):
     publish("Avocet", "Avocets sweep.")
     generation = index.current_generation()
@@ -150,17 +161,7 @@ def test_check_reports_and_repairs_missing_stale_and_extra_documents(app_context
     kept = publish("Curlew", "Curlews call.")
     changed = publish("Dunlin", "Dunlins flock.")
     lost = publish("Ruff", "Ruffs display.")
-    writer = _live_whoosh().writer()
-    writer.delete_by_term("key", f"article:{lost}")
-    writer.update_document(key=f"article:{changed}", item_key=f"article:{changed}",
-                           type="article", item_id=str(changed), title="Dunlin (old)",
-                           body="old", url="/articles/dunlin", feature="how_to",
-                           min_plan="xtreme", status="published", fingerprint="old")
-    writer.add_document(key="article:9999", item_key="article:9999", type="article",
-                        item_id="9999", title="Ghost", body="ghost", url="/articles/ghost",
-                        feature="how_to", min_plan="xtreme", status="published",
-                        fingerprint="x")
-    writer.commit()
+    _damage(lost=f"article:{lost}", changed=f"article:{changed}")
 
     report = runner.invoke(args=["search", "check", "--no-repair"])
     assert report.exit_code == 1
@@ -177,6 +178,33 @@ def test_check_reports_and_repairs_missing_stale_and_extra_documents(app_context
     assert kept
 
 
+def _damage(lost: str, changed: str) -> None:
+    """Behind kb's back: one document lost, one left in an older state, one that no item
+    implies."""
+    ghost = {"key": "article:9999", "item_key": "article:9999", "type": "article",
+             "item_id": "9999", "title": "Ghost", "body": "ghost", "url": "/articles/ghost",
+             "feature": "how_to", "min_plan": "xtreme", "status": "published",
+             "fingerprint": "x"}
+    if backend_name() == "postgresql":
+        from kb.search.postgresql.writing import write_documents
+
+        db.session.execute(text("DELETE FROM search_documents WHERE key = :key"), {"key": lost})
+        db.session.execute(text("UPDATE search_documents SET title = 'Dunlin (old)', "
+                                "fingerprint = 'old' WHERE key = :key"), {"key": changed})
+        write_documents(db.session, "search_documents", [ghost])
+        db.session.commit()
+        return
+    writer = _live_whoosh().writer()
+    writer.delete_by_term("key", lost)
+    writer.update_document(key=changed, item_key=changed, type="article",
+                           item_id=changed.split(":")[1], title="Dunlin (old)", body="old",
+                           url="/articles/dunlin", feature="how_to", min_plan="xtreme",
+                           status="published", fingerprint="old")
+    writer.add_document(**ghost)
+    writer.commit()
+
+
+@whoosh_only
 def test_health_reports_a_missing_index(app, client):
     with app.app_context():
         (index.index_root() / index.POINTER_FILE).unlink()
@@ -184,6 +212,7 @@ def test_health_reports_a_missing_index(app, client):
     assert answer["index"].startswith("missing")
 
 
+@whoosh_only
 def test_searches_on_an_outdated_index_answer_503_not_a_misreading(app, client, auth,
                                                                   demo_accounts):
     with app.app_context():

@@ -7,6 +7,9 @@ import re
 import pytest
 
 from tests.conftest import bearer
+from tests.engines import both_search_backends
+
+pytestmark = both_search_backends
 
 
 @pytest.fixture

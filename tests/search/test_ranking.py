@@ -13,7 +13,10 @@ from whoosh.query import Term
 from kb.articles.importing.importer import import_paths
 from kb.search.whoosh import index
 from kb.search.whoosh.bm25f import WordInFields
+from tests.engines import both_search_backends, whoosh_only
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 DESCRIPTIONS = {
     "germany/process-for-digital-audits.md": (
@@ -60,6 +63,7 @@ def test_a_description_finds_its_article_first(reader, imported, relative):
     assert titles(reader("staff"), description)[:1] == [title]
 
 
+@whoosh_only
 def test_a_word_in_several_fields_saturates_once(app_context, publish):
     # Whoosh's own BM25F adds a full score per field: about three times the body's alone here
     publish("Turbine turbine", "Turbine " * 40, summary="Turbine turbine turbine")
@@ -89,6 +93,7 @@ def test_stop_words_are_never_required(reader, publish):
     assert titles(reader("staff"), '"posting date" of the journal') == ["Posting dates"]
 
 
+@whoosh_only
 def test_a_word_typed_twice_weighs_twice(reader, publish):
     # the same length and rarity; the first one written wins a tie
     publish("Theory", "A theory of wings.")

@@ -13,7 +13,10 @@ from kb.search.whoosh import snippets
 from kb.sessions.recordings import service as recordings
 from kb.storage import Upload
 from tests.conftest import bearer
+from tests.engines import both_search_backends
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 TRANSCRIPT = b"""WEBVTT
 

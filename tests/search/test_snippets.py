@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from kb.search.whoosh import snippets
+from tests.engines import both_search_backends
+
+pytestmark = both_search_backends
 
 
 def test_marks_the_matched_words_in_a_short_passage_and_escapes_the_rest():

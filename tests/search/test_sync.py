@@ -19,8 +19,11 @@ from kb.search import documents, sync
 from kb.search.outbox import IndexTask
 from kb.search.whoosh import index
 from tests.conftest import REPO_ROOT, indexed_status
+from tests.engines import both_search_backends, whoosh_only
 from tests.search import writer
 from tests.search.conftest import titles
+
+pytestmark = both_search_backends
 
 
 def pending_tasks() -> list[IndexTask]:
@@ -46,6 +49,7 @@ def test_a_change_is_found_by_the_next_search_after_the_service_returns(reader, 
     assert pending_tasks() == []
 
 
+@whoosh_only
 def test_a_batch_of_commits_is_applied_with_one_writer(app_context, monkeypatch):
     opened = []
     real_writer = index.live_writer
@@ -162,6 +166,7 @@ def test_an_applier_settling_late_never_deletes_a_newer_task(app_context, reader
     assert titles(reader("staff"), "waves") == ["Shearwater"]
 
 
+@whoosh_only
 def test_a_change_waits_for_a_lock_held_by_another_process(app_context, reader):
     with lock_held_by_another_process(1.0):
         started = time.monotonic()
@@ -171,6 +176,7 @@ def test_a_change_waits_for_a_lock_held_by_another_process(app_context, reader):
     assert pending_tasks() == []
 
 
+@whoosh_only
 def test_a_lock_held_past_the_timeout_leaves_the_change_queued_until_released(app, reader):
     app.config["SEARCH_LOCK_TIMEOUT"] = 0.3
     with lock_held_by_another_process(2.0):
@@ -182,6 +188,7 @@ def test_a_lock_held_past_the_timeout_leaves_the_change_queued_until_released(ap
     assert titles(reader("staff"), "kittiwake") == ["Kittiwake"]
 
 
+@whoosh_only
 def test_segments_are_written_without_compound_files(app_context, publish):
     publish("Skua", "Skuas.")
     generation = index.current_generation()
@@ -198,6 +205,7 @@ def test_rolled_back_changes_apply_nothing(app_context, reader):
     assert titles(reader("staff"), "tern") == ["Tern"]
 
 
+@whoosh_only
 def test_files_out_of_use_stay_until_the_grace_period_has_passed(app_context, publish,
                                                                  monkeypatch):
     """A searcher in another process opens stored fields lazily: a commit must not delete
@@ -232,3 +240,11 @@ def test_a_savepoint_inside_a_change_does_not_apply_it_early_nor_lose_it(publish
     assert indexed_status(key) == "published"
     db.session.commit()
     assert indexed_status(key) != "published"
+
+
+def test_an_applier_finding_the_queue_emptied_by_another_stops_quietly(app_context, monkeypatch):
+    """Between seeing tasks and taking the write lock, another applier may apply them all."""
+    seen = iter([True])
+    monkeypatch.setattr(sync, "_pending_exists", lambda *args, **kwargs: next(seen, False))
+    report = sync.apply_pending()
+    assert report.applied == 0 and not report.failed and report.busy is None

@@ -71,7 +71,7 @@ def test_every_request_thread_has_its_searcher_open_before_the_worker_serves(
     publish("Dunlin guide", "All about dunlins.")
     with ThreadPoolExecutor(max_workers=4) as pool:
         worker = SimpleNamespace(cfg=SimpleNamespace(threads=4), tpool=pool, wsgi=app)
-        server._open_searchers_in_every_thread(worker)
+        server._warm_every_thread(worker)
         together = threading.Barrier(4)
 
         def searcher_was_open() -> bool:

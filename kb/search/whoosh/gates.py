@@ -8,7 +8,7 @@ scheduled item never shows early."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 
 from whoosh.idsets import BitSet, DocIdSet
 from whoosh.query import And, AndNot, DateRange, Or, Prefix, Query, Term
@@ -16,10 +16,7 @@ from whoosh.searching import Searcher
 
 from kb.gating import PROGRAMME_KEY_PREFIX, programme_key
 from kb.policy import ReadScope
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(second=0, microsecond=0)
+from kb.search import backend
 
 
 def visible_to_customers(now: datetime) -> Query:
@@ -85,7 +82,7 @@ def readable(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
     """The documents the reader may open, or None for all of them."""
     if scope.everything:
         return None
-    now = _now()
+    now = backend.gate_now()
     return _cached(searcher, ("readable", scope, now),
                    lambda: _documents(searcher, readable_query(scope, now)))
 
@@ -94,7 +91,7 @@ def readable_set(searcher: Searcher, scope: ReadScope) -> set[int] | None:
     """``readable`` as a set of document numbers, for looking many documents up."""
     if scope.everything:
         return None
-    return _cached(searcher, ("readable-set", scope, _now()),
+    return _cached(searcher, ("readable-set", scope, backend.gate_now()),
                    lambda: set(readable(searcher, scope)))
 
 
@@ -103,7 +100,7 @@ def locked(searcher: Searcher, scope: ReadScope) -> DocIdSet | None:
     a programme's, which do not exist for anyone outside it."""
     if scope.everything:
         return None
-    now = _now()
+    now = backend.gate_now()
 
     def compute() -> DocIdSet:
         visible = _documents(searcher, AndNot(visible_to_customers(now),

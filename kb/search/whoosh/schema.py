@@ -22,6 +22,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
+from kb.search.typed import VERSION_PATTERN, version_parts
+
 SCHEMA_VERSION = 6
 
 # English function words and question words: a question ("how do I ...", "what is the ...")
@@ -43,12 +45,10 @@ who whom whose why will with within without would yet you your yours yourself yo
 # at the same position, as its parts, so that "12.0" finds 12.0 only (not a 12 and a 0 apart)
 # and "2026" still finds 2026.1; its leading versions too, so "12.4" finds 12.4.1. (CU1 is one
 # word anyway.)
-VERSION_PATTERN = r"\w*\d\w*(?:\.\w*\d\w*)+"
 WORD_PATTERN = rf"{VERSION_PATTERN}|\w+"
 
 
 WORD = re.compile(WORD_PATTERN)
-PART = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=200_000)
@@ -64,21 +64,11 @@ def normalized(word: str) -> str | None:
     return None if folded in STOP_WORDS else stemmed(folded)
 
 
-def _parts(word: str) -> list[str]:
-    """What a version is also indexed as: its parts and its shorter leading versions
-    ("12.4.1": "12", "4", "1", "12.4", so that "12.4" finds 12.4.1); none for a plain word."""
-    if "." not in word:
-        return []
-    parts = PART.findall(word)
-    leading = [".".join(parts[:count]) for count in range(2, len(parts))]
-    return list(dict.fromkeys([*parts, *leading]))
-
-
 @lru_cache(maxsize=100_000)
 def indexed_forms(word: str) -> frozenset[str]:
     """Every term a word as written is indexed as (a version's parts too); empty for a stop
     word."""
-    forms = {normalized(word), *map(normalized, _parts(word.lower()))}
+    forms = {normalized(word), *map(normalized, version_parts(word.lower()))}
     forms.discard(None)
     return frozenset(forms)
 
@@ -103,7 +93,7 @@ class WordsAnalyzer(Composable):
             token.stopped = word in STOP_WORDS
             if token.stopped and removestops:
                 continue
-            parts = _parts(word) if tokenize and mode != "query" else []
+            parts = version_parts(word) if tokenize and mode != "query" else []
             for text in [word, *parts]:
                 token.text = text if no_morph or token.stopped else stemmed(text)
                 token.boost = 1.0
@@ -131,8 +121,8 @@ class WordsAnalyzer(Composable):
             if not word:
                 continue
             found.append((position, word))
-            found.extend((position, part) for part in dict.fromkeys(map(normalized,
-                                                                      _parts(written))) if part)
+            parts = dict.fromkeys(map(normalized, version_parts(written)))
+            found.extend((position, part) for part in parts if part)
             position += 1
         return found
 

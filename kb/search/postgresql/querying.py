@@ -1,0 +1,127 @@
+"""A search on PostgreSQL: the typed words (``websearch_to_tsquery``: "phrases", -word, or)
+matched inside the reader's gate, so that ranking, totals, pages and facets only ever see
+readable documents. All the words first; with fewer than RELAX_BELOW results, any of them,
+the documents with more of the words first. An item of several documents (a recording and its
+transcript lines) is one result, its best document standing for it."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from kb.policy import ReadScope
+from kb.search.postgresql import clauses, hits, spelling, titles
+from kb.search.postgresql.clauses import Clause
+from kb.search.postgresql.schema import DOCUMENTS
+from kb.search.results import ResultPage, SearchRequest, SearchResults
+from kb.search.typed import split_typed_filters
+
+SPELLING_BELOW = 3  # offer "did you mean" when fewer results than this
+RELAX_BELOW = 10  # search for any of the words when all of them find fewer than this
+
+FACETS = """
+SELECT 'total' AS facet, '' AS value, count(*) AS count FROM best
+UNION ALL SELECT 'type', type, count(*) FROM best GROUP BY type
+UNION ALL SELECT 'product', product, count(*) FROM best, unnest(products) AS product
+          GROUP BY product
+UNION ALL SELECT 'version', version, count(*) FROM best, unnest(versions) AS version
+          GROUP BY version
+UNION ALL SELECT 'kind', kind, count(*) FROM best WHERE kind <> '' GROUP BY kind
+"""
+FACET_NAMES = ("type", "product", "version", "kind")
+
+
+class Matches:
+    """The readable documents matching a query: SQL for a WITH clause (``matched``: every
+    document, ``best``: one per item; ``matched_sql`` the first alone, which PostgreSQL
+    inlines into a query that reads it once) and its parameters."""
+
+    def __init__(self, where: Clause, query: str, words: tuple[str, ...] = (),
+                 complete: list[str] | None = None):
+        self.query = query
+        rank = clauses.rank("rank_words") if query else "0"
+        # how many of the words a document has: all of them for the items the all-words
+        # search found (``complete``), else those in its ``rank_words`` (matching each word
+        # against the whole document vector read it again for every word of every match)
+        coverage = (f"(CASE WHEN d.item_key = ANY(CAST(:complete AS text[])) THEN {len(words)}"
+                    " ELSE (SELECT count(*) FROM unnest(CAST(:cover AS text[])) AS word "
+                    "WHERE d.rank_words @@ CAST(word AS tsquery)) END)") if words else "0"
+        matching = where & Clause("d.document @@ CAST(:q AS tsquery)") if query else where
+        self.params = {**matching.params, "q": query, "cover": list(words),
+                       "complete": list(complete or ())}
+        self.where = matching
+        self.matched_sql = f"""
+matched AS (
+    SELECT d.key, d.item_key, d.type, d.products, d.versions, d.kind, d.updated,
+           d.position, {rank} AS rank, {coverage} AS coverage
+    FROM {DOCUMENTS} AS d WHERE {matching.sql})"""
+        self.sql = f"""{self.matched_sql},
+best AS (
+    SELECT DISTINCT ON (item_key) * FROM matched
+    ORDER BY item_key, coverage DESC, rank DESC, key)"""
+        # counting needs no rank: any document of an item has its facet values
+        self.counted_sql = f"""
+best AS (
+    SELECT DISTINCT ON (d.item_key) d.item_key, d.type, d.products, d.versions, d.kind
+    FROM {DOCUMENTS} AS d WHERE {matching.sql} ORDER BY d.item_key)"""
+
+    def item_keys(self, connection: Connection) -> list[str]:
+        return list(connection.scalars(text(
+            f"SELECT DISTINCT d.item_key FROM {DOCUMENTS} AS d WHERE {self.where.sql}"),
+            self.params))
+
+    def counts(self, connection: Connection) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """How many items match, and the facets' values with their counts."""
+        rows = connection.execute(text(f"WITH {self.counted_sql} {FACETS}"), self.params).all()
+        total = next((count for facet, _, count in rows if facet == "total"), 0)
+        if not total:
+            return 0, {}
+        facets = {name: sorted(((value, count) for facet, value, count in rows
+                                if facet == name), key=lambda pair: (-pair[1], pair[0]))
+                  for name in FACET_NAMES}
+        return total, facets
+
+
+def search(connection: Connection, scope: ReadScope, request: SearchRequest, *,
+           locked_titles: bool) -> SearchResults:
+    nothing = SearchResults(request=request, page=max(1, request.page))
+    if scope.nothing:
+        return nothing
+    typed_text, typed = split_typed_filters(request.text)
+    narrowing = clauses.narrowing(request, typed)
+    where = clauses.readable(scope)
+    if narrowing is not None:
+        where = where & narrowing
+    query = clauses.text_query(connection, typed_text) if typed_text.strip() else None
+    if query is not None and not query.every and narrowing is None:
+        return nothing  # only stop words, and nothing else asked
+    if query is None and narrowing is None:
+        return nothing
+    matches = Matches(where, query.every if query else "")
+    counted = matches.counts(connection)
+    if query is not None and counted[0] < RELAX_BELOW and clauses.relaxable(typed_text) \
+            and len(query.words) > 1:
+        matches = Matches(where, query.any, query.words, matches.item_keys(connection))
+        counted = matches.counts(connection)
+    found = _page(connection, matches, counted, request)
+    suggestion = None
+    if typed_text.strip() and found.total < SPELLING_BELOW:
+        suggestion = spelling.suggestion(connection, clauses.readable(scope), typed_text)
+    locked = []
+    if locked_titles and found.page == 1 and typed_text.strip():
+        locked = titles.locked(connection, scope, typed_text, narrowing)
+    return SearchResults(request=request, total=found.total, page=found.page,
+                         pages=found.pages, hits=found.hits, facets=found.facets,
+                         suggestion=suggestion, locked=locked, plain_terms=False)
+
+
+def _page(connection: Connection, matches: Matches,
+          counted: tuple[int, dict[str, list[tuple[str, int]]]], request: SearchRequest
+          ) -> ResultPage:
+    total, facets = counted
+    per_page = max(1, request.per_page)
+    pages = (total + per_page - 1) // per_page
+    page = max(1, min(request.page, pages))
+    shown = hits.page(connection, matches, request.sort, per_page, (page - 1) * per_page,
+                      hits.typed_words(request.text)) if total else []
+    return ResultPage(total=total, page=page, pages=pages, hits=shown, facets=facets)
