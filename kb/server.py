@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 
 from gunicorn.app.base import BaseApplication
 
@@ -35,6 +36,7 @@ def _after_worker_init(worker) -> None:
     try:
         with worker.wsgi.app_context():
             backend().warm()
+        _warm_every_thread(worker)
     except Exception:  # noqa: BLE001 - a cold cache is slower, never fatal
         log.exception("warming the search caches failed")
     # the application's modules, templates, tables and warmed caches are loaded for good: the
@@ -42,6 +44,22 @@ def _after_worker_init(worker) -> None:
     # 0.2-1.9 s each, with every request of the worker waiting)
     gc.freeze()
     worker.kb_outbox_stop = start_in_background(worker.wsgi)
+
+
+def _warm_every_thread(worker) -> None:
+    """What each request thread holds (a Whoosh searcher) opened before the worker serves: the
+    threads' first requests come together, and opening it then had each wait for the others."""
+    threads = worker.cfg.threads
+    # every task waits for the others, so that the pool starts a thread for each
+    together = threading.Barrier(threads)
+
+    def open_searcher() -> None:
+        together.wait(timeout=60)
+        with worker.wsgi.app_context():
+            backend().warm_thread()
+
+    for opening in [worker.tpool.submit(open_searcher) for _ in range(threads)]:
+        opening.result(timeout=120)
 
 
 def _stop_outbox_delivery(server, worker) -> None:

@@ -96,6 +96,10 @@ class SearchBackend(Protocol):
         """Load what the first searches would otherwise pay for (a server worker, before it
         serves)."""
 
+    def warm_thread(self) -> None:
+        """Open what a request thread holds between requests (a server worker, in each of its
+        threads before it serves)."""
+
     def close(self) -> None:
         """Let go of readers held by this process (tests, after a rebuild)."""
 

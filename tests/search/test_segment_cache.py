@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from kb.search.whoosh import gates, index, segment_cache, snippets
+from kb.search.whoosh import gates, index, segment_cache, snippets, warming
 from kb.search.whoosh.schema import normalized
 from tests.search.conftest import titles
 
@@ -108,7 +108,7 @@ def test_a_warmed_worker_reads_no_stored_fields_for_its_first_searches(
     publish("Plover guide", "All about plovers.")
     publish("Plover care", "Plovers eat worms.")
     segment_cache.clear()
-    index.warm()
+    warming.warm()
     read = counting(monkeypatch, segment_cache.SegmentReader, "stored_fields")
     assert sorted(titles(reader("elite"), "plover")) == ["Plover care", "Plover guide"]
     assert read == []

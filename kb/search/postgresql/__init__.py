@@ -71,6 +71,9 @@ class PostgresBackend:
     def warm(self) -> None:
         """Nothing to load: PostgreSQL keeps its own caches."""
 
+    def warm_thread(self) -> None:
+        """Nothing held per thread."""
+
     def health(self) -> str:
         try:
             with _reading(searching=False) as connection:

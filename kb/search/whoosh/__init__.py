@@ -12,7 +12,7 @@ from kb.policy import ReadScope
 from kb.search.backend import Fingerprints, Progress, Rebuild, Write
 from kb.search.documents import BuiltItem, item_key
 from kb.search.results import SearchRequest, SearchResults, TitleSuggestion
-from kb.search.whoosh import generations, index, querying
+from kb.search.whoosh import generations, index, querying, warming
 from kb.search.whoosh.related import related
 
 
@@ -59,7 +59,10 @@ class WhooshBackend:
         generations.ensure()
 
     def warm(self) -> None:
-        index.warm()
+        warming.warm()
+
+    def warm_thread(self) -> None:
+        index.searcher()
 
     def close(self) -> None:
         index.close_searcher()

@@ -1,6 +1,6 @@
 """Facet counts over every matched (readable) document, read from the index's per-document
-columns, each column read once per searcher: counting inside Whoosh's collector cost more than
-the search itself."""
+columns, each column read once per process and index state: counting inside Whoosh's
+collector cost more than the search itself."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from itertools import chain
 
 from whoosh.searching import Searcher
 
+from kb.search.whoosh import segment_cache
 from kb.search.whoosh.schema import FacetKeywords
 
 FACET_FIELDS = {"type": "type", "product": "products", "version": "versions", "kind": "kind"}
@@ -32,15 +33,19 @@ def facets(searcher: Searcher, matched: Iterable[int]) -> dict[str, list[tuple[s
 
 
 def column(searcher: Searcher, fieldname: str) -> list:
-    """Every document's value of a column, read once per searcher."""
-    cache = searcher.__dict__.setdefault("_kb_columns", {})
-    if fieldname not in cache:
-        reader = searcher.reader()
-        count = reader.doc_count_all()
-        values = reader.column_reader(fieldname, translate=False) if count else []
-        lists = isinstance(searcher.schema[fieldname], FacetKeywords)
-        cache[fieldname] = [_decoded(_value(values, docnum), lists) for docnum in range(count)]
-    return cache[fieldname]
+    """Every document's value of a column, read once per process for the segments the
+    searcher reads (shared by the threads' searchers: do not change it)."""
+    reader = searcher.reader()
+    return segment_cache.derived(("column", fieldname, segment_cache.segments_of(reader)),
+                                 lambda: _read_column(searcher, fieldname))
+
+
+def _read_column(searcher: Searcher, fieldname: str) -> list:
+    reader = searcher.reader()
+    count = reader.doc_count_all()
+    values = reader.column_reader(fieldname, translate=False) if count else []
+    lists = isinstance(searcher.schema[fieldname], FacetKeywords)
+    return [_decoded(_value(values, docnum), lists) for docnum in range(count)]
 
 
 def _value(values, docnum: int):

@@ -7,6 +7,7 @@ scheduled item never shows early."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 from whoosh.idsets import BitSet, DocIdSet
@@ -36,18 +37,29 @@ def readable_query(scope: ReadScope, now: datetime) -> Query | None:
 
 
 _kept: dict[tuple, DocIdSet] = {}
+# one computation at a time: the threads that ask for the same set together (a worker's first
+# requests, every request of a new minute) wait for it instead of each computing it under the
+# GIL (re-entrant: a set is computed from another)
+_computing = threading.RLock()
 
 
 def _cached(searcher: Searcher, key: tuple, compute) -> DocIdSet:
     key = (_index_state(searcher), *key)
     found = _kept.get(key)
     if found is None:
-        found = compute()
-        if any(other[0] != key[0] or other[-1] != key[-1] for other in list(_kept)) \
-                or len(_kept) > 64:
-            _kept.clear()  # another index state or minute: those sets are never asked again
-        _kept[key] = found
+        with _computing:
+            found = _kept.get(key)
+            if found is None:
+                found = compute()
+                _keep(key, found)
     return found
+
+
+def _keep(key: tuple, found: DocIdSet) -> None:
+    if any(other[0] != key[0] or other[-1] != key[-1] for other in list(_kept)) \
+            or len(_kept) > 64:
+        _kept.clear()  # another index state or minute: those sets are never asked again
+    _kept[key] = found
 
 
 def _index_state(searcher: Searcher) -> tuple:

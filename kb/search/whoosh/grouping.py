@@ -10,7 +10,7 @@ from markupsafe import escape
 from whoosh.searching import Searcher
 
 from kb.search.results import Moment
-from kb.search.whoosh import index, snippets
+from kb.search.whoosh import index, segment_cache, snippets
 from kb.search.whoosh.facets import column
 
 # moments listed under one result, the best-scoring ones, shown in the order they come
@@ -23,7 +23,7 @@ Scores = dict[int, float]
 def grouped(searcher: Searcher, found: Scores) -> tuple[Scores, dict[int, list[int]]]:
     """``found`` with each item's documents folded into its best-scoring one (which keeps its
     score), and for each such document all its item's matched documents, best first."""
-    items = _items_of_parts(searcher)
+    items = items_of_parts(searcher)
     if not items:
         return found, {}
     shared = [docnum for docnum in (items.keys() & found.keys())]
@@ -43,15 +43,16 @@ def grouped(searcher: Searcher, found: Scores) -> tuple[Scores, dict[int, list[i
     return kept, parts
 
 
-def _items_of_parts(searcher: Searcher) -> dict[int, str]:
-    """Document number -> item key of every document whose item has several, per searcher."""
-    cache = searcher.__dict__
-    if "_kb_parts" not in cache:
+def items_of_parts(searcher: Searcher) -> dict[int, str]:
+    """Document number -> item key of every document whose item has several, once per process
+    for the segments the searcher reads."""
+    def compute() -> dict[int, str]:
         keys = column(searcher, "item_key")
         counts = Counter(keys)
-        cache["_kb_parts"] = {docnum: key for docnum, key in enumerate(keys)
-                              if key and counts[key] > 1}
-    return cache["_kb_parts"]
+        return {docnum: key for docnum, key in enumerate(keys) if key and counts[key] > 1}
+
+    return segment_cache.derived(("parts", segment_cache.segments_of(searcher.reader())),
+                                 compute)
 
 
 def moments(searcher: Searcher, parts, words: frozenset[str]) -> list[Moment]:

@@ -238,8 +238,7 @@ from kb.search.whoosh.searchers import (  # noqa: E402
     live_generation,
     searcher,
     stored_fields,
-    warm,
 )
 
 __all__ = ["MappedFile", "MappedStorage", "close_searcher", "live_generation", "searcher",
-           "stored_fields", "warm"]
+           "stored_fields"]

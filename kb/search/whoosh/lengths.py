@@ -8,6 +8,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
+from kb.search.whoosh import segment_cache
+
 _LENGTH_OF_BYTE = [0, *(byte_to_length(byte) for byte in range(1, 256))]
 
 
@@ -25,11 +27,10 @@ def read_lengths(per_document_reader, fieldname: str, doc_count: int) -> list[in
 
 
 def segment_lengths(reader, fieldname: str) -> list[int] | None:
-    """``read_lengths`` of one segment's reader, kept with the reader (segments never change
-    once written); None for a reader of several segments."""
+    """``read_lengths`` of one segment's reader, kept per process by segment (segments never
+    change once written); None for a reader of several segments."""
     if not isinstance(reader, SegmentReader):
         return None
-    cache = reader.__dict__.setdefault("_kb_lengths", {})
-    if fieldname not in cache:
-        cache[fieldname] = read_lengths(reader._perdoc, fieldname, reader.doc_count_all())
-    return cache[fieldname]
+    return segment_cache.derived(
+        ("lengths", fieldname, reader._segid),
+        lambda: read_lengths(reader._perdoc, fieldname, reader.doc_count_all()))

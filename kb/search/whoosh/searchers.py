@@ -2,7 +2,7 @@
 reopened only when the index has a newer commit or a reindex switched generations; segment
 files read through memory maps, one per file shared by the threads of a process; decoded
 postings, document frequencies and stored fields kept per process by segment
-(``segment_cache``), warmed before a server worker serves."""
+(``segment_cache``), warmed before a server worker serves (``warming``)."""
 
 from __future__ import annotations
 
@@ -177,23 +177,6 @@ def _searcher_on(directory: Path) -> _OpenSearcher:
     opened = index.searcher(weighting=ranking.weighting())
     segment_cache.share_segment_data(opened.reader())
     return _OpenSearcher(directory, index, opened)
-
-
-def warm() -> None:
-    """Read the stored fields of the live index's documents into the process's cache, as many
-    as its budget holds (a server worker, before it serves: the first searches would pay for
-    them, and the memory they take would grow under the first minute of load)."""
-    try:
-        opened = searcher()
-    except SearchUnavailable:
-        return
-    for leaf, _ in opened.reader().leaf_readers():
-        for docnum in range(leaf.doc_count_all()):
-            if segment_cache.stored_fields_full():
-                break
-            if not leaf.is_deleted(docnum):
-                segment_cache.stored_fields(leaf, docnum)
-    close_searcher()
 
 
 def close_searcher() -> None:

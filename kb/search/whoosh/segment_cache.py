@@ -27,6 +27,12 @@ POSTINGS_BUDGET = 48 * 1024 * 1024
 STORED_FIELDS_BUDGET = 64 * 1024 * 1024
 DOC_FREQUENCIES_KEPT = 200_000
 ENTRY_OVERHEAD = 200
+# what a kept posting list takes besides its postings (key, arrays, the map's entry, its
+# document frequency), measured with tracemalloc on the shared articles
+POSTINGS_ENTRY_OVERHEAD = 620
+# values computed from whole segments (a column's values, field lengths), least recently used
+# first out: a few per field, for the index's last few states
+DERIVED_KEPT = 64
 
 
 class _Bounded:
@@ -37,6 +43,7 @@ class _Bounded:
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self.evicted = 0
 
     def get(self, key: Hashable) -> Any:
         with self._lock:
@@ -56,6 +63,7 @@ class _Bounded:
             while self._size > self.budget and len(self._items) > 1:
                 _, (_, dropped) = self._items.popitem(last=False)
                 self._size -= dropped
+                self.evicted += 1
 
     def clear(self) -> None:
         with self._lock:
@@ -102,7 +110,14 @@ class Postings:
 _postings = _Bounded(POSTINGS_BUDGET)
 _stored = _Bounded(STORED_FIELDS_BUDGET)
 _frequencies: dict[tuple[str, str, bytes], int] = {}
-_ABSENT = Postings(array("i"), array("d"))
+# (segment id, field) whose every term's postings and frequency are kept (``keep_all_postings``):
+# a term not kept is not in the segment, which is answered without reading or keeping anything
+# (kept, the absent words of every new query grew the memory of a worker for its first minutes)
+_complete: set[tuple[str, str]] = set()
+_derived = _Bounded(DERIVED_KEPT)
+# one computation of a derived value at a time: the threads that ask for it together (all of
+# them, on a worker's first requests) wait for it instead of each computing it under the GIL
+_computing = threading.RLock()
 
 
 def _text_bytes(reader: SegmentReader, fieldname: str, text) -> bytes:
@@ -115,14 +130,39 @@ def postings(reader: SegmentReader, fieldname: str, text: bytes) -> Postings | N
     key = (reader._segid, fieldname, text)
     found = _postings.get(key)
     if found is None:
+        if not _has_term(reader, fieldname, text):
+            return None  # kept nowhere: its frequency (0) says so, or the field is complete
         found = _read_postings(reader, fieldname, text)
-        _postings.put(key, found, ENTRY_OVERHEAD + 12 * len(found))
-    return found if len(found) else None
+        _keep_postings(key, found)
+    return found
+
+
+def _has_term(reader: SegmentReader, fieldname: str, text: bytes) -> bool:
+    return ((reader._segid, fieldname) not in _complete and fieldname in reader.schema
+            and doc_frequency(reader, fieldname, text) > 0)
+
+
+def _keep_postings(key: tuple, found: Postings) -> None:
+    evicted = _postings.evicted
+    _postings.put(key, found, POSTINGS_ENTRY_OVERHEAD + 12 * len(found))
+    if _postings.evicted != evicted:
+        _complete.clear()
+
+
+def keep_all_postings(reader: SegmentReader, fieldname: str) -> bool:
+    """Decode and keep the postings of every term of ``fieldname`` in the segment of
+    ``reader`` (a worker's warm-up); False when the budget is reached first."""
+    for text in reader.lexicon(fieldname):
+        if postings_full():
+            return False
+        postings(reader, fieldname, text)
+    if postings_full():
+        return False
+    _complete.add((reader._segid, fieldname))
+    return True
 
 
 def _read_postings(reader: SegmentReader, fieldname: str, text: bytes) -> Postings:
-    if fieldname not in reader.schema or doc_frequency(reader, fieldname, text) == 0:
-        return _ABSENT
     matcher = reader._terms.matcher(fieldname, text, reader.schema[fieldname].format)
     ids, weights = array("i"), array("d")
     while matcher.is_active():
@@ -145,9 +185,12 @@ def doc_frequency(reader: SegmentReader, fieldname: str, text) -> int:
     key = (reader._segid, fieldname, text)
     found = _frequencies.get(key)
     if found is None:
+        if (reader._segid, fieldname) in _complete:
+            return 0
         found = SegmentReader.doc_frequency(reader, fieldname, text)
         if len(_frequencies) >= DOC_FREQUENCIES_KEPT:
             _frequencies.clear()
+            _complete.clear()
         _frequencies[key] = found
     return found
 
@@ -180,8 +223,36 @@ def stored_fields_full() -> bool:
     return _stored._size >= _stored.budget * 0.9
 
 
+def postings_full() -> bool:
+    """Whether the postings kept have (nearly) reached their budget."""
+    return _postings._size >= _postings.budget * 0.9
+
+
+def segments_of(reader) -> tuple:
+    """The identity of what ``reader`` reads: its segments, which never change once written
+    (deletions aside, which columns and lengths do not reflect)."""
+    if isinstance(reader, SegmentReader):
+        return (reader._segid,)
+    return tuple(getattr(leaf, "_segid", id(leaf)) for leaf, _ in reader.leaf_readers())
+
+
+def derived(key: tuple, compute) -> Any:
+    """``compute()``, kept per process under ``key`` (which names the segments it was computed
+    from, ``segments_of``): the threads' searchers share it, and do not change it."""
+    found = _derived.get(key)
+    if found is None:
+        with _computing:
+            found = _derived.get(key)
+            if found is None:
+                found = compute()
+                _derived.put(key, found, 1)
+    return found
+
+
 def clear() -> None:
     """Forget everything kept (tests)."""
     _postings.clear()
     _stored.clear()
     _frequencies.clear()
+    _derived.clear()
+    _complete.clear()
