@@ -39,7 +39,11 @@ def test_log_an_incident_and_see_its_target(page: Page, base_url):
 def test_staff_queue_in_priority_order(page: Page, base_url):
     sign_in(page, base_url, "staff@demo.test")
     menu_link(page, "Incident queue").click()
-    titles = page.locator("table.queue tbody tr td:nth-child(2) a").all_inner_texts()
+    # the queue's rows once the page has loaded (read at once, they were the previous page's:
+    # none)
+    rows = page.locator("table.queue tbody tr td:nth-child(2) a")
+    expect(rows.first).to_be_visible()
+    titles = rows.all_inner_texts()
     demo_order = ["Invoice posting stops with error E-4711",  # Sev 1 Elite
                   "Warehouse terminals cannot sign in",  # Sev 1 Premium
                   "Partner orders arrive twice",  # Sev 2 Premium
