@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.models import ApiToken, Organization, User
 from tests.conftest import bearer
+from tests.engines import whoosh_only
 
 
 def test_valid_token_authenticates_the_api(client, customer_on, api_token):
@@ -124,6 +125,8 @@ def statements_of(app, client, path: str, headers: dict) -> list[str]:
     return statements
 
 
+# the request's own queries: on the PostgreSQL engine the search itself adds its own
+@whoosh_only
 def test_a_token_costs_one_query_and_a_static_file_none(app, client, customer_on, api_token):
     headers = bearer(api_token(customer_on("premium")))
     client.get("/api/v1/search?q=posting", headers=headers)  # the once-a-minute last-used write
@@ -132,6 +135,7 @@ def test_a_token_costs_one_query_and_a_static_file_none(app, client, customer_on
     assert statements_of(app, client, "/static/kb.css", headers) == []
 
 
+@whoosh_only
 def test_an_elite_search_adds_one_query_for_its_early_adopter_programmes(
         app, client, customer_on, api_token):
     headers = bearer(api_token(customer_on("elite")))

@@ -68,10 +68,12 @@ def test_changed_file_is_updated_with_a_revision(app_context, docs):
     numbers = db.session.scalars(select(ArticleRevision.number).where(
         ArticleRevision.article_id == changed.id).order_by(ArticleRevision.number)).all()
     assert numbers == [1, 2]
-    from kb.search.whoosh.index import searcher
+    from kb.accounts.models import User
+    from kb.search import query
 
-    indexed = next(searcher().documents(item_key=f"article:{changed.id}"))
-    assert "Rerun the posting job." in indexed["body"]
+    staff = User(email="reader@staff.test", role="staff", is_enabled=True)
+    found = query.search(staff, query.SearchRequest(text="rerun"))
+    assert [hit.item_id for hit in found.hits] == [changed.id]  # the index has the new text
 
 
 def test_changed_include_updates_the_articles_using_it(app_context, docs):

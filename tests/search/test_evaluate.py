@@ -10,7 +10,11 @@ from whoosh.query import NullQuery, Term
 
 from kb.search.whoosh import evaluate, index
 from kb.search.whoosh.parsing import parse_text
+from tests.engines import whoosh_only
 from tests.search import writer
+
+# Whoosh's own machinery, whichever engine the run chooses for the others
+pytestmark = whoosh_only
 
 QUERIES = [
     "turbine", "turbine blade", "Turbine blades cooling film", "blade*", '"film cooling"',

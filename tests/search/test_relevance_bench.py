@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kb import db
 from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
-from kb.search.whoosh import index
+from kb.search.documents import build_items
 from tests.conftest import REPO_ROOT, SHARED_DIR, needs_shared
 
 CORPUS = SHARED_DIR / "corpus"
@@ -86,7 +86,8 @@ def source(tmp_path: Path) -> Path:
 def _indexed(slug: str) -> tuple[str, str, str]:
     """The title, summary and body kb's index holds for the article ``slug``."""
     article_id = db.session.scalar(select(Article.id).where(Article.slug == slug))
-    stored = index.searcher().document(key=f"article:{article_id}")
+    [built] = build_items(db.session, "article", [article_id])  # what either engine is given
+    [stored] = built.documents
     return stored["title"], stored.get("summary") or "", stored.get("body") or ""
 
 

@@ -14,7 +14,11 @@ from whoosh.index import FileIndex
 from kb.search import maintenance
 from kb.search.whoosh import index
 from tests.conftest import REPO_ROOT
+from tests.engines import whoosh_only
 from tests.search.conftest import titles
+
+# Whoosh's own machinery, whichever engine the run chooses for the others
+pytestmark = whoosh_only
 
 
 def counting(monkeypatch, module, name: str) -> list:

@@ -8,7 +8,11 @@ import threading
 
 from kb.search.whoosh import gates, index, segment_cache, snippets, warming
 from kb.search.whoosh.schema import normalized
+from tests.engines import whoosh_only
 from tests.search.conftest import titles
+
+# Whoosh's own machinery, whichever engine the run chooses for the others
+pytestmark = whoosh_only
 
 
 def counting(monkeypatch, module, name: str) -> list:

@@ -12,8 +12,12 @@ from whoosh.reading import MultiReader, SegmentReader
 
 from kb import server
 from kb.search.whoosh import index, searchers, segment_cache, warming
+from tests.engines import whoosh_only
 from tests.search.conftest import titles
 from tests.search.test_segment_cache import counting
+
+# Whoosh's own machinery, whichever engine the run chooses for the others
+pytestmark = whoosh_only
 
 
 def test_a_warmed_worker_decodes_no_postings_for_its_first_searches(

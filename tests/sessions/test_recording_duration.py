@@ -13,6 +13,7 @@ import pytest
 from kb import db
 from kb.sessions.models import Recording
 from tests.conftest import bearer
+from tests.stores import StoredFiles
 
 MEDIA = Path(__file__).resolve().parent.parent / "data" / "media"
 MP4 = (MEDIA / "seventy-five-seconds.mp4").read_bytes()
@@ -38,8 +39,8 @@ def _replace_media(client, headers, recording_id: int, video: bytes, filename: s
 def _stored(app, recording_id: int) -> tuple[int, bytes]:
     with app.app_context():
         recording = db.session.get(Recording, recording_id)
-        path = Path(app.config["DATA_DIR"]) / "media" / recording.media_path
-        return recording.duration_seconds, path.read_bytes()
+        duration, key = recording.duration_seconds, recording.media_path
+    return duration, StoredFiles(app).read(key, "media")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from kb import db
 from kb.sessions.models import LiveSession, Recording
+from tests.stores import StoredFiles
 
 SESSION_FORM = {"title": "Ask us anything", "description": "Bring **questions**.",
                 "presenter": "Sam Staff", "local_start": "2030-01-15T10:00",
@@ -79,22 +80,20 @@ def test_edit_a_recording_keeps_its_media_unless_replaced(app, auth, publish):
 
 
 def test_a_replaced_video_file_is_removed_after_the_change(app, auth, publish):
-    from pathlib import Path
-
+    stored = StoredFiles(app)
     recording_id = publish()
-    media_root = Path(app.config["DATA_DIR"]) / "media"
     with app.app_context():
-        old = media_root / db.session.get(Recording, recording_id).media_path
-    assert old.exists()
+        old = db.session.get(Recording, recording_id).media_path
+    assert old in stored.keys("media")
     auth.login("staff@demo.test")
     auth.post(f"/sessions/staff/recordings/{recording_id}/edit", {
         "title": "New cut", "recorded_on": "2026-10-02", "status": "published",
         "video": (io.BytesIO(b"new video bytes"), "cut.mp4")}, content_type="multipart/form-data")
     with app.app_context():
         recording = db.session.get(Recording, recording_id)
-        assert (media_root / recording.media_path).read_bytes() == b"new video bytes"
+        assert stored.read(recording.media_path, "media") == b"new video bytes"
         assert recording.media_type == "video/mp4"
-    assert not old.exists()
+    assert old not in stored.keys("media")
 
 
 def test_a_transcript_with_absurd_cue_times_is_refused_on_publish(auth, demo_accounts):
