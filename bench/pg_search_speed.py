@@ -4,7 +4,7 @@ of 300 queries with snippets and facets for a staff reader and an Xtreme reader,
 autocomplete. Runs in a PostgreSQL schema of its own, dropped at the end.
 
 Run: ``KB_DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m bench.pg_search_speed
-[--sizes 3500,50000]``.
+[--sizes 3500,50000]``, or beside Whoosh: ``bench/search.py --engine both``.
 """
 
 from __future__ import annotations
@@ -77,7 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="3500,50000")
     arguments = parser.parse_args()
-    base = os.environ["KB_DATABASE_URL"]
+    run(os.environ["KB_DATABASE_URL"], [int(value) for value in arguments.sizes.split(",")])
+
+
+def run(base: str, sizes: list[int]) -> None:
+    """Measure at each of ``sizes`` in a fresh schema of the database at ``base``."""
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -98,7 +102,7 @@ def main() -> None:
                 Base.metadata.create_all(db.database().engine)
                 demo.load_accounts()
                 load_folder(ARTICLES)
-                for size in (int(value) for value in arguments.sizes.split(",")):
+                for size in sizes:
                     measure(size)
                 db.session.close()
             app.extensions["kb.database"].engine.dispose()

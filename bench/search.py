@@ -7,7 +7,12 @@ per query) and through HTTP against `kb serve` on loopback; FTS5's p50/p95 for t
 queries; how long a publish takes to become searchable through HTTP; and, at the first size,
 the load run of bench/search_load.py (wrk for a minute, queries that never repeat).
 
-Run: ``.venv/bin/python bench/search.py [--sizes 3500,50000] [--workers 2]``.
+With ``--engine both`` (or ``postgresql``) and a PostgreSQL database (``--postgres-url`` or
+KB_BENCH_POSTGRES_URL), the PostgreSQL engine is measured at the same sizes after Whoosh
+(bench/pg_search_speed.py: rebuild, size, p50/p95 through the backend).
+
+Run: ``.venv/bin/python bench/search.py [--sizes 3500,50000] [--workers 2]
+[--engine whoosh|postgresql|both] [--postgres-url postgresql+psycopg://...]``.
 """
 
 from __future__ import annotations
@@ -193,14 +198,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--load-seconds", type=int, default=60,
                         help="the load run at the first size (0: none)")
+    parser.add_argument("--engine", choices=["whoosh", "postgresql", "both"], default="whoosh")
+    parser.add_argument("--postgres-url", default=os.environ.get("KB_BENCH_POSTGRES_URL"),
+                        help="the PostgreSQL database of --engine postgresql|both (a schema of "
+                        "its own is created and dropped)")
     arguments = parser.parse_args()
+    if arguments.engine != "whoosh" and not (arguments.postgres_url or "").startswith("postgres"):
+        parser.error("--engine postgresql|both needs --postgres-url postgresql+psycopg://...")
+    sizes = [int(value) for value in arguments.sizes.split(",")]
     print(f"{os.cpu_count()} CPU cores; {QUERY_COUNT} queries per measurement")
-    with tempfile.TemporaryDirectory(prefix="kb-search-bench-") as work:
-        data_dir = Path(work) / "data"
-        app = load(data_dir)
-        for number, size in enumerate(int(value) for value in arguments.sizes.split(",")):
-            measure(app, data_dir, size, arguments.workers,
-                    load_seconds=arguments.load_seconds if number == 0 else 0)
+    if arguments.engine != "postgresql":
+        print("== Whoosh")
+        with tempfile.TemporaryDirectory(prefix="kb-search-bench-") as work:
+            data_dir = Path(work) / "data"
+            app = load(data_dir)
+            for number, size in enumerate(sizes):
+                measure(app, data_dir, size, arguments.workers,
+                        load_seconds=arguments.load_seconds if number == 0 else 0)
+    if arguments.engine != "whoosh":
+        from bench import pg_search_speed
+
+        print("== PostgreSQL")
+        pg_search_speed.run(arguments.postgres_url, sizes)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The SQL pieces every query shares: the reader's gate (``policy.ReadScope``, as
 ``kb.search.gates`` states it for Whoosh), the filters chosen or typed beside the words, the
-text queries (all words, any word) and the rank.
+text queries (all words, any word).
 
 A clause is SQL over the documents table aliased ``d`` with its named parameters."""
 
@@ -19,10 +19,6 @@ from kb.products.names import slugify
 from kb.search import backend
 from kb.search.results import SearchRequest
 
-# weights of the D, C, B, A parts of the document vector (unused, body, summary, identifiers
-# and title), and what a match in the title adds on top
-WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
-TITLE_BOOST = 1.0
 # a word as typed, between spaces (ERP-4802 is one); query syntax of websearch_to_tsquery
 TYPED_WORD = re.compile(r"\S*\w\S*")
 DASH = re.compile(r"(?<=\w)-(?=\w)")
@@ -117,30 +113,33 @@ def _versions(values: list[str], products: list[str]) -> Clause:
 @dataclass(frozen=True)
 class TextQuery:
     """What was typed, as tsquery texts: ``every`` word (with the typed syntax), ``any``
-    word, and each word's own query (for ranking the any-word matches by coverage)."""
+    word, each word's own query once (``words``) and as often as it was typed (``typed``)."""
 
     every: str
     any: str
     words: tuple[str, ...]
+    typed: tuple[str, ...] = ()
 
 
 def text_query(connection: Connection, typed: str) -> TextQuery:
     typed = undashed(typed)
     every = connection.scalar(text("SELECT CAST(websearch_to_tsquery('english', :typed) "
                                    "AS text)"), {"typed": typed}) or ""
-    words = word_queries(connection, TYPED_WORD.findall(typed))
-    return TextQuery(every, " | ".join(f"({word})" for word in words), tuple(words))
+    each = word_queries(connection, TYPED_WORD.findall(typed), once=False)
+    words = list(dict.fromkeys(each))
+    return TextQuery(every, " | ".join(f"({word})" for word in words), tuple(words),
+                     tuple(each))
 
 
-def word_queries(connection: Connection, words: list[str]) -> list[str]:
-    """Each word's tsquery text, none for a stop word, each once."""
+def word_queries(connection: Connection, words: list[str], once: bool = True) -> list[str]:
+    """Each word's tsquery text, none for a stop word; each once unless not ``once``."""
     if not words:
         return []
-    found = connection.scalars(text(
+    found = [query for query in connection.scalars(text(
         "SELECT CAST(websearch_to_tsquery('english', word) AS text) "
         "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS typed(word, place) "
-        "ORDER BY place"), {"words": words})
-    return list(dict.fromkeys(query for query in found if query))
+        "ORDER BY place"), {"words": words}) if query]
+    return list(dict.fromkeys(found)) if once else found
 
 
 def undashed(typed: str) -> str:
@@ -159,12 +158,3 @@ def any_word(connection: Connection, typed: str) -> str:
 def relaxable(typed: str) -> bool:
     """Plain words, several of them: worth searching again for any of them."""
     return len(TYPED_WORD.findall(typed)) > 1 and not OPERATOR.search(typed)
-
-
-def rank(vector: str = "document", query_param: str = "q") -> str:
-    """The rank of a matching document: cover density over the weighted fields (a long
-    document's rank divided by the logarithm of its length), plus a match in the title.
-    Over ``rank_words`` (the body's opening only) it is cheap enough for every match."""
-    query = f"CAST(:{query_param} AS tsquery)"
-    return (f"(ts_rank_cd('{WEIGHTS}', d.{vector}, {query}, 1) "
-            f"+ {TITLE_BOOST} * ts_rank_cd(d.title_words, {query}))")

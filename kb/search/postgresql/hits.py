@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from kb.search.postgresql import clauses
 from kb.search.postgresql.schema import DOCUMENTS
 from kb.search.results import Hit, Moment
 from kb.search.typed import VERSION_PATTERN, version_parts
@@ -38,16 +37,16 @@ RERANKED = 200
 BY_DATE = """
 shown AS (SELECT *, row_number() OVER (ORDER BY updated DESC NULLS LAST, key) AS place
           FROM best ORDER BY place LIMIT :limit OFFSET :offset)"""
-FIRST_ORDER = "coverage DESC, rank DESC, key"
+FIRST_ORDER = "rank DESC, key"
 # the first RERANKED in the first order, ordered again by the whole document; after them the
 # rest in the first order, only as far as the page asked (top-N sorts, not one of them all)
-def by_relevance() -> str:
+def by_relevance(scored) -> str:
     return f"""
 head AS (SELECT * FROM best ORDER BY {FIRST_ORDER} LIMIT {RERANKED}),
 ordered AS (
     SELECT key, row_number() OVER (
-               ORDER BY coverage DESC, whole_rank DESC NULLS LAST, rank DESC, key) AS place
-    FROM (SELECT head.*, (SELECT {clauses.rank()} FROM {DOCUMENTS} AS d
+               ORDER BY whole_rank DESC NULLS LAST, rank DESC, key) AS place
+    FROM (SELECT head.*, (SELECT {scored.sql()} FROM {DOCUMENTS} AS d
                           WHERE d.key = head.key) AS whole_rank FROM head) AS reranked
     UNION ALL
     SELECT key, {RERANKED} + row_number() OVER (ORDER BY {FIRST_ORDER}) AS place
@@ -102,7 +101,7 @@ def page(connection: Connection, matches, sort: str, limit: int, offset: int,
     snippet = headline("d.body", "snippet_options") if matches.query else "NULL"
     rows = connection.execute(text(f"""
 WITH {matches.sql},
-{BY_DATE if sort == "date" or not matches.query else by_relevance()}
+{BY_DATE if sort == "date" or not matches.query else by_relevance(matches.scored)}
 SELECT d.key, d.item_key, d.type, d.item_id, d.title, d.url, d.updated, d.products, d.kind,
        d.summary, left(d.body, {SNIPPET_CHARACTERS * 2}) AS opening, {snippet} AS snippet
 FROM shown JOIN {DOCUMENTS} AS d ON d.key = shown.key ORDER BY shown.place"""),
@@ -126,7 +125,7 @@ def _moments(connection: Connection, matches, item_keys: list[str]
     rows = connection.execute(text(f"""
 WITH {matches.matched_sql},
 parts AS (SELECT key, item_key, position, row_number() OVER (
-              PARTITION BY item_key ORDER BY coverage DESC, rank DESC, key) AS place
+              PARTITION BY item_key ORDER BY rank DESC, key) AS place
           FROM matched WHERE item_key = ANY(CAST(:shown AS text[])) AND position IS NOT NULL)
 SELECT parts.item_key, parts.position, d.url, left(d.body, {MOMENT_CHARACTERS * 2}) AS opening,
        {headline("d.body", "moment_options")} AS snippet

@@ -1,8 +1,9 @@
 """A search on PostgreSQL: the typed words (``websearch_to_tsquery``: "phrases", -word, or)
 matched inside the reader's gate, so that ranking, totals, pages and facets only ever see
 readable documents. All the words first; with fewer than RELAX_BELOW results, any of them,
-the documents with more of the words first. An item of several documents (a recording and its
-transcript lines) is one result, its best document standing for it."""
+ranked by how many of the words a document has and how rare they are (``scoring``). An item
+of several documents (a recording and its transcript lines) is one result, its best document
+standing for it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kb.policy import ReadScope
 from kb.search.postgresql import clauses, hits, spelling, titles
 from kb.search.postgresql.clauses import Clause
 from kb.search.postgresql.schema import DOCUMENTS
+from kb.search.postgresql.scoring import UNSCORED, Scoring, scoring
 from kb.search.results import ResultPage, SearchRequest, SearchResults
 from kb.search.typed import split_typed_filters
 
@@ -36,39 +38,26 @@ class Matches:
     document, ``best``: one per item; ``matched_sql`` the first alone, which PostgreSQL
     inlines into a query that reads it once) and its parameters."""
 
-    def __init__(self, where: Clause, query: str, words: tuple[str, ...] = (),
-                 complete: list[str] | None = None):
+    def __init__(self, where: Clause, query: str, scored: Scoring = UNSCORED):
         self.query = query
-        rank = clauses.rank("rank_words") if query else "0"
-        # how many of the words a document has: all of them for the items the all-words
-        # search found (``complete``), else those in its ``rank_words`` (matching each word
-        # against the whole document vector read it again for every word of every match)
-        coverage = (f"(CASE WHEN d.item_key = ANY(CAST(:complete AS text[])) THEN {len(words)}"
-                    " ELSE (SELECT count(*) FROM unnest(CAST(:cover AS text[])) AS word "
-                    "WHERE d.rank_words @@ CAST(word AS tsquery)) END)") if words else "0"
+        self.scored = scored
+        rank = scored.sql("rank_words") if query else "0"
         matching = where & Clause("d.document @@ CAST(:q AS tsquery)") if query else where
-        self.params = {**matching.params, "q": query, "cover": list(words),
-                       "complete": list(complete or ())}
+        self.params = {**matching.params, **scored.params(), "q": query}
         self.where = matching
         self.matched_sql = f"""
 matched AS (
     SELECT d.key, d.item_key, d.type, d.products, d.versions, d.kind, d.updated,
-           d.position, {rank} AS rank, {coverage} AS coverage
+           d.position, {rank} AS rank
     FROM {DOCUMENTS} AS d WHERE {matching.sql})"""
         self.sql = f"""{self.matched_sql},
 best AS (
-    SELECT DISTINCT ON (item_key) * FROM matched
-    ORDER BY item_key, coverage DESC, rank DESC, key)"""
+    SELECT DISTINCT ON (item_key) * FROM matched ORDER BY item_key, rank DESC, key)"""
         # counting needs no rank: any document of an item has its facet values
         self.counted_sql = f"""
 best AS (
     SELECT DISTINCT ON (d.item_key) d.item_key, d.type, d.products, d.versions, d.kind
     FROM {DOCUMENTS} AS d WHERE {matching.sql} ORDER BY d.item_key)"""
-
-    def item_keys(self, connection: Connection) -> list[str]:
-        return list(connection.scalars(text(
-            f"SELECT DISTINCT d.item_key FROM {DOCUMENTS} AS d WHERE {self.where.sql}"),
-            self.params))
 
     def counts(self, connection: Connection) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """How many items match, and the facets' values with their counts."""
@@ -97,11 +86,12 @@ def search(connection: Connection, scope: ReadScope, request: SearchRequest, *,
         return nothing  # only stop words, and nothing else asked
     if query is None and narrowing is None:
         return nothing
-    matches = Matches(where, query.every if query else "")
+    scored = scoring(connection, query.typed) if query else UNSCORED
+    matches = Matches(where, query.every if query else "", scored)
     counted = matches.counts(connection)
     if query is not None and counted[0] < RELAX_BELOW and clauses.relaxable(typed_text) \
             and len(query.words) > 1:
-        matches = Matches(where, query.any, query.words, matches.item_keys(connection))
+        matches = Matches(where, query.any, scored)
         counted = matches.counts(connection)
     found = _page(connection, matches, counted, request)
     suggestion = None

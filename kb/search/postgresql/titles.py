@@ -14,6 +14,7 @@ from kb.policy import ReadScope
 from kb.search.postgresql import clauses
 from kb.search.postgresql.clauses import Clause
 from kb.search.postgresql.schema import DOCUMENTS
+from kb.search.postgresql.scoring import UNSCORED
 from kb.search.results import LockedHit, TitleSuggestion
 
 LOCKED_ENTRIES = 5
@@ -55,7 +56,7 @@ def related(connection: Connection, scope: ReadScope, typed: str, types: tuple[s
     readable = clauses.readable(scope)
     rows = connection.execute(text(f"""
 WITH matched AS (
-    SELECT d.key, d.item_key, d.type, d.title, d.url, {clauses.rank('rank_words')} AS rank
+    SELECT d.key, d.item_key, d.type, d.title, d.url, {UNSCORED.sql('rank_words')} AS rank
     FROM {DOCUMENTS} AS d
     WHERE ({readable.sql}) AND d.type = ANY(CAST(:types AS text[]))
       AND d.document @@ CAST(:q AS tsquery)),

@@ -1,0 +1,82 @@
+"""How well a document matches the typed words: BM25's shape on PostgreSQL's functions.
+
+``ts_rank`` of one word is a saturating function of how often, and in which field, a document
+has it (title and identifiers weigh most); it knows nothing of the rest of the collection, so
+a word in most documents ("configure") would count as much as the rare word that names the
+subject ("kerberos"). Each word's rank is therefore weighed by its inverse document frequency,
+counted in the documents table when asked (a GIN lookup per word: no statistics to keep in
+step with the writers, on every server), and the words' weighed ranks are summed: a document
+with more of the words, and rarer ones, comes first. Tuned on the relevance bench's training
+split (``bench/relevance.py --engine postgresql --split train``)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from kb.search.postgresql.schema import DOCUMENTS
+
+# weights of the D, C, B, A parts of the document vector (unused, body, summary, identifiers
+# and title)
+WEIGHTS = "{0.05, 0.7, 0.8, 1.0}"
+# ts_rank's normalisation of a word's rank: 1 divides it by 1 + the log of the document's
+# length
+NORMALISATION = 1
+# what a word in the title adds to its rank
+TITLE_BOOST = 0.75
+# the most words ranked (a long description's first ones); beyond them they still match
+RANKED_WORDS = 32
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The typed words (tsquery texts) with their weights."""
+
+    words: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
+
+    def params(self) -> dict[str, str]:
+        return {f"scored_{index}": word for index, word in enumerate(self.words)}
+
+    def sql(self, vector: str = "document", query_param: str = "q") -> str:
+        """The score of a matching document ``d`` over its ``vector`` (``rank_words``, the
+        body's opening, is cheap enough for every match; ``document`` is whole). Without
+        words (titles, autocomplete): the cover density of the query ``query_param``."""
+        if not self.words:
+            query = f"CAST(:{query_param} AS tsquery)"
+            return (f"(ts_rank_cd('{WEIGHTS}', d.{vector}, {query}, 1) "
+                    f"+ {TITLE_BOOST!r} * ts_rank_cd(d.title_words, {query}))")
+        parts = []
+        for index, weight in enumerate(self.weights):
+            word = f"CAST(:scored_{index} AS tsquery)"
+            parts.append(f"{weight!r} * (ts_rank('{WEIGHTS}', d.{vector}, {word}, "
+                         f"{NORMALISATION}) + {TITLE_BOOST!r} * ts_rank(d.title_words, {word}))")
+        return "(" + " + ".join(parts) + ")"
+
+
+# the whole query's cover density (titles, autocomplete, a search of only typed filters)
+UNSCORED = Scoring()
+
+
+def scoring(connection: Connection, typed: tuple[str, ...]) -> Scoring:
+    """Each word's weight: ``log(1 + (N - n + 0.5) / (n + 0.5))`` for a word in ``n`` of the
+    ``N`` documents (BM25's idf, never below zero), times how often it was typed."""
+    times = Counter(word for word in typed if not word.startswith("!"))
+    words = tuple(times)[:RANKED_WORDS]
+    if not words:
+        return UNSCORED
+    rows = connection.execute(text(
+        f"SELECT (SELECT count(*) FROM {DOCUMENTS}), word, "
+        f"(SELECT count(*) FROM {DOCUMENTS} AS d WHERE d.document @@ CAST(word AS tsquery)) "
+        "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS typed(word, place) "
+        "ORDER BY place"), {"words": list(words)}).all()
+    weights = tuple(round(times[word] * _idf(total, found), 4) for total, word, found in rows)
+    return Scoring(words, weights)
+
+
+def _idf(total: int, found: int) -> float:
+    return math.log(1 + (total - found + 0.5) / (found + 0.5))
