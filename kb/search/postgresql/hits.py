@@ -123,10 +123,10 @@ def _moments(connection: Connection, matches, item_keys: list[str]
     """The matching moments of these items (documents with a position): the MOMENTS_SHOWN
     best of each, in time order."""
     rows = connection.execute(text(f"""
-WITH {matches.matched_sql},
+WITH {matches.shown_sql},
 parts AS (SELECT key, item_key, position, row_number() OVER (
               PARTITION BY item_key ORDER BY rank DESC, key) AS place
-          FROM matched WHERE item_key = ANY(CAST(:shown AS text[])) AND position IS NOT NULL)
+          FROM matched WHERE position IS NOT NULL)
 SELECT parts.item_key, parts.position, d.url, left(d.body, {MOMENT_CHARACTERS * 2}) AS opening,
        {headline("d.body", "moment_options")} AS snippet
 FROM parts JOIN {DOCUMENTS} AS d ON d.key = parts.key

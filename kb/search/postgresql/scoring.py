@@ -12,6 +12,7 @@ split (``bench/relevance.py --engine postgresql --split train``)."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ WEIGHTS = "{0.05, 0.7, 0.8, 1.0}"
 NORMALISATION = 1
 # what a word in the title adds to its rank
 TITLE_BOOST = 0.75
+# a word's tsquery of one plain lexeme, which ANALYZE's statistics may hold
+LEXEME = re.compile(r"'([^']+)'")
 # the most words ranked (a long description's first ones); beyond them they still match
 RANKED_WORDS = 32
 
@@ -64,19 +67,49 @@ UNSCORED = Scoring()
 
 def scoring(connection: Connection, typed: tuple[str, ...]) -> Scoring:
     """Each word's weight: ``log(1 + (N - n + 0.5) / (n + 0.5))`` for a word in ``n`` of the
-    ``N`` documents (BM25's idf, never below zero), times how often it was typed."""
+    ``N`` documents (BM25's idf, never below zero), times how often it was typed. One word
+    alone needs no weight: it orders nothing against another."""
     times = Counter(word for word in typed if not word.startswith("!"))
     words = tuple(times)[:RANKED_WORDS]
     if not words:
         return UNSCORED
-    rows = connection.execute(text(
-        f"SELECT (SELECT count(*) FROM {DOCUMENTS}), word, "
-        f"(SELECT count(*) FROM {DOCUMENTS} AS d WHERE d.document @@ CAST(word AS tsquery)) "
-        "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS typed(word, place) "
-        "ORDER BY place"), {"words": list(words)}).all()
-    weights = tuple(round(times[word] * _idf(total, found), 4) for total, word, found in rows)
-    return Scoring(words, weights)
+    if len(words) == 1:
+        return Scoring(words, (float(times[words[0]]),))
+    total, found = document_frequencies(connection, words)
+    return Scoring(words, tuple(round(times[word] * _idf(total, found[word]), 4)
+                                for word in words))
 
 
-def _idf(total: int, found: int) -> float:
-    return math.log(1 + (total - found + 0.5) / (found + 0.5))
+def document_frequencies(connection: Connection, words: tuple[str, ...]
+                         ) -> tuple[float, dict[str, float]]:
+    """How many documents there are, and how many have each word. A common word's share is
+    read from the statistics ANALYZE keeps of the document vectors (its most common lexemes,
+    written by every rebuild): counting it would read most of the table. The others, rarer
+    than any of those, are counted through the GIN index, as are all of them before the
+    table's first ANALYZE."""
+    row = connection.execute(text(f"""
+SELECT c.reltuples, CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs
+FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+LEFT JOIN pg_stats AS s ON s.schemaname = n.nspname AND s.tablename = c.relname
+                        AND s.attname = 'document'
+WHERE c.oid = to_regclass('{DOCUMENTS}')""")).first()
+    total, lexemes, shares = row if row else (-1, None, None)
+    common = dict(zip(lexemes, shares, strict=False)) if lexemes and total > 0 else {}
+    found: dict[str, float] = {}
+    for word in words:
+        lexeme = LEXEME.fullmatch(word)
+        if lexeme and lexeme.group(1) in common:
+            found[word] = common[lexeme.group(1)] * total
+    counted = [word for word in words if word not in found]
+    if counted or total <= 0:
+        rows = connection.execute(text(
+            f"SELECT (SELECT count(*) FROM {DOCUMENTS}), word, (SELECT count(*) "
+            f"FROM {DOCUMENTS} AS d WHERE d.document @@ CAST(word AS tsquery)) "
+            "FROM unnest(CAST(:words AS text[])) AS word"), {"words": counted or [""]}).all()
+        total = total if total > 0 else rows[0][0]
+        found.update((word, count) for _, word, count in rows if word)
+    return total, found
+
+
+def _idf(total: float, found: float) -> float:
+    return math.log(1 + max(total - found + 0.5, 0) / (found + 0.5))
