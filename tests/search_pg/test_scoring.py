@@ -1,6 +1,7 @@
 """How many documents have a word, as the ranking weighs it (``scoring.document_frequencies``):
 a common word's share from the statistics ANALYZE keeps (counting it would read most of the
-table), every other word counted through the index."""
+table) of the documents the planner estimates there are, every other word counted through the
+index."""
 
 from __future__ import annotations
 
@@ -40,8 +41,10 @@ def test_a_common_word_is_read_from_the_statistics_and_a_new_word_counted(put):
         put(f"Configure printer {number}", "Configure the printer.")
     analyze()
     for number in range(3):  # written after ANALYZE: its statistics do not know them
-        put(f"Configure zeppelin {number}", "Configure the zeppelin.")
+        put(f"Zeppelin hangar {number}", "Moor the zeppelin.")
     total, found = frequencies("configure", "zeppelin")
-    # the share ANALYZE saw (every document) of the documents it counted, not today's 15
-    assert total == 12 and found["configure"] == 12
+    assert total >= 15  # the rows per page ANALYZE saw, times the pages there are now
+    # every document had "configure" when ANALYZE looked: as many as there are (counted, it
+    # would be the 12 of 15)
+    assert found["configure"] == total
     assert found["zeppelin"] == 3  # counted: not among the words ANALYZE saw

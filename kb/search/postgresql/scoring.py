@@ -88,12 +88,17 @@ def document_frequencies(connection: Connection, words: tuple[str, ...]
     than any of those, are counted through the GIN index, as are all of them before the
     table's first ANALYZE."""
     row = connection.execute(text(f"""
-SELECT c.reltuples, CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs
+SELECT c.reltuples / GREATEST(c.relpages, 1)
+           * (pg_relation_size(c.oid) / current_setting('block_size')::int),
+       c.relpages, CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs
 FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
 LEFT JOIN pg_stats AS s ON s.schemaname = n.nspname AND s.tablename = c.relname
                         AND s.attname = 'document'
 WHERE c.oid = to_regclass('{DOCUMENTS}')""")).first()
-    total, lexemes, shares = row if row else (-1, None, None)
+    # the documents now, as the planner estimates them: the rows per page ANALYZE counted
+    # times the pages the table has today (it may have grown since)
+    total, pages, lexemes, shares = row if row else (-1, 0, None, None)
+    total = total if pages > 0 else -1
     common = dict(zip(lexemes, shares, strict=False)) if lexemes and total > 0 else {}
     found: dict[str, float] = {}
     for word in words:
@@ -108,7 +113,7 @@ WHERE c.oid = to_regclass('{DOCUMENTS}')""")).first()
             "FROM unnest(CAST(:words AS text[])) AS word"), {"words": counted or [""]}).all()
         total = total if total > 0 else rows[0][0]
         found.update((word, count) for _, word, count in rows if word)
-    return total, found
+    return max(total, *found.values()), found
 
 
 def _idf(total: float, found: float) -> float:
