@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import NodeId
 from jinja2 import BytecodeCache
 from werkzeug.routing.rules import Rule
 
@@ -43,6 +44,24 @@ def needs_shared(path: Path) -> pytest.MarkDecorator:
     it; in CI, which always lays it there, never skip: the test runs and fails if it is gone."""
     return pytest.mark.skipif(not path.exists() and not IN_CI,
                               reason=f"shared material not present: {path}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """``--dist loadgroup`` sends the tests of one ``xdist_group`` to one worker by the
+    ``@group`` suffix of their node ids, which pytest-xdist (3.8) writes to ``item._nodeid``;
+    pytest 9.2 reads an id from ``item._id`` instead, so no test had a suffix and every group
+    was spread over the workers: two live servers and two Chromiums for the browser tests,
+    the demo portal of the robustness tests loaded twice, two Quick start clones. Adds the
+    suffix where xdist's went unread (on a worker, after every conftest marked its tests)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        groups = {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                  for mark in item.iter_markers("xdist_group")}
+        suffix = "@" + "_".join(sorted(groups))
+        if groups and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session")

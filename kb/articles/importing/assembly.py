@@ -49,6 +49,10 @@ class BodyAssembler:
         self.root = bounds.root
         self.article_slugs = article_slugs
         self._fragments: dict[Path, str] = {}
+        # a fragment is included by hundreds of articles of one directory: each include's file
+        # is looked up (real path, bounds, is it a file) once per import, not once per article
+        self._resolved: dict[tuple[Path, str], Path | str | None] = {}
+        self._urls: dict[tuple[Path, str], str | None] = {}
 
     def assemble(self, path: Path, body: str, first_line: int = 1) -> str:
         """The body with its includes inlined and its links rewritten; ``IncludeRefused``
@@ -109,6 +113,16 @@ class BodyAssembler:
         """The real path of an include's file inside the folder; None when it is missing or
         written to be outside the folder (never read). A path inside the folder by its name
         that is not in fact (a symbolic link) is refused."""
+        key = (directory, target)
+        if key not in self._resolved:
+            self._resolved[key] = self._look_up_file(directory, target)
+        found = self._resolved[key]
+        if isinstance(found, str):
+            raise IncludeRefused(line, found)
+        return found
+
+    def _look_up_file(self, directory: Path, target: str) -> Path | str | None:
+        """``_resolve_file``'s answer, the refusal's message in place of raising it."""
         written = target
         target = unquote(target.strip().strip("<>")).split("#")[0].split("?")[0]
         base = self.root if target.startswith("~/") else directory
@@ -117,7 +131,7 @@ class BodyAssembler:
             return None
         refusal = self.bounds.refusal(candidate, f"the include {written.strip()!r}")
         if refusal:
-            raise IncludeRefused(line, refusal)
+            return refusal
         real = candidate.resolve()
         return real if real.is_file() else None
 
@@ -145,6 +159,12 @@ class BodyAssembler:
     def _article_url(self, directory: Path, target: str) -> str | None:
         """``/articles/<slug>#anchor`` for a link to an imported article; "" for a relative
         link kb cannot serve (an absent file, a sample, a download); None to keep as it is."""
+        key = (directory, target)
+        if key not in self._urls:
+            self._urls[key] = self._find_article_url(directory, target)
+        return self._urls[key]
+
+    def _find_article_url(self, directory: Path, target: str) -> str | None:
         if not target or target.startswith(("#", "/")) or SCHEME.match(target):
             return None
         path_part, _, anchor = target.partition("#")
