@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _pytest.nodeid import NodeId
 from jinja2 import BytecodeCache
 from werkzeug.routing.rules import Rule
 
@@ -54,6 +53,10 @@ def pytest_collection_modifyitems(config, items):
     was spread over the workers: two live servers and two Chromiums for the browser tests,
     the demo portal of the robustness tests loaded twice, two Quick start clones. Adds the
     suffix where xdist's went unread (on a worker, after every conftest marked its tests)."""
+    try:
+        from _pytest.nodeid import NodeId  # pytest 9.2; before it, xdist's suffix is read
+    except ImportError:
+        return
     if not getattr(config.option, "loadgroup", False):
         return
     for item in items:
