@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from kb.search.postgresql.schema import DOCUMENTS
+from kb.search.postgresql.scoring import Scoring
 from kb.search.results import Hit, Moment
 from kb.search.typed import VERSION_PATTERN, version_parts
 
@@ -40,7 +41,7 @@ shown AS (SELECT *, row_number() OVER (ORDER BY updated DESC NULLS LAST, key) AS
 FIRST_ORDER = "rank DESC, key"
 # the first RERANKED in the first order, ordered again by the whole document; after them the
 # rest in the first order, only as far as the page asked (top-N sorts, not one of them all)
-def by_relevance(scored) -> str:
+def by_relevance(scored: Scoring) -> str:
     return f"""
 head AS (SELECT * FROM best ORDER BY {FIRST_ORDER} LIMIT {RERANKED}),
 ordered AS (

@@ -3,11 +3,12 @@
 ``ts_rank`` of one word is a saturating function of how often, and in which field, a document
 has it (title and identifiers weigh most); it knows nothing of the rest of the collection, so
 a word in most documents ("configure") would count as much as the rare word that names the
-subject ("kerberos"). Each word's rank is therefore weighed by its inverse document frequency,
-counted in the documents table when asked (a GIN lookup per word: no statistics to keep in
-step with the writers, on every server), and the words' weighed ranks are summed: a document
-with more of the words, and rarer ones, comes first. Tuned on the relevance bench's training
-split (``bench/relevance.py --engine postgresql --split train``)."""
+subject ("kerberos"). Each word's rank is therefore weighed by its inverse document frequency
+(``document_frequencies``: PostgreSQL's own statistics for common words, the index for the
+others; nothing kept in step with the writers, the same on every server), and the words'
+weighed ranks are summed: a document with more of the words, and rarer ones, comes first.
+Tuned on the relevance bench's training split (``bench/relevance.py --engine postgresql
+--split train``)."""
 
 from __future__ import annotations
 
@@ -106,13 +107,13 @@ WHERE c.oid = to_regclass('{DOCUMENTS}')""")).first()
         if lexeme and lexeme.group(1) in common:
             found[word] = common[lexeme.group(1)] * total
     counted = [word for word in words if word not in found]
-    if counted or total <= 0:
+    if counted:
         rows = connection.execute(text(
             f"SELECT (SELECT count(*) FROM {DOCUMENTS}), word, (SELECT count(*) "
             f"FROM {DOCUMENTS} AS d WHERE d.document @@ CAST(word AS tsquery)) "
-            "FROM unnest(CAST(:words AS text[])) AS word"), {"words": counted or [""]}).all()
+            "FROM unnest(CAST(:words AS text[])) AS word"), {"words": counted}).all()
         total = total if total > 0 else rows[0][0]
-        found.update((word, count) for _, word, count in rows if word)
+        found.update((word, count) for _, word, count in rows)
     return max(total, *found.values()), found
 
 
