@@ -70,7 +70,7 @@ def view_as():
 
 @blueprint.get("/healthz")
 def healthz():
-    from kb import search
+    from kb import search, storage
 
     try:
         db.session.execute(text("SELECT 1"))
@@ -79,8 +79,12 @@ def healthz():
         database = f"error: {failure.__class__.__name__}"
     index = search.health()
     healthy = database == "ok" and index == "ok"
-    answer = {"status": "ok" if healthy else "degraded", "database": database, "index": index}
+    answer = {"status": "ok" if healthy else "degraded", "database": database, "index": index,
+              "storage": storage.health()}
+    # a store that fails fails every server alike (taking this one out would not help), and
     # items left out of the index degrade search but not the service: still 200
+    if answer["storage"] != "ok":
+        answer["status"] = "degraded"
     failed_items = search.failed_item_count() if database == "ok" else 0
     if failed_items:
         answer.update(status="degraded", index_failures=failed_items)

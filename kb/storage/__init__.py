@@ -31,10 +31,11 @@ from kb.storage.staging import StagedFile
 FILES = "files"
 MEDIA = "media"
 NAMESPACES = (FILES, MEDIA)
+HEALTH_TIMEOUT = 3  # seconds
 
 __all__ = ["CHUNK_SIZE", "FILES", "MEDIA", "FileStore", "LocalFileStore", "StagedFile",
            "StorageUnavailable", "StoredBlob", "StoredFileProblem", "Upload",
-           "check_storage_url", "content_key", "file_store", "human_size", "store_at"]
+           "check_storage_url", "content_key", "file_store", "health", "human_size", "store_at"]
 
 
 def file_store(namespace: str = FILES) -> FileStore:
@@ -45,8 +46,17 @@ def file_store(namespace: str = FILES) -> FileStore:
                     max_attempts=config["S3_MAX_ATTEMPTS"])
 
 
+def health() -> str:
+    """"ok", or what is wrong with the application's store, for /healthz: asked with one
+    attempt and HEALTH_TIMEOUT seconds to answer (a load balancer waits for /healthz)."""
+    config = current_app.config
+    return store_at(config["STORAGE_URL"], FILES, data_dir=config["DATA_DIR"],
+                    endpoint_url=config["S3_ENDPOINT_URL"], max_attempts=1,
+                    timeout=HEALTH_TIMEOUT).health()
+
+
 def store_at(url: str, namespace: str, *, data_dir: str = "", endpoint_url: str = "",
-             max_attempts: int = 3) -> FileStore:
+             max_attempts: int = 3, timeout: int | None = None) -> FileStore:
     """The store of ``namespace`` at ``url`` (empty: under ``data_dir``)."""
     if namespace not in NAMESPACES:
         raise ValueError(f"unknown storage namespace: {namespace!r}")
@@ -56,7 +66,7 @@ def store_at(url: str, namespace: str, *, data_dir: str = "", endpoint_url: str 
     from kb.storage.s3 import S3FileStore, s3_client  # boto3 loads only when it is used
 
     parts = urlsplit(url)
-    return S3FileStore(s3_client(endpoint_url, max_attempts), parts.netloc,
+    return S3FileStore(s3_client(endpoint_url, max_attempts, timeout), parts.netloc,
                        parts.path.strip("/"), namespace)
 
 

@@ -112,6 +112,9 @@ class FileStore(Protocol):
     def keys(self) -> Iterator[str]:
         """The key of every stored file (unfinished uploads left out)."""
 
+    def health(self) -> str:
+        """"ok", or what is wrong with the store, for /healthz."""
+
 
 class SavesStreams:
     """``FileStore.save_stream`` for a store that has ``stage`` and ``save``."""

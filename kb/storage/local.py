@@ -35,6 +35,12 @@ class LocalFileStore(SavesStreams):
         """Where the file of ``key`` lives (local only: for ``X-Sendfile`` and repairs)."""
         return self.root.joinpath(*checked_key(key))
 
+    def health(self) -> str:
+        """"ok" when kb may write its folder (or, before the first file, where it would be
+        made)."""
+        folder = next(path for path in (self.root, *self.root.parents) if path.exists())
+        return "ok" if os.access(folder, os.W_OK | os.X_OK) else "error: not writable"
+
     def stage(self, limit: int | None = None, filename: str = "") -> StagedFile:
         self.temp_dir.mkdir(parents=True, exist_ok=True)
         return StagedFile(self.temp_dir, limit, filename)

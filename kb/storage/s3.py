@@ -43,23 +43,25 @@ _clients: dict[tuple, Any] = {}
 _clients_lock = threading.Lock()
 
 
-def s3_client(endpoint_url: str = "", max_attempts: int = 3):
+def s3_client(endpoint_url: str = "", max_attempts: int = 3, timeout: int | None = None):
     """One client per process and endpoint (clients are thread-safe; after a fork a worker
-    makes its own, never sharing the parent's connections)."""
-    identity = (os.getpid(), endpoint_url, max_attempts)
+    makes its own, never sharing the parent's connections); ``timeout`` seconds to connect
+    and to read, instead of 5 and 60."""
+    identity = (os.getpid(), endpoint_url, max_attempts, timeout)
     with _clients_lock:
         if identity not in _clients:
             session = boto3.session.Session()
             _clients[identity] = session.client("s3", endpoint_url=endpoint_url or None,
                                                 region_name=session.region_name or "us-east-1",
-                                                config=_client_config(endpoint_url, max_attempts))
+                                                config=_client_config(endpoint_url, max_attempts,
+                                                                      timeout))
         return _clients[identity]
 
 
-def _client_config(endpoint_url: str, max_attempts: int) -> Config:
+def _client_config(endpoint_url: str, max_attempts: int, timeout: int | None) -> Config:
     return Config(
         retries={"max_attempts": max_attempts, "mode": "standard"},
-        connect_timeout=5, read_timeout=60,
+        connect_timeout=timeout or 5, read_timeout=timeout or 60,
         # other stores (MinIO, Ceph RGW) serve buckets under the path, not as host names
         s3={"addressing_style": "path" if endpoint_url else "auto"},
         # checksums only where S3 requires them: several S3-compatible stores refuse the
@@ -103,6 +105,16 @@ class S3FileStore(SavesStreams):
         log.error("file store s3://%s failed: %s", self.bucket, error)
         return StorageUnavailable("The file store is not available at the moment; nothing was "
                                   "stored or sent. Please try again later.")
+
+    def health(self) -> str:
+        """"ok" when the bucket answers, else the kind of failure (never its details: /healthz
+        answers anyone)."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as error:
+            log.warning("file store s3://%s failed its health check: %s", self.bucket, error)
+            return f"error: {error.__class__.__name__}"
+        return "ok"
 
     def _head(self, key: str) -> dict | None:
         try:

@@ -93,4 +93,5 @@ def test_openapi_document_lists_every_api_route(app, client):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "index": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "index": "ok",
+                                   "storage": "ok"}
