@@ -52,6 +52,10 @@ def _checked(fields: ProgrammeFields) -> ProgrammeFields:
         raise Invalid(f"Seats are a number from 1 to {MAX_SEATS}.")
     if fields.opens_on is None or fields.ends_on is None or fields.ends_on < fields.opens_on:
         raise Invalid("The programme ends on or after the day it opens.")
+    if fields.ends_on < policy.today():
+        # a last day gone by would end the programme behind its members' backs, unrecorded
+        raise Invalid("The programme's last day has passed: choose today or a later day (to "
+                      "end a programme now, use End programme).")
     return ProgrammeFields(title, fields.product.strip(), (fields.offer or "").strip(),
                            (fields.conditions or "").strip(), fields.seats, fields.opens_on,
                            fields.ends_on)

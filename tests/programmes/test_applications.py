@@ -5,6 +5,7 @@ when staff accept at the same moment; a programme takes applications only while 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -142,6 +143,24 @@ def test_applications_only_while_the_programme_is_open(app, world):
         service.end_programme(staff, world.programme)
         with pytest.raises(Conflict, match="no applications now"):
             service.apply(customer, world.programme, "")
+
+
+def test_a_last_day_gone_by_is_refused_when_opening_or_editing(app, world):
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        yesterday = policy.today() - timedelta(days=1)
+        with pytest.raises(Invalid, match="last day has passed"):
+            open_programme(staff, opens_on=yesterday - timedelta(days=9), ends_on=yesterday)
+        running = service.staff_programme(staff, world.programme)
+        fields = service.ProgrammeFields(running.title, "Orbit ERP", running.offer,
+                                         running.conditions, running.seats, running.opens_on,
+                                         yesterday)
+        with pytest.raises(Invalid, match="use End programme"):
+            service.edit_programme(staff, world.programme, fields)
+        assert service.staff_programme(staff, world.programme).ends_on > yesterday
+        # a programme that opened last month is edited with that opening day kept
+        service.edit_programme(staff, world.programme, replace(
+            fields, opens_on=policy.today() - timedelta(days=30), ends_on=policy.today()))
 
 
 def test_staff_open_edit_and_end_through_the_pages(world, signed_in):
