@@ -6,6 +6,7 @@ with a transcript, and a transcript timestamp (or a hit's #t= link) opens it at 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from icalendar import Calendar
@@ -92,6 +93,16 @@ def _current_time(page: Page) -> float:
     return page.evaluate("document.getElementById('player').currentTime")
 
 
+def _wait_until(page: Page, expression: str, seconds: float = 30) -> None:
+    """Poll ``expression`` from here. ``page.wait_for_function`` compiles its predicate inside
+    the page once the first check fails, which the portal's Content Security Policy (no
+    'unsafe-eval') refuses: the test then failed whenever the video had not yet moved."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {expression}"
+        page.wait_for_timeout(100)
+
+
 def test_staff_publish_a_recording_and_a_timestamp_opens_the_video_at_the_moment(
         page: Page, base_url):
     sign_in(page, base_url, "staff@demo.test")
@@ -110,7 +121,7 @@ def test_staff_publish_a_recording_and_a_timestamp_opens_the_video_at_the_moment
     recording_url = page.url
 
     page.locator("#transcript").get_by_role("link", name="0:21").click()
-    page.wait_for_function("Math.abs(document.getElementById('player').currentTime - 21) < 2")
+    _wait_until(page, "Math.abs(document.getElementById('player').currentTime - 21) < 2")
     assert 21 <= _current_time(page) < 23
     expect(page).to_have_url(re.compile(r"#t=21$"))
 
@@ -120,5 +131,5 @@ def test_staff_publish_a_recording_and_a_timestamp_opens_the_video_at_the_moment
     hit = next(s for s in segments if s["text"].startswith("Open a message"))
     page.goto("about:blank")
     page.goto(base_url + hit["url"])
-    page.wait_for_function("document.getElementById('player').readyState >= 1 && "
-                           "Math.abs(document.getElementById('player').currentTime - 15) < 0.5")
+    _wait_until(page, "document.getElementById('player').readyState >= 1 && "
+                      "Math.abs(document.getElementById('player').currentTime - 15) < 0.5")

@@ -119,7 +119,7 @@ def test_a_later_successful_build_clears_the_failure(app_context, reader, client
 
     assert set(titles(reader("xtreme"), "godwit")) == {"Godwit flyways, again"}
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok",
-                                                 "index": "ok"}
+                                                 "index": "ok", "storage": "ok"}
     checked = runner.invoke(args=["search", "check"])
     assert checked.exit_code == 0 and "failed: 0" in checked.output
 
