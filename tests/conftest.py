@@ -84,18 +84,24 @@ def empty_index(tmp_path_factory, request) -> Path:
     worker process; each ``app`` gets a copy (building it takes 40 ms of CPU and several
     fsyncs, copying it a few milliseconds)."""
     directory = tmp_path_factory.mktemp("empty-index")
-    if on_postgres():
-        database_url = request.getfixturevalue("tables_schema").take()
-    else:
-        database_url = f"sqlite:///{directory / 'kb.sqlite3'}"
-        shutil.copyfile(request.getfixturevalue("tables_file"), directory / "kb.sqlite3")
-    application = create_app(app_settings(directory / "data", database_url))
+    application = create_app(app_settings(directory / "data",
+                                          empty_database_url(request, directory)))
     with application.app_context():
         from kb import search
 
         search.ensure_index()
     application.extensions["kb.database"].engine.dispose()
     return directory / "data" / "index"
+
+
+def empty_database_url(request, directory: Path) -> str:
+    """A database with every table and no rows for a worker process's own use (a session
+    fixture's): the worker's ``TablesSchema`` emptied, or a copy of ``tables_file`` in
+    ``directory``."""
+    if on_postgres():
+        return request.getfixturevalue("tables_schema").take()
+    shutil.copyfile(request.getfixturevalue("tables_file"), directory / "kb.sqlite3")
+    return f"sqlite:///{directory / 'kb.sqlite3'}"
 
 
 def app_settings(data_dir: Path, database_url: str) -> dict:

@@ -9,16 +9,37 @@ from datetime import timedelta
 import pytest
 
 from kb import db
+from tests.rows import Rows, read_rows, write_rows
 from tests.web import DEMO_PASSWORD, Auth
 
 
 @pytest.fixture
-def demo_accounts(app):
-    """The demo organisations and users of ``kb demo`` (without the areas' demo content)."""
-    from kb import demo
-
+def demo_accounts(app, demo_account_rows):
+    """The demo organisations and users of ``kb demo`` (without the areas' demo content): the
+    rows ``demo.load_accounts`` wrote for this worker process, copied."""
     with app.app_context():
-        demo.load_accounts()
+        write_rows(db.session.connection(), demo_account_rows)
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def demo_account_rows(tmp_path_factory, request) -> Rows:
+    """What ``demo.load_accounts`` writes into an empty database, written once per worker
+    process (on the database the tests run on) and read back."""
+    from kb import create_app, demo
+    from tests.conftest import app_settings, empty_database_url
+
+    directory = tmp_path_factory.mktemp("demo-accounts")
+    application = create_app(app_settings(directory / "data", empty_database_url(request,
+                                                                                  directory)))
+    try:
+        with application.app_context():
+            demo.load_accounts()
+            rows = read_rows(db.session.connection())
+            db.session.rollback()
+    finally:
+        application.extensions["kb.database"].engine.dispose()
+    return rows
 
 
 @pytest.fixture
