@@ -77,6 +77,10 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
             # never killed by the worker timeout, and one slow client holds one thread only
             "worker_class": "gthread",
             "threads": threads,
+            # a listening socket per worker (SO_REUSEPORT): the kernel spreads new connections
+            # over the workers. On one shared socket the first worker to wake took them all: a
+            # client's connections, kept alive, then had one core while the others idled
+            "reuse_port": True,
             "timeout": 60,
             "graceful_timeout": 30,
             "keepalive": 5,
