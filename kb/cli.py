@@ -55,8 +55,12 @@ def demo_command() -> None:
               help="Threads per worker; long downloads hold one thread, not a whole worker.")
 def serve_command(host: str, port: int, workers: int | None, threads: int) -> None:
     """Run the production server (gunicorn, several worker processes)."""
-    from kb.server import run
+    from kb.server import PortInUse, refuse_a_taken_port, run
 
+    try:
+        refuse_a_taken_port(host, port)
+    except PortInUse as taken:
+        raise click.ClickException(str(taken)) from None
     workers = workers or max(2, 2 * (os.cpu_count() or 1))
     click.echo(f"kb is serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
     run(host=host, port=port, workers=workers, threads=threads)

@@ -3,8 +3,10 @@ each of which also delivers the e-mail outbox in the background (``kb.alerts.wor
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
+import socket
 import threading
 
 from gunicorn.app.base import BaseApplication
@@ -66,6 +68,26 @@ def _stop_outbox_delivery(server, worker) -> None:
     stop = getattr(worker, "kb_outbox_stop", None)
     if stop is not None:
         stop.set()
+
+
+class PortInUse(Exception):
+    pass
+
+
+def refuse_a_taken_port(host: str, port: int) -> None:
+    """Raise PortInUse when something listens on the address already. The workers bind with
+    SO_REUSEPORT, which would let a second kb serve (an old one left running) share the port
+    and half the connections; a plain bind fails where any socket listens."""
+    family, kind, protocol, _, address = socket.getaddrinfo(host, port,
+                                                            type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections closing
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise PortInUse(f"{host}:{port} is in use: is kb serve running already?") from None
 
 
 def run(host: str, port: int, workers: int, threads: int) -> None:

@@ -98,3 +98,11 @@ def test_each_worker_listens_and_connections_opened_at_once_reach_both(server):
     finally:
         for client in clients:
             client.close()
+
+
+def test_a_second_kb_serve_on_the_port_is_refused(server):
+    listeners_by_worker(server)
+    second = server.kb("serve", "--port", str(server.port), "--workers", "1", check=False)
+    assert second.returncode != 0
+    assert f"127.0.0.1:{server.port} is in use" in second.stderr
+    assert len(workers_of(server)) == 2  # the first one serves on, alone
