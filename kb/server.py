@@ -27,6 +27,10 @@ class KbServer(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            # gunicorn 24+ listens for commands on ~/.gunicorn/gunicorn.ctl, one path for every
+            # server the user runs (the last one started takes it): kb offers no such interface
+            self.cfg.set("control_socket_disable", True)
 
     def load(self):
         from kb import create_app

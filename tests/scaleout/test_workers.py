@@ -21,7 +21,8 @@ LISTEN, ESTABLISHED = "0A", "01"
 @pytest.fixture
 def server(tmp_path):
     database = IsolatedDatabase(tmp_path)
-    live = LiveServer(tmp_path / "data", database.url, workers=2, demo=False)
+    live = LiveServer(tmp_path / "data", database.url, workers=2, demo=False,
+                      environment={"HOME": str(tmp_path / "home")})
     try:
         live.start()
         yield live
@@ -95,6 +96,9 @@ def test_each_worker_listens_and_connections_opened_at_once_reach_both(server):
                    if remote in ours and inode in owners}
         # 16 connections hashed over two sockets all land on one with odds of 1 in 32,768
         assert serving == set(listening)
+        # and nothing else listens: gunicorn's control socket (a path shared by every server
+        # of the user) is off
+        assert not (Path(server.environment["HOME"]) / ".gunicorn").exists()
     finally:
         for client in clients:
             client.close()
