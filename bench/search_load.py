@@ -1,18 +1,15 @@
 """Search under load: `kb serve` on the shared articles, `wrk -t2 -c16` for a minute with
-queries that never repeat (1-3 words of the articles' titles, thousands of them)
-and snippets, as an API client with a Bearer token would send them.
+queries that never repeat (1-3 words of the articles' titles, thousands of them) and snippets,
+as an API client with a Bearer token would send them.
 
-Prints, for each 10 s window: requests per second, p50 and p99 latency, errors, the server
-workers' CPU time per request (the figure to compare between runs on a machine shared with other
-work: requests per second follow whatever else runs) and the resident memory of each worker;
-then the run's figures against the goals (>= 150 req/s sustained, the last window within 10% of
-the first, p99 <= 300 ms, flat memory per worker from the first window to the last; the memory
-before any request is printed too).
+Prints, for each 10 s window: requests per second, p50 and p99 latency, errors, the workers' CPU
+time per request (the figure to compare between runs on a shared machine), each worker's share
+of a core and resident memory; then the figures against the goals (>= 150 req/s sustained, the
+last window within 10% of the first, p99 <= 300 ms, flat memory per worker).
 
 Run: ``.venv/bin/python -m bench.search_load [--data-dir DIR] [--seconds 60] [--workers 2]``.
 Without ``--data-dir`` a new data directory is made and the shared articles imported into it
-(a few minutes); with one that does not exist yet, it is made there and kept for the next run.
-Needs ``wrk`` (apt-get install wrk).
+(a few minutes); with one that does not exist yet, it is made there and kept. Needs ``wrk``.
 """
 
 from __future__ import annotations
