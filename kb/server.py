@@ -7,6 +7,7 @@ import errno
 import gc
 import logging
 import socket
+import sys
 import threading
 
 from gunicorn.app.base import BaseApplication
@@ -103,10 +104,11 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
             # never killed by the worker timeout, and one slow client holds one thread only
             "worker_class": "gthread",
             "threads": threads,
-            # a listening socket per worker (SO_REUSEPORT): the kernel spreads new connections
-            # over the workers. On one shared socket the first worker to wake took them all: a
-            # client's connections, kept alive, then had one core while the others idled
-            "reuse_port": True,
+            # a listening socket per worker (SO_REUSEPORT): Linux spreads new connections over
+            # the workers. On one shared socket the first worker to wake took them all: a
+            # client's connections, kept alive, then had one core while the others idled.
+            # (BSD and macOS give every connection to one of such sockets: shared there)
+            "reuse_port": sys.platform.startswith("linux"),
             "timeout": 60,
             "graceful_timeout": 30,
             "keepalive": 5,
