@@ -61,10 +61,8 @@ def _continue_sequences(connection: Connection, tables: dict[str, Table], rows: 
     """One ``setval`` per table with a serial id, in one statement."""
     calls = []
     for name, table in tables.items():
-        ids = [column for column in table.primary_key.columns if column.autoincrement is True
-               or (column.autoincrement == "auto" and len(table.primary_key.columns) == 1
-                   and column.type.python_type is int)]
-        for column in ids:
+        column = table.autoincrement_column
+        if column is not None:
             last = max(row[column.name] for row in rows[name])
             calls.append(f"setval(pg_get_serial_sequence('{name}', '{column.name}'), {int(last)})")
     if calls:
