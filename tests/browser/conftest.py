@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -116,18 +118,27 @@ class LiveServer:
                 self.process.wait()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("live")
+@contextmanager
+def running_server(directory: Path, **options) -> Iterator[LiveServer]:
+    """A ``LiveServer`` (``options``: its own) on a database of its own in ``directory``;
+    stopped, its database dropped and its data directory removed afterwards."""
     database = IsolatedDatabase(directory)
-    server = LiveServer(directory / "data", database.url)
+    server = LiveServer(directory / "data", database.url, **options)
     try:
         server.start()
         yield server
     finally:
         server.stop()
         database.drop()
-        shutil.rmtree(directory, ignore_errors=True)
+        shutil.rmtree(directory / "data", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("live")
+    with running_server(directory) as server:
+        yield server
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

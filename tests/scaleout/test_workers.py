@@ -12,23 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import LiveServer
-from tests.conftest import IsolatedDatabase
+from tests.browser.conftest import LiveServer, running_server
 
 LISTEN, ESTABLISHED = "0A", "01"
 
 
 @pytest.fixture
 def server(tmp_path):
-    database = IsolatedDatabase(tmp_path)
-    live = LiveServer(tmp_path / "data", database.url, workers=2, demo=False,
-                      environment={"HOME": str(tmp_path / "home")})
-    try:
-        live.start()
+    with running_server(tmp_path, workers=2, demo=False,
+                        environment={"HOME": str(tmp_path / "home")}) as live:
         yield live
-    finally:
-        live.stop()
-        database.drop()
 
 
 def workers_of(live: LiveServer) -> list[int]:

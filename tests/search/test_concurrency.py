@@ -5,7 +5,6 @@ request failed."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,8 +13,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import LiveServer
-from tests.conftest import REPO_ROOT, IsolatedDatabase
+from tests.browser.conftest import LiveServer, running_server
+from tests.conftest import REPO_ROOT
 
 WRITERS = 3
 ROUNDS = 12
@@ -23,15 +22,8 @@ ROUNDS = 12
 
 @pytest.fixture
 def server(tmp_path):
-    database = IsolatedDatabase(tmp_path)
-    live = LiveServer(tmp_path / "data", database.url, workers=3)
-    try:
-        live.start()
+    with running_server(tmp_path, workers=3) as live:
         yield live
-    finally:
-        live.stop()
-        database.drop()
-        shutil.rmtree(tmp_path / "data", ignore_errors=True)
 
 
 def _search(server: LiveServer, token: str, text: str) -> dict:
