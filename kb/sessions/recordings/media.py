@@ -16,6 +16,9 @@ from hachoir.core import config as hachoir_config
 from hachoir.core.log import log as hachoir_log
 from hachoir.metadata import extractMetadata
 from hachoir.parser import createParser
+from hachoir.parser.container.mkv import MkvFile
+from hachoir.parser.container.mp4 import MP4File
+from hachoir.parser.container.ogg import OggFile
 
 from kb.errors import Invalid
 from kb.storage import MEDIA, StoredBlob, Upload, file_store
@@ -57,6 +60,18 @@ def store_upload(upload: Upload, folder: str) -> StoredBlob:
         raise
 
 
+# the containers of VIDEO_TYPES, the one a file's name suggests tried first: left to guess,
+# hachoir tries its 95 parsers (executables, documents, archives...) on every upload
+CONTAINERS = {".mp4": MP4File, ".m4v": MP4File, ".mov": MP4File, ".webm": MkvFile,
+              ".ogv": OggFile}
+
+
+def _containers_first(suffix: str) -> list:
+    """hachoir's parser tags: the container the suffix names, then the others, nothing else."""
+    named = CONTAINERS.get(suffix)
+    return [lambda parser: parser is named, lambda parser: parser in CONTAINERS.values(), None]
+
+
 def duration_seconds(key: str) -> int | None:
     """The length of a stored video in whole seconds, as its container's header gives it;
     ``None`` when it cannot be read.
@@ -66,7 +81,7 @@ def duration_seconds(key: str) -> int | None:
     recorded live by a browser carries none. Only headers are read, never the frames."""
     try:
         with file_store(MEDIA).open(key) as file:
-            parser = createParser(file)
+            parser = createParser(file, tags=_containers_first(PurePosixPath(key).suffix))
             metadata = extractMetadata(parser) if parser is not None else None
             length = metadata.get("duration") if metadata and metadata.has("duration") else None
     except Exception:  # a damaged file may fail anywhere in the parser: it just has no length
