@@ -1,5 +1,5 @@
 """Migrations: an empty database reaches head through `kb init`, head matches the models, and
-every revision can be upgraded from (downgrade to base, upgrade again)."""
+every revision upgrades and downgrades, step by step and in one go."""
 
 from __future__ import annotations
 
@@ -38,14 +38,26 @@ def test_kb_init_creates_the_schema_from_empty_and_is_safe_to_rerun(tmp_path, is
     assert (tmp_path / "data" / "index").is_dir()
 
 
-def test_every_revision_upgrades_to_head(tmp_path, isolated_database, new_app):
+def test_every_revision_upgrades_and_downgrades_step_by_step_and_in_one_go(
+        tmp_path, isolated_database, new_app):
+    # one go is one transaction (PostgreSQL), as `kb init` on a database at an old revision
+    # runs: no step may rely on an earlier one having been committed. Upgrading from any
+    # revision to head runs the steps the walk runs after it, in the same order
     app = new_app(app_settings(tmp_path / "data", isolated_database.url))
     config = migrate.alembic_config(app)
     script = ScriptDirectory.from_config(config)
     revisions = [r.revision for r in script.walk_revisions()][::-1]  # oldest first
+    assert revisions[-1] == script.get_current_head()
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
     for revision in revisions:
-        command.downgrade(config, "base")
-        command.upgrade(config, revision)
-        command.upgrade(config, "head")
-        assert migrate.current_revision(app) == script.get_current_head()
+        command.upgrade(config, "+1")
+        assert migrate.current_revision(app) == revision
+    for revision in reversed(revisions[:-1]):
+        command.downgrade(config, "-1")
+        assert migrate.current_revision(app) == revision
+    command.downgrade(config, "-1")
+    assert migrate.current_revision(app) is None
+    command.upgrade(config, "head")
+    assert migrate.current_revision(app) == revisions[-1]
     assert _schema_differences(isolated_database.url) == []
