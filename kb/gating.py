@@ -94,6 +94,19 @@ class Gated:
         return cls.min_plan.in_(reachable)
 
 
+class KeptToProgramme:
+    """Mixin of a gated model whose rows may be kept to one programme's members: the model has a
+    ``programme_id`` column (None: no programme). Listed before ``Gated`` among the bases."""
+
+    @property
+    def programme_gate(self) -> int | None:
+        return self.programme_id
+
+    @classmethod
+    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
+        return or_(cls.programme_id.is_(None), cls.programme_id.in_(tuple(programmes)))
+
+
 def read_filter(model: type[Gated], scope: policy.ReadScope) -> ColumnElement[bool]:
     """The rows of ``model`` that ``scope`` may open: published, with a granted feature and a
     reachable minimum plan; every row for staff."""

@@ -1,11 +1,10 @@
 """One gate per model, asked everywhere: for every gated model (articles, release notes,
 patches, recordings, topic requests, live sessions, critical-issue alerts, community spaces
-and questions; patches, a space and a question kept to an early-adopter programme), items
-published,
-draft and scheduled at each minimum plan, and every kind of reader (anonymous, each plan,
-lapsed, staff), the item's page, its API answer and search (alerts: page and API) agree with
-``policy.can_read``. An item a reader may not even know of answers its page exactly as a
-missing one (404), and shows up nowhere."""
+and questions; a patch, an article, a space and a question kept to an early-adopter
+programme), items published, draft and scheduled at each minimum plan, and every kind of
+reader (anonymous, each plan, lapsed, staff), the item's page, its API answer and search
+(alerts: page and API) agree with ``policy.can_read``. An item a reader may not even know of
+answers its page exactly as a missing one (404), and shows up nowhere."""
 
 from __future__ import annotations
 
@@ -159,8 +158,9 @@ def _community(staff, words) -> list[Item]:
 
 
 def _programme(staff, words) -> list[Item]:
-    """A running early-adopter programme the Elite organisation is in: a patch kept to it, its
-    members' space and a question there (everyone else may not even know of them)."""
+    """A running early-adopter programme the Elite organisation is in: a patch and an article
+    kept to it, its members' space and a question there (everyone else may not even know of
+    them)."""
     from kb.programmes import service as programmes
 
     today = policy.today()
@@ -168,15 +168,21 @@ def _programme(staff, words) -> list[Item]:
         "Programme", "Orbit ERP", "", "", 2, today, today + timedelta(days=9)))
     word = next(words)
     patch_id = _patch(staff, "Patch programme", word, min_plan="xtreme", publish=False)
-    programmes.restrict_patch(staff, programme.id, patch_id, True)
+    programmes.keep_to_programme(staff, programme.id, "patch", patch_id, True)
     patches.publish_draft(staff, patch_id)
     application = programmes.apply(user_by_email("elite@demo.test"), programme.id, "")
     programmes.decide(staff, application.id, True)
     space = db.session.scalar(select(Space).where(Space.programme_id == programme.id))
     question_word = next(words)
     question = community.ask(staff, space, "Question programme", f"About {question_word}.")
+    article_word = next(words)
+    article = articles.create_article(staff, ArticleFields(
+        title="article programme", body=f"About {article_word}.", min_plan="xtreme"),
+        programme_id=programme.id)
     return [Item("patch", Patch, patch_id, word, f"/patches/{patch_id}",
                  f"/api/v1/patches/{patch_id}", "/patches/999999"),
+            Item("article", Article, article.id, article_word, f"/articles/{article.slug}",
+                 f"/api/v1/articles/{article.slug}", "/articles/no-such-slug"),
             Item("space", Space, space.id, next(words), f"/community/{space.slug}",
                  f"/api/v1/community/spaces/{space.slug}", "/community/no-such-space",
                  searchable=False),

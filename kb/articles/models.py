@@ -26,8 +26,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from kb import plans
 from kb.accounts.models import User
 from kb.db import Base, UTCDateTime, utcnow
-from kb.gating import Gated
+from kb.gating import Gated, KeptToProgramme
 from kb.products.models import Product, ProductVersion
+from kb.programmes.models import Programme
 
 TYPES = ("article", "release-note")
 KINDS = ("how-to", "reference", "troubleshooting", "workaround")
@@ -65,9 +66,10 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
 
 
-class Article(Gated, Base):
+class Article(KeptToProgramme, Gated, Base):
     """An article or a release note; its gate: the feature of its type, its own minimum plan,
-    published status and an optional scheduled time (``publish_at``)."""
+    published status, an optional scheduled time (``publish_at``) and an optional early-adopter
+    programme whose members alone read it."""
 
     __tablename__ = "articles"
     schedule_column = "publish_at"
@@ -86,6 +88,9 @@ class Article(Gated, Base):
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # only the members of this early-adopter programme may read it (kb/programmes)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -113,6 +118,7 @@ class Article(Gated, Base):
     render_key: Mapped[str | None] = mapped_column(String(64))
 
     author: Mapped[User | None] = relationship()
+    programme: Mapped[Programme | None] = relationship()
     products: Mapped[list[Product]] = relationship(secondary=article_products,
                                                    order_by="Product.name")
     versions: Mapped[list[ProductVersion]] = relationship(secondary=article_versions,

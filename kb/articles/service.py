@@ -40,12 +40,14 @@ def get_article(article_id: int) -> Article:
 
 
 def create_article(actor: User, fields: ArticleFields, note: str = "",
-                   linked_slugs: list[str] | None = None) -> Article:
+                   linked_slugs: list[str] | None = None,
+                   programme_id: int | None = None) -> Article:
     """Create an article or release note written in the browser (staff only): its first
-    revision, its slug (from the title unless given) and its index change, committed."""
+    revision, its slug (from the title unless given) and its index change, committed. With
+    ``programme_id``, only that early-adopter programme's members may read it."""
     policy.require_staff(actor)
     check_fields(fields)
-    article = Article(author=actor, source_root=None, extra={})
+    article = Article(author=actor, source_root=None, extra={}, programme_id=programme_id)
     article.slug = unique_slug(wanted_slug(fields.slug or fields.title))
     _save(actor, article, fields, note, linked_slugs)
     return article

@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,7 +27,7 @@ from kb import plans
 from kb.accounts.models import User
 from kb.articles.models import Article
 from kb.db import Base, UTCDateTime, utcnow
-from kb.gating import Gated
+from kb.gating import Gated, KeptToProgramme
 from kb.products.models import Product
 
 # published: everyone with the space's gate reads it; hidden: by a moderator, staff only;
@@ -39,7 +38,7 @@ TITLE_LIMITS = (10, 200)
 BODY_LIMIT = 20_000
 
 
-class Space(Gated, Base):
+class Space(KeptToProgramme, Gated, Base):
     """Where a product's questions live; ``min_plan`` keeps a space to higher plans (e.g. an
     early-adopter space for Elite)."""
 
@@ -60,14 +59,6 @@ class Space(Gated, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     product: Mapped[Product | None] = relationship()
-
-    @property
-    def programme_gate(self) -> int | None:
-        return self.programme_id
-
-    @classmethod
-    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
-        return or_(cls.programme_id.is_(None), cls.programme_id.in_(tuple(programmes)))
 
     def __str__(self) -> str:
         return self.name

@@ -103,7 +103,8 @@ def merge(actor, duplicate: Question, target: Question) -> None:
 
 def convert_to_article(actor, question: Question) -> Article:
     """A draft article from the question and its accepted answer, for staff to edit and
-    publish; the question links to it once it is published."""
+    publish; the question links to it once it is published. A question of a programme's
+    members' space makes an article kept to the programme, as the question is."""
     policy.require_staff(actor)
     accepted = question.accepted_answer
     if accepted is None:
@@ -117,7 +118,7 @@ def convert_to_article(actor, question: Question) -> Article:
         products=[space.product.name] if space.product else [],
         summary=question.body_text[:280],
         body=f"## Question\n\n{question.body}\n\n## Answer\n\n{accepted.body}\n"),
-        note=f"From community question #{question.id}")
+        note=f"From community question #{question.id}", programme_id=space.programme_id)
     question.article_id = article.id
     db.session.commit()
     return article

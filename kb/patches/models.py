@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -17,16 +16,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql.elements import ColumnElement
 
 from kb import plans
 from kb.accounts.models import Organization, User
 from kb.articles.models import Article
 from kb.db import Base, UTCDateTime, utcnow
-from kb.gating import Gated
+from kb.gating import Gated, KeptToProgramme
 from kb.products.models import Product, ProductVersion
 
 KINDS = ("patch", "service-pack", "regulatory")
@@ -54,7 +51,7 @@ patch_release_notes = Table(
 )
 
 
-class Patch(Gated, Base):
+class Patch(KeptToProgramme, Gated, Base):
     __tablename__ = "patches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,14 +111,6 @@ class Patch(Gated, Base):
         secondary=patch_release_notes, order_by="Article.title")
 
     access_feature = "patches"
-
-    @property
-    def programme_gate(self) -> int | None:
-        return self.programme_id
-
-    @classmethod
-    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
-        return or_(cls.programme_id.is_(None), cls.programme_id.in_(tuple(programmes)))
 
     @property
     def kind_name(self) -> str:

@@ -1,6 +1,6 @@
 """The demo's early adopter programme: Orbit ERP 13 early access, open for another 90 days, with
-Fabrikam Logistics (the Elite organisation) accepted, a beta patch kept to its members and a
-question in the members' space."""
+Fabrikam Logistics (the Elite organisation) accepted, a beta patch and its preview notes kept to
+its members, and a question in the members' space."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sqlalchemy import select
 from kb import db, policy
 from kb.accounts.models import Organization
 from kb.accounts.queries import user_by_email
+from kb.articles import service as articles
+from kb.articles.fields import ArticleFields
 from kb.community import service as community
 from kb.community.models import Space
 from kb.demo import staff_actor
@@ -23,6 +25,7 @@ from kb.storage import Upload, file_store
 TITLE = "Orbit ERP 13 early access"
 ELITE_ORGANIZATION = "Fabrikam Logistics"
 BETA_PATCH = "Orbit ERP 13.0 beta 2"
+PREVIEW_NOTES = "Orbit ERP 13.0 beta 2: what to try first"
 
 
 def load(echo) -> None:
@@ -39,6 +42,7 @@ def load(echo) -> None:
         seats=5, opens_on=today - timedelta(days=7), ends_on=today + timedelta(days=90)))
     echo(f"Programmes: {programme.title} is open.")
     _restrict_a_beta_patch(staff, programme)
+    _preview_notes(staff, programme)
     organization = db.session.scalar(
         select(Organization).where(Organization.name == ELITE_ORGANIZATION))
     customer = user_by_email("elite@demo.test")
@@ -61,5 +65,19 @@ def _restrict_a_beta_patch(staff, programme: Programme) -> None:
         summary="The second beta build of Orbit ERP 13.0, for the early adopter programme.",
         description="Install on a test system only."),
         [Upload("erp-13.0-beta2.zip", staged)], publish=False)
-    service.restrict_patch(staff, programme.id, draft.id, True)
+    service.keep_to_programme(staff, programme.id, "patch", draft.id, True)
     patches.publish_draft(staff, draft.id)
+
+
+def _preview_notes(staff, programme: Programme) -> None:
+    articles.create_article(staff, ArticleFields(
+        title=PREVIEW_NOTES, kind="how-to", products=["Orbit ERP"], min_plan="elite",
+        summary="The three changes of beta 2 worth a test run, and how to report what you find.",
+        body="## Worth a test run\n\n"
+             "1. **Parallel posting**: post a month's journals with *Posting threads* set to 4 "
+             "and compare the run time with 12.0.\n"
+             "2. **Report designer**: open two of your custom reports and save them again; "
+             "tell us what moved.\n"
+             "3. **Bank import**: import last month's CAMT.053 statements.\n\n"
+             "## Reporting\n\nAsk in the members' space, one question per finding, with the "
+             "build number from *Help > About*.\n"), programme_id=programme.id)

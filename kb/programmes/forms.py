@@ -47,5 +47,8 @@ class DecisionForm(FlaskForm):
                          validators=[Optional(), Length(max=NOTE_LIMIT)])
 
 
-class RestrictPatchForm(FlaskForm):
-    patch = SelectField("Patch", validators=[DataRequired(message="Choose a patch.")])
+class RestrictForm(FlaskForm):
+    """Keep one of the product's patches or articles to the programme (``prefix`` names the
+    kind, so that the page's two forms do not share field names)."""
+
+    item = SelectField(validators=[DataRequired(message="Choose one.")])

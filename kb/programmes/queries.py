@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from kb import db, gating, policy
+from kb.articles.models import Article
 from kb.community.models import Space
 from kb.errors import NotFound
 from kb.patches.models import Patch
+from kb.products.models import Product
 from kb.programmes.models import Programme, ProgrammeApplication
 from kb.programmes.service import FEATURE, _programme, application_of, seats_taken
 
@@ -85,3 +87,22 @@ def patches_to_restrict(actor, programme: Programme) -> list[Patch]:
     return list(db.session.scalars(select(Patch).where(
         Patch.product_id == programme.product_id, Patch.programme_id.is_(None))
         .order_by(Patch.id.desc()).limit(200)))
+
+
+def articles_of(user, programme: Programme) -> list[Article]:
+    """The programme's articles and release notes the user may open (members while it runs
+    read the published ones; staff every one, drafts too)."""
+    query = select(Article).where(Article.programme_id == programme.id,
+                                  gating.read_filter(Article, policy.read_scope(user)))
+    return list(db.session.scalars(query.order_by(Article.updated_at.desc(), Article.id.desc())))
+
+
+def articles_to_restrict(actor, programme: Programme) -> list[Article]:
+    """The product's articles and release notes staff may keep to the programme (not another
+    programme's), the most recently changed first."""
+    policy.require_staff(actor)
+    about_product = or_(Article.products.any(Product.id == programme.product_id),
+                        Article.release_product_id == programme.product_id)
+    return list(db.session.scalars(select(Article).where(
+        about_product, Article.programme_id.is_(None))
+        .order_by(Article.updated_at.desc(), Article.id.desc()).limit(200)))

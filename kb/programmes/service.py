@@ -1,6 +1,7 @@
-"""Every write of the early adopter programmes: staff open, edit and end programmes and restrict
-patches to them; Elite customers apply; staff accept (seats counted under the programme's row
-lock) or decline, and the organisation's users are told through the alerts path."""
+"""Every write of the early adopter programmes: staff open, edit and end programmes and keep
+patches and articles to them; Elite customers apply; staff accept (seats counted under the
+programme's row lock) or decline, and the organisation's users are told through the alerts
+path."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kb import db, plans, policy, search
 from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization
 from kb.alerts.dispatch import Notice, tell
+from kb.articles.models import Article
 from kb.community.models import Space
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
@@ -253,22 +255,28 @@ def _tell_organization(organization: Organization, notice: Notice) -> None:
             tell(user, notice)
 
 
-def restrict_patch(actor, programme_id: int, patch_id: int, restricted: bool) -> Patch:
-    """Keep a patch to the programme's members (or open it to every reader of patches again);
-    search follows at once."""
+# what staff may keep to a programme: kind -> (model, its name in messages and the index)
+KEPT_KINDS = {"patch": (Patch, "patch"), "article": (Article, "article")}
+
+
+def keep_to_programme(actor, programme_id: int, kind: str, item_id: int,
+                      restricted: bool) -> Patch | Article:
+    """Keep a patch or an article to the programme's members (or open it to every reader of
+    its kind again); search follows at once."""
     policy.require_staff(actor)
     programme = _programme(programme_id)
-    patch = db.session.get(Patch, patch_id) if 0 < patch_id < 2**31 else None
-    if patch is None:
-        raise NotFound("No such patch.")
-    if restricted and patch.programme_id not in (None, programme.id):
-        raise Conflict("This patch belongs to another programme.")
-    if not restricted and patch.programme_id != programme.id:
-        raise Conflict("This patch is not the programme's.")
-    before = patch.programme_id
-    patch.programme_id = programme.id if restricted else None
-    search.record_change("patch", patch.id)
-    record_audit(actor, "programme.patch", "patch", patch.id, {"programme_id": before},
-                 {"programme_id": patch.programme_id})
+    model, name = KEPT_KINDS[kind]
+    item = db.session.get(model, item_id) if 0 < item_id < 2**31 else None
+    if item is None:
+        raise NotFound(f"No such {name}.")
+    if restricted and item.programme_id not in (None, programme.id):
+        raise Conflict(f"This {name} belongs to another programme.")
+    if not restricted and item.programme_id != programme.id:
+        raise Conflict(f"This {name} is not the programme's.")
+    before = item.programme_id
+    item.programme_id = programme.id if restricted else None
+    search.record_change(name, item.id)
+    record_audit(actor, f"programme.{name}", name, item.id, {"programme_id": before},
+                 {"programme_id": item.programme_id})
     db.session.commit()
-    return patch
+    return item

@@ -1,7 +1,10 @@
 """Staff's early adopter pages: open, edit and end programmes, answer applications, and keep
-patches to a programme's members."""
+patches and articles to a programme's members."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -10,7 +13,7 @@ from kb import policy
 from kb.errors import Conflict, Invalid
 from kb.forms import choices, database_id
 from kb.programmes import queries, service
-from kb.programmes.forms import DecisionForm, ProgrammeForm, RestrictPatchForm
+from kb.programmes.forms import DecisionForm, ProgrammeForm, RestrictForm
 
 blueprint = Blueprint("programmes_staff", __name__, url_prefix="/staff/programmes")
 
@@ -48,17 +51,41 @@ def show(programme_id: int):
 
 def _programme_page(programme, form: ProgrammeForm, problem: str | None = None,
                     status: int = 200):
-    restrict_form = RestrictPatchForm()
-    restrict_form.patch.choices = choices(
-        [("", "Choose a patch")] + [(str(patch.id), f"{patch.title} (#{patch.id})")
-                                    for patch in queries.patches_to_restrict(current_user,
-                                                                             programme)])
     return render_template(
         "programmes/staff_programme.html", programme=programme, form=form, problem=problem,
         entry=queries.entry_of(current_user, programme), decision_form=DecisionForm(),
         applications=queries.applications_to(current_user, programme),
         downloads=queries.downloads_of(current_user, programme),
-        space=queries.space_of(current_user, programme), restrict_form=restrict_form), status
+        articles=queries.articles_of(current_user, programme),
+        space=queries.space_of(current_user, programme),
+        restrict_forms={kinds: _restrict_form(programme, kinds) for kinds in KEPT}), status
+
+
+class Kept(NamedTuple):
+    """What staff keep to a programme, by the word in its address."""
+
+    kind: str  # as the programme service names it
+    label: str
+    prompt: str
+    section: str  # where the programme's page lists them
+    candidates: Callable  # (staff, programme) -> the product's items not kept to any programme
+
+
+KEPT = {"patches": Kept("patch", "Patch", "Choose a patch", "downloads",
+                        queries.patches_to_restrict),
+        "articles": Kept("article", "Article", "Choose an article", "articles",
+                         queries.articles_to_restrict)}
+
+
+def _restrict_form(programme, kinds: str) -> RestrictForm:
+    """The form keeping one of the product's patches or articles to the programme."""
+    kept = KEPT[kinds]
+    form = RestrictForm(prefix=kept.kind)
+    form.item.label.text = kept.label
+    form.item.choices = choices([("", kept.prompt)] + [
+        (str(item.id), f"{item.title} (#{item.id}, {item.status})")
+        for item in kept.candidates(current_user, programme)])
+    return form
 
 
 @blueprint.post("/<int:programme_id>")
@@ -97,22 +124,24 @@ def decide(application_id: int, action: str):
                     + "#applications")
 
 
-@blueprint.post("/<int:programme_id>/patches")
-def restrict(programme_id: int):
+@blueprint.post("/<int:programme_id>/<any(patches, articles):kinds>")
+def restrict(programme_id: int, kinds: str):
     programme = service.staff_programme(current_user, programme_id)
-    form = RestrictPatchForm()
-    form.patch.choices = choices((str(patch.id), patch.title) for patch in
-                                 queries.patches_to_restrict(current_user, programme))
+    kept = KEPT[kinds]
+    form = _restrict_form(programme, kinds)
     if not form.validate_on_submit():
-        raise Invalid("Choose one of the product's patches.")
-    patch = service.restrict_patch(current_user, programme_id, database_id(form.patch.data),
-                                   True)
-    flash(f"{patch.title} is for the programme's members only now.", "success")
-    return redirect(url_for("programmes_staff.show", programme_id=programme_id) + "#downloads")
+        raise Invalid(f"Choose one of the product's {kinds}.")
+    item = service.keep_to_programme(current_user, programme_id, kept.kind,
+                                     database_id(form.item.data), True)
+    flash(f"{item.title} is for the programme's members only now.", "success")
+    return redirect(url_for("programmes_staff.show", programme_id=programme_id)
+                    + f"#{kept.section}")
 
 
-@blueprint.post("/<int:programme_id>/patches/<int:patch_id>/release")
-def release(programme_id: int, patch_id: int):
-    patch = service.restrict_patch(current_user, programme_id, patch_id, False)
-    flash(f"{patch.title} is open to every reader of patches again.", "success")
-    return redirect(url_for("programmes_staff.show", programme_id=programme_id) + "#downloads")
+@blueprint.post("/<int:programme_id>/<any(patches, articles):kinds>/<int:item_id>/release")
+def release(programme_id: int, kinds: str, item_id: int):
+    kept = KEPT[kinds]
+    item = service.keep_to_programme(current_user, programme_id, kept.kind, item_id, False)
+    flash(f"{item.title} is open to every reader of {kinds} again.", "success")
+    return redirect(url_for("programmes_staff.show", programme_id=programme_id)
+                    + f"#{kept.section}")

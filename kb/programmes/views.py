@@ -1,5 +1,6 @@
 """The Elite customer's early adopter pages: the programmes, one programme with the
-organisation's application, and, for members while it runs, its downloads and space."""
+organisation's application, and, for members while it runs, its downloads, articles and
+space."""
 
 from __future__ import annotations
 
@@ -51,4 +52,5 @@ def _page(programme_id: int, form: ApplicationForm, status: int = 200,
         "programmes/show.html", entry=entry, programme=programme, form=form, problem=problem,
         takes_applications=programme.takes_applications_on(policy.today()),
         downloads=queries.downloads_of(current_user, programme) if entry.member else [],
+        articles=queries.articles_of(current_user, programme) if entry.member else [],
         space=queries.space_of(current_user, programme) if entry.member else None), status

@@ -50,7 +50,7 @@ def _draft_patch_kept_to_the_programme(staff, programme_url: str, upload) -> Non
     expect(staff.get_by_role("heading", name=PATCH)).to_be_visible()
     staff.goto(programme_url)
     _choose_patch(staff)
-    staff.get_by_role("button", name="Keep it to the members").click()
+    staff.get_by_role("button", name="Keep the patch to the members").click()
     downloads = staff.locator("#downloads")
     downloads.get_by_role("link", name=PATCH).click()
     staff.get_by_role("button", name="Publish it").click()

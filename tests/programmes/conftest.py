@@ -51,7 +51,7 @@ def restricted_patch(staff, programme_id: int, word: str = PATCH_WORD) -> int:
     draft = patches.publish_patch(staff, patches.PatchDetails(
         product="Orbit ERP", title=f"Orbit ERP 13.0 beta {word}", description=word),
         [Upload("beta.zip", staged)], publish=False)
-    service.restrict_patch(staff, programme_id, draft.id, True)
+    service.keep_to_programme(staff, programme_id, "patch", draft.id, True)
     return patches.publish_draft(staff, draft.id).id
 
 

@@ -1,5 +1,6 @@
-"""`kb demo` opens the demo programme with the Elite organisation accepted, a beta build kept
-to it and a question in its members' space; run again, it changes nothing."""
+"""`kb demo` opens the demo programme with the Elite organisation accepted, a beta build and its
+preview notes kept to it and a question in its members' space; run again, it changes
+nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from kb import db
 from kb.accounts.queries import user_by_email
 from kb.patches.models import Patch
 from kb.programmes.models import Programme, ProgrammeApplication
-from kb.programmes.queries import downloads_of, programmes_for
+from kb.programmes.queries import articles_of, downloads_of, programmes_for
 
 
 def test_demo_programme_with_the_elite_organisation_accepted(app, runner):
@@ -29,3 +30,6 @@ def test_demo_programme_with_the_elite_organisation_accepted(app, runner):
             "Orbit ERP 13.0 beta 2"]
         beta = db.session.scalar(select(Patch).where(Patch.title == "Orbit ERP 13.0 beta 2"))
         assert beta.status == "published" and beta.programme_id == entry.programme.id
+        assert [a.title for a in articles_of(customer, entry.programme)] == [
+            "Orbit ERP 13.0 beta 2: what to try first"]
+        assert articles_of(user_by_email("premium@demo.test"), entry.programme) == []

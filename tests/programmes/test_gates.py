@@ -18,7 +18,10 @@ STAFF_PAGES = [("get", "/staff/programmes/"), ("post", "/staff/programmes/"),
                ("post", "/staff/programmes/applications/1/accept"),
                ("post", "/staff/programmes/applications/1/decline"),
                ("post", "/staff/programmes/{id}/patches"),
-               ("post", "/staff/programmes/{id}/patches/1/release")]
+               ("post", "/staff/programmes/{id}/patches/1/release"),
+               ("post", "/staff/programmes/{id}/articles"),
+               ("post", "/staff/programmes/{id}/articles/1/release")]
+KEPT = "<any(patches, articles):kinds>"
 
 
 def _request(auth: Auth, method: str, path: str):
@@ -75,6 +78,7 @@ def test_the_lists_above_hold_every_programme_route(app):
                                         "decline):action>")
                    .replace("applications/1/decline",
                             "applications/<int:application_id>/<any(accept, decline):action>")
-                   .replace("patches/1/release", "patches/<int:patch_id>/release"))
+                   .replace("/1/release", "/<int:item_id>/release")
+                   .replace("/patches", f"/{KEPT}").replace("/articles", f"/{KEPT}"))
                   for method, path in listed}
     assert found <= normalized, found - normalized
