@@ -1,5 +1,6 @@
-"""Migrations: an empty database reaches head through `kb init`, head matches the models, and
-every revision upgrades and downgrades, step by step and in one go."""
+"""Migrations: an empty database reaches head through `kb init`, head matches the models,
+every revision upgrades and downgrades, step by step and in one go, and a filled database keeps
+every row through them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import func, select
 
 import kb.models  # noqa: F401
 from kb import migrate
@@ -61,3 +63,32 @@ def test_every_revision_upgrades_and_downgrades_step_by_step_and_in_one_go(
     command.upgrade(config, "head")
     assert migrate.current_revision(app) == revisions[-1]
     assert _schema_differences(isolated_database.url) == []
+
+
+def _row_counts(url: str, tables: list[str]) -> dict[str, int]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {table: connection.execute(select(func.count()).select_from(
+                Base.metadata.tables[table])).scalar_one() for table in tables}
+    finally:
+        engine.dispose()
+
+
+def test_migrating_a_filled_database_keeps_every_row(tmp_path, isolated_database, new_app):
+    # on SQLite, altering a table copies it into a new one and drops the old: with foreign
+    # keys enforced, the drop deleted the rows referring to it (a patch's files, an article's
+    # revisions). 0024 and 0025 alter the patches and articles tables
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    demo = runner.invoke(args=["demo"])
+    assert demo.exit_code == 0, demo.output
+    kept = [name for name in Base.metadata.tables
+            if name not in ("programmes", "programme_applications", "community_question_votes")]
+    before = _row_counts(isolated_database.url, kept)
+    assert before["patch_files"] and before["article_revisions"] and before["article_products"]
+    config = migrate.alembic_config(app)
+    command.downgrade(config, "0023_community")
+    command.upgrade(config, "head")
+    assert _row_counts(isolated_database.url, kept) == before
