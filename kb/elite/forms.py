@@ -1,6 +1,6 @@
 """Forms of the Elite services pages: a message to or from the CSM, a special-event booking, a
-meeting request, and staff assigning a CSM or a support person, scheduling or declining a
-meeting, excluding a product."""
+meeting request, and staff assigning a CSM or a support person, cancelling a booking,
+scheduling or declining a meeting, excluding a product."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def booking_form(products) -> BookingForm:
     form.product.choices = choices([("", "Choose a product")]
                                    + [(product.name, product.name) for product in products])
     return form
+
+
+class CancelBookingForm(FlaskForm):
+    reason = StringField("Why (sent to the person who booked it)",
+                         validators=[Optional(), Length(max=NOTES_LIMIT)])
 
 
 class AssignCsmForm(FlaskForm):

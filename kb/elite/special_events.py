@@ -62,9 +62,13 @@ def book(actor, organization: Organization, weekend: date, product_name: str,
     return booking
 
 
-def cancel(actor, booking_id: int) -> SpecialEventBooking:
-    """Cancel a booking before its weekend begins; the term's weekend is free again."""
+def cancel(actor, booking_id: int, reason: str = "") -> SpecialEventBooking:
+    """Cancel a booking before its weekend begins; the term's weekend is free again. The CSM is
+    told; when staff cancel, so is the person who booked it, with staff's ``reason``."""
     booking = booking_for(actor, booking_id)
+    reason = reason.strip()
+    if len(reason) > NOTES_LIMIT:
+        raise Invalid(f"The reason holds at most {NOTES_LIMIT} characters.")
     if booking.status != "booked":
         raise Invalid("This booking is already cancelled.")
     if booking.weekend <= policy.today():
@@ -72,9 +76,17 @@ def cancel(actor, booking_id: int) -> SpecialEventBooking:
                                             "cancelled.")
     booking.status, booking.cancelled_at = "cancelled", utcnow()
     record_audit(actor, "special_event.cancel", "special_event_booking", booking.id,
-                 {"status": "booked"}, {"status": "cancelled"})
-    _tell_csm(booking.organization, booking, f"{booking.organization.name} cancelled the "
-              f"special event weekend of {booking.weekend.isoformat()}")
+                 {"status": "booked"}, {"status": "cancelled", "reason": reason})
+    by_staff = policy.acts_as_staff(actor)
+    name, weekend = booking.organization.name, booking.weekend.isoformat()
+    _tell_csm(booking.organization, booking,
+              f"Staff cancelled {name}'s special event weekend of {weekend}" if by_staff
+              else f"{name} cancelled the special event weekend of {weekend}")
+    booker = booking.requested_by
+    if by_staff and booker is not None and booker.is_enabled and booker.id != actor.id:
+        tell(booker, Notice(kind="elite.special_event", title=(
+            f"Your special event weekend of {weekend} was cancelled"),
+            body=reason, url=_booking_url(booker, booking)))
     db.session.commit()
     return booking
 

@@ -14,6 +14,7 @@ from kb.elite import csm, known_issues, meetings, queries, special_events
 from kb.elite.forms import (
     AssignCsmForm,
     BookingForm,
+    CancelBookingForm,
     ExclusionForm,
     MessageForm,
     SupportPersonForm,
@@ -111,6 +112,20 @@ def name_support_person(booking_id: int):
                     + "#special-events")
 
 
+@blueprint.post("/special-events/<int:booking_id>/cancel")
+@login_required
+def cancel_special_event(booking_id: int):
+    policy.require_staff(current_user)
+    form = CancelBookingForm()
+    if not form.validate_on_submit():
+        raise Invalid("Keep the reason under 2,000 characters.")
+    booking = special_events.cancel(current_user, booking_id, form.reason.data or "")
+    flash(f"The weekend of {booking.weekend.isoformat()} is cancelled for "
+          f"{booking.organization.name}; the person who booked it was told.", "info")
+    return redirect(url_for("elite_staff.organization", organization_id=booking.organization_id)
+                    + "#special-events")
+
+
 @blueprint.post("/exclusions")
 @login_required
 def exclude():
@@ -139,6 +154,7 @@ def _render_organization(found, message_form: MessageForm, booking: BookingForm,
         "elite/staff_organization.html", organization=found, manager=csm.csm_of(found),
         messages=csm.conversation(current_user, found), message_form=message_form,
         bookings=special_events.bookings_of(found), person_form=_support_person_form(),
+        cancel_form=CancelBookingForm(), today=policy.today(),
         booking_form=booking, term_booking=special_events.booking_in_term(found),
         first_bookable=special_events.first_bookable(),
         meetings=listed, issues={m.id: known_issues.of_update(current_user, m) for m in listed},

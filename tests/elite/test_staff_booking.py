@@ -1,5 +1,6 @@
 """Staff book an organisation's special event weekend on its page, under the customers' rules:
-a broken rule is shown beside the form (422) and books nothing."""
+a broken rule is shown beside the form (422) and books nothing. Staff cancel a booked weekend
+there too, and the person who booked it is told why."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import html
 from sqlalchemy import select
 
 from kb import db
+from kb.accounts.models import AuditEntry
 from kb.elite.models import SpecialEventBooking
 from tests.conftest import Auth
+from tests.elite.test_special_events import book
+from tests.elite.test_success_manager import notifications_of
 
 
 def _bookings(app, organization_id: int) -> list[tuple[str, str]]:
@@ -52,3 +56,32 @@ def test_customers_cannot_use_the_staff_form(client, auth, elite_customer, app):
                         "/special-events", data={"weekend": "2027-05-01", "product": "Orbit ERP"})
     assert refused.status_code == 403
     assert _bookings(app, elite_customer.organization_id) == []
+
+
+def test_staff_cancel_a_booked_weekend_and_the_booker_is_told_why(client, app, auth,
+                                                                 elite_customer):
+    booking = book(client, elite_customer, "2027-05-01").get_json()["id"]
+    page = f"/staff/elite/organizations/{elite_customer.organization_id}"
+    auth.login(elite_customer.email)
+    refused = auth.post(f"/staff/elite/special-events/{booking}/cancel", data={"reason": "x"})
+    assert refused.status_code == 403
+
+    staff = Auth(app.test_client())
+    staff.login(elite_customer.csm_email)
+    assert f'id="cancel-{booking}"' in staff.client.get(page).text
+    cancelled = staff.post(f"/staff/elite/special-events/{booking}/cancel",
+                           data={"reason": "The plant's go-live moved to June."})
+    assert cancelled.status_code == 302 and cancelled.location.endswith(
+        f"{page}#special-events")
+    with app.app_context():
+        assert db.session.get(SpecialEventBooking, booking).status == "cancelled"
+        assert notifications_of(elite_customer.email)[-1] == (
+            "Your special event weekend of 2027-05-01 was cancelled")
+        audit = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "special_event.cancel"))
+        assert audit.after == {"status": "cancelled",
+                               "reason": "The plant's go-live moved to June."}
+    assert f'id="cancel-{booking}"' not in staff.client.get(page).text
+    again = staff.post(f"/staff/elite/special-events/{booking}/cancel", data={"reason": ""})
+    assert again.status_code == 422
+    assert book(client, elite_customer, "2027-06-05").status_code == 201  # the term is free
