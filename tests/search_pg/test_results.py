@@ -109,3 +109,15 @@ def test_pages_tile_the_results_beyond_the_ones_ranked_twice(find, put, monkeypa
     paged = [title for page in (1, 2, 3, 4) for title in titles(
         find("xtreme", "tern", per_page=2, page=page))]
     assert paged == every
+
+
+def test_accents_fold_both_ways_as_on_whoosh(find, put):
+    put("Café Müller onboarding", "Open the Zürich office; résumé templates are shared.")
+    put("Cafe rota", "Who runs the cafe this week.")
+    assert titles(find("xtreme", "muller")) == ["Café Müller onboarding"]
+    assert set(titles(find("xtreme", "café"))) == {"Café Müller onboarding", "Cafe rota"}
+    assert set(titles(find("xtreme", "cafe"))) == {"Café Müller onboarding", "Cafe rota"}
+    found = find("xtreme", "zurich resume")
+    assert titles(found) == ["Café Müller onboarding"]
+    assert "<mark>Zürich</mark>" in found.hits[0].snippet
+    assert "<mark>résumé</mark>" in found.hits[0].snippet

@@ -87,3 +87,11 @@ def test_a_recording_is_one_result_with_its_matching_moments(backend, find, demo
     assert results.facets["type"] == [("recording", 1)]
     assert [entry.title for entry in backend.suggest_titles(scope("xtreme"), "monitor", 8)
             ] == ["Monitoring message flows"]
+
+
+def test_autocomplete_folds_accents(backend, put, reader):
+    put("Müller GmbH onboarding", "Setup.")
+    assert [entry.title for entry in backend.suggest_titles(scope("xtreme"), "mull", 8)] == [
+        "Müller GmbH onboarding"]
+    assert [entry.title for entry in backend.suggest_titles(scope("xtreme"), "Mül", 8)] == [
+        "Müller GmbH onboarding"]

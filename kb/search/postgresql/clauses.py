@@ -17,6 +17,7 @@ from kb.gating import PROGRAMME_KEY_PREFIX, programme_key
 from kb.policy import ReadScope
 from kb.products.names import slugify
 from kb.search import backend
+from kb.search.postgresql.schema import STEMMED
 from kb.search.results import SearchRequest
 
 # a word as typed, between spaces (ERP-4802 is one); query syntax of websearch_to_tsquery
@@ -123,7 +124,7 @@ class TextQuery:
 
 def text_query(connection: Connection, typed: str) -> TextQuery:
     typed = undashed(typed)
-    every = connection.scalar(text("SELECT CAST(websearch_to_tsquery('english', :typed) "
+    every = connection.scalar(text(f"SELECT CAST(websearch_to_tsquery('{STEMMED}', :typed) "
                                    "AS text)"), {"typed": typed}) or ""
     each = word_queries(connection, TYPED_WORD.findall(typed), once=False)
     words = list(dict.fromkeys(each))
@@ -136,7 +137,7 @@ def word_queries(connection: Connection, words: list[str], once: bool = True) ->
     if not words:
         return []
     found = [query for query in connection.scalars(text(
-        "SELECT CAST(websearch_to_tsquery('english', word) AS text) "
+        f"SELECT CAST(websearch_to_tsquery('{STEMMED}', word) AS text) "
         "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS typed(word, place) "
         "ORDER BY place"), {"words": words}) if query]
     return list(dict.fromkeys(found)) if once else found

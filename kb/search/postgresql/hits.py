@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from kb.search.postgresql.schema import DOCUMENTS
+from kb.search.postgresql.schema import DOCUMENTS, STEMMED
 from kb.search.postgresql.scoring import Scoring
 from kb.search.results import Hit, Moment
 from kb.search.typed import VERSION_PATTERN, version_parts
@@ -67,7 +67,7 @@ def escaped(column: str) -> str:
 
 
 def headline(column: str, options_param: str) -> str:
-    return (f"ts_headline('english', {escaped(column)}, CAST(:q AS tsquery), "
+    return (f"ts_headline('{STEMMED}', {escaped(column)}, CAST(:q AS tsquery), "
             f":{options_param})")
 
 

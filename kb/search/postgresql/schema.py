@@ -5,7 +5,8 @@ SQL (not on kb's metadata: the test suite creates kb's tables on SQLite too).
 columns, so a row can never hold a vector of other text); ``search_words`` the words written
 in documents, for "did you mean" by trigram similarity (pg_trgm). A word stays in it after
 its documents change (a search checks that a readable document has it); a rebuild starts it
-afresh."""
+afresh. Words are read with kb's own text search configurations (``STEMMED``, ``UNSTEMMED``),
+which fold accents first as the Whoosh index does."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 # raised whenever the tables change: tables of another version are rebuilt, never misread
 # (kept as the documents table's comment)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DOCUMENTS = "search_documents"
 NEW_DOCUMENTS = "search_documents_new"
 WORDS = "search_words"
@@ -28,6 +29,12 @@ INDEXED_BODY_CHARACTERS = 400_000
 RANKED_BODY_CHARACTERS = 1500
 # serialises kb processes creating the tables or swapping them (a database-wide lock)
 SCHEMA_LOCK = "kb.search.postgresql.schema"
+# kb's text search configurations, in the schema of its tables: PostgreSQL's english (stemmed)
+# and simple, each folding accents first with unaccent where it can be created (café finds
+# cafe, and cafe café)
+STEMMED = "kb_english"
+UNSTEMMED = "kb_simple"
+CONFIGURATIONS = ((STEMMED, "english", "english_stem"), (UNSTEMMED, "simple", "simple"))
 log = logging.getLogger(__name__)
 
 COLUMNS = ("key", "item_key", "type", "item_id", "title", "title_prefix", "identifiers",
@@ -39,11 +46,11 @@ def weighted_words(body_characters: int) -> str:
     """The SQL of a document's words with their weights: title and identifiers A, summary B,
     the body's first ``body_characters`` and the versions' parts C."""
     return f"""
-        setweight(to_tsvector('english', title), 'A')
-        || setweight(to_tsvector('english', replace(identifiers, ',', ' ')), 'A')
-        || setweight(to_tsvector('english', summary), 'B')
-        || setweight(to_tsvector('english', left(body, {body_characters})), 'C')
-        || setweight(to_tsvector('simple', word_parts), 'C')"""
+        setweight(to_tsvector('{STEMMED}', title), 'A')
+        || setweight(to_tsvector('{STEMMED}', replace(identifiers, ',', ' ')), 'A')
+        || setweight(to_tsvector('{STEMMED}', summary), 'B')
+        || setweight(to_tsvector('{STEMMED}', left(body, {body_characters})), 'C')
+        || setweight(to_tsvector('{UNSTEMMED}', word_parts), 'C')"""
 
 
 def documents_table(name: str) -> list[str]:
@@ -79,11 +86,11 @@ CREATE TABLE IF NOT EXISTS {name} (
     -- the same fields, the body's opening only: small enough to stay in the row, so that
     -- every match can be ranked without reading the whole document vector
     rank_words tsvector GENERATED ALWAYS AS ({weighted_words(RANKED_BODY_CHARACTERS)}) STORED,
-    title_words tsvector GENERATED ALWAYS AS (to_tsvector('english', title)) STORED,
+    title_words tsvector GENERATED ALWAYS AS (to_tsvector('{STEMMED}', title)) STORED,
     -- unstemmed words of the title, for "starts with" autocomplete; only the document that
     -- stands for its item has a title_prefix (not a recording's transcript lines)
     prefix_words tsvector GENERATED ALWAYS AS (
-        to_tsvector('simple', coalesce(title_prefix, ''))) STORED
+        to_tsvector('{UNSTEMMED}', coalesce(title_prefix, ''))) STORED
 )""",
         f"ALTER TABLE {name} ALTER COLUMN rank_words SET STORAGE MAIN",
         f"COMMENT ON TABLE {name} IS 'kb search schema {SCHEMA_VERSION}'",
@@ -113,10 +120,14 @@ def lock(connection: Connection) -> None:
 
 
 def ensure(connection: Connection) -> bool:
-    """Create pg_trgm and the tables when missing, in the caller's transaction; False when
-    the documents table was written with another schema version (it must be rebuilt)."""
+    """Create pg_trgm, unaccent, kb's text search configurations and the tables when missing,
+    in the caller's transaction; False when the documents table was written with another
+    schema version (it must be rebuilt)."""
     lock(connection)
-    trigrams = ensure_trigrams(connection)
+    trigrams = ensure_extension(connection, "pg_trgm", "search runs without spelling "
+                                                       "suggestions")
+    ensure_configurations(connection, ensure_extension(
+        connection, "unaccent", "search tells accented letters from plain ones"))
     if exists(connection, DOCUMENTS):
         return is_current(connection)
     for statement in [*documents_table(DOCUMENTS), *words_table(WORDS, trigrams)]:
@@ -129,32 +140,53 @@ def is_current(connection: Connection) -> bool:
                              {"table": DOCUMENTS}) == f"kb search schema {SCHEMA_VERSION}"
 
 
-def ensure_trigrams(connection: Connection) -> str | None:
-    """The schema pg_trgm lives in, created when missing: in ``public`` when there is one.
+def ensure_extension(connection: Connection, name: str, without: str) -> str | None:
+    """The schema the extension lives in, created when missing: in ``public`` when there is one.
     An extension exists once per database; created in the schema of kb's tables, it would go
     with that schema (the tests' schemas are dropped while other schemas use it). None when
-    it cannot be created (no suggestions then)."""
-    found = trigram_schema(connection)
+    it cannot be created (``without`` says what that costs)."""
+    found = extension_schema(connection, name)
     if found is not None:
         return found
     public = connection.scalar(text("SELECT to_regnamespace('public') IS NOT NULL"))
     savepoint = connection.begin_nested()
     try:
-        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"
+        connection.execute(text(f"CREATE EXTENSION IF NOT EXISTS {name}"
                                 + (" SCHEMA public" if public else "")))
-    except DBAPIError as failure:  # no right to create it: searched without suggestions
+    except DBAPIError as failure:  # no right to create it
         savepoint.rollback()
-        log.warning("pg_trgm could not be created (%s): search runs without spelling "
-                    "suggestions until it is installed", failure.__class__.__name__)
+        log.warning("%s could not be created (%s): %s until it is installed", name,
+                    failure.__class__.__name__, without)
         return None
     savepoint.commit()
-    return trigram_schema(connection)
+    return extension_schema(connection, name)
+
+
+def extension_schema(connection: Connection, name: str) -> str | None:
+    return connection.scalar(text(
+        "SELECT quote_ident(extnamespace::regnamespace::text) FROM pg_extension "
+        "WHERE extname = :name"), {"name": name})
 
 
 def trigram_schema(connection: Connection) -> str | None:
-    return connection.scalar(text(
-        "SELECT quote_ident(extnamespace::regnamespace::text) FROM pg_extension "
-        "WHERE extname = 'pg_trgm'"))
+    return extension_schema(connection, "pg_trgm")
+
+
+def ensure_configurations(connection: Connection, unaccent_schema: str | None) -> None:
+    """kb's text search configurations in the schema of its tables, when missing: copies of
+    PostgreSQL's, whose words (those with letters beyond ASCII) unaccent folds first."""
+    for name, base, dictionary in CONFIGURATIONS:
+        if connection.scalar(text(
+                "SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = :name AND "
+                "cfgnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()))"),
+                {"name": name}):
+            continue
+        connection.execute(text(f"CREATE TEXT SEARCH CONFIGURATION {name} "
+                                f"(COPY = pg_catalog.{base})"))
+        if unaccent_schema:
+            connection.execute(text(
+                f"ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR hword, hword_part, "
+                f"word WITH {unaccent_schema}.unaccent, {dictionary}"))
 
 
 def exists(connection: Connection, table: str) -> bool:

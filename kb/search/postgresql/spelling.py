@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from kb.search.postgresql.clauses import Clause
-from kb.search.postgresql.schema import DOCUMENTS, WORDS, trigram_schema
+from kb.search.postgresql.schema import DOCUMENTS, STEMMED, WORDS, trigram_schema
 
 # a word worth correcting: three letters or more, no digits, not a prefix*
 CORRECTABLE = re.compile(r"(?<![\w*])[^\W\d_]{3,}(?![\w*])")
@@ -44,7 +44,7 @@ def _correction(connection: Connection, trigrams: str, readable: Clause, word: s
                 ) -> str | None:
     """A readable word like ``word``; None when ``word`` itself is readable or none is."""
     known = f"""EXISTS (SELECT 1 FROM {DOCUMENTS} AS d WHERE ({readable.sql})
-                  AND d.document @@ plainto_tsquery('english', {{word}}))"""
+                  AND d.document @@ plainto_tsquery('{STEMMED}', {{word}}))"""
     return connection.scalar(text(f"""
 SELECT CASE WHEN {known.format(word=':word')} THEN NULL ELSE (
     SELECT candidate.word FROM (

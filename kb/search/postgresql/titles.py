@@ -13,7 +13,7 @@ from kb import plans
 from kb.policy import ReadScope
 from kb.search.postgresql import clauses
 from kb.search.postgresql.clauses import Clause
-from kb.search.postgresql.schema import DOCUMENTS
+from kb.search.postgresql.schema import DOCUMENTS, UNSTEMMED
 from kb.search.postgresql.scoring import UNSCORED
 from kb.search.results import LockedHit, TitleSuggestion
 
@@ -39,8 +39,8 @@ def suggest_titles(connection: Connection, scope: ReadScope, typed: str, limit: 
     readable = clauses.readable(scope)
     rows = connection.execute(text(f"""
 SELECT d.title, d.url, d.type FROM {DOCUMENTS} AS d
-WHERE ({readable.sql}) AND d.prefix_words @@ to_tsquery('simple', :prefix)
-ORDER BY ts_rank(d.prefix_words, to_tsquery('simple', :prefix)) DESC, length(d.title), d.key
+WHERE ({readable.sql}) AND d.prefix_words @@ to_tsquery('{UNSTEMMED}', :prefix)
+ORDER BY ts_rank(d.prefix_words, to_tsquery('{UNSTEMMED}', :prefix)) DESC, length(d.title), d.key
 LIMIT :limit"""), {**readable.params, "prefix": query, "limit": limit})
     return [TitleSuggestion(title, url, type_name) for title, url, type_name in rows]
 
