@@ -13,7 +13,7 @@ after the model, in the same JSON form."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from flask import request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -232,3 +232,16 @@ class ApplicationBody(RequestBody):
                                     '{"note": "We run 12.0 in three plants."}.')
     wrong_type: ClassVar[str] = "note must be a string or null."
     too_long: ClassVar[str] = f"Keep the note under {NOTE_LIMIT:,} characters."
+
+
+class DecisionBody(RequestBody):
+    """POST /api/v1/programmes/applications/{application_id}/decision (staff)"""
+
+    decision: Literal["accept", "decline"] = Field(description="accept or decline")
+    answer: str | None = Field(default=None, max_length=NOTE_LIMIT,
+                               description="staff's word to the organisation")
+
+    not_an_object: ClassVar[str] = 'Send {"decision": "accept"} or {"decision": "decline"}.'
+    wrong_type: ClassVar[str] = "decision must be a string and answer a string or null."
+    too_long: ClassVar[str] = f"Keep the answer under {NOTE_LIMIT:,} characters."
+    field_messages: ClassVar[dict[str, str]] = {"decision": 'decision is "accept" or "decline".'}

@@ -21,6 +21,8 @@ STAFF_PAGES = [("get", "/staff/programmes/"), ("post", "/staff/programmes/"),
                ("post", "/staff/programmes/{id}/patches/1/release"),
                ("post", "/staff/programmes/{id}/articles"),
                ("post", "/staff/programmes/{id}/articles/1/release")]
+STAFF_API = [("get", "/api/v1/programmes/{id}/applications"),
+             ("post", "/api/v1/programmes/applications/1/decision")]
 KEPT = "<any(patches, articles):kinds>"
 
 
@@ -53,10 +55,15 @@ def test_below_elite_and_lapsed_are_refused(client, auth, world, customer_on, ap
                             "feature": "early_adopter", "required_plan": "elite"}
 
 
-def test_an_elite_customer_may_not_use_the_staff_pages(auth, world):
+def test_an_elite_customer_may_not_use_the_staff_pages(auth, world, client, api_token):
     auth.login("elite@demo.test")
     for method, path in STAFF_PAGES:
         assert _request(auth, method, path.format(id=world.programme)).status_code == 403, path
+    token = bearer(api_token("elite@demo.test"))
+    for method, path in STAFF_API:
+        answer = getattr(client, method)(path.format(id=world.programme), headers=token,
+                                         json={"decision": "accept"})
+        assert answer.status_code == 403 and answer.get_json()["error"], path
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_the_api_answers_401(client, world):
@@ -69,7 +76,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_the_api_answers_401(client, 
 
 def test_the_lists_above_hold_every_programme_route(app):
     listed = {(method, path.replace("{id}", "<int:programme_id>"))
-              for method, path in CUSTOMER_PAGES + API + STAFF_PAGES}
+              for method, path in CUSTOMER_PAGES + API + STAFF_PAGES + STAFF_API}
     found = {(method.lower(), rule.rule) for rule in app.url_map.iter_rules()
              for method in rule.methods - {"HEAD", "OPTIONS"}
              if rule.rule.startswith(("/programmes", "/staff/programmes", "/api/v1/programmes"))}
@@ -79,6 +86,8 @@ def test_the_lists_above_hold_every_programme_route(app):
                    .replace("applications/1/decline",
                             "applications/<int:application_id>/<any(accept, decline):action>")
                    .replace("/1/release", "/<int:item_id>/release")
+                   .replace("applications/1/decision",
+                            "applications/<int:application_id>/decision")
                    .replace("/patches", f"/{KEPT}").replace("/articles", f"/{KEPT}"))
                   for method, path in listed}
     assert found <= normalized, found - normalized

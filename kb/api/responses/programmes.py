@@ -29,3 +29,17 @@ class Programme(ResponseBody):
     member: bool
     application: Application | None = Field(description="your organisation's; null: none")
     page_url: str
+
+
+class StaffApplication(ResponseBody):
+    """An organisation's application, as staff see it."""
+
+    id: int
+    programme_id: int
+    organization: str
+    note: str = Field(description="the organisation's reason for applying")
+    status: str = Field(description="applied, accepted or declined")
+    applied: IsoDateTime
+    applied_by: str | None = Field(description="e-mail of the user who applied")
+    decided: IsoDateTime | None
+    answer: str
