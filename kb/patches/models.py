@@ -25,6 +25,7 @@ from kb.articles.models import Article
 from kb.db import Base, UTCDateTime, utcnow
 from kb.gating import Gated, KeptToProgramme
 from kb.products.models import Product, ProductVersion
+from kb.programmes.models import Programme
 
 KINDS = ("patch", "service-pack", "regulatory")
 KIND_NAMES = {"patch": "Patch", "service-pack": "Service pack", "regulatory": "Regulatory update"}
@@ -89,6 +90,7 @@ class Patch(KeptToProgramme, Gated, Base):
 
     product: Mapped[Product] = relationship()
     author: Mapped[User | None] = relationship()
+    programme: Mapped[Programme | None] = relationship()
     versions: Mapped[list[ProductVersion]] = relationship(
         secondary=patch_versions, order_by="ProductVersion.sort_key")
     fixed_issues: Mapped[list[FixedIssue]] = relationship(

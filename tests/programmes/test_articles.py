@@ -1,7 +1,8 @@
 """Articles kept to a programme: a question of the members' space turned into an article stays
 the programme's, and staff keep any of the product's articles to it or open one to everyone.
-While kept, only members read it (page, API, search, the programme's page); everyone else meets
-it as an unknown article, and staff's pages say whose it is."""
+While kept, only members read it (page, API, search, the programme's page), told on the page to
+keep it inside their organisation; everyone else meets it as an unknown article, and staff's
+pages say whose it is."""
 
 from __future__ import annotations
 
@@ -64,6 +65,9 @@ def test_a_members_question_becomes_an_article_only_members_read(
         "page": True, "api": True, "search": True, "locked": False}
     programme_page = elite.client.get(f"/programmes/{world.programme}").get_data(as_text=True)
     assert f'href="/articles/{slug}"' in programme_page
+    assert "kept-to-programme" in elite.client.get(f"/articles/{slug}").get_data(as_text=True)
+    patch_page = elite.client.get(f"/patches/{world.patch}").get_data(as_text=True)
+    assert "only the members of" in patch_page and "Orbit ERP 13 early access" in patch_page
 
     for reader in ("xtreme", "premium"):
         assert not any(_reads(client, signed_in(reader), token_for(reader), slug).values())
@@ -84,6 +88,8 @@ def test_opening_it_to_everyone_lets_every_elite_reader_in(app, client, world, s
     assert all(value for key, value in _reads(
         client, signed_in("elite"), token_for("elite"), slug).items() if key != "locked")
     assert not _reads(client, signed_in("premium"), token_for("premium"), slug)["page"]
+    opened = signed_in("elite").client.get(f"/articles/{slug}").get_data(as_text=True)
+    assert "kept-to-programme" not in opened
     editor = staff.client.get(f"/staff/articles/{article_id}/edit").get_data(as_text=True)
     assert 'id="kept-to-programme"' not in editor
 
