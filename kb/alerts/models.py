@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -16,9 +17,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from kb import plans
 from kb.accounts.models import SecretToken, User
@@ -216,6 +219,17 @@ class Alert(Gated, Base):
     patch: Mapped[Patch | None] = relationship()
     events: Mapped[list[AlertEvent]] = relationship(
         back_populates="alert", cascade="all, delete-orphan", order_by="AlertEvent.number")
+
+    @property
+    def programme_gate(self) -> int | None:
+        """An alert whose workaround is kept to an early-adopter programme is the programme's
+        too: it carries the article's title and summary."""
+        return self.article.programme_id if self.article is not None else None
+
+    @classmethod
+    def programme_filter(cls, programmes: Iterable[int]) -> ColumnElement[bool]:
+        return or_(cls.article_id.is_(None), cls.article.has(
+            Article.programme_filter(programmes)))
 
     @property
     def state_name(self) -> str:

@@ -124,10 +124,12 @@ def _page_of(statement: Select, page: int, per_page: int) -> tuple[list, int, in
 
 def browse(user, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
     """Published items of ``filters.type`` for a reader: the ones they may open, and the
-    others as locked entries (titles only)."""
+    others as locked entries (titles only); never one they may not know of (an early-adopter
+    programme's, outside it)."""
     readable = case((gating.read_filter(Article, policy.read_scope(user)), True), else_=False)
     statement = select(Article, readable.label("readable")).where(
-        Article.type == filters.type, Article.is_published).options(*LIST_LOADING)
+        Article.type == filters.type, Article.is_published,
+        gating.known_filter(Article, user)).options(*LIST_LOADING)
     statement = _ordered(_filtered(statement, filters), filters.type)
     rows, total, page, per_page = _page_of(statement, page, per_page)
     items = [Listed(article, bool(is_readable)) for article, is_readable in rows]
@@ -237,11 +239,13 @@ def versions_in_use(user, type_: str) -> dict[int, list[ProductVersion]]:
     return versions
 
 
-def tags_in_use() -> list[str]:
+def tags_in_use(user) -> list[str]:
+    """The tags of the published items ``user`` may learn of (the list page's tag filter)."""
     return list(db.session.scalars(
         select(Tag.name).where(Tag.id.in_(
             select(article_tags.c.tag_id).join(Article, Article.id == article_tags.c.article_id)
-            .where(Article.is_published))).order_by(Tag.name)))
+            .where(Article.is_published, gating.known_filter(Article, user))))
+        .order_by(Tag.name)))
 
 
 @dataclass

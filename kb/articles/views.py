@@ -72,7 +72,7 @@ def index():
     return render_template("articles/index.html", listing=listing, filters=filters,
                            products=queries.products_in_use(current_user, "article"),
                            versions=queries.versions_in_use(current_user, "article"), kinds=KINDS,
-                           tags=queries.tags_in_use())
+                           tags=queries.tags_in_use(current_user))
 
 
 @blueprint.get("/release-notes/")

@@ -30,6 +30,7 @@ TOP = 5
 class ReviewedIncident:
     incident: Incident
     target: str  # met, missed, pending, none
+    articles: tuple[Article, ...] = ()  # the linked articles the reader may learn of
 
     @property
     def reporter(self) -> str:
@@ -120,7 +121,8 @@ def review(reader, organization: Organization, start: date, end: date) -> Activi
                    Incident.resolved_at >= opens))
         .order_by(Incident.created_at, Incident.id)).all()
     now = utcnow()
-    reviewed = [ReviewedIncident(incident, target_outcome(incident, now))
+    reviewed = [ReviewedIncident(incident, target_outcome(incident, now),
+                                 tuple(gating.visible(reader, incident.articles)))
                 for incident in incidents]
     return ActivityReview(organization, start, end, reviewed,
                           _linked_articles(reader, incidents))

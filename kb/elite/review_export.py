@@ -36,7 +36,7 @@ def to_csv(review: ActivityReview) -> str:
             _spreadsheet_safe(reviewed.reporter), _iso(incident.created_at),
             _iso(incident.response_due), _iso(incident.responded_at), reviewed.target,
             _iso(incident.resolved_at),
-            "; ".join(_spreadsheet_safe(a.title) for a in incident.articles)])
+            "; ".join(_spreadsheet_safe(a.title) for a in reviewed.articles)])
     return out.getvalue()
 
 

@@ -21,6 +21,7 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.locking import lock_row
 from kb.products.models import Product
+from kb.programmes.membership import running_programme_ids
 from kb.storage import Upload
 from kb.support import attachments, notices, service
 from kb.support.models import (
@@ -237,8 +238,13 @@ def assign(user, incidents: list[Incident], assignee: User | None) -> int:
 
 def link_article(user, incident: Incident, article: Article) -> None:
     """Staff link a knowledge-base article to the incident; the customer sees it if they
-    may read it."""
+    may read it. The thread names the article, so one kept to an early-adopter programme is
+    linked only to its members' incidents."""
     policy.require_staff(user)
+    if article.programme_id is not None and article.programme_id not in \
+            running_programme_ids(incident.organization_id, policy.today()):
+        raise Conflict(f"“{article.title}” is for the members of an early adopter programme, "
+                       "and this organisation is not one: link another article.")
     if article not in incident.articles:
         incident.articles.append(article)
         add_event(user, incident, f"Linked the article “{article.title}”")

@@ -1,0 +1,96 @@
+"""Every place that names articles keeps a programme's articles to its members: the article and
+release-note lists and their API (as locked entries too), the list's tag filter, a critical
+article's alert (page, API, home page), an incident's thread (staff link a kept article only to
+a member's incident) and the activity review's CSV. Found by an attack run on the feature."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kb import db
+from kb.accounts.queries import user_by_email
+from kb.alerts.models import Alert
+from kb.articles import service as articles
+from kb.articles.fields import ArticleFields
+from kb.support import incidents
+from kb.support import service as support
+from tests.programmes.conftest import apply_and_accept
+
+WORD = "glimmerfrost"
+TAG = "beta-only-tag"
+
+
+def _kept_article(app, world, **fields) -> tuple[int, str]:
+    with app.app_context():
+        article = articles.create_article(user_by_email("staff@demo.test"), ArticleFields(
+            title=f"Orbit ERP 13 {WORD} preview", summary=f"The {WORD} summary.",
+            body=f"About {WORD}.", products=["Orbit ERP"], tags=[TAG], **fields),
+            programme_id=world.programme)
+        return article.id, article.slug
+
+
+def _listed(client, auth, headers, slug: str) -> dict[str, bool]:
+    listed = client.get("/api/v1/articles", query_string={"q": WORD}, headers=headers).json
+    page = auth.client.get("/articles/").get_data(as_text=True)
+    return {"api": any(item["slug"] == slug for item in listed["items"]),
+            "api_total": listed["total"] > 0,
+            "page": slug in page or WORD in page, "tag": TAG in page}
+
+
+def test_lists_their_api_and_the_tag_filter_leave_it_out_outside_the_programme(
+        app, client, world, signed_in, token_for):
+    _, slug = _kept_article(app, world)
+    for reader in ("xtreme", "premium", "elite"):
+        assert not any(_listed(client, signed_in(reader), token_for(reader), slug).values())
+    apply_and_accept(app, world)
+    assert all(_listed(client, signed_in("elite"), token_for("elite"), slug).values())
+
+
+def test_a_kept_critical_article_opens_an_alert_only_members_learn_of(
+        app, client, world, signed_in, token_for):
+    _kept_article(app, world, critical=True, min_plan="xtreme")
+    with app.app_context():
+        alert_id = db.session.scalar(select(Alert.id))
+    assert alert_id is not None
+    for reader in ("xtreme", "elite"):
+        headers = token_for(reader)
+        assert alert_id not in {a["id"] for a in client.get("/api/v1/alerts",
+                                                             headers=headers).json}
+        real = client.get(f"/api/v1/alerts/{alert_id}", headers=headers)
+        unknown = client.get("/api/v1/alerts/999999", headers=headers)
+        assert (real.status_code, real.json) == (unknown.status_code, unknown.json)
+        auth = signed_in(reader)
+        assert WORD not in auth.client.get("/").get_data(as_text=True)
+        assert WORD not in auth.client.get("/alerts").get_data(as_text=True)
+    apply_and_accept(app, world)
+    member = token_for("elite")
+    assert client.get(f"/api/v1/alerts/{alert_id}", headers=member).status_code == 200
+    assert WORD in signed_in("elite").client.get("/alerts").get_data(as_text=True)
+
+
+def test_staff_link_a_kept_article_only_to_a_members_incident_and_the_csv_follows(
+        app, world, signed_in):
+    article_id, _ = _kept_article(app, world)
+    with app.app_context():
+        support.ensure_default_table()
+        incident = incidents.log_incident(user_by_email("elite@demo.test"),
+                                          incidents.IncidentDetails(
+                                              product="Orbit ERP", severity=2,
+                                              title="Posting fails", description="It fails."))
+        incident_id = incident.id
+    staff = signed_in("staff")
+    refused = staff.post(f"/staff/incidents/{incident_id}/articles",
+                         data={"article_id": str(article_id)})
+    assert refused.status_code == 409 and "early adopter programme" in refused.get_data(
+        as_text=True)
+    customer = signed_in("elite")
+    assert WORD not in customer.client.get(f"/support/incidents/{incident_id}").get_data(
+        as_text=True)
+
+    apply_and_accept(app, world)
+    linked = staff.post(f"/staff/incidents/{incident_id}/articles",
+                        data={"article_id": str(article_id)})
+    assert linked.status_code == 302
+    assert WORD in customer.client.get("/elite/review.csv").get_data(as_text=True)
+    assert staff.post(f"/staff/programmes/{world.programme}/end").status_code == 302
+    assert WORD not in customer.client.get("/elite/review.csv").get_data(as_text=True)
