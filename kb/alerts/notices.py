@@ -32,11 +32,14 @@ def may_be_told(user: User, alert: Alert) -> bool:
 
 def tell_subscribers(alert: Alert, event: AlertEvent) -> None:
     product_ids = {product.id for product in alert.products}
-    notice = _alert_notice(alert, event)
+    # the fixing patch is named only to those who may learn of it (one kept to an
+    # early-adopter programme, to its members)
+    notices = {named: _alert_notice(alert, event, named) for named in (False, True)}
     told = 0
     for user, product_id in subscriptions.subscribers(product_ids, version_covered_by(alert)):
         if may_be_told(user, alert):
-            told += tell(user, _for_product(notice, product_id))
+            named = alert.patch is not None and policy.can_see_title(user, alert.patch)
+            told += tell(user, _for_product(notices[named], product_id))
     event.told = told
 
 
@@ -45,7 +48,7 @@ def _for_product(notice: Notice, product_id: int) -> Notice:
                   notice.attachments)
 
 
-def _alert_notice(alert: Alert, event: AlertEvent) -> Notice:
+def _alert_notice(alert: Alert, event: AlertEvent, patch_named: bool) -> Notice:
     title = f"Critical issue: {alert.title} — {EVENT_TITLES[event.kind]}"
     lines = [f"{alert.title}", f"Concerns: {alert.applies_to_text}",
              f"State: {alert.state_name}"]
@@ -56,7 +59,7 @@ def _alert_notice(alert: Alert, event: AlertEvent) -> Notice:
     if alert.article is not None:
         lines.append("Workaround: " + absolute_url(
             path_for("articles.show", slug=alert.article.slug), for_email=True))
-    if alert.patch is not None:
+    if alert.patch is not None and patch_named:
         lines.append(f"Fixed in {alert.patch.kind_name.lower()} {alert.patch.title}: "
                      + absolute_url(path_for("patches.show", patch_id=alert.patch.id),
                                     for_email=True))

@@ -1,7 +1,8 @@
 """Every place that names articles keeps a programme's articles to its members: the article and
 release-note lists and their API (as locked entries too), the list's tag filter, a critical
 article's alert (page, API, home page), an incident's thread (staff link a kept article only to
-a member's incident) and the activity review's CSV. Found by an attack run on the feature."""
+a member's incident), the activity review's CSV, and an alert's notices naming a kept patch as
+its fix. Found by an attack run on the feature."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from sqlalchemy import select
 
 from kb import db
 from kb.accounts.queries import user_by_email
-from kb.alerts.models import Alert
+from kb.alerts import critical, subscriptions
+from kb.alerts.models import Alert, OutboxEmail
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
 from kb.support import incidents
 from kb.support import service as support
-from tests.programmes.conftest import apply_and_accept
+from tests.programmes.conftest import PATCH_WORD, apply_and_accept
 
 WORD = "glimmerfrost"
 TAG = "beta-only-tag"
@@ -94,3 +96,24 @@ def test_staff_link_a_kept_article_only_to_a_members_incident_and_the_csv_follow
     assert WORD in customer.client.get("/elite/review.csv").get_data(as_text=True)
     assert staff.post(f"/staff/programmes/{world.programme}/end").status_code == 302
     assert WORD not in customer.client.get("/elite/review.csv").get_data(as_text=True)
+
+
+def test_an_alert_fixed_by_a_kept_patch_names_the_patch_to_members_only(app, world):
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        articles.create_article(staff, ArticleFields(  # Orbit ERP known outside the programme
+            title="Orbit ERP posting", body="Posting.", products=["Orbit ERP"]))
+        for email in ("xtreme@demo.test", "elite@demo.test"):
+            subscriptions.subscribe(user_by_email(email), "Orbit ERP")
+    apply_and_accept(app, world)
+    with app.app_context():
+        alert = critical.open_alert(staff, "Posting stops at midnight",
+                                    product_names=["Orbit ERP"])
+        critical.advance(staff, alert.id, "fixed", patch_id=world.patch)
+        fixed = {email: db.session.scalars(select(OutboxEmail.body).where(
+            OutboxEmail.recipient == email, OutboxEmail.subject.contains("fixed"))).all()
+            for email in ("xtreme@demo.test", "elite@demo.test")}
+    assert len(fixed["xtreme@demo.test"]) == len(fixed["elite@demo.test"]) == 1
+    assert PATCH_WORD in fixed["elite@demo.test"][0]
+    assert PATCH_WORD not in fixed["xtreme@demo.test"][0]
+    assert "Posting stops at midnight" in fixed["xtreme@demo.test"][0]
