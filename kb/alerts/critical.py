@@ -229,6 +229,10 @@ def _workaround_article(slug: str, alert: Alert) -> Article:
         raise Invalid(f"There is no article {slug.strip()!r}.")
     if not article.critical or article.status == "archived":
         raise Invalid("The workaround must be an article flagged critical (not archived).")
+    if article.programme_id is not None:
+        # the alert would take the article's gate, and vanish for those it was told to
+        raise Conflict("That article is kept to an early adopter programme: an alert's "
+                       "workaround is for everyone the alert concerns.")
     other = _alert_of_article(article)
     if other is not None and other.id != alert.id:
         raise Invalid(f"That article is already the workaround of alert #{other.id}.")

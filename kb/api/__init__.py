@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, g, request
 from flask_login import current_user
 
 from kb.accounts.auth import authenticated_by_token
+from kb.errors import Invalid
 from kb.forms import UnreadableText, has_unreadable_text
 from kb.web import csrf, json_error
 
@@ -34,7 +35,13 @@ def _authenticate():
 
 @blueprint.before_request
 def _refuse_unreadable_json():
-    if request.is_json and has_unreadable_text(request.get_json(silent=True)):
+    if not request.is_json:
+        return
+    try:
+        unreadable = has_unreadable_text(request.get_json(silent=True))
+    except RecursionError:  # arrays in arrays a thousand deep: no body kb takes is nested so
+        raise Invalid("The JSON body is nested too deeply.") from None
+    if unreadable:
         raise UnreadableText("JSON texts may not contain NUL characters or lone surrogates.")
 
 

@@ -63,8 +63,9 @@ def book(actor, organization: Organization, weekend: date, product_name: str,
 
 
 def cancel(actor, booking_id: int, reason: str = "") -> SpecialEventBooking:
-    """Cancel a booking before its weekend begins; the term's weekend is free again. The CSM is
-    told; when staff cancel, so is the person who booked it, with staff's ``reason``."""
+    """Cancel a booking before its weekend begins; the term's weekend is free again. The CSM and
+    the named support person are told; when staff cancel, so is the person who booked it, with
+    staff's ``reason``."""
     booking = booking_for(actor, booking_id)
     reason = reason.strip()
     if len(reason) > NOTES_LIMIT:
@@ -79,14 +80,20 @@ def cancel(actor, booking_id: int, reason: str = "") -> SpecialEventBooking:
                  {"status": "booked"}, {"status": "cancelled", "reason": reason})
     by_staff = policy.acts_as_staff(actor)
     name, weekend = booking.organization.name, booking.weekend.isoformat()
-    _tell_csm(booking.organization, booking,
-              f"Staff cancelled {name}'s special event weekend of {weekend}" if by_staff
-              else f"{name} cancelled the special event weekend of {weekend}")
-    booker = booking.requested_by
+    manager = _tell_csm(booking.organization, booking,
+                        f"Staff cancelled {name}'s special event weekend of {weekend}"
+                        if by_staff else f"{name} cancelled the special event weekend of "
+                        f"{weekend}", body=reason or booking.notes, unless=actor)
+    booker, person = booking.requested_by, booking.support_person
     if by_staff and booker is not None and booker.is_enabled and booker.id != actor.id:
         tell(booker, Notice(kind="elite.special_event", title=(
             f"Your special event weekend of {weekend} was cancelled"),
             body=reason, url=_booking_url(booker, booking)))
+    told = {user.id for user in (actor, manager, booker) if user is not None}
+    if person is not None and person.is_enabled and person.id not in told:
+        tell(person, Notice(kind="elite.special_event", title=(
+            f"{name}'s special event weekend of {weekend}, for which you are the support "
+            "person, was cancelled"), body=reason, url=_booking_url(person, booking)))
     db.session.commit()
     return booking
 
@@ -200,11 +207,16 @@ def first_bookable() -> date:
     return earliest + timedelta(days=(SATURDAY - earliest.weekday()) % 7)
 
 
-def _tell_csm(organization: Organization, booking: SpecialEventBooking, title: str) -> None:
+def _tell_csm(organization: Organization, booking: SpecialEventBooking, title: str,
+              body: str | None = None, unless: User | None = None) -> User | None:
+    """Tell the organisation's CSM (the booking's notes, unless ``body``) unless the CSM is
+    ``unless`` (who did it); the CSM, if any."""
     manager = csms.csm_of(organization)
-    if manager is not None:
+    if manager is not None and (unless is None or manager.id != unless.id):
         tell(manager, Notice(kind="elite.special_event", title=title,
-                             url=_booking_url(manager, booking), body=booking.notes))
+                             url=_booking_url(manager, booking),
+                             body=booking.notes if body is None else body))
+    return manager
 
 
 def _booking_url(reader, booking: SpecialEventBooking) -> str:

@@ -14,6 +14,7 @@ from kb import db, plans, policy, search
 from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization
 from kb.alerts.dispatch import Notice, tell
+from kb.alerts.models import Alert
 from kb.articles.models import Article
 from kb.community.models import Space
 from kb.db import utcnow
@@ -255,6 +256,10 @@ def _tell_organization(organization: Organization, notice: Notice) -> None:
             tell(user, notice)
 
 
+def _is_alert_workaround(article: Article) -> bool:
+    return db.session.scalar(select(Alert.id).where(Alert.article_id == article.id)) is not None
+
+
 # what staff may keep to a programme: kind -> (model, its name in messages and the index)
 KEPT_KINDS = {"patch": (Patch, "patch"), "article": (Article, "article")}
 
@@ -271,6 +276,12 @@ def keep_to_programme(actor, programme_id: int, kind: str, item_id: int,
         raise NotFound(f"No such {name}.")
     if restricted and item.programme_id not in (None, programme.id):
         raise Conflict(f"This {name} belongs to another programme.")
+    if restricted and programme.has_ended_on(policy.today()):
+        raise Conflict("This programme has ended: nobody but staff would read it.")
+    if restricted and item.programme_id is None and kind == "article" \
+            and _is_alert_workaround(item):
+        raise Conflict("This article is the workaround of a critical-issue alert, which "
+                       "everyone it concerns reads.")
     if not restricted and item.programme_id != programme.id:
         raise Conflict(f"This {name} is not the programme's.")
     before = item.programme_id

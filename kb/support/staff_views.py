@@ -137,7 +137,7 @@ def staff_panels(incident: Incident) -> dict:
     """What the incident page shows staff besides the thread."""
     assign_form = _assign_form()
     assign_form.assignee.data = str(incident.assignee_id or "")
-    articles = queries.articles_for_replies(current_user)
+    articles = queries.articles_for_replies(current_user, incident)
     link_form = LinkArticleForm()
     pairs = [("", "Choose an article")] + [(str(article.id), article.title)
                                            for article in articles]

@@ -10,6 +10,9 @@ from sqlalchemy import select
 
 from kb import db
 from kb.accounts.models import AuditEntry
+from kb.accounts.queries import user_by_email
+from kb.alerts.models import OutboxEmail
+from kb.elite import special_events
 from kb.elite.models import SpecialEventBooking
 from tests.conftest import Auth
 from tests.elite.test_special_events import book
@@ -59,7 +62,7 @@ def test_customers_cannot_use_the_staff_form(client, auth, elite_customer, app):
 
 
 def test_staff_cancel_a_booked_weekend_and_the_booker_is_told_why(client, app, auth,
-                                                                 elite_customer):
+                                                                 elite_customer, make_user):
     booking = book(client, elite_customer, "2027-05-01").get_json()["id"]
     page = f"/staff/elite/organizations/{elite_customer.organization_id}"
     auth.login(elite_customer.email)
@@ -67,7 +70,11 @@ def test_staff_cancel_a_booked_weekend_and_the_booker_is_told_why(client, app, a
     assert refused.status_code == 403
 
     staff = Auth(app.test_client())
-    staff.login(elite_customer.csm_email)
+    staff.login(make_user(role="staff"))  # not the CSM, who is told
+    person = make_user(role="staff")
+    with app.app_context():  # the named support person is told too
+        special_events.assign_support_person(user_by_email(elite_customer.csm_email), booking,
+                                             user_by_email(person))
     assert f'id="cancel-{booking}"' in staff.client.get(page).text
     cancelled = staff.post(f"/staff/elite/special-events/{booking}/cancel",
                            data={"reason": "The plant's go-live moved to June."})
@@ -77,6 +84,12 @@ def test_staff_cancel_a_booked_weekend_and_the_booker_is_told_why(client, app, a
         assert db.session.get(SpecialEventBooking, booking).status == "cancelled"
         assert notifications_of(elite_customer.email)[-1] == (
             "Your special event weekend of 2027-05-01 was cancelled")
+        assert notifications_of(person)[-1].endswith(
+            "for which you are the support person, was cancelled")
+        told_csm = db.session.scalar(select(OutboxEmail.body).where(
+            OutboxEmail.recipient == elite_customer.csm_email,
+            OutboxEmail.subject.contains("Staff cancelled")))
+        assert "The plant's go-live moved to June." in told_csm
         audit = db.session.scalar(select(AuditEntry).where(
             AuditEntry.action == "special_event.cancel"))
         assert audit.after == {"status": "cancelled",

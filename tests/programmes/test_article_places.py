@@ -1,11 +1,13 @@
 """Every place that names articles keeps a programme's articles to its members: the article and
 release-note lists and their API (as locked entries too), the list's tag filter, a critical
 article's alert (page, API, home page), an incident's thread (staff link a kept article only to
-a member's incident), the activity review's CSV, and an alert's notices naming a kept patch as
-its fix. Found by an attack run on the feature."""
+a member's incident, canned replies alike), the activity review's CSV, and an alert's notices
+naming a kept patch as its fix; an alert's workaround is never kept, and nothing is kept to a
+programme that has ended. Found by two attack runs on the feature."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from kb import db
@@ -14,6 +16,8 @@ from kb.alerts import critical, subscriptions
 from kb.alerts.models import Alert, OutboxEmail
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
+from kb.errors import Conflict
+from kb.programmes import service as programmes
 from kb.support import incidents
 from kb.support import service as support
 from tests.programmes.conftest import PATCH_WORD, apply_and_accept
@@ -117,3 +121,49 @@ def test_an_alert_fixed_by_a_kept_patch_names_the_patch_to_members_only(app, wor
     assert PATCH_WORD in fixed["elite@demo.test"][0]
     assert PATCH_WORD not in fixed["xtreme@demo.test"][0]
     assert "Posting stops at midnight" in fixed["xtreme@demo.test"][0]
+
+
+def test_canned_replies_offer_a_kept_article_only_on_a_members_incident(app, world, signed_in):
+    article_id, slug = _kept_article(app, world)
+    with app.app_context():
+        support.ensure_default_table()
+        incident_id = incidents.log_incident(user_by_email("elite@demo.test"),
+                                             incidents.IncidentDetails(
+                                                 product="Orbit ERP", severity=2,
+                                                 title="Posting fails", description="It fails.")).id
+    staff = signed_in("staff")
+    page = staff.client.get(f"/support/incidents/{incident_id}?canned={article_id}")
+    assert WORD not in page.get_data(as_text=True)
+    apply_and_accept(app, world)
+    page = staff.client.get(f"/support/incidents/{incident_id}?canned={article_id}")
+    assert f"/articles/{slug}" in page.get_data(as_text=True)
+
+
+def test_a_kept_article_is_no_alerts_workaround_nor_kept_once_it_is_one(app, world):
+    _, kept_slug = _kept_article(app, world, critical=True)
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        alert = critical.open_alert(staff, "Labels print blank", product_names=["Orbit ERP"])
+        with pytest.raises(Conflict, match="kept to an early adopter programme"):
+            critical.advance(staff, alert.id, "workaround", article_slug=kept_slug)
+        public = articles.create_article(staff, ArticleFields(  # opens an alert of its own
+            title="Print labels again", body="Restart the spooler.", products=["Orbit ERP"],
+            critical=True))
+        own = db.session.scalar(select(Alert).where(Alert.article_id == public.id))
+        with pytest.raises(Conflict, match="workaround of a critical-issue alert"):
+            programmes.keep_to_programme(staff, world.programme, "article", public.id, True)
+        assert own.programme_gate is None and public.programme_id is None
+
+
+def test_nothing_is_kept_to_a_programme_that_has_ended(app, world, signed_in):
+    with app.app_context():
+        article = articles.create_article(user_by_email("staff@demo.test"), ArticleFields(
+            title="Orbit ERP payroll", body="Payroll.", products=["Orbit ERP"]))
+        article_id = article.id
+    staff = signed_in("staff")
+    assert staff.post(f"/staff/programmes/{world.programme}/end").status_code == 302
+    page = staff.client.get(f"/staff/programmes/{world.programme}").get_data(as_text=True)
+    assert "nothing more can be kept to it" in page
+    with app.app_context(), pytest.raises(Conflict, match="has ended"):
+        programmes.keep_to_programme(user_by_email("staff@demo.test"), world.programme,
+                                     "article", article_id, True)

@@ -66,6 +66,8 @@ def test_a_members_question_becomes_an_article_only_members_read(
     programme_page = elite.client.get(f"/programmes/{world.programme}").get_data(as_text=True)
     assert f'href="/articles/{slug}"' in programme_page
     assert "kept-to-programme" in elite.client.get(f"/articles/{slug}").get_data(as_text=True)
+    printed = elite.client.get(f"/articles/{slug}?print=1").get_data(as_text=True)
+    assert "Keep it inside your organisation." in printed
     patch_page = elite.client.get(f"/patches/{world.patch}").get_data(as_text=True)
     assert "only the members of" in patch_page and "Orbit ERP 13 early access" in patch_page
 

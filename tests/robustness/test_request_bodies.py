@@ -113,3 +113,12 @@ def test_malformed_bodies_get_422_with_the_contracts_error(demo_app, elite, docu
         assert response.status_code == 422, (problem, response.status_code, response.text)
         assert response.is_json and set(response.json) == {"error"}, problem
         assert response.json["error"][-1] in ".?", (problem, response.json)
+
+
+def test_a_body_nested_too_deeply_is_refused_not_a_server_error(elite):
+    client, headers, _ = elite
+    deep = b'{"product": "Orbit ERP", "version": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    response = client.post("/api/v1/alerts/subscriptions", headers=headers, data=deep,
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert response.json == {"error": "The JSON body is nested too deeply."}
