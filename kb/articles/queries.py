@@ -123,9 +123,8 @@ def _page_of(statement: Select, page: int, per_page: int) -> tuple[list, int, in
 
 
 def browse(user, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
-    """Published items of ``filters.type`` for a reader: the ones they may open, and the
-    others as locked entries (titles only); never one they may not know of (an early-adopter
-    programme's, outside it)."""
+    """Published items of ``filters.type`` that a reader may know of: the ones they may open,
+    and the others as locked entries (titles only)."""
     readable = case((gating.read_filter(Article, policy.read_scope(user)), True), else_=False)
     statement = select(Article, readable.label("readable")).where(
         Article.type == filters.type, Article.is_published,
@@ -241,11 +240,9 @@ def versions_in_use(user, type_: str) -> dict[int, list[ProductVersion]]:
 
 def tags_in_use(user) -> list[str]:
     """The tags of the published items ``user`` may learn of (the list page's tag filter)."""
-    return list(db.session.scalars(
-        select(Tag.name).where(Tag.id.in_(
-            select(article_tags.c.tag_id).join(Article, Article.id == article_tags.c.article_id)
-            .where(Article.is_published, gating.known_filter(Article, user))))
-        .order_by(Tag.name)))
+    tagged = select(article_tags.c.tag_id).join(Article, Article.id == article_tags.c.article_id)
+    return list(db.session.scalars(select(Tag.name).where(Tag.id.in_(tagged.where(
+        Article.is_published, gating.known_filter(Article, user)))).order_by(Tag.name)))
 
 
 @dataclass
@@ -261,11 +258,9 @@ def helpful_summary(article: Article) -> HelpfulSummary:
         select(HelpfulVote, User.email).join(User, User.id == HelpfulVote.user_id)
         .where(HelpfulVote.article_id == article.id)
         .order_by(HelpfulVote.created_at.desc())).all()
-    return HelpfulSummary(
-        yes=sum(1 for vote, _ in rows if vote.helpful),
-        no=sum(1 for vote, _ in rows if not vote.helpful),
-        comments=[(vote, email) for vote, email in rows if vote.comment],
-    )
+    return HelpfulSummary(yes=sum(1 for vote, _ in rows if vote.helpful),
+                          no=sum(1 for vote, _ in rows if not vote.helpful),
+                          comments=[(vote, email) for vote, email in rows if vote.comment])
 
 
 def vote_of(user, article: Article) -> HelpfulVote | None:
