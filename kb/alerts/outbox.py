@@ -85,28 +85,39 @@ def _with_portal_name(subject: str) -> str:
     return subject if name.lower() in subject.lower() else f"{name}: {subject}"
 
 
+# looks at the due messages before a claim gives up (each lost race means another worker took a
+# batch, so few are ever needed)
+CLAIM_ATTEMPTS = 10
+
+
 def claim_due(worker: str, due_by: datetime, limit: int) -> list[OutboxEmail]:
     """Take up to ``limit`` queued messages due by ``due_by`` for ``worker`` under a lease.
 
     PostgreSQL skips rows another worker is claiming (FOR UPDATE SKIP LOCKED); on SQLite,
     which has one writer at a time, the conditional UPDATE alone keeps claims apart.
     """
-    now = utcnow()
-    claimable = (OutboxEmail.status == "queued", OutboxEmail.next_attempt_at <= due_by,
-                 or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now))
-    candidates = list(db.session.scalars(
-        select(OutboxEmail.id).where(*claimable).order_by(OutboxEmail.id).limit(limit)
-        .with_for_update(skip_locked=True)))
-    if not candidates:
-        db.session.rollback()
-        return []
-    lease = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
-    db.session.execute(update(OutboxEmail).where(OutboxEmail.id.in_(candidates), *claimable)
-                       .values(claimed_by=worker, claimed_until=lease))
-    db.session.commit()
-    return list(db.session.scalars(select(OutboxEmail).where(
-        OutboxEmail.id.in_(candidates), OutboxEmail.claimed_by == worker,
-        OutboxEmail.status == "queued").order_by(OutboxEmail.id)))
+    for _ in range(CLAIM_ATTEMPTS):
+        now = utcnow()
+        claimable = (OutboxEmail.status == "queued", OutboxEmail.next_attempt_at <= due_by,
+                     or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now))
+        candidates = list(db.session.scalars(
+            select(OutboxEmail.id).where(*claimable).order_by(OutboxEmail.id).limit(limit)
+            .with_for_update(skip_locked=True)))
+        if not candidates:
+            db.session.rollback()
+            return []
+        lease = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+        db.session.execute(update(OutboxEmail).where(OutboxEmail.id.in_(candidates), *claimable)
+                           .values(claimed_by=worker, claimed_until=lease))
+        db.session.commit()
+        claimed = list(db.session.scalars(select(OutboxEmail).where(
+            OutboxEmail.id.in_(candidates), OutboxEmail.claimed_by == worker,
+            OutboxEmail.status == "queued").order_by(OutboxEmail.id)))
+        if claimed:
+            return claimed
+        # on SQLite another worker claimed the same rows between our look and our claim:
+        # look again (the empty answer would end the caller's drain with messages still due)
+    return []
 
 
 def mark_sending(message: OutboxEmail, worker: str) -> bool:

@@ -1,11 +1,22 @@
 """Never lost, never twice: workers in processes of their own, killed with SIGKILL at the two
-points that matter, and two workers draining the same outbox at once."""
+points that matter, and two workers draining the same outbox at once (also the moment one
+worker's claim loses the rows it picked to the other)."""
 
 from __future__ import annotations
 
 import os
 import signal
 from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, update
+
+from kb import db
+from kb.alerts import outbox
+from kb.alerts.models import OutboxEmail
+from kb.db import utcnow
+from tests.databases import on_postgres
 
 RECIPIENTS = ["a@example.test", "b@example.test", "c@example.test"]
 
@@ -65,3 +76,30 @@ def test_two_workers_draining_at_once_send_every_message_exactly_once(
     counts = Counter(smtp.inbox.message_ids())
     assert len(counts) == 40 and set(counts.values()) == {1}
     assert {outbox_row(message_id).status for message_id in ids} == {"sent"}
+
+
+@pytest.mark.skipif(on_postgres(), reason="PostgreSQL's FOR UPDATE SKIP LOCKED keeps claims "
+                                          "apart before they are made")
+def test_a_claim_lost_to_another_worker_looks_again_instead_of_ending_the_drain(app, queue):
+    # on SQLite two workers may pick the same due rows; the one whose claim then finds them
+    # taken must take the next ones, not report "nothing due" with 20 messages waiting
+    ids = [queue(f"user{number}@example.test", f"Message {number}") for number in range(40)]
+    with app.app_context():
+        engine = db.database().engine
+        interleaved = []
+
+        def other_worker_first(connection, cursor, statement, *_):
+            if statement.startswith("UPDATE outbox_emails") and not interleaved:
+                interleaved.append(True)
+                with engine.connect() as other:  # the other worker claims the same 20 rows
+                    other.execute(update(OutboxEmail).where(OutboxEmail.id.in_(ids[:20]))
+                                  .values(claimed_by="other", claimed_until=utcnow()
+                                          + timedelta(minutes=5)))
+                    other.commit()
+
+        event.listen(engine, "before_cursor_execute", other_worker_first)
+        try:
+            claimed = outbox.claim_due("this", utcnow(), 20)
+        finally:
+            event.remove(engine, "before_cursor_execute", other_worker_first)
+        assert interleaved and [message.id for message in claimed] == ids[20:]
