@@ -20,7 +20,7 @@ from kb.alerts.models import AlertSubscription
 from kb.errors import Invalid, NotFound
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
-from kb.sessions.topics.queries import products_to_name
+from kb.sessions.topics.queries import products_to_name, versions_to_name
 
 FEATURE = "workaround_alerts"
 
@@ -46,7 +46,7 @@ def subscribe(user: User, product_name: str, version_name: str | None = None) ->
     to the same is not an error and keeps the first subscription."""
     policy.require(user, FEATURE)
     product = _known_product(user, product_name)
-    version = _version_of(product, version_name)
+    version = _version_of(user, product, version_name)
     existing = _existing(user, product, version)
     if existing is not None:
         return Subscribed(existing, False)
@@ -81,14 +81,15 @@ def _known_product(user: User, name: str | None) -> Product:
     return product
 
 
-def _version_of(product: Product, name: str | None) -> ProductVersion | None:
+def _version_of(user: User, product: Product, name: str | None) -> ProductVersion | None:
     if name is None or (isinstance(name, str) and not name.strip()):
         return None
     if not isinstance(name, str):
         raise Invalid("The version is a text such as \"12.0\".")
-    version = next((v for v in product.versions if v.name == name.strip()), None)
+    versions = versions_to_name(user, product)
+    version = next((v for v in versions if v.name == name.strip()), None)
     if version is None:
-        known = ", ".join(v.name for v in product.versions) or "none recorded"
+        known = ", ".join(v.name for v in versions) or "none recorded"
         raise Invalid(f"{product.name} has no version {name.strip()!r} (versions: {known}).")
     return version
 

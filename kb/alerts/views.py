@@ -29,6 +29,7 @@ from kb.forms import choices, database_id
 from kb.links import absolute_url
 from kb.policy import AccessDenied
 from kb.products.models import Product, ProductVersion
+from kb.sessions.topics.queries import versions_to_name
 
 blueprint = Blueprint("alerts", __name__)
 
@@ -90,7 +91,7 @@ def _target_choices():
     for product in subscriptions.choosable_products(current_user):
         pairs.append((str(product.id), f"{product.name} (every version)"))
         pairs.extend((f"{product.id}:{version.id}", f"{product.name} {version.name}")
-                     for version in product.versions)
+                     for version in versions_to_name(current_user, product))
     return choices(pairs)
 
 

@@ -22,6 +22,7 @@ from kb.paging import page_number
 from kb.patches import delivery, queries, service, uploads
 from kb.patches.forms import PatchForm
 from kb.patches.models import KIND_NAMES
+from kb.sessions.topics.queries import versions_to_name
 from kb.web import csrf
 
 blueprint = Blueprint("patches", __name__)
@@ -39,7 +40,8 @@ def index():
     return render_template(
         "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,
         successors={patch.id: queries.successors(current_user, patch) for patch in result.patches},
-        products=queries.products_with_patches(current_user))
+        products=[(product, versions_to_name(current_user, product))
+                  for product in queries.products_with_patches(current_user)])
 
 
 @blueprint.get("/patches/<int:patch_id>")
