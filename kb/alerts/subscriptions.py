@@ -86,7 +86,7 @@ def _version_of(user: User, product: Product, name: str | None) -> ProductVersio
         return None
     if not isinstance(name, str):
         raise Invalid("The version is a text such as \"12.0\".")
-    versions = versions_to_name(user, product)
+    versions = versions_to_name(user, [product])[product.id]
     version = next((v for v in versions if v.name == name.strip()), None)
     if version is None:
         known = ", ".join(v.name for v in versions) or "none recorded"

@@ -88,10 +88,12 @@ def _render_index(form: SubscribeForm, status: int = 200):
 
 def _target_choices():
     pairs = []
-    for product in subscriptions.choosable_products(current_user):
+    products = subscriptions.choosable_products(current_user)
+    named = versions_to_name(current_user, products)
+    for product in products:
         pairs.append((str(product.id), f"{product.name} (every version)"))
         pairs.extend((f"{product.id}:{version.id}", f"{product.name} {version.name}")
-                     for version in versions_to_name(current_user, product))
+                     for version in named[product.id])
     return choices(pairs)
 
 

@@ -40,8 +40,13 @@ def index():
     return render_template(
         "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,
         successors={patch.id: queries.successors(current_user, patch) for patch in result.patches},
-        products=[(product, versions_to_name(current_user, product))
-                  for product in queries.products_with_patches(current_user)])
+        products=_with_versions(queries.products_with_patches(current_user)))
+
+
+def _with_versions(products) -> list:
+    """(product, the versions the reader may be offered) for the version filter."""
+    named = versions_to_name(current_user, products)
+    return [(product, named[product.id]) for product in products]
 
 
 @blueprint.get("/patches/<int:patch_id>")

@@ -49,12 +49,13 @@ def products_to_name(user) -> list[Product]:
     return [product for product in products.all_products() if product.id not in hidden]
 
 
-def versions_to_name(user, product: Product) -> list[ProductVersion]:
-    """The product's versions ``user`` may name or be offered: all but those that only items
-    they may not learn of name (a version first named by an early-adopter programme's patch
-    stays unknown outside the programme)."""
+def versions_to_name(user, products: list[Product]) -> dict[int, list[ProductVersion]]:
+    """Each product's versions ``user`` may name or be offered, by product id: all but those
+    that only items they may not learn of name (a version first named by an early-adopter
+    programme's patch stays unknown outside the programme)."""
     hidden = _named_version_ids(user, known=False) - _named_version_ids(user, known=True)
-    return [version for version in product.versions if version.id not in hidden]
+    return {product.id: [version for version in product.versions if version.id not in hidden]
+            for product in products}
 
 
 def _among(model, user, known: bool):
