@@ -114,12 +114,20 @@ def features_of(user) -> list[str]:
 
 
 def programmes_of(user) -> frozenset[int]:
-    """The running early-adopter programmes ``user``'s organisation was accepted into, while
-    its plan and term carry the feature (staff read every item anyway)."""
-    if acts_as_staff(user) or not can(user, "early_adopter"):
+    """The programmes of ``user``'s organisation (staff read every item anyway)."""
+    if acts_as_staff(user) or not is_signed_in(user):
+        return frozenset()
+    return organization_programmes(user.organization)
+
+
+def organization_programmes(organization) -> frozenset[int]:
+    """The running early-adopter programmes ``organization`` was accepted into, while its plan
+    and term carry the feature."""
+    if organization is None or organization.plan not in plans.feature("early_adopter").plans \
+            or not organization.term_active_on(today()):
         return frozenset()
     from kb.programmes.membership import running_programme_ids
-    return running_programme_ids(user.organization_id, today())
+    return running_programme_ids(organization.id, today())
 
 
 def programme_admits(user, item) -> bool:

@@ -21,7 +21,6 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.locking import lock_row
 from kb.products.models import Product
-from kb.programmes.membership import running_programme_ids
 from kb.storage import Upload
 from kb.support import attachments, notices, service
 from kb.support.models import (
@@ -242,7 +241,7 @@ def link_article(user, incident: Incident, article: Article) -> None:
     linked only to its members' incidents."""
     policy.require_staff(user)
     if article.programme_id is not None and article.programme_id not in \
-            running_programme_ids(incident.organization_id, policy.today()):
+            policy.organization_programmes(incident.organization):
         raise Conflict(f"“{article.title}” is for the members of an early adopter programme, "
                        "and this organisation is not one: link another article.")
     if article not in incident.articles:

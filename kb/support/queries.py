@@ -15,7 +15,6 @@ from kb.accounts.models import Organization
 from kb.articles.models import Article
 from kb.errors import NotFound
 from kb.forms import MAX_DATABASE_ID
-from kb.programmes.membership import running_programme_ids
 from kb.support.models import (
     OPEN_STATUSES,
     Incident,
@@ -157,7 +156,7 @@ def articles_for_replies(user, incident: Incident) -> list[Article]:
     """Published articles staff may answer the incident with or link to it (by title): not
     one kept to an early-adopter programme the incident's organisation is not in."""
     policy.require_staff(user)
-    programmes = running_programme_ids(incident.organization_id, policy.today())
+    programmes = policy.organization_programmes(incident.organization)
     return list(db.session.scalars(select(Article).where(
         Article.type == "article", Article.status == "published",
         Article.programme_filter(programmes))
