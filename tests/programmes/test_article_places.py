@@ -35,6 +35,14 @@ def _kept_article(app, world, **fields) -> tuple[int, str]:
         return article.id, article.slug
 
 
+def _elite_incident(app) -> int:
+    """An incident of the Elite organisation (a programme member once accepted)."""
+    with app.app_context():
+        support.ensure_default_table()
+        return incidents.log_incident(user_by_email("elite@demo.test"), incidents.IncidentDetails(
+            product="Orbit ERP", severity=2, title="Posting fails", description="It fails.")).id
+
+
 def _listed(client, auth, headers, slug: str) -> dict[str, bool]:
     listed = client.get("/api/v1/articles", query_string={"q": WORD}, headers=headers).json
     page = auth.client.get("/articles/").get_data(as_text=True)
@@ -77,13 +85,7 @@ def test_a_kept_critical_article_opens_an_alert_only_members_learn_of(
 def test_staff_link_a_kept_article_only_to_a_members_incident_and_the_csv_follows(
         app, world, signed_in):
     article_id, _ = _kept_article(app, world)
-    with app.app_context():
-        support.ensure_default_table()
-        incident = incidents.log_incident(user_by_email("elite@demo.test"),
-                                          incidents.IncidentDetails(
-                                              product="Orbit ERP", severity=2,
-                                              title="Posting fails", description="It fails."))
-        incident_id = incident.id
+    incident_id = _elite_incident(app)
     staff = signed_in("staff")
     refused = staff.post(f"/staff/incidents/{incident_id}/articles",
                          data={"article_id": str(article_id)})
@@ -125,12 +127,7 @@ def test_an_alert_fixed_by_a_kept_patch_names_the_patch_to_members_only(app, wor
 
 def test_canned_replies_offer_a_kept_article_only_on_a_members_incident(app, world, signed_in):
     article_id, slug = _kept_article(app, world)
-    with app.app_context():
-        support.ensure_default_table()
-        incident_id = incidents.log_incident(user_by_email("elite@demo.test"),
-                                             incidents.IncidentDetails(
-                                                 product="Orbit ERP", severity=2,
-                                                 title="Posting fails", description="It fails.")).id
+    incident_id = _elite_incident(app)
     staff = signed_in("staff")
     page = staff.client.get(f"/support/incidents/{incident_id}?canned={article_id}")
     assert WORD not in page.get_data(as_text=True)
