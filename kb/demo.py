@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from kb import db, policy
+from kb import db, policy, search
 from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization, User
 from kb.accounts.organizations import create_organization
@@ -90,10 +90,13 @@ def _ensure_user(email: str, name: str, role: str, organization: Organization | 
 
 
 def load(echo: Callable[[str], None] = print) -> None:
-    """Create what is missing of the demo data, then run every area's demo loader."""
-    organizations = load_accounts()
-    for loader in current_app.extensions.get("kb.demo_loaders", []):
-        loader(echo)
+    """Create what is missing of the demo data, then run every area's demo loader. The index
+    is written once at the end, in one commit, instead of once for each of the loaders' some
+    forty commits."""
+    with search.deferred():
+        organizations = load_accounts()
+        for loader in current_app.extensions.get("kb.demo_loaders", []):
+            loader(echo)
     _print_sign_ins(organizations, echo)
 
 
