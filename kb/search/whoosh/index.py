@@ -74,7 +74,19 @@ def current_generation() -> Path | None:
     except OSError:
         return None
     directory = root / name
-    return directory if name and whoosh_index.exists_in(str(directory)) else None
+    return directory if name and has_commit(directory) else None
+
+
+def has_commit(directory: Path) -> bool:
+    """Whether ``directory`` holds a committed index: a table of contents. Whoosh's
+    ``exists_in`` opens the index for that, unpickling its schema (every write asks twice)."""
+    prefix = f"_{INDEX_NAME}_"
+    try:
+        with os.scandir(directory) as entries:
+            return any(entry.name.startswith(prefix) and entry.name.endswith(".toc")
+                       for entry in entries)
+    except OSError:
+        return False
 
 
 def new_generation() -> tuple[Path, FileIndex]:
