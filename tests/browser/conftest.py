@@ -75,6 +75,9 @@ class LiveServer:
             "KB_DATABASE_URL": database_url,
             "KB_BASE_URL": self.url,
             "PYTHONUNBUFFERED": "1",
+            # fast hashing, as in the in-process tests: with scrypt every `kb demo` spent 1.2 s
+            # of CPU on its ten users and every sign-in 0.12 s (the browser tests sign in often)
+            "KB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             **(environment or {}),
         }
         self.log_path = data_dir / "server.log"
