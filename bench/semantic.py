@@ -37,7 +37,7 @@ DEPTH = 100
 RRF_K = (10, 30, 60)
 RRF_DENSE_WEIGHTS = (0.5, 1.0, 2.0)
 RERANK_DEPTHS = (20, 50, 100)
-RERANK_WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+RERANK_WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class Model:
