@@ -214,6 +214,8 @@ def swap(connection: Connection) -> None:
 
 
 def drop_all(connection: Connection) -> None:
-    """Drop every table of the backend (tests)."""
+    """Drop every table and text search configuration of the backend (tests)."""
     connection.execute(text(f"DROP TABLE IF EXISTS {DOCUMENTS}, {NEW_DOCUMENTS}, {WORDS}, "
                             f"{NEW_WORDS}"))
+    names = ", ".join(name for name, _, _ in CONFIGURATIONS)
+    connection.execute(text(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {names}"))
