@@ -37,23 +37,24 @@ def articles(app_context):
     return ids
 
 
-# every query in each of its forms on one index: building the index is most of the cost
-@pytest.mark.parametrize("text", QUERIES)
-def test_matches_and_scores_are_whooshs_own(articles, text, monkeypatch):
+def test_matches_and_scores_are_whooshs_own(articles, monkeypatch):
+    """Every query in each of its forms, on one index (building it is most of the cost: one
+    test per query built it fourteen times)."""
     searcher = index.searcher()
     assert len(searcher.leaf_searchers()) > 1  # several segments, one with a deletion
-    for every_word in (True, False):
-        for skip_ratio in (evaluate.SKIP_RATIO, 0):  # 0: always skip to documents
-            monkeypatch.setattr(evaluate, "SKIP_RATIO", skip_ratio)
-            query, _ = parse_text(searcher, text, every_word=every_word)
-            if query is NullQuery:
-                continue
-            ours = evaluate.matches(searcher, query, allowed=None)
-            whooshs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
-            form = f"every_word={every_word}, skip_ratio={skip_ratio}"
-            assert ours.keys() == whooshs.keys(), form
-            for docnum, score in whooshs.items():
-                assert ours[docnum] == pytest.approx(score, rel=1e-9), form
+    for text in QUERIES:
+        for every_word in (True, False):
+            for skip_ratio in (evaluate.SKIP_RATIO, 0):  # 0: always skip to documents
+                monkeypatch.setattr(evaluate, "SKIP_RATIO", skip_ratio)
+                query, _ = parse_text(searcher, text, every_word=every_word)
+                if query is NullQuery:
+                    continue
+                ours = evaluate.matches(searcher, query, allowed=None)
+                whooshs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+                form = f"{text!r}, every_word={every_word}, skip_ratio={skip_ratio}"
+                assert ours.keys() == whooshs.keys(), form
+                for docnum, score in whooshs.items():
+                    assert ours[docnum] == pytest.approx(score, rel=1e-9), form
 
 
 def test_only_allowed_documents_are_matched(articles):
