@@ -68,7 +68,7 @@ def announce_article(article: Article, actor: User | None = None,
     if not is_critical_workaround(article):
         return None
     db.session.flush()
-    alert = _alert_of_article(article, lock=True) or _open_alert_for(article)
+    alert = alert_of_article(article, lock=True) or _open_alert_for(article)
     digest = substance_hash(article)
     if alert.article_hash == digest:
         return None
@@ -82,7 +82,8 @@ def announce_article(article: Article, actor: User | None = None,
     return event
 
 
-def _alert_of_article(article: Article, *, lock: bool = False) -> Alert | None:
+def alert_of_article(article: Article, *, lock: bool = False) -> Alert | None:
+    """The alert whose workaround ``article`` is, if any."""
     statement = select(Alert).where(Alert.article_id == article.id)
     if lock:  # a second server announcing this article waits here, then sees the first's hash
         statement = statement.with_for_update()
@@ -98,7 +99,7 @@ def _open_alert_for(article: Article) -> Alert:
         with db.session.begin_nested():
             db.session.add(alert)
     except IntegrityError:
-        return _alert_of_article(article, lock=True)
+        return alert_of_article(article, lock=True)
     return alert
 
 
@@ -233,7 +234,7 @@ def _workaround_article(slug: str, alert: Alert) -> Article:
         # the alert would take the article's gate, and vanish for those it was told to
         raise Conflict("That article is kept to an early adopter programme: an alert's "
                        "workaround is for everyone the alert concerns.")
-    other = _alert_of_article(article)
+    other = alert_of_article(article)
     if other is not None and other.id != alert.id:
         raise Invalid(f"That article is already the workaround of alert #{other.id}.")
     return article

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from kb import db, plans, policy, search
 from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization
+from kb.alerts.critical import alert_of_article
 from kb.alerts.dispatch import Notice, tell
-from kb.alerts.models import Alert
 from kb.articles.models import Article
 from kb.community.models import Space
 from kb.db import utcnow
@@ -256,10 +256,6 @@ def _tell_organization(organization: Organization, notice: Notice) -> None:
             tell(user, notice)
 
 
-def _is_alert_workaround(article: Article) -> bool:
-    return db.session.scalar(select(Alert.id).where(Alert.article_id == article.id)) is not None
-
-
 # what staff may keep to a programme: kind -> (model, its name in messages and the index)
 KEPT_KINDS = {"patch": (Patch, "patch"), "article": (Article, "article")}
 
@@ -279,7 +275,7 @@ def keep_to_programme(actor, programme_id: int, kind: str, item_id: int,
     if restricted and programme.has_ended_on(policy.today()):
         raise Conflict("This programme has ended: nobody but staff would read it.")
     if restricted and item.programme_id is None and kind == "article" \
-            and _is_alert_workaround(item):
+            and alert_of_article(item) is not None:
         raise Conflict("This article is the workaround of a critical-issue alert, which "
                        "everyone it concerns reads.")
     if not restricted and item.programme_id != programme.id:
