@@ -22,10 +22,8 @@ class AccessDenied(Exception):
     def __init__(self, message: str, *, reason: str, feature: str | None = None,
                  required_plan: str | None = None):
         super().__init__(message)
-        self.message = message
-        self.reason = reason
-        self.feature = feature
-        self.required_plan = required_plan
+        self.message, self.reason = message, reason
+        self.feature, self.required_plan = feature, required_plan
 
 
 class Readable(Protocol):
@@ -62,8 +60,7 @@ def effective_plan(user) -> str | None:
         return None
     if user.is_staff:
         return user.viewing_as_plan
-    organization = user.organization
-    return organization.plan if organization is not None else None
+    return user.organization.plan if user.organization is not None else None
 
 
 def term_has_lapsed(user) -> bool:
@@ -134,6 +131,12 @@ def programme_admits(user, item) -> bool:
     """Whether ``item``'s programme (if any) lets ``user`` in: staff and current members."""
     programme = getattr(item, "programme_gate", None)
     return programme is None or acts_as_staff(user) or programme in programmes_of(user)
+
+
+def programme_admits_organization(organization, item) -> bool:
+    """Whether ``item``'s programme (if any) has ``organization`` among its current members."""
+    programme = getattr(item, "programme_gate", None)
+    return programme is None or programme in organization_programmes(organization)
 
 
 def read_denial(user, item: Readable, noun: str = "item") -> AccessDenied | None:

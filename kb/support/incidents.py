@@ -240,8 +240,7 @@ def link_article(user, incident: Incident, article: Article) -> None:
     may read it. The thread names the article, so one kept to an early-adopter programme is
     linked only to its members' incidents."""
     policy.require_staff(user)
-    if article.programme_id is not None and article.programme_id not in \
-            policy.organization_programmes(incident.organization):
+    if not policy.programme_admits_organization(incident.organization, article):
         raise Conflict(f"“{article.title}” is for the members of an early adopter programme, "
                        "and this organisation is not one: link another article.")
     if article not in incident.articles:
