@@ -11,9 +11,9 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def _create_app_for_cli() -> Flask:
-    from kb import create_app
+    from kb import create_process_app
 
-    return create_app()
+    return create_process_app()
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_version_option=False,

@@ -34,9 +34,9 @@ class KbServer(BaseApplication):
             self.cfg.set("control_socket_disable", True)
 
     def load(self):
-        from kb import create_app
+        from kb import create_process_app
 
-        return create_app(self.app_settings)
+        return create_process_app(self.app_settings)
 
 
 def _after_worker_init(worker) -> None:

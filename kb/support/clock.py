@@ -15,8 +15,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from kb import plans, time_zones
 from kb.errors import Invalid
 from kb.support.models import CLOCKS, SEVERITIES
@@ -145,6 +143,8 @@ def holiday_dates(country: str | None, year: int) -> frozenset[date]:
     Immutable and cached per year: requests in several threads share them safely."""
     if not country:
         return frozenset()
+    import holidays  # here: its 160 countries' modules cost every kb process's start 15 ms
+
     code, _, subdivision = country.upper().partition("-")
     try:
         return frozenset(holidays.country_holidays(code, subdiv=subdivision or None,

@@ -48,9 +48,9 @@ def delete(article_id: int) -> None:
 
 
 def _main(arguments: list[str]) -> None:
-    from kb import create_app
+    from kb import create_process_app
 
-    app = create_app()
+    app = create_process_app()
     with app.app_context():
         command = arguments[0]
         if command == "publish":

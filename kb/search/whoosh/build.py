@@ -170,10 +170,10 @@ def _write_share(settings: dict, folder: str, chunks: list[Chunk], memory_mb: in
                  messages) -> None:
     """In a writer process: write ``chunks`` into a segment of the index in ``folder`` and
     send it back (the parent commits it). Reports progress per chunk."""
-    from kb import create_app
+    from kb import create_process_app
 
     try:
-        app = create_app(settings)
+        app = create_process_app(settings)
         with app.app_context():
             writer = BuildWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=memory_mb,
                                  compound=False)

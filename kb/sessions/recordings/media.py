@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import cache
 from pathlib import PurePosixPath
-
-from hachoir.core import config as hachoir_config
-from hachoir.core.log import log as hachoir_log
-from hachoir.metadata import extractMetadata
-from hachoir.parser import createParser
-from hachoir.parser.container.mkv import MkvFile
-from hachoir.parser.container.mp4 import MP4File
-from hachoir.parser.container.ogg import OggFile
+from types import SimpleNamespace
 
 from kb.errors import Invalid
 from kb.storage import MEDIA, StoredBlob, Upload, file_store
@@ -27,11 +21,6 @@ from kb.storage.sending import send_stored
 VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
                ".ogv": "video/ogg", ".mov": "video/quicktime"}
 logger = logging.getLogger(__name__)
-# hachoir prints its notes on a file's oddities to stderr; they belong in the debug log
-hachoir_config.quiet = True
-hachoir_log.use_print = False
-hachoir_log.on_new_message = lambda level, prefix, text, context: logger.debug(
-    "hachoir %s %s", prefix, text)
 
 
 def video_type(filename: str) -> str:
@@ -60,16 +49,36 @@ def store_upload(upload: Upload, folder: str) -> StoredBlob:
         raise
 
 
-# the containers of VIDEO_TYPES, the one a file's name suggests tried first: left to guess,
-# hachoir tries its 95 parsers (executables, documents, archives...) on every upload
-CONTAINERS = {".mp4": MP4File, ".m4v": MP4File, ".mov": MP4File, ".webm": MkvFile,
-              ".ogv": OggFile}
+@cache
+def _hachoir() -> SimpleNamespace:
+    """hachoir, imported when a video is first read: at start-up it cost every kb process (a
+    command, a server worker) 75 ms. Its notes on a file's oddities go to the debug log, not
+    stderr. ``containers``: those of VIDEO_TYPES by suffix."""
+    from hachoir.core import config
+    from hachoir.core.log import log
+    from hachoir.metadata import extractMetadata
+    from hachoir.parser import createParser
+    from hachoir.parser.container.mkv import MkvFile
+    from hachoir.parser.container.mp4 import MP4File
+    from hachoir.parser.container.ogg import OggFile
+
+    config.quiet = True
+    log.use_print = False
+    log.on_new_message = lambda level, prefix, text, context: logger.debug(
+        "hachoir %s %s", prefix, text)
+    containers = {".mp4": MP4File, ".m4v": MP4File, ".mov": MP4File, ".webm": MkvFile,
+                  ".ogv": OggFile}
+    return SimpleNamespace(create_parser=createParser, extract_metadata=extractMetadata,
+                           containers=containers)
 
 
 def _containers_first(suffix: str) -> list:
-    """hachoir's parser tags: the container the suffix names, then the others, nothing else."""
-    named = CONTAINERS.get(suffix)
-    return [lambda parser: parser is named, lambda parser: parser in CONTAINERS.values(), None]
+    """hachoir's parser tags: the container the suffix names, then the others, nothing else
+    (left to guess, hachoir tries its 95 parsers, executables and archives too, on every
+    upload)."""
+    containers = _hachoir().containers
+    named = containers.get(suffix)
+    return [lambda parser: parser is named, lambda parser: parser in containers.values(), None]
 
 
 def duration_seconds(key: str) -> int | None:
@@ -81,8 +90,9 @@ def duration_seconds(key: str) -> int | None:
     recorded live by a browser carries none. Only headers are read, never the frames."""
     try:
         with file_store(MEDIA).open(key) as file:
-            parser = createParser(file, tags=_containers_first(PurePosixPath(key).suffix))
-            metadata = extractMetadata(parser) if parser is not None else None
+            hachoir = _hachoir()
+            parser = hachoir.create_parser(file, tags=_containers_first(PurePosixPath(key).suffix))
+            metadata = hachoir.extract_metadata(parser) if parser is not None else None
             length = metadata.get("duration") if metadata and metadata.has("duration") else None
     except Exception:  # a damaged file may fail anywhere in the parser: it just has no length
         logger.info("Could not read the length of %s", key, exc_info=True)
