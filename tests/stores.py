@@ -7,6 +7,7 @@ as a failing disk or an operator would (damage, remove, list)."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
@@ -80,6 +81,19 @@ class StoredFiles:
             store.path(key).write_bytes(data)
         else:
             store.client.put_object(Bucket=store.bucket, Key=store.object_name(key), Body=data)
+
+    def age(self, key: str, seconds: float, namespace: str = FILES) -> None:
+        """Make the file look last written ``seconds`` ago (its time of writing set back)."""
+        store = self.store(namespace)
+        then = time.time() - seconds
+        if isinstance(store, LocalFileStore):
+            os.utime(store.path(key), (then, then))
+            return
+        name = store.object_name(key)
+        store.client.copy_object(Bucket=store.bucket, Key=name,
+                                 CopySource={"Bucket": store.bucket, "Key": name},
+                                 Metadata={"written": str(int(then * 1e9))},
+                                 MetadataDirective="REPLACE")
 
     def remove(self, key: str, namespace: str = FILES) -> None:
         self.store(namespace).delete(key)

@@ -103,6 +103,10 @@ class FileStore(Protocol):
     def verify(self, key: str, sha256: str, size: int, label: str) -> None:
         """Raise ``StoredFileProblem`` unless the stored file has this size and SHA-256."""
 
+    def written_at(self, key: str) -> float | None:
+        """When the file was last written, in seconds since the epoch (a save of identical
+        bytes writes it again); None if it is missing."""
+
     def delete(self, key: str) -> None:
         """Remove a stored file (nothing happens if it is missing)."""
 

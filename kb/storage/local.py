@@ -96,6 +96,12 @@ class LocalFileStore(SavesStreams):
         if digest.hexdigest() != sha256:
             raise problem(label, "is damaged on disk (its SHA-256 does not match)")
 
+    def written_at(self, key: str) -> float | None:
+        try:
+            return self.path(key).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 

@@ -192,6 +192,14 @@ class S3FileStore(SavesStreams):
                          head["LastModified"].isoformat(),
                          head.get("Metadata", {}).get("written", "")))
 
+    def written_at(self, key: str) -> float | None:
+        """kb's own time of writing (nanoseconds), else the store's (whole seconds)."""
+        head = self._head(key)
+        if head is None:
+            return None
+        written = head.get("Metadata", {}).get("written", "")
+        return int(written) / 1e9 if written.isdigit() else head["LastModified"].timestamp()
+
     def verify(self, key: str, sha256: str, size: int, label: str) -> None:
         head = self._head(key)
         if head is None:

@@ -1,5 +1,6 @@
 """Moving an installation: ``kb migrate-data`` copies the embedded database (every table) into
-another database, such as the PostgreSQL of a scaled-out installation, and verifies the copy."""
+another database, such as the PostgreSQL of a scaled-out installation, and verifies the copy;
+``kb storage check`` checks the file store against the database."""
 
 from __future__ import annotations
 
@@ -10,3 +11,4 @@ def init_app(app: Flask) -> None:
     from kb.transfer import commands
 
     app.cli.add_command(commands.migrate_data_command)
+    app.cli.add_command(commands.storage_group)

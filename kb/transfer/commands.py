@@ -1,5 +1,6 @@
 """``kb migrate-data --to URL [--storage s3://...]``: copy this installation's database into
-another one, and its stored files into another store."""
+another one, and its stored files into another store. ``kb storage check``: the store against
+the database."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask.cli import with_appcontext
 
 from kb.errors import DomainError
 from kb.storage import check_storage_url, file_store
-from kb.transfer import files, service
+from kb.transfer import files, service, store_check
 
 
 @click.command("migrate-data")
@@ -73,3 +74,51 @@ def _copy_files(storage_url: str, database_copied: bool) -> None:
         raise
     count, size = sum(copy.files for copy in copies), sum(copy.bytes for copy in copies)
     click.echo(f"Copied and verified {count} files, {size} bytes.")
+
+
+@click.group("storage")
+def storage_group() -> None:
+    """The file store: check it against the database."""
+
+
+@storage_group.command("check")
+@click.option("--remove-unreferenced", "remove", is_flag=True,
+              help="Remove the files nothing names and the unfinished uploads, once nothing "
+                   "has written them for --older-than hours.")
+@click.option("--older-than", "grace_hours", type=click.IntRange(min=1),
+              default=store_check.DEFAULT_GRACE_HOURS, show_default=True, metavar="HOURS",
+              help="How long a file nothing names is kept (an upload in progress stores its "
+                   "file before its row is saved).")
+@with_appcontext
+def storage_check_command(remove: bool, grace_hours: int) -> None:
+    """Check that the file store holds every file the database names (patch files, incident
+    attachments, recordings and their attachments), and list the files it holds that nothing
+    names; exit non-zero if any named file is missing. Changes nothing unless asked to remove."""
+    try:
+        checks = store_check.check_stores(file_store, remove=remove, grace_hours=grace_hours)
+    except DomainError as refusal:
+        raise click.ClickException(refusal.message) from None
+    for check in checks:
+        _report_store_check(check, remove, grace_hours)
+    if any(check.missing for check in checks):
+        raise SystemExit(1)
+
+
+def _report_store_check(check: store_check.StoreCheck, remove: bool, grace_hours: int) -> None:
+    for key in check.missing:
+        click.echo(f"missing: {check.namespace}/{key} is named by the database but not "
+                   "stored; restore it from a backup.", err=True)
+    summary = (f"{check.namespace}: {check.named} file(s) named by the database, "
+               f"{len(check.missing)} missing; {len(check.unreferenced)} stored file(s) named "
+               "by nothing")
+    if not remove:
+        for key in check.unreferenced:
+            click.echo(f"unreferenced: {check.namespace}/{key}")
+        click.echo(summary + (f" (--remove-unreferenced removes those older than {grace_hours} "
+                              "hours)." if check.unreferenced else "."))
+        return
+    for key in check.removed:
+        click.echo(f"removed: {check.namespace}/{key}")
+    kept = len(check.unreferenced) - len(check.removed)
+    click.echo(f"{summary}: {len(check.removed)} removed, {kept} written in the last "
+               f"{grace_hours} hours kept; {check.stale_uploads} unfinished upload(s) removed.")

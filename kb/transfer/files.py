@@ -12,14 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from kb import db
 from kb.errors import DomainError
-from kb.patches.models import PatchFile
-from kb.sessions.models import Recording, RecordingAttachment
-from kb.storage import FILES, MEDIA, NAMESPACES, FileStore, StoredBlob, store_at
-from kb.support.models import IncidentAttachment
+from kb.storage import NAMESPACES, FileStore, StoredBlob, store_at
+from kb.transfer.references import referenced_keys
 
 CONTENT_PREFIX = "sha256/"
 
@@ -79,12 +74,5 @@ def _verify(target: FileStore, namespace: str, blobs: list[StoredBlob]) -> None:
 def unstored_references(source: Callable[[str], FileStore]) -> list[str]:
     """Keys the database names that the installation's store does not hold (left out of any
     copy: the installation misses them already)."""
-    named = {
-        FILES: [*db.session.scalars(select(PatchFile.storage_key)),
-                *db.session.scalars(select(IncidentAttachment.storage_key))],
-        MEDIA: [*db.session.scalars(select(Recording.media_path)
-                                    .where(Recording.media_path.is_not(None))),
-                *db.session.scalars(select(RecordingAttachment.stored_path))],
-    }
-    return sorted(f"{namespace}/{key}" for namespace, keys in named.items()
-                  for key in set(keys) if not source(namespace).exists(key))
+    return sorted(f"{namespace}/{key}" for namespace in NAMESPACES
+                  for key in referenced_keys(namespace) if not source(namespace).exists(key))
