@@ -120,6 +120,14 @@ def test_an_id_in_an_address_beyond_any_row_is_not_found(staff_client, url):
     assert staff_client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(("method", "url"), [
+    ("GET", "/api/v1/programmes/2147483648/applications"),
+    ("POST", "/staff/programmes/2147483648"), ("GET", f"/staff/programmes/{HUGE}")])
+def test_such_an_id_is_not_found_where_the_address_has_other_methods(staff_client, method,
+                                                                      url):
+    assert staff_client.open(url, method=method).status_code == 404
+
+
 def test_a_revision_number_beyond_any_row_is_not_found(staff_client, write_article, app):
     from kb import db
     from kb.articles.models import Article
