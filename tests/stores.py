@@ -78,6 +78,7 @@ class StoredFiles:
     def overwrite(self, key: str, data: bytes, namespace: str = FILES) -> None:
         store = self.store(namespace)
         if isinstance(store, LocalFileStore):
+            store.path(key).parent.mkdir(parents=True, exist_ok=True)
             store.path(key).write_bytes(data)
         else:
             store.client.put_object(Bucket=store.bucket, Key=store.object_name(key), Body=data)

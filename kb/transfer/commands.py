@@ -119,6 +119,7 @@ def _report_store_check(check: store_check.StoreCheck, remove: bool, grace_hours
         return
     for key in check.removed:
         click.echo(f"removed: {check.namespace}/{key}")
-    kept = len(check.unreferenced) - len(check.removed)
-    click.echo(f"{summary}: {len(check.removed)} removed, {kept} written in the last "
-               f"{grace_hours} hours kept; {check.stale_uploads} unfinished upload(s) removed.")
+    young = len(check.unreferenced) - len(check.removed) - len(check.foreign)
+    click.echo(f"{summary}: {len(check.removed)} removed, {young} written in the last "
+               f"{grace_hours} hours kept, {len(check.foreign)} under names kb does not give "
+               f"kept; {check.stale_uploads} unfinished upload(s) removed.")

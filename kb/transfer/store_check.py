@@ -7,19 +7,26 @@ only when asked, and only once nothing has written them for a while (a day by de
 upload stores its file before its row is committed, and a save of identical bytes writes the
 file again, which makes it young. Just before a file is removed its age and its references are
 read again, so only a save of the same bytes in that very instant could still lose its file;
-the next check would report it missing."""
+the next check would report it missing. Only files under names kb gives are ever removed:
+anything else in the store was put there by someone else, and is listed, never removed."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb import db
-from kb.storage import NAMESPACES, FileStore
+from kb.storage import FILES, MEDIA, NAMESPACES, FileStore
 from kb.transfer.references import is_referenced, referenced_keys
 
 DEFAULT_GRACE_HOURS = 24
+# the keys kb writes: files by content (patch files, attachments), media under a fresh uuid
+KB_KEYS = {
+    FILES: re.compile(r"sha256/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}"),
+    MEDIA: re.compile(r"(?:recordings|attachments)/[0-9a-f]{32}(?:\.[^/]{0,9})?"),
+}
 
 
 @dataclass
@@ -30,6 +37,7 @@ class StoreCheck:
     named: int = 0
     missing: list[str] = field(default_factory=list)
     unreferenced: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # unreferenced, under names kb never gives
     removed: list[str] = field(default_factory=list)
     stale_uploads: int = 0
 
@@ -48,9 +56,10 @@ def check_store(namespace: str, store: FileStore, *, remove: bool,
     named = referenced_keys(namespace)
     check = StoreCheck(namespace, named=len(named), missing=sorted(named - stored),
                        unreferenced=sorted(stored - named))
+    check.foreign = [key for key in check.unreferenced if not KB_KEYS[namespace].fullmatch(key)]
     if remove:
-        check.removed = [key for key in check.unreferenced
-                         if _removed_if_abandoned(namespace, store, key, grace_seconds)]
+        check.removed = [key for key in check.unreferenced if KB_KEYS[namespace].fullmatch(key)
+                         and _removed_if_abandoned(namespace, store, key, grace_seconds)]
         check.stale_uploads = store.remove_stale_uploads(older_than_seconds=grace_seconds)
     return check
 

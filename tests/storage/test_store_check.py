@@ -76,13 +76,26 @@ def test_only_old_files_nothing_names_are_removed(
     assert stored_files.keys(MEDIA) == [video]
     assert f"removed: files/{old_orphan}" in result.output
     assert "files: 1 file(s) named by the database, 0 missing; 2 stored file(s) named by " \
-           "nothing: 1 removed, 1 written in the last 24 hours kept" in result.output
+           "nothing: 1 removed, 1 written in the last 24 hours kept, 0 under names kb does not " \
+           "give kept" in result.output
     assert "media: 1 file(s) named by the database, 0 missing; 1 stored file(s) named by " \
            "nothing: 1 removed, 0 written in the last 24 hours kept" in result.output
 
     shorter = runner.invoke(args=["storage", "check", "--remove-unreferenced",
                                   "--older-than", "1"])
     assert shorter.exit_code == 0 and stored_files.keys() == [named]
+
+
+def test_a_file_under_a_name_kb_never_gives_is_listed_but_kept(app, runner, stored_files):
+    stored_files.overwrite("notes/README.txt", b"an operator's note")
+    stored_files.age("notes/README.txt", 30 * DAY)
+
+    result = runner.invoke(args=["storage", "check", "--remove-unreferenced"])
+
+    assert result.exit_code == 0
+    assert "1 stored file(s) named by nothing: 0 removed, 0 written in the last 24 hours " \
+           "kept, 1 under names kb does not give kept" in result.output
+    assert stored_files.keys() == ["notes/README.txt"]
 
 
 def test_identical_bytes_saved_again_make_an_old_file_young(app, runner, stored_files):
