@@ -18,12 +18,22 @@ from kb.errors import DomainError
 # would make the database refuse the query
 MAX_DATABASE_ID = 2**31 - 1
 DIGITS = re.compile(r"[0-9]{1,10}")
-# NUL, which PostgreSQL cannot store in text, and lone surrogates, which no encoding can write
-UNREADABLE = re.compile(r"[\x00\ud800-\udfff]")
+# control characters other than tab and line breaks: no keyboard types them, they carry no
+# text, and NUL cannot even be stored by PostgreSQL
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# those, and lone surrogates, which no encoding can write
+UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class UnreadableText(DomainError):
     status = 400
+
+
+def one_line(text: str | None) -> str:
+    """A text meant as one line (a title, a name, a subject) as one: every run of white space,
+    line breaks included, is one space. A line break would otherwise ride along into an
+    e-mail's subject or a notice's title."""
+    return " ".join((text or "").split())
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -79,18 +89,18 @@ def has_unreadable_text(value) -> bool:
     return False
 
 
-def _without_nul(pairs) -> Iterator[tuple[str, object]]:
+def _without_controls(pairs) -> Iterator[tuple[str, object]]:
     for name, value in iter_multi_items(pairs or ()):
-        yield name.replace("\x00", ""), (value.replace("\x00", "") if isinstance(value, str)
-                                          else value)
+        yield CONTROLS.sub("", name), (CONTROLS.sub("", value) if isinstance(value, str)
+                                       else value)
 
 
 class ArgumentsWithoutNul(ImmutableMultiDict):
-    """Query arguments and form fields as parsed, less any NUL character: no browser sends
-    one, it carries no text, and PostgreSQL cannot store it."""
+    """Query arguments and form fields as parsed, less any control character but tab and line
+    breaks (``CONTROLS``): no browser sends one, and PostgreSQL cannot store NUL."""
 
     def __init__(self, mapping=None):
-        super().__init__(list(_without_nul(mapping)))
+        super().__init__(list(_without_controls(mapping)))
 
 
 class Request(flask.Request):

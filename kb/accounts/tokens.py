@@ -13,13 +13,14 @@ from kb.accounts.credentials import hash_secret
 from kb.accounts.models import ApiToken, User
 from kb.db import utcnow
 from kb.errors import NotAuthenticated, NotFound
+from kb.forms import one_line
 
 TOKEN_PREFIX = "kb_"
 
 
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new personal token; the plain token is returned once and only its hash is kept."""
-    name = name.strip() or "API token"
+    name = one_line(name) or "API token"
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id, name=name[:100], token_hash=hash_secret(plain), prefix=plain[:10]

@@ -11,6 +11,7 @@ from kb.accounts.passwords import issue_reset_link, set_password
 from kb.accounts.queries import user_by_email
 from kb.alerts import addresses
 from kb.errors import Conflict, Invalid
+from kb.forms import one_line
 from kb.mail import queue_email
 
 
@@ -37,7 +38,7 @@ def create_user(
     email = normalize_email(email)
     if user_by_email(email) is not None:
         raise Conflict(f"A user with the address {email} exists already.")
-    user = User(email=email, name=name.strip(), role=role, organization=organization)
+    user = User(email=email, name=one_line(name), role=role, organization=organization)
     if password is not None:
         set_password(user, password)
     db.session.add(user)
@@ -136,6 +137,6 @@ def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
 def update_profile(user: User, name: str, time_zone: str) -> None:
     if not time_zones.is_known(time_zone):
         raise Invalid(f"Unknown time zone: {time_zone}")
-    user.name = name.strip()
+    user.name = one_line(name)
     user.time_zone = time_zone
     db.session.commit()

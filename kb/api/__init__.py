@@ -42,7 +42,8 @@ def _refuse_unreadable_json():
     except RecursionError:  # arrays in arrays a thousand deep: no body kb takes is nested so
         raise Invalid("The JSON body is nested too deeply.") from None
     if unreadable:
-        raise UnreadableText("JSON texts may not contain NUL characters or lone surrogates.")
+        raise UnreadableText("JSON texts may not contain NUL or other control characters (but "
+                             "tab and line breaks) or lone surrogates.")
 
 
 def init_app(app: Flask) -> None:

@@ -19,6 +19,7 @@ from kb.elite import csm as csms
 from kb.elite import invites
 from kb.elite.models import MEETING_KINDS, EliteMeeting
 from kb.errors import Invalid, NotFound
+from kb.forms import one_line
 from kb.links import path_for
 from kb.products.models import ProductVersion
 from kb.products.names import slugify
@@ -39,7 +40,7 @@ def request_meeting(user, kind: str, subject: str, details: str = "",
         raise Invalid("Meetings are arranged by your customer success manager, and none is "
                       "assigned yet.")
     meeting = EliteMeeting(organization_id=organization.id, kind=kind,
-                           subject=_required(subject, "a subject", 200),
+                           subject=_required(one_line(subject), "a subject", 200),
                            details=_limited(details, 5000),
                            preferred_times=_limited(preferred_times, 500),
                            requested_by_id=user.id, calendar_uid=f"{uuid.uuid4()}@kb")

@@ -19,6 +19,7 @@ from kb.accounts.models import Organization, User
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.forms import one_line
 from kb.locking import lock_row
 from kb.products.models import Product
 from kb.storage import Upload
@@ -76,7 +77,7 @@ def _numbered_incident(user, organization: Organization, details: IncidentDetail
     incident = Incident(
         organization_id=organization.id, number=_next_number(organization.id),
         product=product, version=details.version.strip()[:60], severity=details.severity,
-        plan=organization.plan, status="new", title=details.title.strip(),
+        plan=organization.plan, status="new", title=one_line(details.title),
         description=details.description.strip(),
         description_html=markdown.render(details.description.strip()).html,
         contact=details.contact.strip()[:300] or user.email, reporter_id=user.id,
@@ -95,9 +96,9 @@ def _numbered_incident(user, organization: Organization, details: IncidentDetail
 def _checked(details: IncidentDetails) -> Product:
     if details.severity not in SEVERITIES:
         raise Invalid("Severity must be 1, 2, 3 or 4.")
-    if not details.title.strip():
+    if not one_line(details.title):
         raise Invalid("Give the incident a title: what goes wrong, in a line.")
-    if len(details.title.strip()) > MAX_TITLE or len(details.description) > MAX_TEXT:
+    if len(one_line(details.title)) > MAX_TITLE or len(details.description) > MAX_TEXT:
         raise Invalid(f"Keep the title under {MAX_TITLE} and the description under "
                       f"{MAX_TEXT:,} characters.")
     if len(details.version) > 60 or len(details.contact) > 300:

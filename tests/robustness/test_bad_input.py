@@ -90,6 +90,24 @@ def test_a_nul_in_a_form_or_a_query_is_dropped(staff_client, app):
     assert staff_client.get("/articles/?tag=a%00b").status_code == 200
 
 
+def test_control_characters_in_a_form_are_dropped_and_in_json_refused(staff_client, app,
+                                                                      elite_headers, client):
+    from kb import db
+    from kb.sessions.models import TopicRequest
+
+    response = staff_client.post("/sessions/topics/new", data={
+        "title": "Queues\x07\x1b[31m explained\x7f", "details": "Line one\r\n\tLine two",
+        "csrf_token": csrf_token(staff_client)})
+    assert response.status_code == 302
+    with app.app_context():
+        topic = db.session.scalar(select(TopicRequest))
+        assert (topic.title, topic.details) == ("Queues[31m explained", "Line one\r\n\tLine two")
+    refused = client.post("/api/v1/topics", headers=elite_headers,
+                          json={"title": "Queues \u0001 explained"})
+    assert refused.status_code == 400 and "control characters" in refused.get_json()["error"]
+
+
+
 @pytest.mark.parametrize("administrator", ["abc", HUGE, "-1", "²"])
 def test_a_staff_form_refuses_an_id_that_is_not_one(staff_client, app, administrator):
     response = staff_client.post("/staff/organizations/1", data={

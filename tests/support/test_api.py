@@ -74,3 +74,23 @@ def test_the_openapi_document_lists_the_incident_endpoints(client):
     assert "get" in paths["/api/v1/incidents/{incident_id}"]
     assert "post" in paths["/api/v1/incidents/{incident_id}/replies"]
     assert "get" in paths["/api/v1/support/coverage"]
+
+
+def test_a_title_is_kept_to_one_line_and_so_are_the_subjects_it_goes_into(app, client, token):
+    from sqlalchemy import select
+
+    from kb import db
+    from kb.alerts.models import OutboxEmail
+
+    created = client.post("/api/v1/incidents", headers=bearer(token), json={
+        "product": "Orbit ERP", "severity": 1, "title": "Poison subject\r\nBcc: x@example.test",
+        "description": "Line one\nLine two"})
+
+    assert created.status_code == 201, created.json
+    assert created.json["title"] == "Poison subject Bcc: x@example.test"
+    with app.app_context():
+        subjects = db.session.scalars(select(OutboxEmail.subject)).all()
+    assert subjects and all("Poison subject Bcc: x@example.test" in subject
+                            for subject in subjects)
+    again = client.get(f"/api/v1/incidents/{created.json['id']}", headers=bearer(token)).json
+    assert again["description"] == "Line one\nLine two"

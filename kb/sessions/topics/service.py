@@ -11,6 +11,7 @@ from kb.accounts.models import User
 from kb.alerts.dispatch import Notice, tell
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid
+from kb.forms import one_line
 from kb.links import path_for
 from kb.products.models import Product
 from kb.products.names import slugify
@@ -30,11 +31,12 @@ TRANSITIONS = {
 def request_topic(user, title: str, details: str = "", product: str = "") -> TopicRequest:
     """A customer's request for a session; the requester's own vote counts."""
     policy.require(user, TopicRequest.access_feature)
-    if not title.strip():
+    title = one_line(title)
+    if not title:
         raise Invalid("Say which topic you would like a session on.")
-    if len(title.strip()) > 300 or len(details) > 10000:
+    if len(title) > 300 or len(details) > 10000:
         raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
-    topic = TopicRequest(title=title.strip(), details=details.strip(), requester_id=user.id,
+    topic = TopicRequest(title=title, details=details.strip(), requester_id=user.id,
                          details_html=markdown.render(details.strip()).html,
                          product=_existing_product(user, product))
     db.session.add(topic)
