@@ -22,6 +22,7 @@ narrow window is delivered: refusals and outages are retried with exponential ba
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import smtplib
@@ -40,6 +41,8 @@ from markupsafe import Markup, escape
 from kb.alerts import addresses, outbox
 from kb.alerts.models import OutboxEmail
 from kb.db import utcnow
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -192,7 +195,13 @@ def _deliver_batch(server: SmtpServer, worker: str, batch: list[OutboxEmail]) ->
 def _deliver_one(report: Report, connection: smtplib.SMTP, message: OutboxEmail,
                  worker: str) -> bool:
     """Deliver one claimed message; False when the connection is no longer usable."""
-    content = build_message(message).as_bytes(policy=email_policy.SMTP)
+    try:
+        content = build_message(message).as_bytes(policy=email_policy.SMTP)
+    except Exception as problem:  # noqa: BLE001 - it fails alone; the others still go out
+        log.exception("outbox message #%s could not be built", message.id)
+        _release(report, message, worker, f"The message could not be built: {problem}",
+                 permanent=True)
+        return True
     try:
         _open_envelope(connection, message)
     except smtplib.SMTPResponseException as refusal:

@@ -21,9 +21,11 @@ from kb.alerts import addresses, unsubscribe
 from kb.alerts.models import OutboxAttachment, OutboxEmail
 from kb.db import utcnow
 from kb.errors import Conflict
+from kb.forms import one_line
 
 # kinds one cannot opt out of: they carry no unsubscribe link
 TRANSACTIONAL_KINDS = frozenset({"account"})
+SUBJECT_LIMIT = 300  # the column's
 # kinds whose body carries a secret unless the caller says otherwise
 SENSITIVE_KINDS = frozenset({"account"})
 REDACTED_BODY = ("[Removed after delivery: this message carried a single-use link. "
@@ -61,7 +63,7 @@ def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account
                 return None
             unsubscribe_link = unsubscribe.unsubscribe_url(user, kind)
     message = OutboxEmail(
-        recipient=recipient, subject=_with_portal_name(subject), body=body, kind=kind,
+        recipient=recipient, subject=_subject(subject), body=body, kind=kind,
         sensitive=kind in SENSITIVE_KINDS if sensitive is None else sensitive,
         message_id=make_msgid(domain=addresses.mail_domain()),
         unsubscribe_url=unsubscribe_link, status="queued", attempts=0,
@@ -78,6 +80,13 @@ def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account
 def attachments_of(message: OutboxEmail) -> list[OutboxAttachment]:
     return list(db.session.scalars(select(OutboxAttachment).where(
         OutboxAttachment.email_id == message.id).order_by(OutboxAttachment.id)))
+
+
+def _subject(subject: str) -> str:
+    """One line (a line break in a title must not end the header) that fits its column, with
+    the portal's name."""
+    subject = _with_portal_name(one_line(subject))
+    return subject if len(subject) <= SUBJECT_LIMIT else subject[:SUBJECT_LIMIT - 1] + "…"
 
 
 def _with_portal_name(subject: str) -> str:

@@ -198,3 +198,40 @@ def test_kb_outbox_run_keeps_delivering_until_sigterm(app, smtp, queue, outbox_p
     assert worker.returncode == 0, output
     assert [message["To"] for message in smtp.inbox.messages] == [
         "first@example.test", "second@example.test"]
+
+
+def test_a_line_break_in_a_subject_stays_inside_the_subject(app, runner, smtp, queue,
+                                                            outbox_row):
+    message_id = queue("someone@example.test", "Poison subject\r\nBcc: victim@example.test")
+
+    assert "Sent 1" in _run_once(runner)
+
+    [arrived] = smtp.inbox.to("someone@example.test")
+    assert arrived["Subject"] == "Orbitec Support: Poison subject Bcc: victim@example.test"
+    assert arrived["Bcc"] is None and smtp.inbox.to("victim@example.test") == []
+    assert outbox_row(message_id).subject == arrived["Subject"]
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_others_go_out(
+        app, runner, smtp, queue, outbox_row):
+    from kb import db
+    from kb.alerts.models import OutboxEmail
+
+    before = queue("first@example.test")
+    broken = queue("broken@example.test")
+    after = queue("after@example.test")
+    with app.app_context():  # written before kb kept subjects to one line
+        db.session.get(OutboxEmail, broken).subject = "Poison\nBcc: victim@example.test"
+        db.session.commit()
+
+    output = _run_once(runner)
+
+    assert "Sent 2" in output and "could not be built" in output
+    assert [outbox_row(id).status for id in (before, broken, after)] == ["sent", "failed", "sent"]
+    assert "could not be built" in outbox_row(broken).last_error
+    assert smtp.inbox.to("victim@example.test") == smtp.inbox.to("broken@example.test") == []
+
+
+def test_a_subject_longer_than_its_column_is_cut(app, queue, outbox_row):
+    subject = outbox_row(queue("someone@example.test", "word " * 100)).subject
+    assert len(subject) == 300 and subject.endswith("…")
