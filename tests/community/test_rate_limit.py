@@ -4,6 +4,8 @@ Staff are not limited."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from kb import db
@@ -27,8 +29,9 @@ def test_the_post_after_the_free_ones_waits_and_nothing_is_kept(app, client, wor
     refused = client.post("/api/v1/community/questions", headers=headers, json={
         "space": world.open_slug, "title": "One post too many", "body": "spam?"})
     assert refused.status_code == 429
-    assert "wait 30 seconds" in refused.json["error"]
-    assert int(refused.headers["Retry-After"]) == 30
+    # 30 s from the tenth post, less what a slow machine took since
+    seconds = int(refused.headers["Retry-After"])
+    assert 20 <= seconds <= 30 and f"wait {seconds} seconds" in refused.json["error"]
     assert (_count(app, Question), _count(app, Answer)) == before
 
 
@@ -41,7 +44,7 @@ def test_the_form_says_so_and_keeps_what_was_typed(world, signed_in):
                            {"body": "The text I typed"})
     assert refused.status_code == 429
     html = refused.get_data(as_text=True)
-    assert "please wait 30 seconds before posting again" in html
+    assert re.search(r"please wait (2\d|30) seconds before posting again", html)
     assert "The text I typed" in html
 
 
