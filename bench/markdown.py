@@ -12,7 +12,9 @@ from pathlib import Path
 
 from kb import markdown
 
-UNITS = ["[", "[a", "![", "[a](", '[a]("x) ', "[^", "*[", "[!", "[a][", "<a ", "<http"]
+UNITS = ["[", "[a", "![", "[a](", '[a]("x) ', "[^", "*[", "[!", "[a][", "<a ", "<http",
+         # blocks of one line each, in a row; footnote references to one footnote
+         "# h\n", "a\n===\n", "***\n", "*[a]: b\n", "- ", "[^1]"]
 
 
 def cpu_seconds(source: str) -> float:

@@ -23,6 +23,7 @@ from kb.commonmark_lists import CommonMarkListsExtension
 from kb.docfx import SERVED_IMAGE, DocfxExtension
 from kb.errors import Invalid
 from kb.markdown_links import BoundedLinksExtension
+from kb.markdown_work import BlockWorkBound, TooMuchWork
 
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
 RENDERER_VERSION = 5
@@ -145,7 +146,7 @@ def _converter() -> markdown_library.Markdown:
     if converter is None:
         converter = markdown_library.Markdown(
             extensions=[*EXTENSIONS, CommonMarkListsExtension(), CommonMarkHtmlExtension(),
-                        DocfxExtension(), BoundedLinksExtension()],
+                        DocfxExtension(), BoundedLinksExtension(), BlockWorkBound()],
             extension_configs=EXTENSION_CONFIGS, output_format="html",
         )
         _converters.converter = converter
@@ -161,5 +162,10 @@ def render(source: str) -> Rendered:
         _converters.converter = None  # its parser state is broken: build a new one next time
         raise RenderError("the Markdown is nested too deeply to render (lists or quotes"
                           " inside each other hundreds of times)") from None
+    except TooMuchWork:
+        _converters.converter = None
+        raise RenderError("the Markdown is too laborious to render: thousands of headings, "
+                          "rules or definitions in a row without blank lines between them, tags "
+                          "that never end, or lists or quotes nested hundreds deep") from None
     toc = sanitize(getattr(converter, "toc", "")) if getattr(converter, "toc_tokens", None) else ""
     return Rendered(html=body, toc=toc, text=plain_text(body))

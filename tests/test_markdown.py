@@ -134,7 +134,8 @@ def test_alerts_written_as_real_documentation_does():
 
 
 def test_too_deep_nesting_is_a_clear_error_and_rendering_goes_on():
-    with pytest.raises(markdown.RenderError, match="nested too deeply"):
+    # refused for its depth, or for the work each level's search of the rest would cost
+    with pytest.raises(markdown.RenderError, match="nested too deeply|nested hundreds deep"):
         markdown.render("- " * 2000 + "x")
     assert html_of("> [!NOTE]\n> Fine.").startswith('<div class="admonition note">')
 

@@ -10,7 +10,7 @@ import pytest
 from kb import markdown
 
 
-def python_lines_run(source: str) -> int:
+def python_lines_run(source: str, render=markdown.render) -> int:
     """How many lines of Python rendering ``source`` runs: a measure of work that, unlike
     time, is the same on every run and every machine."""
     count = 0
@@ -23,7 +23,7 @@ def python_lines_run(source: str) -> int:
 
     sys.settrace(trace)
     try:
-        markdown.render(source)
+        render(source)
     finally:
         sys.settrace(None)
     return count
@@ -64,3 +64,59 @@ def test_brackets_nested_deeper_than_text_needs_are_shown_as_text():
     html = markdown.render("[" * 20 + "deep" + "]" * 20 + "(/x)").html
     assert "<a " not in html
     assert "deep" in html
+
+
+def refused_or_rendered(source: str) -> str:
+    try:
+        markdown.render(source)
+    except markdown.RenderError as refusal:
+        return str(refusal)
+    return "rendered"
+
+
+# lines the block parser takes one at a time, searching the rest of their block again each time
+ONE_LINE_BLOCKS = {"ATX headings": "# h\n", "setext headings": "a\n===\n", "rules": "***\n",
+                   "abbreviations": "*[a]: b\n"}
+
+
+@pytest.mark.parametrize("unit", ONE_LINE_BLOCKS.values(), ids=ONE_LINE_BLOCKS.keys())
+def test_thousands_of_one_line_blocks_in_a_row_are_refused_in_linear_work(unit):
+    markdown.render(unit)
+    assert "too laborious to render" in refused_or_rendered(unit * 2000)
+    small = python_lines_run(unit * 3000, refused_or_rendered)
+    large = python_lines_run(unit * 12000, refused_or_rendered)
+    assert large < 6 * small
+
+
+@pytest.mark.parametrize("unit", ONE_LINE_BLOCKS.values(), ids=ONE_LINE_BLOCKS.keys())
+def test_as_many_as_real_text_writes_still_render(unit):
+    assert refused_or_rendered(unit * 150) == "rendered"
+    assert refused_or_rendered((unit + "\n") * 5000) == "rendered"  # blocks of their own
+
+
+def test_a_converter_that_gave_up_renders_the_next_document_whole():
+    refused_or_rendered("> - # h\n" * 5000)
+    assert markdown.render("> - item\n\n# Title").html.count("<li>") == 1
+
+
+def test_footnote_references_beyond_the_bound_stay_text_in_linear_work():
+    from kb.markdown_links import MAX_FOOTNOTE_REFERENCES
+
+    markdown.render("[^1]\n\n[^1]: foot")
+    html = markdown.render("[^1]" * (MAX_FOOTNOTE_REFERENCES + 3) + "\n\n[^1]: foot").html
+    assert html.count('class="footnote-ref"') == MAX_FOOTNOTE_REFERENCES
+    assert "[^1][^1][^1]" in html
+    small = python_lines_run("[^1]" * 3000 + "\n\n[^1]: foot")
+    large = python_lines_run("[^1]" * 12000 + "\n\n[^1]: foot")
+    assert large < 6 * small
+
+
+def test_thousands_of_tags_that_never_end_are_refused_in_linear_work():
+    assert "tags that never end" in refused_or_rendered("<a " * 16000)
+    small = python_lines_run("<a " * 4000, refused_or_rendered)
+    large = python_lines_run("<a " * 16000, refused_or_rendered)
+    assert large < 6 * small
+    # comparisons in code, and a tag's end on a later line, are what real text holds
+    assert refused_or_rendered("Compare `a<b` and `c<d`.\n\n" * 300) == "rendered"
+    assert refused_or_rendered("Compare a<b and c<d.\n\n" * 300) == "rendered"
+    assert 'href="/x"' in markdown.render('<a\n  href="/x">link</a>').html

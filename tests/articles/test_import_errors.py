@@ -73,8 +73,10 @@ def test_a_body_the_renderer_cannot_take_is_a_file_error(app_context, docs):
     write(docs, "nested.md", "# Nested\n\n" + "- " * 2000 + "x\n")
     before = snapshot()
     report = import_paths([docs])
-    assert report.errors == [f"{docs / 'nested.md'}:1: the Markdown is nested too deeply to"
-                             " render (lists or quotes inside each other hundreds of times)"]
+    assert report.errors == [f"{docs / 'nested.md'}:1: the Markdown is too laborious to render:"
+                             " thousands of headings, rules or definitions in a row without"
+                             " blank lines between them, tags that never end, or lists or"
+                             " quotes nested hundreds deep"]
     assert snapshot() == before
 
 
