@@ -60,9 +60,13 @@ def log_incident(user, details: IncidentDetails) -> Incident:
     if policy.acts_as_staff(user) or organization is None:
         raise Invalid("Incidents are logged by a customer organisation's users.")
     product = _checked(details)
+    # rendered before anything is stored or locked: a long text renders for a while, and the
+    # lock below holds every other incident of the organisation (on SQLite: every write)
+    description_html = markdown.render(details.description.strip()).html
     files = attachments.store_all(details.uploads, user.id)
     try:
-        return _numbered_incident(user, organization, details, product, files)
+        return _numbered_incident(user, organization, details, product, files,
+                                  description_html)
     except BaseException:
         db.session.rollback()
         attachments.forget(files)
@@ -70,7 +74,7 @@ def log_incident(user, details: IncidentDetails) -> Incident:
 
 
 def _numbered_incident(user, organization: Organization, details: IncidentDetails,
-                       product: Product, files: list) -> Incident:
+                       product: Product, files: list, description_html: str) -> Incident:
     now = utcnow()
     due = service.due_for(organization, organization.plan, details.severity, product, now)
     lock_row(Organization, organization.id)
@@ -79,7 +83,7 @@ def _numbered_incident(user, organization: Organization, details: IncidentDetail
         product=product, version=details.version.strip()[:60], severity=details.severity,
         plan=organization.plan, status="new", title=one_line(details.title),
         description=details.description.strip(),
-        description_html=markdown.render(details.description.strip()).html,
+        description_html=description_html,
         contact=details.contact.strip()[:300] or user.email, reporter_id=user.id,
         created_at=now, updated_at=now, response_due=due)
     incident.attachments = files
@@ -157,19 +161,20 @@ def _add_entry(user, incident: Incident, kind: str, body: str,
         raise Invalid("Write something, or attach a file.")
     if len(body) > MAX_TEXT:
         raise Invalid(f"Keep a message under {MAX_TEXT:,} characters.")
+    body_html = markdown.render(body.strip()).html
     files = attachments.store_all(uploads, user.id)
     try:
-        return _entry_with_files(user, incident, kind, body, files)
+        return _entry_with_files(user, incident, kind, body, body_html, files)
     except BaseException:
         db.session.rollback()
         attachments.forget(files)
         raise
 
 
-def _entry_with_files(user, incident: Incident, kind: str, body: str, files: list
-                      ) -> IncidentEntry:
+def _entry_with_files(user, incident: Incident, kind: str, body: str, body_html: str,
+                      files: list) -> IncidentEntry:
     entry = IncidentEntry(incident=incident, kind=kind, author_id=user.id, body=body.strip(),
-                          body_html=markdown.render(body.strip()).html, created_at=utcnow())
+                          body_html=body_html, created_at=utcnow())
     db.session.add(entry)
     for attachment in files:
         attachment.entry = entry

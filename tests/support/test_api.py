@@ -94,3 +94,34 @@ def test_a_title_is_kept_to_one_line_and_so_are_the_subjects_it_goes_into(app, c
                             for subject in subjects)
     again = client.get(f"/api/v1/incidents/{created.json['id']}", headers=bearer(token)).json
     assert again["description"] == "Line one\nLine two"
+
+
+def test_a_text_too_laborious_to_render_is_refused_and_nothing_is_logged(app, client, token):
+    from sqlalchemy import func, select
+
+    from kb import db
+    from kb.support.models import Incident
+
+    refused = client.post("/api/v1/incidents", headers=bearer(token), json={
+        "product": "Orbit ERP", "severity": 3, "title": "Slow", "description": "# h\n" * 10000})
+
+    assert refused.status_code == 422 and "too laborious to render" in refused.json["error"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Incident.id))) == 0
+
+
+def test_the_description_is_rendered_before_the_organisation_is_locked(client, token,
+                                                                      monkeypatch):
+    from kb.support import incidents
+
+    calls = []
+    render, lock_row = incidents.markdown.render, incidents.lock_row
+    monkeypatch.setattr(incidents.markdown, "render",
+                        lambda source: calls.append("render") or render(source))
+    monkeypatch.setattr(incidents, "lock_row",
+                        lambda *arguments: calls.append("lock") or lock_row(*arguments))
+
+    created = client.post("/api/v1/incidents", headers=bearer(token), json={
+        "product": "Orbit ERP", "severity": 3, "title": "Slow", "description": "**Slow**"})
+
+    assert created.status_code == 201 and calls[:2] == ["render", "lock"]
