@@ -12,6 +12,8 @@ from kb import db
 from kb.articles.models import Article
 from kb.patches import service
 from kb.patches.models import Patch
+from kb.products.models import Product
+from kb.products.names import version_sort_key
 from kb.storage import Upload, file_store
 
 DEMO_PATCHES = [
@@ -77,12 +79,41 @@ def load(echo: Callable[[str], None]) -> None:
 def _details(entry: dict) -> service.PatchDetails:
     supersedes = [db.session.scalar(select(Patch.id).where(Patch.title == title))
                   for title in entry.get("supersedes_titles", [])]
-    notes = db.session.scalars(select(Article.slug).where(
-        Article.type == "release-note", Article.title.contains(entry["product"])))
     fields = {key: value for key, value in entry.items()
               if key not in ("files", "supersedes_titles")}
     return service.PatchDetails(**fields, supersedes=[i for i in supersedes if i],
-                                release_notes=list(notes)[:2])
+                                release_notes=_release_notes(entry))
+
+
+def _release_notes(entry: dict) -> list[str]:
+    """The slugs of the release notes that brought out the versions the patch is for: the
+    first note of each version (a later update's note is not the version's). Notes are
+    matched by their product and version, not by their titles: every note of a product names
+    it, whichever version it is of."""
+    notes = db.session.scalars(
+        select(Article).join(Product, Article.release_product_id == Product.id)
+        .where(Article.type == "release-note", Product.name == entry["product"])
+        .order_by(Article.released_on.asc().nulls_last(), Article.id))
+    first_of_version: dict[str, str] = {}
+    for note in notes:
+        version = note.release_version
+        if version is not None and _applies_to(entry.get("versions", []), version.name):
+            first_of_version.setdefault(version.name, note.slug)
+    return list(first_of_version.values())
+
+
+def _applies_to(entries: list[str], version: str) -> bool:
+    """Whether a patch for ``entries`` (version names or ``low..high`` ranges, as
+    ``service.publish_patch`` reads them; none: every version) is for ``version``."""
+    key = version_sort_key(version)
+    for entry in entries:
+        low, separator, high = (part.strip() for part in entry.partition(service.RANGE_SEPARATOR))
+        if not separator and low == version:
+            return True
+        if separator and (not low or version_sort_key(low) <= key) \
+                and (not high or key <= version_sort_key(high)):
+            return True
+    return not entries
 
 
 def _uploads(entry: dict) -> list[Upload]:

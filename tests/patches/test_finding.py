@@ -190,3 +190,24 @@ def test_kb_demo_publishes_demo_patches_once(app, runner):
         assert [older.title for older in service_pack.supersedes] == [
             "Orbit ERP 12.0 patch 1: invoice rounding"]
         assert all(p.files and p.status == "published" for p in patches)
+
+
+def test_demo_patches_belong_to_the_release_notes_of_their_versions(app, runner, client, auth):
+    """Each demo patch is linked to the release note that brought out each version it is for,
+    not to whichever notes of its product come first."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        linked = {patch.title: [note.slug for note in patch.release_notes] for patch in
+                  db.session.scalars(select(Patch).where(Patch.programme_id.is_(None)))}
+    assert linked == {
+        "Orbit ERP 12.0 patch 1: invoice rounding": ["orbit-erp-12-0"],
+        "Orbit ERP 11.x payroll tax tables 2026": ["orbit-erp-11-0", "orbit-erp-11-1"],
+        "Orbit ERP 12.0 service pack 1": ["orbit-erp-12-0"],
+        "Orbit Analytics 2026.1 hotfix: dashboard export": ["orbit-analytics-2026-1"],
+    }
+    auth.login("elite@demo.test")
+    assert "Service pack: Orbit ERP 12.0 service pack 1" in client.get(
+        "/release-notes/orbit-erp-12-0").get_data(as_text=True)
+    older_note = client.get("/release-notes/orbit-erp-11-1").get_data(as_text=True)
+    assert "Regulatory update: Orbit ERP 11.x payroll tax tables 2026" in older_note
+    assert "12.0 patch 1" not in older_note and "12.0 service pack 1" not in older_note
