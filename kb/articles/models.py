@@ -160,8 +160,8 @@ class Article(KeptToProgramme, Gated, Base):
 
     @property
     def lead(self) -> str:
-        """The summary, unless it only strings the release note's highlights together (the
-        page lists those right below)."""
+        """The summary, unless it only repeats the release note's highlights or strings them
+        together (the note's page and the list of release notes show those right below)."""
         if self.is_release_note and self.highlights and \
                 _plain(self.summary) == _plain(self.highlights):
             return ""

@@ -64,6 +64,31 @@ def test_each_thing_is_said_once(app, client, auth, demo_accounts, tmp_path):
     assert 'datetime="2025-07-08' in note
 
 
+def test_the_release_note_list_says_highlights_once(app, client, auth, demo_accounts, tmp_path):
+    """The list, like the note's page, leaves out a summary that only repeats the highlights:
+    imported (the summary strung from them) or written so by staff; another summary stays."""
+    from kb.accounts.queries import user_by_email
+    from kb.articles.fields import ArticleFields
+    from kb.articles.service import create_article
+
+    sentence = "Faster first extracts and CSV export without row limits."
+    with app.app_context():
+        assert not import_paths([_docs(tmp_path / "docs")]).errors
+        staff = user_by_email("staff@demo.test")
+        for title, summary in [("Orbit Analytics 2026.1 update 1", sentence),
+                               ("Orbit Analytics 2026.1 update 2", "A maintenance release.")]:
+            create_article(staff, ArticleFields(
+                type="release-note", title=title, summary=summary, highlights=sentence,
+                product="Orbit Analytics", version="2026.1", body="Fixes."))
+    auth.login("elite@demo.test")
+
+    listing = client.get("/release-notes/").get_data(as_text=True)
+
+    assert listing.count(sentence) == 2  # once in each update's entry
+    assert listing.count("Approval workflows with delegation") == 1
+    assert "A maintenance release." in listing
+
+
 def test_the_old_doubled_release_note_address_redirects(app, client, auth, demo_accounts,
                                                         tmp_path):
     with app.app_context():
