@@ -1,4 +1,8 @@
-"""Demo patches and service packs with small generated files (idempotent: by title)."""
+"""Demo patches and service packs with small generated files (idempotent: by title).
+
+Every plan has patches and service packs (the brochure's ``patches`` feature), so none of
+these is gated by plan; the early adopter programme's demo keeps its beta build to its
+members (``kb/programmes/demo.py``)."""
 
 from __future__ import annotations
 
@@ -49,7 +53,7 @@ DEMO_PATCHES = [
     },
     {
         "title": "Orbit Analytics 2026.1 hotfix: dashboard export",
-        "product": "Orbit Analytics", "versions": ["2026.1"], "min_plan": "elite",
+        "product": "Orbit Analytics", "versions": ["2026.1"],
         "released_on": date(2026, 4, 2),
         "summary": "PDF export of dashboards with more than 40 widgets works again.",
         "fixed_issues": [("ANA-310", "Export of large dashboards timed out")],

@@ -190,6 +190,8 @@ def test_kb_demo_publishes_demo_patches_once(app, runner):
         assert [older.title for older in service_pack.supersedes] == [
             "Orbit ERP 12.0 patch 1: invoice rounding"]
         assert all(p.files and p.status == "published" for p in patches)
+        # patches and service packs are a feature of every plan: the demo gates none by plan
+        assert {p.min_plan for p in patches} == {"xtreme"}
 
 
 def test_demo_patches_belong_to_the_release_notes_of_their_versions(app, runner, client, auth):

@@ -31,9 +31,23 @@ def demo_app(tmp_path_factory):
     for command in (["init"], ["demo"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, result.output
+    with application.app_context():
+        _publish_elite_only_patch()
     yield application
     application.extensions["kb.database"].engine.dispose()
     database.drop()
+
+
+def _publish_elite_only_patch() -> None:
+    """The demo gates no patch by plan (every plan has patches), so the module brings its own."""
+    from kb.patches import service
+    from kb.storage import Upload, file_store
+
+    staged = file_store().stage(filename="elite-fix.zip")
+    staged.write(b"elite fix")
+    service.publish_patch(None, service.PatchDetails(
+        product="Orbit Analytics", title="Elite-only fix", min_plan="elite",
+        fixed_issues=[("ANA-9310", "Elite-only fix")]), [Upload("elite-fix.zip", staged)])
 
 
 def token_for(application, email: str) -> str:
@@ -70,8 +84,9 @@ def test_patch_is_found_by_its_fixed_issue_identifier(demo_api):
 
 
 def test_elite_only_patch_is_found_only_by_elite(demo_api):
-    assert _results(demo_api("elite@demo.test", "ANA-310"), "patch")
-    assert not _results(demo_api("premium@demo.test", "ANA-310"), "patch")
+    assert _results(demo_api("elite@demo.test", "ANA-9310"), "patch")
+    assert not _results(demo_api("premium@demo.test", "ANA-9310"), "patch")
+    assert _results(demo_api("xtreme@demo.test", "ANA-310"), "patch")  # the demo's hotfix
 
 
 def test_transcript_hit_opens_the_recording_at_that_moment(demo_api):
