@@ -112,7 +112,14 @@ class User(UserMixin, Base):
 
     @property
     def display_name(self) -> str:
+        """The name, or the e-mail address: for the user's own organisation and staff."""
         return self.name or self.email
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to other organisations' users (the community): never the e-mail
+        address, which a user without a name would otherwise give away."""
+        return self.name or f"Member {self.id}"
 
     def __str__(self) -> str:
         return self.email

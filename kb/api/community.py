@@ -27,7 +27,7 @@ def space_json(entry: queries.SpaceEntry) -> dict:
 
 def answer_json(answer, question) -> dict:
     return {"id": answer.id, "html": answer.body_html, "markdown": answer.body,
-            "author": answer.author.display_name if answer.author else None,
+            "author": answer.author.public_name if answer.author else None,
             "staff": bool(answer.author and answer.author.is_staff),
             "score": answer.score, "accepted": answer.id == question.accepted_answer_id,
             "outdated": answer.outdated, "outdated_note": answer.outdated_note or None,
@@ -36,7 +36,7 @@ def answer_json(answer, question) -> dict:
 
 def question_json(question, answers: int) -> dict:
     return {"id": question.id, "space": question.space.slug, "title": question.title,
-            "author": question.author.display_name if question.author else None,
+            "author": question.author.public_name if question.author else None,
             "solved": question.is_solved, "locked": question.locked, "score": question.score,
             "status": question.status, "min_plan": question.min_plan,
             "created": question.created_at, "last_activity": question.last_activity_at,

@@ -51,7 +51,7 @@ def _product_id(question: Question) -> int | None:
 
 
 def announce_answer(question: Question, answer: Answer) -> None:
-    author = answer.author.display_name if answer.author else "Someone"
+    author = answer.author.public_name if answer.author else "Someone"
     _tell_followers(question, lambda person: Notice(
         "community.answer", f"New answer to “{question.title}”",
         question_url(question, answer),
