@@ -2,8 +2,7 @@
 
 Views, the API, search, feeds, downloads and templates ask these predicates. A refusal is an
 ``AccessDenied`` that carries the reason, the feature and the lowest plan that includes it, so
-that every caller can say "available on Premium and Elite".
-"""
+that every caller can say "available on Premium and Elite"."""
 
 from __future__ import annotations
 
@@ -58,9 +57,7 @@ def effective_plan(user) -> str | None:
     member is viewing as. None for anonymous visitors, staff and customers without a plan."""
     if not is_signed_in(user):
         return None
-    if user.is_staff:
-        return user.viewing_as_plan
-    return user.organization.plan if user.organization is not None else None
+    return user.viewing_as_plan if user.is_staff else getattr(user.organization, "plan", None)
 
 
 def term_has_lapsed(user) -> bool:
@@ -245,6 +242,8 @@ def can_manage_users_of(user, organization) -> bool:
 def require_manage_users_of(user, organization) -> None:
     if not is_signed_in(user):
         raise AccessDenied("Sign in to continue.", reason="anonymous")
+    if not acts_as_staff(user) and getattr(organization, "id", None) != user.organization_id:
+        raise AccessDenied("No such user.", reason="not_found")  # as if it did not exist
     if not can_manage_users_of(user, organization):
         raise AccessDenied("Only your organisation's customer administrator manages its users.",
                            reason="staff_only")
