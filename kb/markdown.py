@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import re
 import threading
 from dataclasses import dataclass
 
 import markdown as markdown_library
 import nh3
+from markupsafe import Markup
 
 from kb.commonmark_html import CommonMarkHtmlExtension
 from kb.commonmark_lists import CommonMarkListsExtension
@@ -73,6 +75,7 @@ ID_PREFIX = "doc-"
 EXTERNAL_REL = "noopener noreferrer nofollow"
 # in nh3's output text never holds "<" and attribute values are double-quoted with '"' escaped
 START_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+TABLE_START = re.compile(r"<table[\s>]")
 HREF = re.compile(r'\shref="([^"]*)"')
 EXTERNAL_URL = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.IGNORECASE)
 _converters = threading.local()
@@ -132,6 +135,28 @@ def _mark_external_link(match: re.Match) -> str:
 def sanitize(untrusted_html: str) -> str:
     """Keep only harmless HTML; links leaving the site get ``rel=nofollow`` (and noopener)."""
     return START_TAG.sub(_mark_external_link, _cleaner.clean(untrusted_html))
+
+
+def scrolling_tables(sanitized_html: str) -> Markup:
+    """Rendered HTML (``Rendered.html``, never anything unsanitised) ready for a page: each
+    table in a box of its own that scrolls sideways, so a wide table does not widen the whole
+    page on a phone. The box takes the focus (keyboards scroll it too) and has a name, as the
+    portal's own table boxes do. Done as the page is made, not stored: HTML kept by earlier
+    renderings (recordings, posts, incidents) gets the boxes too, and nh3 would strip the
+    box's tabindex and role."""
+    numbers = itertools.count(1)
+
+    def boxed(match: re.Match) -> str:
+        tag = match.group(0)
+        if tag == "</table>":
+            return tag + "</div>"
+        if TABLE_START.match(tag):
+            return (f'<div class="table-scroll" role="region" aria-label="Table {next(numbers)}"'
+                    f' tabindex="0">{tag}')
+        return tag
+
+    # whole tags, quoted attribute values and all (a value may hold ">")
+    return Markup(START_TAG.sub(boxed, sanitized_html))
 
 
 def plain_text(sanitized_html: str) -> str:

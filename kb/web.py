@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from kb import plans, policy, time_zones
+from kb import markdown, plans, policy, time_zones
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
 from kb.policy import AccessDenied
@@ -196,3 +196,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["safe_next_url"] = safe_next_url
     app.jinja_env.globals["time_zone_names"] = time_zones.offered
     app.jinja_env.filters["filesize"] = human_size
+    app.jinja_env.filters["scrolling_tables"] = markdown.scrolling_tables

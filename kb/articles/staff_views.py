@@ -138,4 +138,4 @@ def restore(article_id: int, number: int):
 def preview():
     """The sanitised HTML of the Markdown sent, exactly as readers would get it."""
     rendered = markdown.render(request.form.get("body", ""))
-    return jsonify({"html": rendered.html, "toc": rendered.toc})
+    return jsonify({"html": str(markdown.scrolling_tables(rendered.html)), "toc": rendered.toc})

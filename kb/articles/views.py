@@ -45,7 +45,7 @@ def register_release_note_links(app, provider: ReleaseNoteLinks) -> None:
 
 def markdown_html(source: str) -> Markup:
     """Markdown rendered and sanitised, for short fields such as a release note's highlights."""
-    return Markup(markdown.render(source or "").html)
+    return markdown.scrolling_tables(markdown.render(source or "").html)
 
 
 def linked_articles_of(note: Article) -> list[Article]:

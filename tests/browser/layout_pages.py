@@ -57,8 +57,12 @@ PAGE_TYPES = [
     PageType("article", CUSTOMER, "/articles/erp/invoice-numbering-duplicates-12-0"),
     PageType("article-print", CUSTOMER, "/articles/erp/invoice-numbering-duplicates-12-0?print=1",
              in_portal_frame=False, content_width=False),  # a sheet of paper on screen
+    # wide tables in the text scroll in boxes of their own, not the whole page, on a phone
+    PageType("article-with-tables", CUSTOMER, "/articles/erp/configuration-keys"),
+    PageType("article-with-wide-table", CUSTOMER, "/articles/erp/upgrade-11-1-to-12-0"),
     PageType("release-notes", CUSTOMER, "/release-notes/"),
     PageType("release-note", CUSTOMER, "/release-notes/orbit-erp-12-0"),
+    PageType("release-note-with-table", CUSTOMER, "/release-notes/orbit-erp-12-0-cu1"),
     # no contents list: the text must still take the page's width
     PageType("article-without-contents", CUSTOMER, "/articles/erp/rest-api-rate-limits"),
     PageType("release-note-without-contents", CUSTOMER, "/release-notes/orbit-analytics-2026-1"),
