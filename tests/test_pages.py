@@ -143,3 +143,21 @@ def test_served_pico_is_the_pinned_npm_package():
         pytest.skip(f"{package} is missing: run `npm ci` to compare the served Pico CSS")
     served = REPO_ROOT / "kb" / "static" / "vendor" / "pico.min.css"
     assert served.read_bytes() == package.read_bytes()
+
+
+@pytest.mark.parametrize("email", ["xtreme@demo.test", "premium@demo.test", "elite@demo.test",
+                                   "lapsed@demo.test", "staff@demo.test", "admin@demo.test"])
+def test_every_menu_entry_leads_to_a_page_that_opens(app, client, auth, demo_accounts, email):
+    """A menu shows only what its user may open: staff's "Success manager" led to a 404 (staff
+    have none of their own) instead of the staff side of Elite services."""
+    from kb.support import service
+
+    with app.app_context():
+        service.ensure_default_table()  # the coverage page's response targets
+    auth.login(email)
+    header = client.get("/").get_data(as_text=True).split("</header>")[0]
+    links = re.findall(r'<a href="(/[^"]*)"', header[header.index('aria-label="Main"'):])
+    assert len(links) > 3
+    for link in links:
+        response = client.get(link, follow_redirects=True)
+        assert response.status_code == 200, (email, link, response.status_code)

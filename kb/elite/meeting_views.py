@@ -10,6 +10,7 @@ from kb import policy
 from kb.elite import csm, known_issues, meetings
 from kb.elite.forms import DeclineForm, MeetingRequestForm, ScheduleForm
 from kb.elite.models import MEETING_KINDS
+from kb.elite.views import to_the_staff_side
 from kb.errors import Invalid
 from kb.forms import choices
 from kb.time_zones import zone_of
@@ -20,6 +21,8 @@ blueprint = Blueprint("elite_meetings", __name__)
 @blueprint.get("/elite/meetings")
 @login_required
 def index():
+    if policy.acts_as_staff(current_user):
+        return to_the_staff_side()  # staff schedule meetings from an organisation's page
     return _render(_request_form())
 
 

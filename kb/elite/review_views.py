@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
+from kb import policy
 from kb.elite import activity_review, csm
 from kb.elite.review_export import TARGET_NAMES, to_csv, to_pdf
+from kb.elite.views import to_the_staff_side
 from kb.products.names import slugify
 
 blueprint = Blueprint("elite_review", __name__)
@@ -17,6 +19,8 @@ blueprint = Blueprint("elite_review", __name__)
 @blueprint.get("/staff/elite/organizations/<int:organization_id>/review")
 @login_required
 def page(organization_id: int | None = None):
+    if organization_id is None and policy.acts_as_staff(current_user):
+        return to_the_staff_side()  # each organisation's review is linked from its page
     review = _review(organization_id)
     return render_template("elite/review.html", review=review, target_names=TARGET_NAMES,
                            manager=csm.csm_of(review.organization),

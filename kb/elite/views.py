@@ -17,7 +17,16 @@ blueprint = Blueprint("elite", __name__)
 @blueprint.get("/elite")
 @login_required
 def index():
+    if policy.acts_as_staff(current_user):
+        return to_the_staff_side()
     return _render(MessageForm(), _booking_form())
+
+
+def to_the_staff_side():
+    """Staff have no success manager of their own: the customer's Elite pages (and the menu
+    entry that leads there) take them to their side of Elite services, the organisations
+    and their managers, as the customer's incident list takes them to the queue."""
+    return redirect(url_for("elite_staff.index"))
 
 
 @blueprint.post("/elite/messages")

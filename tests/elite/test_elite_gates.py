@@ -69,3 +69,14 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_the_api_answers_401(client):
     assert client.get("/elite").status_code == 302
     assert client.get("/staff/elite").status_code == 302
     assert client.post("/api/v1/elite/special-events", json={}).status_code == 401
+
+
+def test_staff_at_the_customer_pages_are_taken_to_their_side(client, auth, demo_accounts):
+    """Staff have no success manager of their own (the pages answered 404): the menu's
+    "Success manager" and the customer's addresses lead them to Elite services."""
+    auth.login("staff@demo.test")
+    for path in ("/elite", "/elite/meetings", "/elite/review"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"] == "/staff/elite", path
+    assert "Elite services" in client.get("/elite", follow_redirects=True).text
