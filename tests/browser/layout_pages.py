@@ -105,6 +105,7 @@ PAGE_TYPES = [
     PageType("not-found", CUSTOMER, "/no-such-page"),
     PageType("organisation-users", CUSTOMER_ADMIN, "/organization/users"),
     PageType("sign-in", None, "/sign-in", content_width=False),
+    PageType("staff-home", STAFF, "/"),  # with the form to see what a plan sees
     PageType("staff-organisations", STAFF, "/staff/"),
     PageType("staff-organisation", STAFF, "/staff/|Fabrikam Logistics"),
     PageType("staff-users", STAFF, "/staff/users"),
