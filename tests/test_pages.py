@@ -161,3 +161,16 @@ def test_every_menu_entry_leads_to_a_page_that_opens(app, client, auth, demo_acc
     for link in links:
         response = client.get(link, follow_redirects=True)
         assert response.status_code == 200, (email, link, response.status_code)
+
+
+def test_the_home_page_names_whose_features_it_lists(client, auth, demo_accounts):
+    """Staff have no plan: their home page did say "Your plan includes" above every feature."""
+    auth.login("staff@demo.test")
+    home = client.get("/").get_data(as_text=True)
+    assert "Your plan includes" not in home
+    assert "<h2>Every plan feature: staff may open them all</h2>" in home
+    auth.post("/staff/view-as", {"plan": "premium"})
+    assert "<h2>Premium includes</h2>" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login("premium@demo.test")
+    assert "<h2>Your plan includes</h2>" in client.get("/").get_data(as_text=True)
