@@ -174,3 +174,19 @@ def test_the_home_page_names_whose_features_it_lists(client, auth, demo_accounts
     auth.logout()
     auth.login("premium@demo.test")
     assert "<h2>Your plan includes</h2>" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email, path, title", [
+    ("xtreme@demo.test", "/features/campus_discount", "Not included in your plan"),
+    ("lapsed@demo.test", "/features/patches", "Your support term has ended"),
+    ("premium@demo.test", "/organization/users", "Access denied"),  # not an administrator
+    ("elite@demo.test", "/staff/elite", "Access denied"),  # staff only
+])
+def test_a_refusals_title_gives_its_reason(client, auth, demo_accounts, email, path, title):
+    """Every 403 was titled "Not included in your plan", whatever the reason."""
+    auth.login(email)
+    response = client.get(path)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert re.search(r"<title>(.*?) ·", html).group(1) == title
+    assert "<h1>Available on " in html if "plan" in title else f"<h1>{title}</h1>" in html
