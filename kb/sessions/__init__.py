@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     from kb.sessions.models import LiveSession, Recording, TopicRequest
     from kb.sessions.recordings import staff_views as recording_staff_views
     from kb.sessions.recordings import views as recording_views
-    from kb.sessions.recordings.transcripts import format_time
+    from kb.sessions.recordings.transcripts import format_length, format_time
     from kb.sessions.topics import views as topic_views
     from kb.time_zones import local_time
     from kb.web import NavEntry, add_nav_entry
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(commands.sessions_group)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(format_time, "transcript_time")
+    app.add_template_filter(format_length, "recording_length")
     # every plan sees the live-session schedule; registering is what Premium and Elite add
     for entry in (NavEntry("Recordings", "recordings.index", Recording.access_feature,
                            group="Learning"),

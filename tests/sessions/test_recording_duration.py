@@ -142,3 +142,17 @@ def test_the_staff_form_without_javascript_reads_an_empty_duration_from_the_file
     _form(auth, f"/sessions/staff/recordings/{recording_id}/edit", WEBM, "monitoring.webm",
           duration_minutes="3")
     assert _stored(app, recording_id) == (180, WEBM)
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [("30", "0:30"), ("3725", "1:02:05")])
+def test_the_list_and_the_page_show_the_same_length(client, api_token, staff_headers, seconds,
+                                                    shown):
+    """The list rounded to whole minutes ("1 min" for a 30-second recording whose page said
+    0:30): both show the length one way."""
+    response = _publish(client, staff_headers, MP4, "monitoring.mp4", duration_seconds=seconds)
+    assert response.status_code == 201, response.json
+    customer = bearer(api_token("xtreme@demo.test"))
+    page = client.get(response.json["url"], headers=customer).get_data(as_text=True)
+    listed = client.get("/sessions/recordings", headers=customer).get_data(as_text=True)
+    assert f"· {shown}" in page and f"· {shown}</small>" in listed
+    assert " min</small>" not in listed

@@ -45,6 +45,12 @@ def format_time(milliseconds: int) -> str:
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
+def format_length(seconds: int) -> str:
+    """A recording's length as every page shows it (its own page, the list): the clock form of
+    its moments, "0:30" or "1:02:05". Whole minutes said "1 min" for 30 seconds."""
+    return format_time(seconds * 1000)
+
+
 def read_upload(stream: BinaryIO) -> bytes:
     """The uploaded transcript's bytes, refusing files too large to be a transcript."""
     data = stream.read(MAX_TRANSCRIPT_BYTES + 1)
