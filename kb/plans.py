@@ -111,9 +111,11 @@ def plan_name(plan: str) -> str:
     return PLAN_NAMES[plan]
 
 
-def plans_phrase(plan: str) -> str:
-    """'Premium and Elite', 'Elite' or 'every plan': who has a feature whose lowest plan this is."""
+def plans_phrase(plan: str, *, sentence_start: bool = False) -> str:
+    """'Premium and Elite', 'Elite' or 'every plan': who has a feature whose lowest plan this is.
+    ``sentence_start`` gives 'Every plan' and leaves the plan names alone (Jinja's
+    ``capitalize`` lowered them: 'Premium and elite')."""
     names = [plan_name(p) for p in plans_from(plan)]
     if len(names) == len(PLANS):
-        return "every plan"
+        return "Every plan" if sentence_start else "every plan"
     return " and ".join(names)

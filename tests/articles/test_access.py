@@ -109,3 +109,15 @@ def test_navigation_shows_the_knowledge_base_to_customers_and_the_editor_to_staf
     auth.login("staff@demo.test")
     home = client.get("/").get_data(as_text=True)
     assert 'href="/staff/articles/"' in home and 'href="/staff/products/"' in home
+
+
+@pytest.mark.parametrize("min_plan, shown", [("xtreme", "Every plan"),
+                                             ("premium", "Premium and Elite"),
+                                             ("elite", "Elite")])
+def test_the_plan_line_keeps_the_plans_capitals(client, auth, customer_on, write_article,
+                                                min_plan, shown):
+    """It read "Premium and elite": plan names are always capitalised."""
+    slug = write_article(f"Plan line {min_plan}", "Body", min_plan=min_plan)
+    auth.login(customer_on("elite"))
+    assert f"<dt>Plan</dt><dd>{shown}</dd>" in client.get(f"/articles/{slug}").get_data(
+        as_text=True)
