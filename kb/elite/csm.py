@@ -33,8 +33,11 @@ def csm_of(organization: Organization) -> User | None:
 def own_organization(user) -> Organization:
     """The organisation whose CSM the customer may reach; AccessDenied below Elite or lapsed."""
     policy.require(user, CSM_FEATURE)
-    if user.organization is None:
-        raise NotFound("Staff have no customer success manager of their own.")
+    if user.organization is None:  # staff viewing pages as a plan: customers of no organisation
+        raise policy.AccessDenied(
+            "You see pages as a customer of no organisation: an Elite customer reaches their "
+            "customer success manager here. See pages with your own staff access again to "
+            "open Elite services.", reason="no_organization")
     return user.organization
 
 

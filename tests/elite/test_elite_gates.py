@@ -80,3 +80,12 @@ def test_staff_at_the_customer_pages_are_taken_to_their_side(client, auth, demo_
         assert response.status_code == 302, path
         assert response.headers["Location"] == "/staff/elite", path
     assert "Elite services" in client.get("/elite", follow_redirects=True).text
+
+
+def test_staff_viewing_as_elite_are_told_why_there_is_no_manager(client, auth, demo_accounts):
+    auth.login("staff@demo.test")
+    auth.post("/staff/view-as", {"plan": "elite"})
+    for path in ("/elite", "/elite/meetings"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "customer of no organisation" in response.text, path
