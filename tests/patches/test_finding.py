@@ -213,3 +213,9 @@ def test_demo_patches_belong_to_the_release_notes_of_their_versions(app, runner,
     older_note = client.get("/release-notes/orbit-erp-11-1").get_data(as_text=True)
     assert "Regulatory update: Orbit ERP 11.x payroll tax tables 2026" in older_note
     assert "12.0 patch 1" not in older_note and "12.0 service pack 1" not in older_note
+    with app.app_context():
+        patch_id = db.session.scalar(select(Patch.id).where(
+            Patch.title == "Orbit ERP 12.0 service pack 1"))
+    patch_page = client.get(f"/patches/{patch_id}").get_data(as_text=True)
+    # the note's version in brackets only where its title does not say it already
+    assert ">Orbit ERP 12.0</a></li>" in patch_page
