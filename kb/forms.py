@@ -21,6 +21,8 @@ DIGITS = re.compile(r"[0-9]{1,10}")
 # control characters other than tab and line breaks: no keyboard types them, they carry no
 # text, and NUL cannot even be stored by PostgreSQL
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# the embeddings, overrides and isolates that reorder the text around them
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # those, and lone surrogates, which no encoding can write
 UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -31,9 +33,10 @@ class UnreadableText(DomainError):
 
 def one_line(text: str | None) -> str:
     """A text meant as one line (a title, a name, a subject) as one: every run of white space,
-    line breaks included, is one space. A line break would otherwise ride along into an
-    e-mail's subject or a notice's title."""
-    return " ".join((text or "").split())
+    line breaks included, is one space, and no bidirectional override or isolate is left. A
+    line break would otherwise ride along into an e-mail's subject or a notice's title, and
+    an override would show other readers its text backwards ("fdp.exe" as "exe.pdf")."""
+    return " ".join(BIDI_CONTROLS.sub("", text or "").split())
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:

@@ -83,7 +83,8 @@ def test_a_title_is_kept_to_one_line_and_so_are_the_subjects_it_goes_into(app, c
     from kb.alerts.models import OutboxEmail
 
     created = client.post("/api/v1/incidents", headers=bearer(token), json={
-        "product": "Orbit ERP", "severity": 1, "title": "Poison subject\r\nBcc: x@example.test",
+        "product": "Orbit ERP", "severity": 1,
+        "title": "Poison subject\r\nBcc: x@example.test\u202e",
         "description": "Line one\nLine two"})
 
     assert created.status_code == 201, created.json
