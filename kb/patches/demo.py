@@ -23,7 +23,7 @@ from kb.storage import Upload, file_store
 DEMO_PATCHES = [
     {
         "title": "Orbit ERP 12.0 patch 1: invoice rounding",
-        "product": "Orbit ERP", "versions": ["12.0"], "released_on": date(2026, 2, 10),
+        "product": "Orbit ERP", "versions": ["12.0"], "released_on": date(2026, 3, 6),
         "summary": "Invoice totals no longer drift by a cent on multi-currency orders.",
         "description": "Rounds each line in the document currency before summing.\n\n"
                        "Apply it on every application server.",
