@@ -88,6 +88,17 @@ def _severity(table: clock.TargetTable, plan: str, severity: int, zone: str,
                             covered_at(rule.clock, calendar, zone, country, now), exceptions)
 
 
+def unavailable_targets(plan: str) -> list[tuple[int, str]]:
+    """(severity, product) pairs without a response target on ``plan``: the brochure's "not
+    available for some products", told before an incident is logged so."""
+    table = service.load_table()
+    try:
+        return [(severity, product.name) for severity in SEVERITIES for product in all_products()
+                if table.rule_for(plan, severity, product.name).response_minutes is None]
+    except Invalid:  # no target table yet: nothing to tell
+        return []
+
+
 def hours_text(rule_clock: str, calendar: clock.Calendar, zone: str,
                country: str | None) -> str:
     if rule_clock == "around_the_clock":

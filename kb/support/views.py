@@ -89,9 +89,10 @@ def new():
         else:
             flash(f"Incident {incident.reference} is logged.", "success")
             return redirect(url_for("incidents.show", incident_id=incident.id))
+    plan = policy.effective_plan(current_user)
     return render_template("support/new.html", form=form, problem=problem,
-                           definitions=SEVERITY_DEFINITIONS,
-                           limits=attachments.limits_text()), status
+                           definitions=SEVERITY_DEFINITIONS, limits=attachments.limits_text(),
+                           unavailable=coverage.unavailable_targets(plan) if plan else []), status
 
 
 @blueprint.get("/incidents/<int:incident_id>")

@@ -203,3 +203,13 @@ def test_a_refused_reply_keeps_what_was_typed(app, client, auth, log_incident):
     assert "My long explanation" in html and "100 bytes" in html
     with app.app_context():
         assert [entry.kind for entry in db.session.get(Incident, incident_id).entries] == []
+
+
+def test_the_form_tells_which_severity_has_no_target_before_one_is_logged(desk, client, auth):
+    from kb.support.demo import load
+    with desk.app_context():
+        load(lambda _line: None)
+    auth.login("premium@demo.test")
+    page = client.get("/support/incidents/new").get_data(as_text=True)
+    assert "Your plan has no response target for Severity 1 on Orbit Analytics:" in page
+    assert 'aria-describedby="severity-help severity-unavailable"' in page
