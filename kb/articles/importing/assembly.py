@@ -87,7 +87,8 @@ class BodyAssembler:
             line_start = text.rfind("\n", 0, match.start()) + 1
             line = first_line + text.count("\n", 0, line_start)
             prefix = LINE_PREFIX.match(text, line_start)
-            return self._inline(path, directive, include.group("path"), prefix, stack, line)
+            target = include.group("path")
+            return self._inline(path, directive, target and target.strip(), prefix, stack, line)
 
         return PLACEHOLDER.sub(restore, text)
 
