@@ -191,6 +191,7 @@ def render(source: str) -> Rendered:
         _converters.converter = None
         raise RenderError("the Markdown is too laborious to render: thousands of headings, "
                           "rules or definitions in a row without blank lines between them, tags "
-                          "that never end, or lists or quotes nested hundreds deep") from None
+                          "or definitions that never end, code fences with dozens of quoted "
+                          "options, or lists or quotes nested hundreds deep") from None
     toc = sanitize(getattr(converter, "toc", "")) if getattr(converter, "toc_tokens", None) else ""
     return Rendered(html=body, toc=toc, text=plain_text(body))

@@ -17,10 +17,19 @@ reads to the end of the text, so 16,000 ``<a `` (48 KB) took 20 s, 4,800 paragra
 "a<b and c<d" 17 s (Python 3.11; later releases mend the parser and drop that expression).
 The same look-ahead is run first, held to ``TAG_WORK_PER_CHARACTER`` times the length (plus a
 floor): it reads in C, 30-50 ns a character, so a 50 KB text is refused within 0.6 s. Real
-documentation costs 0.27 times its length at most."""
+documentation costs 0.27 times its length at most. Two block patterns of the library look ahead
+the same way, in C: an abbreviation's definition (``*[``) reads on to the next ``]:``, a
+footnote's (``[^``) to the next ``]``, from every line that starts one (16,000 such lines,
+48 KB, took 4-8 s); their look-ahead is summed with the tags'.
+
+A code fence's options (```` ```lang title="a" ````) are read by a pattern of the
+superfences extension that tries every way of grouping quoted values when the line does not
+match in the end: each further ``a="b"`` doubled the time (26 of them, 307 bytes, took 14 s).
+A fence with more than ``MAX_FENCE_QUOTES`` quotation marks is refused; real ones have a few."""
 
 from __future__ import annotations
 
+import bisect
 import html.parser
 import re
 
@@ -34,6 +43,13 @@ TAG_START = re.compile(r"<[A-Za-z]")
 TAG_LOOK_AHEAD = getattr(html.parser, "locatestarttagend_tolerant", None)
 TAG_WORK_PER_CHARACTER = 200
 TAG_WORK_FLOOR = 2_000_000
+# (where a definition starts, where the library's pattern for it may end)
+DEFINITION_LOOK_AHEADS = (
+    (re.compile(r"^\*\[", re.MULTILINE), re.compile(r"\] ?:|\\")),  # *[HTML]: abbreviation
+    (re.compile(r"^ {0,3}\[\^", re.MULTILINE), re.compile(r"\]")),  # [^1]: footnote
+)
+FENCE_START = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})(?P<info>.*)$", re.MULTILINE)
+MAX_FENCE_QUOTES = 16
 
 
 class TooMuchWork(Exception):
@@ -74,17 +90,41 @@ class _Allowance(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         self.bound.allowance = WORK_FLOOR + WORK_PER_CHARACTER * len(text)
-        check_tag_look_ahead(text)
+        check_fence_options(text)
+        check_look_ahead(text)
         return lines
 
 
-def check_tag_look_ahead(text: str) -> None:
-    """``TooMuchWork`` if ``html.parser`` would read more than the allowance looking for the
-    ends of the tags in ``text``."""
+def check_fence_options(text: str) -> None:
+    for fence in FENCE_START.finditer(text):
+        info = fence.group("info")
+        if info.count('"') + info.count("'") > MAX_FENCE_QUOTES:
+            raise TooMuchWork
+
+
+def check_look_ahead(text: str) -> None:
+    """``TooMuchWork`` if the definitions' patterns and ``html.parser`` would read more than
+    the allowance looking for the ends of what starts in ``text``."""
+    allowance = TAG_WORK_FLOOR + TAG_WORK_PER_CHARACTER * len(text)
+    for starts, ends in DEFINITION_LOOK_AHEADS:
+        allowance -= _look_ahead(text, starts, ends)
+    if allowance < 0:
+        raise TooMuchWork
     if TAG_LOOK_AHEAD is None:
         return
-    allowance = TAG_WORK_FLOOR + TAG_WORK_PER_CHARACTER * len(text)
     for start in TAG_START.finditer(text):
         allowance -= TAG_LOOK_AHEAD.match(text, start.start()).end() - start.start()
         if allowance < 0:
             raise TooMuchWork
+
+
+def _look_ahead(text: str, starts: re.Pattern, ends: re.Pattern) -> int:
+    """The characters from each match of ``starts`` to the next match of ``ends`` (or the end
+    of ``text``), summed."""
+    end_positions = [end.start() for end in ends.finditer(text)]
+    total = 0
+    for start in starts.finditer(text):
+        following = bisect.bisect_left(end_positions, start.end())
+        total += (end_positions[following] if following < len(end_positions)
+                  else len(text)) - start.start()
+    return total

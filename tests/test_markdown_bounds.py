@@ -112,7 +112,7 @@ def test_footnote_references_beyond_the_bound_stay_text_in_linear_work():
 
 
 def test_thousands_of_tags_that_never_end_are_refused_in_linear_work():
-    assert "tags that never end" in refused_or_rendered("<a " * 16000)
+    assert "tags or definitions that never end" in refused_or_rendered("<a " * 16000)
     small = python_lines_run("<a " * 4000, refused_or_rendered)
     large = python_lines_run("<a " * 16000, refused_or_rendered)
     assert large < 6 * small
@@ -120,3 +120,26 @@ def test_thousands_of_tags_that_never_end_are_refused_in_linear_work():
     assert refused_or_rendered("Compare `a<b` and `c<d`.\n\n" * 300) == "rendered"
     assert refused_or_rendered("Compare a<b and c<d.\n\n" * 300) == "rendered"
     assert 'href="/x"' in markdown.render('<a\n  href="/x">link</a>').html
+
+
+def test_definitions_that_never_end_are_refused_in_linear_work():
+    for unit in ("*[\n", "[^\n", "*[a]\n"):
+        assert "never end" in refused_or_rendered(unit * 16000), unit
+        small = python_lines_run(unit * 4000, refused_or_rendered)
+        large = python_lines_run(unit * 16000, refused_or_rendered)
+        assert large < 6 * small, unit
+    assert refused_or_rendered("*[HTML]: Hypertext\n\nHTML here.\n\n" * 500) == "rendered"
+
+
+def test_a_code_fence_with_dozens_of_quoted_options_is_refused():
+    # each further option doubled the work of the fence pattern when the line fails to match
+    assert "quoted options" in refused_or_rendered("```" + ' a="b"' * 26 + "\u00a0x\nfoo\n```")
+    html = markdown.render('```python title="a.py" linenums="1" hl_lines="2 3"\nx = 1\n```').html
+    assert "a.py" in html and "x" in html
+
+
+@pytest.mark.parametrize("directive", ["[!code[](", "[!INCLUDE[a](", ":::image"])
+def test_docfx_directives_that_never_end_render_as_text(directive):
+    # each took time growing with the cube of the spaces after it (3,000: 15 s); now one pass
+    html = markdown.render(directive + " " * 5000 + "x").html
+    assert html.startswith("<p>") and html.endswith("x</p>")
