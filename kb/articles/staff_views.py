@@ -15,6 +15,7 @@ from kb.errors import Conflict, Invalid
 from kb.forms import database_id
 from kb.paging import page_number
 from kb.products.service import all_products
+from kb.time_zones import local_time
 
 blueprint = Blueprint("article_editor", __name__, url_prefix="/staff/articles")
 STATUS_ACTIONS = {"draft": "draft", "review": "review", "publish": "published",
@@ -48,6 +49,13 @@ def _linked_slugs(form: ArticleForm) -> list[str] | None:
     return [line for line in (form.linked_articles.data or "").splitlines() if line.strip()]
 
 
+def _state(article) -> str:
+    """The article's status as readers meet it: published for later is not published yet."""
+    if article.visible_from is not None and not article.is_published:
+        return f"scheduled for {local_time(article.visible_from)}"
+    return article.status
+
+
 def _saved_or_form(form: ArticleForm, article, save):
     """Run ``save(fields, note, linked)`` for a valid form; on a refusal show the form again
     with everything the author typed and the reason."""
@@ -60,7 +68,7 @@ def _saved_or_form(form: ArticleForm, article, save):
             flash(refusal.message, "error")
             status = refusal.status
         else:
-            flash(f"“{article.title}” has been saved ({article.status}).", "success")
+            flash(f"“{article.title}” has been saved ({_state(article)}).", "success")
             return redirect(url_for("article_editor.edit", article_id=article.id))
     elif form.is_submitted():
         status = 422

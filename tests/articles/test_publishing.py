@@ -114,6 +114,9 @@ def test_publish_at_in_the_editor_schedules(staff_client, article_state):
     state = article_state("scheduled-in-the-editor")
     assert state["status"] == "published"
     assert state["publish_at"].strftime("%Y-%m-%dT%H:%M") == later
+    # the editor says so: published for later is not published yet
+    page = staff_client.client.get(f"/staff/articles/{state['id']}/edit").get_data(as_text=True)
+    assert "has been saved (scheduled for " in page and "has been saved (published)" not in page
 
 
 def test_title_change_keeps_the_slug_and_a_renamed_slug_redirects(
