@@ -96,7 +96,10 @@ def assign(incident_id: int):
     form = _assign_form()
     if not form.validate_on_submit():
         raise Invalid("Choose a staff member.")
-    incidents.assign(current_user, [incident], _assignee(form))
+    assignee = _assignee(form)
+    incidents.assign(current_user, [incident], assignee)
+    flash(f"{incident.reference} is assigned to {assignee.display_name}." if assignee
+          else f"{incident.reference} is assigned to nobody now.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id))
 
 

@@ -45,6 +45,17 @@ def test_the_queue_orders_filters_and_assigns(client, auth, log_incident, desk):
     assert _order(by_organization.get_data(as_text=True)) == [str(premium)]
 
 
+def test_assigning_one_incident_says_so(client, auth, log_incident, desk):
+    incident = log_incident("elite@demo.test", severity=2, title="E two")
+    auth.login("staff@demo.test")
+    page = f"/support/incidents/{incident}"
+    response = client.post(f"/staff/incidents/{incident}/assign", data={
+        "csrf_token": csrf_token(client, page), "assignee": str(_staff_id(desk))},
+        follow_redirects=True)
+    assert response.status_code == 200
+    assert re.search(r"is assigned to [^<]+\.", response.get_data(as_text=True))
+
+
 def _staff_id(app) -> int:
     from kb.accounts.models import User
     with app.app_context():
