@@ -3,6 +3,8 @@ staff workflow with notifications to requester and voters, decline, merge, safe 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -198,5 +200,19 @@ def test_staff_topic_status_changes_are_staff_only(app, client, auth, demo_accou
     auth.login("elite@demo.test")
     assert auth.post(f"/sessions/topics/{topic_id}/status",
                      {"status": "planned"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(TopicRequest, topic_id).status == "new"
+
+
+def test_declining_without_a_reason_shows_the_form_again_with_the_choice(app, client, auth,
+                                                                         demo_accounts):
+    topic_id = _ask(app, "premium@demo.test", "Anything")
+    auth.login("staff@demo.test")
+    refused = auth.post(f"/sessions/topics/{topic_id}/status", {"status": "declined"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Give the reason for declining." in page and "Change the status" in page
+    assert re.search(r'<option[^>]*selected[^>]*value="declined"|'
+                     r'<option[^>]*value="declined"[^>]*selected', page)
     with app.app_context():
         assert db.session.get(TopicRequest, topic_id).status == "new"

@@ -46,13 +46,16 @@ def suggest():
 
 @blueprint.get("/<int:topic_id>")
 def show(topic_id: int):
-    topic = topic_queries.get_topic(current_user, topic_id)
+    return _topic_page(topic_queries.get_topic(current_user, topic_id))
+
+
+def _topic_page(topic, status_form: TopicStatusForm | None = None) -> str:
     staff = policy.acts_as_staff(current_user)
     return render_template(
         "sessions/topic.html", topic=topic, details=topic.details_html,
         votes=topic_queries.vote_count(topic), voted=topic_queries.has_voted(current_user, topic),
         recording=topic_queries.recording_of(current_user, topic),
-        status_form=_status_form() if staff else None,
+        status_form=(status_form or _status_form()) if staff else None,
         merge_form=_merge_form(topic) if staff else None)
 
 
@@ -97,10 +100,14 @@ def change_status(topic_id: int):
     if not form.validate_on_submit():
         flash("Choose a valid status.", "error")
         return redirect(url_for("topics.show", topic_id=topic.id))
-    topics.change_status(
-        current_user, topic, form.status.data, reason=form.reason.data or "",
-        live_session=_picked(live_queries.get_session, form.live_session_id.data),
-        recording=_picked(recording_queries.get_recording, form.recording_id.data))
+    try:
+        topics.change_status(
+            current_user, topic, form.status.data, reason=form.reason.data or "",
+            live_session=_picked(live_queries.get_session, form.live_session_id.data),
+            recording=_picked(recording_queries.get_recording, form.recording_id.data))
+    except Invalid as refusal:  # the page again, with what staff chose and why it failed
+        form.status.errors = [*form.status.errors, refusal.message]
+        return _topic_page(topic, form), refusal.status
     flash(f"The request is now {topic.status}; its requester and voters were told.", "success")
     return redirect(url_for("topics.show", topic_id=topic.id))
 
