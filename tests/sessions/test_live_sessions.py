@@ -16,7 +16,7 @@ from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.notifications import Notification
 from kb.sessions.models import Registration
-from tests.conftest import bearer
+from tests.conftest import bearer, csrf_token
 
 
 def _register(client, auth, email, session_id):
@@ -184,6 +184,16 @@ def test_staff_reschedule_tells_registrants_and_more_seats_promote(
     assert kinds == ["session.promoted", "session.rescheduled", "session.rescheduled"]
 
 
+def _begin(app, session_id: int) -> None:
+    """Move the session's start an hour into the past, as time would."""
+    from kb.sessions.models import LiveSession
+
+    with app.app_context():
+        live_session = db.session.get(LiveSession, session_id)
+        live_session.starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+
+
 def test_attendee_list_is_for_staff_only_with_csv_and_attendance(
         app, client, auth, schedule, customer_on):
     session_id = schedule(capacity=1)
@@ -201,6 +211,11 @@ def test_attendee_list_is_for_staff_only_with_csv_and_attendance(
     with app.app_context():
         registration_id = db.session.scalar(select(Registration.id).where(
             Registration.status == "confirmed"))
+    early = client.post(f"/sessions/staff/live/{session_id}/attendance", data={
+        "attended": str(registration_id), "csrf_token": csrf_token(client)},
+        follow_redirects=True)
+    assert "Attendance is recorded once the session has begun." in early.text
+    _begin(app, session_id)
     auth.post(f"/sessions/staff/live/{session_id}/attendance", {"attended": str(registration_id)})
     exported = client.get(f"/sessions/staff/live/{session_id}/attendees.csv")
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))

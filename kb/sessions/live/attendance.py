@@ -50,8 +50,11 @@ def _cell(value: str) -> str:
 
 
 def mark_attendance(actor, live_session: LiveSession, attended_ids: set[int]) -> None:
-    """Record who attended: the confirmed registrations named attended, the others not."""
+    """Record who attended: the confirmed registrations named attended, the others not; once
+    the session has begun (nobody has attended one yet to come)."""
     policy.require_staff(actor)
+    if live_session.starts_at > utcnow():
+        raise Invalid("Attendance is recorded once the session has begun.")
     for registration in attendees(actor, live_session):
         if registration.status == "confirmed":
             registration.attended = registration.id in attended_ids

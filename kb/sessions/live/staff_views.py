@@ -98,8 +98,12 @@ def attendees_csv(session_id: int):
 def mark_attendance(session_id: int):
     live_session = live_queries.get_session(current_user, session_id)
     attended = set(request.form.getlist("attended", type=database_id))
-    attendance.mark_attendance(current_user, live_session, attended)
-    flash("Attendance is saved.", "success")
+    try:
+        attendance.mark_attendance(current_user, live_session, attended)
+    except Invalid as refusal:
+        flash(refusal.message, "error")
+    else:
+        flash("Attendance is saved.", "success")
     return redirect(url_for("live_staff.attendees", session_id=session_id))
 
 
