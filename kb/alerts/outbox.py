@@ -204,6 +204,13 @@ def troubled_messages(actor, limit: int = 100) -> list[OutboxEmail]:
         .order_by(OutboxEmail.id.desc()).limit(limit)))
 
 
+def recent_messages(actor, limit: int = 25) -> list[OutboxEmail]:
+    """For staff: the latest messages in any state, newest first (without their bodies)."""
+    policy.require_staff(actor)
+    return list(db.session.scalars(
+        select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(limit)))
+
+
 def resend(actor, message_id: int) -> None:
     """Staff decide that a failed message is sent again (with the same Message-ID)."""
     policy.require_staff(actor)

@@ -3,7 +3,7 @@ that could not be delivered (the outbox), with a resend."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from kb import policy
@@ -62,7 +62,9 @@ def alert(alert_id: int):
 def outbox_page():
     return render_template("alerts/outbox.html",
                            messages=outbox.troubled_messages(current_user),
-                           counts=outbox.counts_by_status())
+                           recent=outbox.recent_messages(current_user),
+                           counts=outbox.counts_by_status(),
+                           delivering=bool(current_app.config["SMTP_URL"]))
 
 
 @blueprint.post("/outbox/<int:message_id>/resend")

@@ -178,10 +178,22 @@ def test_staff_see_failed_messages_without_their_bodies_and_can_send_them_again(
     page = client.get("/staff/outbox").get_data(as_text=True)
     assert "gone@example.test" in page and "550 5.1.1 No such mailbox" in page
     assert "secret-reset-link" not in page
+    assert "No mail server is set" not in page
 
     assert auth.post(f"/staff/outbox/{refused}/resend").status_code == 302
     assert outbox_row(refused).status == "queued"
     assert auth.post(f"/staff/outbox/{refused}/resend").status_code == 409
+
+
+def test_staff_see_the_latest_messages_and_that_none_leaves_without_a_mail_server(
+        app, queue, auth, client, demo_accounts):
+    queue("someone@example.test", "Your invitation", "secret-invitation-link")
+    auth.login("staff@demo.test")
+    page = client.get("/staff/outbox").get_data(as_text=True)
+    latest = page.partition("<h2>Latest messages</h2>")[2]
+    assert "someone@example.test" in latest and "Your invitation" in latest
+    assert "secret-invitation-link" not in page
+    assert "No mail server is set" in page
 
 
 def test_kb_outbox_run_keeps_delivering_until_sigterm(app, smtp, queue, outbox_process):
