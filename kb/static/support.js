@@ -1,6 +1,6 @@
 // Support desk: response-target clocks count down, the incident form suggests articles while
-// the title is typed (deflection, through the search API), and the staff queue reloads itself
-// while nothing in it is ticked or being typed.
+// the title is typed (deflection, through the search API), the staff queue reloads itself
+// while nothing in it is ticked or being typed, and a canned reply joins what is typed.
 (function () {
   "use strict";
 
@@ -68,7 +68,24 @@
     }, seconds * 1000);
   }
 
+  // "Use as reply" adds the article's text to what is typed already; without script the page
+  // reloads with the text in an empty reply box
+  function setUpCannedReplies() {
+    var form = document.querySelector(".canned-form");
+    var reply = document.querySelector("textarea[name=body]");
+    if (!form || !reply) { return; }
+    form.addEventListener("submit", function (event) {
+      var chosen = form.querySelector("select").selectedOptions[0];
+      if (!chosen || !chosen.dataset.text) { return; }
+      event.preventDefault();
+      var typed = reply.value.replace(/\s+$/, "");
+      reply.value = typed ? typed + "\n\n" + chosen.dataset.text : chosen.dataset.text;
+      reply.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpCannedReplies();
     tickClocks();
     setInterval(tickClocks, 30000);
     setUpDeflection();

@@ -147,6 +147,7 @@ def staff_panels(incident: Incident) -> dict:
     link_form.article_id.choices = choices(pairs)
     return {"assign_form": assign_form, "link_form": link_form,
             "canned_choices": pairs, "canned": _canned_article(articles),
+            "canned_texts": {str(article.id): canned_text(article) for article in articles},
             "request_form": RemoteAccessRequestForm(),
             "organization": incident.organization,
             "other_open": queries.open_incidents_of(incident.organization, incident),

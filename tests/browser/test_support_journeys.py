@@ -70,3 +70,19 @@ def test_the_customer_grants_remote_access(page: Page, base_url, browser):
     staff.goto(page.url)
     expect(staff.get_by_text("A grant is active: you may connect now.")).to_be_visible()
     staff.context.close()
+
+
+def test_a_canned_reply_joins_what_staff_typed(page: Page, base_url):
+    sign_in(page, base_url, "staff@demo.test")
+    menu_link(page, "Incident queue").click()
+    page.locator("table.queue tbody tr td:nth-child(2) a").first.click()
+    reply = page.locator("textarea[name=body]")
+    reply.fill("Thanks for the details.")
+    choices = page.locator("#canned option:not([value=''])")
+    expect(choices.first).to_be_attached()
+    page.locator("#canned").select_option(choices.first.get_attribute("value"))
+    address = page.url
+    page.get_by_role("button", name="Use as reply").click()
+    expect(reply).to_have_value(re.compile(r"^Thanks for the details\.\n\n.+ for the steps\.",
+                                           re.DOTALL))
+    assert page.url == address  # no reload: nothing typed was lost
