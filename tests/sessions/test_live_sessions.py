@@ -290,3 +290,15 @@ def test_a_refused_registration_releases_the_lock_at_once(app, schedule, custome
         with pytest.raises(Conflict):
             live.register(user, session_id)
         assert not db.session.in_transaction()  # rolled back: the row lock is gone
+
+
+def test_join_details_leave_out_what_the_session_has_not(app, client, auth, schedule,
+                                                        customer_on):
+    link_only = schedule(starts_in=timedelta(minutes=10), meeting_number="",
+                         meeting_password="")
+    registrant = customer_on("premium")
+    _register(client, auth, registrant, link_only)
+    auth.login(registrant)
+    page = client.get(f"/sessions/live/{link_only}").get_data(as_text=True)
+    assert "https://meet.example.test/j/42" in page
+    assert "Meeting number" not in page and "Password:" not in page
