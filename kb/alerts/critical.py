@@ -191,6 +191,23 @@ def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
     return alert
 
 
+def answer_alert(actor: User, alert_id: int, article: Article) -> None:
+    """Make ``article`` (being saved in the editor, flagged critical) the workaround of the
+    open alert staff chose, so that publishing it advances that alert instead of opening an
+    alert of its own. In the caller's transaction."""
+    policy.require_staff(actor)
+    db.session.flush()
+    alert = _locked(alert_id)
+    if alert.article_id == article.id:
+        return
+    if alert.article_id is not None or alert.state != "investigating":
+        raise Invalid(f"Alert #{alert.id} has its workaround already.")
+    if not article.critical:
+        raise Invalid("Only an article flagged as a workaround for a critical issue answers an "
+                      "alert.")
+    alert.article_id, alert.article_hash = _workaround_article(article.slug, alert).id, None
+
+
 def _link_workaround(actor: User, alert: Alert, slug: str, note: str) -> None:
     article = _workaround_article(slug, alert)
     alert.article_id, alert.article_hash = article.id, None

@@ -89,6 +89,14 @@ def get_alert_for_staff(actor: User, alert_id: int) -> Alert:
     return alert
 
 
+def alerts_awaiting_a_workaround() -> list[Alert]:
+    """Alerts still investigating with no workaround article named: those a critical article
+    in the editor may answer."""
+    return list(db.session.scalars(
+        select(Alert).where(Alert.state == "investigating", Alert.article_id.is_(None))
+        .order_by(Alert.id.desc())))
+
+
 def workaround_candidates() -> list[Article]:
     """Critical articles (drafts too) that are no alert's workaround yet."""
     return list(db.session.scalars(

@@ -40,6 +40,7 @@ class ArticleFields:
     tags: list[str] = field(default_factory=list)
     min_plan: str = plans.LOWEST_PLAN
     critical: bool = False
+    answers_alert: int | None = None  # the open alert a critical article is the workaround of
     status: str = "published"
     publish_at: datetime | None = None
     published: date | None = None

@@ -20,13 +20,21 @@ from wtforms.validators import DataRequired, Length, Optional
 from kb import plans
 from kb.articles.fields import ArticleFields, version_names
 from kb.articles.models import KINDS, Article
-from kb.forms import choices
+from kb.errors import Invalid
+from kb.forms import choices, optional_database_id
 
 TYPE_PAIRS = [("article", "Article"), ("release-note", "Release note")]
 KIND_PAIRS = [("", "(none)")] + [(kind, kind.replace("-", " ").capitalize()) for kind in KINDS]
 PLAN_PAIRS = [(plan, plans.plan_name(plan)) for plan in plans.PLANS]
 # the editor's submit buttons: the status each one saves with
 ACTIONS = {"draft": "draft", "review": "review", "publish": "published"}
+
+
+def _alert_id(raw: str | None) -> int | None:
+    try:
+        return optional_database_id(raw)
+    except ValueError:
+        raise Invalid("Choose one of the open alerts, or none.") from None
 
 
 def split_list(text: str | None) -> list[str]:
@@ -50,6 +58,10 @@ class ArticleForm(FlaskForm):
     tags = StringField("Tags", description="Comma-separated")
     min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS))
     critical = BooleanField("Workaround for a critical issue")
+    answers_alert = SelectField(
+        "Answers the alert", choices=[], validate_choice=False,
+        description="The open alert this workaround answers: publishing it moves that alert "
+                    "on. None: publishing opens an alert of its own.")
     publish_at = DateTimeLocalField("Publish at (UTC)", validators=[Optional()],
                                     description="Leave empty to publish at once.")
     release_product = SelectField("Release of product", choices=[], validate_choice=False)
@@ -88,6 +100,7 @@ class ArticleForm(FlaskForm):
             kind=self.kind.data or None, products=list(self.products.data or []),
             versions=split_list(self.versions.data), tags=split_list(self.tags.data),
             min_plan=self.min_plan.data, critical=bool(self.critical.data),
+            answers_alert=_alert_id(self.answers_alert.data) if self.critical.data else None,
             status=ACTIONS.get(action, "draft"),
             publish_at=publish_at if action == "publish" else None,
             product=self.release_product.data or None,

@@ -77,6 +77,8 @@ def _save(actor: User, article: Article, fields: ArticleFields, note: str,
         article.related_articles = linked
     add_revision(article, actor, note or STATUS_NOTES[article.status])
     record_index_change(article)
+    if fields.answers_alert is not None:
+        critical.answer_alert(actor, fields.answers_alert, article)
     critical.announce_article(article, actor)
     db.session.commit()
 

@@ -9,10 +9,12 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from kb import markdown, policy
+from kb.alerts import queries as alert_queries
+from kb.alerts.critical import alert_of_article
 from kb.articles import queries, service
 from kb.articles.forms import ArticleForm, ScheduleForm
 from kb.errors import Conflict, Invalid
-from kb.forms import database_id
+from kb.forms import choices, database_id
 from kb.paging import page_number
 from kb.products.service import all_products
 from kb.time_zones import local_time
@@ -37,9 +39,14 @@ def index():
     return render_template("articles/staff_list.html", listing=listing, filters=filters)
 
 
-def _editor_form() -> ArticleForm:
+def _editor_form(answered=None) -> ArticleForm:
+    """The editor's form; ``answered`` is the alert the article is the workaround of."""
     form = ArticleForm()
     form.set_product_choices([product.name for product in all_products()])
+    open_alerts = ([answered] if answered else []) + alert_queries.alerts_awaiting_a_workaround()
+    form.answers_alert.choices = choices(
+        [("", "None: a new alert")]
+        + [(str(alert.id), f"#{alert.id} {alert.title}") for alert in open_alerts])
     return form
 
 
@@ -88,9 +95,11 @@ def new():
 @blueprint.route("/<int:article_id>/edit", methods=["GET", "POST"])
 def edit(article_id: int):
     article = service.get_article(article_id)
-    form = _editor_form()
+    answered = alert_of_article(article)
+    form = _editor_form(answered)
     if not form.is_submitted():
         form.fill_from(article)
+        form.answers_alert.data = str(answered.id) if answered else ""
     return _saved_or_form(form, article, lambda fields, note, linked: service.update_article(
         current_user, article, fields, note, linked))
 
