@@ -3,7 +3,7 @@ for its feed, the staff lists and the candidates a staff step offers."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from kb import db, policy
 from kb.accounts.models import OrganizationProduct, User
@@ -13,6 +13,7 @@ from kb.articles.models import Article
 from kb.errors import NotFound
 from kb.gating import read_filter
 from kb.patches.models import Patch
+from kb.patches.queries import applies_to_version_clause
 from kb.products.models import ProductVersion
 
 
@@ -107,12 +108,18 @@ def workaround_candidates() -> list[Article]:
 
 
 def fixing_candidates(alert: Alert) -> list[Patch]:
-    """Published patches of the alert's products, newest first."""
-    product_ids = [product.id for product in alert.products]
-    if not product_ids:
+    """Published patches that may fix what the alert names, newest first: of its products
+    and, where it names versions, for one of them; none superseded already, and none kept to
+    a programme (many of the alert's readers could not open it)."""
+    with_versions = {version.product_id for version in alert.versions}
+    for_what_it_names = [applies_to_version_clause(version) for version in alert.versions] + [
+        Patch.product_id == product.id for product in alert.products
+        if product.id not in with_versions]
+    if not for_what_it_names:
         return []
     return list(db.session.scalars(
-        select(Patch).where(Patch.product_id.in_(product_ids), Patch.status == "published")
+        select(Patch).where(or_(*for_what_it_names), Patch.status == "published",
+                            Patch.programme_id.is_(None), ~Patch.superseded_by.any())
         .order_by(Patch.published_at.desc(), Patch.id.desc()).limit(50)))
 
 
