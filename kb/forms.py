@@ -20,11 +20,12 @@ MAX_DATABASE_ID = 2**31 - 1
 DIGITS = re.compile(r"[0-9]{1,10}")
 # control characters other than tab and line breaks: no keyboard types them, they carry no
 # text, and NUL cannot even be stored by PostgreSQL
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
+# those, and lone surrogates, which no encoding can write
+UNREADABLE = re.compile(f"[{CONTROL_CHARACTERS}\ud800-\udfff]")
 # the embeddings, overrides and isolates that reorder the text around them
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# those, and lone surrogates, which no encoding can write
-UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class UnreadableText(DomainError):
