@@ -15,7 +15,7 @@ from kb import db
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.notifications import Notification
-from kb.sessions.models import Registration
+from kb.sessions.models import LiveSession, Registration
 from tests.conftest import bearer, csrf_token
 
 
@@ -186,8 +186,6 @@ def test_staff_reschedule_tells_registrants_and_more_seats_promote(
 
 def _begin(app, session_id: int) -> None:
     """Move the session's start an hour into the past, as time would."""
-    from kb.sessions.models import LiveSession
-
     with app.app_context():
         live_session = db.session.get(LiveSession, session_id)
         live_session.starts_at = utcnow() - timedelta(hours=1)
@@ -242,11 +240,7 @@ def test_staff_attach_the_recording_after_the_session_and_registrants_are_told(
         return topic.id
 
     topic_id = staff(schedule_topic)
-    with app.app_context():
-        from kb.sessions.models import LiveSession
-        live_session = db.session.get(LiveSession, session_id)
-        live_session.starts_at -= timedelta(hours=2)
-        db.session.commit()
+    _begin(app, session_id)
     staff(lambda s: attendance.attach_recording(
         s, live_queries.get_session(s, session_id),
         recording_queries.get_recording(s, recording_id)))
@@ -294,8 +288,7 @@ def test_a_refused_registration_releases_the_lock_at_once(app, schedule, custome
 
 def test_join_details_leave_out_what_the_session_has_not(app, client, auth, schedule,
                                                         customer_on):
-    link_only = schedule(starts_in=timedelta(minutes=10), meeting_number="",
-                         meeting_password="")
+    link_only = schedule(starts_in=timedelta(minutes=10), meeting_number="", meeting_password="")
     registrant = customer_on("premium")
     _register(client, auth, registrant, link_only)
     auth.login(registrant)
