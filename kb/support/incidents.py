@@ -100,9 +100,10 @@ def _numbered_incident(user, organization: Organization, details: IncidentDetail
 def _checked(details: IncidentDetails) -> Product:
     if details.severity not in SEVERITIES:
         raise Invalid("Severity must be 1, 2, 3 or 4.")
-    if not one_line(details.title):
+    title = one_line(details.title)
+    if not title:
         raise Invalid("Give the incident a title: what goes wrong, in a line.")
-    if len(one_line(details.title)) > MAX_TITLE or len(details.description) > MAX_TEXT:
+    if len(title) > MAX_TITLE or len(details.description) > MAX_TEXT:
         raise Invalid(f"Keep the title under {MAX_TITLE} and the description under "
                       f"{MAX_TEXT:,} characters.")
     if len(details.version) > 60 or len(details.contact) > 300:

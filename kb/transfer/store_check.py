@@ -58,7 +58,8 @@ def check_store(namespace: str, store: FileStore, *, remove: bool,
                        unreferenced=sorted(stored - named))
     check.foreign = [key for key in check.unreferenced if not KB_KEYS[namespace].fullmatch(key)]
     if remove:
-        check.removed = [key for key in check.unreferenced if KB_KEYS[namespace].fullmatch(key)
+        foreign = set(check.foreign)
+        check.removed = [key for key in check.unreferenced if key not in foreign
                          and _removed_if_abandoned(namespace, store, key, grace_seconds)]
         check.stale_uploads = store.remove_stale_uploads(older_than_seconds=grace_seconds)
     return check
