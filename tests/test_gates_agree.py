@@ -19,7 +19,7 @@ from sqlalchemy import select
 from kb import db, gating, plans, policy
 from kb.accounts.queries import user_by_email
 from kb.alerts import critical
-from kb.alerts.models import Alert
+from kb.alerts.alert_models import Alert
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
 from kb.articles.models import Article

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from kb import db, plans, policy
 from kb.accounts.audit import record_audit
 from kb.accounts.models import User
-from kb.alerts.models import ALERT_STATES, Alert, AlertEvent
+from kb.alerts.alert_models import ALERT_STATES, Alert, AlertEvent
 from kb.alerts.notices import tell_subscribers
 from kb.alerts.schedule import due_job
 from kb.articles.models import Article

@@ -12,7 +12,7 @@ from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from kb import plans
-from kb.alerts.models import ALERT_STATE_NAMES
+from kb.alerts.alert_models import ALERT_STATE_NAMES
 from kb.alerts.preferences import CHANNEL_NAMES, CHANNELS, FAMILIES
 from kb.forms import choices
 from kb.products.models import Product

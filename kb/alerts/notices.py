@@ -7,8 +7,8 @@ from __future__ import annotations
 from kb import policy
 from kb.accounts.models import User
 from kb.alerts import subscriptions
+from kb.alerts.alert_models import Alert, AlertEvent
 from kb.alerts.dispatch import Notice, tell
-from kb.alerts.models import Alert, AlertEvent
 from kb.alerts.queries import version_covered_by
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch

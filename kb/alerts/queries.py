@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from kb import db, policy
 from kb.accounts.models import OrganizationProduct, User
 from kb.alerts import subscriptions
-from kb.alerts.models import Alert, AlertSubscription, alert_products
+from kb.alerts.alert_models import Alert, AlertSubscription, alert_products
 from kb.articles.models import Article
 from kb.errors import NotFound
 from kb.gating import read_filter

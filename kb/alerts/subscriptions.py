@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kb import db, policy
 from kb.accounts.models import User
-from kb.alerts.models import AlertSubscription
+from kb.alerts.alert_models import AlertSubscription
 from kb.errors import Invalid, NotFound
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from kb import db, policy
-from kb.alerts.models import Alert, alert_products
+from kb.alerts.alert_models import Alert, alert_products
 from kb.articles.models import Article
 from kb.articles.queries import Filters, browse
 from kb.elite.models import EliteMeeting

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from kb import db
 from kb.alerts import critical
-from kb.alerts.models import Alert
+from kb.alerts.alert_models import Alert
 from tests.alerts.critical_helpers import ERP, _alert_notices, _staff, _subscribe
 
 WORKAROUND = {"type": "article", "title": "Workaround: re-import the IdP metadata",

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from kb import db
 from kb.alerts import critical
-from kb.alerts.models import Alert, AlertEvent
+from kb.alerts.alert_models import Alert, AlertEvent
 from kb.articles import service as articles
 from kb.articles.fields import ensure_rendered
 from kb.articles.models import Article

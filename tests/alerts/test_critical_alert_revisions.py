@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.alerts import critical, subscriptions
-from kb.alerts.models import Alert
+from kb.alerts.alert_models import Alert
 from kb.articles import service as articles
 from kb.articles.models import Article
 from kb.db import utcnow

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.alerts import critical, subscriptions
-from kb.alerts.models import Alert, OutboxEmail
+from kb.alerts.alert_models import Alert
+from kb.alerts.models import OutboxEmail
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
 from kb.errors import Conflict

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func, not_, select
 
 from kb import db, gating, policy
-from kb.alerts.models import Alert, alert_versions
+from kb.alerts.alert_models import Alert, alert_versions
 from kb.articles.models import Article, article_products, article_versions
 from kb.errors import NotFound
 from kb.links import path_for
