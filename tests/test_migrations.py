@@ -8,10 +8,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import kb.models  # noqa: F401
 from kb import migrate
+from kb.accounts.queries import user_by_email
+from kb.alerts import critical
 from kb.db import Base, make_engine
 from tests.conftest import app_settings
 
@@ -78,17 +80,32 @@ def _row_counts(url: str, tables: list[str]) -> dict[str, int]:
 def test_migrating_a_filled_database_keeps_every_row(tmp_path, isolated_database, new_app):
     # on SQLite, altering a table copies it into a new one and drops the old: with foreign
     # keys enforced, the drop deleted the rows referring to it (a patch's files, an article's
-    # revisions). 0024 and 0025 alter the patches and articles tables
+    # revisions). 0024, 0025 and 0026 alter the patches, articles and alerts tables
     app = new_app(app_settings(tmp_path / "data", isolated_database.url))
     runner = app.test_cli_runner()
     assert runner.invoke(args=["init"]).exit_code == 0
     demo = runner.invoke(args=["demo"])
     assert demo.exit_code == 0, demo.output
+    with app.app_context():  # the demo's alerts were opened by their articles
+        critical.open_alert(user_by_email("staff@demo.test"), "Opened by staff", "", ["Orbit ERP"])
     kept = [name for name in Base.metadata.tables
             if name not in ("programmes", "programme_applications", "community_question_votes")]
     before = _row_counts(isolated_database.url, kept)
     assert before["patch_files"] and before["article_revisions"] and before["article_products"]
     config = migrate.alembic_config(app)
+    own_words = _alerts_with_own_text(isolated_database.url)
+    assert True in own_words.values() and False in own_words.values()
     command.downgrade(config, "0023_community")
     command.upgrade(config, "head")
     assert _row_counts(isolated_database.url, kept) == before
+    # 0026 tells the alerts staff opened (their words are their own) from those articles opened
+    assert _alerts_with_own_text(isolated_database.url) == own_words
+
+
+def _alerts_with_own_text(url: str) -> dict[int, bool]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return dict(connection.execute(text("SELECT id, own_text FROM alerts")).all())
+    finally:
+        engine.dispose()

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     ForeignKey,
     Integer,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     or_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -30,6 +32,10 @@ from kb.products.models import Product, ProductVersion
 # an alert's life, in order; it only ever moves forward
 ALERT_STATES = ("investigating", "workaround", "fixed", "closed")
 ALERT_STATE_NAMES = {"investigating": "Investigating", "workaround": "Workaround available",
+                     "fixed": "Fixed", "closed": "Closed"}
+# each step of its history, as customers read it
+ALERT_EVENT_NAMES = {"opened": "Under investigation", "workaround": "Workaround available",
+                     "updated": "Workaround updated", "revised": "Update",
                      "fixed": "Fixed", "closed": "Closed"}
 
 alert_products = Table(
@@ -57,6 +63,10 @@ class Alert(Gated, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # staff wrote the title and summary: the workaround article no longer replaces them
+    own_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # staff's note on linking a draft workaround, told with it once it is published
+    pending_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     state: Mapped[str] = mapped_column(String(20), default="investigating", index=True)
     min_plan: Mapped[str] = mapped_column(String(20), default=plans.LOWEST_PLAN)
     # the workaround: at most one alert per critical article
@@ -127,6 +137,10 @@ class AlertEvent(Base):
 
     alert: Mapped[Alert] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def kind_name(self) -> str:
+        return ALERT_EVENT_NAMES[self.kind]
 
 
 class AlertSubscription(Base):

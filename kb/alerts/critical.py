@@ -37,6 +37,7 @@ from kb.alerts.schedule import due_job
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.forms import one_line
 from kb.patches.models import Patch
 from kb.products import service as products
 from kb.products.models import ProductVersion
@@ -76,7 +77,9 @@ def announce_article(article: Article, actor: User | None = None,
     _take_article(alert, article, digest)
     if alert.state == "investigating":
         alert.state = "workaround"
-    event = _record_event(alert, "workaround" if first_time else "updated", actor, note)
+    if first_time:
+        note, alert.pending_note = note or alert.pending_note, ""
+    event = record_event(alert, "workaround" if first_time else "updated", actor, note)
     if event is not None:
         tell_subscribers(alert, event)
     return event
@@ -104,11 +107,13 @@ def _open_alert_for(article: Article) -> Alert:
 
 
 def _take_article(alert: Alert, article: Article, digest: str) -> None:
-    """The alert follows its workaround: its title, minimum plan, and the products and
-    versions it names (an article naming none leaves the alert's own)."""
+    """The alert follows its workaround: its minimum plan, the products and versions it names
+    (an article naming none leaves the alert's own), and its title and summary unless staff
+    wrote the alert's own."""
     alert.article_id, alert.article_hash = article.id, digest
-    alert.title = article.title
-    alert.summary = article.summary or alert.summary
+    if not alert.own_text:
+        alert.title = article.title
+        alert.summary = article.summary or alert.summary
     alert.min_plan = article.min_plan
     if article.products:
         alert.products = list(article.products)
@@ -140,26 +145,33 @@ def open_alert(actor: User, title: str, summary: str = "", product_names: list[s
                version_names: list[str] = (), min_plan: str = plans.LOWEST_PLAN) -> Alert:
     """Open an alert under investigation and tell the subscribers of its products."""
     policy.require_staff(actor)
-    if not title.strip():
-        raise Invalid("Give the alert a title.")
-    if len(title.strip()) > 500:
-        raise Invalid("Keep the title under 500 characters.")
+    title = checked_title(title)
     if not product_names:
         raise Invalid("Name at least one product the issue concerns.")
     if min_plan not in plans.PLANS:
         raise Invalid(f"Minimum plan must be one of {', '.join(plans.PLANS)}.")
-    alert = Alert(title=title.strip(), summary=summary.strip(), state="investigating",
-                  min_plan=min_plan)
+    alert = Alert(title=title, summary=summary.strip(), state="investigating",
+                  min_plan=min_plan, own_text=True)
     alert.products = [_existing_product(name) for name in dict.fromkeys(product_names)]
     alert.versions = [_existing_version(alert, name) for name in dict.fromkeys(version_names)]
     db.session.add(alert)
     db.session.flush()
-    event = _record_event(alert, "opened", actor)
+    event = record_event(alert, "opened", actor)
     tell_subscribers(alert, event)
     record_audit(actor, "alert.open", "alert", alert.id, None,
                  {"title": alert.title, "state": alert.state})
     db.session.commit()
     return alert
+
+
+def checked_title(title: str) -> str:
+    """An alert's title as one line, or Invalid."""
+    title = one_line(title)
+    if not title:
+        raise Invalid("Give the alert a title.")
+    if len(title) > 500:
+        raise Invalid("Keep the title under 500 characters.")
+    return title
 
 
 def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
@@ -168,7 +180,7 @@ def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
     article (a draft is linked now and the step is taken when it is published), to ``fixed``
     with a published patch or service pack, or to ``closed``."""
     policy.require_staff(actor)
-    alert = _locked(alert_id)
+    alert = locked_alert(alert_id)
     if state not in STEP_EVENTS:
         raise Invalid(f"An alert moves to one of: {', '.join(STEP_EVENTS)}.")
     if ALERT_STATES.index(state) <= ALERT_STATES.index(alert.state):
@@ -180,7 +192,7 @@ def advance(actor: User, alert_id: int, state: str, *, article_slug: str = "",
         if state == "fixed":
             alert.patch = _fixing_patch(patch_id)
         alert.state, alert.updated_at = state, utcnow()
-        event = _record_event(alert, STEP_EVENTS[state], actor, note)
+        event = record_event(alert, STEP_EVENTS[state], actor, note)
         if event is None:
             raise Conflict("The alert changed at this moment; reload it and try again.")
         tell_subscribers(alert, event)
@@ -197,7 +209,7 @@ def answer_alert(actor: User, alert_id: int, article: Article) -> None:
     alert of its own. In the caller's transaction."""
     policy.require_staff(actor)
     db.session.flush()
-    alert = _locked(alert_id)
+    alert = locked_alert(alert_id)
     if alert.article_id == article.id:
         return
     if alert.article_id is not None or alert.state != "investigating":
@@ -212,10 +224,12 @@ def _link_workaround(actor: User, alert: Alert, slug: str, note: str) -> None:
     article = _workaround_article(slug, alert)
     alert.article_id, alert.article_hash = article.id, None
     db.session.flush()
-    announce_article(article, actor, note)  # nothing yet while the article is unpublished
+    if not is_critical_workaround(article):  # told, with the note, once it is published
+        alert.pending_note = note.strip()
+    announce_article(article, actor, note)
 
 
-def _locked(alert_id: int) -> Alert:
+def locked_alert(alert_id: int) -> Alert:
     alert = db.session.scalar(select(Alert).where(Alert.id == alert_id).with_for_update()
                               .execution_options(populate_existing=True))
     if alert is None:
@@ -266,7 +280,7 @@ def _fixing_patch(patch_id: int | None) -> Patch:
 
 # --- the alert's numbered steps --------------------------------------------------------------
 
-def _record_event(alert: Alert, kind: str, actor: User | None, note: str = "") -> AlertEvent | None:
+def record_event(alert: Alert, kind: str, actor: User | None, note: str = "") -> AlertEvent | None:
     """The alert's next numbered event; None when another transaction recorded that number at
     this moment (it tells that revision)."""
     db.session.flush()

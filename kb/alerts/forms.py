@@ -119,3 +119,12 @@ class AdvanceForm(FlaskForm):
     article_slug = SelectField("Workaround article", choices=[], validate_choice=False)
     patch_id = SelectField("Fixed in", choices=[], validate_choice=False)
     note = TextAreaField("Note to subscribers", validators=[Optional(), Length(max=5000)])
+
+
+class ReviseAlertForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    summary = TextAreaField("What customers see", validators=[Optional(), Length(max=5000)],
+                            render_kw={"rows": 6})
+    tell = BooleanField("Tell subscribers of this update")
+    update_note = TextAreaField("Note to subscribers", validators=[Optional(), Length(max=5000)],
+                                description="Sent with the update; shown in the alert's history.")

@@ -14,14 +14,6 @@ from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
 from kb.products.models import ProductVersion
 
-EVENT_TITLES = {
-    "opened": "under investigation",
-    "workaround": "workaround available",
-    "updated": "workaround updated",
-    "fixed": "fixed",
-    "closed": "closed",
-}
-
 
 def may_be_told(user: User, alert: Alert) -> bool:
     """Whether the policy lets ``user`` read the alert and its workaround article."""
@@ -49,7 +41,7 @@ def _for_product(notice: Notice, product_id: int) -> Notice:
 
 
 def _alert_notice(alert: Alert, event: AlertEvent, patch_named: bool) -> Notice:
-    title = f"Critical issue: {alert.title} — {EVENT_TITLES[event.kind]}"
+    title = f"Critical issue: {alert.title} — {event.kind_name.lower()}"
     lines = [f"{alert.title}", f"Concerns: {alert.applies_to_text}",
              f"State: {alert.state_name}"]
     if alert.summary:

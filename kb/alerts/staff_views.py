@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from kb import policy
 from kb.alerts import critical, outbox, queries
-from kb.alerts.forms import AdvanceForm, OpenAlertForm
+from kb.alerts.forms import AdvanceForm, OpenAlertForm, ReviseAlertForm
+from kb.alerts.revising import revise_alert
 from kb.errors import Invalid
 from kb.forms import choices, optional_database_id
 from kb.patches.details import split_list
@@ -53,8 +54,35 @@ def alert(alert_id: int):
         else:
             flash(_advanced_message(shown, form.state.data), "success")
             return redirect(url_for("alerts_staff.alert", alert_id=shown.id))
-    status = 422 if form.errors else 200
-    return render_template("alerts/staff_alert.html", alert=shown, form=form), status
+    return _alert_page(shown, form, _revise_form(shown))
+
+
+@blueprint.post("/alerts/<int:alert_id>/text")
+@login_required
+def revise(alert_id: int):
+    shown = queries.get_alert_for_staff(current_user, alert_id)
+    form = ReviseAlertForm()
+    if form.validate_on_submit():
+        try:
+            revise_alert(current_user, shown.id, form.title.data, form.summary.data or "",
+                         tell=form.tell.data, note=form.update_note.data or "")
+        except Invalid as refusal:
+            form.title.errors.append(refusal.message)
+        else:
+            told = "its subscribers have been told" if form.tell.data else "nobody was told"
+            flash(f"The alert's title and summary are saved; {told}.", "success")
+            return redirect(url_for("alerts_staff.alert", alert_id=shown.id))
+    return _alert_page(shown, _advance_form(shown), form)
+
+
+def _alert_page(alert, advance_form: AdvanceForm, revise_form: ReviseAlertForm):
+    status = 422 if advance_form.errors or revise_form.errors else 200
+    return render_template("alerts/staff_alert.html", alert=alert, form=advance_form,
+                           revise_form=revise_form), status
+
+
+def _revise_form(alert) -> ReviseAlertForm:
+    return ReviseAlertForm(formdata=None, title=alert.title, summary=alert.summary)
 
 
 @blueprint.get("/outbox")

@@ -125,6 +125,9 @@ PAGE_TYPES = [
              "/sessions/live|Ask us anything: upgrading to Orbit ERP 12.0|Attendees"),
     PageType("outbox", STAFF, "/staff/outbox"),
     PageType("staff-alerts", STAFF, "/staff/alerts"),
+    PageType("staff-alert", STAFF,
+             "/staff/alerts|#1 Workaround: duplicate invoice numbers with several posting "
+             "servers (12.0)"),
     PageType("staff-elite", STAFF, "/staff/elite"),
     PageType("staff-elite-organisation", STAFF, "/staff/elite|Fabrikam Logistics"),
     PageType("staff-programmes", STAFF, "/staff/programmes/"),
