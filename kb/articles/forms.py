@@ -109,10 +109,6 @@ class ArticleForm(FlaskForm):
         )
 
 
-class ScheduleForm(FlaskForm):
-    publish_at = DateTimeLocalField("Publish at (UTC)", validators=[DataRequired()])
-
-
 class HelpfulForm(FlaskForm):
     helpful = RadioField("Was this helpful?", choices=choices([("yes", "Yes"), ("no", "No")]),
                          validators=[DataRequired()])

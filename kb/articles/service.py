@@ -75,7 +75,7 @@ def _save(actor: User, article: Article, fields: ArticleFields, note: str,
         _set_publication_time(article, fields.publish_at)
     if linked is not None:
         article.related_articles = linked
-    add_revision(article, actor, note or STATUS_NOTES[article.status])
+    add_revision(article, actor, note or _status_note(article.status, fields.publish_at))
     record_index_change(article)
     if fields.answers_alert is not None:
         critical.answer_alert(actor, fields.answers_alert, article)
@@ -91,6 +91,12 @@ def _set_publication_time(article: Article, publish_at: datetime | None) -> None
         article.published_at = publish_at
     elif article.published_at is None or article.published_at > now:
         article.published_at = now
+
+
+def _status_note(status: str, publish_at: datetime | None) -> str:
+    if status == "published" and publish_at is not None and publish_at > utcnow():
+        return f"Scheduled for {publish_at:%Y-%m-%d %H:%M} UTC"
+    return STATUS_NOTES[status]
 
 
 def _articles_to_link(fields: ArticleFields, slugs: list[str]) -> list[Article]:
@@ -120,10 +126,7 @@ def change_status(actor: User, article: Article, status: str,
         _set_publication_time(article, publish_at)
     article.status = status
     article.updated_at = utcnow()
-    note = STATUS_NOTES[status]
-    if publish_at is not None:
-        note = f"Scheduled for {publish_at:%Y-%m-%d %H:%M} UTC"
-    add_revision(article, actor, note)
+    add_revision(article, actor, _status_note(status, publish_at))
     record_index_change(article)
     critical.announce_article(article, actor)
     db.session.commit()

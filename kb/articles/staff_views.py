@@ -3,8 +3,6 @@ through the workflow, read their history, compare and restore revisions."""
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -12,7 +10,7 @@ from kb import markdown, policy
 from kb.alerts import queries as alert_queries
 from kb.alerts.critical import alert_of_article
 from kb.articles import queries, service
-from kb.articles.forms import ArticleForm, ScheduleForm
+from kb.articles.forms import ArticleForm
 from kb.errors import Conflict, Invalid
 from kb.forms import choices, database_id
 from kb.paging import page_number
@@ -79,8 +77,7 @@ def _saved_or_form(form: ArticleForm, article, save):
             return redirect(url_for("article_editor.edit", article_id=article.id))
     elif form.is_submitted():
         status = 422
-    return render_template("articles/editor.html", form=form, article=article,
-                           schedule_form=ScheduleForm()), status
+    return render_template("articles/editor.html", form=form, article=article), status
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -109,19 +106,6 @@ def change_status(article_id: int, action: str):
     article = service.get_article(article_id)
     service.change_status(current_user, article, STATUS_ACTIONS[action])
     flash(f"“{article.title}”: {service.STATUS_NOTES[article.status].lower()}.", "success")
-    return redirect(url_for("article_editor.edit", article_id=article.id))
-
-
-@blueprint.post("/<int:article_id>/schedule")
-def schedule(article_id: int):
-    article = service.get_article(article_id)
-    form = ScheduleForm()
-    if not form.validate_on_submit():
-        raise Invalid("Give the date and time of publication.")
-    service.change_status(current_user, article, "published",
-                          publish_at=form.publish_at.data.replace(tzinfo=UTC))
-    flash(f"“{article.title}” will be published on {form.publish_at.data:%Y-%m-%d %H:%M} UTC.",
-          "success")
     return redirect(url_for("article_editor.edit", article_id=article.id))
 
 

@@ -92,7 +92,8 @@ def test_scheduled_publication_stays_hidden_until_its_time(staff_client, client,
     slug = write_article("Upcoming feature", "Soon.", status="draft")
     article_id = article_state(slug)["id"]
     later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    staff_client.post(f"/staff/articles/{article_id}/schedule", {"publish_at": later})
+    staff_client.post(f"/staff/articles/{article_id}/edit", editor_data(
+        action="publish", title="Upcoming feature", slug=slug, body="Soon.", publish_at=later))
     state = article_state(slug)
     assert state["status"] == "published" and state["publish_at"] > datetime.now(UTC)
     assert state["revisions"][-1][1].startswith("Scheduled for ")
@@ -117,6 +118,13 @@ def test_publish_at_in_the_editor_schedules(staff_client, article_state):
     # the editor says so: published for later is not published yet
     page = staff_client.client.get(f"/staff/articles/{state['id']}/edit").get_data(as_text=True)
     assert "has been saved (scheduled for " in page and "has been saved (published)" not in page
+
+
+def test_the_edit_page_offers_one_publication_time(staff_client, write_article, article_state):
+    article_id = article_state(write_article("Upcoming feature", "Soon.", status="draft"))["id"]
+    page = staff_client.client.get(f"/staff/articles/{article_id}/edit").get_data(as_text=True)
+    assert page.count('name="publish_at"') == 1
+    assert page.count("Publish at (UTC)") == 1
 
 
 def test_title_change_keeps_the_slug_and_a_renamed_slug_redirects(
