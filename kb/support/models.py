@@ -171,7 +171,13 @@ class Incident(Base):
 
     @property
     def reference(self) -> str:
+        """What the organisation's own users call it: numbers count per organisation."""
         return f"#{self.number}"
+
+    @property
+    def staff_reference(self) -> str:
+        """What support calls it, among every organisation's incidents."""
+        return f"#{self.number} · {self.organization.name}"
 
 
 class IncidentEntry(Base):

@@ -34,6 +34,11 @@ def _label(incident: Incident) -> str:
     return f"Incident {incident.reference} (severity {incident.severity}): {incident.title}"
 
 
+def _staff_label(incident: Incident) -> str:
+    """Support reads every organisation's incidents, whose numbers each start at 1."""
+    return f"Incident {incident.staff_reference} (severity {incident.severity}): {incident.title}"
+
+
 def _tell(users, incident: Incident, event: str, title: str, body: str = "",
           key: str | None = None) -> int:
     notice = Notice(f"incident.{event}", title, incident_url(incident), body,
@@ -65,7 +70,7 @@ def incident_logged(incident: Incident) -> None:
           f"Your incident is logged as {incident.reference}. {target_text(incident)}")
     if incident.severity == 1:
         _tell(_staff(), incident, "critical",
-              f"Severity 1 from {incident.organization.name}: {incident.title}",
+              f"Severity 1 logged: {_staff_label(incident)}",
               target_text(incident))
 
 
@@ -75,26 +80,30 @@ def replied(incident: Incident, entry: IncidentEntry) -> None:
               entry.body)
     else:
         _tell(_support_side(incident), incident, "reply",
-              f"{incident.organization.name} replied: {_label(incident)}", entry.body)
+              f"The customer replied: {_staff_label(incident)}", entry.body)
 
 
 def status_changed(incident: Incident, by: User) -> None:
-    title = f"{incident.status_name}: {_label(incident)}"
     if policy.acts_as_staff(by):
-        _tell([u for u in _customer(incident) if u.id != by.id], incident, "status", title)
+        _tell([u for u in _customer(incident) if u.id != by.id], incident, "status",
+              f"{incident.status_name}: {_label(incident)}")
     else:
-        _tell(_support_side(incident), incident, "status", title)
+        _tell(_support_side(incident), incident, "status",
+              f"{incident.status_name}: {_staff_label(incident)}")
 
 
 def assigned(incident: Incident, assignee: User) -> None:
-    _tell([assignee], incident, "assigned", f"Assigned to you: {_label(incident)}",
+    _tell([assignee], incident, "assigned", f"Assigned to you: {_staff_label(incident)}",
           target_text(incident))
 
 
 def remote_access(incident: Incident, event: str, to_customer: bool, title: str,
                   body: str = "") -> None:
-    users = _customer(incident) if to_customer else _support_side(incident) or _staff()
-    _tell(users, incident, f"remote_access_{event}", f"{title}: {_label(incident)}", body)
+    if to_customer:
+        users, label = _customer(incident), _label(incident)
+    else:
+        users, label = _support_side(incident) or _staff(), _staff_label(incident)
+    _tell(users, incident, f"remote_access_{event}", f"{title}: {label}", body)
 
 
 def breach_key(incident: Incident) -> str:
@@ -108,7 +117,8 @@ def tell_breaches(now: datetime) -> int:
     told = 0
     for incident in _breached(now):
         users = _support_side(incident) or _staff()
-        told += _tell(users, incident, "breach", f"Response target missed: {_label(incident)}",
+        told += _tell(users, incident, "breach",
+                      f"Response target missed: {_staff_label(incident)}",
                       f"The response was due {incident.response_due.strftime(TIME_PATTERN)} "
                       f"({incident.organization.name}, {incident.plan}).",
                       key=breach_key(incident))

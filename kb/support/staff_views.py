@@ -98,8 +98,8 @@ def assign(incident_id: int):
         raise Invalid("Choose a staff member.")
     assignee = _assignee(form)
     incidents.assign(current_user, [incident], assignee)
-    flash(f"{incident.reference} is assigned to {assignee.display_name}." if assignee
-          else f"{incident.reference} is assigned to nobody now.", "success")
+    flash(f"{incident.staff_reference} is assigned to {assignee.display_name}." if assignee
+          else f"{incident.staff_reference} is assigned to nobody now.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id))
 
 

@@ -44,20 +44,25 @@ def test_replies_and_status_changes_reach_the_other_side(desk, log_incident, as_
     as_user("premium@demo.test", lambda customer: incidents.reply(
         customer, db.session.get(Incident, incident_id), "12.0 SP1"))
     customer_told = _titles(desk, "premium@demo.test")
-    assert customer_told[0].startswith("Logged: Incident #1")
+    assert customer_told[0].startswith("Logged: Incident #1 (severity 3)")
     assert any(t.startswith("Support replied") for t in customer_told)
     assert any(t.startswith("Waiting for customer") for t in customer_told)
     assert not any("internal" in t for t in customer_told)
     assignee_told = _titles(desk, "admin@demo.test")
-    assert assignee_told[0].startswith("Assigned to you")
-    assert any("Contoso Manufacturing replied" in t for t in assignee_told)
+    # support reads every organisation's #1: its notices name the organisation too
+    assert assignee_told[0].startswith("Assigned to you: Incident #1 · Contoso Manufacturing")
+    assert any(t.startswith("The customer replied: Incident #1 · Contoso Manufacturing")
+               for t in assignee_told)
+    assert any("#1 · Contoso Manufacturing" in subject
+               for subject in _mail_to(desk, "admin@demo.test"))
     assert any("Support replied" in subject for subject in _mail_to(desk, "premium@demo.test"))
 
 
 def test_a_severity_1_incident_is_told_to_every_staff_member(desk, log_incident):
     log_incident("elite@demo.test", severity=1, title="Everything down")
     for email in ("staff@demo.test", "admin@demo.test"):
-        assert any("Severity 1 from Fabrikam Logistics" in t for t in _titles(desk, email))
+        assert any(t.startswith("Severity 1 logged: Incident #1 · Fabrikam Logistics")
+                   for t in _titles(desk, email))
 
 
 def test_a_breach_is_told_once_by_the_due_job(desk, log_incident, as_user):
@@ -69,7 +74,8 @@ def test_a_breach_is_told_once_by_the_due_job(desk, log_incident, as_user):
         first = run_due_jobs(due + timedelta(minutes=1))
         again = run_due_jobs(due + timedelta(minutes=2))
     assert first == 2 and again == 0  # both staff members, unassigned; told once
-    assert any(t.startswith("Response target missed") for t in _titles(desk, "staff@demo.test"))
+    assert any(t.startswith("Response target missed: Incident #1 · Fabrikam Logistics")
+               for t in _titles(desk, "staff@demo.test"))
 
 
 def test_an_answered_incident_is_no_breach(desk, log_incident, as_user):

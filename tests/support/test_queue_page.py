@@ -45,6 +45,24 @@ def test_the_queue_orders_filters_and_assigns(client, auth, log_incident, desk):
     assert _order(by_organization.get_data(as_text=True)) == [str(premium)]
 
 
+def test_staff_tell_every_organisations_first_incident_apart(client, auth, log_incident):
+    first_ones = {email: log_incident(email, severity=2, title="Posting fails")
+                  for email in ("xtreme@demo.test", "premium@demo.test", "elite@demo.test")}
+    auth.login("staff@demo.test")
+    queue = client.get("/staff/incidents").get_data(as_text=True)
+    references = re.findall(r"#1 · [^<]+?(?= · Orbit ERP)", queue)
+    assert len(references) == 3 and len(set(references)) == 3
+    assert "#1 · Contoso Manufacturing" in references
+    incident_page = client.get(f"/support/incidents/{first_ones['elite@demo.test']}")
+    assert "<h1>#1 · Fabrikam Logistics: Posting fails</h1>" in incident_page.get_data(
+        as_text=True)
+    auth.logout()
+    auth.login("elite@demo.test")  # a customer sees their own organisation's numbers only
+    own_page = client.get(f"/support/incidents/{first_ones['elite@demo.test']}")
+    assert "<h1>#1 Posting fails</h1>" in own_page.get_data(as_text=True)
+    assert "#1 · " not in client.get("/support/incidents").get_data(as_text=True)
+
+
 def test_assigning_one_incident_says_so(client, auth, log_incident, desk):
     incident = log_incident("elite@demo.test", severity=2, title="E two")
     auth.login("staff@demo.test")
