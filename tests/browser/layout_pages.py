@@ -113,6 +113,7 @@ PAGE_TYPES = [
     PageType("staff-audit", STAFF, "/staff/audit"),
     PageType("staff-articles", STAFF, "/staff/articles/"),
     PageType("article-editor", STAFF, "/staff/articles/|Posting error codes"),
+    PageType("article-history", STAFF, "/staff/articles/|Posting error codes|History"),
     PageType("new-article", STAFF, "/staff/articles/new"),
     PageType("new-patch", STAFF, "/patches/new"),
     PageType("patch-downloads", STAFF, "/staff/patch-downloads"),
