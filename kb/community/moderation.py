@@ -74,7 +74,8 @@ def set_locked(actor, question: Question, locked: bool) -> None:
 
 def merge(actor, duplicate: Question, target: Question) -> None:
     """Fold a duplicate into the question it repeats, in the same space: its answers and
-    followers move over, its address leads there, and its followers are told."""
+    followers move over, its text (and that of duplicates merged into it) is shown there,
+    its address leads there, and its followers are told."""
     policy.require_staff(actor)
     if duplicate.id == target.id:
         raise Invalid("A question cannot be merged into itself.")
@@ -82,12 +83,17 @@ def merge(actor, duplicate: Question, target: Question) -> None:
         raise Conflict("Merge into the question that remains, not into a merged one.")
     if duplicate.space_id != target.space_id:
         raise Invalid("Merge questions of the same space only: their readers differ.")
+    if duplicate.status == "hidden":
+        raise Conflict("Show the question first: a merged question's text is shown on the "
+                       "question it was merged into.")
     told = notices.followers(duplicate)
     db.session.execute(update(Answer).where(Answer.question_id == duplicate.id)
                        .values(question_id=target.id))
     for person in told:
         notices.follow(person, target)
     db.session.execute(Follow.__table__.delete().where(Follow.question_id == duplicate.id))
+    db.session.execute(update(Question).where(Question.merged_into_id == duplicate.id)
+                       .values(merged_into_id=target.id))
     duplicate.status, duplicate.merged_into = "merged", target
     duplicate.accepted_answer = None
     duplicate.updated_at = target.last_activity_at = utcnow()

@@ -145,6 +145,13 @@ def get_question(user, question_id: int) -> Question:
     return question
 
 
+def merged_questions(question: Question) -> list[Question]:
+    """The duplicates merged into the question, oldest first: what their askers wrote stays
+    on the question (same space, so the same readers)."""
+    return list(db.session.scalars(select(Question).where(
+        Question.merged_into_id == question.id).order_by(Question.created_at, Question.id)))
+
+
 def merge_target(user, question_id: int) -> Question | None:
     """For a merged question, the question it now lives in (if the user may read that)."""
     policy.require(user, FEATURE)  # first: a missing and a hidden question answer alike

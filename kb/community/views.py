@@ -93,6 +93,7 @@ def _question_page(shown, answer_form: AnswerForm, problem: str | None = None,
             (str(other.id), other.title) for other in moderation.questions_to_merge_into(shown))
     return render_template(
         "community/question.html", question=shown, answer_form=answer_form, problem=problem,
+        merged=queries.merged_questions(shown),
         answers=queries.visible_answers(current_user, shown),
         my_votes=queries.votes_of(current_user, shown),
         my_question_vote=queries.question_vote_of(current_user, shown),

@@ -211,6 +211,20 @@ def require_axe() -> None:
     pytest.skip(message)
 
 
+def check_at_each_width(page: Page, name: str) -> None:
+    """A page reached by a journey (after a POST, say) as the layout tests check theirs:
+    a screenshot at each width, no sideways scrolling, no axe-core violation."""
+    require_axe()
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=SCREENSHOT_DIR / f"{name}-{viewport['width']}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+            f"{name} scrolls sideways at {width} width")
+        violations = axe_violations(page)
+        assert not violations, f"{name} at {width} width:\n{describe(violations)}"
+
+
 def nav_rows(page: Page) -> int:
     """Rows the header's visible top-level entries take: an entry starts a row when it lies
     wholly below the row before."""

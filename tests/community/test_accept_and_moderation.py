@@ -128,6 +128,38 @@ def test_merging_moves_answers_and_followers_and_the_old_address_leads_there(
         assert indexed_status(f"question:{duplicate}") is None
 
 
+def test_a_merged_duplicates_text_stays_on_the_question_it_joins(app, world, signed_in):
+    earlier = ask(app, "elite@demo.test", world.open_slug, "Posting queue stuck after restart",
+                  "Stuck since we restarted the **posting server**.")
+    duplicate = ask(app, "premium@demo.test", world.open_slug, "Posting job never finishes",
+                    "Ours stops at 99 % every night on 12.0 SP1.")
+    staff = signed_in("staff")
+    staff.post(f"/community/questions/{earlier}/merge", {"target_id": str(duplicate)})
+    staff.post(f"/community/questions/{duplicate}/merge",
+               {"target_id": str(world.open_question)})
+    with app.app_context():
+        askers = [user_by_email(email).public_name
+                  for email in ("elite@demo.test", "premium@demo.test")]
+    page = signed_in("xtreme").client.get(
+        f"/community/questions/{world.open_question}").get_data(as_text=True)
+    merged = page[page.index('id="merged-heading"'):page.index('id="answers-heading"')]
+    # both, the one merged into the duplicate before too, credited to their askers
+    assert "Ours stops at 99 % every night on 12.0 SP1." in merged
+    assert "Stuck since we restarted the <strong>posting server</strong>." in merged
+    assert all(asker in merged for asker in askers)
+
+
+def test_a_hidden_question_is_not_merged(app, world, signed_in):
+    duplicate = ask(app, "premium@demo.test", world.open_slug, "Posting job hangs", "Spam?")
+    staff = signed_in("staff")
+    staff.post(f"/community/questions/{duplicate}/hide", {"note": "off topic"})
+    refused = staff.post(f"/community/questions/{duplicate}/merge",
+                         {"target_id": str(world.open_question)})
+    assert refused.status_code == 409
+    page = signed_in("xtreme").client.get(f"/community/questions/{world.open_question}")
+    assert "Spam?" not in page.get_data(as_text=True)
+
+
 def test_merging_across_spaces_is_refused(app, world, signed_in):
     from kb.community import moderation
     from kb.errors import Invalid

@@ -178,6 +178,27 @@ def test_merge_carries_votes_over_without_double_votes(app, client, auth, demo_a
     assert b"Revaluing currencies" not in client.get("/sessions/topics").data
 
 
+def test_a_merged_requests_text_stays_on_the_request_it_joins(app, client, auth,
+                                                              demo_accounts):
+    target = _ask(app, "premium@demo.test", "Currency revaluation")
+    duplicate = _ask(app, "elite@demo.test", "Revaluing currencies",
+                     "We revalue **twelve** currencies at month end.")
+    earlier = _ask(app, "xtreme@demo.test", "FX revaluation", "Show the rounding rules.")
+    auth.login("staff@demo.test")
+    auth.post(f"/sessions/topics/{earlier}/merge", {"target_id": str(duplicate)})
+    auth.post(f"/sessions/topics/{duplicate}/merge", {"target_id": str(target)})
+    staff_page = client.get(f"/sessions/topics/{target}").get_data(as_text=True)
+    assert "by elite@demo.test" in staff_page and "by xtreme@demo.test" in staff_page
+    auth.logout()
+    auth.login("premium@demo.test")
+    page = client.get(f"/sessions/topics/{target}").get_data(as_text=True)
+    merged = page[page.index('id="merged-heading"'):]
+    assert "Revaluing currencies" in merged
+    assert "We revalue <strong>twelve</strong> currencies at month end." in merged
+    assert "Show the rounding rules." in merged  # merged into the duplicate before
+    assert "@demo.test" not in merged  # customers see no requester, as on every request
+
+
 def test_request_text_renders_safely(app, client, auth, demo_accounts):
     topic_id = _ask(app, "premium@demo.test", "<script>alert(1)</script> queues",
                     "<img src=x onerror=alert(2)> **bold**")

@@ -115,6 +115,13 @@ def vote_count(topic: TopicRequest) -> int:
         TopicVote.topic_id == topic.id)) or 0
 
 
+def merged_requests(topic: TopicRequest) -> list[TopicRequest]:
+    """The duplicates merged into the request, oldest first: what they asked for stays on it."""
+    return list(db.session.scalars(select(TopicRequest).where(
+        TopicRequest.merged_into_id == topic.id).order_by(TopicRequest.created_at,
+                                                          TopicRequest.id)))
+
+
 def topics_scheduled_for(live_session: LiveSession) -> list[TopicRequest]:
     return list(db.session.scalars(select(TopicRequest).where(
         TopicRequest.live_session_id == live_session.id, TopicRequest.status == "scheduled")))

@@ -4,7 +4,7 @@ voted is told."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from kb import db, markdown, policy, search
 from kb.accounts.models import User
@@ -169,7 +169,8 @@ def _announce_scheduled(topic: TopicRequest, yours: str) -> None:
 
 def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
     """Fold a duplicate into ``target``: its votes (and requester) carry over without double
-    votes, and the duplicate's people are told where the request lives now."""
+    votes, its text (and that of requests merged into it) is shown there, and the
+    duplicate's people are told where the request lives now."""
     policy.require_staff(actor)
     if duplicate.id == target.id:
         raise Invalid("A request cannot be merged into itself.")
@@ -186,6 +187,8 @@ def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
                          f"the same as “{target.title}”, so staff merged the two. Your vote now "
                          "counts for that request; follow it there.")
     duplicate.status, duplicate.merged_into, duplicate.updated_at = "merged", target, utcnow()
+    db.session.execute(update(TopicRequest).where(TopicRequest.merged_into_id == duplicate.id)
+                       .values(merged_into_id=target.id))
     search.record_change("topic", duplicate.id)
     search.record_change("topic", target.id)
     db.session.commit()

@@ -53,6 +53,7 @@ def _topic_page(topic, status_form: TopicStatusForm | None = None) -> str:
     staff = policy.acts_as_staff(current_user)
     return render_template(
         "sessions/topic.html", topic=topic, details=topic.details_html,
+        merged=topic_queries.merged_requests(topic),
         votes=topic_queries.vote_count(topic), voted=topic_queries.has_voted(current_user, topic),
         recording=topic_queries.recording_of(current_user, topic),
         status_form=(status_form or _status_form()) if staff else None,
