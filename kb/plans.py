@@ -102,6 +102,12 @@ def features_of_plan(plan: str) -> tuple[str, ...]:
     return tuple(f.key for f in FEATURES if plan in f.plans)
 
 
+def features_lost(plan: str, new_plan: str) -> tuple[Feature, ...]:
+    """What an organisation's users lose when its plan goes from ``plan`` to ``new_plan``
+    (nothing when the new plan is the same or higher)."""
+    return tuple(f for f in FEATURES if plan in f.plans and new_plan not in f.plans)
+
+
 def plans_from(plan: str) -> tuple[str, ...]:
     """This plan and every plan above it."""
     return PLANS[plan_rank(plan):]

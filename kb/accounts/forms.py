@@ -3,6 +3,7 @@ from __future__ import annotations
 import email_validator
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -114,6 +115,9 @@ class OrganizationForm(FlaskForm):
         "Public holidays of", validators=[Optional(), Length(max=12)],
         description='A country code, optionally with a region: "US", "DE-BY"; empty: the '
                     "portal's default.")
+    # shown once a save would lower the plan mid-term: the plan the confirmation was asked for
+    lowering_plan = HiddenField()
+    confirm_lowering = BooleanField("I understand")
 
 
 class StaffUserForm(FlaskForm):

@@ -18,6 +18,26 @@ from kb.sessions.campus import service as campus
 from kb.support import clock as support_clock
 
 
+class PlanLoweringUnconfirmed(Invalid):
+    """Lowering the plan of an organisation whose term runs takes features from its users at
+    once (the brochure promises none are substantially reduced during the term): staff say
+    they mean it, for this very plan."""
+
+    def __init__(self, organization: Organization, plan: str, lost: tuple[plans.Feature, ...]):
+        super().__init__(f"{organization.name} is in its term: moving it to "
+                         f"{plans.plan_name(plan)} takes features from its users at once. "
+                         "Confirm that you mean it.")
+        self.plan, self.lost = plan, lost
+
+
+def _check_plan_lowering(organization: Organization, plan: str,
+                         lowering_confirmed_to: str | None) -> None:
+    lost = plans.features_lost(organization.plan, plan)
+    if (lost and organization.term_active_on(policy.today())
+            and lowering_confirmed_to != plan):
+        raise PlanLoweringUnconfirmed(organization, plan, lost)
+
+
 def _organization_state(organization: Organization) -> dict[str, Any]:
     return {
         "name": organization.name,
@@ -113,11 +133,15 @@ def update_organization(
     administrator: User | None,
     time_zone: str | None = None,
     holiday_country: str | None = None,
+    lowering_confirmed_to: str | None = None,
 ) -> None:
     """Change an organisation's plan, term, products or administrator (staff only, audited).
-    A plan without the Campus discount revokes the organisation's Campus codes."""
+    Lowering the plan while the term runs needs ``lowering_confirmed_to`` naming the new plan
+    (``PlanLoweringUnconfirmed`` otherwise). A plan without the Campus discount revokes the
+    organisation's Campus codes."""
     policy.require_staff(actor)
     _check_organization_fields(plan, term_start, term_end)
+    _check_plan_lowering(organization, plan, lowering_confirmed_to)
     if administrator is not None and administrator.organization_id != organization.id:
         raise Invalid("The administrator must be a user of this organisation.")
     before = _organization_state(organization)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from kb import policy
 from kb.accounts.forms import OrganizationForm, RoleForm, StaffUserForm
 from kb.accounts.organizations import (
+    PlanLoweringUnconfirmed,
     create_organization,
     parse_installed_products,
     update_organization,
@@ -75,13 +76,17 @@ def organization(organization_id: int):
     if not form.is_submitted():
         form.products.data = _installed_text(organization)
         form.administrator.data = organization.administrator_id
+    lowering, status = None, 200
     if form.validate_on_submit():
         administrator_id = form.administrator.data
         try:
             update_organization(
                 current_user, organization, **_organization_fields(form),
                 administrator=get_user(administrator_id) if administrator_id else None,
+                lowering_confirmed_to=_confirmed_lowering(form),
             )
+        except PlanLoweringUnconfirmed as refusal:
+            lowering, status = _ask_to_confirm(form, refusal), 422
         except (Conflict, Invalid) as refusal:
             form.name.errors.append(refusal.message)
         else:
@@ -89,7 +94,22 @@ def organization(organization_id: int):
             return redirect(url_for("staff.organization", organization_id=organization.id))
     return render_template(
         "staff/organization_form.html", form=form, organization=organization,
-        users=users_of(organization))
+        users=users_of(organization), lowering=lowering), status
+
+
+def _confirmed_lowering(form: OrganizationForm) -> str | None:
+    """The lower plan staff confirmed (the plan the confirmation was shown for), if ticked."""
+    if not form.confirm_lowering.data:
+        return None
+    return form.lowering_plan.data or None
+
+
+def _ask_to_confirm(form: OrganizationForm, refusal: PlanLoweringUnconfirmed):
+    """The form again, asking to confirm the loss of exactly these features: a tick given
+    for another plan does not count."""
+    form.lowering_plan.data, form.confirm_lowering.data = refusal.plan, False
+    form.confirm_lowering.errors.append(refusal.message)
+    return refusal
 
 
 def _installed_text(organization) -> str:

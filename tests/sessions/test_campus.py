@@ -79,7 +79,7 @@ def test_leaving_elite_revokes_the_code_and_a_return_issues_a_new_one(
             update_organization(
                 staff_user, organization, name=organization.name, plan=plan,
                 term_start=organization.term_start, term_end=organization.term_end,
-                installed=[], administrator=None)
+                installed=[], administrator=None, lowering_confirmed_to=plan)
         staff(change)
 
     set_plan("premium")
