@@ -259,14 +259,15 @@ def may_assign_role(user, role: str) -> bool:
 
 
 def can_see_join_details(user, live_session, registration, now: datetime) -> bool:
-    """A live session's meeting URL, number and password: staff always; customers with
-    interactive sessions only on a confirmed registration, from the session's set lead time
-    before the start until its end."""
+    """A live session's meeting URL, number and password: never once it is cancelled; staff
+    always; customers with interactive sessions only on a confirmed registration, from the
+    session's set lead time before the start until its end."""
+    if live_session.is_cancelled:
+        return False
     if acts_as_staff(user):
         return True
-    if not can(user, "interactive_sessions") or registration is None:
-        return False
-    if registration.status != "confirmed":
+    if (not can(user, "interactive_sessions") or registration is None
+            or registration.status != "confirmed"):
         return False
     return live_session.join_details_from <= now <= live_session.ends_at
 

@@ -183,6 +183,9 @@ def live_session_json(live_session, now, registration, confirmed: int) -> dict:
         "seats_left": max(0, live_session.capacity - confirmed),
         "join_details_from": live_session.join_details_from,
         "state": live_session.state_at(now),
+        "status": live_session.status,
+        "cancelled_at": live_session.cancelled_at,
+        "cancellation_reason": live_session.cancellation_reason or None,
         "registration_opens_at": live_session.registration_opens_at,
         "registration_closes_at": live_session.registration_closes,
         "url": url_for("live.show", session_id=live_session.id),
@@ -198,15 +201,19 @@ def live_session_json(live_session, now, registration, confirmed: int) -> dict:
 def registration_json(registration) -> dict | None:
     if registration is None:
         return None
+    waiting = registration.status == "waitlisted"  # the invite comes with the seat
     return {"status": registration.status,
             "waitlist_position": live_queries.waitlist_rank(registration),
-            "invite_url": url_for("api.api_invite", session_id=registration.live_session_id)}
+            "invite_url": None if waiting else url_for(
+                "api.api_invite", session_id=registration.live_session_id)}
 
 
 @blueprint.get("/live-sessions")
 @documented("Live sessions not yet over, each with its state (registration_not_open, upcoming, "
-            "registration_closed, in_progress); join details only for registered users, "
-            "shortly before the start", response_model=list[LiveSession])
+            "registration_closed, in_progress) and status (scheduled, or cancelled with the "
+            "reason: listed until its start); join details only for registered users, "
+            "shortly before the start, never for a cancelled session",
+            response_model=list[LiveSession])
 def api_live_sessions():
     now, sessions = utcnow(), live_queries.sessions_for(current_user)
     registrations = live_queries.registrations_of(current_user, sessions)
@@ -220,8 +227,8 @@ def api_live_sessions():
 @documented("Register for a live session", responses={
     "200": "Already registered", "201": "Registered", "202": "Wait-listed (the session is full)",
     "404": "No such session",
-    "409": "Registration is not open: not yet, closed at its set time, or the session has "
-           "started or ended"}, response_model=Registration)
+    "409": "Registration is not open: not yet, closed at its set time, the session has "
+           "started or ended, or it is cancelled"}, response_model=Registration)
 def api_register(session_id: int):
     live_queries.get_session(current_user, session_id)  # 404 for a session the user may not see
     outcome = live.register_with_outcome(current_user, session_id)
@@ -234,7 +241,8 @@ def api_register(session_id: int):
 
 @blueprint.delete("/live-sessions/<int:session_id>/registration")
 @documented("Cancel your registration; the first wait-listed person moves up",
-            responses={"204": "Cancelled", "404": "Not registered", "409": "Already started"})
+            responses={"204": "Cancelled", "404": "Not registered",
+                       "409": "Already started, or the session is cancelled"})
 def api_cancel(session_id: int):
     live.cancel(current_user, session_id)
     return "", 204
@@ -242,7 +250,8 @@ def api_cancel(session_id: int):
 
 @blueprint.get("/live-sessions/<int:session_id>/invite.ics")
 @documented("Your calendar invite for the session (text/calendar)",
-            responses={"200": "The .ics file", "404": "Not registered"},
+            responses={"200": "The .ics file",
+                       "404": "Not registered, or on the waiting list (no invite until a seat)"},
             media_type="text/calendar")
 def api_invite(session_id: int):
     registration = live_queries.registration_for_invite(current_user, session_id)

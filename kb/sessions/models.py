@@ -20,6 +20,7 @@ REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 # while it is "upcoming"
 LIVE_SESSION_STATES = ("registration_not_open", "upcoming", "registration_closed",
                        "in_progress", "ended")
+LIVE_SESSION_STATUSES = ("scheduled", "cancelled")
 
 
 class Recording(Gated, Base):
@@ -171,14 +172,26 @@ class LiveSession(Gated, Base):
     meeting_password: Mapped[str] = mapped_column(String(100), default="")
     # how long before the start registrants see the meeting URL, number and password
     join_details_minutes: Mapped[int] = mapped_column(Integer, default=15)
-    # rises whenever staff move the session, so calendar clients replace the old invite
+    # rises whenever staff move or cancel the session, so calendars replace the old invite
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     recording_id: Mapped[int | None] = mapped_column(
         ForeignKey("recordings.id", ondelete="SET NULL"))
+    # set when staff cancel the session; registrations keep their status for the history
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancellation_reason: Mapped[str] = mapped_column(Text, default="")  # shown to registrants
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recording: Mapped[Recording | None] = relationship()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def status(self) -> str:
+        """One of ``LIVE_SESSION_STATUSES``; ``state_at`` tells where it stands in time."""
+        return "cancelled" if self.is_cancelled else "scheduled"
 
     @property
     def ends_at(self) -> datetime:

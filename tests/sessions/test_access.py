@@ -46,6 +46,8 @@ ROUTES = [
     ("GET", "/sessions/staff/live/new", STAFF, None),
     ("GET", "/sessions/staff/live/{session}/edit", STAFF, None),
     ("GET", "/sessions/staff/live/{session}/attendees", STAFF, None),
+    ("GET", "/sessions/staff/live/{session}/cancel", STAFF, None),
+    ("POST", "/sessions/staff/live/{session}/cancel", STAFF, {"reason": "Presenter ill"}),
     ("GET", "/sessions/staff/live/{session}/attendees.csv", STAFF, None),
     ("POST", "/sessions/staff/live/{session}/attendance", STAFF, {}),
     ("POST", "/sessions/staff/live/{session}/recording", STAFF, {"recording_id": "{recording}"}),

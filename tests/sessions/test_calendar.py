@@ -70,15 +70,21 @@ def test_invite_uid_stays_sequence_rises_and_cancel_cancels(
     assert str(again["STATUS"]) == "CONFIRMED"
 
 
-def test_each_registration_has_its_own_uid_and_the_api_serves_it(
+def test_each_registration_has_its_own_uid_and_the_api_serves_it_with_the_seat(
         client, schedule, customer_on, api_token):
     session_id = schedule(capacity=1)
     tokens = [bearer(api_token(customer_on("elite"))) for _ in range(2)]
-    for headers in tokens:
-        client.post(f"/api/v1/live-sessions/{session_id}/registration", headers=headers)
-    events = [_invite(client, session_id, headers, api=True)[1] for headers in tokens]
-    assert events[0]["UID"] != events[1]["UID"]
-    assert str(events[1]["STATUS"]) == "TENTATIVE"  # wait-listed
+    registrations = [client.post(f"/api/v1/live-sessions/{session_id}/registration",
+                                 headers=headers).get_json() for headers in tokens]
+    assert registrations[0]["invite_url"].endswith(f"/live-sessions/{session_id}/invite.ics")
+    assert registrations[1]["status"] == "waitlisted" and registrations[1]["invite_url"] is None
+    waiting = client.get(f"/api/v1/live-sessions/{session_id}/invite.ics", headers=tokens[1])
+    assert waiting.status_code == 404 and "waiting list" in waiting.get_json()["error"]
+
+    seated = _invite(client, session_id, tokens[0], api=True)[1]
+    client.delete(f"/api/v1/live-sessions/{session_id}/registration", headers=tokens[0])
+    promoted = _invite(client, session_id, tokens[1], api=True)[1]
+    assert seated["UID"] != promoted["UID"] and str(promoted["STATUS"]) == "CONFIRMED"
 
 
 def test_no_invite_without_a_registration(client, auth, schedule, customer_on):

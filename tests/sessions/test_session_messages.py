@@ -28,6 +28,7 @@ from tests.sessions.message_helpers import (
 
 def test_registering_waitlisting_cancelling_and_promotion_each_tell_once_with_the_invite(
         app, runner, smtp, schedule, customer_on):
+    # a place on the waiting list holds no invite: it comes with the seat
     session_id = schedule(capacity=1, local_start=START)
     first, second = customer_on("premium"), customer_on("elite")
     _set_zone(app, first, "America/New_York")
@@ -58,11 +59,11 @@ def test_registering_waitlisting_cancelling_and_promotion_each_tell_once_with_th
     cancel_method, cancel_event = _invite(cancelled)
     assert (cancel_method, str(cancel_event["status"])) == ("CANCEL", "CANCELLED")
     assert cancel_event["uid"] == event["uid"] and cancel_event["sequence"] > event["sequence"]
-    _, waiting_event = _invite(waitlisted)
-    _, seat_event = _invite(promoted)
-    assert str(waiting_event["status"]) == "TENTATIVE" and str(seat_event["status"]) == "CONFIRMED"
-    assert seat_event["uid"] == waiting_event["uid"]
-    assert seat_event["sequence"] > waiting_event["sequence"]
+    assert list(waitlisted.iter_attachments()) == []
+    assert "with the calendar invite" in _text(waitlisted)
+    seat_method, seat_event = _invite(promoted)
+    assert (seat_method, str(seat_event["status"])) == ("REQUEST", "CONFIRMED")
+    assert seat_event["uid"] != event["uid"]
 
 
 def test_a_reschedule_tells_registrants_with_the_new_time_and_a_newer_invite(
@@ -94,6 +95,7 @@ def test_a_reschedule_tells_registrants_with_the_new_time_and_a_newer_invite(
     assert after.decoded("dtstart") == new_start.replace(tzinfo=UTC)
     [_, still_waiting] = smtp.inbox.to(waiting)
     assert "still on the waiting list" in _text(still_waiting)
+    assert list(still_waiting.iter_attachments()) == []  # no invite until a seat
     assert _kinds(app, seated) == ["session.confirmed", "session.rescheduled"]
 
 

@@ -55,9 +55,11 @@ class Topic(ResponseBody):
 
 
 class Registration(ResponseBody):
-    status: str = Field(description="confirmed or waitlisted")
+    status: str = Field(description="confirmed or waitlisted (a cancelled session's "
+                                    "registrations keep theirs: see the session's status)")
     waitlist_position: int | None
-    invite_url: str
+    invite_url: str | None = Field(description="the calendar invite; null on the waiting "
+                                               "list, whose invite comes with the seat")
 
 
 class JoinDetails(ResponseBody):
@@ -80,6 +82,10 @@ class LiveSession(ResponseBody):
     join_details_from: IsoDateTime
     state: str = Field(description="registration_not_open, upcoming, registration_closed or "
                                    "in_progress")
+    status: str = Field(description="scheduled or cancelled (staff called it off: nobody "
+                                    "can register, and it is listed until its start)")
+    cancelled_at: IsoDateTime | None
+    cancellation_reason: str | None = Field(description="why staff cancelled it")
     registration_opens_at: IsoDateTime | None
     registration_closes_at: IsoDateTime
     url: str

@@ -29,7 +29,8 @@ def documents(live_session: LiveSession) -> list[dict[str, Any]]:
         "title": live_session.title,
         "title_prefix": live_session.title,
         "identifiers": "",
-        "summary": "",
+        "summary": (f"Cancelled: {live_session.cancellation_reason}"
+                    if live_session.is_cancelled else ""),
         "body": " ".join([markdown.render(live_session.description).text,
                           live_session.presenter]),
         "products": "",

@@ -49,10 +49,16 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+def _refuse_if_cancelled(live_session: LiveSession) -> None:
+    if live_session.is_cancelled:
+        raise Invalid("The session was cancelled: it did not take place.")
+
+
 def mark_attendance(actor, live_session: LiveSession, attended_ids: set[int]) -> None:
     """Record who attended: the confirmed registrations named attended, the others not; once
     the session has begun (nobody has attended one yet to come)."""
     policy.require_staff(actor)
+    _refuse_if_cancelled(live_session)
     if live_session.starts_at > utcnow():
         raise Invalid("Attendance is recorded once the session has begun.")
     for registration in attendees(actor, live_session):
@@ -65,6 +71,7 @@ def attach_recording(actor, live_session: LiveSession, recording: Recording) -> 
     """Link the session's recording: it is published for every plan, registrants are told, and
     topic requests scheduled for this session become recorded."""
     policy.require_staff(actor)
+    _refuse_if_cancelled(live_session)
     if live_session.starts_at > utcnow():
         raise Invalid("Attach the recording after the session has taken place.")
     live_session.recording = recording

@@ -1,10 +1,11 @@
 """Calendar invites (iCalendar, RFC 5545/5546) for live-session registrations.
 
 One UID per registration, kept for its whole life, so that a calendar replaces its copy rather
-than adding another; SEQUENCE is the session's reschedule count plus the registration's own
-changes, so every newer invite outranks the older ones. A cancelled registration gets
-METHOD:CANCEL with STATUS:CANCELLED. The meeting URL and password are not in the invite: they
-appear on the session page only shortly before the start.
+than adding another; SEQUENCE is the session's change count (moved, cancelled) plus the
+registration's own changes, so every newer invite outranks the older ones. A cancelled
+registration, and every registration of a session staff cancelled, gets METHOD:CANCEL with
+STATUS:CANCELLED. The meeting URL and password are not in the invite: they appear on the
+session page only shortly before the start.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def invite_sequence(registration: Registration) -> int:
     return registration.live_session.sequence + registration.sequence
 
 
+def removes_event(registration: Registration) -> bool:
+    """The registration's invite takes the event out of the calendar (METHOD:CANCEL)."""
+    return registration.status == "cancelled" or registration.live_session.is_cancelled
+
+
 def _organizer() -> vCalAddress:
     organizer = vCalAddress(f"mailto:{organizer_address()}")
     organizer.params["cn"] = portal_name()
@@ -44,7 +50,7 @@ def new_calendar(method: str | None = None) -> Calendar:
 
 def invite(registration: Registration) -> bytes:
     """The .ics file of one registration, as it stands now."""
-    cancelled = registration.status == "cancelled"
+    cancelled = removes_event(registration)
     calendar = new_calendar("CANCEL" if cancelled else "REQUEST")
     calendar.add_component(registration_event(registration))
     return calendar.to_ical()
@@ -54,7 +60,7 @@ def registration_event(registration: Registration, *, invitation: bool = True) -
     """The VEVENT of one registration; ``invitation`` adds the organiser and the attendee,
     which a subscribed calendar feed leaves out (a published event has no attendees)."""
     live_session = registration.live_session
-    cancelled = registration.status == "cancelled"
+    cancelled = removes_event(registration)
     page = absolute_url(path_for("live.show", session_id=live_session.id))
     event = Event()
     event.add("uid", registration.calendar_uid)

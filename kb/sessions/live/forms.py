@@ -43,3 +43,9 @@ class LiveSessionForm(FlaskForm):
 
 class AttachRecordingForm(FlaskForm):
     recording_id = SelectField("Recording", validators=[DataRequired()])
+
+
+class CancelLiveSessionForm(FlaskForm):
+    reason = TextAreaField("Reason (every registrant reads it)",
+                           validators=[DataRequired("Give the reason: registrants are told it."),
+                                       Length(max=2000)])

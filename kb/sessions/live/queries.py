@@ -14,14 +14,17 @@ from kb.sessions.models import LiveSession, Registration
 
 def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
     """The schedule: sessions not yet over, soonest first (or those over, latest first).
-    Every plan with recorded sessions sees it; registering needs interactive sessions."""
+    Every plan with recorded sessions sees it; registering needs interactive sessions. A
+    cancelled session stays on the schedule, marked, until its start, then counts as over."""
     policy.require(user, LiveSession.access_feature)
-    now = utcnow()
+    now, cancelled = utcnow(), LiveSession.cancelled_at.is_not(None)
     if past:
-        over = select(LiveSession).where(LiveSession.starts_at <= now, ~_ends_after(now))
+        over = select(LiveSession).where(LiveSession.starts_at <= now,
+                                         or_(~_ends_after(now), cancelled))
         return list(db.session.scalars(over.order_by(LiveSession.starts_at.desc())))
-    return list(db.session.scalars(
-        select(LiveSession).where(_ends_after(now)).order_by(LiveSession.starts_at)))
+    return list(db.session.scalars(select(LiveSession).where(
+        _ends_after(now), ~and_(cancelled, LiveSession.starts_at <= now))
+        .order_by(LiveSession.starts_at)))
 
 
 def _ends_after(now: datetime) -> ColumnElement[bool]:
@@ -59,11 +62,14 @@ def registration_of(user, live_session: LiveSession) -> Registration | None:
 
 
 def registration_for_invite(user, session_id: int) -> Registration:
-    """``user``'s registration for the session, whose calendar invite they download."""
+    """``user``'s registration for the session, whose calendar invite they download; a place
+    on the waiting list has none yet (it comes with the seat)."""
     policy.require(user, "interactive_sessions")
     registration = registration_of(user, get_session(user, session_id))
     if registration is None:
         raise NotFound("You have not registered for this session.")
+    if registration.status == "waitlisted":
+        raise NotFound("You are on the waiting list: the calendar invite comes with your seat.")
     return registration
 
 

@@ -4,11 +4,11 @@
 A reminder is due from its moment until the next reminder's moment (the last one until the
 start): once the session has started nothing is sent, however late the job runs (a server
 that was down does not remind of what has begun), and a job that missed the 24-hour moment
-by a day sends the 1-hour reminder only. It goes to each registrant whose seat is confirmed
-and who may still take part (plan and term, ``policy``), unless the seat was confirmed after
-the reminder's moment (the confirmation said when). Its key holds the session's start, so a
-session moved to another time is reminded of again, and a reminder is told once per user
-however many servers run the job at the same moment.
+by a day sends the 1-hour reminder only. It goes to each registrant whose seat is confirmed,
+in a session not cancelled, and who may still take part (plan and term, ``policy``), unless
+the seat was confirmed after the reminder's moment (the confirmation said when). Its key
+holds the session's start, so a session moved to another time is reminded of again, and a
+reminder is told once per user however many servers run the job at the same moment.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def remind_registrants(now: datetime) -> int:
     """Tell every reminder that has fallen due at ``now``; the number told."""
     longest = max(r.lead for r in REMINDERS)
     starting_soon = db.session.scalars(select(LiveSession).where(
-        LiveSession.starts_at > now, LiveSession.starts_at <= now + longest)
+        LiveSession.starts_at > now, LiveSession.starts_at <= now + longest,
+        LiveSession.cancelled_at.is_(None))
         .order_by(LiveSession.starts_at))
     told = 0
     for live_session in list(starting_soon):

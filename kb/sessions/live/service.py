@@ -98,6 +98,8 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
     with row_locked(LiveSession, session_id) as live_session:
         if live_session is None:
             raise NotFound("No such live session.")
+        if live_session.is_cancelled:
+            raise Conflict("The session is cancelled; it can no longer be changed.")
         previous_start = live_session.starts_at
         if _apply(live_session, fields):
             live_session.sequence += 1
@@ -113,8 +115,47 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
     return live_session
 
 
+def cancellation_refusal(live_session: LiveSession, now: datetime) -> str | None:
+    """Why staff cannot cancel the session at ``now``; None while they can (until its end)."""
+    if live_session.is_cancelled:
+        return (f"The session was already cancelled on "
+                f"{live_session.cancelled_at:%Y-%m-%d %H:%M} UTC.")
+    if now >= live_session.ends_at:
+        return "The session has ended; it can no longer be cancelled."
+    return None
+
+
+def cancel_session(actor, session_id: int, reason: str) -> LiveSession:
+    """Call a session off before its end (staff only), saying why. Every confirmed and
+    wait-listed registrant is told once, a confirmed one with the invite that removes the event
+    (the session's SEQUENCE rises). Registrations keep their status, so the attendee list still
+    shows who held a seat and who waited; nobody moves up, registers or is reminded again."""
+    policy.require_staff(actor)
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Give the reason for cancelling: registrants are told it.")
+    with row_locked(LiveSession, session_id) as live_session:
+        if live_session is None:
+            raise NotFound("No such live session.")
+        refusal = cancellation_refusal(live_session, utcnow())
+        if refusal:
+            raise Conflict(refusal)
+        live_session.cancelled_at, live_session.cancellation_reason = utcnow(), reason
+        live_session.sequence += 1
+        live_session.updated_at = utcnow()
+        for registration in registrations_with_status(live_session, ("confirmed", "waitlisted")):
+            notices.session_cancelled(registration)
+        search.record_change("live-session", live_session.id)
+        record_audit(actor, "live_session.cancel", "live_session", live_session.id, None,
+                     {"title": live_session.title, "reason": reason})
+        db.session.commit()
+    return live_session
+
+
 def registration_refusal(live_session: LiveSession, now: datetime) -> str | None:
     """Why nobody can register for the session at ``now``; None while registration is open."""
+    if live_session.is_cancelled:
+        return f"The session is cancelled: {live_session.cancellation_reason}"
     state = live_session.state_at(now)
     if state == "registration_not_open":
         return f"Registration opens at {live_session.registration_opens_at:%Y-%m-%d %H:%M} UTC."
@@ -154,6 +195,8 @@ def register_with_outcome(user, session_id: int) -> RegistrationOutcome:
     with row_locked(LiveSession, session_id) as live_session:
         if live_session is None:
             raise NotFound("No such live session.")
+        if live_session.is_cancelled:  # refused even to those who held a place
+            raise Conflict(registration_refusal(live_session, utcnow()))
         registration = registration_of(user, live_session)
         already_registered = registration is not None and registration.status != "cancelled"
         if not already_registered:
@@ -195,20 +238,24 @@ def cancel(user, session_id: int) -> Registration:
         registration = registration_of(user, live_session)
         if registration is None or registration.status == "cancelled":
             raise NotFound("You are not registered for this session.")
+        if live_session.is_cancelled:
+            raise Conflict("The session itself is cancelled; your registration ended with it.")
         if utcnow() >= live_session.starts_at:
             raise Conflict("The session has started; it can no longer be cancelled.")
+        held_invite = registration.status == "confirmed"  # the waiting list gets none
         registration.status, registration.waitlist_position = "cancelled", None
         registration.sequence += 1
         registration.updated_at = utcnow()
         db.session.flush()
-        notices.cancelled(registration)
+        notices.cancelled(registration, with_invite=held_invite)
         _promote_waiting(live_session)
         db.session.commit()
     return registration
 
 
 def _promote_waiting(live_session: LiveSession) -> None:
-    """Fill free seats from the waiting list, first come first served (caller holds the lock)."""
+    """Fill free seats from the waiting list, first come first served (caller holds the lock;
+    never called for a cancelled session, whose changes are refused before)."""
     free = live_session.capacity - confirmed_count(live_session)
     # someone whose plan no longer includes live sessions keeps waiting rather than block a seat
     eligible = [r for r in registrations_with_status(live_session, ("waitlisted",))

@@ -7,13 +7,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from kb import policy
-from kb.errors import Invalid
+from kb.db import utcnow
+from kb.errors import Conflict, DomainError, Invalid
 from kb.forms import choices, database_id
 from kb.sessions.live import attendance
 from kb.sessions.live import queries as live_queries
 from kb.sessions.live import service as live
 from kb.sessions.live import times as live_times
-from kb.sessions.live.forms import AttachRecordingForm, LiveSessionForm
+from kb.sessions.live.forms import AttachRecordingForm, CancelLiveSessionForm, LiveSessionForm
 from kb.sessions.live.service import LiveSessionFields
 from kb.sessions.recordings import queries as recording_queries
 
@@ -25,10 +26,10 @@ def _staff_only():
     policy.require_staff(current_user)
 
 
-def _refused(form, error: Invalid) -> int:
+def _refused(form, error: DomainError) -> int:
     """Show a service's refusal on the form it came from (the typed input stays)."""
     form.form_errors.append(error.message)
-    return 422
+    return error.status
 
 
 def _session_fields(form: LiveSessionForm) -> LiveSessionFields:
@@ -66,13 +67,39 @@ def edit_session(session_id: int):
     if form.validate_on_submit():
         try:
             live.update_session(current_user, session_id, _session_fields(form))
-        except Invalid as error:
+        except (Invalid, Conflict) as error:
             status = _refused(form, error)
         else:
             flash("The session is saved; registrants were told if it moved.", "success")
             return redirect(url_for("live.show", session_id=session_id))
     return render_template("sessions/live_session_form.html", form=form,
                            live_session=live_session), status
+
+
+@blueprint.route("/<int:session_id>/cancel", methods=["GET", "POST"])
+def cancel_session(session_id: int):
+    """Confirm the cancellation with its reason; the page says who will be told."""
+    live_session = live_queries.get_session(current_user, session_id)
+    form, status = CancelLiveSessionForm(), 200
+    refusal = live.cancellation_refusal(live_session, utcnow())
+    if refusal:
+        form.form_errors.append(refusal)
+        status = 409
+    elif form.validate_on_submit():
+        try:
+            live.cancel_session(current_user, session_id, form.reason.data)
+        except (Invalid, Conflict) as error:
+            status = _refused(form, error)
+        else:
+            flash("The session is cancelled; every registrant was told why.", "success")
+            return redirect(url_for("live.show", session_id=session_id))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "sessions/live_session_cancel.html", live_session=live_session, form=form,
+        refused=bool(refusal), seated=live_queries.confirmed_count(live_session),
+        waiting=len(live_queries.registrations_with_status(live_session, ("waitlisted",)))
+    ), status
 
 
 @blueprint.get("/<int:session_id>/attendees")
