@@ -1,6 +1,6 @@
 """The demo's learning content: recordings with transcripts (one with a small uploaded video),
 topic requests with votes, live sessions (one in a few days, one starting soon, so that join
-details can be seen), and a Campus offer. Idempotent: items are found by title."""
+details can be seen, one cancelled), and a Campus offer. Idempotent: items are found by title."""
 
 from __future__ import annotations
 
@@ -112,3 +112,17 @@ def _ensure_live_sessions(staff) -> None:
     for fields in sessions:
         if not db.session.scalar(select(LiveSession.id).where(LiveSession.title == fields.title)):
             live.schedule_session(staff, fields)
+    _ensure_cancelled_session(staff, in_days + timedelta(days=2))
+
+
+def _ensure_cancelled_session(staff, start) -> None:
+    """A session staff called off, as customers see it until its start."""
+    title = "Orbit Analytics dashboards, live"
+    if db.session.scalar(select(LiveSession.id).where(LiveSession.title == title)):
+        return
+    live_session = live.schedule_session(staff, live.LiveSessionFields(
+        title=title, time_zone="Europe/Berlin", duration_minutes=60, capacity=20,
+        local_start=start.replace(hour=10, minute=0, second=0, microsecond=0, tzinfo=None),
+        presenter="Sam Staff", description="Building dashboards from your own KPIs."))
+    live.cancel_session(staff, live_session.id, "The presenter is ill. We will schedule the "
+                                                "session again and tell everyone who asked.")

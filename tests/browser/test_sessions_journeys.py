@@ -1,7 +1,8 @@
 """Learning-session journeys against the real server: a Premium user registers, downloads the
 invite and sees the join details appear at the set time; an Xtreme user sees the prompt and
-cannot register; a customer requests a topic and sees a suggestion; staff publish a recording
-with a transcript, and a transcript timestamp (or a hit's #t= link) opens it at the moment."""
+cannot register; staff cancel a session and its registrant reads why; a customer requests a
+topic and sees a suggestion; staff publish a recording with a transcript, and a transcript
+timestamp (or a hit's #t= link) opens it at the moment."""
 
 from __future__ import annotations
 
@@ -73,6 +74,43 @@ def test_xtreme_sees_the_schedule_with_the_prompt_and_cannot_register(
                             headers={"X-CSRFToken": token})
     assert form.status == 403 and api.status == 403
     assert api.json()["feature"] == "interactive_sessions"
+
+
+def test_staff_cancel_a_session_and_the_registrant_reads_why(
+        page: Page, browser, base_url, live_server, tmp_path):
+    session_id = _schedule(live_server, "Journey: cancelled clinic", 3 * 24 * 60)
+    sign_in(page, base_url, "premium@demo.test")
+    page.goto(f"{base_url}/sessions/live/{session_id}")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You are registered.", exact=True)).to_be_visible()
+
+    context = browser.new_context()
+    staff = context.new_page()
+    try:
+        sign_in(staff, base_url, "staff@demo.test")
+        staff.goto(f"{base_url}/sessions/live/{session_id}")
+        staff.get_by_role("link", name="Cancel the session", exact=True).click()
+        expect(staff.locator("#cancel-consequences")).to_contain_text("1 person with a seat")
+        confirm = staff.get_by_role("button", name="Cancel the session and tell 1 registrant")
+        confirm.click()  # no reason yet: refused, nothing cancelled
+        expect(staff.locator("#reason-error")).to_contain_text("Give the reason")
+        staff.get_by_label("Reason (every registrant reads it)").fill("The presenter is ill.")
+        confirm.click()
+        expect(staff.locator("#session-cancelled")).to_contain_text("The presenter is ill.")
+    finally:
+        context.close()
+
+    page.reload()
+    expect(page.locator("#session-cancelled")).to_contain_text("The presenter is ill.")
+    expect(page.get_by_role("button", name="Cancel my registration")).to_have_count(0)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the calendar invite (.ics)").click()
+    invite = tmp_path / "cancel.ics"
+    download_info.value.save_as(invite)
+    assert str(Calendar.from_ical(invite.read_bytes())["METHOD"]) == "CANCEL"
+    menu_link(page, "Live sessions").click()
+    listed = page.locator("#live-sessions li").filter(has_text="Journey: cancelled clinic")
+    expect(listed).to_contain_text("Cancelled: The presenter is ill.")
 
 
 def test_customer_requests_a_topic_and_sees_a_suggestion(page: Page, base_url):

@@ -35,8 +35,11 @@ def test_demo_is_complete_and_idempotent(app, runner):
     assert first["CampusOffer"] == 1
     with app.app_context():
         upcoming = db.session.scalars(select(LiveSession).where(
-            LiveSession.starts_at > utcnow())).all()
+            LiveSession.starts_at > utcnow(), LiveSession.cancelled_at.is_(None))).all()
         assert len(upcoming) == 2 and all(s.capacity > 0 for s in upcoming)
+        [cancelled] = db.session.scalars(select(LiveSession).where(
+            LiveSession.cancelled_at.is_not(None))).all()
+        assert cancelled.starts_at > utcnow() and cancelled.cancellation_reason
         assert min(s.join_details_from for s in upcoming) <= utcnow()  # one starts soon
         assert campus.offer_is_valid(campus.current_offer())
         uploaded = db.session.scalar(select(Recording).where(Recording.media_path.is_not(None)))
