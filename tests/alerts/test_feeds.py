@@ -190,6 +190,25 @@ def test_the_calendar_holds_exactly_the_users_confirmed_sessions(
     assert "ATTENDEE" not in events[0] and "ORGANIZER" not in events[0]
 
 
+def test_a_session_staff_cancel_stays_in_the_calendar_marked_cancelled(
+        app, client, auth, demo_accounts, customer_on):
+    session_id = _schedule(app, "Called-off session")
+    email = customer_on("elite")
+    with app.app_context():
+        live.register(user_by_email(email), session_id)
+    token = _new_token(auth, email)
+    [before] = Calendar.from_ical(
+        client.get(f"/feeds/live-sessions.ics?token={token}").data).walk("VEVENT")
+    with app.app_context():
+        live.cancel_session(user_by_email("staff@demo.test"), session_id, "Presenter ill.")
+
+    [after] = Calendar.from_ical(
+        client.get(f"/feeds/live-sessions.ics?token={token}").data).walk("VEVENT")
+    assert (str(before["STATUS"]), str(after["STATUS"])) == ("CONFIRMED", "CANCELLED")
+    assert after["UID"] == before["UID"] and after["SEQUENCE"] > before["SEQUENCE"]
+    assert not after.walk("VALARM")
+
+
 def test_the_calendar_refuses_a_plan_without_live_sessions(client, auth, customer_on):
     token = _new_token(auth, customer_on("xtreme"))
     response = client.get(f"/feeds/live-sessions.ics?token={token}")
