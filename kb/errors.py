@@ -27,6 +27,12 @@ class Invalid(DomainError):
     status = 422
 
 
+class Gone(DomainError):
+    """What was here was taken back on purpose (a withdrawn patch's files)."""
+
+    status = 410
+
+
 class RuleBroken(Invalid):
     """A request that breaks a named rule of the plan (the API answers 422 with ``rule``)."""
 

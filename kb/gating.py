@@ -44,6 +44,14 @@ class Gated:
     min_plan = plans.LOWEST_PLAN  # a column on models whose items choose their own
     published_status: ClassVar[str | None] = "published"
     schedule_column: ClassVar[str | None] = None
+    # a status in which an item is offered nowhere (lists, feeds, search, links) while its own
+    # page still answers those whose plan reads it, e.g. a withdrawn patch; None: no such status
+    retired_status: ClassVar[str | None] = None
+
+    @property
+    def is_retired(self) -> bool:
+        """Whether the item was taken back (see ``retired_status``)."""
+        return self.retired_status is not None and self.status == self.retired_status
 
     @property
     def visible_from(self) -> datetime | None:

@@ -136,10 +136,11 @@ def programme_admits_organization(organization, item) -> bool:
     return programme is None or programme in organization_programmes(organization)
 
 
-def read_denial(user, item: Readable, noun: str = "item") -> AccessDenied | None:
-    """Why ``user`` may not read ``item``, or None if they may. An item of a programme the
-    user is no member of is refused as one that does not exist."""
-    if not acts_as_staff(user) and (not item.is_published or not programme_admits(user, item)):
+def read_denial(user, item: Readable, noun="item", *, retired_too=False) -> AccessDenied | None:
+    """Why ``user`` may not read ``item``, or None (a programme's item, to non-members: as a
+    missing one). ``retired_too``: a retired item (withdrawn patch) is judged as published."""
+    shown = item.is_published or (retired_too and getattr(item, "is_retired", False))
+    if not acts_as_staff(user) and (not shown or not programme_admits(user, item)):
         return AccessDenied(f"No such {noun}.", reason="not_found")
     denial = feature_denial(user, item.access_feature)
     if denial is not None or acts_as_staff(user):
@@ -156,8 +157,8 @@ def can_read(user, item: Readable) -> bool:
     return read_denial(user, item) is None
 
 
-def require_read(user, item: Readable, noun: str = "item") -> None:
-    denial = read_denial(user, item, noun)
+def require_read(user, item: Readable, noun: str = "item", *, retired_too: bool = False) -> None:
+    denial = read_denial(user, item, noun, retired_too=retired_too)
     if denial is not None:
         raise denial
 

@@ -109,8 +109,9 @@ def workaround_candidates() -> list[Article]:
 
 def fixing_candidates(alert: Alert) -> list[Patch]:
     """Published patches that may fix what the alert names, newest first: of its products
-    and, where it names versions, for one of them; none superseded already, and none kept to
-    a programme (many of the alert's readers could not open it)."""
+    and, where it names versions, for one of them; none withdrawn or superseded already (by
+    one not withdrawn), and none kept to a programme (many of the alert's readers could not
+    open it)."""
     with_versions = {version.product_id for version in alert.versions}
     for_what_it_names = [applies_to_version_clause(version) for version in alert.versions] + [
         Patch.product_id == product.id for product in alert.products
@@ -119,7 +120,8 @@ def fixing_candidates(alert: Alert) -> list[Patch]:
         return []
     return list(db.session.scalars(
         select(Patch).where(or_(*for_what_it_names), Patch.status == "published",
-                            Patch.programme_id.is_(None), ~Patch.superseded_by.any())
+                            Patch.programme_id.is_(None),
+                            ~Patch.superseded_by.any(Patch.status != Patch.retired_status))
         .order_by(Patch.published_at.desc(), Patch.id.desc()).limit(50)))
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from kb import policy
+from kb import gating, policy
 from kb.api import blueprint
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.api.responses import respond
@@ -19,6 +19,7 @@ from kb.paging import page_number, page_size
 from kb.patches import queries, service, uploads
 from kb.patches.details import PatchDetails, details_from_text
 from kb.patches.models import Patch
+from kb.patches.withdrawn import withdrawal_json
 
 MAX_PER_PAGE = 100
 
@@ -57,7 +58,9 @@ def patch_json(patch: Patch) -> dict:
         "release_notes": [note.slug for note in named.release_notes],
         "page_url": absolute_url(url_for("patches.show", patch_id=patch.id)),
         "checksums_url": absolute_url(url_for("patches.checksums", patch_id=patch.id)),
-        "files": [file_json(patch_file) for patch_file in patch.files],
+        "files": [] if patch.is_retired else [file_json(patch_file) for patch_file in patch.files],
+        "withdrawn": (withdrawal_json(patch, gating.shown(current_user, patch.replacement))
+                      if patch.is_retired else None),
     }
 
 

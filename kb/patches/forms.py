@@ -6,8 +6,10 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from kb import plans
 from kb.forms import choices
+from kb.patches.changes import MAX_REASON_LENGTH
 from kb.patches.details import PatchDetails, details_from_text, split_list
-from kb.patches.models import KIND_NAMES
+from kb.patches.models import KIND_NAMES, Patch
+from kb.patches.service import RANGE_SEPARATOR
 from kb.products.names import slugify
 from kb.products.service import all_products
 
@@ -73,3 +75,55 @@ class PatchForm(FlaskForm):
         typed = {name: value or "" for name, value in self.data.items()
                  if isinstance(value, str) or value is None}
         return details_from_text(typed, [self.versions.data or ""], self.released_on.data)
+
+
+class PatchEditForm(PatchForm):
+    """Corrections of a patch: everything the publishing form says but its product and files
+    (and whether to publish: that stays as it is)."""
+
+    product = None
+    new_product = None
+    publish = None
+
+
+def edit_form_data(patch: Patch) -> dict:
+    """What the edit form starts with: the patch as it stands, written as a publisher types."""
+    versions = [version.name for version in patch.versions]
+    if patch.range_from or patch.range_to:
+        versions.append(f"{patch.range_from or ''}{RANGE_SEPARATOR}{patch.range_to or ''}")
+    return {
+        "title": patch.title, "kind": patch.kind, "min_plan": patch.min_plan,
+        "released_on": patch.released_on, "summary": patch.summary,
+        "description": patch.description, "prerequisites": patch.prerequisites,
+        "install_notes": patch.install_notes, "known_issues": patch.known_issues,
+        "versions": ", ".join(versions),
+        "fixed_issues": "\n".join(f"{issue.identifier}: {issue.text}".strip()
+                                  for issue in patch.fixed_issues),
+        "supersedes": ", ".join(str(older.id) for older in patch.supersedes),
+        "release_notes": ", ".join(note.slug for note in patch.release_notes),
+    }
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a published patch: why (customers read it), what to install instead, and a
+    tick that says staff mean it."""
+
+    reason = TextAreaField(
+        "Why it is withdrawn", validators=[DataRequired("Say why the patch is withdrawn."),
+                                           Length(max=MAX_REASON_LENGTH)],
+        description="Customers read this on the patch page and in the e-mail to everyone who "
+                    "downloaded it.")
+    replacement = SelectField("Install instead", choices=[],
+                              description="Another published patch of the same product.")
+    confirm = BooleanField(
+        "Yes, withdraw it: its files can no longer be downloaded and everyone who downloaded "
+        "them is told", validators=[DataRequired("Tick the box to confirm the withdrawal.")])
+
+    def offer(self, candidates: list[Patch]) -> None:
+        self.replacement.choices = choices(
+            [("", "No replacement")]
+            + [(str(patch.id), f"{patch.title} (#{patch.id})") for patch in candidates])
+
+    @property
+    def replacement_id(self) -> int | None:
+        return int(self.replacement.data) if self.replacement.data else None

@@ -29,7 +29,9 @@ from kb.programmes.models import Programme
 
 KINDS = ("patch", "service-pack", "regulatory")
 KIND_NAMES = {"patch": "Patch", "service-pack": "Service pack", "regulatory": "Regulatory update"}
-STATUSES = ("draft", "published")
+# a withdrawn patch is offered nowhere and its files are gone, but its page still tells its
+# readers why and what to install instead
+STATUSES = ("draft", "published", "withdrawn")
 # what became of one download request
 OUTCOMES = ("started", "completed", "interrupted", "handed-off")
 
@@ -82,6 +84,11 @@ class Patch(KeptToProgramme, Gated, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    # what to install instead of a withdrawn patch: another published patch of its product
+    replacement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patches.id", ondelete="SET NULL"))
 
     # rendering cache of the four Markdown sections, redone when a source or the renderer
     # version changes
@@ -91,6 +98,8 @@ class Patch(KeptToProgramme, Gated, Base):
     product: Mapped[Product] = relationship()
     author: Mapped[User | None] = relationship()
     programme: Mapped[Programme | None] = relationship()
+    replacement: Mapped[Patch | None] = relationship(remote_side=[id],
+                                                     foreign_keys=[replacement_id])
     versions: Mapped[list[ProductVersion]] = relationship(
         secondary=patch_versions, order_by="ProductVersion.sort_key")
     fixed_issues: Mapped[list[FixedIssue]] = relationship(
@@ -113,6 +122,7 @@ class Patch(KeptToProgramme, Gated, Base):
         secondary=patch_release_notes, order_by="Article.title")
 
     access_feature = "patches"
+    retired_status = "withdrawn"
 
     @property
     def kind_name(self) -> str:

@@ -56,8 +56,9 @@ def neighbours(user, patch: Patch) -> Neighbours:
 
 
 def successors(user, patch: Patch) -> list[Patch]:
-    """The newer patches that replace this one, as far as ``user`` may learn of them."""
-    return gating.visible(user, patch.superseded_by)
+    """The newer patches that replace this one, as far as ``user`` may learn of them; never a
+    withdrawn one (nobody should install it instead)."""
+    return [newer for newer in gating.visible(user, patch.superseded_by) if not newer.is_retired]
 
 
 @dataclass
@@ -74,12 +75,15 @@ class PatchPage:
 
 def find_patches(user, *, product: str = "", version: str = "", kind: str = "",
                  for_my_organization: bool = False, readable_only: bool = True,
-                 page: int = 1, per_page: int = 20) -> PatchPage:
+                 with_withdrawn: bool = False, page: int = 1, per_page: int = 20) -> PatchPage:
     """Patches filtered by product (name or slug), version, kind and the user's organisation,
-    newest first. ``readable_only`` false includes titles the user may see but not open."""
+    newest first. ``readable_only`` false includes titles the user may see but not open;
+    ``with_withdrawn`` withdrawn patches too, for staff (customers never see them listed)."""
     policy.require(user, "patches")
     conditions = [gating.read_filter(Patch, policy.read_scope(user)) if readable_only
                   else gating.title_filter(Patch, user)]
+    if not with_withdrawn:
+        conditions.append(Patch.status != Patch.retired_status)
     found = _product_named(product) if product else None
     if product:
         conditions.append(Patch.product_id == (found.id if found else -1))
@@ -120,9 +124,11 @@ def products_with_patches(user) -> list[Product]:
 
 
 def patches_for_release_note(user, note: Article) -> list[Patch]:
-    """The patches linked to a release note that ``user`` may see the titles of."""
+    """The patches linked to a release note that ``user`` may see the titles of, withdrawn
+    ones never."""
     query = (select(Patch).where(Patch.release_notes.any(Article.id == note.id),
-                                 gating.title_filter(Patch, user)).order_by(Patch.id))
+                                 gating.title_filter(Patch, user),
+                                 Patch.status != Patch.retired_status).order_by(Patch.id))
     return list(db.session.scalars(query))
 
 

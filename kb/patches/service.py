@@ -21,6 +21,7 @@ from kb.errors import Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
 from kb.patches.details import PatchDetails
 from kb.patches.models import KINDS, FixedIssue, Patch, PatchFile
+from kb.patches.withdrawn import refuse_if_withdrawn
 from kb.products import service as products
 from kb.products.models import Product
 from kb.products.names import version_sort_key
@@ -103,25 +104,32 @@ def _check_details(details: PatchDetails) -> None:
 
 
 def _new_patch(actor, details: PatchDetails) -> Patch:
-    product = products.ensure_product(details.product)
-    patch = Patch(
-        kind=details.kind, product=product, title=details.title.strip(),
-        summary=details.summary.strip(), description=details.description,
-        prerequisites=details.prerequisites, install_notes=details.install_notes,
-        known_issues=details.known_issues,
-        released_on=details.released_on or policy.today(),
-        min_plan=details.min_plan, status="draft", author_id=actor.id if actor else None,
-    )
-    _apply_versions(patch, product, details.versions)
+    patch = Patch(kind=details.kind, product=products.ensure_product(details.product),
+                  status="draft", author_id=actor.id if actor else None)
+    apply_details(patch, details)
+    db.session.add(patch)
+    return patch
+
+
+def apply_details(patch: Patch, details: PatchDetails) -> None:
+    """Write what the publisher says onto a new or an edited patch (all but its product and
+    files) and render its Markdown sections; ``Invalid`` names what is wrong."""
+    _check_details(details)
+    patch.kind, patch.title = details.kind, details.title.strip()
+    patch.summary, patch.description = details.summary.strip(), details.description
+    patch.prerequisites, patch.install_notes = details.prerequisites, details.install_notes
+    patch.known_issues, patch.min_plan = details.known_issues, details.min_plan
+    patch.released_on = details.released_on or patch.released_on or policy.today()
+    patch.versions = []
+    patch.range_from = patch.range_from_key = patch.range_to = patch.range_to_key = None
+    _apply_versions(patch, patch.product, details.versions)
     _render_sections(patch)
     patch.fixed_issues = [FixedIssue(position=i, identifier=identifier, text=text)
                           for i, (identifier, text) in enumerate(details.fixed_issues)]
     # the look-ups below must not flush a half-built patch
     with db.session.no_autoflush:
-        patch.supersedes = [_older_patch(patch_id) for patch_id in details.supersedes]
+        patch.supersedes = [_older_patch(patch, patch_id) for patch_id in details.supersedes]
         patch.release_notes = [_release_note(slug) for slug in details.release_notes]
-    db.session.add(patch)
-    return patch
 
 
 def _apply_versions(patch: Patch, product: Product, entries: list[str]) -> None:
@@ -143,10 +151,12 @@ def _apply_versions(patch: Patch, product: Product, entries: list[str]) -> None:
                 patch.versions.append(version)
 
 
-def _older_patch(patch_id: int) -> Patch:
+def _older_patch(patch: Patch, patch_id: int) -> Patch:
     older = db.session.get(Patch, patch_id) if 1 <= patch_id <= MAX_DATABASE_ID else None
     if older is None:
         raise Invalid(f"There is no patch #{patch_id} to supersede.")
+    if older is patch:
+        raise Invalid("A patch cannot supersede itself.")
     return older
 
 
@@ -208,16 +218,18 @@ def _get(patch_id: int) -> Patch:
 
 
 def get_patch(user, patch_id: int) -> Patch:
-    """The patch, if ``user`` may read it (raises ``NotFound`` or ``AccessDenied``)."""
+    """The patch, if ``user`` may read it (raises ``NotFound`` or ``AccessDenied``); a
+    withdrawn one too, for those whose plan read it while it was published."""
     policy.require(user, "patches")
     patch = _get(patch_id)
-    policy.require_read(user, patch, "patch")
+    policy.require_read(user, patch, "patch", retired_too=True)
     return patch
 
 
 def file_for_download(user, patch_id: int, file_id: int, name: str) -> PatchFile:
     """The file to send, after the policy allows it and the stored copy proved intact."""
     patch = get_patch(user, patch_id)
+    refuse_if_withdrawn(user, patch)
     patch_file = next((f for f in patch.files if f.id == file_id and f.name == name), None)
     if patch_file is None:
         raise NotFound("No such file in this patch.")
@@ -261,8 +273,9 @@ def rendered_sections(patch: Patch) -> dict[str, str]:
     return patch.rendered
 
 
-def checksums_text(patch: Patch) -> str:
+def checksums_text(user, patch: Patch) -> str:
     """The patch's SHA256SUMS file, as ``sha256sum -c`` reads it."""
+    refuse_if_withdrawn(user, patch)
     return "".join(f"{f.sha256}  {f.name}\n" for f in patch.files)
 
 

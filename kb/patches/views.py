@@ -15,15 +15,17 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from kb import policy
-from kb.errors import Invalid
+from kb import gating, policy
+from kb.accounts.auth import authenticated_by_token
+from kb.errors import Conflict, Invalid
 from kb.links import base_url
 from kb.paging import page_number
-from kb.patches import delivery, queries, service, uploads
-from kb.patches.forms import PatchForm
+from kb.patches import changes, delivery, queries, service, uploads
+from kb.patches.forms import PatchEditForm, PatchForm, WithdrawForm, edit_form_data
 from kb.patches.models import KIND_NAMES
+from kb.patches.withdrawn import PatchWithdrawn
 from kb.sessions.topics.queries import versions_to_name
-from kb.web import csrf
+from kb.web import csrf, json_error
 
 blueprint = Blueprint("patches", __name__)
 
@@ -35,7 +37,7 @@ def index():
     mine = request.args.get("mine") == "1"
     result = queries.find_patches(
         current_user, **filters, for_my_organization=mine, readable_only=False,
-        page=page_number(request.args),
+        with_withdrawn=True, page=page_number(request.args),
         per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,
@@ -56,14 +58,17 @@ def show(patch_id: int):
     return render_template(
         "patches/show.html", patch=patch, sections=service.rendered_sections(patch),
         neighbours=queries.neighbours(current_user, patch),
-        base_url=base_url())
+        replacement=gating.shown(current_user, patch.replacement), base_url=base_url())
 
 
 @blueprint.route("/patches/<int:patch_id>/files/<int:file_id>/<name>", methods=["GET", "HEAD"])
 def download(patch_id: int, file_id: int, name: str):
     if not current_user.is_authenticated:
         return _authentication_required()
-    patch_file = service.file_for_download(current_user, patch_id, file_id, name)
+    try:
+        patch_file = service.file_for_download(current_user, patch_id, file_id, name)
+    except PatchWithdrawn as withdrawn:
+        return _gone(withdrawn)
     return delivery.send_patch_file(current_user, patch_file)
 
 
@@ -80,8 +85,20 @@ def checksums(patch_id: int):
     if not current_user.is_authenticated:
         return _authentication_required()
     patch = service.get_patch(current_user, patch_id)
-    return Response(service.checksums_text(patch), mimetype="text/plain",
+    try:
+        text = service.checksums_text(current_user, patch)
+    except PatchWithdrawn as withdrawn:
+        return _gone(withdrawn)
+    return Response(text, mimetype="text/plain",
                     headers={"Content-Disposition": "attachment; filename=SHA256SUMS"})
+
+
+def _gone(withdrawn: PatchWithdrawn):
+    """410: JSON for scripts (a token, or asking for JSON), a page that explains otherwise."""
+    if authenticated_by_token() or request.accept_mimetypes.best == "application/json":
+        return json_error(withdrawn.message, withdrawn.status, **withdrawn.json_fields())
+    return render_template("patches/gone.html", patch=withdrawn.patch,
+                           replacement=withdrawn.replacement), withdrawn.status
 
 
 @blueprint.route("/patches/new", methods=["GET", "POST"])
@@ -120,6 +137,54 @@ def publish(patch_id: int):
     patch = service.publish_draft(current_user, patch_id)
     flash(f"{patch.title} is published.", "success")
     return redirect(url_for("patches.show", patch_id=patch.id))
+
+
+@blueprint.route("/patches/<int:patch_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(patch_id: int):
+    policy.require_staff(current_user)
+    patch = service.get_patch(current_user, patch_id)
+    if request.method == "GET":
+        return _edit_page(patch, PatchEditForm(data=edit_form_data(patch)), None)
+    form, problem = PatchEditForm(), None
+    if form.validate():
+        try:
+            patch = changes.edit_patch(current_user, patch_id, form.details())
+        except Invalid as refusal:
+            problem = refusal.message
+        else:
+            flash(f"Your changes to {patch.title} are saved.", "success")
+            return redirect(url_for("patches.show", patch_id=patch.id))
+    return _edit_page(patch, form, problem), 422
+
+
+def _edit_page(patch, form: PatchEditForm, problem: str | None):
+    picklists = queries.staff_picklists(current_user)
+    picklists["patches"] = [pair for pair in picklists["patches"] if pair[0] != str(patch.id)]
+    return render_template("patches/edit.html", patch=patch, form=form, problem=problem,
+                           picklists=picklists)
+
+
+@blueprint.route("/patches/<int:patch_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(patch_id: int):
+    policy.require_staff(current_user)
+    patch = service.get_patch(current_user, patch_id)
+    form, problem, status = WithdrawForm(), None, 200
+    form.offer(changes.replacement_candidates(current_user, patch))
+    if request.method == "POST":
+        try:
+            if form.validate():
+                patch, told = changes.withdraw_patch(current_user, patch_id, form.reason.data,
+                                                     form.replacement_id)
+                flash(f"{patch.title} is withdrawn. Told {told} of the people who "
+                      "downloaded it why, and what to install instead.", "success")
+                return redirect(url_for("patches.show", patch_id=patch.id))
+            status = 422
+        except (Invalid, Conflict) as refusal:
+            problem, status = refusal.message, refusal.status
+    return render_template("patches/withdraw.html", patch=patch, form=form,
+                           problem=problem), status
 
 
 @blueprint.get("/staff/patch-downloads")

@@ -1,5 +1,5 @@
 """What the patch publishing tests share: counting patches, the publishing form's fields and
-posting it, a lower request limit."""
+posting it, a lower request limit, the patches search finds."""
 
 from __future__ import annotations
 
@@ -31,3 +31,10 @@ def _post_form(client, **fields):
 def _limit_requests_to(app, size: int) -> None:
     """What ``KB_MAX_UPLOAD_BYTES`` sets when the application is created."""
     app.config.update(MAX_UPLOAD_BYTES=size, MAX_CONTENT_LENGTH=size)
+
+
+def patch_titles_found(client, words: str) -> set[str]:
+    """The titles of the patches the search API finds for ``words``, as ``client`` asks."""
+    response = client.get("/api/v1/search", query_string={"q": words, "type": "patch"})
+    assert response.status_code == 200, response.json
+    return {result["title"] for result in response.json["results"]}

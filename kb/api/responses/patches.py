@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from kb.api.responses import IsoDate, ResponseBody
+from kb.api.responses import IsoDate, IsoDateTime, ResponseBody
 
 
 class PatchFile(ResponseBody):
@@ -26,6 +26,12 @@ class FixedIssue(ResponseBody):
     text: str
 
 
+class Withdrawal(ResponseBody):
+    at: IsoDateTime
+    reason: str
+    replacement_id: int | None = Field(description="the patch to install instead, if any")
+
+
 class Patch(ResponseBody):
     id: int
     kind: str
@@ -44,7 +50,9 @@ class Patch(ResponseBody):
     release_notes: list[str]
     page_url: str
     checksums_url: str
-    files: list[PatchFile]
+    files: list[PatchFile] = Field(description="empty once the patch is withdrawn")
+    withdrawn: Withdrawal | None = Field(description="when, why and what replaces it; null "
+                                                     "while the patch is not withdrawn")
 
 
 class PatchPage(ResponseBody):

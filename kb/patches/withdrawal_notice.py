@@ -1,0 +1,46 @@
+"""Telling the people who downloaded a withdrawn patch: once each, however many of its files
+they fetched, and only those who can still sign in and whose plan still reads the patch."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kb import db, gating, policy
+from kb.accounts.models import User
+from kb.alerts.dispatch import Notice, tell
+from kb.links import absolute_url, path_for
+from kb.patches.models import Download, Patch
+
+
+def downloaders(patch: Patch) -> list[User]:
+    """Everyone who asked for any of the patch's files and may still open its page (the
+    policy refuses a disabled account as a signed-out visitor, and a lapsed term)."""
+    users = db.session.scalars(
+        select(User).where(User.id.in_(
+            select(Download.user_id).where(Download.patch_id == patch.id)))
+        .order_by(User.id))
+    return [user for user in users
+            if policy.read_denial(user, patch, retired_too=True) is None]
+
+
+def tell_downloaders(patch: Patch) -> int:
+    """Tell each downloader (in the caller's transaction) that the patch was withdrawn, why,
+    and what to install instead; the number told."""
+    return sum(tell(user, _notice(patch, gating.shown(user, patch.replacement)))
+               for user in downloaders(patch))
+
+
+def _notice(patch: Patch, replacement: Patch | None) -> Notice:
+    if replacement is not None:
+        instead = (f"Install {replacement.kind_name.lower()} {replacement.title} instead:\n"
+                   + absolute_url(path_for("patches.show", patch_id=replacement.id),
+                                  for_email=True))
+    else:
+        instead = ("There is no replacement yet. Do not install it; if you already have, "
+                   "follow the reason above or contact support.")
+    body = (f"You downloaded {patch.kind_name.lower()} {patch.title} for {patch.product.name}. "
+            f"It was withdrawn on {patch.withdrawn_at:%Y-%m-%d} and can no longer be "
+            f"downloaded.\n\nWhy: {patch.withdrawal_reason}\n\n{instead}")
+    return Notice("patch.withdrawn", f"Withdrawn: {patch.title}",
+                  path_for("patches.show", patch_id=patch.id), body=body,
+                  product_id=patch.product_id, key=f"patch:{patch.id}:withdrawn")
