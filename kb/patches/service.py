@@ -17,7 +17,7 @@ from kb.accounts.audit import record_audit
 from kb.alerts import notices as alert_notices
 from kb.articles.models import Article
 from kb.db import utcnow
-from kb.errors import Invalid, NotFound
+from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
 from kb.patches.details import PatchDetails
 from kb.patches.models import KINDS, FixedIssue, Patch, PatchFile
@@ -196,6 +196,8 @@ def publish_draft(actor, patch_id: int) -> Patch:
     """Publish a draft after checking again that every one of its files is intact."""
     policy.require_staff(actor)
     patch = _get(patch_id)
+    if patch.is_retired:
+        raise Conflict("A withdrawn patch stays withdrawn: publish a new one instead.")
     for patch_file in patch.files:
         file_store().verify(patch_file.storage_key, patch_file.sha256, patch_file.size,
                             patch_file.name)

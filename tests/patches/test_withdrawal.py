@@ -205,7 +205,7 @@ def test_refusals_are_clear_and_change_nothing(app, staff_client, publish, hotfi
 
 def test_the_service_refuses_what_the_form_would_not_offer(app, publish, hotfix):
     from kb.errors import Conflict, Invalid
-    from kb.patches import changes
+    from kb.patches import changes, service
 
     other_product = publish(title="Analytics fix", product="Orbit Analytics")
     draft = publish(title="Draft fix", publish=False)
@@ -222,6 +222,9 @@ def test_the_service_refuses_what_the_form_would_not_offer(app, publish, hotfix)
             changes.withdraw_patch(staff, hotfix["hotfix"], REASON, hotfix["service_pack"])
         with pytest.raises(Conflict, match="this one is withdrawn"):
             changes.withdraw_patch(staff, hotfix["service_pack"], REASON, None)
+        with pytest.raises(Conflict, match="stays withdrawn"):
+            service.publish_draft(staff, hotfix["service_pack"])
+        assert db.session.get(Patch, hotfix["service_pack"]).status == "withdrawn"
 
 
 def test_no_page_offers_a_withdrawn_patch_as_the_newer_one(app, staff_client, auth, client,
