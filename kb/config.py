@@ -59,6 +59,8 @@ DEFAULTS: dict[str, Any] = {
     "SUPPORT_HOLIDAYS": "",
     # largest file attached to an incident, a reply or a note, in bytes (413 above it)
     "SUPPORT_MAX_ATTACHMENT_BYTES": 25 * 1024**2,
+    # largest image an article shows (uploaded in the editor or imported), in bytes
+    "ARTICLE_IMAGE_MAX_BYTES": 5 * 1024**2,
     # an incident whose response is due within this many minutes is "about to breach"
     "SUPPORT_BREACH_WARNING_MINUTES": 60,
     # the support phone lines, "Label: number" separated by ";"

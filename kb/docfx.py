@@ -47,6 +47,15 @@ LAYOUT_MARKER = re.compile(r"^[ \t]*:::(row|column)(-end)?\b[^:\n]*:::[ \t]*$")
 LAYOUT_INDENT = re.compile(r"^ {1,4}")
 DIV_MARKER = re.compile(r"^\s*\[!div\b[^\]\n]*\][ \t]*\n?", re.IGNORECASE)
 SERVED_IMAGE = re.compile(r"^(https?:)?//|^/", re.IGNORECASE)
+# an article's own image (``kb/articles/images.py``): ``images/<name>``, one path segment
+LOCAL_IMAGE = re.compile(r"^images/[^/\\?#]+$")
+
+
+def shown_image(md: Markdown, source: str) -> bool:
+    """Whether an image of this source is kept: served by a URL, or an article's own image
+    while an article is rendered (``render(..., local_images=True)``)."""
+    return bool(SERVED_IMAGE.match(source)) or (
+        getattr(md, "local_images", False) and bool(LOCAL_IMAGE.match(source)))
 
 
 def notice(text: str, css_class: str = "kb-notice") -> etree.Element:
@@ -76,7 +85,7 @@ class ImageExtension(InlineProcessor):
         attributes = dict(ATTRIBUTE.findall(match.group("attributes")))
         alt = attributes.get("alt-text", "")
         source = attributes.get("source", "")
-        if SERVED_IMAGE.match(source):
+        if shown_image(self.md, source):
             return etree.Element("img", {"src": source, "alt": alt}), match.start(0), match.end(0)
         if not alt:
             return "", match.start(0), match.end(0)
@@ -188,7 +197,7 @@ class UnservedImages(Treeprocessor):
     def run(self, root):
         for parent in root.iter():
             for index, child in enumerate(list(parent)):
-                if child.tag != "img" or SERVED_IMAGE.match(child.get("src", "")):
+                if child.tag != "img" or shown_image(self.md, child.get("src", "")):
                     continue
                 replacement = notice(child.get("alt", ""), "kb-image-alt")
                 replacement.tail = child.tail

@@ -22,13 +22,13 @@ from markupsafe import Markup
 
 from kb.commonmark_html import CommonMarkHtmlExtension
 from kb.commonmark_lists import CommonMarkListsExtension
-from kb.docfx import SERVED_IMAGE, DocfxExtension
+from kb.docfx import LOCAL_IMAGE, SERVED_IMAGE, DocfxExtension
 from kb.errors import Invalid
 from kb.markdown_links import BoundedLinksExtension
 from kb.markdown_work import BlockWorkBound, TooMuchWork
 
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
-RENDERER_VERSION = 5
+RENDERER_VERSION = 6
 
 # fences (anywhere: in list items and quotes too) by pymdownx.superfences, highlighted by
 # pymdownx.highlight (Pygments), which also does indented code blocks
@@ -112,14 +112,27 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    attribute_filter=_filter_attribute,
-    url_schemes=URL_SCHEMES,
-    link_rel=None,
-    strip_comments=True,
-)
+def _filter_article_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """As ``_filter_attribute``, keeping ``images/<name>``: the article's own images, which
+    ``kb.articles.image_html`` points at their address as the page is made."""
+    if tag == "img" and attribute == "src" and LOCAL_IMAGE.match(value):
+        return value
+    return _filter_attribute(tag, attribute, value)
+
+
+def _cleaner_with(attribute_filter) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_cleaner = _cleaner_with(_filter_attribute)
+_article_cleaner = _cleaner_with(_filter_article_attribute)
 
 
 def _mark_external_link(match: re.Match) -> str:
@@ -132,9 +145,11 @@ def _mark_external_link(match: re.Match) -> str:
     return f'<a rel="{EXTERNAL_REL}"{tag[2:]}'
 
 
-def sanitize(untrusted_html: str) -> str:
-    """Keep only harmless HTML; links leaving the site get ``rel=nofollow`` (and noopener)."""
-    return START_TAG.sub(_mark_external_link, _cleaner.clean(untrusted_html))
+def sanitize(untrusted_html: str, local_images: bool = False) -> str:
+    """Keep only harmless HTML; links leaving the site get ``rel=nofollow`` (and noopener).
+    With ``local_images`` (an article's body), images named ``images/<name>`` stay."""
+    cleaner = _article_cleaner if local_images else _cleaner
+    return START_TAG.sub(_mark_external_link, cleaner.clean(untrusted_html))
 
 
 def scrolling_tables(sanitized_html: str) -> Markup:
@@ -178,11 +193,14 @@ def _converter() -> markdown_library.Markdown:
     return converter.reset()
 
 
-def render(source: str) -> Rendered:
-    """Render Markdown (raw HTML allowed, then sanitised) to HTML, a TOC and plain text."""
+def render(source: str, local_images: bool = False) -> Rendered:
+    """Render Markdown (raw HTML allowed, then sanitised) to HTML, a TOC and plain text. With
+    ``local_images`` (an article's body), images named ``images/<name>`` are kept for
+    ``kb.articles.image_html`` to resolve; elsewhere they show their alt text."""
     converter = _converter()
+    converter.local_images = local_images
     try:
-        body = sanitize(converter.convert(source))
+        body = sanitize(converter.convert(source), local_images)
     except RecursionError:
         _converters.converter = None  # its parser state is broken: build a new one next time
         raise RenderError("the Markdown is nested too deeply to render (lists or quotes"

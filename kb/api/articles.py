@@ -16,6 +16,7 @@ from kb.api.responses import respond
 from kb.api.responses.articles import Article as ArticleAnswer
 from kb.api.responses.articles import ArticlePage, ReleaseNotePage
 from kb.articles import queries, service
+from kb.articles.image_views import article_html
 from kb.articles.models import Article
 from kb.articles.views import item_url
 from kb.errors import NotFound
@@ -118,7 +119,7 @@ def get_article(slug: str):
     return respond(ArticleAnswer, {
         **article_summary_json(queries.Listed(article, True)),
         "type": article.type,
-        "html": article.rendered_html or "",
+        "html": article_html(article, article.rendered_html or ""),
         "toc": article.rendered_toc or "",
         "markdown": article.body,
         "published": article.published_at,

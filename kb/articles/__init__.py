@@ -7,14 +7,17 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from kb import demo
-    from kb.articles import commands, staff_views, views
+    from kb.articles import commands, image_views, images, staff_views, views
     from kb.web import NavEntry, add_nav_entry
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(staff_views.blueprint)
+    app.register_blueprint(image_views.blueprint)
     app.jinja_env.globals.update(item_url=views.item_url,
                                  linked_articles_of=views.linked_articles_of,
-                                 release_note_links=views.release_note_links)
+                                 release_note_links=views.release_note_links,
+                                 article_html=image_views.article_html,
+                                 image_url=image_views.image_url, image_limit=images.image_limit)
     app.jinja_env.filters["markdown_html"] = views.markdown_html
     add_nav_entry(app, NavEntry("Knowledge base", "articles.index", feature="how_to"))
     add_nav_entry(app, NavEntry("Release notes", "articles.release_notes",

@@ -179,6 +179,6 @@ def ensure_rendered(article: Article) -> None:
     key = markdown.render_key(article.body)
     if article.render_key == key and article.rendered_html is not None:
         return
-    rendered = markdown.render(article.body)
+    rendered = markdown.render(article.body, local_images=True)
     article.rendered_html, article.rendered_toc = rendered.html, rendered.toc
     article.rendered_text, article.render_key = rendered.text, key

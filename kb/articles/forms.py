@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -113,3 +114,7 @@ class HelpfulForm(FlaskForm):
     helpful = RadioField("Was this helpful?", choices=choices([("yes", "Yes"), ("no", "No")]),
                          validators=[DataRequired()])
     comment = TextAreaField("Comment (optional)", validators=[Length(max=2000)])
+
+
+class ImageForm(FlaskForm):
+    image = FileField("Image (PNG, JPEG, GIF or WebP)")

@@ -3,19 +3,23 @@ through the workflow, read their history, compare and restore revisions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from kb import markdown, policy
 from kb.alerts import queries as alert_queries
 from kb.alerts.critical import alert_of_article
-from kb.articles import queries, service
-from kb.articles.forms import ArticleForm
-from kb.errors import Conflict, Invalid
+from kb.articles import image_html, image_views, images, queries, service
+from kb.articles.forms import ArticleForm, ImageForm
+from kb.errors import Conflict, DomainError, Invalid
 from kb.forms import choices, database_id
 from kb.paging import page_number
 from kb.products.service import all_products
+from kb.storage import Upload
 from kb.time_zones import local_time
+from kb.web import json_error
 
 blueprint = Blueprint("article_editor", __name__, url_prefix="/staff/articles")
 STATUS_ACTIONS = {"draft": "draft", "review": "review", "publish": "published",
@@ -77,7 +81,9 @@ def _saved_or_form(form: ArticleForm, article, save):
             return redirect(url_for("article_editor.edit", article_id=article.id))
     elif form.is_submitted():
         status = 422
-    return render_template("articles/editor.html", form=form, article=article), status
+    return render_template("articles/editor.html", form=form, article=article,
+                           image_form=ImageForm(),
+                           images=images.images_of(article) if article else []), status
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -137,6 +143,57 @@ def restore(article_id: int, number: int):
 
 @blueprint.post("/preview")
 def preview():
-    """The sanitised HTML of the Markdown sent, exactly as readers would get it."""
-    rendered = markdown.render(request.form.get("body", ""))
-    return jsonify({"html": str(markdown.scrolling_tables(rendered.html)), "toc": rendered.toc})
+    """The sanitised HTML of the Markdown sent, as readers would get it; with ``article_id``,
+    its ``images/<name>`` show that article's images (and notes for those it lacks)."""
+    rendered = markdown.render(request.form.get("body", ""), local_images=True)
+    article_id = request.form.get("article_id", type=database_id)
+    body = (image_views.article_html(service.get_article(article_id), rendered.html)
+            if article_id else image_html.with_images(rendered.html, [], str, show_missing=True))
+    return jsonify({"html": str(markdown.scrolling_tables(body)), "toc": rendered.toc})
+
+
+@blueprint.post("/<int:article_id>/images")
+def upload_image(article_id: int):
+    """Upload an image (one of the same name is replaced). A script gets JSON (the new list
+    of images, or the error), so the author's unsaved text stays in the page."""
+    article = service.get_article(article_id)
+    return _answer_images(article, lambda: _uploaded(article, ImageForm()))
+
+
+def _uploaded(article, form: ImageForm) -> str:
+    file = form.image.data
+    if not form.validate_on_submit() or file is None or not file.filename:
+        raise Invalid("Choose an image file to upload.")
+    image = images.add_image(current_user, article,
+                             Upload(file.filename, file.stream, file.mimetype or ""))
+    return (f"{image.name} has been uploaded: paste ![description](images/{image.name}) "
+            "into the text to show it.")
+
+
+@blueprint.post("/<int:article_id>/images/<int:image_id>/remove")
+def remove_image(article_id: int, image_id: int):
+    article = service.get_article(article_id)
+    image = images.get_image(article, image_id)
+
+    def removed() -> str:
+        images.remove_image(current_user, image)
+        return f"{image.name} has been removed."
+    return _answer_images(article, removed)
+
+
+def _answer_images(article, change: Callable[[], str]):
+    """Run ``change``; answer a script with JSON (the message and the new list of images, or
+    the refusal and its status), a browser without scripts with a redirect to the editor."""
+    as_json = request.accept_mimetypes.best == "application/json"
+    try:
+        message, category = change(), "success"
+    except DomainError as refusal:
+        if as_json:
+            return json_error(refusal.message, refusal.status)
+        message, category = refusal.message, "error"
+    if as_json:
+        return jsonify({"message": message, "html": render_template(
+            "articles/_images.html", article=article, images=images.images_of(article),
+            image_form=ImageForm())})
+    flash(message, category)
+    return redirect(url_for("article_editor.edit", article_id=article.id) + "#images")

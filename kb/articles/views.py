@@ -85,15 +85,17 @@ def release_notes():
                            versions=queries.versions_in_use(current_user, "release-note"))
 
 
-def _open(slug: str, type_: str):
-    """The article to show, a redirect (renamed slug, other type) or the locked page."""
+def open_item(slug: str, type_: str, address: Callable[[Article], str] = item_url):
+    """The article to show, a redirect (renamed slug, other type: to ``address`` of the item)
+    or the locked page. Its images answer exactly so too (``image_views``)."""
     opened = queries.open_by_slug(current_user, slug)
     if opened.renamed_to is not None:
-        return None, _moved(url_for(request.endpoint, slug=opened.renamed_to))
+        return None, _moved(url_for(request.endpoint,
+                                    **{**request.view_args, "slug": opened.renamed_to}))
     if opened.article is None:
         abort(404)
     if opened.article.type != type_:
-        return None, _moved(item_url(opened.article))
+        return None, _moved(address(opened.article))
     if opened.denial is not None and opened.denial.reason in LOCKED_REASONS:
         return None, (render_template("articles/locked.html", article=opened.article,
                                       denial=opened.denial), 403)
@@ -122,13 +124,13 @@ def _render_item(article: Article):
 
 @blueprint.get("/articles/<path:slug>")
 def show(slug: str):
-    article, answer = _open(slug, "article")
+    article, answer = open_item(slug, "article")
     return answer if article is None else _render_item(article)
 
 
 @blueprint.get("/release-notes/<path:slug>")
 def release_note(slug: str):
-    article, answer = _open(slug, "release-note")
+    article, answer = open_item(slug, "release-note")
     return answer if article is None else _render_item(article)
 
 

@@ -16,6 +16,7 @@
     var number = ++sent;
     var data = new FormData();
     data.append("body", body.value);
+    if (preview.dataset.articleId) { data.append("article_id", preview.dataset.articleId); }
     fetch(preview.dataset.previewUrl, {
       method: "POST",
       body: data,
@@ -42,6 +43,59 @@
     editor.querySelector(".article-fields").hidden = isReleaseNote;
   }
 
+  // The images part: uploads and removals are sent by script, so unsaved text stays as it is
+  var images = document.getElementById("images");
+  var status = document.getElementById("image-status");
+
+  function showCopyButtons() {
+    if (!navigator.clipboard) { return; }
+    images.querySelectorAll("button[data-copy-markdown]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function sendImageForm(event) {
+    var form = event.target.closest("form[data-image-form]");
+    if (!form) { return; }
+    event.preventDefault();
+    status.textContent = "Sending ...";
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () {
+        return { error: "The upload failed (" + response.status + ")." };
+      });
+    }).then(function (answer) {
+      if (answer.error) { status.textContent = answer.error; return; }
+      document.getElementById("image-list").innerHTML = answer.html;
+      status.textContent = answer.message;
+      if (form.classList.contains("image-upload")) { form.reset(); }
+      showCopyButtons();
+      showPreview();
+    }).catch(function (error) {
+      status.textContent = "The image could not be sent (" + error.message + ").";
+    });
+  }
+
+  function copyMarkdown(event) {
+    var button = event.target.closest("button[data-copy-markdown]");
+    if (!button) { return; }
+    var code = document.getElementById(button.dataset.copyMarkdown);
+    navigator.clipboard.writeText(code.textContent.trim()).then(function () {
+      status.textContent = "Copied: " + code.textContent.trim();
+    }, function () {
+      status.textContent = "Copying was refused: select the Markdown and copy it.";
+    });
+  }
+
+  if (images && status) {
+    images.addEventListener("submit", sendImageForm);
+    images.addEventListener("click", copyMarkdown);
+    showCopyButtons();
+  }
   body.addEventListener("input", schedulePreview);
   type.addEventListener("change", showFieldsOfType);
   showFieldsOfType();

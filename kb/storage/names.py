@@ -57,9 +57,9 @@ def _ascii_fallback(name: str) -> str:
     return ASCII_FALLBACK_STEM + (suffix if suffix[1:].isascii() and suffix[1:].isalnum() else "")
 
 
-def content_disposition(name: str) -> str:
-    """``attachment`` with an ASCII fallback and the RFC 5987 UTF-8 form of the name; safe
-    for any stored name (control characters and lone surrogates are left out)."""
+def content_disposition(name: str, disposition: str = "attachment") -> str:
+    """``attachment`` (or ``inline``) with an ASCII fallback and the RFC 5987 UTF-8 form of
+    the name; safe for any stored name (control characters and lone surrogates are left out)."""
     shown = _visible(name) or ASCII_FALLBACK_STEM
-    return (f"attachment; filename=\"{_ascii_fallback(shown)}\"; "
+    return (f"{disposition}; filename=\"{_ascii_fallback(shown)}\"; "
             f"filename*=UTF-8''{quote(shown, safe='')}")

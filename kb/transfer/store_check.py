@@ -22,7 +22,8 @@ from kb.storage import FILES, MEDIA, NAMESPACES, FileStore
 from kb.transfer.references import is_referenced, referenced_keys
 
 DEFAULT_GRACE_HOURS = 24
-# the keys kb writes: files by content (patch files, attachments), media under a fresh uuid
+# the keys kb writes: files by content (patch files, attachments, article images), media
+# under a fresh uuid
 KB_KEYS = {
     FILES: re.compile(r"sha256/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}"),
     MEDIA: re.compile(r"(?:recordings|attachments)/[0-9a-f]{32}(?:\.[^/]{0,9})?"),

@@ -122,7 +122,7 @@ def _changed(source: SourceFile, existing: dict[int, ExistingItem]) -> bool:
 def _render(source: SourceFile, report: ImportReport) -> None:
     """Render before writing, so that a body the renderer cannot take is a file error."""
     try:
-        source.rendered = markdown.render(source.parsed.fields.body)
+        source.rendered = markdown.render(source.parsed.fields.body, local_images=True)
     except markdown.RenderError as error:
         fail(report, source, 1, str(error))
 

@@ -1,0 +1,93 @@
+"""The images an article shows: stored (by content, in the file store's ``files`` namespace, as
+patch files and incident attachments are), replaced under the same name, removed, listed.
+
+Removing an image removes its row only: identical bytes may be stored once for a patch file,
+an attachment or another article, so the bytes stay until ``kb storage check
+--remove-unreferenced`` finds nothing naming them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from kb import db, policy
+from kb.accounts.models import User
+from kb.articles.image_files import identify, image_name
+from kb.articles.models import Article, ArticleImage
+from kb.errors import Invalid, NotFound, TooLarge
+from kb.storage import Upload, file_store, human_size
+from kb.storage.names import safe_file_name
+
+
+def image_limit() -> int:
+    """The largest image file, in bytes (``KB_ARTICLE_IMAGE_MAX_BYTES``)."""
+    return current_app.config["ARTICLE_IMAGE_MAX_BYTES"]
+
+
+def images_of(article: Article) -> list[ArticleImage]:
+    return list(db.session.scalars(select(ArticleImage).where(
+        ArticleImage.article_id == article.id).order_by(ArticleImage.name)))
+
+
+def image_named(article: Article, name: str) -> ArticleImage | None:
+    return db.session.scalar(select(ArticleImage).where(
+        ArticleImage.article_id == article.id, ArticleImage.name == name))
+
+
+def get_image(article: Article, image_id: int) -> ArticleImage:
+    image = db.session.get(ArticleImage, image_id)
+    if image is None or image.article_id != article.id:
+        raise NotFound("No such image.")
+    return image
+
+
+def read_image_bytes(stream: BinaryIO, label: str) -> bytes:
+    """All of an image file's bytes (at most the limit: ``TooLarge`` past it, ``Invalid`` for
+    an empty file)."""
+    limit = image_limit()
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{label} is larger than the limit of {human_size(limit)} per image.")
+    if not data:
+        raise Invalid(f"{label} is empty.")
+    return data
+
+
+def store_image(article: Article, raw_name: str, data: bytes,
+                uploader_id: int | None = None) -> ArticleImage:
+    """Keep ``data`` as the article's image named after ``raw_name`` (an image of that name is
+    replaced); ``Invalid`` unless it is a PNG, JPEG, GIF or WebP image. Does not commit."""
+    kind = identify(data, safe_file_name(raw_name))
+    name = image_name(raw_name, kind.content_type)
+    image = image_named(article, name) or ArticleImage(article_id=article.id, name=name)
+    if image.id is None or image.sha256 != hashlib.sha256(data).hexdigest():
+        blob = file_store().save_stream(io.BytesIO(data))
+        image.sha256, image.size, image.storage_key = blob.sha256, blob.size, blob.key
+        image.uploaded_by_id = uploader_id
+    image.content_type, image.width, image.height = kind.content_type, kind.width, kind.height
+    db.session.add(image)
+    return image
+
+
+def add_image(actor: User, article: Article, upload: Upload) -> ArticleImage:
+    """Upload an image to an article (staff only), committed; an image of the same name is
+    replaced. ``TooLarge`` past the limit, ``Invalid`` for anything but PNG, JPEG, GIF, WebP."""
+    policy.require_staff(actor)
+    if not upload.name:
+        raise Invalid("Choose an image file to upload.")
+    data = read_image_bytes(upload.stream, safe_file_name(upload.name))
+    image = store_image(article, upload.name, data, actor.id)
+    db.session.commit()
+    return image
+
+
+def remove_image(actor: User, image: ArticleImage) -> None:
+    """Remove an image from its article (staff only), committed; the Markdown that shows it
+    then shows staff a "missing image" note and readers its alt text."""
+    policy.require_staff(actor)
+    db.session.delete(image)
+    db.session.commit()
