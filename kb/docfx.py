@@ -47,8 +47,9 @@ LAYOUT_MARKER = re.compile(r"^[ \t]*:::(row|column)(-end)?\b[^:\n]*:::[ \t]*$")
 LAYOUT_INDENT = re.compile(r"^ {1,4}")
 DIV_MARKER = re.compile(r"^\s*\[!div\b[^\]\n]*\][ \t]*\n?", re.IGNORECASE)
 SERVED_IMAGE = re.compile(r"^(https?:)?//|^/", re.IGNORECASE)
-# an article's own image (``kb/articles/images.py``): ``images/<name>``, one path segment
-LOCAL_IMAGE = re.compile(r"^images/[^/\\?#]+$")
+# an article's own image (``kb/articles/images.py``): ``images/<name>``, a name as kb gives
+# them (letters, digits, "._-"); any other relative source is a file kb does not serve
+LOCAL_IMAGE = re.compile(r"^images/[\w.\-]+$")
 
 
 def shown_image(md: Markdown, source: str) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from kb import db, policy
 from kb.accounts.models import User
-from kb.articles.image_files import identify, image_name
+from kb.articles.image_files import ImageKind, identify, image_name
 from kb.articles.models import Article, ArticleImage
 from kb.errors import Invalid, NotFound, TooLarge
 from kb.storage import Upload, file_store, human_size
@@ -57,12 +57,11 @@ def read_image_bytes(stream: BinaryIO, label: str) -> bytes:
     return data
 
 
-def store_image(article: Article, raw_name: str, data: bytes,
+def store_image(article: Article, name: str, data: bytes, kind: ImageKind,
                 uploader_id: int | None = None) -> ArticleImage:
-    """Keep ``data`` as the article's image named after ``raw_name`` (an image of that name is
-    replaced); ``Invalid`` unless it is a PNG, JPEG, GIF or WebP image. Does not commit."""
-    kind = identify(data, safe_file_name(raw_name))
-    name = image_name(raw_name, kind.content_type)
+    """Keep ``data`` (an image of ``kind``, see ``image_files.identify``) as the article's
+    image ``name``, replacing one of that name unless it holds the same bytes already. The
+    article has an id. Does not commit."""
     image = image_named(article, name) or ArticleImage(article_id=article.id, name=name)
     if image.id is None or image.sha256 != hashlib.sha256(data).hexdigest():
         blob = file_store().save_stream(io.BytesIO(data))
@@ -79,8 +78,11 @@ def add_image(actor: User, article: Article, upload: Upload) -> ArticleImage:
     policy.require_staff(actor)
     if not upload.name:
         raise Invalid("Choose an image file to upload.")
-    data = read_image_bytes(upload.stream, safe_file_name(upload.name))
-    image = store_image(article, upload.name, data, actor.id)
+    label = safe_file_name(upload.name)
+    data = read_image_bytes(upload.stream, label)
+    kind = identify(data, label)
+    image = store_image(article, image_name(upload.name, kind.content_type), data, kind,
+                        actor.id)
     db.session.commit()
     return image
 

@@ -24,6 +24,7 @@ from kb.articles.importing import source_files
 from kb.articles.importing.assembly import BodyAssembler, IncludeRefused
 from kb.articles.importing.containment import FolderBounds
 from kb.articles.importing.content_files import first_heading, parse_content_file
+from kb.articles.importing.images import ImageRefused, content_images, store_content_images
 from kb.articles.importing.report import ExistingItem, ImportReport, Progress, fail
 from kb.articles.importing.slug_assignment import assign_slugs
 from kb.articles.importing.source_files import SourceFile, SourceFolder
@@ -78,9 +79,10 @@ def _prepare(folder: SourceFolder, report: ImportReport, progress: Progress | No
     article_slugs = {path.lower(): item.slug for path, item in by_path.items()
                      if item.status != "archived"}
     article_slugs.update({source.relative.lower(): source.slug for source in good})
-    assembler = BodyAssembler(FolderBounds.of(folder.root), article_slugs)
+    bounds = FolderBounds.of(folder.root)
+    assembler = BodyAssembler(bounds, article_slugs)
     for source in good:
-        _complete_fields(source, assembler, report)
+        _complete_fields(source, assembler, bounds, report)
         if not source.failed and _changed(source, existing):
             _render(source, report)
     return folder, existing
@@ -93,11 +95,14 @@ def _existing_items(root: Path) -> dict[int, ExistingItem]:
     return {row.id: ExistingItem(*row) for row in rows}
 
 
-def _complete_fields(source: SourceFile, assembler: BodyAssembler, report: ImportReport) -> None:
+def _complete_fields(source: SourceFile, assembler: BodyAssembler, bounds: FolderBounds,
+                     report: ImportReport) -> None:
     fields = source.parsed.fields
     try:
         fields.body = assembler.assemble(source.path, fields.body, source.parsed.body_line)
-    except IncludeRefused as refused:
+        source.images = content_images(source.path, fields.body, bounds,
+                                       source.parsed.body_line)
+    except (IncludeRefused, ImageRefused) as refused:
         fail(report, source, refused.line, refused.message)
         return
     fields.title = (fields.title or first_heading(fields.body)
@@ -108,8 +113,10 @@ def _complete_fields(source: SourceFile, assembler: BodyAssembler, report: Impor
     except Invalid as error:
         fail(report, source, 1, error.message)
         return
-    payload = json.dumps([IMPORT_FORMAT_VERSION, dataclasses.asdict(fields)], sort_keys=True,
-                         default=str)
+    # images only where there are some: the hash of a file without images stays as it was
+    shown = [[image.name, image.sha256] for image in source.images]
+    payload = json.dumps([IMPORT_FORMAT_VERSION, dataclasses.asdict(fields)] + (
+        [shown] if shown else []), sort_keys=True, default=str)
     source.body_hash = hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -158,6 +165,9 @@ def _save(folder: SourceFolder, source: SourceFile, report: ImportReport) -> Art
     article.source_path, article.source_hash = source.relative, source.body_hash
     _use_rendering(article, source)
     apply_fields(article, fields)
+    if source.images:
+        db.session.flush()  # a new article's id, which its images name
+        store_content_images(article, source.images)
     add_revision(article, None, "import")
     service.record_index_change(article)
     critical.announce_article(article)

@@ -35,6 +35,8 @@ class SourceFile:
     failed: bool = False
     # rendered while checking, handed to the article when it is written
     rendered: Rendered | None = None
+    # the images beside it that it shows (``importing.images.ContentImage``)
+    images: list = field(default_factory=list)
 
 
 @dataclass
