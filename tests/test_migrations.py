@@ -88,8 +88,10 @@ def test_migrating_a_filled_database_keeps_every_row(tmp_path, isolated_database
     assert demo.exit_code == 0, demo.output
     with app.app_context():  # the demo's alerts were opened by their articles
         critical.open_alert(user_by_email("staff@demo.test"), "Opened by staff", "", ["Orbit ERP"])
+    # tables the downgrade drops: made by later revisions
     kept = [name for name in Base.metadata.tables
-            if name not in ("programmes", "programme_applications", "community_question_votes")]
+            if name not in ("programmes", "programme_applications", "community_question_votes",
+                            "article_images")]
     before = _row_counts(isolated_database.url, kept)
     assert before["patch_files"] and before["article_revisions"] and before["article_products"]
     config = migrate.alembic_config(app)

@@ -248,3 +248,10 @@ class ArticleImage(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def markdown(self) -> str:
+        """The Markdown that shows it, its alt text made from its name (for the author to
+        reword)."""
+        alt = re.sub(r"[_\-]+", " ", self.name.rsplit(".", 1)[0]).strip()
+        return f"![{alt}](images/{self.name})"

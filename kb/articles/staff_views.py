@@ -166,8 +166,7 @@ def _uploaded(article, form: ImageForm) -> str:
         raise Invalid("Choose an image file to upload.")
     image = images.add_image(current_user, article,
                              Upload(file.filename, file.stream, file.mimetype or ""))
-    return (f"{image.name} has been uploaded: paste ![description](images/{image.name}) "
-            "into the text to show it.")
+    return f"{image.name} has been uploaded: paste {image.markdown} into the text to show it."
 
 
 @blueprint.post("/<int:article_id>/images/<int:image_id>/remove")

@@ -94,6 +94,21 @@ def test_uploads_that_are_no_accepted_image_are_refused(app, auth, write_article
     assert message in auth.client.get(without_script.location).get_data(as_text=True)
 
 
+def test_uploading_a_name_again_replaces_the_image(app, auth, article_with_image,
+                                                  article_state):
+    slug, address = article_with_image()
+    auth.login("staff@demo.test")
+    first = auth.client.get(f"/articles/{slug}").get_data(as_text=True)
+    replaced = upload(auth, article_state(slug)["id"], "flow.png", png(8, 8, shade=90), JSON)
+    assert replaced.status_code == 200 and image_count(app) == 1
+    served = fetch(auth, address)
+    assert served.data == png(8, 8, shade=90)
+    page = auth.client.get(f"/articles/{slug}").get_data(as_text=True)
+    assert 'width="8" height="8"' in page
+    version = re.compile(re.escape(address) + r"\?v=(\w+)")
+    assert version.search(page).group(1) != version.search(first).group(1)
+
+
 def test_only_staff_upload_and_remove(app, auth, client, write_article, article_state):
     slug = write_article("Staff only", "text")
     auth.login("elite@demo.test")

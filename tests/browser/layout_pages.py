@@ -60,6 +60,8 @@ PAGE_TYPES = [
     # wide tables in the text scroll in boxes of their own, not the whole page, on a phone
     PageType("article-with-tables", CUSTOMER, "/articles/erp/configuration-keys"),
     PageType("article-with-wide-table", CUSTOMER, "/articles/erp/upgrade-11-1-to-12-0"),
+    # an image wider than a phone shrinks to the text's width
+    PageType("article-with-image", CUSTOMER, "/articles/erp/set-up-approval-workflows"),
     PageType("release-notes", CUSTOMER, "/release-notes/"),
     PageType("release-note", CUSTOMER, "/release-notes/orbit-erp-12-0"),
     PageType("release-note-with-table", CUSTOMER, "/release-notes/orbit-erp-12-0-cu1"),
@@ -116,6 +118,8 @@ PAGE_TYPES = [
     PageType("staff-articles", STAFF, "/staff/articles/"),
     PageType("article-editor", STAFF, "/staff/articles/|Posting error codes"),
     PageType("article-history", STAFF, "/staff/articles/|Posting error codes|History"),
+    PageType("article-editor-with-images", STAFF,
+             "/staff/articles/|Set up approval workflows for purchase orders"),
     PageType("new-article", STAFF, "/staff/articles/new"),
     PageType("new-patch", STAFF, "/patches/new"),
     PageType("patch-edit", STAFF, "/patches/|Orbit ERP 12.0 service pack 1|Edit the patch"),

@@ -1,0 +1,72 @@
+"""Article images in the browser: staff save a new article, upload an image on its edit page
+(the text they typed and did not save stays), see it in the preview beside a note for an image
+the article lacks, are told why an SVG is refused, publish, and a customer sees the image."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.articles.image_samples import SVG, png
+from tests.browser.layout_pages import PHONE, SCREENSHOT_DIR
+from tests.browser.test_articles_journeys import signed_in_page
+
+pytestmark = pytest.mark.browser
+
+
+def upload(page: Page, name: str, data: bytes, mime_type: str) -> None:
+    page.get_by_label("Image (PNG, JPEG, GIF or WebP)").set_input_files(
+        {"name": name, "mimeType": mime_type, "buffer": data})
+    page.get_by_role("button", name="Upload image").click()
+
+
+def test_staff_add_an_image_and_customers_see_it(browser: Browser, base_url):
+    title = f"Queue monitor {uuid.uuid4().hex[:6]}"
+    staff = signed_in_page(browser, base_url, "staff@demo.test")
+    staff.goto(f"{base_url}/staff/articles/new")
+    expect(staff.locator("#images")).to_contain_text("Save the article once")
+    staff.get_by_label("Title").fill(title)
+    staff.get_by_label("Body (Markdown)").fill(
+        "The queue:\n\n![The posting queue](images/queue.png)\n\n![A chart](images/chart.png)")
+    staff.get_by_role("button", name="Save draft").click()
+    preview = staff.locator("#preview")
+    expect(preview.locator(".image-missing")).to_have_text(
+        ["missing image: queue.png", "missing image: chart.png"])
+
+    body = staff.get_by_label("Body (Markdown)")
+    body.press("Control+End")
+    body.type("\n\nWords typed, not saved yet.")
+    upload(staff, "queue.png", png(600, 200), "image/png")
+    status = staff.locator("#image-status")
+    expect(status).to_contain_text("queue.png has been uploaded")
+    expect(staff.locator(".image-list")).to_contain_text("![queue](images/queue.png)")
+    assert body.input_value().endswith("Words typed, not saved yet.")
+    image = preview.get_by_role("img", name="The posting queue")
+    expect(image).to_be_visible()
+    assert image.evaluate("element => element.naturalWidth") == 600
+    expect(preview.locator(".image-missing")).to_have_text("missing image: chart.png")
+    staff.locator("#images").screenshot(path=SCREENSHOT_DIR / "article-images-part-1280.png")
+    preview.screenshot(path=SCREENSHOT_DIR / "article-preview-missing-image-1280.png")
+
+    upload(staff, "logo.svg", SVG, "image/svg+xml")
+    expect(status).to_contain_text("is an SVG image, which may hold scripts")
+    staff.get_by_role("button", name="Publish", exact=True).click()
+    expect(staff.locator(".flash-success")).to_contain_text("has been saved (published)")
+
+    address = staff.get_by_role("link", name="View").get_attribute("href")
+    customer = signed_in_page(browser, base_url, "premium@demo.test")
+    customer.set_viewport_size(PHONE)
+    customer.goto(base_url + address)
+    shown = customer.locator(".article-body").get_by_role("img", name="The posting queue")
+    expect(shown).to_be_visible()
+    assert shown.evaluate("element => element.naturalWidth") == 600
+    assert shown.evaluate("element => element.getBoundingClientRect().width") <= PHONE["width"]
+    assert shown.get_attribute("loading") == "lazy"
+    expect(customer.locator(".article-body")).to_contain_text("A chart")
+    expect(customer.get_by_text("missing image")).to_have_count(0)
+    customer.screenshot(path=SCREENSHOT_DIR / "article-with-uploaded-image-390.png",
+                        full_page=True)
+    for page in (staff, customer):
+        page.context.close()
