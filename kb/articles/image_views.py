@@ -34,6 +34,11 @@ def image_url(article: Article, image: ArticleImage) -> str:
                    v=image.sha256[:12])
 
 
+def no_address(image: ArticleImage) -> str:
+    """For an article not saved yet, which has no images (nor an address)."""
+    raise LookupError(f"an unsaved article has no image {image.name}")
+
+
 def article_html(article: Article, sanitized_html: str) -> str:
     """An article's stored rendering with its images resolved for the current user: staff see
     a note for each image the article lacks, readers its alt text."""

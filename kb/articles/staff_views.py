@@ -148,7 +148,8 @@ def preview():
     rendered = markdown.render(request.form.get("body", ""), local_images=True)
     article_id = request.form.get("article_id", type=database_id)
     body = (image_views.article_html(service.get_article(article_id), rendered.html)
-            if article_id else image_html.with_images(rendered.html, [], str, show_missing=True))
+            if article_id else image_html.with_images(rendered.html, [], image_views.no_address,
+                                                      show_missing=True))
     return jsonify({"html": str(markdown.scrolling_tables(body)), "toc": rendered.toc})
 
 
@@ -173,10 +174,11 @@ def _uploaded(article, form: ImageForm) -> str:
 def remove_image(article_id: int, image_id: int):
     article = service.get_article(article_id)
     image = images.get_image(article, image_id)
+    name = image.name
 
     def removed() -> str:
         images.remove_image(current_user, image)
-        return f"{image.name} has been removed."
+        return f"{name} has been removed."
     return _answer_images(article, removed)
 
 
