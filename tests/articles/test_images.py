@@ -257,3 +257,12 @@ def test_storage_check_knows_the_images_stored_files(app, runner, auth, article_
     assert result.exit_code == 0, result.output
     assert "files: 1 file(s) named by the database, 0 missing; 0 stored" in result.output
     assert key not in result.output
+
+
+def test_an_article_whose_slug_holds_images_keeps_its_address(auth, write_article):
+    slug = write_article("Overview of the images folder", "The overview text.",
+                         slug="guide/images/overview")
+    assert slug == "guide/images/overview"
+    auth.login("xtreme@demo.test")
+    page = auth.client.get("/articles/guide/images/overview")
+    assert page.status_code == 200 and "The overview text." in page.get_data(as_text=True)
