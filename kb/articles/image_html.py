@@ -43,11 +43,16 @@ def with_images(sanitized_html: str, images: Iterable[ArticleImage],
     return IMAGE_TAG.sub(resolved, sanitized_html)
 
 
+def _escaped_again(value: str) -> str:
+    """An attribute value as nh3 left it, escaped by us for any place in the page: this does
+    not rest on which characters the sanitiser's serialiser escapes in attributes."""
+    return html.escape(html.unescape(value))
+
+
 def _image_tag(image: ArticleImage, url: str, attributes: dict[str, str]) -> str:
-    """The values of ``attributes`` are still escaped as nh3 left them."""
-    parts = [f'src="{html.escape(url)}"', f'alt="{attributes.get("alt", "")}"']
+    parts = [f'src="{html.escape(url)}"', f'alt="{_escaped_again(attributes.get("alt", ""))}"']
     if "title" in attributes:
-        parts.append(f'title="{attributes["title"]}"')
+        parts.append(f'title="{_escaped_again(attributes["title"])}"')
     if image.width and image.height:
         parts.append(f'width="{image.width}" height="{image.height}"')
     return f'<img {" ".join(parts)} loading="lazy" class="article-image">'
@@ -56,4 +61,4 @@ def _image_tag(image: ArticleImage, url: str, attributes: dict[str, str]) -> str
 def _missing(name: str, alt: str, show_missing: bool) -> str:
     if show_missing:
         return f'<span class="image-missing">missing image: {html.escape(name)}</span>'
-    return f'<span class="kb-image-alt">{alt}</span>' if alt else ""
+    return f'<span class="kb-image-alt">{_escaped_again(alt)}</span>' if alt else ""

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kb import db
+from kb.articles.image_html import with_images
 from kb.articles.models import ArticleImage
 from tests.articles import image_samples, web_fixtures
 from tests.articles.image_samples import png
@@ -266,3 +267,10 @@ def test_an_article_whose_slug_holds_images_keeps_its_address(auth, write_articl
     auth.login("xtreme@demo.test")
     page = auth.client.get("/articles/guide/images/overview")
     assert page.status_code == 200 and "The overview text." in page.get_data(as_text=True)
+
+
+def test_alt_text_is_escaped_whatever_the_sanitiser_left_in_the_attribute():
+    stored = '<p><img alt="<script>x()</script> &amp; more" src="images/gone.png"></p>'
+    shown = with_images(stored, [], lambda image: "", show_missing=False)
+    assert "<script>" not in shown
+    assert '<span class="kb-image-alt">&lt;script&gt;x()&lt;/script&gt; &amp; more</span>' in shown
