@@ -261,8 +261,7 @@ def may_assign_role(user, role: str) -> bool:
 
 def can_see_join_details(user, live_session, registration, now: datetime) -> bool:
     """A live session's meeting URL, number and password: never once it is cancelled; staff
-    always; customers with interactive sessions only on a confirmed registration, from the
-    session's set lead time before the start until its end."""
+    always; customers with interactive sessions on a confirmed registration, from its lead time."""
     if live_session.is_cancelled:
         return False
     if acts_as_staff(user):
