@@ -15,6 +15,7 @@ from kb.articles.models import Article
 from kb.db import utcnow
 from kb.notifications import Notification
 from kb.sessions.live import queries as live_queries
+from kb.sessions.live import service as live_service
 from kb.sessions.models import TopicRequest, TopicVote
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.topics import queries as topic_queries
@@ -237,3 +238,23 @@ def test_declining_without_a_reason_shows_the_form_again_with_the_choice(app, cl
                      r'<option[^>]*value="declined"[^>]*selected', page)
     with app.app_context():
         assert db.session.get(TopicRequest, topic_id).status == "new"
+
+
+def test_a_cancelled_session_puts_its_topic_back_to_planned_and_says_why(
+        app, client, auth, demo_accounts, schedule, staff):
+    topic_id = _ask(app, "premium@demo.test", "Closing periods in parallel")
+    _vote(app, "elite@demo.test", topic_id)
+    session_id = schedule()
+    staff(lambda s: topics.change_status(s, topic_queries.get_topic(s, topic_id), "scheduled",
+                                         live_session=live_queries.get_session(s, session_id)))
+
+    staff(lambda s: live_service.cancel_session(s, session_id, "The presenter is ill."))
+
+    with app.app_context():
+        topic = db.session.get(TopicRequest, topic_id)
+        assert (topic.status, topic.live_session_id) == ("planned", None)
+    for email in ("premium@demo.test", "elite@demo.test"):
+        assert _told(app, email)[-1] == ("topic.planned", f"/sessions/topics/{topic_id}")
+    auth.login("premium@demo.test")
+    page = client.get(f"/sessions/topics/{topic_id}").get_data(as_text=True)
+    assert ">planned<" in page and f"/sessions/live/{session_id}" not in page

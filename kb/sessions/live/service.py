@@ -27,6 +27,7 @@ from kb.sessions.live.queries import (
 )
 from kb.sessions.live.times import to_utc
 from kb.sessions.models import LiveSession, Registration
+from kb.sessions.topics import service as topics
 
 
 @dataclass
@@ -129,7 +130,8 @@ def cancel_session(actor, session_id: int, reason: str) -> LiveSession:
     """Call a session off before its end (staff only), saying why. Every confirmed and
     wait-listed registrant is told once, a confirmed one with the invite that removes the event
     (the session's SEQUENCE rises). Registrations keep their status, so the attendee list still
-    shows who held a seat and who waited; nobody moves up, registers or is reminded again."""
+    shows who held a seat and who waited; nobody moves up, registers or is reminded again. The
+    topics it was to cover are planned again."""
     policy.require_staff(actor)
     reason = reason.strip()
     if not reason:
@@ -145,6 +147,7 @@ def cancel_session(actor, session_id: int, reason: str) -> LiveSession:
         live_session.updated_at = utcnow()
         for registration in registrations_with_status(live_session, ("confirmed", "waitlisted")):
             notices.session_cancelled(registration)
+        topics.session_cancelled(live_session)
         search.record_change("live-session", live_session.id)
         record_audit(actor, "live_session.cancel", "live_session", live_session.id, None,
                      {"title": live_session.title, "reason": reason})

@@ -167,6 +167,25 @@ def _announce_scheduled(topic: TopicRequest, yours: str) -> None:
           lambda person: session_url if may_attend(person) else topic_url(topic), body)
 
 
+def session_cancelled(live_session: LiveSession) -> None:
+    """The topics a cancelled live session was to cover are planned again, and everyone who
+    asked or voted is told why. In the caller's transaction."""
+    for topic in list(db.session.scalars(select(TopicRequest).where(
+            TopicRequest.live_session_id == live_session.id,
+            TopicRequest.status == "scheduled"))):
+        topic.status, topic.live_session, topic.updated_at = "planned", None, utcnow()
+        _tell(topic, "topic.planned", f"The live session on “{topic.title}” was cancelled",
+              lambda person, topic=topic: topic_url(topic),
+              lambda person, topic=topic: _planned_again(topic, live_session))
+        search.record_change("topic", topic.id)
+
+
+def _planned_again(topic: TopicRequest, live_session: LiveSession) -> str:
+    return (f"The live session “{live_session.title}”, which was to cover “{topic.title}”, "
+            f"was cancelled: {live_session.cancellation_reason}\n\nThe topic is planned again; "
+            "we will tell you when a session on it is scheduled.")
+
+
 def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
     """Fold a duplicate into ``target``: its votes (and requester) carry over without double
     votes, its text (and that of requests merged into it) is shown there, and the
