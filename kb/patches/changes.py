@@ -9,8 +9,9 @@ from sqlalchemy import select
 from kb import db, policy, search
 from kb.accounts.audit import changed_fields, record_audit
 from kb.db import utcnow
-from kb.errors import Conflict, Invalid
+from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
+from kb.locking import row_locked
 from kb.patches import withdrawal_notice
 from kb.patches.details import PatchDetails
 from kb.patches.models import Patch
@@ -63,23 +64,28 @@ def withdraw_patch(actor, patch_id: int, reason: str,
     once. The patch and how many were told; ``Conflict`` for a patch that is not published,
     ``Invalid`` for a bad reason or replacement."""
     policy.require_staff(actor)
-    patch = get_patch(actor, patch_id)
-    if patch.status != "published":
-        raise Conflict(f"Only a published patch can be withdrawn; this one is {patch.status}.")
     reason = " ".join(reason.split())
     if not reason:
         raise Invalid("Say why the patch is withdrawn: customers read it.")
     if len(reason) > MAX_REASON_LENGTH:
         raise Invalid(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
-    patch.replacement = _replacement(patch, replacement_id)
-    patch.status, patch.withdrawal_reason = "withdrawn", reason
-    patch.withdrawn_at = patch.updated_at = utcnow()
-    told = withdrawal_notice.tell_downloaders(patch)
-    record_audit(actor, "patch.withdraw", "patch", patch.id, {"status": "published"},
-                 {"status": "withdrawn", "reason": reason, "replacement_id": patch.replacement_id,
-                  "told": told})
-    search.record_change("patch", patch.id)
-    db.session.commit()
+    # locked: of two withdrawals at the same moment, the second finds the patch withdrawn
+    # rather than overwrite the reason the downloaders were just told
+    with row_locked(Patch, patch_id) as patch:
+        if patch is None:
+            raise NotFound("No such patch.")
+        if patch.status != "published":
+            raise Conflict(f"Only a published patch can be withdrawn; this one is "
+                           f"{patch.status}.")
+        patch.replacement = _replacement(patch, replacement_id)
+        patch.status, patch.withdrawal_reason = "withdrawn", reason
+        patch.withdrawn_at = patch.updated_at = utcnow()
+        told = withdrawal_notice.tell_downloaders(patch)
+        record_audit(actor, "patch.withdraw", "patch", patch.id, {"status": "published"},
+                     {"status": "withdrawn", "reason": reason,
+                      "replacement_id": patch.replacement_id, "told": told})
+        search.record_change("patch", patch.id)
+        db.session.commit()
     return patch, told
 
 
