@@ -12,8 +12,11 @@ from sqlalchemy import select
 
 from kb import db
 from kb.db import utcnow
+from kb.errors import Invalid
 from kb.sessions.live import service as live
 from kb.sessions.models import LiveSession, Registration
+from kb.sessions.topics import queries as topic_queries
+from kb.sessions.topics import service as topics
 from tests.conftest import bearer
 from tests.sessions.message_helpers import (
     START,
@@ -257,3 +260,25 @@ def test_leaving_the_waiting_list_sends_no_calendar_cancellation(
     waitlisted, left = smtp.inbox.to(waiting)
     assert "is cancelled" in left["Subject"]
     assert list(waitlisted.iter_attachments()) == list(left.iter_attachments()) == []
+
+
+def test_a_topic_request_cannot_be_scheduled_as_a_cancelled_session(
+        app, client, auth, schedule, staff):
+    from tests.sessions.test_topics import _ask, _told
+
+    topic_id = _ask(app, "premium@demo.test", "Queue monitoring at night")
+    session_id = schedule()
+    _cancel(staff, session_id)
+    auth.login("staff@demo.test")
+    page = client.get(f"/sessions/topics/{topic_id}").data.decode()
+    assert f'<option value="{session_id}">' not in page
+
+    refused = auth.post(f"/sessions/topics/{topic_id}/status",
+                        {"status": "scheduled", "live_session_id": str(session_id)})
+
+    assert refused.status_code in (302, 422)
+    assert "topic.scheduled" not in [kind for kind, _ in _told(app, "premium@demo.test")]
+    with pytest.raises(Invalid, match="cancelled"):
+        staff(lambda s: topics.change_status(s, topic_queries.get_topic(s, topic_id),
+                                             "scheduled",
+                                             live_session=db.session.get(LiveSession, session_id)))

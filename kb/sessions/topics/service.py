@@ -108,6 +108,8 @@ def change_status(actor, topic: TopicRequest, status: str, *, reason: str = "",
         raise Invalid(f"A request that is {topic.status} cannot become {status}.")
     if status == "scheduled" and live_session is None:
         raise Invalid("Choose the live session that covers this topic.")
+    if status == "scheduled" and live_session.is_cancelled:
+        raise Invalid(f"“{live_session.title}” is cancelled: choose a session that takes place.")
     if status == "recorded" and recording is None:
         raise Invalid("Choose the recording that covers this topic.")
     if status == "recorded" and not recording.is_published:

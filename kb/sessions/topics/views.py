@@ -79,7 +79,8 @@ def _status_form() -> TopicStatusForm:
     sessions = (live_queries.sessions_for(current_user)
                 + live_queries.sessions_for(current_user, past=True))
     form.live_session_id.choices = choices([("", "—")] + [
-        (str(s.id), f"{s.title} ({s.starts_at:%Y-%m-%d})") for s in sessions])
+        (str(s.id), f"{s.title} ({s.starts_at:%Y-%m-%d})") for s in sessions
+        if not s.is_cancelled])
     form.recording_id.choices = choices([("", "—")] + [
         (str(r.id), r.title) for r in recording_queries.list_recordings(current_user)])
     return form
