@@ -77,3 +77,11 @@ def test_raising_or_lowering_after_the_term_needs_no_confirmation(app, staff_cli
     organization_id, data = _organization(app, name)
     response = _save(staff_client, organization_id, {**data, "plan": plan})
     assert response.status_code == 302 and _plan(app, organization_id) == plan
+
+
+def test_the_confirmation_carries_the_plan_once(app, staff_client):
+    organization_id, data = _organization(app, "Fabrikam Logistics")
+    page = _save(staff_client, organization_id, {**data, "plan": "premium"}).get_data(
+        as_text=True)
+    assert page.count('name="lowering_plan"') == 1 and page.count('id="lowering_plan"') == 1
+    assert '<input id="lowering_plan" name="lowering_plan" type="hidden" value="premium">' in page
