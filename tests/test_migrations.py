@@ -111,3 +111,39 @@ def _alerts_with_own_text(url: str) -> dict[int, bool]:
             return dict(connection.execute(text("SELECT id, own_text FROM alerts")).all())
     finally:
         engine.dispose()
+
+
+def test_0030_keeps_the_text_of_questions_hidden_when_merged_hidden(
+        tmp_path, isolated_database, new_app):
+    from kb import db
+    from kb.community import moderation
+    from kb.community import service as community
+    from kb.community.models import Question
+
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        target = db.session.scalars(select(Question).order_by(Question.id)).first()
+        first, second = (community.ask(user_by_email("elite@demo.test"), target.space,
+                                       f"Duplicate {n}", "The same again.") for n in (1, 2))
+        ids = first.id, second.id
+        moderation.set_question_hidden(staff, first, True)  # no note: only the audit tells
+        moderation.set_question_hidden(staff, second, True, "spam")
+        moderation.set_question_hidden(staff, second, False)  # shown again before its merge
+        for question in (first, second):  # merged as the old code let staff merge them
+            question.status, question.merged_into_id = "merged", target.id
+        db.session.commit()
+    command.downgrade(migrate.alembic_config(app), "0029_article_images")
+    command.upgrade(migrate.alembic_config(app), "head")
+    engine = make_engine(isolated_database.url)
+    try:
+        with engine.connect() as connection:
+            notes = dict(connection.execute(text(
+                "SELECT id, moderation_note FROM community_questions WHERE id IN (:a, :b)"),
+                {"a": ids[0], "b": ids[1]}).all())
+    finally:
+        engine.dispose()
+    assert notes == {ids[0]: "Hidden when it was merged.", ids[1]: ""}

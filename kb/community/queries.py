@@ -147,9 +147,12 @@ def get_question(user, question_id: int) -> Question:
 
 def merged_questions(question: Question) -> list[Question]:
     """The duplicates merged into the question, oldest first: what their askers wrote stays
-    on the question (same space, so the same readers)."""
+    on the question (same space, so the same readers). Not one hidden when it was merged
+    (merging refuses that now, not always): it kept its moderation note, which showing a
+    question clears (migration 0030 gave one to those hidden without a note)."""
     return list(db.session.scalars(select(Question).where(
-        Question.merged_into_id == question.id).order_by(Question.created_at, Question.id)))
+        Question.merged_into_id == question.id, Question.moderation_note == "")
+        .order_by(Question.created_at, Question.id)))
 
 
 def merge_target(user, question_id: int) -> Question | None:

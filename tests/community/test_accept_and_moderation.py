@@ -160,6 +160,24 @@ def test_a_hidden_question_is_not_merged(app, world, signed_in):
     assert "Spam?" not in page.get_data(as_text=True)
 
 
+
+def test_a_question_hidden_when_it_was_merged_before_merging_refused_that_stays_hidden(
+        app, world, signed_in):
+    # merging did not refuse a hidden question before the merged text was shown: such a
+    # duplicate kept its moderation note (showing a question clears it), and stays unread
+    duplicate = ask(app, "premium@demo.test", world.open_slug, "Posting job hangs",
+                    "Our licence key is ABCD-1234, please look.")
+    signed_in("staff").post(f"/community/questions/{duplicate}/hide",
+                            {"note": "holds a licence key"})
+    with app.app_context():
+        hidden = db.session.get(Question, duplicate)
+        hidden.status, hidden.merged_into_id = "merged", world.open_question
+        db.session.commit()
+    for who in ("xtreme", "staff"):
+        page = signed_in(who).client.get(f"/community/questions/{world.open_question}")
+        assert "ABCD-1234" not in page.get_data(as_text=True)
+
+
 def test_merging_across_spaces_is_refused(app, world, signed_in):
     from kb.community import moderation
     from kb.errors import Invalid
