@@ -28,7 +28,7 @@ def revise_alert(actor: User, alert_id: int, title: str, summary: str, *,
     if tell and not alert.is_open:
         raise Invalid("The alert is closed: correct its words without telling anyone.")
     changed = (alert.title, alert.summary) != (title, summary)
-    if not changed and not tell:
+    if not changed and (not tell or _repeats_last_update(alert, note)):
         return alert
     before = {"title": alert.title, "summary": alert.summary}
     alert.title, alert.summary, alert.own_text = title, summary, True
@@ -39,6 +39,13 @@ def revise_alert(actor: User, alert_id: int, title: str, summary: str, *,
                  {"title": title, "summary": summary, "told": tell})
     db.session.commit()
     return alert
+
+
+def _repeats_last_update(alert: Alert, note: str) -> bool:
+    """Whether the alert's last step is this very update (a double click): told once is
+    enough."""
+    last = alert.events[-1] if alert.events else None
+    return last is not None and last.kind == "revised" and last.note == note.strip()
 
 
 def _tell_update(actor: User, alert: Alert, note: str) -> None:

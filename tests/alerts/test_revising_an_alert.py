@@ -155,3 +155,23 @@ def test_an_alert_opened_by_its_article_follows_the_articles_title(app, catalogu
     with app.app_context():
         assert critical.alert_of_article(db.session.get(Article, article_id)).title == \
             "Ledger totals double: a safer workaround"
+
+
+def test_a_double_submitted_update_is_told_once(app, auth, catalogue, customer_on):
+    reader = customer_on("xtreme")
+    _subscribe(app, reader, ERP)
+    alert_id = _open_alert(app)
+    auth.login("staff@demo.test")
+    update = {"title": "Posting fails for closed periods", "summary": "Only closed periods.",
+              "tell": "y", "update_note": "Open periods are not affected."}
+
+    first, second = (auth.post(f"/staff/alerts/{alert_id}/text", update) for _ in range(2))
+
+    assert first.status_code == second.status_code == 302
+    assert [kind for kind, _ in _alert_notices(app, reader)].count("alert.revised") == 1
+    with app.app_context():
+        assert [event.kind for event in db.session.get(Alert, alert_id).events] == [
+            "opened", "revised"]
+    # a new note is a new update, even with the same words
+    auth.post(f"/staff/alerts/{alert_id}/text", {**update, "update_note": "Now also 11.x."})
+    assert [kind for kind, _ in _alert_notices(app, reader)].count("alert.revised") == 2
