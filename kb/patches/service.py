@@ -157,7 +157,21 @@ def _older_patch(patch: Patch, patch_id: int) -> Patch:
         raise Invalid(f"There is no patch #{patch_id} to supersede.")
     if older is patch:
         raise Invalid("A patch cannot supersede itself.")
+    if patch in _superseded_through(older):  # an edit would make a loop: each "the newer one"
+        raise Invalid(f"Patch #{older.id} supersedes this patch already: it cannot be "
+                      "superseded by it.")
     return older
+
+
+def _superseded_through(patch: Patch) -> set[Patch]:
+    """Every patch ``patch`` supersedes, directly or through the ones it supersedes."""
+    found, waiting = set(), list(patch.supersedes)
+    while waiting:
+        older = waiting.pop()
+        if older not in found:
+            found.add(older)
+            waiting.extend(older.supersedes)
+    return found
 
 
 def _release_note(slug: str) -> Article:

@@ -114,3 +114,17 @@ def test_only_staff_see_the_edit_and_withdraw_actions(staff_client, auth, typo_p
     auth.login("elite@demo.test")
     page = auth.client.get(f"/patches/{typo_patch}").get_data(as_text=True)
     assert "/edit" not in page and "/withdraw" not in page
+
+
+def test_an_edit_cannot_make_two_patches_supersede_each_other(app, staff_client, publish):
+    first = publish(title="Rounding fix 1", versions=["12.0"])
+    second = publish(title="Rounding fix 2", versions=["12.0"], supersedes=[first])
+    third = publish(title="Rounding fix 3", versions=["12.0"], supersedes=[second])
+
+    for older in (second, third):  # directly, and through the patch between them
+        refused = post_edit(staff_client, first, title="Rounding fix 1",
+                            supersedes=str(older))
+        assert refused.status_code == 422
+        assert "supersedes this patch already" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Patch, first).supersedes == []
