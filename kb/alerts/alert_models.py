@@ -36,7 +36,7 @@ ALERT_STATE_NAMES = {"investigating": "Investigating", "workaround": "Workaround
 # each step of its history, as customers read it
 ALERT_EVENT_NAMES = {"opened": "Under investigation", "workaround": "Workaround available",
                      "updated": "Workaround updated", "revised": "Update",
-                     "fixed": "Fixed", "closed": "Closed"}
+                     "fixed": "Fixed", "fix_withdrawn": "Fix withdrawn", "closed": "Closed"}
 
 alert_products = Table(
     "alert_products", Base.metadata,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kb import db, policy, search
 from kb.accounts.audit import changed_fields, record_audit
+from kb.alerts import fixes
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
@@ -61,7 +62,8 @@ def withdraw_patch(actor, patch_id: int, reason: str,
                    replacement_id: int | None) -> tuple[Patch, int]:
     """Withdraw a published patch: offered nowhere any more, its files gone (410), its page
     saying why and what replaces it; everyone who downloaded it and may still read it is told
-    once. The patch and how many were told; ``Conflict`` for a patch that is not published,
+    once, and the alerts it fixed take its replacement or are open again (``alerts.fixes``).
+    The patch and how many were told; ``Conflict`` for a patch that is not published,
     ``Invalid`` for a bad reason or replacement."""
     policy.require_staff(actor)
     reason = " ".join(reason.split())
@@ -81,9 +83,11 @@ def withdraw_patch(actor, patch_id: int, reason: str,
         patch.status, patch.withdrawal_reason = "withdrawn", reason
         patch.withdrawn_at = patch.updated_at = utcnow()
         told = withdrawal_notice.tell_downloaders(patch)
+        alerts_moved = fixes.fix_withdrawn(actor, patch)
         record_audit(actor, "patch.withdraw", "patch", patch.id, {"status": "published"},
                      {"status": "withdrawn", "reason": reason,
-                      "replacement_id": patch.replacement_id, "told": told})
+                      "replacement_id": patch.replacement_id, "told": told,
+                      "alerts": alerts_moved})
         search.record_change("patch", patch.id)
         db.session.commit()
     return patch, told
