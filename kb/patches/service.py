@@ -18,7 +18,7 @@ from kb.alerts import notices as alert_notices
 from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.forms import MAX_DATABASE_ID
+from kb.forms import MAX_DATABASE_ID, one_line
 from kb.patches.details import PatchDetails
 from kb.patches.models import KINDS, FixedIssue, Patch, PatchFile
 from kb.patches.withdrawn import refuse_if_withdrawn
@@ -93,7 +93,7 @@ def _checked_file_names(uploads: list[Upload]) -> list[str]:
 
 
 def _check_details(details: PatchDetails) -> None:
-    if not details.title.strip():
+    if not one_line(details.title):
         raise Invalid("Give the patch a title.")
     if not details.product.strip():
         raise Invalid("Name the product the patch is for.")
@@ -115,7 +115,7 @@ def apply_details(patch: Patch, details: PatchDetails) -> None:
     """Write what the publisher says onto a new or an edited patch (all but its product and
     files) and render its Markdown sections; ``Invalid`` names what is wrong."""
     _check_details(details)
-    patch.kind, patch.title = details.kind, details.title.strip()
+    patch.kind, patch.title = details.kind, one_line(details.title)
     patch.summary, patch.description = details.summary.strip(), details.description
     patch.prerequisites, patch.install_notes = details.prerequisites, details.install_notes
     patch.known_issues, patch.min_plan = details.known_issues, details.min_plan

@@ -17,6 +17,7 @@ from kb import db, markdown, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
+from kb.forms import one_line
 from kb.locking import row_locked
 from kb.sessions.live import notices
 from kb.sessions.live.queries import (
@@ -49,7 +50,7 @@ class LiveSessionFields:
 
 def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
     """Copy the fields; True when the start or the length changed (a reschedule)."""
-    if not fields.title.strip():
+    if not one_line(fields.title):
         raise Invalid("A session needs a title.")
     if fields.capacity < 1 or fields.duration_minutes < 1 or fields.join_details_minutes < 0:
         raise Invalid("Capacity and duration must be positive, the join lead time not negative.")
@@ -63,7 +64,7 @@ def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
         raise Invalid("The meeting URL must start with https://.")
     moved = (live_session.starts_at != starts_at
              or live_session.duration_minutes != fields.duration_minutes)
-    live_session.title, live_session.description = fields.title.strip(), fields.description
+    live_session.title, live_session.description = one_line(fields.title), fields.description
     live_session.description_html = markdown.render(fields.description).html
     live_session.presenter, live_session.starts_at = fields.presenter.strip(), starts_at
     live_session.time_zone = fields.time_zone

@@ -13,6 +13,7 @@ from kb import db, markdown, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Invalid
+from kb.forms import one_line
 from kb.products import service as products
 from kb.sessions.models import (
     Recording,
@@ -40,13 +41,13 @@ class RecordingFields:
 
 
 def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
-    if not fields.title.strip():
+    if not one_line(fields.title):
         raise Invalid("A recording needs a title.")
     if fields.status not in ("draft", "published"):
         raise Invalid(f"Unknown status: {fields.status}")
     if fields.duration_seconds is not None and fields.duration_seconds < 0:
         raise Invalid("The duration cannot be negative.")
-    recording.title = fields.title.strip()
+    recording.title = one_line(fields.title)
     recording.summary = fields.summary
     recording.summary_html = markdown.render(fields.summary).html
     recording.presenter = fields.presenter.strip()
