@@ -19,23 +19,32 @@ from kb.support import clock as support_clock
 
 
 class PlanLoweringUnconfirmed(Invalid):
-    """Lowering the plan of an organisation whose term runs takes features from its users at
-    once (the brochure promises none are substantially reduced during the term): staff say
-    they mean it, for this very plan."""
+    """Lowering the plan of an organisation whose term runs, or ending its term early, takes
+    features from its users at once (the brochure promises none are substantially reduced
+    during the term): staff say they mean it, for this very change (``change``: the new plan,
+    or the plan and the new end of a term that would end)."""
 
-    def __init__(self, organization: Organization, plan: str, lost: tuple[plans.Feature, ...]):
-        super().__init__(f"{organization.name} is in its term: moving it to "
-                         f"{plans.plan_name(plan)} takes features from its users at once. "
-                         "Confirm that you mean it.")
-        self.plan, self.lost = plan, lost
+    def __init__(self, message: str, change: str, lost: tuple[plans.Feature, ...]):
+        super().__init__(message)
+        self.change, self.lost = change, lost
 
 
-def _check_plan_lowering(organization: Organization, plan: str,
-                         lowering_confirmed_to: str | None) -> None:
-    lost = plans.features_lost(organization.plan, plan)
-    if (lost and organization.term_active_on(policy.today())
-            and lowering_confirmed_to != plan):
-        raise PlanLoweringUnconfirmed(organization, plan, lost)
+def _check_plan_lowering(organization: Organization, plan: str, term_start: date,
+                         term_end: date, lowering_confirmed_to: str | None) -> None:
+    today = policy.today()
+    if not organization.term_active_on(today):
+        return
+    if not term_start <= today <= term_end:
+        change = f"{plan} until {term_end.isoformat()}"
+        lost = plans.features_lost(organization.plan, "")
+        message = (f"{organization.name} is in its term: these dates end it today, which takes "
+                   "every feature from its users at once. Confirm that you mean it.")
+    else:
+        change, lost = plan, plans.features_lost(organization.plan, plan)
+        message = (f"{organization.name} is in its term: moving it to {plans.plan_name(plan)} "
+                   "takes features from its users at once. Confirm that you mean it.")
+    if lost and lowering_confirmed_to != change:
+        raise PlanLoweringUnconfirmed(message, change, lost)
 
 
 def _organization_state(organization: Organization) -> dict[str, Any]:
@@ -136,12 +145,13 @@ def update_organization(
     lowering_confirmed_to: str | None = None,
 ) -> None:
     """Change an organisation's plan, term, products or administrator (staff only, audited).
-    Lowering the plan while the term runs needs ``lowering_confirmed_to`` naming the new plan
-    (``PlanLoweringUnconfirmed`` otherwise). A plan without the Campus discount revokes the
-    organisation's Campus codes."""
+    Lowering the plan while the term runs, or ending the term early, needs
+    ``lowering_confirmed_to`` naming that change (``PlanLoweringUnconfirmed`` otherwise). A
+    plan without the Campus discount revokes the organisation's Campus codes."""
     policy.require_staff(actor)
     _check_organization_fields(plan, term_start, term_end)
-    _check_plan_lowering(organization, plan, lowering_confirmed_to)
+    _check_plan_lowering(organization, plan, term_start, term_end,
+                         lowering_confirmed_to)
     if administrator is not None and administrator.organization_id != organization.id:
         raise Invalid("The administrator must be a user of this organisation.")
     before = _organization_state(organization)

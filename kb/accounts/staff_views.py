@@ -98,7 +98,7 @@ def organization(organization_id: int):
 
 
 def _confirmed_lowering(form: OrganizationForm) -> str | None:
-    """The lower plan staff confirmed (the plan the confirmation was shown for), if ticked."""
+    """The change staff confirmed (the one the confirmation was shown for), if ticked."""
     if not form.confirm_lowering.data:
         return None
     return form.lowering_plan.data or None
@@ -106,8 +106,8 @@ def _confirmed_lowering(form: OrganizationForm) -> str | None:
 
 def _ask_to_confirm(form: OrganizationForm, refusal: PlanLoweringUnconfirmed):
     """The form again, asking to confirm the loss of exactly these features: a tick given
-    for another plan does not count."""
-    form.lowering_plan.data, form.confirm_lowering.data = refusal.plan, False
+    for another change does not count."""
+    form.lowering_plan.data, form.confirm_lowering.data = refusal.change, False
     form.confirm_lowering.errors.append(refusal.message)
     return refusal
 

@@ -1,8 +1,10 @@
-"""Lowering an organisation's plan while its term runs takes features from its users at once:
-staff confirm it, for the plan and the features the page names; raising a plan, or lowering
-it after the term, needs no confirmation."""
+"""Lowering an organisation's plan while its term runs, or ending the term early, takes
+features from its users at once: staff confirm it, for the change and the features the page
+names; raising a plan, or lowering it after the term, needs no confirmation."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -85,3 +87,28 @@ def test_the_confirmation_carries_the_plan_once(app, staff_client):
         as_text=True)
     assert page.count('name="lowering_plan"') == 1 and page.count('id="lowering_plan"') == 1
     assert '<input id="lowering_plan" name="lowering_plan" type="hidden" value="premium">' in page
+
+
+def test_ending_the_term_early_asks_to_confirm_that_every_feature_goes(app, staff_client):
+    organization_id, data = _organization(app, "Fabrikam Logistics")
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    ended = {**data, "term_end": yesterday}
+
+    refused = _save(staff_client, organization_id, ended)
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "these dates end it today" in page
+    for lost in ("System patches and service packs", "Support activity review"):
+        assert lost in page  # every feature of the plan, those of the lowest plan too
+    assert _term_end(app, organization_id) == data["term_end"]
+    tick_for_a_plan = _save(staff_client, organization_id, {
+        **ended, "lowering_plan": "elite", "confirm_lowering": "y"})
+    assert tick_for_a_plan.status_code == 422
+    confirmed = _save(staff_client, organization_id, {
+        **ended, "lowering_plan": f"elite until {yesterday}", "confirm_lowering": "y"})
+    assert confirmed.status_code == 302 and _term_end(app, organization_id) == yesterday
+
+
+def _term_end(app, organization_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Organization, organization_id).term_end.isoformat()
