@@ -104,7 +104,7 @@ def test_staff_cancel_a_session_and_the_registrant_reads_why(
     expect(page.locator("#session-cancelled")).to_contain_text("The presenter is ill.")
     expect(page.get_by_role("button", name="Cancel my registration")).to_have_count(0)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download the calendar invite (.ics)").click()
+        page.get_by_role("link", name="Download the calendar cancellation (.ics)").click()
     invite = tmp_path / "cancel.ics"
     download_info.value.save_as(invite)
     assert str(Calendar.from_ical(invite.read_bytes())["METHOD"]) == "CANCEL"

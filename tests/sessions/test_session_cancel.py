@@ -171,7 +171,7 @@ def test_customers_see_it_cancelled_with_the_reason_until_its_start(
     page = client.get(f"/sessions/live/{session_id}").data.decode()
     assert 'id="session-cancelled"' in page and REASON in page
     assert "Cancel my registration" not in page
-    assert "Download the calendar invite (.ics)" in page  # it now removes the event
+    assert "Download the calendar cancellation (.ics)" in page  # it now removes the event
     listed = {s["id"]: s for s in client.get("/api/v1/live-sessions").get_json()}
     assert listed[session_id]["status"] == "cancelled"
     assert listed[session_id]["cancellation_reason"] == REASON
