@@ -39,7 +39,7 @@ def identify(data: bytes, label: str) -> ImageKind:
         return _checked(_webp(data), label)
     if _looks_like_svg(data):
         raise Invalid(f"{label} is an SVG image, which may hold scripts: export it as PNG.")
-    raise Invalid(f"{label} is not an image kb shows: upload a {ACCEPTED} file.")
+    raise Invalid(f"{label} is not a {ACCEPTED} image: upload one of those.")
 
 
 def image_name(raw_name: str, content_type: str) -> str:

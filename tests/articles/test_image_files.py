@@ -39,8 +39,8 @@ def test_images_as_software_writes_them(data, content_type):
 @pytest.mark.parametrize("data, message", [
     (image_samples.SVG, "is an SVG image"),
     (b"\xef\xbb\xbf  <svg xmlns='http://www.w3.org/2000/svg'/>", "is an SVG image"),
-    (image_samples.HTML_NAMED_PNG, "is not an image kb shows"),
-    (written("BMP"), "is not an image kb shows"),
+    (image_samples.HTML_NAMED_PNG, "is not a PNG, JPEG, GIF or WebP image"),
+    (written("BMP"), "is not a PNG, JPEG, GIF or WebP image"),
     (written("PNG")[:20], "is damaged"),
     (b"\xff\xd8\xff\xe0\x00", "is damaged"),
     (b"RIFF\x00\x00\x00\x00WEBPVP8Z", "is damaged"),

@@ -76,7 +76,7 @@ def test_staff_upload_images_told_by_their_bytes(app, auth, write_article, artic
 @pytest.mark.parametrize("name, data, status, message", [
     ("logo.svg", image_samples.SVG, 422, "is an SVG image, which may hold scripts"),
     ("logo.png", image_samples.SVG, 422, "is an SVG image"),
-    ("fake.png", image_samples.HTML_NAMED_PNG, 422, "is not an image kb shows"),
+    ("fake.png", image_samples.HTML_NAMED_PNG, 422, "is not a PNG, JPEG, GIF or WebP image"),
     ("fake.png", image_samples.PNG_SIGNATURE_THEN_HTML, 422, "is damaged"),
     ("empty.png", b"", 422, "is empty"),
     ("huge.png", png() + bytes(2000), 413, "larger than the limit of 1.0 KiB per image"),

@@ -83,7 +83,7 @@ def test_importing_again_changes_nothing_and_a_changed_image_updates(app_context
     (lambda folder: (folder / "hub/images/flow.png").write_bytes(image_samples.SVG), 8,
      "images/flow.png is an SVG image"),
     (lambda folder: (folder / "hub/images/spinner.gif").write_text("<html>not a gif</html>"),
-     10, "images/spinner.gif is not an image kb shows"),
+     10, "images/spinner.gif is not a PNG, JPEG, GIF or WebP image"),
 ])
 def test_a_missing_or_false_image_is_an_error_that_changes_nothing(app_context, guide,
                                                                    change, line, message):
