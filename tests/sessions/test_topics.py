@@ -258,3 +258,11 @@ def test_a_cancelled_session_puts_its_topic_back_to_planned_and_says_why(
     auth.login("premium@demo.test")
     page = client.get(f"/sessions/topics/{topic_id}").get_data(as_text=True)
     assert ">planned<" in page and f"/sessions/live/{session_id}" not in page
+
+
+def test_topic_pages_style_the_status_badge(app, client, auth, demo_accounts):
+    topic_id = _ask(app, "premium@demo.test", "Archiving old periods")
+    auth.login("premium@demo.test")
+    for path in ("/sessions/topics", f"/sessions/topics/{topic_id}"):
+        page = client.get(path).data.decode()
+        assert 'class="status-badge"' in page and "sessions.css" in page, path
