@@ -118,6 +118,7 @@ def test_publish_at_in_the_editor_schedules(staff_client, article_state):
     # the editor says so: published for later is not published yet
     page = staff_client.client.get(f"/staff/articles/{state['id']}/edit").get_data(as_text=True)
     assert "has been saved (scheduled for " in page and "has been saved (published)" not in page
+    assert "Save and keep scheduled" in page and "Save and keep published" not in page
 
 
 def test_the_edit_page_offers_one_publication_time(staff_client, write_article, article_state):
