@@ -177,14 +177,23 @@ def withdraw(patch_id: int):
             if form.validate():
                 patch, told = changes.withdraw_patch(current_user, patch_id, form.reason.data,
                                                      form.replacement_id)
-                flash(f"{patch.title} is withdrawn. Told {told} of the people who "
-                      "downloaded it why, and what to install instead.", "success")
+                flash(_withdrawn_message(patch, told), "success")
                 return redirect(url_for("patches.show", patch_id=patch.id))
             status = 422
         except (Invalid, Conflict) as refusal:
             problem, status = refusal.message, refusal.status
     return render_template("patches/withdraw.html", patch=patch, form=form,
                            problem=problem), status
+
+
+def _withdrawn_message(patch, told: int) -> str:
+    if not told:
+        return (f"{patch.title} is withdrawn. Nobody who may still read it had downloaded it, "
+                "so nobody was told.")
+    who = "the 1 person who downloaded it was" if told == 1 else \
+        f"the {told} people who downloaded it were"
+    what = "why and what to install instead" if patch.replacement_id else "why"
+    return f"{patch.title} is withdrawn; {who} told {what}."
 
 
 @blueprint.get("/staff/patch-downloads")

@@ -70,7 +70,8 @@ def test_a_withdrawn_patch_leaves_lists_and_search_and_its_page_explains(
 
     assert done.status_code == 302
     page = staff_client.get(done.headers["Location"]).get_data(as_text=True)
-    assert "Ledger hotfix is withdrawn. Told 0 of the people who downloaded it" in page
+    assert ("Ledger hotfix is withdrawn. Nobody who may still read it had downloaded it, "
+            "so nobody was told.") in page
     staff_list = staff_client.get("/patches/").get_data(as_text=True)
     assert "Ledger hotfix" in staff_list and '<mark class="patch-status">withdrawn' in staff_list
     assert listed_titles(staff_client) == {"Service pack 2"}  # scripts download what is listed
@@ -163,6 +164,9 @@ def test_each_downloader_who_may_still_read_it_gets_one_email(
     done = withdraw(staff_client, hotfix["hotfix"], replacement=str(hotfix["service_pack"]))
 
     assert done.status_code == 302
+    assert ("Ledger hotfix is withdrawn; the 2 people who downloaded it were told why and what "
+            "to install instead.") in staff_client.get(done.headers["Location"]).get_data(
+        as_text=True)
     told = mail_to(app)
     assert sorted(told) == sorted([twice, "elite@demo.test"])
     assert all(len(bodies) == 1 for bodies in told.values())
@@ -262,3 +266,12 @@ def test_release_notes_no_longer_link_a_withdrawn_patch(app, staff_client, publi
         note_page = browser.client.get("/release-notes/erp-12-0").get_data(as_text=True)
         assert f'<a href="/patches/{kept}">Patch: Kept fix</a>' in note_page
         assert "Pulled fix" not in note_page, reader
+
+
+def test_the_withdrawal_message_counts_in_words_and_names_a_replacement_only_if_there_is_one():
+    from types import SimpleNamespace
+
+    from kb.patches.views import _withdrawn_message
+    alone = SimpleNamespace(title="Ledger hotfix", replacement_id=None)
+    assert _withdrawn_message(alone, 1) == (
+        "Ledger hotfix is withdrawn; the 1 person who downloaded it was told why.")
