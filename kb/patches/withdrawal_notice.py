@@ -32,13 +32,13 @@ def tell_downloaders(patch: Patch) -> int:
 
 def _notice(patch: Patch, replacement: Patch | None) -> Notice:
     if replacement is not None:
-        instead = (f"Install {replacement.kind_name.lower()} {replacement.title} instead:\n"
+        instead = (f"Install {replacement.kind_name.lower()} “{replacement.title}” instead:\n"
                    + absolute_url(path_for("patches.show", patch_id=replacement.id),
                                   for_email=True))
     else:
         instead = ("There is no replacement yet. Do not install it; if you already have, "
                    "follow the reason above or contact support.")
-    body = (f"You downloaded {patch.kind_name.lower()} {patch.title} for {patch.product.name}. "
+    body = (f"You downloaded {patch.kind_name.lower()} “{patch.title}” for {patch.product.name}. "
             f"It was withdrawn on {patch.withdrawn_at:%Y-%m-%d} and can no longer be "
             f"downloaded.\n\nWhy: {patch.withdrawal_reason}\n\n{instead}")
     return Notice("patch.withdrawn", f"Withdrawn: {patch.title}",

@@ -171,7 +171,8 @@ def test_each_downloader_who_may_still_read_it_gets_one_email(
     assert sorted(told) == sorted([twice, "elite@demo.test"])
     assert all(len(bodies) == 1 for bodies in told.values())
     body = told[twice][0]
-    assert REASON in body and "Install service pack Service pack 2 instead" in body
+    assert REASON in body and "Install service pack “Service pack 2” instead" in body
+    assert body.startswith("You downloaded patch “Ledger hotfix” for ")
     assert f"/patches/{hotfix['service_pack']}" in body and f"/patches/{hotfix['hotfix']}" in body
     again = withdraw(staff_client, hotfix["hotfix"])
     assert again.status_code == 409
