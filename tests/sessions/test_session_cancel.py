@@ -90,6 +90,7 @@ def test_every_registrant_is_told_once_and_a_seat_gets_the_calendar_cancellation
     text = _text(called_off)
     assert f"Why: {REASON}" in text and "Mon 01 Jul 2030, 15:00 UTC" in text
     assert "Your time (Europe/Berlin): Mon 01 Jul 2030, 17:00 CEST" in text
+    assert "are on the live sessions page:\nhttp" in text and "/sessions/live\n" in text
     _, invite = _invite(confirmed)
     method, cancellation = _invite(called_off)
     assert (method, str(cancellation["status"])) == ("CANCEL", "CANCELLED")

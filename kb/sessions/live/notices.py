@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kb.alerts.dispatch import Attachment, Notice, tell
-from kb.links import path_for
+from kb.links import absolute_url, path_for
 from kb.sessions.live import calendar
 from kb.sessions.models import LiveSession, Recording, Registration
 from kb.time_zones import zone_of
@@ -105,7 +105,8 @@ def session_cancelled(registration: Registration) -> bool:
         f"We are sorry: “{live_session.title}”, which you {place}, is cancelled and will "
         f"not take place.\n\nWhy: {live_session.cancellation_reason}\n\n"
         f"It was planned for: {when(live_session, user)}\n\n{calendar_note} Other "
-        "sessions you can register for are on the live sessions page.",
+        "sessions you can register for are on the live sessions page:\n"
+        + absolute_url(path_for("live.index"), for_email=True),
         with_invite=seated)
 
 
