@@ -207,6 +207,8 @@ def test_a_session_staff_cancel_stays_in_the_calendar_marked_cancelled(
     assert (str(before["STATUS"]), str(after["STATUS"])) == ("CONFIRMED", "CANCELLED")
     assert after["UID"] == before["UID"] and after["SEQUENCE"] > before["SEQUENCE"]
     assert not after.walk("VALARM")
+    assert str(after["DESCRIPTION"]).startswith("Cancelled: Presenter ill.")
+    assert "Join details" not in str(after["DESCRIPTION"])
 
 
 def test_the_calendar_refuses_a_plan_without_live_sessions(client, auth, customer_on):

@@ -70,9 +70,7 @@ def registration_event(registration: Registration, *, invitation: bool = True) -
     event.add("dtend", live_session.ends_at)
     waiting = " (waiting list)" if registration.status == "waitlisted" else ""
     event.add("summary", live_session.title + waiting)
-    event.add("description", f"Live session with {live_session.presenter or portal_name()}."
-                             f"\nJoin details appear on {page} "
-                             f"{live_session.join_details_minutes} minutes before the start.")
+    event.add("description", _description(live_session, page))
     event.add("url", page)
     event.add("location", page)
     if invitation:
@@ -89,6 +87,13 @@ def registration_event(registration: Registration, *, invitation: bool = True) -
         alarm.add("trigger", timedelta(minutes=-REMINDER_MINUTES))
         event.add_component(alarm)
     return event
+
+
+def _description(live_session, page: str) -> str:
+    if live_session.is_cancelled:
+        return f"Cancelled: {live_session.cancellation_reason}\n{page}"
+    return (f"Live session with {live_session.presenter or portal_name()}.\nJoin details "
+            f"appear on {page} {live_session.join_details_minutes} minutes before the start.")
 
 
 def invite_filename(registration: Registration) -> str:
