@@ -94,7 +94,7 @@ def test_staff_cancel_a_session_and_the_registrant_reads_why(
         confirm = staff.get_by_role("button", name="Cancel the session and tell 1 registrant")
         confirm.click()  # no reason yet: refused, nothing cancelled
         expect(staff.locator("#reason-error")).to_contain_text("Give the reason")
-        staff.get_by_label("Reason (every registrant reads it)").fill("The presenter is ill.")
+        staff.get_by_label("Reason", exact=True).fill("The presenter is ill.")
         confirm.click()
         expect(staff.locator("#session-cancelled")).to_contain_text("The presenter is ill.")
     finally:

@@ -46,6 +46,8 @@ class AttachRecordingForm(FlaskForm):
 
 
 class CancelLiveSessionForm(FlaskForm):
-    reason = TextAreaField("Reason (every registrant reads it)",
+    reason = TextAreaField("Reason",
                            validators=[DataRequired("Give the reason: registrants are told it."),
-                                       Length(max=2000)])
+                                       Length(max=2000)],
+                           description="Customers read it on the schedule and the session's "
+                                       "page; registrants get it by e-mail.")
