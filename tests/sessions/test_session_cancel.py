@@ -157,6 +157,16 @@ def test_join_details_are_never_shown_for_a_cancelled_session(
     assert b"secret-pass" not in client.get(f"/sessions/live/{session_id}").data
 
 
+def test_a_plan_below_live_sessions_is_not_offered_an_upgrade_for_a_cancelled_one(
+        client, auth, schedule, customer_on, staff):
+    open_id, cancelled_id = schedule(title="Still on"), schedule(title="Called off")
+    _cancel(staff, cancelled_id)
+    auth.login(customer_on("xtreme"))
+    assert "Compare the plans" in client.get(f"/sessions/live/{open_id}").data.decode()
+    page = client.get(f"/sessions/live/{cancelled_id}").data.decode()
+    assert REASON in page and "Compare the plans" not in page
+
+
 def test_customers_see_it_cancelled_with_the_reason_until_its_start(
         app, client, auth, schedule, customer_on, staff):
     session_id = schedule(capacity=1)
