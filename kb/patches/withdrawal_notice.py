@@ -41,6 +41,6 @@ def _notice(patch: Patch, replacement: Patch | None) -> Notice:
     body = (f"You downloaded {patch.kind_name.lower()} “{patch.title}” for {patch.product.name}. "
             f"It was withdrawn on {patch.withdrawn_at:%Y-%m-%d} and can no longer be "
             f"downloaded.\n\nWhy: {patch.withdrawal_reason}\n\n{instead}")
-    return Notice("patch.withdrawn", f"Withdrawn: {patch.title}",
+    return Notice("patch.withdrawn", f"“{patch.title}” is withdrawn",
                   path_for("patches.show", patch_id=patch.id), body=body,
                   product_id=patch.product_id, key=f"patch:{patch.id}:withdrawn")

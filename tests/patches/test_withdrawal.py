@@ -51,7 +51,7 @@ def mail_to(app) -> dict[str, list[str]]:
         return {recipient: [body for (body,) in db.session.execute(
             select(OutboxEmail.body).where(OutboxEmail.recipient == recipient))]
             for recipient in db.session.scalars(
-                select(OutboxEmail.recipient).where(OutboxEmail.subject.contains("Withdrawn")))}
+                select(OutboxEmail.recipient).where(OutboxEmail.subject.contains("is withdrawn")))}
 
 
 @pytest.fixture
@@ -173,6 +173,9 @@ def test_each_downloader_who_may_still_read_it_gets_one_email(
     body = told[twice][0]
     assert REASON in body and "Install service pack “Service pack 2” instead" in body
     assert body.startswith("You downloaded patch “Ledger hotfix” for ")
+    with app.app_context():
+        assert db.session.scalar(select(OutboxEmail.subject).where(
+            OutboxEmail.recipient == twice)).endswith("“Ledger hotfix” is withdrawn")
     assert f"/patches/{hotfix['service_pack']}" in body and f"/patches/{hotfix['hotfix']}" in body
     again = withdraw(staff_client, hotfix["hotfix"])
     assert again.status_code == 409
