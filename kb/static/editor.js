@@ -47,6 +47,11 @@
   var images = document.getElementById("images");
   var status = document.getElementById("image-status");
 
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("field-error", Boolean(isError));
+  }
+
   function showCopyButtons() {
     if (!navigator.clipboard) { return; }
     images.querySelectorAll("button[data-copy-markdown]").forEach(function (button) {
@@ -58,7 +63,7 @@
     var form = event.target.closest("form[data-image-form]");
     if (!form) { return; }
     event.preventDefault();
-    status.textContent = "Sending ...";
+    say("Sending ...");
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -69,14 +74,14 @@
         return { error: "The upload failed (" + response.status + ")." };
       });
     }).then(function (answer) {
-      if (answer.error) { status.textContent = answer.error; return; }
+      if (answer.error) { say(answer.error, true); return; }
       document.getElementById("image-list").innerHTML = answer.html;
-      status.textContent = answer.message;
+      say(answer.message);
       if (form.classList.contains("image-upload")) { form.reset(); }
       showCopyButtons();
       showPreview();
     }).catch(function (error) {
-      status.textContent = "The image could not be sent (" + error.message + ").";
+      say("The image could not be sent (" + error.message + ").", true);
     });
   }
 
@@ -85,9 +90,9 @@
     if (!button) { return; }
     var code = document.getElementById(button.dataset.copyMarkdown);
     navigator.clipboard.writeText(code.textContent.trim()).then(function () {
-      status.textContent = "Copied: " + code.textContent.trim();
+      say("Copied: " + code.textContent.trim());
     }, function () {
-      status.textContent = "Copying was refused: select the Markdown and copy it.";
+      say("Copying was refused: select the Markdown and copy it.", true);
     });
   }
 

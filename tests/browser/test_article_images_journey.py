@@ -41,6 +41,7 @@ def test_staff_add_an_image_and_customers_see_it(browser: Browser, base_url):
     upload(staff, "queue.png", png(600, 200), "image/png")
     status = staff.locator("#image-status")
     expect(status).to_contain_text("queue.png has been uploaded")
+    expect(status).not_to_have_class("field-error")
     expect(staff.locator(".image-list")).to_contain_text("![queue](images/queue.png)")
     assert body.input_value().endswith("Words typed, not saved yet.")
     image = preview.get_by_role("img", name="The posting queue")
@@ -52,6 +53,7 @@ def test_staff_add_an_image_and_customers_see_it(browser: Browser, base_url):
 
     upload(staff, "logo.svg", SVG, "image/svg+xml")
     expect(status).to_contain_text("is an SVG image, which may hold scripts")
+    expect(status).to_have_class("field-error")  # a refusal reads as an error, in red
     staff.get_by_role("button", name="Publish", exact=True).click()
     expect(staff.locator(".flash-success")).to_contain_text("has been saved (published)")
 
