@@ -55,7 +55,7 @@ def test_one_of_several_simultaneous_withdrawals_wins(app, publish):
     with app.app_context():
         assert db.session.get(Patch, patch_id).withdrawal_reason == done[0]
         told = db.session.scalars(select(OutboxEmail.body).where(
-            OutboxEmail.subject.contains("Withdrawn"))).all()
+            OutboxEmail.subject.contains("is withdrawn"))).all()
         assert len(told) == 1 and f"Why: {done[0]}" in told[0]
         assert len(db.session.scalars(select(AuditEntry.id).where(
             AuditEntry.action == "patch.withdraw")).all()) == 1
