@@ -157,6 +157,9 @@ def _older_patch(patch: Patch, patch_id: int) -> Patch:
         raise Invalid(f"There is no patch #{patch_id} to supersede.")
     if older is patch:
         raise Invalid("A patch cannot supersede itself.")
+    if older.product_id != patch.product.id:
+        raise Invalid(f"Patch #{older.id} is for {older.product.name}: a patch supersedes "
+                      f"patches of its own product ({patch.product.name}) only.")
     if patch in _superseded_through(older):  # an edit would make a loop: each "the newer one"
         raise Invalid(f"Patch #{older.id} supersedes this patch already: it cannot be "
                       "superseded by it.")

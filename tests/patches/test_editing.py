@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.accounts.models import AuditEntry
+from kb.errors import Invalid
 from kb.patches.models import Patch
 from tests.conftest import csrf_token
 from tests.patches.publishing_helpers import patch_titles_found
@@ -84,6 +85,16 @@ def test_a_patch_cannot_supersede_itself(app, staff_client, typo_patch):
     refused = post_edit(staff_client, typo_patch, supersedes=str(typo_patch))
     assert refused.status_code == 422
     assert "A patch cannot supersede itself." in refused.get_data(as_text=True)
+
+
+def test_a_patch_supersedes_patches_of_its_own_product_only(app, staff_client, typo_patch,
+                                                             publish):
+    other = publish(title="Dashboard refresh fix", product="Orbit Analytics")
+    refused = post_edit(staff_client, typo_patch, supersedes=str(other))
+    assert refused.status_code == 422
+    assert "a patch supersedes patches of its own product" in refused.get_data(as_text=True)
+    with pytest.raises(Invalid, match="its own product"):
+        publish(title="Orbit ERP hotfix", supersedes=[other])
 
 
 @pytest.mark.parametrize("method, action", [
