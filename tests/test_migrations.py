@@ -147,3 +147,35 @@ def test_0030_keeps_the_text_of_questions_hidden_when_merged_hidden(
     finally:
         engine.dispose()
     assert notes == {ids[0]: "Hidden when it was merged.", ids[1]: ""}
+
+
+def test_0031_titles_the_alerts_their_articles_opened_by_the_issue(
+        tmp_path, isolated_database, new_app):
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    command.downgrade(migrate.alembic_config(app), "0030_hidden_merged_questions")
+    engine = make_engine(isolated_database.url)
+    try:
+        with engine.begin() as connection:  # as the older code titled them
+            connection.execute(text(
+                "UPDATE alerts SET title = (SELECT title FROM articles "
+                "WHERE articles.id = alerts.article_id) WHERE article_id IS NOT NULL"))
+            article_titles = dict(connection.execute(text(
+                "SELECT id, title FROM alerts WHERE article_id IS NOT NULL")).all())
+            own = min(article_titles)
+            connection.execute(text("UPDATE alerts SET own_text = true WHERE id = :id"),
+                               {"id": own})
+        command.upgrade(migrate.alembic_config(app), "head")
+        with engine.connect() as connection:
+            titles = dict(connection.execute(text(
+                "SELECT id, title FROM alerts WHERE article_id IS NOT NULL")).all())
+    finally:
+        engine.dispose()
+    assert any(title.startswith("Workaround: ") for title in article_titles.values())
+    assert titles[own] == article_titles[own]  # staff's own words stay
+    assert titles == {alert_id: title if alert_id == own else
+                      title.removeprefix("Workaround: ")[:1].upper()
+                      + title.removeprefix("Workaround: ")[1:]
+                      for alert_id, title in article_titles.items()}

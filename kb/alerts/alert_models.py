@@ -3,6 +3,7 @@ subscriptions of users who want to hear of them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -37,6 +38,15 @@ ALERT_STATE_NAMES = {"investigating": "Investigating", "workaround": "Workaround
 ALERT_EVENT_NAMES = {"opened": "Under investigation", "workaround": "Workaround available",
                      "updated": "Workaround updated", "revised": "Update",
                      "fixed": "Fixed", "fix_withdrawn": "Fix withdrawn", "closed": "Closed"}
+# "Workaround: X fails" names the issue "X fails"
+WORKAROUND_PREFIX = re.compile(r"^\s*workaround\s*[:\u2013\u2014-]\s*", re.IGNORECASE)
+
+
+def issue_title(article_title: str) -> str:
+    """The title of the alert a workaround article opens: the issue its title names."""
+    issue = WORKAROUND_PREFIX.sub("", article_title, count=1).strip()
+    return issue[:1].upper() + issue[1:] if issue else article_title
+
 
 alert_products = Table(
     "alert_products", Base.metadata,
@@ -105,6 +115,11 @@ class Alert(Gated, Base):
     @property
     def is_open(self) -> bool:
         return self.state != "closed"
+
+    @property
+    def workaround_titled_alike(self) -> bool:
+        """Whether the workaround article's title only repeats the alert's."""
+        return self.article is not None and issue_title(self.article.title) == self.title
 
     @property
     def applies_to_text(self) -> str:

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from kb import db, plans, policy
 from kb.accounts.audit import record_audit
 from kb.accounts.models import User
-from kb.alerts.alert_models import ALERT_STATES, Alert, AlertEvent
+from kb.alerts.alert_models import ALERT_STATES, Alert, AlertEvent, issue_title
 from kb.alerts.notices import tell_subscribers
 from kb.alerts.schedule import due_job
 from kb.articles.models import Article
@@ -96,8 +96,8 @@ def alert_of_article(article: Article, *, lock: bool = False) -> Alert | None:
 def _open_alert_for(article: Article) -> Alert:
     """A new alert for a critical article no alert names yet; if another transaction opens it
     at this moment, theirs (once committed) is used."""
-    alert = Alert(title=article.title, summary=article.summary, state="investigating",
-                  min_plan=article.min_plan, article_id=article.id)
+    alert = Alert(title=issue_title(article.title), summary=article.summary,
+                  state="investigating", min_plan=article.min_plan, article_id=article.id)
     try:
         with db.session.begin_nested():
             db.session.add(alert)
@@ -112,7 +112,7 @@ def _take_article(alert: Alert, article: Article, digest: str) -> None:
     wrote the alert's own."""
     alert.article_id, alert.article_hash = article.id, digest
     if not alert.own_text:
-        alert.title = article.title
+        alert.title = issue_title(article.title)
         alert.summary = article.summary or alert.summary
     alert.min_plan = article.min_plan
     if article.products:

@@ -138,7 +138,7 @@ PAGE_TYPES = [
     PageType("outbox", STAFF, "/staff/outbox"),
     PageType("staff-alerts", STAFF, "/staff/alerts"),
     PageType("staff-alert", STAFF,
-             "/staff/alerts|#1 Workaround: duplicate invoice numbers with several posting "
+             "/staff/alerts|#1 Duplicate invoice numbers with several posting "
              "servers (12.0)"),
     PageType("staff-elite", STAFF, "/staff/elite"),
     PageType("staff-elite-organisation", STAFF, "/staff/elite|Fabrikam Logistics"),
