@@ -125,6 +125,33 @@ def fixing_candidates(alert: Alert) -> list[Patch]:
         .order_by(Patch.published_at.desc(), Patch.id.desc()).limit(50)))
 
 
+def subscription_telling(user: User, alert: Alert) -> AlertSubscription | None:
+    """The user's subscription that tells them of the alert's steps, if any (as
+    ``subscriptions.subscribers`` chooses whom to tell)."""
+    covers = version_covered_by(alert)
+    product_ids = [product.id for product in alert.products]
+    for subscription in db.session.scalars(
+            select(AlertSubscription).where(AlertSubscription.user_id == user.id,
+                                            AlertSubscription.product_id.in_(product_ids))
+            .order_by(AlertSubscription.id)):
+        if subscription.version is None or covers(subscription.version):
+            return subscription
+    return None
+
+
+def subscription_offers(alert: Alert) -> list[tuple[str, str]]:
+    """(subscription form target, label) for each product of the alert: its one version the
+    alert names, or every version."""
+    offers = []
+    for product in alert.products:
+        versions = [version for version in alert.versions if version.product_id == product.id]
+        if len(versions) == 1:
+            offers.append((f"{product.id}:{versions[0].id}", f"{product.name} {versions[0].name}"))
+        else:
+            offers.append((str(product.id), product.name))
+    return offers
+
+
 def version_covered_by(alert: Alert):
     """``covers(version)``: the alert names that version, or no version of its product."""
     named = {version.id for version in alert.versions}

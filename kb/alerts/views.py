@@ -59,6 +59,9 @@ def subscribe():
     label = str(outcome.subscription)
     flash(f"You will be told of critical issues and new patches of {label}." if outcome.created
           else f"You were already subscribed to {label}.", "success")
+    from_alert = request.form.get("from_alert", "")
+    if from_alert.isdigit():  # subscribed on an alert's page: back to it
+        return redirect(url_for("alerts.alert", alert_id=int(from_alert)))
     return redirect(url_for("alerts.index"))
 
 
@@ -73,7 +76,11 @@ def end_subscription(subscription_id: int):
 @blueprint.get("/alerts/<int:alert_id>")
 @login_required
 def alert(alert_id: int):
-    return render_template("alerts/alert.html", alert=queries.get_alert(current_user, alert_id))
+    shown = queries.get_alert(current_user, alert_id)
+    return render_template("alerts/alert.html", alert=shown,
+                           telling=queries.subscription_telling(current_user, shown),
+                           offers=queries.subscription_offers(shown),
+                           subscribe_form=SubscribeForm())
 
 
 def _render_index(form: SubscribeForm, status: int = 200):

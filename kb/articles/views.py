@@ -118,8 +118,17 @@ def _render_item(article: Article):
         template, article=article,
         related=queries.related_articles(current_user, article),
         vote=queries.vote_of(current_user, article), helpful_form=HelpfulForm(),
+        alert=_alert_it_answers(article),
         helpful=queries.helpful_summary(article) if policy.acts_as_staff(current_user)
         else None)
+
+
+def _alert_it_answers(article: Article):
+    """The critical-issue alert whose workaround the article is, if the reader may read it."""
+    from kb.alerts.critical import alert_of_article  # the alerts area builds on articles
+
+    alert = None if article.is_release_note else alert_of_article(article)
+    return alert if alert is not None and policy.can_read(current_user, alert) else None
 
 
 @blueprint.get("/articles/<path:slug>")

@@ -106,6 +106,8 @@ PAGE_TYPES = [
     PageType("notifications", CUSTOMER, "/notifications"),
     PageType("notification-settings", CUSTOMER, "/notifications/settings"),
     PageType("alerts", CUSTOMER, "/alerts"),
+    PageType("alert", CUSTOMER, "/alerts|Duplicate invoice numbers with several posting servers "
+             "(12.0)"),
     PageType("not-found", CUSTOMER, "/no-such-page"),
     PageType("organisation-users", CUSTOMER_ADMIN, "/organization/users"),
     PageType("sign-in", None, "/sign-in", content_width=False),

@@ -1,0 +1,77 @@
+"""From a critical issue's pages a customer can follow it: the alert's page says whether their
+subscriptions tell them of its steps, or subscribes them to its product in one click and comes
+back; the workaround article names the issue it answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kb import db
+from kb.alerts.alert_models import Alert, AlertSubscription
+from kb.articles.models import Article
+from tests.alerts.critical_helpers import ERP, _subscribe, _workaround
+from tests.web import csrf_token
+
+
+def _alert_and_slug(app, article_id: int) -> tuple[int, str]:
+    with app.app_context():
+        alert = db.session.scalar(select(Alert).where(Alert.article_id == article_id))
+        return alert.id, db.session.get(Article, article_id).slug
+
+
+def _subscriptions(app, email: str) -> list[str]:
+    from kb.accounts.queries import user_by_email
+
+    with app.app_context():
+        return [str(subscription) for subscription in db.session.scalars(
+            select(AlertSubscription).where(
+                AlertSubscription.user_id == user_by_email(email).id))]
+
+
+def test_a_customer_subscribes_from_the_alerts_page_and_comes_back(app, auth, client, catalogue,
+                                                                  customer_on):
+    reader = customer_on("xtreme")
+    alert_id, _ = _alert_and_slug(app, _workaround(app, "Workaround: ledger totals double"))
+    auth.login(reader)
+    page = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    assert "Subscribe to Orbit ERP 12.0" in page and "You are told" not in page
+
+    answer = client.post("/alerts/subscriptions", data={
+        "csrf_token": csrf_token(client, f"/alerts/{alert_id}"), "target": _target_in(page),
+        "from_alert": str(alert_id)})
+    assert answer.status_code == 302 and answer.headers["Location"] == f"/alerts/{alert_id}"
+    assert _subscriptions(app, reader) == [f"{ERP} 12.0"]
+    page = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    assert "You will be told of critical issues and new patches of Orbit ERP 12.0." in page
+    assert "through your subscription to Orbit ERP 12.0" in page
+    assert "Subscribe to Orbit ERP" not in page
+
+
+def test_a_subscription_to_every_version_tells_of_the_alert(app, auth, client, catalogue,
+                                                           customer_on):
+    reader = customer_on("xtreme")
+    _subscribe(app, reader, ERP)
+    alert_id, _ = _alert_and_slug(app, _workaround(app, "Workaround: ledger totals double"))
+    auth.login(reader)
+    page = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    assert "through your subscription to Orbit ERP." in page
+    assert "Subscribe to" not in page
+
+
+def test_the_workaround_names_the_issue_it_answers_to_its_readers(app, auth, client, catalogue,
+                                                                 customer_on):
+    alert_id, slug = _alert_and_slug(app, _workaround(
+        app, "Workaround: ledger totals double", min_plan="premium"))
+    auth.login(customer_on("premium"))
+    page = client.get(f"/articles/{slug}").get_data(as_text=True)
+    assert (f'<dt>Issue</dt><dd><a href="/alerts/{alert_id}">Ledger totals double</a> '
+            "(workaround available)</dd>") in page
+    auth.logout()
+    auth.login(customer_on("xtreme"))  # below the article's plan: neither shows
+    assert client.get(f"/alerts/{alert_id}").status_code == 403
+    assert f"/alerts/{alert_id}" not in client.get(f"/articles/{slug}").get_data(as_text=True)
+
+
+def _target_in(page: str) -> str:
+    start = page.index('name="target" value="') + len('name="target" value="')
+    return page[start:page.index('"', start)]
