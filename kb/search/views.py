@@ -11,6 +11,7 @@ from kb import db, policy
 from kb.products.models import Product
 from kb.search import query
 from kb.search.params import search_request
+from kb.search.staff_labels import state_labels
 from kb.web import set_site_search
 
 blueprint = Blueprint("search", __name__)
@@ -25,9 +26,10 @@ def search_page():
     asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
     denial = policy.feature_denial(current_user, SEARCH_FEATURE)
     results = query.search(current_user, asked) if asked.asks_something and not denial else None
+    states = state_labels(results.hits) if results and policy.acts_as_staff(current_user) else {}
     return render_template(
         "search/results.html", asked=asked, results=results, labels=facet_labels(),
-        denial=denial,
+        denial=denial, states=states,
     ), 403 if denial else 200
 
 
