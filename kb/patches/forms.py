@@ -55,7 +55,8 @@ class PatchForm(FlaskForm):
     known_issues = TextAreaField("Known issues (Markdown)", validators=[Optional()])
     supersedes = ListField(
         "Supersedes patches", validators=[Optional(), Regexp(r"^[\d,\s#]*$")],
-        description="The patches this one replaces (Ctrl or ⌘ picks several).")
+        description="The patches of its product this one replaces (Ctrl or ⌘ picks "
+                    "several).")
     release_notes = ListField(
         "Release notes", validators=[Optional(), Length(max=1000)],
         description="Release notes this patch belongs to (Ctrl or ⌘ picks several).")

@@ -172,22 +172,33 @@ def identical_files(patch_file: PatchFile) -> list[PatchFile]:
         .order_by(PatchFile.id)))
 
 
-def staff_picklists(actor) -> dict[str, list[tuple[str, str]]]:
-    """What the patch form offers staff to pick by title: every patch (to supersede), every
-    release note (to belong to), and every product name."""
+def staff_picklists(actor, patch: Patch | None = None) -> dict[str, list]:
+    """What a patch form offers staff to pick by title: the patches it may supersede, by
+    product (``supersedable``), every release note (to belong to), and every product name."""
     policy.require_staff(actor)
-    patches = db.session.execute(
-        select(Patch.id, Patch.title, Product.name).join(Product, Patch.product_id == Product.id)
-        .order_by(Product.name, Patch.released_on.desc().nulls_last(), Patch.id.desc())).all()
     notes = db.session.execute(select(Article.slug, Article.title).where(
         Article.type == "release-note").order_by(Article.title)).all()
     return {
-        "patches": [(str(id_), _with_product(title, product) + f" (#{id_})")
-                    for id_, title, product in patches],
+        "patches": supersedable(patch),
         "release_notes": [(slug, title) for slug, title in notes],
         "products": [(product.name, product.name) for product in products.all_products()],
     }
 
 
-def _with_product(title: str, product: str) -> str:
-    return title if title.casefold().startswith(product.casefold()) else f"{product}: {title}"
+def supersedable(patch: Patch | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The patches a new patch (None) or ``patch`` may supersede, as (product name, [(id,
+    label)]), newest first: a patch supersedes patches of its own product only, so ``patch``
+    is offered those of its product but itself. None withdrawn, but those it supersedes
+    already (left out, an edit would drop them)."""
+    kept = [older.id for older in patch.supersedes] if patch is not None else []
+    query = (select(Patch.id, Patch.title, Patch.status, Product.name)
+             .join(Product, Patch.product_id == Product.id)
+             .where(or_(Patch.status != Patch.retired_status, Patch.id.in_(kept))))
+    if patch is not None:
+        query = query.where(Patch.product_id == patch.product_id, Patch.id != patch.id)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for id_, title, status, product in db.session.execute(query.order_by(
+            Product.name, Patch.released_on.desc().nulls_last(), Patch.id.desc())):
+        state = "" if status == "published" else f", {status}"
+        groups.setdefault(product, []).append((str(id_), f"{title} (#{id_}{state})"))
+    return list(groups.items())

@@ -159,10 +159,8 @@ def edit(patch_id: int):
 
 
 def _edit_page(patch, form: PatchEditForm, problem: str | None):
-    picklists = queries.staff_picklists(current_user)
-    picklists["patches"] = [pair for pair in picklists["patches"] if pair[0] != str(patch.id)]
     return render_template("patches/edit.html", patch=patch, form=form, problem=problem,
-                           picklists=picklists)
+                           picklists=queries.staff_picklists(current_user, patch))
 
 
 @blueprint.route("/patches/<int:patch_id>/withdraw", methods=["GET", "POST"])
