@@ -104,13 +104,22 @@ def resend(message_id: int):
 
 
 def _advance_form(alert) -> AdvanceForm:
-    form = AdvanceForm()
-    form.article_slug.choices = choices(
-        [("", "(none)")] + [(a.slug, a.title) for a in queries.workaround_candidates()])
-    form.patch_id.choices = choices(
-        [("", "(none)")] + [(str(p.id), f"{p.kind_name} #{p.id}: {p.title}")
-                            for p in queries.fixing_candidates(alert)])
+    """The next step's form, starting from the workaround and the fix the alert has."""
+    form = AdvanceForm(article_slug=alert.article.slug if alert.article else "",
+                       patch_id=str(alert.patch_id) if alert.patch_id else "")
+    articles = ([alert.article] if alert.article else []) + queries.workaround_candidates()
+    form.article_slug.choices = choices([("", "(none)")] + [
+        (a.slug, a.title + _current(a is alert.article)) for a in articles])
+    patches = ([alert.patch] if alert.patch else []) + [
+        p for p in queries.fixing_candidates(alert) if p is not alert.patch]
+    form.patch_id.choices = choices([("", "(none)")] + [
+        (str(p.id), f"{p.kind_name} #{p.id}: {p.title}" + _current(p is alert.patch))
+        for p in patches])
     return form
+
+
+def _current(is_current: bool) -> str:
+    return " (current)" if is_current else ""
 
 
 def _advanced_message(alert, wanted: str) -> str:
