@@ -170,11 +170,20 @@ def _uploaded(article, form: ImageForm) -> str:
     return f"{image.name} has been uploaded: paste {image.markdown} into the text to show it."
 
 
-@blueprint.post("/<int:article_id>/images/<int:image_id>/remove")
+@blueprint.route("/<int:article_id>/images/<int:image_id>/remove", methods=["GET", "POST"])
 def remove_image(article_id: int, image_id: int):
+    """Say what removing an image does and ask; only the confirmed form removes it (a removal
+    sent without ``confirm`` is asked about first)."""
     article = service.get_article(article_id)
     image = images.get_image(article, image_id)
+    if request.method == "GET":
+        return render_template("articles/remove_image.html", article=article, image=image,
+                               uses=article.body.count(f"images/{image.name}"))
     name = image.name
+    if request.form.get("confirm") != "yes":
+        if _wants_json():
+            return json_error(f"Confirm that {name} is to be removed.", 422)
+        return redirect(request.path, 303)
 
     def removed() -> str:
         images.remove_image(current_user, image)
@@ -182,10 +191,14 @@ def remove_image(article_id: int, image_id: int):
     return _answer_images(article, removed)
 
 
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
 def _answer_images(article, change: Callable[[], str]):
     """Run ``change``; answer a script with JSON (the message and the new list of images, or
     the refusal and its status), a browser without scripts with a redirect to the editor."""
-    as_json = request.accept_mimetypes.best == "application/json"
+    as_json = _wants_json()
     try:
         message, category = change(), "success"
     except DomainError as refusal:

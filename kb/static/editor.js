@@ -96,9 +96,29 @@
     });
   }
 
+  // "Remove ..." leads to a confirmation page; here the same question is asked in place
+  function askBeforeRemoving(event) {
+    var link = event.target.closest("a[data-confirm-removal]");
+    var keep = event.target.closest("button[data-keep-image]");
+    if (link) {
+      event.preventDefault();
+      var form = document.getElementById(link.dataset.confirmRemoval);
+      link.hidden = true;
+      form.hidden = false;
+      form.querySelector("button[type=submit]").focus();
+    } else if (keep) {
+      var asked = keep.closest("form");
+      var removal = images.querySelector('a[data-confirm-removal="' + asked.id + '"]');
+      asked.hidden = true;
+      removal.hidden = false;
+      removal.focus();
+    }
+  }
+
   if (images && status) {
     images.addEventListener("submit", sendImageForm);
     images.addEventListener("click", copyMarkdown);
+    images.addEventListener("click", askBeforeRemoving);
     showCopyButtons();
   }
   body.addEventListener("input", schedulePreview);

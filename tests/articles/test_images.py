@@ -203,7 +203,7 @@ def test_removing_an_image_leaves_a_note_where_it_was_shown(auth, article_with_i
     with app.app_context():
         image_id = db.session.scalar(select(ArticleImage.id))
     removed = auth.post(f"/staff/articles/{article_state(slug)['id']}/images/{image_id}/remove",
-                        headers=JSON)
+                        {"confirm": "yes"}, headers=JSON)
     assert removed.status_code == 200 and "flow.png has been removed" in removed.get_json()[
         "message"]
     assert fetch(auth, address).status_code == 404

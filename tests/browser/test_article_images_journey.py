@@ -10,7 +10,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.articles.image_samples import SVG, png
-from tests.browser.layout_pages import PHONE, SCREENSHOT_DIR
+from tests.browser.conftest import sign_in
+from tests.browser.layout_pages import (
+    PHONE,
+    SCREENSHOT_DIR,
+    SignedInPages,
+    check_at_each_width,
+)
 from tests.browser.test_articles_journeys import signed_in_page
 
 pytestmark = pytest.mark.browser
@@ -71,4 +77,56 @@ def test_staff_add_an_image_and_customers_see_it(browser: Browser, base_url):
     customer.screenshot(path=SCREENSHOT_DIR / "article-with-uploaded-image-390.png",
                         full_page=True)
     for page in (staff, customer):
+        page.context.close()
+
+
+def test_removing_an_image_is_asked_first_with_and_without_a_script(browser: Browser, base_url):
+    title = f"Dock layout {uuid.uuid4().hex[:6]}"
+    staff = signed_in_page(browser, base_url, "staff@demo.test")
+    staff.goto(f"{base_url}/staff/articles/new")
+    staff.get_by_label("Title").fill(title)
+    staff.get_by_label("Body (Markdown)").fill("![The dock](images/dock.png)")
+    staff.get_by_role("button", name="Save draft").click()
+    upload(staff, "dock.png", png(300, 100), "image/png")
+    status = staff.locator("#image-status")
+    expect(status).to_contain_text("dock.png has been uploaded")
+    body = staff.get_by_label("Body (Markdown)")
+    body.press("Control+End")
+    body.type("\n\nNot saved yet.")
+
+    staff.get_by_role("button", name="Remove dock.png …").click()
+    asked = staff.locator(".image-remove-confirm")
+    expect(asked).to_be_visible()
+    expect(asked).to_contain_text("Remove dock.png? Where the text shows it")
+    staff.locator("#images").screenshot(path=SCREENSHOT_DIR / "article-image-remove-asked-1280.png")
+    staff.get_by_role("button", name="Keep it").click()
+    expect(asked).to_be_hidden()
+    expect(staff.locator(".image-list")).to_contain_text("![dock](images/dock.png)")
+    staff.get_by_role("button", name="Remove dock.png …").click()
+    asked.get_by_role("button", name="Remove dock.png").click()
+    expect(status).to_contain_text("dock.png has been removed")
+    expect(staff.locator("#image-list")).to_contain_text("No images yet.")
+    assert body.input_value().endswith("Not saved yet.")
+    editor_address = staff.url
+
+    upload(staff, "dock.png", png(300, 100), "image/png")
+    expect(status).to_contain_text("dock.png has been uploaded")
+    scriptless = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(scriptless, base_url, "staff@demo.test")
+    scriptless.goto(editor_address)
+    scriptless.get_by_role("button", name="Remove dock.png …").click()
+    expect(scriptless.get_by_role("heading", level=1)).to_have_text("Remove dock.png?")
+    expect(scriptless.locator("#removal-consequences")).to_contain_text(
+        "The saved text shows it 1 time")
+    checked = SignedInPages(browser, base_url)  # with axe-core, which needs a script
+    checked.for_user("staff@demo.test").goto(scriptless.url)
+    check_at_each_width(checked.for_user("staff@demo.test"), "article-image-remove-confirmation")
+    checked.close()
+    scriptless.get_by_role("button", name="Keep the image").click()
+    expect(scriptless.locator(".image-list")).to_contain_text("dock.png")
+    scriptless.get_by_role("button", name="Remove dock.png …").click()
+    scriptless.get_by_role("button", name="Remove the image").click()
+    expect(scriptless.locator(".flash-success")).to_contain_text("dock.png has been removed")
+    expect(scriptless.locator("#image-list")).to_contain_text("No images yet.")
+    for page in (staff, scriptless):
         page.context.close()
