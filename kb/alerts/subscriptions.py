@@ -2,7 +2,7 @@
 patches), for every version or one version.
 
 Subscribing needs the ``workaround_alerts`` feature. The products a user may choose are those
-they may learn of (``sessions.topics.queries.products_to_name``); the products and versions
+they may learn of (``kb.products.known.products_to_name``); the products and versions
 their organisation runs are offered first, as suggestions. Who of the subscribers is then told
 of a given alert or patch is decided by the policy when it is announced (``kb.alerts.critical``).
 """
@@ -18,9 +18,9 @@ from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts.alert_models import AlertSubscription
 from kb.errors import Invalid, NotFound
+from kb.products.known import products_to_name, versions_to_name
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
-from kb.sessions.topics.queries import products_to_name, versions_to_name
 
 FEATURE = "workaround_alerts"
 

@@ -28,8 +28,8 @@ from kb.errors import DomainError
 from kb.forms import choices, database_id
 from kb.links import absolute_url
 from kb.policy import AccessDenied
+from kb.products.known import versions_to_name
 from kb.products.models import Product, ProductVersion
-from kb.sessions.topics.queries import versions_to_name
 
 blueprint = Blueprint("alerts", __name__)
 

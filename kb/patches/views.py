@@ -24,7 +24,7 @@ from kb.patches import changes, delivery, queries, service, uploads
 from kb.patches.forms import PatchEditForm, PatchForm, WithdrawForm, edit_form_data
 from kb.patches.models import KIND_NAMES
 from kb.patches.withdrawn import PatchWithdrawn
-from kb.sessions.topics.queries import versions_to_name
+from kb.products.known import versions_to_name
 from kb.web import csrf, json_error
 
 blueprint = Blueprint("patches", __name__)

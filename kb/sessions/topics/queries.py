@@ -1,20 +1,14 @@
-"""Reading topic requests: the list, one request, votes, products (and versions) to name,
-suggestions."""
+"""Reading topic requests: the list, one request, votes, suggestions."""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, not_, select
+from sqlalchemy import func, select
 
 from kb import db, gating, policy
-from kb.alerts.alert_models import Alert, alert_versions
-from kb.articles.models import Article, article_products, article_versions
 from kb.errors import NotFound
 from kb.links import path_for
-from kb.patches.models import Patch, patch_versions
-from kb.products import service as products
-from kb.products.models import Product, ProductVersion
 from kb.search.query import related
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
@@ -40,63 +34,6 @@ def get_topic(user, topic_id: int) -> TopicRequest:
         raise NotFound("No such topic request.")
     policy.require_read(user, topic, "topic request")
     return topic
-
-
-def products_to_name(user) -> list[Product]:
-    """The products ``user`` may name in a request: every product but those that only items
-    they may not learn of name (a product first named by a draft stays unknown)."""
-    hidden = _named_product_ids(user, known=False) - _named_product_ids(user, known=True)
-    return [product for product in products.all_products() if product.id not in hidden]
-
-
-def versions_to_name(user, products: list[Product]) -> dict[int, list[ProductVersion]]:
-    """Each product's versions ``user`` may name or be offered, by product id: all but those
-    that only items they may not learn of name (a version first named by an early-adopter
-    programme's patch stays unknown outside the programme)."""
-    hidden = _named_version_ids(user, known=False) - _named_version_ids(user, known=True)
-    return {product.id: [version for version in product.versions if version.id not in hidden]
-            for product in products}
-
-
-def _among(model, user, known: bool):
-    """The rows of ``model`` that ``user`` may (``known``) or may not learn of."""
-    condition = gating.known_filter(model, user)
-    return condition if known else not_(condition)
-
-
-def _named_product_ids(user, *, known: bool) -> set[int]:
-    """Products named by the articles, release notes, patches and recordings that ``user``
-    may (``known``) or may not learn of."""
-    statements = [
-        select(article_products.c.product_id)
-        .join(Article, Article.id == article_products.c.article_id)
-        .where(_among(Article, user, known)),
-        select(Article.release_product_id).where(_among(Article, user, known)),
-        select(Patch.product_id).where(_among(Patch, user, known)),
-        select(Recording.product_id).where(_among(Recording, user, known)),
-    ]
-    return _ids(statements)
-
-
-def _named_version_ids(user, *, known: bool) -> set[int]:
-    """Versions named by the articles, release notes, patches and alerts that ``user`` may
-    (``known``) or may not learn of."""
-    statements = [
-        select(article_versions.c.version_id)
-        .join(Article, Article.id == article_versions.c.article_id)
-        .where(_among(Article, user, known)),
-        select(Article.release_version_id).where(_among(Article, user, known)),
-        select(patch_versions.c.version_id).join(Patch, Patch.id == patch_versions.c.patch_id)
-        .where(_among(Patch, user, known)),
-        select(alert_versions.c.version_id).join(Alert, Alert.id == alert_versions.c.alert_id)
-        .where(_among(Alert, user, known)),
-    ]
-    return _ids(statements)
-
-
-def _ids(statements) -> set[int]:
-    return {found for statement in statements
-            for found in db.session.scalars(statement) if found is not None}
 
 
 def recording_of(user, topic: TopicRequest) -> Recording | None:

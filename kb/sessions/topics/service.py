@@ -13,11 +13,12 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid
 from kb.forms import one_line
 from kb.links import path_for
+from kb.products.known import products_to_name
 from kb.products.models import Product
 from kb.products.names import slugify
 from kb.sessions.live import notices
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
-from kb.sessions.topics.queries import OPEN_STATUSES, has_voted, products_to_name, topic_url
+from kb.sessions.topics.queries import OPEN_STATUSES, has_voted, topic_url
 
 # from which statuses staff may move a request to each status
 TRANSITIONS = {

@@ -9,6 +9,7 @@ from flask_login import current_user
 from kb import policy
 from kb.errors import Invalid
 from kb.forms import choices, optional_database_id
+from kb.products.known import products_to_name
 from kb.sessions.live import queries as live_queries
 from kb.sessions.models import TopicRequest
 from kb.sessions.recordings import queries as recording_queries
@@ -30,7 +31,7 @@ def index():
 def new():
     policy.require(current_user, TopicRequest.access_feature)
     form = TopicForm(title=request.args.get("title", ""),
-                     products_named=topic_queries.products_to_name(current_user))
+                     products_named=products_to_name(current_user))
     if form.validate_on_submit():
         topic = topics.request_topic(current_user, form.title.data, form.details.data or "",
                                      form.product.data or "")
