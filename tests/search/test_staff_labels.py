@@ -13,20 +13,24 @@ from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from kb.patches import changes
 from kb.patches import service as patches
+from kb.programmes import service as programmes
 from kb.storage import file_store
 from tests.engines import both_search_backends
+from tests.programmes.conftest import open_programme
 
 pytestmark = both_search_backends
 
 
 @pytest.fixture
 def heron_items(app, publish, demo_accounts):
-    """Articles about herons in every state, and a published and a withdrawn patch."""
+    """Articles about herons in every state (one kept to a programme), and a published and a
+    withdrawn patch."""
     publish("Heron public", "Heron care for everyone.")
     publish("Heron draft", "Heron unfinished.", status="draft")
     publish("Heron in review", "Heron reviewed.", status="review")
     publish("Heron archived", "Heron of old.", status="archived")
     publish("Heron scheduled", "Heron future.", publish_at=utcnow() + timedelta(days=2))
+    early = publish("Heron early access", "Heron beta.")
     staff = user_by_email("staff@demo.test")
     published = []
     for title in ("Heron patch live", "Heron patch withdrawn"):
@@ -37,6 +41,8 @@ def heron_items(app, publish, demo_accounts):
                                         description="Heron fix."),
             [patches.Upload("fix.zip", staged)]).id)
     changes.withdraw_patch(staff, published[1], "It broke herons.", None)
+    programme = open_programme(staff, title="Heron beta programme")
+    programmes.keep_to_programme(staff, programme.id, "article", early, True)
 
 
 def labels_of(page: str) -> dict[str, str]:
@@ -57,6 +63,7 @@ def test_staff_see_what_customers_do_not_see_labelled(client, auth, heron_items)
     assert found["Heron in review"] == "In review"
     assert found["Heron archived"] == "Archived"
     assert found["Heron patch withdrawn"] == "Withdrawn"
+    assert found["Heron early access"] == "Early access: Heron beta programme"
     assert found["Heron scheduled"].startswith("Scheduled for ")
     day = (utcnow() + timedelta(days=2)).strftime("%d %b %Y")
     assert day in found["Heron scheduled"]
