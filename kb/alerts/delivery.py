@@ -32,6 +32,7 @@ import uuid
 from dataclasses import dataclass, field
 from email import policy as email_policy
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -47,6 +48,23 @@ log = logging.getLogger(__name__)
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 LINK = re.compile(r"https?://[^\s<>\"]+")
 TRUE_WORDS = {"1", "true", "yes", "on"}
+URL_HEADERS = {"list-unsubscribe"}
+# RFC 5322's hard limit: a header of <URL>s is written on one line up to it
+UNFOLDED = email_policy.SMTP.clone(max_line_length=998)
+
+
+class _SmtpPolicy(EmailPolicy):
+    """SMTP's policy, except that a header of <URL>s is never encoded: folding a line longer
+    than 78 characters with no space in it writes RFC 2047 encoded words, which RFC 2369 does
+    not allow there, and mail clients then offer no unsubscribe button."""
+
+    def fold_binary(self, name, value):
+        if name.lower() in URL_HEADERS:
+            return UNFOLDED.fold_binary(name, value)
+        return super().fold_binary(name, value)
+
+
+SMTP_POLICY = _SmtpPolicy(linesep="\r\n")
 
 
 @dataclass(frozen=True)
@@ -196,7 +214,7 @@ def _deliver_one(report: Report, connection: smtplib.SMTP, message: OutboxEmail,
                  worker: str) -> bool:
     """Deliver one claimed message; False when the connection is no longer usable."""
     try:
-        content = build_message(message).as_bytes(policy=email_policy.SMTP)
+        content = build_message(message).as_bytes(policy=SMTP_POLICY)
     except Exception as problem:  # noqa: BLE001 - it fails alone; the others still go out
         log.exception("outbox message #%s could not be built", message.id)
         _release(report, message, worker, f"The message could not be built: {problem}",

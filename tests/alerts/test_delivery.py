@@ -35,6 +35,9 @@ def test_a_message_arrives_with_text_and_html_parts_and_unsubscribe_headers(
     assert '<a href="https://kb.test/patches/7">' in html
     assert arrived["List-Unsubscribe"] == f"<{row.unsubscribe_url}>"
     assert arrived["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # as sent, not as a decoding parser reads it: mail clients find the <URL> only unencoded
+    sent_as = dict(arrived.raw_items())["List-Unsubscribe"]
+    assert "".join(sent_as.split()) == f"<{row.unsubscribe_url}>"
     assert row.unsubscribe_url in text and row.unsubscribe_url in html
     assert (row.status, row.attempts, row.sent_at is not None) == ("sent", 1, True)
     assert row.body.startswith("A <b>patch</b>")
