@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from kb import db
 from kb.search import maintenance, sync
+from kb.search.backend import backend
 
 
 @click.command("reindex")
@@ -37,11 +38,20 @@ def search_group() -> None:
     """The search index: apply queued changes, check and repair drift."""
 
 
+def _require_a_live_index() -> None:
+    """Say what to do when there is no index of this version to work on (the engine was just
+    switched, or the data directory never saw `kb init`), instead of failing in the engine."""
+    state = backend().health()
+    if state.startswith(("missing", "outdated")):
+        raise click.ClickException(f"The search index ({backend().name}) is {state}.")
+
+
 @search_group.command("apply")
 @with_appcontext
 def apply_command() -> None:
     """Apply queued index changes (those a crash or a busy index left behind) and retry the
     items that could not be indexed."""
+    _require_a_live_index()
     report = sync.apply_pending(retry_failed=True)
     click.echo(f"Applied {report.applied} item(s).")
     for (item_type, item_id), error in report.failed.items():
@@ -59,6 +69,7 @@ def apply_command() -> None:
 def check_command(repair: bool) -> None:
     """Compare the index with the database; report (and repair) drift, and list the items
     that could not be indexed (exit code 1 while there are any)."""
+    _require_a_live_index()
     drift = maintenance.check(repair=repair)
     for label, keys in (("missing", drift.missing), ("stale", drift.stale),
                         ("extra", drift.extra)):

@@ -223,3 +223,25 @@ def test_searches_on_an_outdated_index_answer_503_not_a_misreading(app, client, 
     assert page.status_code == 503 and b"being rebuilt" in page.data
     answer = client.get("/api/v1/search?q=anything")
     assert answer.status_code == 503 and "rebuilt" in answer.get_json()["error"]
+
+
+def _lose_the_index(app) -> None:
+    """The state after switching KB_SEARCH_BACKEND without `kb reindex`: no index at all."""
+    with app.app_context():
+        if backend_name() == "whoosh":
+            (index.index_root() / index.POINTER_FILE).unlink()
+        else:
+            db.session.execute(text("DROP TABLE search_documents"))
+            db.session.commit()
+
+
+@pytest.mark.parametrize("command", [["search", "check"], ["search", "apply"]])
+def test_check_and_apply_without_an_index_say_to_build_it(app, runner, command):
+    _lose_the_index(app)
+    result = runner.invoke(args=command)
+    assert result.exit_code == 1
+    assert "The search index" in result.output and "is missing: run 'kb init' or 'kb reindex'" \
+        in result.output
+    assert isinstance(result.exception, SystemExit)  # said, not a traceback
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert runner.invoke(args=command).exit_code == 0
