@@ -88,8 +88,9 @@ def _check_storage(config) -> None:
 
     check_storage_url(config["STORAGE_URL"])
     if config["STORAGE_URL"] and config["PATCH_SEND_VIA"] == "x-sendfile":
-        raise ValueError("KB_PATCH_SEND_VIA=x-sendfile needs files on this server's disk; "
-                         "with KB_STORAGE_URL=s3://... leave it empty.")
+        raise settings.ConfigurationError(
+            "KB_PATCH_SEND_VIA=x-sendfile needs files on this server's disk; "
+            "with KB_STORAGE_URL=s3://... leave it empty.")
 
 
 def _check_search_backend(config) -> None:
@@ -99,10 +100,12 @@ def _check_search_backend(config) -> None:
 
     name = config["SEARCH_BACKEND"]
     if name not in BACKENDS:
-        raise ValueError(f"KB_SEARCH_BACKEND={name!r}: choose one of {', '.join(BACKENDS)}.")
+        raise settings.ConfigurationError(
+            f"KB_SEARCH_BACKEND={name!r}: choose one of {', '.join(BACKENDS)}.")
     if name == "postgresql" and not config["DATABASE_URL"].startswith("postgresql"):
-        raise ValueError("KB_SEARCH_BACKEND=postgresql searches inside the PostgreSQL "
-                         "database: set KB_DATABASE_URL=postgresql+psycopg://...")
+        raise settings.ConfigurationError(
+            "KB_SEARCH_BACKEND=postgresql searches inside the PostgreSQL "
+            "database: set KB_DATABASE_URL=postgresql+psycopg://...")
 
 
 def _register_areas(app: Flask) -> None:

@@ -12,8 +12,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def _create_app_for_cli() -> Flask:
     from kb import create_process_app
+    from kb.config import ConfigurationError
 
-    return create_process_app()
+    try:
+        return create_process_app()
+    except ConfigurationError as problem:
+        raise click.ClickException(str(problem)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_version_option=False,

@@ -117,13 +117,22 @@ DEFAULTS: dict[str, Any] = {
 ENVIRONMENT_PREFIX = "KB_"
 
 
-def _coerce(value: str, default: Any) -> Any:
+class ConfigurationError(ValueError):
+    """A setting kb cannot run with: ``kb`` commands say it in one line, without a traceback."""
+
+
+def _coerce(name: str, value: str, default: Any) -> Any:
     if isinstance(default, bool):
         return value.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(value)
-    if isinstance(default, float):
-        return float(value)
+    try:
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ConfigurationError(f"{ENVIRONMENT_PREFIX}{name}={value!r} is not {kind} "
+                                 f"(default {default}).") from None
     return value
 
 
@@ -133,7 +142,7 @@ def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
     for name, default in DEFAULTS.items():
         raw = environ.get(ENVIRONMENT_PREFIX + name)
         if raw is not None and raw != "":
-            found[name] = _coerce(raw, default)
+            found[name] = _coerce(name, raw, default)
     return found
 
 

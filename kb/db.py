@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 from werkzeug.local import LocalProxy
+
+from kb.config import ConfigurationError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -79,9 +82,15 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["kb.database"] = Database(
-        app.config["DATABASE_URL"], pool_size=int(app.config["DATABASE_POOL_SIZE"]),
-        max_overflow=int(app.config["DATABASE_MAX_OVERFLOW"]))
+    url = app.config["DATABASE_URL"]
+    try:
+        app.extensions["kb.database"] = Database(
+            url, pool_size=int(app.config["DATABASE_POOL_SIZE"]),
+            max_overflow=int(app.config["DATABASE_MAX_OVERFLOW"]))
+    except ArgumentError as problem:  # the scheme only: the rest may hold a password
+        raise ConfigurationError(
+            f"KB_DATABASE_URL: kb cannot use a database URL starting {url.partition(':')[0]+':'!r}"
+            f" ({problem}); PostgreSQL is postgresql+psycopg://USER@HOST/DATABASE.") from None
     app.teardown_appcontext(_close_session)
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from kb.config import ConfigurationError
 from kb.storage.base import (
     CHUNK_SIZE,
     FileStore,
@@ -71,10 +72,10 @@ def store_at(url: str, namespace: str, *, data_dir: str = "", endpoint_url: str 
 
 
 def check_storage_url(url: str) -> None:
-    """``ValueError`` with what is wrong unless ``url`` is empty or ``s3://BUCKET[/PREFIX]``."""
+    """``ConfigurationError`` with what is wrong unless ``url`` is empty or ``s3://BUCKET[/PREFIX]``."""
     if not url:
         return
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"KB_STORAGE_URL {url!r} is not s3://BUCKET/PREFIX (leave it empty "
-                         "to keep files under KB_DATA_DIR).")
+        raise ConfigurationError(f"KB_STORAGE_URL {url!r} is not s3://BUCKET/PREFIX (leave it "
+                                 "empty to keep files under KB_DATA_DIR).")
