@@ -65,4 +65,10 @@ def status_command() -> None:
 @with_appcontext
 def retry_command(message_ids: tuple[int, ...]) -> None:
     """Queue failed messages again (they keep their Message-ID)."""
-    click.echo(f"Queued {outbox.requeue(list(message_ids))} message(s) again.")
+    named = set(message_ids)
+    queued = outbox.requeue(list(named))
+    click.echo(f"Queued {queued} message(s) again.")
+    if queued < len(named):
+        raise click.ClickException(
+            f"{len(named) - queued} of the messages named are not failed ones, or do not exist: "
+            "only failed messages are sent again ('kb outbox status' lists them).")

@@ -250,3 +250,12 @@ def test_a_message_that_cannot_be_built_fails_alone_and_the_others_go_out(
 def test_a_subject_longer_than_its_column_is_cut(app, queue, outbox_row):
     subject = outbox_row(queue("someone@example.test", "word " * 100)).subject
     assert len(subject) == 300 and subject.endswith("…")
+
+
+def test_retrying_a_message_that_is_not_failed_says_so(app, runner, queue):
+    waiting = queue("someone@example.test")
+    result = runner.invoke(args=["outbox", "retry", str(waiting), "99999"])
+    assert result.exit_code == 1
+    assert "Queued 0 message(s) again." in result.output
+    assert "2 of the messages named are not failed ones" in result.output
+    assert "kb outbox status" in result.output
