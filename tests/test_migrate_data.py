@@ -195,3 +195,25 @@ def test_a_damaged_stored_file_is_refused_not_carried_over(embedded_with_endpoin
 def test_migrate_data_needs_a_target(embedded):
     result = embedded.test_cli_runner().invoke(args=["migrate-data"])
     assert result.exit_code == 2 and "--to DATABASE_URL, --storage" in result.output
+
+
+@pytest.mark.parametrize("target", [
+    "postgresql+psycopg://kb:s3cret@127.0.0.1:1/kb",  # nothing listens there
+    "sqlite:///{tmp}/no/such/directory/kb.sqlite3",
+])
+def test_a_target_kb_cannot_reach_is_said_in_one_line_without_its_password(
+        embedded, tmp_path, target):
+    result = migrate_data(embedded, target.format(tmp=tmp_path))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # said, not a traceback
+    assert "Error: kb cannot connect to the target database" in result.output
+    assert "create it first (an empty database)" in result.output
+    assert "s3cret" not in result.output
+
+
+def test_a_target_url_of_no_known_database_says_which_form_works(embedded):
+    result = migrate_data(embedded, "postgres://kb:s3cret@db.example.com/kb")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "kb cannot use a target URL starting 'postgres:'" in result.output
+    assert "postgresql+psycopg://USER@HOST/DATABASE" in result.output
+    assert "s3cret" not in result.output

@@ -26,7 +26,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 import kb.models  # noqa: F401 - registers every table on the metadata
 from kb import migrate
@@ -52,7 +52,7 @@ def copy_database(source_url: str, target_url: str,
     """Bring the target's schema to the newest revision, copy every row into it and verify
     counts and checksums table by table. Refuses a target that already holds rows."""
     _refuse_same_database(source_url, target_url)
-    source, target = make_engine(source_url), make_engine(target_url)
+    source, target = make_engine(source_url), _target_engine(target_url)
     try:
         _refuse_outdated_source(source)
         tables = Base.metadata.sorted_tables
@@ -73,6 +73,15 @@ def copy_database(source_url: str, target_url: str,
         target.dispose()
 
 
+def _target_engine(target_url: str) -> Engine:
+    try:
+        return make_engine(target_url)
+    except ArgumentError as problem:  # the scheme only: the rest may hold a password
+        raise TransferRefused(
+            f"kb cannot use a target URL starting {target_url.partition(':')[0] + ':'!r} "
+            f"({problem}); PostgreSQL is postgresql+psycopg://USER@HOST/DATABASE.") from None
+
+
 def _refuse_same_database(source_url: str, target_url: str) -> None:
     if make_url(source_url) == make_url(target_url):
         raise TransferRefused("The target is the installation's own database.")
@@ -88,8 +97,15 @@ def _refuse_outdated_source(source: Engine) -> None:
 
 
 def _refuse_used_target(target: Engine, tables: Iterable[Table]) -> None:
-    with target.connect() as connection:
-        existing = set(inspect(connection).get_table_names())
+    try:
+        with target.connect() as connection:
+            existing = set(inspect(connection).get_table_names())
+    except OperationalError as problem:
+        reason = str(problem.orig).strip().splitlines()[0]
+        raise TransferRefused(
+            f"kb cannot connect to the target database "
+            f"{target.url.render_as_string(hide_password=True)} ({reason}): create it first "
+            "(an empty database) and check the URL.") from None
     found = sorted(existing & ({table.name for table in tables} | {"alembic_version"}))
     if found:
         raise TransferRefused(
