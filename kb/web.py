@@ -21,6 +21,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from kb import markdown, plans, policy, time_zones
+from kb.accounts.auth import bearer_token
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
 from kb.policy import AccessDenied
@@ -89,7 +90,10 @@ def site_search_url(app: Flask, user) -> str | None:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    """The API, /healthz and any request sent with a token (a script fetching a patch file's
+    `url` from the API) get errors as JSON, never a page."""
+    return (request.path.startswith("/api/") or request.path == "/healthz"
+            or bearer_token() is not None)
 
 
 def json_error(message: str, status: int, **extra):

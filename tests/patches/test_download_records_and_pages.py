@@ -89,3 +89,18 @@ def test_anonymous_and_bad_tokens_get_401_never_a_sign_in_page(app, publish, pat
     assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
     bad = app.test_client().get(url, headers=bearer("kb_not-a-token"))
     assert bad.status_code == 401
+
+
+def test_a_script_with_a_token_gets_errors_as_json_not_a_page(app, api_token, demo_accounts,
+                                                               publish, patch_file):
+    """A patch file's `url` from the API is fetched with the token: its errors are JSON, as
+    the API's are (a 404 here; a store that does not answer gives its 503 the same way)."""
+    url, _, _ = patch_file(publish())
+    headers = bearer(api_token("premium@demo.test"))
+    missing = app.test_client().get(url.replace("/files/", "/files/9999"), headers=headers)
+    assert missing.status_code == 404 and missing.is_json
+    assert missing.get_json()["error"]
+    unknown_patch = app.test_client().get("/patches/99999/SHA256SUMS", headers=headers)
+    assert unknown_patch.status_code == 404 and unknown_patch.is_json
+    in_a_browser = app.test_client().get("/patches/99999/SHA256SUMS")
+    assert in_a_browser.status_code == 401  # a browser without a session still signs in first
