@@ -21,6 +21,7 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from kb.errors import DomainError
 from kb.policy import ReadScope
 from kb.search.documents import BuiltItem
 from kb.search.results import SearchRequest, SearchResults, TitleSuggestion
@@ -37,6 +38,13 @@ BACKENDS = ("whoosh", "postgresql")
 class IndexBusy(Exception):
     """The index could not be written (its write lock stayed taken, or it is missing); the
     work stays queued."""
+
+
+class SearchUnavailable(DomainError):
+    """No live index of this schema version: searches answer 503 until `kb init` or
+    `kb reindex` has (re)built it, rather than misreading an index of another schema."""
+
+    status = 503
 
 
 @dataclass

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kb import db
 from kb.search import documents, failures
-from kb.search.backend import backend
+from kb.search.backend import IndexBusy, backend
 from kb.search.outbox import CHANGES_RECORDED, RECORDED_TASKS, IndexTask
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ def _write_with_the_change(session: Session) -> None:
     try:
         with session.begin_nested():
             written = _write(session, tasks)
+    except IndexBusy as busy:
+        log.warning("index documents stay queued: %s", busy)
+        return
     except Exception:  # noqa: BLE001 - the tasks stay queued for the apply after the commit
         log.exception("writing index documents with the change failed; they stay queued")
         return

@@ -245,3 +245,22 @@ def test_check_and_apply_without_an_index_say_to_build_it(app, runner, command):
     assert isinstance(result.exception, SystemExit)  # said, not a traceback
     assert runner.invoke(args=["reindex"]).exit_code == 0
     assert runner.invoke(args=command).exit_code == 0
+
+
+def test_without_an_index_searches_answer_503_and_changes_stay_queued(app, client, auth, runner,
+                                                                       demo_accounts):
+    _lose_the_index(app)
+    auth.login("premium@demo.test")
+    page = client.get("/search?q=anything")
+    assert page.status_code == 503 and b"please try again in a few minutes" in page.data
+    answer = client.get("/api/v1/search?q=anything")
+    assert answer.status_code == 503 and "try again" in answer.get_json()["error"]
+    with app.app_context():
+        article_id = writer.publish("Queued while the index is missing", "Kept for later.")
+        report = sync.apply_pending()
+        assert report.applied == 0 and "kb reindex" in report.busy  # queued, not raised
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    with app.app_context():
+        found = search(user_by_email("premium@demo.test"),
+                       SearchRequest(text="Queued while the index is missing"))
+        assert [hit.item_id for hit in found.hits][:1] == [article_id]

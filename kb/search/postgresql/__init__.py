@@ -11,19 +11,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from psycopg.errors import UndefinedTable
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from kb import db, search
 from kb.policy import ReadScope
-from kb.search.backend import Fingerprints, Progress, Rebuild, Write
+from kb.search.backend import (
+    Fingerprints,
+    IndexBusy,
+    Progress,
+    Rebuild,
+    SearchUnavailable,
+    Write,
+)
 from kb.search.postgresql import querying, rebuild, schema, titles, writing
 from kb.search.results import SearchRequest, SearchResults, TitleSuggestion
 
 __all__ = ["PostgresBackend"]
 
 WORK_MEM = "32MB"
+MISSING = "run 'kb init' or 'kb reindex'"
 
 
 class PostgresBackend:
@@ -50,7 +60,10 @@ class PostgresBackend:
 
     @contextmanager
     def writing(self, session: Session) -> Iterator[Write]:
-        """Writes in ``session``'s transaction: visible when the caller commits it."""
+        """Writes in ``session``'s transaction: visible when the caller commits it. With no
+        index table (the engine switched without `kb reindex`) the work stays queued."""
+        if not schema.exists(session.connection(), schema.DOCUMENTS):
+            raise IndexBusy(f"no search index table: {MISSING}")
         yield lambda built: writing.replace_items(session, built)
 
     def rebuild(self, progress: Progress | None = None, *, processes: int | None = None,
@@ -78,7 +91,7 @@ class PostgresBackend:
         try:
             with _reading(searching=False) as connection:
                 if not schema.exists(connection, schema.DOCUMENTS):
-                    return "missing: run 'kb init' or 'kb reindex'"
+                    return f"missing: {MISSING}"
                 if not schema.is_current(connection):
                     return "outdated: written by another version of kb; run 'kb reindex'"
                 # without pg_trgm searches run, only without "did you mean": not a reason
@@ -112,4 +125,10 @@ def _reading(searching: bool = True) -> Iterator[Connection]:
         connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
         if searching:
             connection.execute(text("SET LOCAL enable_seqscan = off"))
-        yield connection
+        try:
+            yield connection
+        except ProgrammingError as failure:
+            if not isinstance(failure.orig, UndefinedTable):
+                raise
+            raise SearchUnavailable("Search is being set up; please try again in a few "
+                                    "minutes.") from failure

@@ -25,7 +25,6 @@ from whoosh import index as whoosh_index
 from whoosh.index import TOC, FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
-from kb.errors import DomainError
 from kb.search.backend import IndexBusy
 from kb.search.whoosh.schema import SCHEMA_VERSION, build_schema
 
@@ -46,13 +45,6 @@ RETIRED_MARKER = "kb-retired"
 # searcher learns whether it is current with one readlink instead of listing the directory
 # (where no commit of kb's writer made it yet, or in a copy, the directory is listed instead)
 COMMIT_STAMP = "kb-committed"
-
-
-class SearchUnavailable(DomainError):
-    """No live index of this schema version: searches answer 503 until `kb init` or
-    `kb reindex` has (re)built it, rather than misreading an index of another schema."""
-
-    status = 503
 
 
 def index_root() -> Path:

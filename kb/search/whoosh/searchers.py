@@ -19,10 +19,10 @@ from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
+from kb.search.backend import SearchUnavailable
 from kb.search.whoosh import ranking, segment_cache
 from kb.search.whoosh.index import (
     POINTER_FILE,
-    SearchUnavailable,
     committed_generation,
     current_generation,
     index_root,

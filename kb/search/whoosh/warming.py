@@ -10,9 +10,9 @@ from __future__ import annotations
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
+from kb.search.backend import SearchUnavailable
 from kb.search.whoosh import grouping, searchers, segment_cache
 from kb.search.whoosh.facets import FACET_FIELDS, column
-from kb.search.whoosh.index import SearchUnavailable
 from kb.search.whoosh.lengths import segment_lengths
 from kb.search.whoosh.ranking import FIELD_BOOSTS, FIELD_WEIGHTS
 
