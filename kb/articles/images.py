@@ -45,13 +45,18 @@ def get_image(article: Article, image_id: int) -> ArticleImage:
     return image
 
 
+def too_large(label: str) -> TooLarge:
+    """The refusal of an image file (``label``) past the limit."""
+    return TooLarge(f"{label} is larger than the limit of {human_size(image_limit())} per "
+                    "image; nothing was uploaded.")
+
+
 def read_image_bytes(stream: BinaryIO, label: str) -> bytes:
     """All of an image file's bytes (at most the limit: ``TooLarge`` past it, ``Invalid`` for
     an empty file)."""
-    limit = image_limit()
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge(f"{label} is larger than the limit of {human_size(limit)} per image.")
+    data = stream.read(image_limit() + 1)
+    if len(data) > image_limit():
+        raise too_large(label)
     if not data:
         raise Invalid(f"{label} is empty.")
     return data

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from kb import markdown, policy
 from kb.alerts import queries as alert_queries
 from kb.alerts.critical import alert_of_article
-from kb.articles import image_html, image_views, images, queries, service
+from kb.articles import image_html, image_uploads, image_views, images, queries, service
 from kb.articles.forms import ArticleForm, ImageForm
 from kb.errors import Conflict, DomainError, Invalid
 from kb.forms import choices, database_id
@@ -19,7 +19,7 @@ from kb.paging import page_number
 from kb.products.service import all_products
 from kb.storage import Upload
 from kb.time_zones import local_time
-from kb.web import json_error
+from kb.web import csrf, json_error
 
 blueprint = Blueprint("article_editor", __name__, url_prefix="/staff/articles")
 STATUS_ACTIONS = {"draft": "draft", "review": "review", "publish": "published",
@@ -154,11 +154,13 @@ def preview():
 
 
 @blueprint.post("/<int:article_id>/images")
+@csrf.exempt  # the size is checked before the body is read; ImageForm checks CSRF
 def upload_image(article_id: int):
     """Upload an image (one of the same name is replaced). A script gets JSON (the new list
     of images, or the error), so the author's unsaved text stays in the page."""
     article = service.get_article(article_id)
-    return _answer_images(article, lambda: _uploaded(article, ImageForm()))
+    return image_uploads.answered(
+        _answer_images(article, lambda: _uploaded(article, image_uploads.received_image_form())))
 
 
 def _uploaded(article, form: ImageForm) -> str:
@@ -208,6 +210,6 @@ def _answer_images(article, change: Callable[[], str]):
     if as_json:
         return jsonify({"message": message, "html": render_template(
             "articles/_images.html", article=article, images=images.images_of(article),
-            image_form=ImageForm())})
-    flash(message, category)
+            image_form=ImageForm(formdata=None))})  # the body is read already
+    flash(message, f"image-{category}")  # shown beside the upload, where the page lands
     return redirect(url_for("article_editor.edit", article_id=article.id) + "#images")

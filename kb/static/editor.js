@@ -63,6 +63,13 @@
     var form = event.target.closest("form[data-image-form]");
     if (!form) { return; }
     event.preventDefault();
+    var file = form.querySelector("input[type=file]");
+    var limit = Number(form.dataset.maxBytes);
+    if (file && file.files.length && limit && file.files[0].size > limit) {
+      say(file.files[0].name + " is larger than the limit of " + form.dataset.maxSize +
+          " per image; nothing was uploaded.", true);
+      return;
+    }
     say("Sending ...");
     fetch(form.action, {
       method: "POST",

@@ -1,6 +1,7 @@
 """Article images in the browser: staff save a new article, upload an image on its edit page
 (the text they typed and did not save stays), see it in the preview beside a note for an image
-the article lacks, are told why an SVG is refused, publish, and a customer sees the image."""
+the article lacks, are told why an SVG is refused, publish, and a customer sees the image. An
+image past the limit is refused at once, with or without scripts, and lands on the editor."""
 
 from __future__ import annotations
 
@@ -126,7 +127,55 @@ def test_removing_an_image_is_asked_first_with_and_without_a_script(browser: Bro
     expect(scriptless.locator(".image-list")).to_contain_text("dock.png")
     scriptless.get_by_role("button", name="Remove dock.png …").click()
     scriptless.get_by_role("button", name="Remove the image").click()
-    expect(scriptless.locator(".flash-success")).to_contain_text("dock.png has been removed")
+    expect(scriptless.locator("#image-status")).to_contain_text("dock.png has been removed")
     expect(scriptless.locator("#image-list")).to_contain_text("No images yet.")
     for page in (staff, scriptless):
+        page.context.close()
+
+
+def test_an_image_past_the_limit_is_refused_at_once(browser: Browser, base_url, tmp_path):
+    staff = signed_in_page(browser, base_url, "staff@demo.test")
+    staff.goto(f"{base_url}/staff/articles/new")
+    staff.get_by_label("Title").fill(f"Large screenshots {uuid.uuid4().hex[:6]}")
+    staff.get_by_role("button", name="Save draft").click()
+    editor_address = staff.url
+    body = staff.get_by_label("Body (Markdown)")
+    body.fill("Typed, not saved.")
+    sent = []
+    staff.on("request", lambda request: sent.append(request.url)
+             if "/images" in request.url else None)
+    upload(staff, "huge.png", png() + bytes(6 * 1024 * 1024), "image/png")
+    status = staff.locator("#image-status")
+    expect(status).to_have_text(
+        "huge.png is larger than the limit of 5.0 MiB per image; nothing was uploaded.")
+    expect(status).to_have_class("field-error")
+    assert sent == [] and body.input_value() == "Typed, not saved."
+    staff.locator("#images").screenshot(path=SCREENSHOT_DIR / "article-image-too-large-1280.png")
+    staff.set_viewport_size(PHONE)
+    staff.locator("#images").screenshot(path=SCREENSHOT_DIR / "article-image-too-large-390.png")
+
+    without_script = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(without_script, base_url, "staff@demo.test")
+    without_script.goto(editor_address)
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as file:
+        file.write(png())
+        file.truncate(50 * 1024 * 1024)
+    without_script.get_by_label("Image (PNG, JPEG, GIF or WebP)").set_input_files(huge)
+    with without_script.expect_navigation():
+        without_script.get_by_role("button", name="Upload image").click()
+    assert without_script.url == editor_address + "#images"
+    refusal = without_script.locator("#image-status")
+    expect(refusal).to_have_text(
+        "The upload is larger than the limit of 5.0 MiB per image; nothing was uploaded.")
+    expect(refusal).to_have_class("field-error")
+    expect(refusal).to_be_in_viewport()
+    expect(without_script.locator(".flashes")).to_have_count(0)
+    expect(without_script.locator(".image-list")).to_have_count(0)
+    for width, name in ((1280, "1280"), (PHONE["width"], "390")):
+        without_script.set_viewport_size({"width": width, "height": 900})
+        without_script.locator("#images").evaluate("element => element.scrollIntoView()")
+        without_script.screenshot(
+            path=SCREENSHOT_DIR / f"article-image-too-large-without-script-{name}.png")
+    for page in (staff, without_script):
         page.context.close()
