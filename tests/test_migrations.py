@@ -91,7 +91,7 @@ def test_migrating_a_filled_database_keeps_every_row(tmp_path, isolated_database
     # tables the downgrade drops: made by later revisions
     kept = [name for name in Base.metadata.tables
             if name not in ("programmes", "programme_applications", "community_question_votes",
-                            "article_images")]
+                            "article_images", "article_revision_images")]
     before = _row_counts(isolated_database.url, kept)
     assert before["patch_files"] and before["article_revisions"] and before["article_products"]
     config = migrate.alembic_config(app)
@@ -179,3 +179,36 @@ def test_0031_titles_the_alerts_their_articles_opened_by_the_issue(
                       title.removeprefix("Workaround: ")[:1].upper()
                       + title.removeprefix("Workaround: ")[1:]
                       for alert_id, title in article_titles.items()}
+
+
+def test_0032_gives_each_articles_latest_revision_its_images_now(
+        tmp_path, isolated_database, new_app):
+    from kb import db
+    from kb.articles import images, service
+    from kb.articles.fields import ArticleFields
+    from kb.articles.image_files import identify
+    from tests.articles.image_samples import png
+
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        article = service.create_article(staff, ArticleFields(title="Queue", body="Text"))
+        images.store_image(article, "queue.png", png(30, 10), identify(png(30, 10), "q"))
+        db.session.commit()
+        service.update_article(staff, article, ArticleFields(title="Queue", body="Again"))
+        article_id = article.id
+    command.downgrade(migrate.alembic_config(app), "0031_alert_issue_titles")
+    command.upgrade(migrate.alembic_config(app), "head")
+    engine = make_engine(isolated_database.url)
+    try:
+        with engine.connect() as connection:
+            recorded = connection.execute(text(
+                "SELECT r.number, i.name, i.width FROM article_revision_images i "
+                "JOIN article_revisions r ON r.id = i.revision_id WHERE r.article_id = :a"),
+                {"a": article_id}).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in recorded] == [(2, "queue.png", 30)]

@@ -1,8 +1,9 @@
 """The images an article shows: stored (by content, in the file store's ``files`` namespace, as
 patch files and incident attachments are), replaced under the same name, removed, listed.
 
-Removing an image removes its row only: identical bytes may be stored once for a patch file,
-an attachment or another article, so the bytes stay until ``kb storage check
+Removing an image removes its row only: the revisions saved with it name its bytes (restoring
+one brings the image back), and identical bytes may be stored once for a patch file, an
+attachment or another article, so the bytes stay until ``kb storage check
 --remove-unreferenced`` finds nothing naming them."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy import select
 from kb import db, policy
 from kb.accounts.models import User
 from kb.articles.image_files import ImageKind, identify, image_name
-from kb.articles.models import Article, ArticleImage
+from kb.articles.models import Article, ArticleImage, ArticleRevision
+from kb.articles.revisions import IMAGE_FACTS
 from kb.errors import Invalid, NotFound, TooLarge
 from kb.storage import Upload, file_store, human_size
 from kb.storage.names import safe_file_name
@@ -98,3 +100,24 @@ def remove_image(actor: User, image: ArticleImage) -> None:
     policy.require_staff(actor)
     db.session.delete(image)
     db.session.commit()
+
+
+def bring_back_images(article: Article, revision: ArticleRevision) -> tuple[list[str], list[str]]:
+    """Give the article each image ``revision`` was saved with, as it was then (an image
+    removed since comes back, one replaced since gets its old bytes again); images added since
+    stay. Returns the names brought back, and those whose stored file is gone (``kb storage
+    check --remove-unreferenced`` before revisions named images). Does not commit."""
+    brought, lost = [], []
+    for recorded in revision.images:
+        image = image_named(article, recorded.name)
+        if image is not None and image.sha256 == recorded.sha256:
+            continue
+        if not file_store().exists(recorded.storage_key):
+            lost.append(recorded.name)
+            continue
+        image = image or ArticleImage(article_id=article.id, name=recorded.name)
+        for fact in IMAGE_FACTS:
+            setattr(image, fact, getattr(recorded, fact))
+        db.session.add(image)
+        brought.append(recorded.name)
+    return brought, lost

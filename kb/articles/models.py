@@ -200,6 +200,28 @@ class ArticleRevision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship()
+    images: Mapped[list[ArticleRevisionImage]] = relationship(
+        cascade="all, delete-orphan", order_by="ArticleRevisionImage.name")
+
+
+class ArticleRevisionImage(Base):
+    """An image as its revision was saved with it (the ``ArticleImage`` of that name then):
+    restoring the revision brings it back, and its stored file is kept while a revision names
+    it."""
+
+    __tablename__ = "article_revision_images"
+    __table_args__ = (UniqueConstraint("revision_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("article_revisions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
 
 
 class SlugRedirect(Base):

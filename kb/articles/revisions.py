@@ -12,8 +12,12 @@ from kb.accounts.models import User
 from kb.articles.fields import ArticleFields, version_names
 from kb.articles.models import (
     Article,
+    ArticleImage,
     ArticleRevision,
+    ArticleRevisionImage,
 )
+
+IMAGE_FACTS = ("name", "content_type", "size", "sha256", "storage_key", "width", "height")
 
 
 def field_snapshot(article: Article) -> dict[str, Any]:
@@ -51,6 +55,9 @@ def add_revision(article: Article, author: User | None, note: str = "") -> Artic
         fields=field_snapshot(article),
         author_id=author.id if author is not None else None,
         note=note[:300],
+        images=[ArticleRevisionImage(**{fact: getattr(image, fact) for fact in IMAGE_FACTS})
+                for image in db.session.scalars(select(ArticleImage).where(
+                    ArticleImage.article_id == article.id).order_by(ArticleImage.name))],
     )
     db.session.add(revision)
     return revision

@@ -4,13 +4,14 @@ through these functions; each public operation commits and records the index cha
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from kb import db, markdown, policy, search
 from kb.accounts.models import User
 from kb.alerts import critical
-from kb.articles import queries
+from kb.articles import images, queries
 from kb.articles.fields import ArticleFields, apply_fields, check_fields, ensure_rendered
 from kb.articles.models import (
     STATUSES,
@@ -21,6 +22,13 @@ from kb.articles.revisions import add_revision, fields_of_revision
 from kb.articles.slugs import rename_slug, unique_slug, wanted_slug
 from kb.db import utcnow
 from kb.errors import Invalid, NotFound
+
+
+class RestoredImages(NamedTuple):
+    """What restoring a revision did to the article's images."""
+
+    brought_back: list[str]
+    lost: list[str]  # their stored files are gone
 
 
 def record_index_change(article: Article) -> None:
@@ -133,14 +141,16 @@ def change_status(actor: User, article: Article, status: str,
     return article
 
 
-def restore_revision(actor: User, article: Article, number: int) -> Article:
-    """Bring back the content and fields of revision ``number`` as a new revision; the
-    article keeps its current slug and workflow status."""
+def restore_revision(actor: User, article: Article, number: int) -> RestoredImages:
+    """Bring back the content, fields and images of revision ``number`` as a new revision;
+    the article keeps its current slug and workflow status, and the images added since."""
     policy.require_staff(actor)
-    fields = fields_of_revision(queries.get_revision(article, number))
+    revision = queries.get_revision(article, number)
+    fields = fields_of_revision(revision)
     fields.status, fields.publish_at = article.status, article.publish_at
+    restored = RestoredImages(*images.bring_back_images(article, revision))
     _save(actor, article, fields, f"Restored revision {number}", None)
-    return article
+    return restored
 
 
 def record_helpful_vote(user: User, article: Article, helpful: bool, comment: str = "") -> None:

@@ -136,9 +136,16 @@ def diff(article_id: int):
 @blueprint.post("/<int:article_id>/revisions/<int:number>/restore")
 def restore(article_id: int, number: int):
     article = service.get_article(article_id)
-    service.restore_revision(current_user, article, number)
-    flash(f"Revision {number} has been restored as a new revision.", "success")
+    restored = service.restore_revision(current_user, article, number)
+    flash(f"Revision {number} has been restored as a new revision."
+          + _listed(" Images brought back: ", restored.brought_back), "success")
+    if restored.lost:
+        flash(_listed("Images no longer stored, shown as missing: ", restored.lost), "error")
     return redirect(url_for("article_editor.history", article_id=article.id))
+
+
+def _listed(intro: str, names: list[str]) -> str:
+    return f"{intro}{', '.join(names)}." if names else ""
 
 
 @blueprint.post("/preview")

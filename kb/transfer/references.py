@@ -7,14 +7,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kb import db
-from kb.articles.models import ArticleImage
+from kb.articles.models import ArticleImage, ArticleRevisionImage
 from kb.patches.models import PatchFile
 from kb.sessions.models import Recording, RecordingAttachment
 from kb.storage import FILES, MEDIA
 from kb.support.models import IncidentAttachment
 
 KEY_COLUMNS = {
-    FILES: (PatchFile.storage_key, IncidentAttachment.storage_key, ArticleImage.storage_key),
+    FILES: (PatchFile.storage_key, IncidentAttachment.storage_key, ArticleImage.storage_key,
+            ArticleRevisionImage.storage_key),
     MEDIA: (Recording.media_path, RecordingAttachment.stored_path),
 }
 

@@ -179,3 +179,33 @@ def test_an_image_past_the_limit_is_refused_at_once(browser: Browser, base_url, 
             path=SCREENSHOT_DIR / f"article-image-too-large-without-script-{name}.png")
     for page in (staff, without_script):
         page.context.close()
+
+
+def test_restoring_a_revision_brings_back_its_image(browser: Browser, base_url):
+    staff = signed_in_page(browser, base_url, "staff@demo.test")
+    staff.goto(f"{base_url}/staff/articles/new")
+    staff.get_by_label("Title").fill(f"Posting queue {uuid.uuid4().hex[:6]}")
+    body = staff.get_by_label("Body (Markdown)")
+    body.fill("The queue: ![The posting queue](images/queue.png)")
+    staff.get_by_role("button", name="Save draft").click()
+    upload(staff, "queue.png", png(600, 200), "image/png")
+    expect(staff.locator("#image-status")).to_contain_text("queue.png has been uploaded")
+    staff.get_by_role("button", name="Save draft").click()  # revision 2 has the image
+    staff.get_by_role("button", name="Remove queue.png …").click()
+    staff.locator(".image-remove-confirm").get_by_role("button", name="Remove queue.png").click()
+    expect(staff.locator("#image-status")).to_contain_text("queue.png has been removed")
+    body.fill("The queue, no picture.")
+    staff.get_by_role("button", name="Save draft").click()  # revision 3 has none
+    staff.get_by_role("link", name="History").click()
+    row = staff.get_by_role("row").filter(has=staff.get_by_role("cell", name="2", exact=True))
+    expect(row).to_contain_text("queue.png")
+    row.get_by_role("button", name="Restore").click()
+    expect(staff.locator(".flash-success")).to_have_text(
+        "Revision 2 has been restored as a new revision. Images brought back: queue.png.")
+    for width, name in ((1280, "1280"), (PHONE["width"], "390")):
+        staff.set_viewport_size({"width": width, "height": 800})
+        staff.screenshot(path=SCREENSHOT_DIR / f"article-history-image-restored-{name}.png")
+    staff.get_by_role("link", name="Back to the editor").click()
+    image = staff.locator("#preview").get_by_role("img", name="The posting queue")
+    expect(image).to_be_visible()
+    staff.context.close()
