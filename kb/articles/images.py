@@ -67,13 +67,14 @@ def read_image_bytes(stream: BinaryIO, label: str) -> bytes:
 def store_image(article: Article, name: str, data: bytes, kind: ImageKind,
                 uploader_id: int | None = None) -> ArticleImage:
     """Keep ``data`` (an image of ``kind``, see ``image_files.identify``) as the article's
-    image ``name``, replacing one of that name unless it holds the same bytes already. The
-    article has an id. Does not commit."""
+    image ``name``, replacing one of that name unless it holds the same bytes already. Bytes
+    written without ``uploader_id`` are the import's (``imported``), with one a staff upload's.
+    The article has an id. Does not commit."""
     image = image_named(article, name) or ArticleImage(article_id=article.id, name=name)
     if image.id is None or image.sha256 != hashlib.sha256(data).hexdigest():
         blob = file_store().save_stream(io.BytesIO(data))
         image.sha256, image.size, image.storage_key = blob.sha256, blob.size, blob.key
-        image.uploaded_by_id = uploader_id
+        image.uploaded_by_id, image.imported = uploader_id, uploader_id is None
     image.content_type, image.width, image.height = kind.content_type, kind.width, kind.height
     db.session.add(image)
     return image

@@ -4,6 +4,7 @@ image or a file that is no image is ``PATH:LINE: what is wrong`` and changes not
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
@@ -119,3 +120,32 @@ def test_sources_kb_cannot_hold_are_left_as_before(app_context, tmp_path):
     report = import_paths([folder])
     assert report.errors == [] and stored_images() == {}
     assert '<span class="kb-image-alt">Public method</span>' in article("ref").rendered_html
+
+
+def test_an_image_the_file_stops_showing_goes_unless_staff_uploaded_it(demo_accounts,
+                                                                     app_context, guide):
+    from kb.accounts.queries import user_by_email
+    from kb.articles import images
+    from kb.storage import Upload
+
+    import_paths([guide])
+    staff = user_by_email("staff@demo.test")
+    images.add_image(staff, article("hub/flows"), Upload("chart.png", io.BytesIO(png(5, 5))))
+    images.add_image(staff, article("hub/flows"), Upload("flow.png", io.BytesIO(png(7, 7))))
+    spinner_key = db.session.scalar(select(ArticleImage.storage_key).where(
+        ArticleImage.name == "spinner.gif"))
+    write(guide, "hub/flows.md", GUIDE.replace('<img src="images/spinner.gif" alt="Waiting">',
+                                               "").replace("images/flow.png", "images/x.png"))
+    (guide / "hub/images/x.png").write_bytes(png())
+    changed = import_paths([guide])
+    assert changed.errors == [] and changed.updated == ["hub/flows"]
+    # spinner.gif was the import's; chart.png and flow.png were uploaded by staff
+    assert sorted(stored_images()) == ["chart.png", "flow.png", "x.png"]
+    assert file_store().exists(spinner_key)  # the revisions saved with it still name it
+    before, kept = snapshot(), stored_images()
+    again = import_paths([guide])
+    assert again.unchanged == ["hub/flows"] and snapshot() == before and stored_images() == kept
+
+    write(guide, "hub/flows.md", "# Message flows\n\nNo pictures now.\n")
+    assert import_paths([guide]).updated == ["hub/flows"]
+    assert sorted(stored_images()) == ["chart.png", "flow.png"]

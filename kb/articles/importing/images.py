@@ -2,7 +2,9 @@
 ``guide/setup.md`` names ``guide/images/flow.png``. Each is found and checked (there, inside
 the imported folder, an image kb shows, within the size limit) before anything is written, and
 its SHA-256 joins the file's hash: a changed image updates the article, unchanged ones leave it
-as it is. Written with the article: created, replaced when its bytes changed, else left."""
+as it is. Written with the article: created, replaced when its bytes changed, else left; an
+image an import brought in that the file no longer shows is removed (never one staff
+uploaded)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb import db
 from kb.articles import images
 from kb.articles.image_files import identify
 from kb.articles.importing.containment import FolderBounds
@@ -91,10 +94,17 @@ def _checked(path: Path, name: str, bounds: FolderBounds, line: int) -> ContentI
     return ContentImage(name, file, hashlib.sha256(data).hexdigest())
 
 
-def store_content_images(article: Article, found: list[ContentImage]) -> None:
-    """Give the article each image (created, or replaced when its bytes changed); images it
-    has that the file no longer shows are left, as are those staff uploaded. Does not
+def store_content_images(article: Article, found: list[ContentImage]) -> list[str]:
+    """Give the article each image (created, or replaced when its bytes changed) and remove
+    those an import brought in that the file no longer shows; images staff uploaded and the
+    file does not show are left. The article has an id. Returns the names removed. Does not
     commit."""
     for image in found:
         data = image.path.read_bytes()
         images.store_image(article, image.name, data, identify(data, LOCAL_PREFIX + image.name))
+    shown = {image.name for image in found}
+    dropped = [image for image in images.images_of(article)
+               if image.imported and image.name not in shown]
+    for image in dropped:
+        db.session.delete(image)  # its bytes stay while a revision names them
+    return [image.name for image in dropped]

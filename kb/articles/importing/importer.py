@@ -165,9 +165,8 @@ def _save(folder: SourceFolder, source: SourceFile, report: ImportReport) -> Art
     article.source_path, article.source_hash = source.relative, source.body_hash
     _use_rendering(article, source)
     apply_fields(article, fields)
-    if source.images:
-        db.session.flush()  # a new article's id, which its images name
-        store_content_images(article, source.images)
+    db.session.flush()  # a new article's id, which its images name
+    store_content_images(article, source.images)
     add_revision(article, None, "import")
     service.record_index_change(article)
     critical.announce_article(article)
