@@ -26,6 +26,10 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     status = 422
 
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field  # the form field the refusal is about, for the page to show it there
+
 
 class Gone(DomainError):
     """What was here was taken back on purpose (a withdrawn patch's files)."""

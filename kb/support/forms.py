@@ -82,8 +82,10 @@ class RemoteAccessRequestForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
-    starts = DateTimeLocalField("From", format=DATETIME_FORMATS, validators=[DataRequired()])
-    ends = DateTimeLocalField("Until", format=DATETIME_FORMATS, validators=[DataRequired()])
+    starts = DateTimeLocalField("From", format=DATETIME_FORMATS, validators=[
+        InputRequired(message="Give the date and time it starts.")])
+    ends = DateTimeLocalField("Until", format=DATETIME_FORMATS, validators=[
+        InputRequired(message="Give the date and time it ends.")])
 
     def prefill(self, zone: ZoneInfo, now: datetime) -> None:
         if not self.is_submitted():

@@ -52,11 +52,11 @@ def grant(user, access: RemoteAccess, starts_at: datetime, ends_at: datetime) ->
     _require_pending(access)
     now = utcnow()
     if starts_at < now - START_SLACK:
-        raise Invalid("The window cannot start in the past.")
+        raise Invalid("The window cannot start in the past.", field="starts")
     if ends_at <= starts_at:
-        raise Invalid("The window must end after it starts.")
+        raise Invalid("The window must end after it starts.", field="ends")
     if ends_at - starts_at > LONGEST_GRANT:
-        raise Invalid("Grant remote access for at most 7 days at a time.")
+        raise Invalid("Grant remote access for at most 7 days at a time.", field="ends")
     access.status, access.decided_by_id, access.decided_at = "granted", user.id, now
     access.starts_at, access.ends_at = max(starts_at, now), ends_at
     window = (f"{access.starts_at.strftime(TIME_PATTERN)} until "

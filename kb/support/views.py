@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from kb import policy
 from kb.db import utcnow
-from kb.errors import DomainError, TooLarge
+from kb.errors import DomainError, Invalid, TooLarge
 from kb.products.service import all_products
 from kb.storage import human_size
 from kb.support import attachments, coverage, incidents, queries, remote_access
@@ -101,8 +101,8 @@ def show(incident_id: int):
 
 
 def _incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
-                   status: int = 200):
-    """The incident page; after a refused reply, with the reply as it was typed."""
+                   status: int = 200, grant_form: GrantForm | None = None):
+    """The incident page; after a refused reply or grant, with what was typed."""
     extra = {}
     reply_form = reply_form or ReplyForm()
     if policy.acts_as_staff(current_user):
@@ -119,7 +119,7 @@ def _incident_page(incident, reply_form: ReplyForm | None = None, problem: str |
         articles=queries.linked_articles(current_user, incident),
         accesses=queries.remote_access_of(incident), target=target_view(incident, now),
         reply_form=reply_form, problem=problem, status_form=status_form,
-        grant_form=_grant_form(now), staff=policy.acts_as_staff(current_user),
+        grant_form=grant_form or _grant_form(now), staff=policy.acts_as_staff(current_user),
         limits=attachments.limits_text(), **extra), status
 
 
@@ -189,8 +189,12 @@ def decide_remote_access(incident_id: int, access_id: int, decision: str):
     if decision == "grant":
         form = _grant_form(utcnow())
         if not form.validate_on_submit():
-            raise DomainError("Give the window as a start and an end date and time.")
-        remote_access.grant(current_user, access, *form.window(zone_of(current_user)))
+            return _incident_page(incident, status=422, grant_form=form)
+        try:
+            remote_access.grant(current_user, access, *form.window(zone_of(current_user)))
+        except Invalid as refusal:  # the window as typed stays, the reason beside its field
+            getattr(form, refusal.field or "ends").errors.append(refusal.message)
+            return _incident_page(incident, status=422, grant_form=form)
         flash("Remote access is granted for the window you chose.", "success")
     elif decision in ("refuse", "revoke", "withdraw"):
         getattr(remote_access, decision)(current_user, access)

@@ -128,3 +128,26 @@ def test_grant_through_the_page_in_the_customers_time_zone(client, auth, asked, 
     assert response.status_code == 302
     ends = as_user("premium@demo.test", lambda _: db.session.get(RemoteAccess, access_id).ends_at)
     assert ends == start + timedelta(hours=3)  # the customer's zone is UTC here
+
+
+@pytest.mark.parametrize("starts, ends, field, message", [
+    ("2026-12-07T10:00", "2026-12-07T09:00", "ends", "The window must end after it starts."),
+    ("2020-01-06T10:00", "2020-01-06T12:00", "starts", "The window cannot start in the past."),
+    ("2030-02-30T10:00", "2030-03-01T12:00", "starts", "Not a valid datetime value."),
+    ("", "2030-03-01T12:00", "starts", "Give the date and time it starts."),
+])
+def test_a_refused_window_is_shown_beside_its_field_as_typed(client, auth, asked, as_user,
+                                                              starts, ends, field, message):
+    incident_id, access_id = asked
+    auth.login("premium@demo.test")
+    client.get(f"/support/incidents/{incident_id}")
+    response = client.post(
+        f"/support/incidents/{incident_id}/remote-access/{access_id}/grant",
+        data={"csrf_token": csrf_token(client), "starts": starts, "ends": ends})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'<small id="{field}-error" class="field-error">{message}</small>' in page
+    assert f'value="{starts}"' in page and f'value="{ends}"' in page
+    assert "Remote access is not granted yet" in page
+    assert as_user("premium@demo.test",
+                   lambda _: db.session.get(RemoteAccess, access_id).status) == "requested"
