@@ -55,7 +55,7 @@ class SupportPersonForm(FlaskForm):
 
 
 class ExclusionForm(FlaskForm):
-    product = SelectField("Product", validators=[DataRequired()])
+    product = SelectField("Product", validators=[DataRequired(message="Choose a product.")])
     reason = StringField("Why it is not available", validators=[Optional(), Length(max=300)])
 
 

@@ -32,12 +32,21 @@ blueprint = Blueprint("elite_staff", __name__, url_prefix="/staff/elite")
 @login_required
 def index():
     policy.require_staff(current_user)
-    exclusion_form = ExclusionForm()
-    exclusion_form.product.choices = choices((str(p.id), p.name) for p in all_products())
+    return _render_index(_exclusion_form())
+
+
+def _exclusion_form() -> ExclusionForm:
+    form = ExclusionForm()
+    form.product.choices = choices([("", "Choose a product")]
+                                   + [(str(p.id), p.name) for p in all_products()])
+    return form
+
+
+def _render_index(exclusion_form: ExclusionForm, status: int = 200):
     return render_template(
         "elite/staff_index.html", mine=queries.elite_organizations(current_user, current_user),
         everyone=queries.elite_organizations(current_user), csm_form=_csm_form(),
-        exclusion_form=exclusion_form, exclusions=queries.exclusions())
+        exclusion_form=exclusion_form, exclusions=queries.exclusions()), status
 
 
 @blueprint.post("/organizations/<int:organization_id>/csm")
@@ -130,12 +139,12 @@ def cancel_special_event(booking_id: int):
 @login_required
 def exclude():
     policy.require_staff(current_user)
-    form = ExclusionForm()
-    form.product.choices = choices((str(p.id), p.name) for p in all_products())
-    if form.validate_on_submit():
-        product = db.session.get(Product, database_id(form.product.data))
-        special_events.exclude_product(current_user, product, form.reason.data or "")
-        flash(f"Special-event support is no longer offered for {product.name}.", "info")
+    form = _exclusion_form()
+    if not form.validate_on_submit():  # the page again, what was typed and why beside it
+        return _render_index(form, status=422)
+    product = db.session.get(Product, database_id(form.product.data))
+    special_events.exclude_product(current_user, product, form.reason.data or "")
+    flash(f"Special-event support is no longer offered for {product.name}.", "info")
     return redirect(url_for("elite_staff.index") + "#exclusions")
 
 

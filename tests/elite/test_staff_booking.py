@@ -12,6 +12,7 @@ from kb import db
 from kb.accounts.models import AuditEntry
 from kb.accounts.queries import user_by_email
 from kb.alerts.models import OutboxEmail
+from kb.elite import queries as elite_queries
 from kb.elite import special_events
 from kb.elite.models import SpecialEventBooking
 from tests.conftest import Auth
@@ -98,3 +99,20 @@ def test_staff_cancel_a_booked_weekend_and_the_booker_is_told_why(client, app, a
     again = staff.post(f"/staff/elite/special-events/{booking}/cancel", data={"reason": ""})
     assert again.status_code == 422
     assert book(client, elite_customer, "2027-06-05").status_code == 201  # the term is free
+
+
+def test_a_refused_exclusion_is_shown_beside_its_field_as_typed(client, app, elite_customer):
+    staff = Auth(client)
+    staff.login(elite_customer.csm_email)
+    client.get("/staff/elite")
+    too_long = "Custom builds only " + "x" * 300
+
+    refused = staff.post("/staff/elite/exclusions", data={"product": "", "reason": too_long})
+
+    assert refused.status_code == 422
+    assert 'id="product-error" class="field-error">Choose a product.</small>' in refused.text
+    assert 'id="reason-error" class="field-error">Field cannot be longer than 300' \
+        in refused.text
+    assert f'value="{too_long}"' in refused.text
+    with app.app_context():
+        assert elite_queries.exclusions() == []
