@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from kb.elite.csm import MESSAGE_LIMIT
 from kb.elite.special_events import NOTES_LIMIT
@@ -74,9 +74,10 @@ class MeetingRequestForm(FlaskForm):
 
 class ScheduleForm(FlaskForm):
     starts_at = DateTimeLocalField("Starts (your time zone)", format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(message="Choose the start.")])
-    duration_minutes = IntegerField("Minutes", default=60,
-                                    validators=[DataRequired(), NumberRange(15, 480)])
+                                   validators=[InputRequired(message="Choose the start.")])
+    duration_minutes = IntegerField("Minutes", default=60, validators=[
+        InputRequired(message="How many minutes?"),
+        NumberRange(15, 480, message="From 15 to 480 minutes.")])
     location = StringField("Meeting link or room", validators=[Optional(), Length(max=500)])
     attendees = StringField("Senior staff taking part", validators=[Optional(), Length(max=500)])
 

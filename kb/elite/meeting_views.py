@@ -7,9 +7,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from kb import policy
-from kb.elite import csm, known_issues, meetings
-from kb.elite.forms import DeclineForm, MeetingRequestForm, ScheduleForm
+from kb.elite import csm, known_issues, meetings, queries
+from kb.elite.forms import DeclineForm, MeetingRequestForm, MessageForm, ScheduleForm
 from kb.elite.models import MEETING_KINDS
+from kb.elite.staff_views import booking_form_of, render_organization
 from kb.elite.views import to_the_staff_side
 from kb.errors import Invalid
 from kb.forms import choices
@@ -61,13 +62,17 @@ def schedule(meeting_id: int):
     policy.require_staff(current_user)
     form = ScheduleForm()
     meeting = meetings.meeting_for(current_user, meeting_id)
-    if form.validate_on_submit():
-        starts_at = form.starts_at.data.replace(tzinfo=zone_of(current_user))
-        meetings.schedule(current_user, meeting.id, starts_at, form.duration_minutes.data,
-                          form.location.data or "", form.attendees.data or "")
-        flash("Scheduled; both sides have the invite.", "success")
-    else:
-        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+    if not form.validate_on_submit():
+        return _organization_page_again(meeting, "schedule", form)
+    try:
+        meetings.schedule(current_user, meeting.id,
+                          form.starts_at.data.replace(tzinfo=zone_of(current_user)),
+                          form.duration_minutes.data, form.location.data or "",
+                          form.attendees.data or "")
+    except Invalid as refusal:
+        getattr(form, refusal.field or "starts_at").errors.append(refusal.message)
+        return _organization_page_again(meeting, "schedule", form)
+    flash("Scheduled; both sides have the invite.", "success")
     return _back_to_organization_meetings(meeting)
 
 
@@ -77,12 +82,23 @@ def decline(meeting_id: int):
     policy.require_staff(current_user)
     form = DeclineForm()
     meeting = meetings.meeting_for(current_user, meeting_id)
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return _organization_page_again(meeting, "decline", form)
+    try:
         meetings.decline(current_user, meeting.id, form.answer.data)
-        flash("Declined; the customer has been told why.", "info")
-    else:
-        flash("Say why the request is declined.", "error")
+    except Invalid as refusal:
+        form.answer.errors.append(refusal.message)
+        return _organization_page_again(meeting, "decline", form)
+    flash("Declined; the customer has been told why.", "info")
     return _back_to_organization_meetings(meeting)
+
+
+def _organization_page_again(meeting, kind: str, form):
+    """The organisation's page (422), the refused form open as typed, its errors beside it."""
+    organization = queries.organization_for_staff(current_user, meeting.organization_id)
+    return render_organization(organization, MessageForm(), booking_form_of(organization),
+                               status=422,
+                               retry={"meeting_id": meeting.id, "kind": kind, "form": form})
 
 
 def _back_to_organization_meetings(meeting):

@@ -65,9 +65,10 @@ def schedule(actor, meeting_id: int, starts_at: datetime, duration_minutes: int,
     if starts_at.tzinfo is None:
         raise Invalid("The start needs its time zone.")
     if starts_at < utcnow() - timedelta(minutes=5):  # a form filled in a while ago
-        raise Invalid("The meeting cannot start in the past.")
+        raise Invalid("The meeting cannot start in the past.", field="starts_at")
     if not 15 <= duration_minutes <= LONGEST_MEETING:
-        raise Invalid(f"A meeting lasts from 15 minutes to {LONGEST_MEETING // 60} hours.")
+        raise Invalid(f"A meeting lasts from 15 minutes to {LONGEST_MEETING // 60} hours.",
+                      field="duration_minutes")
     moved = meeting.status == "scheduled"
     meeting.starts_at, meeting.duration_minutes = starts_at, duration_minutes
     meeting.location, meeting.attendees = _limited(location, 500), _limited(attendees, 500)

@@ -66,7 +66,7 @@ def assign_csm(organization_id: int):
 @login_required
 def organization(organization_id: int):
     found = queries.organization_for_staff(current_user, organization_id)
-    return _render_organization(found, MessageForm(), _booking_form(found))
+    return render_organization(found, MessageForm(), booking_form_of(found))
 
 
 @blueprint.post("/organizations/<int:organization_id>/messages")
@@ -75,12 +75,12 @@ def send_message(organization_id: int):
     found = queries.organization_for_staff(current_user, organization_id)
     form = MessageForm()
     if not form.validate_on_submit():
-        return _render_organization(found, form, _booking_form(found), status=422)
+        return render_organization(found, form, booking_form_of(found), status=422)
     try:
         csm.send_message(current_user, found, form.body.data)
     except Invalid as refusal:
         form.body.errors.append(refusal.message)
-        return _render_organization(found, form, _booking_form(found), status=422)
+        return render_organization(found, form, booking_form_of(found), status=422)
     flash("Message sent.", "success")
     return redirect(url_for("elite_staff.organization", organization_id=found.id)
                     + "#conversation")
@@ -91,15 +91,15 @@ def send_message(organization_id: int):
 def book_special_event(organization_id: int):
     """Staff book the organisation's weekend on its behalf, under the customers' rules."""
     found = queries.organization_for_staff(current_user, organization_id)
-    form = _booking_form(found)
+    form = booking_form_of(found)
     if not form.validate_on_submit():
-        return _render_organization(found, MessageForm(), form, status=422)
+        return render_organization(found, MessageForm(), form, status=422)
     try:
         booking = special_events.book(current_user, found, form.weekend.data, form.product.data,
                                       form.notes.data or "")
     except Invalid as refusal:
         form.weekend.errors.append(refusal.message)
-        return _render_organization(found, MessageForm(), form, status=422)
+        return render_organization(found, MessageForm(), form, status=422)
     flash(f"The weekend of {booking.weekend.isoformat()} is booked for {found.name}.",
           "success")
     return redirect(url_for("elite_staff.organization", organization_id=found.id)
@@ -156,8 +156,10 @@ def include(product_id: int):
     return redirect(url_for("elite_staff.index") + "#exclusions")
 
 
-def _render_organization(found, message_form: MessageForm, booking: BookingForm,
-                         status: int = 200):
+def render_organization(found, message_form: MessageForm, booking: BookingForm,
+                         status: int = 200, retry: dict | None = None):
+    """The organisation's page; ``retry`` names a meeting form refused (``meeting_id``,
+    ``kind``: schedule or decline, ``form``), shown again as typed with its errors."""
     listed = meetings.meetings_of(found)
     return render_template(
         "elite/staff_organization.html", organization=found, manager=csm.csm_of(found),
@@ -167,10 +169,10 @@ def _render_organization(found, message_form: MessageForm, booking: BookingForm,
         booking_form=booking, term_booking=special_events.booking_in_term(found),
         first_bookable=special_events.first_bookable(),
         meetings=listed, issues={m.id: known_issues.of_update(current_user, m) for m in listed},
-        contacts=sorted(found.users, key=lambda user: user.email)), status
+        contacts=sorted(found.users, key=lambda user: user.email), retry=retry or {}), status
 
 
-def _booking_form(organization) -> BookingForm:
+def booking_form_of(organization) -> BookingForm:
     return booking_form(special_events.eligible_products(organization))
 
 

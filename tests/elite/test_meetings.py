@@ -156,3 +156,40 @@ def test_another_organisation_cannot_touch_the_meeting(client, auth, elite_custo
     assert stranger.post(f"/staff/elite/meetings/{meeting_id}/schedule",
                          data={"starts_at": "2027-03-16T09:00", "duration_minutes": "60"}
                          ).status_code == 403
+
+
+@pytest.mark.parametrize("action, fields, element, message", [
+    ("schedule", {"starts_at": "2020-03-16T09:00", "duration_minutes": "60",
+                  "location": "Room 4", "attendees": "Dana"},
+     "starts", "The meeting cannot start in the past."),
+    ("schedule", {"starts_at": "2030-02-30T09:00", "duration_minutes": "60",
+                  "location": "Room 4", "attendees": "Dana"},
+     "starts", "Not a valid datetime value."),
+    ("schedule", {"starts_at": "2030-03-16T09:00", "duration_minutes": "1,5",
+                  "location": "Room 4", "attendees": "Dana"},
+     "minutes", "Not a valid integer value."),
+    ("schedule", {"starts_at": "2030-03-16T09:00", "duration_minutes": "60",
+                  "location": "Room 4 " + "x" * 500, "attendees": "Dana"},
+     "location", "Field cannot be longer than 500 characters."),
+    ("decline", {"answer": "   "}, "answer", "Say why."),
+    ("decline", {"answer": "Not now " + "x" * 5000}, "answer",
+     "Field cannot be longer than 5000 characters."),
+])
+def test_a_refused_schedule_or_decline_is_shown_open_as_typed(auth, elite_customer, app, action,
+                                                               fields, element, message):
+    auth.login(elite_customer.email)
+    ask(auth, kind="activity_review", subject="Quarterly review")
+    manager = Auth(app.test_client())
+    manager.login(elite_customer.csm_email)
+    with app.app_context():
+        meeting_id = db.session.scalar(select(EliteMeeting.id))
+
+    refused = manager.post(f"/staff/elite/meetings/{meeting_id}/{action}", data=fields)
+
+    assert refused.status_code == 422
+    assert (f'<small id="{element}-{meeting_id}-error" class="field-error">{message}'
+            in refused.text)
+    for value in fields.values():
+        assert value.strip() in refused.text
+    with app.app_context():
+        assert db.session.get(EliteMeeting, meeting_id).status == "requested"
