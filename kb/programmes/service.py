@@ -199,14 +199,19 @@ def application_of(organization: Organization | None, programme: Programme
         ProgrammeApplication.organization_id == organization.id))
 
 
-def decide(actor, application_id: int, accept: bool, answer: str = "") -> ProgrammeApplication:
-    """Accept or decline an application (staff, at their discretion). Acceptance counts the
-    seats under the programme's row lock, so two at once never exceed them."""
-    policy.require_staff(actor)
+def application_by_id(application_id: int) -> ProgrammeApplication:
     application = db.session.get(ProgrammeApplication, application_id) \
         if 0 < application_id < 2**31 else None
     if application is None:
         raise NotFound("No such application.")
+    return application
+
+
+def decide(actor, application_id: int, accept: bool, answer: str = "") -> ProgrammeApplication:
+    """Accept or decline an application (staff, at their discretion). Acceptance counts the
+    seats under the programme's row lock, so two at once never exceed them."""
+    policy.require_staff(actor)
+    application = application_by_id(application_id)
     answer = " ".join((answer or "").split())
     if len(answer) > NOTE_LIMIT:
         raise Invalid(f"Keep the answer under {NOTE_LIMIT:,} characters.")

@@ -50,10 +50,12 @@ def show(programme_id: int):
 
 
 def _programme_page(programme, form: ProgrammeForm, problem: str | None = None,
-                    status: int = 200):
+                    status: int = 200, decision: dict | None = None):
+    """The programme's page; ``decision`` names a refused decision on an application
+    (``application_id``, ``answer`` as typed, ``problem``), shown beside it."""
     return render_template(
         "programmes/staff_programme.html", programme=programme, form=form, problem=problem,
-        entry=queries.entry_of(current_user, programme), decision_form=DecisionForm(),
+        entry=queries.entry_of(current_user, programme), decision=decision or {},
         applications=queries.applications_to(current_user, programme),
         downloads=queries.downloads_of(current_user, programme),
         articles=queries.articles_of(current_user, programme),
@@ -114,14 +116,25 @@ def end(programme_id: int):
 def decide(application_id: int, action: str):
     policy.require_staff(current_user)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        raise Invalid("Keep the word to the organisation under 1,000 characters.")
-    application = service.decide(current_user, application_id, action == "accept",
-                                 form.answer.data or "")
+    try:
+        if not form.validate_on_submit():
+            raise Invalid("Keep the word to the organisation under 1,000 characters.")
+        application = service.decide(current_user, application_id, action == "accept",
+                                     form.answer.data or "")
+    except (Invalid, Conflict) as refusal:  # the page again, the word typed kept
+        return _decision_refused(application_id, form.answer.data or "", refusal)
     flash(f"{application.organization.name}: {application.status}. Its users were told.",
           "success")
     return redirect(url_for("programmes_staff.show", programme_id=application.programme_id)
                     + "#applications")
+
+
+def _decision_refused(application_id: int, answer: str, refusal):
+    programme = service.staff_programme(current_user,
+                                        service.application_by_id(application_id).programme_id)
+    return _programme_page(programme, ProgrammeForm.of(programme), status=refusal.status,
+                           decision={"application_id": application_id, "answer": answer,
+                                     "problem": refusal.message})
 
 
 @blueprint.post("/<int:programme_id>/<any(patches, articles):kinds>")

@@ -183,3 +183,28 @@ def test_staff_open_edit_and_end_through_the_pages(world, signed_in):
     assert "Ended" in staff.client.get(address).get_data(as_text=True)
     space = staff.client.get("/community/").get_data(as_text=True)
     assert "Analytics 2027 preview: members" in space
+
+
+@pytest.mark.parametrize("answer, status, problem", [
+    ("Welcome aboard.", 409, "All 1 seats are taken"),
+    ("Welcome aboard. " + "x" * 1000, 422, "Keep the word to the organisation under 1,000"),
+])
+def test_a_refused_decision_is_shown_beside_the_application_with_the_word_typed(
+        app, world, signed_in, make_organization, make_user, answer, status, problem):
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        programme_id = open_programme(staff, seats=1, title="One seat only").id
+        first, second = [service.apply(user_by_email(_elite_customer(make_organization,
+                                                                     make_user)),
+                                       programme_id, "").id for _ in range(2)]
+        service.decide(staff, first, True)
+
+    refused = signed_in("staff").post(f"/staff/programmes/applications/{second}/accept",
+                                      data={"answer": answer})
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == status and "One seat only" in page
+    assert f'<p id="answer-{second}-error" class="field-error" role="alert">{problem}' in page
+    assert f'id="answer-{second}" name="answer"' in page and f'value="{answer}"' in page
+    with app.app_context():
+        assert db.session.get(ProgrammeApplication, second).status == "applied"
