@@ -12,6 +12,7 @@ after the model, in the same JSON form."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -47,11 +48,28 @@ def read_body(model: type[Body]) -> Body:
     if body is None and model.may_be_empty and not request.get_data(cache=True):
         body = {}
     if not isinstance(body, dict):
-        raise Invalid(model.not_an_object)
+        raise Invalid(f"{_why_not_json()}{model.not_an_object}")
     try:
         return model.model_validate(body)
     except ValidationError as error:
         raise Invalid(_message(model, error)) from None
+
+
+def _why_not_json() -> str:
+    """What kept a body that is no JSON object from being read, if it is not JSON at all: a
+    client told only "send a JSON object" cannot see that its header or its bytes were wrong."""
+    if not request.get_data(cache=True):
+        return "The request has no body. "
+    if not request.is_json:
+        return (f"The body is sent as {request.mimetype or 'no content type'}, not as JSON "
+                "(Content-Type: application/json). ")
+    try:
+        json.loads(request.get_data(cache=True))
+    except UnicodeDecodeError:
+        return "The body is not UTF-8 text. "
+    except ValueError as error:
+        return f"The body is not valid JSON ({error}). "
+    return ""
 
 
 def _message(model: type[RequestBody], error: ValidationError) -> str:

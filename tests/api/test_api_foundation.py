@@ -95,3 +95,26 @@ def test_healthz(client):
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "index": "ok",
                                    "storage": "ok"}
+
+
+@pytest.mark.parametrize("data, content_type, reason", [
+    (b'{"title": ', "application/json",
+     "The body is not valid JSON (Expecting value: line 1 column 11 (char 10)). "),
+    ('{"title": "Café"}'.encode("latin-1"), "application/json",
+     "The body is not UTF-8 text. "),
+    (b'{"title": "A topic"}', "text/plain",
+     "The body is sent as text/plain, not as JSON (Content-Type: application/json). "),
+    (b"title=A+topic", "application/x-www-form-urlencoded",
+     "The body is sent as application/x-www-form-urlencoded, not as JSON "
+     "(Content-Type: application/json). "),
+    (b"", "application/json", "The request has no body. "),
+    (b"[1, 2]", "application/json", ""),
+])
+def test_a_body_that_is_not_a_json_object_is_refused_saying_why(client, customer_on, api_token,
+                                                                data, content_type, reason):
+    headers = bearer(api_token(customer_on("premium")))
+    response = client.post("/api/v1/topics", headers=headers, data=data,
+                           content_type=content_type)
+    assert response.status_code == 422
+    assert response.json == {
+        "error": f"{reason}Send a JSON object with title, details and product."}
