@@ -86,3 +86,28 @@ def test_a_canned_reply_joins_what_staff_typed(page: Page, base_url):
     expect(reply).to_have_value(re.compile(r"^Thanks for the details\.\n\n.+ for the steps\.",
                                            re.DOTALL))
     assert page.url == address  # no reload: nothing typed was lost
+
+
+def test_a_double_click_logs_the_incident_once(page: Page, base_url):
+    sign_in(page, base_url, "elite@demo.test")
+    page.goto(base_url + "/support/incidents/new")
+    page.get_by_label("Product", exact=True).select_option("Orbit ERP")
+    page.get_by_label("Severity 3 – Medium").check()
+    page.get_by_label("Title", exact=True).fill("Clicked twice by mistake")
+    page.get_by_label("Description (Markdown)").fill("One incident, please.")
+    held = []  # the posts the browser sends, held until both clicks are done
+    page.route("**/support/incidents/new", lambda route: held.append(route)
+               if route.request.method == "POST" else route.continue_())
+    # a second click while the first post is on its way (Playwright's own would wait for it)
+    page.evaluate("setTimeout(() => document.querySelector("
+                  "'form.incident-form button[type=submit]').click(), 300)")
+    page.get_by_role("button", name="Log the incident").click(no_wait_after=True)
+    page.wait_for_timeout(1000)
+    sent = len(held)
+    for route in held:
+        route.continue_()
+    expect(page.get_by_text(re.compile(r"Incident #\d+ is logged\."))).to_be_visible()
+    page.unroute("**/support/incidents/new")
+    page.goto(base_url + "/support/incidents")
+    assert sent == 1
+    expect(page.get_by_role("link", name="Clicked twice by mistake")).to_have_count(1)
