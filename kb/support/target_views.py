@@ -32,6 +32,12 @@ def _staff_only():
 
 @blueprint.get("/targets")
 def index():
+    return _page()
+
+
+def _page(refused: dict | None = None):
+    """The table; ``refused`` holds a refused form's values as typed (``form``: its id on the
+    page) and the reason (``problem``), to show them again beside that form (422)."""
     rows = list(db.session.scalars(select(ResponseTarget)))
     general = {(row.plan, row.severity): row for row in rows if row.product_id is None}
     products = sorted((row for row in rows if row.product_id is not None),
@@ -40,7 +46,12 @@ def index():
     calendars = {row.plan: row for row in db.session.scalars(select(CoverageCalendar))}
     return render_template("support/targets.html", general=general, product_rows=products,
                            calendars=calendars, severities=SEVERITIES, clocks=CLOCK_NAMES,
-                           products=all_products())
+                           products=all_products(), refused=refused or {}), \
+        422 if refused else 200
+
+
+def _refused(form_id: str, refusal: DomainError, **typed):
+    return _page({"form": form_id, "problem": refusal.message, **typed})
 
 
 def _minutes(raw: str) -> int | None:
@@ -84,14 +95,15 @@ def save_target():
     if clock not in CLOCKS:
         raise Invalid("Choose how the target's clock runs.")
     product = _product()
+    typed = request.form.get("minutes", "")
     try:
-        service.set_target(current_user, plan, severity, product,
-                           _minutes(request.form.get("minutes", "")), clock)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        flash(f"Saved: severity {severity} on {plans.plan_name(plan)}"
-              f"{' for ' + product.name if product else ''}.", "success")
+        service.set_target(current_user, plan, severity, product, _minutes(typed), clock)
+    except DomainError as refusal:  # the row as typed again, the reason beside it
+        return _refused(f"target-{plan}-{severity}" if product is None else "own", refusal,
+                        plan=plan, severity=severity, product=product and product.id,
+                        minutes=typed, clock=clock)
+    flash(f"Saved: severity {severity} on {plans.plan_name(plan)}"
+          f"{' for ' + product.name if product else ''}.", "success")
     return redirect(url_for("support_targets.index"))
 
 
@@ -116,11 +128,11 @@ def _time(name: str) -> time:
 @blueprint.post("/calendars")
 def save_calendar():
     plan = request.form.get("plan", "")
+    typed = {name: request.form.get(name, "") for name in ("business_days", "opens", "closes")}
     try:
-        service.set_calendar(current_user, plan, request.form.get("business_days", "").strip(),
+        service.set_calendar(current_user, plan, typed["business_days"].strip(),
                              _time("opens"), _time("closes"))
     except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        flash(f"Saved the calendar of {plans.plan_name(plan)}.", "success")
+        return _refused(f"calendar-{plan}", refusal, **typed)
+    flash(f"Saved the calendar of {plans.plan_name(plan)}.", "success")
     return redirect(url_for("support_targets.index"))

@@ -80,3 +80,33 @@ def test_a_severity_of_thousands_of_digits_is_refused(client, auth, desk):
         "csrf_token": csrf_token(client, PAGE), "plan": "elite", "severity": "9" * 5000,
         "product": "1"})
     assert response.status_code == 422
+
+
+def test_a_refused_figure_is_shown_again_in_its_row_with_the_reason(client, auth, desk):
+    auth.login("staff@demo.test")
+    token = csrf_token(client, PAGE)
+
+    row = client.post(PAGE, data={"csrf_token": token, "plan": "elite", "severity": "2",
+                                  "minutes": "2 hours", "clock": "around_the_clock"})
+    assert row.status_code == 422
+    assert ('value="2 hours" aria-label="Minutes, Elite severity 2" placeholder="not available"'
+            ' aria-invalid="true"' in row.text)
+    assert ('<small id="target-elite-2-error" class="field-error">&#39;2 hours&#39; is no '
+            "number of minutes (or hours, such as 4h).</small>" in row.text)
+    assert "Not saved: &#39;2 hours&#39; is no number" in row.text
+
+    own = client.post(PAGE, data={"csrf_token": token, "plan": "premium", "severity": "3",
+                                  "product": "1", "minutes": "-5", "clock": "weekdays"})
+    assert own.status_code == 422
+    assert 'value="-5" aria-invalid="true" aria-describedby="own-error"' in own.text
+    assert '<option value="premium" selected>' in own.text
+    assert '<option value="3" selected>' in own.text
+
+    calendar = client.post("/staff/support/calendars", data={
+        "csrf_token": token, "plan": "xtreme", "business_days": "12345", "opens": "25:00",
+        "closes": "17:00"})
+    assert calendar.status_code == 422
+    assert 'name="opens" value="25:00"' in calendar.text
+    assert ('<p id="calendar-xtreme-error" class="field-error" role="alert">Give the hours as '
+            "HH:MM, such as 09:00.</p>" in calendar.text)
+    assert _general(desk, "elite", 2) != (120, "around_the_clock")
