@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import (
     Flask,
@@ -146,10 +147,32 @@ def _http_error_response(error: HTTPException):
 
 
 def _csrf_error_response(error: CSRFError):
-    message = "The form expired or came from another site. Reload the page and try again."
     if wants_json():
         return json_error(f"CSRF check failed: {error.description}", 400)
-    return render_template("errors/error.html", status=400, message=message), 400
+    typed = _typed_on_our_own_page()
+    message = "The form expired or came from another site. Reload the page and try again."
+    if typed:
+        message = ("The form expired (you may have been signed out meanwhile), so nothing was "
+                   "saved. What you typed is below: copy it, reload the form and send it again.")
+    back = safe_next_url(urlsplit(request.referrer or "")._replace(scheme="", netloc="")
+                         .geturl()) or "/"
+    return render_template("errors/error.html", status=400, message=message, typed=typed,
+                           back=back), 400
+
+
+# fields never shown back: the token itself, and what is secret
+_NOT_SHOWN_BACK = ("csrf_token", "password", "token", "secret")
+
+
+def _typed_on_our_own_page() -> list[tuple[str, str]]:
+    """The texts of a refused form, to show back so that nothing typed is lost; only for a
+    form posted from one of our own pages (its Referer is ours), never to show a page of ours
+    holding what another site posted."""
+    referrer = urlsplit(request.referrer or "")
+    if request.method != "POST" or referrer.netloc != request.host:
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if value.strip() and not any(word in name.lower() for word in _NOT_SHOWN_BACK)]
 
 
 def _unexpected_error_response(error: Exception):

@@ -173,3 +173,25 @@ def test_a_title_filter_longer_than_any_title_finds_nothing(staff_client, api_to
     answer = staff_client.get(f"/api/v1/articles?q={long_title}",
                               headers=bearer(api_token("staff@demo.test")))
     assert answer.status_code == 200 and answer.get_json()["items"] == []
+
+
+@pytest.mark.parametrize("referrer, shown", [("http://localhost/sessions/topics/new", True),
+                                             ("https://elsewhere.example/form", False),
+                                             (None, False)])
+def test_an_expired_form_shows_back_what_was_typed_on_our_own_page(staff_client, referrer,
+                                                                    shown):
+    typed = {"title": "Year-end close <b>walkthrough</b>",
+             "details": "Two hours I spent writing this.\nSecond line."}
+    headers = {"Referer": referrer} if referrer else {}
+    answer = staff_client.post("/sessions/topics/new", headers=headers,
+                               data={"csrf_token": "expired-token", "password": "hunter2",
+                                     **typed})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert "expired-token" not in page and "hunter2" not in page
+    for value in typed.values():
+        escaped = value.replace("<", "&lt;").replace(">", "&gt;")
+        assert (f">{escaped}</textarea>" in page) is shown
+    assert ('<a href="/sessions/topics/new">Open the form again</a>' in page) is shown
+    assert ("What you typed is below: copy it, reload the form and send it again." in page) \
+        is shown
