@@ -240,6 +240,22 @@ def test_declining_without_a_reason_shows_the_form_again_with_the_choice(app, cl
         assert db.session.get(TopicRequest, topic_id).status == "new"
 
 
+def test_a_choice_not_offered_is_refused_beside_its_field_keeping_the_reason(app, client, auth,
+                                                                            demo_accounts):
+    topic_id = _ask(app, "premium@demo.test", "Anything else")
+    auth.login("staff@demo.test")
+    reason = "Covered by the year-end session; see its recording."
+    refused = auth.post(f"/sessions/topics/{topic_id}/status",
+                        {"status": "declined", "reason": reason, "recording_id": "999999"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert ('<small id="recording_id-error" class="field-error">Not a valid choice.</small>'
+            in page)
+    assert f"{reason}</textarea>" in page and "Choose a valid status." not in page
+    with app.app_context():
+        assert db.session.get(TopicRequest, topic_id).status == "new"
+
+
 def test_a_cancelled_session_puts_its_topic_back_to_planned_and_says_why(
         app, client, auth, demo_accounts, schedule, staff):
     topic_id = _ask(app, "premium@demo.test", "Closing periods in parallel")

@@ -100,9 +100,8 @@ def change_status(topic_id: int):
     policy.require_staff(current_user)
     topic = topic_queries.get_topic(current_user, topic_id)
     form = _status_form()
-    if not form.validate_on_submit():
-        flash("Choose a valid status.", "error")
-        return redirect(url_for("topics.show", topic_id=topic.id))
+    if not form.validate_on_submit():  # the page again, what staff chose, each reason beside
+        return _topic_page(topic, form), 422
     try:
         topics.change_status(
             current_user, topic, form.status.data, reason=form.reason.data or "",
