@@ -16,6 +16,7 @@ from wtforms.validators import (
     DataRequired,
     Email,
     EqualTo,
+    InputRequired,
     Length,
     Optional,
     ValidationError,
@@ -98,8 +99,8 @@ class InviteUserForm(FlaskForm):
 class OrganizationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     plan = SelectField("Support plan", choices=choices(PLAN_PAIRS))
-    term_start = DateField("Term starts", validators=[DataRequired()])
-    term_end = DateField("Term ends", validators=[DataRequired()])
+    term_start = DateField("Term starts", validators=[InputRequired()])
+    term_end = DateField("Term ends", validators=[InputRequired()])
     products = TextAreaField(
         "Products and versions it runs", validators=[Optional(), Length(max=5000)],
         description="One product per line, versions after a colon: 'Ledger Server: 9.2, 10.0'.",

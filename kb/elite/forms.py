@@ -27,7 +27,7 @@ class MessageForm(FlaskForm):
 
 class BookingForm(FlaskForm):
     weekend = DateField("Saturday of the weekend", validators=[
-        DataRequired(message="Choose the Saturday of the weekend.")])
+        InputRequired(message="Choose the Saturday of the weekend.")])
     product = SelectField("Product", validators=[DataRequired(message="Choose a product.")])
     notes = TextAreaField("What is happening that weekend (optional)",
                           validators=[Optional(), Length(max=NOTES_LIMIT)])

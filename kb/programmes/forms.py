@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from kb.programmes.service import MAX_SEATS, NOTE_LIMIT, TEXT_LIMIT, ProgrammeFields
 
@@ -23,11 +23,11 @@ class ProgrammeForm(FlaskForm):
     offer = TextAreaField("What is offered", validators=[Optional(), Length(max=TEXT_LIMIT)])
     conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=TEXT_LIMIT)])
     seats = IntegerField("Seats (organisations)", default=5,
-                         validators=[DataRequired(message="How many organisations?"),
+                         validators=[InputRequired(message="How many organisations?"),
                                      NumberRange(1, MAX_SEATS)])
     opens_on = DateField("Takes applications from",
-                         validators=[DataRequired(message="Choose the opening day.")])
-    ends_on = DateField("Ends on (last day)", validators=[DataRequired(message="Choose the end.")])
+                         validators=[InputRequired(message="Choose the opening day.")])
+    ends_on = DateField("Ends on (last day)", validators=[InputRequired(message="Choose the end.")])
 
     @classmethod
     def of(cls, programme) -> ProgrammeForm:

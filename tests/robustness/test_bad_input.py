@@ -195,3 +195,26 @@ def test_an_expired_form_shows_back_what_was_typed_on_our_own_page(staff_client,
     assert ('<a href="/sessions/topics/new">Open the form again</a>' in page) is shown
     assert ("What you typed is below: copy it, reload the form and send it again." in page) \
         is shown
+
+
+@pytest.mark.parametrize("url, fields, field, message", [
+    ("/sessions/staff/recordings/new", {"recorded_on": "2026-02-30"}, "recorded_on",
+     "Not a valid date value."),
+    ("/sessions/staff/live/new", {"local_start": "2027-02-30T10:00"}, "local_start",
+     "Not a valid datetime value."),
+    ("/sessions/staff/live/new", {"capacity": "0"}, "capacity",
+     "Number must be between 1 and 100000."),
+    ("/sessions/staff/live/new", {"duration_minutes": "1,5"}, "duration_minutes",
+     "Not a valid integer value."),
+    ("/staff/programmes/", {"seats": "0"}, "seats", "Number must be between 1 and"),
+])
+def test_a_date_or_number_that_is_no_such_thing_is_not_called_missing(staff_client, url,
+                                                                         fields, field,
+                                                                         message):
+    staff_client.get(url)
+    answer = staff_client.post(url, data={"csrf_token": csrf_token(staff_client), **fields})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code in (200, 422)
+    error = page.split(f'id="{field}-error" class="field-error">', 1)[1].split("</small>")[0]
+    assert error.startswith(message) and "This field is required." not in error
+    assert f'value="{next(iter(fields.values()))}"' in page

@@ -9,14 +9,14 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 
 class CampusOfferForm(FlaskForm):
-    percentage = IntegerField("Discount (%)", validators=[DataRequired(),
+    percentage = IntegerField("Discount (%)", validators=[InputRequired(),
                                                           NumberRange(min=1, max=100)])
     terms = TextAreaField("Terms (Markdown)", validators=[Optional()])
     how_to_redeem = TextAreaField("How to redeem (Markdown)", validators=[Optional()])
     redeem_url = URLField("Where the code is used (https:// address of the shop's checkout)",
                           validators=[Optional(), Length(max=1000)])
-    valid_until = DateField("Valid until", validators=[DataRequired()])
+    valid_until = DateField("Valid until", validators=[InputRequired()])

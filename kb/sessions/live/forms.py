@@ -11,7 +11,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from kb.accounts.forms import time_zone_field
 
@@ -23,12 +23,12 @@ class LiveSessionForm(FlaskForm):
     description = TextAreaField("Description (Markdown)", validators=[Optional()])
     presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
     local_start = DateTimeLocalField("Starts at", format=DATETIME_FORMATS,
-                                     validators=[DataRequired()])
+                                     validators=[InputRequired()])
     time_zone = time_zone_field("Time zone of the start")
     duration_minutes = IntegerField("Duration (minutes)", default=60,
-                                    validators=[DataRequired(), NumberRange(min=1, max=24 * 60)])
+                                    validators=[InputRequired(), NumberRange(min=1, max=24 * 60)])
     capacity = IntegerField("Seats", default=50,
-                            validators=[DataRequired(), NumberRange(min=1, max=100000)])
+                            validators=[InputRequired(), NumberRange(min=1, max=100000)])
     registration_opens = DateTimeLocalField("Registration opens (optional)",
                                             format=DATETIME_FORMATS, validators=[Optional()])
     registration_closes = DateTimeLocalField("Registration closes (default: at the start)",

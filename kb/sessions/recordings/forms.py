@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from kb.forms import choices
 from kb.products.forms import product_choices
@@ -26,7 +26,7 @@ class RecordingForm(FlaskForm):
     product = SelectField("Product", validators=[Optional()])
     topic = StringField("Topic", validators=[Optional(), Length(max=120)],
                         description="A theme to group recordings, e.g. Integration")
-    recorded_on = DateField("Recorded on", validators=[DataRequired()])
+    recorded_on = DateField("Recorded on", validators=[InputRequired()])
     duration_minutes = IntegerField("Duration (minutes)",
                                     validators=[Optional(), NumberRange(min=0, max=24 * 60)])
     video = FileField("Video file (MP4, WebM, Ogg)",
