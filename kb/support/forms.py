@@ -34,15 +34,17 @@ def uploads_of(field_name: str = "attachments") -> list[Upload]:
 
 
 class IncidentForm(FlaskForm):
-    product = SelectField("Product", validators=[DataRequired()], validate_choice=True)
+    product = SelectField("Product", validators=[DataRequired(message="Choose the product.")],
+                          validate_choice=True)
     version = StringField("Version", validators=[Optional(), Length(max=60)],
                           description="The version you run, e.g. 12.0 SP1.")
     severity = RadioField("Severity", choices=choices(SEVERITY_PAIRS),
                           validators=[InputRequired(message="Choose a severity.")])
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)],
-                        description="What goes wrong, in one line.")
+    title = StringField("Title", description="What goes wrong, in one line.", validators=[
+        DataRequired(message="Say in one line what goes wrong."), Length(max=300)])
     description = TextAreaField(
-        "Description (Markdown)", validators=[DataRequired(), Length(max=50_000)],
+        "Description (Markdown)", validators=[
+            DataRequired(message="Describe the problem."), Length(max=50_000)],
         description="What you did, what happened, what you expected; error messages; since "
                     "when; how many users are affected.")
     contact = StringField("Contact", validators=[Optional(), Length(max=300)],

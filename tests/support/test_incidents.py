@@ -137,6 +137,21 @@ def test_a_bad_form_loses_nothing_and_says_what_is_wrong(client, auth, desk):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Kept text" in html and "Choose a severity." in html
+    assert '<small id="title-error" class="field-error">Say in one line what goes wrong.' \
+        in html
+
+
+def test_an_empty_or_blank_form_says_what_each_field_needs(client, auth, desk):
+    auth.login("premium@demo.test")
+    response = client.post("/support/incidents/new", data={
+        "csrf_token": csrf_token(client, "/support/incidents/new"), "product": "",
+        "title": "   ", "description": " \n\t "}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "This field is required." not in html
+    for field, message in (("product", "Choose the product."),
+                           ("title", "Say in one line what goes wrong."),
+                           ("description", "Describe the problem.")):
+        assert f'<small id="{field}-error" class="field-error">{message}</small>' in html
 
 
 def test_an_attachment_over_the_limit_is_refused_and_nothing_is_logged(app, client, auth,
