@@ -136,8 +136,10 @@ def reply(incident_id: int):
     incident = queries.get_incident(current_user, incident_id)
     form = ReplyForm()
     if not form.validate_on_submit():
-        return _incident_page(incident, form, "The form expired or could not be read; send it "
-                                              "again.", 400)
+        if "csrf_token" in form.errors:
+            return _incident_page(incident, form, "The form expired: nothing was sent. Your "
+                                                  "reply is below; send it again.", 400)
+        return _incident_page(incident, form, "Your reply is not sent yet: see below.", 422)
     try:
         if form.kind.data == "note" and policy.acts_as_staff(current_user):
             incidents.add_note(current_user, incident, form.body.data or "", uploads_of())

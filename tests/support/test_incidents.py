@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from kb import db
@@ -216,6 +217,25 @@ def test_a_refused_reply_keeps_what_was_typed(app, client, auth, log_incident):
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "My long explanation" in html and "100 bytes" in html
+    with app.app_context():
+        assert [entry.kind for entry in db.session.get(Incident, incident_id).entries] == []
+
+
+@pytest.mark.parametrize("token, status, problem", [
+    (None, 422, "Your reply is not sent yet: see below."),
+    ("expired", 400, "The form expired: nothing was sent. Your reply is below; send it again."),
+])
+def test_a_reply_too_long_or_expired_says_which(app, client, auth, log_incident, token, status,
+                                                problem):
+    incident_id = log_incident("premium@demo.test")
+    auth.login("premium@demo.test")
+    page = f"/support/incidents/{incident_id}"
+    body = "My long explanation " + "x" * 50_000
+    response = client.post(f"{page}/replies", data={
+        "csrf_token": token or csrf_token(client, page), "body": body})
+    html = response.get_data(as_text=True)
+    assert response.status_code == status and body in html
+    assert f'id="reply-problem">{problem}</p>' in html
     with app.app_context():
         assert [entry.kind for entry in db.session.get(Incident, incident_id).entries] == []
 
