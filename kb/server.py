@@ -109,6 +109,10 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
             # client's connections, kept alive, then had one core while the others idled.
             # (BSD and macOS give every connection to one of such sockets: shared there)
             "reuse_port": sys.platform.startswith("linux"),
+            # gunicorn's most (its default, 4094, answers its own HTML 414 before kb sees the
+            # request): a search of 500 characters, kb's limit, in Korean is some 4,500 bytes
+            # once percent-encoded, and the API's answers are JSON
+            "limit_request_line": 8190,
             "timeout": 60,
             "graceful_timeout": 30,
             "keepalive": 5,
