@@ -81,7 +81,7 @@ def _parsed_form() -> ImageForm:
     body = request.environ[BODY] = get_input_stream(request.environ, max_content_length=bound)
 
     def keep_file(total_content_length, content_type, filename, content_length=None):
-        return CappedFile(image_limit() + 1, safe_file_name(filename or "") or "The file")
+        return CappedFile(image_limit() + 1, _label(filename))
 
     parser = FormDataParser(keep_file, max_form_memory_size=MAX_FORM_FIELD_BYTES,
                             silent=False, max_form_parts=MAX_FORM_PARTS,
@@ -97,6 +97,15 @@ def _parsed_form() -> ImageForm:
     if not image_form.validate() and image_form.csrf_token.errors:
         raise CSRFError(image_form.csrf_token.errors[0])  # as CSRFProtect answers other forms
     return image_form
+
+
+def _label(filename: str | None) -> str:
+    """How a refusal names the file part: a file input left empty is sent as ``filename=""``,
+    which the form then asks to choose, and a name with nothing usable is refused later."""
+    try:
+        return safe_file_name(filename or "")
+    except Invalid:
+        return "The file"
 
 
 def _discard_rest(environ: dict, most: int) -> None:

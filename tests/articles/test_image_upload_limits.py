@@ -147,3 +147,17 @@ def test_an_upload_without_the_csrf_token_is_refused_as_every_form_is(app, auth,
     assert answer.status_code == 400
     assert "The form expired or came from another site" in answer.get_data(as_text=True)
     assert image_count(app) == 0
+
+
+def test_the_form_sent_without_a_file_chosen_asks_for_one(app, auth, editing):
+    """A browser sends an empty file input as a part named ``filename=""`` with no bytes."""
+    article_id, token = editing()
+    body = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+            f"{token}\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"image\"; "
+            f"filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
+            f"--{BOUNDARY}--\r\n").encode()
+    answer = auth.client.post(f"/staff/articles/{article_id}/images", data=body,
+                              content_type=MULTIPART, headers=JSON)
+    assert answer.status_code == 422
+    assert answer.get_json()["error"] == "Choose an image file to upload."
+    assert image_count(app) == 0
