@@ -59,9 +59,9 @@ def subscribe():
     label = str(outcome.subscription)
     flash(f"You will be told of critical issues and new patches of {label}." if outcome.created
           else f"You were already subscribed to {label}.", "success")
-    from_alert = request.form.get("from_alert", "")
-    if from_alert.isdigit():  # subscribed on an alert's page: back to it
-        return redirect(url_for("alerts.alert", alert_id=int(from_alert)))
+    from_alert = request.form.get("from_alert", type=database_id)
+    if from_alert is not None:  # subscribed on an alert's page: back to it
+        return redirect(url_for("alerts.alert", alert_id=from_alert))
     return redirect(url_for("alerts.index"))
 
 

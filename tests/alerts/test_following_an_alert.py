@@ -75,3 +75,17 @@ def test_the_workaround_names_the_issue_it_answers_to_its_readers(app, auth, cli
 def _target_in(page: str) -> str:
     start = page.index('name="target" value="') + len('name="target" value="')
     return page[start:page.index('"', start)]
+
+
+def test_a_from_alert_that_is_no_alert_id_lands_on_the_alerts_page(app, auth, client, catalogue,
+                                                                   customer_on):
+    reader = customer_on("xtreme")
+    alert_id, _ = _alert_and_slug(app, _workaround(app, "Workaround: ledger totals double"))
+    auth.login(reader)
+    page = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    for sent in ("\N{SUPERSCRIPT TWO}", "9" * 5000, "//evil.example/x", "0"):
+        answer = client.post("/alerts/subscriptions", data={
+            "csrf_token": csrf_token(client, f"/alerts/{alert_id}"),
+            "target": _target_in(page), "from_alert": sent})
+        assert answer.status_code == 302 and answer.headers["Location"] == "/alerts", sent
+    assert _subscriptions(app, reader) == [f"{ERP} 12.0"]
