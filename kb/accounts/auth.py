@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, jsonify, request, session
 from flask_login import LoginManager, current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug import Response
@@ -12,7 +12,23 @@ from kb.accounts.credentials import normalize_email
 from kb.accounts.tokens import user_for_token
 from kb.errors import NotAuthenticated
 
-login_manager = LoginManager()
+
+class TokenAwareLoginManager(LoginManager):
+    """A page needing a sign-in redirects a browser to the sign-in page; a request sent with a
+    token that does not authenticate gets 401 JSON, as the API answers it (a script following
+    the redirect would take the sign-in page for the page it asked for)."""
+
+    def unauthorized(self):
+        if bearer_token() is None:
+            return super().unauthorized()
+        response = jsonify({"error": g.get("authentication_error")
+                            or "Authentication required: send a valid personal API token."})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+        return response
+
+
+login_manager = TokenAwareLoginManager()
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = "Sign in to continue."
 login_manager.session_protection = "basic"

@@ -33,6 +33,17 @@ def test_bad_token_is_refused_even_with_a_valid_session(client, auth, customer_o
     assert client.get("/api/v1/me", headers=bearer("kb_forged")).status_code == 401
 
 
+def test_a_bad_token_on_a_page_gets_401_json_not_the_sign_in_page(client):
+    """A script whose token was revoked or mistyped must not follow a redirect to the sign-in
+    page and take it for the page it asked for."""
+    for path in ("/alerts", "/account", "/staff/articles/"):
+        response = client.get(path, headers=bearer("kb_forged"))
+        assert response.status_code == 401 and response.is_json, path
+        assert response.get_json()["error"] and response.headers["WWW-Authenticate"]
+    in_a_browser = client.get("/alerts")
+    assert in_a_browser.status_code == 302 and "/sign-in?next=" in in_a_browser.location
+
+
 def test_revoked_token_stops_working(app, client, auth, customer_on, api_token):
     email = customer_on("premium")
     token = api_token(email)
