@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 from functools import partial
 
-from flask import Response, request
-from flask_wtf.csrf import CSRFError
+from flask import Response, current_app, request
+from flask_wtf.csrf import CSRFError, same_origin
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
@@ -96,7 +96,18 @@ def _parsed_form() -> ImageForm:
     image_form = ImageForm(formdata=CombinedMultiDict((files, form)))
     if not image_form.validate() and image_form.csrf_token.errors:
         raise CSRFError(image_form.csrf_token.errors[0])  # as CSRFProtect answers other forms
+    _check_referrer()
     return image_form
+
+
+def _check_referrer() -> None:
+    """Over HTTPS, CSRFProtect also wants the request sent from one of kb's own pages."""
+    if not (request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]):
+        return
+    if not request.referrer:
+        raise CSRFError("The referrer header is missing.")
+    if not same_origin(request.referrer, f"https://{request.host}/"):
+        raise CSRFError("The referrer does not match the host.")
 
 
 def _label(filename: str | None) -> str:

@@ -161,3 +161,23 @@ def test_the_form_sent_without_a_file_chosen_asks_for_one(app, auth, editing):
     assert answer.status_code == 422
     assert answer.get_json()["error"] == "Choose an image file to upload."
     assert image_count(app) == 0
+
+
+def test_over_https_the_referrer_is_checked_as_for_every_form(app, auth, editing):
+    """CSRFProtect refuses a form sent over HTTPS from another origin or without a Referer
+    (WTF_CSRF_SSL_STRICT); the upload, which checks its token itself, does too."""
+    article_id, token = editing()
+    url = f"/staff/articles/{article_id}/images"
+    for referrer in (None, "https://evil.example/page"):
+        answer = auth.client.post(url, base_url="https://localhost", headers={
+            **JSON, **({"Referer": referrer} if referrer else {})}, environ_overrides={
+            "wsgi.input": UploadBody(token, 100), "CONTENT_TYPE": MULTIPART,
+            "CONTENT_LENGTH": str(UploadBody(token, 100).length)})
+        assert answer.status_code == 400, referrer
+    assert image_count(app) == 0
+    body = UploadBody(token, 100, name="ours.png")
+    answer = auth.client.post(url, base_url="https://localhost", headers={
+        **JSON, "Referer": f"https://localhost/staff/articles/{article_id}/edit"},
+        environ_overrides={"wsgi.input": body, "CONTENT_TYPE": MULTIPART,
+                           "CONTENT_LENGTH": str(body.length)})
+    assert answer.status_code == 200 and image_count(app) == 1
