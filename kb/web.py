@@ -149,8 +149,10 @@ def _http_error_response(error: HTTPException):
 def _csrf_error_response(error: CSRFError):
     if wants_json():
         return json_error(f"CSRF check failed: {error.description}", 400)
-    typed = _typed_on_our_own_page()
     message = "The form expired or came from another site. Reload the page and try again."
+    if request.accept_mimetypes.best == "application/json":  # a page's script shows it
+        return json_error(message, 400)
+    typed = _typed_on_our_own_page()
     if typed:
         message = ("The form expired (you may have been signed out meanwhile), so nothing was "
                    "saved. What you typed is below: copy it, reload the form and send it again.")

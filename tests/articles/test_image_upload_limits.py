@@ -142,11 +142,14 @@ def test_an_image_at_the_limit_is_still_accepted(app, auth, editing):
 
 
 def test_an_upload_without_the_csrf_token_is_refused_as_every_form_is(app, auth, editing):
+    """The editor's script asks for JSON: it shows the refusal's words, not 'failed (400)'."""
     article_id, _ = editing()
     answer = send(auth, article_id, UploadBody("not-the-token", 100), headers=JSON)
     assert answer.status_code == 400
-    assert "The form expired or came from another site" in answer.get_data(as_text=True)
+    assert answer.get_json()["error"].startswith("The form expired or came from another site")
     assert image_count(app) == 0
+    in_a_browser = send(auth, article_id, UploadBody("not-the-token", 100))
+    assert in_a_browser.status_code == 400 and not in_a_browser.is_json
 
 
 def test_the_form_sent_without_a_file_chosen_asks_for_one(app, auth, editing):
