@@ -10,6 +10,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -105,8 +106,11 @@ def json_error(message: str, status: int, **extra):
 
 def access_denied_response(denial: AccessDenied):
     if wants_json():
-        if denial.reason == "anonymous":
-            return json_error("Authentication required.", 401)
+        if denial.reason == "anonymous":  # a token's refusal, as the API words it
+            response = json_error(g.get("authentication_error") or "Authentication required.",
+                                  401)
+            response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+            return response
         if denial.reason == "not_found":
             return json_error(denial.message, 404)
         extra = {"reason": denial.reason}

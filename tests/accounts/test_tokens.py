@@ -34,12 +34,13 @@ def test_bad_token_is_refused_even_with_a_valid_session(client, auth, customer_o
 
 
 def test_a_bad_token_on_a_page_gets_401_json_not_the_sign_in_page(client):
-    """A script whose token was revoked or mistyped must not follow a redirect to the sign-in
-    page and take it for the page it asked for."""
-    for path in ("/alerts", "/account", "/staff/articles/"):
+    """Said as the API says it: a script whose token was revoked or mistyped must not follow
+    a redirect to the sign-in page and take it for the page it asked for."""
+    for path in ("/alerts", "/account", "/staff/articles/", "/community/"):
         response = client.get(path, headers=bearer("kb_forged"))
         assert response.status_code == 401 and response.is_json, path
-        assert response.get_json()["error"] and response.headers["WWW-Authenticate"]
+        assert response.get_json()["error"] == "Invalid or revoked API token.", path
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="kb"', path
     in_a_browser = client.get("/alerts")
     assert in_a_browser.status_code == 302 and "/sign-in?next=" in in_a_browser.location
 
