@@ -24,6 +24,7 @@ from kb.articles import queries, service
 from kb.articles.forms import HelpfulForm
 from kb.articles.models import KINDS, Article
 from kb.paging import page_number
+from kb.web import wants_json
 
 blueprint = Blueprint("articles", __name__)
 # a reader who may not open an item still learns its title and why: these refusals give the
@@ -96,7 +97,8 @@ def open_item(slug: str, type_: str, address: Callable[[Article], str] = item_ur
         abort(404)
     if opened.article.type != type_:
         return None, _moved(address(opened.article))
-    if opened.denial is not None and opened.denial.reason in LOCKED_REASONS:
+    if opened.denial is not None and opened.denial.reason in LOCKED_REASONS \
+            and not wants_json():  # a script with a token gets the denial as JSON
         return None, (render_template("articles/locked.html", article=opened.article,
                                       denial=opened.denial), 403)
     if opened.denial is not None:

@@ -121,3 +121,17 @@ def test_the_plan_line_keeps_the_plans_capitals(client, auth, customer_on, write
     auth.login(customer_on("elite"))
     assert f"<dt>Plan</dt><dd>{shown}</dd>" in client.get(f"/articles/{slug}").get_data(
         as_text=True)
+
+
+def test_a_script_with_a_token_gets_a_locked_item_as_json(client, customer_on, write_article,
+                                                          api_token):
+    """As every error of a request sent with a token: the plan needed, never the body."""
+    from tests.web import bearer
+
+    slug = write_article("Gated elite", SECRET, min_plan="elite", summary="A summary")
+    headers = bearer(api_token(customer_on("xtreme")))
+    for path in (f"/articles/{slug}", f"/articles/{slug}/images/flow.png"):
+        answer = client.get(path, headers=headers)
+        assert answer.status_code == 403 and answer.is_json, path
+        assert answer.get_json()["required_plan"] == "elite"
+        assert SECRET not in answer.get_data(as_text=True)
