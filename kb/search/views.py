@@ -12,7 +12,7 @@ from kb.products.models import Product
 from kb.search import query
 from kb.search.params import search_request
 from kb.search.staff_labels import state_labels
-from kb.web import set_site_search
+from kb.web import set_site_search, wants_json
 
 blueprint = Blueprint("search", __name__)
 # searching the knowledge base is part of the online support portal
@@ -25,6 +25,8 @@ def search_page():
     """Search, or (403) why this user's search finds nothing, e.g. a lapsed support term."""
     asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
     denial = policy.feature_denial(current_user, SEARCH_FEATURE)
+    if denial is not None and wants_json():
+        raise denial  # a script with a token: the denial as JSON, as every error
     results = query.search(current_user, asked) if asked.asks_something and not denial else None
     states = state_labels(results.hits) if results and policy.acts_as_staff(current_user) else {}
     return render_template(

@@ -118,3 +118,7 @@ def test_lapsed_customer_is_told_the_term_ended(demo_app, demo_api):
         headers=bearer(token_for(demo_app, "lapsed@demo.test")))
     assert response.status_code == 403 and response.json["reason"] == "term_lapsed"
     assert "results" not in response.json
+    page = demo_app.test_client().get(  # the page, fetched with a token: as JSON too
+        "/search", query_string={"q": "ERP-4802"},
+        headers=bearer(token_for(demo_app, "lapsed@demo.test")))
+    assert page.status_code == 403 and page.is_json and page.json["reason"] == "term_lapsed"
