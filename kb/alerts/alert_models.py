@@ -39,7 +39,8 @@ ALERT_EVENT_NAMES = {"opened": "Under investigation", "workaround": "Workaround 
                      "updated": "Workaround updated", "revised": "Update",
                      "fixed": "Fixed", "fix_withdrawn": "Fix withdrawn", "closed": "Closed"}
 # "Workaround: X fails" names the issue "X fails"
-WORKAROUND_PREFIX = re.compile(r"^\s*workaround\s*[:\u2013\u2014-]\s*", re.IGNORECASE)
+# a colon, or a dash after a space ("Workaround-free X" is a title of its own)
+WORKAROUND_PREFIX = re.compile(r"^\s*workaround(?:\s*:|\s+[\u2013\u2014-])\s*", re.IGNORECASE)
 
 
 def issue_title(article_title: str) -> str:

@@ -75,6 +75,8 @@ def store_image(article: Article, name: str, data: bytes, kind: ImageKind,
         blob = file_store().save_stream(io.BytesIO(data))
         image.sha256, image.size, image.storage_key = blob.sha256, blob.size, blob.key
         image.uploaded_by_id, image.imported = uploader_id, uploader_id is None
+    elif uploader_id is not None:  # staff uploading the same bytes make the image theirs
+        image.uploaded_by_id, image.imported = uploader_id, False
     image.content_type, image.width, image.height = kind.content_type, kind.width, kind.height
     db.session.add(image)
     return image

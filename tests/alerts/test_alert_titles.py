@@ -40,6 +40,8 @@ def test_the_issue_title_drops_a_leading_workaround_label():
     assert issue_title("workaround – posting fails") == "Posting fails"
     assert issue_title("Posting fails: workaround") == "Posting fails: workaround"
     assert issue_title("Workaround:") == "Workaround:"
+    assert issue_title("Workaround-free posting fails") == "Workaround-free posting fails"
+    assert issue_title("Workaround - posting fails") == "Posting fails"
 
 
 def test_an_alert_opened_by_its_article_is_titled_by_the_issue(app, auth, client, catalogue,

@@ -149,3 +149,18 @@ def test_an_image_the_file_stops_showing_goes_unless_staff_uploaded_it(demo_acco
     write(guide, "hub/flows.md", "# Message flows\n\nNo pictures now.\n")
     assert import_paths([guide]).updated == ["hub/flows"]
     assert sorted(stored_images()) == ["chart.png", "flow.png"]
+
+
+def test_an_imported_image_staff_upload_again_unchanged_is_theirs(demo_accounts, app_context,
+                                                                  guide):
+    from kb.accounts.queries import user_by_email
+    from kb.articles import images
+    from kb.storage import Upload
+
+    import_paths([guide])
+    same_bytes = (guide / "hub/images/flow.png").read_bytes()
+    images.add_image(user_by_email("staff@demo.test"), article("hub/flows"),
+                     Upload("flow.png", io.BytesIO(same_bytes)))
+    write(guide, "hub/flows.md", "# Message flows\n\nNo pictures now.\n")
+    assert import_paths([guide]).updated == ["hub/flows"]
+    assert "flow.png" in stored_images()

@@ -21,7 +21,8 @@ branch_labels = None
 depends_on = None
 
 # as kb.alerts.alert_models.issue_title, kept here as it was when this step was written
-WORKAROUND_PREFIX = re.compile(r"^\s*workaround\s*[:\u2013\u2014-]\s*", re.IGNORECASE)
+# a colon, or a dash after a space ("Workaround-free X" is a title of its own)
+WORKAROUND_PREFIX = re.compile(r"^\s*workaround(?:\s*:|\s+[\u2013\u2014-])\s*", re.IGNORECASE)
 
 
 def issue_title(article_title: str) -> str:
