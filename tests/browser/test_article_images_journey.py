@@ -53,7 +53,7 @@ def test_staff_add_an_image_and_customers_see_it(browser: Browser, base_url):
     assert body.input_value().endswith("Words typed, not saved yet.")
     image = preview.get_by_role("img", name="The posting queue")
     expect(image).to_be_visible()
-    assert image.evaluate("element => element.naturalWidth") == 600
+    expect(image).to_have_js_property("naturalWidth", 600)  # visible (sized) before loaded
     expect(preview.locator(".image-missing")).to_have_text("missing image: chart.png")
     staff.locator("#images").screenshot(path=SCREENSHOT_DIR / "article-images-part-1280.png")
     preview.screenshot(path=SCREENSHOT_DIR / "article-preview-missing-image-1280.png")
@@ -70,7 +70,7 @@ def test_staff_add_an_image_and_customers_see_it(browser: Browser, base_url):
     customer.goto(base_url + address)
     shown = customer.locator(".article-body").get_by_role("img", name="The posting queue")
     expect(shown).to_be_visible()
-    assert shown.evaluate("element => element.naturalWidth") == 600
+    expect(shown).to_have_js_property("naturalWidth", 600)
     assert shown.evaluate("element => element.getBoundingClientRect().width") <= PHONE["width"]
     assert shown.get_attribute("loading") == "lazy"
     expect(customer.locator(".article-body")).to_contain_text("A chart")
