@@ -9,7 +9,9 @@ commit. A notice with a ``key`` reaches a user at most once, however often it is
 Kinds are ``family.event``: ``alert.workaround``, ``patch.published``, ``topic.scheduled``,
 ``session.reminder``. Preferences and unsubscribe links are per family (``KIND_NAMES`` in
 ``kb.alerts.unsubscribe``); ``account`` messages (resets, invitations) are not told through
-here: they are e-mail only and cannot be turned off.
+here: they are e-mail only and cannot be turned off. A ``recall`` (a withdrawn patch, told to
+whoever downloaded it) cannot be turned off either: it goes to the portal and by e-mail at once,
+whatever the user chose for its subject's family.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from kb.links import absolute_url
 
 __all__ = ["Attachment", "Notice", "tell", "family_of"]
 
+RECALL_ROUTE = preferences.Route(in_app=True, email=True, digest=False)
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -39,6 +43,7 @@ class Notice:
     product_id: int | None = None  # the product it concerns, for per-product preferences
     key: str | None = None  # told at most once per user and key
     attachments: tuple[Attachment, ...] = ()
+    recall: bool = False  # a warning about something the user has: every channel, always
 
 
 def tell(user: User, notice: Notice) -> bool:
@@ -46,11 +51,13 @@ def tell(user: User, notice: Notice) -> bool:
     choose; False when already told this key."""
     if notice.key is not None and not _first_time(user, notice.key):
         return False
-    route = preferences.route(user, family_of(notice.kind), notice.product_id)
+    route = (RECALL_ROUTE if notice.recall
+             else preferences.route(user, family_of(notice.kind), notice.product_id))
     if route.in_app:
         notifications.notify(user, notice.kind, notice.title, notice.url)
     if route.email:
-        queue_email(user.email, notice.title, _email_body(notice), kind=family_of(notice.kind),
+        queue_email(user.email, notice.title, _email_body(notice),
+                    kind="recall" if notice.recall else family_of(notice.kind),
                     sensitive=False, user=user, attachments=notice.attachments,
                     product_id=notice.product_id)
     if route.digest:

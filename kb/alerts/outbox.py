@@ -24,7 +24,9 @@ from kb.errors import Conflict
 from kb.forms import one_line
 
 # kinds one cannot opt out of: they carry no unsubscribe link
-TRANSACTIONAL_KINDS = frozenset({"account"})
+# e-mail nobody can turn off: account messages (resets, invitations) and recalls (a patch the
+# recipient downloaded was withdrawn: turning off news of patches must not hide that)
+TRANSACTIONAL_KINDS = frozenset({"account", "recall"})
 SUBJECT_LIMIT = 300  # the column's
 # kinds whose body carries a secret unless the caller says otherwise
 SENSITIVE_KINDS = frozenset({"account"})

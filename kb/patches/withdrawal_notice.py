@@ -1,5 +1,6 @@
 """Telling the people who downloaded a withdrawn patch: once each, however many of its files
-they fetched, and only those who can still sign in and whose plan still reads the patch."""
+they fetched, and only those who can still sign in and whose plan still reads the patch. It is a
+recall: told in the portal and by e-mail even to someone who turned off news of patches."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ def _notice(patch: Patch, replacement: Patch | None) -> Notice:
                    "follow the reason above or contact support.")
     body = (f"You downloaded {patch.kind_name.lower()} “{patch.title}” for {patch.product.name}. "
             f"It was withdrawn on {patch.withdrawn_at:%Y-%m-%d} and can no longer be "
-            f"downloaded.\n\nWhy: {patch.withdrawal_reason}\n\n{instead}")
+            f"downloaded.\n\nWhy: {patch.withdrawal_reason}\n\n{instead}\n\n"
+            "This is a recall notice. Everyone who downloaded the patch gets it, also those "
+            "who turned off e-mail about patches.")
     return Notice("patch.withdrawn", f"“{patch.title}” is withdrawn",
                   path_for("patches.show", patch_id=patch.id), body=body,
-                  product_id=patch.product_id, key=f"patch:{patch.id}:withdrawn")
+                  product_id=patch.product_id, key=f"patch:{patch.id}:withdrawn", recall=True)

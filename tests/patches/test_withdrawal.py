@@ -13,8 +13,11 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.models import AuditEntry
 from kb.accounts.queries import user_by_email
+from kb.alerts import preferences
+from kb.alerts.delivery import build_message
 from kb.alerts.models import OutboxEmail
 from kb.articles.models import Article
+from kb.notifications import Notification
 from kb.patches.models import Patch
 from tests.conftest import bearer, csrf_token
 from tests.patches.publishing_helpers import patch_titles_found
@@ -186,6 +189,32 @@ def test_each_downloader_who_may_still_read_it_gets_one_email(
         audit = db.session.scalar(select(AuditEntry).where(
             AuditEntry.action == "patch.withdraw"))
         assert audit.after["told"] == 2 and audit.after["reason"] == REASON
+
+
+def test_the_recall_reaches_downloaders_who_turned_patch_news_off(
+        app, staff_client, hotfix, customer_on):
+    silent, digest_only = customer_on("premium"), customer_on("premium")
+    for email in (silent, digest_only):
+        download_everything(app, email, hotfix["hotfix"])
+    with app.app_context():
+        preferences.save(user_by_email(silent), {("patch", "email"): False,
+                                                 ("patch", "in_app"): False}, {}, [])
+        preferences.save(user_by_email(digest_only), {("patch", "digest"): True}, {}, [])
+
+    assert withdraw(staff_client, hotfix["hotfix"]).status_code == 302
+
+    told = mail_to(app)
+    assert sorted(told) == sorted([silent, digest_only])
+    assert "This is a recall notice." in told[silent][0]
+    with app.app_context():
+        for email in (silent, digest_only):
+            message = db.session.scalar(select(OutboxEmail).where(
+                OutboxEmail.recipient == email))
+            assert message.kind == "recall" and message.unsubscribe_url == ""
+            assert "List-Unsubscribe" not in build_message(message)
+            assert db.session.scalar(select(Notification.title).where(
+                Notification.user_id == user_by_email(email).id)) == (
+                "“Ledger hotfix” is withdrawn")
 
 
 def test_refusals_are_clear_and_change_nothing(app, staff_client, publish, hotfix):
