@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
         openapi,
         patches,
         programmes,
+        reference,
         search,
         sessions,
         support,
@@ -64,3 +65,4 @@ def init_app(app: Flask) -> None:
 
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint)
+    app.register_blueprint(reference.blueprint)

@@ -102,6 +102,7 @@ PAGE_TYPES = [
     PageType("support-coverage", CUSTOMER, "/support/coverage"),
     PageType("plans", CUSTOMER, "/plans"),
     PageType("account", CUSTOMER, "/account"),
+    PageType("api-reference", CUSTOMER, "/developers/api"),
     PageType("feeds", CUSTOMER, "/account/feeds"),
     PageType("notifications", CUSTOMER, "/notifications"),
     PageType("notification-settings", CUSTOMER, "/notifications/settings"),
