@@ -30,6 +30,7 @@ FAMILIES = {
     "session": "Live sessions",
     "incident": "Incident updates",
     "community": "Community questions you follow",
+    "article": "Articles you follow",
     "elite": "Customer success manager, meetings and special events",
 }
 # a family only some users can be told of: the feature that decides who

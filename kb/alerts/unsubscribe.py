@@ -29,6 +29,7 @@ KIND_NAMES = {
     "session": "live sessions",
     "incident": "incident updates",
     "community": "answers to community questions you follow",
+    "article": "changes to articles you follow",
     "elite": "messages from your customer success manager, meetings and special events",
     DIGEST_KIND: "updates collected in the daily digest",
 }

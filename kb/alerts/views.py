@@ -24,6 +24,7 @@ from kb import db, policy
 from kb.alerts import feeds, forms, preferences, queries, subscriptions
 from kb.alerts import unsubscribe as unsubscribing
 from kb.alerts.forms import SubscribeForm
+from kb.articles import follows
 from kb.errors import DomainError
 from kb.forms import choices, database_id
 from kb.links import absolute_url
@@ -145,7 +146,8 @@ def notification_settings():
         "alerts/settings.html", form=form, rows=forms.all_products_rows(form),
         products=[(product, forms.product_rows(form, product), product.id in overridden)
                   for product in products],
-        digest_hour=current_app.config["DIGEST_HOUR"]), 422 if form.errors else 200
+        digest_hour=current_app.config["DIGEST_HOUR"],
+        followed=follows.followed_by(current_user)), 422 if form.errors else 200
 
 
 # --- feeds -----------------------------------------------------------------------------------

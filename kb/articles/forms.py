@@ -71,6 +71,10 @@ class ArticleForm(FlaskForm):
     highlights = TextAreaField("Highlights (Markdown)")
     linked_articles = TextAreaField("Linked articles", description="Slugs, one a line")
     note = StringField("Revision note", validators=[Length(max=300)])
+    tell_followers = BooleanField(
+        "Tell its followers about this change",
+        description="They get the revision note as what changed. Leave it off for small "
+                    "corrections.")
 
     def set_product_choices(self, product_names: list[str]) -> None:
         pairs = [(name, name) for name in product_names]

@@ -250,6 +250,19 @@ class HelpfulVote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ArticleFollow(Base):
+    """A reader told when staff say a change to an article or release note matters."""
+
+    __tablename__ = "article_follows"
+    __table_args__ = (UniqueConstraint("article_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ArticleImage(Base):
     """An image an article's Markdown shows as ``images/<name>``: PNG, JPEG, GIF or WebP, its
     bytes in the file store (namespace ``files``, by content) under ``storage_key``. Readers

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kb import db, markdown, policy, search
 from kb.accounts.models import User
 from kb.alerts import critical
-from kb.articles import images, queries
+from kb.articles import follows, images, queries
 from kb.articles.fields import ArticleFields, apply_fields, check_fields, ensure_rendered
 from kb.articles.models import (
     STATUSES,
@@ -62,19 +62,24 @@ def create_article(actor: User, fields: ArticleFields, note: str = "",
 
 
 def update_article(actor: User, article: Article, fields: ArticleFields, note: str = "",
-                   linked_slugs: list[str] | None = None) -> Article:
+                   linked_slugs: list[str] | None = None, tell_followers: bool = False
+                   ) -> Article:
     """Save an edit as the next revision. The slug changes only when ``fields.slug`` names a
-    new one; the old slug then redirects to the new."""
+    new one; the old slug then redirects to the new. ``tell_followers``: the change matters to
+    readers, and those who follow the item are told, with ``note``."""
     policy.require_staff(actor)
     check_fields(fields)
+    if tell_followers and not note.strip():
+        raise Invalid("Say in the revision note what changed: it is what the followers are "
+                      "told.")
     if fields.slug and fields.slug.strip() != article.slug:
         rename_slug(article, fields.slug)
-    _save(actor, article, fields, note, linked_slugs)
+    _save(actor, article, fields, note, linked_slugs, tell_followers)
     return article
 
 
 def _save(actor: User, article: Article, fields: ArticleFields, note: str,
-          linked_slugs: list[str] | None) -> None:
+          linked_slugs: list[str] | None, tell_followers: bool = False) -> None:
     linked = _articles_to_link(fields, linked_slugs) if linked_slugs is not None else None
     fields.extra = article.extra or {}
     db.session.add(article)
@@ -83,8 +88,11 @@ def _save(actor: User, article: Article, fields: ArticleFields, note: str,
         _set_publication_time(article, fields.publish_at)
     if linked is not None:
         article.related_articles = linked
-    add_revision(article, actor, note or _status_note(article.status, fields.publish_at))
+    revision = add_revision(article, actor,
+                            note or _status_note(article.status, fields.publish_at))
     record_index_change(article)
+    if tell_followers:
+        follows.tell_followers(article, actor, note, revision.number)
     if fields.answers_alert is not None:
         critical.answer_alert(actor, fields.answers_alert, article)
     critical.announce_article(article, actor)

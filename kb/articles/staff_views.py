@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from kb import markdown, policy
 from kb.alerts import queries as alert_queries
 from kb.alerts.critical import alert_of_article
-from kb.articles import image_html, image_uploads, image_views, images, queries, service
+from kb.articles import follows, image_html, image_uploads, image_views, images, queries, service
 from kb.articles.forms import ArticleForm, ImageForm
 from kb.errors import Conflict, DomainError, Invalid
 from kb.forms import choices, database_id
@@ -83,6 +83,7 @@ def _saved_or_form(form: ArticleForm, article, save):
         status = 422
     return render_template("articles/editor.html", form=form, article=article,
                            image_form=ImageForm(),
+                           followers=follows.follower_count(article) if article else 0,
                            images=images.images_of(article) if article else []), status
 
 
@@ -104,7 +105,7 @@ def edit(article_id: int):
         form.fill_from(article)
         form.answers_alert.data = str(answered.id) if answered else ""
     return _saved_or_form(form, article, lambda fields, note, linked: service.update_article(
-        current_user, article, fields, note, linked))
+        current_user, article, fields, note, linked, tell_followers=form.tell_followers.data))
 
 
 @blueprint.post("/<int:article_id>/<any(draft, review, publish, archive):action>")

@@ -1,5 +1,5 @@
-"""Readers' pages: the knowledge base, one article (and its print view), release notes, and
-the "was this helpful?" vote."""
+"""Readers' pages: the knowledge base, one article (and its print view), release notes, the
+"was this helpful?" vote and following an item."""
 
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from kb import markdown, policy
-from kb.articles import queries, service
+from kb.articles import follows, queries, service
 from kb.articles.forms import HelpfulForm
 from kb.articles.models import KINDS, Article
 from kb.paging import page_number
+from kb.safe_redirect import safe_next_url
 from kb.web import wants_json
 
 blueprint = Blueprint("articles", __name__)
@@ -120,7 +121,7 @@ def _render_item(article: Article):
         template, article=article,
         related=queries.related_articles(current_user, article),
         vote=queries.vote_of(current_user, article), helpful_form=HelpfulForm(),
-        alert=_alert_it_answers(article),
+        alert=_alert_it_answers(article), following=follows.is_following(current_user, article),
         helpful=queries.helpful_summary(article) if policy.acts_as_staff(current_user)
         else None)
 
@@ -158,3 +159,15 @@ def vote(article_id: int):
     else:
         flash("Choose yes or no.", "error")
     return redirect(item_url(article) + "#helpful")
+
+
+@blueprint.post("/article-follows/<int:article_id>/<any(follow, unfollow):action>")
+@login_required
+def follow(article_id: int, action: str):
+    article = service.get_article(article_id)
+    follows.set_following(current_user, article, action == "follow")
+    noun = "release note" if article.is_release_note else "article"
+    flash(f"You follow this {noun}: you are told when it changes in a way that matters, as your "
+          "notification settings say." if action == "follow"
+          else f"You no longer follow this {noun}.", "success")
+    return redirect(safe_next_url(request.form.get("next")) or item_url(article))
