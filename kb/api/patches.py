@@ -68,7 +68,7 @@ def patch_json(patch: Patch) -> dict:
 @documented("Patches you may download, newest first", parameters=[
     query_parameter("product", description="product name or slug"),
     query_parameter("version", description="only patches that apply to this version"),
-    query_parameter("kind", description="patch, service-pack or regulatory"),
+    query_parameter("kind", description="patch, service-pack, regulatory or release"),
     query_parameter("mine", description="1: only patches for your organisation's products"),
     PAGE, query_parameter("per_page", "integer"),
 ], response_model=PatchPage)

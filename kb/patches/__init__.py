@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.blueprint)
     app.cli.add_command(commands.patch_group)
-    add_nav_entry(app, NavEntry("Patches", "patches.index", "patches"))
+    add_nav_entry(app, NavEntry("Downloads", "patches.index", "patches"))
     add_nav_entry(app, NavEntry("Patch downloads", "patches.download_counts", staff_only=True,
                                 group="Staff"))
     register_loader(app, demo.load)

@@ -1,4 +1,5 @@
-"""Demo patches and service packs with small generated files (idempotent: by title).
+"""Demo patches, service packs and a product release with small generated files (idempotent:
+by title).
 
 Every plan has patches and service packs (the brochure's ``patches`` feature), so none of
 these is gated by plan; the early adopter programme's demo keeps its beta build to its
@@ -50,6 +51,17 @@ DEMO_PATCHES = [
         "fixed_issues": [("ERP-4711", "Invoice totals rounded per document"),
                          ("ERP-4802", "Slow month-end close with many cost centres")],
         "files": [("erp-12.0-sp1.zip", 160_000)],
+    },
+    {
+        "title": "Orbit ERP 12.0 installation media",
+        "product": "Orbit ERP", "versions": ["12.0"], "kind": "release",
+        "released_on": date(2026, 2, 16),
+        "summary": "The full Orbit ERP 12.0 installer, for new installations and upgrades "
+                   "from 11.x.",
+        "prerequisites": "For an upgrade: Orbit ERP 11.0 or 11.1 with its latest patches.",
+        "install_notes": "1. Read the upgrade guide.\n2. Back up the database.\n"
+                         "3. Run `setup.sh` and follow its steps.",
+        "files": [("orbit-erp-12.0-setup.tar.gz", 240_000), ("setup.sh", 2_400)],
     },
     {
         "title": "Orbit Analytics 2026.1 hotfix: dashboard export",

@@ -27,8 +27,11 @@ from kb.gating import Gated, KeptToProgramme
 from kb.products.models import Product, ProductVersion
 from kb.programmes.models import Programme
 
-KINDS = ("patch", "service-pack", "regulatory")
-KIND_NAMES = {"patch": "Patch", "service-pack": "Service pack", "regulatory": "Regulatory update"}
+# "release": a product's full installation media, downloaded as patches are (the brochure's
+# portal lets customers "download products or patches")
+KINDS = ("patch", "service-pack", "regulatory", "release")
+KIND_NAMES = {"patch": "Patch", "service-pack": "Service pack", "regulatory": "Regulatory update",
+              "release": "Product release"}
 # a withdrawn patch is offered nowhere and its files are gone, but its page still tells its
 # readers why and what to install instead
 STATUSES = ("draft", "published", "withdrawn")

@@ -41,7 +41,7 @@ def test_publish_find_download_and_refuse(page: Page, browser: Browser, base_url
                                           tmp_path):
     connector, readme = patch_files
     sign_in(page, base_url, "staff@demo.test")
-    menu_link(page, "Patches").click()
+    menu_link(page, "Downloads").click()
     page.get_by_role("button", name="Publish a patch").click()
     page.get_by_label("Product", exact=True).fill("Orbit Integration Hub")
     page.get_by_label("Versions it applies to").fill("4.0")
@@ -54,7 +54,7 @@ def test_publish_find_download_and_refuse(page: Page, browser: Browser, base_url
 
     elite = browser.new_context(accept_downloads=True).new_page()
     sign_in(elite, base_url, "elite@demo.test")
-    menu_link(elite, "Patches").click()
+    menu_link(elite, "Downloads").click()
     elite.get_by_label("Product", exact=True).select_option(label="Orbit Integration Hub")
     elite.get_by_label("Version", exact=True).select_option(label="Orbit Integration Hub 4.0")
     elite.get_by_role("button", name="Show patches").click()

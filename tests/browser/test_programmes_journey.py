@@ -40,7 +40,7 @@ def _open_programme(staff, base_url: str) -> str:
 
 
 def _draft_patch_kept_to_the_programme(staff, programme_url: str, upload) -> None:
-    menu_link(staff, "Patches").click()
+    menu_link(staff, "Downloads").click()
     staff.get_by_role("button", name="Publish a patch").click()
     staff.get_by_label("Product", exact=True).fill("Orbit ERP")
     staff.get_by_label("Title").fill(PATCH)
