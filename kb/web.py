@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from kb import markdown, plans, policy, time_zones
-from kb.accounts.auth import bearer_token
+from kb.accounts.auth import asks_for_json, bearer_token
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
 from kb.policy import AccessDenied
@@ -92,8 +92,12 @@ def site_search_url(app: Flask, user) -> str | None:
 
 
 def wants_json() -> bool:
-    """The API, /healthz and any request sent with a token (a script fetching a patch file's
-    `url` from the API) get errors as JSON, never a page."""
+    """The API, /healthz, any request sent with a token (a script fetching a patch file's
+    `url` from the API) and any asking for JSON get errors as JSON, never a page."""
+    return _sent_by_a_script() or asks_for_json()
+
+
+def _sent_by_a_script() -> bool:
     return (request.path.startswith("/api/") or request.path == "/healthz"
             or bearer_token() is not None)
 
@@ -151,10 +155,10 @@ def _http_error_response(error: HTTPException):
 
 
 def _csrf_error_response(error: CSRFError):
-    if wants_json():
+    if _sent_by_a_script():
         return json_error(f"CSRF check failed: {error.description}", 400)
     message = "The form expired or came from another site. Reload the page and try again."
-    if request.accept_mimetypes.best == "application/json":  # a page's script shows it
+    if asks_for_json():  # a page's script shows it
         return json_error(message, 400)
     typed = _typed_on_our_own_page()
     if typed:

@@ -15,11 +15,11 @@ from kb.errors import NotAuthenticated
 
 class TokenAwareLoginManager(LoginManager):
     """A page needing a sign-in redirects a browser to the sign-in page; a request sent with a
-    token that does not authenticate gets 401 JSON, as the API answers it (a script following
-    the redirect would take the sign-in page for the page it asked for)."""
+    token that does not authenticate, or one asking for JSON, gets 401 JSON, as the API answers
+    it (a script following the redirect would take the sign-in page for the page it asked for)."""
 
     def unauthorized(self):
-        if bearer_token() is None:
+        if bearer_token() is None and not asks_for_json():
             return super().unauthorized()
         response = jsonify({"error": g.get("authentication_error")
                             or "Authentication required: send a valid personal API token."})
@@ -46,6 +46,12 @@ def bearer_token() -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or ""
+
+
+def asks_for_json() -> bool:
+    """A script's request (or a page's own script's): JSON is what it takes best, where a
+    browser names HTML and curl takes anything."""
+    return request.accept_mimetypes.best == "application/json"
 
 
 @login_manager.user_loader

@@ -18,6 +18,7 @@ from kb import db, plans, policy
 from kb.accounts.auth import VIEW_AS_KEY
 from kb.accounts.forms import ViewAsForm
 from kb.alerts import queries as alert_queries
+from kb.web import wants_json
 
 blueprint = Blueprint("main", __name__)
 
@@ -25,6 +26,8 @@ blueprint = Blueprint("main", __name__)
 @blueprint.get("/")
 def home():
     if not current_user.is_authenticated:
+        if wants_json():  # a script: 401 JSON, as every page needing a sign-in answers it
+            return current_app.login_manager.unauthorized()
         return redirect(url_for("accounts.sign_in"))
     return render_template("main/home.html", features=policy.features_of(current_user),
                            open_alerts=alert_queries.open_alerts_for(current_user))
