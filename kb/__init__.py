@@ -51,6 +51,15 @@ def create_process_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def command_catalogue() -> Flask:
+    """A bare application holding every area's ``kb`` commands, built without this
+    installation's settings: ``kb --help`` lists them from it when those settings are unusable."""
+    app = Flask(__name__)
+    app.config.update(settings.DEFAULTS)
+    _register_areas(app)
+    return app
+
+
 def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.update(settings.DEFAULTS)
     data_dir = Path(
@@ -62,6 +71,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     app.config["DATA_DIR"] = str(data_dir)
     data_directory.prepare(data_dir)
     _check_storage(app.config)
+    _check_mail(app.config)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = settings.default_database_url(data_dir)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.load_or_create_secret_key(
@@ -91,6 +101,21 @@ def _check_storage(config) -> None:
         raise settings.ConfigurationError(
             "KB_PATCH_SEND_VIA=x-sendfile needs files on this server's disk; "
             "with KB_STORAGE_URL=s3://... leave it empty.")
+
+
+def _check_mail(config) -> None:
+    """Refuse to start on an SMTP URL or an address e-mail could not be sent with (found
+    otherwise only when the first message fails, or queueing it does)."""
+    from kb.alerts.addresses import check_address_setting
+    from kb.alerts.delivery import smtp_server
+
+    if config["SMTP_URL"]:
+        try:
+            smtp_server(config["SMTP_URL"])
+        except ValueError as problem:
+            raise settings.ConfigurationError(str(problem)) from None
+    for name in ("MAIL_FROM", "INVITE_ORGANIZER"):
+        check_address_setting(name, config[name])
 
 
 def _check_search_backend(config) -> None:

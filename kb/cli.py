@@ -7,7 +7,11 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+
+# set on the context of a `kb --help` whose settings kb cannot use: commands come from the
+# bare command catalogue
+LISTING_WITHOUT_SETTINGS = "kb.listing_without_settings"
 
 
 def _create_app_for_cli() -> Flask:
@@ -20,7 +24,36 @@ def _create_app_for_cli() -> Flask:
         raise click.ClickException(str(problem)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_version_option=False,
+class KbGroup(FlaskGroup):
+    """Flask's command group, except that a setting kb cannot use is one line, never a
+    traceback: a command that needs the application stops with it (exit 1), and ``kb --help``
+    says it on stderr above the commands, listed then from kb's bare command catalogue."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except click.ClickException as problem:
+            click.echo(f"Error: {problem.format_message()}", err=True)
+            ctx.meta[LISTING_WITHOUT_SETTINGS] = True
+            self._load_plugin_commands()
+            return sorted({*click.Group.list_commands(self, ctx),
+                           *_catalogue().cli.list_commands(ctx)})
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if ctx.meta.get(LISTING_WITHOUT_SETTINGS):
+            return click.Group.get_command(self, ctx, name) or _catalogue().cli.get_command(
+                ctx, name)
+        return super().get_command(ctx, name)
+
+
+def _catalogue() -> Flask:
+    from kb import command_catalogue
+
+    return command_catalogue()
+
+
+@click.group(cls=KbGroup, create_app=_create_app_for_cli, add_version_option=False,
              load_dotenv=False)
 def main() -> None:
     """kb: the knowledge and learning portal of the support plans."""

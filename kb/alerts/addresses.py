@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 from flask import current_app
 
+from kb.config import ConfigurationError
 from kb.links import base_url
 
 
@@ -46,3 +47,17 @@ def mail_domain() -> str:
     except ValueError:
         return host
     return "localhost"
+
+
+def check_address_setting(name: str, value: str) -> None:
+    """``ConfigurationError`` unless ``value`` is empty, an address or ``Name <address>``."""
+    if not value:
+        return
+    address = parseaddr(value)[1]
+    try:
+        domain = Address(addr_spec=address).domain if "@" in address else ""
+    except (ValueError, IndexError):
+        domain = ""
+    if not domain:
+        raise ConfigurationError(f"KB_{name}={value!r} is not an e-mail address: give "
+                                 "name@example.com or 'Name <name@example.com>'.")

@@ -83,12 +83,26 @@ def smtp_server(url: str) -> SmtpServer:
     parts = urlparse(url)
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise ValueError(f"KB_SMTP_URL must look like smtp://host:port or smtps://host:port, "
-                         f"not {url!r}")
+                         f"not {_without_password(url)!r}")
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        raise ValueError("KB_SMTP_URL must look like smtp://host:port or smtps://host:port "
+                         "(its port is not a number from 0 to 65535)") from None
     starttls = parse_qs(parts.query).get("starttls", [""])[0].lower() in TRUE_WORDS
-    return SmtpServer(host=parts.hostname, port=parts.port or DEFAULT_PORTS[parts.scheme],
+    return SmtpServer(host=parts.hostname, port=port,
                       implicit_tls=parts.scheme == "smtps", starttls=starttls,
                       username=unquote(parts.username or ""),
                       password=unquote(parts.password or ""))
+
+
+def _without_password(url: str) -> str:
+    """``url`` with what comes before its host's ``@`` hidden: it may hold the password."""
+    if "@" not in url:
+        return url
+    head, _, host = url.rpartition("@")
+    scheme, slashes, _ = head.partition("//")
+    return f"{scheme}{slashes}...@{host}" if slashes else f"...@{host}"
 
 
 def connect(server: SmtpServer) -> smtplib.SMTP:
