@@ -103,8 +103,22 @@ def serve_command(host: str, port: int, workers: int | None, threads: int) -> No
     run(host=host, port=port, workers=workers, threads=threads)
 
 
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Look for settings kb runs with but should not (exit 1 when it finds one)."""
+    from kb.alerts.addresses import sender_warnings
+
+    warnings = sender_warnings()
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if warnings:
+        raise SystemExit(1)
+    click.echo("The settings look right.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_command, demo_command, serve_command):
+    for command in (init_command, demo_command, serve_command, check_command):
         app.cli.add_command(command)
 
 

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from kb.alerts import delivery, outbox, worker
+from kb.alerts import addresses, delivery, outbox, worker
 from kb.alerts.schedule import run_due_jobs
 
 
@@ -36,6 +36,8 @@ def run_command(once: bool) -> None:
         delivery.smtp_server(current_app.config["SMTP_URL"])
     except ValueError as problem:
         raise click.ClickException(str(problem)) from None
+    for warning in addresses.sender_warnings():
+        click.echo(f"Warning: {warning}", err=True)
     if once:
         run_due_jobs()
         _echo_report(delivery.drain(delivery.worker_name()))

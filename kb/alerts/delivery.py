@@ -126,7 +126,7 @@ def connect(server: SmtpServer) -> smtplib.SMTP:
 def build_message(message: OutboxEmail) -> EmailMessage:
     """The e-mail as it leaves: plain text and HTML alternatives, unsubscribe headers."""
     email = EmailMessage()
-    email["From"] = addresses.sender()
+    email["From"] = addresses.sender_of(message)
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
@@ -263,7 +263,7 @@ def _deliver_one(report: Report, connection: smtplib.SMTP, message: OutboxEmail,
 
 def _open_envelope(connection: smtplib.SMTP, message: OutboxEmail) -> None:
     connection.ehlo_or_helo_if_needed()
-    code, reply = connection.mail(addresses.sender_address())
+    code, reply = connection.mail(addresses.sender_address_of(message))
     if code != 250:
         raise smtplib.SMTPResponseException(code, reply)
     code, reply = connection.rcpt(message.recipient)

@@ -37,6 +37,7 @@ class Inbox:
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        self.envelope_senders: list[str] = []  # the MAIL FROM of each message, in order
         self.refused: dict[str, str] = {}
         self.on_recipient: Callable[[str], None] | None = None
         self.on_content: Callable[[EmailMessage], None] | None = None
@@ -65,6 +66,7 @@ class Inbox:
         message = message_from_bytes(envelope.content, policy=email_policy.default)
         with self.arrived:
             self.messages.append(message)
+            self.envelope_senders.append(envelope.mail_from)
             self.arrived.notify_all()
         if self.on_content:
             self.on_content(message)
