@@ -4,7 +4,16 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from kb.db import Base, UTCDateTime, utcnow
@@ -105,6 +114,19 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str | None:  # what Flask-Login keeps in the session cookie
         return self.session_secret
+
+    # UserMixin compares get_id(), here the browser session's secret, so that any two users
+    # loaded outside a signed-in request were equal. The same user is the same row: its
+    # identity key, read without loading anything; a user not yet stored is only itself.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        mine, theirs = inspect(self).identity, inspect(other).identity
+        return self is other if mine is None or theirs is None else mine == theirs
+
+    def __hash__(self) -> int:  # a new user's hash changes when it is stored and gets its id
+        identity = inspect(self).identity
+        return object.__hash__(self) if identity is None else hash((User, identity))
 
     @property
     def is_staff(self) -> bool:
