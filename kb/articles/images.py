@@ -18,8 +18,7 @@ from sqlalchemy import select
 from kb import db, policy
 from kb.accounts.models import User
 from kb.articles.image_files import ImageKind, identify, image_name
-from kb.articles.models import Article, ArticleImage, ArticleRevision
-from kb.articles.revisions import IMAGE_FACTS
+from kb.articles.models import IMAGE_FACTS, Article, ArticleImage, ArticleRevision
 from kb.errors import Invalid, NotFound, TooLarge
 from kb.storage import Upload, file_store, human_size
 from kb.storage.names import safe_file_name

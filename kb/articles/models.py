@@ -205,7 +205,26 @@ class ArticleRevision(Base):
         cascade="all, delete-orphan", order_by="ArticleRevisionImage.name")
 
 
-class ArticleRevisionImage(Base):
+class ImageFacts:
+    """The facts of one stored image, which an article's image and the copy of it each
+    revision keeps both hold (``IMAGE_FACTS``: a revision copies them, restoring copies back)."""
+
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+
+
+IMAGE_FACTS = tuple(ImageFacts.__annotations__)
+# the sort order of a column that follows a mixin's (which come after the class's own
+# otherwise): the table keeps its columns in the order they always had
+AFTER_FACTS = 1
+
+
+class ArticleRevisionImage(ImageFacts, Base):
     """An image as its revision was saved with it (the ``ArticleImage`` of that name then):
     restoring the revision brings it back, and its stored file is kept while a revision names
     it."""
@@ -216,13 +235,6 @@ class ArticleRevisionImage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(
         ForeignKey("article_revisions.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(50))
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(300))
-    width: Mapped[int | None] = mapped_column(Integer)
-    height: Mapped[int | None] = mapped_column(Integer)
 
 
 class SlugRedirect(Base):
@@ -263,7 +275,7 @@ class ArticleFollow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ArticleImage(Base):
+class ArticleImage(ImageFacts, Base):
     """An image an article's Markdown shows as ``images/<name>``: PNG, JPEG, GIF or WebP, its
     bytes in the file store (namespace ``files``, by content) under ``storage_key``. Readers
     get it only when they may read its article."""
@@ -274,19 +286,14 @@ class ArticleImage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
                                             index=True)
-    name: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(50))
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(300))
-    width: Mapped[int | None] = mapped_column(Integer)
-    height: Mapped[int | None] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+        ForeignKey("users.id", ondelete="SET NULL"), sort_order=AFTER_FACTS)
     # brought in (or last written) by ``kb import`` from beside the article's content file,
     # which may then remove it; never one staff uploaded
-    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"),
+                                           sort_order=AFTER_FACTS)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
+                                                 sort_order=AFTER_FACTS)
 
     @property
     def markdown(self) -> str:

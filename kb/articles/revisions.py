@@ -11,13 +11,12 @@ from kb import db, plans
 from kb.accounts.models import User
 from kb.articles.fields import ArticleFields, version_names
 from kb.articles.models import (
+    IMAGE_FACTS,
     Article,
     ArticleImage,
     ArticleRevision,
     ArticleRevisionImage,
 )
-
-IMAGE_FACTS = ("name", "content_type", "size", "sha256", "storage_key", "width", "height")
 
 
 def field_snapshot(article: Article) -> dict[str, Any]:

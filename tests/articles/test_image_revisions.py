@@ -10,7 +10,14 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.articles import service
-from kb.articles.models import Article, ArticleImage, ArticleRevision
+from kb.articles.models import (
+    IMAGE_FACTS,
+    Article,
+    ArticleImage,
+    ArticleRevision,
+    ArticleRevisionImage,
+    ImageFacts,
+)
 from kb.articles.revisions import fields_of_revision
 from kb.storage import FILES, file_store
 from kb.transfer.references import referenced_keys
@@ -124,3 +131,17 @@ def test_an_image_whose_file_is_gone_is_named_and_the_rest_restored(
     assert "Images no longer stored, shown as missing: queue.png." in history
     assert article_state(slug)["body"] == BODY
     assert image_id(app, "queue.png") is None
+
+
+def test_an_image_and_the_copy_a_revision_keeps_take_their_facts_from_one_definition():
+    """A fact added to images is held, and copied, by revisions too (the schema stays as the
+    migrations made it: tests/test_migrations.py compares it)."""
+    assert issubclass(ArticleImage, ImageFacts) and issubclass(ArticleRevisionImage, ImageFacts)
+    assert IMAGE_FACTS == ("name", "content_type", "size", "sha256", "storage_key", "width",
+                           "height")
+    shared = ({column.name for column in ArticleImage.__table__.columns}
+              & {column.name for column in ArticleRevisionImage.__table__.columns})
+    assert shared - {"id"} == set(IMAGE_FACTS)
+    for fact in IMAGE_FACTS:
+        image, kept = ArticleImage.__table__.c[fact], ArticleRevisionImage.__table__.c[fact]
+        assert (repr(image.type), image.nullable) == (repr(kept.type), kept.nullable), fact
