@@ -4,6 +4,7 @@ from kb.accounts import models as accounts_models  # noqa: F401
 from kb.alerts import alert_models  # noqa: F401
 from kb.alerts import models as alerts_models  # noqa: F401
 from kb.articles import models as articles_models  # noqa: F401
+from kb.articles import reader_models  # noqa: F401
 from kb.community import models as community_models  # noqa: F401
 from kb.elite import models as elite_models  # noqa: F401
 from kb.notifications import Notification  # noqa: F401

@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select
 from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts.dispatch import Notice, tell
-from kb.articles.models import Article, ArticleFollow
+from kb.articles.models import Article
+from kb.articles.reader_models import ArticleFollow
 from kb.links import path_for
 
 # the most of a revision note a notice quotes

@@ -247,34 +247,6 @@ class SlugRedirect(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
 
 
-class HelpfulVote(Base):
-    """A reader's "was this helpful?" answer: one per user and article."""
-
-    __tablename__ = "helpful_votes"
-    __table_args__ = (UniqueConstraint("article_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
-                                            index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    helpful: Mapped[bool] = mapped_column(Boolean)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ArticleFollow(Base):
-    """A reader told when staff say a change to an article or release note matters."""
-
-    __tablename__ = "article_follows"
-    __table_args__ = (UniqueConstraint("article_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
-                                            index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class ArticleImage(ImageFacts, Base):
     """An image an article's Markdown shows as ``images/<name>``: PNG, JPEG, GIF or WebP, its
     bytes in the file store (namespace ``files``, by content) under ``storage_key``. Readers

@@ -15,13 +15,13 @@ from kb.accounts.models import User
 from kb.articles.models import (
     Article,
     ArticleRevision,
-    HelpfulVote,
     SlugRedirect,
     Tag,
     article_products,
     article_tags,
     article_versions,
 )
+from kb.articles.reader_models import HelpfulVote
 from kb.errors import NotFound
 from kb.products.models import Product, ProductVersion
 

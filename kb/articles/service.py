@@ -13,11 +13,8 @@ from kb.accounts.models import User
 from kb.alerts import critical
 from kb.articles import follows, images, queries
 from kb.articles.fields import ArticleFields, apply_fields, check_fields, ensure_rendered
-from kb.articles.models import (
-    STATUSES,
-    Article,
-    HelpfulVote,
-)
+from kb.articles.models import STATUSES, Article
+from kb.articles.reader_models import HelpfulVote
 from kb.articles.revisions import add_revision, fields_of_revision
 from kb.articles.slugs import rename_slug, unique_slug, wanted_slug
 from kb.db import utcnow

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.alerts.models import OutboxEmail
-from kb.articles.models import ArticleFollow
+from kb.articles.reader_models import ArticleFollow
 from kb.notifications import Notification
 from tests.articles import web_fixtures
 from tests.articles.test_publishing import editor_data
