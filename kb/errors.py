@@ -15,6 +15,12 @@ class DomainError(Exception):
         return {}
 
 
+class BadRequest(DomainError):
+    """A request kb cannot read as sent (a malformed header)."""
+
+    status = 400
+
+
 class NotFound(DomainError):
     status = 404
 

@@ -7,6 +7,7 @@ from kb.articles import models as articles_models  # noqa: F401
 from kb.articles import reader_models  # noqa: F401
 from kb.community import models as community_models  # noqa: F401
 from kb.elite import models as elite_models  # noqa: F401
+from kb.idempotency import models as idempotency_models  # noqa: F401
 from kb.notifications import Notification  # noqa: F401
 from kb.patches import models as patches_models  # noqa: F401
 from kb.products import models as products_models  # noqa: F401

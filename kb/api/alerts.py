@@ -9,6 +9,7 @@ from kb import policy
 from kb.alerts import queries as alert_queries
 from kb.alerts import subscriptions
 from kb.api import blueprint
+from kb.api.idempotency import idempotent
 from kb.api.openapi import documented
 from kb.api.responses import respond
 from kb.api.responses.alerts import Alert, AlertWithHistory, Subscription
@@ -50,6 +51,7 @@ def api_alert_subscriptions():
             responses={"201": "Subscribed", "200": "Already subscribed (the existing one)",
                        "422": "Unknown product or version"},
             request_body=SubscriptionBody, response_model=Subscription)
+@idempotent
 def api_subscribe():
     body = read_body(SubscriptionBody)
     product, version = body.product, body.version

@@ -7,6 +7,7 @@ from flask import current_app, request, url_for
 from flask_login import current_user
 
 from kb.api import blueprint
+from kb.api.idempotency import idempotent
 from kb.api.openapi import PAGE, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.community import Answer, Question, QuestionWithAnswers, Score, Space
@@ -86,6 +87,7 @@ def api_community_questions():
     responses={"201": "Created", "422": "Invalid (the error says what)",
                "429": "Posting too fast; Retry-After says how long to wait"},
     request_body=QuestionBody, response_model=QuestionWithAnswers)
+@idempotent
 def api_ask_question():
     body = read_body(QuestionBody)
     space = queries.space_by_slug_or_name(current_user, body.space)
@@ -114,6 +116,7 @@ def api_community_question(question_id: int):
             responses={"201": "Created", "404": "No such question", "409": "Locked",
                        "422": "Invalid", "429": "Posting too fast"},
             request_body=AnswerBody, response_model=Answer)
+@idempotent
 def api_answer_question(question_id: int):
     question = queries.get_question(current_user, question_id)
     new = service.answer(current_user, question, read_body(AnswerBody).body)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
+from kb.api.idempotency import idempotent
 from kb.api.openapi import documented
 from kb.api.responses import respond
 from kb.api.responses.alerts import Booking, CustomerSuccessManager
@@ -49,6 +50,7 @@ def api_special_events():
             responses={"201": "Booked", "403": "Below Elite, or term lapsed",
                        "422": "A rule is broken: {\"error\", \"rule\"}"},
             request_body=SpecialEventBody, response_model=Booking)
+@idempotent
 def api_book_special_event():
     organization = _own_organization_for(special_events.FEATURE)
     body = read_body(SpecialEventBody)

@@ -10,10 +10,12 @@ from flask import current_app
 
 from kb import plans
 from kb.api import blueprint
+from kb.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER
 from kb.api.responses import document_schemas, respond
 from kb.api.responses.accounts import OpenApiDocument
 from kb.api.schemas import RequestBody, json_schema
 from kb.forms import MAX_DATABASE_ID
+from kb.idempotency.models import MAX_KEY_LENGTH
 from kb.paging import MAX_PAGE
 
 ERROR_SCHEMA = {
@@ -27,11 +29,11 @@ ERROR_SCHEMA = {
     },
     "required": ["error"],
 }
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 STANDARD_RESPONSES = {
-    "401": {"description": "No or a bad credential", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "403": {"description": "The plan lacks the feature, or the term has lapsed", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "401": {"description": "No or a bad credential", "content": ERROR_CONTENT},
+    "403": {"description": "The plan lacks the feature, or the term has lapsed",
+            "content": ERROR_CONTENT},
 }
 
 
@@ -121,6 +123,8 @@ def _operation(view: Callable, path_parameters: list[dict[str, Any]],
         "responses": {code: _response(code, text, notes, schemas)
                       for code, text in notes["responses"].items()},
     }
+    if getattr(view, "idempotent", False):
+        _document_idempotency(operation)
     if not notes["public"]:
         operation["responses"].update(STANDARD_RESPONSES)
     else:
@@ -129,6 +133,38 @@ def _operation(view: Callable, path_parameters: list[dict[str, Any]],
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": notes["request_body"]}}}
     return operation
+
+
+IDEMPOTENCY_KEY = {
+    "name": HEADER, "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
+               "pattern": f"^{KEY_PATTERN}$"},
+    "description": "Optional; any unique value (e.g. a UUID) chosen per request. A repeat with "
+                   "the same key and body within 24 hours creates nothing and answers the first "
+                   f"answer again, with `{REPLAYED_HEADER}: true`. Only successful answers are "
+                   "kept: after an error the key may be used again.",
+}
+IDEMPOTENCY_RESPONSES = {
+    "400": f"{HEADER} is not 1 to {MAX_KEY_LENGTH} printable ASCII characters",
+    "409": f"A request with this {HEADER} is still being processed",
+    "422": f"This {HEADER} was used with another request (address or body)",
+}
+REPLAYED = {REPLAYED_HEADER: {
+    "description": "true: a repeat of an earlier request with the same Idempotency-Key; "
+                   "nothing was created", "schema": {"type": "string", "enum": ["true"]}}}
+
+
+def _document_idempotency(operation: dict[str, Any]) -> None:
+    operation["parameters"].append(IDEMPOTENCY_KEY)
+    responses = operation["responses"]
+    for code, response in responses.items():
+        if code.startswith("2"):
+            response["headers"] = REPLAYED
+    for code, text in IDEMPOTENCY_RESPONSES.items():
+        if code in responses:
+            responses[code]["description"] += f"; or: {text[0].lower()}{text[1:]}"
+        else:
+            responses[code] = {"description": text, "content": ERROR_CONTENT}
 
 
 def _api_rules() -> list:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
+from kb.api.idempotency import idempotent
 from kb.api.openapi import documented
 from kb.api.responses import respond
 from kb.api.responses.programmes import Programme, StaffApplication
@@ -51,6 +52,7 @@ def api_programme(programme_id: int):
             responses={"201": "Applied", "403": "Below Elite, or term lapsed",
                        "409": "Applied already, or the programme takes no applications now"},
             request_body=ApplicationBody, response_model=Programme)
+@idempotent
 def api_apply(programme_id: int):
     service.require_feature(current_user)
     note = read_body(ApplicationBody).note

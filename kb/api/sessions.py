@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
+from kb.api.idempotency import idempotent
 from kb.api.openapi import documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.sessions import (
@@ -166,6 +167,7 @@ def api_topics():
 @blueprint.post("/topics")
 @documented("Ask for a session on a topic", responses={"201": "Created", "422": "Invalid"},
             request_body=TopicRequestBody, response_model=Topic)
+@idempotent
 def api_request_topic():
     body = read_body(TopicRequestBody)
     values = {"title": body.title, "details": body.details, "product": body.product}
@@ -229,6 +231,7 @@ def api_live_sessions():
     "404": "No such session",
     "409": "Registration is not open: not yet, closed at its set time, the session has "
            "started or ended, or it is cancelled"}, response_model=Registration)
+@idempotent
 def api_register(session_id: int):
     live_queries.get_session(current_user, session_id)  # 404 for a session the user may not see
     outcome = live.register_with_outcome(current_user, session_id)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from kb import policy
 from kb.api import blueprint
+from kb.api.idempotency import idempotent
 from kb.api.openapi import documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.support import Coverage, IncidentWithThread
@@ -73,6 +74,7 @@ def _details(body: IncidentBody) -> incidents.IncidentDetails:
             request_body=IncidentBody,
             responses={"201": "Logged", "422": "Invalid details"},
             response_model=IncidentWithThread)
+@idempotent
 def api_log_incident():
     incident = incidents.log_incident(current_user, _details(read_body(IncidentBody)))
     return respond(IncidentWithThread, incident_json(incident, with_thread=True), 201)
@@ -92,6 +94,7 @@ def api_incident(incident_id: int):
             responses={"201": "Replied", "404": "No such incident",
                        "409": "The incident is closed", "422": "Invalid reply"},
             response_model=EntryAnswer)
+@idempotent
 def api_reply(incident_id: int):
     body = read_body(ReplyBody)
     incident = queries.get_incident(current_user, incident_id)

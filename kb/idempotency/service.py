@@ -1,0 +1,115 @@
+"""Claiming an idempotency key for a request, and remembering or releasing it afterwards.
+
+A first request claims its key in a row committed before the work starts, so a repeat arriving
+meanwhile finds it (409) instead of doing the work a second time. A successful answer is kept
+for ``LIFETIME``; a failed request releases the key, so the client may retry with it. Rows
+older than ``LIFETIME`` are purged whenever a key is claimed.
+
+A claim whose request never finished (its worker died) is taken over after
+``ABANDONED_AFTER``. The one gap left: a worker dying between the work's commit and the
+answer's, which a retry after that time would repeat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kb import db
+from kb.errors import Conflict, Invalid
+from kb.idempotency.models import IdempotentRequest
+
+LIFETIME = timedelta(hours=24)
+# far beyond any creating request (kb serve's worker timeout is 60 seconds)
+ABANDONED_AFTER = timedelta(minutes=10)
+IN_PROGRESS = ("A request with this Idempotency-Key is still being processed; retry it in a "
+               "moment.")
+OTHER_REQUEST = ("This Idempotency-Key was already used for a different request (another "
+                 "address or body); send a new key with a new request.")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The key is this request's: do the work, then ``remember`` or ``release``."""
+
+    row_id: int
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """The answer the first request with the key got."""
+
+    status: int
+    body: str
+
+
+def claim(user_id: int, key: str, fingerprint: str, now: datetime) -> Claim | Remembered:
+    """The key claimed for this request, or the first request's answer; ``Invalid`` (422) for
+    a key used with another request, ``Conflict`` (409) while the first is in progress."""
+    purge(now)
+    existing = _find(user_id, key)
+    if existing is None:
+        row = IdempotentRequest(user_id=user_id, key=key, fingerprint=fingerprint,
+                                created_at=now)
+        db.session.add(row)
+        try:
+            db.session.commit()
+            return Claim(row.id)
+        except IntegrityError:  # a repeat claimed it at the same moment
+            db.session.rollback()
+            existing = _find(user_id, key)
+            if existing is None:  # and failed since: it is free again, but not ours
+                raise Conflict(IN_PROGRESS) from None
+    db.session.commit()
+    return _answer_for(existing, fingerprint, now)
+
+
+def _answer_for(existing: IdempotentRequest, fingerprint: str,
+                now: datetime) -> Claim | Remembered:
+    if existing.fingerprint != fingerprint:
+        raise Invalid(OTHER_REQUEST)
+    if existing.status is not None:
+        return Remembered(existing.status, existing.body or "")
+    if existing.created_at <= now - ABANDONED_AFTER and _take_over(existing, now):
+        return Claim(existing.id)
+    raise Conflict(IN_PROGRESS)
+
+
+def _take_over(existing: IdempotentRequest, now: datetime) -> bool:
+    """Claim an abandoned row anew, unless another retry did so first."""
+    taken = db.session.execute(
+        update(IdempotentRequest)
+        .where(IdempotentRequest.id == existing.id, IdempotentRequest.status.is_(None),
+               IdempotentRequest.created_at == existing.created_at)
+        .values(created_at=now))
+    db.session.commit()
+    return taken.rowcount == 1
+
+
+def _find(user_id: int, key: str) -> IdempotentRequest | None:
+    return db.session.scalar(
+        select(IdempotentRequest)
+        .where(IdempotentRequest.user_id == user_id, IdempotentRequest.key == key)
+        .execution_options(populate_existing=True))
+
+
+def remember(claimed: Claim, status: int, body: str) -> None:
+    """Keep the successful answer for repeats of the request."""
+    db.session.execute(update(IdempotentRequest).where(IdempotentRequest.id == claimed.row_id)
+                       .values(status=status, body=body))
+    db.session.commit()
+
+
+def release(claimed: Claim) -> None:
+    """Forget the claim of a request that failed: a retry with the key runs anew."""
+    db.session.rollback()  # whatever the failed request left unfinished
+    db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.id == claimed.row_id))
+    db.session.commit()
+
+
+def purge(now: datetime) -> None:
+    """Delete the keys older than ``LIFETIME`` (the caller commits)."""
+    db.session.execute(delete(IdempotentRequest)
+                       .where(IdempotentRequest.created_at < now - LIFETIME))
