@@ -43,7 +43,11 @@ def notify(user, kind: str, title: str, url: str = "") -> Notification:
     return notification
 
 
-def notifications_for(user, limit: int = 100) -> list[Notification]:
+# the newest this many, when the API is not asked for a page
+API_LIMIT = 100
+
+
+def notifications_for(user, limit: int = API_LIMIT) -> list[Notification]:
     """The user's notifications, newest first."""
     return list(db.session.scalars(
         select(Notification).where(Notification.user_id == user.id)

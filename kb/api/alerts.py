@@ -10,7 +10,8 @@ from kb.alerts import queries as alert_queries
 from kb.alerts import subscriptions
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
-from kb.api.openapi import documented
+from kb.api.lists import list_answer
+from kb.api.openapi import ON_REQUEST, documented
 from kb.api.responses import respond
 from kb.api.responses.alerts import Alert, AlertWithHistory, Subscription
 from kb.api.schemas import SubscriptionBody, read_body
@@ -39,10 +40,10 @@ def alert_json(alert) -> dict:
 
 @blueprint.get("/alerts/subscriptions")
 @documented("Your alert subscriptions: id, product, product_slug, version (null: every "
-            "version), created", response_model=list[Subscription])
+            "version), created", response_model=list[Subscription], paged=ON_REQUEST)
 def api_alert_subscriptions():
-    return respond(list[Subscription],
-                   [subscription_json(s) for s in subscriptions.subscriptions_of(current_user)])
+    return list_answer(list[Subscription], subscriptions.subscriptions_of(current_user),
+                       subscription_json)
 
 
 @blueprint.post("/alerts/subscriptions")
@@ -69,11 +70,11 @@ def api_unsubscribe(subscription_id: int):
 
 @blueprint.get("/alerts")
 @documented("The open critical-issue alerts of the products you subscribed to or your "
-            "organisation runs, latest change first", response_model=list[Alert])
+            "organisation runs, latest change first", response_model=list[Alert],
+            paged=ON_REQUEST)
 def api_open_alerts():
     policy.require(current_user, subscriptions.FEATURE)
-    return respond(list[Alert],
-                   [alert_json(alert) for alert in alert_queries.open_alerts_for(current_user)])
+    return list_answer(list[Alert], alert_queries.open_alerts_for(current_user), alert_json)
 
 
 @blueprint.get("/alerts/<int:alert_id>")

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
-from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.lists import MAX_PER_PAGE, PageAsked, list_answer, page_answer
+from kb.api.openapi import ALWAYS, ON_REQUEST, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.community import Answer, Question, QuestionWithAnswers, Score, Space
 from kb.api.schemas import AcceptedAnswerBody, AnswerBody, QuestionBody, VoteBody, read_body
@@ -46,10 +47,9 @@ def question_json(question, answers: int) -> dict:
 
 @blueprint.get("/community/spaces")
 @documented("Community spaces; those above your plan come with \"readable\": false",
-            response_model=list[Space])
+            response_model=list[Space], paged=ON_REQUEST)
 def api_community_spaces():
-    return respond(list[Space],
-                   [space_json(entry) for entry in queries.list_spaces(current_user)])
+    return list_answer(list[Space], queries.list_spaces(current_user), space_json)
 
 
 @blueprint.get("/community/spaces/<slug>")
@@ -63,22 +63,22 @@ def api_community_space(slug: str):
 
 @blueprint.get("/community/questions")
 @documented(
-    "Community questions you may read, latest activity first",
+    "Community questions you may read, latest activity first, a page at a time",
     parameters=[query_parameter("space", description="a space's slug"),
-                query_parameter("filter", description="solved, unsolved or unanswered"),
-                PAGE, query_parameter("per_page", "integer", "at most 100")],
+                query_parameter("filter", description="solved, unsolved or unanswered")],
     responses={"200": "OK", "404": "No such space", "422": "A bad filter or page"},
-    response_model=list[Question])
+    response_model=list[Question], paged=ALWAYS)
 def api_community_questions():
     slug = request.args.get("space", "").strip()
     space = queries.get_space(current_user, slug) if slug else None
+    asked = PageAsked(page_number(request.args),
+                      page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE))
     found = queries.find_questions(
         current_user, space=space, state=request.args.get("filter", ""),
-        page=page_number(request.args),
-        per_page=page_size(request.args, current_app.config["PAGE_SIZE"], 100))
+        page=asked.page, per_page=asked.per_page)
     counts = queries.answer_counts(found.questions)
-    return respond(list[Question], [question_json(question, counts.get(question.id, 0))
-                                    for question in found.questions])
+    return page_answer(list[Question], [question_json(question, counts.get(question.id, 0))
+                                        for question in found.questions], found.total, asked)
 
 
 @blueprint.post("/community/questions")

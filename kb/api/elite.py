@@ -8,7 +8,8 @@ from flask_login import current_user
 from kb import policy
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
-from kb.api.openapi import documented
+from kb.api.lists import list_answer
+from kb.api.openapi import ON_REQUEST, documented
 from kb.api.responses import respond
 from kb.api.responses.alerts import Booking, CustomerSuccessManager
 from kb.api.schemas import SpecialEventBody, read_body
@@ -36,11 +37,10 @@ def api_csm():
 
 @blueprint.get("/elite/special-events")
 @documented("Your organisation's special event weekends, newest first (Elite)",
-            response_model=list[Booking])
+            response_model=list[Booking], paged=ON_REQUEST)
 def api_special_events():
     organization = _own_organization_for(special_events.FEATURE)
-    return respond(list[Booking],
-                   [booking_json(b) for b in special_events.bookings_of(organization)])
+    return list_answer(list[Booking], special_events.bookings_of(organization), booking_json)
 
 
 @blueprint.post("/elite/special-events")

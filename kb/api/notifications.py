@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from kb import notifications
 from kb.api import blueprint
-from kb.api.openapi import documented
+from kb.api.lists import page_answer, page_asked
+from kb.api.openapi import ON_REQUEST, documented
 from kb.api.responses import respond
 from kb.api.responses.accounts import Notification
 
@@ -18,11 +19,17 @@ def notification_json(notification: notifications.Notification) -> dict:
 
 
 @blueprint.get("/notifications")
-@documented("Your notifications, newest first: id, kind, title, url, created, read",
-            response_model=list[Notification])
+@documented("Your notifications, newest first: id, kind, title, url, created, read; the "
+            f"newest {notifications.API_LIMIT}, or any page of all of them",
+            response_model=list[Notification], paged=ON_REQUEST)
 def api_notifications():
-    return respond(list[Notification],
-                   [notification_json(n) for n in notifications.notifications_for(current_user)])
+    asked = page_asked()
+    if asked is None:
+        return respond(list[Notification], [notification_json(n) for n in
+                                             notifications.notifications_for(current_user)])
+    found = notifications.notifications_page(current_user, asked.page, asked.per_page)
+    return page_answer(list[Notification], [notification_json(n) for n in found.items],
+                       found.total, asked)
 
 
 @blueprint.post("/notifications/<int:notification_id>/read")

@@ -11,6 +11,7 @@ from flask import current_app
 from kb import plans
 from kb.api import blueprint
 from kb.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER
+from kb.api.lists import MAX_PER_PAGE
 from kb.api.responses import document_schemas, respond
 from kb.api.responses.accounts import OpenApiDocument
 from kb.api.schemas import RequestBody, json_schema
@@ -46,11 +47,13 @@ def documented(
     response_model: Any = None,
     media_type: str = "application/json",
     public: bool = False,
+    paged: str | None = None,
 ) -> Callable:
     """Attach the OpenAPI description of an endpoint to its view function; ``request_body`` is
     the model that also checks the body (``kb/api/schemas.py``), ``response_model`` the shape
     (a model or ``list[Model]``) of every 2xx answer with a body, the one the view answers with
-    through ``respond`` (``kb/api/responses``); ``media_type`` for an answer that is not JSON."""
+    through ``respond`` (``kb/api/responses``); ``media_type`` for an answer that is not JSON;
+    ``paged``: a list answered in pages ``ALWAYS``, or ``ON_REQUEST`` (``kb/api/lists.py``)."""
 
     def attach(view: Callable) -> Callable:
         view.openapi = {
@@ -61,6 +64,7 @@ def documented(
             "response_model": response_model,
             "media_type": media_type,
             "public": public,
+            "paged": paged,
         }
         return view
 
@@ -76,6 +80,17 @@ def query_parameter(name: str, kind: str = "string", description: str = "",
 
 PAGE = query_parameter("page", "integer", "1-based page number; past the last, an empty page",
                        minimum=1, maximum=MAX_PAGE)
+PER_PAGE = query_parameter("per_page", "integer", f"items per page, at most {MAX_PER_PAGE}",
+                           minimum=1)
+ALWAYS, ON_REQUEST = "always", "on request"
+PAGES_ON_REQUEST = ("; asked with page or per_page, one page of the list, with Link (first, "
+                    "prev, next, last) and X-Total-Count headers")
+PAGE_HEADERS = {
+    "Link": {"description": "RFC 8288 links to the first, previous, next and last pages",
+             "schema": {"type": "string"}},
+    "X-Total-Count": {"description": "How many items the whole list holds",
+                      "schema": {"type": "integer", "minimum": 0}},
+}
 
 
 def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
@@ -92,7 +107,8 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 NO_NOTES = {"responses": {"200": "OK"}, "parameters": [], "request_body": None,
-            "response_model": None, "media_type": "application/json", "public": False}
+            "response_model": None, "media_type": "application/json", "public": False,
+            "paged": None}
 
 
 def _notes(view: Callable) -> dict[str, Any]:
@@ -123,6 +139,8 @@ def _operation(view: Callable, path_parameters: list[dict[str, Any]],
         "responses": {code: _response(code, text, notes, schemas)
                       for code, text in notes["responses"].items()},
     }
+    if notes["paged"]:
+        _document_pages(operation, notes["paged"])
     if getattr(view, "idempotent", False):
         _document_idempotency(operation)
     if not notes["public"]:
@@ -165,6 +183,15 @@ def _document_idempotency(operation: dict[str, Any]) -> None:
             responses[code]["description"] += f"; or: {text[0].lower()}{text[1:]}"
         else:
             responses[code] = {"description": text, "content": ERROR_CONTENT}
+
+
+def _document_pages(operation: dict[str, Any], paged: str) -> None:
+    operation["parameters"] += [PAGE, PER_PAGE]
+    if paged == ON_REQUEST:
+        operation["summary"] += PAGES_ON_REQUEST
+    operation["responses"]["200"]["headers"] = PAGE_HEADERS
+    operation["responses"].setdefault("422", {"description": "A bad page or per_page",
+                                              "content": ERROR_CONTENT})
 
 
 def _api_rules() -> list:

@@ -10,7 +10,8 @@ from flask_login import current_user
 from kb import policy
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
-from kb.api.openapi import documented
+from kb.api.lists import list_answer
+from kb.api.openapi import ON_REQUEST, documented
 from kb.api.responses import respond
 from kb.api.responses.programmes import Programme, StaffApplication
 from kb.api.schemas import ApplicationBody, DecisionBody, read_body
@@ -35,10 +36,10 @@ def programme_json(entry: queries.ProgrammeEntry) -> dict:
 
 @blueprint.get("/programmes")
 @documented("Early adopter programmes (Elite): the running ones and those your organisation "
-            "applied to, with your application's status", response_model=list[Programme])
+            "applied to, with your application's status", response_model=list[Programme],
+            paged=ON_REQUEST)
 def api_programmes():
-    return respond(list[Programme],
-                   [programme_json(entry) for entry in queries.programmes_for(current_user)])
+    return list_answer(list[Programme], queries.programmes_for(current_user), programme_json)
 
 
 @blueprint.get("/programmes/<int:programme_id>")
@@ -74,11 +75,11 @@ def application_json(application: ProgrammeApplication) -> dict:
 @blueprint.get("/programmes/<int:programme_id>/applications")
 @documented("A programme's applications (staff): open ones first, then by when they came",
             responses={"200": "OK", "403": "Staff only", "404": "No such programme"},
-            response_model=list[StaffApplication])
+            response_model=list[StaffApplication], paged=ON_REQUEST)
 def api_applications(programme_id: int):
     programme = service.staff_programme(current_user, programme_id)
-    return respond(list[StaffApplication], [application_json(application) for application
-                                            in queries.applications_to(current_user, programme)])
+    return list_answer(list[StaffApplication], queries.applications_to(current_user, programme),
+                       application_json)
 
 
 @blueprint.post("/programmes/applications/<int:application_id>/decision")

@@ -11,7 +11,8 @@ from flask_login import current_user
 from kb import policy
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
-from kb.api.openapi import documented, query_parameter
+from kb.api.lists import list_answer
+from kb.api.openapi import ON_REQUEST, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.sessions import (
     CampusOffer,
@@ -53,13 +54,13 @@ def recording_json(recording, watched: set[int]) -> dict:
 @blueprint.get("/recordings")
 @documented("Recordings, newest first", parameters=[
     query_parameter("product", description="product slug"), query_parameter("topic")],
-    response_model=list[Recording])
+    response_model=list[Recording], paged=ON_REQUEST)
 def api_recordings():
     items = recording_queries.list_recordings(
         current_user, product_slug=request.args.get("product", ""),
         topic=request.args.get("topic", ""))
     watched = recording_queries.watched_ids(current_user)
-    return respond(list[Recording], [recording_json(item, watched) for item in items])
+    return list_answer(list[Recording], items, lambda item: recording_json(item, watched))
 
 
 @blueprint.get("/recordings/<int:recording_id>")
@@ -158,10 +159,9 @@ def topic_json(topic) -> dict:
 
 
 @blueprint.get("/topics")
-@documented("Topic requests, most votes first", response_model=list[Topic])
+@documented("Topic requests, most votes first", response_model=list[Topic], paged=ON_REQUEST)
 def api_topics():
-    return respond(list[Topic],
-                   [topic_json(topic) for topic in topic_queries.list_topics(current_user)])
+    return list_answer(list[Topic], topic_queries.list_topics(current_user), topic_json)
 
 
 @blueprint.post("/topics")
@@ -215,14 +215,13 @@ def registration_json(registration) -> dict | None:
             "registration_closed, in_progress) and status (scheduled, or cancelled with the "
             "reason: listed until its start); join details only for registered users, "
             "shortly before the start, never for a cancelled session",
-            response_model=list[LiveSession])
+            response_model=list[LiveSession], paged=ON_REQUEST)
 def api_live_sessions():
     now, sessions = utcnow(), live_queries.sessions_for(current_user)
     registrations = live_queries.registrations_of(current_user, sessions)
     confirmed = live_queries.confirmed_counts(sessions)
-    return respond(list[LiveSession],
-                   [live_session_json(s, now, registrations[s.id], confirmed[s.id])
-                    for s in sessions])
+    return list_answer(list[LiveSession], sessions, lambda session: live_session_json(
+        session, now, registrations[session.id], confirmed[session.id]))
 
 
 @blueprint.post("/live-sessions/<int:session_id>/registration")

@@ -8,7 +8,8 @@ from flask_login import current_user
 from kb import policy
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
-from kb.api.openapi import documented, query_parameter
+from kb.api.lists import list_answer
+from kb.api.openapi import ON_REQUEST, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.support import Coverage, IncidentWithThread
 from kb.api.responses.support import Incident as IncidentAnswer
@@ -51,7 +52,7 @@ def incident_json(incident: Incident, with_thread: bool = False) -> dict:
 @documented("Your organisation's incidents, newest first (staff: the open queue in priority "
             "order)", parameters=[query_parameter(
                 "status", description="open, closed or all (default all)")],
-            response_model=list[IncidentAnswer])
+            response_model=list[IncidentAnswer], paged=ON_REQUEST)
 def api_incidents():
     if policy.acts_as_staff(current_user):
         found = queries.queue(current_user, queries.QueueFilters(), utcnow())
@@ -60,7 +61,7 @@ def api_incidents():
         if show not in ("open", "closed", "all"):
             raise Invalid("status must be open, closed or all.")
         found = queries.incidents_of_organization(current_user, show)
-    return respond(list[IncidentAnswer], [incident_json(incident) for incident in found])
+    return list_answer(list[IncidentAnswer], found, incident_json)
 
 
 def _details(body: IncidentBody) -> incidents.IncidentDetails:

@@ -4,6 +4,8 @@ index, as far as the reader may read)."""
 
 from __future__ import annotations
 
+import re
+
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
@@ -79,3 +81,30 @@ def test_one_search_finds_community_questions_beside_articles(world, client, tok
                        headers=token_for("premium")).json
     assert any(hit["type"] == "question" and hit["id"] == world.open_question
                for hit in found["results"])
+
+
+def test_question_pages_carry_link_and_total_headers(client, world, token_for):
+    headers = token_for("elite")
+    page = client.get("/api/v1/community/questions?per_page=1&filter=unsolved", headers=headers)
+
+    assert len(page.json) == 1 and page.headers["X-Total-Count"] == "2"
+    found = {relation: url for url, relation in
+             re.findall(r'<([^>]*)>; rel="(\w+)"', page.headers["Link"])}
+    assert set(found) == {"first", "next", "last"}
+    assert found["next"].endswith("/api/v1/community/questions?per_page=1&filter=unsolved&page=2")
+    second = client.get(found["next"], headers=headers)
+    assert [q["id"] for q in page.json + second.json] == [
+        q["id"] for q in client.get("/api/v1/community/questions", headers=headers).json]
+
+
+def test_a_retried_question_is_asked_once(client, world, token_for):
+    headers = {**token_for("premium"), "Idempotency-Key": "ask-once"}
+    body = {"space": world.open_slug, "title": "How do I export the ledger?", "body": "As CSV."}
+    first = client.post("/api/v1/community/questions", headers=headers, json=body)
+    again = client.post("/api/v1/community/questions", headers=headers, json=body)
+
+    assert first.status_code == again.status_code == 201 and again.json == first.json
+    assert again.headers["Idempotent-Replayed"] == "true"
+    titles = [q["title"] for q in client.get("/api/v1/community/questions",
+                                             headers=token_for("premium")).json]
+    assert titles.count("How do I export the ledger?") == 1
