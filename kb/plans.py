@@ -117,6 +117,11 @@ def plan_name(plan: str) -> str:
     return PLAN_NAMES[plan]
 
 
+def plans_below_phrase(plan: str) -> str:
+    """'Xtreme' or 'Xtreme and Premium': the plans under this one."""
+    return " and ".join(plan_name(p) for p in PLANS[:plan_rank(plan)])
+
+
 def plans_phrase(plan: str, *, sentence_start: bool = False) -> str:
     """'Premium and Elite', 'Elite' or 'every plan': who has a feature whose lowest plan this is.
     ``sentence_start`` gives 'Every plan' and leaves the plan names alone (Jinja's

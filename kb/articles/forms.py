@@ -58,7 +58,10 @@ class ArticleForm(FlaskForm):
         "name the product for another: Orbit ERP 12.0"))
     tags = StringField("Tags", description="Comma-separated")
     min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS))
-    critical = BooleanField("Workaround for a critical issue")
+    critical = BooleanField(
+        "Workaround for a critical issue",
+        description="Its alert reaches the plans that may read this article: keep the minimum "
+                    "plan at Xtreme to tell every customer who runs the product.")
     answers_alert = SelectField(
         "Answers the alert", choices=[], validate_choice=False,
         description="The open alert this workaround answers: publishing it moves that alert "

@@ -175,3 +175,25 @@ def test_a_double_submitted_update_is_told_once(app, auth, catalogue, customer_o
     # a new note is a new update, even with the same words
     auth.post(f"/staff/alerts/{alert_id}/text", {**update, "update_note": "Now also 11.x."})
     assert [kind for kind, _ in _alert_notices(app, reader)].count("alert.revised") == 2
+
+
+def test_staff_see_which_plans_an_alert_is_not_told_to(app, auth, catalogue):
+    with app.app_context():
+        for_everyone = critical.open_alert(_staff(), "Posting fails", "", [ERP]).id
+        for_elite = critical.open_alert(_staff(), "Elite add-on fails", "", [ERP],
+                                        min_plan="elite").id
+    article_id = _workaround(app, "Workaround: totals double", min_plan="premium")
+    with app.app_context():
+        by_article = db.session.scalar(select(Alert.id).where(Alert.article_id == article_id))
+    auth.login("staff@demo.test")
+
+    def warning(alert_id: int) -> str:
+        page = auth.client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+        start = page.find('id="not-told-to-all"')
+        return "" if start < 0 else " ".join(page[start:page.index("</p>", start)].split())
+
+    assert warning(for_everyone) == ""
+    assert "Customers on Xtreme and Premium are not told of this issue: it was opened for " \
+        "Elite only." in warning(for_elite)
+    assert "Customers on Xtreme are not told of this issue: its workaround article is for " \
+        "Premium and Elite." in warning(by_article)
