@@ -88,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_ACCOUNT_MAX_WAIT_SECONDS": 60,
     # failures per client address, any accounts, before its attempts wait
     "SIGN_IN_ADDRESS_FREE_FAILURES": 20,
+    # staff who sign in without two-step sign-in (an authenticator app) are sent to turn it on
+    # and can open nothing else until they have
+    "REQUIRE_TWO_STEP_FOR_STAFF": False,
     # how long a password-reset link stays valid, in minutes
     "PASSWORD_RESET_MINUTES": 60,
     # reset e-mails per account before further requests for it are dropped for a while (the

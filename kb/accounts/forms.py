@@ -138,3 +138,34 @@ class ViewAsForm(FlaskForm):
         "View pages as a customer on",
         choices=choices([("", "(my own staff view)")] + PLAN_PAIRS),
     )
+
+
+def _code_field(label: str, field_id: str, description: str = "") -> StringField:
+    return StringField(
+        label, id=field_id, validators=[DataRequired(), Length(max=40)], description=description,
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "autocapitalize": "off", "spellcheck": "false"})
+
+
+class EnrolmentCodeForm(FlaskForm):
+    code = _code_field("Code from the app", "enrolment-code",
+                       "The 6 digits the app shows for this portal now.")
+
+
+class SecondStepForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app", id="second-step-code",
+        validators=[DataRequired(), Length(max=40)],
+        description="6 digits. No phone at hand? Type one of your recovery codes instead.",
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
+                   "spellcheck": "false"})
+
+
+class RenewRecoveryCodesForm(FlaskForm):
+    code = _code_field("Current code from the app", "renew-code")
+
+
+class TwoStepOffForm(FlaskForm):
+    password_or_code = PasswordField(
+        "Your password, or a current code from the app", id="two-step-off",
+        validators=[DataRequired(), Length(max=500)])

@@ -243,3 +243,32 @@ class PasswordResetRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TwoStep(Base):
+    """A user's authenticator app (TOTP, RFC 6238). The row exists from "Turn on" on; two-step
+    sign-in is on once ``confirmed_at`` is set (a code from the app verified)."""
+
+    __tablename__ = "two_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    # the shared secret, encrypted with a key derived from SECRET_KEY (``kb.accounts.totp``)
+    secret_encrypted: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the time step (30-second window) of the last code accepted: a code of it or an earlier
+    # one is refused, so a code overheard once cannot be used again
+    last_used_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the authenticator app; kept hashed like passwords."""
+
+    __tablename__ = "two_step_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

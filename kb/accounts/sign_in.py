@@ -49,9 +49,9 @@ def _dummy_hash() -> str:
     return _UNKNOWN_USER_HASH[method]
 
 
-def authenticate(email: str, password: str, remote_addr: str, *,
-                 known_device: bool = False) -> User:
-    """Sign in: the user with these credentials, with a new session (``session_secret``).
+def check_credentials(email: str, password: str, remote_addr: str, *,
+                      known_device: bool = False) -> User:
+    """The user with these credentials; the caller commits (the attempts taken back).
 
     The attempt is counted before the password is checked; ``Throttled`` says how long to wait.
     A ``known_device`` (a browser that signed in to this account before) is exempt from the
@@ -68,5 +68,18 @@ def authenticate(email: str, password: str, remote_addr: str, *,
         raise Invalid("This account has been deactivated. Ask your administrator.")
     for rule, key in checks:
         throttle.forgive_attempt(rule, key, start_over=rule.scope == "sign-in")
+    return user
+
+
+def complete_sign_in(user: User) -> User:
+    """Every step passed: the user with a new session (``session_secret``)."""
     user.last_sign_in_at = utcnow()
     return start_session(user)
+
+
+def authenticate(email: str, password: str, remote_addr: str, *,
+                 known_device: bool = False) -> User:
+    """Sign in with the password alone (see ``check_credentials``): the user with a new
+    session."""
+    return complete_sign_in(
+        check_credentials(email, password, remote_addr, known_device=known_device))

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from kb import policy
+from kb.accounts import two_step
 from kb.accounts.forms import OrganizationForm, RoleForm, StaffUserForm
 from kb.accounts.organizations import (
     PlanLoweringUnconfirmed,
@@ -160,7 +161,7 @@ def user(user_id: int):
             flash("The role has been saved.", "success")
             return redirect(url_for("staff.user", user_id=subject.id))
     return render_template(
-        "staff/user.html", subject=subject, form=form
+        "staff/user.html", subject=subject, form=form, subject_two_step=two_step.is_on(subject)
     )
 
 

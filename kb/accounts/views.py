@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kb import policy
-from kb.accounts import auth, browser_sessions, passwords, queries, tokens, users
+from kb.accounts import auth, browser_sessions, passwords, queries, tokens, two_step, users
 from kb.accounts.forms import (
     ChangePasswordForm,
     InviteUserForm,
     NewPasswordForm,
     PasswordResetRequestForm,
     ProfileForm,
+    RenewRecoveryCodesForm,
     SignInForm,
     TokenForm,
+    TwoStepOffForm,
 )
-from kb.accounts.sign_in import authenticate
+from kb.accounts.half_signed_in import forget_half_sign_in, remember_half_sign_in
+from kb.accounts.sign_in import check_credentials, complete_sign_in
 from kb.errors import Conflict, Invalid, Throttled
 from kb.safe_redirect import safe_next_url
 
@@ -31,7 +43,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(
+            user = check_credentials(
                 form.email.data, form.password.data, _client_address(),
                 known_device=auth.signed_in_here_before(form.email.data))
         except Throttled as refusal:
@@ -40,10 +52,26 @@ def sign_in():
             form.password.errors.append(refusal.message)
             status = 401
         else:
-            login_user(user)
-            return auth.remember_device(
-                redirect(safe_next_url(form.next.data) or url_for("main.home")), user.email)
+            if two_step.is_on(user):
+                remember_half_sign_in(user, form.next.data)
+                return redirect(url_for("two_step.second_step"))
+            return finish_sign_in(user, form.next.data)
     return render_template("accounts/sign_in.html", form=form), status
+
+
+def finish_sign_in(user, next_url: str | None):
+    """Every step passed: the browser is signed in (staff who must use two-step sign-in and
+    do not yet are sent to turn it on)."""
+    login_user(complete_sign_in(user))
+    target = safe_next_url(next_url) or url_for("main.home")
+    if must_enrol(user):
+        target = url_for("two_step.enrol")
+    return auth.remember_device(redirect(target), user.email)
+
+
+def must_enrol(user) -> bool:
+    return (current_app.config["REQUIRE_TWO_STEP_FOR_STAFF"] and user.is_staff
+            and not two_step.is_on(user))
 
 
 def _throttled_page(template: str, refusal: Throttled, **context):
@@ -61,6 +89,7 @@ def sign_out():
     if current_user.is_authenticated:
         browser_sessions.end_session(current_user)
     logout_user()
+    forget_half_sign_in()
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.sign_in"))
 
@@ -106,17 +135,21 @@ def account():
         users.update_profile(current_user, profile.name.data or "", profile.time_zone.data)
         flash("Your profile has been saved.", "success")
         return redirect(url_for("accounts.account"))
-    return _render_account(profile=profile)
+    return render_account(profile=profile)
 
 
-def _render_account(status: int = 200, new_token: str | None = None, **forms):
+def render_account(status: int = 200, new_token: str | None = None, **forms):
     forms.setdefault("profile", ProfileForm(obj=current_user))
     forms.setdefault("password_form", ChangePasswordForm())
     forms.setdefault("token_form", TokenForm())
+    forms.setdefault("renew_form", RenewRecoveryCodesForm())
+    forms.setdefault("two_step_off_form", TwoStepOffForm())
     return render_template(
         "accounts/account.html",
         tokens=queries.tokens_of(current_user),
         new_token=new_token,
+        two_step_on=two_step.is_on(current_user),
+        recovery_codes_left=two_step.recovery_codes_left(current_user),
         **forms,
     ), status
 
@@ -135,7 +168,7 @@ def change_password():
             login_user(browser_sessions.start_session(current_user))
             flash("Your password has been changed; your other sessions are signed out.", "success")
             return redirect(url_for("accounts.account"))
-    return _render_account(422, password_form=form)
+    return render_account(422, password_form=form)
 
 
 @blueprint.post("/account/tokens")
@@ -143,9 +176,9 @@ def change_password():
 def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
-        return _render_account(422, token_form=form)
+        return render_account(422, token_form=form)
     _, plain = tokens.create_api_token(current_user, form.name.data)
-    return _render_account(201, new_token=plain)
+    return render_account(201, new_token=plain)
 
 
 @blueprint.post("/account/tokens/<int:token_id>/revoke")
@@ -171,9 +204,10 @@ def organization_users():
         else:
             flash(f"{form.email.data} has been invited.", "success")
             return redirect(url_for("accounts.organization_users"))
+    members = queries.users_of(organization)
     return render_template(
         "accounts/organization_users.html", organization=organization, form=form,
-        users=queries.users_of(organization))
+        users=members, two_step_on=two_step.users_with_two_step([u.id for u in members]))
 
 
 @blueprint.post("/organization/users/<int:user_id>/<any(deactivate, reactivate):action>")
@@ -188,12 +222,13 @@ def set_organization_user_enabled(user_id: int, action: str):
 
 
 def init_app(app: Flask) -> None:
-    from kb.accounts import commands, staff_views
+    from kb.accounts import commands, staff_views, two_step_views
     from kb.web import NavEntry, add_nav_entry
 
     app.cli.add_command(commands.token_group)
     app.register_blueprint(blueprint)
     app.register_blueprint(staff_views.blueprint)
+    two_step_views.init_app(app)
     add_nav_entry(app, NavEntry("My account", "accounts.account", group="Account"))
     add_nav_entry(app, NavEntry("Organisations and users", "staff.organizations",
                                 staff_only=True, group="Staff"))
