@@ -54,7 +54,7 @@ def shown_recovery_codes(html: str) -> list[str]:
 def enrol(client, clock: Clock) -> tuple[str, list[str]]:
     """Turn two-step sign-in on for the signed-in ``client`` as a person would: the secret
     and the recovery codes shown. Moves the clock past the confirming code's window."""
-    assert post(client, "/account/two-step/start", page="/account").status_code == 302
+    assert post(client, "/account/two-step/start", page="/account/two-step").status_code == 302
     secret = shown_secret(client.get("/account/two-step").get_data(as_text=True))
     page = post(client, "/account/two-step", {"code": code_at(secret, clock.now)},
                 page="/account/two-step")
