@@ -168,14 +168,14 @@ _OPEN_WHILE_ENROLLING = {"static", "two_step.enrol", "two_step.start", "accounts
 
 def _send_staff_to_enrolment():
     """With REQUIRE_TWO_STEP_FOR_STAFF, staff signed in without two-step sign-in see only the
-    page that turns it on (an API token is its own credential and is not affected)."""
+    page that turns it on, which says why (an API token is its own credential and is not
+    affected)."""
     if request.endpoint in _OPEN_WHILE_ENROLLING or auth.authenticated_by_token():
         return None
     if current_user.is_authenticated and must_enrol(current_user):
         if request.blueprint == "api":
             return jsonify({"error": "Staff accounts must use two-step sign-in: turn it on on "
                                      "your account page, or use an API token."}), 403
-        flash("Staff accounts must use two-step sign-in: turn it on to continue.", "info")
         return redirect(url_for("two_step.enrol"))
     return None
 
