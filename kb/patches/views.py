@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from kb import gating, policy
-from kb.accounts.auth import authenticated_by_token
+from kb.accounts.auth import asks_for_json, authenticated_by_token, bearer_token
 from kb.errors import Conflict, Invalid
 from kb.links import base_url
 from kb.paging import page_number
@@ -72,12 +72,19 @@ def download(patch_id: int, file_id: int, name: str):
     return delivery.send_patch_file(current_user, patch_file)
 
 
-def _authentication_required() -> Response:
-    """401, never a redirect: ``curl -fLO`` must not save the sign-in page as the file."""
+def _authentication_required():
+    """A browser is sent to sign in and comes back; a script gets 401, never a redirect
+    (``curl -fLO`` must not save the sign-in page as the file): JSON when it asks for JSON."""
     message = g.get("authentication_error") or (
         "Sign in, or send 'Authorization: Bearer TOKEN' with a personal API token.")
-    return Response(message + "\n", status=401, mimetype="text/plain",
-                    headers={"WWW-Authenticate": 'Bearer realm="kb"'})
+    if bearer_token() is None and request.accept_mimetypes.best == "text/html":
+        return current_app.login_manager.unauthorized()
+    if asks_for_json():
+        response = json_error(message, 401)
+    else:
+        response = Response(message + "\n", status=401, mimetype="text/plain")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+    return response
 
 
 @blueprint.get("/patches/<int:patch_id>/SHA256SUMS")

@@ -95,7 +95,17 @@ def test_anonymous_visitors_are_sent_to_sign_in_or_told_401(app, gated):
     patch_id, url = gated["xtreme"]
     assert client.get("/patches/").status_code == 302
     assert "/sign-in" in client.get(f"/patches/{patch_id}").headers["Location"]
+    # a script is never redirected: curl -fLO must not save the sign-in page as the file
     assert client.get(url).status_code == 401
+    assert client.get(url).mimetype == "text/plain"
+    as_json = client.get(url, headers={"Accept": "application/json"})
+    assert as_json.status_code == 401 and "Authorization: Bearer" in as_json.json["error"]
+    assert as_json.headers["WWW-Authenticate"] == 'Bearer realm="kb"'
+    # a browser is sent to sign in and comes back to the file
+    browser = client.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 302 and "/sign-in?next=" in browser.headers["Location"]
+    assert client.get(f"/patches/{patch_id}/SHA256SUMS", headers={
+        "Accept": "text/html"}).status_code == 302
     assert client.get(f"/api/v1/patches/{patch_id}").status_code == 401
     assert client.get("/api/v1/patches").status_code == 401
 
