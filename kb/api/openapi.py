@@ -31,6 +31,7 @@ ERROR_SCHEMA = {
     "required": ["error"],
 }
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 STANDARD_RESPONSES = {
     "401": {"description": "No or a bad credential", "content": ERROR_CONTENT},
     "403": {"description": "The plan lacks the feature, or the term has lapsed",
@@ -126,6 +127,8 @@ def _response(code: str, text: str, notes: dict[str, Any],
         else:
             return response
         response["content"] = {notes["media_type"]: {"schema": schema}}
+    elif code[0] in "45":  # every refusal is the same JSON shape
+        response["content"] = ERROR_CONTENT
     return response
 
 

@@ -88,6 +88,14 @@ def test_openapi_document_lists_every_api_route(app, client):
     assert len(documented_paths) == len(rules)
     assert "/api/v1/me" in documented_paths and "/api/v1/plans" in documented_paths
     assert "403" in document["paths"]["/api/v1/me"]["get"]["responses"]
+    # every refusal, 422 included, has the one error shape code generators can type
+    refusals = [(path, method, code, answer) for path, methods in document["paths"].items()
+                for method, operation in methods.items()
+                for code, answer in operation["responses"].items() if code[0] in "45"]
+    assert any(code == "422" for _, _, code, _ in refusals)
+    for path, method, code, answer in refusals:
+        assert answer["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"}, (path, method, code)
 
 
 def test_healthz(client):
