@@ -7,7 +7,11 @@ members (``kb/programmes/demo.py``)."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
+import tarfile
+import zipfile
 from collections.abc import Callable
 from datetime import date
 
@@ -82,6 +86,46 @@ def generated_bytes(label: str, size: int) -> bytes:
     return b"".join(blocks)[:size]
 
 
+DEMO_NOTE = ("A demo file of the kb support portal ({name}): it installs nothing. Its other "
+             "member is filler, so that the download has a realistic size.\n")
+# archives made the same on every install: their members' times are fixed
+DEMO_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def demo_file(name: str, size: int) -> bytes:
+    """A file of about ``size`` bytes that opens as what its name says: a zip or tar.gz archive
+    (a note and filler), a shell script, or plain filler bytes for any other name."""
+    note = DEMO_NOTE.format(name=name).encode()
+    filler = generated_bytes(name, max(size - len(note), 0))
+    if name.endswith(".zip"):
+        return _zip({"README.txt": note, "payload.bin": filler})
+    if name.endswith((".tar.gz", ".tgz")):
+        return _tar_gz({"README.txt": note, "payload.bin": filler})
+    if name.endswith(".sh"):
+        script = f"#!/bin/sh\n# {note.decode().strip()}\necho 'Nothing to install: demo file.'\n"
+        return (script + "#" * max(size - len(script) - 1, 0) + "\n").encode()
+    return generated_bytes(name, size)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for member, data in members.items():
+            archive.writestr(zipfile.ZipInfo(member, DEMO_TIME), data)
+    return buffer.getvalue()
+
+
+def _tar_gz(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as packed, \
+            tarfile.open(fileobj=packed, mode="w") as archive:
+        for member, data in members.items():
+            info = tarfile.TarInfo(member)
+            info.size, info.mtime, info.mode = len(data), 0, 0o644
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
 def load(echo: Callable[[str], None]) -> None:
     created = 0
     for entry in DEMO_PATCHES:
@@ -136,6 +180,6 @@ def _uploads(entry: dict) -> list[Upload]:
     uploads = []
     for name, size in entry["files"]:
         staged = file_store().stage(filename=name)
-        staged.write(generated_bytes(name, size))
+        staged.write(demo_file(name, size))
         uploads.append(Upload(name, staged))
     return uploads

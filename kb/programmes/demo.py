@@ -17,7 +17,7 @@ from kb.community import service as community
 from kb.community.models import Space
 from kb.demo import staff_actor
 from kb.patches import service as patches
-from kb.patches.demo import generated_bytes
+from kb.patches.demo import demo_file
 from kb.programmes import service
 from kb.programmes.models import Programme
 from kb.storage import Upload, file_store
@@ -59,7 +59,7 @@ def load(echo) -> None:
 
 def _restrict_a_beta_patch(staff, programme: Programme) -> None:
     staged = file_store().stage(filename="erp-13.0-beta2.zip")
-    staged.write(generated_bytes("erp-13.0-beta2.zip", 64_000))
+    staged.write(demo_file("erp-13.0-beta2.zip", 64_000))
     draft = patches.publish_patch(staff, patches.PatchDetails(
         product="Orbit ERP", title=BETA_PATCH, versions=["13.0"], released_on=policy.today(),
         summary="The second beta build of Orbit ERP 13.0, for the early adopter programme.",

@@ -3,6 +3,9 @@ supersedence, release notes, the API's shapes and filters, the demo data."""
 
 from __future__ import annotations
 
+import io
+import tarfile
+import zipfile
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,9 +14,10 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.articles.models import Article
-from kb.patches import queries, service
+from kb.patches import demo, queries, service
 from kb.patches.models import Patch
 from kb.products import service as products
+from kb.storage import file_store
 
 
 @pytest.fixture
@@ -192,6 +196,30 @@ def test_kb_demo_publishes_demo_patches_once(app, runner):
         assert all(p.files and p.status == "published" for p in patches)
         # patches and service packs are a feature of every plan: the demo gates none by plan
         assert {p.min_plan for p in patches} == {"xtreme"}
+
+
+def _read_all(stream) -> bytes:
+    with stream:
+        return stream.read()
+
+
+def test_demo_downloads_open_as_what_their_names_say(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        files = {item.name: _read_all(file_store().open(item.storage_key))
+                 for patch in db.session.scalars(select(Patch)) for item in patch.files}
+    for name, data in files.items():
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                assert archive.testzip() is None
+                assert b"installs nothing" in archive.read("README.txt")
+        elif name.endswith(".tar.gz"):
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+                assert b"installs nothing" in archive.extractfile("README.txt").read()
+        elif name.endswith(".sh"):
+            assert data.startswith(b"#!/bin/sh\n")
+    assert {"erp-12.0-sp1.zip", "orbit-erp-12.0-setup.tar.gz", "setup.sh"} <= set(files)
+    assert demo.demo_file("erp-12.0-sp1.zip", 160_000) == files["erp-12.0-sp1.zip"]  # the same
 
 
 def test_demo_patches_belong_to_the_release_notes_of_their_versions(app, runner, client, auth):
