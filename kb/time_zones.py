@@ -37,6 +37,17 @@ def is_known(name: str) -> bool:
     return name in set(all_zones())
 
 
+def resolved(typed: str) -> str | None:
+    """The zone ``typed`` names: a zone's own name in any case, or the city of exactly one
+    zone ("berlin", "New York" -> America/New_York); None when it names none or several."""
+    wanted = "_".join(typed.split()).casefold()
+    exact = [zone for zone in all_zones() if zone.casefold() == wanted]
+    if exact:
+        return exact[0]
+    by_city = [zone for zone in all_zones() if zone.rsplit("/", 1)[-1].casefold() == wanted]
+    return by_city[0] if len(by_city) == 1 else None
+
+
 def zone_of(user) -> ZoneInfo:
     """``user``'s time zone (their profile setting), UTC when unset or unknown."""
     name = getattr(user, "time_zone", None) or "UTC"

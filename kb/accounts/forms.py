@@ -48,7 +48,9 @@ def time_zone_field(label: str = "Time zone") -> StringField:
 
 
 def known_time_zone(form, field) -> None:
-    field.data = (field.data or "").strip()
+    """A zone from the list, or the city of one ("Berlin" is Europe/Berlin)."""
+    typed = (field.data or "").strip()
+    field.data = time_zones.resolved(typed) or typed
     if not time_zones.is_known(field.data):
         raise ValidationError("Choose a time zone from the list, such as Europe/Berlin.")
 

@@ -135,15 +135,17 @@ def account():
         users.update_profile(current_user, profile.name.data or "", profile.time_zone.data)
         flash("Your profile has been saved.", "success")
         return redirect(url_for("accounts.account"))
-    return render_account(profile=profile)
+    return render_account(422 if profile.is_submitted() else 200, profile=profile)
 
 
 def render_account(status: int = 200, new_token: str | None = None, **forms):
-    forms.setdefault("profile", ProfileForm(obj=current_user))
-    forms.setdefault("password_form", ChangePasswordForm())
-    forms.setdefault("token_form", TokenForm())
-    forms.setdefault("renew_form", RenewRecoveryCodesForm())
-    forms.setdefault("two_step_off_form", TwoStepOffForm())
+    """The account page; the forms not given start empty (``formdata=None``): they must not
+    take the values another form of the page sent (the profile's name as a token's)."""
+    forms.setdefault("profile", ProfileForm(formdata=None, obj=current_user))
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("token_form", TokenForm(formdata=None))
+    forms.setdefault("renew_form", RenewRecoveryCodesForm(formdata=None))
+    forms.setdefault("two_step_off_form", TwoStepOffForm(formdata=None))
     return render_template(
         "accounts/account.html",
         tokens=queries.tokens_of(current_user),

@@ -47,3 +47,24 @@ def test_only_real_zones_are_accepted(app, client, auth, demo_accounts, zone, ac
     assert (stored == zone) is accepted
     if not accepted:
         assert "Choose a time zone from the list" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed, stored", [("Berlin", "Europe/Berlin"),
+                                           ("new york", "America/New_York"),
+                                           ("europe/berlin", "Europe/Berlin")])
+def test_a_city_is_read_as_its_time_zone(app, auth, demo_accounts, typed, stored):
+    auth.login("premium@demo.test")
+    assert auth.post("/account", {"name": "Pat", "time_zone": typed}).status_code == 302
+    with app.app_context():
+        assert user_by_email("premium@demo.test").time_zone == stored
+
+
+def test_a_refused_profile_leaves_the_token_form_empty(auth, demo_accounts):
+    auth.login("premium@demo.test")
+    page = auth.post("/account", {"name": "Pat Premium", "time_zone": "Mars/Olympus"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422 and "Choose a time zone from the list" in text
+    token_input = text[text.index('id="token-name"'):]
+    token_input = token_input[:token_input.index(">")]
+    assert "Pat Premium" not in token_input
+    assert 'value="Pat Premium"' in text  # the profile keeps what was typed
