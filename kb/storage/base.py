@@ -52,6 +52,31 @@ class Upload:
     stream: BinaryIO
     content_type: str = ""
 
+    def peek(self, size: int) -> bytes:
+        """The file's first ``size`` bytes (all of a shorter file), to tell what it holds;
+        reading the stream afterwards still gives every byte from the first."""
+        head = b""
+        while len(head) < size and (chunk := self.stream.read(size - len(head))):
+            head += chunk
+        self.stream = _HeadThenRest(head, self.stream)
+        return head
+
+
+class _HeadThenRest:
+    """A stream whose first bytes were read already, giving them again before the rest."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self.head, self.rest = memoryview(head), rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.head:
+            return self.rest.read(size)
+        taken = len(self.head) if size is None or size < 0 else size
+        data, self.head = bytes(self.head[:taken]), self.head[taken:]
+        if size is None or size < 0:
+            data += self.rest.read()
+        return data
+
 
 class StagedWriter(Protocol):
     """An upload being written to the store, hashed on the way (see ``staging.StagedFile``)."""

@@ -22,6 +22,7 @@ from tests.engines import both_search_backends, whoosh_only
 from tests.search import writer
 from tests.search.conftest import titles
 from tests.sessions.conftest import WEBVTT
+from tests.videos import webm_like
 
 pytestmark = both_search_backends
 
@@ -32,7 +33,7 @@ def publish_recording(title: str = "Godwit flyways") -> int:
     staff = user_by_email("staff@demo.test")
     fields = recordings.RecordingFields(title=title, recorded_on=utcnow().date(),
                                         topic="Integration")
-    video = recordings.Upload("godwit.webm", io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)))
+    video = recordings.Upload("godwit.webm", io.BytesIO(webm_like(bytes(256))))
     return recordings.publish_recording(staff, fields, video, WEBVTT).id
 
 

@@ -15,6 +15,7 @@ from kb.storage import Upload
 from tests.conftest import bearer
 from tests.engines import both_search_backends
 from tests.search.conftest import titles
+from tests.videos import webm_like
 
 pytestmark = both_search_backends
 
@@ -38,7 +39,7 @@ def publish_recording(title: str, transcript: bytes = TRANSCRIPT) -> int:
     staff = user_by_email("staff@demo.test")
     fields = recordings.RecordingFields(title=title, recorded_on=utcnow().date(),
                                         topic="Migration")
-    video = Upload("flyway.webm", io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256)))
+    video = Upload("flyway.webm", io.BytesIO(webm_like(bytes(256))))
     return recordings.publish_recording(staff, fields, video, transcript).id
 
 

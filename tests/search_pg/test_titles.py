@@ -11,6 +11,7 @@ from kb.db import utcnow
 from kb.sessions.recordings import service as recordings
 from tests.search_pg.conftest import documents_of, index, only_on_postgres, titles
 from tests.sessions.conftest import WEBVTT
+from tests.videos import webm_like
 
 pytestmark = only_on_postgres
 
@@ -72,7 +73,7 @@ def test_a_recording_is_one_result_with_its_matching_moments(backend, find, demo
     recording = recordings.publish_recording(staff, recordings.RecordingFields(
         title="Monitoring message flows", recorded_on=utcnow().date(),
         product="Orbit Integration Hub", topic="Integration"),
-        recordings.Upload("flows.webm", io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256))), WEBVTT + (
+        recordings.Upload("flows.webm", io.BytesIO(webm_like(bytes(256)))), WEBVTT + (
         b"\n02:00.000 --> 02:05.000\nThe queue depth again, and the oldest message.\n"))
     index(backend, "recording", recording.id)
     assert len(documents_of(f"recording:{recording.id}")) == 5

@@ -12,6 +12,7 @@ import pytest
 from kb.accounts.queries import user_by_email
 from kb.db import utcnow
 from tests.alerts.conftest import smtp, smtp_server  # noqa: F401 - the real SMTP server
+from tests.videos import webm_like
 
 WEBVTT = b"""WEBVTT
 
@@ -60,8 +61,8 @@ def publish(app, demo_accounts):
     """Publish a recording: publish(title=..., video=b"...", transcript=WEBVTT, **fields)."""
     from kb.sessions.recordings import service as recordings
 
-    def make(title: str = "Monitoring message flows", *, video: bytes | None = b"\x1aE\xdf\xa3"
-             + bytes(range(256)) * 40, transcript: bytes | None = WEBVTT, **fields) -> int:
+    def make(title: str = "Monitoring message flows", *, video: bytes | None = webm_like(
+             bytes(range(256)) * 40), transcript: bytes | None = WEBVTT, **fields) -> int:
         with app.app_context():
             staff_user = user_by_email("staff@demo.test")
             values = {"title": title, "recorded_on": utcnow().date(),

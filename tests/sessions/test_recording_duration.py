@@ -6,7 +6,6 @@ real 75-second videos (16x16 px, made with ffmpeg)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,8 @@ from kb import db
 from kb.sessions.models import Recording
 from tests.conftest import bearer
 from tests.stores import StoredFiles
+from tests.videos import MP4, WEBM
 
-MEDIA = Path(__file__).resolve().parent.parent / "data" / "media"
-MP4 = (MEDIA / "seventy-five-seconds.mp4").read_bytes()
-WEBM = (MEDIA / "seventy-five-seconds.webm").read_bytes()
 # an MP4 whose movie header (time scale, length) was zeroed: damaged, but still kept
 DAMAGED = MP4[:MP4.index(b"mvhd") + 4] + bytes(4096)
 

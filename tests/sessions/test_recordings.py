@@ -14,10 +14,11 @@ from kb.sessions.models import Recording
 from tests.conftest import bearer, indexed_status
 from tests.sessions.conftest import WEBVTT
 from tests.stores import StoredFiles, both_stores
+from tests.videos import webm_like
 
 pytestmark = both_stores
 
-VIDEO = bytes(range(256)) * 64  # 16 KiB stand-in; served byte for byte
+VIDEO = webm_like(bytes(range(256)) * 64)  # a 16 KiB stand-in; served byte for byte
 
 
 def _fetch(client, url, **kwargs):

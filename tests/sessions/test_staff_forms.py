@@ -11,6 +11,7 @@ import pytest
 from kb import db
 from kb.sessions.models import LiveSession, Recording
 from tests.stores import StoredFiles
+from tests.videos import MP4
 
 SESSION_FORM = {"title": "Ask us anything", "description": "Bring **questions**.",
                 "presenter": "Sam Staff", "local_start": "2030-01-15T10:00",
@@ -88,10 +89,10 @@ def test_a_replaced_video_file_is_removed_after_the_change(app, auth, publish):
     auth.login("staff@demo.test")
     auth.post(f"/sessions/staff/recordings/{recording_id}/edit", {
         "title": "New cut", "recorded_on": "2026-10-02", "status": "published",
-        "video": (io.BytesIO(b"new video bytes"), "cut.mp4")}, content_type="multipart/form-data")
+        "video": (io.BytesIO(MP4), "cut.mp4")}, content_type="multipart/form-data")
     with app.app_context():
         recording = db.session.get(Recording, recording_id)
-        assert stored.read(recording.media_path, "media") == b"new video bytes"
+        assert stored.read(recording.media_path, "media") == MP4
         assert recording.media_type == "video/mp4"
     assert old not in stored.keys("media")
 

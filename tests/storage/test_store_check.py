@@ -15,6 +15,7 @@ from kb.sessions.recordings import service as recordings
 from kb.storage import FILES, MEDIA, file_store
 from kb.transfer import store_check
 from tests.stores import both_stores
+from tests.videos import webm_like
 
 pytestmark = both_stores
 DAY = 24 * 3600
@@ -29,7 +30,7 @@ def video(app, demo_accounts) -> str:
             recordings.RecordingFields(title="Monitoring message flows",
                                        recorded_on=utcnow().date(),
                                        product="Orbit Integration Hub", topic="Integration"),
-            recordings.Upload("flows.webm", io.BytesIO(b"\x1aE\xdf\xa3" + bytes(256))), None)
+            recordings.Upload("flows.webm", io.BytesIO(webm_like(bytes(256)))), None)
         return recording.media_path
 
 

@@ -8,6 +8,7 @@ a static path: every response goes through a view that asked the policy first, t
 
 from __future__ import annotations
 
+import io
 import logging
 import uuid
 from functools import cache
@@ -20,6 +21,13 @@ from kb.storage.sending import send_stored
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
                ".ogv": "video/ogg", ".mov": "video/quicktime"}
+VIDEO_NAMES = {".mp4": "an MP4", ".m4v": "an MP4", ".webm": "a WebM", ".ogv": "an Ogg",
+               ".mov": "a QuickTime"}
+# the bytes a video's container is told by: hachoir validates the first three pages of an Ogg
+# file, each up to 65,307 bytes; the other containers need far fewer
+HEAD_BYTES = 256 * 1024
+# first atoms of older QuickTime files, which hachoir's MP4 check does not know
+QUICKTIME_FIRST_ATOMS = (b"wide", b"mdat", b"pnot")
 logger = logging.getLogger(__name__)
 
 
@@ -28,8 +36,33 @@ def video_type(filename: str) -> str:
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix not in VIDEO_TYPES:
         accepted = ", ".join(sorted(VIDEO_TYPES))
-        raise Invalid(f"{filename!r} is not a video file kb serves (accepted: {accepted}).")
+        raise Invalid(f"{filename!r} is not a video file kb serves (accepted: {accepted}).",
+                      field="video")
     return VIDEO_TYPES[suffix]
+
+
+def check_video_bytes(upload: Upload) -> None:
+    """``Invalid`` unless the upload's first bytes are the container its name claims (an MP4
+    named .mp4, a WebM named .webm...): a text file renamed .mp4 would otherwise be published
+    as a recording no browser can play. Only the head is read; the stream still gives it."""
+    suffix = PurePosixPath(upload.name.lower()).suffix
+    head = upload.peek(HEAD_BYTES)
+    if not head:
+        raise Invalid(f"{upload.name!r} is empty.", field="video")
+    if not _is_container(head, suffix):
+        raise Invalid(f"{upload.name!r} is not {VIDEO_NAMES[suffix]} video: its content is "
+                      "something else under a video's name. Choose the recording's video file "
+                      "itself.", field="video")
+
+
+def _is_container(head: bytes, suffix: str) -> bool:
+    hachoir = _hachoir()
+    stream = hachoir.input_stream(io.BytesIO(head), source=f"upload{suffix}")
+    try:
+        hachoir.containers[suffix](stream, validate=True)
+    except Exception:  # hachoir's ValidateError, or any other failure on bytes of no video
+        return hachoir.containers[suffix] is hachoir.mp4 and head[4:8] in QUICKTIME_FIRST_ATOMS
+    return True
 
 
 def store_upload(upload: Upload, folder: str) -> StoredBlob:
@@ -61,6 +94,7 @@ def _hachoir() -> SimpleNamespace:
     from hachoir.parser.container.mkv import MkvFile
     from hachoir.parser.container.mp4 import MP4File
     from hachoir.parser.container.ogg import OggFile
+    from hachoir.stream import InputIOStream
 
     config.quiet = True
     log.use_print = False
@@ -69,7 +103,7 @@ def _hachoir() -> SimpleNamespace:
     containers = {".mp4": MP4File, ".m4v": MP4File, ".mov": MP4File, ".webm": MkvFile,
                   ".ogv": OggFile}
     return SimpleNamespace(create_parser=createParser, extract_metadata=extractMetadata,
-                           containers=containers)
+                           containers=containers, mp4=MP4File, input_stream=InputIOStream)
 
 
 def _containers_first(suffix: str) -> list:

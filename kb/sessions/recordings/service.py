@@ -65,7 +65,7 @@ def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
 def _check_external_url(url: str) -> str:
     parsed = urlparse(url.strip())
     if parsed.scheme != "https" or not parsed.netloc:
-        raise Invalid("The external address must start with https://.")
+        raise Invalid("The external address must start with https://.", field="external_url")
     return url.strip()
 
 
@@ -75,6 +75,7 @@ def _set_media(recording: Recording, fields: RecordingFields, video: Upload | No
     replaced = recording.media_path
     if video is not None:
         mimetype = media.video_type(video.name)
+        media.check_video_bytes(video)
         blob = media.store_upload(video, "recordings")
         recording.media_path, recording.media_type, recording.media_size = (
             blob.key, mimetype, blob.size)

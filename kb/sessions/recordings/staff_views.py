@@ -55,7 +55,11 @@ def _refused(form, error: Invalid) -> int:
     problems = getattr(error, "problems", None)
     if problems and "transcript" in form:
         form.transcript.errors = list(problems)
-    form.form_errors.append(error.message)
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
     return 422
 
 
