@@ -59,6 +59,13 @@ DEFAULTS: dict[str, Any] = {
     "SUPPORT_HOLIDAYS": "",
     # largest file attached to an incident, a reply or a note, in bytes (413 above it)
     "SUPPORT_MAX_ATTACHMENT_BYTES": 25 * 1024**2,
+    # extensions of programs and scripts refused as incident attachments (a program's bytes
+    # are refused under any name); "" lets every name through
+    "SUPPORT_REFUSED_ATTACHMENT_TYPES": (
+        "ade adp apk app appx appxbundle bat chm cmd com command cpl deb diagcab diagcfg "
+        "diagpack dll dmg dylib ex_ exe gadget hta img ins inf iso isp jar jnlp js jse ko lib "
+        "lnk mde msc msh msi msix msixbundle msp mst nsh pif pkg ps1 psm1 reg rpm run scf scr "
+        "sct sh shb so sys url vb vbe vbs vhd vhdx vxd ws wsc wsf wsh xll"),
     # largest image an article shows (uploaded in the editor or imported), in bytes
     "ARTICLE_IMAGE_MAX_BYTES": 5 * 1024**2,
     # an incident whose response is due within this many minutes is "about to breach"

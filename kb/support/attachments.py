@@ -11,6 +11,7 @@ from flask import current_app
 from kb.errors import Invalid
 from kb.storage import StoredBlob, Upload, file_store, human_size
 from kb.storage.names import safe_file_name
+from kb.support import file_kinds
 from kb.support.models import IncidentAttachment
 
 MAX_FILES_PER_POST = 10
@@ -39,9 +40,15 @@ def open_stored(key: str) -> BinaryIO:
 
 
 def checked_names(uploads: list[Upload]) -> list[str]:
+    """The stored names of the uploads; ``Invalid`` for too many files or a program's name,
+    before any byte is stored."""
     if len(uploads) > MAX_FILES_PER_POST:
-        raise Invalid(f"Attach at most {MAX_FILES_PER_POST} files at once.")
-    return [safe_file_name(upload.name) for upload in uploads]
+        raise Invalid(f"Attach at most {MAX_FILES_PER_POST} files at once.",
+                      field="attachments")
+    names = [safe_file_name(upload.name) for upload in uploads]
+    for name in names:
+        file_kinds.check_name(name)
+    return names
 
 
 def store_all(uploads: list[Upload], uploader_id: int | None
@@ -61,6 +68,7 @@ def store_all(uploads: list[Upload], uploader_id: int | None
 
 def _stored(upload: Upload, name: str, uploader_id: int | None
             ) -> IncidentAttachment:
+    file_kinds.check_content(upload, name)
     blob = store_stream(upload.stream, file_limit())
     content_type = (mimetypes.guess_type(name)[0] or upload.content_type
                     or "application/octet-stream")

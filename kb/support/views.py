@@ -81,18 +81,28 @@ def new():
         form.title.data = request.args.get("title", "")[:300]
         form.contact.data = ""
     problem, status = None, 422 if form.is_submitted() else 200
+    attachments_error = None
     if form.validate_on_submit():
         try:
             incident = incidents.log_incident(current_user, form.details())
         except DomainError as refusal:  # a file over the limit too: the text stays
             problem, status = refusal.message, refusal.status
+            if _about_attachments(refusal):
+                problem = "The incident is not logged yet: see Attachments below."
+                attachments_error = refusal.message
         else:
             flash(f"Incident {incident.reference} is logged.", "success")
             return redirect(url_for("incidents.show", incident_id=incident.id))
     plan = policy.effective_plan(current_user)
     return render_template("support/new.html", form=form, problem=problem,
+                           attachments_error=attachments_error,
                            definitions=SEVERITY_DEFINITIONS, limits=attachments.limits_text(),
                            unavailable=coverage.unavailable_targets(plan) if plan else []), status
+
+
+def _about_attachments(refusal: DomainError) -> bool:
+    """Whether a refusal is about the files sent (shown beside the file input)."""
+    return getattr(refusal, "field", None) == "attachments"
 
 
 @blueprint.get("/incidents/<int:incident_id>")
@@ -101,7 +111,8 @@ def show(incident_id: int):
 
 
 def _incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
-                   status: int = 200, grant_form: GrantForm | None = None):
+                   status: int = 200, grant_form: GrantForm | None = None,
+                   attachments_error: str | None = None):
     """The incident page; after a refused reply or grant, with what was typed."""
     extra = {}
     reply_form = reply_form or ReplyForm()
@@ -120,7 +131,7 @@ def _incident_page(incident, reply_form: ReplyForm | None = None, problem: str |
         accesses=queries.remote_access_of(incident), target=target_view(incident, now),
         reply_form=reply_form, problem=problem, status_form=status_form,
         grant_form=grant_form or _grant_form(now), staff=policy.acts_as_staff(current_user),
-        limits=attachments.limits_text(), **extra), status
+        limits=attachments.limits_text(), attachments_error=attachments_error, **extra), status
 
 
 def _grant_form(now) -> GrantForm:
@@ -148,6 +159,10 @@ def reply(incident_id: int):
             incidents.reply(current_user, incident, form.body.data or "", uploads_of())
             flash("Your reply is sent.", "success")
     except DomainError as refusal:
+        if _about_attachments(refusal):
+            return _incident_page(incident, form,
+                                  "Your reply is not sent yet: see Attachments below.",
+                                  refusal.status, attachments_error=refusal.message)
         return _incident_page(incident, form, refusal.message, refusal.status)
     return redirect(url_for("incidents.show", incident_id=incident.id) + "#thread-end")
 
