@@ -32,9 +32,10 @@ def set_question_hidden(actor, question: Question, hidden: bool, note: str = "")
     policy.require_staff(actor)
     if question.status == "merged":
         raise Conflict("A merged question lives on in the one it was merged into.")
+    note = _note(note) if hidden else ""  # refused before anything changes
     before = question.status
     question.status = "hidden" if hidden else "published"
-    question.moderation_note = _note(note) if hidden else ""
+    question.moderation_note = note
     question.updated_at = utcnow()
     if hidden:
         reports.resolve_for(question)
@@ -48,8 +49,9 @@ def set_question_hidden(actor, question: Question, hidden: bool, note: str = "")
 def set_answer_hidden(actor, answer: Answer, hidden: bool, note: str = "") -> None:
     """Hide an answer (an accepted one stops being accepted), or show it again."""
     policy.require_staff(actor)
+    note = _note(note) if hidden else ""  # refused before anything changes
     answer.status = "hidden" if hidden else "published"
-    answer.moderation_note = _note(note) if hidden else ""
+    answer.moderation_note = note
     question = answer.question
     if hidden and question.accepted_answer_id == answer.id:
         question.accepted_answer = None

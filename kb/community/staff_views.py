@@ -9,6 +9,7 @@ from flask_login import current_user
 from kb import policy
 from kb.community import moderation, queries, reports, service, spaces
 from kb.community.forms import MergeForm, NoteForm, SpaceForm
+from kb.community.views import RefusedNote, question_page
 from kb.errors import Invalid
 from kb.forms import choices, database_id
 
@@ -50,10 +51,12 @@ def _staff_question(question_id: int):
 @blueprint.post("/community/questions/<int:question_id>/<any(hide, show):action>")
 def hide_question(question_id: int, action: str):
     question = _staff_question(question_id)
-    form = NoteForm()
-    form.validate_on_submit()
-    moderation.set_question_hidden(current_user, question, action == "hide",
-                                   form.note.data or "")
+    note = NoteForm().note.data or ""
+    try:
+        moderation.set_question_hidden(current_user, question, action == "hide", note)
+    except Invalid as refusal:
+        return question_page(question, status=refusal.status,
+                             refused_note=RefusedNote("hide-note", note, refusal.message))
     flash("The question is hidden from customers." if action == "hide"
           else "The question is visible again.", "success")
     return redirect(url_for("community.question", question_id=question.id))
@@ -63,9 +66,12 @@ def hide_question(question_id: int, action: str):
 def hide_answer(answer_id: int, action: str):
     policy.require_staff(current_user)
     answer = service.get_answer(current_user, answer_id)
-    form = NoteForm()
-    form.validate_on_submit()
-    moderation.set_answer_hidden(current_user, answer, action == "hide", form.note.data or "")
+    note = NoteForm().note.data or ""
+    try:
+        moderation.set_answer_hidden(current_user, answer, action == "hide", note)
+    except Invalid as refusal:
+        return question_page(answer.question, status=refusal.status, refused_note=RefusedNote(
+            f"hide-note-answer-{answer.id}", note, refusal.message))
     flash("The answer is hidden from customers." if action == "hide"
           else "The answer is visible again.", "success")
     return redirect(url_for("community.question", question_id=answer.question_id,

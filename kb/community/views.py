@@ -4,6 +4,8 @@ accepting, following and marking an answer outdated."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     current_app,
@@ -80,11 +82,22 @@ def question(question_id: int):
     if target is not None:
         return redirect(url_for("community.question", question_id=target.id), 301)
     shown = queries.get_question(current_user, question_id)
-    return _question_page(shown, AnswerForm())
+    return question_page(shown, AnswerForm())
 
 
-def _question_page(shown, answer_form: AnswerForm, problem: str | None = None,
-                   status: int = 200):
+@dataclass(frozen=True)
+class RefusedNote:
+    """A short note refused (a report without a reason, a note too long): the page shows it as
+    typed in the input ``input_id``, the reason beside it."""
+
+    input_id: str
+    text: str
+    message: str
+
+
+def question_page(shown, answer_form: AnswerForm | None = None, problem: str | None = None,
+                  status: int = 200, refused_note: RefusedNote | None = None):
+    answer_form = answer_form or AnswerForm(formdata=None)
     staff = policy.acts_as_staff(current_user)
     merge_form = None
     if staff:
@@ -100,7 +113,7 @@ def _question_page(shown, answer_form: AnswerForm, problem: str | None = None,
         following=queries.is_following(current_user, shown),
         may_accept=queries.may_accept(current_user, shown),
         may_mark_outdated=queries.may_mark_outdated, may_edit=service.may_edit,
-        note_form=NoteForm(),
+        note_form=NoteForm(), refused_note=refused_note,
         article=queries.related_article(current_user, shown), merge_form=merge_form), status
 
 
@@ -109,11 +122,11 @@ def answer(question_id: int):
     shown = queries.get_question(current_user, question_id)
     form = AnswerForm()
     if not form.validate_on_submit():
-        return _question_page(shown, form, status=422)
+        return question_page(shown, form, status=422)
     try:
         new = service.answer(current_user, shown, form.body.data)
     except (Invalid, Throttled, Conflict) as refusal:
-        return _question_page(shown, form, refusal.message, refusal.status)
+        return question_page(shown, form, refusal.message, refusal.status)
     flash("Your answer is posted.", "success")
     return redirect(url_for("community.question", question_id=shown.id,
                             _anchor=f"answer-{new.id}"))
@@ -166,10 +179,12 @@ def follow(question_id: int, action: str):
 @blueprint.post("/answers/<int:answer_id>/<any(outdated, current):action>")
 def outdated(answer_id: int, action: str):
     found = service.get_answer(current_user, answer_id)
-    form = NoteForm()
-    if not form.validate_on_submit():
-        raise Invalid("Keep the note under 500 characters.")
-    service.mark_outdated(current_user, found, action == "outdated", form.note.data or "")
+    note = NoteForm().note.data or ""
+    try:
+        service.mark_outdated(current_user, found, action == "outdated", note)
+    except Invalid as refusal:
+        return question_page(found.question, status=refusal.status, refused_note=RefusedNote(
+            f"outdated-note-{found.id}", note, refusal.message))
     return redirect(url_for("community.question", question_id=found.question_id,
                             _anchor=f"answer-{found.id}"))
 
@@ -222,9 +237,13 @@ def report_answer(answer_id: int):
 
 
 def _reported(question, answer):
-    form = NoteForm()
-    form.validate_on_submit()
-    added = reports.report(current_user, question, answer, form.note.data or "")
+    note = NoteForm().note.data or ""
+    try:
+        added = reports.report(current_user, question, answer, note)
+    except Invalid as refusal:
+        input_id = f"report-answer-{answer.id}" if answer else "report-question"
+        return question_page(question, status=refusal.status,
+                             refused_note=RefusedNote(input_id, note, refusal.message))
     flash("Thank you: a moderator will look at it." if added
           else "You reported this already; a moderator will look at it.", "success")
     return redirect(url_for("community.question", question_id=question.id,
