@@ -79,8 +79,9 @@ class LinkArticleForm(FlaskForm):
 
 
 class RemoteAccessRequestForm(FlaskForm):
-    reason = TextAreaField("Why support needs remote access",
-                           validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField("Why support needs remote access", validators=[
+        DataRequired(message="Say why support needs remote access."),
+        Length(max=2000, message="Say it in at most 2,000 characters.")])
 
 
 class GrantForm(FlaskForm):

@@ -11,7 +11,7 @@ from kb import policy
 from kb.accounts.queries import get_user, staff_members
 from kb.articles.views import item_url
 from kb.db import utcnow
-from kb.errors import Invalid
+from kb.errors import Conflict, Invalid
 from kb.forms import choices, optional_database_id
 from kb.products.service import all_products
 from kb.support import incidents, queries, remote_access
@@ -19,6 +19,7 @@ from kb.support.display import target_view
 from kb.support.forms import AssignForm, LinkArticleForm, RemoteAccessRequestForm
 from kb.support.models import Incident
 from kb.support.queries import QueueFilters, about_to_breach
+from kb.support.views import incident_page
 
 blueprint = Blueprint("incident_staff", __name__, url_prefix="/staff/incidents")
 REFRESH_SECONDS = 60
@@ -130,14 +131,20 @@ def request_remote_access(incident_id: int):
     incident = queries.get_incident(current_user, incident_id)
     form = RemoteAccessRequestForm()
     if not form.validate_on_submit():
-        raise Invalid("Say why support needs remote access.")
-    remote_access.request_access(current_user, incident, form.reason.data)
+        return incident_page(incident, status=422, request_form=form)
+    try:
+        remote_access.request_access(current_user, incident, form.reason.data)
+    except (Invalid, Conflict) as refusal:  # the reason as typed stays, the refusal beside it
+        form.reason.errors = [*form.reason.errors, refusal.message]
+        return incident_page(incident, status=refusal.status, request_form=form)
     flash("The customer is asked to grant remote access.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id) + "#remote-access")
 
 
-def staff_panels(incident: Incident) -> dict:
-    """What the incident page shows staff besides the thread."""
+def staff_panels(incident: Incident, request_form: RemoteAccessRequestForm | None = None
+                 ) -> dict:
+    """What the incident page shows staff besides the thread (``request_form``: a refused
+    request for remote access, as typed)."""
     assign_form = _assign_form()
     assign_form.assignee.data = str(incident.assignee_id or "")
     articles = queries.articles_for_replies(current_user, incident)
@@ -148,7 +155,7 @@ def staff_panels(incident: Incident) -> dict:
     return {"assign_form": assign_form, "link_form": link_form,
             "canned_choices": pairs, "canned": _canned_article(articles),
             "canned_texts": {str(article.id): canned_text(article) for article in articles},
-            "request_form": RemoteAccessRequestForm(),
+            "request_form": request_form or RemoteAccessRequestForm(formdata=None),
             "organization": incident.organization,
             "other_open": queries.open_incidents_of(incident.organization, incident),
             "may_connect": remote_access.may_connect(incident, utcnow())}

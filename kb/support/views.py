@@ -107,18 +107,19 @@ def _about_attachments(refusal: DomainError) -> bool:
 
 @blueprint.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
-    return _incident_page(queries.get_incident(current_user, incident_id))
+    return incident_page(queries.get_incident(current_user, incident_id))
 
 
-def _incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
-                   status: int = 200, grant_form: GrantForm | None = None,
-                   attachments_error: str | None = None):
-    """The incident page; after a refused reply or grant, with what was typed."""
+def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
+                  status: int = 200, grant_form: GrantForm | None = None,
+                  attachments_error: str | None = None, request_form=None):
+    """The incident page; after a refused reply, grant or request for remote access (staff),
+    with what was typed."""
     extra = {}
-    reply_form = reply_form or ReplyForm()
+    reply_form = reply_form or ReplyForm(formdata=None)
     if policy.acts_as_staff(current_user):
         from kb.support.staff_views import canned_text, staff_panels
-        extra = staff_panels(incident)
+        extra = staff_panels(incident, request_form)
         if extra["canned"] is not None and not reply_form.is_submitted():
             reply_form.body.data = canned_text(extra["canned"])
     status_form = StatusForm(status=incident.status)
@@ -148,9 +149,9 @@ def reply(incident_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
-            return _incident_page(incident, form, "The form expired: nothing was sent. Your "
-                                                  "reply is below; send it again.", 400)
-        return _incident_page(incident, form, "Your reply is not sent yet: see below.", 422)
+            return incident_page(incident, form, "The form expired: nothing was sent. Your "
+                                                 "reply is below; send it again.", 400)
+        return incident_page(incident, form, "Your reply is not sent yet: see below.", 422)
     try:
         if form.kind.data == "note" and policy.acts_as_staff(current_user):
             incidents.add_note(current_user, incident, form.body.data or "", uploads_of())
@@ -160,10 +161,10 @@ def reply(incident_id: int):
             flash("Your reply is sent.", "success")
     except DomainError as refusal:
         if _about_attachments(refusal):
-            return _incident_page(incident, form,
-                                  "Your reply is not sent yet: see Attachments below.",
-                                  refusal.status, attachments_error=refusal.message)
-        return _incident_page(incident, form, refusal.message, refusal.status)
+            return incident_page(incident, form,
+                                 "Your reply is not sent yet: see Attachments below.",
+                                 refusal.status, attachments_error=refusal.message)
+        return incident_page(incident, form, refusal.message, refusal.status)
     return redirect(url_for("incidents.show", incident_id=incident.id) + "#thread-end")
 
 
@@ -206,12 +207,12 @@ def decide_remote_access(incident_id: int, access_id: int, decision: str):
     if decision == "grant":
         form = _grant_form(utcnow())
         if not form.validate_on_submit():
-            return _incident_page(incident, status=422, grant_form=form)
+            return incident_page(incident, status=422, grant_form=form)
         try:
             remote_access.grant(current_user, access, *form.window(zone_of(current_user)))
         except Invalid as refusal:  # the window as typed stays, the reason beside its field
             getattr(form, refusal.field or "ends").errors.append(refusal.message)
-            return _incident_page(incident, status=422, grant_form=form)
+            return incident_page(incident, status=422, grant_form=form)
         flash("Remote access is granted for the window you chose.", "success")
     elif decision in ("refuse", "revoke", "withdraw"):
         getattr(remote_access, decision)(current_user, access)

@@ -151,3 +151,39 @@ def test_a_refused_window_is_shown_beside_its_field_as_typed(client, auth, asked
     assert "Remote access is not granted yet" in page
     assert as_user("premium@demo.test",
                    lambda _: db.session.get(RemoteAccess, access_id).status) == "requested"
+
+
+@pytest.mark.parametrize("reason, message", [
+    ("", "Say why support needs remote access."),
+    ("   ", "Say why support needs remote access."),
+    ("Check the queue. " * 118, "Say it in at most 2,000 characters."),
+])
+def test_a_refused_request_for_remote_access_keeps_the_reason_beside_its_field(
+        client, auth, log_incident, as_user, reason, message):
+    incident_id = log_incident("premium@demo.test")
+    auth.login("staff@demo.test")
+    url = f"/support/incidents/{incident_id}"
+    response = client.post(f"/staff/incidents/{incident_id}/remote-access",
+                           data={"csrf_token": csrf_token(client, url), "reason": reason})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'<small id="reason-error" class="field-error">{message}</small>' in page
+    assert f'aria-invalid="true" id="reason" maxlength="2000" name="reason" required>\r\n' \
+           f'{reason}</textarea>' in page
+    assert f"Remote access is not requested yet: {message}" in page
+    assert as_user("staff@demo.test", lambda _: db.session.scalar(
+        select(RemoteAccess).where(RemoteAccess.incident_id == incident_id))) is None
+
+
+def test_a_second_request_while_one_is_pending_is_refused_beside_the_reason(
+        client, auth, asked):
+    incident_id, _ = asked
+    auth.login("staff@demo.test")
+    url = f"/support/incidents/{incident_id}"
+    response = client.post(f"/staff/incidents/{incident_id}/remote-access",
+                           data={"csrf_token": csrf_token(client, url), "reason": "Once more"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert ('<small id="reason-error" class="field-error">A remote access request of this '
+            'incident is pending or granted.</small>') in page
+    assert ">\r\nOnce more</textarea>" in page
