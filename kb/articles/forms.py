@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from kb import plans
 from kb.articles.fields import ArticleFields, version_names
@@ -119,8 +119,9 @@ class ArticleForm(FlaskForm):
 
 class HelpfulForm(FlaskForm):
     helpful = RadioField("Was this helpful?", choices=choices([("yes", "Yes"), ("no", "No")]),
-                         validators=[DataRequired()])
-    comment = TextAreaField("Comment (optional)", validators=[Length(max=2000)])
+                         validators=[InputRequired(message="Choose yes or no.")])
+    comment = TextAreaField("Comment (optional)", validators=[
+        Length(max=2000, message="Keep the comment to 2,000 characters.")])
 
 
 class ImageForm(FlaskForm):

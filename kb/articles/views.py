@@ -114,13 +114,15 @@ def _moved(path: str):
     return redirect(f"{path}?{query}" if query else path, 301)
 
 
-def _render_item(article: Article):
+def _render_item(article: Article, helpful_form: HelpfulForm | None = None):
+    """The item's page; ``helpful_form``: a refused "was this helpful?" answer, as given."""
     service.refresh_rendering(article)
     template = "articles/print.html" if request.args.get("print") else "articles/show.html"
     return render_template(
         template, article=article,
         related=queries.related_articles(current_user, article),
-        vote=queries.vote_of(current_user, article), helpful_form=HelpfulForm(),
+        vote=queries.vote_of(current_user, article),
+        helpful_form=helpful_form or HelpfulForm(formdata=None),
         alert=_alert_it_answers(article), following=follows.is_following(current_user, article),
         helpful=queries.helpful_summary(article) if policy.acts_as_staff(current_user)
         else None)
@@ -152,12 +154,11 @@ def vote(article_id: int):
     article = service.get_article(article_id)
     policy.require_read(current_user, article, "article")  # before any redirect names it
     form = HelpfulForm()
-    if form.validate_on_submit():
-        service.record_helpful_vote(current_user, article, form.helpful.data == "yes",
-                                    form.comment.data or "")
-        flash("Thank you: your answer has been recorded.", "success")
-    else:
-        flash("Choose yes or no.", "error")
+    if not form.validate_on_submit():  # the choice and the comment as given, each reason beside
+        return _render_item(article, form), 422
+    service.record_helpful_vote(current_user, article, form.helpful.data == "yes",
+                                form.comment.data or "")
+    flash("Thank you: your answer has been recorded.", "success")
     return redirect(item_url(article) + "#helpful")
 
 

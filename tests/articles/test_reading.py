@@ -96,13 +96,39 @@ def test_helpful_vote_is_one_per_user_changeable_and_counted_for_staff(
     auth.login("elite@demo.test")
     auth.post(f"/helpful-votes/{article_id}", {"helpful": "no"})
     invalid = auth.post(f"/helpful-votes/{article_id}", {"helpful": "maybe"})
-    assert invalid.status_code == 302
+    assert invalid.status_code == 422  # the elite reader's "no" stands
     auth.logout()
     auth.login("staff@demo.test")
     page = client.get(f"/articles/{slug}").get_data(as_text=True)
     assert "1 found it helpful, 1 did not." in page
     assert "Now clear" in page and "Missing a step" not in page
     assert "premium@demo.test" in page
+
+
+@pytest.mark.parametrize(("answer", "comment", "field", "message"), [
+    ({}, "The screenshots show the old menu.", "helpful", "Choose yes or no."),
+    ({"helpful": "maybe"}, "Half of it worked.", "helpful", "Not a valid choice."),
+    ({"helpful": "no"}, "Step 3 fails. " * 143, "comment",
+     "Keep the comment to 2,000 characters."),
+])
+def test_a_refused_helpful_answer_shows_the_article_with_the_comment_kept(
+        client, auth, write_article, article_state, answer, comment, field, message):
+    slug = write_article("Vote on me", "Body of the article")
+    article_id = article_state(slug)["id"]
+    auth.login("premium@demo.test")
+    response = auth.post(f"/helpful-votes/{article_id}", {**answer, "comment": comment})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Body of the article" in page  # the article's own page, not an error page
+    assert "Your answer is not recorded yet: see below." in page
+    assert f'<small id="{field}-error" class="field-error">{message}</small>' in page
+    assert f">\r\n{comment}</textarea>" in page
+    if answer.get("helpful") == "no":
+        assert '<input checked id="helpful-1" name="helpful" required type="radio" ' \
+            'value="no">' in page
+    else:
+        assert page.count('aria-invalid="true"') == 2  # both choices
+    assert "You answered" not in client.get(f"/articles/{slug}").get_data(as_text=True)
 
 
 def test_release_notes_newest_first_with_filters_and_linked_articles(client, auth,
