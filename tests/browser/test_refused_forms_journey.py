@@ -1,0 +1,129 @@
+"""Forms whose input kb refuses after the browser's own checks were bypassed (a file that is
+not what its name says, a program, a note past its maxlength, a required field left empty, as
+curl or devtools send them): each answers with the form again, the reason beside its field,
+what was typed kept, and the page is checked at 1280 and 390 px (screenshots, axe-core)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.layout_pages import CUSTOMER, STAFF, check_at_each_width
+
+pytestmark = pytest.mark.browser
+
+PE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(46) + b"\x80\x00\x00\x00" \
+    + bytes(64) + b"PE\x00\x00" + bytes(200)
+LONG_NOTE = "Advert for a shop, not an answer. " * 15  # 510 characters
+
+
+def _bypass_checks(page: Page, selector: str) -> None:
+    """What devtools or curl do: drop the fields' maxlength and required."""
+    page.eval_on_selector_all(selector, """fields => fields.forEach(field => {
+        field.removeAttribute('maxlength'); field.removeAttribute('required');
+        if (field.type === 'radio') { field.checked = false; } })""")
+
+
+def _question(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/community/")
+    page.get_by_role("link", name="How do you number invoices across two posting servers?",
+                     exact=True).first.click()
+    page.wait_for_load_state()
+
+
+def test_a_text_file_named_mp4_is_refused_beside_the_video_field(signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/sessions/staff/recordings/new")
+    page.get_by_label("Title", exact=True).fill("Queue monitoring in depth")
+    page.get_by_label("Recorded on").fill("2026-11-20")
+    page.get_by_label("Video file (MP4, WebM, Ogg)").set_input_files(
+        {"name": "notes.mp4", "mimeType": "video/mp4", "buffer": b"Meeting notes\n" * 40})
+    page.get_by_label("Duration (minutes)").fill("42")
+    page.get_by_role("button", name="Save the recording").click()
+    expect(page.locator("#video-error")).to_contain_text("'notes.mp4' is not an MP4 video")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Queue monitoring in depth")
+    check_at_each_width(page, "recording-form-false-video")
+
+
+def test_a_program_is_refused_beside_the_attachments_of_a_new_incident(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.goto(signed_in.base_url + "/support/incidents/new")
+    page.get_by_label("Product", exact=True).select_option("Orbit ERP")
+    page.get_by_label("Severity 3 – Medium").check()
+    page.get_by_label("Title", exact=True).fill("Export to Excel drops the last column")
+    page.get_by_label("Description (Markdown)").fill("Since 12.0 SP1, every export.")
+    page.get_by_label("Attachments").set_input_files(
+        {"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": PE})
+    page.get_by_role("button", name="Log the incident").click()
+    expect(page.locator("#attachments-error")).to_contain_text(
+        "setup.exe cannot be attached: .exe files are programs or scripts")
+    expect(page.get_by_label("Title", exact=True)).to_have_value(
+        "Export to Excel drops the last column")
+    check_at_each_width(page, "incident-new-refused-attachment")
+
+
+def test_a_program_is_refused_beside_the_attachments_of_a_reply(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.goto(signed_in.base_url + "/support/incidents?show=all")
+    page.get_by_role("link", name="Retry queue grows overnight").first.click()
+    page.get_by_label("Your reply (Markdown)").fill("The log of last night is attached.")
+    page.locator("#reply-attachments").set_input_files(
+        {"name": "night.log", "mimeType": "text/plain", "buffer": PE})
+    page.get_by_role("button", name="Send the reply").click()
+    expect(page.locator("#reply-attachments-error")).to_contain_text(
+        "night.log cannot be attached: it is a Windows program")
+    expect(page.get_by_label("Your reply (Markdown)")).to_have_value(
+        "The log of last night is attached.")
+    check_at_each_width(page, "incident-reply-refused-attachment")
+
+
+def test_an_empty_report_is_refused_beside_its_reason(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    _question(page, signed_in.base_url)
+    page.get_by_text("Report the question").click()
+    _bypass_checks(page, "#report-question")
+    page.get_by_role("button", name="Send the report").first.click()
+    expect(page.locator("#report-question-error")).to_contain_text("Say briefly what is wrong")
+    check_at_each_width(page, "community-report-refused")
+
+
+@pytest.mark.parametrize("form", ["hide-question", "hide-answer", "outdated"])
+def test_a_long_moderation_note_is_refused_beside_it_as_typed(signed_in, form):
+    page = signed_in.for_user(STAFF)
+    _question(page, signed_in.base_url)
+    if form == "hide-question":
+        field, button = page.locator("#hide-note"), "Hide the question"
+    else:
+        summary = "Hide the answer" if form == "hide-answer" else "Mark as outdated"
+        page.get_by_text(summary, exact=True).first.click()
+        prefix = "hide-note-answer-" if form == "hide-answer" else "outdated-note-"
+        field, button = page.locator(f"[id^={prefix}]").first, summary
+    _bypass_checks(page, "input[name=note]")
+    field.fill(LONG_NOTE)
+    field.locator("xpath=ancestor::form").get_by_role("button", name=button).click()
+    refused = page.locator(".field-error")
+    expect(refused).to_have_text("Keep the note under 500 characters.")
+    expect(page.locator("[aria-invalid=true]")).to_have_value(LONG_NOTE)
+    check_at_each_width(page, f"community-{form}-note-refused")
+
+
+def test_an_empty_request_for_remote_access_is_refused_beside_its_reason(signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/staff/incidents")
+    page.get_by_role("link", name="Retry queue grows overnight").first.click()
+    _bypass_checks(page, "#reason")
+    page.get_by_role("button", name="Ask for remote access").click()
+    expect(page.locator("#reason-error")).to_have_text("Say why support needs remote access.")
+    check_at_each_width(page, "remote-access-request-refused")
+
+
+def test_a_helpful_answer_without_a_choice_keeps_its_comment(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.goto(signed_in.base_url + "/articles/erp/invoice-numbering-duplicates-12-0")
+    _bypass_checks(page, "input[name=helpful]")
+    page.get_by_label("Comment (optional)").fill("Step 3 names a menu that is gone.")
+    page.locator("#helpful").get_by_role("button", name="Send").click()
+    expect(page.locator("#helpful-error")).to_have_text("Choose yes or no.")
+    expect(page.get_by_label("Comment (optional)")).to_have_value(
+        "Step 3 names a menu that is gone.")
+    check_at_each_width(page, "article-helpful-refused")
