@@ -87,9 +87,15 @@ def alert(alert_id: int):
 def _render_index(form: SubscribeForm, status: int = 200):
     policy.require(current_user, subscriptions.FEATURE)
     form.target.choices = _target_choices()
+    held = subscriptions.subscriptions_of(current_user)
+    if not form.is_submitted():  # offer first what the reader does not follow yet
+        taken = {f"{item.product_id}:{item.version_id}" if item.version_id
+                 else str(item.product_id) for item in held}
+        form.target.data = next((choice.value for choice in form.target.choices
+                                 if choice.value not in taken), None)
     return render_template(
         "alerts/index.html", form=form,
-        subscriptions=subscriptions.subscriptions_of(current_user),
+        subscriptions=held,
         suggestions=subscriptions.suggestions_for(current_user),
         open_alerts=queries.open_alerts_for(current_user)), status
 

@@ -4,6 +4,8 @@ back; the workaround article names the issue it answers."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from kb import db
@@ -89,3 +91,32 @@ def test_a_from_alert_that_is_no_alert_id_lands_on_the_alerts_page(app, auth, cl
             "target": _target_in(page), "from_alert": sent})
         assert answer.status_code == 302 and answer.headers["Location"] == "/alerts", sent
     assert _subscriptions(app, reader) == [f"{ERP} 12.0"]
+
+
+def test_the_subscribe_form_offers_first_what_the_reader_does_not_follow(app, auth, catalogue,
+                                                                        customer_on):
+    email = customer_on("premium")
+    auth.login(email)
+    first = _offered(auth)[0]
+    assert first.endswith(" (every version)") and _selected(auth) == first
+
+    _subscribe(app, email, first.removesuffix(" (every version)"))
+
+    assert _selected(auth) != first and _selected(auth) in _offered(auth)
+
+
+def _target_select(auth) -> str:
+    page = auth.client.get("/alerts").get_data(as_text=True)
+    start = page.index('<select id="target"')
+    return page[start:page.index("</select>", start)]
+
+
+def _offered(auth) -> list[str]:
+    return re.findall(r"<option[^>]*>([^<]*)</option>", _target_select(auth))
+
+
+def _selected(auth) -> str:
+    """The option the form shows: the one marked selected, else the first."""
+    select = _target_select(auth)
+    match = re.search(r"<option[^>]*selected[^>]*>([^<]*)</option>", select)
+    return match.group(1) if match else _offered(auth)[0]
