@@ -57,6 +57,17 @@ DEMO_PATCHES = [
         "files": [("erp-12.0-sp1.zip", 160_000)],
     },
     {
+        "title": "Orbit ERP 12.0 cumulative update 1",
+        "product": "Orbit ERP", "versions": ["12.0"], "released_on": date(2026, 3, 30),
+        "summary": "Build 12.0.4127: the fixes the CU1 release note lists.",
+        "install_notes": "Run `orbit-update --package OrbitERP-12.0-CU1.zip` on each server; "
+                         "the database schema does not change.",
+        "fixed_issues": [("POST-4011", "Reported although a retry succeeded"),
+                         ("SSO-212", "Metadata refresh missed a second signing certificate")],
+        "files": [("OrbitERP-12.0-CU1.zip", 96_000)],
+        "release_note_slugs": ["orbit-erp-12-0-cu1"],
+    },
+    {
         "title": "Orbit ERP 12.0 installation media",
         "product": "Orbit ERP", "versions": ["12.0"], "kind": "release",
         "released_on": date(2026, 2, 16),
@@ -140,9 +151,10 @@ def _details(entry: dict) -> service.PatchDetails:
     supersedes = [db.session.scalar(select(Patch.id).where(Patch.title == title))
                   for title in entry.get("supersedes_titles", [])]
     fields = {key: value for key, value in entry.items()
-              if key not in ("files", "supersedes_titles")}
+              if key not in ("files", "supersedes_titles", "release_note_slugs")}
     return service.PatchDetails(**fields, supersedes=[i for i in supersedes if i],
-                                release_notes=_release_notes(entry))
+                                release_notes=entry.get("release_note_slugs")
+                                or _release_notes(entry))
 
 
 def _release_notes(entry: dict) -> list[str]:

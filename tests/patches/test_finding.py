@@ -182,14 +182,14 @@ def test_rendered_markdown_is_cached_until_the_source_changes(app, publish, monk
 def test_kb_demo_publishes_demo_patches_once(app, runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "5 demo patch(es) published" in first.output
+    assert "6 demo patch(es) published" in first.output
     again = runner.invoke(args=["demo"])
     assert "0 demo patch(es) published" in again.output
     with app.app_context():
         # besides these, the early adopter programme's demo keeps a beta build to its members
         patches = list(db.session.scalars(select(Patch).where(Patch.programme_id.is_(None))
                                           .order_by(Patch.id)))
-        assert len(patches) == 5
+        assert len(patches) == 6
         service_pack = next(p for p in patches if p.kind == "service-pack")
         assert [older.title for older in service_pack.supersedes] == [
             "Orbit ERP 12.0 patch 1: invoice rounding"]
@@ -234,12 +234,15 @@ def test_demo_patches_belong_to_the_release_notes_of_their_versions(app, runner,
         "Orbit ERP 11.x payroll tax tables 2026": ["orbit-erp-11-0", "orbit-erp-11-1"],
         "Orbit ERP 12.0 service pack 1": ["orbit-erp-12-0"],
         "Orbit ERP 12.0 installation media": ["orbit-erp-12-0"],
+        "Orbit ERP 12.0 cumulative update 1": ["orbit-erp-12-0-cu1"],
         "Orbit Analytics 2026.1 hotfix: dashboard export": ["orbit-analytics-2026-1"],
     }
     auth.login("elite@demo.test")
     new_release = client.get("/release-notes/orbit-erp-12-0").get_data(as_text=True)
     assert "Service pack: Orbit ERP 12.0 service pack 1" in new_release
     assert "Product release: Orbit ERP 12.0 installation media" in new_release
+    assert "Patch: Orbit ERP 12.0 cumulative update 1" in client.get(
+        "/release-notes/orbit-erp-12-0-cu1").get_data(as_text=True)
     older_note = client.get("/release-notes/orbit-erp-11-1").get_data(as_text=True)
     assert "Regulatory update: Orbit ERP 11.x payroll tax tables 2026" in older_note
     assert "12.0 patch 1" not in older_note and "12.0 service pack 1" not in older_note
