@@ -9,7 +9,8 @@ from kb.errors import Invalid
 
 # far beyond any list, and small enough that every offset is an ordinary database integer
 MAX_PAGE = 1_000_000
-WHOLE_NUMBER = re.compile(r"[0-9]+")
+# a negative number is a whole number too: out of range, and told so as 0 is
+WHOLE_NUMBER = re.compile(r"(-?)([0-9]+)")
 # longer numbers are simply "too large" (and int() refuses thousands of digits)
 MOST_DIGITS = 18
 
@@ -18,9 +19,12 @@ def _whole_number(arguments: Mapping[str, str], name: str, default: int) -> int:
     raw = arguments.get(name, "").strip()
     if raw == "":
         return default
-    if not WHOLE_NUMBER.fullmatch(raw):
+    number = WHOLE_NUMBER.fullmatch(raw)
+    if not number:
         raise Invalid(f"{name} must be a whole number, not {raw[:40]!r}.")
-    return int(raw) if len(raw) <= MOST_DIGITS else 10**MOST_DIGITS
+    sign, digits = number.groups()
+    size = int(digits) if len(digits) <= MOST_DIGITS else 10**MOST_DIGITS
+    return -size if sign else size
 
 
 def page_number(arguments: Mapping[str, str], name: str = "page") -> int:

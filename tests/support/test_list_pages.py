@@ -94,7 +94,8 @@ def test_a_page_larger_than_allowed_is_the_largest_page(client, token, five_inci
 
 @pytest.mark.parametrize("arguments, fragment", [
     ("page=0", "page must be from 1"), ("page=two", "page must be a whole number"),
-    ("page=-1", "page must be a whole number"), ("per_page=0", "per_page must be 1 or more"),
+    ("page=-1", "page must be from 1 to 1000000"), ("per_page=0", "per_page must be 1 or more"),
+    ("per_page=-1", "per_page must be 1 or more"),
     ("per_page=x", "per_page must be a whole number"),
 ])
 def test_bad_page_values_get_422_json(client, token, arguments, fragment):
