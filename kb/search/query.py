@@ -4,6 +4,8 @@ counting, paging and facets. Pages, the API and other areas call these functions
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from werkzeug.local import LocalProxy
 
 from kb import policy
@@ -15,18 +17,24 @@ from kb.search.results import (
     SearchResults,
     TitleSuggestion,
 )
+from kb.search.typed import abbreviated
 
 __all__ = ["Hit", "LockedHit", "SearchRequest", "SearchResults", "TitleSuggestion", "related",
            "search", "suggest_titles"]
 
 
 def search(user, request: SearchRequest) -> SearchResults:
-    """Search what ``user`` may read. Totals, facets and pages count only readable documents."""
+    """Search what ``user`` may read. Totals, facets and pages count only readable documents.
+    Releases are asked for by their abbreviations (SP1 for "service pack 1", which the engines
+    index beside the spelled-out form)."""
     user = _resolved(user)
     scope = policy.read_scope(user)
     if scope.nothing:
         return SearchResults(request=request, page=max(1, request.page))
-    return backend().search(scope, request, locked_titles=policy.sees_locked_titles(user))
+    found = backend().search(scope, replace(request, text=abbreviated(request.text)),
+                             locked_titles=policy.sees_locked_titles(user))
+    found.request = request
+    return found
 
 
 def suggest_titles(user, text: str, limit: int = 8) -> list[TitleSuggestion]:

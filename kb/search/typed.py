@@ -50,3 +50,50 @@ def version_parts(word: str) -> list[str]:
     parts = PART.findall(word)
     leading = [".".join(parts[:count]) for count in range(2, len(parts))]
     return list(dict.fromkeys([*parts, *leading]))
+
+
+# this domain's release names and their abbreviations: SP1 is service pack 1, CU1 cumulative
+# update 1, HF1 hotfix 1. A query asks for the abbreviation; an index holds it beside the
+# spelled-out form (``release_abbreviations``), so either finds both.
+RELEASE_NAMES = {"sp": r"service[\s-]*pack", "cu": r"cumulative[\s-]*update",
+                 "hf": r"hot[\s-]*fix"}
+RELEASE = re.compile(
+    r"(?i)(?<![\w.])(?:" + "|".join(f"(?P<{short}>{spelled}|{short})"
+                                    for short, spelled in RELEASE_NAMES.items())
+    + r")[\s-]*(?P<number>\d{1,3})(?!\w|\.\d)")
+# a version and a release glued together: 12.0CU1 is 12.0 CU1
+GLUED_RELEASE = re.compile(r"(?i)(?<![\w.])(\d+(?:\.\d+)+)((?:sp|cu|hf)\d{1,3})(?!\w|\.\d)")
+QUOTED = re.compile(r'("[^"]*"?)')
+
+
+def _abbreviation(match: re.Match) -> str:
+    short = next(name for name in RELEASE_NAMES if match.group(name))
+    return f"{short}{int(match.group('number'))}"
+
+
+def abbreviated(text: str) -> str:
+    """The typed text with every release named as its abbreviation ("service pack 1", "SP 1"
+    and "sp1" as SP1) and glued versions apart ("12.0CU1" as "12.0 CU1"); a "quoted phrase"
+    stays as typed (it asks for exactly those words)."""
+    def outside_quotes(part: str) -> str:
+        if part.startswith('"'):
+            return part
+        part = GLUED_RELEASE.sub(lambda match: f"{match.group(1)} {match.group(2).upper()}",
+                                 part)
+        return RELEASE.sub(lambda match: _abbreviation(match).upper(), part)
+
+    return "".join(outside_quotes(part) for part in QUOTED.split(text))
+
+
+def release_abbreviations(text: str) -> dict[int, list[str]]:
+    """What the releases named in ``text`` are also indexed as, lower-cased, by the character
+    where each starts: "service pack 1" as sp1, "12.0CU1" as 12.0 and cu1 (SP1 is sp1
+    already)."""
+    found: dict[int, list[str]] = {}
+    for match in RELEASE.finditer(text):
+        if match.group(0).lower() != _abbreviation(match):
+            found.setdefault(match.start(), []).append(_abbreviation(match))
+    for match in GLUED_RELEASE.finditer(text):
+        found.setdefault(match.start(), []).extend(
+            [match.group(1), match.group(2).lower()])
+    return found

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 # raised whenever the tables change: tables of another version are rebuilt, never misread
 # (kept as the documents table's comment)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DOCUMENTS = "search_documents"
 NEW_DOCUMENTS = "search_documents_new"
 WORDS = "search_words"
@@ -80,7 +80,8 @@ CREATE TABLE IF NOT EXISTS {name} (
     position integer,
     fingerprint text NOT NULL,
     -- the parts and leading versions of the versions in the text (2026 and 1 of 2026.1, 12.4
-    -- of 12.4.1): a version is found whole and by them (``kb.search.typed.version_parts``)
+    -- of 12.4.1): a version is found whole and by them (``kb.search.typed.version_parts``);
+    -- and the abbreviations of releases spelled out (sp1 of "service pack 1")
     word_parts text NOT NULL DEFAULT '',
     document tsvector GENERATED ALWAYS AS ({weighted_words(INDEXED_BODY_CHARACTERS)}) STORED,
     -- the same fields, the body's opening only: small enough to stay in the row, so that

@@ -22,7 +22,7 @@ from kb.search.postgresql.schema import (
     SCHEMA_LOCK,
     WORDS,
 )
-from kb.search.typed import VERSION, version_parts
+from kb.search.typed import VERSION, release_abbreviations, version_parts
 
 # words offered by "did you mean": letters only, three or more
 SPELLING_WORD = re.compile(r"(?<![\w])[^\W\d_]{3,}(?![\w])")
@@ -48,9 +48,14 @@ def row(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def parts_of_versions(texts: Iterable[str]) -> str:
-    """The parts and leading versions of every version in the texts, once each."""
-    found = dict.fromkeys(part for value in texts for version in VERSION.findall(value)
-                          for part in version_parts(version.lower()))
+    """The parts and leading versions of every version in the texts, and the abbreviations of
+    the releases they spell out (sp1 of "service pack 1"), once each."""
+    found: dict[str, None] = {}
+    for value in texts:
+        found.update(dict.fromkeys(part for version in VERSION.findall(value)
+                                   for part in version_parts(version.lower())))
+        found.update(dict.fromkeys(short for shorts in release_abbreviations(value).values()
+                                   for short in shorts))
     return " ".join(found)
 
 

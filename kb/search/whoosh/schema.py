@@ -22,9 +22,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-from kb.search.typed import VERSION_PATTERN, version_parts
+from kb.search.typed import VERSION_PATTERN, release_abbreviations, version_parts
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # English function words and question words: a question ("how do I ...", "what is the ...")
 # must rank by its content words, not by rare-looking words such as "what"
@@ -44,7 +44,8 @@ who whom whose why will with within without would yet you your yours yourself yo
 # with digits in each part is a version (12.0, 2026.1, 10.0.17763, v2.1): indexed whole and,
 # at the same position, as its parts, so that "12.0" finds 12.0 only (not a 12 and a 0 apart)
 # and "2026" still finds 2026.1; its leading versions too, so "12.4" finds 12.4.1. (CU1 is one
-# word anyway.)
+# word anyway; "cumulative update 1" is also indexed as cu1 where it starts, and 12.0CU1 as
+# 12.0 and cu1: ``kb.search.typed.release_abbreviations``.)
 WORD_PATTERN = rf"{VERSION_PATTERN}|\w+"
 
 
@@ -87,6 +88,7 @@ class WordsAnalyzer(Composable):
                  no_morph=False, **keywords):
         token = Token(positions, chars, removestops=removestops, mode=mode, **keywords)
         matches = WORD.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
+        releases = release_abbreviations(value) if tokenize and mode != "query" else {}
         position = start_pos
         for match in matches:
             word = match.group(0).lower().translate(accent_map)
@@ -94,6 +96,7 @@ class WordsAnalyzer(Composable):
             if token.stopped and removestops:
                 continue
             parts = version_parts(word) if tokenize and mode != "query" else []
+            parts += releases.get(match.start(), [])
             for text in [word, *parts]:
                 token.text = text if no_morph or token.stopped else stemmed(text)
                 token.boost = 1.0
@@ -116,12 +119,15 @@ class WordsAnalyzer(Composable):
         """(position, word) of the words ``value`` is indexed as; a version's parts share
         its position."""
         found, position = [], 0
-        for written in WORD.findall(value):
+        releases = release_abbreviations(value)
+        for match in WORD.finditer(value):
+            written = match.group(0)
             word = normalized(written)
             if not word:
                 continue
             found.append((position, word))
-            parts = dict.fromkeys(map(normalized, version_parts(written)))
+            also = [*version_parts(written), *releases.get(match.start(), [])]
+            parts = dict.fromkeys(map(normalized, also))
             found.extend((position, part) for part in parts if part)
             position += 1
         return found
