@@ -11,7 +11,7 @@ from kb.api.openapi import PAGE, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.search import SearchResults
 from kb.search import query
-from kb.search.params import search_request
+from kb.search.params import MAX_PER_PAGE, search_request
 from kb.search.results import Hit
 from kb.search.views import SEARCH_FEATURE
 
@@ -21,16 +21,23 @@ from kb.search.views import SEARCH_FEATURE
     "Search everything you may read; snippets are HTML with matched words in <mark>",
     parameters=[
         query_parameter("q", description="words, \"phrases\", AND/OR/NOT, prefix*, product:"),
-        query_parameter("type", description="article, release-note, ... (repeatable)"),
-        query_parameter("product", description="product slug or name (repeatable)"),
+        query_parameter("type", description="article, release-note, ... (repeatable); another "
+                        "value is refused (422, with the \"allowed\" ones)"),
+        query_parameter("product", description="product slug or name (repeatable); an unknown "
+                        "one is refused (422)"),
         query_parameter("version", description="version name (repeatable)"),
         query_parameter("kind", description="how-to, reference, troubleshooting, workaround"),
         query_parameter("sort", description="relevance (default) or date"),
+        query_parameter("as_typed", "boolean", "1: the typed words only, never the results of "
+                        "their spelling suggestion"),
         PAGE,
-        query_parameter("per_page", "integer", "at most 100"),
+        query_parameter("per_page", "integer", f"at most {MAX_PER_PAGE} (a larger number asks "
+                        "for the largest page)", minimum=1, maximum=MAX_PER_PAGE),
     ],
     responses={"200": "Results (a recording once, with its matching \"moments\"), total and "
-                      "facets", "422": "A bad page or sort",
+                      "facets. When the typed words find nothing and their spelling suggestion "
+                      "does, the suggestion's results, its query in \"corrected_query\"",
+               "422": "A bad page, per_page or sort, an unknown type or product",
                "403": "No search for this account now (e.g. \"reason\": \"term_lapsed\")"},
     response_model=SearchResults,
 )
@@ -44,6 +51,7 @@ def search():
         "results": [_result(hit) for hit in results.hits],
         "facets": {name: dict(counts) for name, counts in results.facets.items()},
         "suggestion": results.suggestion,
+        "corrected_query": results.corrected_query,
         "locked": [{"type": entry.type, "title": entry.title,
                     "required_plan": entry.required_plan} for entry in results.locked],
     })

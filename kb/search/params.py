@@ -1,15 +1,38 @@
-"""Reading a search from request arguments (the page and the API share it)."""
+"""Reading a search from request arguments (the page and the API share it). A filter value
+that cannot be (an unknown type or product) is refused rather than answered with nothing."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from kb import db
 from kb.errors import Invalid
 from kb.paging import page_number, page_size
+from kb.products.models import Product
+from kb.products.names import slugify
+from kb.search.documents import content_types
 from kb.search.query import SearchRequest
 
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARACTERS = 500
+
+
+class UnknownFilter(Invalid):
+    """A ``type`` or ``product`` that no document can have; the JSON names the field, the
+    values it does not know and, for a type, the values it knows."""
+
+    def __init__(self, message: str, field: str, unknown: list[str],
+                 allowed: list[str] | None = None):
+        super().__init__(message, field)
+        self.unknown = unknown
+        self.allowed = allowed
+
+    def json_fields(self) -> dict:
+        fields = {"field": self.field, "unknown": self.unknown}
+        if self.allowed is not None:
+            fields["allowed"] = self.allowed
+        return fields
 
 
 def _values(arguments: MultiDict, name: str) -> tuple[str, ...]:
@@ -18,17 +41,57 @@ def _values(arguments: MultiDict, name: str) -> tuple[str, ...]:
 
 def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
     """The SearchRequest of ``q``, ``type``, ``product``, ``version``, ``kind``, ``sort``,
-    ``page`` and ``per_page`` (each filter may repeat)."""
+    ``page``, ``per_page`` (each filter may repeat) and ``as_typed`` (no corrected search)."""
     sort = arguments.get("sort", "relevance")
     if sort not in ("relevance", "date"):
         raise Invalid("sort must be 'relevance' or 'date'.")
     return SearchRequest(
         text=arguments.get("q", "")[:MAX_QUERY_CHARACTERS],
-        types=_values(arguments, "type"),
-        products=_values(arguments, "product"),
+        types=known_types(_values(arguments, "type")),
+        products=known_products(_values(arguments, "product")),
         versions=_values(arguments, "version"),
         kinds=_values(arguments, "kind"),
         sort=sort,
         page=page_number(arguments),
         per_page=page_size(arguments, per_page, MAX_PER_PAGE),
+        as_typed=arguments.get("as_typed", "").strip().lower() in ("1", "true", "yes"),
     )
+
+
+def document_types() -> list[str]:
+    """The types of the documents search finds (an article is an article or a release note)."""
+    from kb.search.documents.articles import URL_PREFIX_BY_TYPE
+
+    names = [name for name in content_types() if name != "article"]
+    return sorted([*URL_PREFIX_BY_TYPE, *names])
+
+
+def known_types(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each type by its name, singular or plural in any case ("Patches" is patch)."""
+    allowed = document_types()
+    plurals = {_plural(name): name for name in allowed}
+    found = [plurals.get(value.strip().lower(), value.strip().lower()) for value in values]
+    unknown = [value for value, name in zip(values, found, strict=True) if name not in allowed]
+    if unknown:
+        raise UnknownFilter(f"type must be one of {', '.join(allowed)} (not "
+                            f"{', '.join(repr(value) for value in unknown)}).", "type",
+                            unknown, allowed)
+    return tuple(dict.fromkeys(found))
+
+
+def _plural(name: str) -> str:
+    return name + ("es" if name.endswith("h") else "s")
+
+
+def known_products(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The products as given, each the name or slug of a product."""
+    if not values:
+        return values
+    known = set()
+    for slug, name in db.session.execute(select(Product.slug, Product.name)):
+        known.update({slug, slugify(name)})
+    unknown = [value for value in values if slugify(value) not in known]
+    if unknown:
+        raise UnknownFilter(f"Unknown product {', '.join(repr(value) for value in unknown)}: "
+                            "no product has that name or slug.", "product", unknown)
+    return values

@@ -17,7 +17,7 @@ from kb.search.results import (
     SearchResults,
     TitleSuggestion,
 )
-from kb.search.typed import abbreviated
+from kb.search.typed import abbreviated, typed_filters
 
 __all__ = ["Hit", "LockedHit", "SearchRequest", "SearchResults", "TitleSuggestion", "related",
            "search", "suggest_titles"]
@@ -25,14 +25,31 @@ __all__ = ["Hit", "LockedHit", "SearchRequest", "SearchResults", "TitleSuggestio
 
 def search(user, request: SearchRequest) -> SearchResults:
     """Search what ``user`` may read. Totals, facets and pages count only readable documents.
-    Releases are asked for by their abbreviations (SP1 for "service pack 1", which the engines
-    index beside the spelled-out form)."""
+    When the typed words find nothing and their spelling suggestion finds something, the
+    results are the suggestion's (``corrected_query``), unless asked ``as_typed``."""
     user = _resolved(user)
     scope = policy.read_scope(user)
     if scope.nothing:
         return SearchResults(request=request, page=max(1, request.page))
+    locked_titles = policy.sees_locked_titles(user)
+    found = _searched(scope, request, locked_titles)
+    if found.total or not found.suggestion or request.as_typed:
+        return found
+    corrected = " ".join([found.suggestion, typed_filters(request.text)]).strip()
+    instead = _searched(scope, replace(request, text=corrected), locked_titles)
+    if not instead.total:
+        return found
+    instead.request, instead.corrected_query = request, corrected
+    instead.suggestion = found.suggestion
+    return instead
+
+
+def _searched(scope: policy.ReadScope, request: SearchRequest, locked_titles: bool
+              ) -> SearchResults:
+    """The engine's results, releases asked for by their abbreviations (SP1 for "service
+    pack 1", which the engines index beside the spelled-out form)."""
     found = backend().search(scope, replace(request, text=abbreviated(request.text)),
-                             locked_titles=policy.sees_locked_titles(user))
+                             locked_titles=locked_titles)
     found.request = request
     return found
 

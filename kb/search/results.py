@@ -24,6 +24,8 @@ class SearchRequest:
     sort: str = "relevance"  # or "date": newest first
     page: int = 1
     per_page: int = 20
+    # the typed text exactly: no corrected search when it finds nothing ("search instead for")
+    as_typed: bool = False
 
     @property
     def asks_something(self) -> bool:
@@ -34,7 +36,7 @@ class SearchRequest:
         """URL arguments of this search with ``changes`` (for links to facets and pages)."""
         values = {"q": self.text, "type": list(self.types), "product": list(self.products),
                   "version": list(self.versions), "kind": list(self.kinds), "sort": self.sort,
-                  "page": self.page}
+                  "page": self.page, "as_typed": 1 if self.as_typed else None}
         values.update(changes)
         return {name: value for name, value in values.items()
                 if value not in ("", [], None) and not (name == "page" and value == 1)
@@ -108,6 +110,9 @@ class SearchResults:
     suggestion: str | None = None
     locked: list[LockedHit] = field(default_factory=list)
     plain_terms: bool = False  # the query could not be read as written; its words were used
+    # the query these results are of when the typed one found nothing and its spelling
+    # suggestion did (the typed one is ``request.text``)
+    corrected_query: str | None = None
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,11 @@ def split_typed_filters(text: str) -> tuple[str, dict[str, list[str]]]:
     return TYPED_FILTER.sub(take, text), found
 
 
+def typed_filters(text: str) -> str:
+    """The filters typed in ``text``, as typed."""
+    return " ".join(match.group(0) for match in TYPED_FILTER.finditer(text))
+
+
 def clean(text: str) -> str:
     return SHORT_PREFIX.sub(r"\1", text).strip()
 

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kb import db, policy
+from kb.errors import Invalid
 from kb.products.models import Product
 from kb.search import query
-from kb.search.params import search_request
+from kb.search.params import MAX_QUERY_CHARACTERS, search_request
 from kb.search.staff_labels import state_labels
 from kb.web import set_site_search, wants_json
 
@@ -22,11 +23,20 @@ SEARCH_FEATURE = "online_portal"
 @blueprint.get("/search")
 @login_required
 def search_page():
-    """Search, or (403) why this user's search finds nothing, e.g. a lapsed support term."""
-    asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
+    """Search, or (403) why this user's search finds nothing, e.g. a lapsed support term, or
+    (422) what is wrong with what was asked, the typed words kept in the search box."""
     denial = policy.feature_denial(current_user, SEARCH_FEATURE)
     if denial is not None and wants_json():
         raise denial  # a script with a token: the denial as JSON, as every error
+    try:
+        asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
+    except Invalid as problem:
+        if wants_json():
+            raise
+        asked = query.SearchRequest(text=request.args.get("q", "")[:MAX_QUERY_CHARACTERS])
+        return render_template("search/results.html", asked=asked, results=None,
+                               labels={}, denial=denial, states={},
+                               problem=problem.message), 422
     results = query.search(current_user, asked) if asked.asks_something and not denial else None
     states = state_labels(results.hits) if results and policy.acts_as_staff(current_user) else {}
     return render_template(

@@ -53,7 +53,9 @@ def test_facet_links_filter_and_sort_and_pages_work(client, auth, articles):
 def test_did_you_mean_and_malformed_queries(client, auth, articles):
     auth.login("xtreme@demo.test")
     page = client.get("/search?q=postng").get_data(as_text=True)
-    assert "Did you mean" in page and ">posting</a>" in page
+    assert "Showing results for" in page and "<strong>posting</strong>" in page
+    as_typed = client.get("/search?q=postng&as_typed=1").get_data(as_text=True)
+    assert "Did you mean" in as_typed and ">posting</a>" in as_typed
     for text in ['"unbalanced', "((( AND", "NOT", "AND OR", "a:b:c", "\\", "*" * 600, "^~"]:
         response = client.get("/search", query_string={"q": text})
         assert response.status_code == 200, text

@@ -32,4 +32,6 @@ class SearchResults(ResponseBody):
     results: list[SearchResult]
     facets: dict[str, dict[str, int]]
     suggestion: str | None
+    # the query whose results these are when the typed one found nothing (else null)
+    corrected_query: str | None
     locked: list[LockedResult]
