@@ -126,19 +126,33 @@ def _next_number(organization_id: int) -> int:
 def reply(user, incident: Incident, body: str,
           uploads: Iterable[Upload] = ()) -> IncidentEntry:
     """A public reply. The customer's reply to a resolved incident reopens it, and to one
-    waiting for them puts it back in progress; support's first reply meets the target."""
+    waiting for them puts it back in progress; support's first reply meets the target, and
+    support's reply takes a new or unassigned incident up (``_take_up``)."""
     _require_writer(user, incident)
     if incident.status == "closed":
         raise Conflict("This incident is closed; reopen it, or log a new one.")
     entry = _add_entry(user, incident, "reply", body, list(uploads))
     if policy.acts_as_staff(user):
         incident.responded_at = incident.responded_at or entry.created_at
+        _take_up(user, incident)
     elif incident.status in ("resolved", "waiting_for_customer"):
         _set_status(user, incident, "reopened" if incident.status == "resolved"
                     else "in_progress")
     notices.replied(incident, entry)
     db.session.commit()
     return entry
+
+
+def _take_up(staff, incident: Incident) -> None:
+    """Support's public reply on a new incident puts it in progress, and an unassigned one
+    with the staff member who answered; the customer hears of it by the reply's one message."""
+    if incident.status == "new":
+        _set_status(staff, incident, "in_progress", tell=False)
+    if incident.assignee_id is None:
+        incident.assignee = staff
+        add_event(staff, incident, f"Assigned to {staff.display_name}")
+        record_audit(staff, "incident.assign", "incident", incident.id, {"assignee": None},
+                     {"assignee": staff.email})
 
 
 def add_note(user, incident: Incident, body: str,
@@ -200,14 +214,15 @@ def change_status(user, incident: Incident, status: str) -> Incident:
     return incident
 
 
-def _set_status(user, incident: Incident, status: str) -> None:
+def _set_status(user, incident: Incident, status: str, tell: bool = True) -> None:
     before = incident.status
     incident.status = status
     incident.resolved_at = utcnow() if status in ("resolved", "closed") else None
     add_event(user, incident, f"Status: {STATUS_NAMES[before]} → {STATUS_NAMES[status]}")
     record_audit(user, "incident.status", "incident", incident.id, {"status": before},
                  {"status": status})
-    notices.status_changed(incident, user)
+    if tell:
+        notices.status_changed(incident, user)
 
 
 def add_event(user, incident: Incident, text: str) -> IncidentEntry:
