@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from kb.forms import choices
 from kb.storage import Upload
-from kb.support.incidents import IncidentDetails
+from kb.support.incidents import MIN_TITLE, IncidentDetails
 from kb.support.models import SEVERITY_DEFINITIONS, STATUS_NAMES
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -41,7 +41,9 @@ class IncidentForm(FlaskForm):
     severity = RadioField("Severity", choices=choices(SEVERITY_PAIRS),
                           validators=[InputRequired(message="Choose a severity.")])
     title = StringField("Title", description="What goes wrong, in one line.", validators=[
-        DataRequired(message="Say in one line what goes wrong."), Length(max=300)])
+        DataRequired(message="Say in one line what goes wrong."), Length(
+            min=MIN_TITLE, message=f"Give a title of at least {MIN_TITLE} characters."),
+        Length(max=300)])
     description = TextAreaField(
         "Description (Markdown)", validators=[
             DataRequired(message="Describe the problem."), Length(max=50_000)],

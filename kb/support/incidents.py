@@ -21,6 +21,7 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import one_line
 from kb.locking import lock_row
+from kb.products.known import versions_to_name
 from kb.products.models import Product
 from kb.storage import Upload
 from kb.support import attachments, notices, service
@@ -34,6 +35,7 @@ from kb.support.models import (
 )
 
 MAX_TITLE = 300
+MIN_TITLE = 5
 MAX_TEXT = 50_000
 # what a customer may set: close an incident, or reopen a resolved or closed one
 CUSTOMER_STATUSES = {"closed": (*OPEN_STATUSES, "resolved"), "reopened": ("resolved", "closed")}
@@ -59,7 +61,7 @@ def log_incident(user, details: IncidentDetails) -> Incident:
     organization = user.organization
     if policy.acts_as_staff(user) or organization is None:
         raise Invalid("Incidents are logged by a customer organisation's users.")
-    product = _checked(details)
+    product = _checked(user, details)
     # rendered before anything is stored or locked: a long text renders for a while, and the
     # lock below holds every other incident of the organisation (on SQLite: every write)
     description_html = markdown.render(details.description.strip()).html
@@ -97,7 +99,7 @@ def _numbered_incident(user, organization: Organization, details: IncidentDetail
     return incident
 
 
-def _checked(details: IncidentDetails) -> Product:
+def _checked(user, details: IncidentDetails) -> Product:
     if details.severity not in SEVERITIES:
         raise Invalid("Severity must be 1, 2, 3 or 4.")
     title = one_line(details.title)
@@ -109,11 +111,29 @@ def _checked(details: IncidentDetails) -> Product:
     if len(details.version) > 60 or len(details.contact) > 300:
         raise Invalid("Keep the version under 60 and the contact under 300 characters.")
     if not details.product.strip():
-        raise Invalid("Name the product the incident is about.")
+        raise Invalid("Name the product the incident is about.", "product")
     try:
-        return service.find_product(details.product)
+        product = service.find_product(details.product)
     except NotFound:
-        raise Invalid(f"There is no product called {details.product.strip()!r}.") from None
+        raise Invalid(f"There is no product called {details.product.strip()!r}.",
+                      "product") from None
+    _check_version(user, product, details.version)
+    if len(title) < MIN_TITLE:
+        raise Invalid(f"Give the incident a title of at least {MIN_TITLE} characters: what "
+                      "goes wrong, in a line.", "title")
+    return product
+
+
+def _check_version(user, product: Product, version: str) -> None:
+    """A version the product has (a qualifier may follow it: "12.0 SP1"); any text for a
+    product without recorded versions."""
+    typed = " ".join(version.split())
+    known = [item.name for item in versions_to_name(user, [product])[product.id]]
+    if not typed or not known:
+        return
+    if not any(typed == name or typed.startswith(f"{name} ") for name in known):
+        raise Invalid(f"{product.name} has no version {typed!r} (versions: "
+                      f"{', '.join(known)}).", "version")
 
 
 def _next_number(organization_id: int) -> int:

@@ -86,10 +86,12 @@ def new():
         try:
             incident = incidents.log_incident(current_user, form.details())
         except DomainError as refusal:  # a file over the limit too: the text stays
-            problem, status = refusal.message, refusal.status
+            status = refusal.status
             if _about_attachments(refusal):
                 problem = "The incident is not logged yet: see Attachments below."
                 attachments_error = refusal.message
+            else:
+                problem = _refusal_shown(form, refusal)
         else:
             flash(f"Incident {incident.reference} is logged.", "success")
             return redirect(url_for("incidents.show", incident_id=incident.id))
@@ -103,6 +105,16 @@ def new():
 def _about_attachments(refusal: DomainError) -> bool:
     """Whether a refusal is about the files sent (shown beside the file input)."""
     return getattr(refusal, "field", None) == "attachments"
+
+
+def _refusal_shown(form: IncidentForm, refusal: DomainError) -> str:
+    """The refusal beside the field it is about (the banner then points there), else the
+    banner's text."""
+    field = getattr(form, getattr(refusal, "field", None) or "", None)
+    if field is None:
+        return refusal.message
+    field.errors = [*field.errors, refusal.message]
+    return "The incident is not logged yet: see below."
 
 
 @blueprint.get("/incidents/<int:incident_id>")

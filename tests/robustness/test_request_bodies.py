@@ -20,7 +20,7 @@ BODIES = [
     ("post", "/api/v1/alerts/subscriptions", "/api/v1/alerts/subscriptions",
      {"product": "Orbit ERP", "version": "12.0"}),
     ("post", "/api/v1/incidents", "/api/v1/incidents",
-     {"product": "Orbit ERP", "version": "12.0", "severity": 2, "title": "Slow",
+     {"product": "Orbit ERP", "version": "12.0", "severity": 2, "title": "Slow posting",
       "description": "It is slow.", "contact": "me"}),
     ("post", "/api/v1/incidents/{incident_id}/replies", "/api/v1/incidents/1/replies",
      {"body": "More detail."}),

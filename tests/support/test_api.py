@@ -104,7 +104,7 @@ def test_a_text_too_laborious_to_render_is_refused_and_nothing_is_logged(app, cl
     from kb.support.models import Incident
 
     refused = client.post("/api/v1/incidents", headers=bearer(token), json={
-        "product": "Orbit ERP", "severity": 3, "title": "Slow", "description": "# h\n" * 10000})
+        "product": "Orbit ERP", "severity": 3, "title": "Slow posting", "description": "# h\n" * 10000})
 
     assert refused.status_code == 422 and "too laborious to render" in refused.json["error"]
     with app.app_context():
@@ -123,6 +123,6 @@ def test_the_description_is_rendered_before_the_organisation_is_locked(client, t
                         lambda *arguments: calls.append("lock") or lock_row(*arguments))
 
     created = client.post("/api/v1/incidents", headers=bearer(token), json={
-        "product": "Orbit ERP", "severity": 3, "title": "Slow", "description": "**Slow**"})
+        "product": "Orbit ERP", "severity": 3, "title": "Slow posting", "description": "**Slow**"})
 
     assert created.status_code == 201 and calls[:2] == ["render", "lock"]

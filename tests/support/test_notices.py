@@ -66,7 +66,7 @@ def test_a_severity_1_incident_is_told_to_every_staff_member(desk, log_incident)
 
 
 def test_a_breach_is_told_once_by_the_due_job(desk, log_incident, as_user):
-    incident_id = log_incident("elite@demo.test", severity=1, title="Down")
+    incident_id = log_incident("elite@demo.test", severity=1, title="Site down")
     due = as_user("staff@demo.test",
                   lambda _: db.session.get(Incident, incident_id).response_due)
     with desk.app_context():
@@ -79,7 +79,7 @@ def test_a_breach_is_told_once_by_the_due_job(desk, log_incident, as_user):
 
 
 def test_an_answered_incident_is_no_breach(desk, log_incident, as_user):
-    incident_id = log_incident("elite@demo.test", severity=1, title="Down")
+    incident_id = log_incident("elite@demo.test", severity=1, title="Site down")
     as_user("staff@demo.test", lambda staff: incidents.reply(
         staff, db.session.get(Incident, incident_id), "On it."))
     due = as_user("staff@demo.test",
