@@ -1,5 +1,6 @@
 // Support desk: response-target clocks count down, the incident form suggests articles while
-// the title is typed (deflection, through the search API), the staff queue reloads itself
+// the title is typed (deflection, through the search API) and tells the chosen product's
+// severities without a response target, the staff queue reloads itself
 // while nothing in it is ticked or being typed, and a canned reply joins what is typed.
 (function () {
   "use strict";
@@ -57,6 +58,17 @@
     });
   }
 
+  // the severities without a response target are told for the product chosen, never before
+  function setUpTargetHints() {
+    var product = document.querySelector(".incident-form select[name=product]");
+    if (!product) { return; }
+    product.addEventListener("change", function () {
+      document.querySelectorAll("[data-unavailable-for]").forEach(function (hint) {
+        hint.hidden = hint.dataset.unavailableFor !== product.value;
+      });
+    });
+  }
+
   function setUpRefresh() {
     var marker = document.querySelector("[data-refresh-seconds]");
     if (!marker) { return; }
@@ -89,6 +101,7 @@
     tickClocks();
     setInterval(tickClocks, 30000);
     setUpDeflection();
+    setUpTargetHints();
     setUpRefresh();
   });
 })();

@@ -99,7 +99,16 @@ def new():
     return render_template("support/new.html", form=form, problem=problem,
                            attachments_error=attachments_error,
                            definitions=SEVERITY_DEFINITIONS, limits=attachments.limits_text(),
-                           unavailable=coverage.unavailable_targets(plan) if plan else []), status
+                           unavailable=_unavailable_by_product(plan)), status
+
+
+def _unavailable_by_product(plan: str | None) -> dict[str, list[int]]:
+    """The severities without a response target on ``plan``, by product: the form tells them
+    for the product chosen, never before one is."""
+    found: dict[str, list[int]] = {}
+    for severity, product in coverage.unavailable_targets(plan) if plan else []:
+        found.setdefault(product, []).append(severity)
+    return found
 
 
 def _about_attachments(refusal: DomainError) -> bool:

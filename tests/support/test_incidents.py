@@ -246,5 +246,13 @@ def test_the_form_tells_which_severity_has_no_target_before_one_is_logged(desk, 
         load(lambda _line: None)
     auth.login("premium@demo.test")
     page = client.get("/support/incidents/new").get_data(as_text=True)
-    assert "Your plan has no response target for Severity 1 on Orbit Analytics:" in page
+    # told for the product chosen (the script shows it on choosing), never before one is
+    assert ('<p data-unavailable-for="Orbit Analytics" hidden><small>Your plan has no response '
+            "target for Severity 1 on Orbit Analytics:") in page
+    assert page.count("data-unavailable-for=") == 1 and " hidden><small>" in page
     assert 'aria-describedby="severity-help severity-unavailable"' in page
+    for product, shown in (("Orbit Analytics", True), ("Orbit ERP", False)):
+        refused = client.post("/support/incidents/new", data={
+            "csrf_token": csrf_token(client, "/support/incidents/new"), "product": product,
+            "severity": "1", "title": "Bug", "description": "Down."}).get_data(as_text=True)
+        assert ('<p data-unavailable-for="Orbit Analytics"><small>' in refused) is shown
