@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kb import db, plans
+from kb import db, plans, policy
 from kb.accounts.models import Organization
 from kb.accounts.queries import user_by_email
-from kb.articles.models import Article
+from kb.articles.models import Article, article_products
 from kb.demo import staff_actor
 from kb.products.service import ensure_product
 from kb.support import defaults, incidents, remote_access, service
@@ -90,9 +90,19 @@ def _work_on(staff, logged: list[Incident]) -> None:
     incidents.change_status(staff, premium_twice, "waiting_for_customer")
     incidents.reply(staff, xtreme_typo, "Fixed in the next service pack; thank you.")
     incidents.change_status(staff, xtreme_typo, "resolved")
-    article = db.session.scalar(select(Article).where(Article.type == "article",
-                                                      Article.status == "published")
-                                .order_by(Article.id))
+    article = _article_about(elite_queue)
     if article is not None:
         incidents.link_article(staff, elite_queue, article)
     del xtreme_close  # left new: it waits in the queue
+
+
+def _article_about(incident: Incident) -> Article | None:
+    """A published article on the incident's own product that its organisation may be shown
+    (not one kept to an early-adopter programme it is not in)."""
+    candidates = db.session.scalars(
+        select(Article).join(article_products, article_products.c.article_id == Article.id)
+        .where(article_products.c.product_id == incident.product_id,
+               Article.type == "article", Article.status == "published")
+        .order_by(Article.id))
+    return next((article for article in candidates
+                 if policy.programme_admits_organization(incident.organization, article)), None)

@@ -104,7 +104,8 @@ def test_a_text_too_laborious_to_render_is_refused_and_nothing_is_logged(app, cl
     from kb.support.models import Incident
 
     refused = client.post("/api/v1/incidents", headers=bearer(token), json={
-        "product": "Orbit ERP", "severity": 3, "title": "Slow posting", "description": "# h\n" * 10000})
+        "product": "Orbit ERP", "severity": 3, "title": "Slow posting",
+        "description": "# h\n" * 10000})
 
     assert refused.status_code == 422 and "too laborious to render" in refused.json["error"]
     with app.app_context():
