@@ -182,7 +182,8 @@ def live_session_json(live_session, now, registration, confirmed: int) -> dict:
         "starts_at": live_session.starts_at,
         "ends_at": live_session.ends_at, "time_zone": live_session.time_zone,
         "duration_minutes": live_session.duration_minutes, "capacity": live_session.capacity,
-        "seats_left": max(0, live_session.capacity - confirmed),
+        "seats_left": 0 if live_session.is_cancelled else max(0, live_session.capacity
+                                                               - confirmed),
         "join_details_from": live_session.join_details_from,
         "state": live_session.state_at(now),
         "status": live_session.status,
@@ -212,8 +213,9 @@ def registration_json(registration) -> dict | None:
 
 @blueprint.get("/live-sessions")
 @documented("Live sessions not yet over, each with its state (registration_not_open, upcoming, "
-            "registration_closed, in_progress) and status (scheduled, or cancelled with the "
-            "reason: listed until its start); join details only for registered users, "
+            "registration_closed, in_progress, or cancelled) and status (scheduled, or "
+            "cancelled with the reason: listed until its start, with no seats left); join "
+            "details only for registered users, "
             "shortly before the start, never for a cancelled session",
             response_model=list[LiveSession], paged=ON_REQUEST)
 def api_live_sessions():

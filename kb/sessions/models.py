@@ -17,9 +17,9 @@ RECORDING_STATUSES = ("draft", "published")
 TOPIC_STATUSES = ("new", "planned", "scheduled", "recorded", "declined", "merged")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 # a live session at a given moment (``LiveSession.state_at``); registering is possible only
-# while it is "upcoming"
+# while it is "upcoming"; a cancelled session is "cancelled" whenever it was to take place
 LIVE_SESSION_STATES = ("registration_not_open", "upcoming", "registration_closed",
-                       "in_progress", "ended")
+                       "in_progress", "ended", "cancelled")
 LIVE_SESSION_STATUSES = ("scheduled", "cancelled")
 
 
@@ -209,6 +209,8 @@ class LiveSession(Gated, Base):
     def state_at(self, now: datetime) -> str:
         """One of ``LIVE_SESSION_STATES``: what the session is at ``now``. The pages, the API
         and the registration service all ask this."""
+        if self.is_cancelled:
+            return "cancelled"
         if now >= self.ends_at:
             return "ended"
         if now >= self.starts_at:

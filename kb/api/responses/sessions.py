@@ -78,10 +78,10 @@ class LiveSession(ResponseBody):
     time_zone: str
     duration_minutes: int
     capacity: int
-    seats_left: int
+    seats_left: int = Field(description="0 for a cancelled session")
     join_details_from: IsoDateTime
-    state: str = Field(description="registration_not_open, upcoming, registration_closed or "
-                                   "in_progress")
+    state: str = Field(description="registration_not_open, upcoming, registration_closed, "
+                                   "in_progress, or cancelled (then status is cancelled too)")
     status: str = Field(description="scheduled or cancelled (staff called it off: nobody "
                                     "can register, and it is listed until its start)")
     cancelled_at: IsoDateTime | None
