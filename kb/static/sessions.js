@@ -49,7 +49,9 @@
     var box = document.getElementById("suggestions");
     if (!input || !box) { return; }
     var timer = null;
-    var labels = { recordings: "Recording", articles: "Article", topics: "Existing request" };
+    // an open request of that very title comes first, above articles
+    var labels = { exact: "Already requested", recordings: "Recording", articles: "Article",
+                   topics: "Existing request" };
     function show(data) {
       box.replaceChildren();
       Object.keys(labels).forEach(function (kind) {

@@ -84,7 +84,7 @@ def test_suggestions_find_recordings_articles_and_requests_the_user_may_see(
     assert [a["url"] for a in found["articles"]] == ["/articles/queue-basics"]
     assert [t["title"] for t in found["topics"]] == ["Queue alerts at night"]
     assert client.get("/sessions/topics/suggest?q=a").json == {
-        "recordings": [], "articles": [], "topics": []}
+        "exact": [], "recordings": [], "articles": [], "topics": []}
 
 
 def test_one_vote_per_user(app, client, auth, demo_accounts):

@@ -64,6 +64,24 @@ def topics_scheduled_for(live_session: LiveSession) -> list[TopicRequest]:
         TopicRequest.live_session_id == live_session.id, TopicRequest.status == "scheduled")))
 
 
+def same_title(title: str) -> str:
+    """A title as duplicates are found: case and runs of white space ignored."""
+    return " ".join(title.split()).casefold()
+
+
+def open_topics_titled(title: str) -> list[TopicRequest]:
+    """The open requests whose title is ``title``, case and white space ignored, oldest first."""
+    typed = " ".join(title.split())
+    if not typed:
+        return []
+    # stored titles are one line already; Python compares the case (SQLite's lower() knows
+    # only ASCII), SQL narrows to the titles of the same length
+    candidates = db.session.scalars(select(TopicRequest).where(
+        TopicRequest.status.in_(OPEN_STATUSES), func.length(TopicRequest.title) == len(typed))
+        .order_by(TopicRequest.id))
+    return [topic for topic in candidates if same_title(topic.title) == same_title(typed)]
+
+
 def _words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) >= 3))[:8]
 
@@ -74,9 +92,15 @@ def suggest_related(user, text: str) -> dict[str, list[dict]]:
     policy.require(user, TopicRequest.access_feature)
     words = _words(text)
     found = related(user, " ".join(words), ("recording", "article", "topic"), SUGGESTION_LIMIT)
-    return {plural: [{"title": entry.title, "url": entry.url} for entry in found[type_name]]
-            for plural, type_name in (("recordings", "recording"), ("articles", "article"),
-                                      ("topics", "topic"))}
+    exact = [{"title": topic.title, "url": topic_url(topic)}
+             for topic in open_topics_titled(text)]
+    answer = {"exact": exact}  # an open request of that very title: first, above the rest
+    shown = {item["url"] for item in exact}
+    answer.update({plural: [{"title": entry.title, "url": entry.url}
+                            for entry in found[type_name] if entry.url not in shown]
+                   for plural, type_name in (("recordings", "recording"),
+                                             ("articles", "article"), ("topics", "topic"))})
+    return answer
 
 
 def topic_url(topic: TopicRequest) -> str:

@@ -18,7 +18,12 @@ from kb.products.models import Product
 from kb.products.names import slugify
 from kb.sessions.live import notices
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
-from kb.sessions.topics.queries import OPEN_STATUSES, has_voted, topic_url
+from kb.sessions.topics.queries import (
+    OPEN_STATUSES,
+    has_voted,
+    open_topics_titled,
+    topic_url,
+)
 
 # from which statuses staff may move a request to each status
 TRANSITIONS = {
@@ -37,15 +42,37 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
         raise Invalid("Say which topic you would like a session on.")
     if len(title) > 300 or len(details) > 10000:
         raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
+    named = _existing_product(user, product)
+    _refuse_a_duplicate(title, named)
     topic = TopicRequest(title=title, details=details.strip(), requester_id=user.id,
-                         details_html=markdown.render(details.strip()).html,
-                         product=_existing_product(user, product))
+                         details_html=markdown.render(details.strip()).html, product=named)
     db.session.add(topic)
     db.session.flush()
     db.session.add(TopicVote(topic_id=topic.id, user_id=user.id))
     search.record_change("topic", topic.id)
     db.session.commit()
     return topic
+
+
+class AlreadyRequested(Conflict):
+    """An open request of the same title for the same product exists: vote for it instead
+    (the API's 409 names it)."""
+
+    def __init__(self, topic: TopicRequest):
+        super().__init__(f"This topic has already been requested: “{topic.title}”. Vote for "
+                         "it instead, so that the votes are not split.")
+        self.topic = topic
+
+    def json_fields(self) -> dict:
+        return {"id": self.topic.id, "url": topic_url(self.topic)}
+
+
+def _refuse_a_duplicate(title: str, product: Product | None) -> None:
+    """Same title (case and spaces ignored) and same product; a request that names no product
+    is the same as one on any product."""
+    for topic in open_topics_titled(title):
+        if product is None or topic.product_id in (None, product.id):
+            raise AlreadyRequested(topic)
 
 
 def _existing_product(user, name: str) -> Product | None:

@@ -33,11 +33,20 @@ def new():
     form = TopicForm(title=request.args.get("title", ""),
                      products_named=products_to_name(current_user))
     if form.validate_on_submit():
-        topic = topics.request_topic(current_user, form.title.data, form.details.data or "",
-                                     form.product.data or "")
+        try:
+            topic = topics.request_topic(current_user, form.title.data,
+                                         form.details.data or "", form.product.data or "")
+        except topics.AlreadyRequested as refusal:  # what was typed stays, beside the request
+            return _already_requested_page(form, refusal.topic), refusal.status
         flash("Your request is in. Others can now vote for it.", "success")
         return redirect(url_for("topics.show", topic_id=topic.id))
     return render_template("sessions/topic_form.html", form=form)
+
+
+def _already_requested_page(form: TopicForm, existing: TopicRequest) -> str:
+    return render_template("sessions/topic_form.html", form=form, existing=existing,
+                           existing_votes=topic_queries.vote_count(existing),
+                           voted=topic_queries.has_voted(current_user, existing))
 
 
 @blueprint.get("/suggest")
