@@ -14,6 +14,7 @@ import pyotp
 import segno
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
+from markupsafe import Markup
 
 # the previous and the next 30-second window count too (a clock a little off, a slow typist)
 ACCEPTED_STEPS = (0, -1, 1)
@@ -51,11 +52,12 @@ def provisioning_uri(secret: str, email: str) -> str:
         name=email, issuer_name=current_app.config["PORTAL_NAME"])
 
 
-def qr_code_svg(uri: str) -> str:
-    """The QR code of ``uri`` as an inline SVG element, dark on white in any colour scheme."""
-    return segno.make(uri, error="m").svg_inline(
+def qr_code_svg(uri: str) -> Markup:
+    """The QR code of ``uri`` as an inline SVG element, dark on white in any colour scheme
+    (markup segno made, escaping the title it was given: safe to show as it is)."""
+    return Markup(segno.make(uri, error="m").svg_inline(
         scale=5, dark="#000", light="#fff", svgclass="qr-code",
-        title="QR code for your authenticator app")
+        title="QR code for your authenticator app"))
 
 
 def spaced(secret: str) -> str:

@@ -34,7 +34,9 @@ def _limit_requests_to(app, size: int) -> None:
 
 
 def patch_titles_found(client, words: str) -> set[str]:
-    """The titles of the patches the search API finds for ``words``, as ``client`` asks."""
-    response = client.get("/api/v1/search", query_string={"q": words, "type": "patch"})
+    """The titles of the patches the search API finds for ``words`` as typed (no corrected
+    search), as ``client`` asks."""
+    response = client.get("/api/v1/search", query_string={"q": words, "type": "patch",
+                                                          "as_typed": "1"})
     assert response.status_code == 200, response.json
     return {result["title"] for result in response.json["results"]}
