@@ -125,13 +125,14 @@ def _checked(user, details: IncidentDetails) -> Product:
 
 
 def _check_version(user, product: Product, version: str) -> None:
-    """A version the product has (a qualifier may follow it: "12.0 SP1"); any text for a
-    product without recorded versions."""
+    """A version the product has, as itself or with what follows it: a build ("12.0.4127") or
+    a qualifier ("12.0 SP1", "12.0-CU1"); any text for a product without recorded versions."""
     typed = " ".join(version.split())
     known = [item.name for item in versions_to_name(user, [product])[product.id]]
     if not typed or not known:
         return
-    if not any(typed == name or typed.startswith(f"{name} ") for name in known):
+    if not any(typed == name or typed.startswith(tuple(f"{name}{mark}" for mark in " .-"))
+               for name in known):
         raise Invalid(f"{product.name} has no version {typed!r} (versions: "
                       f"{', '.join(known)}).", "version")
 

@@ -34,7 +34,8 @@ def test_an_unknown_version_of_a_known_product_is_refused_naming_its_versions(
     assert _count(desk) == 0
 
 
-@pytest.mark.parametrize("version", ["12.0", " 12.0 ", "12.0 SP1", ""])
+@pytest.mark.parametrize("version", ["12.0", " 12.0 ", "12.0 SP1", "12.0.4127", "12.0-CU1",
+                                     ""])
 def test_a_known_version_with_or_without_a_qualifier_is_accepted(desk, client, token,
                                                                  version):
     response = client.post("/api/v1/incidents", headers=bearer(token),
