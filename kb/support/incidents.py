@@ -165,15 +165,12 @@ def reply(user, incident: Incident, body: str,
 
 
 def _take_up(staff, incident: Incident) -> None:
-    """Support's public reply on a new incident puts it in progress, and an unassigned one
-    with the staff member who answered; the customer hears of it by the reply's one message."""
+    """Support's reply puts a new incident in progress, and an unassigned one with whoever
+    answered (the customer hears of both by the reply's one message)."""
     if incident.status == "new":
         _set_status(staff, incident, "in_progress", tell=False)
     if incident.assignee_id is None:
-        incident.assignee = staff
-        add_event(staff, incident, f"Assigned to {staff.display_name}")
-        record_audit(staff, "incident.assign", "incident", incident.id, {"assignee": None},
-                     {"assignee": staff.email})
+        _assign_one(staff, incident, staff)
 
 
 def add_note(user, incident: Incident, body: str,
@@ -265,17 +262,21 @@ def assign(user, incidents: list[Incident], assignee: User | None) -> int:
     for incident in incidents:
         if incident.assignee_id == (assignee.id if assignee else None):
             continue
-        before = incident.assignee.email if incident.assignee else None
-        incident.assignee = assignee
-        add_event(user, incident, f"Assigned to {assignee.display_name}" if assignee
-                  else "Unassigned")
-        record_audit(user, "incident.assign", "incident", incident.id, {"assignee": before},
-                     {"assignee": assignee.email if assignee else None})
+        _assign_one(user, incident, assignee)
         if assignee is not None and assignee.id != user.id:
             notices.assigned(incident, assignee)
         changed += 1
     db.session.commit()
     return changed
+
+
+def _assign_one(user, incident: Incident, assignee: User | None) -> None:
+    """The assignment itself, its thread line and its audit record."""
+    before = incident.assignee.email if incident.assignee else None
+    incident.assignee = assignee
+    add_event(user, incident, f"Assigned to {assignee.display_name}" if assignee else "Unassigned")
+    record_audit(user, "incident.assign", "incident", incident.id, {"assignee": before},
+                 {"assignee": assignee.email if assignee else None})
 
 
 def link_article(user, incident: Incident, article: Article) -> None:
