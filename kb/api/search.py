@@ -25,8 +25,12 @@ from kb.search.views import SEARCH_FEATURE
                         "value is refused (422, with the \"allowed\" ones)"),
         query_parameter("product", description="product slug or name (repeatable); an unknown "
                         "one is refused (422)"),
-        query_parameter("version", description="version name (repeatable)"),
-        query_parameter("kind", description="how-to, reference, troubleshooting, workaround"),
+        query_parameter("version", description="version name, e.g. 12.0, or product@version "
+                        "(repeatable); one no product has is refused (422)"),
+        query_parameter("kind", description="how-to, reference, troubleshooting, workaround, "
+                        "patch, service-pack, regulatory, release, solved, or a topic's status "
+                        "(repeatable); another value is refused (422, with the \"allowed\" "
+                        "ones)"),
         query_parameter("sort", description="relevance (default) or date"),
         query_parameter("as_typed", "boolean", "1: the typed words only, never the results of "
                         "their spelling suggestion"),
@@ -37,7 +41,8 @@ from kb.search.views import SEARCH_FEATURE
     responses={"200": "Results (a recording once, with its matching \"moments\"), total and "
                       "facets. When the typed words find nothing and their spelling suggestion "
                       "does, the suggestion's results, its query in \"corrected_query\"",
-               "422": "A bad page, per_page or sort, an unknown type or product",
+               "422": "A bad page, per_page or sort, an unknown type, product, version or "
+                      "kind",
                "403": "No search for this account now (e.g. \"reason\": \"term_lapsed\")"},
     response_model=SearchResults,
 )

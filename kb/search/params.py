@@ -1,5 +1,6 @@
 """Reading a search from request arguments (the page and the API share it). A filter value
-that cannot be (an unknown type or product) is refused rather than answered with nothing."""
+that cannot be (an unknown type, product, version or kind) is refused rather than answered
+with nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from kb import db
 from kb.errors import Invalid
 from kb.paging import page_number, page_size
-from kb.products.models import Product
+from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
 from kb.search.documents import content_types
 from kb.search.query import SearchRequest
@@ -19,8 +20,9 @@ MAX_QUERY_CHARACTERS = 500
 
 
 class UnknownFilter(Invalid):
-    """A ``type`` or ``product`` that no document can have; the JSON names the field, the
-    values it does not know and, for a type, the values it knows."""
+    """A ``type``, ``product``, ``version`` or ``kind`` that no document can have; the JSON
+    names the field, the values it does not know and, for a type or kind, the values it
+    knows."""
 
     def __init__(self, message: str, field: str, unknown: list[str],
                  allowed: list[str] | None = None):
@@ -49,8 +51,8 @@ def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
         text=arguments.get("q", "")[:MAX_QUERY_CHARACTERS],
         types=known_types(_values(arguments, "type")),
         products=known_products(_values(arguments, "product")),
-        versions=_values(arguments, "version"),
-        kinds=_values(arguments, "kind"),
+        versions=known_versions(_values(arguments, "version")),
+        kinds=known_kinds(_values(arguments, "kind")),
         sort=sort,
         page=page_number(arguments),
         per_page=page_size(arguments, per_page, MAX_PER_PAGE),
@@ -95,3 +97,40 @@ def known_products(values: tuple[str, ...]) -> tuple[str, ...]:
         raise UnknownFilter(f"Unknown product {', '.join(repr(value) for value in unknown)}: "
                             "no product has that name or slug.", "product", unknown)
     return values
+
+
+def known_versions(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each a version some product has ("12.0"), or a product's version by the product's name
+    or slug ("Orbit ERP@12.0"), given back with the slug ("orbit-erp@12.0")."""
+    if not values:
+        return values
+    known = set()
+    for slug, version in db.session.execute(
+            select(Product.slug, ProductVersion.name).join(ProductVersion.product)):
+        known.update({version.lower(), f"{slug}@{version.lower()}"})
+    found = [_version_value(value) for value in values]
+    unknown = [value for value, version in zip(values, found, strict=True)
+               if version not in known]
+    if unknown:
+        raise UnknownFilter(f"Unknown version {', '.join(repr(value) for value in unknown)}: "
+                            "no product has that version.", "version", unknown)
+    return tuple(dict.fromkeys(found))
+
+
+def _version_value(value: str) -> str:
+    product, at, version = value.strip().lower().rpartition("@")
+    return f"{slugify(product)}@{version.strip()}" if at else version
+
+
+def known_kinds(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each a kind some document can have ("how-to", "service-pack", "solved"), in any case."""
+    if not values:
+        return values
+    allowed = sorted({kind for content in content_types().values() for kind in content.kinds})
+    found = [value.strip().lower() for value in values]
+    unknown = [value for value, kind in zip(values, found, strict=True) if kind not in allowed]
+    if unknown:
+        raise UnknownFilter(f"kind must be one of {', '.join(allowed)} (not "
+                            f"{', '.join(repr(value) for value in unknown)}).", "kind",
+                            unknown, allowed)
+    return tuple(dict.fromkeys(found))

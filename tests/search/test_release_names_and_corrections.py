@@ -133,3 +133,30 @@ def test_pages_are_capped_and_their_range_named(client, api_token, releases):
 def test_a_page_larger_than_allowed_is_the_largest_page(app_context):
     asked = search_request(MultiDict({"q": "invoice", "per_page": "100000"}), per_page=20)
     assert asked.per_page == MAX_PER_PAGE == 100
+
+
+def test_unknown_versions_and_kinds_are_refused_and_known_ones_filter(client, api_token,
+                                                                      releases):
+    headers = bearer(api_token("premium@demo.test"))
+
+    def search(arguments: str):
+        return client.get(f"/api/v1/search?q=service+pack&{arguments}", headers=headers)
+
+    def titles(arguments: str) -> list[str]:
+        answer = search(arguments)
+        assert answer.status_code == 200, (arguments, answer.json)
+        return [result["title"] for result in answer.json["results"]]
+
+    for known in ("version=12.0", "version=Orbit+ERP@12.0", "version=orbit-erp@12.0",
+                  "product=orbit-erp&version=12.0"):
+        assert titles(known) == [SERVICE_PACK], known
+    bogus_version = search("version=13.7")
+    assert bogus_version.status_code == 422 and bogus_version.json["field"] == "version"
+    assert bogus_version.json["error"] == "Unknown version '13.7': no product has that version."
+    assert search("version=orbit-crm@12.0").json["unknown"] == ["orbit-crm@12.0"]
+
+    assert titles("kind=Service-Pack") == [] and titles("kind=how-to") == []
+    bogus_kind = search("kind=hotfixes")
+    assert bogus_kind.status_code == 422 and bogus_kind.json["field"] == "kind"
+    assert {"how-to", "service-pack", "solved", "planned"} <= set(bogus_kind.json["allowed"])
+    assert "merged" not in bogus_kind.json["allowed"]

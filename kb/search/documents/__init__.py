@@ -44,13 +44,15 @@ class ContentType:
     ``load(session, id)`` returns the row, or None when the item is gone (its documents are then
     deleted); ``documents(row)`` the index documents of the row; ``all_ids(session)`` every id
     that should be indexed (for reindex and check). ``load_many(session, ids)`` may load rows in
-    bulk with their relations; rows must have an ``id``."""
+    bulk with their relations; rows must have an ``id``. ``kinds`` are the values its
+    documents' ``kind`` may have (what the ``kind`` filter accepts)."""
 
     name: str
     load: Callable[[Session, int], Any | None]
     documents: Callable[[Any], list[dict[str, Any]]]
     all_ids: Callable[[Session], Iterable[int]]
     load_many: Callable[[Session, Sequence[int]], Iterable[Any]] | None = None
+    kinds: tuple[str, ...] = ()
 
     def rows(self, session: Session, ids: Sequence[int]) -> dict[int, Any]:
         """The rows of these ids that still exist, by id."""

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kb.articles.models import Article
+from kb.articles.models import KINDS, Article
 from kb.products.models import ProductVersion
 from kb.search.documents import ContentType, gate, register
 
@@ -61,4 +61,4 @@ def documents(article: Article) -> list[dict[str, Any]]:
 
 
 register(ContentType(name="article", load=load, documents=documents, all_ids=all_ids,
-                     load_many=load_many))
+                     load_many=load_many, kinds=KINDS))

@@ -54,4 +54,4 @@ def documents(question: Question) -> list[dict[str, Any]]:
 
 
 register(ContentType(name="question", load=load, documents=documents, all_ids=all_ids,
-                     load_many=load_many))
+                     load_many=load_many, kinds=("solved",)))

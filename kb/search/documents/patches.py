@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kb.patches.models import Patch
+from kb.patches.models import KINDS, Patch
 from kb.products.models import ProductVersion
 from kb.search.documents import ContentType, gate, register
 
@@ -59,4 +59,4 @@ def documents(patch: Patch) -> list[dict[str, Any]]:
 
 
 register(ContentType(name="patch", load=load, documents=documents, all_ids=all_ids,
-                     load_many=load_many))
+                     load_many=load_many, kinds=KINDS))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kb.search.documents import ContentType, gate, register
-from kb.sessions.models import TopicRequest
+from kb.sessions.models import TOPIC_STATUSES, TopicRequest
 
 
 def load(session: Session, item_id: int) -> TopicRequest | None:
@@ -43,4 +43,5 @@ def documents(topic: TopicRequest) -> list[dict[str, Any]]:
     }]
 
 
-register(ContentType(name="topic", load=load, documents=documents, all_ids=all_ids))
+register(ContentType(name="topic", load=load, documents=documents, all_ids=all_ids,
+                     kinds=tuple(status for status in TOPIC_STATUSES if status != "merged")))
