@@ -13,8 +13,9 @@ from functools import wraps
 
 from flask import Response, current_app, request
 from flask_login import current_user
+from sqlalchemy import event
 
-from kb.db import utcnow
+from kb.db import get_session, utcnow
 from kb.errors import BadRequest
 from kb.idempotency import service
 from kb.idempotency.models import MAX_KEY_LENGTH
@@ -37,7 +38,7 @@ def idempotent(view: Callable) -> Callable:
         if isinstance(claimed, service.Remembered):
             return _replay(claimed)
         try:
-            response = current_app.make_response(view(*args, **kwargs))
+            response = current_app.make_response(_marking_work(claimed, view, args, kwargs))
         except BaseException:
             service.release(claimed)
             raise
@@ -49,6 +50,20 @@ def idempotent(view: Callable) -> Callable:
 
     run.idempotent = True
     return run
+
+
+def _marking_work(claimed: service.Claim, view: Callable, args, kwargs):
+    """The view's answer; each commit it makes also marks the claim as having done work."""
+    session = get_session()
+
+    def mark(committing) -> None:
+        service.mark_work(claimed, utcnow())
+
+    event.listen(session, "before_commit", mark)
+    try:
+        return view(*args, **kwargs)
+    finally:
+        event.remove(session, "before_commit", mark)
 
 
 def _checked(key: str) -> str:

@@ -6,8 +6,9 @@ for ``LIFETIME``; a failed request releases the key, so the client may retry wit
 older than ``LIFETIME`` are purged whenever a key is claimed.
 
 A claim whose request never finished (its worker died) is taken over after
-``ABANDONED_AFTER``. The one gap left: a worker dying between the work's commit and the
-answer's, which a retry after that time would repeat."""
+``ABANDONED_AFTER``, unless the request had committed work of its own (``mark_work``, in the
+work's transaction): its answer is lost, and running it again could create a second time, so
+a retry is told so (409) rather than repeated."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ LIFETIME = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=10)
 IN_PROGRESS = ("A request with this Idempotency-Key is still being processed; retry it in a "
                "moment.")
+WORK_DONE_ANSWER_LOST = (
+    "The first request with this Idempotency-Key was carried out, but its answer was lost; "
+    "look for what it created before you send it again, with a new key.")
 OTHER_REQUEST = ("This Idempotency-Key was already used for a different request (another "
                  "address or body); send a new key with a new request.")
 
@@ -72,7 +76,11 @@ def _answer_for(existing: IdempotentRequest, fingerprint: str,
         raise Invalid(OTHER_REQUEST)
     if existing.status is not None:
         return Remembered(existing.status, existing.body or "")
-    if existing.created_at <= now - ABANDONED_AFTER and _take_over(existing, now):
+    if existing.created_at > now - ABANDONED_AFTER:
+        raise Conflict(IN_PROGRESS)
+    if existing.worked_at is not None:
+        raise Conflict(WORK_DONE_ANSWER_LOST)
+    if _take_over(existing, now):
         return Claim(existing.id)
     raise Conflict(IN_PROGRESS)
 
@@ -82,6 +90,7 @@ def _take_over(existing: IdempotentRequest, now: datetime) -> bool:
     taken = db.session.execute(
         update(IdempotentRequest)
         .where(IdempotentRequest.id == existing.id, IdempotentRequest.status.is_(None),
+               IdempotentRequest.worked_at.is_(None),
                IdempotentRequest.created_at == existing.created_at)
         .values(created_at=now))
     db.session.commit()
@@ -93,6 +102,14 @@ def _find(user_id: int, key: str) -> IdempotentRequest | None:
         select(IdempotentRequest)
         .where(IdempotentRequest.user_id == user_id, IdempotentRequest.key == key)
         .execution_options(populate_existing=True))
+
+
+def mark_work(claimed: Claim, now: datetime) -> None:
+    """Record, in the transaction about to commit the request's work, that it did some."""
+    db.session.execute(update(IdempotentRequest)
+                       .where(IdempotentRequest.id == claimed.row_id,
+                              IdempotentRequest.worked_at.is_(None))
+                       .values(worked_at=now))
 
 
 def remember(claimed: Claim, status: int, body: str) -> None:

@@ -159,6 +159,27 @@ def test_a_first_request_that_never_finished_is_taken_over(app, client, token):
     assert again.headers["Idempotent-Replayed"] == "true" and count(app, Incident) == 1
 
 
+def test_a_first_request_that_died_after_its_work_is_never_run_again(app, client, token,
+                                                                    monkeypatch):
+    def dies(claimed, status, body):
+        raise RuntimeError("the worker died before it kept the answer")
+
+    monkeypatch.setattr(service, "remember", dies)
+    died = client.post("/api/v1/incidents", headers=keyed(token, "lost"), json=INCIDENT)
+    monkeypatch.undo()
+    assert died.status_code == 500 and count(app, Incident) == 1
+    with app.app_context():
+        row = db.session.scalar(select(IdempotentRequest))
+        assert row.worked_at is not None and row.status is None
+        row.created_at -= timedelta(minutes=11)
+        db.session.commit()
+
+    retried = client.post("/api/v1/incidents", headers=keyed(token, "lost"), json=INCIDENT)
+
+    assert retried.status_code == 409 and "its answer was lost" in retried.json["error"]
+    assert count(app, Incident) == 1
+
+
 def test_keys_are_forgotten_after_24_hours(app, client, token):
     old = claimed_earlier(app, "xtreme@demo.test", "old", INCIDENT, timedelta(hours=25),
                           "/api/v1/incidents")
