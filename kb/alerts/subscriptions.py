@@ -18,6 +18,7 @@ from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts.alert_models import AlertSubscription
 from kb.errors import Invalid, NotFound
+from kb.listing import Listing
 from kb.products.known import products_to_name, versions_to_name
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
@@ -27,12 +28,17 @@ FEATURE = "workaround_alerts"
 
 def subscriptions_of(user: User) -> list[AlertSubscription]:
     """The user's subscriptions, by product name and version."""
+    return subscription_listing(user).all()
+
+
+def subscription_listing(user: User) -> Listing[AlertSubscription]:
+    """``subscriptions_of`` as a Listing, to read a page of it."""
     policy.require(user, FEATURE)
-    return list(db.session.scalars(
+    return Listing(
         select(AlertSubscription).join(AlertSubscription.product)
         .outerjoin(AlertSubscription.version)
         .where(AlertSubscription.user_id == user.id)
-        .order_by(Product.name, ProductVersion.sort_key.nulls_first(), AlertSubscription.id)))
+        .order_by(Product.name, ProductVersion.sort_key.nulls_first(), AlertSubscription.id))
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def alert_json(alert) -> dict:
 @documented("Your alert subscriptions: id, product, product_slug, version (null: every "
             "version), created", response_model=list[Subscription], paged=ON_REQUEST)
 def api_alert_subscriptions():
-    return list_answer(list[Subscription], subscriptions.subscriptions_of(current_user),
+    return list_answer(list[Subscription], subscriptions.subscription_listing(current_user),
                        subscription_json)
 
 
@@ -74,6 +74,8 @@ def api_unsubscribe(subscription_id: int):
             paged=ON_REQUEST)
 def api_open_alerts():
     policy.require(current_user, subscriptions.FEATURE)
+    # which alerts concern the user's versions is decided in Python (alert_queries), after the
+    # read filter in SQL, so this list is sliced in Python
     return list_answer(list[Alert], alert_queries.open_alerts_for(current_user), alert_json)
 
 

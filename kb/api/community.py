@@ -49,7 +49,7 @@ def question_json(question, answers: int) -> dict:
 @documented("Community spaces; those above your plan come with \"readable\": false",
             response_model=list[Space], paged=ON_REQUEST)
 def api_community_spaces():
-    return list_answer(list[Space], queries.list_spaces(current_user), space_json)
+    return list_answer(list[Space], queries.space_listing(current_user), space_json)
 
 
 @blueprint.get("/community/spaces/<slug>")

@@ -40,7 +40,7 @@ def api_csm():
             response_model=list[Booking], paged=ON_REQUEST)
 def api_special_events():
     organization = _own_organization_for(special_events.FEATURE)
-    return list_answer(list[Booking], special_events.bookings_of(organization), booking_json)
+    return list_answer(list[Booking], special_events.booking_listing(organization), booking_json)
 
 
 @blueprint.post("/elite/special-events")

@@ -16,6 +16,7 @@ from flask import Response, current_app, request, url_for
 
 from kb.api.responses import respond
 from kb.links import absolute_url
+from kb.listing import Listing
 from kb.paging import page_number, page_size
 
 MAX_PER_PAGE = 100
@@ -39,13 +40,23 @@ def page_asked() -> PageAsked | None:
                      page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE))
 
 
-def list_answer(shape: Any, items: Iterable, item_json: Callable[[Any], dict]):
-    """``items`` as the JSON list ``shape``: whole, or the page asked for."""
-    asked, items = page_asked(), list(items)
+def list_answer(shape: Any, items: Listing | Iterable, item_json: Callable[[Any], dict] | None
+                = None, *, items_json: Callable[[list], list[dict]] | None = None):
+    """``items`` as the JSON list ``shape``: whole, or the page asked for. A ``Listing`` is
+    paged in the database (a count and one slice of its query); any other iterable is a list
+    only Python could decide, sliced here. ``items_json`` answers for a run of items at once
+    (what it needs to look up, it looks up for that run only); else ``item_json`` for each."""
+    as_json = items_json or (lambda chosen: [item_json(item) for item in chosen])
+    asked = page_asked()
     if asked is None:
-        return respond(shape, [item_json(item) for item in items])
-    chosen = items[asked.offset:asked.offset + asked.per_page]
-    return page_answer(shape, [item_json(item) for item in chosen], len(items), asked)
+        whole = items.all() if isinstance(items, Listing) else list(items)
+        return respond(shape, as_json(whole))
+    if isinstance(items, Listing):
+        total, chosen = items.count(), items.slice(asked.offset, asked.per_page)
+    else:
+        items = list(items)
+        total, chosen = len(items), items[asked.offset:asked.offset + asked.per_page]
+    return page_answer(shape, as_json(chosen), total, asked)
 
 
 def page_answer(shape: Any, page: list[dict], total: int, asked: PageAsked):

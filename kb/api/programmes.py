@@ -39,7 +39,7 @@ def programme_json(entry: queries.ProgrammeEntry) -> dict:
             "applied to, with your application's status", response_model=list[Programme],
             paged=ON_REQUEST)
 def api_programmes():
-    return list_answer(list[Programme], queries.programmes_for(current_user), programme_json)
+    return list_answer(list[Programme], queries.programme_listing(current_user), programme_json)
 
 
 @blueprint.get("/programmes/<int:programme_id>")
@@ -78,7 +78,7 @@ def application_json(application: ProgrammeApplication) -> dict:
             response_model=list[StaffApplication], paged=ON_REQUEST)
 def api_applications(programme_id: int):
     programme = service.staff_programme(current_user, programme_id)
-    return list_answer(list[StaffApplication], queries.applications_to(current_user, programme),
+    return list_answer(list[StaffApplication], queries.application_listing(current_user, programme),
                        application_json)
 
 

@@ -56,7 +56,7 @@ def recording_json(recording, watched: set[int]) -> dict:
     query_parameter("product", description="product slug"), query_parameter("topic")],
     response_model=list[Recording], paged=ON_REQUEST)
 def api_recordings():
-    items = recording_queries.list_recordings(
+    items = recording_queries.recording_listing(
         current_user, product_slug=request.args.get("product", ""),
         topic=request.args.get("topic", ""))
     watched = recording_queries.watched_ids(current_user)
@@ -161,7 +161,7 @@ def topic_json(topic) -> dict:
 @blueprint.get("/topics")
 @documented("Topic requests, most votes first", response_model=list[Topic], paged=ON_REQUEST)
 def api_topics():
-    return list_answer(list[Topic], topic_queries.list_topics(current_user), topic_json)
+    return list_answer(list[Topic], topic_queries.topic_listing(current_user), topic_json)
 
 
 @blueprint.post("/topics")
@@ -219,11 +219,16 @@ def registration_json(registration) -> dict | None:
             "shortly before the start, never for a cancelled session",
             response_model=list[LiveSession], paged=ON_REQUEST)
 def api_live_sessions():
-    now, sessions = utcnow(), live_queries.sessions_for(current_user)
-    registrations = live_queries.registrations_of(current_user, sessions)
-    confirmed = live_queries.confirmed_counts(sessions)
-    return list_answer(list[LiveSession], sessions, lambda session: live_session_json(
-        session, now, registrations[session.id], confirmed[session.id]))
+    now = utcnow()
+
+    def sessions_json(sessions: list) -> list[dict]:
+        registrations = live_queries.registrations_of(current_user, sessions)
+        confirmed = live_queries.confirmed_counts(sessions)
+        return [live_session_json(session, now, registrations[session.id],
+                                  confirmed[session.id]) for session in sessions]
+
+    return list_answer(list[LiveSession], live_queries.schedule(current_user),
+                       items_json=sessions_json)
 
 
 @blueprint.post("/live-sessions/<int:session_id>/registration")

@@ -12,6 +12,7 @@ from kb import db, gating, policy
 from kb.community.models import Answer, AnswerVote, Follow, Question, QuestionVote, Space
 from kb.errors import Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID
+from kb.listing import Listing
 
 FEATURE = "community"
 # the "solved" filter and its companions
@@ -30,24 +31,33 @@ class SpaceEntry:
 
 def list_spaces(user) -> list[SpaceEntry]:
     """Every space whose name the user may see, those above their plan marked unreadable."""
+    return space_listing(user).all()
+
+
+def space_listing(user) -> Listing[SpaceEntry]:
+    """``list_spaces`` as a Listing, to read a page of it."""
     policy.require(user, FEATURE)
-    spaces = db.session.scalars(select(Space).where(gating.title_filter(Space, user))
-                                .order_by(Space.min_plan != "xtreme", Space.name))
-    counts = _question_counts(user)
-    return [SpaceEntry(space, policy.can_read(user, space), *counts.get(space.id, (0, 0)))
-            for space in spaces]
+
+    def entries(spaces: list[Space]) -> list[SpaceEntry]:
+        counts = _question_counts(user, spaces)
+        return [SpaceEntry(space, policy.can_read(user, space), *counts.get(space.id, (0, 0)))
+                for space in spaces]
+
+    return Listing(select(Space).where(gating.title_filter(Space, user))
+                   .order_by(Space.min_plan != "xtreme", Space.name, Space.id), entries)
 
 
-def _question_counts(user) -> dict[int, tuple[int, int]]:
+def _question_counts(user, spaces: list[Space]) -> dict[int, tuple[int, int]]:
     rows = db.session.execute(
         select(Question.space_id, func.count(Question.id), func.count(Question.accepted_answer_id))
-        .where(_listed(user)).group_by(Question.space_id))
+        .where(_listed(user), Question.space_id.in_([space.id for space in spaces]))
+        .group_by(Question.space_id))
     return {space_id: (total, solved) for space_id, total, solved in rows}
 
 
 def space_counts(user, space: Space) -> tuple[int, int]:
     """(questions, solved) of one space, as far as the user may read them."""
-    return _question_counts(user).get(space.id, (0, 0))
+    return _question_counts(user, [space]).get(space.id, (0, 0))
 
 
 def get_space(user, slug: str) -> Space:

@@ -19,6 +19,7 @@ from kb.elite import csm as csms
 from kb.elite.models import SpecialEventBooking, SpecialEventExclusion
 from kb.errors import Invalid, NotFound, RuleBroken
 from kb.links import path_for
+from kb.listing import Listing
 from kb.locking import row_locked
 from kb.products.names import slugify
 
@@ -130,9 +131,14 @@ def booking_for(actor, booking_id: int) -> SpecialEventBooking:
 
 
 def bookings_of(organization: Organization) -> list[SpecialEventBooking]:
-    return list(db.session.scalars(
+    return booking_listing(organization).all()
+
+
+def booking_listing(organization: Organization) -> Listing[SpecialEventBooking]:
+    """The organisation's bookings, newest weekend first."""
+    return Listing(
         select(SpecialEventBooking).where(SpecialEventBooking.organization_id == organization.id)
-        .order_by(SpecialEventBooking.weekend.desc())))
+        .order_by(SpecialEventBooking.weekend.desc(), SpecialEventBooking.id.desc()))
 
 
 def booked_weekend_days(organization_id: int, since: datetime,

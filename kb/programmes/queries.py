@@ -11,6 +11,7 @@ from kb import db, gating, policy
 from kb.articles.models import Article
 from kb.community.models import Space
 from kb.errors import NotFound
+from kb.listing import Listing
 from kb.patches.models import Patch
 from kb.products.models import Product
 from kb.programmes.models import Programme, ProgrammeApplication
@@ -36,13 +37,18 @@ def entry_of(user, programme: Programme) -> ProgrammeEntry:
 
 def programmes_for(user) -> list[ProgrammeEntry]:
     """The programmes that have not ended, and those the user's organisation applied to."""
+    return programme_listing(user).all()
+
+
+def programme_listing(user) -> Listing[ProgrammeEntry]:
+    """``programmes_for`` as a Listing, to read a page of it."""
     policy.require(user, FEATURE)
     applied = select(ProgrammeApplication.programme_id).where(
         ProgrammeApplication.organization_id == user.organization_id)
     running = (Programme.ended_at.is_(None)) & (Programme.ends_on >= policy.today())
-    found = db.session.scalars(select(Programme).where(or_(running, Programme.id.in_(applied)))
-                               .order_by(Programme.ends_on.desc(), Programme.id.desc()))
-    return [entry_of(user, programme) for programme in found]
+    return Listing(select(Programme).where(or_(running, Programme.id.in_(applied)))
+                   .order_by(Programme.ends_on.desc(), Programme.id.desc()),
+                   lambda found: [entry_of(user, programme) for programme in found])
 
 
 def programme_for(user, programme_id: int) -> ProgrammeEntry:
@@ -75,10 +81,16 @@ def all_programmes(actor) -> list[ProgrammeEntry]:
 
 
 def applications_to(actor, programme: Programme) -> list[ProgrammeApplication]:
+    return application_listing(actor, programme).all()
+
+
+def application_listing(actor, programme: Programme) -> Listing[ProgrammeApplication]:
+    """A programme's applications (staff): open ones first, then by when they came."""
     policy.require_staff(actor)
-    return list(db.session.scalars(select(ProgrammeApplication).where(
+    return Listing(select(ProgrammeApplication).where(
         ProgrammeApplication.programme_id == programme.id)
-        .order_by(ProgrammeApplication.status != "applied", ProgrammeApplication.applied_at)))
+        .order_by(ProgrammeApplication.status != "applied", ProgrammeApplication.applied_at,
+                  ProgrammeApplication.id))
 
 
 def patches_to_restrict(actor, programme: Programme) -> list[Patch]:

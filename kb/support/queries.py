@@ -15,6 +15,7 @@ from kb.accounts.models import Organization
 from kb.articles.models import Article
 from kb.errors import NotFound
 from kb.forms import MAX_DATABASE_ID
+from kb.listing import Listing, nothing
 from kb.support.models import (
     OPEN_STATUSES,
     Incident,
@@ -31,16 +32,21 @@ LIST_FILTERS = {"open": OPEN_STATUSES, "closed": ("resolved", "closed")}
 def incidents_of_organization(user, show: str = "open", text: str = "") -> list[Incident]:
     """The incidents of the customer's organisation, newest first: open ones, closed ones, or
     all; ``text`` narrows them to titles containing it."""
+    return organization_incidents(user, show, text).all()
+
+
+def organization_incidents(user, show: str = "open", text: str = "") -> Listing[Incident]:
+    """``incidents_of_organization`` as a Listing, to read a page of it."""
     policy.require(user, policy.INCIDENT_FEATURE)
     if user.organization_id is None:
-        return []
+        return nothing(Incident)
     query = select(Incident).where(Incident.organization_id == user.organization_id)
     if show in LIST_FILTERS:
         query = query.where(Incident.status.in_(LIST_FILTERS[show]))
     if text.strip():
         query = query.where(_title_contains(text))
-    return list(db.session.scalars(query.options(selectinload(Incident.product))
-                                   .order_by(Incident.created_at.desc(), Incident.id.desc())))
+    return Listing(query.options(selectinload(Incident.product))
+                   .order_by(Incident.created_at.desc(), Incident.id.desc()))
 
 
 def _title_contains(text: str):

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from kb import db, policy
 from kb.db import utcnow
 from kb.errors import NotFound
+from kb.listing import Listing
 from kb.sessions.models import LiveSession, Registration
 
 
@@ -16,15 +17,20 @@ def sessions_for(user, *, past: bool = False) -> list[LiveSession]:
     """The schedule: sessions not yet over, soonest first (or those over, latest first).
     Every plan with recorded sessions sees it; registering needs interactive sessions. A
     cancelled session stays on the schedule, marked, until its start, then counts as over."""
+    return schedule(user, past=past).all()
+
+
+def schedule(user, *, past: bool = False) -> Listing[LiveSession]:
+    """``sessions_for`` as a Listing, to read a page of it."""
     policy.require(user, LiveSession.access_feature)
     now, cancelled = utcnow(), LiveSession.cancelled_at.is_not(None)
     if past:
         over = select(LiveSession).where(LiveSession.starts_at <= now,
                                          or_(~_ends_after(now), cancelled))
-        return list(db.session.scalars(over.order_by(LiveSession.starts_at.desc())))
-    return list(db.session.scalars(select(LiveSession).where(
+        return Listing(over.order_by(LiveSession.starts_at.desc(), LiveSession.id.desc()))
+    return Listing(select(LiveSession).where(
         _ends_after(now), ~and_(cancelled, LiveSession.starts_at <= now))
-        .order_by(LiveSession.starts_at)))
+        .order_by(LiveSession.starts_at, LiveSession.id))
 
 
 def _ends_after(now: datetime) -> ColumnElement[bool]:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from kb import db, gating, policy
 from kb.errors import NotFound
+from kb.listing import Listing
 from kb.products.models import Product
 from kb.sessions.models import (
     Recording,
@@ -16,6 +17,11 @@ from kb.sessions.models import (
 
 def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
     """The recordings ``user`` may watch, newest first, optionally of one product or topic."""
+    return recording_listing(user, product_slug=product_slug, topic=topic).all()
+
+
+def recording_listing(user, *, product_slug: str = "", topic: str = "") -> Listing[Recording]:
+    """``list_recordings`` as a Listing, to read a page of it."""
     policy.require(user, Recording.access_feature)
     query = select(Recording).where(gating.read_filter(Recording, policy.read_scope(user))) \
         .order_by(Recording.recorded_on.desc(), Recording.id.desc())
@@ -23,7 +29,7 @@ def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Re
         query = query.join(Product).where(Product.slug == product_slug)
     if topic:
         query = query.where(Recording.topic == topic)
-    return list(db.session.scalars(query))
+    return Listing(query)
 
 
 def topics_in_use(user) -> list[str]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from kb import db, gating, policy
 from kb.errors import NotFound
 from kb.links import path_for
+from kb.listing import Listing
 from kb.search.query import related
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 
@@ -18,13 +19,18 @@ SUGGESTION_LIMIT = 5
 
 def list_topics(user, *, include_closed: bool = True) -> list[TopicRequest]:
     """Topic requests, most votes first (merged duplicates left out)."""
+    return topic_listing(user, include_closed=include_closed).all()
+
+
+def topic_listing(user, *, include_closed: bool = True) -> Listing[TopicRequest]:
+    """``list_topics`` as a Listing, to read a page of it."""
     policy.require(user, TopicRequest.access_feature)
     votes = select(func.count(TopicVote.id)).where(
         TopicVote.topic_id == TopicRequest.id).scalar_subquery()
     query = select(TopicRequest).where(TopicRequest.status != "merged")
     if not include_closed:
         query = query.where(TopicRequest.status.in_(OPEN_STATUSES))
-    return list(db.session.scalars(query.order_by(votes.desc(), TopicRequest.id.desc())))
+    return Listing(query.order_by(votes.desc(), TopicRequest.id.desc()))
 
 
 def get_topic(user, topic_id: int) -> TopicRequest:
