@@ -229,7 +229,28 @@ def build_document() -> dict[str, Any]:
     }
 
 
+def kept_for_app(key: str, build: Callable[[], Any]) -> Any:
+    """``build()``'s result, built at the first request that asks and kept with the app: for
+    what depends only on its routes and their notes, fixed once it serves. (Two requests that
+    meet the first time both build it; either result will do.)"""
+    kept = current_app.extensions.get(key)
+    if kept is None:
+        kept = current_app.extensions[key] = build()
+    return kept
+
+
+def document() -> dict[str, Any]:
+    """The app's OpenAPI document (built once; treat it as read-only)."""
+    return kept_for_app("kb.openapi.document", build_document)
+
+
+def _document_json() -> bytes:
+    """The document as /api/v1/openapi.json sends it, checked against its shape once."""
+    return respond(OpenApiDocument, document())[0].get_data()
+
+
 @blueprint.get("/openapi.json")
 @documented("This OpenAPI document", public=True, response_model=OpenApiDocument)
 def openapi_document():
-    return respond(OpenApiDocument, build_document())
+    return current_app.response_class(kept_for_app("kb.openapi.json", _document_json),
+                                      mimetype="application/json")

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from kb.api.openapi import STANDARD_RESPONSES, build_document
+from kb.api.openapi import STANDARD_RESPONSES, document, kept_for_app
 from kb.links import absolute_url
 
 blueprint = Blueprint("developers", __name__)
@@ -172,8 +172,13 @@ def shapes(document: dict[str, Any]) -> list[Shape]:
             for name, schema in sorted(document["components"]["schemas"].items())]
 
 
+def _contents() -> tuple[dict[str, list[Operation]], list[Shape]]:
+    return areas(document()), shapes(document())
+
+
 @blueprint.get("/developers/api")
 def api_reference():
-    document = build_document()
-    return render_template("api/reference.html", areas=areas(document), shapes=shapes(document),
+    grouped, described_shapes = kept_for_app("kb.openapi.reference", _contents)
+    # the address differs per request (the host asked for, when KB_BASE_URL is unset)
+    return render_template("api/reference.html", areas=grouped, shapes=described_shapes,
                            base=absolute_url("/api/v1"))

@@ -51,3 +51,38 @@ def test_the_page_gives_this_portal_s_address_and_the_footer_and_account_link_it
     account = client.get("/account").get_data(as_text=True)
     assert 'href="/developers/api"' in account
     assert 'href="/account#tokens"' in client.get("/developers/api").get_data(as_text=True)
+
+
+def test_the_document_is_built_once_per_app_and_served_the_same(app, client, monkeypatch):
+    from kb.api import openapi
+
+    builds, build = [], openapi.build_document
+
+    def counted():
+        builds.append(1)
+        return build()
+
+    monkeypatch.setattr(openapi, "build_document", counted)
+    first = client.get("/api/v1/openapi.json")
+    pages = [client.get("/developers/api") for _ in range(2)]
+    again = client.get("/api/v1/openapi.json")
+
+    assert len(builds) == 1
+    assert all(page.status_code == 200 for page in pages)
+    assert first.status_code == again.status_code == 200 and first.is_json
+    assert first.get_data() == again.get_data()
+    with app.test_request_context():
+        assert first.get_json() == build()
+
+
+def test_each_request_s_host_is_the_address_in_the_curl_example(app, client):
+    app.config["BASE_URL"] = ""  # links then follow the host each request came to
+
+    one = client.get("/developers/api", base_url="http://one.example").get_data(as_text=True)
+    two = client.get("/developers/api", base_url="https://two.example:8443")
+    document = client.get("/api/v1/openapi.json", base_url="http://three.example").get_json()
+
+    assert "http://one.example/api/v1/me" in unescape(one)
+    assert "https://two.example:8443/api/v1/me" in unescape(two.get_data(as_text=True))
+    assert "one.example" not in two.get_data(as_text=True)
+    assert document["servers"] == [{"url": "/"}]  # the document names no host at all
