@@ -5,7 +5,7 @@ values 422 JSON. Incidents in depth, every other bare list through the same help
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
@@ -159,3 +159,19 @@ def test_the_openapi_document_names_the_pages(client):
         assert {"Link", "X-Total-Count"} <= set(operation["responses"]["200"]["headers"]), path
         assert "422" in operation["responses"], path
     assert "Link" in paths["/api/v1/incidents"]["get"]["summary"]
+
+
+def test_links_name_the_host_asked_and_item_urls_are_paths_on_it(app, client, token,
+                                                                 five_incidents):
+    app.config["BASE_URL"] = ""  # unset KB_BASE_URL: links follow the request's host
+    page = client.get("/api/v1/incidents?per_page=2", headers=bearer(token),
+                      base_url="https://portal.example:8443")
+
+    found = links(page)
+    assert all(url.startswith("https://portal.example:8443/api/v1/incidents?")
+               for url in found.values())
+    # an item's url is a path on that same site (scripts join it to the address they use)
+    item = page.json[0]
+    assert item["url"] == f"/support/incidents/{item['id']}"
+    assert urljoin(found["next"], item["url"]) == \
+        f"https://portal.example:8443/support/incidents/{item['id']}"
