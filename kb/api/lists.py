@@ -40,8 +40,9 @@ def page_asked() -> PageAsked | None:
                      page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE))
 
 
-def list_answer(shape: Any, items: Listing | Iterable, item_json: Callable[[Any], dict] | None
-                = None, *, items_json: Callable[[list], list[dict]] | None = None):
+def list_answer(shape: Any, items: Listing | Iterable,
+                item_json: Callable[[Any], dict] | None = None, *,
+                items_json: Callable[[list], list[dict]] | None = None):
     """``items`` as the JSON list ``shape``: whole, or the page asked for. A ``Listing`` is
     paged in the database (a count and one slice of its query); any other iterable is a list
     only Python could decide, sliced here. ``items_json`` answers for a run of items at once
