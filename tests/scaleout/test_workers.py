@@ -15,12 +15,16 @@ import pytest
 from tests.browser.conftest import LiveServer, running_server
 
 LISTEN, ESTABLISHED = "0A", "01"
+# both tests on one worker, which starts the module's one server
+pytestmark = pytest.mark.xdist_group("scaleout-workers")
 
 
-@pytest.fixture
-def server(tmp_path):
-    with running_server(tmp_path, workers=2, demo=False,
-                        environment={"HOME": str(tmp_path / "home")}) as live:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the module: neither test changes what it serves."""
+    directory = tmp_path_factory.mktemp("workers")
+    with running_server(directory, workers=2, demo=False,
+                        environment={"HOME": str(directory / "home")}) as live:
         yield live
 
 
