@@ -28,7 +28,7 @@ from kb.markdown_links import BoundedLinksExtension
 from kb.markdown_work import BlockWorkBound, TooMuchWork
 
 # raise when the rendering or the sanitiser rules change: cached HTML is then redone
-RENDERER_VERSION = 6
+RENDERER_VERSION = 7
 
 # fences (anywhere: in list items and quotes too) by pymdownx.superfences, highlighted by
 # pymdownx.highlight (Pygments), which also does indented code blocks
@@ -69,6 +69,15 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start", "type"},
     "details": {"open"},
 }
+# raw tags that would run or embed other content (a script, a style sheet, a frame, a player)
+# are dropped by the sanitiser, with what they hold; any other tag kb does not keep is shown as
+# typed: in support text it is most often a placeholder in an instruction ("--db <name>", "set
+# it to <none>"), which stripping lost, with the rest of its paragraph
+EMBEDDING_TAGS = {
+    "applet", "audio", "base", "canvas", "embed", "frame", "frameset", "iframe", "link", "math",
+    "meta", "object", "param", "picture", "script", "source", "style", "svg", "track", "video",
+}
+RAW_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9:._-]*)(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?/?>")
 URL_SCHEMES = {"http", "https", "mailto"}
 PERMALINK_MARK = "¶"
 ID_PREFIX = "doc-"
@@ -145,6 +154,19 @@ def _mark_external_link(match: re.Match) -> str:
     return f'<a rel="{EXTERNAL_REL}"{tag[2:]}'
 
 
+def _tags_shown_as_typed(converted_html: str) -> str:
+    """The converter's HTML with the raw tags kb neither keeps nor drops escaped (Markdown's
+    own output only holds tags kb keeps; code is escaped already)."""
+
+    def shown(match: re.Match) -> str:
+        name = match.group(1).lower()
+        if name in ALLOWED_TAGS or name in EMBEDDING_TAGS:
+            return match.group(0)
+        return html.escape(match.group(0), quote=False)
+
+    return RAW_TAG.sub(shown, converted_html)
+
+
 def sanitize(untrusted_html: str, local_images: bool = False) -> str:
     """Keep only harmless HTML; links leaving the site get ``rel=nofollow`` (and noopener).
     With ``local_images`` (an article's body), images named ``images/<name>`` stay."""
@@ -200,7 +222,7 @@ def render(source: str, local_images: bool = False) -> Rendered:
     converter = _converter()
     converter.local_images = local_images
     try:
-        body = sanitize(converter.convert(source), local_images)
+        body = sanitize(_tags_shown_as_typed(converter.convert(source)), local_images)
     except RecursionError:
         _converters.converter = None  # its parser state is broken: build a new one next time
         raise RenderError("the Markdown is nested too deeply to render (lists or quotes"
@@ -211,5 +233,6 @@ def render(source: str, local_images: bool = False) -> Rendered:
                           "rules or definitions in a row without blank lines between them, tags "
                           "or definitions that never end, code fences with dozens of quoted "
                           "options, or lists or quotes nested hundreds deep") from None
-    toc = sanitize(getattr(converter, "toc", "")) if getattr(converter, "toc_tokens", None) else ""
+    toc = (sanitize(_tags_shown_as_typed(converter.toc))
+           if getattr(converter, "toc_tokens", None) else "")
     return Rendered(html=body, toc=toc, text=plain_text(body))

@@ -186,3 +186,23 @@ def test_spaces_after_a_closing_comment_are_no_empty_code_block():
     html = html_of(COMMENT_THEN_SPACES)
     assert "<pre" not in html and "Windows client" not in html
     assert 'id="doc-to-personalize-a-page"' in html
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("Run orbit lock clear --db <name> now.", "Run orbit lock clear --db &lt;name&gt; now."),
+    ("Set timeout to <none> and retry later.", "Set timeout to &lt;none&gt; and retry later."),
+    ("Fill in <title> and <textarea>, then <template>.",
+     "Fill in &lt;title&gt; and &lt;textarea&gt;, then &lt;template&gt;."),
+    ("See https://example.com/kb & <this>.", "See https://example.com/kb &amp; &lt;this&gt;."),
+    ('Set <add key="x"> in <path>.', 'Set &lt;add key="x"&gt; in &lt;path&gt;.'),
+])
+def test_a_placeholder_in_angle_brackets_is_shown_as_typed(source, shown):
+    rendered = markdown.render(source)
+    assert rendered.html == f"<p>{shown}</p>"
+    assert rendered.text == source
+
+
+def test_tags_that_run_or_embed_content_are_still_dropped_with_what_they_hold():
+    html = html_of("a <script>alert(1)</script> b <style>p{}</style> c "
+                   '<iframe src="https://x.test"></iframe> d <video src="v.mp4"></video>')
+    assert html == "<p>a  b  c  d </p>"
