@@ -212,3 +212,40 @@ def test_0032_gives_each_articles_latest_revision_its_images_now(
     finally:
         engine.dispose()
     assert [tuple(row) for row in recorded] == [(2, "queue.png", 30)]
+
+
+def test_0038_shows_the_placeholders_stored_renderings_had_stripped(
+        tmp_path, isolated_database, new_app):
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    command.downgrade(migrate.alembic_config(app), "0037_idempotency_worked_at")
+    typed = "Run `orbit lock clear` with --db <name> now."
+    engine = make_engine(isolated_database.url)
+    try:
+        with engine.begin() as connection:  # as the older renderer left them
+            reply, event = (connection.scalar(text(
+                f"SELECT min(id) FROM support_incident_entries WHERE kind = '{kind}'"))
+                for kind in ("reply", "event"))
+            answer = connection.scalar(text("SELECT min(id) FROM community_answers"))
+            stripped = "<p>Run <code>orbit lock clear</code> with --db  now.</p>"
+            for table, row in (("support_incident_entries", reply), ("community_answers", answer)):
+                connection.execute(text(f"UPDATE {table} SET body = :body, body_html = :html "
+                                        "WHERE id = :id"), {"body": typed, "html": stripped,
+                                                            "id": row})
+            connection.execute(text("UPDATE support_incident_entries SET body = :body "
+                                    "WHERE id = :id"), {"body": "Linked <x>", "id": event})
+        command.upgrade(migrate.alembic_config(app), "head")
+        with engine.connect() as connection:
+            entries = dict(connection.execute(text(
+                "SELECT id, body_html FROM support_incident_entries WHERE id IN (:a, :b)"),
+                {"a": reply, "b": event}).all())
+            answer_html, answer_text = connection.execute(text(
+                "SELECT body_html, body_text FROM community_answers WHERE id = :id"),
+                {"id": answer}).one()
+    finally:
+        engine.dispose()
+    shown = "<p>Run <code>orbit lock clear</code> with --db &lt;name&gt; now.</p>"
+    assert entries == {reply: shown, event: ""}
+    assert answer_html == shown and answer_text == "Run orbit lock clear with --db <name> now."
