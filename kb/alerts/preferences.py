@@ -26,6 +26,7 @@ DEFAULTS = {IN_APP: True, EMAIL: True, DIGEST: False}
 FAMILIES = {
     "alert": "Critical-issue alerts",
     "patch": "New patches",
+    "release_note": "New release notes",
     "topic": "Topic request updates",
     "session": "Live sessions",
     "incident": "Incident updates",

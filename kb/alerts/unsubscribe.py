@@ -25,6 +25,7 @@ DIGEST_KIND = "digest"
 KIND_NAMES = {
     "alert": "critical-issue alerts",
     "patch": "new patches",
+    "release_note": "new release notes",
     "topic": "topic request updates",
     "session": "live sessions",
     "incident": "incident updates",

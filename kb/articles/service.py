@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kb import db, markdown, policy, search
 from kb.accounts.models import User
-from kb.alerts import critical
+from kb.alerts import critical, release_notes
 from kb.articles import follows, images, queries
 from kb.articles.fields import ArticleFields, apply_fields, check_fields, ensure_rendered
 from kb.articles.models import STATUSES, Article
@@ -93,6 +93,7 @@ def _save(actor: User, article: Article, fields: ArticleFields, note: str,
     if fields.answers_alert is not None:
         critical.answer_alert(actor, fields.answers_alert, article)
     critical.announce_article(article, actor)
+    release_notes.announce_release_note(article)
     db.session.commit()
 
 
@@ -142,6 +143,7 @@ def change_status(actor: User, article: Article, status: str,
     add_revision(article, actor, _status_note(status, publish_at))
     record_index_change(article)
     critical.announce_article(article, actor)
+    release_notes.announce_release_note(article)
     db.session.commit()
     return article
 

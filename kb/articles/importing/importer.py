@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kb import db, markdown
-from kb.alerts import critical
+from kb.alerts import critical, release_notes
 from kb.articles import service, slugs
 from kb.articles.fields import apply_fields, check_fields
 from kb.articles.importing import source_files
@@ -170,6 +170,7 @@ def _save(folder: SourceFolder, source: SourceFile, report: ImportReport) -> Art
     add_revision(article, None, "import")
     service.record_index_change(article)
     critical.announce_article(article)
+    release_notes.announce_release_note(article)
     outcome.append(article.slug)
     return article
 
