@@ -1,13 +1,18 @@
 """What an uploaded or imported image file is: PNG, JPEG, GIF or WebP, told by its bytes (never
 by its name or the type a browser claims), with its width and height read from its header. SVG
 is refused (it can carry script), and so is anything whose header is not what its signature
-promises (an HTML page renamed ``.png``). A few lines of header reading, no image library."""
+promises (an HTML page renamed ``.png``), a size no article shows (a damaged header's
+28192×29807), and data that does not decode (a truncated file): the header is read here, and
+only a header within the limits is handed to Pillow, which decodes the whole image."""
 
 from __future__ import annotations
 
+import io
 import struct
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from PIL import Image
 
 from kb.errors import Invalid
 from kb.storage.names import safe_file_name
@@ -19,6 +24,11 @@ KNOWN_SUFFIXES = {".png", ".jpg", ".jpeg", ".jpe", ".gif", ".webp"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers (baseline, progressive, lossless...): they carry the size
 JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+# far past any screenshot or diagram; decoding more would take hundreds of megabytes
+MAX_SIDE = 10_000
+MAX_PIXELS = 40_000_000
+PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF",
+                  "image/webp": "WEBP"}
 
 
 @dataclass(frozen=True)
@@ -34,9 +44,9 @@ def identify(data: bytes, label: str) -> ImageKind:
                (b"GIF89a", _gif))
     for signature, reader in readers:
         if data.startswith(signature):
-            return _checked(reader(data), label)
+            return _decoded(data, _checked(reader(data), label), label)
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return _checked(_webp(data), label)
+        return _decoded(data, _checked(_webp(data), label), label)
     if _looks_like_svg(data):
         raise Invalid(f"{label} is an SVG image, which may hold scripts: export it as PNG.")
     raise Invalid(f"{label} is not a {ACCEPTED} image: upload one of those.")
@@ -55,6 +65,29 @@ def image_name(raw_name: str, content_type: str) -> str:
 def _checked(kind: ImageKind | None, label: str) -> ImageKind:
     if kind is None or kind.width <= 0 or kind.height <= 0:
         raise Invalid(f"{label} is damaged: its header does not describe an image.")
+    return kind
+
+
+def _decoded(data: bytes, kind: ImageKind, label: str) -> ImageKind:
+    """``kind`` once its size is within the limits and Pillow decodes all of ``data`` as the
+    image its header describes; ``Invalid`` otherwise."""
+    if max(kind.width, kind.height) > MAX_SIDE or kind.width * kind.height > MAX_PIXELS:
+        raise Invalid(
+            f"{label} says it is {kind.width:,} × {kind.height:,} pixels; an image may be at "
+            f"most {MAX_SIDE:,} pixels on a side and {MAX_PIXELS // 1_000_000} megapixels in "
+            "all. Scale it down (or export it again, if it is damaged) and upload it again.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # structure and checksums, without decoding
+        with Image.open(io.BytesIO(data)) as image:
+            same = (image.format, image.size) == (PILLOW_FORMATS[kind.content_type],
+                                                  (kind.width, kind.height))
+            image.load()  # the pixels themselves: a truncated file fails here
+    except Exception:  # Pillow's decoders fail with OSError, SyntaxError, ValueError, ...
+        same = False
+    if not same:
+        raise Invalid(f"{label} is damaged: its image data does not decode. Export or save "
+                      "it again, then upload it again.")
     return kind
 
 

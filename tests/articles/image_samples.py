@@ -1,9 +1,13 @@
-"""Small real image files for the article image tests, and files that only pretend to be."""
+"""Small real image files for the article image tests (Pillow writes all but the PNG), and
+files that only pretend to be."""
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+
+from PIL import Image
 
 
 def png(width: int = 3, height: int = 2, shade: int = 0) -> bytes:
@@ -18,21 +22,22 @@ def png(width: int = 3, height: int = 2, shade: int = 0) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def _written(image_format: str, width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 120, 200)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
 def jpeg(width: int = 40, height: int = 30) -> bytes:
-    """The start of a baseline JPEG: an APP0 segment, then the frame header with the size."""
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    frame = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
-    return b"\xff\xd8" + app0 + frame + b"\xff\xd9"
+    return _written("JPEG", width, height)
 
 
 def gif(width: int = 5, height: int = 4) -> bytes:
-    return b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00;"
+    return _written("GIF", width, height)
 
 
 def webp(width: int = 7, height: int = 6) -> bytes:
-    body = b"VP8X" + struct.pack("<I", 10) + b"\x00\x00\x00\x00" \
-        + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
-    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+    return _written("WEBP", width, height)
 
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

@@ -4,6 +4,7 @@ software writes them (Pillow, which fpdf2 brings, writes the samples)."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -48,6 +49,38 @@ def test_images_as_software_writes_them(data, content_type):
 def test_anything_else_is_refused_with_its_reason(data, message):
     with pytest.raises(Invalid, match=message):
         identify(data, "upload.png")
+
+
+TRUNCATED_GIF = b"GIF89a" + bytes.fromhex("206e6f7400000000000000")  # 17 bytes, 28192×29807
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG's signature and size, and no image data."""
+    return image_samples.png()[:16] + width.to_bytes(4, "big") + height.to_bytes(4, "big") \
+        + image_samples.png()[24:]
+
+
+@pytest.mark.parametrize("data, message", [
+    (TRUNCATED_GIF, "says it is 28,192 × 29,807 pixels; an image may be at most 10,000 pixels "
+                    "on a side and 40 megapixels in all"),
+    (image_samples.png(10_001, 1), "says it is 10,001 × 1 pixels"),
+    (_png_header(6_400, 6_400), "says it is 6,400 × 6,400 pixels"),  # 41 megapixels
+    (b"GIF89a" + bytes.fromhex("1c001d0000000000000000"), "is damaged: its image data does "
+                                                         "not decode"),  # 28×29, no data
+    (written("GIF")[:-8], "its image data does not decode"),
+    (written("PNG")[:-20], "its image data does not decode"),
+    (written("JPEG")[:200], "its image data does not decode"),
+    (written("WEBP")[:-10], "its image data does not decode"),
+    (_png_header(40, 30), "its image data does not decode"),  # IDAT of 3×2 pixels
+])
+def test_a_broken_or_absurdly_large_image_is_refused(data, message):
+    with pytest.raises(Invalid, match=re.escape(message)):
+        identify(data, "upload.gif")
+
+
+def test_an_image_at_the_limit_on_a_side_is_accepted():
+    kind = identify(image_samples.png(10_000, 1), "wide.png")
+    assert (kind.width, kind.height) == (10_000, 1)
 
 
 @pytest.mark.parametrize("raw, content_type, name", [

@@ -79,6 +79,9 @@ def test_staff_upload_images_told_by_their_bytes(app, auth, write_article, artic
     ("fake.png", image_samples.HTML_NAMED_PNG, 422, "is not a PNG, JPEG, GIF or WebP image"),
     ("fake.png", image_samples.PNG_SIGNATURE_THEN_HTML, 422, "is damaged"),
     ("empty.png", b"", 422, "is empty"),
+    ("broken.gif", b"GIF89a" + bytes.fromhex("206e6f7400000000000000"), 422,
+     "says it is 28,192 × 29,807 pixels; an image may be at most 10,000 pixels on a side"),
+    ("cut.png", png(30, 20)[:-20], 422, "is damaged: its image data does not decode"),
     ("huge.png", png() + bytes(2000), 413, "larger than the limit of 1.0 KiB per image"),
 ])
 def test_uploads_that_are_no_accepted_image_are_refused(app, auth, write_article, article_state,
