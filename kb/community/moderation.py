@@ -34,6 +34,7 @@ def set_question_hidden(actor, question: Question, hidden: bool, note: str = "")
         raise Conflict("A merged question lives on in the one it was merged into.")
     note = _note(note) if hidden else ""  # refused before anything changes
     before = question.status
+    newly_hidden = hidden and before != "hidden"
     question.status = "hidden" if hidden else "published"
     question.moderation_note = note
     question.updated_at = utcnow()
@@ -42,6 +43,8 @@ def set_question_hidden(actor, question: Question, hidden: bool, note: str = "")
     record_audit(actor, "community.question.hide" if hidden else "community.question.show",
                  "community_question", question.id, {"status": before},
                  {"status": question.status, "note": question.moderation_note})
+    if newly_hidden:
+        notices.announce_question_hidden(question, actor)
     record_index_change(question)
     db.session.commit()
 
@@ -50,6 +53,7 @@ def set_answer_hidden(actor, answer: Answer, hidden: bool, note: str = "") -> No
     """Hide an answer (an accepted one stops being accepted), or show it again."""
     policy.require_staff(actor)
     note = _note(note) if hidden else ""  # refused before anything changes
+    newly_hidden = hidden and answer.status != "hidden"
     answer.status = "hidden" if hidden else "published"
     answer.moderation_note = note
     question = answer.question
@@ -60,17 +64,25 @@ def set_answer_hidden(actor, answer: Answer, hidden: bool, note: str = "") -> No
     record_audit(actor, "community.answer.hide" if hidden else "community.answer.show",
                  "community_answer", answer.id, None,
                  {"status": answer.status, "note": answer.moderation_note})
+    if newly_hidden:
+        notices.announce_answer_hidden(answer, actor)
     record_index_change(question)
     db.session.commit()
 
 
-def set_locked(actor, question: Question, locked: bool) -> None:
-    """A locked question takes no new answers, votes or acceptance by its asker."""
+def set_locked(actor, question: Question, locked: bool, reason: str = "") -> None:
+    """A locked question takes no new answers, votes or acceptance by its asker, who is told
+    (with ``reason``, when staff gave one)."""
     policy.require_staff(actor)
+    reason = _note(reason) if locked else ""  # refused before anything changes
+    newly_locked = locked and not question.locked
     question.locked = locked
     question.updated_at = utcnow()
     record_audit(actor, "community.question.lock" if locked else "community.question.unlock",
-                 "community_question", question.id, None, {"locked": locked})
+                 "community_question", question.id, None,
+                 {"locked": locked, "reason": reason} if reason else {"locked": locked})
+    if newly_locked:
+        notices.announce_locked(question, actor, reason)
     db.session.commit()
 
 

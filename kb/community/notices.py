@@ -1,6 +1,7 @@
 """Following a question, and telling its followers through the alerts path
 (``kb.alerts.dispatch.tell``): a new answer, the accepted answer, a merge. A follower who may
-no longer read the question (plan, term, a hidden question) is not told."""
+no longer read the question (plan, term, a hidden question) is not told. The same path tells
+an author what a moderator did to their post: hidden (with the moderator's note), locked."""
 
 from __future__ import annotations
 
@@ -84,3 +85,67 @@ def _merged_notice(duplicate: Question, target: Question) -> Notice:
         body=f"“{duplicate.title}”, a question you follow, asks the same as “{target.title}”, "
              "so a moderator merged the two; its answers are there now.",
         product_id=_product_id(target), key=f"community.merged:{duplicate.id}")
+
+
+# What a moderator did to someone's own post is told to its author only, through the same
+# "community" family (so their settings for it apply); a moderator acting on their own post
+# is not told. A hidden post is no longer shown to its author, so the notice carries the
+# moderator's note and the start of the post's text, and links to where they can post again.
+EXCERPT = 4000  # the author's Markdown, so they can post it again amended
+
+
+def _excerpt(markdown: str) -> str:
+    markdown = markdown.strip()
+    return markdown if len(markdown) <= EXCERPT else markdown[:EXCERPT] + " …"
+
+
+def _told_of_moderation(author, actor) -> bool:
+    return author is not None and (actor is None or author.id != actor.id)
+
+
+def _note_paragraph(note: str) -> str:
+    return f"The moderator's note: {note}\n\n" if note else ""
+
+
+def announce_question_hidden(question: Question, actor) -> None:
+    if not _told_of_moderation(question.author, actor):
+        return
+    space_url = path_for("community.space", slug=question.space.slug)
+    tell(question.author, Notice(
+        "community.hidden", f"Your question “{question.title}” was hidden by a moderator",
+        space_url,
+        body=f"A moderator hid your question “{question.title}” in {question.space.name}; "
+             "other customers no longer see it.\n\n" + _note_paragraph(question.moderation_note)
+             + f"What you wrote:\n\n{_excerpt(question.body)}\n\n"
+             "You can ask again in the space, taking the note into account.",
+        product_id=_product_id(question)))
+
+
+def announce_answer_hidden(answer: Answer, actor) -> None:
+    question = answer.question
+    if not _told_of_moderation(answer.author, actor):
+        return
+    if not policy.can_read(answer.author, question):
+        return
+    tell(answer.author, Notice(
+        "community.hidden", f"Your answer to “{question.title}” was hidden by a moderator",
+        question_url(question),
+        body=f"A moderator hid your answer to “{question.title}”; other customers no longer "
+             "see it.\n\n" + _note_paragraph(answer.moderation_note)
+             + f"What you wrote:\n\n{_excerpt(answer.body)}\n\n"
+             "You can answer again on the question's page, taking the note into account.",
+        product_id=_product_id(question)))
+
+
+def announce_locked(question: Question, actor, reason: str) -> None:
+    if not _told_of_moderation(question.author, actor):
+        return
+    if not policy.can_read(question.author, question):
+        return
+    tell(question.author, Notice(
+        "community.locked", f"Your question “{question.title}” was locked by a moderator",
+        question_url(question),
+        body=f"A moderator locked your question “{question.title}”: it stays readable, but "
+             "takes no new answers, votes or acceptance.\n\n"
+             + (f"The reason: {reason}" if reason else "No reason was given."),
+        product_id=_product_id(question)))

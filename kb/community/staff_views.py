@@ -81,7 +81,12 @@ def hide_answer(answer_id: int, action: str):
 @blueprint.post("/community/questions/<int:question_id>/<any(lock, unlock):action>")
 def lock(question_id: int, action: str):
     question = _staff_question(question_id)
-    moderation.set_locked(current_user, question, action == "lock")
+    reason = NoteForm().note.data or ""
+    try:
+        moderation.set_locked(current_user, question, action == "lock", reason)
+    except Invalid as refusal:
+        return question_page(question, status=refusal.status,
+                             refused_note=RefusedNote("lock-note", reason, refusal.message))
     flash("The question is locked." if action == "lock" else "The question is open again.",
           "success")
     return redirect(url_for("community.question", question_id=question.id))

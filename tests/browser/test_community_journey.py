@@ -62,7 +62,7 @@ def test_ask_answer_accept(page: Page, base_url, live_server):
     _sign_out(page, base_url)
     sign_in(page, base_url, "staff@demo.test")
     page.goto(question_url)
-    page.get_by_role("button", name="Lock", exact=True).click()
+    page.get_by_role("button", name="Lock the question", exact=True).click()
     expect(page.locator("#locked")).to_be_visible()
     page.get_by_role("button", name="Convert to article").click()
     expect(page).to_have_url(re.compile(r"/staff/articles/\d+/edit$"))
