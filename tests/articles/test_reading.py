@@ -153,6 +153,30 @@ def test_release_notes_newest_first_with_filters_and_linked_articles(client, aut
         "ERP 11.1 released"]
 
 
+def _version_options(html: str) -> dict[str, list[tuple[str, str]]]:
+    select = re.search(r'<select name="version">(.*?)</select>', html, re.S).group(1)
+    return {group: re.findall(r'<option value="([^"]+)" ?(?:selected)?>([^<]+)</option>', inner)
+            for group, inner in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>',
+                                           select, re.S)}
+
+
+def test_the_release_note_version_filter_names_each_version_with_its_product(
+        client, auth, write_article):
+    write_article("ERP 12.1 released", "Body", type="release-note", product="Orbit ERP",
+                  version="12.1", released_on=date(2026, 2, 1))
+    write_article("ERP 11.1 released", "Body", type="release-note", product="Orbit ERP",
+                  version="11.1", released_on=date(2025, 6, 1))
+    write_article("Hub 4.0 released", "Body", type="release-note",
+                  product="Orbit Integration Hub", version="4.0", released_on=date(2025, 11, 1))
+    auth.login("premium@demo.test")
+    page = client.get("/release-notes/?version=orbit-erp@12.1").get_data(as_text=True)
+    assert _version_options(page) == {
+        "Orbit ERP": [("orbit-erp@12.1", "Orbit ERP 12.1"), ("orbit-erp@11.1", "Orbit ERP 11.1")],
+        "Orbit Integration Hub": [("orbit-integration-hub@4.0", "Orbit Integration Hub 4.0")]}
+    assert '<option value="orbit-erp@12.1" selected>Orbit ERP 12.1</option>' in page
+    assert titles(page) == ["ERP 12.1 released"]
+
+
 def test_release_note_links_hook_lets_another_area_add_links(app, client, auth, write_article):
     from kb.articles.views import register_release_note_links
 
