@@ -107,6 +107,10 @@ def _note_paragraph(note: str) -> str:
     return f"The moderator's note: {note}\n\n" if note else ""
 
 
+def _amended(note: str) -> str:
+    return ", amended as the note asks" if note else ""
+
+
 def announce_question_hidden(question: Question, actor) -> None:
     if not _told_of_moderation(question.author, actor):
         return
@@ -117,7 +121,7 @@ def announce_question_hidden(question: Question, actor) -> None:
         body=f"A moderator hid your question “{question.title}” in {question.space.name}; "
              "other customers no longer see it.\n\n" + _note_paragraph(question.moderation_note)
              + f"What you wrote:\n\n{_excerpt(question.body)}\n\n"
-             "You can ask again in the space, taking the note into account.",
+             "You may ask again in the space" + _amended(question.moderation_note) + ".",
         product_id=_product_id(question)))
 
 
@@ -133,7 +137,8 @@ def announce_answer_hidden(answer: Answer, actor) -> None:
         body=f"A moderator hid your answer to “{question.title}”; other customers no longer "
              "see it.\n\n" + _note_paragraph(answer.moderation_note)
              + f"What you wrote:\n\n{_excerpt(answer.body)}\n\n"
-             "You can answer again on the question's page, taking the note into account.",
+             "While the question takes answers, you may post it again"
+             + _amended(answer.moderation_note) + ".",
         product_id=_product_id(question)))
 
 

@@ -43,6 +43,7 @@ def test_the_author_of_a_hidden_answer_is_told_why_with_what_they_wrote(
     assert f"The moderator's note: {NOTE}" in mail.body
     assert "Here is my **whole** log dump: ERROR 42 at posting." in mail.body
     assert f"/community/questions/{world.open_question}" in mail.body
+    assert "you may post it again, amended as the note asks." in mail.body
     # the asker and other readers hear nothing of it
     assert _told(client, token_for("xtreme"), "community.hidden") == []
 
@@ -62,6 +63,7 @@ def test_the_asker_of_a_hidden_question_is_told_with_a_link_to_its_space(
     assert len(_told(client, token_for("xtreme"), "community.hidden")) == 2
     latest = _mail(app, "xtreme@demo.test", "was hidden by a moderator")[-1]
     assert "moderator's note" not in latest.body
+    assert "You may ask again in the space." in latest.body
 
 
 def test_the_author_settings_for_community_decide_the_channels(
