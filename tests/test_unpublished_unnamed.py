@@ -24,6 +24,7 @@ from kb.sessions.topics import queries as topic_queries
 from kb.sessions.topics import service as topics
 from kb.storage import file_store
 from tests.conftest import csrf_token
+from tests.sessions.conftest import moved_back
 
 SECRET_PRODUCT = "Phantom Suite"
 SECRET_THEME = "Phantom theme"
@@ -173,10 +174,11 @@ def test_a_live_session_does_not_name_its_recording_once_unpublished(app, client
                                                                     hidden):
     with app.app_context():
         staff = user_by_email("staff@demo.test")
-        start = (utcnow() - timedelta(hours=3)).replace(tzinfo=None)
+        start = (utcnow() + timedelta(days=1)).replace(tzinfo=None)
         session = live.schedule_session(staff, live.LiveSessionFields(
             title="Past session", local_start=start, time_zone="UTC", duration_minutes=60,
             capacity=5))
+        moved_back(session.id, timedelta(days=1, hours=3))  # held three hours ago
         recording = recording_queries.get_recording(staff, hidden["recording"])
         attendance.attach_recording(staff, session, recording)
         recordings.update_recording(staff, recording, recordings.RecordingFields(

@@ -38,9 +38,14 @@ def staff(app, demo_accounts):
     return run
 
 
+TIMES = ("local_start", "registration_opens", "registration_closes")
+
+
 @pytest.fixture
 def schedule(app, demo_accounts):
-    """Schedule a live session: schedule(capacity=5, starts_in=timedelta(days=2), **fields)."""
+    """Schedule a live session: schedule(capacity=5, starts_in=timedelta(days=2), **fields).
+    Staff can no longer schedule a start in the past, so one that is (a session under way or
+    over) is scheduled a day ahead and its times then moved back, as if the clock had run on."""
     from kb.sessions.live import service as live
 
     def make(capacity: int = 5, starts_in: timedelta = timedelta(days=2), **fields) -> int:
@@ -51,9 +56,30 @@ def schedule(app, demo_accounts):
                       "duration_minutes": 60, "capacity": capacity,
                       "meeting_url": "https://meet.example.test/j/42", "meeting_number": "42 42",
                       "meeting_password": "secret-pass", "join_details_minutes": 15, **fields}
-            return live.schedule_session(staff_user, live.LiveSessionFields(**values)).id
+            back = max(utcnow().replace(tzinfo=None) - values["local_start"], timedelta(0))
+            if back:
+                back += timedelta(days=1)
+            ahead = {name: values[name] + back for name in TIMES if values.get(name)}
+            session_id = live.schedule_session(
+                staff_user, live.LiveSessionFields(**{**values, **ahead})).id
+            if back:
+                moved_back(session_id, back)
+            return session_id
 
     return make
+
+
+def moved_back(session_id: int, by: timedelta) -> None:
+    """Move a session's stored times back (inside an app context), as time passing would."""
+    from kb import db
+    from kb.sessions.models import LiveSession
+
+    live_session = db.session.get(LiveSession, session_id)
+    live_session.starts_at -= by
+    for name in ("registration_opens_at", "registration_closes_at"):
+        if getattr(live_session, name):
+            setattr(live_session, name, getattr(live_session, name) - by)
+    db.session.commit()
 
 
 @pytest.fixture

@@ -9,81 +9,31 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 
-from kb import db, markdown, policy, search
+from kb import db, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.forms import one_line
 from kb.locking import row_locked
 from kb.sessions.live import notices
+from kb.sessions.live.fields import LiveSessionFields, apply_fields
 from kb.sessions.live.queries import (
     confirmed_count,
     registration_of,
     registrations_with_status,
     waitlist_rank,
 )
-from kb.sessions.live.times import to_utc
 from kb.sessions.models import LiveSession, Registration
 from kb.sessions.topics import service as topics
-
-
-@dataclass
-class LiveSessionFields:
-    title: str
-    local_start: datetime  # wall-clock time in ``time_zone``
-    time_zone: str
-    duration_minutes: int
-    capacity: int
-    description: str = ""
-    presenter: str = ""
-    registration_opens: datetime | None = None  # wall-clock, same zone
-    registration_closes: datetime | None = None
-    meeting_url: str = ""
-    meeting_number: str = ""
-    meeting_password: str = ""
-    join_details_minutes: int = 15
-
-
-def _apply(live_session: LiveSession, fields: LiveSessionFields) -> bool:
-    """Copy the fields; True when the start or the length changed (a reschedule)."""
-    if not one_line(fields.title):
-        raise Invalid("A session needs a title.")
-    if fields.capacity < 1 or fields.duration_minutes < 1 or fields.join_details_minutes < 0:
-        raise Invalid("Capacity and duration must be positive, the join lead time not negative.")
-    starts_at = to_utc(fields.local_start, fields.time_zone)
-    opens = fields.registration_opens and to_utc(fields.registration_opens, fields.time_zone)
-    closes = fields.registration_closes and to_utc(fields.registration_closes, fields.time_zone)
-    if opens and closes and closes <= opens:
-        raise Invalid("Registration must close after it opens.")
-    if fields.meeting_url.strip() and urlparse(fields.meeting_url.strip()).scheme not in (
-            "https", "http"):
-        raise Invalid("The meeting URL must start with https://.")
-    moved = (live_session.starts_at != starts_at
-             or live_session.duration_minutes != fields.duration_minutes)
-    live_session.title, live_session.description = one_line(fields.title), fields.description
-    live_session.description_html = markdown.render(fields.description).html
-    live_session.presenter, live_session.starts_at = fields.presenter.strip(), starts_at
-    live_session.time_zone = fields.time_zone
-    live_session.duration_minutes = fields.duration_minutes
-    live_session.capacity = fields.capacity
-    live_session.registration_opens_at, live_session.registration_closes_at = opens, closes
-    live_session.meeting_url = fields.meeting_url.strip()
-    live_session.meeting_number = fields.meeting_number.strip()
-    live_session.meeting_password = fields.meeting_password.strip()
-    live_session.join_details_minutes = fields.join_details_minutes
-    live_session.updated_at = utcnow()
-    return moved
 
 
 def schedule_session(actor, fields: LiveSessionFields) -> LiveSession:
     """Create a live session (staff only)."""
     policy.require_staff(actor)
     live_session = LiveSession(sequence=0)
-    _apply(live_session, fields)
+    apply_fields(live_session, fields)
     db.session.add(live_session)
     db.session.flush()
     search.record_change("live-session", live_session.id)
@@ -103,7 +53,7 @@ def update_session(actor, session_id: int, fields: LiveSessionFields) -> LiveSes
         if live_session.is_cancelled:
             raise Conflict("The session is cancelled; it can no longer be changed.")
         previous_start = live_session.starts_at
-        if _apply(live_session, fields):
+        if apply_fields(live_session, fields):
             live_session.sequence += 1
             registered = registrations_with_status(live_session, ("confirmed", "waitlisted"))
             for registration in registered:

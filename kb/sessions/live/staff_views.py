@@ -27,9 +27,28 @@ def _staff_only():
 
 
 def _refused(form, error: DomainError) -> int:
-    """Show a service's refusal on the form it came from (the typed input stays)."""
-    form.form_errors.append(error.message)
+    """Show a service's refusal on the form it came from, beside the field it is about (the
+    typed input stays)."""
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
     return error.status
+
+
+# filled from the session as stored; its times come in its own zone from ``local_fields``
+STORED_AS_TYPED = ("title", "description", "presenter", "time_zone", "duration_minutes",
+                   "capacity", "meeting_url", "meeting_number", "meeting_password",
+                   "join_details_minutes")
+
+
+def _edit_form(live_session) -> LiveSessionForm:
+    """The form filled from the session. Not through ``obj``: WTForms would take the model's
+    ``registration_closes`` (UTC, defaulting to the start) before the time in the session's
+    zone, and saving reads the field in that zone."""
+    stored = {name: getattr(live_session, name) for name in STORED_AS_TYPED}
+    return LiveSessionForm(data={**stored, **live_times.local_fields(live_session)})
 
 
 def _session_fields(form: LiveSessionForm) -> LiveSessionFields:
@@ -62,8 +81,7 @@ def new_session():
 @blueprint.route("/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(session_id: int):
     live_session = live_queries.get_session(current_user, session_id)
-    form = LiveSessionForm(obj=live_session, **live_times.local_fields(live_session))
-    status = 200
+    form, status = _edit_form(live_session), 200
     if form.validate_on_submit():
         try:
             live.update_session(current_user, session_id, _session_fields(form))
