@@ -127,3 +127,18 @@ def test_a_helpful_answer_without_a_choice_keeps_its_comment(signed_in):
     expect(page.get_by_label("Comment (optional)")).to_have_value(
         "Step 3 names a menu that is gone.")
     check_at_each_width(page, "article-helpful-refused")
+
+
+def test_a_live_session_moved_into_the_past_is_refused_beside_its_start(signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/sessions/live")
+    page.get_by_role("link", name="Ask us anything: upgrading to Orbit ERP 12.0").click()
+    page.get_by_role("link", name="Edit or reschedule").click()
+    page.get_by_label("Starts at").fill("2020-01-01T10:00")
+    page.get_by_label("Seats").fill("30")
+    page.get_by_role("button", name="Save the session").click()
+    expect(page.locator("#local_start-error")).to_have_text(
+        "2020-01-01 10:00 (Europe/Berlin) is in the past; a session must start later than now.")
+    expect(page.get_by_label("Starts at")).to_have_value("2020-01-01T10:00")
+    expect(page.get_by_label("Seats")).to_have_value("30")
+    check_at_each_width(page, "live-session-edit-refused")
