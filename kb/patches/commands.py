@@ -70,7 +70,7 @@ def add_command(product, versions, title, kind, summary, description_file, min_p
         product=product, title=title, versions=list(versions), kind=kind, summary=summary,
         description=description_file.read_text() if description_file else "",
         released_on=datetime.strptime(released, "%Y-%m-%d").date() if released else None,
-        min_plan=min_plan, fixed_issues=parse_fixed_issues("\n".join(fixes)),
+        min_plan=min_plan, fixed_issues=_fixed_issues(fixes),
         supersedes=list(supersedes), release_notes=list(release_notes),
     )
     author = user_by_email(author_email) if author_email else None
@@ -93,6 +93,13 @@ def add_command(product, versions, title, kind, summary, description_file, min_p
         click.echo(f"{patch_file.sha256}  {patch_file.name} ({patch_file.size} bytes{note})")
     click.echo(f"{patch.kind_name} {patch.title!r} for {patch.product.name} is {patch.status}.")
     click.echo(patch.id)
+
+
+def _fixed_issues(fixes) -> list[tuple[str, str]]:
+    try:
+        return parse_fixed_issues("\n".join(fixes))
+    except DomainError as refusal:
+        raise click.ClickException(refusal.message) from None
 
 
 @patch_group.command("verify")

@@ -3,12 +3,18 @@ the command line fill the same ``PatchDetails`` with the same parsers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from kb import plans
 from kb.errors import Invalid
+
+# "- ", "* ", "+ " or "1. " / "1) " before an issue, as when a list is pasted from Markdown
+LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?=\s|$)")
+# an issue identifier starts with a letter, a digit or # (ERP-4711, 4711, #4711)
+IDENTIFIER = re.compile(r"^[\w#]")
 
 
 @dataclass
@@ -32,13 +38,18 @@ class PatchDetails:
 
 
 def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
-    """Lines "ERP-4711: text" (or "ERP-4711 text") as (identifier, text) pairs."""
+    """Lines "ERP-4711: text" (or "ERP-4711 text") as (identifier, text) pairs; a Markdown list
+    marker before the identifier ("- ", "* ", "+ ", "1. ") is dropped. ``Invalid`` names a
+    line that has no identifier (a marker or punctuation alone)."""
     issues = []
     for line in (text or "").splitlines():
-        line = line.strip()
+        line = LIST_MARKER.sub("", line.strip(), count=1).strip()
         if not line:
             continue
         identifier, _, rest = line.replace(":", " ", 1).partition(" ")
+        if not IDENTIFIER.match(identifier):
+            raise Invalid(f"Fixed issues: the line “{line}” does not start with an issue "
+                          "identifier. Write one issue a line as ERP-4711: what was fixed.")
         issues.append((identifier.strip()[:60], rest.strip()))
     return issues
 

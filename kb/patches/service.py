@@ -77,6 +77,9 @@ def _store_verified(uploads: list[Upload], names: list[str], stored: list[Stored
     for upload, name in zip(uploads, names, strict=True):
         blob = file_store().save(upload.stream)
         stored.append(blob)
+        if blob.size == 0:
+            raise Invalid(f"{name} is empty (0 bytes): choose the file again, or the right "
+                          "one; a patch offers no empty files.")
         file_store().verify(blob.key, blob.sha256, blob.size, name)
 
 
