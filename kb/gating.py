@@ -19,6 +19,7 @@ answers 404, and no list, feed or search names it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -154,3 +155,40 @@ def shown(user, item: Gated | None) -> Gated | None:
 def visible(user, items: Iterable[Gated]) -> list[Gated]:
     """The items ``user`` may learn of (for lists of related items on a page or in the API)."""
     return [item for item in items if policy.can_see_title(user, item)]
+
+
+def offered(user, item: Gated | None) -> Gated | None:
+    """``item`` if ``user`` may open it, else None: for a related item a page or notice tells
+    them to act on (install a replacement or fix), which must never be one they cannot open."""
+    return item if item is not None and policy.can_read(user, item) else None
+
+
+def plan_that_opens(user, item: Gated | None) -> str | None:
+    """The lowest plan on which ``user`` would open ``item``, when only their plan stands
+    between them and an item they may learn of (``policy.can_see_title``); None otherwise
+    (they open it already, or may not learn of it, or something else refuses them)."""
+    if item is None or not policy.can_see_title(user, item):
+        return None
+    denial = policy.read_denial(user, item)
+    if denial is None or denial.reason != "plan":
+        return None
+    return max(denial.required_plan or item.min_plan, item.min_plan, key=plans.plan_rank)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What one reader is told of an item a page or notice asks them to act on (a withdrawn
+    patch's replacement, an alert's fix): the item, only if they may open it; else the plans it
+    is available on, only if they may learn of it; else neither, as if there were none."""
+
+    item: Gated | None = None
+    on_plan: str | None = None
+
+    @property
+    def on_plans_phrase(self) -> str:
+        """'Premium and Elite': the plans the item is available on, when it is not offered."""
+        return plans.plans_phrase(self.on_plan) if self.on_plan else ""
+
+
+def offer(user, item: Gated | None) -> Offer:
+    return Offer(offered(user, item), plan_that_opens(user, item))

@@ -22,7 +22,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from kb import markdown, plans, policy, time_zones
+from kb import gating, markdown, plans, policy, time_zones
 from kb.accounts.auth import asks_for_json, bearer_token
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
@@ -196,6 +196,7 @@ def _template_context() -> dict:
     entries = nav_entries_for(current_app, current_user)
     return {
         "policy": policy,
+        "gating": gating,
         "plans": plans,
         "nav_entries": entries,
         "nav_groups": nav_groups_of(entries),

@@ -118,6 +118,8 @@ class AdvanceForm(FlaskForm):
     state = SelectField("Move to", choices=choices(STEP_PAIRS))
     article_slug = SelectField("Workaround article", choices=[], validate_choice=False)
     patch_id = SelectField("Fixed in", choices=[], validate_choice=False)
+    fewer_reached = BooleanField(
+        "Name it anyway, although not every plan the alert is told to may download it")
     note = TextAreaField("Note to subscribers", validators=[Optional(), Length(max=5000)])
 
 

@@ -4,7 +4,7 @@ notice they get."""
 
 from __future__ import annotations
 
-from kb import policy
+from kb import gating, policy
 from kb.accounts.models import User
 from kb.alerts import subscriptions
 from kb.alerts.alert_models import Alert, AlertEvent
@@ -24,14 +24,16 @@ def may_be_told(user: User, alert: Alert) -> bool:
 
 def tell_subscribers(alert: Alert, event: AlertEvent) -> None:
     product_ids = {product.id for product in alert.products}
-    # the fixing patch is named only to those who may learn of it (one kept to an
-    # early-adopter programme, to its members)
-    notices = {named: _alert_notice(alert, event, named) for named in (False, True)}
+    # the fixing patch is named only to those who may download it; one above their plan is
+    # said to be, to those who may learn of it (not one kept to a programme they are not in)
+    notices: dict[gating.Offer, Notice] = {}
     told = 0
     for user, product_id in subscriptions.subscribers(product_ids, version_covered_by(alert)):
         if may_be_told(user, alert):
-            named = alert.patch is not None and policy.can_see_title(user, alert.patch)
-            told += tell(user, _for_product(notices[named], product_id))
+            fix = gating.offer(user, alert.patch)
+            if fix not in notices:
+                notices[fix] = _alert_notice(alert, event, fix)
+            told += tell(user, _for_product(notices[fix], product_id))
     event.told = told
 
 
@@ -40,7 +42,7 @@ def _for_product(notice: Notice, product_id: int) -> Notice:
                   notice.attachments)
 
 
-def _alert_notice(alert: Alert, event: AlertEvent, patch_named: bool) -> Notice:
+def _alert_notice(alert: Alert, event: AlertEvent, fix: gating.Offer) -> Notice:
     title = f"Critical issue: {alert.title} — {event.kind_name.lower()}"
     lines = [f"{alert.title}", f"Concerns: {alert.applies_to_text}",
              f"State: {alert.state_name}"]
@@ -51,10 +53,13 @@ def _alert_notice(alert: Alert, event: AlertEvent, patch_named: bool) -> Notice:
     if alert.article is not None:
         lines.append("Workaround: " + absolute_url(
             path_for("articles.show", slug=alert.article.slug), for_email=True))
-    if alert.patch is not None and patch_named:
-        lines.append(f"Fixed in {alert.patch.kind_name.lower()} {alert.patch.title}: "
-                     + absolute_url(path_for("patches.show", patch_id=alert.patch.id),
+    if fix.item is not None:
+        lines.append(f"Fixed in {fix.item.kind_name.lower()} {fix.item.title}: "
+                     + absolute_url(path_for("patches.show", patch_id=fix.item.id),
                                     for_email=True))
+    elif fix.on_plan is not None:
+        lines.append(f"Fixed in a {alert.patch.kind_name.lower()} available on "
+                     f"{fix.on_plans_phrase}; your plan does not include it.")
     return Notice(f"alert.{event.kind}", title, path_for("alerts.alert", alert_id=alert.id),
                   body="\n\n".join(lines), key=f"alert:{alert.id}:rev:{event.number}")
 

@@ -7,12 +7,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user, login_required
 
 from kb import policy
-from kb.alerts import critical, outbox, queries
+from kb.alerts import critical, fixes, outbox, queries
 from kb.alerts.forms import AdvanceForm, OpenAlertForm, ReviseAlertForm
 from kb.alerts.revising import revise_alert
 from kb.errors import Invalid
 from kb.forms import choices, optional_database_id
 from kb.patches.details import split_list
+from kb.patches.reach import reached, reaches_fewer
 
 blueprint = Blueprint("alerts_staff", __name__, url_prefix="/staff")
 
@@ -45,15 +46,15 @@ def alert(alert_id: int):
     form = _advance_form(shown)
     if form.validate_on_submit():
         try:
-            critical.advance(current_user, shown.id, form.state.data,
-                             article_slug=form.article_slug.data or "",
-                             patch_id=_optional_id(form.patch_id.data),
-                             note=form.note.data or "")
+            if not _warned_of_fewer_reached(shown, form):
+                critical.advance(current_user, shown.id, form.state.data,
+                                 article_slug=form.article_slug.data or "",
+                                 patch_id=_optional_id(form.patch_id.data),
+                                 note=form.note.data or "")
+                flash(_advanced_message(shown, form.state.data), "success")
+                return redirect(url_for("alerts_staff.alert", alert_id=shown.id))
         except Invalid as refusal:
             form.state.errors.append(refusal.message)
-        else:
-            flash(_advanced_message(shown, form.state.data), "success")
-            return redirect(url_for("alerts_staff.alert", alert_id=shown.id))
     return _alert_page(shown, form, _revise_form(shown))
 
 
@@ -113,9 +114,21 @@ def _advance_form(alert) -> AdvanceForm:
     patches = ([alert.patch] if alert.patch else []) + [
         p for p in queries.fixing_candidates(alert) if p is not alert.patch]
     form.patch_id.choices = choices([("", "(none)")] + [
-        (str(p.id), f"{p.kind_name} #{p.id}: {p.title}" + _current(p is alert.patch))
+        (str(p.id), f"{p.kind_name} #{p.id}: {p.title}" + _current(p is alert.patch)
+         + (f" — for {reached(p)} only" if reaches_fewer(p, alert.min_plan) else ""))
         for p in patches])
     return form
+
+
+def _warned_of_fewer_reached(alert, form: AdvanceForm) -> bool:
+    """Whether the fix chosen is for fewer plans than the alert and staff were warned of it now
+    (not yet ticked "name it anyway")."""
+    if form.state.data != "fixed" or form.fewer_reached.data:
+        return False
+    warning = fixes.fix_warning(alert, _optional_id(form.patch_id.data))
+    if warning is not None:
+        form.fewer_reached.errors = [warning]
+    return warning is not None
 
 
 def _current(is_current: bool) -> str:

@@ -59,7 +59,7 @@ def patch_json(patch: Patch) -> dict:
         "page_url": absolute_url(url_for("patches.show", patch_id=patch.id)),
         "checksums_url": absolute_url(url_for("patches.checksums", patch_id=patch.id)),
         "files": [] if patch.is_retired else [file_json(patch_file) for patch_file in patch.files],
-        "withdrawn": (withdrawal_json(patch, gating.shown(current_user, patch.replacement))
+        "withdrawn": (withdrawal_json(patch, gating.offered(current_user, patch.replacement))
                       if patch.is_retired else None),
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kb import db, policy, search
+from kb import db, gating, policy, search
 from kb.accounts.audit import changed_fields, record_audit
 from kb.alerts import fixes
 from kb.db import utcnow
@@ -16,6 +16,7 @@ from kb.locking import row_locked
 from kb.patches import withdrawal_notice
 from kb.patches.details import PatchDetails
 from kb.patches.models import Patch
+from kb.patches.reach import reached, reaches_fewer
 from kb.patches.service import apply_details, get_patch
 
 MAX_REASON_LENGTH = 2000
@@ -56,6 +57,25 @@ def replacement_candidates(actor, patch: Patch) -> list[Patch]:
         select(Patch).where(Patch.product_id == patch.product_id, Patch.id != patch.id,
                             Patch.status == "published")
         .order_by(Patch.released_on.desc(), Patch.id.desc())))
+
+
+def replacement_warning(actor, patch: Patch, replacement_id: int | None) -> str | None:
+    """What staff should know before naming ``replacement_id`` instead of ``patch``, when fewer
+    customers may download it: how many who downloaded ``patch`` will not be told to install
+    it. None when it reaches everyone ``patch`` did; ``Invalid`` for a bad replacement."""
+    policy.require_staff(actor)
+    replacement = _replacement(patch, replacement_id)
+    if replacement is None or not reaches_fewer(replacement, patch.min_plan, patch.programme_id):
+        return None
+    downloaded = withdrawal_notice.downloaders(patch)
+    left_out = sum(gating.offered(user, replacement) is None for user in downloaded)
+    told = ("that there is no replacement yet" if replacement.programme_id is not None
+            else "that a replacement is available on a higher plan")
+    return (f"{replacement.title} (#{replacement.id}) is for {reached(replacement)} only; "
+            f"this {patch.kind_name.lower()} is for {reached(patch)}. {left_out} of the "
+            f"{len(downloaded)} who downloaded it cannot download the replacement: they will be "
+            f"told {told}, not what to install. Tick the box to name it anyway, or choose "
+            "another patch.")
 
 
 def withdraw_patch(actor, patch_id: int, reason: str,

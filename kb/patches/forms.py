@@ -9,6 +9,7 @@ from kb.forms import choices
 from kb.patches.changes import MAX_REASON_LENGTH
 from kb.patches.details import PatchDetails, details_from_text, split_list
 from kb.patches.models import KIND_NAMES, Patch
+from kb.patches.reach import choice_label
 from kb.patches.service import RANGE_SEPARATOR
 from kb.products.names import slugify
 from kb.products.service import all_products
@@ -116,6 +117,8 @@ class WithdrawForm(FlaskForm):
                     "downloaded it.")
     replacement = SelectField("Install instead", choices=[],
                               description="Another published patch of the same product.")
+    fewer_reached = BooleanField(
+        "Name it anyway, although fewer customers may download it than this patch")
     confirm = BooleanField(
         "Yes, withdraw it: its files can no longer be downloaded and everyone who downloaded "
         "them is told", validators=[DataRequired("Tick the box to confirm the withdrawal.")])
@@ -123,7 +126,7 @@ class WithdrawForm(FlaskForm):
     def offer(self, candidates: list[Patch]) -> None:
         self.replacement.choices = choices(
             [("", "No replacement")]
-            + [(str(patch.id), f"{patch.title} (#{patch.id})") for patch in candidates])
+            + [(str(patch.id), choice_label(patch)) for patch in candidates])
 
     @property
     def replacement_id(self) -> int | None:

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from kb import gating, policy
+from kb import policy
 from kb.accounts.auth import asks_for_json, authenticated_by_token, bearer_token
 from kb.errors import Conflict, Invalid
 from kb.links import base_url
@@ -23,7 +23,7 @@ from kb.paging import page_number
 from kb.patches import changes, delivery, queries, service, uploads
 from kb.patches.forms import PatchEditForm, PatchForm, WithdrawForm, edit_form_data
 from kb.patches.models import KIND_NAMES
-from kb.patches.withdrawn import PatchWithdrawn
+from kb.patches.withdrawn import PatchWithdrawn, replacement_for
 from kb.products.known import versions_to_name
 from kb.web import csrf, json_error
 
@@ -58,7 +58,7 @@ def show(patch_id: int):
     return render_template(
         "patches/show.html", patch=patch, sections=service.rendered_sections(patch),
         neighbours=queries.neighbours(current_user, patch),
-        replacement=gating.shown(current_user, patch.replacement), base_url=base_url())
+        replacement=replacement_for(current_user, patch), base_url=base_url())
 
 
 @blueprint.route("/patches/<int:patch_id>/files/<int:file_id>/<name>", methods=["GET", "HEAD"])
@@ -179,7 +179,11 @@ def withdraw(patch_id: int):
     form.offer(changes.replacement_candidates(current_user, patch))
     if request.method == "POST":
         try:
-            if form.validate():
+            warning = None if not form.validate() or form.fewer_reached.data else \
+                changes.replacement_warning(current_user, patch, form.replacement_id)
+            if warning is not None:
+                form.fewer_reached.errors = [warning]
+            elif not form.errors:
                 patch, told = changes.withdraw_patch(current_user, patch_id, form.reason.data,
                                                      form.replacement_id)
                 flash(_withdrawn_message(patch, told), "success")

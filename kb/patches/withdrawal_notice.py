@@ -11,6 +11,7 @@ from kb.accounts.models import User
 from kb.alerts.dispatch import Notice, tell
 from kb.links import absolute_url, path_for
 from kb.patches.models import Download, Patch
+from kb.patches.withdrawn import replacement_for
 
 
 def downloaders(patch: Patch) -> list[User]:
@@ -26,16 +27,21 @@ def downloaders(patch: Patch) -> list[User]:
 
 def tell_downloaders(patch: Patch) -> int:
     """Tell each downloader (in the caller's transaction) that the patch was withdrawn, why,
-    and what to install instead; the number told."""
-    return sum(tell(user, _notice(patch, gating.shown(user, patch.replacement)))
+    and what to install instead (only a replacement they may download); the number told."""
+    return sum(tell(user, _notice(patch, replacement_for(user, patch)))
                for user in downloaders(patch))
 
 
-def _notice(patch: Patch, replacement: Patch | None) -> Notice:
-    if replacement is not None:
-        instead = (f"Install {replacement.kind_name.lower()} “{replacement.title}” instead:\n"
-                   + absolute_url(path_for("patches.show", patch_id=replacement.id),
-                                  for_email=True))
+def _notice(patch: Patch, replacement: gating.Offer) -> Notice:
+    if replacement.item is not None:
+        instead = (f"Install {replacement.item.kind_name.lower()} “{replacement.item.title}” "
+                   "instead:\n" + absolute_url(path_for("patches.show",
+                                                        patch_id=replacement.item.id),
+                                               for_email=True))
+    elif replacement.on_plan is not None:
+        instead = (f"A replacement is available on {replacement.on_plans_phrase}; your plan "
+                   "does not include it. Do not install this one; if you already have, follow "
+                   "the reason above or contact support.")
     else:
         instead = ("There is no replacement yet. Do not install it; if you already have, "
                    "follow the reason above or contact support.")
