@@ -83,3 +83,25 @@ def test_printed_article_leaves_out_the_portal_around_it(signed_in):
     page.goto(signed_in.base_url + "/articles/erp/invoice-numbering-duplicates-12-0?print=1")
     expect(page.locator(".headerlink").first).to_be_hidden()  # the print view shows the paper
     expect(page.locator(".article-body pre").first).to_have_css("white-space", "pre-wrap")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_downloads_list_shows_every_column_on_screen_and_dates_on_one_line(signed_in, width):
+    page = signed_in.for_user(CUSTOMER)
+    page.set_viewport_size(WIDTHS[width])
+    page.goto(signed_in.base_url + "/patches/")
+    seen = page.evaluate("""() => ({
+        innerWidth: window.innerWidth,
+        rightmost: Math.max(...[...document.querySelectorAll('.patch-list td')]
+                                  .map(cell => cell.getBoundingClientRect().right)),
+        dates: [...document.querySelectorAll('.patch-list time')]
+                   .map(date => [date.textContent, date.getClientRects().length]),
+        lefts: [...document.querySelector('.patch-list tbody tr').cells]
+                   .map(cell => Math.round(cell.getBoundingClientRect().left)),
+    })""")
+    assert seen["dates"] and all(lines == 1 for _, lines in seen["dates"]), seen["dates"]
+    assert seen["rightmost"] <= seen["innerWidth"], seen  # not in a sideways scroll area
+    if width == "phone":  # a block per patch: its cells one below the other
+        assert len(set(seen["lefts"])) == 1, seen["lefts"]
+    else:
+        assert len(set(seen["lefts"])) == len(seen["lefts"]), seen["lefts"]
