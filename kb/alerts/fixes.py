@@ -30,6 +30,13 @@ def fix_warning(alert: Alert, patch_id: int | None) -> str | None:
             "or choose another.")
 
 
+def reopened_by(patch: Patch, replacement: Patch) -> int:
+    """How many alerts ``patch`` fixes would be open again were it withdrawn for
+    ``replacement``: those told to plans the replacement is not for."""
+    return sum(reaches_fewer(replacement, alert.min_plan)
+               for alert in db.session.scalars(select(Alert).where(Alert.patch_id == patch.id)))
+
+
 def fix_withdrawn(actor: User, patch: Patch) -> int:
     """Move on every alert ``patch`` (just withdrawn) fixed; in the caller's transaction.
     Returns how many alerts changed."""

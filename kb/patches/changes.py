@@ -71,11 +71,14 @@ def replacement_warning(actor, patch: Patch, replacement_id: int | None) -> str 
     left_out = sum(gating.offered(user, replacement) is None for user in downloaded)
     told = ("that there is no replacement yet" if replacement.programme_id is not None
             else "that a replacement is available on a higher plan")
+    reopened = fixes.reopened_by(patch, replacement)
+    alerts = (f" {reopened} critical-issue alert{'s' if reopened != 1 else ''} it fixed will "
+              "be open again." if reopened else "")
     return (f"{replacement.title} (#{replacement.id}) is for {reached(replacement)} only; "
             f"this {patch.kind_name.lower()} is for {reached(patch)}. {left_out} of the "
             f"{len(downloaded)} who downloaded it cannot download the replacement: they will be "
-            f"told {told}, not what to install. Tick the box to name it anyway, or choose "
-            "another patch.")
+            f"told {told}, not what to install.{alerts} Tick the box to name it anyway, or "
+            "choose another patch.")
 
 
 def withdraw_patch(actor, patch_id: int, reason: str,

@@ -54,6 +54,15 @@ def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
     return issues
 
 
+def issue_line(identifier: str, text: str) -> str:
+    """A fixed issue as a publisher types it. One stored from a Markdown list before list
+    markers were read (a "-" as its identifier) comes back as it was typed, so that saving the
+    edit form repairs it."""
+    if LIST_MARKER.fullmatch(identifier):
+        return f"{identifier} {text}".strip()
+    return f"{identifier}: {text}".strip()
+
+
 def split_list(text: str) -> list[str]:
     return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
 

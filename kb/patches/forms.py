@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from kb import plans
 from kb.forms import choices
 from kb.patches.changes import MAX_REASON_LENGTH
-from kb.patches.details import PatchDetails, details_from_text, split_list
+from kb.patches.details import PatchDetails, details_from_text, issue_line, split_list
 from kb.patches.models import KIND_NAMES, Patch
 from kb.patches.reach import choice_label
 from kb.patches.service import RANGE_SEPARATOR
@@ -99,7 +99,7 @@ def edit_form_data(patch: Patch) -> dict:
         "description": patch.description, "prerequisites": patch.prerequisites,
         "install_notes": patch.install_notes, "known_issues": patch.known_issues,
         "versions": ", ".join(versions),
-        "fixed_issues": "\n".join(f"{issue.identifier}: {issue.text}".strip()
+        "fixed_issues": "\n".join(issue_line(issue.identifier, issue.text)
                                   for issue in patch.fixed_issues),
         "supersedes": ", ".join(str(older.id) for older in patch.supersedes),
         "release_notes": ", ".join(note.slug for note in patch.release_notes),

@@ -12,6 +12,7 @@ from kb.alerts import critical
 from kb.alerts.alert_models import Alert
 from kb.alerts.models import OutboxEmail
 from kb.patches import changes
+from kb.patches.models import Patch
 from tests.alerts.critical_helpers import ERP, _patch, _staff, _subscribe
 from tests.conftest import csrf_token
 
@@ -87,6 +88,9 @@ def test_a_replacement_for_fewer_plans_than_the_alert_does_not_become_its_fix(
     premium_only = _patch(app, "Service pack 12.0.4", min_plan="premium")
     with app.app_context():
         critical.advance(_staff(), alert_id, "fixed", patch_id=bad)
+        warning = changes.replacement_warning(_staff(), db.session.get(Patch, bad),
+                                              premium_only)
+        assert "1 critical-issue alert it fixed will be open again." in warning
         changes.withdraw_patch(_staff(), bad, "It corrupts the ledger.", premium_only)
 
     with app.app_context():

@@ -89,3 +89,21 @@ def test_kb_patch_add_refuses_an_empty_file_and_a_bad_fix_line(app, runner, tmp_
         patch = db.session.get(Patch, int(listed.output.split()[-1]))
         assert [(i.identifier, i.text) for i in patch.fixed_issues] == [("E-9", "nine")]
     assert patch_count(app) == 1 and temp_uploads(app) == []
+
+
+def test_an_issue_stored_garbled_from_a_list_is_repaired_by_saving_the_edit_form(
+        app, staff_client, publish):
+    garbled = publish(title="Lock fix", versions=["12.0"],
+                      fixed_issues=[("-", "E-4711 lock"), ("E-4712", "totals")])
+    form = staff_client.get(f"/patches/{garbled}/edit").get_data(as_text=True)
+    assert "- E-4711 lock\nE-4712: totals</textarea>" in form
+
+    saved = staff_client.post(f"/patches/{garbled}/edit", data={
+        "title": "Lock fix", "versions": "12.0", "kind": "patch", "min_plan": "xtreme",
+        "fixed_issues": "- E-4711 lock\nE-4712: totals",
+        "csrf_token": csrf_token(staff_client, f"/patches/{garbled}")})
+
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    with app.app_context():
+        assert [(i.identifier, i.text) for i in db.session.get(Patch, garbled).fixed_issues] == [
+            ("E-4711", "lock"), ("E-4712", "totals")]
