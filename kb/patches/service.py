@@ -72,14 +72,13 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
 
 
 def _store_verified(uploads: list[Upload], names: list[str], stored: list[StoredBlob]) -> None:
-    """Give each staged file its content address, then re-read it; ``stored`` collects the
-    blobs as they are stored, so that a failure can remove them."""
+    """Give each staged (non-empty) file its content address, then re-read it; ``stored``
+    collects the blobs as stored, so that a failure can remove them."""
     for upload, name in zip(uploads, names, strict=True):
         blob = file_store().save(upload.stream)
         stored.append(blob)
         if blob.size == 0:
-            raise Invalid(f"{name} is empty (0 bytes): choose the file again, or the right "
-                          "one; a patch offers no empty files.")
+            raise Invalid(f"{name} is empty (0 bytes): choose it again, or the right one.")
         file_store().verify(blob.key, blob.sha256, blob.size, name)
 
 
@@ -260,10 +259,9 @@ def file_for_download(user, patch_id: int, file_id: int, name: str) -> PatchFile
 
 
 def ensure_intact(patch_file: PatchFile) -> None:
-    """Raise ``StoredFileProblem`` if the stored file is missing or damaged.
-
-    A full SHA-256 check runs only when the file changed on disk since it was last verified
-    (its fingerprint differs), so a download normally costs one ``stat``."""
+    """Raise ``StoredFileProblem`` if the stored file is missing or damaged. A full SHA-256
+    check runs only when the file changed on disk since it was last verified (its fingerprint
+    differs), so a download normally costs one ``stat``."""
     store = file_store()
     label = f"{patch_file.name} (patch #{patch_file.patch_id})"
     fingerprint = store.fingerprint(patch_file.storage_key)
