@@ -239,8 +239,7 @@ def _get(patch_id: int) -> Patch:
 
 
 def get_patch(user, patch_id: int) -> Patch:
-    """The patch, if ``user`` may read it (raises ``NotFound`` or ``AccessDenied``); a
-    withdrawn one too, for those whose plan read it while it was published."""
+    """The patch if ``user`` may read it (a withdrawn one: if their plan could); else raises."""
     policy.require(user, "patches")
     patch = _get(patch_id)
     policy.require_read(user, patch, "patch", retired_too=True)
