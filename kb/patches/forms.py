@@ -11,6 +11,7 @@ from kb.patches.details import PatchDetails, details_from_text, issue_line, spli
 from kb.patches.models import KIND_NAMES, Patch
 from kb.patches.reach import choice_label
 from kb.patches.service import RANGE_SEPARATOR
+from kb.products.models import Product
 from kb.products.names import slugify
 from kb.products.service import all_products
 
@@ -42,6 +43,7 @@ class PatchForm(FlaskForm):
         "Versions it applies to", validators=[Optional(), Length(max=500)],
         description="Comma-separated, and/or one range such as 11.0..12.0; "
                     "empty means every version.")
+    new_versions = BooleanField("Versions not known yet: create them")
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     kind = SelectField("Kind", choices=choices(KIND_PAIRS), default="patch")
     min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
@@ -73,6 +75,25 @@ class PatchForm(FlaskForm):
             raise ValidationError(f"There is no product {field.data.strip()!r}. Pick one from "
                                   "the list, or tick the box to create it.")
 
+    def validate_versions(self, field) -> None:
+        """Each version listed is one its product has; a new one only on purpose (a range's
+        ends need not be versions)."""
+        product = self.product_of_patch()
+        if product is None or self.new_versions.data:
+            return
+        known = {version.name.casefold() for version in product.versions}
+        unknown = [name for name in split_list(field.data or "")
+                   if RANGE_SEPARATOR not in name and name.casefold() not in known]
+        if unknown:
+            raise ValidationError(
+                f"{product.name} has no version {', '.join(map(repr, unknown))}. Correct it, "
+                "or tick the box below to create it.")
+
+    def product_of_patch(self) -> Product | None:
+        """The known product named (None for a new one)."""
+        return next((product for product in all_products()
+                     if product.slug == slugify(self.product.data or "")), None)
+
     def details(self) -> PatchDetails:
         typed = {name: value or "" for name, value in self.data.items()
                  if isinstance(value, str) or value is None}
@@ -86,6 +107,10 @@ class PatchEditForm(PatchForm):
     product = None
     new_product = None
     publish = None
+    edited: Patch | None = None  # set by the view, before validating
+
+    def product_of_patch(self) -> Product | None:
+        return self.edited.product if self.edited is not None else None
 
 
 def edit_form_data(patch: Patch) -> dict:

@@ -154,6 +154,7 @@ def edit(patch_id: int):
     if request.method == "GET":
         return _edit_page(patch, PatchEditForm(data=edit_form_data(patch)), None)
     form, problem = PatchEditForm(), None
+    form.edited = patch
     if form.validate():
         try:
             patch = changes.edit_patch(current_user, patch_id, form.details())

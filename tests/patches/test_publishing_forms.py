@@ -34,6 +34,27 @@ def test_a_typo_in_the_product_does_not_create_a_product(app, staff_client):
             "Orbit ERP", "Orbit Mobile"]
 
 
+def test_a_typo_in_a_version_does_not_create_a_version(app, staff_client):
+    typo = _post_form(staff_client, versions="12.0, 12.O")
+
+    assert typo.status_code == 422
+    assert "Orbit ERP has no version &#39;12.O&#39;" in typo.get_data(as_text=True)
+    assert patch_count(app) == 0
+    assert _post_form(staff_client, versions="12.0, 11.0..12.0").status_code == 302
+    assert _post_form(staff_client, versions="12.5", new_versions="y").status_code == 302
+    assert _post_form(staff_client, product="Orbit Mobile", new_product="y",
+                      versions="1.0").status_code == 302
+    with app.app_context():
+        assert sorted(v.name for p in db.session.scalars(select(Patch)) for v in p.versions) \
+            == ["1.0", "12.0", "12.5"]
+        patch_id = db.session.scalar(select(Patch.id).where(Patch.product.has(name="Orbit ERP")))
+    edit = f"/patches/{patch_id}/edit"
+    refused = staff_client.post(edit, data={
+        **form_fields(versions="99.9"), "csrf_token": csrf_token(staff_client, edit)})
+    assert refused.status_code == 422 and "no version &#39;99.9&#39;" in refused.get_data(
+        as_text=True)
+
+
 def test_superseded_patches_and_release_notes_are_picked_by_title(app, staff_client):
     older = [_post_form(staff_client, title=f"Fix {n}").headers["Location"].rsplit("/", 1)[-1]
              for n in (1, 2)]
