@@ -258,6 +258,8 @@ def main() -> None:
     parser.add_argument("--model", choices=sorted(MODELS) + ["marco-l12"], default="minilm")
     parser.add_argument("--frozen", action="append", metavar="DEPTH:WEIGHT",
                         help="a reranker's setting, not chosen again (bench/semantic_rerank.py)")
+    parser.add_argument("--sample", type=int, help="a reranker's known items: this many held-out "
+                        "queries, with --frozen (bench/semantic_rerank.py)")
     arguments = parser.parse_args()
     if arguments.model == "marco-l12":
         # run as a script this module is __main__: its helpers are imported as they are,

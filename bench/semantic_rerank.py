@@ -166,13 +166,18 @@ def frozen_on_train(rows, metric) -> list[tuple[int, float]]:
 
 
 def measure_reranking(name: str, model: CrossEncoder, queries: dict, work: Path, metric,
-                      frozen: list[tuple[int, float]] | None = None) -> list[tuple[int, float]]:
-    """Choose (or take) the settings on train, then measure them once on held-out."""
+                      frozen: list[tuple[int, float]] | None = None,
+                      sample: int | None = None) -> list[tuple[int, float]]:
+    """Choose (or take) the settings on train, then measure them once on held-out; given a
+    ``sample`` size and frozen settings, only that many held-out queries (in hash order)."""
     texts = semantic.joined_texts(relevance.indexed_texts())
     cache = ScoreCache(model, work / f"cross-encoder-{model.name}")
     train = [key for key in queries if not relevance.held_out(key)]
     held = [key for key in queries if relevance.held_out(key)]
     print(f"  {name}: {len(train)} train, {len(held)} held-out queries")
+    if sample and frozen:
+        train, held = [], sorted(held, key=key_digest)[:sample]
+        print(f"  measured: {len(held)} held-out queries, the first by sha256 of their key")
     started = time.perf_counter()
     train_rows = scored_part(cache, queries, train, texts, max(DEPTHS))
     settings = frozen or frozen_on_train(train_rows, metric)
@@ -182,11 +187,25 @@ def measure_reranking(name: str, model: CrossEncoder, queries: dict, work: Path,
     print(f"  {'setting (frozen ' + ('before' if frozen else 'on train') + ')':<48} train   "
           "held-out")
     for label, part in (("lexical (kb)", None), *((setting_name(*s), s) for s in settings)):
-        figures = [mean([metric([s for s, _ in lexical] if part is None
-                                else reranked(lexical, scores, *part), gains)
-                         for lexical, scores, gains in rows]) for rows in (train_rows, held_rows)]
-        print(f"  {label:<48} {figures[0]:.4f}  {figures[1]:.4f}")
+        figures = [figure(rows, metric, part) for rows in (train_rows, held_rows)]
+        print(f"  {label:<48} {figures[0]}  {figures[1]}")
     return settings
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def figure(rows, metric, setting: tuple[int, float] | None) -> str:
+    """The mean of ``metric`` over ``rows`` with kb's ranking (no setting) or reranked."""
+    if not rows:
+        return "  -   "
+    values = []
+    for lexical, scores, gains in rows:
+        ranking = ([slug for slug, _ in lexical] if setting is None
+                   else reranked(lexical, scores, *setting))
+        values.append(metric(ranking, gains))
+    return f"{mean(values):.4f}"
 
 
 def print_cost(model_class, queries: dict) -> None:
@@ -238,4 +257,4 @@ def main(arguments) -> None:
         if arguments.part in ("known-items", "all"):
             with relevance.known_items_app(work).app_context():
                 measure_reranking("known-item MRR@10", model, semantic.known_item_queries(),
-                                  work, semantic.reciprocal_rank, frozen)
+                                  work, semantic.reciprocal_rank, frozen, arguments.sample)
