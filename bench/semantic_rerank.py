@@ -18,9 +18,10 @@ Measured (2026-12-07, 2 shared cores under load): Cranfield nDCG@10, 52 train / 
 queries: kb 0.4920 / 0.3561; frozen on train, the cross-encoder alone on kb's top 20 0.4403 /
 0.3322, and fused on kb's top 100 with weight 0.3 0.4940 / 0.3634: no setting on train beats kb
 by more than 0.002, and the goal (0.42 held-out) stays out of reach. Known items (MRR@10, the
-same two settings, the first 40 held-out queries): kb 0.8133, cross-encoder alone top 20 0.9375,
-fused 0.8542. Cost: 0.3-0.5 s to load; 4 s a query to rerank 20 documents, 11 s for 100 (2
-threads, load average 5), resident memory 1.3-2.4 GB once onnxruntime has sized its buffers.
+same two settings, the first 80 held-out queries, ``--sample 80``): kb 0.8421, cross-encoder
+alone top 20 0.9354, fused 0.8713. Cost: 0.3-0.5 s to load; 4 s a query to rerank 20
+documents, 11 s for 100 (2 threads, load average 5), resident memory 1.3-2.4 GB once
+onnxruntime has sized its buffers.
 """
 
 from __future__ import annotations
