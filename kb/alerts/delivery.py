@@ -37,16 +37,16 @@ from email.utils import format_datetime
 from urllib.parse import parse_qs, unquote, urlparse
 
 from flask import current_app
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from kb.alerts import addresses, outbox
+from kb.alerts.mail_body import html_paragraph
 from kb.alerts.models import OutboxEmail
 from kb.db import utcnow
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
-LINK = re.compile(r"https?://[^\s<>\"]+")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 URL_HEADERS = {"list-unsubscribe"}
 # RFC 5322's hard limit: a header of <URL>s is written on one line up to it
@@ -136,7 +136,8 @@ def build_message(message: OutboxEmail) -> EmailMessage:
         email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     context = {"message": message, "portal_name": addresses.portal_name(),
-               "paragraphs": [_html_paragraph(text) for text in _paragraphs(message.body)]}
+               "html_body": Markup(message.body_html),  # noqa: S704 - sanitised when queued
+               "paragraphs": [html_paragraph(text) for text in _paragraphs(message.body)]}
     email.set_content(_render("mail/message.txt", context))
     email.add_alternative(_render("mail/message.html", context), subtype="html")
     for attachment in outbox.attachments_of(message):
@@ -159,17 +160,6 @@ def _render(template: str, context: dict) -> str:
 
 def _paragraphs(body: str) -> list[str]:
     return [part.strip("\n") for part in re.split(r"\n\s*\n", body) if part.strip()]
-
-
-def _html_paragraph(text: str) -> Markup:
-    """Escaped text with its web links made clickable and its line breaks kept."""
-    pieces, position = [], 0
-    for link in LINK.finditer(text):
-        pieces += [escape(text[position:link.start()]),
-                   Markup('<a href="{0}">{0}</a>').format(link.group())]
-        position = link.end()
-    pieces.append(escape(text[position:]))
-    return Markup("<br>\n").join(Markup("").join(pieces).split("\n"))
 
 
 @dataclass

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kb import db, notifications
 from kb.accounts.models import User
 from kb.alerts import digest, preferences
+from kb.alerts.mail_body import MailBody
 from kb.alerts.models import ToldNotice
 from kb.alerts.outbox import Attachment, queue_email
 from kb.alerts.unsubscribe import family_of
@@ -44,6 +46,7 @@ class Notice:
     key: str | None = None  # told at most once per user and key
     attachments: tuple[Attachment, ...] = ()
     recall: bool = False  # a warning about something the user has: every channel, always
+    html: str = ""  # the e-mail's HTML part, sanitised, saying what ``body`` says (``MailBody``)
 
 
 def tell(user: User, notice: Notice) -> bool:
@@ -59,7 +62,7 @@ def tell(user: User, notice: Notice) -> bool:
         queue_email(user.email, notice.title, _email_body(notice),
                     kind="recall" if notice.recall else family_of(notice.kind),
                     sensitive=False, user=user, attachments=notice.attachments,
-                    product_id=notice.product_id)
+                    product_id=notice.product_id, body_html=_email_html(notice))
     if route.digest:
         digest.add(user, notice.kind, notice.title, notice.url, notice.product_id)
     return True
@@ -70,6 +73,16 @@ def _email_body(notice: Notice) -> str:
     if notice.url:
         parts.append(f"Open it in the portal:\n{absolute_url(notice.url, for_email=True)}")
     return "\n\n".join(parts)
+
+
+def _email_html(notice: Notice) -> str:
+    """The HTML part, when the notice has one of its own (else it is made from the text)."""
+    if not notice.html:
+        return ""
+    parts = MailBody(htmls=[Markup(notice.html)])  # noqa: S704 - sanitised by its maker
+    if notice.url:
+        parts.paragraph(f"Open it in the portal:\n{absolute_url(notice.url, for_email=True)}")
+    return parts.html
 
 
 def _first_time(user: User, key: str) -> bool:

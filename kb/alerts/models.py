@@ -37,6 +37,9 @@ class OutboxEmail(Base):
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # the HTML part's content, sanitised (a reply as the portal rendered its Markdown); empty:
+    # the HTML part is made from ``body``
+    body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     # what it is about ("account" for resets and invitations); opt-outs are per kind
     kind: Mapped[str] = mapped_column(String(40), default="account")
     # the idempotency key, sent as the Message-ID header

@@ -46,8 +46,8 @@ class Attachment:
 
 def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account",
                 sensitive: bool | None = None, user: User | None = None,
-                attachments: Sequence[Attachment] = (), product_id: int | None = None
-                ) -> OutboxEmail | None:
+                attachments: Sequence[Attachment] = (), product_id: int | None = None,
+                body_html: str = "") -> OutboxEmail | None:
     """Add an e-mail to the outbox; it is sent only if the caller's transaction commits.
 
     ``kind`` says what it is about: the default ``account`` (resets, invitations) is
@@ -55,7 +55,8 @@ def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account
     recipient's account, and is not queued (None) when that user's preferences send no
     e-mail of its own for the kind (and ``product_id``, the product it concerns).
     ``sensitive`` marks a body holding a secret, which is redacted once sent.
-    ``attachments`` are sent with it (text files: invites, not secrets).
+    ``attachments`` are sent with it (text files: invites, not secrets). ``body_html``, when
+    given, is the HTML part's content: sanitised HTML saying what ``body`` says.
     """
     unsubscribe_link = ""
     if kind not in TRANSACTIONAL_KINDS:
@@ -65,7 +66,8 @@ def queue_email(recipient: str, subject: str, body: str, *, kind: str = "account
                 return None
             unsubscribe_link = unsubscribe.unsubscribe_url(user, kind)
     message = OutboxEmail(
-        recipient=recipient, subject=_subject(subject), body=body, kind=kind,
+        recipient=recipient, subject=_subject(subject), body=body, body_html=body_html,
+        kind=kind,
         sensitive=kind in SENSITIVE_KINDS if sensitive is None else sensitive,
         message_id=make_msgid(domain=addresses.mail_domain()),
         unsubscribe_url=unsubscribe_link, status="queued", attempts=0,
@@ -143,7 +145,7 @@ def mark_sent(message: OutboxEmail, worker: str) -> None:
     values = {"status": "sent", "sent_at": utcnow(), "claimed_by": None,
               "claimed_until": None, "last_error": ""}
     if message.sensitive:
-        values["body"] = REDACTED_BODY
+        values["body"], values["body_html"] = REDACTED_BODY, ""
     _transition(message, worker, "sending", **values)
 
 

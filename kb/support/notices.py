@@ -18,9 +18,11 @@ from sqlalchemy import exists, select
 from kb import db, policy
 from kb.accounts.models import STAFF_ROLES, User
 from kb.alerts.dispatch import Notice, tell
+from kb.alerts.mail_body import MailBody
 from kb.alerts.models import ToldNotice
 from kb.alerts.schedule import due_job
 from kb.links import path_for
+from kb.support import notice_texts as texts
 from kb.support.models import OPEN_STATUSES, Incident, IncidentEntry
 
 TIME_PATTERN = "%a %d %b %Y, %H:%M UTC"
@@ -39,10 +41,11 @@ def _staff_label(incident: Incident) -> str:
     return f"Incident {incident.staff_reference} (severity {incident.severity}): {incident.title}"
 
 
-def _tell(users, incident: Incident, event: str, title: str, body: str = "",
+def _tell(users, incident: Incident, event: str, title: str, body: str | MailBody = "",
           key: str | None = None) -> int:
-    notice = Notice(f"incident.{event}", title, incident_url(incident), body,
-                    product_id=incident.product_id, key=key)
+    text, html = (body.text, body.html) if isinstance(body, MailBody) else (body, "")
+    notice = Notice(f"incident.{event}", title, incident_url(incident), text,
+                    product_id=incident.product_id, key=key, html=html)
     return sum(tell(user, notice) for user in users if user is not None and user.is_enabled)
 
 
@@ -77,19 +80,22 @@ def incident_logged(incident: Incident) -> None:
 def replied(incident: Incident, entry: IncidentEntry) -> None:
     if policy.acts_as_staff(entry.author):
         _tell(_customer(incident), incident, "reply", f"Support replied: {_label(incident)}",
-              entry.body)
+              texts.reply_body(incident, entry, staff_side=False))
     else:
         _tell(_support_side(incident), incident, "reply",
-              f"The customer replied: {_staff_label(incident)}", entry.body)
+              f"The customer replied: {_staff_label(incident)}",
+              texts.reply_body(incident, entry, staff_side=True))
 
 
 def status_changed(incident: Incident, by: User) -> None:
     if policy.acts_as_staff(by):
         _tell([u for u in _customer(incident) if u.id != by.id], incident, "status",
-              f"{incident.status_name}: {_label(incident)}")
+              f"{incident.status_name}: {_label(incident)}",
+              texts.status_body(incident, by, staff_side=False))
     else:
         _tell(_support_side(incident), incident, "status",
-              f"{incident.status_name}: {_staff_label(incident)}")
+              f"{incident.status_name}: {_staff_label(incident)}",
+              texts.status_body(incident, by, staff_side=True))
 
 
 def assigned(incident: Incident, assignee: User) -> None:
@@ -98,12 +104,13 @@ def assigned(incident: Incident, assignee: User) -> None:
 
 
 def remote_access(incident: Incident, event: str, to_customer: bool, title: str,
-                  body: str = "") -> None:
+                  detail: str = "", by: User | None = None) -> None:
     if to_customer:
         users, label = _customer(incident), _label(incident)
     else:
         users, label = _support_side(incident) or _staff(), _staff_label(incident)
-    _tell(users, incident, f"remote_access_{event}", f"{title}: {label}", body)
+    _tell(users, incident, f"remote_access_{event}", f"{title}: {label}",
+          texts.remote_access_body(incident, event, not to_customer, by, detail))
 
 
 def breach_key(incident: Incident) -> str:

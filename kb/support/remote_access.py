@@ -41,7 +41,7 @@ def request_access(user, incident: Incident, reason: str) -> RemoteAccess:
     _record(user, incident, access, "request", None,
             f"Remote access requested by {user.display_name}: {access.reason}")
     notices.remote_access(incident, "requested", True, "Support asks for remote access",
-                          access.reason)
+                          access.reason, by=user)
     db.session.commit()
     return access
 
@@ -63,7 +63,8 @@ def grant(user, access: RemoteAccess, starts_at: datetime, ends_at: datetime) ->
               f"{access.ends_at.strftime(TIME_PATTERN)}")
     _record(user, access.incident, access, "grant", {"status": "requested"},
             f"Remote access granted by {user.display_name} from {window}")
-    notices.remote_access(access.incident, "granted", False, "Remote access granted", window)
+    notices.remote_access(access.incident, "granted", False, "Remote access granted", window,
+                          by=user)
     db.session.commit()
     return access
 
@@ -74,7 +75,8 @@ def refuse(user, access: RemoteAccess) -> RemoteAccess:
     access.status, access.decided_by_id, access.decided_at = "refused", user.id, utcnow()
     _record(user, access.incident, access, "refuse", {"status": "requested"},
             f"Remote access refused by {user.display_name}")
-    notices.remote_access(access.incident, "refused", False, "Remote access refused")
+    notices.remote_access(access.incident, "refused", False, "Remote access refused",
+                          by=user)
     db.session.commit()
     return access
 
@@ -92,7 +94,7 @@ def revoke(user, access: RemoteAccess) -> RemoteAccess:
     _record(user, access.incident, access, "revoke", {"status": "granted"},
             f"Remote access revoked by {user.display_name}")
     notices.remote_access(access.incident, "revoked", policy.acts_as_staff(user),
-                          "Remote access revoked")
+                          "Remote access revoked", by=user)
     db.session.commit()
     return access
 

@@ -10,6 +10,7 @@ import pytest
 from kb.accounts.queries import user_by_email
 from kb.storage import Upload
 from kb.support import incidents, service
+from tests.alerts.conftest import smtp, smtp_server  # noqa: F401 - the real SMTP server
 
 
 @pytest.fixture

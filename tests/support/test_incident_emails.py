@@ -1,0 +1,108 @@
+"""The e-mails an incident sends, as they arrive at a real SMTP server on loopback: a reply as
+the portal renders it, who wrote it and its files by name; what a status means for the reader;
+what a remote access request asks of them. Each links to the incident."""
+
+from __future__ import annotations
+
+import io
+
+from kb import db
+from kb.storage import Upload
+from kb.support import incidents, remote_access
+from kb.support.models import Incident
+
+CUSTOMER = "premium@demo.test"
+STEPS = "Try this:\n\n1. Stop the **job**\n2. Run `orbit lock clear`\n\nThen start it again."
+
+
+def _deliver(runner) -> None:
+    result = runner.invoke(args=["outbox", "run", "--once"])
+    assert result.exit_code == 0, result.output
+
+
+def _parts(message) -> tuple[str, str]:
+    return tuple(message.get_body((kind,)).get_content().replace("\r\n", "\n")
+                 for kind in ("plain", "html"))
+
+
+def _arrived(smtp, recipient: str, subject_start: str):
+    [message] = [m for m in smtp.inbox.to(recipient)
+                 if m["Subject"].strip().startswith(f"Orbitec Support: {subject_start}")]
+    return message
+
+
+def _incident(log_incident) -> tuple[int, str]:
+    incident_id = log_incident(CUSTOMER, severity=3, title="Payroll run stuck")
+    return incident_id, f"http://kb.test/support/incidents/{incident_id}"
+
+
+def test_a_reply_arrives_rendered_with_its_author_title_and_files(
+        desk, log_incident, as_user, runner, smtp):
+    incident_id, link = _incident(log_incident)
+    as_user("staff@demo.test", lambda staff: incidents.reply(
+        staff, db.session.get(Incident, incident_id), STEPS,
+        [Upload("steps.pdf", io.BytesIO(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"))]))
+    _deliver(runner)
+
+    text, html = _parts(_arrived(smtp, CUSTOMER, "Support replied"))
+    assert "Sam Staff wrote on incident #1, “Payroll run stuck”:" in text
+    assert "> 1. Stop the job\n> 2. Run orbit lock clear" in text
+    assert "**" not in text and "`" not in text
+    assert "<ol>" in html and "<strong>job</strong>" in html
+    assert "<code>orbit lock clear</code>" in html and "**" not in html
+    assert "Sam Staff wrote on incident #1, “Payroll run stuck”:" in html
+    assert "- steps.pdf" in text and "<li>steps.pdf</li>" in html
+    assert link in text and f'<a href="{link}">' in html
+    assert "/attachments/" not in text and "/attachments/" not in html  # no direct downloads
+
+
+def test_the_customer_reply_to_support_names_its_author_and_quotes_it(
+        desk, log_incident, as_user, runner, smtp):
+    incident_id, _ = _incident(log_incident)
+    as_user("staff@demo.test", lambda staff: incidents.assign(
+        staff, [db.session.get(Incident, incident_id)], staff))
+    as_user(CUSTOMER, lambda customer: incidents.reply(
+        customer, db.session.get(Incident, incident_id), "Still **stuck** after step 2"))
+    _deliver(runner)
+
+    text, html = _parts(_arrived(smtp, "staff@demo.test", "The customer replied"))
+    assert "wrote on incident #1 · Contoso Manufacturing, “Payroll run stuck”:" in text
+    assert "> Still stuck after step 2" in text and "<strong>stuck</strong>" in html
+
+
+def test_status_changes_say_what_they_mean_and_quote_the_latest_reply(
+        desk, log_incident, as_user, runner, smtp):
+    incident_id, link = _incident(log_incident)
+
+    def staff_work(staff):
+        incident = db.session.get(Incident, incident_id)
+        incidents.reply(staff, incident, "Which **version** runs the payroll?")
+        incidents.change_status(staff, incident, "waiting_for_customer")
+
+    as_user("staff@demo.test", staff_work)
+    as_user("staff@demo.test", lambda staff: incidents.change_status(
+        staff, db.session.get(Incident, incident_id), "resolved"))
+    _deliver(runner)
+
+    text, html = _parts(_arrived(smtp, CUSTOMER, "Waiting for customer"))
+    assert "Support is waiting for your answer on incident #1, “Payroll run stuck”" in text
+    assert "The latest reply, from Sam Staff:\n\n> Which version runs the payroll?" in text
+    assert "Which version runs the payroll?" in html and link in html
+    text, html = _parts(_arrived(smtp, CUSTOMER, "Resolved"))
+    assert "Support marked incident #1, “Payroll run stuck” as resolved" in text
+    assert "your reply reopens it" in text and link in text
+    assert not text.startswith("Resolved: Incident #1")
+
+
+def test_a_remote_access_request_says_to_grant_or_refuse_it_on_the_incident_page(
+        desk, log_incident, as_user, runner, smtp):
+    incident_id, link = _incident(log_incident)
+    as_user("staff@demo.test", lambda staff: remote_access.request_access(
+        staff, db.session.get(Incident, incident_id), "To read the payroll job's log"))
+    _deliver(runner)
+
+    text, html = _parts(_arrived(smtp, CUSTOMER, "Support asks for remote access"))
+    assert "Sam Staff of support asks for remote access to your system" in text
+    assert "> To read the payroll job's log" in text
+    assert "Grant it for a time window you choose, or refuse it, on the incident page" in text
+    assert link in text and f'<a href="{link}">' in html
