@@ -4,11 +4,14 @@ notice they get."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kb import gating, policy
 from kb.accounts.models import User
 from kb.alerts import subscriptions
 from kb.alerts.alert_models import Alert, AlertEvent
 from kb.alerts.dispatch import Notice, tell
+from kb.alerts.mail_body import MailBody
 from kb.alerts.queries import version_covered_by
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
@@ -38,30 +41,40 @@ def tell_subscribers(alert: Alert, event: AlertEvent) -> None:
 
 
 def _for_product(notice: Notice, product_id: int) -> Notice:
-    return Notice(notice.kind, notice.title, notice.url, notice.body, product_id, notice.key,
-                  notice.attachments)
+    return replace(notice, product_id=product_id)
 
 
 def _alert_notice(alert: Alert, event: AlertEvent, fix: gating.Offer) -> Notice:
     title = f"Critical issue: {alert.title} — {event.kind_name.lower()}"
-    lines = [f"{alert.title}", f"Concerns: {alert.applies_to_text}",
-             f"State: {alert.state_name}"]
-    if alert.summary:
-        lines.append(alert.summary)
+    body = MailBody().paragraph(alert.title).paragraph(
+        f"Concerns: {alert.applies_to_text}\nState: {alert.state_name}")
+    fixed = alert.state in ("fixed", "closed") and alert.patch is not None
+    if fixed:
+        body.paragraph(_what_fixed_it(alert, fix))
     if event.note:
-        lines.append(event.note)
+        body.markdown(event.note)
+    if fixed and (alert.summary or alert.article is not None):
+        body.paragraph("Until you install the fix, the workaround still applies:")
+    if alert.summary:
+        body.markdown(alert.summary)
     if alert.article is not None:
-        lines.append("Workaround: " + absolute_url(
+        body.paragraph("Workaround: " + absolute_url(
             path_for("articles.show", slug=alert.article.slug), for_email=True))
-    if fix.item is not None:
-        lines.append(f"Fixed in {fix.item.kind_name.lower()} {fix.item.title}: "
-                     + absolute_url(path_for("patches.show", patch_id=fix.item.id),
-                                    for_email=True))
-    elif fix.on_plan is not None:
-        lines.append(f"Fixed in a {alert.patch.kind_name.lower()} available on "
-                     f"{fix.on_plans_phrase}; your plan does not include it.")
     return Notice(f"alert.{event.kind}", title, path_for("alerts.alert", alert_id=alert.id),
-                  body="\n\n".join(lines), key=f"alert:{alert.id}:rev:{event.number}")
+                  body=body.text, key=f"alert:{alert.id}:rev:{event.number}", html=body.html)
+
+
+def _what_fixed_it(alert: Alert, fix: gating.Offer) -> str:
+    """The fix, named to those who may download it; one above the reader's plan is said to be,
+    to those who may learn of it."""
+    if fix.item is not None:
+        return (f"Fixed in {fix.item.kind_name.lower()} {fix.item.title}: install it to fix the "
+                "issue. " + absolute_url(path_for("patches.show", patch_id=fix.item.id),
+                                         for_email=True))
+    if fix.on_plan is not None:
+        return (f"Fixed in a {alert.patch.kind_name.lower()} available on "
+                f"{fix.on_plans_phrase}; your plan does not include it.")
+    return "A fix is published; ask support how to get it."
 
 
 def announce_patch(patch: Patch) -> int:
