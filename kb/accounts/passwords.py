@@ -19,6 +19,7 @@ from kb.accounts.credentials import (
     normalize_email,
 )
 from kb.accounts.models import PasswordResetRequest, PasswordResetToken, Throttle, User
+from kb.accounts.security_mail import reset_url, tell_account_change, when_now
 from kb.accounts.sign_in import sign_in_rules
 from kb.accounts.throttle import Rule
 from kb.alerts.schedule import due_job
@@ -42,7 +43,18 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not user.password_hash or not check_password_hash(user.password_hash, current_password):
         raise Invalid("Your current password is not right.")
     set_password(user, new_password)
+    _tell_changed(user, "on your account page")
     db.session.commit()
+
+
+def _tell_changed(user: User, how: str) -> None:
+    tell_account_change(
+        user, "Your password was changed",
+        f"The password of your account {user.email} was changed {how} on {when_now(user)}. "
+        "Every browser that was signed in with the old password has been signed out.",
+        "If this was not you, someone else may know your password or read your e-mail: ask "
+        f"for a reset link at {reset_url()} to choose a new password now, and tell your "
+        "administrator.")
 
 
 def _void_reset_links(user: User) -> None:
@@ -162,6 +174,7 @@ def reset_password(token: str, new_password: str) -> User:
     check_password_strength(new_password)
     _claim_reset_token(reset)
     set_password(reset.user, new_password)
+    _tell_changed(reset.user, "with a reset link sent to this address")
     sign_in_pair = sign_in_rules()[0]
     db.session.execute(delete(Throttle).where(
         Throttle.scope == sign_in_pair.scope, Throttle.key.startswith(f"{reset.user.email} ")))

@@ -15,10 +15,10 @@ from kb.accounts import throttle, totp
 from kb.accounts.audit import record_audit
 from kb.accounts.credentials import hash_password
 from kb.accounts.models import RecoveryCode, TwoStep, User
+from kb.accounts.security_mail import tell_account_change, when_now
 from kb.accounts.throttle import Rule
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid
-from kb.mail import queue_email
 
 WRONG_CODE = "That code is not right. Check the time on your phone, and use each code once."
 
@@ -94,8 +94,9 @@ def confirm_enrolment(user: User, code: str, now: datetime) -> list[str]:
     codes = _replace_recovery_codes(user)
     _forgive_attempts(user)
     _tell(user, "Two-step sign-in is on",
-          "Two-step sign-in has been turned on for your account: signing in now also asks for "
-          "a code from your authenticator app.")
+          f"Two-step sign-in was turned on for your account on {when_now(user)}: signing in "
+          "now also asks for a code from your authenticator app. Your account page shows how "
+          "many recovery codes you have left.")
     db.session.commit()
     return codes
 
@@ -180,8 +181,8 @@ def turn_off(user: User, password_or_code: str, now: datetime) -> None:
     _forgive_attempts(user)
     _remove(user)
     _tell(user, "Two-step sign-in is off",
-          "Two-step sign-in has been turned off for your account: signing in now asks for "
-          "the password only.")
+          f"Two-step sign-in was turned off for your account on {when_now(user)}: signing in "
+          "now asks for the password only. You can turn it on again on your account page.")
     db.session.commit()
 
 
@@ -198,10 +199,10 @@ def reset(actor: User, user: User, remote_addr: str | None = None) -> None:
     _remove(user)
     record_audit(actor, "user.two_step_reset", "user", user.id, {"two_step": True},
                  {"two_step": False}, remote_addr=remote_addr)
-    _tell(user, "Your two-step sign-in has been reset",
-          f"{actor.display_name} turned two-step sign-in off for your account (for example "
-          "after a lost phone): signing in now asks for the password only. You can turn it on "
-          "again with your new phone on your account page.")
+    _tell(user, "Your two-step sign-in has been reset", _reset_text(actor, user),
+          f"If you did not ask for this, contact {actor.display_name} ({actor.email}) or "
+          "your administrator, and turn two-step sign-in on again on your account page: "
+          "until then your password alone signs you in.")
     db.session.commit()
 
 
@@ -210,7 +211,14 @@ def _remove(user: User) -> None:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
-def _tell(user: User, subject: str, what_happened: str) -> None:
-    queue_email(user.email, subject,
-                f"{what_happened}\n\nIf this was not you or someone you asked, change your "
-                "password and tell your administrator.\n", kind="account")
+def _reset_text(actor: User, user: User) -> str:
+    role = "support" if actor.organization is None else "your organisation's administrator"
+    return (f"{actor.display_name} ({actor.email}, {role}) turned two-step sign-in off for "
+            f"your account on {when_now(user)}, for example after a lost phone: signing in now "
+            "asks for the password only. Turn it on again with your new phone on your account "
+            "page.")
+
+
+def _tell(user: User, subject: str, what_happened: str,
+          if_unexpected: str | None = None) -> None:
+    tell_account_change(user, subject, what_happened, if_unexpected)
