@@ -16,9 +16,10 @@ from html.parser import HTMLParser
 from markupsafe import Markup, escape
 
 from kb import markdown
-from kb.links import absolute_url
+from kb.links import absolute_url, base_url
 
 LINK = re.compile(r"https?://[^\s<>\"]+")
+SITE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 QUOTE_STYLE = "margin: 0 0 1rem; padding-left: 1rem; border-left: 3px solid #d0d7de;"
 
 
@@ -60,7 +61,7 @@ class MailBody:
             return self
         self.texts.append("\n".join(f"> {line}".rstrip() for line in text.split("\n"))
                           if quoted else text)
-        html = Markup(sanitised_html)  # noqa: S704 - sanitised when rendered
+        html = Markup(_absolute_links(sanitised_html))  # noqa: S704 - sanitised when rendered
         self.htmls.append(Markup('<blockquote style="{}">{}</blockquote>').format(
             QUOTE_STYLE, html) if quoted else html)
         return self
@@ -86,6 +87,12 @@ class MailBody:
     @property
     def html(self) -> str:
         return str(Markup("\n").join(self.htmls))
+
+
+def _absolute_links(sanitised_html: str) -> str:
+    """The portal's own links (``/articles/...``) as addresses a mail client can open."""
+    return SITE_LINK.sub(lambda match: match.group(1) + base_url(for_email=True) + "/",
+                         sanitised_html)
 
 
 def readable_text(sanitised_html: str) -> str:

@@ -25,8 +25,8 @@ def _name(user: User | None) -> str:
 
 
 def reply_body(incident: Incident, entry: IncidentEntry, staff_side: bool) -> MailBody:
-    body = MailBody().paragraph(f"{_name(entry.author)} wrote on "
-                                f"{named(incident, staff_side)}:")
+    did = "wrote on" if entry.body.strip() else "sent files on"
+    body = MailBody().paragraph(f"{_name(entry.author)} {did} {named(incident, staff_side)}:")
     body.rendered(entry.body_html, quoted=True)
     return body.items("Attached files (download them from the incident page, signed in):",
                       _file_names(entry))

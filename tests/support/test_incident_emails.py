@@ -12,7 +12,8 @@ from kb.support import incidents, remote_access
 from kb.support.models import Incident
 
 CUSTOMER = "premium@demo.test"
-STEPS = "Try this:\n\n1. Stop the **job**\n2. Run `orbit lock clear`\n\nThen start it again."
+STEPS = ("Try this:\n\n1. Stop the **job**\n2. Run `orbit lock clear`\n\n"
+         "Then see [the guide](/articles/payroll-locks).")
 
 
 def _deliver(runner) -> None:
@@ -51,6 +52,9 @@ def test_a_reply_arrives_rendered_with_its_author_title_and_files(
     assert "<ol>" in html and "<strong>job</strong>" in html
     assert "<code>orbit lock clear</code>" in html and "**" not in html
     assert "Sam Staff wrote on incident #1, “Payroll run stuck”:" in html
+    # the portal's own links work from a mail client
+    assert "the guide (http://kb.test/articles/payroll-locks)" in text
+    assert '<a href="http://kb.test/articles/payroll-locks">the guide</a>' in html
     assert "- steps.pdf" in text and "<li>steps.pdf</li>" in html
     assert link in text and f'<a href="{link}">' in html
     assert "/attachments/" not in text and "/attachments/" not in html  # no direct downloads
