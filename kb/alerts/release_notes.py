@@ -5,6 +5,7 @@ twice (the notice is keyed)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -55,7 +56,7 @@ def _notice(article: Article) -> Notice:
 
 
 def _for_product(notice: Notice, product_id: int) -> Notice:
-    return Notice(notice.kind, notice.title, notice.url, notice.body, product_id, notice.key)
+    return replace(notice, product_id=product_id)
 
 
 def _versions(article: Article) -> list[ProductVersion]:
