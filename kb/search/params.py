@@ -73,10 +73,16 @@ def known_types(values: tuple[str, ...]) -> tuple[str, ...]:
     allowed = document_types()
     plurals = {_plural(name): name for name in allowed}
     found = [plurals.get(value.strip().lower(), value.strip().lower()) for value in values]
+    return _all_allowed("type", values, found, allowed)
+
+
+def _all_allowed(field: str, values: tuple[str, ...], found: list[str],
+                 allowed: list[str]) -> tuple[str, ...]:
+    """The values as read (``found``), once each, when every one is allowed."""
     unknown = [value for value, name in zip(values, found, strict=True) if name not in allowed]
     if unknown:
-        raise UnknownFilter(f"type must be one of {', '.join(allowed)} (not "
-                            f"{', '.join(repr(value) for value in unknown)}).", "type",
+        raise UnknownFilter(f"{field} must be one of {', '.join(allowed)} (not "
+                            f"{', '.join(repr(value) for value in unknown)}).", field,
                             unknown, allowed)
     return tuple(dict.fromkeys(found))
 
@@ -127,10 +133,4 @@ def known_kinds(values: tuple[str, ...]) -> tuple[str, ...]:
     if not values:
         return values
     allowed = sorted({kind for content in content_types().values() for kind in content.kinds})
-    found = [value.strip().lower() for value in values]
-    unknown = [value for value, kind in zip(values, found, strict=True) if kind not in allowed]
-    if unknown:
-        raise UnknownFilter(f"kind must be one of {', '.join(allowed)} (not "
-                            f"{', '.join(repr(value) for value in unknown)}).", "kind",
-                            unknown, allowed)
-    return tuple(dict.fromkeys(found))
+    return _all_allowed("kind", values, [value.strip().lower() for value in values], allowed)
