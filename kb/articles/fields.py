@@ -20,6 +20,8 @@ from kb.articles.models import (
 from kb.db import utcnow
 from kb.errors import Invalid
 from kb.products import service as products
+from kb.products.models import Product
+from kb.products.names import slugify
 
 # the longest version name the database keeps (ProductVersion.name)
 VERSION_NAME_LIMIT = 60
@@ -93,6 +95,21 @@ def version_names(article: Article) -> list[str]:
         return list(dict.fromkeys(version.name for version in article.versions))
     return list(dict.fromkeys(f"{version.product.name} {version.name}"
                               for version in article.versions))
+
+
+def unknown_versions(product_names: list[str], version_names: list[str]) -> list[str]:
+    """The versions named that their product does not have yet (saving would create them)."""
+    unknown = []
+    for name in version_names:
+        qualified = _product_and_version(product_names, name)
+        if qualified is None:
+            continue
+        product = db.session.scalar(select(Product).where(
+            (Product.name == qualified[0]) | (Product.slug == slugify(qualified[0]))))
+        known = {version.name.casefold() for version in product.versions} if product else set()
+        if qualified[1].casefold() not in known:
+            unknown.append(name)
+    return unknown
 
 
 def _product_and_version(product_names: list[str], name: str) -> tuple[str, str] | None:

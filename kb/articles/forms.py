@@ -16,10 +16,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from kb import plans
-from kb.articles.fields import ArticleFields, version_names
+from kb.articles.fields import ArticleFields, unknown_versions, version_names
 from kb.articles.models import KINDS, Article
 from kb.errors import Invalid
 from kb.forms import choices, optional_database_id
@@ -56,6 +56,7 @@ class ArticleForm(FlaskForm):
     versions = StringField("Versions", description=(
         "Comma-separated, e.g. 11.1, 12.0 (of the first product); "
         "name the product for another: Orbit ERP 12.0"))
+    new_versions = BooleanField("Versions not known yet: create them")
     tags = StringField("Tags", description="Comma-separated")
     min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS))
     critical = BooleanField(
@@ -99,6 +100,15 @@ class ArticleForm(FlaskForm):
             if article.release_version else ""
         self.linked_articles.data = "\n".join(a.slug for a in article.related_articles)
         self.note.data = ""
+
+    def validate_versions(self, field) -> None:
+        """Each version named is one its product has; a new one only on purpose."""
+        named = list(self.products.data or []) or (
+            [self.release_product.data] if self.release_product.data else [])
+        unknown = [] if self.new_versions.data else unknown_versions(named, split_list(field.data))
+        if unknown:
+            raise ValidationError(f"Not a version its product has: {', '.join(map(repr, unknown))}"
+                                  ". Correct it, or tick the box below to create it.")
 
     def to_fields(self, action: str) -> ArticleFields:
         publish_at = self.publish_at.data.replace(tzinfo=UTC) if self.publish_at.data else None

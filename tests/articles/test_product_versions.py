@@ -159,3 +159,30 @@ def test_lists_date_an_imported_article_by_its_published_date(app, client, auth,
 
     assert 'datetime="2024-05-17' in listed
     assert 'datetime="2024-05-17' in shown
+
+
+def test_the_editor_creates_a_version_only_on_purpose(app, auth, demo_accounts):
+    from kb.products import service as products
+
+    def version_names() -> set[str]:
+        with app.app_context():
+            return set(db.session.scalars(select(ProductVersion.name)))
+
+    with app.app_context():
+        products.ensure_version(products.ensure_product("Orbit ERP"), "12.0")
+        db.session.commit()
+    auth.login("staff@demo.test")
+    typed = {"type": "article", "min_plan": "xtreme", "kind": "how-to", "summary": "",
+             "title": "Close a period", "body": "Close it.", "products": "Orbit ERP",
+             "versions": "12.0, 99.9", "tags": "", "note": "", "action": "draft"}
+
+    refused = auth.post("/staff/articles/new", typed)
+
+    assert refused.status_code == 422
+    assert "Not a version its product has: &#39;99.9&#39;" in refused.get_data(as_text=True)
+    assert "12.0" in version_names() and "99.9" not in version_names()
+    assert auth.post("/staff/articles/new", {**typed, "new_versions": "y"}).status_code == 302
+    assert "99.9" in version_names()
+    with app.app_context():
+        assert db.session.scalar(select(Article.title).where(Article.slug == "close-a-period")) \
+            == "Close a period"
