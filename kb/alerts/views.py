@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from kb import db, policy
+from kb import db, markdown, policy
 from kb.alerts import feeds, forms, preferences, queries, subscriptions
 from kb.alerts import unsubscribe as unsubscribing
 from kb.alerts.forms import SubscribeForm
@@ -79,6 +79,7 @@ def end_subscription(subscription_id: int):
 def alert(alert_id: int):
     shown = queries.get_alert(current_user, alert_id)
     return render_template("alerts/alert.html", alert=shown,
+                           summary_html=markdown.render(shown.summary).html,
                            telling=queries.subscription_telling(current_user, shown),
                            offers=queries.subscription_offers(shown),
                            subscribe_form=SubscribeForm())

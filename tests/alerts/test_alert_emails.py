@@ -47,3 +47,13 @@ def test_a_fixed_alert_says_what_fixed_it_and_labels_the_old_workaround(
     label = "Until you install the fix, the workaround still applies:"
     assert text.index("Fixed in service pack") < text.index(label) < text.index("--no-batch")
     assert html.index(label) < html.index("<code>--no-batch</code>")
+
+
+def test_the_alert_page_renders_the_summary_as_the_e_mail_does(app, client, auth, catalogue):
+    with app.app_context():
+        alert_id = critical.open_alert(_staff(), "Payroll run stalls", SUMMARY + " <name>",
+                                       [ERP], ["12.0"], min_plan="xtreme").id
+    auth.login("xtreme@demo.test")
+    page = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    assert ("<p>Until the fix, run payroll with <code>--no-batch</code> in "
+            "<strong>single</strong> mode. &lt;name&gt;</p>") in page
