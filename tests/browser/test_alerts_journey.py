@@ -55,7 +55,7 @@ def publish_critical_workaround(page: Page, title: str) -> None:
     page.get_by_label("Title").fill(title)
     page.get_by_label("Kind").select_option(value="workaround")
     page.get_by_label("Products").select_option(label="Orbit Integration Hub")
-    page.get_by_label("Versions").fill("4.0")
+    page.get_by_label("Versions", exact=True).fill("4.0")
     page.get_by_label("Body (Markdown)").fill("Restart the **connector** with `--drain`.")
     page.get_by_label("Workaround for a critical issue").check()
     page.get_by_role("button", name="Publish").click()
