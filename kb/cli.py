@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -47,7 +48,9 @@ class KbGroup(FlaskGroup):
         return super().get_command(ctx, name)
 
 
+@functools.cache
 def _catalogue() -> Flask:
+    """Built once: click asks for it once for the list and again for each command it shows."""
     from kb import command_catalogue
 
     return command_catalogue()

@@ -24,6 +24,12 @@ def on_postgres() -> bool:
     return POSTGRES_URL.startswith("postgresql")
 
 
+# A test that never reaches the test database (pure functions, files, `kb` processes given no
+# database of the suite's) would run alike in both passes: it runs in the SQLite pass only
+reaches_no_database = pytest.mark.skipif(
+    on_postgres(), reason="reaches no database: runs in the SQLite pass")
+
+
 class IsolatedDatabase:
     """A database nobody else uses: a SQLite file, or a fresh PostgreSQL schema."""
 

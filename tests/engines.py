@@ -1,8 +1,14 @@
 """The two search engines the tests run against: Whoosh on local disk (the default) and
 PostgreSQL full-text search (``KB_SEARCH_BACKEND=postgresql``, only when the test database is
-PostgreSQL). ``KB_TEST_SEARCH_BACKEND=postgresql`` runs every test on it; a module that means
-to cover both sets ``pytestmark = both_search_backends``, and a test there about Whoosh's own
-machinery (its generations, segments, write lock) says so with ``whoosh_only``."""
+PostgreSQL). ``KB_TEST_SEARCH_BACKEND=postgresql`` runs every test on it. A module that means
+to cover both sets ``pytestmark = both_search_backends``: its tests search with Whoosh in the
+SQLite pass and with PostgreSQL search in the PostgreSQL pass, and a test there about Whoosh's
+own machinery (its generations, segments, write lock) says so with ``whoosh_only``.
+
+Why not both engines in the PostgreSQL pass: what differs between Whoosh on SQLite and Whoosh
+on PostgreSQL is only the database under it, which every other test of that pass searches
+with Whoosh over (pages, API, feeds, journeys). Running these modules a second time on Whoosh
+there took about a twelfth of that pass's time, for no behaviour the SQLite pass did not show."""
 
 from __future__ import annotations
 
@@ -12,24 +18,16 @@ import pytest
 
 from tests.databases import on_postgres
 
-ENGINES = ("whoosh", "postgresql")
 both_search_backends = pytest.mark.both_search_backends
 whoosh_only = pytest.mark.whoosh_only
-
-
-def pytest_generate_tests(metafunc) -> None:
-    """Under ``both_search_backends``, on PostgreSQL, every test whose app uses the
-    ``search_engine`` fixture runs once per engine (on SQLite only Whoosh can run)."""
-    if on_postgres() and metafunc.definition.get_closest_marker("both_search_backends") \
-            and not metafunc.definition.get_closest_marker("whoosh_only") \
-            and "search_engine" in metafunc.fixturenames:
-        metafunc.parametrize("search_engine", ENGINES, indirect=True)
 
 
 @pytest.fixture
 def search_engine(request) -> dict:
     """The settings of the engine a test's app searches with: ``{}`` for Whoosh."""
-    kind = getattr(request, "param", None) or os.environ.get("KB_TEST_SEARCH_BACKEND", "whoosh")
+    kind = os.environ.get("KB_TEST_SEARCH_BACKEND", "whoosh")
+    if on_postgres() and request.node.get_closest_marker("both_search_backends"):
+        kind = "postgresql"
     if request.node.get_closest_marker("whoosh_only"):
         kind = "whoosh"
     return {} if kind == "whoosh" else {"SEARCH_BACKEND": kind}

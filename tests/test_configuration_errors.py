@@ -10,6 +10,10 @@ import sys
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.databases import reaches_no_database
+
+# each `kb` here is given no database but a malformed URL: the same in either pass
+pytestmark = reaches_no_database
 
 
 def kb(tmp_path, *arguments, **environment) -> subprocess.CompletedProcess:

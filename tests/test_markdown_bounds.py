@@ -8,6 +8,9 @@ import sys
 import pytest
 
 from kb import markdown
+from tests.databases import reaches_no_database
+
+pytestmark = reaches_no_database
 
 
 def python_lines_run(source: str, render=markdown.render) -> int:

@@ -17,6 +17,7 @@ from kb.articles.importing.importer import import_paths
 from kb.articles.models import Article
 from kb.search.documents import build_items
 from tests.conftest import REPO_ROOT, SHARED_DIR, needs_shared
+from tests.databases import reaches_no_database
 
 CORPUS = SHARED_DIR / "corpus"
 
@@ -115,6 +116,7 @@ def _slug_of(path: str) -> str:
     return bench.slug_index()[path]
 
 
+@reaches_no_database
 def test_a_description_is_cut_with_the_lines_it_continues_on():
     text = textwrap.dedent(FILES["archive/reminders"][0])
     data, body = bench.front_matter(bench.without_description(text))
@@ -122,6 +124,7 @@ def test_a_description_is_cut_with_the_lines_it_continues_on():
     assert body == bench.front_matter(text)[1]
 
 
+@reaches_no_database
 def test_the_split_is_fixed_and_disjoint():
     keys = [f"cranfield:{number:03d}" for number in range(1, 366)] + list(FILES)
     train, held = bench.split_keys(keys, "train"), bench.split_keys(keys, "held-out")
@@ -137,6 +140,7 @@ def test_the_split_is_fixed_and_disjoint():
         False, True, True, False, True]
 
 
+@reaches_no_database
 @needs_shared(CORPUS)
 def test_the_corpus_split_is_the_reported_one():
     cranfield = [f"cranfield:{query_id}" for query_id in bench.cranfield_judgments()]
@@ -147,6 +151,7 @@ def test_the_corpus_split_is_the_reported_one():
     assert (len(articles), len(held), bench.digest(held)) == (3501, 1743, "598054d1f7c5")
 
 
+@reaches_no_database
 @needs_shared(CORPUS)
 def test_no_corpus_file_keeps_its_description():
     for path in sorted(bench.ARTICLES.rglob("*.md")):
