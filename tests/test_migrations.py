@@ -249,3 +249,39 @@ def test_0038_shows_the_placeholders_stored_renderings_had_stripped(
     shown = "<p>Run <code>orbit lock clear</code> with --db &lt;name&gt; now.</p>"
     assert entries == {reply: shown, event: ""}
     assert answer_html == shown and answer_text == "Run orbit lock clear with --db <name> now."
+
+
+def test_0040_gives_locked_questions_the_reason_of_their_last_lock(
+        tmp_path, isolated_database, new_app):
+    from kb import db
+    from kb.community import moderation
+    from kb.community import service as community
+    from kb.community.models import Question
+
+    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        space = db.session.scalars(select(Question).order_by(Question.id)).first().space
+        elite = user_by_email("elite@demo.test")
+        kept, relocked, reopened = (community.ask(elite, space, f"Locked question {n}", "Text.")
+                                    for n in range(3))
+        moderation.set_locked(staff, kept, True, "Answered in the 12.1 notes")
+        for question in (relocked, reopened):
+            moderation.set_locked(staff, question, True, "First reason")
+            moderation.set_locked(staff, question, False)
+        moderation.set_locked(staff, relocked, True)  # locked again, without a reason
+        ids = kept.id, relocked.id, reopened.id
+    command.downgrade(migrate.alembic_config(app), "0039_outbox_body_html")
+    command.upgrade(migrate.alembic_config(app), "head")
+    engine = make_engine(isolated_database.url)
+    try:
+        with engine.connect() as connection:
+            reasons = dict(connection.execute(text(
+                "SELECT id, lock_reason FROM community_questions WHERE id IN (:a, :b, :c)"),
+                {"a": ids[0], "b": ids[1], "c": ids[2]}).all())
+    finally:
+        engine.dispose()
+    assert reasons == {ids[0]: "Answered in the 12.1 notes", ids[1]: "", ids[2]: ""}

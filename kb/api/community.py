@@ -39,7 +39,9 @@ def answer_json(answer, question) -> dict:
 def question_json(question, answers: int) -> dict:
     return {"id": question.id, "space": question.space.slug, "title": question.title,
             "author": question.author.public_name if question.author else None,
-            "solved": question.is_solved, "locked": question.locked, "score": question.score,
+            "solved": question.is_solved, "locked": question.locked,
+            "lock_reason": (question.lock_reason or None) if question.locked else None,
+            "score": question.score,
             "status": question.status, "min_plan": question.min_plan,
             "created": question.created_at, "last_activity": question.last_activity_at,
             "url": url_for("community.question", question_id=question.id), "answers": answers}

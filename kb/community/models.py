@@ -83,6 +83,8 @@ class Question(Gated, Base):
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
     moderation_note: Mapped[str] = mapped_column(Text, default="")
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # what staff gave as the reason when they locked it (shown with the lock); "" unlocked
+    lock_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     score: Mapped[int] = mapped_column(Integer, default=0)  # the sum of its votes
     accepted_answer_id: Mapped[int | None] = mapped_column(
         ForeignKey("community_answers.id", ondelete="SET NULL", use_alter=True))

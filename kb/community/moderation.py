@@ -72,11 +72,12 @@ def set_answer_hidden(actor, answer: Answer, hidden: bool, note: str = "") -> No
 
 def set_locked(actor, question: Question, locked: bool, reason: str = "") -> None:
     """A locked question takes no new answers, votes or acceptance by its asker, who is told
-    (with ``reason``, when staff gave one)."""
+    (with ``reason``, when staff gave one); its readers see the reason beside the lock."""
     policy.require_staff(actor)
     reason = _note(reason) if locked else ""  # refused before anything changes
     newly_locked = locked and not question.locked
     question.locked = locked
+    question.lock_reason = reason
     question.updated_at = utcnow()
     record_audit(actor, "community.question.lock" if locked else "community.question.unlock",
                  "community_question", question.id, None,

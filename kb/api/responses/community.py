@@ -40,6 +40,8 @@ class Question(ResponseBody):
     author: str | None
     solved: bool
     locked: bool
+    lock_reason: str | None = Field(description="the reason staff gave for the lock; null "
+                                                "while open or when they gave none")
     score: int = Field(description="the sum of its votes")
     status: str
     min_plan: str
