@@ -121,6 +121,8 @@ class TopicRequest(Gated, Base):
         ForeignKey("recordings.id", ondelete="SET NULL"))
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("topic_requests.id", ondelete="SET NULL"))
+    # its topic_key while open, None once closed or merged: one open request per topic
+    open_key: Mapped[str | None] = mapped_column(String(620), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

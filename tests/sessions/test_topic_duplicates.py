@@ -1,7 +1,9 @@
 """An open topic request is not asked for twice: the same title (case and spaces ignored) for
-the same product (a request naming none matches any) is refused, on the page with a link and
-a vote for the existing request, in the API with 409 naming it; the suggestions while typing
-put such a request first."""
+the same product (a request naming none matches any, but one on no product does not block a
+request for a product) is refused, on the page with a link and a vote for the existing
+request, in the API with 409 naming it; the suggestions while typing put such a request first.
+Two customers asking at the same moment make one request (a unique key on the open request):
+the second is answered as if they had asked a moment later."""
 
 from __future__ import annotations
 
@@ -47,6 +49,24 @@ def test_the_api_answers_409_naming_the_open_request_of_the_same_title(
     other_product = client.post("/api/v1/topics", headers=token,
                                 json={"title": TITLE, "product": "Orbit Analytics"})
     assert other_product.status_code == 201
+
+
+def test_a_request_on_no_product_does_not_block_one_for_a_product(app, client, demo_accounts,
+                                                                   api_token):
+    token = bearer(api_token("elite@demo.test"))
+
+    def ask(product: str):
+        return client.post("/api/v1/topics", headers=token,
+                           json={"title": TITLE, "product": product})
+
+    general = ask("")
+    on_erp = ask("Orbit ERP")
+    assert general.status_code == on_erp.status_code == 201
+    assert ask("Orbit Analytics").status_code == 201
+    # asked again: each joins its own, the one naming no product the request on none
+    assert [(again.status_code, again.json["id"]) for again in (ask(""), ask("Orbit ERP"))] == [
+        (409, general.json["id"]), (409, on_erp.json["id"])]
+    assert _count(app) == 3
 
 
 def test_a_closed_request_of_the_same_title_may_be_asked_again(app, demo_accounts):

@@ -75,6 +75,17 @@ def same_title(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
+def topic_key(title: str, product_id: int | None) -> str:
+    """What makes two requests the same: the title as ``same_title`` sees it and the product
+    (0: none, a topic of its own beside those of each product). An open request keeps it in
+    ``open_key``, which is unique."""
+    return f"{product_id or 0} {same_title(title)}"
+
+
+def open_topic_keyed(key: str) -> TopicRequest | None:
+    return db.session.scalar(select(TopicRequest).where(TopicRequest.open_key == key))
+
+
 def open_topics_titled(title: str) -> list[TopicRequest]:
     """The open requests whose title is ``title``, case and white space ignored, oldest first."""
     typed = " ".join(title.split())

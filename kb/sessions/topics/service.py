@@ -5,6 +5,7 @@ voted is told."""
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from kb import db, markdown, policy, search
 from kb.accounts.models import User
@@ -21,7 +22,9 @@ from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 from kb.sessions.topics.queries import (
     OPEN_STATUSES,
     has_voted,
+    open_topic_keyed,
     open_topics_titled,
+    topic_key,
     topic_url,
 )
 
@@ -43,11 +46,17 @@ def request_topic(user, title: str, details: str = "", product: str = "") -> Top
     if len(title) > 300 or len(details) > 10000:
         raise Invalid("Keep the title under 300 and the details under 10,000 characters.")
     named = _existing_product(user, product)
+    key = topic_key(title, named.id if named else None)
     _refuse_a_duplicate(title, named)
     topic = TopicRequest(title=title, details=details.strip(), requester_id=user.id,
-                         details_html=markdown.render(details.strip()).html, product=named)
-    db.session.add(topic)
-    db.session.flush()
+                         details_html=markdown.render(details.strip()).html, product=named,
+                         open_key=key)
+    try:
+        with db.session.begin_nested():
+            db.session.add(topic)
+    except IntegrityError:  # asked for at this moment by someone whose request came first
+        _refuse_a_duplicate(title, named)
+        raise
     db.session.add(TopicVote(topic_id=topic.id, user_id=user.id))
     search.record_change("topic", topic.id)
     db.session.commit()
@@ -68,11 +77,14 @@ class AlreadyRequested(Conflict):
 
 
 def _refuse_a_duplicate(title: str, product: Product | None) -> None:
-    """Same title (case and spaces ignored) and same product; a request that names no product
-    is the same as one on any product."""
-    for topic in open_topics_titled(title):
-        if product is None or topic.product_id in (None, product.id):
-            raise AlreadyRequested(topic)
+    """An open request of the same title (case and spaces ignored) and product is the one to
+    vote for. A request naming no product joins one of any product when none names none; one
+    naming no product does not stand for every product, so it blocks no product's request."""
+    existing = open_topic_keyed(topic_key(title, product.id if product else None))
+    if existing is None and product is None:
+        existing = next(iter(open_topics_titled(title)), None)
+    if existing is not None:
+        raise AlreadyRequested(existing)
 
 
 def _existing_product(user, name: str) -> Product | None:
@@ -146,6 +158,8 @@ def change_status(actor, topic: TopicRequest, status: str, *, reason: str = "",
     if status == "declined" and not reason.strip():
         raise Invalid("Give the reason for declining.")
     topic.status, topic.updated_at = status, utcnow()
+    if status not in OPEN_STATUSES:  # the topic may be asked for again
+        topic.open_key = None
     topic.decline_reason = reason.strip() if status == "declined" else ""
     topic.live_session = live_session if status == "scheduled" else topic.live_session
     topic.recording = recording if status == "recorded" else topic.recording
@@ -236,6 +250,7 @@ def merge(actor, duplicate: TopicRequest, target: TopicRequest) -> None:
                          f"the same as “{target.title}”, so staff merged the two. Your vote now "
                          "counts for that request; follow it there.")
     duplicate.status, duplicate.merged_into, duplicate.updated_at = "merged", target, utcnow()
+    duplicate.open_key = None
     db.session.execute(update(TopicRequest).where(TopicRequest.merged_into_id == duplicate.id)
                        .values(merged_into_id=target.id))
     search.record_change("topic", duplicate.id)
