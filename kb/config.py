@@ -125,6 +125,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 ENVIRONMENT_PREFIX = "KB_"
+# set empty in the environment, these mean "none" (an empty list of refused extensions refuses
+# no name); any other setting set empty counts as unset, keeping its default
+EMPTY_MEANS_NONE = frozenset({"SUPPORT_REFUSED_ATTACHMENT_TYPES"})
 
 
 class ConfigurationError(ValueError):
@@ -151,8 +154,9 @@ def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
     found = {}
     for name, default in DEFAULTS.items():
         raw = environ.get(ENVIRONMENT_PREFIX + name)
-        if raw is not None and raw != "":
-            found[name] = _coerce(name, raw, default)
+        if raw is None or (raw == "" and name not in EMPTY_MEANS_NONE):
+            continue
+        found[name] = _coerce(name, raw, default)
     return found
 
 

@@ -109,6 +109,39 @@ def test_the_refused_extensions_are_a_setting_and_programs_stay_refused_by_conte
     assert _count(app, Incident) == 1
 
 
+@pytest.fixture
+def no_refused_extensions(monkeypatch):
+    """``KB_SUPPORT_REFUSED_ATTACHMENT_TYPES`` set empty, before the app reads the
+    environment."""
+    monkeypatch.setenv("KB_SUPPORT_REFUSED_ATTACHMENT_TYPES", "")
+
+
+def test_the_setting_set_empty_refuses_no_extension_but_still_refuses_programs(
+        no_refused_extensions, app, client, auth, desk):
+    assert app.config["SUPPORT_REFUSED_ATTACHMENT_TYPES"] == ""
+    auth.login("premium@demo.test")
+    scripts = [(b"#!/bin/sh\ntar czf logs.tgz /var/log/orbit\n", "collect-logs.sh"),
+               (b"Get-EventLog -LogName Application\n", "events.ps1"),
+               (b"not a program\n", "readme.exe")]
+    assert _log(client, scripts).status_code == 302
+    refused = _log(client, [(PE, "tool.exe")]).get_data(as_text=True)
+    assert _refusal("tool.exe", "it is a Windows program, whatever its name says") in refused
+    refused = _log(client, [(ELF_PROGRAM, "collect")]).get_data(as_text=True)
+    assert _refusal("collect", "it is a Linux program, whatever its name says") in refused
+    assert _count(app, Incident) == 1
+
+
+def test_other_settings_set_empty_keep_their_defaults(monkeypatch, new_app, tmp_path):
+    from tests.conftest import app_settings
+
+    monkeypatch.setenv("KB_PORTAL_NAME", "")
+    monkeypatch.setenv("KB_SUPPORT_TIME_ZONE", "")
+    application = new_app(app_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'kb.db'}"))
+    assert application.config["PORTAL_NAME"] == "Orbitec Support"
+    assert application.config["SUPPORT_TIME_ZONE"] == "UTC"
+    assert " exe " in application.config["SUPPORT_REFUSED_ATTACHMENT_TYPES"]
+
+
 def test_a_reply_or_note_with_a_program_keeps_its_text_and_sends_nothing(
         app, client, auth, log_incident):
     incident_id = log_incident("premium@demo.test")
