@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import current_app
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from kb.accounts import throttle
 from kb.accounts.browser_sessions import start_session
-from kb.accounts.credentials import normalize_email
+from kb.accounts.credentials import normalize_email, stand_in_hash
 from kb.accounts.models import User
 from kb.accounts.queries import user_by_email
 from kb.accounts.throttle import Rule
@@ -38,17 +36,6 @@ def _sign_in_checks(email: str, remote_addr: str, known_device: bool) -> list[tu
     return [check for check in checks if not (known_device and check[0] is account)]
 
 
-# a valid hash to check against when the e-mail is unknown, so timing does not reveal accounts
-_UNKNOWN_USER_HASH: dict[str, str] = {}
-
-
-def _dummy_hash() -> str:
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    if method not in _UNKNOWN_USER_HASH:
-        _UNKNOWN_USER_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
-    return _UNKNOWN_USER_HASH[method]
-
-
 def check_credentials(email: str, password: str, remote_addr: str, *,
                       known_device: bool = False) -> User:
     """The user with these credentials; the caller commits (the attempts taken back).
@@ -61,7 +48,7 @@ def check_credentials(email: str, password: str, remote_addr: str, *,
     throttle.count_attempt(
         checks, "Too many failed sign-ins. Try again in {wait}, or reset your password.")
     user = user_by_email(email)
-    password_hash = user.password_hash if user and user.password_hash else _dummy_hash()
+    password_hash = user.password_hash if user and user.password_hash else stand_in_hash()
     if not check_password_hash(password_hash, password) or user is None:
         raise Invalid("Wrong e-mail address or password.")
     if not user.is_enabled:

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash
 from kb import db, policy
 from kb.accounts import throttle, totp
 from kb.accounts.audit import record_audit
-from kb.accounts.credentials import hash_password
+from kb.accounts.credentials import hash_password, stand_in_hash
 from kb.accounts.models import RecoveryCode, TwoStep, User
 from kb.accounts.security_mail import tell_account_change, when_now
 from kb.accounts.throttle import Rule
@@ -104,8 +104,8 @@ def confirm_enrolment(user: User, code: str, now: datetime) -> list[str]:
 def _replace_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = totp.new_recovery_codes()
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=hash_password(code))
-                       for code in codes)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=hash_password(code),
+                                    lookup=totp.recovery_lookup(code)) for code in codes)
     return codes
 
 
@@ -122,9 +122,13 @@ def _claim_recovery_code(user: User, code: str) -> bool:
     canonical = totp.canonical_recovery_code(code)
     if canonical is None:
         return False
-    unused = db.session.scalars(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
-    for candidate in unused:
+    candidates = list(db.session.scalars(select(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
+        or_(RecoveryCode.lookup == totp.recovery_lookup(canonical),
+            RecoveryCode.lookup.is_(None))).order_by(RecoveryCode.id)))
+    if not candidates:  # as long as checking a wrong code against a stored one
+        check_password_hash(stand_in_hash(), canonical)
+    for candidate in candidates:
         if check_password_hash(candidate.code_hash, canonical):
             spent = db.session.execute(update(RecoveryCode).where(
                 RecoveryCode.id == candidate.id, RecoveryCode.used_at.is_(None),

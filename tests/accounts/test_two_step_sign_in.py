@@ -6,8 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from sqlalchemy import select, update
 
-from kb.accounts import half_signed_in
+from kb import db
+from kb.accounts import half_signed_in, two_step
+from kb.accounts.models import RecoveryCode
 from tests.accounts.two_step_helpers import (
     Clock,
     code_at,
@@ -177,3 +180,58 @@ def test_a_password_reset_leaves_two_step_on(app, client, enrolled):
     assert response.headers["Location"] == "/sign-in/two-step"
     assert client.get("/api/v1/me").status_code == 401
     assert second_step(client, code_at(secret, clock.now)).headers["Location"] == "/"
+
+
+@pytest.fixture
+def hashes_checked(monkeypatch) -> list[str]:
+    """The stored hashes the second step checks typed codes against, in order."""
+    checked: list[str] = []
+    check = two_step.check_password_hash
+
+    def counted(stored_hash: str, typed: str) -> bool:
+        checked.append(stored_hash)
+        return check(stored_hash, typed)
+
+    monkeypatch.setattr(two_step, "check_password_hash", counted)
+    return checked
+
+
+def _unused_beginning(codes: list[str]) -> str:
+    """A code's first two characters that none of ``codes`` begins with."""
+    taken = {code[:2] for code in codes}
+    return next(a + b for a in "abcdefghjk" for b in "mnpqrstuvw" if a + b not in taken)
+
+
+def test_checking_a_recovery_code_costs_one_hash_right_or_wrong(app, client, enrolled,
+                                                                hashes_checked):
+    email, _, codes, _ = enrolled
+    with app.app_context():  # kept with their first characters, no two alike
+        assert sorted(db.session.scalars(select(RecoveryCode.lookup))) == sorted(
+            code[:2] for code in codes)
+    assert len({code[:2] for code in codes}) == 10
+    sign_in_with_password(client, email)
+    last = codes[9]
+    almost = last[:-1] + ("a" if last[-1] != "a" else "b")  # begins like a stored code
+    nowhere = _unused_beginning(codes) + last[2:]  # begins like none
+    for wrong in (almost, nowhere):
+        hashes_checked.clear()
+        assert second_step(client, wrong).status_code == 401
+        assert len(hashes_checked) == 1
+    hashes_checked.clear()
+    assert second_step(client, last).headers["Location"] == "/"
+    assert len(hashes_checked) == 1
+
+
+def test_recovery_codes_stored_before_their_lookup_still_sign_in_once(app, client, enrolled,
+                                                                      hashes_checked):
+    email, _, codes, _ = enrolled
+    with app.app_context():  # as they were stored before migration 0042
+        db.session.execute(update(RecoveryCode).values(lookup=None))
+        db.session.commit()
+    sign_in_with_password(client, email)
+    assert second_step(client, codes[9]).headers["Location"] == "/"
+    assert len(hashes_checked) == 10  # each checked, as before
+    post(client, "/sign-out", page="/account")
+    sign_in_with_password(client, email)
+    assert second_step(client, codes[9]).status_code == 401
+    assert second_step(client, codes[0]).headers["Location"] == "/"
