@@ -18,6 +18,7 @@ from kb.articles.models import Article
 from kb.db import utcnow
 from kb.elite import csm as csms
 from kb.errors import Invalid, NotFound
+from kb.support import response_clocks
 from kb.support.models import OPEN_STATUSES, Incident
 
 FEATURE = "activity_review"
@@ -29,8 +30,15 @@ TOP = 5
 @dataclass(frozen=True)
 class ReviewedIncident:
     incident: Incident
-    target: str  # met, missed, pending, none
+    # one per response clock (its logging, then each reopening): met, missed, pending,
+    # withdrawn (the customer closed it before a response), none (no target)
+    outcomes: tuple[str, ...]
     articles: tuple[Article, ...] = ()  # the linked articles the reader may learn of
+
+    @property
+    def target(self) -> str:
+        """The outcome of the latest clock."""
+        return self.outcomes[-1]
 
     @property
     def reporter(self) -> str:
@@ -60,9 +68,9 @@ class ActivityReview:
 
     @property
     def attainment(self) -> dict[str, int]:
-        counted = Counter(r.target for r in self.incidents)
-        return {outcome: counted.get(outcome, 0) for outcome in ("met", "missed", "pending",
-                                                                   "none")}
+        """Every response clock counted: an incident reopened twice counts three."""
+        counted = Counter(outcome for r in self.incidents for outcome in r.outcomes)
+        return {outcome: counted.get(outcome, 0) for outcome in response_clocks.OUTCOMES}
 
     @property
     def attainment_rate(self) -> float | None:
@@ -115,28 +123,24 @@ def review(reader, organization: Organization, start: date, end: date) -> Activi
     opens = datetime.combine(start, time(0), tzinfo=UTC)
     closes = datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC)
     incidents = db.session.scalars(
-        select(Incident).options(selectinload(Incident.articles))
+        select(Incident).options(selectinload(Incident.articles),
+                                 selectinload(Incident.clocks))
         .where(Incident.organization_id == organization.id, Incident.created_at < closes,
                or_(Incident.created_at >= opens, Incident.resolved_at.is_(None),
                    Incident.resolved_at >= opens))
         .order_by(Incident.created_at, Incident.id)).all()
     now = utcnow()
-    reviewed = [ReviewedIncident(incident, target_outcome(incident, now),
+    reviewed = [ReviewedIncident(incident, target_outcomes(incident, now),
                                  tuple(gating.visible(reader, incident.articles)))
                 for incident in incidents]
     return ActivityReview(organization, start, end, reviewed,
                           _linked_articles(reader, incidents))
 
 
-def target_outcome(incident: Incident, now: datetime) -> str:
-    """met: support's first response came by the target; missed: after it, or not yet and the
-    target has passed; pending: not yet, target ahead; none: no target for it."""
-    due = incident.response_due
-    if due is None:
-        return "none"
-    if incident.responded_at is not None:
-        return "met" if incident.responded_at <= due else "missed"
-    return "missed" if now > due else "pending"
+def target_outcomes(incident: Incident, now: datetime) -> tuple[str, ...]:
+    """The outcome of each of the incident's response clocks (``kb.support.response_clocks``);
+    a finished incident has none pending."""
+    return tuple(response_clocks.outcome(clock, now) for clock in incident.clocks) or ("none",)
 
 
 def _linked_articles(reader, incidents: list[Incident]) -> list[tuple[Article, int]]:

@@ -14,10 +14,16 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
-TARGET_NAMES = {"met": "Met", "missed": "Missed", "pending": "Pending", "none": "No target"}
+TARGET_NAMES = {"met": "Met", "missed": "Missed", "pending": "Pending",
+                "withdrawn": "Closed by the customer before a response", "none": "No target"}
 CSV_COLUMNS = ("number", "title", "product", "version", "severity", "status", "logged_by",
                "logged_at", "response_due", "responded_at", "target", "resolved_at",
-               "linked_articles")
+               "linked_articles", "response_clocks")
+
+
+def outcomes_text(outcomes: tuple[str, ...]) -> str:
+    """"Met", or for a reopened incident each clock: "Met; after reopening: Missed"."""
+    return "; after reopening: ".join(TARGET_NAMES[outcome] for outcome in outcomes)
 
 
 def _iso(moment) -> str:
@@ -36,7 +42,8 @@ def to_csv(review: ActivityReview) -> str:
             _spreadsheet_safe(reviewed.reporter), _iso(incident.created_at),
             _iso(incident.response_due), _iso(incident.responded_at), reviewed.target,
             _iso(incident.resolved_at),
-            "; ".join(_spreadsheet_safe(a.title) for a in reviewed.articles)])
+            "; ".join(_spreadsheet_safe(a.title) for a in reviewed.articles),
+            "; ".join(reviewed.outcomes)])
     return out.getvalue()
 
 
@@ -96,7 +103,8 @@ def _summary(pdf: FPDF, review: ActivityReview) -> None:
             f"{severity} {SEVERITY_DEFINITIONS[severity][0]}: {count}"
             for severity, count in review.by_severity.items()),
         f"Response targets met: {attainment['met']}, missed: {attainment['missed']}, "
-        f"pending: {attainment['pending']}, without a target: {attainment['none']}"
+        f"pending: {attainment['pending']}, closed by the customer before a response (not "
+        f"counted): {attainment['withdrawn']}, without a target: {attainment['none']}"
         + (f" ({rate:.0%} met)." if rate is not None else "."),
         "Products with most incidents: " + (", ".join(
             f"{name} ({count})" for name, count in review.top_products) or "none") + ".",
@@ -122,4 +130,4 @@ def _incident_table(pdf: FPDF, title: str, rows) -> None:
                        f"{incident.product.name} {incident.version}".strip(),
                        str(incident.severity), incident.status_name, reviewed.reporter,
                        incident.created_at.strftime("%Y-%m-%d %H:%M"),
-                       TARGET_NAMES[reviewed.target]))
+                       outcomes_text(reviewed.outcomes)))

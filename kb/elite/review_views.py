@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from kb import policy
 from kb.elite import activity_review, csm
-from kb.elite.review_export import TARGET_NAMES, to_csv, to_pdf
+from kb.elite.review_export import outcomes_text, to_csv, to_pdf
 from kb.elite.views import to_the_staff_side
 from kb.products.names import slugify
 
@@ -22,7 +22,7 @@ def page(organization_id: int | None = None):
     if organization_id is None and policy.acts_as_staff(current_user):
         return to_the_staff_side()  # each organisation's review is linked from its page
     review = _review(organization_id)
-    return render_template("elite/review.html", review=review, target_names=TARGET_NAMES,
+    return render_template("elite/review.html", review=review, outcomes_text=outcomes_text,
                            manager=csm.csm_of(review.organization),
                            organization_id=organization_id)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kb.support import response_clocks
 from kb.support.models import Incident
 
 
@@ -38,7 +39,10 @@ def target_view(incident: Incident, now: datetime) -> TargetView:
         return TargetView(due, "missed",
                           f"responded {duration_text(incident.responded_at - due)} late")
     if not incident.is_open:
-        return TargetView(due, "closed", "closed before support responded")
+        running = response_clocks.current(incident)
+        if running is not None and response_clocks.outcome(running, now) == "withdrawn":
+            return TargetView(due, "closed", "closed before support responded")
+        return TargetView(due, "missed", "missed: finished without a response")
     if now >= due:
         return TargetView(due, "overdue", f"overdue by {duration_text(now - due)}")
     return TargetView(due, "due", f"in {duration_text(due - now)}")

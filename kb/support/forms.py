@@ -70,6 +70,11 @@ class ReplyForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=choices(STATUS_NAMES.items()))
+    message = TextAreaField(
+        "Message to the customer (Markdown)", validators=[Optional(), Length(max=50_000)],
+        render_kw={"rows": 3},
+        description="Sent with the change as a public reply. Needed to resolve or close an "
+                    "incident support has not answered yet: it is the response.")
 
 
 class AssignForm(FlaskForm):

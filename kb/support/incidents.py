@@ -24,10 +24,8 @@ from kb.locking import lock_row
 from kb.products.known import versions_to_name
 from kb.products.models import Product
 from kb.storage import Upload
-from kb.support import attachments, notices, service
+from kb.support import attachments, notices, response_clocks, service, status_rules
 from kb.support.models import (
-    INCIDENT_STATUSES,
-    OPEN_STATUSES,
     SEVERITIES,
     STATUS_NAMES,
     Incident,
@@ -37,8 +35,6 @@ from kb.support.models import (
 MAX_TITLE = 300
 MIN_TITLE = 5
 MAX_TEXT = 50_000
-# what a customer may set: close an incident, or reopen a resolved or closed one
-CUSTOMER_STATUSES = {"closed": (*OPEN_STATUSES, "resolved"), "reopened": ("resolved", "closed")}
 
 
 @dataclass
@@ -89,6 +85,7 @@ def _numbered_incident(user, organization: Organization, details: IncidentDetail
         contact=details.contact.strip()[:300] or user.email, reporter_id=user.id,
         created_at=now, updated_at=now, response_due=due)
     incident.attachments = files
+    response_clocks.start(incident, "logged", now, due)
     db.session.add(incident)
     db.session.flush()
     record_audit(user, "incident.create", "incident", incident.id, None,
@@ -154,7 +151,7 @@ def reply(user, incident: Incident, body: str,
         raise Conflict("This incident is closed; reopen it, or log a new one.")
     entry = _add_entry(user, incident, "reply", body, list(uploads))
     if policy.acts_as_staff(user):
-        incident.responded_at = incident.responded_at or entry.created_at
+        response_clocks.responded(incident, entry.created_at)
         _take_up(user, incident)
     elif incident.status in ("resolved", "waiting_for_customer"):
         _set_status(user, incident, "reopened" if incident.status == "resolved"
@@ -217,17 +214,18 @@ def _entry_with_files(user, incident: Incident, kind: str, body: str, body_html:
     return entry
 
 
-def change_status(user, incident: Incident, status: str) -> Incident:
-    """Staff move an incident to any status; customers close theirs or reopen it."""
-    if status not in INCIDENT_STATUSES:
-        raise Invalid(f"Status must be one of {', '.join(INCIDENT_STATUSES)}.")
+def change_status(user, incident: Incident, status: str, message: str = "") -> Incident:
+    """Staff move an incident to any status; customers close theirs or reopen it
+    (``kb.support.status_rules``). ``message``: a public reply sent with the change, the
+    resolution that finishing an unanswered incident needs."""
     _require_writer(user, incident)
-    if not policy.acts_as_staff(user) and incident.status not in CUSTOMER_STATUSES.get(
-            status, ()):
-        raise Conflict(f"You cannot set an incident that is {incident.status_name.lower()} to "
-                       f"{STATUS_NAMES[status].lower()}.")
+    status_rules.check_change(user, incident, status, message)
     if status != incident.status:
-        _set_status(user, incident, status)
+        entry = _add_entry(user, incident, "reply", message, []) if message.strip() else None
+        if entry is not None and policy.acts_as_staff(user):
+            response_clocks.responded(incident, entry.created_at)
+        _set_status(user, incident, status, tell=False)
+        notices.status_changed(incident, user, entry)
         db.session.commit()
     return incident
 
@@ -235,7 +233,7 @@ def change_status(user, incident: Incident, status: str) -> Incident:
 def _set_status(user, incident: Incident, status: str, tell: bool = True) -> None:
     before = incident.status
     incident.status = status
-    incident.resolved_at = utcnow() if status in ("resolved", "closed") else None
+    response_clocks.status_changed(user, incident, before, status, utcnow())
     add_event(user, incident, f"Status: {STATUS_NAMES[before]} → {STATUS_NAMES[status]}")
     record_audit(user, "incident.status", "incident", incident.id, {"status": before},
                  {"status": status})

@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -156,6 +157,9 @@ class Incident(Base):
         order_by="IncidentAttachment.id")
     articles: Mapped[list[Article]] = relationship(secondary=incident_articles,
                                                    order_by="Article.title")
+    clocks: Mapped[list[ResponseClock]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan",
+        order_by="(ResponseClock.started_at, ResponseClock.id)")
 
     @property
     def is_open(self) -> bool:
@@ -203,6 +207,27 @@ class IncidentEntry(Base):
     @property
     def is_public(self) -> bool:
         return self.kind != "note"
+
+
+class ResponseClock(Base):
+    """One run of an incident's response target: from its logging, then from each reopening.
+    The incident's ``response_due`` and ``responded_at`` mirror its latest clock. ``stopped_at``:
+    the incident was finished with no response; ``withdrawn``: by the customer (not counted)."""
+
+    __tablename__ = "support_response_clocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("support_incidents.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))  # logged, reopened
+    severity: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    incident: Mapped[Incident] = relationship(back_populates="clocks")
 
 
 class IncidentAttachment(Base):

@@ -55,13 +55,16 @@ SUPPORT_STATUS_TEXTS = {
 }
 
 
-def status_body(incident: Incident, by: User, staff_side: bool) -> MailBody:
+def status_body(incident: Incident, by: User, staff_side: bool,
+                entry: IncidentEntry | None = None) -> MailBody:
     texts = SUPPORT_STATUS_TEXTS if staff_side else CUSTOMER_STATUS_TEXTS
     text = texts.get(incident.status, "{by} set {incident} to “{status}”.")
     said = text.format(incident=named(incident, staff_side), by=_name(by),
                        status=incident.status_name)
     body = MailBody().paragraph(said[0].upper() + said[1:])
-    if incident.status == "waiting_for_customer" and not staff_side:
+    if entry is not None:  # the resolution (or reason) written with the change
+        body.paragraph(f"{_name(entry.author)} wrote:").rendered(entry.body_html, quoted=True)
+    if incident.status == "waiting_for_customer" and not staff_side and entry is None:
         _quote_latest_reply(body, incident)
     return body
 

@@ -87,15 +87,16 @@ def replied(incident: Incident, entry: IncidentEntry) -> None:
               texts.reply_body(incident, entry, staff_side=True))
 
 
-def status_changed(incident: Incident, by: User) -> None:
+def status_changed(incident: Incident, by: User, entry: IncidentEntry | None = None) -> None:
+    """``entry``: the message sent with the change (a resolution), quoted in the notice."""
     if policy.acts_as_staff(by):
         _tell([u for u in _customer(incident) if u.id != by.id], incident, "status",
               f"{incident.status_name}: {_label(incident)}",
-              texts.status_body(incident, by, staff_side=False))
+              texts.status_body(incident, by, staff_side=False, entry=entry))
     else:
         _tell(_support_side(incident), incident, "status",
               f"{incident.status_name}: {_staff_label(incident)}",
-              texts.status_body(incident, by, staff_side=True))
+              texts.status_body(incident, by, staff_side=True, entry=entry))
 
 
 def assigned(incident: Incident, assignee: User) -> None:

@@ -133,7 +133,8 @@ def show(incident_id: int):
 
 def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
                   status: int = 200, grant_form: GrantForm | None = None,
-                  attachments_error: str | None = None, request_form=None):
+                  attachments_error: str | None = None, request_form=None,
+                  status_form: StatusForm | None = None):
     """The incident page; after a refused reply, grant or request for remote access (staff),
     with what was typed."""
     extra = {}
@@ -143,7 +144,7 @@ def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | 
         extra = staff_panels(incident, request_form)
         if extra["canned"] is not None and not reply_form.is_submitted():
             reply_form.body.data = canned_text(extra["canned"])
-    status_form = StatusForm(status=incident.status)
+    status_form = status_form or StatusForm(formdata=None, status=incident.status)
     now = utcnow()
     return render_template(
         "support/show.html", incident=incident, now=now,
@@ -195,7 +196,14 @@ def change_status(incident_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         raise DomainError("Choose a valid status.")
-    incidents.change_status(current_user, incident, form.status.data)
+    try:
+        incidents.change_status(current_user, incident, form.status.data,
+                                form.message.data or "")
+    except Invalid as refusal:  # the status and message as chosen stay, the reason beside
+        if refusal.field != "message":
+            raise
+        form.message.errors = [*form.message.errors, refusal.message]
+        return incident_page(incident, status=422, status_form=form)
     flash(f"The incident is now {incident.status_name.lower()}.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id))
 

@@ -35,6 +35,9 @@ def set_times(incident_id: int, *, days_ago: int, responded_after: timedelta | N
     incident.responded_at = incident.created_at + responded_after if responded_after else None
     if resolved:
         incident.status, incident.resolved_at = "resolved", incident.created_at + timedelta(days=1)
+    clock = incident.clocks[0]  # the response clock of its logging
+    clock.started_at, clock.due = incident.created_at, incident.response_due
+    clock.responded_at = incident.responded_at
     db.session.commit()
 
 
