@@ -287,14 +287,14 @@ def incident_denial(user, incident) -> AccessDenied | None:
     return feature_denial(user, INCIDENT_FEATURE)
 
 
-def require_incident(user, incident, customer_feature: str | None = None) -> None:
+def require_incident(user, incident, customer_feature: str | None = None, severity=0) -> None:
     """``incident_denial``; with ``customer_feature``, only a customer with that feature (the
-    customer decides, e.g. on remote access, never staff)."""
+    customer decides, e.g. on remote access, never staff); a customer sets ``severity`` 1
+    only with critical incident support on their plan."""
     denial = incident_denial(user, incident)
     if denial is None and customer_feature is not None:
-        if acts_as_staff(user):
-            denial = AccessDenied("Only the customer decides this.", reason="staff_only")
-        else:
-            denial = feature_denial(user, customer_feature)
+        denial = (AccessDenied("Only the customer decides this.", reason="staff_only")
+                  if acts_as_staff(user) else feature_denial(user, customer_feature))
+    denial = denial or (feature_denial(user, "critical_support") if severity == 1 else None)
     if denial is not None:
         raise denial

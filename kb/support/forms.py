@@ -77,6 +77,16 @@ class StatusForm(FlaskForm):
                     "incident support has not answered yet: it is the response.")
 
 
+class ClassificationForm(FlaskForm):
+    """A new severity (and for staff, product) of an incident, with the reason."""
+
+    severity = SelectField("Severity", choices=choices(SEVERITY_PAIRS))
+    product = SelectField("Product", choices=[], validate_choice=False)
+    reason = TextAreaField("Why it changes", render_kw={"rows": 2}, validators=[
+        DataRequired(message="Say why the incident changes."),
+        Length(max=2000, message="Say it in at most 2,000 characters.")])
+
+
 class AssignForm(FlaskForm):
     assignee = SelectField("Assign to", choices=[], validate_choice=False)
 

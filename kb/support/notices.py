@@ -99,6 +99,21 @@ def status_changed(incident: Incident, by: User, entry: IncidentEntry | None = N
               texts.status_body(incident, by, staff_side=True, entry=entry))
 
 
+def reclassified(incident: Incident, by: User, change: str, raised_to_critical: bool) -> None:
+    """A changed severity or product (``change``: what and why): staff's change is told to the
+    customer; the customer's to support (every staff member when raised to severity 1)."""
+    pending = incident.is_open and incident.responded_at is None
+    body = f"{change}\n\n{target_text(incident)}" if pending else change
+    if policy.acts_as_staff(by):
+        _tell(_customer(incident), incident, "changed", f"Changed: {_label(incident)}", body)
+    if raised_to_critical:
+        _tell([user for user in _staff() if user.id != by.id], incident, "critical",
+              f"Raised to severity 1: {_staff_label(incident)}", body)
+    elif not policy.acts_as_staff(by):
+        _tell(_support_side(incident) or _staff(), incident, "changed",
+              f"The customer changed: {_staff_label(incident)}", body)
+
+
 def assigned(incident: Incident, assignee: User) -> None:
     _tell([assignee], incident, "assigned", f"Assigned to you: {_staff_label(incident)}",
           target_text(incident))

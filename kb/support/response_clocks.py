@@ -78,3 +78,18 @@ def outcome(clock: ResponseClock, now: datetime) -> str:
     if clock.stopped_at is not None:
         return "withdrawn" if clock.withdrawn and clock.stopped_at <= clock.due else "missed"
     return "missed" if now > clock.due else "pending"
+
+
+def retarget(incident: Incident, at: datetime) -> None:
+    """After a change of severity or product: an open incident's unanswered clock takes the
+    earlier of its target and the new severity's and product's target counted from ``at``. A
+    raised severity brings the response forward; nothing extends a running clock (lowering the
+    severity cannot hide a miss). An answered clock stays as it is."""
+    running = current(incident)
+    if not incident.is_open or running is None or running.responded_at is not None:
+        return
+    fresh = service.due_for(incident.organization, incident.plan, incident.severity,
+                            incident.product, at)
+    candidates = [due for due in (running.due, fresh) if due is not None]
+    running.due = incident.response_due = min(candidates) if candidates else None
+    running.severity = incident.severity

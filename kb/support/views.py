@@ -23,8 +23,16 @@ from kb.errors import DomainError, Invalid, TooLarge
 from kb.products.service import all_products
 from kb.storage import human_size
 from kb.support import attachments, coverage, incidents, queries, remote_access
+from kb.support import reclassify as classification
 from kb.support.display import target_view
-from kb.support.forms import GrantForm, IncidentForm, ReplyForm, StatusForm, uploads_of
+from kb.support.forms import (
+    ClassificationForm,
+    GrantForm,
+    IncidentForm,
+    ReplyForm,
+    StatusForm,
+    uploads_of,
+)
 from kb.support.models import SEVERITY_DEFINITIONS
 from kb.time_zones import zone_of
 from kb.web import csrf
@@ -134,7 +142,8 @@ def show(incident_id: int):
 def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
                   status: int = 200, grant_form: GrantForm | None = None,
                   attachments_error: str | None = None, request_form=None,
-                  status_form: StatusForm | None = None):
+                  status_form: StatusForm | None = None,
+                  classification_form: ClassificationForm | None = None):
     """The incident page; after a refused reply, grant or request for remote access (staff),
     with what was typed."""
     extra = {}
@@ -153,6 +162,7 @@ def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | 
         articles=queries.linked_articles(current_user, incident),
         accesses=queries.remote_access_of(incident), target=target_view(incident, now),
         reply_form=reply_form, problem=problem, status_form=status_form,
+        classification_form=classification_form or _classification_form(incident),
         grant_form=grant_form or _grant_form(now), staff=policy.acts_as_staff(current_user),
         limits=attachments.limits_text(), attachments_error=attachments_error, **extra), status
 
@@ -206,6 +216,30 @@ def change_status(incident_id: int):
         return incident_page(incident, status=422, status_form=form)
     flash(f"The incident is now {incident.status_name.lower()}.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id))
+
+
+def _classification_form(incident, formdata=None) -> ClassificationForm:
+    form = ClassificationForm(formdata=formdata, prefix="change", severity=str(incident.severity),
+                              product=incident.product.name)
+    form.product.choices = [(product.name, product.name) for product in all_products()]
+    return form
+
+
+@blueprint.post("/incidents/<int:incident_id>/classification")
+def reclassify(incident_id: int):
+    """A new severity (staff: and product), with the reason (``kb.support.reclassify``)."""
+    incident = queries.get_incident(current_user, incident_id)
+    form = _classification_form(incident, request.form)
+    if form.validate_on_submit():
+        try:
+            classification.reclassify(current_user, incident, int(form.severity.data),
+                                      form.product.data or None, form.reason.data)
+        except Invalid as refusal:  # the choice and reason as typed, the refusal beside
+            getattr(form, refusal.field or "reason").errors.append(refusal.message)
+        else:
+            flash("The incident is changed; the other side is told.", "success")
+            return redirect(url_for("incidents.show", incident_id=incident.id))
+    return incident_page(incident, status=422, classification_form=form)
 
 
 @blueprint.get("/incidents/<int:incident_id>/files/<int:attachment_id>/<name>")
