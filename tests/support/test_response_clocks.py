@@ -14,7 +14,9 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.alerts.models import OutboxEmail
+from kb.alerts.schedule import run_due_jobs
 from kb.db import utcnow
+from kb.notifications import Notification
 from kb.support import incidents, service
 from kb.support.models import Incident
 from kb.support.status_rules import RESOLUTION_NEEDED
@@ -194,3 +196,14 @@ def test_a_customer_reply_to_a_resolved_incident_starts_a_new_clock(desk, as_use
     assert incident.status == "reopened" and incident.responded_at is None
     assert [(clock.reason, clock.responded_at is None) for clock in incident.clocks] == [
         ("logged", False), ("reopened", True)]
+
+
+def test_an_unanswered_reopening_is_told_as_a_breach(desk, client, auth, log_incident):
+    incident_id = log_incident(CUSTOMER, severity=1, title="Production is down")
+    incident = _reopen_after_a_response(desk, client, auth, incident_id)
+    with desk.app_context():
+        assert run_due_jobs(incident.response_due - timedelta(minutes=1)) == 0
+        assert run_due_jobs(incident.response_due + timedelta(minutes=1)) > 0
+        told = db.session.scalars(select(Notification.title).where(
+            Notification.user_id == user_by_email("staff@demo.test").id)).all()
+    assert any(title.startswith("Response target missed: Incident #1") for title in told)
