@@ -207,3 +207,11 @@ def test_an_unanswered_reopening_is_told_as_a_breach(desk, client, auth, log_inc
         told = db.session.scalars(select(Notification.title).where(
             Notification.user_id == user_by_email("staff@demo.test").id)).all()
     assert any(title.startswith("Response target missed: Incident #1") for title in told)
+
+
+def test_the_page_says_the_target_runs_from_the_reopening(desk, client, auth, log_incident):
+    incident_id = log_incident(CUSTOMER, severity=2)
+    _sign_in(auth, CUSTOMER)
+    assert "(since the reopening)" not in client.get(f"/support/incidents/{incident_id}").text
+    _reopen_after_a_response(desk, client, auth, incident_id)
+    assert "(since the reopening)" in client.get(f"/support/incidents/{incident_id}").text
