@@ -152,3 +152,17 @@ def test_the_customer_cannot_change_the_product_a_finished_or_anothers_incident(
     assert _change(client, own, 1, "Worse now.").status_code == 409
     incident = _incident(desk, own)
     assert (incident.severity, incident.product.name) == (3, "Orbit ERP")
+
+
+def test_the_customer_lowering_tells_the_assignee_and_keeps_the_target(desk, as_user, client,
+                                                                      auth, log_incident):
+    incident_id = log_incident(CUSTOMER, severity=2, title="Reports slow")
+    as_user("staff@demo.test", lambda staff: incidents.assign(
+        staff, [db.session.get(Incident, incident_id)], user_by_email("admin@demo.test")))
+    logged_due = _incident(desk, incident_id).response_due
+    _sign_in(auth, CUSTOMER)
+    assert _change(client, incident_id, 4, "Only one report, and it can wait.").status_code == 302
+    incident = _incident(desk, incident_id)
+    assert incident.severity == 4 and incident.response_due == logged_due
+    assert any(title.startswith("The customer changed: Incident #1 · Fabrikam Logistics "
+                                "(severity 4)") for title in _titles(desk, "admin@demo.test"))
