@@ -1,4 +1,4 @@
-"""Migration 0045 gives every existing incident the response clock of its logging: its target
+"""Migration 0043 gives every existing incident the response clock of its logging: its target
 and first response as they were; finished unanswered, it was withdrawn only when a customer
 closed it (the thread's status line tells who), else it stays a missed target."""
 
@@ -22,14 +22,14 @@ def _rows(url: str, query: str, **values) -> list:
         engine.dispose()
 
 
-def test_0045_gives_each_incident_the_clock_of_its_logging(tmp_path, isolated_database,
+def test_0043_gives_each_incident_the_clock_of_its_logging(tmp_path, isolated_database,
                                                             new_app):
     url = isolated_database.url
     app = new_app(app_settings(tmp_path / "data", url))
     runner = app.test_cli_runner()
     assert runner.invoke(args=["init"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
-    command.downgrade(migrate.alembic_config(app), "0039_outbox_body_html")
+    command.downgrade(migrate.alembic_config(app), "0042_recovery_code_lookup")
     unanswered = [row[0] for row in _rows(url, "SELECT id FROM support_incidents WHERE "
                                                "responded_at IS NULL ORDER BY id")]
     by_customer, by_staff = unanswered[:2]

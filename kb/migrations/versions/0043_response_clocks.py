@@ -1,8 +1,8 @@
 """support: response clocks, one per run of an incident's response target (from its logging,
 then from each reopening); existing incidents get the clock of their logging
 
-Revision ID: 0045_response_clocks
-Revises: 0039_outbox_body_html
+Revision ID: 0043_response_clocks
+Revises: 0042_recovery_code_lookup
 Create Date: 2026-12-07 08:00:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import kb.db
 
 
-revision = '0045_response_clocks'
-down_revision = '0039_outbox_body_html'
+revision = '0043_response_clocks'
+down_revision = '0042_recovery_code_lookup'
 branch_labels = None
 depends_on = None
 
