@@ -7,7 +7,7 @@ job and the API read them).
 A clock stopped with no response (the incident resolved or closed unanswered) counts as
 missed, unless the customer closed it themselves before the target passed: that one is
 "withdrawn" and not counted either way. Staff cannot finish an unanswered incident without a
-resolution message (``kb.support.statuses``), which is then the response."""
+resolution message (``kb.support.status_rules``), which is then the response."""
 
 from __future__ import annotations
 
