@@ -31,7 +31,7 @@ from kb.alerts.outbox import Attachment, queue_email
 from kb.alerts.unsubscribe import family_of
 from kb.links import absolute_url
 
-__all__ = ["Attachment", "Notice", "tell", "family_of"]
+__all__ = ["Attachment", "Notice", "confirm", "tell", "family_of"]
 
 RECALL_ROUTE = preferences.Route(in_app=True, email=True, digest=False)
 
@@ -66,6 +66,19 @@ def tell(user: User, notice: Notice) -> bool:
     if route.digest:
         digest.add(user, notice.kind, notice.title, notice.url, notice.product_id)
     return True
+
+
+def confirm(user: User, notice: Notice) -> None:
+    """Confirm to ``user`` what they have just done themselves (a booking, a request): by
+    e-mail, or in the digest, as their preferences choose; not in the portal, where they saw
+    it happen."""
+    route = preferences.route(user, family_of(notice.kind), notice.product_id)
+    if route.email:
+        queue_email(user.email, notice.title, _email_body(notice), kind=family_of(notice.kind),
+                    sensitive=False, user=user, attachments=notice.attachments,
+                    product_id=notice.product_id, body_html=_email_html(notice))
+    if route.digest:
+        digest.add(user, notice.kind, notice.title, notice.url, notice.product_id)
 
 
 def _email_body(notice: Notice) -> str:

@@ -39,7 +39,7 @@ def request_meeting():
             form.preferred_times.data or "", form.product.data or "",
             form.target_version.data or "")
     except Invalid as refusal:
-        form.subject.errors.append(refusal.message)
+        getattr(form, refusal.field or "subject").errors.append(refusal.message)
         return _render(form, status=422)
     flash(f"Your request is with your customer success manager: {meeting.kind_name}.",
           "success")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from kb import db, policy
 from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization
-from kb.alerts.dispatch import Attachment, Notice, tell
+from kb.alerts.dispatch import Attachment, Notice, confirm, tell
 from kb.db import utcnow
 from kb.elite import csm as csms
 from kb.elite import invites
@@ -51,8 +51,25 @@ def request_meeting(user, kind: str, subject: str, details: str = "",
     tell(manager, Notice(kind="elite.meeting",
                          title=f"{organization.name} asks for: {meeting.kind_name}",
                          url=_meeting_url(manager, meeting), body=meeting.details))
+    confirm(user, Notice(kind="elite.meeting",
+                         title=f"Requested: {meeting.kind_name}, {meeting.subject}",
+                         url=_meeting_url(user, meeting), body=_request_summary(meeting)))
     db.session.commit()
     return meeting
+
+
+def _request_summary(meeting: EliteMeeting) -> str:
+    """What the customer asked for, and what happens next (the confirmation e-mail)."""
+    lines = [f"Your request is with your customer success manager: {meeting.kind_name}.", "",
+             f"Subject: {meeting.subject}"]
+    if meeting.target_version:
+        lines.append(f"Update: {meeting.product.name} {meeting.target_version}")
+    if meeting.preferred_times:
+        lines.append(f"Times that suit you: {meeting.preferred_times}")
+    if meeting.details:
+        lines += ["", meeting.details]
+    lines += ["", "Once it is scheduled, you receive a calendar invite."]
+    return "\n".join(lines)
 
 
 def schedule(actor, meeting_id: int, starts_at: datetime, duration_minutes: int,
@@ -136,11 +153,12 @@ def _name_the_update(meeting: EliteMeeting, organization: Organization, product_
     product = next((entry.product for entry in installed.values()
                     if entry.product.name in wanted or entry.product.slug in wanted), None)
     if product is None:
-        raise Invalid("Name one of the products your organisation runs.")
+        raise Invalid("Name one of the products your organisation runs.", field="product")
     version = db.session.scalar(select(ProductVersion).where(
         ProductVersion.product_id == product.id, ProductVersion.name == target_version.strip()))
     if version is None:
-        raise Invalid(f"{product.name} has no version {target_version.strip()!r}.")
+        raise Invalid(f"{product.name} has no version {target_version.strip()!r}.",
+                      field="target_version")
     meeting.product_id, meeting.target_version = product.id, version.name
     running = installed[product.id].version
     meeting.current_version = running.name if running else ""

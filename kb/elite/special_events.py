@@ -13,7 +13,7 @@ from sqlalchemy import select
 from kb import db, policy
 from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization, User
-from kb.alerts.dispatch import Notice, tell
+from kb.alerts.dispatch import Notice, confirm, tell
 from kb.db import utcnow
 from kb.elite import csm as csms
 from kb.elite.models import SpecialEventBooking, SpecialEventExclusion
@@ -59,6 +59,10 @@ def book(actor, organization: Organization, weekend: date, product_name: str,
                      {"weekend": weekend.isoformat(), "product": product.name})
         _tell_csm(organization, booking, f"{organization.name} booked special event support "
                   f"for the weekend of {weekend.isoformat()}")
+        if not policy.acts_as_staff(actor):
+            _confirm(actor, booking, f"Booked: special event support for the weekend of "
+                     f"{weekend.isoformat()}", "Your customer success manager names your "
+                     "support person; you are told when they do.")
         db.session.commit()
     return booking
 
@@ -85,6 +89,9 @@ def cancel(actor, booking_id: int, reason: str = "") -> SpecialEventBooking:
                         f"Staff cancelled {name}'s special event weekend of {weekend}"
                         if by_staff else f"{name} cancelled the special event weekend of "
                         f"{weekend}", body=reason or booking.notes, unless=actor)
+    if not by_staff:
+        _confirm(actor, booking, f"Cancelled: special event support for the weekend of "
+                 f"{weekend}", "Your organisation may book another weekend of this term.")
     booker, person = booking.requested_by, booking.support_person
     if by_staff and booker is not None and booker.is_enabled and booker.id != actor.id:
         tell(booker, Notice(kind="elite.special_event", title=(
@@ -225,10 +232,22 @@ def _tell_csm(organization: Organization, booking: SpecialEventBooking, title: s
     return manager
 
 
+def _confirm(customer: User, booking: SpecialEventBooking, title: str, after: str) -> None:
+    """Confirm to the customer who booked or cancelled: what, when, and what happens next."""
+    lines = [f"{title}.", "",
+             f"Weekend: Saturday {booking.weekend.isoformat()} and Sunday "
+             f"{booking.sunday.isoformat()}", f"Product: {booking.product.name}"]
+    if booking.notes:
+        lines.append(f"Your notes: {booking.notes}")
+    lines += ["", after]
+    confirm(customer, Notice(kind="elite.special_event", title=title,
+                             url=_booking_url(customer, booking), body="\n".join(lines)))
+
+
 def _booking_url(reader, booking: SpecialEventBooking) -> str:
     if reader.is_staff:
         return path_for("elite_staff.organization", organization_id=booking.organization_id)
-    return path_for("elite.index")
+    return path_for("elite.index") + "#special-events"
 
 
 def exclude_product(actor, product, reason: str = "") -> SpecialEventExclusion:

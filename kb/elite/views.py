@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 from kb import policy
 from kb.elite import csm, special_events
 from kb.elite.forms import BookingForm, MessageForm, booking_form
-from kb.errors import Invalid
+from kb.errors import Invalid, RuleBroken
 
 blueprint = Blueprint("elite", __name__)
+PRODUCT_RULES = ("standard_product", "csm_assigned")
 
 
 @blueprint.get("/elite")
@@ -55,8 +56,11 @@ def book():
     try:
         booking = special_events.book(current_user, organization, form.weekend.data,
                                       form.product.data, form.notes.data or "")
+    except RuleBroken as refusal:
+        _field_of(form, refusal).errors.append(refusal.message)
+        return _render(MessageForm(), form, status=422)
     except Invalid as refusal:
-        form.weekend.errors.append(refusal.message)
+        form.notes.errors.append(refusal.message)
         return _render(MessageForm(), form, status=422)
     flash(f"The weekend of {booking.weekend.isoformat()} is booked. Your customer success "
           "manager names your support person.", "success")
@@ -69,6 +73,11 @@ def cancel(booking_id: int):
     booking = special_events.cancel(current_user, booking_id)
     flash(f"The weekend of {booking.weekend.isoformat()} is cancelled.", "info")
     return redirect(url_for("elite.index") + "#special-events")
+
+
+def _field_of(form: BookingForm, refusal: RuleBroken):
+    """The field a broken booking rule is about: the product, or else the weekend."""
+    return form.product if refusal.rule in PRODUCT_RULES else form.weekend
 
 
 def _booking_form() -> BookingForm:

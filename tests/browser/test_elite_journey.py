@@ -55,6 +55,9 @@ def test_customer_moves_the_special_event_weekend(browser: Browser, base_url: st
     form.get_by_label("Product").select_option(label="Orbit ERP")
     form.get_by_role("button", name="Book the weekend").click()
     expect(customer.locator(".field-error")).to_contain_text("Name the weekend by its Saturday")
+    # the page lands on what is wrong, not scrolled to its top with the error below the fold
+    expect(customer.locator("#booking-problem")).to_be_in_viewport()
+    expect(customer.locator("#booking-problem")).to_contain_text("Name the weekend by its")
 
     form = customer.locator("#special-events form").last
     form.get_by_label("Saturday of the weekend").fill(saturday.isoformat())
