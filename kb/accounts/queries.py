@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 
 from kb import db
 from kb.accounts.credentials import normalize_email
-from kb.accounts.models import STAFF_ROLES, ApiToken, AuditEntry, Organization, User
+from kb.accounts.models import (
+    STAFF_ROLES,
+    ApiToken,
+    AuditEntry,
+    Organization,
+    PasswordResetToken,
+    User,
+)
 from kb.errors import NotFound
 
 
@@ -26,6 +35,18 @@ def users_of(organization: Organization | None) -> list[User]:
     if organization is not None:
         query = query.where(User.organization_id == organization.id)
     return list(db.session.scalars(query))
+
+
+def invited_on(users: list[User]) -> dict[int, datetime]:
+    """The users among ``users`` who have not accepted their invitation (chosen a password)
+    yet, with when it was last sent: its newest unused link, else when they were added."""
+    waiting = [user for user in users if user.password_hash is None]
+    sent = dict(db.session.execute(
+        select(PasswordResetToken.user_id, func.max(PasswordResetToken.created_at))
+        .where(PasswordResetToken.user_id.in_([user.id for user in waiting]),
+               PasswordResetToken.used_at.is_(None))
+        .group_by(PasswordResetToken.user_id)).all())
+    return {user.id: sent.get(user.id) or user.created_at for user in waiting}
 
 
 def staff_members() -> list[User]:

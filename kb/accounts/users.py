@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from kb import db, policy, time_zones
+from kb.accounts import throttle
 from kb.accounts.audit import record_audit
 from kb.accounts.browser_sessions import end_every_session
 from kb.accounts.credentials import normalize_email
-from kb.accounts.models import ROLES, Organization, User
+from kb.accounts.models import ROLE_NAMES, ROLES, Organization, User
 from kb.accounts.passwords import issue_reset_link, set_password
 from kb.accounts.queries import user_by_email
 from kb.alerts import addresses
 from kb.errors import Conflict, Invalid
 from kb.forms import one_line
 from kb.mail import queue_email
+
+# per invited user: two resends at once, then 10 minutes between them, doubling to a day
+RESEND_RULE = throttle.Rule("invitation-resend", 2, 600, 86400)
 
 
 def create_user(
@@ -33,7 +37,7 @@ def create_user(
         else:
             policy.require_admin(actor)
         if not policy.may_assign_role(actor, role):
-            raise Invalid(f"You may not give the role {role}.")
+            raise _role_refused(role)
     _check_role_fits(role, organization)
     email = normalize_email(email)
     if user_by_email(email) is not None:
@@ -61,7 +65,7 @@ def invite_user(actor: User, organization: Organization, email: str, *, role: st
     users: its owner is told by e-mail instead, and the attempt is audited."""
     policy.require_manage_users_of(actor, organization)
     if not policy.may_assign_role(actor, role):
-        raise Invalid(f"You may not give the role {role}.")
+        raise _role_refused(role)
     existing = user_by_email(email)
     if existing is None:
         create_user(actor, email, role=role, organization=organization, name=name,
@@ -71,13 +75,38 @@ def invite_user(actor: User, organization: Organization, email: str, *, role: st
         raise Conflict(f"{existing.email} is already a user of your organisation.")
     record_audit(actor, "user.invite_elsewhere", "user", existing.id, None,
                  {"organization": organization.name})
-    queue_email(
-        existing.email,
-        "An invitation to the support portal",
-        f"{actor.display_name} asked to add you to the support portal of {organization.name}, "
-        "but your address already has an account with another organisation, so nothing has "
-        "changed. If you should move, ask your contact at the vendor.\n",
-    )
+    queue_email(existing.email, "An invitation to the support portal",
+                f"{actor.display_name} asked to add you to the support portal of "
+                f"{organization.name}, but {_why_nothing_changed(existing)}\n")
+    db.session.commit()
+
+
+def _why_nothing_changed(existing: User) -> str:
+    """Told only to the address's owner, who knows their own account."""
+    if existing.is_staff:
+        return ("your address is a staff account of the portal, and a customer organisation "
+                "cannot add staff, so nothing has changed.")
+    return ("your address already has an account with another organisation, so nothing has "
+            "changed. If you should move, ask your contact at the vendor.")
+
+
+def resend_invitation(actor: User, user: User) -> None:
+    """Send ``user`` a new invitation link; the one sent before stops working. A user who has
+    accepted (chosen a password) or was deactivated is not invited again; a few resends pass
+    at once, then each waits longer (``Throttled``), so nobody's inbox is flooded."""
+    if user.organization is not None:
+        policy.require_manage_users_of(actor, user.organization)
+    else:
+        policy.require_admin(actor)
+    if user.password_hash is not None:
+        raise Invalid(f"{user.email} has accepted the invitation already.")
+    if not user.is_enabled:
+        raise Invalid(f"{user.email} is deactivated: reactivate them first.")
+    throttle.count_attempt([(RESEND_RULE, str(user.id))],
+                           "The invitation was sent again just now. Try again in {wait}.",
+                           commit=False)
+    record_audit(actor, "user.invite_again", "user", user.id, None, None)
+    _queue_invitation(user, actor)
     db.session.commit()
 
 
@@ -93,9 +122,13 @@ def _queue_invitation(user: User, actor: User | None) -> None:
     )
 
 
+def _role_refused(role: str) -> Invalid:
+    return Invalid(f"You may not give the role {ROLE_NAMES.get(role, role)}.", field="role")
+
+
 def _check_role_fits(role: str, organization: Organization | None) -> None:
     if role not in ROLES:
-        raise Invalid(f"Unknown role: {role}")
+        raise Invalid(f"Unknown role: {role}", field="role")
     if role in ("customer", "customer_admin") and organization is None:
         raise Invalid("A customer belongs to an organisation.")
     if role in ("staff", "admin") and organization is not None:
@@ -109,7 +142,7 @@ def change_role(actor: User, user: User, role: str, *, commit: bool = True) -> N
     else:
         policy.require_admin(actor)
     if not policy.may_assign_role(actor, role):
-        raise Invalid(f"You may not give the role {role}.")
+        raise _role_refused(role)
     _check_role_fits(role, user.organization)
     if user.role != role:
         record_audit(actor, "user.role", "user", user.id, {"role": user.role}, {"role": role})

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from kb import policy
 from kb.accounts import auth, browser_sessions, passwords, queries, tokens, two_step, users
 from kb.accounts.forms import (
+    CUSTOMER_ROLE_PAIRS,
     ChangePasswordForm,
     InviteUserForm,
     NewPasswordForm,
@@ -30,6 +31,7 @@ from kb.accounts.forms import (
 from kb.accounts.half_signed_in import forget_half_sign_in, remember_half_sign_in
 from kb.accounts.sign_in import check_credentials, complete_sign_in
 from kb.errors import Conflict, Invalid, Throttled
+from kb.forms import choices
 from kb.safe_redirect import safe_next_url
 
 blueprint = Blueprint("accounts", __name__)
@@ -197,19 +199,39 @@ def organization_users():
     organization = current_user.organization
     policy.require_manage_users_of(current_user, organization)
     form = InviteUserForm()
+    form.role.choices = choices((role, name) for role, name in CUSTOMER_ROLE_PAIRS
+                                if policy.may_assign_role(current_user, role))
     if form.validate_on_submit():
         try:
             users.invite_user(current_user, organization, form.email.data,
                                 role=form.role.data, name=form.name.data or "")
         except (Conflict, Invalid) as refusal:
-            form.email.errors.append(refusal.message)
+            field = getattr(refusal, "field", None) or "email"
+            getattr(form, field, form.email).errors.append(refusal.message)
         else:
             flash(f"{form.email.data} has been invited.", "success")
             return redirect(url_for("accounts.organization_users"))
     members = queries.users_of(organization)
     return render_template(
         "accounts/organization_users.html", organization=organization, form=form,
-        users=members, two_step_on=two_step.users_with_two_step([u.id for u in members]))
+        users=members, two_step_on=two_step.users_with_two_step([u.id for u in members]),
+        invited=queries.invited_on(members))
+
+
+@blueprint.post("/organization/users/<int:user_id>/resend-invitation")
+@login_required
+def resend_invitation(user_id: int):
+    user = queries.get_user(user_id)
+    try:
+        users.resend_invitation(current_user, user)
+    except (Invalid, Throttled) as refusal:
+        flash(refusal.message, "error")
+    else:
+        flash(f"A new invitation is on its way to {user.email}; the earlier link no longer "
+              "works.", "success")
+    if policy.acts_as_staff(current_user):
+        return redirect(url_for("staff.user", user_id=user.id))
+    return redirect(url_for("accounts.organization_users"))
 
 
 @blueprint.post("/organization/users/<int:user_id>/<any(deactivate, reactivate):action>")

@@ -1,0 +1,176 @@
+"""An organisation's administrator invites users: the form offers only the roles policy lets
+them give, a refused role is told beside the Role field in words; invited users are listed as
+"Invited (date)" until they choose a password, and their invitation can be sent again (a new
+link, the old one void, a few times at once and then throttled). The e-mail to a staff address
+someone tried to invite says what is true of it."""
+
+from __future__ import annotations
+
+import lxml.html
+from sqlalchemy import select
+
+from kb import db
+from kb.accounts import passwords
+from kb.accounts.queries import user_by_email
+from kb.mail import OutboxEmail
+from tests.accounts.conftest import smtp, smtp_server  # noqa: F401 - the real SMTP server
+
+ADMIN = "premium-admin@demo.test"
+INVITED = "new.colleague@contoso.example"
+INVITATION = "Orbitec Support: You are invited to the support portal"
+
+
+def page_of(response):
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def role_options(auth) -> list[str]:
+    page = page_of(auth.client.get("/organization/users"))
+    return [option.text_content() for option in page.xpath('//select[@id="role"]/option')]
+
+
+def row_of(auth, email: str):
+    page = page_of(auth.client.get("/organization/users"))
+    [row] = [tr for tr in page.xpath("//tbody/tr") if tr[0].text_content().strip() == email]
+    return row
+
+
+def status_of(auth, email: str) -> str:
+    return row_of(auth, email).xpath("./td")[-3].text_content().strip()
+
+
+def invite(auth, email: str = INVITED, role: str = "customer", **kwargs):
+    return auth.post("/organization/users", {"email": email, "role": role, "name": ""},
+                     **kwargs)
+
+
+def test_the_invite_form_offers_only_the_roles_the_administrator_may_give(auth,
+                                                                          demo_accounts):
+    auth.login(ADMIN)
+    assert role_options(auth) == ["Customer"]
+
+
+def test_staff_creating_users_may_still_give_both_customer_roles(app, demo_accounts):
+    from kb.accounts.forms import CUSTOMER_ROLE_PAIRS
+    from kb.policy import may_assign_role
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        assert [r for r, _ in CUSTOMER_ROLE_PAIRS if may_assign_role(staff, r)] == [
+            "customer", "customer_admin"]
+
+
+def test_a_refused_role_is_told_beside_the_role_field_in_words(auth, demo_accounts, app):
+    auth.login(ADMIN)
+    response = invite(auth, role="customer_admin")  # a page of before, or a forged form
+    page = page_of(response)
+
+    assert response.status_code == 200
+    assert page.xpath('//*[@id="email-error"]') == []
+    [error] = page.xpath('//*[@id="role-error"]')
+    assert "customer_admin" not in response.get_data(as_text=True)
+    assert error.text_content().strip() != ""
+    with app.app_context():
+        assert user_by_email(INVITED) is None
+
+
+def test_the_service_names_a_refused_role_in_words(app, demo_accounts):
+    from kb.accounts import users
+    from kb.errors import Invalid
+    with app.app_context():
+        admin = user_by_email(ADMIN)
+        try:
+            users.invite_user(admin, admin.organization, INVITED, role="customer_admin")
+        except Invalid as refusal:
+            assert (refusal.message, refusal.field) == (
+                "You may not give the role Customer administrator.", "role")
+        else:
+            raise AssertionError("a customer administrator gave the role customer_admin")
+
+
+def test_an_invited_user_is_listed_as_invited_until_they_choose_a_password(
+        auth, demo_accounts, app, client):
+    auth.login(ADMIN)
+    assert invite(auth).status_code == 302
+    with app.app_context():
+        invited = user_by_email(INVITED)
+        sent_on = invited.created_at.date().isoformat()
+        link = passwords.issue_reset_link(invited)
+        db.session.commit()
+
+    assert status_of(auth, INVITED) == f"Invited ({sent_on})"
+    assert status_of(auth, "premium@demo.test") == "active"
+    assert "Resend invitation" in row_of(auth, INVITED).text_content()
+    assert "Resend invitation" not in row_of(auth, "premium@demo.test").text_content()
+
+    with app.app_context():
+        passwords.reset_password(link.split("/reset-password/")[1], "a-long-new-password-7")
+    assert status_of(auth, INVITED) == "active"
+    assert "Resend invitation" not in row_of(auth, INVITED).text_content()
+
+
+def test_a_resent_invitation_has_a_new_link_and_the_old_one_stops_working(
+        auth, demo_accounts, app, runner, smtp):  # noqa: F811
+    auth.login(ADMIN)
+    invite(auth)
+    with app.app_context():
+        user_id = user_by_email(INVITED).id
+    resent = auth.post(f"/organization/users/{user_id}/resend-invitation",
+                       follow_redirects=True)
+    assert "A new invitation is on its way" in resent.get_data(as_text=True)
+    assert runner.invoke(args=["outbox", "run", "--once"]).exit_code == 0
+
+    first, second = [m.get_body(("plain",)).get_content() for m in smtp.inbox.to(INVITED)
+                     if m["Subject"].strip() == INVITATION]
+    old, new = (body.split("/reset-password/")[1].split()[0] for body in (first, second))
+    assert old != new
+    assert auth.client.get(f"/reset-password/{old}").status_code != 200
+    assert auth.client.get(f"/reset-password/{new}").status_code == 200
+
+
+def test_resending_is_throttled(auth, demo_accounts, app):
+    auth.login(ADMIN)
+    invite(auth)
+    with app.app_context():
+        user_id = user_by_email(INVITED).id
+    answers = [auth.post(f"/organization/users/{user_id}/resend-invitation",
+                         follow_redirects=True).get_data(as_text=True) for _ in range(3)]
+
+    assert ["A new invitation is on its way" in page for page in answers] == [
+        True, True, False]
+    assert "The invitation was sent again just now. Try again in" in answers[2]
+    with app.app_context():
+        sent = db.session.scalars(select(OutboxEmail.id).where(
+            OutboxEmail.recipient == INVITED)).all()
+    assert len(sent) == 3  # the invitation and two resends
+
+
+def test_an_accepted_invitation_is_not_resent(auth, demo_accounts, app):
+    auth.login(ADMIN)
+    with app.app_context():
+        user_id = user_by_email("premium@demo.test").id
+    page = auth.post(f"/organization/users/{user_id}/resend-invitation",
+                     follow_redirects=True).get_data(as_text=True)
+    assert "has accepted the invitation already" in page
+
+
+def test_another_organisations_administrator_cannot_resend(auth, demo_accounts, app):
+    auth.login(ADMIN)
+    invite(auth)
+    auth.logout()
+    auth.login("elite-admin@demo.test")
+    with app.app_context():
+        user_id = user_by_email(INVITED).id
+    assert auth.post(f"/organization/users/{user_id}/resend-invitation").status_code in (
+        403, 404)
+
+
+def test_a_staff_address_is_told_it_is_a_staff_account_not_another_organisations(
+        auth, demo_accounts, app):
+    auth.login(ADMIN)
+    answer = invite(auth, "staff@demo.test", follow_redirects=True)
+    assert "has been invited" in answer.get_data(as_text=True)  # the same answer as for anyone
+    with app.app_context():
+        body = db.session.scalar(select(OutboxEmail.body).where(
+            OutboxEmail.recipient == "staff@demo.test"))
+    assert "another organisation" not in body
+    assert "your address is a staff account of the portal" in body
