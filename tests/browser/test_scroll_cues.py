@@ -1,5 +1,6 @@
-"""A wide staff table cut by a phone's screen shows a shadow at each edge where there is more,
-scrolls by keyboard in its named box, and loses the shadow once that edge is reached."""
+"""A wide staff table (the audit log) cut by a phone's screen shows a shadow at each edge
+where there is more, scrolls by keyboard in its named box, and loses the shadow once that edge
+is reached."""
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ def _shaded_share(box: Locator, side: str) -> float:
     return sum(1 for pixel in column if min(pixel) < 235) / len(column)
 
 
-def test_the_cut_queue_shows_where_it_continues(signed_in):
+def test_the_cut_audit_log_shows_where_it_continues(signed_in):
     page = signed_in.for_user(STAFF)
     page.set_viewport_size(PHONE)
-    page.goto(signed_in.base_url + "/staff/incidents")
-    box = page.get_by_role("region", name="Incident queue")
+    page.goto(signed_in.base_url + "/staff/audit")
+    box = page.get_by_role("region", name="Audit log")
     assert box.evaluate("box => box.scrollWidth > box.clientWidth")
     assert _shaded_share(box, "right") > 0.9 and _shaded_share(box, "left") < 0.5
 
