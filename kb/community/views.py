@@ -24,18 +24,23 @@ from kb.community.forms import AnswerForm, AskForm, EditQuestionForm, MergeForm,
 from kb.errors import Conflict, Invalid, Throttled
 from kb.forms import choices, database_id
 from kb.paging import page_number
+from kb.search.views import SEARCH_FEATURE
 
 blueprint = Blueprint("community", __name__, url_prefix="/community")
 
 
 @blueprint.get("/")
 def spaces():
+    words = request.args.get("q", "").strip()
+    if words:  # the community's search box: the portal's search, of questions only
+        return redirect(url_for("search.search_page", q=words, type="question"))
     entries = queries.list_spaces(current_user)
     state = request.args.get("filter", "")
     found = queries.find_questions(current_user, state=state, page=page_number(request.args),
                                    per_page=current_app.config["PAGE_SIZE"])
     return render_template("community/spaces.html", entries=entries, found=found, state=state,
                            filters=queries.FILTERS,
+                           can_search=policy.can(current_user, SEARCH_FEATURE),
                            answers=queries.answer_counts(found.questions))
 
 
