@@ -10,6 +10,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from kb.demo import register_loader
     from kb.elite import demo, meeting_views, review_views, staff_views, views
+    from kb.elite.web_links import with_web_links
     from kb.web import NavEntry, add_nav_entry
 
     app.register_blueprint(views.blueprint)
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     add_nav_entry(app, NavEntry("Elite services", "elite_staff.index", staff_only=True,
                                 group="Staff"))
     register_loader(app, demo.load)
+    app.add_template_filter(with_web_links, "with_web_links")
