@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from kb.errors import Invalid
+from kb.errors import DomainError, Invalid, TooLarge
 from kb.storage import StoredBlob, Upload, file_store, human_size
 from kb.storage.names import safe_file_name
 from kb.support import file_kinds
@@ -47,7 +47,10 @@ def checked_names(uploads: list[Upload]) -> list[str]:
                       field="attachments")
     names = [safe_file_name(upload.name) for upload in uploads]
     for name in names:
-        file_kinds.check_name(name)
+        try:
+            file_kinds.check_name(name)
+        except Invalid as refusal:
+            raise _with_the_others(refusal, name, names) from None
     return names
 
 
@@ -59,17 +62,42 @@ def store_all(uploads: list[Upload], uploader_id: int | None
     rows: list[IncidentAttachment] = []
     try:
         for upload, name in zip(uploads, names, strict=True):
-            rows.append(_stored(upload, name, uploader_id))
+            try:
+                rows.append(_stored(upload, name, uploader_id))
+            except (Invalid, TooLarge) as refusal:
+                raise _with_the_others(refusal, name, names) from None
     except BaseException:
         forget(rows)
         raise
     return rows
 
 
+def _with_the_others(refusal: DomainError, name: str, names: list[str]) -> DomainError:
+    """The refusal of file ``name``, about the attachments field, saying what became of the
+    files picked with it: a page cannot hand a browser's picked files back to its file input,
+    so none is kept and they are picked again."""
+    others = [other for other in names if other != name]
+    message = refusal.message
+    if others:
+        message += (f" Nothing is attached yet, and a browser cannot keep the files picked: "
+                    f"pick {_listed(others)} again, without {name}.")
+    told = TooLarge(message) if isinstance(refusal, TooLarge) else Invalid(message)
+    told.field = "attachments"
+    return told
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _stored(upload: Upload, name: str, uploader_id: int | None
             ) -> IncidentAttachment:
     file_kinds.check_content(upload, name)
-    blob = store_stream(upload.stream, file_limit())
+    try:
+        blob = store_stream(upload.stream, file_limit())
+    except TooLarge:
+        raise TooLarge(f"{name} is larger than the limit of {human_size(file_limit())} per "
+                       "file.") from None
     content_type = (mimetypes.guess_type(name)[0] or upload.content_type
                     or "application/octet-stream")
     row = IncidentAttachment(name=name, size=blob.size, sha256=blob.sha256,
@@ -78,7 +106,7 @@ def _stored(upload: Upload, name: str, uploader_id: int | None
     row.newly_stored = not blob.already_stored
     if blob.size == 0:
         forget([row])
-        raise Invalid(f"{name} is empty.")
+        raise Invalid(f"{name} is empty.", field="attachments")
     return row
 
 

@@ -52,11 +52,15 @@ def test_a_program_is_refused_beside_the_attachments_of_a_new_incident(signed_in
     page.get_by_label("Severity 3 – Medium").check()
     page.get_by_label("Title", exact=True).fill("Export to Excel drops the last column")
     page.get_by_label("Description (Markdown)").fill("Since 12.0 SP1, every export.")
-    page.get_by_label("Attachments").set_input_files(
-        {"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": PE})
+    page.get_by_label("Attachments").set_input_files([
+        {"name": "export.log", "mimeType": "text/plain", "buffer": b"column 12 missing\n"},
+        {"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": PE}])
     page.get_by_role("button", name="Log the incident").click()
     expect(page.locator("#attachments-error")).to_contain_text(
         "setup.exe cannot be attached: .exe files are programs or scripts")
+    # the good file cannot be kept by the page: the message says to pick it again
+    expect(page.locator("#attachments-error")).to_contain_text(
+        "pick export.log again, without setup.exe.")
     expect(page.get_by_label("Title", exact=True)).to_have_value(
         "Export to Excel drops the last column")
     check_at_each_width(page, "incident-new-refused-attachment")

@@ -53,10 +53,14 @@ def _count(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def _refusal(name: str, why: str) -> str:
+def _refusal(name: str, why: str, picked_with: str = "") -> str:
+    """The refusal shown beside the file input; ``picked_with``: the file picked with it,
+    which is to be picked again (a browser cannot keep it)."""
+    again = (f" Nothing is attached yet, and a browser cannot keep the files picked: pick "
+             f"{picked_with} again, without {name}.") if picked_with else ""
     return (f'<small id="attachments-error" class="field-error">{name} cannot be attached: '
             f'{why}. Attach logs, dumps, text, PDFs, images, documents and archives (.zip, .7z, '
-            '.gz, .tar); a program support asked for goes inside a .zip archive.</small>')
+            f'.gz, .tar); a program support asked for goes inside a .zip archive.{again}</small>')
 
 
 @pytest.mark.parametrize(("name", "data", "why"), [
@@ -74,7 +78,7 @@ def test_a_program_or_script_is_refused_beside_the_file_input_and_nothing_is_log
     response = _log(client, [(b"first line\n", "before.log"), (data, name)])
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert _refusal(name, why) in page
+    assert _refusal(name, why, picked_with="before.log") in page
     assert "The incident is not logged yet: see Attachments below." in page
     assert re.search(r'<input id="attachments" type="file" name="attachments" multiple '
                      r'aria-describedby="attachments-error" aria-invalid="true"', page)
