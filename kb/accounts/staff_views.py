@@ -19,6 +19,7 @@ from kb.accounts.queries import (
     audit_entries,
     get_organization,
     get_user,
+    invited_on,
     users_of,
 )
 from kb.accounts.users import change_role, create_user
@@ -145,7 +146,9 @@ def users():
         else:
             flash(f"{user.email} has been invited.", "success")
             return redirect(url_for("staff.user", user_id=user.id))
-    return render_template("staff/users.html", users=users_of(None), form=form)
+    listed = users_of(None)
+    return render_template("staff/users.html", users=listed, form=form,
+                           invited=invited_on(listed))
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -161,8 +164,8 @@ def user(user_id: int):
             flash("The role has been saved.", "success")
             return redirect(url_for("staff.user", user_id=subject.id))
     return render_template(
-        "staff/user.html", subject=subject, form=form, subject_two_step=two_step.is_on(subject)
-    )
+        "staff/user.html", subject=subject, form=form, subject_two_step=two_step.is_on(subject),
+        invited=invited_on([subject]))
 
 
 @blueprint.get("/audit")

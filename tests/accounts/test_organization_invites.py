@@ -174,3 +174,22 @@ def test_a_staff_address_is_told_it_is_a_staff_account_not_another_organisations
             OutboxEmail.recipient == "staff@demo.test"))
     assert "another organisation" not in body
     assert "your address is a staff account of the portal" in body
+
+
+def test_staff_see_the_invitation_pending_and_can_resend_it(auth, demo_accounts, app):
+    auth.login(ADMIN)
+    invite(auth)
+    auth.logout()
+    auth.login("staff@demo.test")
+    with app.app_context():
+        user_id = user_by_email(INVITED).id
+    page = auth.client.get(f"/staff/users/{user_id}").get_data(as_text=True)
+    assert "not accepted yet" in page and "Resend invitation" in page
+    listed = page_of(auth.client.get("/staff/users"))
+    [row] = [tr for tr in listed.xpath("//tbody/tr") if tr[0].text_content().strip() == INVITED]
+    assert "Invited (" in row.text_content()
+
+    resent = auth.post(f"/organization/users/{user_id}/resend-invitation",
+                       follow_redirects=True)
+    assert resent.request.path == f"/staff/users/{user_id}"
+    assert "A new invitation is on its way" in resent.get_data(as_text=True)
