@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from kb import policy
 from kb.accounts import two_step
-from kb.accounts.forms import OrganizationForm, RoleForm, StaffUserForm
+from kb.accounts.forms import ALL_ROLE_PAIRS, OrganizationForm, RoleForm, StaffUserForm
 from kb.accounts.organizations import (
     PlanLoweringUnconfirmed,
     create_organization,
@@ -129,6 +129,8 @@ def _installed_text(organization) -> str:
 @blueprint.route("/users", methods=["GET", "POST"])
 def users():
     form = StaffUserForm()
+    form.role.choices = choices((role, name) for role, name in ALL_ROLE_PAIRS
+                                if policy.may_assign_role(current_user, role))
     form.organization.choices = choices([("", "(staff)")] + [
         (str(o.id), o.name) for o in all_organizations()
     ])
@@ -142,7 +144,8 @@ def users():
                 send_invitation=True,
             )
         except (Conflict, Invalid) as refusal:
-            form.email.errors.append(refusal.message)
+            field = form.role if getattr(refusal, "field", None) == "role" else form.email
+            field.errors.append(refusal.message)
         else:
             flash(f"{user.email} has been invited.", "success")
             return redirect(url_for("staff.user", user_id=user.id))

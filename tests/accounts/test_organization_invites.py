@@ -193,3 +193,21 @@ def test_staff_see_the_invitation_pending_and_can_resend_it(auth, demo_accounts,
                        follow_redirects=True)
     assert resent.request.path == f"/staff/users/{user_id}"
     assert "A new invitation is on its way" in resent.get_data(as_text=True)
+
+
+def test_staff_are_offered_only_the_roles_they_may_give_and_refusals_sit_beside_role(
+        auth, demo_accounts, app):
+    auth.login("staff@demo.test")
+    page = page_of(auth.client.get("/staff/users"))
+    assert [o.text_content() for o in page.xpath('//select[@id="role"]/option')] == [
+        "Customer", "Customer administrator"]
+    refused = page_of(auth.post("/staff/users", {"email": "new.staff@orbitec.example",
+                                                 "role": "admin", "organization": ""}))
+    assert refused.xpath('//*[@id="email-error"]') == []
+    assert refused.xpath('//*[@id="role-error"]')
+    auth.logout()
+
+    auth.login("admin@demo.test")
+    page = page_of(auth.client.get("/staff/users"))
+    assert [o.text_content() for o in page.xpath('//select[@id="role"]/option')] == [
+        "Customer", "Customer administrator", "Staff", "Administrator"]
