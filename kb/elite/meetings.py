@@ -58,6 +58,20 @@ def request_meeting(user, kind: str, subject: str, details: str = "",
     return meeting
 
 
+def _tell_request_withdrawn(actor, meeting: EliteMeeting) -> None:
+    """A request withdrawn before it was scheduled (no invite to cancel): the CSM is told,
+    and the customer who withdrew it gets a confirmation."""
+    manager = csms.csm_of(meeting.organization)
+    title = f"Request withdrawn: {meeting.kind_name}, {meeting.subject}"
+    if manager is not None and manager.id != actor.id:
+        tell(manager, Notice(kind="elite.meeting", title=title,
+                             url=_meeting_url(manager, meeting)))
+    if not policy.acts_as_staff(actor):
+        confirm(actor, Notice(kind="elite.meeting", title=title,
+                              url=_meeting_url(actor, meeting),
+                              body=f"{title}. Your customer success manager is told."))
+
+
 def _request_summary(meeting: EliteMeeting) -> str:
     """What the customer asked for, and what happens next (the confirmation e-mail)."""
     lines = [f"Your request is with your customer success manager: {meeting.kind_name}.", "",
@@ -126,6 +140,8 @@ def cancel(actor, meeting_id: int) -> EliteMeeting:
     if was_scheduled:
         _send_invites(meeting, "CANCEL", f"Cancelled: {meeting.kind_name} of "
                                          f"{invites.when_text(meeting)}")
+    else:
+        _tell_request_withdrawn(actor, meeting)
     db.session.commit()
     return meeting
 

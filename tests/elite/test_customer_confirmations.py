@@ -9,7 +9,7 @@ from sqlalchemy import select
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.elite import special_events
-from kb.elite.models import SpecialEventBooking
+from kb.elite.models import EliteMeeting, SpecialEventBooking
 from kb.mail import OutboxEmail
 from kb.notifications import Notification
 from tests.alerts.conftest import smtp, smtp_server  # noqa: F401 - the real SMTP server
@@ -79,3 +79,19 @@ def test_staff_booking_for_the_organisation_sends_no_confirmation_to_staff(
                             special_events.first_bookable(), "Orbit ERP")
         subjects = db.session.scalars(select(OutboxEmail.subject)).all()
     assert not any(subject.startswith("Booked:") for subject in subjects)
+
+
+def test_a_withdrawn_request_is_confirmed_and_the_csm_told(auth, elite_customer, app, runner,
+                                                           smtp):  # noqa: F811
+    auth.login(elite_customer.email)
+    ask(auth)
+    with app.app_context():
+        meeting_id = db.session.scalar(select(EliteMeeting.id))
+    assert auth.post(f"/elite/meetings/{meeting_id}/cancel").status_code == 302
+    deliver(runner)
+
+    title = ("Request withdrawn: Consultation with senior support and development staff, "
+             "Ledger performance")
+    assert "Your customer success manager is told." in arrived(smtp, elite_customer.email, title)
+    assert "http://kb.test/staff/elite/organizations/" in arrived(smtp, elite_customer.csm_email,
+                                                                  title)
