@@ -1,8 +1,7 @@
 """Every access decision of kb, and nothing else decides access.
 
-Views, the API, search, feeds, downloads and templates ask these predicates. A refusal is an
-``AccessDenied`` that carries the reason, the feature and the lowest plan that includes it, so
-that every caller can say "available on Premium and Elite"."""
+Views, the API, search, feeds, downloads and templates ask these predicates. A refusal, an
+``AccessDenied``, carries the reason, the feature and the lowest plan with it ("on Elite")."""
 
 from __future__ import annotations
 
@@ -14,9 +13,8 @@ from kb import plans
 
 
 class AccessDenied(Exception):
-    """A refusal. ``reason`` is one of: anonymous, no_organization, term_lapsed, plan,
-    staff_only, not_found (an unpublished item shown to someone who may not know it exists).
-    The API answers the reason as it is (the contract names ``term_lapsed``)."""
+    """A refusal; ``reason``: anonymous, no_organization, term_lapsed (so in the API: the
+    contract), plan, staff_only, not_found (an item the reader may not know exists)."""
 
     def __init__(self, message: str, *, reason: str, feature: str | None = None,
                  required_plan: str | None = None):
@@ -115,8 +113,7 @@ def programmes_of(user) -> frozenset[int]:
 
 
 def organization_programmes(organization) -> frozenset[int]:
-    """The running early-adopter programmes ``organization`` was accepted into, while its plan
-    and term carry the feature."""
+    """Running early-adopter programmes ``organization`` is in, while plan and term allow."""
     if organization is None or organization.plan not in plans.feature("early_adopter").plans \
             or not organization.term_active_on(today()):
         return frozenset()
@@ -164,32 +161,27 @@ def require_read(user, item: Readable, noun: str = "item", *, retired_too: bool 
 
 
 def may_know_of(user, item: Readable) -> bool:
-    """Whether ``user`` may learn that ``item`` exists at all: its address answers as an
-    existing item's (a sign-in, a locked page, a redirect), not as an unknown one's. Published
-    items outside programmes the user is no member of, and everything for staff."""
+    """Whether ``item``'s address answers ``user`` as an existing item's (sign-in, locked page,
+    redirect), not a missing one's: staff everything; others the published, programme allowing."""
     return acts_as_staff(user) or (item.is_published and programme_admits(user, item))
 
 
 def can_see_title(user, item: Readable) -> bool:
-    """Whether ``user`` may learn that ``item`` exists (a locked entry shows only its title):
-    any signed-in user for published items, staff for everything."""
+    """Whether a locked entry may show ``item``'s title: signed in and ``may_know_of``."""
     return is_signed_in(user) and may_know_of(user, item)
 
 
 def sees_locked_titles(user) -> bool:
-    """Whether search shows this user locked entries (title, type and plan needed) for items
-    above their plan: customers with an active plan; staff read everything anyway."""
+    """Whether search shows locked entries above the plan: customers with an active plan."""
     return (is_signed_in(user) and not acts_as_staff(user) and effective_plan(user) is not None
             and not term_has_lapsed(user))
 
 
 @dataclass(frozen=True)
 class ReadScope:
-    """What one user may read, in the terms a query filter needs.
-
-    ``everything`` is true for staff; otherwise ``plans`` lists the minimum-plan values the user
-    reaches, ``features`` the access features they have, ``programmes`` the early-adopter
-    programmes whose restricted items they read, and only published items count."""
+    """What one user may read, in a query filter's terms: ``everything`` (staff), or the
+    minimum-plan values reached (``plans``), access ``features`` they have and early-adopter
+    ``programmes`` whose restricted items they read, of published items only."""
 
     everything: bool
     features: frozenset[str]
@@ -260,8 +252,8 @@ def may_assign_role(user, role: str) -> bool:
 
 
 def can_see_join_details(user, live_session, registration, now: datetime) -> bool:
-    """A live session's meeting URL, number and password: never once it is cancelled; staff
-    always; customers with interactive sessions on a confirmed registration, from its lead time."""
+    """Meeting URL, number, password: never once cancelled; staff always; customers with
+    interactive sessions on a confirmed registration, from its lead time."""
     if live_session.is_cancelled:
         return False
     if acts_as_staff(user):
@@ -275,26 +267,34 @@ def can_see_join_details(user, live_session, registration, now: datetime) -> boo
 INCIDENT_FEATURE = "online_portal"  # the 24x7 portal is where customers log incidents
 
 
-def incident_denial(user, incident) -> AccessDenied | None:
-    """Why ``user`` may not open ``incident``: staff open every one; customers those of their
-    own organisation while their portal is open; another's is refused as if it did not exist."""
+def incident_denial(user, incident=None, *, reading: bool = False) -> AccessDenied | None:
+    """Why ``user`` may not open ``incident`` (None: list their organisation's): staff every
+    one; customers (any colleague) their organisation's while the portal is open, with
+    ``reading`` (pages, not the API) after the term lapsed too; another's as if missing."""
     if not is_signed_in(user):
         return AccessDenied("Sign in to continue.", reason="anonymous")
     if acts_as_staff(user):
         return None
-    if incident is None or user.organization_id != incident.organization_id:
+    if incident is not None and user.organization_id != incident.organization_id:
         return AccessDenied("No such incident.", reason="not_found")
-    return feature_denial(user, INCIDENT_FEATURE)
+    denial = feature_denial(user, INCIDENT_FEATURE)
+    return None if reading and denial and denial.reason == "term_lapsed" else denial
 
 
-def require_incident(user, incident, customer_feature: str | None = None, severity=0) -> None:
-    """``incident_denial``; with ``customer_feature``, only a customer with that feature (the
-    customer decides, e.g. on remote access, never staff); a customer sets ``severity`` 1
-    only with critical incident support on their plan."""
-    denial = incident_denial(user, incident)
+def require_incident(user, incident, customer_feature=None, severity=0, *, reading=False) -> None:
+    """``incident_denial``; ``customer_feature``: only a customer with it (remote access); a
+    customer sets ``severity`` 1 only with critical incident support on their plan."""
+    denial = incident_denial(user, incident, reading=reading)
     if denial is None and customer_feature is not None:
         denial = (AccessDenied("Only the customer decides this.", reason="staff_only")
                   if acts_as_staff(user) else feature_denial(user, customer_feature))
     denial = denial or (feature_denial(user, "critical_support") if severity == 1 else None)
     if denial is not None:
         raise denial
+
+
+def may_watch_incident(user, incident, *, managing: bool = False) -> bool:
+    """Watchers: enabled colleagues on the desk; ``managing``: the reporter or customer admin."""
+    return (is_signed_in(user) and user.is_enabled and not user.is_staff
+            and user.organization_id == incident.organization_id and can(user, INCIDENT_FEATURE)
+            and (not managing or user.id == incident.reporter_id or user.role == "customer_admin"))

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         staff_views,
         target_views,
         views,
+        watcher_views,
     )
     from kb.web import NavEntry, add_nav_entry
 

@@ -12,10 +12,12 @@ from wtforms import (
     DateTimeLocalField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from kb.forms import choices
 from kb.storage import Upload
@@ -31,6 +33,16 @@ def uploads_of(field_name: str = "attachments") -> list[Upload]:
     """The files the browser sent under ``field_name`` (empty file inputs left out)."""
     return [Upload(storage.filename, storage.stream, storage.mimetype or "")
             for storage in request.files.getlist(field_name) if storage.filename]
+
+
+class ColleaguesField(SelectMultipleField):
+    """Colleagues to keep informed, as ticks (choices: user id, name and address)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label: str = "Keep colleagues informed", **kwargs):
+        super().__init__(label, coerce=int, choices=[], **kwargs)
 
 
 class IncidentForm(FlaskForm):
@@ -51,14 +63,17 @@ class IncidentForm(FlaskForm):
                     "when; how many users are affected.")
     contact = StringField("Contact", validators=[Optional(), Length(max=300)],
                           description="Who support should reach, and how (phone, e-mail). "
-                                      "Empty: you, by e-mail.")
+                                      "Empty: you, by e-mail. E-mails go to you and the "
+                                      "colleagues you tick below.")
+    watchers = ColleaguesField(description="They get the incident's e-mails as you do, and "
+                                           "may read and reply.")
 
     def details(self) -> IncidentDetails:
         return IncidentDetails(
             product=self.product.data, severity=int(self.severity.data),
             title=self.title.data, description=self.description.data or "",
             version=self.version.data or "", contact=self.contact.data or "",
-            uploads=uploads_of())
+            uploads=uploads_of(), watchers=list(self.watchers.data or []))
 
 
 class ReplyForm(FlaskForm):
@@ -66,6 +81,10 @@ class ReplyForm(FlaskForm):
     kind = RadioField("Visible to", choices=choices([
         ("reply", "The customer (public reply)"), ("note", "Staff only (internal note)")]),
         default="reply")
+
+
+class WatchersForm(FlaskForm):
+    watchers = ColleaguesField("Add colleagues")
 
 
 class StatusForm(FlaskForm):

@@ -1,6 +1,6 @@
-"""Every change to incidents: logging one, the thread (replies, staff-only notes), status,
-assignment and linked articles. Each function asks the policy, writes, tells whom it concerns
-(``kb.support.notices``) and commits.
+"""Every change to incidents: logging one (with its watchers, ``kb.support.watchers``), the
+thread (replies, staff-only notes), status, assignment and linked articles. Each function asks
+the policy, writes, tells whom it concerns (``kb.support.notices``) and commits.
 
 An incident's number counts per organisation. Logging locks the organisation's row for the
 moment of numbering (``SELECT ... FOR UPDATE``; ``BEGIN IMMEDIATE`` on SQLite), so incidents
@@ -24,7 +24,7 @@ from kb.locking import lock_row
 from kb.products.known import versions_to_name
 from kb.products.models import Product
 from kb.storage import Upload
-from kb.support import attachments, notices, response_clocks, service, status_rules
+from kb.support import attachments, notices, response_clocks, service, status_rules, watchers
 from kb.support.models import (
     SEVERITIES,
     STATUS_NAMES,
@@ -48,6 +48,7 @@ class IncidentDetails:
     version: str = ""
     contact: str = ""
     uploads: list[Upload] = field(default_factory=list)
+    watchers: list[int] = field(default_factory=list)  # colleagues' user ids
 
 
 def log_incident(user, details: IncidentDetails) -> Incident:
@@ -88,6 +89,7 @@ def _numbered_incident(user, organization: Organization, details: IncidentDetail
     response_clocks.start(incident, "logged", now, due)
     db.session.add(incident)
     db.session.flush()
+    watchers.attach(user, incident, details.watchers)
     record_audit(user, "incident.create", "incident", incident.id, None,
                  {"number": incident.number, "severity": incident.severity,
                   "product": product.name, "response_due": due and due.isoformat()})
@@ -143,9 +145,8 @@ def _next_number(organization_id: int) -> int:
 
 def reply(user, incident: Incident, body: str,
           uploads: Iterable[Upload] = ()) -> IncidentEntry:
-    """A public reply. The customer's reply to a resolved incident reopens it, and to one
-    waiting for them puts it back in progress; support's first reply meets the target, and
-    support's reply takes a new or unassigned incident up (``_take_up``)."""
+    """A public reply: the customer's reopens a resolved incident and puts one waiting for
+    them back in progress; support's meets the target and takes it up (``_take_up``)."""
     _require_writer(user, incident)
     if incident.status == "closed":
         raise Conflict("This incident is closed; reopen it, or log a new one.")
@@ -278,9 +279,8 @@ def _assign_one(user, incident: Incident, assignee: User | None) -> None:
 
 
 def link_article(user, incident: Incident, article: Article) -> None:
-    """Staff link a knowledge-base article to the incident; the customer sees it if they
-    may read it. The thread names the article, so one kept to an early-adopter programme is
-    linked only to its members' incidents."""
+    """Staff link an article (the customer sees it if they may read it); the thread names it,
+    so one kept to an early-adopter programme is linked only to its members' incidents."""
     policy.require_staff(user)
     if not policy.programme_admits_organization(incident.organization, article):
         raise Conflict(f"“{article.title}” is for the members of an early adopter programme, "

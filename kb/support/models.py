@@ -107,12 +107,16 @@ incident_articles = Table(
            primary_key=True),
     Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
 )
+incident_watchers = Table(  # colleagues told as its reporter is (kb.support.watchers)
+    "support_incident_watchers", Base.metadata,
+    Column("incident_id", ForeignKey("support_incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Incident(Base):
-    """A customer's incident. ``number`` counts per organisation (1, 2, ...); ``plan`` is the
-    organisation's plan when it was logged, which its target and its place in the queue keep.
-    ``response_due`` None means the table has no target (severity, plan and product)."""
+    """A customer's incident. ``number`` counts per organisation; ``plan``: the organisation's,
+    when logged (its target and queue place keep it); ``response_due`` None: no target."""
 
     __tablename__ = "support_incidents"
     __table_args__ = (
@@ -160,6 +164,7 @@ class Incident(Base):
     clocks: Mapped[list[ResponseClock]] = relationship(
         back_populates="incident", cascade="all, delete-orphan",
         order_by="(ResponseClock.started_at, ResponseClock.id)")
+    watchers: Mapped[list[User]] = relationship(secondary=incident_watchers, order_by=User.name)
 
     @property
     def is_open(self) -> bool:
@@ -231,8 +236,7 @@ class ResponseClock(Base):
 
 
 class IncidentAttachment(Base):
-    """A file sent with an incident, a reply or a note (a note's files are staff-only); its
-    bytes live in the file store under ``storage_key``, as patch files do."""
+    """A file of an incident, reply or note (a note's: staff-only), stored at ``storage_key``."""
 
     __tablename__ = "support_incident_attachments"
 

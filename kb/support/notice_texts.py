@@ -37,6 +37,13 @@ def _file_names(entry: IncidentEntry) -> list[str]:
         IncidentAttachment.entry_id == entry.id).order_by(IncidentAttachment.id)))
 
 
+def watching_body(incident: Incident, by: User | None) -> MailBody:
+    return MailBody().paragraph(
+        f"{_name(by)} added you as a watcher of {named(incident, False)}. You will hear of "
+        "support's replies and status changes as they do, and may read and reply on the "
+        "incident page.")
+
+
 CUSTOMER_STATUS_TEXTS = {
     "resolved": ("Support marked {incident} as resolved. If your problem is not solved, reply "
                  "on the incident page: your reply reopens it. You may also reopen or close it "

@@ -55,7 +55,10 @@ def _staff() -> list[User]:
 
 
 def _customer(incident: Incident) -> list[User]:
-    return [incident.reporter] if incident.reporter is not None else []
+    """Who logged the incident, and the colleagues watching it while they may."""
+    reporter = [incident.reporter] if incident.reporter is not None else []
+    return reporter + [user for user in incident.watchers
+                       if policy.may_watch_incident(user, incident)]
 
 
 def _support_side(incident: Incident) -> list[User]:
@@ -69,12 +72,20 @@ def target_text(incident: Incident) -> str:
 
 
 def incident_logged(incident: Incident) -> None:
-    _tell(_customer(incident), incident, "logged", f"Logged: {_label(incident)}",
+    _tell([incident.reporter], incident, "logged", f"Logged: {_label(incident)}",
           f"Your incident is logged as {incident.reference}. {target_text(incident)}")
+    watching(incident, [user for user in _customer(incident) if user != incident.reporter],
+             incident.reporter)
     if incident.severity == 1:
         _tell(_staff(), incident, "critical",
               f"Severity 1 logged: {_staff_label(incident)}",
               target_text(incident))
+
+
+def watching(incident: Incident, watchers: list[User], by: User) -> None:
+    """Colleagues added as watchers hear that they are, and what that means."""
+    _tell(watchers, incident, "watching", f"You are watching: {_label(incident)}",
+          texts.watching_body(incident, by))
 
 
 def replied(incident: Incident, entry: IncidentEntry) -> None:

@@ -22,7 +22,7 @@ from kb.db import utcnow
 from kb.errors import DomainError, Invalid, TooLarge
 from kb.products.service import all_products
 from kb.storage import human_size
-from kb.support import attachments, coverage, incidents, queries, remote_access
+from kb.support import attachments, coverage, incidents, queries, remote_access, watchers
 from kb.support import reclassify as classification
 from kb.support.display import target_view
 from kb.support.forms import (
@@ -75,6 +75,8 @@ def _incident_form() -> IncidentForm:
     others = [product.name for product in all_products() if product.name not in installed]
     form.product.choices = [("", "Choose the product")] + [
         (name, name) for name in dict.fromkeys(installed + others)]
+    form.watchers.choices = [(user.id, f"{user.display_name} ({user.email})")
+                             for user in watchers.colleagues_of(current_user)]
     return form
 
 
@@ -143,7 +145,7 @@ def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | 
                   status: int = 200, grant_form: GrantForm | None = None,
                   attachments_error: str | None = None, request_form=None,
                   status_form: StatusForm | None = None,
-                  classification_form: ClassificationForm | None = None):
+                  classification_form: ClassificationForm | None = None, watchers_form=None):
     """The incident page; after a refused reply, grant or request for remote access (staff),
     with what was typed."""
     extra = {}
@@ -155,6 +157,8 @@ def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | 
             reply_form.body.data = canned_text(extra["canned"])
     status_form = status_form or StatusForm(formdata=None, status=incident.status)
     now = utcnow()
+    from kb.support.watcher_views import watchers_form as adding_form
+    extra.setdefault("watchers_form", watchers_form or adding_form(incident, submitted=False))
     return render_template(
         "support/show.html", incident=incident, now=now,
         thread=queries.thread(current_user, incident),
