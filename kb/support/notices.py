@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
-from kb import db, policy
+from kb import db, plans, policy
 from kb.accounts.models import STAFF_ROLES, User
 from kb.alerts.dispatch import Notice, tell
 from kb.alerts.mail_body import MailBody
@@ -65,10 +65,17 @@ def _support_side(incident: Incident) -> list[User]:
     return [incident.assignee] if incident.assignee is not None else []
 
 
-def target_text(incident: Incident) -> str:
-    if incident.response_due is None:
+def target_text(incident: Incident, staff_side: bool = False) -> str:
+    """The incident's target, worded for the customer, or for staff (``staff_side``)."""
+    due = incident.response_due and incident.response_due.strftime(TIME_PATTERN)
+    if staff_side:
+        plan = f"the customer's plan ({plans.plan_name(incident.plan)})"
+        return (f"The response is due by {due} on {plan}." if due else
+                f"No response target applies to severity {incident.severity} on "
+                f"{incident.product.name} on {plan}: respond as soon as you can.")
+    if due is None:
         return "No response target applies to this severity and product on your plan."
-    return f"Support responds by {incident.response_due.strftime(TIME_PATTERN)}."
+    return f"Support responds by {due}."
 
 
 def incident_logged(incident: Incident) -> None:
@@ -79,7 +86,7 @@ def incident_logged(incident: Incident) -> None:
     if incident.severity == 1:
         _tell(_staff(), incident, "critical",
               f"Severity 1 logged: {_staff_label(incident)}",
-              target_text(incident))
+              target_text(incident, staff_side=True))
 
 
 def watching(incident: Incident, watchers: list[User], by: User) -> None:
@@ -127,7 +134,7 @@ def reclassified(incident: Incident, by: User, change: str, raised_to_critical: 
 
 def assigned(incident: Incident, assignee: User) -> None:
     _tell([assignee], incident, "assigned", f"Assigned to you: {_staff_label(incident)}",
-          target_text(incident))
+          target_text(incident, staff_side=True))
 
 
 def remote_access(incident: Incident, event: str, to_customer: bool, title: str,

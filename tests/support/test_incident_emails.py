@@ -7,8 +7,9 @@ from __future__ import annotations
 import io
 
 from kb import db
+from kb.accounts.queries import user_by_email
 from kb.storage import Upload
-from kb.support import incidents, remote_access
+from kb.support import incidents, remote_access, service
 from kb.support.models import Incident
 
 CUSTOMER = "premium@demo.test"
@@ -110,3 +111,25 @@ def test_a_remote_access_request_says_to_grant_or_refuse_it_on_the_incident_page
     assert "> To read the payroll job's log" in text
     assert "Grant it for a time window you choose, or refuse it, on the incident page" in text
     assert link in text and f'<a href="{link}">' in html
+
+
+def test_staff_emails_of_an_incident_without_target_name_the_customers_plan(
+        desk, log_incident, as_user, runner, smtp):
+    def no_critical_target(admin):
+        analytics = service.find_product("Orbit Analytics")
+        service.set_target(admin, "elite", 1, analytics, None, "around_the_clock")
+
+    as_user("admin@demo.test", no_critical_target)
+    incident_id = log_incident("elite@demo.test", severity=1, title="Dashboards are empty",
+                               product="Orbit Analytics")
+    as_user("admin@demo.test", lambda admin: incidents.assign(
+        admin, [db.session.get(Incident, incident_id)], user_by_email("staff@demo.test")))
+    _deliver(runner)
+
+    for subject in ("Severity 1 logged", "Assigned to you"):
+        text, html = _parts(_arrived(smtp, "staff@demo.test", subject))
+        assert ("No response target applies to severity 1 on Orbit Analytics on the "
+                "customer's plan (Elite)") in text
+        assert "your plan" not in text and "your plan" not in html
+    text, _ = _parts(_arrived(smtp, "elite@demo.test", "Logged"))
+    assert "No response target applies to this severity and product on your plan." in text
