@@ -13,7 +13,7 @@ from kb.accounts.queries import user_by_email
 from kb.articles.models import Article, article_products
 from kb.demo import staff_actor
 from kb.products.service import ensure_product
-from kb.support import defaults, incidents, remote_access, service
+from kb.support import defaults, incident_articles, incidents, remote_access, service
 from kb.support.models import Incident
 
 PRODUCT_WITHOUT_CRITICAL_SUPPORT = "Orbit Analytics"
@@ -92,7 +92,7 @@ def _work_on(staff, logged: list[Incident]) -> None:
     incidents.change_status(staff, xtreme_typo, "resolved")
     article = _article_about(elite_queue)
     if article is not None:
-        incidents.link_article(staff, elite_queue, article)
+        incident_articles.link_article(staff, elite_queue, article)
     del xtreme_close  # left new: it waits in the queue
 
 

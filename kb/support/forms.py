@@ -81,6 +81,10 @@ class ReplyForm(FlaskForm):
     kind = RadioField("Visible to", choices=choices([
         ("reply", "The customer (public reply)"), ("note", "Staff only (internal note)")]),
         default="reply")
+    # staff: the status a public reply leaves, told in the reply's one message
+    status = SelectField("Then set the status", id="reply-status", default="", choices=choices(
+        [("", "Leave it as it is"), *STATUS_NAMES.items()]),
+        description="With a public reply, the customer gets one e-mail saying both.")
 
 
 class WatchersForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Every change to incidents: logging one (with its watchers, ``kb.support.watchers``), the
-thread (replies, staff-only notes), status, assignment and linked articles. Each function asks
-the policy, writes, tells whom it concerns (``kb.support.notices``) and commits.
+thread (replies, staff-only notes), status and assignment (linked articles:
+``kb.support.incident_articles``). Each function asks the policy, writes, tells whom it
+concerns (``kb.support.notices``) and commits.
 
 An incident's number counts per organisation. Logging locks the organisation's row for the
 moment of numbering (``SELECT ... FOR UPDATE``; ``BEGIN IMMEDIATE`` on SQLite), so incidents
@@ -16,7 +17,6 @@ from sqlalchemy import func, select
 from kb import db, markdown, policy
 from kb.accounts.audit import record_audit
 from kb.accounts.models import Organization, User
-from kb.articles.models import Article
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import one_line
@@ -143,21 +143,29 @@ def _next_number(organization_id: int) -> int:
     return (highest or 0) + 1
 
 
-def reply(user, incident: Incident, body: str,
-          uploads: Iterable[Upload] = ()) -> IncidentEntry:
-    """A public reply: the customer's reopens a resolved incident and puts one waiting for
-    them back in progress; support's meets the target and takes it up (``_take_up``)."""
+def reply(user, incident: Incident, body: str, uploads: Iterable[Upload] = (),
+          status: str | None = None) -> IncidentEntry:
+    """A public reply, told in one message with the status it leaves: support's meets the
+    target, takes the incident up (``_take_up``) and may set a ``status``; the customer's
+    reopens a resolved incident, or puts one waiting for them back in progress."""
     _require_writer(user, incident)
     if incident.status == "closed":
         raise Conflict("This incident is closed; reopen it, or log a new one.")
+    staff, before = policy.acts_as_staff(user), incident.status
+    if status is not None and not staff:
+        raise Invalid("Only support sets a status with a reply.")
+    if status is not None:
+        status_rules.check_change(user, incident, status, body)
     entry = _add_entry(user, incident, "reply", body, list(uploads))
-    if policy.acts_as_staff(user):
+    if staff:
         response_clocks.responded(incident, entry.created_at)
         _take_up(user, incident)
+        if status not in (None, incident.status):
+            _set_status(user, incident, status, tell=False)
     elif incident.status in ("resolved", "waiting_for_customer"):
         _set_status(user, incident, "reopened" if incident.status == "resolved"
-                    else "in_progress")
-    notices.replied(incident, entry)
+                    else "in_progress", tell=False, cause="on the customer's reply")
+    notices.replied(incident, entry, status_changed=incident.status != before)
     db.session.commit()
     return entry
 
@@ -231,11 +239,15 @@ def change_status(user, incident: Incident, status: str, message: str = "") -> I
     return incident
 
 
-def _set_status(user, incident: Incident, status: str, tell: bool = True) -> None:
+def _set_status(user, incident: Incident, status: str, tell: bool = True,
+                cause: str = "") -> None:
+    """A status change; with a ``cause`` the portal made it, and its thread line says why."""
     before = incident.status
     incident.status = status
     response_clocks.status_changed(user, incident, before, status, utcnow())
-    add_event(user, incident, f"Status: {STATUS_NAMES[before]} → {STATUS_NAMES[status]}")
+    add_event(None if cause else user, incident,
+              f"Status: {STATUS_NAMES[before]} → {STATUS_NAMES[status]}"
+              + (f", {cause}" if cause else ""))
     record_audit(user, "incident.status", "incident", incident.id, {"status": before},
                  {"status": status})
     if tell:
@@ -276,23 +288,3 @@ def _assign_one(user, incident: Incident, assignee: User | None) -> None:
     add_event(user, incident, f"Assigned to {assignee.display_name}" if assignee else "Unassigned")
     record_audit(user, "incident.assign", "incident", incident.id, {"assignee": before},
                  {"assignee": assignee.email if assignee else None})
-
-
-def link_article(user, incident: Incident, article: Article) -> None:
-    """Staff link an article (the customer sees it if they may read it); the thread names it,
-    so one kept to an early-adopter programme is linked only to its members' incidents."""
-    policy.require_staff(user)
-    if not policy.programme_admits_organization(incident.organization, article):
-        raise Conflict(f"“{article.title}” is for the members of an early adopter programme, "
-                       "and this organisation is not one: link another article.")
-    if article not in incident.articles:
-        incident.articles.append(article)
-        add_event(user, incident, f"Linked the article “{article.title}”")
-        db.session.commit()
-
-
-def unlink_article(user, incident: Incident, article: Article) -> None:
-    policy.require_staff(user)
-    if article in incident.articles:
-        incident.articles.remove(article)
-        db.session.commit()

@@ -24,12 +24,31 @@ def _name(user: User | None) -> str:
     return user.display_name if user is not None else "Someone"
 
 
-def reply_body(incident: Incident, entry: IncidentEntry, staff_side: bool) -> MailBody:
+def reply_body(incident: Incident, entry: IncidentEntry, staff_side: bool,
+               status_changed: bool = False) -> MailBody:
+    """The reply as the portal shows it, its files, and the status it left when it changed
+    one (set by support with the reply, or by the portal on the customer's reply)."""
     did = "wrote on" if entry.body.strip() else "sent files on"
     body = MailBody().paragraph(f"{_name(entry.author)} {did} {named(incident, staff_side)}:")
     body.rendered(entry.body_html, quoted=True)
-    return body.items("Attached files (download them from the incident page, signed in):",
-                      _file_names(entry))
+    body.items("Attached files (download them from the incident page, signed in):",
+               _file_names(entry))
+    if status_changed:
+        body.paragraph(_status_after_reply(incident, entry, staff_side))
+    return body
+
+
+def _status_after_reply(incident: Incident, entry: IncidentEntry, staff_side: bool) -> str:
+    if policy.acts_as_staff(entry.author):
+        return _capitalised(CUSTOMER_STATUS_TEXTS[incident.status].format(
+            incident=named(incident, False)))
+    moved = {"reopened": "reopened it", "in_progress": "put it back in progress"}
+    return f"The reply {moved.get(incident.status, 'changed its status')}: it is now " \
+           f"“{incident.status_name}”."
+
+
+def _capitalised(text: str) -> str:
+    return text[0].upper() + text[1:]
 
 
 def _file_names(entry: IncidentEntry) -> list[str]:
@@ -68,7 +87,7 @@ def status_body(incident: Incident, by: User, staff_side: bool,
     text = texts.get(incident.status, "{by} set {incident} to “{status}”.")
     said = text.format(incident=named(incident, staff_side), by=_name(by),
                        status=incident.status_name)
-    body = MailBody().paragraph(said[0].upper() + said[1:])
+    body = MailBody().paragraph(_capitalised(said))
     if entry is not None:  # the resolution (or reason) written with the change
         body.paragraph(f"{_name(entry.author)} wrote:").rendered(entry.body_html, quoted=True)
     if incident.status == "waiting_for_customer" and not staff_side and entry is None:

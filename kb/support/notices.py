@@ -95,14 +95,21 @@ def watching(incident: Incident, watchers: list[User], by: User) -> None:
           texts.watching_body(incident, by))
 
 
-def replied(incident: Incident, entry: IncidentEntry) -> None:
+def replied(incident: Incident, entry: IncidentEntry, status_changed: bool = False) -> None:
+    """One message per reply, saying the status it left the incident in when it changed one;
+    a colleague's reply is told to the other colleagues kept informed too."""
+    status = f" ({incident.status_name})" if status_changed else ""
     if policy.acts_as_staff(entry.author):
-        _tell(_customer(incident), incident, "reply", f"Support replied: {_label(incident)}",
-              texts.reply_body(incident, entry, staff_side=False))
-    else:
-        _tell(_support_side(incident), incident, "reply",
-              f"The customer replied: {_staff_label(incident)}",
-              texts.reply_body(incident, entry, staff_side=True))
+        _tell(_customer(incident), incident, "reply",
+              f"Support replied{status}: {_label(incident)}",
+              texts.reply_body(incident, entry, staff_side=False, status_changed=status_changed))
+        return
+    _tell(_support_side(incident), incident, "reply",
+          f"The customer replied{status}: {_staff_label(incident)}",
+          texts.reply_body(incident, entry, staff_side=True, status_changed=status_changed))
+    _tell([user for user in _customer(incident) if user != entry.author], incident, "reply",
+          f"{entry.author.display_name} replied{status}: {_label(incident)}",
+          texts.reply_body(incident, entry, staff_side=False, status_changed=status_changed))
 
 
 def status_changed(incident: Incident, by: User, entry: IncidentEntry | None = None) -> None:

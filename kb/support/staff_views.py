@@ -14,7 +14,7 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid
 from kb.forms import choices, optional_database_id
 from kb.products.service import all_products
-from kb.support import incidents, queries, remote_access
+from kb.support import incident_articles, incidents, queries, remote_access
 from kb.support.display import target_view
 from kb.support.forms import AssignForm, LinkArticleForm, RemoteAccessRequestForm
 from kb.support.models import Incident
@@ -114,7 +114,7 @@ def link_article(incident_id: int):
         article_id = None
     if not form.validate_on_submit() or article_id is None:
         raise Invalid("Choose an article to link.")
-    incidents.link_article(current_user, incident, queries.get_article(article_id))
+    incident_articles.link_article(current_user, incident, queries.get_article(article_id))
     flash("The article is linked; the customer sees it on the incident.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id))
 
@@ -122,7 +122,7 @@ def link_article(incident_id: int):
 @blueprint.post("/<int:incident_id>/articles/<int:article_id>/unlink")
 def unlink_article(incident_id: int, article_id: int):
     incident = queries.get_incident(current_user, incident_id)
-    incidents.unlink_article(current_user, incident, queries.get_article(article_id))
+    incident_articles.unlink_article(current_user, incident, queries.get_article(article_id))
     return redirect(url_for("incidents.show", incident_id=incident.id))
 
 

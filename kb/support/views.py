@@ -191,9 +191,13 @@ def reply(incident_id: int):
     try:
         if form.kind.data == "note" and policy.acts_as_staff(current_user):
             incidents.add_note(current_user, incident, form.body.data or "", uploads_of())
+            if form.status.data:  # told to the customer on its own: the note is not
+                incidents.change_status(current_user, incident, form.status.data)
             flash("Your note is added (staff only).", "success")
         else:
-            incidents.reply(current_user, incident, form.body.data or "", uploads_of())
+            status = form.status.data if policy.acts_as_staff(current_user) else ""
+            incidents.reply(current_user, incident, form.body.data or "", uploads_of(),
+                            status=status or None)
             flash("Your reply is sent.", "success")
     except DomainError as refusal:
         if _about_attachments(refusal):

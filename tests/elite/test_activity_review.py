@@ -15,7 +15,7 @@ from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
 from kb.db import utcnow
-from kb.support import incidents
+from kb.support import incident_articles, incidents
 from kb.support import service as support
 from kb.support.models import Incident
 from tests.conftest import Auth
@@ -58,7 +58,7 @@ def test_the_review_counts_incidents_targets_products_and_articles(auth, app, ma
         staff = user_by_email(customer.csm_email)
         article = articles.create_article(staff, ArticleFields(title="Posting checklist",
                                                                body="Check."))
-        incidents.link_article(staff, db.session.get(Incident, met), article)
+        incident_articles.link_article(staff, db.session.get(Incident, met), article)
     auth.login(customer.email)
 
     page = auth.client.get("/elite/review")

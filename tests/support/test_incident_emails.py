@@ -133,3 +133,76 @@ def test_staff_emails_of_an_incident_without_target_name_the_customers_plan(
         assert "your plan" not in text and "your plan" not in html
     text, _ = _parts(_arrived(smtp, "elite@demo.test", "Logged"))
     assert "No response target applies to this severity and product on your plan." in text
+
+
+def _subjects(smtp, recipient: str) -> list[str]:
+    return [" ".join(m["Subject"].split()) for m in smtp.inbox.to(recipient)]
+
+
+def test_the_customers_reply_that_moves_the_status_is_one_email_naming_no_one_for_it(
+        desk, log_incident, as_user, runner, smtp):
+    incident_id, _ = _incident(log_incident)
+
+    def wait_for_customer(staff):
+        incident = db.session.get(Incident, incident_id)
+        incidents.assign(staff, [incident], staff)
+        incidents.change_status(staff, incident, "waiting_for_customer")
+
+    as_user("staff@demo.test", wait_for_customer)
+    _deliver(runner)
+    before = len(smtp.inbox.to("staff@demo.test"))
+    as_user(CUSTOMER, lambda customer: incidents.reply(
+        customer, db.session.get(Incident, incident_id), "It runs **12.0 SP1**."))
+    _deliver(runner)
+
+    assert _subjects(smtp, "staff@demo.test")[before:] == [
+        "Orbitec Support: The customer replied (In progress): Incident #1 · Contoso "
+        "Manufacturing (severity 3): Payroll run stuck"]
+    text, _ = _parts(_arrived(smtp, "staff@demo.test", "The customer replied"))
+    assert "Paula Premium wrote on incident #1 · Contoso Manufacturing" in text
+    assert "The reply put it back in progress: it is now “In progress”." in text
+    assert "set incident" not in text
+    with desk.app_context():
+        [event] = [entry for entry in db.session.get(Incident, incident_id).entries
+                   if entry.body.startswith("Status: Waiting for customer")]
+        assert event.author_id is None and "on the customer's reply" in event.body
+
+
+def test_a_staff_reply_that_sets_waiting_for_customer_is_one_email_saying_both(
+        desk, log_incident, client, auth, runner, smtp):
+    from tests.conftest import csrf_token
+
+    incident_id, link = _incident(log_incident)
+    _deliver(runner)
+    before = len(smtp.inbox.to(CUSTOMER))
+    auth.login("staff@demo.test")
+    page = f"/support/incidents/{incident_id}"
+    assert 'id="reply-status"' in client.get(page).get_data(as_text=True)
+    sent = client.post(f"{page}/replies", data={
+        "csrf_token": csrf_token(client, page), "body": "Which **version** runs it?",
+        "kind": "reply", "status": "waiting_for_customer"}, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    _deliver(runner)
+
+    [subject] = _subjects(smtp, CUSTOMER)[before:]
+    assert subject.startswith("Orbitec Support: Support replied (Waiting for customer): "
+                              "Incident #1")
+    text, html = _parts(_arrived(smtp, CUSTOMER, "Support replied"))
+    assert "Sam Staff wrote on incident #1, “Payroll run stuck”:" in text
+    assert "> Which version runs it?" in text
+    assert "Support is waiting for your answer on incident #1" in text and link in text
+    with desk.app_context():
+        assert db.session.get(Incident, incident_id).status == "waiting_for_customer"
+
+
+def test_a_colleagues_reply_is_told_to_who_logged_the_incident(
+        desk, log_incident, as_user, runner, smtp):
+    admin_id = as_user("premium-admin@demo.test", lambda admin: admin.id)
+    incident_id = log_incident(CUSTOMER, severity=3, title="Payroll run stuck",
+                               watchers=[admin_id])
+    as_user("premium-admin@demo.test", lambda admin: incidents.reply(
+        admin, db.session.get(Incident, incident_id), "Same here in **Berlin**."))
+    _deliver(runner)
+    text, _ = _parts(_arrived(smtp, CUSTOMER, "Carl Contoso replied"))
+    assert "> Same here in Berlin." in text
+    assert not any("replied" in s for s in _subjects(smtp, "premium-admin@demo.test"))

@@ -51,8 +51,8 @@ def test_replies_and_status_changes_reach_the_other_side(desk, log_incident, as_
     assignee_told = _titles(desk, "admin@demo.test")
     # support reads every organisation's #1: its notices name the organisation too
     assert assignee_told[0].startswith("Assigned to you: Incident #1 · Contoso Manufacturing")
-    assert any(t.startswith("The customer replied: Incident #1 · Contoso Manufacturing")
-               for t in assignee_told)
+    assert any(t.startswith("The customer replied (In progress): Incident #1 · Contoso "
+                            "Manufacturing") for t in assignee_told)
     assert any("#1 · Contoso Manufacturing" in subject
                for subject in _mail_to(desk, "admin@demo.test"))
     assert any("Support replied" in subject for subject in _mail_to(desk, "premium@demo.test"))

@@ -70,7 +70,8 @@ def test_a_colleague_ticked_when_logging_gets_the_customers_emails(
 
     watched = _subjects(smtp, "olga@contoso.test")
     assert any(s.startswith("Orbitec Support: You are watching: Incident #1") for s in watched)
-    assert any(s.startswith("Orbitec Support: Support replied: Incident #1") for s in watched)
+    assert any(s.startswith("Orbitec Support: Support replied (In progress): Incident #1")
+               for s in watched)
     assert any(s.startswith("Orbitec Support: Resolved: Incident #1") for s in watched)
     [added] = [m for m in smtp.inbox.to("olga@contoso.test") if "watching" in m["Subject"]]
     assert "Paula Premium added you as a watcher" in added.get_body(("plain",)).get_content()
