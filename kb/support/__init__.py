@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from kb.support import (  # noqa: F401 - notices registers the breach job
         commands,
         demo,
+        download_views,
         notices,
         staff_views,
         target_views,

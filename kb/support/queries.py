@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from kb import db, gating, policy
-from kb.accounts.models import Organization
+from kb.accounts.models import Organization, User
 from kb.articles.models import Article
 from kb.errors import NotFound
 from kb.forms import MAX_DATABASE_ID
@@ -29,15 +29,19 @@ QUEUE_LIMIT = 500
 LIST_FILTERS = {"open": OPEN_STATUSES, "closed": ("resolved", "closed")}
 
 
-def incidents_of_organization(user, show: str = "open", text: str = "") -> list[Incident]:
+def incidents_of_organization(user, show: str = "open", text: str = "", *,
+                              reading: bool = False) -> list[Incident]:
     """The incidents of the customer's organisation, newest first: open ones, closed ones, or
-    all; ``text`` narrows them to titles containing it."""
-    return organization_incidents(user, show, text).all()
+    all; ``text`` narrows them to titles containing it. ``reading``: see ``policy``."""
+    return organization_incidents(user, show, text, reading=reading).all()
 
 
-def organization_incidents(user, show: str = "open", text: str = "") -> Listing[Incident]:
+def organization_incidents(user, show: str = "open", text: str = "", *,
+                           reading: bool = False) -> Listing[Incident]:
     """``incidents_of_organization`` as a Listing, to read a page of it."""
-    policy.require(user, policy.INCIDENT_FEATURE)
+    denial = policy.incident_denial(user, reading=reading)
+    if denial is not None:
+        raise denial
     if user.organization_id is None:
         return nothing(Incident)
     query = select(Incident).where(Incident.organization_id == user.organization_id)
@@ -53,14 +57,23 @@ def _title_contains(text: str):
     return func.lower(Incident.title).contains(text.strip().lower()[:200], autoescape=True)
 
 
-def get_incident(user, incident_id: int) -> Incident:
-    """The incident if ``user`` may open it; another organisation's is not found."""
+def get_incident(user, incident_id: int, *, reading: bool = False) -> Incident:
+    """The incident if ``user`` may open it (``reading``: to read it, see ``policy``); another
+    organisation's is not found."""
     incident = db.session.get(Incident, incident_id) if 1 <= incident_id <= MAX_DATABASE_ID \
         else None
     if incident is None:
         raise NotFound("No such incident.")
-    policy.require_incident(user, incident)
+    policy.require_incident(user, incident, reading=reading)
     return incident
+
+
+def renewal_contacts(user) -> list[User]:
+    """Who renews the support term of ``user``'s organisation with the account manager: its
+    enabled customer administrators (``user`` left out)."""
+    return list(db.session.scalars(select(User).where(
+        User.organization_id == user.organization_id, User.role == "customer_admin",
+        User.is_enabled.is_(True), User.id != user.id).order_by(User.name)))
 
 
 def thread(user, incident: Incident) -> list[IncidentEntry]:
@@ -77,7 +90,7 @@ def attachments_of(user, incident: Incident) -> list[IncidentAttachment]:
 def attachment_for_download(user, incident_id: int, attachment_id: int,
                             name: str) -> IncidentAttachment:
     """A file of the incident the reader may see (a note's file only for staff)."""
-    incident = get_incident(user, incident_id)
+    incident = get_incident(user, incident_id, reading=True)
     found = next((item for item in attachments_of(user, incident)
                   if item.id == attachment_id and item.name == name), None)
     if found is None:

@@ -3,16 +3,12 @@ with its thread, files and remote access, and what their plan covers."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import (
     Blueprint,
-    Response,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -63,9 +59,17 @@ def index():
     show = request.args.get("show", "open")
     show = show if show in LIST_CHOICES else "open"
     text = request.args.get("q", "")[:200]
-    found = queries.incidents_of_organization(current_user, show, text)
+    found = queries.incidents_of_organization(current_user, show, text, reading=True)
     return render_template("support/index.html", incidents=found, show=show, text=text,
-                           choices=LIST_CHOICES, now=utcnow(), target_view=target_view)
+                           choices=LIST_CHOICES, now=utcnow(), target_view=target_view,
+                           **_read_only())
+
+
+def _read_only() -> dict:
+    """Whether the customer only reads incidents now (their term ended), and whom to ask."""
+    writes = policy.can(current_user, policy.INCIDENT_FEATURE)
+    return {"read_only": not writes,
+            "renewal_contacts": [] if writes else queries.renewal_contacts(current_user)}
 
 
 def _incident_form() -> IncidentForm:
@@ -138,7 +142,7 @@ def _refusal_shown(form: IncidentForm, refusal: DomainError) -> str:
 
 @blueprint.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
-    return incident_page(queries.get_incident(current_user, incident_id))
+    return incident_page(queries.get_incident(current_user, incident_id, reading=True))
 
 
 def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
@@ -168,7 +172,8 @@ def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | 
         reply_form=reply_form, problem=problem, status_form=status_form,
         classification_form=classification_form or _classification_form(incident),
         grant_form=grant_form or _grant_form(now), staff=policy.acts_as_staff(current_user),
-        limits=attachments.limits_text(), attachments_error=attachments_error, **extra), status
+        limits=attachments.limits_text(), attachments_error=attachments_error,
+        **_read_only(), **extra), status
 
 
 def _grant_form(now) -> GrantForm:
@@ -248,27 +253,6 @@ def reclassify(incident_id: int):
             flash("The incident is changed; the other side is told.", "success")
             return redirect(url_for("incidents.show", incident_id=incident.id))
     return incident_page(incident, status=422, classification_form=form)
-
-
-@blueprint.get("/incidents/<int:incident_id>/files/<int:attachment_id>/<name>")
-def attachment(incident_id: int, attachment_id: int, name: str):
-    item = queries.attachment_for_download(current_user, incident_id, attachment_id, name)
-    stored = attachments.open_stored(item.storage_key)
-
-    def chunks():
-        with stored:
-            while chunk := stored.read(256 * 1024):
-                yield chunk
-
-    return Response(stream_with_context(chunks()), mimetype="application/octet-stream",
-                    headers={"Content-Disposition": _disposition(item.name),
-                             "Content-Length": str(item.size), "Cache-Control": "private"})
-
-
-def _disposition(name: str) -> str:
-    """Always a download (never rendered in the portal's origin); any script's name kept."""
-    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 @blueprint.post("/incidents/<int:incident_id>/remote-access/<int:access_id>/<decision>")

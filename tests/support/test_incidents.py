@@ -256,3 +256,45 @@ def test_the_form_tells_which_severity_has_no_target_before_one_is_logged(desk, 
             "csrf_token": csrf_token(client, "/support/incidents/new"), "product": product,
             "severity": "1", "title": "Bug", "description": "Down."}).get_data(as_text=True)
         assert ('<p data-unavailable-for="Orbit Analytics"><small>' in refused) is shown
+
+
+def test_a_lapsed_organisation_reads_its_past_incidents_and_nothing_more(
+        client, auth, desk, log_incident):
+    from datetime import date, timedelta
+
+    with desk.app_context():
+        organization = user_by_email("lapsed@demo.test").organization
+        ended = organization.term_end
+        organization.term_end = date.today() + timedelta(days=30)  # logged while active
+        db.session.commit()
+    incident_id = log_incident("lapsed@demo.test", title="Tills print every receipt twice")
+    with desk.app_context():
+        db.session.merge(organization).term_end = ended
+        db.session.commit()
+    auth.login("lapsed@demo.test")
+    page = f"/support/incidents/{incident_id}"
+
+    listing = client.get("/support/incidents?show=all")
+    text = listing.get_data(as_text=True)
+    assert listing.status_code == 200 and "Tills print every receipt twice" in text
+    assert "not log new ones or reply" in text and "Lena Litware" in text
+    assert 'href="/support/incidents/new"' not in text
+    shown = client.get(page).get_data(as_text=True)
+    assert "Tills print every receipt twice" in shown and "not log new ones or reply" in shown
+    assert "Send the reply" not in shown and "Close: the problem is solved" not in shown
+    token = csrf_token(client, page)
+    assert client.post(f"{page}/replies", data={"csrf_token": token, "body": "Still?"},
+                       content_type="multipart/form-data").status_code == 403
+    assert client.post(f"{page}/status", data={"csrf_token": token,
+                                               "status": "closed"}).status_code == 403
+    refused = client.get("/support/incidents/new")
+    assert refused.status_code == 403
+    assert refused.get_data(as_text=True).count("support term ended on") == 1
+    assert 'href="/support/incidents">Your organisation\'s incidents</a> stay readable' in \
+        refused.get_data(as_text=True)
+    with desk.app_context():
+        assert db.session.get(Incident, incident_id).status == "new"
+        assert len(db.session.get(Incident, incident_id).entries) == 0
+    # the API keeps refusing a lapsed organisation, as the contract says
+    for api in (client.get("/api/v1/incidents"), client.get(f"/api/v1/incidents/{incident_id}")):
+        assert api.status_code == 403 and api.json["reason"] == "term_lapsed"
