@@ -206,3 +206,25 @@ def test_a_colleagues_reply_is_told_to_who_logged_the_incident(
     text, _ = _parts(_arrived(smtp, CUSTOMER, "Carl Contoso replied"))
     assert "> Same here in Berlin." in text
     assert not any("replied" in s for s in _subjects(smtp, "premium-admin@demo.test"))
+
+
+def test_the_resolved_email_offers_what_the_page_offers_and_closing_works(
+        desk, log_incident, as_user, client, auth, runner, smtp):
+    from tests.conftest import csrf_token
+
+    incident_id, _ = _incident(log_incident)
+    as_user("staff@demo.test", lambda staff: incidents.change_status(
+        staff, db.session.get(Incident, incident_id), "resolved"))
+    _deliver(runner)
+    text, _ = _parts(_arrived(smtp, CUSTOMER, "Resolved"))
+    assert "You may also reopen or close it there." in text
+    auth.login(CUSTOMER)
+    page = f"/support/incidents/{incident_id}"
+    shown = client.get(page).get_data(as_text=True)
+    assert "Reopen the incident" in shown and "Close: the problem is solved" in shown
+    closed = client.post(f"{page}/status", data={"csrf_token": csrf_token(client, page),
+                                                  "status": "closed"})
+    assert closed.status_code == 302
+    with desk.app_context():
+        assert db.session.get(Incident, incident_id).status == "closed"
+    assert "Close: the problem is solved" not in client.get(page).get_data(as_text=True)
