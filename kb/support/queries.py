@@ -3,11 +3,12 @@ thread the reader may see, its files, and the staff queue. Never writes."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from kb import db, gating, policy
@@ -48,13 +49,32 @@ def organization_incidents(user, show: str = "open", text: str = "", *,
     if show in LIST_FILTERS:
         query = query.where(Incident.status.in_(LIST_FILTERS[show]))
     if text.strip():
-        query = query.where(_title_contains(text))
+        query = query.where(or_(_title_contains(text), _numbered(text)))
     return Listing(query.options(selectinload(Incident.product))
                    .order_by(Incident.created_at.desc(), Incident.id.desc()))
 
 
 def _title_contains(text: str):
     return func.lower(Incident.title).contains(text.strip().lower()[:200], autoescape=True)
+
+
+# an incident's number as people quote it: "4", "#4", "Contoso #4", "#4 · Contoso Manufacturing"
+QUOTED_NUMBER = re.compile(r"(?:(?P<before>[^#]*?)\s*#\s*)?(?P<number>\d{1,9})"
+                           r"(?:(?:\s*·\s*|\s+)(?P<after>[^\d\s].*))?")
+
+
+def _numbered(text: str):
+    """The incidents ``text`` quotes by number, with part of their organisation's name if it
+    names one; nothing when it quotes no number."""
+    quoted = QUOTED_NUMBER.fullmatch(text.strip())
+    if quoted is None:
+        return false()
+    named = (quoted["before"] or quoted["after"] or "").strip(" ·").lower()
+    found = select(Incident.id).where(Incident.number == int(quoted["number"]))
+    if named:
+        found = found.join(Organization, Organization.id == Incident.organization_id).where(
+            func.lower(Organization.name).contains(named, autoescape=True))
+    return Incident.id.in_(found)
 
 
 def get_incident(user, incident_id: int, *, reading: bool = False) -> Incident:
@@ -148,7 +168,7 @@ def queue(user, filters: QueueFilters, now: datetime) -> list[Incident]:
     if filters.organization_id:
         query = query.where(Incident.organization_id == filters.organization_id)
     if filters.text.strip():
-        query = query.where(or_(_title_contains(filters.text),
+        query = query.where(or_(_title_contains(filters.text), _numbered(filters.text),
                                 Incident.contact.contains(filters.text.strip(),
                                                           autoescape=True)))
     found = db.session.scalars(query.options(

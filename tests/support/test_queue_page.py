@@ -101,3 +101,35 @@ def test_the_staff_incident_page_shows_the_customer_and_canned_replies(client, a
     assert "Contoso Manufacturing" in page and "Orbit Integration Hub 4.0" in page
     assert "Second open one" in page
     assert "Rebuild the totals index." in page  # the reply box starts from the article
+
+
+def test_the_queue_finds_an_incident_by_its_number_as_customers_quote_it(
+        client, auth, log_incident):
+    contoso = [log_incident("premium@demo.test", severity=3, title=f"Contoso {n}")
+               for n in ("first", "second")]
+    fabrikam = [log_incident("elite@demo.test", severity=3, title=f"Fabrikam {n}")
+                for n in ("first", "second")]
+    auth.login("staff@demo.test")
+
+    def found(query: str) -> set[str]:
+        page = client.get("/staff/incidents", query_string={"q": query})
+        return set(_order(page.get_data(as_text=True)))
+
+    both_seconds = {str(contoso[1]), str(fabrikam[1])}
+    assert found("#2") == found("2") == found("# 2") == both_seconds
+    assert found("Contoso #2") == found("#2 · Contoso Manufacturing") == {str(contoso[1])}
+    assert found("fabrikam#1") == {str(fabrikam[0])}
+    assert found("#9") == set() and found("second") == both_seconds
+    # each row names the organisation with its number: two #2 rows are told apart
+    page = client.get("/staff/incidents", query_string={"q": "#2"}).get_data(as_text=True)
+    assert "#2 · Contoso Manufacturing" in page and "#2 · Fabrikam Logistics" in page
+
+
+def test_customers_find_their_incident_by_number_too(client, auth, log_incident):
+    first = log_incident("premium@demo.test", severity=3, title="Payroll run stuck")
+    second = log_incident("premium@demo.test", severity=3, title="Totals off")
+    log_incident("elite@demo.test", severity=3, title="Elite's own")
+    auth.login("premium@demo.test")
+    page = client.get("/support/incidents?show=all&q=%232").get_data(as_text=True)
+    assert f"/support/incidents/{second}\"" in page
+    assert f"/support/incidents/{first}\"" not in page and "Elite's own" not in page
