@@ -50,7 +50,7 @@ def test_staff_tell_every_organisations_first_incident_apart(client, auth, log_i
                   for email in ("xtreme@demo.test", "premium@demo.test", "elite@demo.test")}
     auth.login("staff@demo.test")
     queue = client.get("/staff/incidents").get_data(as_text=True)
-    references = re.findall(r"#1 · [^<]+?(?= · Orbit ERP)", queue)
+    references = re.findall(r"#1 · [^<]+?(?=</strong> · Orbit ERP)", queue)
     assert len(references) == 3 and len(set(references)) == 3
     assert "#1 · Contoso Manufacturing" in references
     incident_page = client.get(f"/support/incidents/{first_ones['elite@demo.test']}")
