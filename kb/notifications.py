@@ -90,6 +90,18 @@ def mark_read(user, notification_id: int | None = None) -> None:
     db.session.commit()
 
 
+def mark_read_leading_to(user, url: str) -> int:
+    """Mark read the user's unread notifications that lead to ``url``, the page they opened
+    (an incident's); how many. Writes (and commits) only when there are some."""
+    unread = (Notification.user_id == user.id, Notification.read_at.is_(None),
+              Notification.url == url)
+    if not db.session.scalar(select(func.count()).select_from(Notification).where(*unread)):
+        return 0
+    marked = db.session.execute(update(Notification).where(*unread).values(read_at=utcnow()))
+    db.session.commit()
+    return marked.rowcount
+
+
 def _own(user, notification_id: int) -> Notification:
     """The user's notification; another user's is as absent as a missing one (404)."""
     notification = db.session.get(Notification, notification_id)

@@ -13,12 +13,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from kb import policy
+from kb import notifications, policy
 from kb.db import utcnow
 from kb.errors import DomainError, Invalid, TooLarge
 from kb.products.service import all_products
 from kb.storage import human_size
-from kb.support import attachments, coverage, incidents, queries, remote_access, watchers
+from kb.support import attachments, coverage, incidents, notices, queries, remote_access, watchers
 from kb.support import reclassify as classification
 from kb.support.display import target_view
 from kb.support.forms import (
@@ -142,7 +142,9 @@ def _refusal_shown(form: IncidentForm, refusal: DomainError) -> str:
 
 @blueprint.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
-    return incident_page(queries.get_incident(current_user, incident_id, reading=True))
+    incident = queries.get_incident(current_user, incident_id, reading=True)
+    notifications.mark_read_leading_to(current_user, notices.incident_url(incident))
+    return incident_page(incident)
 
 
 def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,

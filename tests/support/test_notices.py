@@ -86,3 +86,34 @@ def test_an_answered_incident_is_no_breach(desk, log_incident, as_user):
                   lambda _: db.session.get(Incident, incident_id).response_due)
     with desk.app_context():
         assert run_due_jobs(due + timedelta(hours=1)) == 0
+
+
+def _unread(app, email: str) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(Notification.url).where(
+            Notification.user_id == user_by_email(email).id,
+            Notification.read_at.is_(None)).order_by(Notification.id)))
+
+
+def test_opening_an_incident_marks_its_notifications_read_for_that_reader(
+        desk, log_incident, as_user, client, auth):
+    admin_id = as_user("premium-admin@demo.test", lambda admin: admin.id)
+    answered = log_incident("premium@demo.test", title="Totals off", watchers=[admin_id])
+    other = log_incident("premium@demo.test", title="Payroll run stuck")
+
+    def staff_work(staff):
+        for incident_id in (answered, other):
+            incident = db.session.get(Incident, incident_id)
+            incidents.reply(staff, incident, "Which version exactly?")
+            incidents.change_status(staff, incident, "waiting_for_customer")
+
+    as_user("staff@demo.test", staff_work)
+    page = f"/support/incidents/{answered}"
+    assert _unread(desk, "premium@demo.test").count(page) == 3  # logged, reply, status
+    auth.login("premium@demo.test")
+    unread = '<span class="visually-hidden">: </span>{}<span class="visually-hidden"> unread'
+    assert unread.format(6) in client.get("/support/incidents").get_data(as_text=True)
+    assert unread.format(3) in client.get(page).get_data(as_text=True)  # this page's count
+    assert page not in _unread(desk, "premium@demo.test")
+    assert f"/support/incidents/{other}" in _unread(desk, "premium@demo.test")
+    assert page in _unread(desk, "premium-admin@demo.test")  # the watcher has not opened it
