@@ -228,3 +228,23 @@ def test_the_resolved_email_offers_what_the_page_offers_and_closing_works(
     with desk.app_context():
         assert db.session.get(Incident, incident_id).status == "closed"
     assert "Close: the problem is solved" not in client.get(page).get_data(as_text=True)
+
+
+def test_a_staff_note_that_sets_a_status_tells_the_status_never_the_note(
+        desk, log_incident, client, auth, runner, smtp):
+    from tests.conftest import csrf_token
+
+    incident_id, _ = _incident(log_incident)
+    _deliver(runner)
+    before = len(smtp.inbox.to(CUSTOMER))
+    auth.login("staff@demo.test")
+    page = f"/support/incidents/{incident_id}"
+    sent = client.post(f"{page}/replies", data={
+        "csrf_token": csrf_token(client, page), "body": "Customer is on a **forked** build",
+        "kind": "note", "status": "in_progress"}, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    _deliver(runner)
+    [message] = smtp.inbox.to(CUSTOMER)[before:]
+    assert message["Subject"].strip().startswith("Orbitec Support: In progress: Incident #1")
+    text, html = _parts(message)
+    assert "forked" not in text and "forked" not in html
