@@ -214,7 +214,7 @@ def test_the_resolved_email_offers_what_the_page_offers_and_closing_works(
 
     incident_id, _ = _incident(log_incident)
     as_user("staff@demo.test", lambda staff: incidents.change_status(
-        staff, db.session.get(Incident, incident_id), "resolved"))
+        staff, db.session.get(Incident, incident_id), "resolved", "Fixed in SP2."))
     _deliver(runner)
     text, _ = _parts(_arrived(smtp, CUSTOMER, "Resolved"))
     assert "You may also reopen or close it there." in text
