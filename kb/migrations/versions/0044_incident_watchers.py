@@ -1,6 +1,6 @@
 """incident watchers: colleagues of the organisation told of an incident as its reporter is
 
-Revision ID: 0050_incident_watchers
+Revision ID: 0044_incident_watchers
 Revises: 0043_response_clocks
 Create Date: 2026-12-07 08:00:00.000000
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0050_incident_watchers'
+revision = '0044_incident_watchers'
 down_revision = '0043_response_clocks'
 branch_labels = None
 depends_on = None
