@@ -53,6 +53,8 @@ def search():
     return respond(SearchResults, {
         "total": results.total,
         "page": results.page,
+        "per_page": asked.per_page,
+        "pages": results.pages,
         "results": [_result(hit) for hit in results.hits],
         "facets": {name: dict(counts) for name, counts in results.facets.items()},
         "suggestion": results.suggestion,

@@ -44,7 +44,7 @@ def _values(arguments: MultiDict, name: str) -> tuple[str, ...]:
 def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
     """The SearchRequest of ``q``, ``type``, ``product``, ``version``, ``kind``, ``sort``,
     ``page``, ``per_page`` (each filter may repeat) and ``as_typed`` (no corrected search)."""
-    sort = arguments.get("sort", "relevance")
+    sort = arguments.get("sort", "").strip() or "relevance"  # an empty sort is the default
     if sort not in ("relevance", "date"):
         raise Invalid("sort must be 'relevance' or 'date'.")
     return SearchRequest(

@@ -28,7 +28,9 @@ class LockedResult(ResponseBody):
 
 class SearchResults(ResponseBody):
     total: int
-    page: int
+    page: int  # as asked: a page past the last one has no results
+    per_page: int
+    pages: int  # how many pages of per_page the total makes
     results: list[SearchResult]
     facets: dict[str, dict[str, int]]
     suggestion: str | None

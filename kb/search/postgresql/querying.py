@@ -129,7 +129,7 @@ def _page(connection: Connection, matches: Matches,
     total, facets = counted
     per_page = max(1, request.per_page)
     pages = (total + per_page - 1) // per_page
-    page = max(1, min(request.page, pages))
+    page = max(1, request.page)  # past the last page: an empty page, as the lists answer
     shown = hits.page(connection, matches, request.sort, per_page, (page - 1) * per_page,
-                      hits.typed_words(request.text)) if total else []
+                      hits.typed_words(request.text)) if page <= pages else []
     return ResultPage(total=total, page=page, pages=pages, hits=shown, facets=facets)

@@ -77,8 +77,9 @@ def _page(searcher: Searcher, query: Query, allowed: set[int] | None, weighting,
     found, parts = grouping.grouped(searcher, found)
     total = len(found)
     pages = (total + request.per_page - 1) // request.per_page
-    page = max(1, min(request.page, pages))
-    shown = _ranked(searcher, found, request.sort, page * request.per_page)
+    page = max(1, request.page)  # past the last page: an empty page, as the lists answer
+    shown = _ranked(searcher, found, request.sort, page * request.per_page) \
+        if page <= pages else []
     shown = shown[(page - 1) * request.per_page:]
     words = _highlighted_words(searcher, query) if shown else frozenset()
     hits = [_hit(searcher, docnum, parts.get(docnum, ()), words) for docnum in shown]
