@@ -14,6 +14,7 @@ from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
 from kb.search.documents import content_types
 from kb.search.query import SearchRequest
+from kb.search.typed import split_typed_filters
 
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARACTERS = 500
@@ -47,8 +48,10 @@ def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
     sort = arguments.get("sort", "").strip() or "relevance"  # an empty sort is the default
     if sort not in ("relevance", "date"):
         raise Invalid("sort must be 'relevance' or 'date'.")
+    text = arguments.get("q", "")[:MAX_QUERY_CHARACTERS]
+    check_typed_filters(text)
     return SearchRequest(
-        text=arguments.get("q", "")[:MAX_QUERY_CHARACTERS],
+        text=text,
         types=known_types(_values(arguments, "type")),
         products=known_products(_values(arguments, "product")),
         versions=known_versions(_values(arguments, "version")),
@@ -58,6 +61,17 @@ def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
         per_page=page_size(arguments, per_page, MAX_PER_PAGE),
         as_typed=arguments.get("as_typed", "").strip().lower() in ("1", "true", "yes"),
     )
+
+
+def check_typed_filters(text: str) -> None:
+    """Refuse a ``product:``, ``version:``, ``type:`` or ``kind:`` typed in the words that no
+    document can have, as the same filter picked is refused: typed, it found nothing without
+    a word why."""
+    _, typed = split_typed_filters(text)
+    known_products(tuple(typed.get("product", ())))
+    known_versions(tuple(typed.get("version", ())))
+    known_types(tuple(typed.get("type", ())))
+    known_kinds(tuple(typed.get("kind", ())))
 
 
 def document_types() -> list[str]:

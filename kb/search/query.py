@@ -17,7 +17,7 @@ from kb.search.results import (
     SearchResults,
     TitleSuggestion,
 )
-from kb.search.typed import abbreviated, typed_filters
+from kb.search.typed import abbreviated, typed_filters, without_field_prefixes
 
 __all__ = ["Hit", "LockedHit", "SearchRequest", "SearchResults", "TitleSuggestion", "related",
            "search", "suggest_titles"]
@@ -47,8 +47,10 @@ def search(user, request: SearchRequest) -> SearchResults:
 def _searched(scope: policy.ReadScope, request: SearchRequest, locked_titles: bool
               ) -> SearchResults:
     """The engine's results, releases asked for by their abbreviations (SP1 for "service
-    pack 1", which the engines index beside the spelled-out form)."""
-    found = backend().search(scope, replace(request, text=abbreviated(request.text)),
+    pack 1", which the engines index beside the spelled-out form), field prefixes kb does not
+    search by as words (``typed.without_field_prefixes``)."""
+    text = abbreviated(without_field_prefixes(request.text))
+    found = backend().search(scope, replace(request, text=text),
                              locked_titles=locked_titles)
     found.request = request
     return found

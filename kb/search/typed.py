@@ -8,6 +8,7 @@ import re
 
 # typed filters: `product:orbit-erp`, `type:release-note`, `version:"12.0"`, `kind:how-to`
 TYPED_FILTER = re.compile(r'(?i)(?<![\w:])(product|version|kind|type):(?:"([^"]*)"|([^\s"]+))')
+TYPED_FILTER_NAMES = ("product", "version", "kind", "type")
 # a prefix needs two characters before the star; shorter stars are dropped
 SHORT_PREFIX = re.compile(r"(?<!\w)(\w?)\*+")
 OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()\"'*^~:]")
@@ -31,6 +32,31 @@ def split_typed_filters(text: str) -> tuple[str, dict[str, list[str]]]:
         return " "
 
     return TYPED_FILTER.sub(take, text), found
+
+
+# a field prefix people type out of habit from other search engines (`title:excel`): kb's
+# own fields and a few common names; each is dropped and its value searched as words
+FIELD_NAMES = ("title", "summary", "body", "text", "content", "tag", "tags", "subject",
+               "name", "keyword", "keywords", "identifiers", "feature", "min_plan", "status",
+               "key", "url", "intitle", "intext")
+# any other `word:value` (error:404, http://...) is its words, the colon a space between them
+FIELD_PREFIX = re.compile(r"(?<![\w:])([^\W\d]\w*):(?=[^\s:])")
+
+
+def without_field_prefixes(text: str) -> str:
+    """The typed text with every ``name:`` prefix that is not a typed filter searched as
+    words: a field name kb does not search by is dropped (``title:excel`` is ``excel``),
+    another word kept beside its value (``error:404`` is ``error 404``). A "quoted phrase"
+    stays as typed. Without this, the prefix was searched as a word every result must hold
+    (so nothing was found) and did-you-mean "corrected" it (title to time)."""
+    def prefix(match: re.Match) -> str:
+        name = match.group(1)
+        if name.lower() in TYPED_FILTER_NAMES:
+            return match.group(0)
+        return "" if name.lower() in FIELD_NAMES else f"{name} "
+
+    return "".join(part if part.startswith('"') else FIELD_PREFIX.sub(prefix, part)
+                   for part in QUOTED.split(text))
 
 
 def typed_filters(text: str) -> str:

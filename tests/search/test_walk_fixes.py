@@ -45,3 +45,53 @@ def test_an_empty_sort_is_the_default(client, api_token, ledger, path):
     assert response.status_code == 200
     if path.startswith("/api"):
         assert response.get_json()["total"] == 12
+
+
+@pytest.fixture
+def excel(publish, demo_accounts):
+    publish("Export to Excel", "Send the ledger to a spreadsheet.", products=("Orbit ERP",),
+            versions=("12.0",))
+    publish("Rounding of amounts", "How rounding works in invoices.", products=("Orbit ERP",),
+            versions=("12.0",))
+    publish("Time zones of reports", "Reports use the company time zone.")
+
+
+def test_a_field_prefix_kb_does_not_know_is_searched_as_words(client, auth, excel):
+    auth.login("xtreme@demo.test")
+    page = client.get("/search?q=title:excel").get_data(as_text=True)
+    assert "1 result" in page and "Export to Excel" in page
+    assert "Time zones" not in page and "time:excel" not in page
+    spreadsheet = client.get("/search?q=content:spreadsheet").get_data(as_text=True)
+    assert "Export to Excel" in spreadsheet
+
+
+def test_did_you_mean_never_corrects_a_field_name(reader, excel):
+    from kb.search.query import SearchRequest, search
+
+    found = search(reader("xtreme"), SearchRequest(text="title:excle"))
+    assert "time" not in (found.suggestion or "") and "time" not in (found.corrected_query or "")
+    assert [hit.title for hit in found.hits] == ["Export to Excel"]  # excle corrected to excel
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("product:erp rounding", "Unknown product &#39;erp&#39;"),
+    ("version:12 rounding", "Unknown version &#39;12&#39;"),
+    ("type:manual rounding", "type must be one of"),
+])
+def test_a_typed_filter_nothing_can_have_says_so_as_the_picked_one_does(client, auth, excel,
+                                                                      typed, message):
+    auth.login("xtreme@demo.test")
+    response = client.get("/search", query_string={"q": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page and "Nothing found" not in page
+    assert f'value="{typed}"' in page  # kept in the box to be mended
+
+
+def test_the_api_refuses_a_typed_product_nothing_has(client, api_token, excel):
+    answer = client.get("/api/v1/search?q=product:erp+rounding",
+                        headers=bearer(api_token("xtreme@demo.test")))
+    assert answer.status_code == 422
+    assert answer.get_json()["field"] == "product" and answer.get_json()["unknown"] == ["erp"]
+    fine = client.get("/api/v1/search?q=product:orbit-erp+version:12.0+rounding",
+                      headers=bearer(api_token("xtreme@demo.test"))).get_json()
+    assert [result["title"] for result in fine["results"]] == ["Rounding of amounts"]
