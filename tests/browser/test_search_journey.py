@@ -77,3 +77,28 @@ def test_a_premium_customer_reads_the_premium_item(page: Page, searchable):
     expect(page.locator(".result-count")).to_contain_text("3 results")
     expect(page.get_by_role("link", name="Quasar for premium customers")).to_be_visible()
     expect(page.locator(".locked-entry")).to_have_count(0)
+
+
+def test_the_header_search_box_suggests_titles_by_keyboard(page: Page, searchable):
+    base_url = searchable
+    sign_in(page, base_url, "xtreme@demo.test")
+    page.goto(f"{base_url}/")
+    box = page.get_by_role("combobox", name="Search the portal")
+    box.press_sequentially("quasar err", delay=40)
+    suggestion = page.get_by_role("option", name="Quasar errors explained")
+    expect(suggestion).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    expect(suggestion).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", "site-search-suggestions-0")
+    box.press("Escape")
+    expect(suggestion).to_have_count(0)
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("quasar err")  # Escape closes the list, the words stay
+    box.press("ArrowDown")  # a closed list: nothing to move in, typing again opens it
+    box.press("Backspace")
+    box.press_sequentially("r", delay=40)
+    expect(page.get_by_role("option", name="Quasar errors explained")).to_be_visible()
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page).to_have_url(f"{base_url}/articles/quasar-errors-explained")
