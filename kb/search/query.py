@@ -17,7 +17,13 @@ from kb.search.results import (
     SearchResults,
     TitleSuggestion,
 )
-from kb.search.typed import abbreviated, typed_filters, without_field_prefixes
+from kb.search.typed import (
+    abbreviated,
+    glued_apart,
+    split_typed_filters,
+    typed_filters,
+    without_field_prefixes,
+)
 
 __all__ = ["Hit", "LockedHit", "SearchRequest", "SearchResults", "TitleSuggestion", "related",
            "search", "suggest_titles"]
@@ -33,15 +39,25 @@ def search(user, request: SearchRequest) -> SearchResults:
         return SearchResults(request=request, page=max(1, request.page))
     locked_titles = policy.sees_locked_titles(user)
     found = _searched(scope, request, locked_titles)
-    if found.total or not found.suggestion or request.as_typed:
+    if found.total or request.as_typed:
         return found
-    corrected = " ".join([found.suggestion, typed_filters(request.text)]).strip()
-    instead = _searched(scope, replace(request, text=corrected), locked_titles)
-    if not instead.total:
-        return found
-    instead.request, instead.corrected_query = request, corrected
-    instead.suggestion = found.suggestion
-    return instead
+    for suggestion in _suggestions(found.suggestion, request.text):
+        corrected = " ".join([suggestion, typed_filters(request.text)]).strip()
+        instead = _searched(scope, replace(request, text=corrected), locked_titles)
+        if instead.total:
+            instead.request, instead.corrected_query = request, corrected
+            instead.suggestion = suggestion
+            return instead
+    return found
+
+
+def _suggestions(spelling: str | None, text: str) -> list[str]:
+    """What to search instead of typed words that found nothing: their spelling suggestion,
+    then glued codes apart (HUB430 as HUB-430, v12 as 12)."""
+    words = split_typed_filters(text)[0]
+    apart = " ".join(glued_apart(words).split())
+    return [*([spelling] if spelling else []),
+            *([apart] if apart != " ".join(words.split()) else [])]
 
 
 def _searched(scope: policy.ReadScope, request: SearchRequest, locked_titles: bool

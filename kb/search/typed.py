@@ -59,6 +59,22 @@ def without_field_prefixes(text: str) -> str:
                    for part in QUOTED.split(text))
 
 
+# letters glued to digits: a code typed without its dash (HUB430) or a version with a v (v12)
+GLUED_CODE = re.compile(r"(?<![\w.-])(?P<letters>[^\W\d_]+)(?P<digits>\d+(?:\.\d+)*)(?![\w.-])")
+
+
+def glued_apart(text: str) -> str:
+    """Codes typed glued written as documents write them: "HUB430" as "HUB-430", "v12" as
+    "12" (a release's abbreviation, SP1, stays: the engines know it)."""
+    def apart(match: re.Match) -> str:
+        letters, digits = match.group("letters"), match.group("digits")
+        if letters.lower() in RELEASE_ABBREVIATIONS:
+            return match.group(0)
+        return digits if letters.lower() == "v" else f"{letters}-{digits}"
+
+    return GLUED_CODE.sub(apart, text)
+
+
 def typed_filters(text: str) -> str:
     """The filters typed in ``text``, as typed."""
     return " ".join(match.group(0) for match in TYPED_FILTER.finditer(text))

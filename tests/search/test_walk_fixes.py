@@ -95,3 +95,46 @@ def test_the_api_refuses_a_typed_product_nothing_has(client, api_token, excel):
     fine = client.get("/api/v1/search?q=product:orbit-erp+version:12.0+rounding",
                       headers=bearer(api_token("xtreme@demo.test"))).get_json()
     assert [result["title"] for result in fine["results"]] == ["Rounding of amounts"]
+
+
+@pytest.fixture
+def codes(publish, demo_accounts):
+    publish("Connector stops with HUB-430", "The hub answers HUB-430 when the token expired.")
+    publish("Rounding changed", "Since 12.0 amounts round half up.")
+
+
+@pytest.mark.parametrize(("typed", "corrected", "title"), [
+    ("HUB430", "HUB-430", "Connector stops with HUB-430"),
+    ("v12", "12", "Rounding changed"),
+])
+def test_codes_typed_glued_are_searched_apart_when_nothing_matches(client, auth, codes, typed,
+                                                                   corrected, title):
+    auth.login("xtreme@demo.test")
+    page = client.get("/search", query_string={"q": typed}).get_data(as_text=True)
+    assert "Showing results for" in page and f"<strong>{corrected}</strong>" in page
+    assert title in page and "Nothing found" not in page
+
+
+def test_nothing_found_offers_tips_and_the_next_steps_the_reader_may_take(client, auth, codes):
+    auth.login("elite@demo.test")
+    page = client.get("/search?q=zeppelin&kind=how-to").get_data(as_text=True)
+    assert "Nothing found" in page and "Search tips" in page
+    assert 'href="/search?q=zeppelin">Search without the filters' in page
+    assert 'href="/community/ask?title=zeppelin"' in page and "Ask the community" in page
+    assert 'href="/support/incidents/new?title=zeppelin"' in page and "Log an incident" in page
+    assert client.get("/community/ask?title=zeppelin").status_code == 200
+    assert client.get("/support/incidents/new?title=zeppelin").status_code == 200
+
+
+def test_nothing_found_offers_only_what_the_reader_may_use(client, auth, codes):
+    from kb import policy
+    from kb.accounts.queries import user_by_email
+
+    auth.login("xtreme@demo.test")
+    page = client.get("/search?q=zeppelin").get_data(as_text=True)
+    xtreme = user_by_email("xtreme@demo.test")
+    assert ("Ask the community" in page) == policy.can(xtreme, "community")
+    assert "Log an incident" in page  # every plan logs incidents in the portal
+    auth.logout()
+    auth.login("staff@demo.test")
+    assert "Log an incident" not in client.get("/search?q=zeppelin").get_data(as_text=True)
