@@ -43,7 +43,7 @@ def meeting_invite(meeting: EliteMeeting, method: str) -> bytes:
 
 
 def _event(meeting: EliteMeeting, *, cancelled: bool) -> Event:
-    page = absolute_url(path_for("elite_meetings.index"))
+    page = absolute_url(path_for("elite_meetings.index"), for_email=True)  # sent by e-mail
     event = Event()
     event.add("uid", meeting.calendar_uid)
     event.add("sequence", meeting.sequence)

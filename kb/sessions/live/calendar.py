@@ -48,20 +48,22 @@ def new_calendar(method: str | None = None) -> Calendar:
     return calendar
 
 
-def invite(registration: Registration) -> bytes:
-    """The .ics file of one registration, as it stands now."""
+def invite(registration: Registration, *, for_email: bool = False) -> bytes:
+    """The .ics file of one registration, as it stands now; ``for_email``: attached to an
+    e-mail, so its links never take the request's Host header (``kb.links``)."""
     cancelled = removes_event(registration)
     calendar = new_calendar("CANCEL" if cancelled else "REQUEST")
-    calendar.add_component(registration_event(registration))
+    calendar.add_component(registration_event(registration, for_email=for_email))
     return calendar.to_ical()
 
 
-def registration_event(registration: Registration, *, invitation: bool = True) -> Event:
+def registration_event(registration: Registration, *, invitation: bool = True,
+                       for_email: bool = False) -> Event:
     """The VEVENT of one registration; ``invitation`` adds the organiser and the attendee,
     which a subscribed calendar feed leaves out (a published event has no attendees)."""
     live_session = registration.live_session
     cancelled = removes_event(registration)
-    page = absolute_url(path_for("live.show", session_id=live_session.id))
+    page = absolute_url(path_for("live.show", session_id=live_session.id), for_email=for_email)
     event = Event()
     event.add("uid", registration.calendar_uid)
     event.add("sequence", invite_sequence(registration))

@@ -54,7 +54,7 @@ def _tell_registrant(registration: Registration, event: str, title: str, body: s
         method = "CANCEL" if calendar.removes_event(registration) else "REQUEST"
         attachments = (Attachment(calendar.invite_filename(registration),
                                   f"text/calendar; method={method}",
-                                  calendar.invite(registration).decode()),)
+                                  calendar.invite(registration, for_email=True).decode()),)
     return tell(registration.user, Notice(
         f"session.{event}", title, session_url(registration.live_session), body=body,
         attachments=attachments))
