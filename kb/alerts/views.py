@@ -89,16 +89,22 @@ def _render_index(form: SubscribeForm, status: int = 200):
     policy.require(current_user, subscriptions.FEATURE)
     form.target.choices = _target_choices()
     held = subscriptions.subscriptions_of(current_user)
-    if not form.is_submitted():  # offer first what the reader does not follow yet
-        taken = {f"{item.product_id}:{item.version_id}" if item.version_id
-                 else str(item.product_id) for item in held}
-        form.target.data = next((choice.value for choice in form.target.choices
-                                 if choice.value not in taken), None)
+    if not form.is_submitted():
+        form.target.data = _first_offer(form.target.choices, held)
     return render_template(
         "alerts/index.html", form=form,
         subscriptions=held,
         suggestions=subscriptions.suggestions_for(current_user),
         open_alerts=queries.open_alerts_for(current_user)), status
+
+
+def _first_offer(offered, held) -> str | None:
+    """What the form shows first: a product's "every version" the reader does not follow yet
+    (one version is the narrower, later choice), else any choice not followed yet."""
+    taken = {f"{item.product_id}:{item.version_id}" if item.version_id
+             else str(item.product_id) for item in held}
+    free = [choice.value for choice in offered if choice.value not in taken]
+    return next((value for value in free if ":" not in value), free[0] if free else None)
 
 
 def _target_choices():
