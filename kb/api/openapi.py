@@ -25,7 +25,8 @@ ERROR_SCHEMA = {
         "error": {"type": "string"},
         "reason": {"type": "string", "description": "why: plan, term_lapsed, no_organization, "
                                                     "staff_only"},
-        "feature": {"type": "string"},
+        "feature": {"type": "string", "description": "the feature the plan lacks; absent when "
+                                                     "the item's own minimum plan refuses"},
         "required_plan": {"type": "string", "enum": list(plans.PLANS[1:])},
     },
     "required": ["error"],
@@ -34,7 +35,8 @@ ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/E
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 STANDARD_RESPONSES = {
     "401": {"description": "No or a bad credential", "content": ERROR_CONTENT},
-    "403": {"description": "The plan lacks the feature, or the term has lapsed",
+    "403": {"description": "The plan lacks the feature or is below the item's minimum "
+                   "plan, or the term has lapsed",
             "content": ERROR_CONTENT},
 }
 
