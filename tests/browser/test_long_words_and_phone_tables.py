@@ -1,13 +1,21 @@
 """Tables that must show every column: an organisation's users keep Role, Status and the
 buttons on a 1280 px screen when a name is one 200-character word (it wraps in its cell), and
 on a phone the staff incident queue shows each incident as a block, its Status, Target and
-Assigned on screen rather than behind a sideways scroll."""
+Assigned on screen rather than behind a sideways scroll, and so does the API tokens table on
+/account, its Revoke button on screen."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.layout_pages import CUSTOMER_ADMIN, DESKTOP, PHONE, STAFF
+from tests.browser.layout_pages import (
+    CUSTOMER,
+    CUSTOMER_ADMIN,
+    DESKTOP,
+    PHONE,
+    SCREENSHOT_DIR,
+    STAFF,
+)
 from tests.conftest import on_postgres
 
 pytestmark = [pytest.mark.browser,
@@ -58,3 +66,23 @@ def test_the_queue_on_a_phone_shows_each_incident_as_a_block(signed_in):
     assert {"Status", "Target", "Assigned"} <= set(seen["labels"])
     assert len(set(labelled)) == 1, seen  # one below the other, not side by side
     page.set_viewport_size(DESKTOP)
+
+
+def test_the_api_tokens_on_a_phone_keep_revoke_on_screen(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.set_viewport_size(PHONE)
+    page.goto(signed_in.base_url + "/account")
+    page.locator("#tokens").get_by_label("Name").fill("Nightly export script, production")
+    page.get_by_role("button", name="Create a token").click()
+    page.locator("#tokens tbody tr").first.evaluate("row => row.setAttribute('id', 'token-row')")
+    seen = cells_of(page, "#token-row")
+
+    assert seen["box"][0] <= seen["box"][1], seen
+    assert max(seen["rights"]) <= seen["innerWidth"], seen
+    assert {"Name", "Starts with", "Created", "Last used"} <= set(seen["labels"])
+    revoke = page.locator("#token-row").get_by_role("button", name="Revoke").bounding_box()
+    assert revoke["x"] >= 0 and revoke["x"] + revoke["width"] <= seen["innerWidth"], revoke
+    page.locator("#tokens").screenshot(path=SCREENSHOT_DIR / "account-tokens-390.png")
+    page.set_viewport_size(DESKTOP)
+    page.locator("#tokens").screenshot(path=SCREENSHOT_DIR / "account-tokens-1280.png")
+    assert len(set(cells_of(page, "#token-row")["lefts"])) == 5  # a table row again
