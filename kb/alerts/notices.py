@@ -82,7 +82,7 @@ def announce_patch(patch: Patch) -> int:
     caller's transaction); returns how many were told."""
     if not patch.is_published:
         return 0
-    covers = _patch_covers(patch)
+    covers = patch_covers(patch)
     notice = Notice("patch.published", f"New {patch.kind_name.lower()} for {patch.product.name}: "
                     f"{patch.title}", path_for("patches.show", patch_id=patch.id),
                     body=f"{patch.title}\n\nApplies to {patch.product.name} "
@@ -93,7 +93,8 @@ def announce_patch(patch: Patch) -> int:
                if policy.can_read(user, patch))
 
 
-def _patch_covers(patch: Patch):
+def patch_covers(patch: Patch):
+    """Whether a subscription to a version is one the patch applies to."""
     listed = {version.id for version in patch.versions}
     has_range = patch.range_from_key is not None or patch.range_to_key is not None
 

@@ -85,8 +85,9 @@ def withdraw_patch(actor, patch_id: int, reason: str,
                    replacement_id: int | None) -> tuple[Patch, int]:
     """Withdraw a published patch: offered nowhere any more, its files gone (410), its page
     saying why and what replaces it; everyone who downloaded it and may still read it is told
-    once, and the alerts it fixed take its replacement or are open again (``alerts.fixes``).
-    The patch and how many were told; ``Conflict`` for a patch that is not published,
+    once, and so are the product's subscribers who may read it (as patch news); the alerts it
+    fixed take its replacement or are open again (``alerts.fixes``).
+    The patch and how many downloaders were told; ``Conflict`` for a patch that is not published,
     ``Invalid`` for a bad reason or replacement."""
     policy.require_staff(actor)
     reason = " ".join(reason.split())
@@ -106,10 +107,12 @@ def withdraw_patch(actor, patch_id: int, reason: str,
         patch.status, patch.withdrawal_reason = "withdrawn", reason
         patch.withdrawn_at = patch.updated_at = utcnow()
         told = withdrawal_notice.tell_downloaders(patch)
+        subscribers_told = withdrawal_notice.tell_subscribers(patch)
         alerts_moved = fixes.fix_withdrawn(actor, patch)
         record_audit(actor, "patch.withdraw", "patch", patch.id, {"status": "published"},
                      {"status": "withdrawn", "reason": reason,
                       "replacement_id": patch.replacement_id, "told": told,
+                      "subscribers_told": subscribers_told,
                       "alerts": alerts_moved})
         search.record_change("patch", patch.id)
         db.session.commit()

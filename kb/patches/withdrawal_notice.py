@@ -1,6 +1,8 @@
-"""Telling the people who downloaded a withdrawn patch: once each, however many of its files
-they fetched, and only those who can still sign in and whose plan still reads the patch. It is a
-recall: told in the portal and by e-mail even to someone who turned off news of patches."""
+"""Telling of a withdrawn patch. Who downloaded it gets a recall: once each, however many of its
+files they fetched, and only those who can still sign in and whose plan still reads the patch;
+told in the portal and by e-mail even to someone who turned off news of patches. The product's
+subscribers (of a version it applies to, or every version) who may read it are told too, as
+news of patches, through their preferences; one notice key, so nobody is told twice."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from sqlalchemy import select
 
 from kb import db, gating, policy
 from kb.accounts.models import User
+from kb.alerts import subscriptions
 from kb.alerts.dispatch import Notice, tell
+from kb.alerts.notices import patch_covers
 from kb.links import absolute_url, path_for
 from kb.patches.models import Download, Patch
 from kb.patches.withdrawn import replacement_for
@@ -32,7 +36,18 @@ def tell_downloaders(patch: Patch) -> int:
                for user in downloaders(patch))
 
 
-def _notice(patch: Patch, replacement: gating.Offer) -> Notice:
+def tell_subscribers(patch: Patch) -> int:
+    """Tell the product's subscribers the patch covers who may read it (in the caller's
+    transaction, after ``tell_downloaders``: a downloader already told is not told again);
+    the number told."""
+    readers = [user for user, _ in subscriptions.subscribers({patch.product_id},
+                                                             patch_covers(patch))
+               if policy.read_denial(user, patch, retired_too=True) is None]
+    return sum(tell(user, _notice(patch, replacement_for(user, patch), recall=False))
+               for user in readers)
+
+
+def _notice(patch: Patch, replacement: gating.Offer, *, recall: bool = True) -> Notice:
     if replacement.item is not None:
         instead = (f"Install {replacement.item.kind_name.lower()} “{replacement.item.title}” "
                    "instead:\n" + absolute_url(path_for("patches.show",
@@ -45,11 +60,14 @@ def _notice(patch: Patch, replacement: gating.Offer) -> Notice:
     else:
         instead = ("There is no replacement yet. Do not install it; if you already have, "
                    "follow the reason above or contact support.")
-    body = (f"You downloaded {patch.kind_name.lower()} “{patch.title}” for {patch.product.name}. "
+    you = ("You downloaded" if recall else "You follow news of")
+    about = f"{patch.product.name}. " if recall else f"{patch.product.name}: "
+    body = (f"{you} {patch.kind_name.lower()} “{patch.title}” for {about}"
             f"It was withdrawn on {patch.withdrawn_at:%Y-%m-%d} and can no longer be "
-            f"downloaded.\n\nWhy: {patch.withdrawal_reason}\n\n{instead}\n\n"
-            "This is a recall notice. Everyone who downloaded the patch gets it, also those "
-            "who turned off e-mail about patches.")
+            f"downloaded.\n\nWhy: {patch.withdrawal_reason}\n\n{instead}")
+    if recall:
+        body += ("\n\nThis is a recall notice. Everyone who downloaded the patch gets it, also "
+                 "those who turned off e-mail about patches.")
     return Notice("patch.withdrawn", f"“{patch.title}” is withdrawn",
                   path_for("patches.show", patch_id=patch.id), body=body,
-                  product_id=patch.product_id, key=f"patch:{patch.id}:withdrawn", recall=True)
+                  product_id=patch.product_id, key=f"patch:{patch.id}:withdrawn", recall=recall)
