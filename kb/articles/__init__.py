@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(item_url=views.item_url,
                                  linked_articles_of=views.linked_articles_of,
                                  release_note_links=views.release_note_links,
+                                 withdrawn_warnings=views.withdrawn_warnings,
                                  article_html=image_views.article_html,
                                  image_url=image_views.image_url, image_limit=images.image_limit)
     app.jinja_env.filters["markdown_html"] = views.markdown_html

@@ -45,6 +45,17 @@ def register_release_note_links(app, provider: ReleaseNoteLinks) -> None:
     app.extensions.setdefault("kb.release_note_links", []).append(provider)
 
 
+def register_withdrawn_warnings(app, provider) -> None:
+    """Let the patches area name the withdrawn patches an article warns of:
+    ``provider(article, user)`` gives (patch, replacement offer) pairs."""
+    app.extensions["kb.withdrawn_warnings"] = provider
+
+
+def withdrawn_warnings(article: Article) -> list:
+    provider = current_app.extensions.get("kb.withdrawn_warnings")
+    return provider(article, current_user) if provider else []
+
+
 def markdown_html(source: str) -> Markup:
     """Markdown rendered and sanitised, for short fields such as a release note's highlights."""
     return markdown.scrolling_tables(markdown.render(source or "").html)

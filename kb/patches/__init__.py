@@ -6,9 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.articles.views import register_release_note_links
+    from kb.articles.views import register_release_note_links, register_withdrawn_warnings
     from kb.demo import register_loader
-    from kb.patches import commands, demo, queries, views
+    from kb.patches import commands, demo, queries, views, withdrawn_warnings
     from kb.web import NavEntry, add_nav_entry
 
     app.register_blueprint(views.blueprint)
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
                                 group="Staff"))
     register_loader(app, demo.load)
     register_release_note_links(app, queries.release_note_links)
+    register_withdrawn_warnings(app, withdrawn_warnings.withdrawn_patches_of)

@@ -283,7 +283,7 @@ def test_no_page_offers_a_withdrawn_patch_as_the_newer_one(app, staff_client, au
         assert reader.get(f"/api/v1/patches/{older}").json["superseded_by"] == []
 
 
-def test_release_notes_no_longer_link_a_withdrawn_patch(app, staff_client, publish):
+def test_release_notes_no_longer_offer_a_withdrawn_patch_but_warn_of_it(app, staff_client, publish):
     with app.app_context():
         db.session.add(Article(type="release-note", slug="erp-12-0", status="published",
                                title="Orbit ERP 12.0 release notes", body="Notes"))
@@ -298,7 +298,8 @@ def test_release_notes_no_longer_link_a_withdrawn_patch(app, staff_client, publi
         browser.login(reader)
         note_page = browser.client.get("/release-notes/erp-12-0").get_data(as_text=True)
         assert f'<a href="/patches/{kept}">Patch: Kept fix</a>' in note_page
-        assert "Pulled fix" not in note_page, reader
+        assert "Patch: Pulled fix" not in note_page, reader  # not offered: warned of instead
+        assert "Pulled fix</a> was withdrawn" in note_page, reader
 
 
 def test_the_withdrawal_message_counts_in_words_and_names_a_replacement_only_if_there_is_one():
