@@ -78,12 +78,14 @@ def find_patches(user, *, product: str = "", version: str = "", kind: str = "",
                  with_withdrawn: bool = False, page: int = 1, per_page: int = 20) -> PatchPage:
     """Patches filtered by product (name or slug), version, kind and the user's organisation,
     newest first. ``readable_only`` false includes titles the user may see but not open;
-    ``with_withdrawn`` withdrawn patches too, for staff (customers never see them listed)."""
+    ``with_withdrawn`` the withdrawn patches too that the user's plan read (their pages say
+    why and what instead), asked for on purpose."""
     policy.require(user, "patches")
-    conditions = [gating.read_filter(Patch, policy.read_scope(user)) if readable_only
-                  else gating.title_filter(Patch, user)]
-    if not with_withdrawn:
-        conditions.append(Patch.status != Patch.retired_status)
+    shown = (gating.read_filter(Patch, policy.read_scope(user)) if readable_only
+             else gating.title_filter(Patch, user))
+    if with_withdrawn:
+        shown = or_(shown, _withdrawn_readable(user))
+    conditions = [shown] if with_withdrawn else [shown, Patch.status != Patch.retired_status]
     found = _product_named(product) if product else None
     if product:
         conditions.append(Patch.product_id == (found.id if found else -1))
@@ -101,6 +103,18 @@ def find_patches(user, *, product: str = "", version: str = "", kind: str = "",
         query.order_by(Patch.released_on.desc(), Patch.id.desc())
         .offset((page - 1) * per_page).limit(per_page))
     return PatchPage(list(rows), total, page, per_page)
+
+
+def _withdrawn_readable(user):
+    """Withdrawn patches whose page ``user`` may open (``policy.read_denial(retired_too)``)."""
+    scope = policy.read_scope(user)
+    if scope.everything:
+        return Patch.status == Patch.retired_status
+    if scope.nothing:
+        return false()
+    return and_(Patch.status == Patch.retired_status, Patch.published_at.is_not(None),
+                Patch.feature_filter(scope.features), Patch.plan_filter(scope.plans),
+                Patch.programme_filter(scope.programmes))
 
 
 def _product_named(name: str) -> Product | None:

@@ -35,12 +35,14 @@ blueprint = Blueprint("patches", __name__)
 def index():
     filters = {name: request.args.get(name, "").strip() for name in ("product", "version", "kind")}
     mine = request.args.get("mine") == "1"
+    withdrawn = request.args.get("withdrawn") == "1"
     result = queries.find_patches(
         current_user, **filters, for_my_organization=mine, readable_only=False,
-        with_withdrawn=True, page=page_number(request.args),
+        with_withdrawn=withdrawn, page=page_number(request.args),
         per_page=current_app.config["PAGE_SIZE"])
     return render_template(
-        "patches/index.html", result=result, filters=filters, mine=mine, kinds=KIND_NAMES,
+        "patches/index.html", result=result, filters=filters, mine=mine, withdrawn=withdrawn,
+        kinds=KIND_NAMES,
         successors={patch.id: queries.successors(current_user, patch) for patch in result.patches},
         products=_with_versions(queries.products_with_patches(current_user)))
 
