@@ -16,7 +16,6 @@ from kb.accounts.queries import user_by_email
 from kb.alerts import preferences
 from kb.alerts.delivery import build_message
 from kb.alerts.models import OutboxEmail
-from kb.articles.models import Article
 from kb.notifications import Notification
 from kb.patches.models import Patch
 from tests.conftest import bearer, csrf_token
@@ -282,25 +281,6 @@ def test_no_page_offers_a_withdrawn_patch_as_the_newer_one(app, staff_client, au
         assert "Newer fix" not in reader.get("/patches/?product=orbit-erp").get_data(
             as_text=True).split("Old fix", 1)[1].split("</td>", 1)[0]
         assert reader.get(f"/api/v1/patches/{older}").json["superseded_by"] == []
-
-
-def test_release_notes_no_longer_offer_a_withdrawn_patch_but_warn_of_it(app, staff_client, publish):
-    with app.app_context():
-        db.session.add(Article(type="release-note", slug="erp-12-0", status="published",
-                               title="Orbit ERP 12.0 release notes", body="Notes"))
-        db.session.commit()
-    kept = publish(title="Kept fix", release_notes=["erp-12-0"])
-    pulled = publish(title="Pulled fix", release_notes=["erp-12-0"])
-
-    withdraw(staff_client, pulled)
-
-    for reader in ("staff@demo.test", "premium@demo.test"):
-        browser = Auth(app.test_client())
-        browser.login(reader)
-        note_page = browser.client.get("/release-notes/erp-12-0").get_data(as_text=True)
-        assert f'<a href="/patches/{kept}">Patch: Kept fix</a>' in note_page
-        assert "Patch: Pulled fix" not in note_page, reader  # not offered: warned of instead
-        assert "Pulled fix</a> was withdrawn" in note_page, reader
 
 
 def test_the_withdrawal_message_counts_in_words_and_names_a_replacement_only_if_there_is_one():

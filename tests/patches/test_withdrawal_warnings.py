@@ -42,3 +42,22 @@ def test_the_note_and_a_linking_article_warn_and_name_only_a_downloadable_replac
         assert f'Install <a href="/patches/{elite_only}">Elite rebuild</a> instead' in elite
         assert "Elite rebuild" not in premium and "available on Elite" in premium
         assert "withdrawn-notice" not in _page(app, "xtreme@demo.test", url)
+
+
+def test_release_notes_no_longer_offer_a_withdrawn_patch_but_warn_of_it(app, staff_client, publish):
+    with app.app_context():
+        db.session.add(Article(type="release-note", slug="erp-12-0", status="published",
+                               title="Orbit ERP 12.0 release notes", body="Notes"))
+        db.session.commit()
+    kept = publish(title="Kept fix", release_notes=["erp-12-0"])
+    pulled = publish(title="Pulled fix", release_notes=["erp-12-0"])
+
+    withdraw(staff_client, pulled)
+
+    for reader in ("staff@demo.test", "premium@demo.test"):
+        browser = Auth(app.test_client())
+        browser.login(reader)
+        note_page = browser.client.get("/release-notes/erp-12-0").get_data(as_text=True)
+        assert f'<a href="/patches/{kept}">Patch: Kept fix</a>' in note_page
+        assert "Patch: Pulled fix" not in note_page, reader  # not offered: warned of instead
+        assert "Pulled fix</a> was withdrawn" in note_page, reader
