@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from kb import migrate
 from kb.accounts.queries import user_by_email
 from kb.db import make_engine
-from tests.conftest import app_settings
+from tests.migration_data import demo_at_head, read
 
 
 def test_0040_gives_locked_questions_the_reason_of_their_last_lock(
@@ -19,10 +19,7 @@ def test_0040_gives_locked_questions_the_reason_of_their_last_lock(
     from kb.community import service as community
     from kb.community.models import Question
 
-    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = demo_at_head(tmp_path, isolated_database, new_app)
     with app.app_context():
         staff = user_by_email("staff@demo.test")
         space = db.session.scalars(select(Question).order_by(Question.id)).first().space
@@ -37,14 +34,8 @@ def test_0040_gives_locked_questions_the_reason_of_their_last_lock(
         ids = kept.id, relocked.id, reopened.id
     command.downgrade(migrate.alembic_config(app), "0039_outbox_body_html")
     command.upgrade(migrate.alembic_config(app), "head")
-    engine = make_engine(isolated_database.url)
-    try:
-        with engine.connect() as connection:
-            reasons = dict(connection.execute(text(
-                "SELECT id, lock_reason FROM community_questions WHERE id IN (:a, :b, :c)"),
-                {"a": ids[0], "b": ids[1], "c": ids[2]}).all())
-    finally:
-        engine.dispose()
+    reasons = dict(read(isolated_database.url, "SELECT id, lock_reason FROM community_questions"
+                        " WHERE id IN (:a, :b, :c)", a=ids[0], b=ids[1], c=ids[2]))
     assert reasons == {ids[0]: "Answered in the 12.1 notes", ids[1]: "", ids[2]: ""}
 
 
@@ -54,10 +45,7 @@ def test_0041_merges_open_topic_requests_that_repeat_one_another(
     from kb.sessions.models import TopicRequest
     from kb.sessions.topics import service as topics
 
-    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = demo_at_head(tmp_path, isolated_database, new_app)
     with app.app_context():
         staff, premium, elite = (user_by_email(f"{who}@demo.test")
                                  for who in ("staff", "premium", "elite"))

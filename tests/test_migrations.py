@@ -16,6 +16,7 @@ from kb.accounts.queries import user_by_email
 from kb.alerts import critical
 from kb.db import Base, make_engine
 from tests.conftest import app_settings
+from tests.migration_data import demo_at_head, read
 
 
 def _schema_differences(url: str) -> list:
@@ -120,10 +121,7 @@ def test_0030_keeps_the_text_of_questions_hidden_when_merged_hidden(
     from kb.community import service as community
     from kb.community.models import Question
 
-    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = demo_at_head(tmp_path, isolated_database, new_app)
     with app.app_context():
         staff = user_by_email("staff@demo.test")
         target = db.session.scalars(select(Question).order_by(Question.id)).first()
@@ -138,23 +136,14 @@ def test_0030_keeps_the_text_of_questions_hidden_when_merged_hidden(
         db.session.commit()
     command.downgrade(migrate.alembic_config(app), "0029_article_images")
     command.upgrade(migrate.alembic_config(app), "head")
-    engine = make_engine(isolated_database.url)
-    try:
-        with engine.connect() as connection:
-            notes = dict(connection.execute(text(
-                "SELECT id, moderation_note FROM community_questions WHERE id IN (:a, :b)"),
-                {"a": ids[0], "b": ids[1]}).all())
-    finally:
-        engine.dispose()
+    notes = dict(read(isolated_database.url, "SELECT id, moderation_note FROM "
+                      "community_questions WHERE id IN (:a, :b)", a=ids[0], b=ids[1]))
     assert notes == {ids[0]: "Hidden when it was merged.", ids[1]: ""}
 
 
 def test_0031_titles_the_alerts_their_articles_opened_by_the_issue(
         tmp_path, isolated_database, new_app):
-    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = demo_at_head(tmp_path, isolated_database, new_app)
     command.downgrade(migrate.alembic_config(app), "0030_hidden_merged_questions")
     engine = make_engine(isolated_database.url)
     try:
@@ -189,10 +178,7 @@ def test_0032_gives_each_articles_latest_revision_its_images_now(
     from kb.articles.image_files import identify
     from tests.articles.image_samples import png
 
-    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = demo_at_head(tmp_path, isolated_database, new_app)
     with app.app_context():
         staff = user_by_email("staff@demo.test")
         article = service.create_article(staff, ArticleFields(title="Queue", body="Text"))
@@ -202,24 +188,16 @@ def test_0032_gives_each_articles_latest_revision_its_images_now(
         article_id = article.id
     command.downgrade(migrate.alembic_config(app), "0031_alert_issue_titles")
     command.upgrade(migrate.alembic_config(app), "head")
-    engine = make_engine(isolated_database.url)
-    try:
-        with engine.connect() as connection:
-            recorded = connection.execute(text(
-                "SELECT r.number, i.name, i.width FROM article_revision_images i "
-                "JOIN article_revisions r ON r.id = i.revision_id WHERE r.article_id = :a"),
-                {"a": article_id}).all()
-    finally:
-        engine.dispose()
+    recorded = read(isolated_database.url,
+                    "SELECT r.number, i.name, i.width FROM article_revision_images i "
+                    "JOIN article_revisions r ON r.id = i.revision_id WHERE r.article_id = :a",
+                    a=article_id)
     assert [tuple(row) for row in recorded] == [(2, "queue.png", 30)]
 
 
 def test_0038_shows_the_placeholders_stored_renderings_had_stripped(
         tmp_path, isolated_database, new_app):
-    app = new_app(app_settings(tmp_path / "data", isolated_database.url))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = demo_at_head(tmp_path, isolated_database, new_app)
     command.downgrade(migrate.alembic_config(app), "0037_idempotency_worked_at")
     typed = "Run `orbit lock clear` with --db <name> now."
     engine = make_engine(isolated_database.url)
