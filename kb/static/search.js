@@ -22,7 +22,12 @@
     }
 
     function show(items) {
+      // a list that arrives while the reader has an option picked keeps that option picked
+      var picked = active >= 0 ? list.querySelectorAll("[role=option] a")[active] : null;
+      var pickedUrl = picked ? picked.getAttribute("href") : null;
       list.innerHTML = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
       items.forEach(function (item, position) {
         var option = document.createElement("li");
         option.id = list.id + "-" + position;
@@ -35,6 +40,8 @@
       });
       list.hidden = items.length === 0;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      var again = items.findIndex(function (item) { return item.url === pickedUrl; });
+      if (again >= 0) { highlight(again); }
     }
 
     function highlight(position) {

@@ -45,7 +45,8 @@
   }
 
   function setUpSuggestions() {
-    var input = document.querySelector("[data-suggest-url]");
+    // the topic form's title, not the header's search box, which has a suggest URL too
+    var input = document.querySelector("main [data-suggest-url]");
     var box = document.getElementById("suggestions");
     if (!input || !box) { return; }
     var timer = null;

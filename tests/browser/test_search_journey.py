@@ -84,7 +84,9 @@ def test_the_header_search_box_suggests_titles_by_keyboard(page: Page, searchabl
     sign_in(page, base_url, "xtreme@demo.test")
     page.goto(f"{base_url}/")
     box = page.get_by_role("combobox", name="Search the portal")
-    box.press_sequentially("quasar err", delay=40)
+    # the list of the last words typed, not one of those typed on the way
+    with page.expect_response(lambda response: "q=quasar%20err" in response.url):
+        box.press_sequentially("quasar err", delay=40)
     suggestion = page.get_by_role("option", name="Quasar errors explained")
     expect(suggestion).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
@@ -97,7 +99,8 @@ def test_the_header_search_box_suggests_titles_by_keyboard(page: Page, searchabl
     expect(box).to_have_value("quasar err")  # Escape closes the list, the words stay
     box.press("ArrowDown")  # a closed list: nothing to move in, typing again opens it
     box.press("Backspace")
-    box.press_sequentially("r", delay=40)
+    with page.expect_response(lambda response: "q=quasar%20err" in response.url):
+        box.press_sequentially("r", delay=40)
     expect(page.get_by_role("option", name="Quasar errors explained")).to_be_visible()
     box.press("ArrowDown")
     box.press("Enter")

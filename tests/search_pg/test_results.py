@@ -77,8 +77,10 @@ def test_sorted_by_date_and_paged(find, put, backend):
     newest_first = find("xtreme", "ibis", sort="date", per_page=2)
     assert (newest_first.total, newest_first.pages, titles(newest_first)) == (
         5, 3, ["Ibis note 0", "Ibis note 1"])
-    last = find("xtreme", "ibis", sort="date", per_page=2, page=9)
-    assert (last.page, titles(last)) == (3, ["Ibis note 4"])
+    last = find("xtreme", "ibis", sort="date", per_page=3, page=2)
+    assert (last.page, titles(last)) == (2, ["Ibis note 3", "Ibis note 4"])
+    past = find("xtreme", "ibis", sort="date", per_page=2, page=9)  # a script's loop ends here
+    assert (past.page, past.pages, titles(past)) == (9, 3, [])
 
 
 def test_snippets_mark_the_words_and_escape_everything_else(find, put):
