@@ -131,7 +131,7 @@ def test_grant_through_the_page_in_the_customers_time_zone(client, auth, asked, 
 
 
 @pytest.mark.parametrize("starts, ends, field, message", [
-    ("2026-12-07T10:00", "2026-12-07T09:00", "ends", "The window must end after it starts."),
+    ("2030-12-07T10:00", "2030-12-07T09:00", "ends", "The window must end after it starts."),
     ("2020-01-06T10:00", "2020-01-06T12:00", "starts", "The window cannot start in the past."),
     ("2030-02-30T10:00", "2030-03-01T12:00", "starts", "Not a valid datetime value."),
     ("", "2030-03-01T12:00", "starts", "Give the date and time it starts."),
