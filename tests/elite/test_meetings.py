@@ -24,7 +24,7 @@ from kb.products.service import ensure_product, ensure_version
 from tests.conftest import Auth
 from tests.elite.conftest import make_elite_customer
 
-STARTS = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
+STARTS = datetime(2030, 3, 19, 9, 0, tzinfo=UTC)  # a Tuesday, years ahead (a past start is refused)
 
 
 def ask(auth: Auth, **fields):
@@ -154,7 +154,7 @@ def test_another_organisation_cannot_touch_the_meeting(client, auth, elite_custo
     assert stranger.post(f"/elite/meetings/{meeting_id}/cancel").status_code == 404
     assert "Ledger performance" not in stranger.client.get("/elite/meetings").text
     assert stranger.post(f"/staff/elite/meetings/{meeting_id}/schedule",
-                         data={"starts_at": "2027-03-16T09:00", "duration_minutes": "60"}
+                         data={"starts_at": "2030-03-19T09:00", "duration_minutes": "60"}
                          ).status_code == 403
 
 
