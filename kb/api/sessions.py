@@ -231,6 +231,17 @@ def api_live_sessions():
                        items_json=sessions_json)
 
 
+@blueprint.get("/live-sessions/<int:session_id>")
+@documented("One live session, ended ones included, with its state, your registration and "
+            "join details as the list gives them", responses={"404": "No such session"},
+            response_model=LiveSession)
+def api_live_session(session_id: int):
+    live_session = live_queries.get_session(current_user, session_id)
+    registration = live_queries.registration_of(current_user, live_session)
+    return respond(LiveSession, live_session_json(
+        live_session, utcnow(), registration, live_queries.confirmed_count(live_session)))
+
+
 @blueprint.post("/live-sessions/<int:session_id>/registration")
 @documented("Register for a live session", responses={
     "200": "Already registered", "201": "Registered", "202": "Wait-listed (the session is full)",

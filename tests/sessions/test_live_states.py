@@ -161,3 +161,26 @@ def test_the_schedule_splits_sessions_of_each_length_at_their_end(app, schedule)
         past = [s.id for s in live_queries.sessions_for(staff_user, past=True)]
     assert upcoming == [ids[name] for name in ("long_on", "hour_on", "short_on", "later")]
     assert past == [ids[name] for name in ("short_over", "hour_over", "long_over")]
+
+
+def test_api_answers_one_session_as_the_list_does_ended_ones_included(
+        client, sessions_in_each_state, customer_on, api_token):
+    premium = bearer(api_token(customer_on("premium")))
+    listed = {s["id"]: s for s in client.get("/api/v1/live-sessions", headers=premium).json}
+    for state, session_id in sessions_in_each_state.items():
+        one = client.get(f"/api/v1/live-sessions/{session_id}", headers=premium)
+        assert one.status_code == 200 and one.json["state"] == state
+        if state != "ended":
+            assert one.json == listed[session_id]
+    upcoming = sessions_in_each_state["upcoming"]
+    assert client.post(f"/api/v1/live-sessions/{upcoming}/registration",
+                       headers=premium).status_code == 201
+    mine = client.get(f"/api/v1/live-sessions/{upcoming}", headers=premium).json
+    assert mine["registration"]["status"] == "confirmed" and mine["seats_left"] == 4
+
+    assert client.get("/api/v1/live-sessions/999999", headers=premium).status_code == 404
+    xtreme = bearer(api_token(customer_on("xtreme")))  # reads the schedule, cannot register
+    seen = client.get(f"/api/v1/live-sessions/{upcoming}", headers=xtreme)
+    assert seen.status_code == 200 and seen.json["registration"] is None
+    refused = client.post(f"/api/v1/live-sessions/{upcoming}/registration", headers=xtreme)
+    assert refused.status_code == 403 and refused.json["feature"] == "interactive_sessions"
