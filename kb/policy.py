@@ -145,7 +145,7 @@ def read_denial(user, item: Readable, noun="item", *, retired_too=False) -> Acce
     if not plans.plan_includes(effective_plan(user), item.min_plan):
         return AccessDenied(
             f"This {noun} is available on {plans.plans_phrase(item.min_plan)}.",
-            reason="plan", required_plan=item.min_plan)  # no feature: the plan has it
+            reason="plan", feature=item.access_feature, required_plan=item.min_plan)
     return None
 
 

@@ -2,8 +2,7 @@
 
 Lists hold every published item; the ones the caller may not read are marked
 ``"locked": true`` and carry no summary or highlights (the same locked entries the pages
-show). One article: 403 with ``required_plan`` (and no ``feature``: the plan has the feature,
-the article's own minimum plan refuses) below its minimum plan, 404 for
+show). One article: 403 with ``feature`` and ``required_plan`` below its minimum plan, 404 for
 drafts and unknown slugs, 301 to the new address for a renamed slug."""
 
 from __future__ import annotations

@@ -25,8 +25,7 @@ ERROR_SCHEMA = {
         "error": {"type": "string"},
         "reason": {"type": "string", "description": "why: plan, term_lapsed, no_organization, "
                                                     "staff_only"},
-        "feature": {"type": "string", "description": "the feature the plan lacks; absent when "
-                                                     "the item's own minimum plan refuses"},
+        "feature": {"type": "string"},
         "required_plan": {"type": "string", "enum": list(plans.PLANS[1:])},
     },
     "required": ["error"],

@@ -62,18 +62,13 @@ def test_one_article_has_the_contract_fields(client, api_token, write_article):
     assert article["products"] == ["Orbit ERP"] and article["summary"] == "How to"
 
 
-def test_below_the_minimum_plan_is_403_with_the_plan_and_no_feature(client, api_token,
-                                                                   write_article):
-    """The article's own minimum plan refuses, not a feature: Xtreme has how_to (/me says so),
-    so the answer names no feature, only the plan the article needs."""
+def test_below_the_minimum_plan_is_403_with_feature_and_plan(client, api_token, write_article):
     slug = write_article("Premium tuning", "Secret body", min_plan="premium")
-    headers = bearer(api_token("xtreme@demo.test"))
-    answer = client.get(f"/api/v1/articles/{slug}", headers=headers)
+    answer = client.get(f"/api/v1/articles/{slug}", headers=bearer(api_token("xtreme@demo.test")))
     assert answer.status_code == 403
     body = answer.get_json()
-    assert body == {"error": "This article is available on Premium and Elite.",
-                    "reason": "plan", "required_plan": "premium"}
-    assert "how_to" in client.get("/api/v1/me", headers=headers).get_json()["features"]
+    assert body == {"error": "This article is available on Premium and Elite.",  # contract
+                    "reason": "plan", "feature": "how_to", "required_plan": "premium"}
     assert "Secret body" not in answer.get_data(as_text=True)
 
 

@@ -56,7 +56,7 @@ def test_api_lists_only_readable_questions_and_refuses_as_the_contract_says(
     else:
         assert one.status_code == 403
         assert one.json == {"error": "This question is available on Elite.", "reason": "plan",
-                            "required_plan": "elite"}  # the space's plan, not a feature
+                            "feature": "community", "required_plan": "elite"}
 
 
 @pytest.mark.parametrize("reader", ("xtreme", "premium"))

@@ -41,8 +41,8 @@ def test_download_page_and_api_follow_the_minimum_plan(client, auth, customer_on
     else:
         assert (download.status_code, page.status_code, api.status_code,
                 checksums.status_code) == (403, 403, 403, 403)
-        assert api.json == {"error": api.json["error"], "reason": "plan",  # item, not feature
-                            "required_plan": min_plan}
+        assert api.json == {"error": api.json["error"], "reason": "plan",
+                            "feature": "patches", "required_plan": min_plan}
         assert f"available on {plans.plans_phrase(min_plan)}" in download.get_data(as_text=True)
 
 
