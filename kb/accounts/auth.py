@@ -9,7 +9,7 @@ from werkzeug import Response
 
 from kb.accounts.browser_sessions import load_session_user
 from kb.accounts.credentials import normalize_email
-from kb.accounts.tokens import user_for_token
+from kb.accounts.tokens import token_for
 from kb.errors import NotAuthenticated
 
 
@@ -67,7 +67,9 @@ def _load_from_bearer(_request):
     if token is None:
         return None
     try:
-        return user_for_token(token)
+        api_token = token_for(token)
+        g.api_token_id = api_token.id
+        return api_token.user
     except NotAuthenticated as refusal:
         g.authentication_error = refusal.message
         return None

@@ -90,6 +90,15 @@ class TokenForm(FlaskForm):
         "Token name", id="token-name", validators=[DataRequired(), Length(max=100)],
         description="For example the script or machine that will use it.",
     )
+    expires = SelectField(
+        "Expires", id="token-expires", default="90",
+        choices=choices([("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year"),
+                         ("never", "Never")]),
+        description="An expired token stops working; scripts then get 401 saying so.",
+    )
+
+    def expires_in_days(self) -> int | None:
+        return None if self.expires.data == "never" else int(self.expires.data)
 
 
 class InviteUserForm(FlaskForm):

@@ -169,6 +169,11 @@ class ApiToken(SecretToken, Base):
     __tablename__ = "api_tokens"
 
     name: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never
+    expiry_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def has_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
 
 
 class AuditEntry(Base):

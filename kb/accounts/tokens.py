@@ -12,19 +12,28 @@ from kb import db
 from kb.accounts.credentials import hash_secret
 from kb.accounts.models import ApiToken, User
 from kb.db import utcnow
-from kb.errors import NotAuthenticated, NotFound
+from kb.errors import Invalid, NotAuthenticated, NotFound
 from kb.forms import one_line
 
 TOKEN_PREFIX = "kb_"
 
 
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new personal token; the plain token is returned once and only its hash is kept."""
+EXPIRY_CHOICES = (30, 90, 365)  # days; the page offers these and "never"
+LONGEST_EXPIRY = 3650
+
+
+def create_api_token(user: User, name: str,
+                     expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new personal token, expiring after ``expires_in_days`` (None: never); the plain token
+    is returned once and only its hash is kept."""
+    if expires_in_days is not None and not 1 <= expires_in_days <= LONGEST_EXPIRY:
+        raise Invalid(f"A token expires after 1 to {LONGEST_EXPIRY:,} days, or never.",
+                      field="expires")
     name = one_line(name) or "API token"
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id, name=name[:100], token_hash=hash_secret(plain), prefix=plain[:10]
-    )
+    expires_at = None if expires_in_days is None else utcnow() + timedelta(days=expires_in_days)
+    token = ApiToken(user_id=user.id, name=name[:100], token_hash=hash_secret(plain),
+                     prefix=plain[:10], expires_at=expires_at)
     db.session.add(token)
     db.session.commit()
     return token, plain
@@ -45,8 +54,9 @@ _TOKEN_WITH_USER = (
     .options(joinedload(ApiToken.user).joinedload(User.organization)))
 
 
-def user_for_token(plain: str) -> User:
-    """The user a bearer token authenticates; ``NotAuthenticated`` says why not."""
+def token_for(plain: str) -> ApiToken:
+    """The token that authenticates its user (who is enabled); ``NotAuthenticated`` says why
+    not."""
     token = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": hash_secret(plain)})
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("Invalid or revoked API token.")
@@ -54,7 +64,10 @@ def user_for_token(plain: str) -> User:
     if not user.is_enabled:
         raise NotAuthenticated("The token's user has been deactivated.")
     now = utcnow()
+    if token.has_expired(now):
+        raise NotAuthenticated(f"This API token expired on {token.expires_at:%Y-%m-%d %H:%M} "
+                               "UTC; create a new one on your account page.")
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
         db.session.commit()
-    return user
+    return token

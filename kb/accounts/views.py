@@ -30,6 +30,7 @@ from kb.accounts.forms import (
 )
 from kb.accounts.half_signed_in import forget_half_sign_in, remember_half_sign_in
 from kb.accounts.sign_in import check_credentials, complete_sign_in
+from kb.db import utcnow
 from kb.errors import Conflict, Invalid, Throttled
 from kb.forms import choices
 from kb.safe_redirect import safe_next_url
@@ -150,7 +151,7 @@ def render_account(status: int = 200, new_token: str | None = None, **forms):
     forms.setdefault("two_step_off_form", TwoStepOffForm(formdata=None))
     return render_template(
         "accounts/account.html",
-        tokens=queries.tokens_of(current_user),
+        tokens=queries.tokens_of(current_user), now=utcnow(),
         new_token=new_token,
         two_step_on=two_step.is_on(current_user),
         recovery_codes_left=two_step.recovery_codes_left(current_user),
@@ -181,7 +182,7 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return render_account(422, token_form=form)
-    _, plain = tokens.create_api_token(current_user, form.name.data)
+    _, plain = tokens.create_api_token(current_user, form.name.data, form.expires_in_days())
     return render_account(201, new_token=plain)
 
 
@@ -246,7 +247,7 @@ def set_organization_user_enabled(user_id: int, action: str):
 
 
 def init_app(app: Flask) -> None:
-    from kb.accounts import commands, staff_views, two_step_views
+    from kb.accounts import commands, staff_views, token_expiry, two_step_views  # noqa: F401
     from kb.web import NavEntry, add_nav_entry
 
     app.cli.add_command(commands.token_group)

@@ -1,14 +1,17 @@
-"""/api/v1/me and /api/v1/plans."""
+"""/api/v1/me, /api/v1/plans and your API tokens."""
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 
 from kb import plans, policy
+from kb.accounts import queries, tokens
 from kb.api import blueprint
 from kb.api.openapi import documented
 from kb.api.responses import respond
-from kb.api.responses.accounts import Me, Plans
+from kb.api.responses.accounts import ApiToken, Me, Plans
+from kb.db import utcnow
 
 
 def organization_json(organization) -> dict | None:
@@ -53,3 +56,25 @@ def plans_matrix():
             ],
         }
     )
+
+
+@blueprint.get("/tokens")
+@documented("Your API tokens not revoked, newest first (expired ones included, marked so); "
+            "`current` is the one this request came with. Tokens are created on the account "
+            "page or with `kb token create`, never by a token", response_model=list[ApiToken])
+def api_tokens():
+    now, using = utcnow(), g.get("api_token_id")
+    return respond(list[ApiToken], [{
+        "id": token.id, "name": token.name, "prefix": token.prefix,
+        "created": token.created_at, "last_used": token.last_used_at,
+        "expires": token.expires_at, "expired": token.has_expired(now),
+        "current": token.id == using,
+    } for token in queries.tokens_of(current_user)])
+
+
+@blueprint.delete("/tokens/<int:token_id>")
+@documented("Revoke one of your tokens (the one this request came with too): it stops working "
+            "at once", responses={"204": "Revoked", "404": "No such token of yours"})
+def api_revoke_token(token_id: int):
+    tokens.revoke_api_token(current_user, token_id)
+    return "", 204

@@ -54,3 +54,15 @@ class OpenApiDocument(ResponseBody):
     components: dict[str, Any]
     security: list[dict[str, Any]]
     paths: dict[str, Any]
+
+
+class ApiToken(ResponseBody):
+    """One of your tokens; the token itself is never shown again after it is created."""
+    id: int
+    name: str
+    prefix: str
+    created: IsoDateTime
+    last_used: IsoDateTime | None
+    expires: IsoDateTime | None
+    expired: bool
+    current: bool
