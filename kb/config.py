@@ -70,7 +70,8 @@ DEFAULTS: dict[str, Any] = {
     "ARTICLE_IMAGE_MAX_BYTES": 5 * 1024**2,
     # an incident whose response is due within this many minutes is "about to breach"
     "SUPPORT_BREACH_WARNING_MINUTES": 60,
-    # the support phone lines, "Label: number" separated by ";"
+    # the support phone lines, "Label: number" separated by ";"; "" none (the portal then
+    # tells customers to log an incident instead of showing a number)
     "SUPPORT_PHONE_LINES": "International: +1 800 555 0199; Europe: +49 30 5550 1990; "
                            "Asia-Pacific: +65 6555 0199",
     # send session cookies over HTTPS only (set when served behind TLS)
@@ -126,8 +127,9 @@ DEFAULTS: dict[str, Any] = {
 
 ENVIRONMENT_PREFIX = "KB_"
 # set empty in the environment, these mean "none" (an empty list of refused extensions refuses
-# no name); any other setting set empty counts as unset, keeping its default
-EMPTY_MEANS_NONE = frozenset({"SUPPORT_REFUSED_ATTACHMENT_TYPES"})
+# no name; a portal without phone lines shows none rather than the example numbers); any
+# other setting set empty counts as unset, keeping its default
+EMPTY_MEANS_NONE = frozenset({"SUPPORT_REFUSED_ATTACHMENT_TYPES", "SUPPORT_PHONE_LINES"})
 
 
 class ConfigurationError(ValueError):

@@ -48,10 +48,11 @@ class Coverage:
 
 
 def phone_lines() -> tuple[PhoneLine, ...]:
-    """The lines of the SUPPORT_PHONE_LINES setting, "Label: number; Label: number"."""
+    """The lines of the SUPPORT_PHONE_LINES setting, "Label: number; Label: number" (a
+    number alone has no label); none when it is set empty."""
     lines = []
     for part in current_app.config["SUPPORT_PHONE_LINES"].split(";"):
-        label, _, number = part.partition(":")
+        label, _, number = part.rpartition(":")
         if number.strip():
             lines.append(PhoneLine(label.strip(), number.strip()))
     return tuple(lines)

@@ -65,3 +65,30 @@ def test_staff_look_at_any_plans_coverage(client, auth, desk):
         as_text=True)
     assert client.get("/api/v1/support/coverage").json["plan"] == "elite"
     assert client.get("/support/coverage?plan=gold").status_code == 422
+
+
+@pytest.fixture
+def no_phone_lines(monkeypatch):
+    """``KB_SUPPORT_PHONE_LINES`` set empty, before the app reads the environment."""
+    monkeypatch.setenv("KB_SUPPORT_PHONE_LINES", "")
+
+
+def test_a_portal_without_phone_lines_shows_none_and_says_how_to_reach_support(
+        no_phone_lines, app, client, auth, desk):
+    assert app.config["SUPPORT_PHONE_LINES"] == ""
+    auth.login("premium@demo.test")
+    page = client.get("/support/coverage").get_data(as_text=True)
+    assert "+1 800 555 0199" not in page and 'href="tel:' not in page
+    assert "This portal lists no support phone number" in page
+    assert '<a href="/support/incidents/new">log an incident</a>' in page
+    assert client.get("/api/v1/support/coverage").json["phone"] == []
+
+
+def test_a_number_without_a_label_is_shown_rather_than_dropped(app, client, auth, desk):
+    app.config["SUPPORT_PHONE_LINES"] = "+44 20 5550 1234; Nordics: +46 8 555 012"
+    auth.login("elite@demo.test")
+    assert client.get("/api/v1/support/coverage").json["phone"] == [
+        {"label": "", "number": "+44 20 5550 1234"},
+        {"label": "Nordics", "number": "+46 8 555 012"}]
+    page = client.get("/support/coverage").get_data(as_text=True)
+    assert '<li><a href="tel:+442055501234">+44 20 5550 1234</a></li>' in page
