@@ -101,6 +101,8 @@ DEFAULTS: dict[str, Any] = {
     "REQUIRE_TWO_STEP_FOR_STAFF": False,
     # how long a password-reset link stays valid, in minutes
     "PASSWORD_RESET_MINUTES": 60,
+    # how long the link of an invitation (to choose a first password) stays valid, in days
+    "INVITATION_DAYS": 7,
     # reset e-mails per account before further requests for it are dropped for a while (the
     # answer stays the same), and reset requests per client address before they get 429
     "PASSWORD_RESET_FREE_REQUESTS": 3,

@@ -63,15 +63,29 @@ def _void_reset_links(user: User) -> None:
             PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)))
 
 
-def issue_reset_link(user: User) -> str:
-    """Record a new reset link for ``user`` (only its hash is kept); every older unused link
-    of the user stops working."""
+class LinkRefused(Invalid):
+    """A password link that no longer works, with the heading its page gives it."""
+
+    def __init__(self, message: str, title: str = "This link does not work"):
+        super().__init__(message)
+        self.title = title
+
+
+def link_lifetime(purpose: str) -> timedelta:
+    """How long a reset link (minutes) or an invitation's link (days) works."""
+    if purpose == "invitation":
+        return timedelta(days=current_app.config["INVITATION_DAYS"])
+    return timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+
+
+def issue_reset_link(user: User, purpose: str = "reset") -> str:
+    """Record a new link for ``user`` to choose a password (only its hash is kept), valid for
+    ``link_lifetime(purpose)``; every older unused link of the user stops working."""
     _void_reset_links(user)
     token = secrets.token_urlsafe(32)
-    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     db.session.add(PasswordResetToken(
-        user_id=user.id, token_hash=hash_secret(token),
-        expires_at=utcnow() + timedelta(minutes=minutes)))
+        user_id=user.id, token_hash=hash_secret(token), purpose=purpose,
+        expires_at=utcnow() + link_lifetime(purpose)))
     return absolute_url(path_for("accounts.reset_password", token=token), for_email=True)
 
 
@@ -146,13 +160,31 @@ def _valid_reset_token(token: str) -> PasswordResetToken:
     reset = db.session.scalar(
         select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_secret(token))
     )
+    if reset is not None and reset.purpose == "invitation":
+        _check_invitation(reset)
     if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
-        raise Invalid("This reset link is invalid, used or expired. Ask for a new one.")
+        raise LinkRefused("This reset link is invalid, used or expired. Ask for a new one.")
     return reset
 
 
-def check_reset_token(token: str) -> None:
-    _valid_reset_token(token)
+def _check_invitation(invitation: PasswordResetToken) -> None:
+    """An invitation's link that stopped working says why and what to do; only the invited
+    person has it, so nothing is told that they were not told in the invitation."""
+    if invitation.used_at is not None:
+        raise LinkRefused("You accepted this invitation already: sign in with the password "
+                          "you chose, or ask for a reset link if you forgot it.",
+                          "This invitation was accepted")
+    if invitation.expires_at < utcnow():
+        raise LinkRefused(
+            f"This invitation expired on {invitation.expires_at:%Y-%m-%d}. Ask the person who "
+            "invited you, or your organisation's customer administrator, to send you a new "
+            "invitation: they can send it again from their list of users.",
+            "This invitation has expired")
+
+
+def check_reset_token(token: str) -> str:
+    """The purpose of a working link ("reset" or "invitation"); ``LinkRefused`` otherwise."""
+    return _valid_reset_token(token).purpose
 
 
 def _claim_reset_token(reset: PasswordResetToken) -> None:
@@ -164,7 +196,7 @@ def _claim_reset_token(reset: PasswordResetToken) -> None:
     )
     if claimed.rowcount != 1:
         db.session.rollback()
-        raise Invalid("This reset link is invalid, used or expired. Ask for a new one.")
+        raise LinkRefused("This reset link is invalid, used or expired. Ask for a new one.")
 
 
 def reset_password(token: str, new_password: str) -> User:

@@ -8,7 +8,7 @@ from kb.accounts.audit import record_audit
 from kb.accounts.browser_sessions import end_every_session
 from kb.accounts.credentials import normalize_email
 from kb.accounts.models import ROLE_NAMES, ROLES, Organization, User
-from kb.accounts.passwords import issue_reset_link, set_password
+from kb.accounts.passwords import issue_reset_link, link_lifetime, set_password
 from kb.accounts.queries import user_by_email
 from kb.alerts import addresses
 from kb.errors import Conflict, Invalid
@@ -111,14 +111,16 @@ def resend_invitation(actor: User, user: User) -> None:
 
 
 def _queue_invitation(user: User, actor: User | None) -> None:
-    link = issue_reset_link(user)
+    link = issue_reset_link(user, purpose="invitation")
+    days = link_lifetime("invitation").days
     inviter = actor.display_name if actor else addresses.portal_name()
     queue_email(
         user.email,
         "You are invited to the support portal",
         f"{inviter} invited you to the support portal of "
         f"{user.organization.name if user.organization else 'the vendor'}.\n\n"
-        f"Choose your password here:\n{link}\n",
+        f"Choose your password here within {days} days:\n{link}\n\n"
+        f"If the link has expired, ask {inviter} to send you a new invitation.\n",
     )
 
 

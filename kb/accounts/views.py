@@ -121,13 +121,18 @@ def request_password_reset():
 
 @blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    passwords.check_reset_token(token)
+    try:
+        purpose = passwords.check_reset_token(token)
+    except passwords.LinkRefused as refusal:
+        return render_template("errors/error.html", status=refusal.status, title=refusal.title,
+                               message=refusal.message), refusal.status
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = passwords.reset_password(token, form.password.data)
         flash("Your password has been changed. Sign in with the new one.", "success")
         return auth.remember_device(redirect(url_for("accounts.sign_in")), user.email)
-    return render_template("accounts/reset_password.html", form=form)
+    return render_template("accounts/reset_password.html", form=form,
+                           invitation=purpose == "invitation")
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
