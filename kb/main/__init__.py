@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.main import views
+    from kb.main import contacts, views
 
+    contacts.init_app(app)
     app.register_blueprint(views.blueprint)

@@ -12,7 +12,7 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from kb import db, gating, policy
-from kb.accounts.models import Organization, User
+from kb.accounts.models import Organization
 from kb.articles.models import Article
 from kb.errors import NotFound
 from kb.forms import MAX_DATABASE_ID
@@ -86,14 +86,6 @@ def get_incident(user, incident_id: int, *, reading: bool = False) -> Incident:
         raise NotFound("No such incident.")
     policy.require_incident(user, incident, reading=reading)
     return incident
-
-
-def renewal_contacts(user) -> list[User]:
-    """Who renews the support term of ``user``'s organisation with the account manager: its
-    enabled customer administrators (``user`` left out)."""
-    return list(db.session.scalars(select(User).where(
-        User.organization_id == user.organization_id, User.role == "customer_admin",
-        User.is_enabled.is_(True), User.id != user.id).order_by(User.name)))
 
 
 def thread(user, incident: Incident) -> list[IncidentEntry]:

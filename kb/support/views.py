@@ -66,10 +66,8 @@ def index():
 
 
 def _read_only() -> dict:
-    """Whether the customer only reads incidents now (their term ended), and whom to ask."""
-    writes = policy.can(current_user, policy.INCIDENT_FEATURE)
-    return {"read_only": not writes,
-            "renewal_contacts": [] if writes else queries.renewal_contacts(current_user)}
+    """Whether the customer only reads incidents now (their term ended)."""
+    return {"read_only": not policy.can(current_user, policy.INCIDENT_FEATURE)}
 
 
 def _incident_form() -> IncidentForm:
