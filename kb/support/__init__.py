@@ -10,6 +10,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from kb.demo import register_loader
     from kb.support import (  # noqa: F401 - notices registers the breach job
+        close_views,
         commands,
         demo,
         download_views,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     RadioField,
     SelectField,
@@ -98,6 +99,17 @@ class StatusForm(FlaskForm):
         render_kw={"rows": 3},
         description="Sent with the change as a public reply. Needed to resolve or close an "
                     "incident support has not answered yet: it is the response.")
+
+
+class ConfirmCloseForm(FlaskForm):
+    """A customer closing a critical incident says so with a tick (``kb.support.close_views``)."""
+
+    confirm = BooleanField("The critical problem is solved: close the incident", validators=[
+        DataRequired(message="Tick the box to close the incident, or keep it open.")])
+    message = TextAreaField(
+        "A last word to support (optional, Markdown)", render_kw={"rows": 3},
+        validators=[Optional(), Length(max=50_000)],
+        description="Sent as your reply with the closing, e.g. what solved it.")
 
 
 class ClassificationForm(FlaskForm):

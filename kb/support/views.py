@@ -161,8 +161,10 @@ def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | 
             reply_form.body.data = canned_text(extra["canned"])
     status_form = status_form or StatusForm(formdata=None, status=incident.status)
     now = utcnow()
+    from kb.support.close_views import needs_confirmation
     from kb.support.watcher_views import watchers_form as adding_form
     extra.setdefault("watchers_form", watchers_form or adding_form(incident, submitted=False))
+    extra["close_asks_first"] = needs_confirmation(current_user, incident, "closed")
     return render_template(
         "support/show.html", incident=incident, now=now,
         thread=queries.thread(current_user, incident),
@@ -219,6 +221,9 @@ def change_status(incident_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         raise DomainError("Choose a valid status.")
+    from kb.support.close_views import needs_confirmation
+    if needs_confirmation(current_user, incident, form.status.data):  # asks on its own page
+        return redirect(url_for("incidents.confirm_close", incident_id=incident.id), 303)
     try:
         incidents.change_status(current_user, incident, form.status.data,
                                 form.message.data or "")
