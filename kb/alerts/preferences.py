@@ -30,7 +30,7 @@ FAMILIES = {
     "topic": "Topic request updates",
     "session": "Live sessions",
     "incident": "Incident updates",
-    "community": "Community questions you follow, and moderation of your posts",
+    "community": "Community questions you follow, and moderation of your posts and reports",
     "article": "Articles you follow",
     "elite": "Customer success manager, meetings and special events",
 }

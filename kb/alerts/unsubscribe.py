@@ -29,7 +29,8 @@ KIND_NAMES = {
     "topic": "topic request updates",
     "session": "live sessions",
     "incident": "incident updates",
-    "community": "answers to community questions you follow, and moderation of your posts",
+    "community": "answers to community questions you follow, moderation of your posts and "
+                 "of posts you reported",
     "article": "changes to articles you follow",
     "elite": "messages from your customer success manager, meetings and special events",
     DIGEST_KIND: "updates collected in the daily digest",

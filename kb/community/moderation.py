@@ -38,13 +38,13 @@ def set_question_hidden(actor, question: Question, hidden: bool, note: str = "")
     question.status = "hidden" if hidden else "published"
     question.moderation_note = note
     question.updated_at = utcnow()
-    if hidden:
-        reports.resolve_for(question)
+    reporters = reports.resolve_for(question) if hidden else []
     record_audit(actor, "community.question.hide" if hidden else "community.question.show",
                  "community_question", question.id, {"status": before},
                  {"status": question.status, "note": question.moderation_note})
     if newly_hidden:
         notices.announce_question_hidden(question, actor)
+    notices.tell_reporters_hidden(reporters, question, None, actor)
     record_index_change(question)
     db.session.commit()
 
@@ -59,13 +59,13 @@ def set_answer_hidden(actor, answer: Answer, hidden: bool, note: str = "") -> No
     question = answer.question
     if hidden and question.accepted_answer_id == answer.id:
         question.accepted_answer = None
-    if hidden:
-        reports.resolve_for(question, answer)
+    reporters = reports.resolve_for(question, answer) if hidden else []
     record_audit(actor, "community.answer.hide" if hidden else "community.answer.show",
                  "community_answer", answer.id, None,
                  {"status": answer.status, "note": answer.moderation_note})
     if newly_hidden:
         notices.announce_answer_hidden(answer, actor)
+    notices.tell_reporters_hidden(reporters, question, answer, actor)
     record_index_change(question)
     db.session.commit()
 

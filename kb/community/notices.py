@@ -154,3 +154,24 @@ def announce_locked(question: Question, actor, reason: str) -> None:
              "takes no new answers, votes or acceptance.\n\n"
              + (f"The reason: {reason}" if reason else "No reason was given."),
         product_id=_product_id(question)))
+
+
+# Who reported a post is told what became of it once staff hide it: that it is hidden, no more.
+# Not who wrote it, nor the moderator's note, which is addressed to the author.
+def tell_reporters_hidden(reporters: list[User], question: Question, answer: Answer | None,
+                          actor) -> None:
+    what = "answer" if answer is not None else "question"
+    for person in reporters:
+        if actor is not None and person.id == actor.id:
+            continue
+        readable = answer is not None and policy.can_read(person, question)
+        url = (question_url(question) if readable
+               else path_for("community.space", slug=question.space.slug))
+        tell(person, Notice(
+            "community.report_outcome",
+            f"The {what} you reported in “{question.title}” is hidden",
+            url,
+            body=f"Thank you for your report. A moderator looked at the {what} you reported "
+                 f"in “{question.title}” and hid it: other customers no longer see it.",
+            product_id=_product_id(question),
+            key=f"community.report_outcome:{what}:{(answer or question).id}"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from kb import db, policy
+from kb.accounts.models import User
 from kb.community import limits, queries
 from kb.community.models import Answer, Question, Report
 from kb.db import utcnow
@@ -49,12 +50,18 @@ def open_reports(user, limit: int = 100) -> list[Report]:
                                    .order_by(Report.created_at, Report.id).limit(limit)))
 
 
-def resolve_for(question: Question, answer: Answer | None = None) -> None:
-    """Resolve the open reports of a post (the caller commits): staff acted on it."""
+def resolve_for(question: Question, answer: Answer | None = None) -> list[User]:
+    """Resolve the open reports of a post (the caller commits): staff acted on it. Returns
+    who reported it, each once, to be told the outcome."""
     target = (Report.answer_id == answer.id) if answer else Report.answer_id.is_(None)
+    reporters = db.session.scalars(
+        select(User).join(Report, Report.user_id == User.id).where(
+            Report.question_id == question.id, target, Report.resolved_at.is_(None))
+        .distinct().order_by(User.id)).all()
     db.session.execute(update(Report).where(
         Report.question_id == question.id, target, Report.resolved_at.is_(None))
         .values(resolved_at=utcnow()))
+    return list(reporters)
 
 
 def dismiss(actor, report_id: int) -> Report:
