@@ -4,8 +4,8 @@ or sent with an invitation (valid days), so an expired one can say which it was
 Unused links of users who never chose a password were sent with their invitation (or asked
 for by them before accepting it) and are marked invitations.
 
-Revision ID: 0101_invitation_links
-Revises: 0044_incident_watchers
+Revision ID: 0046_invitation_links
+Revises: 0045_api_token_expiry
 Create Date: 2026-12-07 10:40:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0101_invitation_links'
-down_revision = '0044_incident_watchers'
+revision = '0046_invitation_links'
+down_revision = '0045_api_token_expiry'
 branch_labels = None
 depends_on = None
 
