@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kb import db, markdown, plans
+from kb import db, markdown, name_lookups, plans
 from kb.articles.models import (
     KINDS,
     STATUSES,
@@ -183,6 +183,10 @@ def _apply_status(article: Article, status: str, published: date | None) -> None
 
 def ensure_tag(name: str) -> Tag:
     name = name.strip().lower()
+    return name_lookups.by_name("tag", name, lambda: _find_or_create_tag(name))
+
+
+def _find_or_create_tag(name: str) -> Tag:
     tag = db.session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:
         tag = Tag(name=name)

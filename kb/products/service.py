@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from kb import db, policy
+from kb import db, name_lookups, policy
 from kb.errors import Conflict, Invalid, NotFound
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify, version_sort_key
@@ -15,6 +15,10 @@ from kb.products.names import slugify, version_sort_key
 def ensure_product(name: str) -> Product:
     """The product with this name (or slug), created when first named. Does not commit."""
     name = name.strip()
+    return name_lookups.by_name("product", name, lambda: _find_or_create_product(name))
+
+
+def _find_or_create_product(name: str) -> Product:
     slug = slugify(name)
     product = db.session.scalar(
         select(Product).where((Product.name == name) | (Product.slug == slug))
@@ -29,6 +33,13 @@ def ensure_product(name: str) -> Product:
 def ensure_version(product: Product, name: str) -> ProductVersion:
     """The version of ``product`` with this name, created when first named. Does not commit."""
     name = str(name).strip()
+    if product.id is None:
+        return _find_or_create_version(product, name)
+    return name_lookups.by_name("version", (product.id, name),
+                                lambda: _find_or_create_version(product, name))
+
+
+def _find_or_create_version(product: Product, name: str) -> ProductVersion:
     version = db.session.scalar(
         select(ProductVersion).where(
             ProductVersion.product_id == product.id, ProductVersion.name == name

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kb import db, markdown
+from kb import db, markdown, name_lookups
 from kb.alerts import critical, release_notes
 from kb.articles import service, slugs
 from kb.articles.fields import apply_fields, check_fields
@@ -50,10 +50,11 @@ def import_paths(paths: list[Path], *, keep_going: bool = False, prune: bool = F
         db.session.rollback()
         return report
     try:
-        for folder, existing in plans:
-            _write(folder, existing, report, progress)
-            if prune and folder.whole:
-                _prune(folder, existing, report)
+        with name_lookups.remembered():  # each product, version and tag looked up once
+            for folder, existing in plans:
+                _write(folder, existing, report, progress)
+                if prune and folder.whole:
+                    _prune(folder, existing, report)
         db.session.commit()
     except Exception:
         db.session.rollback()
