@@ -22,6 +22,7 @@ from kb.db import Base
 # names tests import from here, kept where they were
 from tests.databases import POSTGRES_URL, IsolatedDatabase, TablesSchema, on_postgres
 from tests.engines import forget_search_tables
+from tests.warm_connections import WARM_CONNECTIONS
 from tests.web import CSRF_PATTERN, DEMO_PASSWORD, Auth, bearer, csrf_token
 
 __all__ = ["CSRF_PATTERN", "DEMO_PASSWORD", "POSTGRES_URL", "REPO_ROOT", "SHARED_DIR", "Auth",
@@ -196,6 +197,7 @@ def _share_compiled_statements() -> None:
     def sharing_make_engine(url: str, **options):
         engine = make_engine(url, **options)
         engine._compiled_cache = shared.setdefault(type(engine.dialect), CompiledStatements(5000))
+        WARM_CONNECTIONS.adopt(engine)  # PostgreSQL: the previous test's connections, warm
         return engine
 
     db.make_engine = sharing_make_engine
