@@ -10,6 +10,7 @@ import pytest
 from kb.db import utcnow
 from kb.search import backend
 from kb.search.query import SearchRequest, search, suggest_titles
+from kb.search.sync import deferred
 from kb.search.whoosh import gates, parsing
 from tests.engines import both_search_backends
 from tests.search.conftest import titles
@@ -28,7 +29,13 @@ READERS_OF = {
 @pytest.fixture
 def gated_articles(publish):
     """One article per plan, a draft and a scheduled one, all about flamingos, each with a
-    word only it contains (its 'secret')."""
+    word only it contains (its 'secret'). Indexed together when the last is published (one
+    index commit, as an import does, instead of one per article)."""
+    with deferred():
+        _publish_gated_articles(publish)
+
+
+def _publish_gated_articles(publish) -> None:
     publish("Flamingo basics", "Flamingo care for everyone: xtremeword.", min_plan="xtreme",
             products=("Orbit ERP",), kind="how-to")
     publish("Flamingo posting", "Flamingo posting groups: premiumword.", min_plan="premium",
