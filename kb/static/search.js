@@ -1,6 +1,9 @@
 // Title autocomplete for every search box that names a suggest URL (the search page's and
-// the header's): asks /search/suggest as you type (debounced) and shows the titles as the
-// listbox its aria-controls names; arrow keys move, Enter opens, Escape closes.
+// the header's), as the ARIA combobox pattern has it: asks /search/suggest as you type
+// (debounced) and shows the titles as the listbox its aria-controls names. The focus stays in
+// the box: the arrow keys pick an option (aria-activedescendant), Enter opens it, Escape
+// closes the list, Tab leaves the box and closes it; the options are not in the Tab order.
+// A polite status beside the box says how many suggestions came.
 (function () {
   "use strict";
   document.querySelectorAll("input[data-suggest-url][aria-controls]").forEach(function (input) {
@@ -8,23 +11,35 @@
     if (list) { autocomplete(input, list); }
   });
 
+  function statusBeside(list) {
+    var status = document.createElement("div");
+    status.setAttribute("role", "status");
+    status.className = "visually-hidden suggestion-count";
+    list.after(status);
+    return status;
+  }
+
   function autocomplete(input, list) {
     var timer = null;
     var active = -1;
     var latest = 0;
+    var status = statusBeside(list);
+
+    function options() { return list.querySelectorAll("[role=option]"); }
 
     function close() {
       list.hidden = true;
       list.innerHTML = "";
       active = -1;
+      status.textContent = "";
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
     }
 
     function show(items) {
       // a list that arrives while the reader has an option picked keeps that option picked
-      var picked = active >= 0 ? list.querySelectorAll("[role=option] a")[active] : null;
-      var pickedUrl = picked ? picked.getAttribute("href") : null;
+      var picked = active >= 0 ? options()[active] : null;
+      var pickedUrl = picked ? picked.dataset.url : null;
       list.innerHTML = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -32,30 +47,36 @@
         var option = document.createElement("li");
         option.id = list.id + "-" + position;
         option.setAttribute("role", "option");
-        var link = document.createElement("a");
-        link.href = item.url;
-        link.textContent = item.title;
-        option.appendChild(link);
+        option.setAttribute("aria-selected", "false");
+        option.dataset.url = item.url;
+        option.textContent = item.title;
         list.appendChild(option);
       });
       list.hidden = items.length === 0;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      status.textContent = items.length === 1 ? "1 suggestion"
+        : items.length ? items.length + " suggestions" : "";
       var again = items.findIndex(function (item) { return item.url === pickedUrl; });
       if (again >= 0) { highlight(again); }
     }
 
     function highlight(position) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (option, index) {
+      var all = options();
+      all.forEach(function (option, index) {
         option.setAttribute("aria-selected", index === position ? "true" : "false");
       });
       active = position;
-      if (position >= 0) { input.setAttribute("aria-activedescendant", options[position].id); }
+      if (position >= 0) {
+        input.setAttribute("aria-activedescendant", all[position].id);
+        all[position].scrollIntoView({block: "nearest"});
+      }
     }
+
+    function open(option) { window.location.href = option.dataset.url; }
 
     function ask() {
       var text = input.value.trim();
-      if (text.length < 2) { close(); return; }
+      if (text.length < 2) { latest++; close(); return; }
       var ticket = ++latest;
       fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
         .then(function (response) { return response.ok ? response.json() : []; })
@@ -68,23 +89,22 @@
       timer = setTimeout(ask, 150);
     });
     input.addEventListener("keydown", function (event) {
-      var options = list.querySelectorAll("[role=option]");
-      if (list.hidden || !options.length) { return; }
-      if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % options.length); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + options.length) % options.length); }
+      var all = options();
+      if (list.hidden || !all.length) { return; }
+      if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % all.length); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + all.length) % all.length); }
       else if (event.key === "Escape") { event.preventDefault(); close(); }  // not clearing the words
-      else if (event.key === "Enter" && active >= 0) {
-        event.preventDefault();
-        window.location.href = options[active].querySelector("a").href;
-      }
+      else if (event.key === "Enter" && active >= 0) { event.preventDefault(); open(all[active]); }
     });
     list.addEventListener("mousedown", function (event) {
       var option = event.target.closest("[role=option]");
       if (!option) { return; }
       event.preventDefault();  // keep the focus (and the list) until the page changes
-      window.location.href = option.querySelector("a").href;
+      open(option);
     });
-    input.addEventListener("blur", function () { setTimeout(close, 200); });
+    // leaving the box (Tab, a click elsewhere) closes the list at once, and an answer still on
+    // its way does not open it again behind the reader's back
+    input.addEventListener("blur", function () { clearTimeout(timer); latest++; close(); });
     // words typed before this script ran still get their suggestions
     if (document.activeElement === input) { ask(); }
   }

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.layout_pages import CUSTOMER, axe_violations, describe, require_axe
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -105,3 +106,45 @@ def test_the_header_search_box_suggests_titles_by_keyboard(page: Page, searchabl
     box.press("ArrowDown")
     box.press("Enter")
     expect(page).to_have_url(f"{base_url}/articles/quasar-errors-explained")
+
+
+def test_suggestions_keep_the_focus_in_the_box_and_tab_leaves_it(signed_in, searchable):
+    page = signed_in.for_user(CUSTOMER)
+    page.goto(f"{searchable}/search")
+    box = page.get_by_role("combobox", name="Search the knowledge base")
+    listbox = page.get_by_role("listbox", name="Suggestions").and_(
+        page.locator("#search-suggestions"))
+    with page.expect_response(lambda response: "q=quasar" in response.url):
+        box.press_sequentially("quasar", delay=40)
+    options = listbox.get_by_role("option")
+    expect(options.first).to_be_visible()
+    count = options.count()
+    expect(page.locator(".search-box [role=status]")).to_have_text(
+        f"{count} suggestion{'' if count == 1 else 's'}")
+    # the options are picked from the box, never tabbed to
+    assert listbox.locator("a, button, input, [tabindex]").count() == 0
+    require_axe()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    box.press("ArrowDown")
+    first = options.first
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", "search-suggestions-0")
+    colours = first.evaluate("""option => [getComputedStyle(option).backgroundColor,
+                                           getComputedStyle(option).color]""")
+    assert colours == ["rgb(1, 114, 173)", "rgb(255, 255, 255)"]
+
+    box.press("Tab")  # leaves the box for the next control, and the list closes
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#search-sort")).to_be_focused()
+    expect(page.locator(".search-box [role=status]")).to_have_text("")
+
+    header_box = page.get_by_role("combobox", name="Search the portal")
+    with page.expect_response(lambda response: "q=quasar" in response.url):
+        header_box.press_sequentially("quasar", delay=40)
+    expect(page.locator("#site-search-suggestions").get_by_role("option").first).to_be_visible()
+    header_box.press("Tab")
+    expect(page.locator("#site-search-suggestions")).to_be_hidden()
+    expect(page.locator(".site-search").get_by_role("button", name="Search")).to_be_focused()
