@@ -1,0 +1,89 @@
+"""What the accessibility walk found beyond the journeys: every control the keyboard reaches
+shows a focus ring of at least 3:1 (forced colours too), a reader who prefers a dark colour
+scheme gets kb's light design (its boxes are light), and the search landmarks and table headers
+are named."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.layout_pages import (
+    CUSTOMER,
+    DESKTOP,
+)
+
+pytestmark = pytest.mark.browser
+
+# the focus ring on whatever lies behind the element: its nearest ancestor with a background
+RING = """element => {
+    const style = getComputedStyle(element);
+    let behind = element.parentElement, background = 'rgba(0, 0, 0, 0)';
+    while (behind && /rgba\\(.*, 0\\)|transparent/.test(background)) {
+        background = getComputedStyle(behind).backgroundColor;
+        behind = behind.parentElement;
+    }
+    return {visible: element.matches(':focus-visible'), style: style.outlineStyle,
+            width: parseFloat(style.outlineWidth), colour: style.outlineColor,
+            background: /rgba\\(.*, 0\\)/.test(background) ? 'rgb(255, 255, 255)' : background};
+}"""
+
+CONTROLS = [  # (page, a control of each kind on it)
+    ("/", "#site-search-q"),
+    ("/", ".site-search button"),  # Pico's secondary button in a [role=search] group
+    ("/", ".nav-bar details.dropdown > summary"),
+    ("/", ".nav-bar > li > a"),
+    ("/", "main a"),
+    ("/support/incidents", ".incident-filters select"),
+    ("/support/incidents", ".incident-filters button.secondary"),
+    ("/support/incidents/new", "input[type=file]"),
+    ("/search?q=zzqqxx", ".nothing-found-actions a"),  # a link drawn as an outline button
+    ("/notifications/settings", "input[type=checkbox]"),
+]
+
+
+def rgb(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text[text.index("(") + 1:text.index(")")].split(",")[:3])
+
+
+def contrast(first: str, second: str) -> float:
+    def luminance(colour):
+        channels = [value / 255 for value in rgb(colour)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def keyboard_focus(page: Page, selector: str):
+    control = page.locator(selector).first
+    page.keyboard.press("Shift")  # the last thing done was a key: focus() then shows the ring
+    control.focus()
+    return control.evaluate(RING)
+
+
+def test_every_kind_of_control_shows_a_clear_focus_ring(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.set_viewport_size(DESKTOP)
+    faint = []
+    for path, selector in CONTROLS:
+        if page.url != signed_in.base_url + path:
+            page.goto(signed_in.base_url + path)
+        ring = keyboard_focus(page, selector)
+        assert ring["visible"], f"{path} {selector} is not :focus-visible"
+        if ring["style"] != "solid" or ring["width"] < 2 or \
+                contrast(ring["colour"], ring["background"]) < 3:
+            faint.append(f"{path} {selector}: {ring}")
+    assert not faint, "\n".join(faint)
+
+
+def test_the_focus_ring_stays_in_forced_colours(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.emulate_media(forced_colors="active")
+    try:
+        page.goto(signed_in.base_url + "/")
+        for selector in ("#site-search-q", ".site-search button", ".nav-bar > li > a"):
+            ring = keyboard_focus(page, selector)
+            assert ring["style"] == "solid" and ring["width"] >= 2, f"{selector}: {ring}"
+    finally:
+        page.emulate_media(forced_colors="none")
