@@ -6,11 +6,15 @@ are named."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import sign_in
 from tests.browser.layout_pages import (
+    AXE_SCRIPT,
     CUSTOMER,
     DESKTOP,
+    describe,
+    require_axe,
 )
 
 pytestmark = pytest.mark.browser
@@ -87,3 +91,22 @@ def test_the_focus_ring_stays_in_forced_colours(signed_in):
             assert ring["style"] == "solid" and ring["width"] >= 2, f"{selector}: {ring}"
     finally:
         page.emulate_media(forced_colors="none")
+
+
+def test_a_dark_preference_gets_the_light_design_with_readable_text(browser, base_url):
+    require_axe()
+    context = browser.new_context(color_scheme="dark", bypass_csp=True, viewport=DESKTOP)
+    context.add_init_script(path=AXE_SCRIPT)
+    page = context.new_page()
+    try:
+        sign_in(page, base_url, CUSTOMER)
+        for path in ("/", "/plans", "/support/coverage", "/patches/",
+                     "/release-notes/orbit-erp-12-0"):
+            page.goto(base_url + path)
+            expect(page.locator("html")).to_have_css("background-color", "rgb(255, 255, 255)")
+            violations = page.evaluate(
+                "() => axe.run(document, {runOnly: ['color-contrast'],"
+                " resultTypes: ['violations']})")["violations"]
+            assert not violations, f"{path}:\n{describe(violations)}"
+    finally:
+        context.close()
