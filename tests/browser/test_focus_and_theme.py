@@ -13,6 +13,7 @@ from tests.browser.layout_pages import (
     AXE_SCRIPT,
     CUSTOMER,
     DESKTOP,
+    STAFF,
     describe,
     require_axe,
 )
@@ -110,3 +111,18 @@ def test_a_dark_preference_gets_the_light_design_with_readable_text(browser, bas
             assert not violations, f"{path}:\n{describe(violations)}"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("user, path", [(CUSTOMER, "/search?q=posting"),
+                                        (CUSTOMER, "/support/incidents"),
+                                        (CUSTOMER, "/community/"),
+                                        (STAFF, "/staff/outbox")])
+def test_search_landmarks_are_told_apart_and_no_table_header_is_empty(signed_in, user, path):
+    require_axe()
+    page = signed_in.for_user(user)
+    page.goto(signed_in.base_url + path)
+    assert page.locator("[role=search], table").count() >= 1
+    violations = page.evaluate(
+        "() => axe.run(document, {runOnly: ['landmark-unique', 'empty-table-header'],"
+        " resultTypes: ['violations']})")["violations"]
+    assert not violations, describe(violations)

@@ -87,7 +87,8 @@ def test_search_needs_a_sign_in(client, articles):
 def test_header_has_the_search_box(client, auth, demo_accounts):
     auth.login("xtreme@demo.test")
     header = client.get("/").get_data(as_text=True).split("</header>")[0]
-    assert '<form class="site-search" role="search" method="get" action="/search">' in header
+    assert ('<form class="site-search" role="search" aria-label="Portal" method="get" '
+            'action="/search">') in header
 
 
 def test_api_answers_as_the_contract_says(client, api_token, articles):
