@@ -51,7 +51,7 @@ def signed_in_page(browser: Browser, base_url: str, email: str) -> Page:
 
 def publish_critical_workaround(page: Page, title: str) -> None:
     menu_link(page, "Article editor").click()
-    page.get_by_role("button", name="New article").click()
+    page.get_by_role("link", name="New article").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Kind").select_option(value="workaround")
     page.get_by_label("Products").select_option(label="Orbit Integration Hub")

@@ -21,7 +21,7 @@ def signed_in_page(browser: Browser, base_url: str, email: str) -> Page:
 
 def write_and_publish(page: Page, base_url: str, title: str, min_plan: str) -> None:
     menu_link(page, "Article editor").click()
-    page.get_by_role("button", name="New article").click()
+    page.get_by_role("link", name="New article").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Minimum plan").select_option(label=min_plan)
     page.get_by_label("Summary").fill("Keep month-end postings from timing out.")

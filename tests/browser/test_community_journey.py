@@ -24,7 +24,7 @@ def _sign_out(page: Page, base_url: str) -> None:
 def test_ask_answer_accept(page: Page, base_url, live_server):
     sign_in(page, base_url, "premium@demo.test")
     menu_link(page, "Community").click()
-    page.get_by_role("button", name="Ask a question").click()
+    page.get_by_role("link", name="Ask a question").click()
     page.get_by_label("Space").select_option(label="Orbit ERP")
     page.get_by_label("Title").press_sequentially("period close hangs", delay=20)
     similar = page.locator("#similar")

@@ -71,7 +71,7 @@ def test_a_meeting_is_asked_for_scheduled_and_the_review_downloaded(browser: Bro
                                                                    base_url: str):
     customer = page_of(browser, base_url, CUSTOMER)
     customer.goto(base_url + "/elite")
-    customer.get_by_role("button", name="Ask for a meeting").click()
+    customer.get_by_role("link", name="Ask for a meeting").click()
     customer.get_by_label("What kind of meeting").select_option(label="Update planning call")
     customer.get_by_label("Subject").fill("Planning the 12.0 service pack")
     customer.get_by_label("Product to update (update planning)").select_option(
@@ -99,7 +99,7 @@ def test_a_meeting_is_asked_for_scheduled_and_the_review_downloaded(browser: Bro
            ).to_contain_text("https://meet.example.test/plan")
     customer.goto(base_url + "/elite/review")
     with customer.expect_download() as downloaded:
-        customer.get_by_role("button", name="PDF report").click()
+        customer.get_by_role("link", name="PDF report").click()
     assert downloaded.value.suggested_filename.startswith("activity-review-fabrikam-logistics")
     with open(downloaded.value.path(), "rb") as report:
         assert report.read(5) == b"%PDF-"

@@ -126,3 +126,17 @@ def test_search_landmarks_are_told_apart_and_no_table_header_is_empty(signed_in,
         "() => axe.run(document, {runOnly: ['landmark-unique', 'empty-table-header'],"
         " resultTypes: ['violations']})")["violations"]
     assert not violations, describe(violations)
+
+
+def test_links_drawn_as_buttons_are_links_with_the_look_of_buttons(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.goto(signed_in.base_url + "/community/")
+    ask = page.get_by_role("link", name="Ask a question", exact=True)
+    expect(ask).to_have_css("background-color", "rgb(1, 114, 173)")
+    expect(ask).to_have_css("color", "rgb(255, 255, 255)")
+    expect(ask).to_have_css("text-decoration-line", "none")
+    page.goto(signed_in.base_url + "/search?q=zzqqxx")
+    outline = page.get_by_role("link", name="Ask the community", exact=True)
+    expect(outline).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+    expect(outline).to_have_css("border-top-color", "rgb(1, 114, 173)")
+    assert page.get_by_role("button", name="Ask the community").count() == 0

@@ -28,7 +28,7 @@ def test_sign_in_see_plan_column_upgrade_prompt_and_sign_out(page: Page, base_ur
     if locked_feature:
         page.goto(f"{base_url}/features/{locked_feature}")
         expect(page.get_by_role("heading", name="Available on Elite")).to_be_visible()
-        expect(page.get_by_role("button", name="Compare the plans")).to_be_visible()
+        expect(page.get_by_role("link", name="Compare the plans")).to_be_visible()
 
     reveal(page.get_by_role("button", name="Sign out", include_hidden=True)).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

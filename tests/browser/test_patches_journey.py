@@ -42,7 +42,7 @@ def test_publish_find_download_and_refuse(page: Page, browser: Browser, base_url
     connector, readme = patch_files
     sign_in(page, base_url, "staff@demo.test")
     menu_link(page, "Downloads").click()
-    page.get_by_role("button", name="Publish a patch").click()
+    page.get_by_role("link", name="Publish a patch").click()
     page.get_by_label("Product", exact=True).fill("Orbit Integration Hub")
     page.get_by_label("Versions it applies to").fill("4.0")
     page.get_by_label("Title").fill("Integration Hub 4.0.1 connector fix")

@@ -41,7 +41,7 @@ def _open_programme(staff, base_url: str) -> str:
 
 def _draft_patch_kept_to_the_programme(staff, programme_url: str, upload) -> None:
     menu_link(staff, "Downloads").click()
-    staff.get_by_role("button", name="Publish a patch").click()
+    staff.get_by_role("link", name="Publish a patch").click()
     staff.get_by_label("Product", exact=True).fill("Orbit ERP")
     staff.get_by_label("Title").fill(PATCH)
     staff.get_by_label("Files").set_input_files([str(upload)])
@@ -99,7 +99,7 @@ def test_apply_accept_download_and_ask_in_the_members_space(browser: Browser, ba
 
     customer.go_back()
     customer.locator("#space").get_by_role("link").click()
-    customer.get_by_role("button", name="Ask in this space").click()
+    customer.get_by_role("link", name="Ask in this space").click()
     customer.get_by_label("Title").fill("Does preview 1 keep our custom reports?")
     customer.get_by_label("Details (Markdown)").fill("We have forty of them on 12.0.")
     customer.get_by_role("button", name="Post the question").click()

@@ -116,7 +116,7 @@ def test_staff_cancel_a_session_and_the_registrant_reads_why(
 def test_customer_requests_a_topic_and_sees_a_suggestion(page: Page, base_url):
     sign_in(page, base_url, "elite@demo.test")
     menu_link(page, "Topic requests").click()
-    page.get_by_role("button", name="Request a topic").click()
+    page.get_by_role("link", name="Request a topic").click()
     page.get_by_label("Topic").press_sequentially("monitoring flows", delay=20)
     suggestion = page.locator("#suggestions").get_by_role(
         "link", name="Integration Hub 4.0: monitoring message flows")

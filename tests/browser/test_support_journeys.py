@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_log_an_incident_and_see_its_target(page: Page, base_url):
     sign_in(page, base_url, "elite@demo.test")
     menu_link(page, "Incidents").click()
-    page.get_by_role("button", name="Log an incident").click()
+    page.get_by_role("link", name="Log an incident").click()
     page.get_by_label("Product", exact=True).select_option("Orbit Integration Hub")
     page.get_by_label("Version", exact=True).fill("4.0")
     page.get_by_label("Severity 1 – Critical").check()

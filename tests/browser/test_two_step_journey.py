@@ -58,7 +58,7 @@ def test_turn_on_sign_in_with_a_code_and_an_administrators_reset(browser: Browse
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z0-9]{5}-[a-z0-9]{5}", c) for c in codes)
     check_at_each_width(page, "two-step-recovery-codes")
-    page.get_by_role("button", name="I have saved them").click()
+    page.get_by_role("link", name="I have saved them").click()
     expect(page.locator("#two-step")).to_contain_text("You have 10 unused recovery codes")
     check_at_each_width(page, "two-step-account-on")
     _sign_out(page)
