@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Flask, current_app, g, jsonify, request, session
 from flask_login import LoginManager, current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -21,11 +23,46 @@ class TokenAwareLoginManager(LoginManager):
     def unauthorized(self):
         if bearer_token() is None and not asks_for_json():
             return super().unauthorized()
-        response = jsonify({"error": g.get("authentication_error")
-                            or "Authentication required: send a valid personal API token."})
-        response.status_code = 401
-        response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
-        return response
+        return _json_401("Authentication required: send a valid personal API token.")
+
+
+def _json_401(default_message: str) -> Response:
+    response = jsonify({"error": g.get("authentication_error") or default_message})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+    return response
+
+
+FILE_SIGN_IN_MESSAGE = ("Sign in, or send 'Authorization: Bearer TOKEN' with a personal API "
+                        "token.")
+
+
+def file_authentication_required() -> Response:
+    """A file's URL asked for without a working credential. A browser (it names HTML first) is
+    sent to sign in and comes back; a script is never redirected (``curl -fLO`` would save the
+    sign-in page as the file and exit 0): 401 with ``WWW-Authenticate: Bearer``, its error in
+    JSON as the API words it when a token was sent (a bad or revoked one) or JSON is asked
+    for, else as a line of text for a tokenless curl or wget."""
+    if bearer_token() is None and request.accept_mimetypes.best == "text/html":
+        return login_manager.unauthorized()
+    if bearer_token() is not None or asks_for_json():
+        return _json_401(FILE_SIGN_IN_MESSAGE)
+    response = Response(FILE_SIGN_IN_MESSAGE + "\n", status=401, mimetype="text/plain")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+    return response
+
+
+def file_login_required(view):
+    """``login_required`` for a file's URL: a missing or bad credential is answered by
+    ``file_authentication_required``."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return file_authentication_required()
+        return view(*args, **kwargs)
+
+    return checked
 
 
 login_manager = TokenAwareLoginManager()

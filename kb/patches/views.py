@@ -7,7 +7,6 @@ from flask import (
     Response,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -16,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from kb import policy
-from kb.accounts.auth import asks_for_json, authenticated_by_token, bearer_token
+from kb.accounts.auth import authenticated_by_token, file_login_required
 from kb.errors import Conflict, Invalid
 from kb.links import base_url
 from kb.paging import page_number
@@ -64,9 +63,8 @@ def show(patch_id: int):
 
 
 @blueprint.route("/patches/<int:patch_id>/files/<int:file_id>/<name>", methods=["GET", "HEAD"])
+@file_login_required
 def download(patch_id: int, file_id: int, name: str):
-    if not current_user.is_authenticated:
-        return _authentication_required()
     try:
         patch_file = service.file_for_download(current_user, patch_id, file_id, name)
     except PatchWithdrawn as withdrawn:
@@ -74,25 +72,9 @@ def download(patch_id: int, file_id: int, name: str):
     return delivery.send_patch_file(current_user, patch_file)
 
 
-def _authentication_required():
-    """A browser is sent to sign in and comes back; a script gets 401, never a redirect
-    (``curl -fLO`` must not save the sign-in page as the file): JSON when it asks for JSON."""
-    message = g.get("authentication_error") or (
-        "Sign in, or send 'Authorization: Bearer TOKEN' with a personal API token.")
-    if bearer_token() is None and request.accept_mimetypes.best == "text/html":
-        return current_app.login_manager.unauthorized()
-    if asks_for_json():
-        response = json_error(message, 401)
-    else:
-        response = Response(message + "\n", status=401, mimetype="text/plain")
-    response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
-    return response
-
-
 @blueprint.get("/patches/<int:patch_id>/SHA256SUMS")
+@file_login_required
 def checksums(patch_id: int):
-    if not current_user.is_authenticated:
-        return _authentication_required()
     patch = service.get_patch(current_user, patch_id)
     try:
         text = service.checksums_text(current_user, patch)
