@@ -25,6 +25,7 @@ from werkzeug.wsgi import wrap_file
 from kb.patches import download_log
 from kb.patches.models import PatchFile
 from kb.storage import file_store
+from kb.storage.conditional import range_not_satisfiable
 from kb.storage.names import content_disposition
 from kb.storage.ranges import BLOCK_SIZE, Unsatisfiable, requested_range
 
@@ -38,9 +39,8 @@ def send_patch_file(user, patch_file: PatchFile) -> Response:
         return Response(status=304, headers=headers)
     try:
         byte_range = requested_range(patch_file.size, patch_file.sha256)
-    except Unsatisfiable as unsatisfiable:
-        headers["Content-Range"] = f"bytes */{unsatisfiable.size}"
-        return Response(status=416, headers=headers)
+    except Unsatisfiable:
+        return range_not_satisfiable(patch_file.size, headers)
     start, stop = byte_range or (0, patch_file.size)
     if byte_range is not None:
         headers["Content-Range"] = f"bytes {start}-{stop - 1}/{patch_file.size}"

@@ -11,6 +11,7 @@ from flask import Response, request
 from werkzeug.wsgi import wrap_file
 
 from kb.storage.base import FileStore, problem
+from kb.storage.conditional import range_not_satisfiable
 from kb.storage.names import content_disposition
 from kb.storage.ranges import BLOCK_SIZE, Unsatisfiable, requested_range
 
@@ -30,8 +31,7 @@ def send_stored(store: FileStore, key: str, mimetype: str, *,
     try:
         byte_range = requested_range(size, etag)
     except Unsatisfiable:
-        headers["Content-Range"] = f"bytes */{size}"
-        return Response(status=416, headers=headers)
+        return range_not_satisfiable(size, headers)
     start, stop = byte_range or (0, size)
     if byte_range is not None:
         headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"

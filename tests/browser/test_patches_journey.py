@@ -109,6 +109,16 @@ def test_a_script_resumes_an_interrupted_download_with_curl(live_server, tmp_pat
                               file_url], capture_output=True, text=True, check=True)
     assert resumed.stdout == "206"
     assert sha256_of(target.read_bytes()) == sha256_of(source.read_bytes())
+    # once more on the whole file: 416 (JSON for the token), which curl and wget take for
+    # "already complete", keeping the file as it is (no error text appended)
+    again = subprocess.run(["curl", "-sS", "-C", "-", "-o", str(target), "-H",
+                            f"Authorization: Bearer {token}", "-w", "%{http_code}", file_url],
+                           capture_output=True, text=True)
+    assert (again.returncode, again.stdout) == (0, "416")
+    wget = subprocess.run(["wget", "-q", "-c", "-O", str(target), "--header",
+                           f"Authorization: Bearer {token}", file_url], capture_output=True)
+    assert wget.returncode == 0
+    assert sha256_of(target.read_bytes()) == sha256_of(source.read_bytes())
 
 
 def test_an_upload_cut_off_midway_leaves_nothing_on_the_real_server(live_server):

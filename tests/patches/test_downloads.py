@@ -65,6 +65,28 @@ def test_unsatisfiable_range_is_416(client, elite_file, header):
     response = client.get(elite_file["url"], headers={"Range": header}, buffered=True)
     assert response.status_code == 416
     assert response.headers["Content-Range"] == f"bytes */{SIZE}"
+    assert response.mimetype == "text/plain"  # a browser's session: a line, not an empty page
+    assert f"past the end of the file ({SIZE} bytes)" in response.get_data(as_text=True)
+    assert "Content-Disposition" not in response.headers  # the error is not the file
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/json"])
+def test_a_script_s_unsatisfiable_range_is_416_with_json(app, api_token, elite_file, accept):
+    """curl -C - on a file it has whole asks for bytes=SIZE-: 416 with the size, and JSON."""
+    response = app.test_client().get(elite_file["url"], buffered=True, headers={
+        "Range": f"bytes={SIZE}-", "Accept": accept,
+        "Authorization": f"Bearer {api_token('elite@demo.test')}"})
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{SIZE}"
+    assert response.headers["ETag"] == f'"{elite_file["sha256"]}"'
+    assert response.mimetype == "application/json"
+    assert response.get_json() == {
+        "error": f"The requested range starts past the end of the file ({SIZE} bytes).",
+        "size": SIZE}
+    head = app.test_client().head(elite_file["url"], headers={
+        "Range": f"bytes={SIZE}-", "Authorization": f"Bearer {api_token('elite@demo.test')}"})
+    assert head.status_code == 416 and head.data == b""
+    assert head.headers["Content-Range"] == f"bytes */{SIZE}"
 
 
 @pytest.mark.parametrize("header", ["bytes=0-10,20-30", "lines=1-2", "bytes=garbage"])

@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from kb import db
 from kb.sessions.models import RecordingAttachment
-from tests.conftest import on_postgres
+from tests.conftest import bearer, on_postgres
 from tests.sessions.test_recordings import VIDEO, _fetch
 from tests.stores import both_stores
 
@@ -44,6 +44,17 @@ def test_an_unsatisfiable_range_is_416_with_the_size(client, media_url, header):
     response = _fetch(client, media_url, headers={"Range": header})
     assert response.status_code == 416
     assert response.headers["Content-Range"] == f"bytes */{len(VIDEO)}"
+    assert response.mimetype == "text/plain"
+
+
+def test_a_script_s_unsatisfiable_range_is_416_with_json(app, media_url, api_token):
+    response = _fetch(app.test_client(), media_url, headers={
+        "Range": f"bytes={len(VIDEO)}-", **bearer(api_token("premium@demo.test"))})
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{len(VIDEO)}"
+    assert response.get_json() == {
+        "error": f"The requested range starts past the end of the file ({len(VIDEO)} bytes).",
+        "size": len(VIDEO)}
 
 
 def test_if_range_with_another_etag_gets_the_whole_file(client, media_url):
