@@ -7,11 +7,13 @@ from urllib.parse import quote
 from flask import Response, stream_with_context
 from flask_login import current_user
 
+from kb.accounts.auth import file_login_required
 from kb.support import attachments, queries
 from kb.support.views import blueprint
 
 
 @blueprint.get("/incidents/<int:incident_id>/files/<int:attachment_id>/<name>")
+@file_login_required
 def attachment(incident_id: int, attachment_id: int, name: str):
     item = queries.attachment_for_download(current_user, incident_id, attachment_id, name)
     stored = attachments.open_stored(item.storage_key)

@@ -37,9 +37,18 @@ blueprint = Blueprint("incidents", __name__, url_prefix="/support")
 LIST_CHOICES = {"open": "Open", "closed": "Resolved and closed", "all": "All"}
 
 
+# a file's URL answers a missing sign-in itself, as every download does (never a redirect
+# that a script would save as the file)
+OWN_SIGN_IN_CHECK = {"incidents.attachment"}
+
+
 @blueprint.before_request
-@login_required
 def _signed_in():
+    return None if request.endpoint in OWN_SIGN_IN_CHECK else _page_signed_in()
+
+
+@login_required
+def _page_signed_in():
     return None
 
 

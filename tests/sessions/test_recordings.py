@@ -79,7 +79,8 @@ def test_media_answers_range_requests_for_seeking(client, auth, publish):
 def test_media_is_checked_against_the_policy_on_every_request(client, auth, publish, customer_on):
     recording_id = publish(video=VIDEO)
     url = f"/sessions/recordings/{recording_id}/media"
-    assert client.get(url).status_code == 302  # anonymous: to the sign-in page
+    assert client.get(url).status_code == 401  # anonymous script: never the sign-in page
+    assert client.get(url, headers={"Accept": "text/html"}).status_code == 302  # a browser
     auth.login(customer_on("premium", lapsed=True))
     assert client.get(url, headers={"Range": "bytes=0-9"}).status_code == 403
 
@@ -176,7 +177,7 @@ def test_attachments_download_after_the_policy(app, client, auth, publish):
     body = client.get(f"/api/v1/recordings/{recording_id}").json
     url = body["attachments"][0]["url"]
     auth.logout()
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 401
     auth.login("xtreme@demo.test")
     download = _fetch(client, url)
     assert download.data == b"%PDF-1.4 slides"

@@ -82,7 +82,9 @@ def test_staff_see_notes_and_every_file(client, auth, elite_incident, api_token)
 
 def test_a_signed_out_visitor_gets_nothing(client, elite_incident):
     assert client.get(f"/api/v1/incidents/{elite_incident['id']}").status_code == 401
-    assert client.get(elite_incident["public"]).status_code == 302  # to the sign-in page
+    assert client.get(elite_incident["public"]).status_code == 401  # a script: never a page
+    browser = client.get(elite_incident["public"], headers={"Accept": "text/html"})
+    assert browser.status_code == 302 and "/sign-in" in browser.location
 
 
 def test_a_file_with_a_name_in_any_script_downloads_under_that_name(client, auth,

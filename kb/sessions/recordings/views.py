@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from kb.accounts.auth import file_login_required
 from kb.sessions.recordings import media
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
@@ -37,6 +38,7 @@ def show(recording_id: int):
 
 
 @blueprint.get("/<int:recording_id>/media")
+@file_login_required
 def media_file(recording_id: int):
     recording = recording_queries.get_recording(current_user, recording_id)
     if not recording.media_path:
@@ -45,6 +47,7 @@ def media_file(recording_id: int):
 
 
 @blueprint.get("/<int:recording_id>/attachments/<int:attachment_id>")
+@file_login_required
 def attachment(recording_id: int, attachment_id: int):
     item = recording_queries.get_attachment(current_user, recording_id, attachment_id)
     return media.send(item.stored_path, "application/octet-stream",
