@@ -17,7 +17,6 @@ request, then lets nginx send the bytes (Range included) from an internal locati
 from __future__ import annotations
 
 import logging
-from datetime import UTC
 
 from flask import Response, current_app, request
 from werkzeug.wsgi import wrap_file
@@ -25,9 +24,9 @@ from werkzeug.wsgi import wrap_file
 from kb.patches import download_log
 from kb.patches.models import PatchFile
 from kb.storage import file_store
-from kb.storage.conditional import range_not_satisfiable
+from kb.storage.conditional import last_modified_header, part_to_send
 from kb.storage.names import content_disposition
-from kb.storage.ranges import BLOCK_SIZE, Unsatisfiable, requested_range
+from kb.storage.ranges import BLOCK_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +34,14 @@ log = logging.getLogger(__name__)
 def send_patch_file(user, patch_file: PatchFile) -> Response:
     """The answer to GET or HEAD of an allowed, intact patch file."""
     headers = _common_headers(patch_file)
-    if request.if_none_match.contains_weak(patch_file.sha256):
-        return Response(status=304, headers=headers)
-    try:
-        byte_range = requested_range(patch_file.size, patch_file.sha256)
-    except Unsatisfiable:
-        return range_not_satisfiable(patch_file.size, headers)
-    start, stop = byte_range or (0, patch_file.size)
-    if byte_range is not None:
-        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{patch_file.size}"
-    status = 206 if byte_range is not None else 200
+    part = part_to_send(patch_file.size, patch_file.sha256, headers, patch_file.created_at)
+    if isinstance(part, Response):
+        return part
     if request.method == "HEAD":
-        return _bodiless(status, headers, stop - start, patch_file)
+        return _bodiless(part.status, headers, part.stop - part.start, patch_file)
     if current_app.config["PATCH_SEND_VIA"]:
-        return _handed_to_proxy(user, patch_file, headers, start, stop)
-    return _streamed(user, patch_file, headers, status, start, stop)
+        return _handed_to_proxy(user, patch_file, headers, part.start, part.stop)
+    return _streamed(user, patch_file, headers, part.status, part.start, part.stop)
 
 
 def _common_headers(patch_file: PatchFile) -> dict[str, str]:
@@ -57,8 +49,7 @@ def _common_headers(patch_file: PatchFile) -> dict[str, str]:
         "ETag": f'"{patch_file.sha256}"',
         "Accept-Ranges": "bytes",
         "Content-Disposition": content_disposition(patch_file.name),
-        "Last-Modified": patch_file.created_at.astimezone(UTC).strftime(
-            "%a, %d %b %Y %H:%M:%S GMT"),
+        "Last-Modified": last_modified_header(patch_file.created_at),
         # private: a shared cache must never hand a gated file to someone else
         "Cache-Control": "private, no-transform",
         "X-Checksum-SHA256": patch_file.sha256,

@@ -11,9 +11,9 @@ from flask import Response, request
 from werkzeug.wsgi import wrap_file
 
 from kb.storage.base import FileStore, problem
-from kb.storage.conditional import range_not_satisfiable
+from kb.storage.conditional import part_to_send
 from kb.storage.names import content_disposition
-from kb.storage.ranges import BLOCK_SIZE, Unsatisfiable, requested_range
+from kb.storage.ranges import BLOCK_SIZE
 
 
 def send_stored(store: FileStore, key: str, mimetype: str, *,
@@ -26,18 +26,13 @@ def send_stored(store: FileStore, key: str, mimetype: str, *,
                "Cache-Control": "private, max-age=0"}
     if download_name is not None:
         headers["Content-Disposition"] = content_disposition(download_name)
-    if request.if_none_match.contains_weak(etag):
-        return Response(status=304, headers=headers)
-    try:
-        byte_range = requested_range(size, etag)
-    except Unsatisfiable:
-        return range_not_satisfiable(size, headers)
-    start, stop = byte_range or (0, size)
-    if byte_range is not None:
-        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+    part = part_to_send(size, etag, headers)
+    if isinstance(part, Response):
+        return part
+    start, stop = part.start, part.stop
     reader = store.open(key, start, stop)
     response = Response(wrap_file(request.environ, reader, BLOCK_SIZE),
-                        status=206 if byte_range is not None else 200, headers=headers,
+                        status=part.status, headers=headers,
                         mimetype=mimetype, direct_passthrough=True)
     response.content_length = stop - start
     return response

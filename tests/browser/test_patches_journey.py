@@ -121,6 +121,35 @@ def test_a_script_resumes_an_interrupted_download_with_curl(live_server, tmp_pat
     assert sha256_of(target.read_bytes()) == sha256_of(source.read_bytes())
 
 
+def test_a_script_skips_a_file_it_has_with_curl_z_and_wget_n(live_server, tmp_path):
+    """Last-Modified is sent and If-Modified-Since honoured: a scheduled `curl -z` or
+    `wget -N` fetches the file once, then gets 304 and keeps its copy."""
+    source = tmp_path / "nightly.bin"
+    source.write_bytes(b"nightly build\n" * 1000)
+    patch_id = live_server.kb("patch", "add", "--product", "Orbit ERP", "--title",
+                              "Fetched nightly", str(source)).stdout.splitlines()[-1]
+    token = live_server.kb("token", "create", "elite@demo.test").stdout.strip().splitlines()[-1]
+    listing = subprocess.run(
+        ["curl", "-fsS", "-H", f"Authorization: Bearer {token}",
+         f"{live_server.url}/api/v1/patches/{patch_id}"],
+        capture_output=True, text=True, check=True)
+    file_url = json.loads(listing.stdout)["files"][0]["url"]
+    target = tmp_path / "copy.bin"
+    curl = ["curl", "-fsS", "-R", "-z", str(target), "-o", str(target), "-w", "%{http_code}",
+            "-H", f"Authorization: Bearer {token}", file_url]
+    assert subprocess.run(curl, capture_output=True, text=True, check=True).stdout == "200"
+    assert subprocess.run(curl, capture_output=True, text=True, check=True).stdout == "304"
+    assert target.read_bytes() == source.read_bytes()
+    folder = tmp_path / "wget"
+    folder.mkdir()
+    wget = ["wget", "-N", "-S", "--header", f"Authorization: Bearer {token}", file_url]
+    first = subprocess.run(wget, cwd=folder, capture_output=True, text=True, check=True)
+    assert "HTTP/1.1 200" in first.stderr
+    second = subprocess.run(wget, cwd=folder, capture_output=True, text=True, check=True)
+    assert "HTTP/1.1 304" in second.stderr and "HTTP/1.1 200" not in second.stderr
+    assert (folder / source.name).read_bytes() == source.read_bytes()
+
+
 def test_an_upload_cut_off_midway_leaves_nothing_on_the_real_server(live_server):
     """The client vanishes halfway through a 4 MB file: no patch, no temporary file."""
     token = live_server.kb("token", "create", "staff@demo.test").stdout.strip().splitlines()[-1]
