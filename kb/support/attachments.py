@@ -35,10 +35,6 @@ def store_stream(stream: BinaryIO, limit: int) -> StoredBlob:
     return file_store().save_stream(stream, limit=limit)
 
 
-def open_stored(key: str) -> BinaryIO:
-    return file_store().open(key)
-
-
 def checked_names(uploads: list[Upload]) -> list[str]:
     """The stored names of the uploads; ``Invalid`` for too many files or a program's name,
     before any byte is stored."""

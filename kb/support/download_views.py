@@ -1,14 +1,15 @@
-"""Downloading an incident's files: always as a download, streamed from the file store."""
+"""Downloading an incident's files: always as a download, with Range, ETag and conditional
+requests as patch files answer them (``kb/storage/sending.py``)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Response, stream_with_context
 from flask_login import current_user
 
 from kb.accounts.auth import file_login_required
-from kb.support import attachments, queries
+from kb.storage import file_store
+from kb.storage.base import problem
+from kb.storage.sending import send_range
+from kb.support import queries
 from kb.support.views import blueprint
 
 
@@ -16,19 +17,11 @@ from kb.support.views import blueprint
 @file_login_required
 def attachment(incident_id: int, attachment_id: int, name: str):
     item = queries.attachment_for_download(current_user, incident_id, attachment_id, name)
-    stored = attachments.open_stored(item.storage_key)
-
-    def chunks():
-        with stored:
-            while chunk := stored.read(256 * 1024):
-                yield chunk
-
-    return Response(stream_with_context(chunks()), mimetype="application/octet-stream",
-                    headers={"Content-Disposition": _disposition(item.name),
-                             "Content-Length": str(item.size), "Cache-Control": "private"})
-
-
-def _disposition(name: str) -> str:
-    """Always a download (never rendered in the portal's origin); any script's name kept."""
-    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    store = file_store()
+    if store.size(item.storage_key) != item.size:  # one stat: never a short or missing file
+        raise problem(f"{item.name} (incident #{incident_id})",
+                      "is missing from the file store or has another size")
+    # octet-stream whatever it holds: never rendered in the portal's origin
+    return send_range(store, item.storage_key, item.size, item.sha256,
+                      "application/octet-stream", download_name=item.name,
+                      last_modified=item.created_at)

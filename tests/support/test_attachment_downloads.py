@@ -5,11 +5,12 @@ the script holding the token that got it: the file for a reader the policy lets 
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from kb import db
 from kb.accounts.queries import user_by_email
-from kb.storage import Upload
+from kb.storage import Upload, file_store
 from kb.support import incidents
 from kb.support.models import Incident
 from tests.conftest import bearer
@@ -75,3 +76,41 @@ def test_the_policy_decides_who_gets_the_file(app, log_incident, api_token):
         "error": "No such file on this incident."}
     other = client.get(public, headers={**CURL, **bearer(api_token("premium@demo.test"))})
     assert other.status_code == 404 and other.get_json() == {"error": "No such incident."}
+
+
+def test_a_file_answers_range_etag_and_conditional_requests(app, log_incident, api_token):
+    """As patch files: resumable (curl -C -), 304 for a copy the client has (ETag: the SHA-256
+    of its bytes; Last-Modified: when it was attached), 416 with the size."""
+    incident_id = log_incident("elite@demo.test", files={"trace.log": LOG})
+    token = bearer(api_token("elite@demo.test"))
+    [url] = attachment_urls(app, api_token("elite@demo.test"), incident_id)
+    client = app.test_client()
+    whole = client.get(url, headers=token)
+    etag = f'"{hashlib.sha256(LOG).hexdigest()}"'
+    assert whole.headers["ETag"] == etag and whole.headers["Accept-Ranges"] == "bytes"
+    assert "private" in whole.headers["Cache-Control"]
+    first = client.get(url, headers={**token, "Range": "bytes=0-3"})
+    assert first.status_code == 206 and first.data == LOG[:4]
+    assert first.headers["Content-Range"] == f"bytes 0-3/{len(LOG)}"
+    rest = client.get(url, headers={**token, "Range": "bytes=4-", "If-Range": etag})
+    assert rest.status_code == 206 and first.data + rest.data == LOG
+    stale = client.get(url, headers={**token, "Range": "bytes=4-", "If-Range": '"other"'})
+    assert stale.status_code == 200 and stale.data == LOG
+    assert client.get(url, headers={**token, "If-None-Match": etag}).status_code == 304
+    since = {"If-Modified-Since": whole.headers["Last-Modified"]}
+    assert client.get(url, headers={**token, **since}).status_code == 304
+    past_the_end = client.get(url, headers={**token, "Range": f"bytes={len(LOG)}-"})
+    assert past_the_end.status_code == 416
+    assert past_the_end.headers["Content-Range"] == f"bytes */{len(LOG)}"
+    assert past_the_end.get_json()["size"] == len(LOG)
+
+
+def test_a_missing_stored_file_is_503_json_never_a_short_download(app, log_incident,
+                                                                  api_token):
+    incident_id = log_incident("elite@demo.test", files={"trace.log": LOG})
+    token = api_token("elite@demo.test")
+    [url] = attachment_urls(app, token, incident_id)
+    with app.app_context():
+        file_store().delete(db.session.get(Incident, incident_id).attachments[0].storage_key)
+    response = app.test_client().get(url, headers={**CURL, **bearer(token)})
+    assert response.status_code == 503 and "trace.log" in response.get_json()["error"]
