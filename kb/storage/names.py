@@ -48,13 +48,25 @@ def safe_file_name(raw: str) -> str:
     return name
 
 
+# Latin letters NFKD leaves whole (no base letter plus accent to keep the base of)
+_LATIN_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                                "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+                                "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"})
+
+
 def _ascii_fallback(name: str) -> str:
-    """The name for clients that ignore ``filename*``: the name itself if it is plain ASCII,
-    else ``download`` with the name's extension."""
+    """The name for clients that ignore ``filename*`` (``curl -OJ``, older tools): the name
+    itself if it is plain ASCII, else transliterated, accents dropped and what has no ASCII
+    form left out (``walk-ü_é.bin`` is ``walk-u_e.bin``, so that several such files do not
+    all land on one name); ``download`` with the name's extension when nothing of the
+    name is left (one in another script)."""
     if secure_filename(name) == name:
         return name
     suffix = PurePosixPath(name).suffix
-    return ASCII_FALLBACK_STEM + (suffix if suffix[1:].isascii() and suffix[1:].isalnum() else "")
+    suffix = suffix if suffix[1:].isascii() and suffix[1:].isalnum() else ""
+    # secure_filename: NFKD, non-ASCII dropped, only [A-Za-z0-9_.-], no leading dot
+    stem = secure_filename(name[: len(name) - len(suffix)].translate(_LATIN_LETTERS))
+    return (stem or ASCII_FALLBACK_STEM) + suffix
 
 
 def content_disposition(name: str, disposition: str = "attachment") -> str:

@@ -72,3 +72,29 @@ def test_every_stored_name_downloads(app, client, api_token, demo_accounts, stor
     assert response.status_code == 200 and response.data == b"bytes"
     disposition = response.headers["Content-Disposition"]
     assert not any(unicodedata.category(ch)[0] == "C" for ch in disposition)
+
+
+@pytest.mark.parametrize("name, fallback", [
+    ("walk-ü_é.bin", "walk-u_e.bin"),    # accents dropped, the letters kept
+    ("Größe.zip", "Grosse.zip"),          # a letter NFKD keeps whole, spelled out
+    ("Ærø_løg.tar.gz", "AEro_log.tar.gz"),
+    ("ログ_2026.txt", "2026.txt"),          # what has no ASCII form is left out
+    ("補丁一.zip", "download.zip"),         # nothing left: a placeholder, the extension kept
+])
+def test_the_ascii_name_is_a_transliteration(client, api_token, demo_accounts, name,
+                                             fallback):
+    """``curl -OJ`` reads only ``filename=``: it saves the file under this name."""
+    created = _api_publish(client, api_token, {name: b"bytes"}).json
+    response = _download(client, created["files"][0]["url"], api_token("xtreme@demo.test"))
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}")
+
+
+def test_files_of_one_patch_keep_distinct_ascii_names(client, api_token, demo_accounts):
+    """Several accented names of one patch no longer all save as download.bin."""
+    names = ["walk-ü_é.bin", "walk-ö_è.bin", "walk-å_ï.bin", "walk-ß.bin"]
+    created = _api_publish(client, api_token, {name: name.encode() for name in names}).json
+    token = api_token("xtreme@demo.test")
+    saved_as = [_download(client, item["url"], token).headers["Content-Disposition"]
+                .split('filename="')[1].split('"')[0] for item in created["files"]]
+    assert saved_as == ["walk-u_e.bin", "walk-o_e.bin", "walk-a_i.bin", "walk-ss.bin"]

@@ -114,3 +114,16 @@ def test_a_missing_stored_file_is_503_json_never_a_short_download(app, log_incid
         file_store().delete(db.session.get(Incident, incident_id).attachments[0].storage_key)
     response = app.test_client().get(url, headers={**CURL, **bearer(token)})
     assert response.status_code == 503 and "trace.log" in response.get_json()["error"]
+
+
+def test_accented_names_save_under_a_transliteration(app, log_incident, api_token):
+    """curl -OJ reads only ``filename=``: two accented files no longer both save under one
+    name full of underscores; ``filename*`` keeps the name itself."""
+    incident_id = log_incident("elite@demo.test", files={"walk-ü_é.bin": b"one",
+                                                         "walk-ö_è.bin": b"two"})
+    token = api_token("elite@demo.test")
+    dispositions = [app.test_client().get(url, headers=bearer(token)).headers[
+        "Content-Disposition"] for url in attachment_urls(app, token, incident_id)]
+    assert dispositions == [
+        "attachment; filename=\"walk-u_e.bin\"; filename*=UTF-8''walk-%C3%BC_%C3%A9.bin",
+        "attachment; filename=\"walk-o_e.bin\"; filename*=UTF-8''walk-%C3%B6_%C3%A8.bin"]

@@ -97,5 +97,5 @@ def test_a_file_with_a_name_in_any_script_downloads_under_that_name(client, auth
     response = client.get(url)
     assert response.status_code == 200 and response.data == b"kanji"
     assert response.headers["Content-Type"] == "application/octet-stream"
-    assert "filename*=UTF-8''%E3%83%AD%E3%82%B0_2026.txt" in response.headers[
-        "Content-Disposition"]
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"2026.txt\"; filename*=UTF-8''%E3%83%AD%E3%82%B0_2026.txt")
