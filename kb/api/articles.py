@@ -10,14 +10,15 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 from flask_login import current_user
 
+from kb import filter_values
 from kb.api import blueprint
-from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.openapi import LIST_RESPONSES, PAGE, PRODUCT, VERSION, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.articles import Article as ArticleAnswer
 from kb.api.responses.articles import ArticlePage, ReleaseNotePage
 from kb.articles import queries, service
 from kb.articles.image_views import article_html
-from kb.articles.models import Article
+from kb.articles.models import KINDS, Article
 from kb.articles.views import item_url
 from kb.errors import NotFound
 from kb.paging import page_number, page_size
@@ -75,10 +76,15 @@ def _page_json(listing: queries.Page, items: list[dict]) -> dict:
 
 
 def _filters(type_: str) -> queries.Filters:
+    """The filters asked for; a value no item can have is refused (422 naming the field)."""
+    arguments = request.args
     return queries.Filters(
-        type=type_, product=request.args.get("product", ""),
-        version=request.args.get("version", ""), kind=request.args.get("kind", ""),
-        tag=request.args.get("tag", ""), title=request.args.get("q", "").strip())
+        type=type_, product=filter_values.product_slug(arguments.get("product", "")),
+        version=filter_values.version_value(arguments.get("version", "")),
+        kind=filter_values.one_of("kind", arguments.get("kind", ""), KINDS),
+        tag=filter_values.known_name("tag", arguments.get("tag", ""),
+                                     queries.tags_in_use(current_user)),
+        title=arguments.get("q", "").strip())
 
 
 def _listing(type_: str) -> queries.Page:
@@ -89,12 +95,13 @@ def _listing(type_: str) -> queries.Page:
 @blueprint.get("/articles")
 @documented(
     "Published articles, newest first, with filters and pages. " + LOCKED_NOTE,
-    parameters=[query_parameter("product", description="product name or slug"),
-                query_parameter("version", description="version name, e.g. 12.0"),
+    parameters=[PRODUCT, VERSION,
                 query_parameter("kind", description="how-to, reference, troubleshooting, "
-                                                    "workaround"),
-                query_parameter("tag"), query_parameter("q", description="words in the title"),
-                *PAGING], response_model=ArticlePage)
+                                                    "workaround; another is refused (422)"),
+                query_parameter("tag", description="a tag of an article you may know of, "
+                                                   "in any case; another is refused (422)"),
+                query_parameter("q", description="words in the title"),
+                *PAGING], responses=LIST_RESPONSES, response_model=ArticlePage)
 def list_articles():
     listing = _listing("article")
     return respond(ArticlePage, _page_json(
@@ -130,8 +137,7 @@ def get_article(slug: str):
 @documented(
     "Published release notes, newest release first. " + LOCKED_NOTE.replace(
         "summary", "summary and highlights"),
-    parameters=[query_parameter("product", description="product name or slug"),
-                query_parameter("version", description="version name"), *PAGING],
+    parameters=[PRODUCT, VERSION, *PAGING], responses=LIST_RESPONSES,
     response_model=ReleaseNotePage)
 def list_release_notes():
     listing = _listing("release-note")

@@ -27,10 +27,10 @@ ERROR_SCHEMA = {
                                                     "staff_only"},
         "feature": {"type": "string"},
         "required_plan": {"type": "string", "enum": list(plans.PLANS[1:])},
+        "field": {"type": "string", "description": "the parameter or field refused"},
     },
     "required": ["error"],
 }
-ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 STANDARD_RESPONSES = {
     "401": {"description": "No or a bad credential", "content": ERROR_CONTENT},
@@ -84,6 +84,12 @@ PAGE = query_parameter("page", "integer", "1-based page number; past the last, a
                        minimum=1, maximum=MAX_PAGE)
 PER_PAGE = query_parameter("per_page", "integer", f"items per page, at most {MAX_PER_PAGE}",
                            minimum=1)
+PRODUCT = query_parameter("product", description="a product's name or slug, in any case; "
+                          "an unknown one is refused (422)")
+VERSION = query_parameter("version", description="a version name, e.g. 12.0, or "
+                          "product@version; one no product has is refused (422)")
+LIST_RESPONSES = {"200": "OK", "422": "A bad page or per_page, or a filter value nothing can "
+                                     "have (\"field\" names the filter)"}
 ALWAYS, ON_REQUEST = "always", "on request"
 PAGES_ON_REQUEST = ("; asked with page or per_page, one page of the list, with Link (first, "
                     "prev, next, last) and X-Total-Count headers")

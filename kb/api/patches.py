@@ -7,9 +7,9 @@ from datetime import date
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from kb import gating, policy
+from kb import filter_values, gating, policy
 from kb.api import blueprint
-from kb.api.openapi import PAGE, documented, query_parameter
+from kb.api.openapi import LIST_RESPONSES, PAGE, PRODUCT, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.patches import Patch as PatchAnswer
 from kb.api.responses.patches import PatchPage
@@ -18,7 +18,7 @@ from kb.links import absolute_url
 from kb.paging import page_number, page_size
 from kb.patches import queries, service, uploads
 from kb.patches.details import PatchDetails, details_from_text
-from kb.patches.models import Patch
+from kb.patches.models import KINDS, Patch
 from kb.patches.withdrawn import withdrawal_json
 
 MAX_PER_PAGE = 100
@@ -66,18 +66,22 @@ def patch_json(patch: Patch) -> dict:
 
 @blueprint.get("/patches")
 @documented("Patches you may download, newest first", parameters=[
-    query_parameter("product", description="product name or slug"),
-    query_parameter("version", description="only patches that apply to this version"),
-    query_parameter("kind", description="patch, service-pack, regulatory or release"),
+    PRODUCT,
+    query_parameter("version", description="only patches that apply to this version (e.g. "
+                    "12.0 or product@version); one no product has is refused (422)"),
+    query_parameter("kind", description="patch, service-pack, regulatory or release; another "
+                    "is refused (422)"),
     query_parameter("mine", description="1: only patches for your organisation's products"),
     PAGE, query_parameter("per_page", "integer"),
-], response_model=PatchPage)
+], responses=LIST_RESPONSES, response_model=PatchPage)
 def list_patches():
     per_page = page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
+    arguments = request.args
     result = queries.find_patches(
-        current_user, product=request.args.get("product", ""),
-        version=request.args.get("version", ""), kind=request.args.get("kind", ""),
-        for_my_organization=request.args.get("mine") == "1",
+        current_user, product=filter_values.product_slug(arguments.get("product", "")),
+        version=filter_values.version_value(arguments.get("version", "")),
+        kind=filter_values.one_of("kind", arguments.get("kind", ""), KINDS),
+        for_my_organization=arguments.get("mine") == "1",
         page=page_number(request.args), per_page=per_page)
     return respond(PatchPage, {"total": result.total, "page": result.page, "per_page": per_page,
                                "patches": [patch_json(patch) for patch in result.patches]})

@@ -8,11 +8,11 @@ from datetime import date
 from flask import request, url_for
 from flask_login import current_user
 
-from kb import policy
+from kb import filter_values, policy
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
 from kb.api.lists import list_answer
-from kb.api.openapi import ON_REQUEST, documented, query_parameter
+from kb.api.openapi import LIST_RESPONSES, ON_REQUEST, PRODUCT, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.sessions import (
     CampusOffer,
@@ -53,12 +53,14 @@ def recording_json(recording, watched: set[int]) -> dict:
 
 @blueprint.get("/recordings")
 @documented("Recordings, newest first", parameters=[
-    query_parameter("product", description="product slug"), query_parameter("topic")],
-    response_model=list[Recording], paged=ON_REQUEST)
+    PRODUCT, query_parameter("topic", description="a recording's topic, in any case; one no "
+                             "recording you may know of has is refused (422)")],
+    responses=LIST_RESPONSES, response_model=list[Recording], paged=ON_REQUEST)
 def api_recordings():
     items = recording_queries.recording_listing(
-        current_user, product_slug=request.args.get("product", ""),
-        topic=request.args.get("topic", ""))
+        current_user, product_slug=filter_values.product_slug(request.args.get("product", "")),
+        topic=filter_values.known_name("topic", request.args.get("topic", ""),
+                                       recording_queries.topics_in_use(current_user)))
     watched = recording_queries.watched_ids(current_user)
     return list_answer(list[Recording], items, lambda item: recording_json(item, watched))
 

@@ -24,6 +24,7 @@ from kb.articles.models import (
 from kb.articles.reader_models import HelpfulVote
 from kb.errors import NotFound
 from kb.products.models import Product, ProductVersion
+from kb.products.names import slugify
 
 MAX_PER_PAGE = 100
 TITLE_LENGTH = Article.title.type.length
@@ -71,16 +72,16 @@ class Page:
 
 
 def _product_named(name: str) -> ColumnElement[bool]:
-    return or_(Product.slug == name, Product.name == name)
+    return or_(Product.slug == slugify(name), func.lower(Product.name) == name.lower())
 
 
 def _has_version(value: str, product: str) -> ColumnElement[bool]:
     """Applies to the version ``product-slug@version``, or to a bare version of the product
     filtered by (12.0 of ERP, not of Hub), or of any product when none is."""
     product_slug, at, name = value.rpartition("@")
-    version = ProductVersion.name == name
+    version = func.lower(ProductVersion.name) == name.lower()
     if at:
-        version = and_(version, ProductVersion.product.has(Product.slug == product_slug))
+        version = and_(version, ProductVersion.product.has(_product_named(product_slug)))
     elif product:
         version = and_(version, ProductVersion.product.has(_product_named(product)))
     return or_(Article.versions.any(version), Article.release_version.has(version))

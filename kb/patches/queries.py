@@ -123,8 +123,13 @@ def _product_named(name: str) -> Product | None:
 
 
 def _versions_named(name: str, product: Product | None) -> list[ProductVersion]:
-    """Versions with this name: of ``product``, or of every product when it is None."""
-    query = select(ProductVersion).where(ProductVersion.name == name)
+    """Versions with this name, in any case: of ``product``, or of every product when it is
+    None; "Orbit ERP@12.0" (product name or slug) names the product too."""
+    product_name, at, name = name.rpartition("@")
+    query = select(ProductVersion).where(func.lower(ProductVersion.name) == name.strip().lower())
+    if at:
+        query = query.where(ProductVersion.product.has(
+            Product.slug == products.slugify(product_name)))
     if product is not None:
         query = query.where(ProductVersion.product_id == product.id)
     return list(db.session.scalars(query))

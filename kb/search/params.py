@@ -4,38 +4,17 @@ with nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from kb import db
 from kb.errors import Invalid
+from kb.filter_values import all_allowed, known_products, known_versions
 from kb.paging import page_number, page_size
-from kb.products.models import Product, ProductVersion
-from kb.products.names import slugify
 from kb.search.documents import content_types
 from kb.search.query import SearchRequest
 from kb.search.typed import split_typed_filters
 
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARACTERS = 500
-
-
-class UnknownFilter(Invalid):
-    """A ``type``, ``product``, ``version`` or ``kind`` that no document can have; the JSON
-    names the field, the values it does not know and, for a type or kind, the values it
-    knows."""
-
-    def __init__(self, message: str, field: str, unknown: list[str],
-                 allowed: list[str] | None = None):
-        super().__init__(message, field)
-        self.unknown = unknown
-        self.allowed = allowed
-
-    def json_fields(self) -> dict:
-        fields = {"field": self.field, "unknown": self.unknown}
-        if self.allowed is not None:
-            fields["allowed"] = self.allowed
-        return fields
 
 
 def _values(arguments: MultiDict, name: str) -> tuple[str, ...]:
@@ -87,59 +66,11 @@ def known_types(values: tuple[str, ...]) -> tuple[str, ...]:
     allowed = document_types()
     plurals = {_plural(name): name for name in allowed}
     found = [plurals.get(value.strip().lower(), value.strip().lower()) for value in values]
-    return _all_allowed("type", values, found, allowed)
-
-
-def _all_allowed(field: str, values: tuple[str, ...], found: list[str],
-                 allowed: list[str]) -> tuple[str, ...]:
-    """The values as read (``found``), once each, when every one is allowed."""
-    unknown = [value for value, name in zip(values, found, strict=True) if name not in allowed]
-    if unknown:
-        raise UnknownFilter(f"{field} must be one of {', '.join(allowed)} (not "
-                            f"{', '.join(repr(value) for value in unknown)}).", field,
-                            unknown, allowed)
-    return tuple(dict.fromkeys(found))
+    return all_allowed("type", values, found, allowed)
 
 
 def _plural(name: str) -> str:
     return name + ("es" if name.endswith("h") else "s")
-
-
-def known_products(values: tuple[str, ...]) -> tuple[str, ...]:
-    """The products as given, each the name or slug of a product."""
-    if not values:
-        return values
-    known = set()
-    for slug, name in db.session.execute(select(Product.slug, Product.name)):
-        known.update({slug, slugify(name)})
-    unknown = [value for value in values if slugify(value) not in known]
-    if unknown:
-        raise UnknownFilter(f"Unknown product {', '.join(repr(value) for value in unknown)}: "
-                            "no product has that name or slug.", "product", unknown)
-    return values
-
-
-def known_versions(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Each a version some product has ("12.0"), or a product's version by the product's name
-    or slug ("Orbit ERP@12.0"), given back with the slug ("orbit-erp@12.0")."""
-    if not values:
-        return values
-    known = set()
-    for slug, version in db.session.execute(
-            select(Product.slug, ProductVersion.name).join(ProductVersion.product)):
-        known.update({version.lower(), f"{slug}@{version.lower()}"})
-    found = [_version_value(value) for value in values]
-    unknown = [value for value, version in zip(values, found, strict=True)
-               if version not in known]
-    if unknown:
-        raise UnknownFilter(f"Unknown version {', '.join(repr(value) for value in unknown)}: "
-                            "no product has that version.", "version", unknown)
-    return tuple(dict.fromkeys(found))
-
-
-def _version_value(value: str) -> str:
-    product, at, version = value.strip().lower().rpartition("@")
-    return f"{slugify(product)}@{version.strip()}" if at else version
 
 
 def known_kinds(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -147,4 +78,4 @@ def known_kinds(values: tuple[str, ...]) -> tuple[str, ...]:
     if not values:
         return values
     allowed = sorted({kind for content in content_types().values() for kind in content.kinds})
-    return _all_allowed("kind", values, [value.strip().lower() for value in values], allowed)
+    return all_allowed("kind", values, [value.strip().lower() for value in values], allowed)

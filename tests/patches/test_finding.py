@@ -42,7 +42,6 @@ def titles(client, query: str) -> set[str]:
     ("11.0", {"Range 11.0 to 11.1", "Every ERP version"}),
     ("11.1", {"Listed 11.1 and 12.0", "Range 11.0 to 11.1", "Every ERP version"}),
     ("12.0", {"Listed 11.1 and 12.0", "Open range from 12.0", "Every ERP version"}),
-    ("13.5", set()),  # no such version yet: nothing claims to apply
 ])
 def test_by_product_and_version(client, auth, catalogue, version, expected):
     auth.login("elite@demo.test")
@@ -62,7 +61,14 @@ def test_by_kind_and_by_product_slug(client, auth, catalogue):
     auth.login("elite@demo.test")
     assert titles(client, "kind=regulatory") == {"Every ERP version"}
     assert titles(client, "product=orbit-analytics") == {"Analytics fix"}
-    assert titles(client, "product=No such product") == set()
+    refused = client.get("/api/v1/patches?product=No such product")
+    assert refused.status_code == 422 and refused.json["field"] == "product"
+
+
+def test_a_version_no_product_has_is_refused_not_answered_with_nothing(client, auth, catalogue):
+    auth.login("elite@demo.test")
+    refused = client.get("/api/v1/patches?product=Orbit ERP&version=13.5")
+    assert refused.status_code == 422 and refused.json["field"] == "version"
 
 
 def test_patches_for_my_organisation_use_its_installed_versions(client, auth, catalogue):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kb import db, gating, policy
 from kb.errors import NotFound
 from kb.listing import Listing
 from kb.products.models import Product
+from kb.products.names import slugify
 from kb.sessions.models import (
     Recording,
     RecordingAttachment,
@@ -16,7 +17,8 @@ from kb.sessions.models import (
 
 
 def list_recordings(user, *, product_slug: str = "", topic: str = "") -> list[Recording]:
-    """The recordings ``user`` may watch, newest first, optionally of one product or topic."""
+    """The recordings ``user`` may watch, newest first, optionally of one product (by its
+    slug, or its name in any case) or topic (in any case)."""
     return recording_listing(user, product_slug=product_slug, topic=topic).all()
 
 
@@ -26,9 +28,9 @@ def recording_listing(user, *, product_slug: str = "", topic: str = "") -> Listi
     query = select(Recording).where(gating.read_filter(Recording, policy.read_scope(user))) \
         .order_by(Recording.recorded_on.desc(), Recording.id.desc())
     if product_slug:
-        query = query.join(Product).where(Product.slug == product_slug)
+        query = query.join(Product).where(Product.slug == slugify(product_slug))
     if topic:
-        query = query.where(Recording.topic == topic)
+        query = query.where(func.lower(Recording.topic) == topic.strip().lower())
     return Listing(query)
 
 
