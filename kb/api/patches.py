@@ -58,7 +58,9 @@ def patch_json(patch: Patch) -> dict:
         "release_notes": [note.slug for note in named.release_notes],
         "page_url": absolute_url(url_for("patches.show", patch_id=patch.id)),
         "checksums_url": absolute_url(url_for("patches.checksums", patch_id=patch.id)),
-        "files": [] if patch.is_retired else [file_json(patch_file) for patch_file in patch.files],
+        # a withdrawn patch's files too, so that a script can match what it downloaded to the
+        # withdrawal; their urls answer 410 with the reason (and a replacement it may download)
+        "files": [file_json(patch_file) for patch_file in patch.files],
         "withdrawn": (withdrawal_json(patch, gating.offered(current_user, patch.replacement))
                       if patch.is_retired else None),
     }
@@ -72,6 +74,9 @@ def patch_json(patch: Patch) -> dict:
     query_parameter("kind", description="patch, service-pack, regulatory or release; another "
                     "is refused (422)"),
     query_parameter("mine", description="1: only patches for your organisation's products"),
+    query_parameter("withdrawn", description="1: the withdrawn patches your plan read too, "
+                    "as the patches page lists them on request (\"withdrawn\" says when, why "
+                    "and what instead)"),
     PAGE, query_parameter("per_page", "integer"),
 ], responses=LIST_RESPONSES, response_model=PatchPage)
 def list_patches():
@@ -82,13 +87,16 @@ def list_patches():
         version=filter_values.version_value(arguments.get("version", "")),
         kind=filter_values.one_of("kind", arguments.get("kind", ""), KINDS),
         for_my_organization=arguments.get("mine") == "1",
+        with_withdrawn=arguments.get("withdrawn") == "1",
         page=page_number(request.args), per_page=per_page)
     return respond(PatchPage, {"total": result.total, "page": result.page, "per_page": per_page,
                                "patches": [patch_json(patch) for patch in result.patches]})
 
 
 @blueprint.get("/patches/<int:patch_id>")
-@documented("One patch with its files (name, size, sha256, url); 403 names the required plan",
+@documented("One patch with its files (name, size, sha256, url); 403 names the required plan. "
+            "A withdrawn patch lists its files still (their urls answer 410 with the reason "
+            "and the replacement, if any, that the caller may download)",
             responses={"200": "OK", "404": "No such patch"}, response_model=PatchAnswer)
 def get_patch(patch_id: int):
     return respond(PatchAnswer, patch_json(service.get_patch(current_user, patch_id)))
