@@ -4,6 +4,8 @@ answers 403 with ``"reason": "term_lapsed"`` beside ``error``."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import bearer
@@ -37,3 +39,46 @@ def test_a_lapsed_user_signs_in_and_gets_the_same_answers(client, auth, demo_acc
     assert client.get("/api/v1/me").status_code == 200
     refused = client.get("/api/v1/patches")
     assert refused.status_code == 403 and refused.json["reason"] == "term_lapsed"
+
+
+# what a lapsed organisation's users still use: their account (and its tokens), the plan
+# matrix, the document, their notifications, the titles of the knowledge base
+NOT_GATED_MODULES = {"kb.api.accounts", "kb.api.notifications"}
+NOT_GATED = {"api.openapi_document", "api.list_articles", "api.get_article",
+             "api.list_release_notes"}
+# and what only staff ever may
+STAFF_ONLY = {("POST", "api.create_patch"), ("POST", "api.api_publish_recording"),
+              ("PUT", "api.api_replace_recording_media"), ("GET", "api.api_applications"),
+              ("POST", "api.api_decide")}
+
+
+def _gated_routes(app) -> list[tuple[str, str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or rule.endpoint in NOT_GATED \
+                or app.view_functions[rule.endpoint].__module__ in NOT_GATED_MODULES:
+            continue
+        path = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x",
+                      rule.rule)
+        routes += [(method, rule.endpoint, path)
+                   for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return routes
+
+
+def test_every_gated_endpoint_answers_term_lapsed_first(app, client, lapsed_token):
+    """Before reading the body (an empty one is invalid everywhere) and before looking the
+    item up (none exists): the lapsed term is the answer, naming the endpoint's feature."""
+    routes = _gated_routes(app)
+    assert len(routes) > 30
+    for method, endpoint, path in routes:
+        answer = client.open(path, method=method, json={}, headers=bearer(lapsed_token))
+        expected = "staff_only" if (method, endpoint) in STAFF_ONLY else "term_lapsed"
+        assert answer.status_code == 403, (method, path, answer.json)
+        assert answer.json["reason"] == expected, (method, path, answer.json)
+
+
+def test_registering_for_a_live_session_names_interactive_sessions(client, lapsed_token):
+    answer = client.post("/api/v1/live-sessions/1/registration", headers=bearer(lapsed_token))
+    assert answer.status_code == 403
+    assert answer.json == {**answer.json, "reason": "term_lapsed",
+                           "feature": "interactive_sessions"}

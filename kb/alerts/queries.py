@@ -18,6 +18,7 @@ from kb.products.models import ProductVersion
 
 
 def get_alert(user: User, alert_id: int) -> Alert:
+    policy.require(user, Alert.access_feature)
     alert = db.session.get(Alert, alert_id)
     if alert is None:
         raise NotFound("No such alert.")

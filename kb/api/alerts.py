@@ -54,6 +54,7 @@ def api_alert_subscriptions():
             request_body=SubscriptionBody, response_model=Subscription)
 @idempotent
 def api_subscribe():
+    policy.require(current_user, subscriptions.FEATURE)  # a lapsed term first, then the body
     body = read_body(SubscriptionBody)
     product, version = body.product, body.version
     outcome = subscriptions.subscribe(current_user, product, version)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_login import current_user
 
+from kb import policy
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
 from kb.api.lists import MAX_PER_PAGE, PageAsked, list_answer, page_answer
@@ -91,6 +92,7 @@ def api_community_questions():
     request_body=QuestionBody, response_model=QuestionWithAnswers)
 @idempotent
 def api_ask_question():
+    policy.require(current_user, queries.FEATURE)  # a lapsed term first, then the body
     body = read_body(QuestionBody)
     space = queries.space_by_slug_or_name(current_user, body.space)
     question = service.ask(current_user, space, body.title, body.body)
@@ -132,8 +134,8 @@ def api_answer_question(question_id: int):
                        "422": "A bad value"},
             request_body=VoteBody, response_model=Score)
 def api_vote_answer(answer_id: int):
-    value = read_body(VoteBody).value
     answer = service.get_answer(current_user, answer_id)
+    value = read_body(VoteBody).value
     return respond(Score,
                    {"id": answer.id, "score": service.vote(current_user, answer, value)})
 
@@ -145,8 +147,8 @@ def api_vote_answer(answer_id: int):
                        "422": "A bad value"},
             request_body=VoteBody, response_model=Score)
 def api_vote_question(question_id: int):
-    value = read_body(VoteBody).value
     question = queries.get_question(current_user, question_id)
+    value = read_body(VoteBody).value
     return respond(Score, {"id": question.id,
                            "score": service.vote_question(current_user, question, value)})
 

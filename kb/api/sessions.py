@@ -29,6 +29,7 @@ from kb.sessions.campus import service as campus
 from kb.sessions.live import calendar
 from kb.sessions.live import queries as live_queries
 from kb.sessions.live import service as live
+from kb.sessions.models import TopicRequest
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
 from kb.sessions.recordings.transcripts import read_upload
@@ -171,6 +172,7 @@ def api_topics():
             request_body=TopicRequestBody, response_model=Topic)
 @idempotent
 def api_request_topic():
+    policy.require(current_user, TopicRequest.access_feature)  # a lapsed term before the body
     body = read_body(TopicRequestBody)
     values = {"title": body.title, "details": body.details, "product": body.product}
     topic = topics.request_topic(current_user, **values)
@@ -252,6 +254,7 @@ def api_live_session(session_id: int):
            "started or ended, or it is cancelled"}, response_model=Registration)
 @idempotent
 def api_register(session_id: int):
+    policy.require(current_user, "interactive_sessions")  # its feature, before the session's
     live_queries.get_session(current_user, session_id)  # 404 for a session the user may not see
     outcome = live.register_with_outcome(current_user, session_id)
     if outcome.already_registered:

@@ -78,6 +78,7 @@ def _details(body: IncidentBody) -> incidents.IncidentDetails:
             response_model=IncidentWithThread)
 @idempotent
 def api_log_incident():
+    policy.require_incident(current_user, None)  # a lapsed term first, then the body
     incident = incidents.log_incident(current_user, _details(read_body(IncidentBody)))
     return respond(IncidentWithThread, incident_json(incident, with_thread=True), 201)
 
@@ -98,8 +99,8 @@ def api_incident(incident_id: int):
             response_model=EntryAnswer)
 @idempotent
 def api_reply(incident_id: int):
-    body = read_body(ReplyBody)
     incident = queries.get_incident(current_user, incident_id)
+    body = read_body(ReplyBody)
     entry = incidents.reply(current_user, incident, body.body)
     return respond(EntryAnswer, entry_json(entry), 201)
 

@@ -83,6 +83,7 @@ def get_incident(user, incident_id: int, *, reading: bool = False) -> Incident:
     incident = db.session.get(Incident, incident_id) if 1 <= incident_id <= MAX_DATABASE_ID \
         else None
     if incident is None:
+        policy.require_incident(user, None, reading=reading)  # a lapsed term, not "not found"
         raise NotFound("No such incident.")
     policy.require_incident(user, incident, reading=reading)
     return incident
