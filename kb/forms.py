@@ -95,6 +95,8 @@ def has_unreadable_text(value) -> bool:
 
 def _without_controls(pairs) -> Iterator[tuple[str, object]]:
     for name, value in iter_multi_items(pairs or ()):
+        if not isinstance(name, str):  # a multipart part whose header names no field
+            continue
         yield CONTROLS.sub("", name), (CONTROLS.sub("", value) if isinstance(value, str)
                                        else value)
 

@@ -50,12 +50,14 @@ def documented(
     media_type: str = "application/json",
     public: bool = False,
     paged: str | None = None,
+    form_body: dict[str, Any] | None = None,
 ) -> Callable:
     """Attach the OpenAPI description of an endpoint to its view function; ``request_body`` is
     the model that also checks the body (``kb/api/schemas.py``), ``response_model`` the shape
     (a model or ``list[Model]``) of every 2xx answer with a body, the one the view answers with
     through ``respond`` (``kb/api/responses``); ``media_type`` for an answer that is not JSON;
-    ``paged``: a list answered in pages ``ALWAYS``, or ``ON_REQUEST`` (``kb/api/lists.py``)."""
+    ``paged``: a list answered in pages ``ALWAYS``, or ``ON_REQUEST`` (``kb/api/lists.py``);
+    ``form_body``: the schema of a ``multipart/form-data`` body (``kb/api/multipart.py``)."""
 
     def attach(view: Callable) -> Callable:
         view.openapi = {
@@ -67,6 +69,7 @@ def documented(
             "media_type": media_type,
             "public": public,
             "paged": paged,
+            "form_body": form_body,
         }
         return view
 
@@ -116,7 +119,7 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
 
 NO_NOTES = {"responses": {"200": "OK"}, "parameters": [], "request_body": None,
             "response_model": None, "media_type": "application/json", "public": False,
-            "paged": None}
+            "paged": None, "form_body": None}
 
 
 def _notes(view: Callable) -> dict[str, Any]:
@@ -160,6 +163,9 @@ def _operation(view: Callable, path_parameters: list[dict[str, Any]],
     if notes["request_body"]:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": notes["request_body"]}}}
+    elif notes["form_body"]:
+        operation["requestBody"] = {"required": True, "content": {
+            "multipart/form-data": notes["form_body"]}}
     return operation
 
 

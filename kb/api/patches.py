@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from kb import filter_values, gating, policy
 from kb.api import blueprint
+from kb.api.multipart import PATCH_FORM
 from kb.api.openapi import LIST_RESPONSES, PAGE, PRODUCT, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.patches import Patch as PatchAnswer
@@ -108,7 +109,7 @@ def get_patch(patch_id: int):
             "fixed_issues, supersedes, release_notes, publish=false for a draft, and files",
             responses={"201": "Created", "413": "A file is over the size limit",
                        "422": "Invalid metadata or files"},
-            response_model=PatchAnswer)
+            form_body=PATCH_FORM, response_model=PatchAnswer)
 def create_patch():
     policy.require_staff(current_user)
     received = uploads.receive_patch_upload()

@@ -43,7 +43,8 @@ def api_programmes():
 
 
 @blueprint.get("/programmes/<int:programme_id>")
-@documented("One early adopter programme (Elite)", response_model=Programme)
+@documented("One early adopter programme (Elite)",
+            responses={"200": "OK", "404": "No such programme"}, response_model=Programme)
 def api_programme(programme_id: int):
     return respond(Programme, programme_json(queries.programme_for(current_user, programme_id)))
 
@@ -51,6 +52,7 @@ def api_programme(programme_id: int):
 @blueprint.post("/programmes/<int:programme_id>/applications")
 @documented("Apply to an early adopter programme for your organisation (Elite)",
             responses={"201": "Applied", "403": "Below Elite, or term lapsed",
+                       "404": "No such programme",
                        "409": "Applied already, or the programme takes no applications now"},
             request_body=ApplicationBody, response_model=Programme)
 @idempotent

@@ -12,6 +12,7 @@ from kb import filter_values, policy
 from kb.api import blueprint
 from kb.api.idempotency import idempotent
 from kb.api.lists import list_answer
+from kb.api.multipart import MEDIA_FORM, RECORDING_FORM
 from kb.api.openapi import LIST_RESPONSES, ON_REQUEST, PRODUCT, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.sessions import (
@@ -119,7 +120,7 @@ def _form_fields() -> recordings.RecordingFields:
             "(WebVTT or SRT). Without duration_seconds it is read from the video, where the "
             "file tells it (MP4, M4V, MOV, WebM)",
             responses={"201": "Created", "422": "Invalid details, media or transcript"},
-            response_model=Recording)
+            form_body=RECORDING_FORM, response_model=Recording)
 def api_publish_recording():
     policy.require_staff(current_user)
     transcript = request.files.get("transcript")
@@ -134,7 +135,7 @@ def api_publish_recording():
             "https:// external_url, and optionally duration_seconds; without it the duration is "
             "read from the new video (or left empty when the file does not tell it)",
             responses={"200": "OK", "404": "No such recording", "422": "Invalid media"},
-            response_model=Recording)
+            form_body=MEDIA_FORM, response_model=Recording)
 def api_replace_recording_media(recording_id: int):
     policy.require_staff(current_user)
     recording = recording_queries.get_recording(current_user, recording_id)
