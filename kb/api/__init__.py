@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, request
+from flask import Blueprint, Flask, Response, g, request
 from flask_login import current_user
 
 from kb.accounts.auth import authenticated_by_token
@@ -44,6 +44,14 @@ def _refuse_unreadable_json():
     if unreadable:
         raise UnreadableText("JSON texts may not contain NUL or other control characters (but "
                              "tab and line breaks) or lone surrogates.")
+
+
+@blueprint.after_request
+def _no_content_has_no_type(response: Response) -> Response:
+    """A 204 carries no body, so no Content-Type either (Flask would say text/html)."""
+    if response.status_code == 204:
+        response.headers.pop("Content-Type", None)
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from kb.api import blueprint
 from kb.api.idempotency import idempotent
 from kb.api.lists import list_answer
 from kb.api.openapi import ON_REQUEST, documented
-from kb.api.responses import respond
+from kb.api.responses import created, respond
 from kb.api.responses.alerts import Alert, AlertWithHistory, Subscription
 from kb.api.schemas import SubscriptionBody, read_body
 
@@ -58,8 +58,10 @@ def api_subscribe():
     body = read_body(SubscriptionBody)
     product, version = body.product, body.version
     outcome = subscriptions.subscribe(current_user, product, version)
-    return respond(Subscription, subscription_json(outcome.subscription),
-                   201 if outcome.created else 200)
+    if not outcome.created:
+        return respond(Subscription, subscription_json(outcome.subscription))
+    return created(Subscription, subscription_json(outcome.subscription),
+                   url_for("api.api_unsubscribe", subscription_id=outcome.subscription.id))
 
 
 @blueprint.delete("/alerts/subscriptions/<int:subscription_id>")

@@ -11,7 +11,7 @@ from kb.api import blueprint
 from kb.api.idempotency import idempotent
 from kb.api.lists import MAX_PER_PAGE, PageAsked, list_answer, page_answer
 from kb.api.openapi import ALWAYS, ON_REQUEST, documented, query_parameter
-from kb.api.responses import respond
+from kb.api.responses import created, respond
 from kb.api.responses.community import Answer, Question, QuestionWithAnswers, Score, Space
 from kb.api.schemas import AcceptedAnswerBody, AnswerBody, QuestionBody, VoteBody, read_body
 from kb.community import queries, service
@@ -93,10 +93,20 @@ def api_community_questions():
 @idempotent
 def api_ask_question():
     policy.require(current_user, queries.FEATURE)  # a lapsed term first, then the body
+    _refuse_an_unknown_space()
     body = read_body(QuestionBody)
     space = queries.space_by_slug_or_name(current_user, body.space)
     question = service.ask(current_user, space, body.title, body.body)
-    return respond(QuestionWithAnswers, _question_with_answers(question), 201)
+    return created(QuestionWithAnswers, _question_with_answers(question),
+                   url_for("api.api_community_question", question_id=question.id))
+
+
+def _refuse_an_unknown_space() -> None:
+    """An unknown space before the title or body: asked in no space, nothing else matters."""
+    sent = request.get_json(silent=True)
+    named = sent.get("space") if isinstance(sent, dict) else None
+    if isinstance(named, str) and named.strip():
+        queries.space_by_slug_or_name(current_user, named)
 
 
 def _question_with_answers(question) -> dict:

@@ -152,6 +152,8 @@ def _operation(view: Callable, path_parameters: list[dict[str, Any]],
         "responses": {code: _response(code, text, notes, schemas)
                       for code, text in notes["responses"].items()},
     }
+    if "201" in operation["responses"]:
+        operation["responses"]["201"]["headers"] = LOCATION
     if notes["paged"]:
         _document_pages(operation, notes["paged"])
     if getattr(view, "idempotent", False):
@@ -188,17 +190,24 @@ REPLAYED = {REPLAYED_HEADER: {
                    "nothing was created", "schema": {"type": "string", "enum": ["true"]}}}
 
 
+LOCATION = {"Location": {"description": "the new resource's API address, where it has one",
+                         "schema": {"type": "string", "format": "uri"}}}
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying with the same "
+                                              "key", "schema": {"type": "integer"}}}
+
+
 def _document_idempotency(operation: dict[str, Any]) -> None:
     operation["parameters"].append(IDEMPOTENCY_KEY)
     responses = operation["responses"]
     for code, response in responses.items():
         if code.startswith("2"):
-            response["headers"] = REPLAYED
+            response["headers"] = {**response.get("headers", {}), **REPLAYED}
     for code, text in IDEMPOTENCY_RESPONSES.items():
         if code in responses:
             responses[code]["description"] += f"; or: {text[0].lower()}{text[1:]}"
         else:
             responses[code] = {"description": text, "content": ERROR_CONTENT}
+    responses["409"]["headers"] = RETRY_AFTER
 
 
 def _document_pages(operation: dict[str, Any], paged: str) -> None:

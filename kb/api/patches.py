@@ -11,7 +11,7 @@ from kb import filter_values, gating, policy
 from kb.api import blueprint
 from kb.api.multipart import PATCH_FORM
 from kb.api.openapi import LIST_RESPONSES, PAGE, PRODUCT, documented, query_parameter
-from kb.api.responses import respond
+from kb.api.responses import created, respond
 from kb.api.responses.patches import Patch as PatchAnswer
 from kb.api.responses.patches import PatchPage
 from kb.errors import Invalid
@@ -118,7 +118,7 @@ def create_patch():
                                       publish=received.form.get("publish", "true") != "false")
     finally:
         received.discard()
-    return respond(PatchAnswer, patch_json(patch), 201)
+    return created(PatchAnswer, patch_json(patch), url_for("api.get_patch", patch_id=patch.id))
 
 
 def _details(form) -> PatchDetails:

@@ -14,7 +14,7 @@ from kb.api.idempotency import idempotent
 from kb.api.lists import list_answer
 from kb.api.multipart import MEDIA_FORM, RECORDING_FORM
 from kb.api.openapi import LIST_RESPONSES, ON_REQUEST, PRODUCT, documented, query_parameter
-from kb.api.responses import respond
+from kb.api.responses import created, respond
 from kb.api.responses.sessions import (
     CampusOffer,
     LiveSession,
@@ -127,7 +127,8 @@ def api_publish_recording():
     recording = recordings.publish_recording(
         current_user, _form_fields(), _form_video(),
         read_upload(transcript.stream) if transcript and transcript.filename else None)
-    return respond(Recording, recording_json(recording, set()), 201)
+    return created(Recording, recording_json(recording, set()),
+                   url_for("api.api_recording", recording_id=recording.id))
 
 
 @blueprint.put("/recordings/<int:recording_id>/media")
@@ -258,11 +259,10 @@ def api_register(session_id: int):
     policy.require(current_user, "interactive_sessions")  # its feature, before the session's
     live_queries.get_session(current_user, session_id)  # 404 for a session the user may not see
     outcome = live.register_with_outcome(current_user, session_id)
-    if outcome.already_registered:
-        status = 200
-    else:
-        status = 201 if outcome.registration.status == "confirmed" else 202
-    return respond(Registration, registration_json(outcome.registration), status)
+    body = registration_json(outcome.registration)
+    if outcome.already_registered or outcome.registration.status != "confirmed":
+        return respond(Registration, body, 200 if outcome.already_registered else 202)
+    return created(Registration, body, url_for("api.api_register", session_id=session_id))
 
 
 @blueprint.delete("/live-sessions/<int:session_id>/registration")

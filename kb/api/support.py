@@ -10,7 +10,7 @@ from kb.api import blueprint
 from kb.api.idempotency import idempotent
 from kb.api.lists import list_answer
 from kb.api.openapi import ON_REQUEST, documented, query_parameter
-from kb.api.responses import respond
+from kb.api.responses import created, respond
 from kb.api.responses.support import Coverage, IncidentWithThread
 from kb.api.responses.support import Incident as IncidentAnswer
 from kb.api.responses.support import IncidentEntry as EntryAnswer
@@ -80,7 +80,8 @@ def _details(body: IncidentBody) -> incidents.IncidentDetails:
 def api_log_incident():
     policy.require_incident(current_user, None)  # a lapsed term first, then the body
     incident = incidents.log_incident(current_user, _details(read_body(IncidentBody)))
-    return respond(IncidentWithThread, incident_json(incident, with_thread=True), 201)
+    return created(IncidentWithThread, incident_json(incident, with_thread=True),
+                   url_for("api.api_incident", incident_id=incident.id))
 
 
 @blueprint.get("/incidents/<int:incident_id>")

@@ -30,8 +30,19 @@ IN_PROGRESS = ("A request with this Idempotency-Key is still being processed; re
 WORK_DONE_ANSWER_LOST = (
     "The first request with this Idempotency-Key was carried out, but its answer was lost; "
     "look for what it created before you send it again, with a new key.")
+# a creating request takes well under this; the client is told to try again after it
+RETRY_IN_PROGRESS_AFTER_SECONDS = 1
 OTHER_REQUEST = ("This Idempotency-Key was already used for a different request (another "
                  "address or body); send a new key with a new request.")
+
+
+class StillInProgress(Conflict):
+    """409 while the first request with the key runs; ``Retry-After`` says when to retry."""
+
+    retry_after_seconds = RETRY_IN_PROGRESS_AFTER_SECONDS
+
+    def __init__(self):
+        super().__init__(IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ def claim(user_id: int, key: str, fingerprint: str, now: datetime) -> Claim | Re
             db.session.rollback()
             existing = _find(user_id, key)
             if existing is None:  # and failed since: it is free again, but not ours
-                raise Conflict(IN_PROGRESS) from None
+                raise StillInProgress() from None
     db.session.commit()
     return _answer_for(existing, fingerprint, now)
 
@@ -77,12 +88,12 @@ def _answer_for(existing: IdempotentRequest, fingerprint: str,
     if existing.status is not None:
         return Remembered(existing.status, existing.body or "")
     if existing.created_at > now - ABANDONED_AFTER:
-        raise Conflict(IN_PROGRESS)
+        raise StillInProgress()
     if existing.worked_at is not None:
         raise Conflict(WORK_DONE_ANSWER_LOST)
     if _take_over(existing, now):
         return Claim(existing.id)
-    raise Conflict(IN_PROGRESS)
+    raise StillInProgress()
 
 
 def _take_over(existing: IdempotentRequest, now: datetime) -> bool:

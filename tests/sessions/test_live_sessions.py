@@ -78,10 +78,12 @@ def test_api_answers_201_registered_202_waitlisted_204_cancelled(
     url = f"/api/v1/live-sessions/{session_id}/registration"
     created = client.post(url, headers=first)
     assert created.status_code == 201 and created.json["status"] == "confirmed"
+    assert created.headers["Location"].endswith(url)  # what DELETE cancels
     assert client.post(url, headers=first).status_code == 200
     waiting = client.post(url, headers=second)
     assert waiting.status_code == 202 and waiting.json["waitlist_position"] == 1
-    assert client.delete(url, headers=first).status_code == 204
+    cancelled = client.delete(url, headers=first)
+    assert cancelled.status_code == 204 and "Content-Type" not in cancelled.headers
     listed = client.get("/api/v1/live-sessions", headers=second).json
     assert listed[0]["registration"]["status"] == "confirmed" and listed[0]["seats_left"] == 0
     assert client.delete(url, headers=first).status_code == 404

@@ -25,6 +25,9 @@ def test_log_read_and_reply_through_the_api(client, token):
     assert {"id", "number", "product", "version", "severity", "status", "title", "created",
             "response_due", "replies"} <= set(incident)
     assert incident["number"] == 1 and incident["status"] == "new"
+    location = created.headers["Location"]  # the new incident's API address
+    assert location.endswith(f"/api/v1/incidents/{incident['id']}")
+    assert client.get(location, headers=bearer(token)).json["id"] == incident["id"]
     assert datetime.fromisoformat(incident["response_due"]).utcoffset().total_seconds() == 0
     replied = client.post(f"/api/v1/incidents/{incident['id']}/replies",
                           headers=bearer(token), json={"body": "More detail."})

@@ -144,6 +144,7 @@ def test_a_repeat_while_the_first_is_in_progress_gets_409(app, client, token):
 
     assert busy.status_code == 409 and busy.is_json
     assert "still being processed" in busy.json["error"]
+    assert busy.headers["Retry-After"] == "1"  # a client may retry it after a second
     assert count(app, Incident) == 0
 
 
@@ -177,6 +178,7 @@ def test_a_first_request_that_died_after_its_work_is_never_run_again(app, client
     retried = client.post("/api/v1/incidents", headers=keyed(token, "lost"), json=INCIDENT)
 
     assert retried.status_code == 409 and "its answer was lost" in retried.json["error"]
+    assert "Retry-After" not in retried.headers  # retrying it would not help
     assert count(app, Incident) == 1
 
 

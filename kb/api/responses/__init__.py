@@ -18,6 +18,8 @@ from flask import Response, jsonify
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 
+from kb.links import absolute_url
+
 
 def _isoformat(value: date) -> str:
     return value.isoformat()
@@ -57,6 +59,13 @@ def body_of(shape: Any, data: Any) -> Any:
 def respond(shape: Any, data: Any, status: int = 200) -> tuple[Response, int]:
     """The JSON answer ``data`` in the shape the document gives for the endpoint."""
     return jsonify(body_of(shape, data)), status
+
+
+def created(shape: Any, data: Any, location: str) -> tuple[Response, int]:
+    """A 201 answer ``data`` for a new resource, with ``Location``: its API address."""
+    response, status = respond(shape, data, 201)
+    response.headers["Location"] = absolute_url(location)
+    return response, status
 
 
 def document_schemas(shapes: list[Any]) -> tuple[dict[Any, JsonSchemaValue],
