@@ -18,6 +18,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from kb.errors import DomainError, Invalid, TooLarge
+from kb.forms import ArgumentsWithoutNul
 from kb.patches.service import MAX_FILES_PER_PATCH
 from kb.storage import StagedFile, Upload, file_store, human_size
 
@@ -59,9 +60,10 @@ def receive_patch_upload() -> ReceivedForm:
         return staged_file
 
     request_limit = request.max_content_length  # MAX_UPLOAD_BYTES, as Flask applies it
+    # fields less control characters, as every other form kb reads (PostgreSQL refuses NUL)
     parser = FormDataParser(stream_factory, max_form_memory_size=MAX_FORM_FIELD_BYTES,
-                            max_content_length=request_limit, silent=False,
-                            max_form_parts=MAX_FORM_PARTS)
+                            max_content_length=request_limit, cls=ArgumentsWithoutNul,
+                            silent=False, max_form_parts=MAX_FORM_PARTS)
     try:
         _, form, files = parser.parse_from_environ(request.environ)
     except RequestEntityTooLarge:

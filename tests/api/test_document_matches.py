@@ -101,3 +101,13 @@ def test_a_multipart_part_that_names_no_field_is_ignored_not_a_server_error(
                          content_type=f"multipart/form-data; boundary={boundary}",
                          headers=bearer(api_token("staff@demo.test")))
     assert answer.status_code == 422 and "recorded_on" in answer.json["error"]
+
+
+def test_a_patch_field_with_nul_is_read_without_it_not_a_server_error(
+        client, api_token, demo_accounts):
+    answer = client.post("/api/v1/patches", content_type="multipart/form-data",
+                         headers=bearer(api_token("staff@demo.test")), data={
+                             "product": "Orbit ERP", "title": "Nul\x00 fix",
+                             "version": "12.\x000", "files": (io.BytesIO(b"x"), "x.zip")})
+    assert answer.status_code == 201, answer.json
+    assert answer.json["title"] == "Nul fix" and answer.json["versions"] == ["12.0"]
