@@ -56,31 +56,38 @@ def known_time_zone(form, field) -> None:
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
+    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)],
+                             render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)]
+        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField("Current password", validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    name = StringField("Name", validators=[Optional(), Length(max=200)],
+                       render_kw={"autocomplete": "name"})
     time_zone = time_zone_field()
 
 

@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // the count goes to a live region present from the start: one added (or unhidden) with the
+  // results is not announced by every screen reader
+  function tellCount(status, count) {
+    if (!status) { return; }
+    status.textContent = !count ? "" : count + " " +
+      (count === 1 ? status.dataset.foundOne : status.dataset.foundMany);
+  }
+
   function setUpSimilar() {
     var input = document.querySelector("[data-similar-url]");
     var list = document.getElementById("similar");
@@ -17,10 +25,16 @@
         link.href = item.url;
         link.textContent = item.title;
         link.target = "_blank";
+        link.rel = "noopener";
+        var warning = document.createElement("span");
+        warning.className = "visually-hidden";
+        warning.textContent = " (opens in a new tab)";
+        link.append(warning);
         entry.append(item.label + ": ", link);
         list.append(entry);
       });
       list.closest("section").hidden = list.children.length === 0;
+      tellCount(document.getElementById("similar-status"), list.children.length);
     }
     function lookUp() {
       var text = input.value.trim();

@@ -24,6 +24,14 @@
     });
   }
 
+  // the count goes to a live region present from the start: one added (or unhidden) with the
+  // results is not announced by every screen reader
+  function tellCount(status, count) {
+    if (!status) { return; }
+    status.textContent = !count ? "" : count + " " +
+      (count === 1 ? status.dataset.foundOne : status.dataset.foundMany);
+  }
+
   function setUpDeflection() {
     var input = document.querySelector("[data-deflect-url]");
     var list = document.getElementById("deflection-list");
@@ -38,10 +46,15 @@
         link.target = "_blank";
         link.rel = "noopener";
         link.textContent = hit.title;
+        var warning = document.createElement("span");
+        warning.className = "visually-hidden";
+        warning.textContent = " (opens in a new tab)";
+        link.append(warning);
         entry.append(link);
         list.append(entry);
       });
       list.closest("section").hidden = list.children.length === 0;
+      tellCount(document.getElementById("deflection-status"), list.children.length);
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);

@@ -197,9 +197,9 @@ def _require_writer(user, incident: Incident) -> None:
 def _add_entry(user, incident: Incident, kind: str, body: str,
                uploads: list[Upload]) -> IncidentEntry:
     if not body.strip() and not uploads:
-        raise Invalid("Write something, or attach a file.")
+        raise Invalid("Write something, or attach a file.", field="body")
     if len(body) > MAX_TEXT:
-        raise Invalid(f"Keep a message under {MAX_TEXT:,} characters.")
+        raise Invalid(f"Keep a message under {MAX_TEXT:,} characters.", field="body")
     body_html = markdown.render(body.strip()).html
     files = attachments.store_all(uploads, user.id)
     try:

@@ -220,6 +220,10 @@ def reply(incident_id: int):
             return incident_page(incident, form,
                                  "Your reply is not sent yet: see Attachments below.",
                                  refusal.status, attachments_error=refusal.message)
+        if getattr(refusal, "field", None) == "body":  # beside the reply box, tied to it
+            form.body.errors = [*form.body.errors, refusal.message]
+            return incident_page(incident, form, "Your reply is not sent yet: see below.",
+                                 refusal.status)
         return incident_page(incident, form, refusal.message, refusal.status)
     return redirect(url_for("incidents.show", incident_id=incident.id) + "#thread-end")
 

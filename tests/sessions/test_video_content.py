@@ -60,8 +60,8 @@ def test_a_file_that_is_not_the_video_its_name_claims_is_refused_beside_the_fiel
     assert (f'<small id="video-error" class="field-error">&#39;{filename}&#39; is not '
             f'{container} video: its content is something else under a video&#39;s name. '
             "Choose the recording&#39;s video file itself.</small>") in page
-    assert re.search(r'<input [^>]*aria-describedby="video-error" aria-invalid="true"[^>]*'
-                     r'id="video"', page)
+    assert re.search(r'<input [^>]*aria-describedby="video-help video-error" '
+                     r'aria-invalid="true"[^>]*id="video"', page)
     for name in ("title", "presenter", "topic", "recorded_on", "duration_minutes"):
         assert f'value="{TYPED[name]}"' in page
     assert "Queues **explained**.</textarea>" in page
