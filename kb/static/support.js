@@ -1,7 +1,8 @@
 // Support desk: response-target clocks count down, the incident form suggests articles while
 // the title is typed (deflection, through the search API) and tells the chosen product's
 // severities without a response target, the staff queue reloads itself
-// while nothing in it is ticked or being typed, and a canned reply joins what is typed.
+// while nothing in it is ticked, typed in or focused (unless paused), and a canned reply joins
+// what is typed.
 (function () {
   "use strict";
 
@@ -82,13 +83,46 @@
     });
   }
 
+  // a reload puts a screen reader back at the top of the page: it waits while the reader is
+  // in the queue, and can be paused for good (remembered in this browser)
+  var REFRESH_PAUSED = "kb.queue.refreshPaused";
+
+  function refreshPaused() {
+    try { return window.localStorage.getItem(REFRESH_PAUSED) === "1"; } catch (e) { return false; }
+  }
+
+  function setRefreshPaused(paused) {
+    try {
+      if (paused) { window.localStorage.setItem(REFRESH_PAUSED, "1"); } else {
+        window.localStorage.removeItem(REFRESH_PAUSED);
+      }
+    } catch (e) { /* storage refused: the choice lasts for this page */ }
+  }
+
   function setUpRefresh() {
     var marker = document.querySelector("[data-refresh-seconds]");
     if (!marker) { return; }
     var seconds = parseInt(marker.dataset.refreshSeconds, 10) || 60;
+    var toggle = document.getElementById("refresh-toggle");
+    var paused = refreshPaused();
+    function label() {
+      toggle.textContent = paused ? "Resume automatic refresh" : "Pause automatic refresh";
+    }
+    if (toggle) {
+      toggle.hidden = false;
+      label();
+      toggle.addEventListener("click", function () {
+        paused = !paused;
+        setRefreshPaused(paused);
+        label();
+      });
+    }
     setInterval(function () {
-      var busy = document.querySelector("input[name=incident]:checked") ||
-        (document.activeElement && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName));
+      var active = document.activeElement;
+      var queue = document.querySelector("table.queue");
+      var busy = paused || document.querySelector("input[name=incident]:checked") ||
+        (active && /INPUT|SELECT|TEXTAREA/.test(active.tagName)) ||
+        (active && queue && queue.contains(active));
       if (!busy) { window.location.reload(); }
     }, seconds * 1000);
   }
