@@ -38,7 +38,10 @@
         segments.forEach(function (segment) {
           var start = parseFloat(segment.dataset.segmentStart);
           var end = parseFloat(segment.dataset.segmentEnd);
-          segment.classList.toggle("current", video.currentTime >= start && video.currentTime < end);
+          var current = video.currentTime >= start && video.currentTime < end;
+          segment.classList.toggle("current", current);
+          // told to assistive technology too, not only shown
+          if (current) { segment.setAttribute("aria-current", "true"); } else { segment.removeAttribute("aria-current"); }
         });
       });
     }

@@ -20,6 +20,7 @@ ROUTES = [
     ("GET", "/sessions/recordings", "recorded_sessions", None),
     ("GET", "/sessions/recordings/{recording}", "recorded_sessions", None),
     ("GET", "/sessions/recordings/{recording}/media", "recorded_sessions", None),
+    ("GET", "/sessions/recordings/{recording}/captions.vtt", "recorded_sessions", None),
     ("GET", "/sessions/recordings/{recording}/attachments/{attachment}", "recorded_sessions",
      None),
     ("POST", "/sessions/recordings/{recording}/watched", "recorded_sessions", {"watched": "1"}),

@@ -3,11 +3,20 @@ transcript, the media and attachments (policy checked on every request), watched
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from kb.accounts.auth import file_login_required
-from kb.sessions.recordings import media
+from kb.sessions.recordings import captions, media
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
 from kb.sessions.recordings.forms import AttachmentForm, TranscriptForm
@@ -31,7 +40,7 @@ def index():
 def show(recording_id: int):
     recording = recording_queries.get_recording(current_user, recording_id)
     return render_template(
-        "sessions/recording.html", recording=recording,
+        "sessions/recording.html", recording=recording, captions=captions,
         summary=recording.summary_html,
         watched=recording.id in recording_queries.watched_ids(current_user),
         transcript_form=TranscriptForm(), attachment_form=AttachmentForm())
@@ -44,6 +53,16 @@ def media_file(recording_id: int):
     if not recording.media_path:
         abort(404)
     return media.send(recording.media_path, recording.media_type)
+
+
+@blueprint.get("/<int:recording_id>/captions.vtt")
+@file_login_required
+def captions_file(recording_id: int):
+    """The transcript as captions, to whoever may watch the recording."""
+    recording = recording_queries.get_recording(current_user, recording_id)
+    if not recording.segments:
+        abort(404)
+    return Response(captions.webvtt(recording.segments), mimetype="text/vtt")
 
 
 @blueprint.get("/<int:recording_id>/attachments/<int:attachment_id>")

@@ -1,0 +1,86 @@
+"""A recording's transcript as captions: a WebVTT file beside its media, for whoever may watch
+the recording, its cues escaped so that the text is shown as said; the player names the
+recording and offers the captions."""
+
+from __future__ import annotations
+
+from kb import db
+from kb.sessions.models import Recording
+from kb.sessions.recordings.transcripts import parse_transcript
+from tests.a11y import parsed
+
+TRICKY = "Press <Ctrl> & F5 --> the queue reloads"
+
+
+def _say(app, recording_id: int, text: str) -> None:
+    with app.app_context():
+        db.session.get(Recording, recording_id).segments[1].text = text
+        db.session.commit()
+
+
+def test_the_transcript_is_served_as_webvtt_with_its_timings(app, client, auth, publish):
+    recording_id = publish()
+    _say(app, recording_id, TRICKY)
+    auth.login("premium@demo.test")
+
+    answer = client.get(f"/sessions/recordings/{recording_id}/captions.vtt")
+
+    assert answer.status_code == 200 and answer.mimetype == "text/vtt"
+    text = answer.get_data(as_text=True)
+    assert text.startswith("WEBVTT\n\n")
+    assert "00:00:04.000 --> 00:00:12.500\nPress &lt;Ctrl&gt; &amp; F5 --&gt; the queue" in text
+    assert "00:01:05.000 --> 00:01:10.000\nResubmit after fixing the mapping.\n" in text
+    # a WebVTT reader gets back exactly the segments, the text as said
+    assert [(s.start_ms, s.end_ms, s.text) for s in parse_transcript(answer.data)] == [
+        (0, 4000, "Welcome to the session."), (4000, 12500, TRICKY),
+        (65000, 70000, "Resubmit after fixing the mapping.")]
+
+
+def test_a_line_break_in_a_segment_never_ends_its_cue(app, client, auth, publish):
+    recording_id = publish()
+    _say(app, recording_id, "First line\n\n\nsecond line")
+    auth.login("premium@demo.test")
+
+    answer = client.get(f"/sessions/recordings/{recording_id}/captions.vtt")
+
+    assert "\nFirst line\nsecond line\n\n" in answer.get_data(as_text=True)
+    assert parse_transcript(answer.data)[1].text == "First line second line"
+
+
+def test_the_player_names_the_recording_and_offers_its_captions(client, auth, publish):
+    recording_id = publish("Monitoring <message> flows")
+    auth.login("premium@demo.test")
+
+    page = parsed(client.get(f"/sessions/recordings/{recording_id}"))
+
+    video = page.get_element_by_id("player")
+    assert video.get("aria-label") == "Monitoring <message> flows"
+    (track,) = video.findall("track")
+    assert (track.get("kind"), track.get("srclang"), track.get("label")) == (
+        "captions", "en", "English")
+    assert track.get("src") == f"/sessions/recordings/{recording_id}/captions.vtt"
+
+
+def test_a_recording_without_transcript_has_no_captions(client, auth, publish):
+    recording_id = publish(transcript=None)
+    auth.login("premium@demo.test")
+
+    page = parsed(client.get(f"/sessions/recordings/{recording_id}"))
+
+    assert page.get_element_by_id("player").findall("track") == []
+    assert client.get(f"/sessions/recordings/{recording_id}/captions.vtt").status_code == 404
+
+
+def test_the_captions_of_a_draft_are_gated_as_its_video(client, auth, publish):
+    recording_id = publish(status="draft")
+    base = f"/sessions/recordings/{recording_id}"
+
+    def answers(email: str) -> tuple[int, int]:
+        auth.login(email)
+        captions, media = client.get(f"{base}/captions.vtt"), client.get(f"{base}/media")
+        media.close()
+        auth.logout()
+        return captions.status_code, media.status_code
+
+    assert answers("elite@demo.test") == (404, 404)
+    assert answers("staff@demo.test") == (200, 200)
