@@ -12,6 +12,7 @@ from kb.accounts.queries import user_by_email
 from kb.notifications import notify
 from tests.a11y import button_names, described_by, parsed, problems, refused_summary
 from tests.accounts.security_helpers import _reset_links
+from tests.accounts.two_step_helpers import post as two_step_post
 
 
 def test_a_refused_password_change_is_summarised_where_the_browser_lands(auth, customer_on):
@@ -143,3 +144,17 @@ def test_each_mark_read_button_names_its_notification(app, auth, customer_on):
 
     assert sorted(button_names(page, "Mark read")) == [
         "Mark read Export to Excel drops a column", "Mark read Orbit ERP 12.0 SP2 is out"]
+
+
+def test_a_wrong_enrolment_code_is_summarised(client, customer_on, auth):
+    auth.login(customer_on("premium"))
+    assert two_step_post(client, "/account/two-step/start",
+                         page="/account/two-step").status_code == 302
+
+    answer = two_step_post(client, "/account/two-step", {"code": "000000"},
+                           page="/account/two-step")
+
+    assert answer.status_code == 422
+    page, summary = refused_summary(answer, "enrol-problem")
+    assert list(problems(summary)) == ["#enrolment-code"]
+    assert page.get_element_by_id("enrolment-code").get("autofocus") is None

@@ -28,3 +28,22 @@ def test_the_title_is_not_described_by_suggestions_not_shown(client, auth, demo_
     status = page.get_element_by_id("suggestions-status")
     assert status.get("role") == "status" and status.text_content() == ""
     assert not page.xpath('//*[@aria-live and @hidden]')
+
+
+def test_a_refused_recording_is_summarised(auth, demo_accounts):
+    auth.login("staff@demo.test")
+
+    answer = auth.post("/sessions/staff/recordings/new", {"title": "", "recorded_on": ""})
+
+    page, summary = refused_summary(answer, "recording-problem")
+    assert "#title" in problems(summary)
+    assert page.get_element_by_id("title").get("autofocus") is None
+
+
+def test_a_refused_live_session_is_summarised(auth, demo_accounts):
+    auth.login("staff@demo.test")
+
+    answer = auth.post("/sessions/staff/live/new", {"title": ""})
+
+    _, summary = refused_summary(answer, "session-problem")
+    assert "#title" in problems(summary)
