@@ -49,7 +49,7 @@ def test_ask_answer_accept(page: Page, base_url, live_server):
     _sign_out(page, base_url)
     sign_in(page, base_url, "premium@demo.test")
     page.locator("#nav-notifications").click()
-    page.get_by_role("button", name=f"New answer to “{TITLE}”").click()
+    page.get_by_role("button", name=f"New answer to “{TITLE}”", exact=True).click()
     page.get_by_role("button", name="This answer helps (vote up)").click()
     expect(page.locator(".community-answer .score")).to_have_text("1")
     page.get_by_role("button", name="Accept this answer").click()
