@@ -45,6 +45,23 @@ pytest_plugins = [
 # 340 MB
 gc.set_threshold(10_000, 20, 10)
 
+
+def _read_whole_answers() -> None:
+    """A test client reads each answer whole and closes it, as a WSGI server closes what the
+    app answers: left open, a file answer's file warned (an error here) when the collector
+    came by, in whichever test was running then. A test that streams says buffered=False."""
+    from flask.testing import FlaskClient
+
+    unbuffered = FlaskClient.open
+
+    def open_buffered(self, *args, buffered: bool = True, **kwargs):
+        return unbuffered(self, *args, buffered=buffered, **kwargs)
+
+    FlaskClient.open = open_buffered
+
+
+_read_whole_answers()
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("KB_SHARED_DIR", REPO_ROOT.parent / "shared"))
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -41,8 +41,11 @@ def send_range(store: FileStore, key: str, size: int, etag: str, mimetype: str, 
     part = part_to_send(size, etag, headers, last_modified)
     if isinstance(part, Response):
         return part
-    reader = store.open(key, part.start, part.stop)
-    response = Response(wrap_file(request.environ, reader, BLOCK_SIZE), status=part.status,
-                        headers=headers, mimetype=mimetype, direct_passthrough=True)
+    if request.method == "HEAD":  # the headers alone: no file opened for a body never sent
+        response = Response(status=part.status, headers=headers, mimetype=mimetype)
+    else:
+        reader = store.open(key, part.start, part.stop)
+        response = Response(wrap_file(request.environ, reader, BLOCK_SIZE), status=part.status,
+                            headers=headers, mimetype=mimetype, direct_passthrough=True)
     response.content_length = part.stop - part.start
     return response

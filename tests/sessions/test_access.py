@@ -107,7 +107,7 @@ def _request(client, method, path, body):
 
 def _is_a_file(path: str) -> bool:
     return path.startswith("/sessions/recordings/") and (
-        path.endswith("/media") or "/attachments/" in path)
+        path.endswith(("/media", "/captions.vtt")) or "/attachments/" in path)
 
 
 def _allowed(visitor: str, needs: str) -> bool:

@@ -31,7 +31,7 @@ def test_the_url_from_the_api_downloads_the_file_with_the_same_token(app, log_in
     token = api_token("elite@demo.test")
     [url] = attachment_urls(app, token, incident_id)
     client = app.test_client()
-    response = client.get(url, headers={**CURL, **bearer(token)})
+    response = client.get(url, headers={**CURL, **bearer(token)}, buffered=True)
     assert response.status_code == 200 and response.data == LOG
     assert response.headers["Content-Disposition"].startswith("attachment;")
     head = client.head(url, headers={**CURL, **bearer(token)})
@@ -42,14 +42,14 @@ def test_a_bad_token_gets_401_json_and_no_token_never_a_sign_in_page(app, log_in
     incident_id = log_incident("elite@demo.test", files={"trace.log": LOG})
     url = f"/support/incidents/{incident_id}/files/1/trace.log"
     client = app.test_client()
-    bad = client.get(url, headers={**CURL, **bearer("kb_not-a-token")})
+    bad = client.get(url, headers={**CURL, **bearer("kb_not-a-token")}, buffered=True)
     assert bad.status_code == 401 and bad.mimetype == "application/json"
     assert bad.get_json() == {"error": "Invalid or revoked API token."}
     assert bad.headers["WWW-Authenticate"] == 'Bearer realm="kb"'
-    tokenless = client.get(url, headers=CURL)
+    tokenless = client.get(url, headers=CURL, buffered=True)
     assert tokenless.status_code == 401 and "Location" not in tokenless.headers
     assert tokenless.headers["WWW-Authenticate"] == 'Bearer realm="kb"'
-    as_json = client.get(url, headers={"Accept": "application/json"})
+    as_json = client.get(url, headers={"Accept": "application/json"}, buffered=True)
     assert as_json.status_code == 401 and as_json.get_json()["error"]
     browser = client.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser.status_code == 302 and "/sign-in?next=" in browser.headers["Location"]
@@ -68,10 +68,10 @@ def test_the_policy_decides_who_gets_the_file(app, log_incident, api_token):
     staff = api_token("staff@demo.test")
     public, note = attachment_urls(app, staff, incident_id)
     client = app.test_client()
-    assert client.get(note, headers=bearer(staff)).data == b"staff only\n"
+    assert client.get(note, headers=bearer(staff), buffered=True).data == b"staff only\n"
     customer = bearer(api_token("elite@demo.test"))
     assert attachment_urls(app, api_token("elite@demo.test"), incident_id) == [public]
-    hidden = client.get(note, headers={**CURL, **customer})
+    hidden = client.get(note, headers={**CURL, **customer}, buffered=True)
     assert hidden.status_code == 404 and hidden.get_json() == {
         "error": "No such file on this incident."}
     other = client.get(public, headers={**CURL, **bearer(api_token("premium@demo.test"))})
@@ -85,21 +85,22 @@ def test_a_file_answers_range_etag_and_conditional_requests(app, log_incident, a
     token = bearer(api_token("elite@demo.test"))
     [url] = attachment_urls(app, api_token("elite@demo.test"), incident_id)
     client = app.test_client()
-    whole = client.get(url, headers=token)
+    whole = client.get(url, headers=token, buffered=True)
     etag = f'"{hashlib.sha256(LOG).hexdigest()}"'
     assert whole.headers["ETag"] == etag and whole.headers["Accept-Ranges"] == "bytes"
     assert "private" in whole.headers["Cache-Control"]
-    first = client.get(url, headers={**token, "Range": "bytes=0-3"})
+    first = client.get(url, headers={**token, "Range": "bytes=0-3"}, buffered=True)
     assert first.status_code == 206 and first.data == LOG[:4]
     assert first.headers["Content-Range"] == f"bytes 0-3/{len(LOG)}"
-    rest = client.get(url, headers={**token, "Range": "bytes=4-", "If-Range": etag})
+    rest = client.get(url, headers={**token, "Range": "bytes=4-", "If-Range": etag}, buffered=True)
     assert rest.status_code == 206 and first.data + rest.data == LOG
-    stale = client.get(url, headers={**token, "Range": "bytes=4-", "If-Range": '"other"'})
+    stale = client.get(url, headers={**token, "Range": "bytes=4-", "If-Range": '"other"'},
+                       buffered=True)
     assert stale.status_code == 200 and stale.data == LOG
     assert client.get(url, headers={**token, "If-None-Match": etag}).status_code == 304
     since = {"If-Modified-Since": whole.headers["Last-Modified"]}
-    assert client.get(url, headers={**token, **since}).status_code == 304
-    past_the_end = client.get(url, headers={**token, "Range": f"bytes={len(LOG)}-"})
+    assert client.get(url, headers={**token, **since}, buffered=True).status_code == 304
+    past_the_end = client.get(url, headers={**token, "Range": f"bytes={len(LOG)}-"}, buffered=True)
     assert past_the_end.status_code == 416
     assert past_the_end.headers["Content-Range"] == f"bytes */{len(LOG)}"
     assert past_the_end.get_json()["size"] == len(LOG)
@@ -112,7 +113,7 @@ def test_a_missing_stored_file_is_503_json_never_a_short_download(app, log_incid
     [url] = attachment_urls(app, token, incident_id)
     with app.app_context():
         file_store().delete(db.session.get(Incident, incident_id).attachments[0].storage_key)
-    response = app.test_client().get(url, headers={**CURL, **bearer(token)})
+    response = app.test_client().get(url, headers={**CURL, **bearer(token)}, buffered=True)
     assert response.status_code == 503 and "trace.log" in response.get_json()["error"]
 
 
@@ -122,7 +123,7 @@ def test_accented_names_save_under_a_transliteration(app, log_incident, api_toke
     incident_id = log_incident("elite@demo.test", files={"walk-ü_é.bin": b"one",
                                                          "walk-ö_è.bin": b"two"})
     token = api_token("elite@demo.test")
-    dispositions = [app.test_client().get(url, headers=bearer(token)).headers[
+    dispositions = [app.test_client().get(url, headers=bearer(token), buffered=True).headers[
         "Content-Disposition"] for url in attachment_urls(app, token, incident_id)]
     assert dispositions == [
         "attachment; filename=\"walk-u_e.bin\"; filename*=UTF-8''walk-%C3%BC_%C3%A9.bin",
