@@ -100,9 +100,9 @@ def test_the_list_is_paged_newest_first(app, client, auth, customer_on):
     first = client.get("/notifications").get_data(as_text=True)
     third = client.get("/notifications?page=3").get_data(as_text=True)
 
-    assert re.findall(r"Notice number (\d)", first) == ["5", "4"]
+    assert re.findall(r'class="notification-title">Notice number (\d)', first) == ["5", "4"]
     assert "Page 1 of 3" in first and 'href="/notifications?page=2"' in first
-    assert re.findall(r"Notice number (\d)", third) == ["1"]
+    assert re.findall(r'class="notification-title">Notice number (\d)', third) == ["1"]
     assert client.get("/notifications?page=9").status_code == 200
     assert client.get("/notifications?page=x").status_code == 422
 
