@@ -65,8 +65,10 @@ def send(auth, article_id: int, body: UploadBody, *, length_known: bool = True,
     environ = {"wsgi.input": body, "CONTENT_TYPE": MULTIPART}
     environ.update({"CONTENT_LENGTH": str(body.length)} if length_known else {
         "HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True})
+    # unbuffered: once a refusal is closed (sent), kb reads and drops the rest of the body
+    # (``image_uploads.answered``); what counts here is what it read before answering
     return auth.client.post(f"/staff/articles/{article_id}/images", headers=headers or {},
-                            environ_overrides=environ)
+                            environ_overrides=environ, buffered=False)
 
 
 @pytest.fixture
