@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.accounts.models import ApiToken
-from kb.accounts.security_mail import account_url
+from kb.accounts.security_mail import WHEN_PATTERN, account_url
 from kb.alerts.schedule import due_job
 from kb.mail import queue_email
 from kb.time_zones import zone_of
@@ -43,7 +43,7 @@ def _next_expiring(now: datetime) -> ApiToken | None:
 
 def _queue_warning(token: ApiToken) -> None:
     user = token.user
-    expires = token.expires_at.astimezone(zone_of(user)).strftime("%a %d %b %Y, %H:%M %Z")
+    expires = token.expires_at.astimezone(zone_of(user)).strftime(WHEN_PATTERN)
     queue_email(
         user.email, f"Your API token {token.name!r} expires on {expires}",
         f"Your API token {token.name!r} (it starts with {token.prefix}) expires on "
