@@ -98,10 +98,22 @@ def _load_from_session(session_id: str):
     return load_session_user(session_id)
 
 
+# a page's form (any method but these) outside the API never takes a token: its CSRF token
+# is bound to a session, not to a user, so a script holding a token could fetch one and
+# create a token that never expires, invite colleagues or sign its owner out everywhere
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_BLUEPRINT = "api"
+FORM_REFUSAL = ("A personal API token works with the API (/api/v1), file downloads and reading "
+                "pages; a page's form needs a browser sign-in.")
+
+
 @login_manager.request_loader
 def _load_from_bearer(_request):
     token = bearer_token()
     if token is None:
+        return None
+    if request.method not in READING_METHODS and request.blueprint != API_BLUEPRINT:
+        g.authentication_error = FORM_REFUSAL
         return None
     try:
         api_token = token_for(token)
