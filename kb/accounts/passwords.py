@@ -35,7 +35,7 @@ def set_password(user: User, password: str) -> None:
     check_password_strength(password)
     user.password_hash = hash_password(password)
     end_every_session(user)
-    _void_reset_links(user)
+    void_reset_links(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -57,7 +57,8 @@ def _tell_changed(user: User, how: str) -> None:
         "administrator.")
 
 
-def _void_reset_links(user: User) -> None:
+def void_reset_links(user: User) -> None:
+    """Every unused reset or invitation link of ``user`` stops working (the caller commits)."""
     if user.id is not None:
         db.session.execute(delete(PasswordResetToken).where(
             PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)))
@@ -81,7 +82,7 @@ def link_lifetime(purpose: str) -> timedelta:
 def issue_reset_link(user: User, purpose: str = "reset") -> str:
     """Record a new link for ``user`` to choose a password (only its hash is kept), valid for
     ``link_lifetime(purpose)``; every older unused link of the user stops working."""
-    _void_reset_links(user)
+    void_reset_links(user)
     token = secrets.token_urlsafe(32)
     db.session.add(PasswordResetToken(
         user_id=user.id, token_hash=hash_secret(token), purpose=purpose,

@@ -8,7 +8,12 @@ from kb.accounts.audit import record_audit
 from kb.accounts.browser_sessions import end_every_session
 from kb.accounts.credentials import normalize_email
 from kb.accounts.models import ROLE_NAMES, ROLES, Organization, User
-from kb.accounts.passwords import issue_reset_link, link_lifetime, set_password
+from kb.accounts.passwords import (
+    issue_reset_link,
+    link_lifetime,
+    set_password,
+    void_reset_links,
+)
 from kb.accounts.queries import user_by_email
 from kb.alerts import addresses
 from kb.errors import Conflict, Invalid
@@ -154,7 +159,9 @@ def change_role(actor: User, user: User, role: str, *, commit: bool = True) -> N
 
 
 def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
-    """Deactivate or reactivate ``user``; a deactivated user's sessions and tokens stop."""
+    """Deactivate or reactivate ``user``; a deactivated user's sessions, tokens and unused
+    reset or invitation links stop (reactivated, one who never accepted needs the invitation
+    sent again)."""
     if user.organization is not None:
         policy.require_manage_users_of(actor, user.organization)
     else:
@@ -166,6 +173,8 @@ def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
                      {"enabled": user.is_enabled}, {"enabled": enabled})
         user.is_enabled = enabled
         end_every_session(user)
+        if not enabled:
+            void_reset_links(user)
     db.session.commit()
 
 

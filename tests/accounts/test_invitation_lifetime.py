@@ -124,3 +124,20 @@ def test_a_reset_link_keeps_its_hour(app, client, auth, customer_on):
     assert expired.status_code == 422
     assert "This reset link is invalid, used or expired. Ask for a new one." in (
         expired.get_data(as_text=True))
+
+
+def test_deactivating_an_invited_user_ends_their_invitation(app, client, auth, demo_accounts):
+    """An invitation sent to a mistyped address is what an administrator deactivates: whoever
+    reads that mailbox must not choose the password of an account a later reactivation opens."""
+    _invite(auth)
+    link = _link_in(_invitations(app)[0])
+    auth.login(ADMIN)
+    with app.app_context():
+        user_id = user_by_email(INVITED).id
+    assert auth.post(f"/organization/users/{user_id}/deactivate").status_code == 302
+    assert auth.post(f"/organization/users/{user_id}/reactivate").status_code == 302
+    auth.logout()
+    assert client.get(link).status_code == 422
+    assert _use_link(client, link).status_code == 422
+    with app.app_context():
+        assert user_by_email(INVITED).password_hash is None
