@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts.models import ApiToken
+from kb.accounts.models import ApiToken, User
 from kb.accounts.security_mail import WHEN_PATTERN, account_url
 from kb.alerts.schedule import due_job
 from kb.mail import queue_email
@@ -21,12 +21,12 @@ WARNING_AHEAD = timedelta(days=7)
 @due_job
 def warn_of_expiring_tokens(now: datetime) -> int:
     """Tell the owner of each token that expires within a week (and was not told yet); the
-    number told. One transaction each; a token another server holds is left to it."""
+    number told. One transaction each; a token another server holds is left to it. A
+    deactivated owner's tokens wait: reactivated before the expiry, they are told then."""
     told = 0
     while (token := _next_expiring(now)) is not None:
-        if token.user.is_enabled:
-            _queue_warning(token)
-            told += 1
+        _queue_warning(token)
+        told += 1
         token.expiry_warned_at = now
         db.session.commit()
     return told
@@ -34,11 +34,12 @@ def warn_of_expiring_tokens(now: datetime) -> int:
 
 def _next_expiring(now: datetime) -> ApiToken | None:
     return db.session.scalar(
-        select(ApiToken).where(ApiToken.revoked_at.is_(None), ApiToken.expiry_warned_at.is_(None),
-                               ApiToken.expires_at > now,
-                               ApiToken.expires_at <= now + WARNING_AHEAD)
+        select(ApiToken).join(ApiToken.user)
+        .where(ApiToken.revoked_at.is_(None), ApiToken.expiry_warned_at.is_(None),
+               ApiToken.expires_at > now, ApiToken.expires_at <= now + WARNING_AHEAD,
+               User.is_enabled.is_(True))
         .order_by(ApiToken.expires_at, ApiToken.id).limit(1)
-        .with_for_update(skip_locked=True))
+        .with_for_update(skip_locked=True, of=ApiToken))
 
 
 def _queue_warning(token: ApiToken) -> None:

@@ -11,9 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from kb import db
-from kb.accounts.models import ApiToken
+from kb.accounts.models import ApiToken, User
 from kb.accounts.token_expiry import warn_of_expiring_tokens
 from kb.db import utcnow
+from kb.mail import OutboxEmail
 from tests.conftest import bearer
 
 
@@ -122,3 +123,22 @@ def test_the_owner_is_warned_by_e_mail_a_week_before_once(app, runner, smtp, cus
     assert subject.startswith("Orbitec Support: Your API token 'soon' expires on ")
     text = warning.get_body(("plain",)).get_content()
     assert "create a new token on your account page" in text and "http://kb.test/account" in text
+
+
+def test_a_deactivated_owner_is_warned_once_reactivated_not_never(app, customer_on, api_token):
+    """A deactivated user's tokens do not work, so nobody is told of them; but reactivated a
+    day later, their scripts run again and would stop at the expiry with no warning at all."""
+    email = customer_on("premium")
+    api_token(email)
+    _expire(app, "test", utcnow() + timedelta(days=5))
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == email))
+        owner.is_enabled = False
+        db.session.commit()
+        assert warn_of_expiring_tokens(utcnow()) == 0
+        owner.is_enabled = True
+        db.session.commit()
+        assert warn_of_expiring_tokens(utcnow()) == 1
+        [warning] = db.session.scalars(select(OutboxEmail).where(
+            OutboxEmail.recipient == email, OutboxEmail.subject.contains("expires on")))
+        assert "'test'" in warning.subject
