@@ -18,6 +18,7 @@ _SEPARATORS = re.compile(r"[/\\]")
 _WHITESPACE = re.compile(r"\s+")
 KEPT_PUNCTUATION = "._-"
 MAX_NAME_LENGTH = 200
+MAX_EXTENSION_LENGTH = 16  # ".tar.gz", ".pkg.tar.zst"; a longer "suffix" is part of the name
 ASCII_FALLBACK_STEM = "download"
 
 
@@ -41,11 +42,30 @@ def safe_file_name(raw: str) -> str:
     visible = _visible(unicodedata.normalize("NFKC", raw or ""))
     last_component = _SEPARATORS.split(visible)[-1].strip()
     joined = _WHITESPACE.sub("_", last_component)
-    name = "".join(ch for ch in joined if _kept(ch))[:MAX_NAME_LENGTH].strip("._")
+    name = _shortened("".join(ch for ch in joined if _kept(ch))).strip("._")
     if not name:
         raise Invalid(f"The file name {_visible(raw or '')!r} has no usable characters; "
                       "rename the file.")
     return name
+
+
+def _shortened(name: str) -> str:
+    """``name`` cut to ``MAX_NAME_LENGTH`` characters, its extension kept (a file saved
+    without its ``.zip`` opens with nothing, and its type is guessed from it)."""
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    extension = _extension(name)
+    return name[: MAX_NAME_LENGTH - len(extension)] + extension
+
+
+def _extension(name: str) -> str:
+    """The last two suffixes (``.tar.gz``) or the last one, if short enough to be one."""
+    suffixes = PurePosixPath(name).suffixes
+    for count in (2, 1):
+        extension = "".join(suffixes[-count:])
+        if len(suffixes) >= count and len(extension) <= MAX_EXTENSION_LENGTH:
+            return extension
+    return ""
 
 
 # Latin letters NFKD leaves whole (no base letter plus accent to keep the base of)

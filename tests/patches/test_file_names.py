@@ -98,3 +98,21 @@ def test_files_of_one_patch_keep_distinct_ascii_names(client, api_token, demo_ac
     saved_as = [_download(client, item["url"], token).headers["Content-Disposition"]
                 .split('filename="')[1].split('"')[0] for item in created["files"]]
     assert saved_as == ["walk-u_e.bin", "walk-o_e.bin", "walk-a_i.bin", "walk-ss.bin"]
+
+
+@pytest.mark.parametrize("extension, content_type", [(".tar.gz", "application/x-tar"),
+                                                     (".zip", "application/zip")])
+def test_a_long_name_is_shortened_but_keeps_its_extension(client, api_token, demo_accounts,
+                                                          extension, content_type):
+    """Cut at 200 characters, a name lost its ``.zip``: saved without it, the file opened
+    with nothing, and its type fell back to whatever the uploading browser said."""
+    name = "Orbit-ERP-12.0-cumulative-update-" + "x" * 300 + extension
+    created = _api_publish(client, api_token, {name: b"bytes"})
+    assert created.status_code == 201, created.json
+    [stored] = created.json["files"]
+    assert len(stored["name"]) == 200 and stored["name"].endswith("x" + extension)
+    assert stored["name"].startswith("Orbit-ERP-12.0-cumulative-update-xxx")
+    assert stored["content_type"] == content_type
+    response = _download(client, stored["url"], api_token("xtreme@demo.test"))
+    assert response.status_code == 200 and f'filename="{stored["name"]}"' in (
+        response.headers["Content-Disposition"])
