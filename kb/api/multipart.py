@@ -9,6 +9,7 @@ from typing import Any
 from kb import plans
 from kb.patches.models import KINDS as PATCH_KINDS
 from kb.patches.service import MAX_FILES_PER_PATCH
+from kb.sessions.recordings.captions import DEFAULT_LANGUAGE, LANGUAGES
 
 FILE = {"type": "string", "format": "binary"}
 TEXT = {"type": "string"}
@@ -60,6 +61,8 @@ RECORDING_FORM = form_body({
     "video": {**FILE, "description": "MP4, M4V, MOV or WebM"},
     "external_url": EXTERNAL_URL,
     "transcript": {**FILE, "description": "WebVTT or SRT"},
+    "language": {"type": "string", "enum": list(LANGUAGES), "default": DEFAULT_LANGUAGE,
+                 "description": "the transcript's language"},
 }, ["title", "recorded_on"])
 
 MEDIA_FORM = form_body({"video": FILE, "external_url": EXTERNAL_URL,

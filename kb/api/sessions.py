@@ -33,6 +33,7 @@ from kb.sessions.live import service as live
 from kb.sessions.models import TopicRequest
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
+from kb.sessions.recordings.captions import DEFAULT_LANGUAGE
 from kb.sessions.recordings.transcripts import read_upload
 from kb.sessions.topics import queries as topic_queries
 from kb.sessions.topics import service as topics
@@ -46,6 +47,7 @@ def recording_json(recording, watched: set[int]) -> dict:
         "product": recording.product.name if recording.product else None,
         "topic": recording.topic, "recorded_on": recording.recorded_on,
         "duration_seconds": recording.duration_seconds, "status": recording.status,
+        "language": recording.language,
         "url": url_for("recordings.show", recording_id=recording.id),
         "media_url": (url_for("recordings.media_file", recording_id=recording.id)
                       if recording.media_path else recording.external_url),
@@ -110,12 +112,14 @@ def _form_fields() -> recordings.RecordingFields:
         title=form.get("title", ""), recorded_on=recorded_on, summary=form.get("summary", ""),
         presenter=form.get("presenter", ""), product=form.get("product", ""),
         topic=form.get("topic", ""), duration_seconds=_form_duration(),
-        external_url=form.get("external_url", ""), status=form.get("status", "published"))
+        external_url=form.get("external_url", ""), status=form.get("status", "published"),
+        language=form.get("language", "") or DEFAULT_LANGUAGE)
 
 
 @blueprint.post("/recordings")
 @documented("Publish a recording (staff): multipart form with title, recorded_on (YYYY-MM-DD), "
             "summary, presenter, product, topic, status (published or draft), duration_seconds, "
+            "language (the transcript's, default en), "
             "and the video file or an https:// external_url, and optionally a transcript file "
             "(WebVTT or SRT). Without duration_seconds it is read from the video, where the "
             "file tells it (MP4, M4V, MOV, WebM)",

@@ -4,10 +4,16 @@ recording and offers the captions."""
 
 from __future__ import annotations
 
+import io
+
+from sqlalchemy import select
+
 from kb import db
 from kb.sessions.models import Recording
 from kb.sessions.recordings.transcripts import parse_transcript
 from tests.a11y import parsed
+from tests.conftest import bearer
+from tests.sessions.conftest import WEBVTT
 
 TRICKY = "Press <Ctrl> & F5 --> the queue reloads"
 
@@ -84,3 +90,54 @@ def test_the_captions_of_a_draft_are_gated_as_its_video(client, auth, publish):
 
     assert answers("elite@demo.test") == (404, 404)
     assert answers("staff@demo.test") == (200, 200)
+
+
+def _track_and_transcript(client, recording_id: int):
+    page = parsed(client.get(f"/sessions/recordings/{recording_id}"))
+    (track,) = page.get_element_by_id("player").findall("track")
+    return (track.get("srclang"), track.get("label"),
+            page.get_element_by_id("transcript").get("lang"))
+
+
+def test_the_captions_carry_the_recordings_language(client, auth, publish):
+    english, german = publish(), publish("Nachrichtenflüsse überwachen", language="de")
+    auth.login("premium@demo.test")
+
+    assert _track_and_transcript(client, english) == ("en", "English", "en")
+    assert _track_and_transcript(client, german) == ("de", "Deutsch", "de")
+    assert client.get(f"/api/v1/recordings/{german}").json["language"] == "de"
+
+
+def test_staff_give_the_transcripts_language_when_publishing_and_replacing_it(
+        app, client, auth, demo_accounts):
+    auth.login("staff@demo.test")
+    published = auth.post("/sessions/staff/recordings/new", {
+        "title": "Flux de messages", "recorded_on": "2026-10-01", "status": "published",
+        "external_url": "https://media.example.test/flux.mp4", "language": "fr",
+        "transcript": (io.BytesIO(WEBVTT), "flux.vtt")}, content_type="multipart/form-data")
+    recording_id = int(published.location.rsplit("/", 1)[1])
+    assert _track_and_transcript(client, recording_id) == ("fr", "Français", "fr")
+    page = parsed(client.get(f"/sessions/recordings/{recording_id}"))
+    assert page.xpath('//form[contains(@action, "/transcript")]'
+                      '//select[@name="language"]/option[@selected]/@value') == ["fr"]
+
+    auth.post(f"/sessions/staff/recordings/{recording_id}/transcript",
+              {"transcript": (io.BytesIO(WEBVTT), "flows.vtt"), "language": "en"},
+              content_type="multipart/form-data")
+    assert _track_and_transcript(client, recording_id) == ("en", "English", "en")
+    # a script's upload that names no language leaves the recording's as it is
+    auth.post(f"/sessions/staff/recordings/{recording_id}/transcript",
+              {"transcript": (io.BytesIO(WEBVTT), "flows.vtt")},
+              content_type="multipart/form-data")
+    with app.app_context():
+        assert db.session.get(Recording, recording_id).language == "en"
+
+
+def test_a_language_kb_cannot_name_is_refused(app, client, api_token, demo_accounts):
+    refused = client.post("/api/v1/recordings", data={
+        "title": "Flows", "recorded_on": "2026-10-01", "language": "xx",
+        "external_url": "https://media.example.test/flows.mp4"},
+        headers=bearer(api_token("staff@demo.test")), content_type="multipart/form-data")
+    assert refused.status_code == 422 and "xx" in refused.json["error"]
+    with app.app_context():
+        assert db.session.scalars(select(Recording)).all() == []

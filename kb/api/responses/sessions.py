@@ -17,6 +17,7 @@ class Recording(ResponseBody):
     recorded_on: IsoDate
     duration_seconds: int
     status: str
+    language: str = Field(description="the transcript's and captions' language, e.g. en")
     url: str
     media_url: str | None = Field(description="the stored video, or the external address")
     watched: bool

@@ -7,9 +7,14 @@ from collections.abc import Iterable
 
 from kb.sessions.models import TranscriptSegment
 
-# no language is recorded with a recording: its transcripts are in the portal's language
-LANGUAGE = "en"
-LABEL = "English"
+# the languages a transcript may be in, each named as its speakers name it (the player's
+# captions menu shows the name); a recording says English, the portal's language, unless told
+LANGUAGES = {
+    "en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano",
+    "nl": "Nederlands", "pt": "Português", "pl": "Polski", "sv": "Svenska", "da": "Dansk",
+    "ja": "日本語", "zh": "中文",
+}
+DEFAULT_LANGUAGE = "en"
 
 
 def webvtt(segments: Iterable[TranscriptSegment]) -> str:

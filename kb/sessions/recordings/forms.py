@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from kb.forms import choices
 from kb.products.forms import product_choices
+from kb.sessions.recordings.captions import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class RecordingForm(FlaskForm):
@@ -36,6 +37,9 @@ class RecordingForm(FlaskForm):
     external_url = URLField("…or the video's https:// address", validators=[Optional(),
                                                                            Length(max=1000)])
     transcript = FileField("Transcript (WebVTT or SRT)")
+    language = SelectField("Transcript language", default=DEFAULT_LANGUAGE,
+                           choices=choices(LANGUAGES.items()),
+                           description="What the transcript says, and so its captions")
     status = SelectField("Status", choices=choices([("published", "Published"),
                                                     ("draft", "Draft")]))
 
@@ -46,6 +50,9 @@ class RecordingForm(FlaskForm):
 
 class TranscriptForm(FlaskForm):
     transcript = FileField("Transcript (WebVTT or SRT)", validators=[DataRequired()])
+    # left out (a script's upload): the recording's language stays
+    language = SelectField("Its language", choices=choices(LANGUAGES.items()),
+                           validators=[Optional()])
 
 
 class AttachmentForm(FlaskForm):

@@ -21,7 +21,7 @@ from kb.sessions.models import (
     RecordingWatch,
     TranscriptSegment,
 )
-from kb.sessions.recordings import media
+from kb.sessions.recordings import captions, media
 from kb.sessions.recordings.transcripts import parse_transcript
 from kb.storage import Upload
 from kb.storage.names import safe_file_name
@@ -38,6 +38,13 @@ class RecordingFields:
     duration_seconds: int | None = None  # None: read from an uploaded video, else unchanged
     external_url: str = ""
     status: str = "published"
+    language: str = captions.DEFAULT_LANGUAGE  # the transcript's (and so the captions')
+
+
+def _check_language(language: str) -> str:
+    if language not in captions.LANGUAGES:
+        raise Invalid(f"Unknown transcript language: {language}", field="language")
+    return language
 
 
 def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
@@ -59,6 +66,7 @@ def _apply_fields(recording: Recording, fields: RecordingFields) -> None:
     elif recording.duration_seconds is None:
         recording.duration_seconds = 0
     recording.status = fields.status
+    recording.language = _check_language(fields.language)
     recording.updated_at = utcnow()
 
 
@@ -132,11 +140,14 @@ def _replace_segments(recording: Recording, segments) -> None:
                                          text=segment.text))
 
 
-def set_transcript(actor, recording: Recording, data: bytes) -> int:
+def set_transcript(actor, recording: Recording, data: bytes, language: str | None = None) -> int:
     """Replace the transcript with a WebVTT or SRT file (``TranscriptError`` lists each
-    problem by line; nothing changes then). Returns the number of segments."""
+    problem by line; nothing changes then), in ``language`` if given (else the recording's
+    language stays). Returns the number of segments."""
     policy.require_staff(actor)
     segments = parse_transcript(data)
+    if language is not None:
+        recording.language = _check_language(language)
     _replace_segments(recording, segments)
     recording.updated_at = utcnow()
     search.record_change("recording", recording.id)
@@ -174,4 +185,5 @@ def fields_of(recording: Recording) -> RecordingFields:
         title=recording.title, recorded_on=recording.recorded_on, summary=recording.summary,
         presenter=recording.presenter, product=recording.product.name if recording.product else "",
         topic=recording.topic, duration_seconds=recording.duration_seconds,
-        external_url=recording.external_url or "", status=recording.status)
+        external_url=recording.external_url or "", status=recording.status,
+        language=recording.language)

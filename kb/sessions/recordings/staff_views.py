@@ -47,7 +47,8 @@ def _recording_fields(form: RecordingForm, recording=None) -> RecordingFields:
         title=form.title.data, summary=form.summary.data or "", presenter=form.presenter.data or "",
         product=form.product.data or "", topic=form.topic.data or "",
         recorded_on=form.recorded_on.data, duration_seconds=_duration_seconds(form, recording),
-        external_url=form.external_url.data or "", status=form.status.data)
+        external_url=form.external_url.data or "", status=form.status.data,
+        language=form.language.data)
 
 
 def _refused(form, error: Invalid) -> int:
@@ -105,7 +106,7 @@ def upload_transcript(recording_id: int):
     form = TranscriptForm()
     if form.validate_on_submit():
         count = recordings.set_transcript(current_user, recording,
-                                          read_upload(form.transcript.data))
+                                          read_upload(form.transcript.data), form.language.data)
         flash(f"The transcript is saved ({count} segments).", "success")
     return redirect(url_for("recordings.show", recording_id=recording.id))
 

@@ -43,7 +43,8 @@ def show(recording_id: int):
         "sessions/recording.html", recording=recording, captions=captions,
         summary=recording.summary_html,
         watched=recording.id in recording_queries.watched_ids(current_user),
-        transcript_form=TranscriptForm(), attachment_form=AttachmentForm())
+        transcript_form=TranscriptForm(language=recording.language),
+        attachment_form=AttachmentForm())
 
 
 @blueprint.get("/<int:recording_id>/media")
