@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kb import db
 from kb.accounts.credentials import normalize_email
@@ -16,6 +17,7 @@ from kb.accounts.models import (
     PasswordResetToken,
     User,
 )
+from kb.db import utcnow
 from kb.errors import NotFound
 
 
@@ -37,16 +39,33 @@ def users_of(organization: Organization | None) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def invited_on(users: list[User]) -> dict[int, datetime]:
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation not accepted yet: when it was last sent, and until when its link works
+    (``None``: no link of it works any more)."""
+
+    sent: datetime
+    expires: datetime | None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires is None or self.expires <= utcnow()
+
+
+def invited_on(users: list[User]) -> dict[int, Invitation]:
     """The users among ``users`` who have not accepted their invitation (chosen a password)
-    yet, with when it was last sent: its newest unused link, else when they were added."""
+    yet, with their invitation: sent with their newest unused link (else when they were
+    added), working until that link expires."""
     waiting = [user for user in users if user.password_hash is None]
-    sent = dict(db.session.execute(
-        select(PasswordResetToken.user_id, func.max(PasswordResetToken.created_at))
-        .where(PasswordResetToken.user_id.in_([user.id for user in waiting]),
-               PasswordResetToken.used_at.is_(None))
-        .group_by(PasswordResetToken.user_id)).all())
-    return {user.id: sent.get(user.id) or user.created_at for user in waiting}
+    newest = {}
+    for user_id, sent, expires in db.session.execute(
+            select(PasswordResetToken.user_id, PasswordResetToken.created_at,
+                   PasswordResetToken.expires_at)
+            .where(PasswordResetToken.user_id.in_([user.id for user in waiting]),
+                   PasswordResetToken.used_at.is_(None))
+            .order_by(PasswordResetToken.created_at, PasswordResetToken.id)):
+        newest[user_id] = Invitation(sent, expires)
+    return {user.id: newest.get(user.id) or Invitation(user.created_at, None) for user in waiting}
 
 
 def staff_members() -> list[User]:

@@ -1,17 +1,22 @@
 """An organisation's administrator invites users: the form offers only the roles policy lets
 them give, a refused role is told beside the Role field in words; invited users are listed as
-"Invited (date)" until they choose a password, and their invitation can be sent again (a new
-link, the old one void, a few times at once and then throttled). The e-mail to a staff address
-someone tried to invite says what is true of it."""
+"Invited (date)" until they choose a password, "Invitation expired" once its link has stopped
+working, and their invitation can be sent again (a new link, the old one void, a few times at
+once and then throttled). The e-mail to a staff address someone tried to invite says what is
+true of it."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import lxml.html
 from sqlalchemy import select
 
 from kb import db
 from kb.accounts import passwords
+from kb.accounts.models import PasswordResetToken
 from kb.accounts.queries import user_by_email
+from kb.db import utcnow
 from kb.mail import OutboxEmail
 from tests.accounts.conftest import smtp, smtp_server  # noqa: F401 - the real SMTP server
 
@@ -211,3 +216,60 @@ def test_staff_are_offered_only_the_roles_they_may_give_and_refusals_sit_beside_
     page = page_of(auth.client.get("/staff/users"))
     assert [o.text_content() for o in page.xpath('//select[@id="role"]/option')] == [
         "Customer", "Customer administrator", "Staff", "Administrator"]
+
+
+def _let_the_invitation_expire(app, email: str) -> str:
+    """Move the user's invitation back past INVITATION_DAYS, as if a week had gone by; return
+    the day it was sent."""
+    with app.app_context():
+        user = user_by_email(email)
+        days = timedelta(days=app.config["INVITATION_DAYS"] + 1)
+        for link in db.session.scalars(select(PasswordResetToken).where(
+                PasswordResetToken.user_id == user.id)):
+            link.created_at -= days
+            link.expires_at -= days
+        user.created_at -= days
+        db.session.commit()
+        return (utcnow() - days).date().isoformat()
+
+
+def test_an_expired_invitation_says_so_and_a_new_one_can_be_sent(
+        auth, demo_accounts, app, runner, smtp):  # noqa: F811
+    auth.login(ADMIN)
+    invite(auth)
+    sent_on = _let_the_invitation_expire(app, INVITED)
+
+    assert status_of(auth, INVITED) == f"Invitation expired (sent {sent_on})"
+    assert "Send a new invitation" in row_of(auth, INVITED).text_content()
+    assert "Resend invitation" not in row_of(auth, INVITED).text_content()
+
+    with app.app_context():
+        user_id = user_by_email(INVITED).id
+    resent = auth.post(f"/organization/users/{user_id}/resend-invitation",
+                       follow_redirects=True)
+    assert "A new invitation is on its way" in resent.get_data(as_text=True)
+    assert status_of(auth, INVITED) == f"Invited ({utcnow().date().isoformat()})"
+    assert "Resend invitation" in row_of(auth, INVITED).text_content()
+    assert runner.invoke(args=["outbox", "run", "--once"]).exit_code == 0
+    first, second = [m.get_body(("plain",)).get_content() for m in smtp.inbox.to(INVITED)
+                     if m["Subject"].strip() == INVITATION]
+    old, new = (body.split("/reset-password/")[1].split()[0] for body in (first, second))
+    assert auth.client.get(f"/reset-password/{old}").status_code != 200
+    assert auth.client.get(f"/reset-password/{new}").status_code == 200
+
+
+def test_staff_see_an_expired_invitation_and_can_send_a_new_one(auth, demo_accounts, app):
+    auth.login(ADMIN)
+    invite(auth)
+    auth.logout()
+    _let_the_invitation_expire(app, INVITED)
+    auth.login("staff@demo.test")
+    with app.app_context():
+        user_id = user_by_email(INVITED).id
+
+    page = auth.client.get(f"/staff/users/{user_id}").get_data(as_text=True)
+    assert "the invitation expired" in page and "Send a new invitation" in page
+    assert "not accepted yet" not in page
+    listed = page_of(auth.client.get("/staff/users"))
+    [row] = [tr for tr in listed.xpath("//tbody/tr") if tr[0].text_content().strip() == INVITED]
+    assert "Invitation expired (sent " in row.text_content()
