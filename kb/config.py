@@ -71,9 +71,10 @@ DEFAULTS: dict[str, Any] = {
     # an incident whose response is due within this many minutes is "about to breach"
     "SUPPORT_BREACH_WARNING_MINUTES": 60,
     # the support phone lines, "Label: number" separated by ";"; "" none (the portal then
-    # tells customers to log an incident instead of showing a number)
-    "SUPPORT_PHONE_LINES": "International: +1 800 555 0199; Europe: +49 30 5550 1990; "
-                           "Asia-Pacific: +65 6555 0199",
+    # tells customers to log an incident instead of showing a number). None by default: a
+    # deployment shows only numbers it was given (`kb demo` writes its example numbers into
+    # DATA_DIR/config.py)
+    "SUPPORT_PHONE_LINES": "",
     # send session cookies over HTTPS only (set when served behind TLS)
     "SECURE_COOKIES": False,
     # number of reverse proxies in front of kb whose X-Forwarded-* headers are trusted
@@ -129,8 +130,8 @@ DEFAULTS: dict[str, Any] = {
 
 ENVIRONMENT_PREFIX = "KB_"
 # set empty in the environment, these mean "none" (an empty list of refused extensions refuses
-# no name; a portal without phone lines shows none rather than the example numbers); any
-# other setting set empty counts as unset, keeping its default
+# no name; a portal without phone lines shows none, even if DATA_DIR/config.py names some);
+# any other setting set empty counts as unset, keeping its default
 EMPTY_MEANS_NONE = frozenset({"SUPPORT_REFUSED_ATTACHMENT_TYPES", "SUPPORT_PHONE_LINES"})
 
 

@@ -5,6 +5,10 @@ request waiting for the Elite customer's answer."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from flask import current_app
 from sqlalchemy import select
 
 from kb import db, plans, policy
@@ -17,6 +21,9 @@ from kb.support import defaults, incident_articles, incidents, remote_access, se
 from kb.support.models import Incident
 
 PRODUCT_WITHOUT_CRITICAL_SUPPORT = "Orbit Analytics"
+# made-up numbers (555 and the like): only a demo portal shows them
+DEMO_PHONE_LINES = ("International: +1 800 555 0199; Europe: +49 30 5550 1990; "
+                    "Asia-Pacific: +65 6555 0199")
 CLOCKS = {"Northwind Traders": ("America/New_York", "US"),
           "Contoso Manufacturing": ("Europe/Berlin", "DE"),
           "Fabrikam Logistics": ("Europe/London", "GB")}
@@ -39,6 +46,7 @@ INCIDENTS = [
 
 
 def load(echo) -> None:
+    _keep_demo_phone_lines(echo)
     added = service.ensure_default_table()
     product = ensure_product(PRODUCT_WITHOUT_CRITICAL_SUPPORT)
     actor = staff_actor()
@@ -52,6 +60,25 @@ def load(echo) -> None:
     _set_clocks()
     if db.session.scalar(select(Incident.id).limit(1)) is None:
         echo(f"Support: {_log_incidents(actor)} demo incidents logged.")
+
+
+def _keep_demo_phone_lines(echo) -> None:
+    """The demo's example phone lines, written into DATA_DIR/config.py so that the portal
+    (``kb serve``, run later) shows them; a deployment never given numbers shows none. A
+    config.py that names the setting already, or an environment that sets it, keeps its own."""
+    if "KB_SUPPORT_PHONE_LINES" in os.environ:
+        return
+    path = Path(current_app.config["DATA_DIR"]) / "config.py"
+    written = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "SUPPORT_PHONE_LINES" in written:
+        return
+    separator = "\n" if written and not written.endswith("\n") else ""
+    with path.open("a", encoding="utf-8") as config:
+        config.write(f"{separator}# the demo's made-up support phone numbers, by `kb demo`\n"
+                     f"SUPPORT_PHONE_LINES = {DEMO_PHONE_LINES!r}\n")
+    if not current_app.config["SUPPORT_PHONE_LINES"]:
+        current_app.config["SUPPORT_PHONE_LINES"] = DEMO_PHONE_LINES  # as the next start will
+    echo(f"Support: the demo's example phone lines are set in {path}.")
 
 
 def _set_clocks() -> None:

@@ -63,6 +63,7 @@ def test_a_lapsed_organisation_is_refused_naming_the_term(client, desk, api_toke
 
 
 def test_coverage_names_targets_phone_lines_and_hours(client, token, desk):
+    desk.config["SUPPORT_PHONE_LINES"] = "Europe: +49 30 5550 1990"
     body = client.get("/api/v1/support/coverage", headers=bearer(token)).json
     assert body["plan"] == "xtreme" and body["phone"][0]["number"]
     first = body["severities"][0]

@@ -5,6 +5,7 @@ organisation's public holidays; the coverage page and API say so."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from kb import db
 from kb.accounts.models import Organization
 from kb.support import clock
 from kb.support.coverage import covered_at, hours_text
+from kb.support.demo import DEMO_PHONE_LINES
 
 WEEKDAYS = clock.Calendar(frozenset({1, 2, 3, 4, 5}), time(9), time(17))
 
@@ -44,6 +46,7 @@ def test_hours_read_in_the_organisations_zone():
 
 
 def test_the_coverage_page_shows_phone_lines_in_the_customers_zone(client, auth, desk):
+    desk.config["SUPPORT_PHONE_LINES"] = DEMO_PHONE_LINES
     with desk.app_context():
         organization = db.session.scalar(select(Organization).where(
             Organization.name == "Contoso Manufacturing"))
@@ -92,3 +95,37 @@ def test_a_number_without_a_label_is_shown_rather_than_dropped(app, client, auth
         {"label": "Nordics", "number": "+46 8 555 012"}]
     page = client.get("/support/coverage").get_data(as_text=True)
     assert '<li><a href="tel:+442055501234">+44 20 5550 1234</a></li>' in page
+
+
+def test_a_portal_never_given_phone_lines_shows_no_made_up_number(
+        monkeypatch, app, client, auth, desk):
+    monkeypatch.delenv("KB_SUPPORT_PHONE_LINES", raising=False)
+    assert app.config["SUPPORT_PHONE_LINES"] == ""
+    auth.login("elite@demo.test")
+    page = client.get("/support/coverage").get_data(as_text=True)
+    assert "555" not in page and 'href="tel:' not in page
+    assert "This portal lists no support phone number" in page
+    assert client.get("/api/v1/support/coverage").json["phone"] == []
+
+
+def test_kb_demo_keeps_its_example_lines_for_the_portals_next_start(
+        monkeypatch, app, desk, new_app):
+    from kb.support import demo
+    from tests.conftest import app_settings
+    monkeypatch.delenv("KB_SUPPORT_PHONE_LINES", raising=False)
+    config_file = Path(app.config["DATA_DIR"]) / "config.py"
+    config_file.write_text("PAGE_SIZE = 20")  # an operator's own setting, kept
+    told = []
+    with app.app_context():
+        demo.load(told.append)
+        demo.load(told.append)  # idempotent: the lines are written once
+
+    assert config_file.read_text().count("SUPPORT_PHONE_LINES") == 1
+    assert config_file.read_text().startswith("PAGE_SIZE = 20\n")
+    assert [line for line in told if "phone lines" in line] == [
+        f"Support: the demo's example phone lines are set in {config_file}."]
+    settings = app_settings(Path(app.config["DATA_DIR"]), app.config["DATABASE_URL"])
+    restarted = new_app(settings)
+    assert restarted.config["SUPPORT_PHONE_LINES"] == DEMO_PHONE_LINES
+    monkeypatch.setenv("KB_SUPPORT_PHONE_LINES", "")  # the operator's word wins over the file
+    assert new_app(settings).config["SUPPORT_PHONE_LINES"] == ""
