@@ -79,8 +79,9 @@ class IncidentForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField("Your reply (Markdown)", validators=[Optional(), Length(max=50_000)])
-    kind = RadioField("Visible to", choices=choices([
-        ("reply", "The customer (public reply)"), ("note", "Staff only (internal note)")]),
+    # a reply by default: the customer waits for an answer; a note is chosen on purpose
+    kind = RadioField("Who reads it", choices=choices([
+        ("reply", "Reply to the customer"), ("note", "Internal note (staff only)")]),
         default="reply")
     # staff: the status a public reply leaves, told in the reply's one message
     status = SelectField("Then set the status", id="reply-status", default="", choices=choices(

@@ -68,7 +68,7 @@ def test_support_reply_takes_the_incident_up(page: Page, base_url, browser):
     sign_in(staff, base_url, "staff@demo.test")
     staff.goto(address)
     staff.locator("textarea[name=body]").fill("Noted; the next service pack adds it.")
-    staff.get_by_role("button", name="Send", exact=True).click()
+    staff.get_by_role("button", name="Send to the customer").click()
     expect(staff.get_by_text("Your reply is sent.")).to_be_visible()
     staff.context.close()
 

@@ -111,3 +111,31 @@ def test_a_double_click_logs_the_incident_once(page: Page, base_url):
     page.goto(base_url + "/support/incidents")
     assert sent == 1
     expect(page.get_by_role("link", name="Clicked twice by mistake")).to_have_count(1)
+
+
+def test_staff_see_at_a_glance_whether_the_customer_reads_what_they_type(page: Page, base_url):
+    sign_in(page, base_url, "staff@demo.test")
+    menu_link(page, "Incident queue").click()
+    page.locator("table.queue tbody tr td:nth-child(2) a").first.click()
+    form = page.locator("form.staff-reply")
+    box = form.locator("textarea[name=body]")
+    reply_background = box.evaluate("box => getComputedStyle(box).backgroundColor")
+    # a reply, as before: said above the box and on the button
+    expect(page.get_by_label("Reply to the customer")).to_be_checked()
+    expect(form.get_by_text("To the customer: they will see this")).to_be_visible()
+    expect(form.get_by_text("Internal note: only staff")).to_be_hidden()
+    expect(form.get_by_role("button", name="Send to the customer")).to_be_visible()
+
+    page.get_by_label("Internal note (staff only)").check()
+    expect(form.get_by_text("Internal note: only staff will see this.")).to_be_visible()
+    expect(form.get_by_text("To the customer: they will see this")).to_be_hidden()
+    expect(form.get_by_role("button", name="Send to the customer")).to_have_count(0)
+    assert box.evaluate("box => getComputedStyle(box).backgroundColor") != reply_background
+    box.fill("Customer runs the 12.0 hotfix; check the ledger lock first.")
+    form.get_by_role("button", name="Add the internal note").click()
+    expect(page.get_by_text("Your note is added (staff only).")).to_be_visible()
+    note = page.locator(".thread .entry-note").last
+    expect(note).to_contain_text("check the ledger lock first")
+    expect(note).to_contain_text("Staff-only note")
+    # the next message starts as a reply again
+    expect(page.get_by_label("Reply to the customer")).to_be_checked()
