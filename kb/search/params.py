@@ -11,7 +11,7 @@ from kb.filter_values import all_allowed, known_products, known_versions
 from kb.paging import page_number, page_size
 from kb.search.documents import content_types
 from kb.search.query import SearchRequest
-from kb.search.typed import split_typed_filters
+from kb.search.typed import split_typed_filters, type_name
 
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARACTERS = 500
@@ -62,15 +62,10 @@ def document_types() -> list[str]:
 
 
 def known_types(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Each type by its name, singular or plural in any case ("Patches" is patch)."""
-    allowed = document_types()
-    plurals = {_plural(name): name for name in allowed}
-    found = [plurals.get(value.strip().lower(), value.strip().lower()) for value in values]
-    return all_allowed("type", values, found, allowed)
-
-
-def _plural(name: str) -> str:
-    return name + ("es" if name.endswith("h") else "s")
+    """Each type by its name or the name the search page shows (``typed.type_name``:
+    "Patches" and "downloads" are patch)."""
+    return all_allowed("type", values, [type_name(value) for value in values],
+                       document_types())
 
 
 def known_kinds(values: tuple[str, ...]) -> tuple[str, ...]:

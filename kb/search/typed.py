@@ -9,6 +9,12 @@ import re
 # typed filters: `product:orbit-erp`, `type:release-note`, `version:"12.0"`, `kind:how-to`
 TYPED_FILTER = re.compile(r'(?i)(?<![\w:])(product|version|kind|type):(?:"([^"]*)"|([^\s"]+))')
 TYPED_FILTER_NAMES = ("product", "version", "kind", "type")
+# what the search page calls each type; typed (type:download) or picked, the name shown is read
+# as the type it names, as the type's own name is, so that a customer who reads "Download"
+# finds patches by it
+TYPE_LABELS = {"article": "Article", "release-note": "Release note", "patch": "Download",
+               "recording": "Recording", "topic": "Topic request", "live-session": "Live session",
+               "question": "Community question"}
 # a prefix needs two characters before the star; shorter stars are dropped
 SHORT_PREFIX = re.compile(r"(?<!\w)(\w?)\*+")
 OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()\"'*^~:]")
@@ -73,6 +79,29 @@ def glued_apart(text: str) -> str:
         return digits if letters.lower() == "v" else f"{letters}-{digits}"
 
     return GLUED_CODE.sub(apart, text)
+
+
+def _plural(name: str) -> str:
+    return name + ("es" if name.endswith("h") else "s")
+
+
+def _shown(name: str) -> str:
+    return "-".join(TYPE_LABELS[name].lower().split())
+
+
+# every way a type may be asked for; a type's own name wins over another type's label
+TYPE_NAMES = {spelled: name for name in TYPE_LABELS
+              for spelled in (_shown(name), _plural(_shown(name)))}
+TYPE_NAMES.update({spelled: name for name in TYPE_LABELS for spelled in (name, _plural(name))})
+
+
+def type_name(value: str) -> str:
+    """The type a typed or picked ``type`` asks for: by its name or by the name the search
+    page shows, singular or plural, in any case, its words apart or joined by a dash
+    ("Patches" and "downloads" are patch, "topic request" is topic). A value that names no
+    type comes back lower-cased, to be refused."""
+    spelled = "-".join(value.lower().split())
+    return TYPE_NAMES.get(spelled, spelled)
 
 
 def typed_filters(text: str) -> str:

@@ -13,6 +13,7 @@ from kb.products.models import Product
 from kb.search import query
 from kb.search.params import MAX_QUERY_CHARACTERS, search_request
 from kb.search.staff_labels import state_labels
+from kb.search.typed import TYPE_LABELS
 from kb.web import set_site_search, wants_json
 
 blueprint = Blueprint("search", __name__)
@@ -35,13 +36,13 @@ def search_page():
             raise
         asked = query.SearchRequest(text=request.args.get("q", "")[:MAX_QUERY_CHARACTERS])
         return render_template("search/results.html", asked=asked, results=None,
-                               labels={}, denial=denial, states={},
+                               labels={}, type_names=TYPE_LABELS, denial=denial, states={},
                                problem=problem.message), 422
     results = query.search(current_user, asked) if asked.asks_something and not denial else None
     states = state_labels(results.hits) if results and policy.acts_as_staff(current_user) else {}
     return render_template(
         "search/results.html", asked=asked, results=results, labels=facet_labels(),
-        denial=denial, states=states,
+        type_names=TYPE_LABELS, denial=denial, states=states,
     ), 403 if denial else 200
 
 

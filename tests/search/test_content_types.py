@@ -4,6 +4,7 @@ sessions, each gated like its pages. Loaded through `kb demo`, searched through 
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from kb import create_app
@@ -122,3 +123,24 @@ def test_lapsed_customer_is_told_the_term_ended(demo_app, demo_api):
         "/search", query_string={"q": "ERP-4802"},
         headers=bearer(token_for(demo_app, "lapsed@demo.test")))
     assert page.status_code == 403 and page.is_json and page.json["reason"] == "term_lapsed"
+
+
+def test_a_patch_is_asked_for_by_the_type_the_page_shows_it_as(demo_app, demo_api):
+    auth = Auth(demo_app.test_client())
+    auth.login("premium@demo.test")
+    page = lxml.html.fromstring(auth.client.get("/search?q=ERP-4802").get_data(as_text=True))
+    [shown] = {" ".join(meta.text_content().split()).split(" · ")[0]
+               for meta in page.xpath('//a[starts-with(@href, "/patches/")]'
+                                      '/ancestor::li[1]//small[@class="hit-meta"]')}
+    assert shown == "Download"
+
+    by_name = _results(demo_api("premium@demo.test", "ERP-4802 type:patch"), "patch")
+    assert by_name
+    for asked in ("type:download", "type:Downloads", "type:patches", 'type:"DOWNLOAD"'):
+        answer = demo_api("premium@demo.test", f"ERP-4802 {asked}")
+        assert answer["results"] == by_name, asked
+    picked = demo_api("premium@demo.test", "ERP-4802", type=shown)
+    assert picked["results"] == by_name
+    listed = lxml.html.fromstring(auth.client.get("/search?q=ERP-4802+type:download").get_data(
+        as_text=True))
+    assert listed.xpath('//a[starts-with(@href, "/patches/")]')

@@ -19,6 +19,7 @@ from kb.products.names import slugify
 from kb.search import backend
 from kb.search.postgresql.schema import STEMMED
 from kb.search.results import SearchRequest
+from kb.search.typed import type_name
 
 # a word as typed, between spaces (ERP-4802 is one); query syntax of websearch_to_tsquery
 TYPED_WORD = re.compile(r"\S*\w\S*")
@@ -69,7 +70,7 @@ def locked(scope: ReadScope) -> Clause:
 
 def narrowing(request: SearchRequest, typed: dict[str, list[str]]) -> Clause | None:
     """The filters the reader chose or typed: every group must hold."""
-    types = [_type_name(value) for value in [*request.types, *typed.get("type", [])]]
+    types = [type_name(value) for value in [*request.types, *typed.get("type", [])]]
     products = [slugify(value) for value in [*request.products, *typed.get("product", [])]]
     versions = [value.lower().strip() for value in [*request.versions,
                                                     *typed.get("version", [])]]
@@ -90,11 +91,6 @@ def narrowing(request: SearchRequest, typed: dict[str, list[str]]) -> Clause | N
     for clause in clauses[1:]:
         found = found & clause
     return found
-
-
-def _type_name(value: str) -> str:
-    value = value.lower().strip()
-    return value[:-1] if value.endswith("s") and value != "s" else value
 
 
 def _versions(values: list[str], products: list[str]) -> Clause:

@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 
 from kb.products.names import slugify
 from kb.search.results import SearchRequest
-from kb.search.typed import clean, plain_words
+from kb.search.typed import clean, plain_words, type_name
 from kb.search.whoosh import ranking
 
 TEXT_FIELDS = ("title", "summary", "body", "identifiers")
@@ -83,7 +83,7 @@ def filter_query(request: SearchRequest, typed: dict[str, list[str]]) -> Query |
     versions = [*request.versions, *typed.get("version", [])]
     kinds = [*request.kinds, *typed.get("kind", [])]
     if types:
-        groups.append(Or([Term("type", _type_name(value)) for value in types]))
+        groups.append(Or([Term("type", type_name(value)) for value in types]))
     if products:
         groups.append(Or([Term("products", slugify(value)) for value in products]))
     if versions:
@@ -98,11 +98,6 @@ def narrowed(query: Query, narrowing: Query | None) -> Query:
     if query is NullQuery:
         return narrowing or NullQuery
     return And([query, narrowing]) if narrowing is not None else query
-
-
-def _type_name(value: str) -> str:
-    value = value.lower().strip()
-    return value[:-1] if value.endswith("s") and value != "s" else value
 
 
 def _version_queries(value: str, products: list[str]) -> list[Query]:
