@@ -120,6 +120,7 @@ def test_staff_give_the_transcripts_language_when_publishing_and_replacing_it(
     page = parsed(client.get(f"/sessions/recordings/{recording_id}"))
     assert page.xpath('//form[contains(@action, "/transcript")]'
                       '//select[@name="language"]/option[@selected]/@value') == ["fr"]
+    assert len(page.xpath('//*[@id="transcript"]')) == 1  # the list, not also the file input
 
     auth.post(f"/sessions/staff/recordings/{recording_id}/transcript",
               {"transcript": (io.BytesIO(WEBVTT), "flows.vtt"), "language": "en"},

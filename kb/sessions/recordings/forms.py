@@ -49,10 +49,12 @@ class RecordingForm(FlaskForm):
 
 
 class TranscriptForm(FlaskForm):
-    transcript = FileField("Transcript (WebVTT or SRT)", validators=[DataRequired()])
+    # its own id: the recording page's transcript list is #transcript
+    transcript = FileField("Transcript (WebVTT or SRT)", validators=[DataRequired()],
+                           id="transcript-file")
     # left out (a script's upload): the recording's language stays
-    language = SelectField("Its language", choices=choices(LANGUAGES.items()),
-                           validators=[Optional()])
+    language = SelectField("Transcript language", choices=choices(LANGUAGES.items()),
+                           validators=[Optional()], id="transcript-language")
 
 
 class AttachmentForm(FlaskForm):
