@@ -35,6 +35,8 @@ def test_staff_choose_who_reads_it_before_the_box_and_a_reply_is_the_default(
         "reply": (True, "Reply to the customer The customer sees it and gets an e-mail."),
         "note": (False, "Internal note (staff only) Only staff see it; the customer is never "
                         "told.")}
+    # not "Your reply" while it may be a note
+    assert form.xpath('.//label[@for="body"]')[0].text_content() == "Message (Markdown)"
     [button] = form.xpath('.//button[@type="submit"]')
     # support.css shows the one that fits the choice
     assert [(span.get("class"), span.text) for span in button] == [
@@ -47,6 +49,7 @@ def test_customers_write_only_replies(client, auth, log_incident):
     form = _reply_form(client, incident_id)
 
     assert form.xpath('.//input[@name="kind"]') == []
+    assert form.xpath('.//label[@for="body"]')[0].text_content() == "Your reply (Markdown)"
     assert [b.text_content() for b in form.xpath('.//button')][-1] == "Send the reply"
 
 
