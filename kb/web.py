@@ -10,7 +10,6 @@ from flask import (
     Flask,
     current_app,
     flash,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -23,7 +22,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from kb import gating, markdown, plans, policy, time_zones
-from kb.accounts.auth import asks_for_json, bearer_token
+from kb.accounts.auth import asks_for_json, bearer_token, json_401
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
 from kb.policy import AccessDenied
@@ -111,10 +110,7 @@ def json_error(message: str, status: int, **extra):
 def access_denied_response(denial: AccessDenied):
     if wants_json():
         if denial.reason == "anonymous":  # a token's refusal, as the API words it
-            response = json_error(g.get("authentication_error") or "Authentication required.",
-                                  401)
-            response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
-            return response
+            return json_401("Authentication required.")
         if denial.reason == "not_found":
             return json_error(denial.message, 404)
         extra = {"reason": denial.reason}

@@ -23,13 +23,19 @@ class TokenAwareLoginManager(LoginManager):
     def unauthorized(self):
         if bearer_token() is None and not asks_for_json():
             return super().unauthorized()
-        return _json_401("Authentication required: send a valid personal API token.")
+        return json_401("Authentication required: send a valid personal API token.")
 
 
-def _json_401(default_message: str) -> Response:
+BEARER_CHALLENGE = 'Bearer realm="kb"'
+
+
+def json_401(default_message: str) -> Response:
+    """The 401 JSON answer to a request without a working credential, as the API and every
+    page asked for JSON word it: why the credential sent failed (a bad, expired or revoked
+    token), else ``default_message``, with the ``WWW-Authenticate: Bearer`` challenge."""
     response = jsonify({"error": g.get("authentication_error") or default_message})
     response.status_code = 401
-    response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+    response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
     return response
 
 
@@ -46,9 +52,9 @@ def file_authentication_required() -> Response:
     if bearer_token() is None and request.accept_mimetypes.best == "text/html":
         return login_manager.unauthorized()
     if bearer_token() is not None or asks_for_json():
-        return _json_401(FILE_SIGN_IN_MESSAGE)
+        return json_401(FILE_SIGN_IN_MESSAGE)
     response = Response(FILE_SIGN_IN_MESSAGE + "\n", status=401, mimetype="text/plain")
-    response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
+    response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
     return response
 
 

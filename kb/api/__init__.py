@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, g, request
 from flask_login import current_user
 
-from kb.accounts.auth import authenticated_by_token
+from kb.accounts.auth import authenticated_by_token, json_401
 from kb.errors import Invalid
 from kb.forms import UnreadableText, has_unreadable_text
-from kb.web import csrf, json_error
+from kb.web import csrf
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
@@ -18,16 +18,11 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 @blueprint.before_request
 def _authenticate():
     signed_in = current_user.is_authenticated  # loads the user; may note a bad token
-    bad_credential = g.get("authentication_error")
-    if request.endpoint in PUBLIC_ENDPOINTS and not bad_credential:
+    if request.endpoint in PUBLIC_ENDPOINTS and not g.get("authentication_error"):
         return None
     if not signed_in:
-        message = bad_credential or (
-            "Authentication required: sign in or send 'Authorization: Bearer TOKEN'."
-        )
-        response = json_error(message, 401)
-        response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
-        return response
+        return json_401("Authentication required: sign in or send 'Authorization: Bearer "
+                        "TOKEN'.")
     if request.method not in SAFE_METHODS and not authenticated_by_token():
         csrf.protect()  # a browser session must prove the request came from our own page
     return None
