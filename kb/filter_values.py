@@ -1,6 +1,8 @@
 """Filter values that no item can have, refused rather than answered with nothing: search
 and every API list read their ``product``, ``version``, ``kind``, ``tag`` and ``topic``
-filters here, so that a typo in a script is a 422 naming the field, never "no results"."""
+filters here, so that a typo in a script is a 422 naming the field, never "no results". A
+product or version the caller may not learn of (``kb.products.known``) is refused exactly as
+one that does not exist."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.errors import Invalid
+from kb.products.known import hidden_ids, hidden_product_ids
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
 
@@ -51,46 +54,63 @@ def one_of(field: str, value: str, allowed: Iterable[str]) -> str:
     return all_allowed(field, (value,), [value.lower()], sorted(allowed))[0]
 
 
-def _product_slugs() -> dict[str, str]:
-    """Every product's slug, by its slug and by the slug of its name."""
-    slugs = {}
-    for slug, name in db.session.execute(select(Product.slug, Product.name)):
-        slugs.update({slug: slug, slugify(name): slug})
-    return slugs
+def _product_slugs(user, values: tuple[str, ...]) -> dict[str, str]:
+    """The slugs of the products ``values`` name, by the value's slug (a product's slug or the
+    slug of its name), but of the products ``user`` may not learn of
+    (``kb.products.known``): a product only a draft or an early-adopter programme's patch
+    names is refused as one that does not exist, so the answer never tells that it does."""
+    wanted = {slugify(value) for value in values}
+    found: dict[str, tuple[int, str]] = {}
+    for product_id, slug, name in db.session.execute(
+            select(Product.id, Product.slug, Product.name)):
+        found.update({named: (product_id, slug) for named in (slug, slugify(name))
+                      if named in wanted})
+    hidden = hidden_product_ids(user, {product_id for product_id, _ in found.values()})
+    return {named: slug for named, (product_id, slug) in found.items()
+            if product_id not in hidden}
 
 
-def known_products(values: tuple[str, ...]) -> tuple[str, ...]:
-    """The products as given, each the name or slug of a product (in any case)."""
-    if not values:
-        return values
-    slugs = _product_slugs()
+def _refuse_unknown_products(values: tuple[str, ...], slugs: dict[str, str]) -> None:
     unknown = [value for value in values if slugify(value) not in slugs]
     if unknown:
         raise UnknownFilter(f"Unknown product {', '.join(repr(value) for value in unknown)}: "
                             "no product has that name or slug.", "product", unknown)
+
+
+def known_products(user, values: tuple[str, ...]) -> tuple[str, ...]:
+    """The products as given, each the name or slug of a product ``user`` may learn of (in any
+    case)."""
+    if values:
+        _refuse_unknown_products(values, _product_slugs(user, values))
     return values
 
 
-def product_slug(value: str) -> str:
-    """The slug of the product named ``value`` by its name or slug, in any case; "" stays ""
-    (no filter)."""
+def product_slug(user, value: str) -> str:
+    """The slug of the product named ``value`` by its name or slug, in any case, one ``user``
+    may learn of; "" stays "" (no filter)."""
     value = value.strip()
     if not value:
         return ""
-    known_products((value,))
-    return _product_slugs()[slugify(value)]
+    slugs = _product_slugs(user, (value,))
+    _refuse_unknown_products((value,), slugs)
+    return slugs[slugify(value)]
 
 
-def known_versions(values: tuple[str, ...]) -> tuple[str, ...]:
+def known_versions(user, values: tuple[str, ...]) -> tuple[str, ...]:
     """Each a version some product has ("12.0"), or a product's version by the product's name
-    or slug ("Orbit ERP@12.0"), given back in lower case with the slug ("orbit-erp@12.0")."""
+    or slug ("Orbit ERP@12.0"), given back in lower case with the slug ("orbit-erp@12.0");
+    as with products, only the versions (of products) ``user`` may learn of."""
     if not values:
         return values
-    known = set()
-    for slug, version in db.session.execute(
-            select(Product.slug, ProductVersion.name).join(ProductVersion.product)):
-        known.update({version.lower(), f"{slug}@{version.lower()}"})
     found = [_version_value(value) for value in values]
+    named: dict[str, list[tuple[int, int]]] = {}
+    for product_id, slug, version_id, version in db.session.execute(
+            select(Product.id, Product.slug, ProductVersion.id, ProductVersion.name)
+            .join(ProductVersion.product)):
+        for spelled in (version.lower(), f"{slug}@{version.lower()}"):
+            if spelled in found:
+                named.setdefault(spelled, []).append((product_id, version_id))
+    known = _known_to(user, named)
     unknown = [value for value, version in zip(values, found, strict=True)
                if version not in known]
     if unknown:
@@ -99,10 +119,21 @@ def known_versions(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def version_value(value: str) -> str:
+def _known_to(user, named: dict[str, list[tuple[int, int]]]) -> set[str]:
+    """The version values of ``named`` (each with its products' and versions' ids) that name
+    at least one version, of a product, that ``user`` may learn of."""
+    hidden_products, hidden_versions = hidden_ids(
+        user, {product_id for pairs in named.values() for product_id, _ in pairs},
+        {version_id for pairs in named.values() for _, version_id in pairs})
+    return {spelled for spelled, pairs in named.items()
+            if any(product_id not in hidden_products and version_id not in hidden_versions
+                   for product_id, version_id in pairs)}
+
+
+def version_value(user, value: str) -> str:
     """``known_versions`` of one value; "" stays "" (no filter)."""
     value = value.strip()
-    return known_versions((value,))[0] if value else ""
+    return known_versions(user, (value,))[0] if value else ""
 
 
 def _version_value(value: str) -> str:

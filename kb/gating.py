@@ -131,11 +131,15 @@ def programme_key(programme_id: int) -> str:
     return f"{PROGRAMME_KEY_PREFIX}{programme_id}"
 
 
-def known_filter(model: type[Gated], user) -> ColumnElement[bool]:
-    """The rows of ``model`` whose existence ``user`` may learn (``policy.may_know_of``)."""
+def known_filter(model: type[Gated], user,
+                 programmes: Iterable[int] | None = None) -> ColumnElement[bool]:
+    """The rows of ``model`` whose existence ``user`` may learn (``policy.may_know_of``);
+    ``programmes``: ``policy.programmes_of(user)`` when the caller has it already."""
     if policy.acts_as_staff(user):
         return true()
-    return and_(model.is_published, model.programme_filter(policy.programmes_of(user)))
+    if programmes is None:
+        programmes = policy.programmes_of(user)
+    return and_(model.is_published, model.programme_filter(programmes))
 
 
 def title_filter(model: type[Gated], user) -> ColumnElement[bool]:

@@ -79,8 +79,9 @@ def _filters(type_: str) -> queries.Filters:
     """The filters asked for; a value no item can have is refused (422 naming the field)."""
     arguments = request.args
     return queries.Filters(
-        type=type_, product=filter_values.product_slug(arguments.get("product", "")),
-        version=filter_values.version_value(arguments.get("version", "")),
+        type=type_,
+        product=filter_values.product_slug(current_user, arguments.get("product", "")),
+        version=filter_values.version_value(current_user, arguments.get("version", "")),
         kind=filter_values.one_of("kind", arguments.get("kind", ""), KINDS),
         tag=filter_values.known_name("tag", arguments.get("tag", ""),
                                      queries.tags_in_use(current_user)),

@@ -84,8 +84,9 @@ def list_patches():
     per_page = page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
     arguments = request.args
     result = queries.find_patches(
-        current_user, product=filter_values.product_slug(arguments.get("product", "")),
-        version=filter_values.version_value(arguments.get("version", "")),
+        current_user,
+        product=filter_values.product_slug(current_user, arguments.get("product", "")),
+        version=filter_values.version_value(current_user, arguments.get("version", "")),
         kind=filter_values.one_of("kind", arguments.get("kind", ""), KINDS),
         for_my_organization=arguments.get("mine") == "1",
         with_withdrawn=arguments.get("withdrawn") == "1",

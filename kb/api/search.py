@@ -48,7 +48,7 @@ from kb.search.views import SEARCH_FEATURE
 )
 def search():
     policy.require(current_user, SEARCH_FEATURE)
-    asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
+    asked = search_request(current_user, request.args, per_page=current_app.config["PAGE_SIZE"])
     results = query.search(current_user, asked)
     return respond(SearchResults, {
         "total": results.total,

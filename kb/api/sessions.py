@@ -62,7 +62,8 @@ def recording_json(recording, watched: set[int]) -> dict:
     responses=LIST_RESPONSES, response_model=list[Recording], paged=ON_REQUEST)
 def api_recordings():
     items = recording_queries.recording_listing(
-        current_user, product_slug=filter_values.product_slug(request.args.get("product", "")),
+        current_user,
+        product_slug=filter_values.product_slug(current_user, request.args.get("product", "")),
         topic=filter_values.known_name("topic", request.args.get("topic", ""),
                                        recording_queries.topics_in_use(current_user)))
     watched = recording_queries.watched_ids(current_user)

@@ -5,9 +5,11 @@ product or version away."""
 
 from __future__ import annotations
 
-from sqlalchemy import not_, select
+from collections.abc import Collection
 
-from kb import db, gating
+from sqlalchemy import Select, case, literal, select, union_all
+
+from kb import db, gating, policy
 from kb.alerts.alert_models import Alert, alert_versions
 from kb.articles.models import Article, article_products, article_versions
 from kb.patches.models import Patch, patch_versions
@@ -19,7 +21,7 @@ from kb.sessions.models import Recording
 def products_to_name(user) -> list[Product]:
     """The products ``user`` may name in a request: every product but those that only items
     they may not learn of name (a product first named by a draft stays unknown)."""
-    hidden = _named_product_ids(user, known=False) - _named_product_ids(user, known=True)
+    hidden = hidden_product_ids(user)
     return [product for product in products.all_products() if product.id not in hidden]
 
 
@@ -27,47 +29,68 @@ def versions_to_name(user, products: list[Product]) -> dict[int, list[ProductVer
     """Each product's versions ``user`` may name or be offered, by product id: all but those
     that only items they may not learn of name (a version first named by an early-adopter
     programme's patch stays unknown outside the programme)."""
-    hidden = _named_version_ids(user, known=False) - _named_version_ids(user, known=True)
+    hidden = hidden_version_ids(user)
     return {product.id: [version for version in product.versions if version.id not in hidden]
             for product in products}
 
 
-def _among(model, user, known: bool):
-    """The rows of ``model`` that ``user`` may (``known``) or may not learn of."""
-    condition = gating.known_filter(model, user)
-    return condition if known else not_(condition)
+def hidden_product_ids(user, among: Collection[int] | None = None) -> set[int]:
+    """The products (of ``among``; None: of all) ``user`` may not learn of: named by items
+    they may not learn of (drafts, an early-adopter programme's patches) and by none they
+    may."""
+    return hidden_ids(user, product_ids=among)[0]
 
 
-def _named_product_ids(user, *, known: bool) -> set[int]:
-    """Products named by the articles, release notes, patches and recordings that ``user``
-    may (``known``) or may not learn of."""
-    statements = [
-        select(article_products.c.product_id)
-        .join(Article, Article.id == article_products.c.article_id)
-        .where(_among(Article, user, known)),
-        select(Article.release_product_id).where(_among(Article, user, known)),
-        select(Patch.product_id).where(_among(Patch, user, known)),
-        select(Recording.product_id).where(_among(Recording, user, known)),
-    ]
-    return _ids(statements)
+def hidden_version_ids(user, among: Collection[int] | None = None) -> set[int]:
+    """The versions (of ``among``; None: of all) ``user`` may not learn of, as
+    ``hidden_product_ids`` the products."""
+    return hidden_ids(user, version_ids=among)[1]
 
 
-def _named_version_ids(user, *, known: bool) -> set[int]:
-    """Versions named by the articles, release notes, patches and alerts that ``user`` may
-    (``known``) or may not learn of."""
-    statements = [
-        select(article_versions.c.version_id)
-        .join(Article, Article.id == article_versions.c.article_id)
-        .where(_among(Article, user, known)),
-        select(Article.release_version_id).where(_among(Article, user, known)),
-        select(patch_versions.c.version_id).join(Patch, Patch.id == patch_versions.c.patch_id)
-        .where(_among(Patch, user, known)),
-        select(alert_versions.c.version_id).join(Alert, Alert.id == alert_versions.c.alert_id)
-        .where(_among(Alert, user, known)),
-    ]
-    return _ids(statements)
+# what names a product or a version: (the named id, the item naming it, how to join it)
+_PRODUCT_NAMERS = [
+    (article_products.c.product_id, Article, Article.id == article_products.c.article_id),
+    (Article.release_product_id, Article, None),
+    (Patch.product_id, Patch, None),
+    (Recording.product_id, Recording, None),
+]
+_VERSION_NAMERS = [
+    (article_versions.c.version_id, Article, Article.id == article_versions.c.article_id),
+    (Article.release_version_id, Article, None),
+    (patch_versions.c.version_id, Patch, Patch.id == patch_versions.c.patch_id),
+    (alert_versions.c.version_id, Alert, Alert.id == alert_versions.c.alert_id),
+]
 
 
-def _ids(statements) -> set[int]:
-    return {found for statement in statements
-            for found in db.session.scalars(statement) if found is not None}
+def hidden_ids(user, product_ids: Collection[int] | None = (),
+               version_ids: Collection[int] | None = ()) -> tuple[set[int], set[int]]:
+    """Which of ``product_ids`` and of ``version_ids`` (None: of all) ``user`` may not learn
+    of, asked together: the user's programmes, then one query; no query for staff (they
+    learn of every item) nor when neither asks for any id."""
+    asked = [(kind, among, namers) for kind, among, namers in (
+        ("product", product_ids, _PRODUCT_NAMERS), ("version", version_ids, _VERSION_NAMERS))
+        if among is None or len(among) > 0]
+    if policy.acts_as_staff(user) or not asked:
+        return set(), set()
+    programmes = policy.programmes_of(user)
+    known = {model: case((gating.known_filter(model, user, programmes), True), else_=False)
+             for _, _, namers in asked for _, model, _ in namers}
+    statements = [_naming(kind, named_id, model, joined, among, known[model])
+                  for kind, among, namers in asked for named_id, model, joined in namers]
+    named: dict[tuple[str, int], bool] = {}
+    for kind, named_id, known in db.session.execute(union_all(*statements)):
+        named[kind, named_id] = named.get((kind, named_id), False) or bool(known)
+    hidden = [(kind, named_id) for (kind, named_id), known in named.items() if not known]
+    return ({named_id for kind, named_id in hidden if kind == "product"},
+            {named_id for kind, named_id in hidden if kind == "version"})
+
+
+def _naming(kind: str, named_id, model, joined, among: Collection[int] | None,
+            known) -> Select:
+    """The ids (of ``among``) items of ``model`` name, each with ``known``: whether the user
+    may learn of the item naming it."""
+    statement = select(literal(kind).label("kind"), named_id.label("named_id"),
+                       known.label("known")).where(named_id.is_not(None))
+    if joined is not None:
+        statement = statement.join(model, joined)
+    return statement if among is None else statement.where(named_id.in_(tuple(among)))

@@ -21,19 +21,19 @@ def _values(arguments: MultiDict, name: str) -> tuple[str, ...]:
     return tuple(value for value in arguments.getlist(name) if value.strip())
 
 
-def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
+def search_request(user, arguments: MultiDict, per_page: int) -> SearchRequest:
     """The SearchRequest of ``q``, ``type``, ``product``, ``version``, ``kind``, ``sort``,
     ``page``, ``per_page`` (each filter may repeat) and ``as_typed`` (no corrected search)."""
     sort = arguments.get("sort", "").strip() or "relevance"  # an empty sort is the default
     if sort not in ("relevance", "date"):
         raise Invalid("sort must be 'relevance' or 'date'.")
     text = arguments.get("q", "")[:MAX_QUERY_CHARACTERS]
-    check_typed_filters(text)
+    check_typed_filters(user, text)
     return SearchRequest(
         text=text,
         types=known_types(_values(arguments, "type")),
-        products=known_products(_values(arguments, "product")),
-        versions=known_versions(_values(arguments, "version")),
+        products=known_products(user, _values(arguments, "product")),
+        versions=known_versions(user, _values(arguments, "version")),
         kinds=known_kinds(_values(arguments, "kind")),
         sort=sort,
         page=page_number(arguments),
@@ -42,13 +42,13 @@ def search_request(arguments: MultiDict, per_page: int) -> SearchRequest:
     )
 
 
-def check_typed_filters(text: str) -> None:
+def check_typed_filters(user, text: str) -> None:
     """Refuse a ``product:``, ``version:``, ``type:`` or ``kind:`` typed in the words that no
     document can have, as the same filter picked is refused: typed, it found nothing without
     a word why."""
     _, typed = split_typed_filters(text)
-    known_products(tuple(typed.get("product", ())))
-    known_versions(tuple(typed.get("version", ())))
+    known_products(user, tuple(typed.get("product", ())))
+    known_versions(user, tuple(typed.get("version", ())))
     known_types(tuple(typed.get("type", ())))
     known_kinds(tuple(typed.get("kind", ())))
 

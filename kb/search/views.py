@@ -30,7 +30,7 @@ def search_page():
     if denial is not None and wants_json():
         raise denial  # a script with a token: the denial as JSON, as every error
     try:
-        asked = search_request(request.args, per_page=current_app.config["PAGE_SIZE"])
+        asked = search_request(current_user, request.args, per_page=current_app.config["PAGE_SIZE"])
     except Invalid as problem:
         if wants_json():
             raise

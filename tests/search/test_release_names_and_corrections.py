@@ -131,7 +131,7 @@ def test_pages_are_capped_and_their_range_named(client, api_token, releases):
 
 
 def test_a_page_larger_than_allowed_is_the_largest_page(app_context):
-    asked = search_request(MultiDict({"q": "invoice", "per_page": "100000"}), per_page=20)
+    asked = search_request(None, MultiDict({"q": "invoice", "per_page": "100000"}), per_page=20)
     assert asked.per_page == MAX_PER_PAGE == 100
 
 
