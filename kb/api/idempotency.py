@@ -1,6 +1,7 @@
 """``Idempotency-Key`` on the API's creating POSTs (as Stripe and the IETF draft "The
 Idempotency-Key HTTP Header Field" define it): a script that retries a request after a timeout
-gets the first answer again, marked ``Idempotent-Replayed: true``, instead of a duplicate.
+gets the first answer again (status, body and ``Location``), marked ``Idempotent-Replayed:
+true``, instead of a duplicate.
 Requests without the header are handled as ever."""
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def idempotent(view: Callable) -> Callable:
             service.release(claimed)
             raise
         if 200 <= response.status_code < 300:
-            service.remember(claimed, response.status_code, response.get_data(as_text=True))
+            service.remember(claimed, response.status_code, response.get_data(as_text=True),
+                             response.headers.get("Location"))
         else:
             service.release(claimed)
         return response
@@ -85,5 +87,7 @@ def _fingerprint() -> str:
 def _replay(remembered: service.Remembered) -> Response:
     response = Response(remembered.body, remembered.status,
                         mimetype="application/json" if remembered.body else None)
+    if remembered.location is not None:
+        response.headers["Location"] = remembered.location
     response.headers[REPLAYED_HEADER] = "true"
     return response

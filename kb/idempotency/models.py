@@ -25,6 +25,8 @@ class IdempotentRequest(Base):
     # both null while the first request is still being processed
     status: Mapped[int | None]
     body: Mapped[str | None] = mapped_column(Text)
+    # the answer's Location header (a 201's new resource), replayed with the body
+    location: Mapped[str | None] = mapped_column(Text)
     # when the request first committed work of its own (in that same transaction): a claim
     # abandoned after it may have created something, so it is never run again
     worked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

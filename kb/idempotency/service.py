@@ -58,6 +58,7 @@ class Remembered:
 
     status: int
     body: str
+    location: str | None = None
 
 
 def claim(user_id: int, key: str, fingerprint: str, now: datetime) -> Claim | Remembered:
@@ -86,7 +87,7 @@ def _answer_for(existing: IdempotentRequest, fingerprint: str,
     if existing.fingerprint != fingerprint:
         raise Invalid(OTHER_REQUEST)
     if existing.status is not None:
-        return Remembered(existing.status, existing.body or "")
+        return Remembered(existing.status, existing.body or "", existing.location)
     if existing.created_at > now - ABANDONED_AFTER:
         raise StillInProgress()
     if existing.worked_at is not None:
@@ -123,10 +124,11 @@ def mark_work(claimed: Claim, now: datetime) -> None:
                        .values(worked_at=now))
 
 
-def remember(claimed: Claim, status: int, body: str) -> None:
-    """Keep the successful answer for repeats of the request."""
+def remember(claimed: Claim, status: int, body: str, location: str | None = None) -> None:
+    """Keep the successful answer (status, body, ``Location`` header) for repeats of the
+    request."""
     db.session.execute(update(IdempotentRequest).where(IdempotentRequest.id == claimed.row_id)
-                       .values(status=status, body=body))
+                       .values(status=status, body=body, location=location))
     db.session.commit()
 
 

@@ -51,6 +51,20 @@ def test_a_retried_incident_is_logged_once_and_answered_the_same(app, client, to
     assert count(app, Incident) == 2 and count(app, IdempotentRequest) == 1
 
 
+def test_a_replayed_201_answers_as_the_first_did_location_included(app, client, token):
+    first = client.post("/api/v1/incidents", headers=keyed(token, "located"), json=INCIDENT)
+    again = client.post("/api/v1/incidents", headers=keyed(token, "located"), json=INCIDENT)
+
+    assert first.status_code == again.status_code == 201
+    assert first.headers["Location"].endswith(f"/api/v1/incidents/{first.json['id']}")
+    replayed = {name: value for name, value in again.headers.items()
+                if name != "Idempotent-Replayed"}
+    assert replayed == dict(first.headers.items()) and again.data == first.data
+    shown = client.get(again.headers["Location"], headers=bearer(token))
+    assert shown.status_code == 200 and shown.json["id"] == first.json["id"]
+    assert count(app, Incident) == 1
+
+
 def test_the_same_object_written_otherwise_is_the_same_request(app, client, token):
     first = client.post("/api/v1/incidents", headers=keyed(token, "k"), json=INCIDENT)
     reordered = "{" + ", ".join(f'"{name}" : {value!r}'.replace("'", '"')
