@@ -82,3 +82,40 @@ def test_registering_for_a_live_session_names_interactive_sessions(client, lapse
     assert answer.status_code == 403
     assert answer.json == {**answer.json, "reason": "term_lapsed",
                            "feature": "interactive_sessions"}
+
+
+# the pages that list gated content, what each answers a lapsed customer (the API's statuses:
+# the titles of articles and release notes stay listed, search is refused) and what it says
+# stays locked
+LISTING_PAGES = [("/articles/", 200, "Articles open again when it is renewed"),
+                 ("/release-notes/", 200, "Release notes open again when it is renewed"),
+                 ("/search?q=posting", 403, "Search finds nothing until it is renewed")]
+
+
+@pytest.mark.parametrize(("path", "status", "locked"), LISTING_PAGES)
+def test_each_listing_page_tells_a_lapsed_customer_once_when_and_whom_to_ask(
+        app, auth, demo_accounts, path, status, locked):
+    from kb.accounts.queries import user_by_email
+
+    with app.app_context():
+        term_end = user_by_email("lapsed@demo.test").organization.term_end.isoformat()
+    auth.login("lapsed@demo.test")
+    answer = auth.client.get(path)
+    page = answer.get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert answer.status_code == status
+    assert page.count("term-lapsed-notice") == 1
+    assert text.count("support term ended on") == 1  # the layout's banner does not repeat it
+    assert f"Your organisation's support term ended on {term_end}." in text
+    assert locked in text
+    assert "To renew the support term, ask your organisation's customer administrator" in text
+    assert 'href="mailto:lapsed-admin@demo.test"' in page
+    assert "Your organisation's incidents stay readable" in text
+
+
+@pytest.mark.parametrize(("path", "status", "locked"), LISTING_PAGES)
+def test_an_active_customer_sees_no_lapse_notice(auth, demo_accounts, path, status, locked):
+    auth.login("premium@demo.test")
+    answer = auth.client.get(path)
+    assert answer.status_code == 200
+    assert "term-lapsed-notice" not in answer.get_data(as_text=True)

@@ -127,4 +127,4 @@ def test_lapsed_customers_find_nothing_and_are_told_why(client, auth, articles):
     page = response.get_data(as_text=True)
     assert response.status_code == 403 and "Configure posting groups" not in page
     assert "Nothing found" not in page
-    assert "Search finds nothing while your support term has ended" in page
+    assert "Search finds nothing until it is renewed" in page
