@@ -11,6 +11,7 @@ from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 from wtforms import SelectChoice
+from wtforms.validators import StopValidation
 
 from kb.errors import DomainError
 
@@ -43,6 +44,13 @@ def one_line(text: str | None) -> str:
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs, in the form WTForms 3.3+ expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def readable(form, field) -> None:
+    """First of a number's validators: a value that is no number at all is told so once (its
+    ``invalid_value_message``), not also that it is out of range."""
+    if field.process_errors:
+        raise StopValidation()
 
 
 def database_id(raw) -> int:

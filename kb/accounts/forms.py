@@ -41,7 +41,9 @@ ALL_ROLE_PAIRS = list(ROLE_NAMES.items())
 def time_zone_field(label: str = "Time zone") -> StringField:
     """A time zone typed with suggestions (the page's ``time-zones`` list: the common ones
     first, found by any part of their name), checked against the known zones."""
-    return StringField(label, validators=[DataRequired(), known_time_zone],
+    return StringField(label, validators=[
+        DataRequired(message="Choose a time zone from the list, such as Europe/Berlin."),
+        known_time_zone],
                        description="Start typing a city, e.g. Berlin or New York.",
                        render_kw={"list": "time-zones", "autocomplete": "off",
                                   "spellcheck": "false"})
@@ -109,22 +111,32 @@ class TokenForm(FlaskForm):
 
 
 class InviteUserForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("E-mail address", validators=[
+        DataRequired(message="Give the e-mail address of the person to invite."),
+        Email(message="Give an e-mail address such as name@example.com."), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=choices(CUSTOMER_ROLE_PAIRS), default="customer")
+    role = SelectField("Role", choices=choices(CUSTOMER_ROLE_PAIRS), default="customer",
+                       invalid_choice_message="Choose a role from the list.")
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    plan = SelectField("Support plan", choices=choices(PLAN_PAIRS))
-    term_start = DateField("Term starts", validators=[InputRequired()])
-    term_end = DateField("Term ends", validators=[InputRequired()])
+    name = StringField("Name", validators=[
+        DataRequired(message="Give the organisation's name."), Length(max=200)])
+    plan = SelectField("Support plan", choices=choices(PLAN_PAIRS),
+                       invalid_choice_message="Choose a support plan from the list.")
+    term_start = DateField(
+        "Term starts", validators=[InputRequired(message="Give the day the term starts.")],
+        invalid_value_message="Give the day the term starts as a date, such as 2030-01-31.")
+    term_end = DateField(
+        "Term ends", validators=[InputRequired(message="Give the day the term ends.")],
+        invalid_value_message="Give the day the term ends as a date, such as 2030-12-31.")
     products = TextAreaField(
         "Products and versions it runs", validators=[Optional(), Length(max=5000)],
         description="One product per line, versions after a colon: 'Ledger Server: 9.2, 10.0'.",
     )
     administrator = SelectField("Customer administrator", choices=[], validate_choice=False,
-                                coerce=optional_database_id)
+                                coerce=optional_database_id,
+                                invalid_value_message="Choose the administrator from the list.")
     time_zone = StringField(
         "Support time zone", validators=[Optional(), Length(max=64)],
         description="Where its support clock runs (business hours, weekdays); empty: the "

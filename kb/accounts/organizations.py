@@ -62,9 +62,10 @@ def _organization_state(organization: Organization) -> dict[str, Any]:
 
 def _check_organization_fields(plan: str, term_start: date, term_end: date) -> None:
     if plan not in plans.PLANS:
-        raise Invalid(f"Unknown plan: {plan}")
+        raise Invalid(f"Unknown plan: {plan}", field="plan")
     if term_end < term_start:
-        raise Invalid("The term cannot end before it starts.")
+        raise Invalid("The term cannot end before it starts: give a later end.",
+                      field="term_end")
 
 
 def _set_support_clock(organization: Organization, time_zone: str | None,
@@ -73,9 +74,15 @@ def _set_support_clock(organization: Organization, time_zone: str | None,
     ("DE", "DE-BY"); empty keeps the SUPPORT_* settings' defaults."""
     time_zone = (time_zone or "").strip() or None
     holiday_country = (holiday_country or "").strip().upper() or None
-    if time_zone is not None:
-        support_clock.zone_named(time_zone)
-    support_clock.check_holiday_country(holiday_country, policy.today().year)
+    try:
+        if time_zone is not None:
+            support_clock.zone_named(time_zone)
+    except Invalid as refusal:  # for a form to show beside its field
+        raise Invalid(refusal.message, field="time_zone") from None
+    try:
+        support_clock.check_holiday_country(holiday_country, policy.today().year)
+    except Invalid as refusal:
+        raise Invalid(refusal.message, field="holiday_country") from None
     organization.time_zone, organization.holiday_country = time_zone, holiday_country
 
 

@@ -61,11 +61,12 @@ def new_organization():
         try:
             organization = create_organization(current_user, **_organization_fields(form))
         except (Conflict, Invalid) as refusal:
-            form.name.errors.append(refusal.message)
+            _field_refused(form, refusal).errors.append(refusal.message)
         else:
             flash(f"{organization.name} has been created.", "success")
             return redirect(url_for("staff.organization", organization_id=organization.id))
-    return render_template("staff/organization_form.html", form=form, organization=None)
+    return render_template("staff/organization_form.html", form=form,
+                           organization=None), 422 if form.errors else 200
 
 
 @blueprint.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
@@ -78,7 +79,7 @@ def organization(organization_id: int):
     if not form.is_submitted():
         form.products.data = _installed_text(organization)
         form.administrator.data = organization.administrator_id
-    lowering, status = None, 200
+    lowering = None
     if form.validate_on_submit():
         administrator_id = form.administrator.data
         try:
@@ -88,15 +89,21 @@ def organization(organization_id: int):
                 lowering_confirmed_to=_confirmed_lowering(form),
             )
         except PlanLoweringUnconfirmed as refusal:
-            lowering, status = _ask_to_confirm(form, refusal), 422
+            lowering = _ask_to_confirm(form, refusal)
         except (Conflict, Invalid) as refusal:
-            form.name.errors.append(refusal.message)
+            _field_refused(form, refusal).errors.append(refusal.message)
         else:
             flash("The organisation has been saved.", "success")
             return redirect(url_for("staff.organization", organization_id=organization.id))
     return render_template(
         "staff/organization_form.html", form=form, organization=organization,
-        users=users_of(organization), lowering=lowering), status
+        users=users_of(organization), lowering=lowering), \
+        422 if lowering or form.errors else 200
+
+
+def _field_refused(form: OrganizationForm, refusal: Conflict | Invalid):
+    """The field a refusal is about (the name, unless it names another)."""
+    return getattr(form, getattr(refusal, "field", None) or "name", form.name)
 
 
 def _confirmed_lowering(form: OrganizationForm) -> str | None:

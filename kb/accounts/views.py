@@ -221,7 +221,7 @@ def organization_users():
     return render_template(
         "accounts/organization_users.html", organization=organization, form=form,
         users=members, two_step_on=two_step.users_with_two_step([u.id for u in members]),
-        invited=queries.invited_on(members))
+        invited=queries.invited_on(members)), 422 if form.errors else 200
 
 
 @blueprint.post("/organization/users/<int:user_id>/resend-invitation")

@@ -31,5 +31,5 @@ def test_inviting_an_own_colleague_again_says_so(app, auth, demo_accounts):
     auth.login("elite-admin@demo.test")
     response = auth.post("/organization/users", {"email": "elite@demo.test",
                                                  "role": "customer"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert b"already a user of your organisation" in response.data

@@ -69,7 +69,7 @@ def test_a_refused_role_is_told_beside_the_role_field_in_words(auth, demo_accoun
     response = invite(auth, role="customer_admin")  # a page of before, or a forged form
     page = page_of(response)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert page.xpath('//*[@id="email-error"]') == []
     [error] = page.xpath('//*[@id="role-error"]')
     assert "customer_admin" not in response.get_data(as_text=True)

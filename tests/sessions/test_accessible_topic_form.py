@@ -12,11 +12,12 @@ def test_a_topic_without_title_is_summarised_and_tied_to_its_message(auth, demo_
 
     answer = auth.post("/sessions/topics/new", {"title": "", "details": "", "product": ""})
 
+    assert answer.status_code == 422
     page, summary = refused_summary(answer, "topic-problem")
     assert list(problems(summary)) == ["#title"]
     title = page.get_element_by_id("title")
     assert title.get("aria-invalid") == "true" and title.get("autofocus") is None
-    assert described_by(page, "title") == ["This field is required."]
+    assert described_by(page, "title") == ["Say in a few words what the session should be about."]
 
 
 def test_the_title_is_not_described_by_suggestions_not_shown(client, auth, demo_accounts):

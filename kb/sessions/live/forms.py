@@ -14,31 +14,50 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from kb.accounts.forms import time_zone_field
+from kb.forms import readable
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+# what a browser without a date picker is told to type
+DATETIME_EXAMPLE = "Give {} as a date and time, such as 2030-01-31T14:00."
 
 
 class LiveSessionForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("Title", validators=[
+        DataRequired(message="Give the session a title."), Length(max=300)])
     description = TextAreaField("Description (Markdown)", validators=[Optional()])
     presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
-    local_start = DateTimeLocalField("Starts at", format=DATETIME_FORMATS,
-                                     validators=[InputRequired()])
+    local_start = DateTimeLocalField(
+        "Starts at", format=DATETIME_FORMATS,
+        validators=[InputRequired(message="Give the day and time the session starts.")],
+        invalid_value_message=DATETIME_EXAMPLE.format("when the session starts"))
     time_zone = time_zone_field("Time zone of the start")
-    duration_minutes = IntegerField("Duration (minutes)", default=60,
-                                    validators=[InputRequired(), NumberRange(min=1, max=24 * 60)])
-    capacity = IntegerField("Seats", default=50,
-                            validators=[InputRequired(), NumberRange(min=1, max=100000)])
-    registration_opens = DateTimeLocalField("Registration opens (optional)",
-                                            format=DATETIME_FORMATS, validators=[Optional()])
-    registration_closes = DateTimeLocalField("Registration closes (default: at the start)",
-                                             format=DATETIME_FORMATS, validators=[Optional()])
+    duration_minutes = IntegerField(
+        "Duration (minutes)", default=60,
+        validators=[InputRequired(message="Give the length in minutes, such as 60."), readable,
+                    NumberRange(min=1, max=24 * 60,
+                                message="Give the length in minutes, from 1 to 1440.")],
+        invalid_value_message="Give the length in whole minutes, such as 60.")
+    capacity = IntegerField(
+        "Seats", default=50,
+        validators=[InputRequired(message="Give the number of seats, such as 50."), readable,
+                    NumberRange(min=1, max=100000,
+                                message="Give the number of seats, from 1 to 100000.")],
+        invalid_value_message="Give the number of seats as a whole number, such as 50.")
+    registration_opens = DateTimeLocalField(
+        "Registration opens (optional)", format=DATETIME_FORMATS, validators=[Optional()],
+        invalid_value_message=DATETIME_EXAMPLE.format("when registration opens"))
+    registration_closes = DateTimeLocalField(
+        "Registration closes (default: at the start)", format=DATETIME_FORMATS,
+        validators=[Optional()],
+        invalid_value_message=DATETIME_EXAMPLE.format("when registration closes"))
     meeting_url = URLField("Meeting URL", validators=[Optional(), Length(max=1000)])
     meeting_number = StringField("Meeting number", validators=[Optional(), Length(max=100)])
     meeting_password = StringField("Meeting password", validators=[Optional(), Length(max=100)])
     join_details_minutes = IntegerField(
         "Show join details this many minutes before the start", default=15,
-        validators=[Optional(), NumberRange(min=0, max=7 * 24 * 60)])
+        validators=[Optional(), readable, NumberRange(
+            min=0, max=7 * 24 * 60, message="Give from 0 to 10080 minutes (a week).")],
+        invalid_value_message="Give whole minutes, such as 15.")
 
 
 class AttachRecordingForm(FlaskForm):

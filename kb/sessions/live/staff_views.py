@@ -65,7 +65,8 @@ def _session_fields(form: LiveSessionForm) -> LiveSessionFields:
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def new_session():
-    form, status = LiveSessionForm(time_zone=current_user.time_zone), 200
+    form = LiveSessionForm(time_zone=current_user.time_zone)
+    status = 422 if form.is_submitted() else 200  # a refusal of the service says its own
     if form.validate_on_submit():
         try:
             live_session = live.schedule_session(current_user, _session_fields(form))
@@ -81,7 +82,8 @@ def new_session():
 @blueprint.route("/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(session_id: int):
     live_session = live_queries.get_session(current_user, session_id)
-    form, status = _edit_form(live_session), 200
+    form = _edit_form(live_session)
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             live.update_session(current_user, session_id, _session_fields(form))

@@ -15,21 +15,27 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from kb.forms import choices
+from kb.forms import choices, readable
 from kb.products.forms import product_choices
 from kb.sessions.recordings.captions import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class RecordingForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("Title", validators=[
+        DataRequired(message="Give the recording a title."), Length(max=300)])
     summary = TextAreaField("Summary (Markdown)", validators=[Optional()])
     presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
-    product = SelectField("Product", validators=[Optional()])
+    product = SelectField("Product", validators=[Optional()],
+                          invalid_choice_message="Choose a product from the list, or none.")
     topic = StringField("Topic", validators=[Optional(), Length(max=120)],
                         description="A theme to group recordings, e.g. Integration")
-    recorded_on = DateField("Recorded on", validators=[InputRequired()])
-    duration_minutes = IntegerField("Duration (minutes)",
-                                    validators=[Optional(), NumberRange(min=0, max=24 * 60)])
+    recorded_on = DateField(
+        "Recorded on", validators=[InputRequired(message="Give the day it was recorded.")],
+        invalid_value_message="Give the day it was recorded as a date, such as 2030-01-31.")
+    duration_minutes = IntegerField(
+        "Duration (minutes)", validators=[Optional(), readable, NumberRange(
+            min=0, max=24 * 60, message="Give the length in minutes, from 0 to 1440.")],
+        invalid_value_message="Give the length in whole minutes, such as 45.")
     video = FileField("Video file (MP4, WebM, Ogg)",
                       description="An empty duration is read from the file.",
                       render_kw={"data-duration-field": "duration_minutes",
@@ -41,7 +47,8 @@ class RecordingForm(FlaskForm):
                            choices=choices(LANGUAGES.items()),
                            description="What the transcript says, and so its captions")
     status = SelectField("Status", choices=choices([("published", "Published"),
-                                                    ("draft", "Draft")]))
+                                                    ("draft", "Draft")]),
+                         invalid_choice_message="Choose Published or Draft.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,7 +66,8 @@ def _refused(form, error: Invalid) -> int:
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def new_recording():
-    form, status = RecordingForm(), 200
+    form = RecordingForm()
+    status = 422 if form.is_submitted() else 200  # a refusal of the service says its own
     if form.validate_on_submit():
         transcript = form.transcript.data
         try:
@@ -86,7 +87,7 @@ def edit_recording(recording_id: int):
     recording = recording_queries.get_recording(current_user, recording_id)
     form = RecordingForm(obj=recording, product=recording.product.name if recording.product
                          else "", duration_minutes=_shown_minutes(recording.duration_seconds))
-    status = 200
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             recordings.update_recording(current_user, recording,

@@ -15,10 +15,13 @@ from kb.products.forms import product_choices
 
 
 class TopicForm(FlaskForm):
-    title = StringField("Topic", validators=[DataRequired(), Length(max=300)])
+    title = StringField("Topic", validators=[
+        DataRequired(message="Say in a few words what the session should be about."),
+        Length(max=300)])
     details = TextAreaField("What would you like to learn? (Markdown)",
                             validators=[Optional(), Length(max=10000)])
-    product = SelectField("Product", validators=[Optional()])
+    product = SelectField("Product", validators=[Optional()],
+                          invalid_choice_message="Choose a product from the list, or none.")
 
     def __init__(self, *args, products_named, **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,7 +40,7 @@ def new():
             return _already_requested_page(form, refusal.topic), refusal.status
         flash("Your request is in. Others can now vote for it.", "success")
         return redirect(url_for("topics.show", topic_id=topic.id))
-    return render_template("sessions/topic_form.html", form=form)
+    return render_template("sessions/topic_form.html", form=form), 422 if form.errors else 200
 
 
 def _already_requested_page(form: TopicForm, existing: TopicRequest) -> str:
