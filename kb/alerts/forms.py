@@ -105,17 +105,22 @@ class SubscribeForm(FlaskForm):
 
 
 class OpenAlertForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    title = StringField("Title", validators=[
+        DataRequired(message="Give the alert a title."), Length(max=500)])
     summary = TextAreaField("What customers see", validators=[Optional(), Length(max=5000)])
-    products = StringField("Products", validators=[DataRequired(), Length(max=1000)],
+    products = StringField("Products", validators=[
+        DataRequired(message="Name the products it affects, such as Orbit ERP."),
+        Length(max=1000)],
                            description="Comma-separated product names.")
     versions = StringField("Versions", validators=[Optional(), Length(max=500)],
                            description="Comma-separated; empty means every version.")
-    min_plan = SelectField("Told to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
+    min_plan = SelectField("Told to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN,
+                           invalid_choice_message="Choose the plans told from the list.")
 
 
 class AdvanceForm(FlaskForm):
-    state = SelectField("Move to", choices=choices(STEP_PAIRS))
+    state = SelectField("Move to", choices=choices(STEP_PAIRS),
+                        invalid_choice_message="Choose the next step from the list.")
     article_slug = SelectField("Workaround article", choices=[], validate_choice=False)
     patch_id = SelectField("Fixed in", choices=[], validate_choice=False)
     fewer_reached = BooleanField(
@@ -124,7 +129,8 @@ class AdvanceForm(FlaskForm):
 
 
 class ReviseAlertForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    title = StringField("Title", validators=[
+        DataRequired(message="Give the alert a title."), Length(max=500)])
     summary = TextAreaField("What customers see", validators=[Optional(), Length(max=5000)],
                             render_kw={"rows": 6})
     tell = BooleanField("Tell subscribers of this update")

@@ -54,9 +54,13 @@ class MergeForm(FlaskForm):
 
 
 class SpaceForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(min=3, max=200)])
-    product = SelectField("Product", validators=[Optional()])
-    min_plan = SelectField("Open to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
+    name = StringField("Name", validators=[
+        DataRequired(message="Give the space a name."),
+        Length(min=3, max=200, message="Give a name of 3 to 200 characters.")])
+    product = SelectField("Product", validators=[Optional()],
+                          invalid_choice_message="Choose a product from the list, or none.")
+    min_plan = SelectField("Open to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN,
+                           invalid_choice_message="Choose the plans it is open to from the list.")
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
 
     def __init__(self, *args, **kwargs):

@@ -10,7 +10,7 @@ from kb import policy
 from kb.community import moderation, queries, reports, service, spaces
 from kb.community.forms import MergeForm, NoteForm, SpaceForm
 from kb.community.views import RefusedNote, question_page
-from kb.errors import Invalid
+from kb.errors import Conflict, Invalid
 from kb.forms import choices, database_id
 
 blueprint = Blueprint("community_staff", __name__)
@@ -36,9 +36,13 @@ def create_space():
     form = SpaceForm()
     if not form.validate_on_submit():
         return _queue_page(form, 422)
-    created = spaces.create_space(current_user, spaces.SpaceFields(
-        name=form.name.data, description=form.description.data or "",
-        product=form.product.data or "", min_plan=form.min_plan.data))
+    try:
+        created = spaces.create_space(current_user, spaces.SpaceFields(
+            name=form.name.data, description=form.description.data or "",
+            product=form.product.data or "", min_plan=form.min_plan.data))
+    except (Conflict, Invalid) as refusal:  # a space of that name: the form again, as typed
+        form.name.errors.append(refusal.message)
+        return _queue_page(form, 422)
     flash(f"The space “{created.name}” is open.", "success")
     return redirect(url_for("community.space", slug=created.slug))
 

@@ -11,13 +11,18 @@ from kb.products.service import all_products
 
 
 class ProductForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[
+        DataRequired(message="Give the product's name."), Length(max=200)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
 
 
 class VersionForm(FlaskForm):
-    version_name = StringField("Version", validators=[DataRequired(), Length(max=60)])
-    released_on = DateField("Released on", validators=[Optional()])
+    version_name = StringField("Version", validators=[
+        DataRequired(message="Give the version, such as 12.0."), Length(max=60)])
+    released_on = DateField(
+        "Released on", validators=[Optional()],
+        invalid_value_message="Give the release day as a date, such as 2030-01-31, or "
+                              "leave it empty.")
 
 
 def product_choices(named=None):

@@ -63,10 +63,15 @@ def add_version(product_id: int):
     subject = service.get_product(product_id)
     version_form = VersionForm()
     if version_form.validate_on_submit():
-        version = service.add_version(current_user, subject, version_form.version_name.data,
-                                      version_form.released_on.data)
-        flash(f"{version} has been saved.", "success")
-        return redirect(url_for("products.product", product_id=subject.id))
+        try:
+            version = service.add_version(current_user, subject,
+                                          version_form.version_name.data,
+                                          version_form.released_on.data)
+        except Invalid as refusal:  # the version as typed again, the reason beside it
+            version_form.version_name.errors.append(refusal.message)
+        else:
+            flash(f"{version} has been saved.", "success")
+            return redirect(url_for("products.product", product_id=subject.id))
     return _render_product(subject, ProductForm(obj=subject, formdata=None), version_form)
 
 
