@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from kb.elite.csm import MESSAGE_LIMIT
 from kb.elite.special_events import NOTES_LIMIT
-from kb.forms import choices
+from kb.forms import choices, readable
 
 
 class MessageForm(FlaskForm):
@@ -27,8 +27,10 @@ class MessageForm(FlaskForm):
 
 class BookingForm(FlaskForm):
     weekend = DateField("Saturday of the weekend", validators=[
-        InputRequired(message="Choose the Saturday of the weekend.")])
-    product = SelectField("Product", validators=[DataRequired(message="Choose a product.")])
+        InputRequired(message="Choose the Saturday of the weekend.")],
+        invalid_value_message="Give the Saturday as a date, such as 2030-06-01.")
+    product = SelectField("Product", validators=[DataRequired(message="Choose a product.")],
+                          invalid_choice_message="Choose a product from the list.")
     notes = TextAreaField("What is happening that weekend (optional)",
                           validators=[Optional(), Length(max=NOTES_LIMIT)])
 
@@ -55,7 +57,8 @@ class SupportPersonForm(FlaskForm):
 
 
 class ExclusionForm(FlaskForm):
-    product = SelectField("Product", validators=[DataRequired(message="Choose a product.")])
+    product = SelectField("Product", validators=[DataRequired(message="Choose a product.")],
+                          invalid_choice_message="Choose a product from the list.")
     reason = StringField("Why it is not available", validators=[Optional(), Length(max=300)])
 
 
@@ -74,10 +77,13 @@ class MeetingRequestForm(FlaskForm):
 
 class ScheduleForm(FlaskForm):
     starts_at = DateTimeLocalField("Starts (your time zone)", format="%Y-%m-%dT%H:%M",
-                                   validators=[InputRequired(message="Choose the start.")])
+                                   validators=[InputRequired(message="Choose the start.")],
+                                   invalid_value_message="Give the start as a date and time, "
+                                                         "such as 2030-01-31T14:00.")
     duration_minutes = IntegerField("Minutes", default=60, validators=[
-        InputRequired(message="How many minutes?"),
-        NumberRange(15, 480, message="From 15 to 480 minutes.")])
+        InputRequired(message="How many minutes?"), readable,
+        NumberRange(15, 480, message="From 15 to 480 minutes.")],
+        invalid_value_message="Give whole minutes, from 15 to 480.")
     location = StringField("Meeting link or room", validators=[Optional(), Length(max=500)])
     attendees = StringField("Senior staff taking part", validators=[Optional(), Length(max=500)])
 

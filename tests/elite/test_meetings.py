@@ -21,6 +21,7 @@ from kb.elite import known_issues, meetings
 from kb.elite.models import EliteMeeting
 from kb.errors import Invalid
 from kb.products.service import ensure_product, ensure_version
+from tests.a11y import problems, refused_summary
 from tests.conftest import Auth
 from tests.elite.conftest import make_elite_customer
 
@@ -164,10 +165,10 @@ def test_another_organisation_cannot_touch_the_meeting(client, auth, elite_custo
      "starts", "The meeting cannot start in the past."),
     ("schedule", {"starts_at": "2030-02-30T09:00", "duration_minutes": "60",
                   "location": "Room 4", "attendees": "Dana"},
-     "starts", "Not a valid datetime value."),
+     "starts", "Give the start as a date and time, such as 2030-01-31T14:00."),
     ("schedule", {"starts_at": "2030-03-16T09:00", "duration_minutes": "1,5",
                   "location": "Room 4", "attendees": "Dana"},
-     "minutes", "Not a valid integer value."),
+     "minutes", "Give whole minutes, from 15 to 480."),
     ("schedule", {"starts_at": "2030-03-16T09:00", "duration_minutes": "60",
                   "location": "Room 4 " + "x" * 500, "attendees": "Dana"},
      "location", "Field cannot be longer than 500 characters."),
@@ -191,5 +192,7 @@ def test_a_refused_schedule_or_decline_is_shown_open_as_typed(auth, elite_custom
             in refused.text)
     for value in fields.values():
         assert value.strip() in refused.text
+    _, summary = refused_summary(refused, f"{action}-{meeting_id}-problem")
+    assert problems(summary)[f"#{element}-{meeting_id}"].endswith(message)
     with app.app_context():
         assert db.session.get(EliteMeeting, meeting_id).status == "requested"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import lxml.html
 
+from tests.a11y import parsed, refused_summary
+from tests.conftest import Auth
 from tests.elite.test_meetings import ask
 
 
@@ -80,3 +82,50 @@ def test_an_unknown_version_is_refused_beside_the_version(auth, elite_customer):
                                 product="Orbit ERP", target_version="99.9"),
                             "meeting-request", "request-problem")
     assert list(problems(summary)) == ["#target_version"]
+
+
+def _staff_page(app, elite_customer) -> tuple[Auth, str]:
+    manager = Auth(app.test_client())
+    manager.login(elite_customer.csm_email)
+    return manager, f"/staff/elite/organizations/{elite_customer.organization_id}"
+
+
+def test_a_refused_staff_booking_is_summarised_with_the_notes_kept(app, elite_customer):
+    manager, page = _staff_page(app, elite_customer)
+
+    answer = manager.post(f"{page}/special-events", {"weekend": "2027-02-30",
+                                                     "product": "Orbit ERP",
+                                                     "notes": "Plant go-live"})
+
+    form, summary = summary_of(answer, "book-special-event", "booking-problem")
+    assert parsed(answer).findtext(".//title").startswith("Error: ")
+    assert problems(summary) == {"#weekend": "Saturday of the weekend: Give the Saturday as a "
+                                             "date, such as 2030-06-01."}
+    assert text_of(form, "notes").strip() == "Plant go-live"
+    assert form.xpath('.//*[@id="weekend"]')[0].get("value") == "2027-02-30"
+
+
+def test_a_refused_staff_message_is_summarised_and_kept(app, elite_customer):
+    manager, page = _staff_page(app, elite_customer)
+    too_long = "The upgrade weekend is set. " * 400
+
+    answer = manager.post(f"{page}/messages", {"body": too_long})
+
+    assert answer.status_code == 422
+    page_html, summary = refused_summary(answer, "message-problem")
+    assert page_html.findtext(".//title").startswith("Error: ")
+    assert list(problems(summary)) == ["#body"]
+    assert page_html.get_element_by_id("body").text_content().strip() == too_long.strip()
+
+
+def test_a_product_not_on_the_list_is_not_excluded_and_the_reason_is_kept(app, elite_customer):
+    manager, _ = _staff_page(app, elite_customer)
+
+    answer = manager.post("/staff/elite/exclusions", {"product": "999999",
+                                                      "reason": "Retired in 2030"})
+
+    assert answer.status_code == 422
+    page, summary = refused_summary(answer, "exclusion-problem")
+    assert page.findtext(".//title").startswith("Error: Elite services")
+    assert problems(summary) == {"#product": "Product: Choose a product from the list."}
+    assert page.get_element_by_id("reason").get("value") == "Retired in 2030"
