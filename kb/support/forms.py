@@ -94,7 +94,8 @@ class WatchersForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=choices(STATUS_NAMES.items()))
+    status = SelectField("Status", choices=choices(STATUS_NAMES.items()),
+                         invalid_choice_message="Choose a status from the list.")
     message = TextAreaField(
         "Message to the customer (Markdown)", validators=[Optional(), Length(max=50_000)],
         render_kw={"rows": 3},
@@ -116,7 +117,8 @@ class ConfirmCloseForm(FlaskForm):
 class ClassificationForm(FlaskForm):
     """A new severity (and for staff, product) of an incident, with the reason."""
 
-    severity = SelectField("Severity", choices=choices(SEVERITY_PAIRS))
+    severity = SelectField("Severity", choices=choices(SEVERITY_PAIRS),
+                           invalid_choice_message="Choose a severity from the list.")
     product = SelectField("Product", choices=[], validate_choice=False)
     reason = TextAreaField("Why it changes", render_kw={"rows": 2}, validators=[
         DataRequired(message="Say why the incident changes."),
@@ -139,9 +141,11 @@ class RemoteAccessRequestForm(FlaskForm):
 
 class GrantForm(FlaskForm):
     starts = DateTimeLocalField("From", format=DATETIME_FORMATS, validators=[
-        InputRequired(message="Give the date and time it starts.")])
+        InputRequired(message="Give the date and time it starts.")],
+        invalid_value_message="Give the date and time it starts, such as 2030-01-31T09:00.")
     ends = DateTimeLocalField("Until", format=DATETIME_FORMATS, validators=[
-        InputRequired(message="Give the date and time it ends.")])
+        InputRequired(message="Give the date and time it ends.")],
+        invalid_value_message="Give the date and time it ends, such as 2030-01-31T13:00.")
 
     def prefill(self, zone: ZoneInfo, now: datetime) -> None:
         if not self.is_submitted():

@@ -106,9 +106,10 @@ def set_calendar(actor, plan: str, business_days: str, opens: time, closes: time
     clock.check_plan_and_severity(plan, 1)
     days = "".join(sorted(set(business_days)))
     if not days or not set(days) <= set("1234567"):
-        raise Invalid("Business days are ISO weekday digits, 1 (Monday) to 7 (Sunday).")
+        raise Invalid("Business days are ISO weekday digits, 1 (Monday) to 7 (Sunday).",
+                      field="business_days")
     if opens >= closes:
-        raise Invalid("Business hours must open before they close.")
+        raise Invalid("Business hours must open before they close.", field="closes")
     calendar = db.session.get(CoverageCalendar, plan) or CoverageCalendar(plan=plan)
     before = _calendar_fields(calendar) if calendar.business_days else None
     calendar.business_days, calendar.opens, calendar.closes = days, opens, closes

@@ -20,6 +20,9 @@ from kb.support.models import CLOCKS, SEVERITIES, CoverageCalendar, ResponseTarg
 
 blueprint = Blueprint("support_targets", __name__, url_prefix="/staff/support")
 LONGEST_TARGET_MINUTES = 366 * 24 * 60
+# a calendar's fields: their ids on the page (before "-<plan>") and their labels
+CALENDAR_FIELDS = {"business_days": ("days", "Business days"), "opens": ("opens", "Opens"),
+                   "closes": ("closes", "Closes")}
 CLOCK_NAMES = {"around_the_clock": "Around the clock", "weekdays": "Whole business days",
                "business_hours": "Business hours"}
 
@@ -37,7 +40,8 @@ def index():
 
 def _page(refused: dict | None = None):
     """The table; ``refused`` holds a refused form's values as typed (``form``: its id on the
-    page) and the reason (``problem``), to show them again beside that form (422)."""
+    page), the reason (``problem``) and the field it is about (``field``: its id on the page,
+    ``label``: its name), to show them again beside that form and atop the page (422)."""
     rows = list(db.session.scalars(select(ResponseTarget)))
     general = {(row.plan, row.severity): row for row in rows if row.product_id is None}
     products = sorted((row for row in rows if row.product_id is not None),
@@ -50,8 +54,10 @@ def _page(refused: dict | None = None):
         422 if refused else 200
 
 
-def _refused(form_id: str, refusal: DomainError, **typed):
-    return _page({"form": form_id, "problem": refusal.message, **typed})
+def _refused(form_id: str, field: tuple[str, str], refusal: DomainError, **typed):
+    field_id, label = field
+    return _page({"form": form_id, "field": field_id, "label": label,
+                  "problem": refusal.message, **typed})
 
 
 def _minutes(raw: str) -> int | None:
@@ -99,7 +105,10 @@ def save_target():
     try:
         service.set_target(current_user, plan, severity, product, _minutes(typed), clock)
     except DomainError as refusal:  # the row as typed again, the reason beside it
-        return _refused(f"target-{plan}-{severity}" if product is None else "own", refusal,
+        form_id = f"target-{plan}-{severity}" if product is None else "own"
+        label = f"Minutes, {plans.plan_name(plan)} severity {severity}" if product is None \
+            else "Minutes"
+        return _refused(form_id, (f"{form_id}-minutes", label), refusal,
                         plan=plan, severity=severity, product=product and product.id,
                         minutes=typed, clock=clock)
     flash(f"Saved: severity {severity} on {plans.plan_name(plan)}"
@@ -122,7 +131,7 @@ def _time(name: str) -> time:
     try:
         return time.fromisoformat(request.form.get(name, "").strip())
     except ValueError:
-        raise Invalid("Give the hours as HH:MM, such as 09:00.") from None
+        raise Invalid("Give the hours as HH:MM, such as 09:00.", field=name) from None
 
 
 @blueprint.post("/calendars")
@@ -132,7 +141,12 @@ def save_calendar():
     try:
         service.set_calendar(current_user, plan, typed["business_days"].strip(),
                              _time("opens"), _time("closes"))
-    except DomainError as refusal:
-        return _refused(f"calendar-{plan}", refusal, **typed)
+    except DomainError as refusal:  # the calendar as typed again, the reason beside its field
+        if plan not in plans.PLANS:  # sent by no form of the page
+            raise
+        prefix, label = CALENDAR_FIELDS[getattr(refusal, "field", None) or "business_days"]
+        return _refused(f"calendar-{plan}", (f"{prefix}-{plan}",
+                                             f"{label}, {plans.plan_name(plan)}"),
+                        refusal, **typed)
     flash(f"Saved the calendar of {plans.plan_name(plan)}.", "success")
     return redirect(url_for("support_targets.index"))

@@ -225,8 +225,8 @@ def reply(incident_id: int):
 def change_status(incident_id: int):
     incident = queries.get_incident(current_user, incident_id)
     form = StatusForm()
-    if not form.validate_on_submit():
-        raise DomainError("Choose a valid status.")
+    if not form.validate_on_submit():  # the choice and message as sent, the reason beside
+        return incident_page(incident, status=422, status_form=form)
     from kb.support.close_views import needs_confirmation
     if needs_confirmation(current_user, incident, form.status.data):  # asks on its own page
         return redirect(url_for("incidents.confirm_close", incident_id=incident.id), 303)

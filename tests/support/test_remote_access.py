@@ -15,6 +15,7 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid
 from kb.support import remote_access
 from kb.support.models import Incident, RemoteAccess
+from tests.a11y import problems, refused_summary
 from tests.conftest import csrf_token
 
 
@@ -133,7 +134,8 @@ def test_grant_through_the_page_in_the_customers_time_zone(client, auth, asked, 
 @pytest.mark.parametrize("starts, ends, field, message", [
     ("2030-12-07T10:00", "2030-12-07T09:00", "ends", "The window must end after it starts."),
     ("2020-01-06T10:00", "2020-01-06T12:00", "starts", "The window cannot start in the past."),
-    ("2030-02-30T10:00", "2030-03-01T12:00", "starts", "Not a valid datetime value."),
+    ("2030-02-30T10:00", "2030-03-01T12:00", "starts",
+     "Give the date and time it starts, such as 2030-01-31T09:00."),
     ("", "2030-03-01T12:00", "starts", "Give the date and time it starts."),
 ])
 def test_a_refused_window_is_shown_beside_its_field_as_typed(client, auth, asked, as_user,
@@ -148,7 +150,9 @@ def test_a_refused_window_is_shown_beside_its_field_as_typed(client, auth, asked
     assert response.status_code == 422
     assert f'<small id="{field}-error" class="field-error">{message}</small>' in page
     assert f'value="{starts}"' in page and f'value="{ends}"' in page
-    assert "Remote access is not granted yet" in page
+    _, summary = refused_summary(response, "grant-problem")
+    assert "Remote access is not granted yet" in summary.text_content()
+    assert problems(summary)[f"#{field}"].endswith(message)
     assert as_user("premium@demo.test",
                    lambda _: db.session.get(RemoteAccess, access_id).status) == "requested"
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kb import db
 from kb.products.models import Product
 from kb.support.models import CoverageCalendar, ResponseTarget
+from tests.a11y import described_by, parsed, problems
 from tests.conftest import csrf_token
 
 PAGE = "/staff/support/targets"
@@ -93,12 +94,20 @@ def test_a_refused_figure_is_shown_again_in_its_row_with_the_reason(client, auth
             ' aria-invalid="true"' in row.text)
     assert ('<small id="target-elite-2-error" class="field-error">&#39;2 hours&#39; is no '
             "number of minutes (or hours, such as 4h).</small>" in row.text)
-    assert "Not saved: &#39;2 hours&#39; is no number" in row.text
+    page = parsed(row)
+    assert page.findtext(".//title").startswith("Error: Response targets")
+    summary = page.get_element_by_id("targets-problem")
+    assert summary.get("role") == "alert" and summary.get("tabindex") == "-1"
+    assert problems(summary) == {"#target-elite-2-minutes": "Minutes, Elite severity 2: "
+                                 "'2 hours' is no number of minutes (or hours, such as 4h)."}
+    assert page.get_element_by_id("target-elite-2").get("action").endswith("#targets-problem")
+    assert page.get_element_by_id("target-elite-2-minutes").get("value") == "2 hours"
 
     own = client.post(PAGE, data={"csrf_token": token, "plan": "premium", "severity": "3",
                                   "product": "1", "minutes": "-5", "clock": "weekdays"})
     assert own.status_code == 422
     assert 'value="-5" aria-invalid="true" aria-describedby="own-error"' in own.text
+    assert list(problems(parsed(own).get_element_by_id("targets-problem"))) == ["#own-minutes"]
     assert '<option value="premium" selected>' in own.text
     assert '<option value="3" selected>' in own.text
 
@@ -107,6 +116,12 @@ def test_a_refused_figure_is_shown_again_in_its_row_with_the_reason(client, auth
         "closes": "17:00"})
     assert calendar.status_code == 422
     assert 'name="opens" value="25:00"' in calendar.text
-    assert ('<p id="calendar-xtreme-error" class="field-error" role="alert">Give the hours as '
+    assert ('<p id="calendar-xtreme-error" class="field-error">Give the hours as '
             "HH:MM, such as 09:00.</p>" in calendar.text)
+    page = parsed(calendar)
+    assert problems(page.get_element_by_id("targets-problem")) == {
+        "#opens-xtreme": "Opens, Xtreme: Give the hours as HH:MM, such as 09:00."}
+    assert described_by(page, "opens-xtreme") == ["Give the hours as HH:MM, such as 09:00."]
+    assert page.get_element_by_id("opens-xtreme").get("aria-invalid") == "true"
+    assert page.get_element_by_id("calendar-xtreme").get("action").endswith("#targets-problem")
     assert _general(desk, "elite", 2) != (120, "around_the_clock")
