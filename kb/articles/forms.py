@@ -129,7 +129,8 @@ class ArticleForm(FlaskForm):
 
 class HelpfulForm(FlaskForm):
     helpful = RadioField("Was this helpful?", choices=choices([("yes", "Yes"), ("no", "No")]),
-                         validators=[InputRequired(message="Choose yes or no.")])
+                         validators=[InputRequired(message="Choose yes or no.")],
+                         invalid_choice_message="Choose yes or no.")
     comment = TextAreaField("Comment (optional)", validators=[
         Length(max=2000, message="Keep the comment to 2,000 characters.")])
 

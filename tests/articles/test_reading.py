@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from tests.a11y import problems, refused_summary
 from tests.articles import web_fixtures
 
 article_state = web_fixtures.article_state  # a fixture shared by the article tests
@@ -107,7 +108,7 @@ def test_helpful_vote_is_one_per_user_changeable_and_counted_for_staff(
 
 @pytest.mark.parametrize(("answer", "comment", "field", "message"), [
     ({}, "The screenshots show the old menu.", "helpful", "Choose yes or no."),
-    ({"helpful": "maybe"}, "Half of it worked.", "helpful", "Not a valid choice."),
+    ({"helpful": "maybe"}, "Half of it worked.", "helpful", "Choose yes or no."),
     ({"helpful": "no"}, "Step 3 fails. " * 143, "comment",
      "Keep the comment to 2,000 characters."),
 ])
@@ -120,9 +121,12 @@ def test_a_refused_helpful_answer_shows_the_article_with_the_comment_kept(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Body of the article" in page  # the article's own page, not an error page
-    assert "Your answer is not recorded yet: see below." in page
     assert f'<small id="{field}-error" class="field-error">{message}</small>' in page
     assert f">\r\n{comment}</textarea>" in page
+    _, summary = refused_summary(response, "helpful-problem")
+    link = "#helpful-0" if field == "helpful" else "#comment"
+    assert "Your answer is not recorded yet:" in summary.text_content()
+    assert problems(summary)[link].endswith(message)
     if answer.get("helpful") == "no":
         assert '<input checked id="helpful-1" name="helpful" required type="radio" ' \
             'value="no">' in page
