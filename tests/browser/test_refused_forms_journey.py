@@ -146,3 +146,40 @@ def test_a_live_session_moved_into_the_past_is_refused_beside_its_start(signed_i
     expect(page.get_by_label("Starts at")).to_have_value("2020-01-01T10:00")
     expect(page.get_by_label("Seats")).to_have_value("30")
     check_at_each_width(page, "live-session-edit-refused")
+
+
+def test_an_alert_opened_without_a_title_lands_on_its_summary(signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/staff/alerts")
+    page.get_by_label("What customers see").fill("Totals stay open after the midnight run.")
+    page.get_by_label("Products").fill("Orbit ERP")
+    page.get_by_role("button", name="Open the alert and tell subscribers").click()
+    expect(page).to_have_title("Error: Critical alerts · Orbitec Support")
+    expect(page.locator("#alert-problem")).to_be_focused()
+    expect(page.locator("#title-error")).to_have_text("Give the alert a title.")
+    expect(page.get_by_label("What customers see")).to_have_value(
+        "Totals stay open after the midnight run.")
+    check_at_each_width(page, "staff-alert-refused")
+
+
+def test_a_space_with_too_short_a_name_lands_on_its_summary(signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/staff/community")
+    page.locator(".space-form").get_by_label("Name").fill("ab")
+    page.locator(".space-form").get_by_role("button", name="Open the space").click()
+    expect(page.locator("#space-problem")).to_be_focused()
+    expect(page.locator("#name-error")).to_have_text("Give a name of 3 to 200 characters.")
+    expect(page.locator(".space-form").get_by_label("Name")).to_have_value("ab")
+    check_at_each_width(page, "community-space-refused")
+
+
+def test_a_response_target_that_is_no_number_lands_on_the_summary(signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/staff/support/targets")
+    page.get_by_label("Minutes, Premium severity 2").fill("soon")
+    page.locator("#target-premium-2").get_by_role("button", name="Save").click()
+    expect(page).to_have_title("Error: Response targets · Orbitec Support")
+    expect(page.locator("#targets-problem")).to_be_focused()
+    page.locator("#targets-problem").get_by_role("link").click()
+    expect(page.get_by_label("Minutes, Premium severity 2")).to_have_value("soon")
+    check_at_each_width(page, "response-target-refused")
