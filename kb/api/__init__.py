@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
         openapi,
         patches,
         programmes,
+        recordings,
         reference,
         search,
         sessions,

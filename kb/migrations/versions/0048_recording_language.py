@@ -2,8 +2,8 @@
 track carries it (srclang and label) instead of always English; every recording so far was
 published as English, the portal's language
 
-Revision ID: 0221_recording_language
-Revises: 0046_invitation_links
+Revision ID: 0048_recording_language
+Revises: 0047_idempotent_location
 Create Date: 2026-12-07 13:50:00.000000
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0221_recording_language'
-down_revision = '0046_invitation_links'
+revision = '0048_recording_language'
+down_revision = '0047_idempotent_location'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 Keys remembered before this keep no address; their replays answer without Location, as
 before, until they expire (24 hours).
 
-Revision ID: 0201_idempotent_location
+Revision ID: 0047_idempotent_location
 Revises: 0046_invitation_links
 Create Date: 2026-12-07 14:05:00.000000
 """
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0201_idempotent_location'
+revision = '0047_idempotent_location'
 down_revision = '0046_invitation_links'
 branch_labels = None
 depends_on = None
