@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import request
+from werkzeug.http import unquote_etag
 
 BLOCK_SIZE = 256 * 1024
 
@@ -78,7 +79,10 @@ def requested_range(size: int, etag: str) -> tuple[int, int] | None:
 
 
 def _if_range_matches(etag: str) -> bool:
-    """If-Range: the range holds only while the client's copy is ours (strong ETag)."""
+    """If-Range: the range holds only while the client's copy is ours, compared strongly
+    (RFC 9110, 13.1.5): a weak ETag (``W/"..."``) never matches, nor does a date. Werkzeug's
+    ``request.if_range`` drops the weakness, so the header is read here."""
     if "If-Range" not in request.headers:
         return True
-    return request.if_range.etag == etag
+    given, weak = unquote_etag(request.headers["If-Range"].strip())
+    return not weak and given == etag

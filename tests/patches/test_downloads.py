@@ -115,6 +115,14 @@ def test_if_range_keeps_the_range_only_for_the_same_file(client, elite_file):
     assert changed.status_code == 200 and len(changed.data) == SIZE
 
 
+def test_a_weak_if_range_never_keeps_the_range(client, elite_file):
+    """RFC 9110, 13.1.5: If-Range compares strongly, so a weak validator never matches."""
+    weak = client.get(elite_file["url"], buffered=True, headers={
+        "Range": "bytes=10-19", "If-Range": f'W/"{elite_file["sha256"]}"'})
+    assert weak.status_code == 200 and weak.data == elite_file["data"]
+    assert "Content-Range" not in weak.headers
+
+
 def test_head_gives_headers_without_a_body_or_a_record(app, client, elite_file):
     response = client.head(elite_file["url"])
     assert response.status_code == 200

@@ -63,6 +63,8 @@ def test_if_range_with_another_etag_gets_the_whole_file(client, media_url):
     assert partial.status_code == 206 and partial.data == VIDEO[:10]
     whole = _fetch(client, media_url, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
     assert whole.status_code == 200 and whole.data == VIDEO
+    weak = _fetch(client, media_url, headers={"Range": "bytes=0-9", "If-Range": f"W/{etag}"})
+    assert weak.status_code == 200 and weak.data == VIDEO  # a weak validator never matches
     assert _fetch(client, media_url, headers={"If-None-Match": etag}).status_code == 304
 
 
