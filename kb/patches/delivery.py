@@ -24,7 +24,7 @@ from werkzeug.wsgi import wrap_file
 from kb.patches import download_log
 from kb.patches.models import PatchFile
 from kb.storage import file_store
-from kb.storage.conditional import last_modified_header, part_to_send
+from kb.storage.conditional import gated_headers, last_modified_header, part_to_send
 from kb.storage.names import content_disposition
 from kb.storage.ranges import BLOCK_SIZE
 
@@ -50,8 +50,7 @@ def _common_headers(patch_file: PatchFile) -> dict[str, str]:
         "Accept-Ranges": "bytes",
         "Content-Disposition": content_disposition(patch_file.name),
         "Last-Modified": last_modified_header(patch_file.created_at),
-        # private: a shared cache must never hand a gated file to someone else
-        "Cache-Control": "private, no-transform",
+        **gated_headers(),
         "X-Checksum-SHA256": patch_file.sha256,
     }
 

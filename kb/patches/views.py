@@ -24,6 +24,7 @@ from kb.patches.forms import PatchEditForm, PatchForm, WithdrawForm, edit_form_d
 from kb.patches.models import KIND_NAMES
 from kb.patches.withdrawn import PatchWithdrawn, replacement_for
 from kb.products.known import versions_to_name
+from kb.storage.conditional import gated_headers
 from kb.web import csrf, json_error
 
 blueprint = Blueprint("patches", __name__)
@@ -80,8 +81,8 @@ def checksums(patch_id: int):
         text = service.checksums_text(current_user, patch)
     except PatchWithdrawn as withdrawn:
         return _gone(withdrawn)
-    return Response(text, mimetype="text/plain",
-                    headers={"Content-Disposition": "attachment; filename=SHA256SUMS"})
+    return Response(text, mimetype="text/plain", headers={
+        "Content-Disposition": "attachment; filename=SHA256SUMS", **gated_headers()})
 
 
 def _gone(withdrawn: PatchWithdrawn):

@@ -24,6 +24,14 @@ class Part:
     stop: int
 
 
+def gated_headers() -> dict[str, str]:
+    """The caching headers of every gated download (patch files and SHA256SUMS, incident
+    files, recording media, captions and attachments), each a view that asked the policy:
+    a shared cache must never keep one for someone else nor transform it, and the browser
+    asks again before reusing its copy (so an access withdrawn is withdrawn at once)."""
+    return {"Cache-Control": "private, max-age=0, no-transform"}
+
+
 def last_modified_header(moment: datetime) -> str:
     return http_date(moment.astimezone(UTC))
 

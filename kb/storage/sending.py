@@ -13,7 +13,7 @@ from flask import Response, request
 from werkzeug.wsgi import wrap_file
 
 from kb.storage.base import FileStore, problem
-from kb.storage.conditional import last_modified_header, part_to_send
+from kb.storage.conditional import gated_headers, last_modified_header, part_to_send
 from kb.storage.names import content_disposition
 from kb.storage.ranges import BLOCK_SIZE
 
@@ -32,8 +32,7 @@ def send_range(store: FileStore, key: str, size: int, etag: str, mimetype: str, 
                download_name: str | None = None,
                last_modified: datetime | None = None) -> Response:
     """The answer to GET or HEAD of the ``size`` bytes at ``key``, known by ``etag``."""
-    headers = {"ETag": f'"{etag}"', "Accept-Ranges": "bytes",
-               "Cache-Control": "private, max-age=0"}
+    headers = {"ETag": f'"{etag}"', "Accept-Ranges": "bytes", **gated_headers()}
     if download_name is not None:
         headers["Content-Disposition"] = content_disposition(download_name)
     if last_modified is not None:

@@ -48,6 +48,10 @@ def test_sha256sums_lists_every_file(client, elite_file):
     lines = response.get_data(as_text=True).splitlines()
     assert lines == [f"{elite_file['sha256']}  erp-fix.zip",
                      f"{sha256_of(b'read me' + bytes([10]))}  readme.txt"]
+    # gated as the files are, so cached as they are: never by a shared cache
+    file_answer = client.get(elite_file["url"], buffered=True)
+    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == file_answer.headers["Cache-Control"]
 
 
 def test_patch_page_shows_sizes_checksums_and_a_curl_command(client, elite_file):

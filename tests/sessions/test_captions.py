@@ -32,6 +32,10 @@ def test_the_transcript_is_served_as_webvtt_with_its_timings(app, client, auth, 
     answer = client.get(f"/sessions/recordings/{recording_id}/captions.vtt")
 
     assert answer.status_code == 200 and answer.mimetype == "text/vtt"
+    # gated as the video is, so cached as it is: never by a shared cache
+    media = client.get(f"/sessions/recordings/{recording_id}/media", buffered=True)
+    assert "private" in answer.headers["Cache-Control"]
+    assert answer.headers["Cache-Control"] == media.headers["Cache-Control"]
     text = answer.get_data(as_text=True)
     assert text.startswith("WEBVTT\n\n")
     assert "00:00:04.000 --> 00:00:12.500\nPress &lt;Ctrl&gt; &amp; F5 --&gt; the queue" in text

@@ -20,6 +20,7 @@ from kb.sessions.recordings import captions, media
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
 from kb.sessions.recordings.forms import AttachmentForm, TranscriptForm
+from kb.storage.conditional import gated_headers
 
 blueprint = Blueprint("recordings", __name__, url_prefix="/sessions/recordings")
 
@@ -63,7 +64,8 @@ def captions_file(recording_id: int):
     recording = recording_queries.get_recording(current_user, recording_id)
     if not recording.segments:
         abort(404)
-    return Response(captions.webvtt(recording.segments), mimetype="text/vtt")
+    return Response(captions.webvtt(recording.segments), mimetype="text/vtt",
+                    headers=gated_headers())
 
 
 @blueprint.get("/<int:recording_id>/attachments/<int:attachment_id>")
