@@ -25,6 +25,7 @@ from kb.patches.models import KIND_NAMES
 from kb.patches.withdrawn import PatchWithdrawn, replacement_for
 from kb.products.known import versions_to_name
 from kb.storage.conditional import gated_headers
+from kb.storage.names import requested_name
 from kb.web import csrf, json_error
 
 blueprint = Blueprint("patches", __name__)
@@ -67,7 +68,8 @@ def show(patch_id: int):
 @file_login_required
 def download(patch_id: int, file_id: int, name: str):
     try:
-        patch_file = service.file_for_download(current_user, patch_id, file_id, name)
+        patch_file = service.file_for_download(current_user, patch_id, file_id,
+                                               requested_name(name))
     except PatchWithdrawn as withdrawn:
         return _gone(withdrawn)
     return delivery.send_patch_file(current_user, patch_file)

@@ -38,15 +38,24 @@ def safe_file_name(raw: str) -> str:
     Compatibility forms are folded first (NFKC: a fullwidth solidus becomes "/" and then
     separates), control and format characters (NUL, right-to-left overrides, zero-width
     joiners) are dropped, and leading or trailing dots and underscores go (no hidden files).
-    Raises ``Invalid`` when nothing usable is left."""
+    The name is composed (NFC) once more at the end: a dropped joiner may leave an accent
+    beside its letter. Raises ``Invalid`` when nothing usable is left."""
     visible = _visible(unicodedata.normalize("NFKC", raw or ""))
     last_component = _SEPARATORS.split(visible)[-1].strip()
     joined = _WHITESPACE.sub("_", last_component)
-    name = _shortened("".join(ch for ch in joined if _kept(ch))).strip("._")
+    kept = unicodedata.normalize("NFC", "".join(ch for ch in joined if _kept(ch)))
+    name = _shortened(kept).strip("._")
     if not name:
         raise Invalid(f"The file name {_visible(raw or '')!r} has no usable characters; "
                       "rename the file.")
     return name
+
+
+def requested_name(name: str) -> str:
+    """A file name as a download URL gives it, spelt as stored names are (``safe_file_name``:
+    composed, NFC): "e" followed by a combining acute accent (as a macOS path or a copied name
+    may spell it) finds "\u00e9"."""
+    return unicodedata.normalize("NFC", name)
 
 
 def _shortened(name: str) -> str:

@@ -123,6 +123,20 @@ def test_a_weak_if_range_never_keeps_the_range(client, elite_file):
     assert "Content-Range" not in weak.headers
 
 
+def test_a_name_spelt_with_decomposed_accents_finds_the_file(client, publish, patch_file,
+                                                               auth):
+    """A client (a macOS shell, a copied path) may send "é" as "e" and a combining accent."""
+    patch_id = publish(files={"caf\u00e9.zip": b"coffee"}, title="Accents")
+    url, fields, _ = patch_file(patch_id)
+    assert fields["name"] == "caf\u00e9.zip"
+    auth.login("staff@demo.test")
+    decomposed = url.replace("caf\u00e9", "cafe\u0301")
+    assert decomposed != url
+    for address in (url, decomposed):
+        response = client.get(address, buffered=True)
+        assert response.status_code == 200 and response.data == b"coffee", address
+
+
 def test_head_gives_headers_without_a_body_or_a_record(app, client, elite_file):
     response = client.head(elite_file["url"])
     assert response.status_code == 200

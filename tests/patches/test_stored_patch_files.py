@@ -76,6 +76,8 @@ def test_a_file_already_stored_for_another_patch_survives_a_refusal(app, publish
     ("Größe März.zip", "Größe_März.zip"),
     ("ｆｉｘ①.zip", "fix1.zip"),                      # compatibility forms fold (NFKC)
     ("क्षमा.zip", "क्षमा.zip"),                           # combining marks stay
+    ("cafe\u0301.zip", "caf\u00e9.zip"),                  # stored composed (NFC)...
+    ("cafe\u200d\u0301.zip", "caf\u00e9.zip"),            # ...also once a joiner is dropped
 ])
 def test_unsafe_file_names_are_neutralised(raw, safe):
     assert safe_file_name(raw) == safe

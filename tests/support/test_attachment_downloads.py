@@ -128,3 +128,13 @@ def test_accented_names_save_under_a_transliteration(app, log_incident, api_toke
     assert dispositions == [
         "attachment; filename=\"walk-u_e.bin\"; filename*=UTF-8''walk-%C3%BC_%C3%A9.bin",
         "attachment; filename=\"walk-o_e.bin\"; filename*=UTF-8''walk-%C3%B6_%C3%A8.bin"]
+
+
+def test_a_name_spelt_with_decomposed_accents_finds_the_file(app, log_incident, api_token):
+    incident_id = log_incident("elite@demo.test", files={"caf\u00e9.log": LOG})
+    token = api_token("elite@demo.test")
+    [url] = attachment_urls(app, token, incident_id)
+    decomposed = url.replace("caf%C3%A9", "cafe%CC%81")
+    assert decomposed != url
+    response = app.test_client().get(decomposed, headers=bearer(token), buffered=True)
+    assert response.status_code == 200 and response.data == LOG
