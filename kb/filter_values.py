@@ -34,10 +34,17 @@ class UnknownFilter(Invalid):
         return fields
 
 
+def _once(values: Iterable[str]) -> list[str]:
+    """``values`` in order, each once: a value repeated (``?product=x&product=x``) is one
+    unknown value, named once in the refusal."""
+    return list(dict.fromkeys(values))
+
+
 def all_allowed(field: str, values: tuple[str, ...], found: list[str],
                 allowed: list[str]) -> tuple[str, ...]:
     """The values as read (``found``), once each, when every one is allowed."""
-    unknown = [value for value, name in zip(values, found, strict=True) if name not in allowed]
+    unknown = _once(value for value, name in zip(values, found, strict=True)
+                    if name not in allowed)
     if unknown:
         raise UnknownFilter(f"{field} must be one of {', '.join(allowed)} (not "
                             f"{', '.join(repr(value) for value in unknown)}).", field,
@@ -71,7 +78,7 @@ def _product_slugs(user, values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _refuse_unknown_products(values: tuple[str, ...], slugs: dict[str, str]) -> None:
-    unknown = [value for value in values if slugify(value) not in slugs]
+    unknown = _once(value for value in values if slugify(value) not in slugs)
     if unknown:
         raise UnknownFilter(f"Unknown product {', '.join(repr(value) for value in unknown)}: "
                             "no product has that name or slug.", "product", unknown)
@@ -111,8 +118,8 @@ def known_versions(user, values: tuple[str, ...]) -> tuple[str, ...]:
             if spelled in found:
                 named.setdefault(spelled, []).append((product_id, version_id))
     known = _known_to(user, named)
-    unknown = [value for value, version in zip(values, found, strict=True)
-               if version not in known]
+    unknown = _once(value for value, version in zip(values, found, strict=True)
+                    if version not in known)
     if unknown:
         raise UnknownFilter(f"Unknown version {', '.join(repr(value) for value in unknown)}: "
                             "no product has that version.", "version", unknown)

@@ -113,3 +113,31 @@ def test_empty_filters_do_not_filter(client, api_token, catalogue):
         answer = client.get(path, query_string={"product": "", "version": " ", "topic": ""},
                             headers=headers)
         assert answer.status_code == 200 and len(_listed(answer)) == 1, path
+
+
+@pytest.mark.parametrize("field, value", [
+    ("product", "nope"), ("version", "99"), ("type", "bogus"), ("kind", "bogus")])
+def test_a_repeated_unknown_value_is_named_once(client, api_token, catalogue, field, value):
+    answer = client.get("/api/v1/search", query_string=[("q", "year")] + [(field, value)] * 50
+                        + [(field, "other")], headers=bearer(api_token("elite@demo.test")))
+    assert answer.status_code == 422
+    body = answer.get_json()
+    assert body["field"] == field and body["unknown"] == [value, "other"]
+    assert body["error"].count(repr(value)) == 1
+
+
+@pytest.mark.parametrize("path, query", [
+    ("/api/v1/recordings", {"version": "99"}),  # recordings have no version
+    ("/api/v1/articles", {"topic": "nope"}),    # articles have no topic
+    ("/api/v1/patches", {"tag": "nope"}),
+    ("/api/v1/release-notes", {"colour": "red"}),
+])
+def test_a_parameter_a_list_does_not_know_is_ignored_by_every_list_alike(
+        client, api_token, catalogue, path, query):
+    """The lists read the parameters they document; any other is ignored, as it always was
+    (scripts send what one list knows to all); a known one with a value nothing has is 422."""
+    headers = bearer(api_token("elite@demo.test"))
+    plain = client.get(path, headers=headers)
+    answer = client.get(path, query_string=query, headers=headers)
+    assert answer.status_code == plain.status_code == 200
+    assert _listed(answer) == _listed(plain) != []
