@@ -218,6 +218,7 @@ def test_attendee_list_is_for_staff_only_with_csv_and_attendance(
     _begin(app, session_id)
     auth.post(f"/sessions/staff/live/{session_id}/attendance", {"attended": str(registration_id)})
     exported = client.get(f"/sessions/staff/live/{session_id}/attendees.csv")
+    assert exported.headers["Cache-Control"] == "private, no-store"  # personal data
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     assert [(r["email"], r["status"], r["attended"]) for r in rows] == [
         (first, "confirmed", "yes"), (second, "waitlisted", "")]

@@ -138,7 +138,9 @@ def attendees_csv(session_id: int):
     live_session = live_queries.get_session(current_user, session_id)
     return Response(attendance.attendees_csv(current_user, live_session), mimetype="text/csv",
                     headers={"Content-Disposition":
-                             f'attachment; filename="attendees-{session_id}.csv"'})
+                             f'attachment; filename="attendees-{session_id}.csv"',
+                             # registrants' names and e-mail addresses: kept by no cache
+                             "Cache-Control": "private, no-store"})
 
 
 @blueprint.post("/<int:session_id>/attendance")
