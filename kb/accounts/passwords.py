@@ -183,9 +183,11 @@ def _check_invitation(invitation: PasswordResetToken) -> None:
             "This invitation has expired")
 
 
-def check_reset_token(token: str) -> str:
-    """The purpose of a working link ("reset" or "invitation"); ``LinkRefused`` otherwise."""
-    return _valid_reset_token(token).purpose
+def check_reset_token(token: str) -> tuple[str, User]:
+    """The purpose of a working link ("reset" or "invitation") and whose link it is;
+    ``LinkRefused`` otherwise."""
+    reset = _valid_reset_token(token)
+    return reset.purpose, reset.user
 
 
 def _claim_reset_token(reset: PasswordResetToken) -> None:

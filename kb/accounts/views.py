@@ -89,12 +89,14 @@ def _client_address() -> str:
 
 @blueprint.post("/sign-out")
 def sign_out():
+    """Sign out; ``next`` (a path on this site) is where the browser goes then, as the link
+    that someone else's sign-in held back."""
     if current_user.is_authenticated:
         browser_sessions.end_session(current_user)
     logout_user()
     forget_half_sign_in()
     flash("You are signed out.", "info")
-    return redirect(url_for("accounts.sign_in"))
+    return redirect(safe_next_url(request.form.get("next")) or url_for("accounts.sign_in"))
 
 
 @blueprint.post("/account/sign-out-everywhere")
@@ -122,10 +124,15 @@ def request_password_reset():
 @blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
-        purpose = passwords.check_reset_token(token)
+        purpose, owner = passwords.check_reset_token(token)
     except passwords.LinkRefused as refusal:
         return render_template("errors/error.html", status=refusal.status, title=refusal.title,
                                message=refusal.message), refusal.status
+    if current_user.is_authenticated and current_user.id != owner.id:
+        # a shared computer: nobody chooses another person's password while signed in as
+        # themselves; the link waits, unused, until this browser signs out
+        return render_template("accounts/link_for_someone_else.html", owner=owner,
+                               invitation=purpose == "invitation"), 409
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = passwords.reset_password(token, form.password.data)

@@ -100,6 +100,7 @@ def test_an_expired_invitation_says_so_and_a_new_one_works(app, client, auth,
         user_id = user_by_email(INVITED).id
     assert auth.post(f"/organization/users/{user_id}/resend-invitation").status_code == 302
     fresh_link = _link_in(_invitations(app)[-1])
+    auth.logout()  # the invited person opens it, not the administrator's session
     assert client.get(fresh_link).status_code == 200
     assert _use_link(client, fresh_link).status_code == 302
 
