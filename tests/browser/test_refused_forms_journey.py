@@ -183,3 +183,19 @@ def test_a_response_target_that_is_no_number_lands_on_the_summary(signed_in):
     page.locator("#targets-problem").get_by_role("link").click()
     expect(page.get_by_label("Minutes, Premium severity 2")).to_have_value("soon")
     check_at_each_width(page, "response-target-refused")
+
+
+def test_a_recording_saved_after_a_refusal_lands_on_its_page_without_the_summarys_anchor(
+        signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/sessions/staff/recordings/new")
+    page.get_by_label("Recorded on").fill("2026-11-20")
+    page.get_by_label("https:// address").fill("https://videos.example.test/queue-depth")
+    page.get_by_label("Duration (minutes)").fill("42")
+    page.get_by_role("button", name="Save the recording").click()
+    expect(page.locator("#recording-problem")).to_be_focused()
+    expect(page.locator("#title-error")).to_be_visible()
+    page.get_by_label("Title", exact=True).fill("Queue depth, refused then saved")
+    page.get_by_role("button", name="Save the recording").click()
+    expect(page.get_by_role("heading", name="Queue depth, refused then saved")).to_be_visible()
+    assert "#" not in page.url, page.url
