@@ -35,25 +35,31 @@ class BookingForm(FlaskForm):
                           validators=[Optional(), Length(max=NOTES_LIMIT)])
 
 
-def booking_form(products) -> BookingForm:
+def booking_form(products, **data) -> BookingForm:
     """The booking form offering ``products`` (those with special-event support)."""
-    form = BookingForm()
+    form = BookingForm(**data)
     form.product.choices = choices([("", "Choose a product")]
                                    + [(product.name, product.name) for product in products])
     return form
 
 
 class CancelBookingForm(FlaskForm):
-    reason = StringField("Why (sent to the person who booked it)",
-                         validators=[Optional(), Length(max=NOTES_LIMIT)])
+    reason = StringField("Why (sent to the person who booked it)", validators=[
+        Optional(), Length(max=NOTES_LIMIT,
+                           message=f"Keep the reason under {NOTES_LIMIT:,} characters.")])
+
+
+# a value the list does not offer (a customer's id, an empty one) is refused by the choice
+# check alone, so that it is told once
+STAFF_ONLY = "Choose a staff member from the list."
 
 
 class AssignCsmForm(FlaskForm):
-    csm = SelectField("Customer success manager", validators=[DataRequired()])
+    csm = SelectField("Customer success manager", invalid_choice_message=STAFF_ONLY)
 
 
 class SupportPersonForm(FlaskForm):
-    person = SelectField("Support person", validators=[DataRequired()])
+    person = SelectField("Support person", invalid_choice_message=STAFF_ONLY)
 
 
 class ExclusionForm(FlaskForm):

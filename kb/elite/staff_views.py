@@ -35,31 +35,41 @@ def index():
     return _render_index(_exclusion_form())
 
 
-def _exclusion_form() -> ExclusionForm:
-    form = ExclusionForm()
+def _exclusion_form(**data) -> ExclusionForm:
+    form = ExclusionForm(**data)
     form.product.choices = choices([("", "Choose a product")]
                                    + [(str(p.id), p.name) for p in all_products()])
     return form
 
 
-def _render_index(exclusion_form: ExclusionForm, status: int = 200):
+def _render_index(exclusion_form: ExclusionForm, status: int = 200, refused_csm=None):
+    """The page; ``refused_csm`` is (organisation id, the CSM form it refused)."""
+    refused_for, csm_form = refused_csm or (None, _csm_form())
     return render_template(
         "elite/staff_index.html", mine=queries.elite_organizations(current_user, current_user),
-        everyone=queries.elite_organizations(current_user), csm_form=_csm_form(),
-        exclusion_form=exclusion_form, exclusions=queries.exclusions()), status
+        everyone=queries.elite_organizations(current_user), csm_form=csm_form,
+        refused_for=refused_for, exclusion_form=exclusion_form,
+        exclusions=queries.exclusions()), status
 
 
 @blueprint.post("/organizations/<int:organization_id>/csm")
 @login_required
 def assign_csm(organization_id: int):
+    """A staff member of the list becomes the CSM; anything else (a customer's id sent with
+    devtools, an organisation not on Elite) is refused beside the choice and changes nothing."""
     organization = queries.organization_for_staff(current_user, organization_id)
     form = _csm_form()
     if form.validate_on_submit():
-        manager = _staff_member(form.csm.data)
-        csm.assign(current_user, organization, manager)
-        flash(f"{manager.display_name} is the customer success manager of "
-              f"{organization.name}.", "success")
-    return redirect(url_for("elite_staff.index"))
+        try:
+            manager = _staff_member(form.csm.data)
+            csm.assign(current_user, organization, manager)
+        except Invalid as refusal:
+            form.csm.errors.append(refusal.message)
+        else:
+            flash(f"{manager.display_name} is the customer success manager of "
+                  f"{organization.name}.", "success")
+            return redirect(url_for("elite_staff.index") + "#all-organizations")
+    return _render_index(_exclusion_form(formdata=None), 422, (organization.id, form))
 
 
 @blueprint.get("/organizations/<int:organization_id>")
@@ -110,29 +120,51 @@ def book_special_event(organization_id: int):
 @login_required
 def name_support_person(booking_id: int):
     policy.require_staff(current_user)
-    form = _support_person_form()
     booking = special_events.booking_for(current_user, booking_id)
+    form = _support_person_form()
     if form.validate_on_submit():
-        person = _staff_member(form.person.data)
-        special_events.assign_support_person(current_user, booking.id, person)
-        flash(f"{person.display_name} is the support person for the weekend of "
-              f"{booking.weekend.isoformat()}.", "success")
-    return redirect(url_for("elite_staff.organization", organization_id=booking.organization_id)
-                    + "#special-events")
+        try:
+            person = _staff_member(form.person.data)
+            special_events.assign_support_person(current_user, booking.id, person)
+        except Invalid as refusal:
+            form.person.errors.append(refusal.message)
+        else:
+            flash(f"{person.display_name} is the support person for the weekend of "
+                  f"{booking.weekend.isoformat()}.", "success")
+            return _to_special_events(booking)
+    return _refused_booking_form(booking, "person", form)
 
 
 @blueprint.post("/special-events/<int:booking_id>/cancel")
 @login_required
 def cancel_special_event(booking_id: int):
     policy.require_staff(current_user)
+    booking = special_events.booking_for(current_user, booking_id)
     form = CancelBookingForm()
-    if not form.validate_on_submit():
-        raise Invalid("Keep the reason under 2,000 characters.")
-    booking = special_events.cancel(current_user, booking_id, form.reason.data or "")
-    flash(f"The weekend of {booking.weekend.isoformat()} is cancelled for "
-          f"{booking.organization.name}; the person who booked it was told.", "info")
+    if form.validate_on_submit():
+        try:
+            special_events.cancel(current_user, booking.id, form.reason.data or "")
+        except Invalid as refusal:  # cancelled already, or its weekend has begun
+            form.form_errors.append(refusal.message)
+        else:
+            flash(f"The weekend of {booking.weekend.isoformat()} is cancelled for "
+                  f"{booking.organization.name}; the person who booked it was told.", "info")
+            return _to_special_events(booking)
+    return _refused_booking_form(booking, "cancel", form)
+
+
+def _to_special_events(booking):
     return redirect(url_for("elite_staff.organization", organization_id=booking.organization_id)
                     + "#special-events")
+
+
+def _refused_booking_form(booking, kind: str, form):
+    """The organisation's page again, the booking's refused form (``kind``: person or cancel)
+    with what is wrong at its top."""
+    found = queries.organization_for_staff(current_user, booking.organization_id)
+    return render_organization(found, MessageForm(formdata=None),
+                               booking_form_of(found, formdata=None), status=422,
+                               retry={"booking_id": booking.id, "kind": kind, "form": form})
 
 
 @blueprint.post("/exclusions")
@@ -164,16 +196,17 @@ def render_organization(found, message_form: MessageForm, booking: BookingForm,
     return render_template(
         "elite/staff_organization.html", organization=found, manager=csm.csm_of(found),
         messages=csm.conversation(current_user, found), message_form=message_form,
-        bookings=special_events.bookings_of(found), person_form=_support_person_form(),
-        cancel_form=CancelBookingForm(), today=policy.today(),
+        bookings=special_events.bookings_of(found),
+        person_form=_support_person_form(formdata=None),
+        cancel_form=CancelBookingForm(formdata=None), today=policy.today(),
         booking_form=booking, term_booking=special_events.booking_in_term(found),
         first_bookable=special_events.first_bookable(),
         meetings=listed, issues={m.id: known_issues.of_update(current_user, m) for m in listed},
         contacts=sorted(found.users, key=lambda user: user.email), retry=retry or {}), status
 
 
-def booking_form_of(organization) -> BookingForm:
-    return booking_form(special_events.eligible_products(organization))
+def booking_form_of(organization, **data) -> BookingForm:
+    return booking_form(special_events.eligible_products(organization), **data)
 
 
 def _staff_choices():
@@ -187,8 +220,8 @@ def _csm_form() -> AssignCsmForm:
     return form
 
 
-def _support_person_form() -> SupportPersonForm:
-    form = SupportPersonForm()
+def _support_person_form(**data) -> SupportPersonForm:
+    form = SupportPersonForm(**data)
     form.person.choices = _staff_choices()
     return form
 
