@@ -155,8 +155,9 @@ class StaffUserForm(FlaskForm):
     email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS), default="customer")
-    organization = SelectField("Organisation", choices=[], validate_choice=False,
-                               coerce=optional_database_id)
+    # the listed ids as text: a value the list does not offer is told plainly, not coerced
+    organization = SelectField("Organisation", choices=[],
+                               invalid_choice_message="Choose an organisation from the list.")
 
 
 class RoleForm(FlaskForm):

@@ -24,7 +24,7 @@ from kb.accounts.queries import (
 )
 from kb.accounts.users import change_role, create_user
 from kb.errors import Conflict, Invalid
-from kb.forms import choices
+from kb.forms import choices, optional_database_id
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -142,7 +142,7 @@ def users():
         (str(o.id), o.name) for o in all_organizations()
     ])
     if form.validate_on_submit():
-        organization_id = form.organization.data
+        organization_id = optional_database_id(form.organization.data)  # one of the list
         try:
             user = create_user(
                 current_user, form.email.data, role=form.role.data, name=form.name.data or "",
@@ -158,7 +158,7 @@ def users():
             return redirect(url_for("staff.user", user_id=user.id))
     listed = users_of(None)
     return render_template("staff/users.html", users=listed, form=form,
-                           invited=invited_on(listed))
+                           invited=invited_on(listed)), 422 if form.errors else 200
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])

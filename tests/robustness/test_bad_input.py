@@ -119,7 +119,24 @@ def test_a_staff_form_refuses_an_id_that_is_not_one(staff_client, app, administr
     users = staff_client.post("/staff/users", data={
         "email": "new@example.test", "role": "customer", "organization": administrator,
         "csrf_token": csrf_token(staff_client)})
-    assert users.status_code == 200 and "Invalid Choice" in users.get_data(as_text=True)
+    page = users.get_data(as_text=True)
+    assert users.status_code == 422 and "could not coerce" not in page
+    assert 'id="organization-error" class="field-error">Choose an organisation from the list.' \
+        in page
+    assert 'value="new@example.test"' in page  # the page stays usable, as typed
+
+
+def test_an_unlisted_organisation_is_refused_and_nobody_is_invited(staff_client, app):
+    from kb import db
+    from kb.accounts.models import User
+
+    response = staff_client.post("/staff/users", data={
+        "email": "new@example.test", "role": "customer", "organization": "999999",
+        "csrf_token": csrf_token(staff_client)})
+    assert response.status_code == 422
+    assert "Choose an organisation from the list." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "new@example.test")) is None
 
 
 def test_live_session_staff_forms_refuse_ids_that_are_not_ones(staff_client, schedule):
