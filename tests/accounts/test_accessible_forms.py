@@ -108,6 +108,34 @@ def test_the_reset_form_asks_for_a_new_password(app, client, auth, customer_on):
     assert page.get_element_by_id("confirm").get("autocomplete") == "new-password"
 
 
+def test_a_refused_reset_request_posts_to_its_own_address_and_its_summary_takes_the_focus(
+        client, auth):
+    # a request sent goes to /sign-in: an action ending in #reset-problem would stay in the
+    # address bar after that redirect, so the summary takes the focus itself
+    answer = auth.post("/reset-password", {"email": "not an address"})
+
+    page, summary = refused_summary(answer, "reset-problem")
+    assert summary.get("autofocus") is not None
+    assert next(summary.iterancestors("form")).get("action") is None
+    assert list(problems(summary)) == ["#email"]
+    assert page.get_element_by_id("email").get("autofocus") is None
+
+
+def test_a_refused_new_password_posts_to_its_own_address_and_its_summary_takes_the_focus(
+        app, client, auth, customer_on):
+    email = customer_on("premium")
+    auth.post("/reset-password", {"email": email})
+    (link,) = _reset_links(app, email)
+
+    answer = auth.post(link, {"password": "a-new-password-1", "confirm": "another-password-2"})
+
+    page, summary = refused_summary(answer, "password-problem")
+    assert summary.get("autofocus") is not None
+    assert next(summary.iterancestors("form")).get("action") is None
+    assert list(problems(summary)) == ["#confirm"]
+    assert page.get_element_by_id("password").get("autofocus") is None
+
+
 def test_each_revoke_button_names_its_token(auth, customer_on):
     auth.login(customer_on("premium"))
     auth.post("/account/tokens", {"name": "nightly sync", "expires": "90"})

@@ -1,0 +1,37 @@
+"""Forms refused once and then saved: the refusal lands on its summary (which takes the focus
+itself), and the saved form's page has no ``#...-problem`` in its address. A form posting to
+``#...-problem`` kept that fragment through its success redirect, which has none of its own."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "How do you number invoices across two posting servers?"
+
+
+def _saved_without_anchor(page: Page) -> None:
+    assert "#" not in page.url, page.url
+
+
+def test_a_reset_request_sent_after_a_refusal_lands_on_sign_in_without_the_anchor(
+        browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/reset-password")
+        page.get_by_label("E-mail address").fill("not an address")
+        page.get_by_role("button", name="Send the link").click()
+        expect(page.locator("#reset-problem")).to_be_focused()
+        expect(page).to_have_title(re.compile(r"^Error: "))
+        page.get_by_label("E-mail address").fill("premium@demo.test")
+        page.get_by_role("button", name="Send the link").click()
+        expect(page.get_by_text("If that address has an account, a reset link is on its way."))\
+            .to_be_visible()
+        assert page.url == base_url + "/sign-in", page.url
+    finally:
+        context.close()
