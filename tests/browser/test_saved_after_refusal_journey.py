@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.layout_pages import STAFF, check_at_each_width
+
 pytestmark = pytest.mark.browser
 
 QUESTION = "How do you number invoices across two posting servers?"
@@ -35,3 +37,19 @@ def test_a_reset_request_sent_after_a_refusal_lands_on_sign_in_without_the_ancho
         assert page.url == base_url + "/sign-in", page.url
     finally:
         context.close()
+
+
+def test_a_question_edited_after_a_refusal_lands_on_it_without_the_anchor(signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/community/")
+    page.get_by_role("link", name=QUESTION, exact=True).first.click()
+    page.get_by_role("link", name="Edit the question").click()
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator("#form-problem")).to_be_focused()
+    check_at_each_width(page, "question-edit-refused")
+    page.get_by_label("Title").fill(QUESTION)
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.get_by_text("Your changes are saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name=QUESTION)).to_be_visible()
+    _saved_without_anchor(page)

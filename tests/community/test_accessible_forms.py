@@ -39,6 +39,22 @@ def test_an_empty_answer_is_summarised_above_the_answer_box(world, signed_in):
     assert "not posted yet" in summary.text_content()
 
 
+def test_a_refused_edit_posts_to_its_own_address_and_its_summary_takes_the_focus(world,
+                                                                                 signed_in):
+    # the saved edit goes to the question: an action ending in #form-problem would stay in
+    # the address bar after that redirect, so the summary takes the focus itself
+    asker = signed_in("xtreme")
+
+    answer = asker.post(f"/community/questions/{world.open_question}/edit",
+                        {"title": "", "body": "My kept text"})
+
+    assert answer.status_code == 422
+    page, summary = refused_summary(answer, "form-problem")
+    assert summary.get("autofocus") is not None
+    assert next(summary.iterancestors("form")).get("action") is None
+    assert list(problems(summary)) == ["#title"]
+
+
 def test_a_question_page_not_refused_has_no_summary(world, signed_in):
     page = parsed(signed_in("xtreme").client.get(f"/community/questions/{world.open_question}"))
 
