@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import sign_in
 from tests.browser.layout_pages import STAFF, check_at_each_width
 
 pytestmark = pytest.mark.browser
@@ -53,3 +54,27 @@ def test_a_question_edited_after_a_refusal_lands_on_it_without_the_anchor(signed
     expect(page.get_by_text("Your changes are saved.")).to_be_visible()
     expect(page.get_by_role("heading", name=QUESTION)).to_be_visible()
     _saved_without_anchor(page)
+
+
+def test_a_patch_corrected_after_a_refusal_lands_on_its_page_without_the_anchor(
+        browser, live_server, tmp_path):
+    hotfix = tmp_path / "erp-12.0-costing-hotfix.zip"
+    hotfix.write_bytes(b"costing" * 1000)
+    patch_id = live_server.kb("patch", "add", "--product", "Orbit ERP", "--version", "12.0",
+                              "--title", "Orbit ERP 12.0 costing hotfx",
+                              str(hotfix)).stdout.strip().splitlines()[-1]
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, STAFF)
+        page.goto(f"{live_server.url}/patches/{patch_id}/edit")
+        page.get_by_label("Title").fill("")
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.locator("#patch-problem")).to_be_focused()
+        page.get_by_label("Title").fill("Orbit ERP 12.0 costing hotfix")
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_text("Your changes to Orbit ERP 12.0 costing hotfix are saved.")) \
+            .to_be_visible()
+        assert page.url == f"{live_server.url}/patches/{patch_id}", page.url
+    finally:
+        context.close()
