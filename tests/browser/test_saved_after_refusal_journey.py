@@ -78,3 +78,19 @@ def test_a_patch_corrected_after_a_refusal_lands_on_its_page_without_the_anchor(
         assert page.url == f"{live_server.url}/patches/{patch_id}", page.url
     finally:
         context.close()
+
+
+def test_an_organisation_created_after_a_refusal_lands_on_its_page_without_the_anchor(
+        signed_in):
+    page = signed_in.for_user(STAFF)
+    page.goto(signed_in.base_url + "/staff/organizations/new")
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#organization-problem")).to_be_focused()
+    page.get_by_label("Name").fill("Fabrikam Fragments Ltd")
+    page.get_by_label("Support plan").select_option("premium")
+    page.get_by_label("Term starts").fill("2030-01-01")
+    page.get_by_label("Term ends").fill("2030-12-31")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Fabrikam Fragments Ltd has been created.")).to_be_visible()
+    _saved_without_anchor(page)
