@@ -3,13 +3,8 @@
 (function () {
   "use strict";
 
-  // the count goes to a live region present from the start: one added (or unhidden) with the
-  // results is not announced by every screen reader
-  function tellCount(status, count) {
-    if (!status) { return; }
-    status.textContent = !count ? "" : count + " " +
-      (count === 1 ? status.dataset.foundOne : status.dataset.foundMany);
-  }
+  var tellCount = window.kbSuggestions.tellCount;
+  var newTabLink = window.kbSuggestions.newTabLink;
 
   function setUpSimilar() {
     var input = document.querySelector("[data-similar-url]");
@@ -21,16 +16,7 @@
       list.replaceChildren();
       (items || []).forEach(function (item) {
         var entry = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = item.url;
-        link.textContent = item.title;
-        link.target = "_blank";
-        link.rel = "noopener";
-        var warning = document.createElement("span");
-        warning.className = "visually-hidden";
-        warning.textContent = " (opens in a new tab)";
-        link.append(warning);
-        entry.append(item.label + ": ", link);
+        entry.append(item.label + ": ", newTabLink(item.url, item.title));
         list.append(entry);
       });
       list.closest("section").hidden = list.children.length === 0;

@@ -69,11 +69,8 @@
         });
       });
       box.closest("section").hidden = box.children.length === 0;
-      // told through a live region present from the start: the section unhidden is not read
-      var status = document.getElementById("suggestions-status");
-      var count = box.children.length;
-      status.textContent = !count ? "" : count + " " +
-        (count === 1 ? status.dataset.foundOne : status.dataset.foundMany);
+      window.kbSuggestions.tellCount(document.getElementById("suggestions-status"),
+                                     box.children.length);
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);

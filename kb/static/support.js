@@ -25,13 +25,8 @@
     });
   }
 
-  // the count goes to a live region present from the start: one added (or unhidden) with the
-  // results is not announced by every screen reader
-  function tellCount(status, count) {
-    if (!status) { return; }
-    status.textContent = !count ? "" : count + " " +
-      (count === 1 ? status.dataset.foundOne : status.dataset.foundMany);
-  }
+  var tellCount = window.kbSuggestions.tellCount;
+  var newTabLink = window.kbSuggestions.newTabLink;
 
   function setUpDeflection() {
     var input = document.querySelector("[data-deflect-url]");
@@ -42,16 +37,7 @@
       list.replaceChildren();
       (data.results || []).forEach(function (hit) {
         var entry = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = hit.url;
-        link.target = "_blank";
-        link.rel = "noopener";
-        link.textContent = hit.title;
-        var warning = document.createElement("span");
-        warning.className = "visually-hidden";
-        warning.textContent = " (opens in a new tab)";
-        link.append(warning);
-        entry.append(link);
+        entry.append(newTabLink(hit.url, hit.title));
         list.append(entry);
       });
       list.closest("section").hidden = list.children.length === 0;
