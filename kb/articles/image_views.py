@@ -66,7 +66,7 @@ def _image(slug: str, name: str, type_: str):
         slug, type_, lambda item: url_for(ENDPOINTS[item.type], slug=item.slug, name=name))
     if article is None:
         return answer
-    image = images.image_named(article, name)
+    image = images.image_requested(article, name)
     if image is None:
         abort(404)
     return _send(image)

@@ -21,7 +21,7 @@ from kb.articles.image_files import ImageKind, identify, image_name
 from kb.articles.models import IMAGE_FACTS, Article, ArticleImage, ArticleRevision
 from kb.errors import Invalid, NotFound, TooLarge
 from kb.storage import Upload, file_store, human_size
-from kb.storage.names import safe_file_name
+from kb.storage.names import requested_name, safe_file_name
 
 
 def image_limit() -> int:
@@ -37,6 +37,12 @@ def images_of(article: Article) -> list[ArticleImage]:
 def image_named(article: Article, name: str) -> ArticleImage | None:
     return db.session.scalar(select(ArticleImage).where(
         ArticleImage.article_id == article.id, ArticleImage.name == name))
+
+
+def image_requested(article: Article, name: str) -> ArticleImage | None:
+    """The image a reader's address names: by its exact name, else spelt as stored names are
+    (``requested_name``: "e" and a combining accent finds "\u00e9", as patch downloads do)."""
+    return image_named(article, name) or image_named(article, requested_name(name))
 
 
 def get_image(article: Article, image_id: int) -> ArticleImage:
