@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from kb import plans
+from kb.patches.file_names import MAX_FILES_PER_PATCH
 from kb.patches.models import KINDS as PATCH_KINDS
-from kb.patches.service import MAX_FILES_PER_PATCH
 from kb.sessions.recordings.captions import DEFAULT_LANGUAGE, LANGUAGES
 
 FILE = {"type": "string", "format": "binary"}

@@ -20,15 +20,14 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import MAX_DATABASE_ID, one_line
 from kb.patches.details import PatchDetails
+from kb.patches.file_names import checked_file_names
 from kb.patches.models import KINDS, FixedIssue, Patch, PatchFile
 from kb.patches.withdrawn import refuse_if_withdrawn
 from kb.products import service as products
 from kb.products.models import Product
 from kb.products.names import version_sort_key
 from kb.storage import StoredBlob, Upload, file_store
-from kb.storage.names import safe_file_name
 
-MAX_FILES_PER_PATCH = 20
 RANGE_SEPARATOR = ".."
 MARKDOWN_SECTIONS = ("description", "prerequisites", "install_notes", "known_issues")
 log = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ def publish_patch(actor, details: PatchDetails, uploads: list[Upload],
     try:
         if actor is not None:
             policy.require_staff(actor)
-        names = _checked_file_names(uploads)
+        names = checked_file_names(uploads)
         _check_details(details)
         _store_verified(uploads, names, stored)
         patch = _new_patch(actor, details)
@@ -80,18 +79,6 @@ def _store_verified(uploads: list[Upload], names: list[str], stored: list[Stored
         if blob.size == 0:
             raise Invalid(f"{name} is empty (0 bytes): choose it again, or the right one.")
         file_store().verify(blob.key, blob.sha256, blob.size, name)
-
-
-def _checked_file_names(uploads: list[Upload]) -> list[str]:
-    if not uploads:
-        raise Invalid("Add at least one file to the patch.")
-    if len(uploads) > MAX_FILES_PER_PATCH:
-        raise Invalid(f"A patch has at most {MAX_FILES_PER_PATCH} files.")
-    names = [safe_file_name(upload.name) for upload in uploads]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise Invalid(f"Two files are named {', '.join(duplicates)}; file names must differ.")
-    return names
 
 
 def _check_details(details: PatchDetails) -> None:

@@ -19,7 +19,7 @@ from werkzeug.formparser import FormDataParser
 
 from kb.errors import DomainError, Invalid, TooLarge
 from kb.forms import ArgumentsWithoutNul
-from kb.patches.service import MAX_FILES_PER_PATCH
+from kb.patches.file_names import MAX_FILES_PER_PATCH
 from kb.storage import StagedFile, Upload, file_store, human_size
 
 MAX_FORM_FIELD_BYTES = 1024 * 1024

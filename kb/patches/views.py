@@ -20,6 +20,7 @@ from kb.errors import Conflict, Invalid
 from kb.links import base_url
 from kb.paging import page_number
 from kb.patches import changes, delivery, queries, service, uploads
+from kb.patches.file_names import FIELD as FILES_FIELD
 from kb.patches.forms import PatchEditForm, PatchForm, WithdrawForm, edit_form_data
 from kb.patches.models import KIND_NAMES
 from kb.patches.withdrawn import PatchWithdrawn, replacement_for
@@ -105,23 +106,31 @@ def new():
     received = uploads.receive_patch_upload()
     try:
         form = PatchForm(formdata=received.form)
-        problem = None
+        problem = files_error = None
         if form.validate():
             try:
                 patch = service.publish_patch(current_user, form.details(), received.uploads,
                                               publish=form.publish.data)
             except Invalid as refusal:
-                problem = refusal.message
+                problem, files_error = _refusal_shown(refusal)
             else:
                 flash(f"{patch.title} is {patch.status}.", "success")
                 return redirect(url_for("patches.show", patch_id=patch.id))
     finally:
         received.discard()
-    return _new_page(form, problem), 422
+    return _new_page(form, problem, files_error), 422
 
 
-def _new_page(form: PatchForm, problem: str | None):
+def _refusal_shown(refusal: Invalid) -> tuple[str, str | None]:
+    """The summary's text, and the refusal beside the file input when it is about the files."""
+    if refusal.field == FILES_FIELD:
+        return "The patch is not published yet: see Files below.", refusal.message
+    return refusal.message, None
+
+
+def _new_page(form: PatchForm, problem: str | None, files_error: str | None = None):
     return render_template("patches/new.html", form=form, problem=problem,
+                           files_error=files_error,
                            picklists=queries.staff_picklists(current_user))
 
 
