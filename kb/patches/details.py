@@ -55,12 +55,23 @@ def parse_fixed_issues(text: str) -> list[tuple[str, str]]:
 
 
 def issue_line(identifier: str, text: str) -> str:
-    """A fixed issue as a publisher types it. One stored from a Markdown list before list
-    markers were read (a "-" as its identifier) comes back as it was typed, so that saving the
-    edit form repairs it."""
-    if LIST_MARKER.fullmatch(identifier):
+    """A fixed issue as a publisher types it. One stored garbled (``garbled_issue``) comes
+    back as it was typed, so that saving the edit form repairs it."""
+    if garbled_issue(identifier):
         return f"{identifier} {text}".strip()
     return f"{identifier}: {text}".strip()
+
+
+def garbled_issue(identifier: str) -> bool:
+    """Whether a stored fixed issue came from a Markdown list before list markers were read:
+    its identifier is the marker ("-", "1."), its text the real identifier and text."""
+    return bool(LIST_MARKER.fullmatch(identifier))
+
+
+def repaired_issue(identifier: str, text: str) -> list[tuple[str, str]]:
+    """A garbled issue as saving the edit form stores it: read anew from the line it was typed
+    as, one issue (none for a marker alone). ``Invalid`` when that line has no identifier."""
+    return parse_fixed_issues(issue_line(identifier, text))
 
 
 def split_list(text: str) -> list[str]:
