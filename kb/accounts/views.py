@@ -28,7 +28,12 @@ from kb.accounts.forms import (
     TokenForm,
     TwoStepOffForm,
 )
-from kb.accounts.half_signed_in import forget_half_sign_in, remember_half_sign_in
+from kb.accounts.half_signed_in import (
+    forget_half_sign_in,
+    half_signed_in_user,
+    remember_half_sign_in,
+)
+from kb.accounts.models import User
 from kb.accounts.sign_in import check_credentials, complete_sign_in
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, Throttled
@@ -65,6 +70,7 @@ def sign_in():
 def finish_sign_in(user, next_url: str | None):
     """Every step passed: the browser is signed in (staff who must use two-step sign-in and
     do not yet are sent to turn it on)."""
+    forget_half_sign_in()  # another person's, left on this browser: never theirs to finish
     login_user(complete_sign_in(user))
     target = safe_next_url(next_url) or url_for("main.home")
     if must_enrol(user):
@@ -128,18 +134,32 @@ def reset_password(token: str):
     except passwords.LinkRefused as refusal:
         return render_template("errors/error.html", status=refusal.status, title=refusal.title,
                                message=refusal.message), refusal.status
-    if current_user.is_authenticated and current_user.id != owner.id:
-        # a shared computer: nobody chooses another person's password while signed in as
-        # themselves; the link waits, unused, until this browser signs out
+    holder, half = _someone_else_here(owner)
+    if holder is not None:
+        # a shared computer: nobody chooses another person's password while signed in (or half
+        # signed in) as themselves; the link waits, unused, until this browser signs out
         return render_template("accounts/link_for_someone_else.html", owner=owner,
+                               holder=holder, half_signed_in=half,
                                invitation=purpose == "invitation"), 409
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = passwords.reset_password(token, form.password.data)
+        forget_half_sign_in()  # the owner's own, begun with the password just replaced
         flash("Your password has been changed. Sign in with the new one.", "success")
         return auth.remember_device(redirect(url_for("accounts.sign_in")), user.email)
     return render_template("accounts/reset_password.html", form=form,
                            invitation=purpose == "invitation")
+
+
+def _someone_else_here(owner: User) -> tuple[User | None, bool]:
+    """Whom this browser is signed in as, or half signed in as (the password given, the
+    two-step code still to come: ``True``), when that is not ``owner``."""
+    if current_user.is_authenticated:
+        return (current_user, False) if current_user.id != owner.id else (None, False)
+    pending = half_signed_in_user()
+    if pending is not None and pending[0].id != owner.id:
+        return pending[0], True
+    return None, False
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
