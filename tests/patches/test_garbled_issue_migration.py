@@ -1,4 +1,4 @@
-"""Migration 0321 repairs the fixed issues stored garbled from a Markdown list ("- E-4711 lock"
+"""Migration 0049 repairs the fixed issues stored garbled from a Markdown list ("- E-4711 lock"
 kept as the issue "-"), as saving the patch's edit form does, and lets the search index learn
 each repaired patch; a line with no identifier behind its marker is left for staff."""
 
@@ -16,7 +16,7 @@ STORED = [("-", "E-4711 lock"), ("*", "E-4712  totals"), ("1.", "E-4713 rounding
           ("-", ""), ("-", "** bold"), ("E-4714", "fine")]
 
 
-def test_0321_repairs_fixed_issues_stored_garbled(tmp_path, isolated_database, new_app):
+def test_0049_repairs_fixed_issues_stored_garbled(tmp_path, isolated_database, new_app):
     url = isolated_database.url
     app = demo_at_head(tmp_path, isolated_database, new_app)
     command.downgrade(migrate.alembic_config(app), BEFORE)

@@ -4,7 +4,7 @@ patch's edit form repairs them (``kb.patches.details.repaired_issue``): the issu
 "lock"; a marker alone goes. A line with no identifier behind its marker, which the edit form
 refuses, is left for staff to correct there. The search index learns each repaired patch.
 
-Revision ID: 0321_garbled_fixed_issues
+Revision ID: 0049_garbled_fixed_issues
 Revises: 0048_recording_language
 Create Date: 2026-12-07 17:00:00.000000
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import kb.db
 
 
-revision = '0321_garbled_fixed_issues'
+revision = '0049_garbled_fixed_issues'
 down_revision = '0048_recording_language'
 branch_labels = None
 depends_on = None
