@@ -30,6 +30,7 @@ from kb.errors import NotAuthenticated, NotFound
 from kb.gating import read_filter
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
+from kb.products.known import hidden_product_ids
 from kb.products.models import Product
 from kb.sessions.live import calendar
 from kb.sessions.models import LiveSession, Registration
@@ -168,9 +169,11 @@ def get_kind(slug: str) -> FeedKind:
     return kind
 
 
-def product_by_slug(slug: str) -> Product:
+def product_by_slug(user: User, slug: str) -> Product:
+    """The product with ``slug``, one ``user`` may learn of (``kb.products.known``): one only
+    drafts name answers as one that does not exist."""
     product = db.session.scalar(select(Product).where(Product.slug == slug))
-    if product is None:
+    if product is None or product.id in hidden_product_ids(user, {product.id}):
         raise NotFound("No such product.")
     return product
 

@@ -219,7 +219,7 @@ def product_feed(product_slug: str, kind_slug: str):
     token = request.args.get("token")
     user = feeds.user_for_token(token)
     kind = feeds.get_kind(kind_slug)
-    product = feeds.product_by_slug(product_slug)
+    product = feeds.product_by_slug(user, product_slug)
     return Response(feeds.product_feed(user, kind, product, token), mimetype=ATOM)
 
 

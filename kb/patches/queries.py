@@ -14,6 +14,7 @@ from kb.accounts.models import Organization
 from kb.articles.models import Article
 from kb.patches.models import Download, Patch, PatchFile
 from kb.products import service as products
+from kb.products.known import hidden_version_ids
 from kb.products.models import Product, ProductVersion
 
 
@@ -90,7 +91,7 @@ def find_patches(user, *, product: str = "", version: str = "", kind: str = "",
     if product:
         conditions.append(Patch.product_id == (found.id if found else -1))
     if version:
-        named = _versions_named(version, found)
+        named = _versions_named(user, version, found)
         conditions.append(or_(*map(applies_to_version_clause, named)) if named else false())
     if kind:
         conditions.append(Patch.kind == kind)
@@ -122,9 +123,11 @@ def _product_named(name: str) -> Product | None:
         or_(Product.name == name, Product.slug == products.slugify(name))))
 
 
-def _versions_named(name: str, product: Product | None) -> list[ProductVersion]:
+def _versions_named(user, name: str, product: Product | None) -> list[ProductVersion]:
     """Versions with this name, in any case: of ``product``, or of every product when it is
-    None; "Orbit ERP@12.0" (product name or slug) names the product too."""
+    None; "Orbit ERP@12.0" (product name or slug) names the product too. Only those ``user``
+    may learn of (``kb.products.known``): one only a draft names lists what a made-up one
+    does, not the patches for every version."""
     product_name, at, name = name.rpartition("@")
     query = select(ProductVersion).where(func.lower(ProductVersion.name) == name.strip().lower())
     if at:
@@ -132,7 +135,9 @@ def _versions_named(name: str, product: Product | None) -> list[ProductVersion]:
             Product.slug == products.slugify(product_name)))
     if product is not None:
         query = query.where(ProductVersion.product_id == product.id)
-    return list(db.session.scalars(query))
+    named = list(db.session.scalars(query))
+    hidden = hidden_version_ids(user, {version.id for version in named})
+    return [version for version in named if version.id not in hidden]
 
 
 def products_with_patches(user) -> list[Product]:

@@ -25,6 +25,15 @@ def products_to_name(user) -> list[Product]:
     return [product for product in products.all_products() if product.id not in hidden]
 
 
+def may_name_product(user, product: Product) -> bool:
+    """Whether ``user`` may name ``product`` (an incident's): one they may learn of, or one
+    their organisation runs."""
+    organization = getattr(user, "organization", None)
+    runs = organization is not None and any(entry.product_id == product.id
+                                            for entry in organization.installed)
+    return runs or product.id not in hidden_product_ids(user, {product.id})
+
+
 def versions_to_name(user, products: list[Product]) -> dict[int, list[ProductVersion]]:
     """Each product's versions ``user`` may name or be offered, by product id: all but those
     that only items they may not learn of name (a version first named by an early-adopter

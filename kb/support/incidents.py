@@ -21,7 +21,7 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.forms import one_line
 from kb.locking import lock_row
-from kb.products.known import versions_to_name
+from kb.products.known import may_name_product, versions_to_name
 from kb.products.models import Product
 from kb.storage import Upload
 from kb.support import attachments, notices, response_clocks, service, status_rules, watchers
@@ -114,8 +114,9 @@ def _checked(user, details: IncidentDetails) -> Product:
     try:
         product = service.find_product(details.product)
     except NotFound:
-        raise Invalid(f"There is no product called {details.product.strip()!r}.",
-                      "product") from None
+        product = None
+    if product is None or not may_name_product(user, product):  # one only drafts name: alike
+        raise Invalid(f"There is no product called {details.product.strip()!r}.", "product")
     _check_version(user, product, details.version)
     if len(title) < MIN_TITLE:
         raise Invalid(f"Give the incident a title of at least {MIN_TITLE} characters: what "

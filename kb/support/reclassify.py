@@ -12,6 +12,7 @@ from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
 from kb.products.models import Product
+from kb.products.names import slugify
 from kb.support import incidents, notices, response_clocks, service
 from kb.support.models import SEVERITIES, SEVERITY_DEFINITIONS, Incident
 
@@ -24,9 +25,10 @@ def reclassify(user, incident: Incident, severity: int, product_name: str | None
     if severity not in SEVERITIES:
         raise Invalid("Severity must be 1, 2, 3 or 4.", "severity")
     policy.require_incident(user, incident, severity=severity)
-    product = _product(product_name) if product_name else incident.product
-    if product.id != incident.product_id:
-        policy.require_staff(user)
+    product = incident.product
+    if product_name and not _names(product, product_name):
+        policy.require_staff(user)  # first: a customer learns nothing of the name they sent
+        product = _product(product_name)
     if not incident.is_open and not policy.acts_as_staff(user):
         raise Conflict("This incident is finished: reopen it to change its severity.")
     reason = _checked_reason(reason)
@@ -42,6 +44,11 @@ def _product(name: str) -> Product:
         return service.find_product(name)
     except NotFound:
         raise Invalid(f"There is no product called {name.strip()!r}.", "product") from None
+
+
+def _names(product: Product, name: str) -> bool:
+    """Whether ``name`` is ``product``'s name (any case) or slug."""
+    return name.strip().lower() == product.name.lower() or slugify(name) == product.slug
 
 
 def _checked_reason(reason: str) -> str:

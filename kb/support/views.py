@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from kb import notifications, policy
 from kb.db import utcnow
 from kb.errors import DomainError, Invalid, TooLarge
+from kb.products.known import products_to_name
 from kb.products.service import all_products
 from kb.storage import human_size
 from kb.support import attachments, coverage, incidents, notices, queries, remote_access, watchers
@@ -76,7 +77,8 @@ def _incident_form() -> IncidentForm:
     form = IncidentForm()
     installed = [item.product.name for item in (current_user.organization.installed
                                                 if current_user.organization else [])]
-    others = [product.name for product in all_products() if product.name not in installed]
+    others = [product.name for product in products_to_name(current_user)
+              if product.name not in installed]
     form.product.choices = [("", "Choose the product")] + [
         (name, name) for name in dict.fromkeys(installed + others)]
     form.watchers.choices = [(user.id, f"{user.display_name} ({user.email})")

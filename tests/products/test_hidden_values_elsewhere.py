@@ -1,0 +1,142 @@
+"""A product or version only items the reader may not learn of name (a draft) stays unknown
+beyond the filters too: the incident form does not offer it and logging an incident about it
+is refused as about a made-up product, a product feed's address answers it as a made-up one,
+and the patches page lists for it what it lists for a made-up version. Staff, who see drafts,
+still name it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kb.accounts.queries import user_by_email
+from kb.articles import service as articles
+from kb.articles.fields import ArticleFields
+from kb.patches import service as patches
+from kb.storage import file_store
+from tests.conftest import bearer
+
+MADE_UP_PRODUCT = "Orbit Imaginary"
+TOKEN_IN_PAGE = re.compile(r"token=(kbf_[\w-]+)")
+
+
+@pytest.fixture
+def drafts(app, demo_accounts):
+    """Orbit ERP 12.0 in a published article; Orbit Nova, and Orbit ERP 13.0, only in drafts;
+    a published patch of Orbit ERP for every version."""
+    with app.app_context():
+        from kb.support import service as support
+        support.ensure_default_table()
+        staff = user_by_email("staff@demo.test")
+        articles.create_article(staff, ArticleFields(
+            title="Ledger basics", body="The ledger.", products=["Orbit ERP"], versions=["12.0"]))
+        articles.create_article(staff, ArticleFields(
+            title="Nova ledger", body="The ledger.", status="draft", products=["Orbit Nova"]))
+        articles.create_article(staff, ArticleFields(
+            title="ERP 13 ledger", body="The ledger.", status="draft", products=["Orbit ERP"],
+            versions=["13.0"]))
+        staged = file_store().stage(filename="fix.zip")
+        staged.write(b"every version")
+        patches.publish_patch(staff, patches.PatchDetails(
+            product="Orbit ERP", title="Fix for every version"),
+            [patches.Upload("fix.zip", staged)])
+
+
+def _incident(product: str) -> dict:
+    return {"product": product, "severity": 3, "title": "Posting fails at month end",
+            "description": "It fails."}
+
+
+@pytest.mark.parametrize("reader", ["xtreme@demo.test", "elite@demo.test"])
+def test_an_incident_about_a_hidden_product_is_refused_as_a_made_up_one(client, api_token,
+                                                                       drafts, reader):
+    headers = bearer(api_token(reader))
+    hidden = client.post("/api/v1/incidents", headers=headers, json=_incident("Orbit Nova"))
+    made_up = client.post("/api/v1/incidents", headers=headers,
+                          json=_incident(MADE_UP_PRODUCT))
+    assert hidden.status_code == made_up.status_code == 422
+    assert hidden.json == {**made_up.json, "error": made_up.json["error"].replace(
+        MADE_UP_PRODUCT, "Orbit Nova")}
+    assert client.get("/api/v1/incidents", headers=headers).json == []
+    assert client.post("/api/v1/incidents", headers=headers,
+                       json=_incident("Orbit ERP")).status_code == 201
+
+
+def test_the_incident_form_offers_no_hidden_product(auth, drafts):
+    auth.login("elite@demo.test")
+    page = auth.client.get("/support/incidents/new").get_data(as_text=True)
+    assert '<option value="Orbit ERP"' in page
+    assert "Orbit Nova" not in page
+    refused = auth.post("/support/incidents/new", data={
+        "product": "Orbit Nova", "severity": "3", "title": "Posting fails at month end",
+        "description": "It fails."})
+    assert refused.status_code == 422 and "Orbit Nova" not in refused.get_data(as_text=True)
+    auth.logout()
+    auth.login("staff@demo.test")
+    assert "Orbit Nova" in auth.client.get("/support/incidents/new").get_data(as_text=True)
+
+
+def _feed_token(auth, email: str) -> str:
+    auth.login(email)
+    response = auth.post("/account/feeds/token")
+    auth.logout()
+    return TOKEN_IN_PAGE.search(response.get_data(as_text=True)).group(1)
+
+
+@pytest.mark.parametrize("kind", ["release-notes", "patches", "workaround-alerts"])
+def test_a_hidden_products_feed_answers_as_a_made_up_ones(client, auth, drafts, kind):
+    token = _feed_token(auth, "elite@demo.test")
+    hidden = client.get(f"/feeds/products/orbit-nova/{kind}.atom?token={token}")
+    made_up = client.get(f"/feeds/products/orbit-imaginary/{kind}.atom?token={token}")
+    assert hidden.status_code == made_up.status_code == 404
+    assert hidden.get_data() == made_up.get_data()
+    assert client.get(f"/feeds/products/orbit-erp/{kind}.atom?token={token}").status_code == 200
+    staff = client.get(f"/feeds/products/orbit-nova/{kind}.atom?token="
+                       f"{_feed_token(auth, 'staff@demo.test')}")
+    assert staff.status_code == 200 and b"Orbit Nova" in staff.data
+
+
+def _patches_listed(auth, version: str) -> str:
+    page = auth.client.get("/patches/", query_string={"version": version})
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def test_the_patches_page_lists_for_a_hidden_version_what_it_lists_for_a_made_up_one(auth,
+                                                                                      drafts):
+    auth.login("elite@demo.test")
+    assert "Fix for every version" in _patches_listed(auth, "12.0")
+    hidden, made_up = _patches_listed(auth, "13.0"), _patches_listed(auth, "99.0")
+    assert "Fix for every version" not in hidden
+    assert hidden.replace("13.0", "99.0") == made_up
+    auth.logout()
+    auth.login("staff@demo.test")
+    assert "Fix for every version" in _patches_listed(auth, "13.0")
+
+
+def _main(page) -> str:
+    text = page.get_data(as_text=True)
+    return text[text.index("<main"):text.index("</main>")]
+
+
+def _reclassified(auth, incident_id: int, product: str):
+    return auth.post(f"/support/incidents/{incident_id}/classification", data={
+        "change-severity": "2", "change-product": product, "change-reason": "Worse now."})
+
+
+def test_a_customer_moving_an_incident_to_a_hidden_product_is_told_what_a_made_up_one_is(
+        client, auth, api_token, drafts):
+    created = client.post("/api/v1/incidents", headers=bearer(api_token("elite@demo.test")),
+                          json=_incident("Orbit ERP"))
+    incident_id = created.json["id"]
+    auth.login("elite@demo.test")
+    hidden = _reclassified(auth, incident_id, "Orbit Nova")
+    made_up = _reclassified(auth, incident_id, MADE_UP_PRODUCT)
+    assert hidden.status_code == made_up.status_code == 403
+    assert _main(hidden) == _main(made_up) and "staff" in _main(hidden)
+    moved = _reclassified(auth, incident_id, "Orbit ERP")  # its own product: the severity
+    assert moved.status_code == 302
+    auth.logout()
+    auth.login("staff@demo.test")
+    assert _reclassified(auth, incident_id, "Orbit Nova").status_code == 302
