@@ -163,7 +163,8 @@ def _valid_reset_token(token: str) -> PasswordResetToken:
     )
     if reset is not None and reset.purpose == "invitation":
         _check_invitation(reset)
-    if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
+    if (reset is None or reset.used_at is not None or reset.expires_at < utcnow()
+            or not reset.user.is_enabled):  # one issued as its user was deactivated
         raise LinkRefused("This reset link is invalid, used or expired. Ask for a new one.")
     return reset
 

@@ -159,9 +159,9 @@ def change_role(actor: User, user: User, role: str, *, commit: bool = True) -> N
 
 
 def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
-    """Deactivate or reactivate ``user``; a deactivated user's sessions, tokens and unused
-    reset or invitation links stop (reactivated, one who never accepted needs the invitation
-    sent again)."""
+    """Deactivate or reactivate ``user``; a deactivated user's sessions and tokens stop, and
+    either change ends their unused reset or invitation links (reactivated, one who never
+    accepted needs the invitation sent again)."""
     if user.organization is not None:
         policy.require_manage_users_of(actor, user.organization)
     else:
@@ -173,8 +173,7 @@ def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
                      {"enabled": user.is_enabled}, {"enabled": enabled})
         user.is_enabled = enabled
         end_every_session(user)
-        if not enabled:
-            void_reset_links(user)
+        void_reset_links(user)  # reactivated too: none issued meanwhile works
     db.session.commit()
 
 
