@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import event
 
+from kb import db
 from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
@@ -140,3 +142,35 @@ def test_a_customer_moving_an_incident_to_a_hidden_product_is_told_what_a_made_u
     auth.logout()
     auth.login("staff@demo.test")
     assert _reclassified(auth, incident_id, "Orbit Nova").status_code == 302
+
+
+def _statements(app, client, path: str, headers: dict, **query) -> tuple[int, list[str]]:
+    """The status of a GET and the SQL statements (without their parameters) it sent."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.database().engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        status = client.get(path, query_string=query, headers=headers).status_code
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return status, statements
+
+
+@pytest.mark.parametrize("field, hidden, made_up", [
+    ("product", "Orbit Nova", MADE_UP_PRODUCT), ("version", "13.0", "99.0"),
+    ("version", "Orbit ERP@13.0", "Orbit ERP@99.0")])
+def test_a_hidden_filter_value_costs_what_a_made_up_one_does(app, client, api_token, drafts,
+                                                             field, hidden, made_up):
+    """The refusal's time tells nothing either: the same statements run for both values."""
+    headers = bearer(api_token("elite@demo.test"))
+    _statements(app, client, "/api/v1/patches", headers)  # the token's first use
+    for path in ("/api/v1/patches", "/api/v1/search"):
+        secret = _statements(app, client, path, headers, q="ledger", **{field: hidden})
+        unknown = _statements(app, client, path, headers, q="ledger", **{field: made_up})
+        assert secret[0] == unknown[0] == 422
+        assert secret[1] == unknown[1], path
