@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.errors import Invalid
-from kb.products.known import hidden_ids, hidden_product_ids
+from kb.products.known import NO_ID, hidden_ids, hidden_product_ids
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
 
@@ -77,12 +77,9 @@ def _product_slugs(user, values: tuple[str, ...]) -> dict[str, str]:
             if product_id not in hidden}
 
 
-# no row has this id; asked for when a value names nothing, so that a made-up value runs the
-# statements a hidden one does and its refusal takes as long (the time tells neither apart)
-NO_ID = 0
-
-
 def _asked(ids: set[int]) -> set[int]:
+    """``ids``, or for a value that names nothing an id no row has: a made-up value runs the
+    statements a hidden one does, so the refusal's time tells neither apart."""
     return ids or {NO_ID}
 
 

@@ -30,7 +30,7 @@ from kb.errors import NotAuthenticated, NotFound
 from kb.gating import read_filter
 from kb.links import absolute_url, path_for
 from kb.patches.models import Patch
-from kb.products.known import hidden_product_ids
+from kb.products.known import NO_ID, hidden_product_ids
 from kb.products.models import Product
 from kb.sessions.live import calendar
 from kb.sessions.models import LiveSession, Registration
@@ -173,7 +173,9 @@ def product_by_slug(user: User, slug: str) -> Product:
     """The product with ``slug``, one ``user`` may learn of (``kb.products.known``): one only
     drafts name answers as one that does not exist."""
     product = db.session.scalar(select(Product).where(Product.slug == slug))
-    if product is None or product.id in hidden_product_ids(user, {product.id}):
+    asked = product.id if product is not None else NO_ID  # a made-up slug costs the same
+    hidden = hidden_product_ids(user, {asked})
+    if product is None or asked in hidden:
         raise NotFound("No such product.")
     return product
 

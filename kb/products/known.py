@@ -25,13 +25,20 @@ def products_to_name(user) -> list[Product]:
     return [product for product in products.all_products() if product.id not in hidden]
 
 
-def may_name_product(user, product: Product) -> bool:
+# no row has this id: asked about in place of a value that names nothing, so that a made-up
+# value runs the statements a hidden one does and its refusal takes as long
+NO_ID = 0
+
+
+def may_name_product(user, product: Product | None) -> bool:
     """Whether ``user`` may name ``product`` (an incident's): one they may learn of, or one
-    their organisation runs."""
+    their organisation runs; None (a name no product has) is asked about alike, and is not."""
+    product_id = product.id if product is not None else NO_ID
     organization = getattr(user, "organization", None)
-    runs = organization is not None and any(entry.product_id == product.id
+    runs = organization is not None and any(entry.product_id == product_id
                                             for entry in organization.installed)
-    return runs or product.id not in hidden_product_ids(user, {product.id})
+    hidden = hidden_product_ids(user, {product_id})
+    return product is not None and (runs or product_id not in hidden)
 
 
 def versions_to_name(user, products: list[Product]) -> dict[int, list[ProductVersion]]:

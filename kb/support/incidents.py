@@ -115,7 +115,7 @@ def _checked(user, details: IncidentDetails) -> Product:
         product = service.find_product(details.product)
     except NotFound:
         product = None
-    if product is None or not may_name_product(user, product):  # one only drafts name: alike
+    if not may_name_product(user, product):  # none, or one only drafts name: alike
         raise Invalid(f"There is no product called {details.product.strip()!r}.", "product")
     _check_version(user, product, details.version)
     if len(title) < MIN_TITLE:

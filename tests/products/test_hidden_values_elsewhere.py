@@ -144,8 +144,8 @@ def test_a_customer_moving_an_incident_to_a_hidden_product_is_told_what_a_made_u
     assert _reclassified(auth, incident_id, "Orbit Nova").status_code == 302
 
 
-def _statements(app, client, path: str, headers: dict, **query) -> tuple[int, list[str]]:
-    """The status of a GET and the SQL statements (without their parameters) it sent."""
+def _statements(app, request) -> tuple[int, list[str]]:
+    """The status of ``request()`` and the SQL statements (without their parameters) it sent."""
     statements: list[str] = []
 
     def record(_connection, _cursor, statement, _parameters, _context, _executemany):
@@ -155,22 +155,41 @@ def _statements(app, client, path: str, headers: dict, **query) -> tuple[int, li
         engine = db.database().engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        status = client.get(path, query_string=query, headers=headers).status_code
+        status = request().status_code
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return status, statements
 
 
+def _alike(app, request, hidden: str, made_up: str, status: int) -> None:
+    request(made_up)  # whatever a first request does once (a token's first use)
+    secret, unknown = _statements(app, lambda: request(hidden)), _statements(
+        app, lambda: request(made_up))
+    assert secret[0] == unknown[0] == status
+    assert secret[1] == unknown[1]
+
+
 @pytest.mark.parametrize("field, hidden, made_up", [
     ("product", "Orbit Nova", MADE_UP_PRODUCT), ("version", "13.0", "99.0"),
     ("version", "Orbit ERP@13.0", "Orbit ERP@99.0")])
+@pytest.mark.parametrize("path", ["/api/v1/patches", "/api/v1/search"])
 def test_a_hidden_filter_value_costs_what_a_made_up_one_does(app, client, api_token, drafts,
-                                                             field, hidden, made_up):
+                                                             field, hidden, made_up, path):
     """The refusal's time tells nothing either: the same statements run for both values."""
     headers = bearer(api_token("elite@demo.test"))
-    _statements(app, client, "/api/v1/patches", headers)  # the token's first use
-    for path in ("/api/v1/patches", "/api/v1/search"):
-        secret = _statements(app, client, path, headers, q="ledger", **{field: hidden})
-        unknown = _statements(app, client, path, headers, q="ledger", **{field: made_up})
-        assert secret[0] == unknown[0] == 422
-        assert secret[1] == unknown[1], path
+    _alike(app, lambda value: client.get(path, headers=headers, query_string={
+        "q": "ledger", field: value}), hidden, made_up, 422)
+
+
+def test_a_hidden_product_costs_what_a_made_up_one_does_beyond_the_filters(
+        app, client, auth, api_token, drafts):
+    headers = bearer(api_token("elite@demo.test"))
+    _alike(app, lambda value: client.post("/api/v1/incidents", headers=headers,
+                                          json=_incident(value)),
+           "Orbit Nova", MADE_UP_PRODUCT, 422)
+    token = _feed_token(auth, "elite@demo.test")
+    _alike(app, lambda slug: client.get(f"/feeds/products/{slug}/patches.atom?token={token}"),
+           "orbit-nova", "orbit-imaginary", 404)
+    auth.login("elite@demo.test")
+    _alike(app, lambda version: client.get("/patches/", query_string={"version": version}),
+           "13.0", "99.0", 200)
