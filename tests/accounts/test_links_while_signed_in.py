@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from kb import db
@@ -69,3 +70,18 @@ def test_sign_out_goes_nowhere_off_the_site(auth, customer_on):
     answer = auth.client.post("/sign-out", data={
         "csrf_token": csrf_token(auth.client), "next": "//evil.example/"})
     assert answer.headers["Location"] == "/sign-in"
+
+
+@pytest.mark.parametrize("target", [
+    "/\\evil.example/", "/%5Cevil.example/", "%2F%2Fevil.example/", "/%2F%2Fevil.example/",
+    "/%252F%252Fevil.example/", "/%0d%0aSet-Cookie:%20x=1", "/\r\nSet-Cookie: x=1",
+    "javascript:alert(1)", "/%09/evil.example", "https:evil.example", "\\\\evil.example",
+    "/%2525252F%2525252Fevil.example/"])
+def test_sign_out_next_refuses_every_way_off_the_site(auth, customer_on, target):
+    auth.login(customer_on("premium"))
+    answer = auth.client.post("/sign-out", data={
+        "csrf_token": csrf_token(auth.client), "next": target})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/sign-in"
+    assert "Set-Cookie: x" not in str(answer.headers) and "x=1" not in answer.headers.get(
+        "Set-Cookie", "")
+
