@@ -11,7 +11,7 @@ from flask import current_app
 
 from kb import plans, policy
 from kb.errors import Invalid
-from kb.products.service import all_products
+from kb.products.known import products_to_name
 from kb.support import clock, service
 from kb.support.models import SEVERITIES, SEVERITY_DEFINITIONS
 
@@ -71,16 +71,17 @@ def coverage_of(user, now: datetime, staff_plan: str | None = None) -> Coverage:
     zone, country = (service.organization_clock(organization) if organization is not None
                      else ("UTC", None))
     table = service.load_table()
+    named = products_to_name(user)  # a product only drafts name has no row told
     return Coverage(plan, zone, country, phone_lines(), tuple(
-        _severity(table, plan, severity, zone, country, now) for severity in SEVERITIES))
+        _severity(table, plan, severity, zone, country, now, named) for severity in SEVERITIES))
 
 
 def _severity(table: clock.TargetTable, plan: str, severity: int, zone: str,
-              country: str | None, now: datetime) -> SeverityCoverage:
+              country: str | None, now: datetime, products: list) -> SeverityCoverage:
     rule = table.rule_for(plan, severity, None)
     calendar = table.calendars[plan]
     exceptions = tuple(
-        (product.name, own.response_minutes) for product in all_products()
+        (product.name, own.response_minutes) for product in products
         if (own := table.rules.get((plan, severity, product.name))) is not None
         and own.response_minutes != rule.response_minutes)
     name, definition = SEVERITY_DEFINITIONS[severity]
@@ -89,12 +90,14 @@ def _severity(table: clock.TargetTable, plan: str, severity: int, zone: str,
                             covered_at(rule.clock, calendar, zone, country, now), exceptions)
 
 
-def unavailable_targets(plan: str) -> list[tuple[int, str]]:
-    """(severity, product) pairs without a response target on ``plan``: the brochure's "not
-    available for some products", told before an incident is logged so."""
+def unavailable_targets(user, plan: str) -> list[tuple[int, str]]:
+    """(severity, product) pairs without a response target on ``plan``, of the products
+    ``user`` may name: the brochure's "not available for some products", told before an
+    incident is logged so."""
     table = service.load_table()
+    named = products_to_name(user)
     try:
-        return [(severity, product.name) for severity in SEVERITIES for product in all_products()
+        return [(severity, product.name) for severity in SEVERITIES for product in named
                 if table.rule_for(plan, severity, product.name).response_minutes is None]
     except Invalid:  # no target table yet: nothing to tell
         return []

@@ -122,7 +122,7 @@ def _unavailable_by_product(plan: str | None) -> dict[str, list[int]]:
     """The severities without a response target on ``plan``, by product: the form tells them
     for the product chosen, never before one is."""
     found: dict[str, list[int]] = {}
-    for severity, product in coverage.unavailable_targets(plan) if plan else []:
+    for severity, product in coverage.unavailable_targets(current_user, plan) if plan else []:
         found.setdefault(product, []).append(severity)
     return found
 

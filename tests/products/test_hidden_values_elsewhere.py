@@ -193,3 +193,34 @@ def test_a_hidden_product_costs_what_a_made_up_one_does_beyond_the_filters(
     auth.login("elite@demo.test")
     _alike(app, lambda version: client.get("/patches/", query_string={"version": version}),
            "13.0", "99.0", 200)
+
+
+def _own_targets(app) -> None:
+    """Staff ready Orbit Nova's response targets before it is announced: Severity 1 not
+    available on Xtreme, and Elite's Severity 2 answered within 30 minutes."""
+    from kb.products import service as products
+    from kb.support import service as support
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        nova = products.ensure_product("Orbit Nova")
+        support.set_target(staff, "xtreme", 1, nova, None, "business_hours")
+        support.set_target(staff, "elite", 2, nova, 30, "around_the_clock")
+
+
+def test_the_coverage_and_the_incident_form_name_no_hidden_products_targets(
+        app, client, auth, api_token, drafts):
+    _own_targets(app)
+    for reader in ("xtreme@demo.test", "elite@demo.test"):
+        coverage = client.get("/api/v1/support/coverage",
+                              headers=bearer(api_token(reader)))
+        assert coverage.status_code == 200 and "Orbit Nova" not in coverage.get_data(
+            as_text=True), reader
+        auth.login(reader)
+        for path in ("/support/incidents/new", "/support/coverage"):
+            page = client.get(path)
+            assert page.status_code == 200 and "Orbit Nova" not in page.get_data(
+                as_text=True), (reader, path)
+        auth.logout()
+    staff = client.get("/api/v1/support/coverage", query_string={"plan": "elite"},
+                       headers=bearer(api_token("staff@demo.test")))
+    assert "Orbit Nova" in staff.get_data(as_text=True)
