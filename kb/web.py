@@ -10,6 +10,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -216,6 +217,18 @@ def _security_headers(response):
     return response
 
 
+def _kept_from_caches_when_signed_in(response):
+    """What a signed-in reader is answered (their incidents, plan, locked titles) is theirs:
+    no cache keeps it, so a shared computer's Back button after signing out shows nothing of
+    it, and no proxy hands it to another. An answer that says how it may be cached (a file
+    download, an image) keeps its own say. Only a request that loaded its user counts: a
+    static file's never does."""
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     app.request_class = Request
@@ -227,6 +240,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error_response)
     app.context_processor(_template_context)
     app.after_request(_security_headers)
+    app.after_request(_kept_from_caches_when_signed_in)
     app.jinja_env.globals["safe_next_url"] = safe_next_url
     app.jinja_env.globals["time_zone_names"] = time_zones.offered
     app.jinja_env.filters["filesize"] = human_size
