@@ -201,8 +201,9 @@ def change_password():
         except Invalid as refusal:
             form.current_password.errors.append(refusal.message)
         else:
-            # a new session for this browser
-            login_user(browser_sessions.start_session(current_user))
+            # a new session for this browser; the user itself, not the proxy, which would then
+            # stand for itself
+            login_user(browser_sessions.start_session(current_user._get_current_object()))
             flash("Your password has been changed; your other sessions are signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_account(422, password_form=form)
