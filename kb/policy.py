@@ -19,8 +19,8 @@ class AccessDenied(Exception):
     def __init__(self, message: str, *, reason: str, feature: str | None = None,
                  required_plan: str | None = None):
         super().__init__(message)
-        self.message, self.reason = message, reason
-        self.feature, self.required_plan = feature, required_plan
+        self.message, self.reason, self.feature = message, reason, feature
+        self.required_plan = required_plan
 
 
 class Readable(Protocol):
@@ -226,18 +226,18 @@ def require_admin(user) -> None:
 
 def can_manage_users_of(user, organization) -> bool:
     """Staff manage every organisation's users; a customer administrator manages their own."""
-    if acts_as_staff(user):
-        return True
-    return (is_signed_in(user) and user.role == "customer_admin" and organization is not None
-            and user.organization_id == organization.id)
+    return acts_as_staff(user) or (is_signed_in(user) and user.role == "customer_admin"
+                                   and getattr(organization, "id", None) == user.organization_id)
 
 
 def require_manage_users_of(user, organization) -> None:
-    if not is_signed_in(user):
+    if not is_signed_in(user):  # organization None: staff accounts, for administrators alone
         raise AccessDenied("Sign in to continue.", reason="anonymous")
     if not acts_as_staff(user) and getattr(organization, "id", None) != user.organization_id:
         raise AccessDenied("No such user.", reason="not_found")  # as if it did not exist
-    if not can_manage_users_of(user, organization):
+    if organization is None:
+        require_admin(user)
+    elif not can_manage_users_of(user, organization):
         raise AccessDenied("Only your organisation's customer administrator manages its users.",
                            reason="staff_only")
 

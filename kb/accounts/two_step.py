@@ -192,10 +192,7 @@ def turn_off(user: User, password_or_code: str, now: datetime) -> None:
 
 def reset(actor: User, user: User, remote_addr: str | None = None) -> None:
     """An administrator turns another user's two-step sign-in off (a lost phone); audited."""
-    if user.organization is not None:
-        policy.require_manage_users_of(actor, user.organization)
-    else:
-        policy.require_admin(actor)
+    policy.require_manage_users_of(actor, user.organization)
     if user.id == actor.id:
         raise Invalid("Turn your own two-step sign-in off on your account page.")
     if not is_on(user):

@@ -37,10 +37,7 @@ def create_user(
     """A new user. Staff create any user; a customer administrator invites customers to their
     own organisation. Without a password the user gets an invitation link by e-mail."""
     if actor is not None:
-        if organization is not None:
-            policy.require_manage_users_of(actor, organization)
-        else:
-            policy.require_admin(actor)
+        policy.require_manage_users_of(actor, organization)
         if not policy.may_assign_role(actor, role):
             raise _role_refused(role)
     _check_role_fits(role, organization)
@@ -99,10 +96,7 @@ def resend_invitation(actor: User, user: User) -> None:
     """Send ``user`` a new invitation link; the one sent before stops working. A user who has
     accepted (chosen a password) or was deactivated is not invited again; a few resends pass
     at once, then each waits longer (``Throttled``), so nobody's inbox is flooded."""
-    if user.organization is not None:
-        policy.require_manage_users_of(actor, user.organization)
-    else:
-        policy.require_admin(actor)
+    policy.require_manage_users_of(actor, user.organization)
     if user.password_hash is not None:
         raise Invalid(f"{user.email} has accepted the invitation already.")
     if not user.is_enabled:
@@ -144,10 +138,7 @@ def _check_role_fits(role: str, organization: Organization | None) -> None:
 
 def change_role(actor: User, user: User, role: str, *, commit: bool = True) -> None:
     """Give ``user`` another role (audited)."""
-    if user.organization is not None:
-        policy.require_manage_users_of(actor, user.organization)
-    else:
-        policy.require_admin(actor)
+    policy.require_manage_users_of(actor, user.organization)
     if not policy.may_assign_role(actor, role):
         raise _role_refused(role)
     _check_role_fits(role, user.organization)
@@ -162,10 +153,7 @@ def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
     """Deactivate or reactivate ``user``; a deactivated user's sessions and tokens stop, and
     either change ends their unused reset or invitation links (reactivated, one who never
     accepted needs the invitation sent again)."""
-    if user.organization is not None:
-        policy.require_manage_users_of(actor, user.organization)
-    else:
-        policy.require_admin(actor)
+    policy.require_manage_users_of(actor, user.organization)
     if user.id == actor.id:
         raise Invalid("You cannot deactivate yourself.")
     if user.is_enabled != enabled:
