@@ -108,7 +108,7 @@ def refuse_then_save(page: Page, button: str, summary_id: str, correct, saved: s
     _saved_without_anchor(page)
 
 
-def _over_limit(page: Page, selector: str, length: int) -> None:
+def over_limit(page: Page, selector: str, length: int) -> None:
     """Past the field's maxlength, as a script or an old browser could send it."""
     page.locator(selector).evaluate(f"input => input.value = 'x'.repeat({length})")
 
@@ -131,7 +131,7 @@ def test_a_sign_in_after_a_wrong_password_lands_without_the_anchor(browser, base
 def test_a_profile_and_a_token_saved_after_a_refusal_land_without_the_anchor(signed_in):
     page = signed_in.for_user(CUSTOMER)
     page.goto(signed_in.base_url + "/account")
-    _over_limit(page, "#name", 201)
+    over_limit(page, "#name", 201)
     refuse_then_save(page, "Save the profile", "profile-problem",
                      lambda: page.get_by_label("Name", exact=True).fill("Elena Elite"),
                      "Your profile has been saved.")
