@@ -124,7 +124,7 @@ def request_password_reset():
             return _throttled_page("accounts/reset_request.html", refusal, form=form)
         flash("If that address has an account, a reset link is on its way.", "info")
         return redirect(url_for("accounts.sign_in"))
-    return render_template("accounts/reset_request.html", form=form)
+    return render_template("accounts/reset_request.html", form=form), 422 if form.errors else 200
 
 
 @blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -148,7 +148,7 @@ def reset_password(token: str):
         flash("Your password has been changed. Sign in with the new one.", "success")
         return auth.remember_device(redirect(url_for("accounts.sign_in")), user.email)
     return render_template("accounts/reset_password.html", form=form,
-                           invitation=purpose == "invitation")
+                           invitation=purpose == "invitation"), 422 if form.errors else 200
 
 
 def _someone_else_here(owner: User) -> tuple[User | None, bool]:

@@ -114,7 +114,10 @@ def test_a_refused_reset_request_posts_to_its_own_address_and_its_summary_takes_
     # address bar after that redirect, so the summary takes the focus itself
     answer = auth.post("/reset-password", {"email": "not an address"})
 
+    assert answer.status_code == 422
     page, summary = refused_summary(answer, "reset-problem")
+    assert page.get_element_by_id("email").get("value") == "not an address"
+    assert page.get_element_by_id("email").get("aria-invalid") == "true"
     assert summary.get("autofocus") is not None
     assert next(summary.iterancestors("form")).get("action") is None
     assert list(problems(summary)) == ["#email"]
@@ -129,7 +132,9 @@ def test_a_refused_new_password_posts_to_its_own_address_and_its_summary_takes_t
 
     answer = auth.post(link, {"password": "a-new-password-1", "confirm": "another-password-2"})
 
+    assert answer.status_code == 422
     page, summary = refused_summary(answer, "password-problem")
+    assert page.get_element_by_id("confirm").get("aria-invalid") == "true"
     assert summary.get("autofocus") is not None
     assert next(summary.iterancestors("form")).get("action") is None
     assert list(problems(summary)) == ["#confirm"]
