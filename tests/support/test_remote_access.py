@@ -174,7 +174,11 @@ def test_a_refused_request_for_remote_access_keeps_the_reason_beside_its_field(
     assert f'<small id="reason-error" class="field-error">{message}</small>' in page
     assert f'aria-invalid="true" id="reason" maxlength="2000" name="reason" required>\r\n' \
            f'{reason}</textarea>' in page
-    assert f"Remote access is not requested yet: {message}" in page
+    # the pattern of every refused form: a summary where the browser lands, linked to the field
+    _, summary = refused_summary(response, "request-problem")
+    assert "Remote access is not requested yet:" in summary.text_content()
+    assert problems(summary) == {"#reason": f"Why support needs remote access: {message}"}
+    assert "flash-error" not in page
     assert as_user("staff@demo.test", lambda _: db.session.scalar(
         select(RemoteAccess).where(RemoteAccess.incident_id == incident_id))) is None
 
@@ -191,3 +195,5 @@ def test_a_second_request_while_one_is_pending_is_refused_beside_the_reason(
     assert ('<small id="reason-error" class="field-error">A remote access request of this '
             'incident is pending or granted.</small>') in page
     assert ">\r\nOnce more</textarea>" in page
+    _, summary = refused_summary(response, "request-problem")
+    assert list(problems(summary)) == ["#reason"]
