@@ -23,6 +23,9 @@ LONGEST_TARGET_MINUTES = 366 * 24 * 60
 # a calendar's fields: their ids on the page (before "-<plan>") and their labels
 CALENDAR_FIELDS = {"business_days": ("days", "Business days"), "opens": ("opens", "Opens"),
                    "closes": ("closes", "Closes")}
+# a target form's fields (their ids on the page after "<form id>-") and their labels
+TARGET_LABELS = {"product": "Product", "plan": "Plan", "severity": "Severity",
+                 "minutes": "Minutes", "clock": "Clock"}
 CLOCK_NAMES = {"around_the_clock": "Around the clock", "weekdays": "Whole business days",
                "business_hours": "Business hours"}
 
@@ -76,9 +79,18 @@ def _minutes(raw: str) -> int | None:
 
 def _plan_and_severity() -> tuple[str, int]:
     plan, severity = request.form.get("plan", ""), request.form.get("severity", "")
-    if plan not in plans.PLANS or severity not in {str(level) for level in SEVERITIES}:
-        raise Invalid("Choose a plan and a severity from 1 to 4.")
+    if plan not in plans.PLANS:
+        raise Invalid("Choose a plan from the list.", field="plan")
+    if severity not in {str(level) for level in SEVERITIES}:
+        raise Invalid("Choose a severity from 1 to 4.", field="severity")
     return plan, int(severity)
+
+
+def _clock() -> str:
+    clock = request.form.get("clock", "")
+    if clock not in CLOCKS:
+        raise Invalid("Choose how the target's clock runs from the list.", field="clock")
+    return clock
 
 
 def _product() -> Product | None:
@@ -90,30 +102,53 @@ def _product() -> Product | None:
     except ValueError:
         product = None
     if product is None:
-        raise Invalid("Choose a product from the list.")
+        raise Invalid("Choose a product from the list.", field="product")
     return product
 
 
 @blueprint.post("/targets")
 def save_target():
-    plan, severity = _plan_and_severity()
-    clock = request.form.get("clock", "")
-    if clock not in CLOCKS:
-        raise Invalid("Choose how the target's clock runs.")
-    product = _product()
-    typed = request.form.get("minutes", "")
+    """One row of a plan's table (plan and severity hidden), or a product's own row (the
+    ``own`` form, which sends a product): refused, the row comes back as typed, the reason
+    beside the field it is about."""
+    own = "product" in request.form
+    typed = {name: request.form.get(name, "") for name in ("minutes", "clock")}
     try:
-        service.set_target(current_user, plan, severity, product, _minutes(typed), clock)
+        plan, severity = _plan_and_severity()
+    except Invalid as refusal:
+        if not own:  # the hidden fields of a row: no field of the page shows them
+            raise
+        return _refused_target(own, None, None, None, refusal, typed)
+    try:
+        product = _product() if own else None
+        clock = _clock()
+        service.set_target(current_user, plan, severity, product, _minutes(typed["minutes"]),
+                           clock)
     except DomainError as refusal:  # the row as typed again, the reason beside it
-        form_id = f"target-{plan}-{severity}" if product is None else "own"
-        label = f"Minutes, {plans.plan_name(plan)} severity {severity}" if product is None \
-            else "Minutes"
-        return _refused(form_id, (f"{form_id}-minutes", label), refusal,
-                        plan=plan, severity=severity, product=product and product.id,
-                        minutes=typed, clock=clock)
+        return _refused_target(own, plan, severity, request.form.get("product"), refusal,
+                               typed)
     flash(f"Saved: severity {severity} on {plans.plan_name(plan)}"
           f"{' for ' + product.name if product else ''}.", "success")
     return redirect(url_for("support_targets.index"))
+
+
+def _refused_target(own: bool, plan: str | None, severity: int | None, product: str | None,
+                    refusal: DomainError, typed: dict):
+    name = getattr(refusal, "field", None) or "minutes"
+    if own:
+        form_id, label = "own", TARGET_LABELS[name]
+    else:
+        form_id = f"target-{plan}-{severity}"
+        label = f"{TARGET_LABELS[name]}, {plans.plan_name(plan)} severity {severity}"
+    return _refused(form_id, (f"{form_id}-{name}", label), refusal, plan=plan,
+                    severity=severity, product=_known_id(product), **typed)
+
+
+def _known_id(raw: str | None) -> int | None:
+    try:
+        return database_id(raw or "")
+    except ValueError:
+        return None
 
 
 @blueprint.post("/targets/remove")

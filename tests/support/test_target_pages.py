@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
+import pytest
 from sqlalchemy import select
 
 from kb import db
@@ -127,3 +128,62 @@ def test_a_refused_figure_is_shown_again_in_its_row_with_the_reason(client, auth
     assert page.get_element_by_id("opens-xtreme").get("aria-invalid") == "true"
     assert "#" not in page.get_element_by_id("calendar-xtreme").get("action")
     assert _general(desk, "elite", 2) != (120, "around_the_clock")
+
+
+def _summary(refused):
+    """The page's summary (above the tables, so in no form), where the browser lands."""
+    page = parsed(refused)
+    assert page.findtext(".//title").startswith("Error: Response targets")
+    summary = page.get_element_by_id("targets-problem")
+    assert summary.get("role") == "alert" and summary.get("autofocus") is not None
+    return page, summary
+
+
+def _product_rows(app) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(ResponseTarget).where(
+            ResponseTarget.product_id.is_not(None))).all())
+
+
+@pytest.mark.parametrize("name, tampered, message", [
+    ("product", "abc", "Choose a product from the list."),
+    ("product", "999999", "Choose a product from the list."),
+    ("plan", "platinum", "Choose a plan from the list."),
+    ("severity", "9", "Choose a severity from 1 to 4."),
+    ("clock", "sometimes", "Choose how the target's clock runs from the list."),
+])
+def test_a_products_row_with_a_value_never_offered_is_refused_beside_that_field(
+        client, auth, desk, name, tampered, message):
+    auth.login("staff@demo.test")
+    with desk.app_context():
+        product_id = db.session.scalar(select(Product.id).where(Product.name == "Orbit ERP"))
+    sent = {"csrf_token": csrf_token(client, PAGE), "product": str(product_id),
+            "plan": "premium", "severity": "3", "minutes": "90", "clock": "weekdays",
+            name: tampered}
+
+    refused = client.post(PAGE, data=sent)
+
+    assert refused.status_code == 422
+    page, summary = _summary(refused)
+    label = name.capitalize()
+    assert problems(summary) == {f"#own-{name}": f"{label}: {message}"}
+    assert described_by(page, f"own-{name}") == [message]
+    assert page.get_element_by_id(f"own-{name}").get("aria-invalid") == "true"
+    assert page.get_element_by_id("own-minutes").get("value") == "90"  # the rest kept
+    assert page.get_element_by_id("own-minutes").get("aria-invalid") is None
+    assert _product_rows(desk) == 0
+
+
+def test_a_plans_row_with_a_clock_never_offered_is_refused_beside_the_clock(
+        client, auth, desk):
+    auth.login("staff@demo.test")
+    refused = client.post(PAGE, data={"csrf_token": csrf_token(client, PAGE), "plan": "elite",
+                                      "severity": "2", "minutes": "45", "clock": "sometimes"})
+
+    assert refused.status_code == 422
+    page, summary = _summary(refused)
+    message = "Choose how the target's clock runs from the list."
+    assert problems(summary) == {"#target-elite-2-clock": f"Clock, Elite severity 2: {message}"}
+    assert described_by(page, "target-elite-2-clock") == [message]
+    assert page.get_element_by_id("target-elite-2-minutes").get("value") == "45"
+    assert _general(desk, "elite", 2) != (45, "sometimes")
