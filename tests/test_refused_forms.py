@@ -8,11 +8,17 @@ helpful vote in ``tests/articles/test_reading.py`` and the response targets in
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from flask_wtf import FlaskForm
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length
 
+import kb
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.alerts import critical
@@ -21,6 +27,7 @@ from tests.a11y import described_by, problems, refused_summary
 
 STAFF = "staff@demo.test"
 STOCK_MESSAGES = ("This field is required.", "Not a valid choice.", "Not a valid date value.",
+                  "Field must be", "Field cannot be longer than",
                   "Not a valid datetime value.", "Not a valid integer value.")
 
 
@@ -109,6 +116,31 @@ CASES = {
         "recording-problem", "#recorded_on",
         "Give the day it was recorded as a date, such as 2030-01-31.",
         ("title", "Year-end closing")),
+    # WTForms' stock length messages ("Field cannot be longer than 200 characters.") read
+    # oddly after the label: each says what to keep within, naming the field (kb.forms.length)
+    "product with too long a description": Case(
+        "/staff/products/", {"name": "Orbit Gatehouse", "description": "x" * 5001},
+        "product-problem", "#description", "Keep the description to 5,000 characters or fewer.",
+        ("name", "Orbit Gatehouse")),
+    "alert text with too long a title": Case(
+        lambda app: f"/staff/alerts/{_alert_id(app)}/text",
+        {"title": "Posting stops " * 40, "summary": "Totals stay open until 02:00."},
+        "revise-problem", "#title", "Keep the title to 500 characters or fewer.",
+        ("summary", "Totals stay open until 02:00.")),
+    "topic with too long a title": Case(
+        "/sessions/topics/new", {"title": "Closing " * 40, "details": "How to close a year."},
+        "topic-problem", "#title", "Keep the topic to 300 characters or fewer.",
+        ("details", "How to close a year."), who="premium@demo.test"),
+    "invitation with too long a name": Case(
+        "/organization/users", {"email": "new.colleague@example.test", "name": "Ana " * 51,
+                                "role": "customer"},
+        "invite-problem", "#name", "Keep the name to 200 characters or fewer.",
+        ("email", "new.colleague@example.test"), who="premium-admin@demo.test"),
+    "programme with too short a title": Case(
+        "/staff/programmes/", {"title": "EA", "product": "Orbit ERP", "seats": "3",
+                               "opens_on": "2030-01-01", "ends_on": "2030-06-30"},
+        "programme-problem", "#title", "Make the title 3 to 200 characters long.",
+        ("product", "Orbit ERP")),
     "topic without a title": Case(
         "/sessions/topics/new", {"title": "", "details": "How to close a fiscal year."},
         "topic-problem", "#title", "Say in a few words what the session should be about.",
@@ -168,3 +200,33 @@ def test_a_form_not_sent_yet_is_no_error(client, auth, demo_accounts, url, who):
     assert answer.status_code == 200
     assert not answer.text.split("<title>", 1)[1].startswith("Error")
     assert "error-summary" not in answer.text
+
+
+def _forms_of_kb() -> list[type]:
+    for module in pkgutil.walk_packages(kb.__path__, "kb."):
+        if module.name.rsplit(".", 1)[-1] in ("forms", "views", "staff_views"):
+            importlib.import_module(module.name)
+    found, pending = [], [FlaskForm]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            pending.append(sub)
+            if sub.__module__.startswith("kb."):
+                found.append(sub)
+    return found
+
+
+def _validators(unbound) -> list:
+    positional = unbound.args[1] if len(unbound.args) > 1 else ()
+    return [*unbound.kwargs.get("validators", ()), *(positional or ())]
+
+
+def test_no_form_of_kb_keeps_the_stock_length_message():
+    """Every Length says in words what to keep within (``kb.forms.length``), not WTForms'
+    "Field cannot be longer than 200 characters."."""
+    forms = _forms_of_kb()
+    assert len(forms) > 40
+    stock = [f"{form.__name__}.{name}" for form in forms for name, unbound in vars(form).items()
+             if isinstance(unbound, UnboundField)
+             for validator in _validators(unbound)
+             if isinstance(validator, Length) and validator.message is None]
+    assert stock == []

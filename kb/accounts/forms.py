@@ -17,7 +17,6 @@ from wtforms.validators import (
     Email,
     EqualTo,
     InputRequired,
-    Length,
     Optional,
     ValidationError,
 )
@@ -25,7 +24,7 @@ from wtforms.validators import (
 from kb import plans, time_zones
 from kb.accounts.credentials import MIN_PASSWORD_LENGTH
 from kb.accounts.models import ROLE_NAMES
-from kb.forms import choices, optional_database_id
+from kb.forms import choices, length, optional_database_id
 
 # The demo accounts use the reserved .test domain; email-validator refuses it by default and
 # documents this list as the switch.
@@ -58,21 +57,25 @@ def known_time_zone(form, field) -> None:
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)],
+    email = EmailField("E-mail address",
+                       validators=[DataRequired(), length("the e-mail address", max=254)],
                        render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)],
+    password = PasswordField("Password",
+                             validators=[DataRequired(), length("the password", max=500)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField("E-mail address",
+                       validators=[DataRequired(), Email(), length("the e-mail address", max=254)],
                        render_kw={"autocomplete": "username"})
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+        "New password",
+        validators=[DataRequired(), length("the new password", min=MIN_PASSWORD_LENGTH, max=500)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -88,7 +91,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[Optional(), Length(max=200)],
+    name = StringField("Name", validators=[Optional(), length("the name", max=200)],
                        render_kw={"autocomplete": "name"})
     time_zone = time_zone_field()
 
@@ -96,7 +99,8 @@ class ProfileForm(FlaskForm):
 class TokenForm(FlaskForm):
     # its own id: the profile form on the same page has a "name" too
     name = StringField(
-        "Token name", id="token-name", validators=[DataRequired(), Length(max=100)],
+        "Token name", id="token-name",
+        validators=[DataRequired(), length("the token's name", max=100)],
         description="For example the script or machine that will use it.",
     )
     expires = SelectField(
@@ -113,15 +117,17 @@ class TokenForm(FlaskForm):
 class InviteUserForm(FlaskForm):
     email = EmailField("E-mail address", validators=[
         DataRequired(message="Give the e-mail address of the person to invite."),
-        Email(message="Give an e-mail address such as name@example.com."), Length(max=254)])
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
+        Email(message="Give an e-mail address such as name@example.com."),
+        length("the e-mail address", max=254)])
+    name = StringField("Name", validators=[Optional(), length("the name", max=200)])
     role = SelectField("Role", choices=choices(CUSTOMER_ROLE_PAIRS), default="customer",
                        invalid_choice_message="Choose a role from the list.")
 
 
 class OrganizationForm(FlaskForm):
     name = StringField("Name", validators=[
-        DataRequired(message="Give the organisation's name."), Length(max=200)])
+        DataRequired(message="Give the organisation's name."),
+        length("the organisation's name", max=200)])
     plan = SelectField("Support plan", choices=choices(PLAN_PAIRS),
                        invalid_choice_message="Choose a support plan from the list.")
     term_start = DateField(
@@ -131,19 +137,20 @@ class OrganizationForm(FlaskForm):
         "Term ends", validators=[InputRequired(message="Give the day the term ends.")],
         invalid_value_message="Give the day the term ends as a date, such as 2030-12-31.")
     products = TextAreaField(
-        "Products and versions it runs", validators=[Optional(), Length(max=5000)],
+        "Products and versions it runs",
+        validators=[Optional(), length("the products and versions", max=5000)],
         description="One product per line, versions after a colon: 'Ledger Server: 9.2, 10.0'.",
     )
     administrator = SelectField("Customer administrator", choices=[], validate_choice=False,
                                 coerce=optional_database_id,
                                 invalid_value_message="Choose the administrator from the list.")
     time_zone = StringField(
-        "Support time zone", validators=[Optional(), Length(max=64)],
+        "Support time zone", validators=[Optional(), length("the time zone", max=64)],
         description="Where its support clock runs (business hours, weekdays); empty: the "
                     "portal's default.",
         render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"})
     holiday_country = StringField(
-        "Public holidays of", validators=[Optional(), Length(max=12)],
+        "Public holidays of", validators=[Optional(), length("the country code", max=12)],
         description='A country code, optionally with a region: "US", "DE-BY"; empty: the '
                     "portal's default.")
     # shown once a save would lower the plan mid-term: the plan the confirmation was asked for
@@ -152,8 +159,9 @@ class OrganizationForm(FlaskForm):
 
 
 class StaffUserForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    email = EmailField("E-mail address",
+                       validators=[DataRequired(), Email(), length("the e-mail address", max=254)])
+    name = StringField("Name", validators=[Optional(), length("the name", max=200)])
     role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS), default="customer")
     # the listed ids as text: a value the list does not offer is told plainly, not coerced
     organization = SelectField("Organisation", choices=[],
@@ -173,7 +181,8 @@ class ViewAsForm(FlaskForm):
 
 def _code_field(label: str, field_id: str, description: str = "") -> StringField:
     return StringField(
-        label, id=field_id, validators=[DataRequired(), Length(max=40)], description=description,
+        label, id=field_id,
+        validators=[DataRequired(), length("the code", max=40)], description=description,
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                    "autocapitalize": "off", "spellcheck": "false"})
 
@@ -186,7 +195,7 @@ class EnrolmentCodeForm(FlaskForm):
 class SecondStepForm(FlaskForm):
     code = StringField(
         "Code from your authenticator app", id="second-step-code",
-        validators=[DataRequired(), Length(max=40)],
+        validators=[DataRequired(), length("the code", max=40)],
         description="6 digits. No phone at hand? Type one of your recovery codes instead.",
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
                    "spellcheck": "false"})
@@ -199,4 +208,4 @@ class RenewRecoveryCodesForm(FlaskForm):
 class TwoStepOffForm(FlaskForm):
     password_or_code = PasswordField(
         "Your password, or a current code from the app", id="two-step-off",
-        validators=[DataRequired(), Length(max=500)])
+        validators=[DataRequired(), length("the password or code", max=500)])

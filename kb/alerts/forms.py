@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from kb import plans
 from kb.alerts.alert_models import ALERT_STATE_NAMES
 from kb.alerts.preferences import CHANNEL_NAMES, CHANNELS, FAMILIES
-from kb.forms import choices
+from kb.forms import choices, length
 from kb.products.models import Product
 
 INHERIT, ON, OFF = "", "on", "off"
@@ -106,13 +106,14 @@ class SubscribeForm(FlaskForm):
 
 class OpenAlertForm(FlaskForm):
     title = StringField("Title", validators=[
-        DataRequired(message="Give the alert a title."), Length(max=500)])
-    summary = TextAreaField("What customers see", validators=[Optional(), Length(max=5000)])
+        DataRequired(message="Give the alert a title."), length("the title", max=500)])
+    summary = TextAreaField("What customers see",
+                            validators=[Optional(), length("what customers see", max=5000)])
     products = StringField("Products", validators=[
         DataRequired(message="Name the products it affects, such as Orbit ERP."),
-        Length(max=1000)],
+        length("the products", max=1000)],
                            description="Comma-separated product names.")
-    versions = StringField("Versions", validators=[Optional(), Length(max=500)],
+    versions = StringField("Versions", validators=[Optional(), length("the versions", max=500)],
                            description="Comma-separated; empty means every version.")
     min_plan = SelectField("Told to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN,
                            invalid_choice_message="Choose the plans told from the list.")
@@ -125,14 +126,17 @@ class AdvanceForm(FlaskForm):
     patch_id = SelectField("Fixed in", choices=[], validate_choice=False)
     fewer_reached = BooleanField(
         "Name it anyway, although not every plan the alert is told to may download it")
-    note = TextAreaField("Note to subscribers", validators=[Optional(), Length(max=5000)])
+    note = TextAreaField("Note to subscribers",
+                         validators=[Optional(), length("the note", max=5000)])
 
 
 class ReviseAlertForm(FlaskForm):
     title = StringField("Title", validators=[
-        DataRequired(message="Give the alert a title."), Length(max=500)])
-    summary = TextAreaField("What customers see", validators=[Optional(), Length(max=5000)],
+        DataRequired(message="Give the alert a title."), length("the title", max=500)])
+    summary = TextAreaField("What customers see",
+                            validators=[Optional(), length("what customers see", max=5000)],
                             render_kw={"rows": 6})
     tell = BooleanField("Tell subscribers of this update")
-    update_note = TextAreaField("Note to subscribers", validators=[Optional(), Length(max=5000)],
+    update_note = TextAreaField("Note to subscribers",
+                                validators=[Optional(), length("the note", max=5000)],
                                 description="Sent with the update; shown in the alert's history.")

@@ -22,7 +22,7 @@ from kb import plans
 from kb.articles.fields import ArticleFields, unknown_versions, version_names
 from kb.articles.models import KINDS, Article
 from kb.errors import Invalid
-from kb.forms import choices, optional_database_id
+from kb.forms import choices, length, optional_database_id
 
 TYPE_PAIRS = [("article", "Article"), ("release-note", "Release note")]
 KIND_PAIRS = [("", "(none)")] + [(kind, kind.replace("-", " ").capitalize()) for kind in KINDS]
@@ -45,11 +45,11 @@ def split_list(text: str | None) -> list[str]:
 
 class ArticleForm(FlaskForm):
     type = SelectField("Type", choices=choices(TYPE_PAIRS))
-    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
-    slug = StringField("Slug", validators=[Optional(), Length(max=300)],
+    title = StringField("Title", validators=[DataRequired(), length("the title", max=500)])
+    slug = StringField("Slug", validators=[Optional(), length("the slug", max=300)],
                        description="The address: /articles/<slug>. Renaming keeps the old "
                                    "address working as a redirect.")
-    summary = TextAreaField("Summary", validators=[Length(max=2000)])
+    summary = TextAreaField("Summary", validators=[length("the summary", max=2000)])
     body = TextAreaField("Body (Markdown)", render_kw={"rows": 18})
     kind = SelectField("Kind", choices=choices(KIND_PAIRS))
     products = SelectMultipleField("Products", choices=[])
@@ -70,11 +70,12 @@ class ArticleForm(FlaskForm):
     publish_at = DateTimeLocalField("Publish at (UTC)", validators=[Optional()],
                                     description="Leave empty to publish at once.")
     release_product = SelectField("Release of product", choices=[], validate_choice=False)
-    release_version = StringField("Release version", validators=[Length(max=60)])
+    release_version = StringField("Release version",
+                                  validators=[length("the release version", max=60)])
     released_on = DateField("Released on", validators=[Optional()])
     highlights = TextAreaField("Highlights (Markdown)")
     linked_articles = TextAreaField("Linked articles", description="Slugs, one a line")
-    note = StringField("Revision note", validators=[Length(max=300)])
+    note = StringField("Revision note", validators=[length("the revision note", max=300)])
     tell_followers = BooleanField(
         "Tell its followers about this change",
         description="They get the revision note as what changed. Leave it off for small "

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from kb import plans
 from kb.community.models import BODY_LIMIT, TITLE_LIMITS
-from kb.forms import choices
+from kb.forms import choices, length
 from kb.products import service as products
 
 PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLANS]
@@ -17,10 +17,10 @@ PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLA
 class AskForm(FlaskForm):
     space = SelectField("Space", validators=[DataRequired()],
                         description="The product (or programme) your question is about.")
-    title = StringField("Title", validators=[DataRequired(), Length(*TITLE_LIMITS)],
+    title = StringField("Title", validators=[DataRequired(), length("the title", *TITLE_LIMITS)],
                         description="One sentence: what do you want to know?")
     body = TextAreaField("Details (Markdown)",
-                         validators=[DataRequired(), Length(max=BODY_LIMIT)],
+                         validators=[DataRequired(), length("the details", max=BODY_LIMIT)],
                          description="Versions, what you tried, error messages. Code in "
                                      "```fences```.", render_kw={"rows": 10})
 
@@ -30,22 +30,22 @@ class AskForm(FlaskForm):
 
 
 class EditQuestionForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(*TITLE_LIMITS)])
+    title = StringField("Title", validators=[DataRequired(), length("the title", *TITLE_LIMITS)])
     body = TextAreaField("Details (Markdown)",
-                         validators=[DataRequired(), Length(max=BODY_LIMIT)],
+                         validators=[DataRequired(), length("the details", max=BODY_LIMIT)],
                          render_kw={"rows": 10})
 
 
 class AnswerForm(FlaskForm):
     body = TextAreaField("Your answer (Markdown)",
-                         validators=[DataRequired(), Length(max=BODY_LIMIT)],
+                         validators=[DataRequired(), length("your answer", max=BODY_LIMIT)],
                          render_kw={"rows": 8})
 
 
 class NoteForm(FlaskForm):
     """A short reason: why an answer is outdated, why something was hidden."""
 
-    note = StringField("Note", validators=[Optional(), Length(max=500)])
+    note = StringField("Note", validators=[Optional(), length("the note", max=500)])
 
 
 class MergeForm(FlaskForm):
@@ -61,7 +61,8 @@ class SpaceForm(FlaskForm):
                           invalid_choice_message="Choose a product from the list, or none.")
     min_plan = SelectField("Open to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN,
                            invalid_choice_message="Choose the plans it is open to from the list.")
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    description = TextAreaField("Description",
+                                validators=[Optional(), length("the description", max=2000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,12 +17,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from kb.elite.csm import MESSAGE_LIMIT
 from kb.elite.special_events import NOTES_LIMIT
-from kb.forms import choices, readable
+from kb.forms import choices, length, readable
 
 
 class MessageForm(FlaskForm):
     body = TextAreaField("Message", validators=[DataRequired(message="Write a message first."),
-                                                Length(max=MESSAGE_LIMIT)])
+                                                length("the message", max=MESSAGE_LIMIT)])
 
 
 class BookingForm(FlaskForm):
@@ -32,7 +32,7 @@ class BookingForm(FlaskForm):
     product = SelectField("Product", validators=[DataRequired(message="Choose a product.")],
                           invalid_choice_message="Choose a product from the list.")
     notes = TextAreaField("What is happening that weekend (optional)",
-                          validators=[Optional(), Length(max=NOTES_LIMIT)])
+                          validators=[Optional(), length("the notes", max=NOTES_LIMIT)])
 
 
 def booking_form(products, **data) -> BookingForm:
@@ -65,19 +65,22 @@ class SupportPersonForm(FlaskForm):
 class ExclusionForm(FlaskForm):
     product = SelectField("Product", validators=[DataRequired(message="Choose a product.")],
                           invalid_choice_message="Choose a product from the list.")
-    reason = StringField("Why it is not available", validators=[Optional(), Length(max=300)])
+    reason = StringField("Why it is not available",
+                         validators=[Optional(), length("the reason", max=300)])
 
 
 class MeetingRequestForm(FlaskForm):
     kind = SelectField("What kind of meeting", validators=[DataRequired()])
     subject = StringField("Subject", validators=[
-        DataRequired(message="Give the meeting a subject."), Length(max=200)])
+        DataRequired(message="Give the meeting a subject."), length("the subject", max=200)])
     product = SelectField("Product to update (update planning)", validators=[Optional()])
     target_version = StringField("Version you update to (update planning)",
-                                 validators=[Optional(), Length(max=60)])
+                                 validators=[Optional(), length("the version", max=60)])
     details = TextAreaField("What you would like to discuss",
-                            validators=[Optional(), Length(max=5000)])
-    preferred_times = StringField("Times that suit you", validators=[Optional(), Length(max=500)],
+                            validators=[Optional(),
+                                        length("what you would like to discuss", max=5000)])
+    preferred_times = StringField("Times that suit you",
+                                  validators=[Optional(), length("the times", max=500)],
                                   description="For example: Tuesday or Thursday mornings, CET")
 
 
@@ -90,10 +93,13 @@ class ScheduleForm(FlaskForm):
         InputRequired(message="How many minutes?"), readable,
         NumberRange(15, 480, message="From 15 to 480 minutes.")],
         invalid_value_message="Give whole minutes, from 15 to 480.")
-    location = StringField("Meeting link or room", validators=[Optional(), Length(max=500)])
-    attendees = StringField("Senior staff taking part", validators=[Optional(), Length(max=500)])
+    location = StringField("Meeting link or room",
+                           validators=[Optional(), length("the link or room", max=500)])
+    attendees = StringField("Senior staff taking part",
+                            validators=[Optional(),
+                                        length("the names of the staff taking part", max=500)])
 
 
 class DeclineForm(FlaskForm):
     answer = TextAreaField("Why it is declined", validators=[
-        DataRequired(message="Say why."), Length(max=5000)])
+        DataRequired(message="Say why."), length("the answer", max=5000)])

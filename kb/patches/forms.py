@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from kb import plans
-from kb.forms import choices
+from kb.forms import choices, length
 from kb.patches.changes import MAX_REASON_LENGTH
 from kb.patches.details import PatchDetails, details_from_text, issue_line, split_list
 from kb.patches.models import KIND_NAMES, Patch
@@ -34,21 +34,21 @@ class ListField(StringField):
 class PatchForm(FlaskForm):
     """The metadata of a new patch; its files arrive in the same multipart request."""
 
-    product = StringField("Product", validators=[DataRequired(), Length(max=200)],
+    product = StringField("Product", validators=[DataRequired(), length("the product", max=200)],
                           description="Start typing to pick a product. A name not known yet "
                                       "needs the box below ticked, so a typo never creates one.",
                           render_kw={"list": "products", "autocomplete": "off"})
     new_product = BooleanField("This is a new product: create it")
     versions = StringField(
-        "Versions it applies to", validators=[Optional(), Length(max=500)],
+        "Versions it applies to", validators=[Optional(), length("the versions", max=500)],
         description="Comma-separated, and/or one range such as 11.0..12.0; "
                     "empty means every version.")
     new_versions = BooleanField("Versions not known yet: create them")
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("Title", validators=[DataRequired(), length("the title", max=300)])
     kind = SelectField("Kind", choices=choices(KIND_PAIRS), default="patch")
     min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
     released_on = DateField("Release date", validators=[Optional()])
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
+    summary = TextAreaField("Summary", validators=[Optional(), length("the summary", max=2000)])
     description = TextAreaField("Description (Markdown)", validators=[Optional()])
     fixed_issues = TextAreaField(
         "Fixed issues", validators=[Optional()],
@@ -61,7 +61,7 @@ class PatchForm(FlaskForm):
         description="The patches of its product this one replaces (Ctrl or ⌘ picks "
                     "several).")
     release_notes = ListField(
-        "Release notes", validators=[Optional(), Length(max=1000)],
+        "Release notes", validators=[Optional(), length("the release notes", max=1000)],
         description="Release notes this patch belongs to (Ctrl or ⌘ picks several).")
     publish = BooleanField("Publish now (otherwise keep as a draft)", default=True)
 
@@ -137,7 +137,7 @@ class WithdrawForm(FlaskForm):
 
     reason = TextAreaField(
         "Why it is withdrawn", validators=[DataRequired("Say why the patch is withdrawn."),
-                                           Length(max=MAX_REASON_LENGTH)],
+                                           length("the reason", max=MAX_REASON_LENGTH)],
         description="Customers read this on the patch page and in the e-mail to everyone who "
                     "downloaded it.")
     replacement = SelectField("Install instead", choices=[],

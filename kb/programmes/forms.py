@@ -5,23 +5,26 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
+from kb.forms import length
 from kb.programmes.service import MAX_SEATS, NOTE_LIMIT, TEXT_LIMIT, ProgrammeFields
 
 
 class ApplicationForm(FlaskForm):
     note = TextAreaField("Why your organisation would like to take part (optional)",
-                         validators=[Optional(), Length(max=NOTE_LIMIT)])
+                         validators=[Optional(), length("the note", max=NOTE_LIMIT)])
 
 
 class ProgrammeForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(message="Give the programme a title."),
-                                             Length(min=3, max=200)])
+                                             length("the title", min=3, max=200)])
     product = StringField("Product", validators=[DataRequired(message="Name the product."),
-                                                 Length(max=200)])
-    offer = TextAreaField("What is offered", validators=[Optional(), Length(max=TEXT_LIMIT)])
-    conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=TEXT_LIMIT)])
+                                                 length("the product", max=200)])
+    offer = TextAreaField("What is offered",
+                          validators=[Optional(), length("what is offered", max=TEXT_LIMIT)])
+    conditions = TextAreaField("Conditions",
+                               validators=[Optional(), length("the conditions", max=TEXT_LIMIT)])
     seats = IntegerField("Seats (organisations)", default=5,
                          validators=[InputRequired(message="How many organisations?"),
                                      NumberRange(1, MAX_SEATS)])
@@ -44,7 +47,8 @@ class ProgrammeForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     answer = StringField("Word to the organisation (optional)",
-                         validators=[Optional(), Length(max=NOTE_LIMIT)])
+                         validators=[Optional(),
+                                     length("the word to the organisation", max=NOTE_LIMIT)])
 
 
 class RestrictForm(FlaskForm):

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kb.forms import choices
+from kb.forms import choices, length
 from kb.storage import Upload
 from kb.support.incidents import MIN_TITLE, IncidentDetails
 from kb.support.models import SEVERITY_DEFINITIONS, STATUS_NAMES
@@ -49,20 +49,20 @@ class ColleaguesField(SelectMultipleField):
 class IncidentForm(FlaskForm):
     product = SelectField("Product", validators=[DataRequired(message="Choose the product.")],
                           validate_choice=True)
-    version = StringField("Version", validators=[Optional(), Length(max=60)],
+    version = StringField("Version", validators=[Optional(), length("the version", max=60)],
                           description="The version you run, e.g. 12.0 SP1.")
     severity = RadioField("Severity", choices=choices(SEVERITY_PAIRS),
                           validators=[InputRequired(message="Choose a severity.")])
     title = StringField("Title", description="What goes wrong, in one line.", validators=[
         DataRequired(message="Say in one line what goes wrong."), Length(
             min=MIN_TITLE, message=f"Give a title of at least {MIN_TITLE} characters."),
-        Length(max=300)])
+        length("the title", max=300)])
     description = TextAreaField(
         "Description (Markdown)", validators=[
-            DataRequired(message="Describe the problem."), Length(max=50_000)],
+            DataRequired(message="Describe the problem."), length("the description", max=50_000)],
         description="What you did, what happened, what you expected; error messages; since "
                     "when; how many users are affected.")
-    contact = StringField("Contact", validators=[Optional(), Length(max=300)],
+    contact = StringField("Contact", validators=[Optional(), length("the contact", max=300)],
                           description="Who support should reach, and how (phone, e-mail). "
                                       "Empty: you, by e-mail. E-mails go to you and the "
                                       "colleagues you tick below.")
@@ -78,7 +78,8 @@ class IncidentForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your reply (Markdown)", validators=[Optional(), Length(max=50_000)])
+    body = TextAreaField("Your reply (Markdown)",
+                         validators=[Optional(), length("your reply", max=50_000)])
     # a reply by default: the customer waits for an answer; a note is chosen on purpose
     kind = RadioField("Who reads it", choices=choices([
         ("reply", "Reply to the customer"), ("note", "Internal note (staff only)")]),
@@ -97,7 +98,8 @@ class StatusForm(FlaskForm):
     status = SelectField("Status", choices=choices(STATUS_NAMES.items()),
                          invalid_choice_message="Choose a status from the list.")
     message = TextAreaField(
-        "Message to the customer (Markdown)", validators=[Optional(), Length(max=50_000)],
+        "Message to the customer (Markdown)",
+        validators=[Optional(), length("the message", max=50_000)],
         render_kw={"rows": 3},
         description="Sent with the change as a public reply. Needed to resolve or close an "
                     "incident support has not answered yet: it is the response.")
@@ -110,7 +112,7 @@ class ConfirmCloseForm(FlaskForm):
         DataRequired(message="Tick the box to close the incident, or keep it open.")])
     message = TextAreaField(
         "A last word to support (optional, Markdown)", render_kw={"rows": 3},
-        validators=[Optional(), Length(max=50_000)],
+        validators=[Optional(), length("the last word", max=50_000)],
         description="Sent as your reply with the closing, e.g. what solved it.")
 
 

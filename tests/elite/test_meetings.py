@@ -171,10 +171,10 @@ def test_another_organisation_cannot_touch_the_meeting(client, auth, elite_custo
      "minutes", "Give whole minutes, from 15 to 480."),
     ("schedule", {"starts_at": "2030-03-16T09:00", "duration_minutes": "60",
                   "location": "Room 4 " + "x" * 500, "attendees": "Dana"},
-     "location", "Field cannot be longer than 500 characters."),
+     "location", "Keep the link or room to 500 characters or fewer."),
     ("decline", {"answer": "   "}, "answer", "Say why."),
     ("decline", {"answer": "Not now " + "x" * 5000}, "answer",
-     "Field cannot be longer than 5000 characters."),
+     "Keep the answer to 5,000 characters or fewer."),
 ])
 def test_a_refused_schedule_or_decline_is_shown_open_as_typed(auth, elite_customer, app, action,
                                                                fields, element, message):

@@ -111,8 +111,8 @@ def test_a_refused_exclusion_is_shown_beside_its_field_as_typed(client, app, eli
 
     assert refused.status_code == 422
     assert 'id="product-error" class="field-error">Choose a product.</small>' in refused.text
-    assert 'id="reason-error" class="field-error">Field cannot be longer than 300' \
-        in refused.text
+    assert ('id="reason-error" class="field-error">Keep the reason to 300 characters or fewer.'
+            in refused.text)
     assert f'value="{too_long}"' in refused.text
     with app.app_context():
         assert elite_queries.exclusions() == []

@@ -9,7 +9,9 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from kb.forms import length
 
 
 class CampusOfferForm(FlaskForm):
@@ -18,5 +20,5 @@ class CampusOfferForm(FlaskForm):
     terms = TextAreaField("Terms (Markdown)", validators=[Optional()])
     how_to_redeem = TextAreaField("How to redeem (Markdown)", validators=[Optional()])
     redeem_url = URLField("Where the code is used (https:// address of the shop's checkout)",
-                          validators=[Optional(), Length(max=1000)])
+                          validators=[Optional(), length("the address", max=1000)])
     valid_until = DateField("Valid until", validators=[InputRequired()])

@@ -11,10 +11,10 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from kb.accounts.forms import time_zone_field
-from kb.forms import readable
+from kb.forms import length, readable
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 # what a browser without a date picker is told to type
@@ -23,9 +23,10 @@ DATETIME_EXAMPLE = "Give {} as a date and time, such as 2030-01-31T14:00."
 
 class LiveSessionForm(FlaskForm):
     title = StringField("Title", validators=[
-        DataRequired(message="Give the session a title."), Length(max=300)])
+        DataRequired(message="Give the session a title."), length("the title", max=300)])
     description = TextAreaField("Description (Markdown)", validators=[Optional()])
-    presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
+    presenter = StringField("Presenter",
+                            validators=[Optional(), length("the presenter's name", max=200)])
     local_start = DateTimeLocalField(
         "Starts at", format=DATETIME_FORMATS,
         validators=[InputRequired(message="Give the day and time the session starts.")],
@@ -50,9 +51,12 @@ class LiveSessionForm(FlaskForm):
         "Registration closes (default: at the start)", format=DATETIME_FORMATS,
         validators=[Optional()],
         invalid_value_message=DATETIME_EXAMPLE.format("when registration closes"))
-    meeting_url = URLField("Meeting URL", validators=[Optional(), Length(max=1000)])
-    meeting_number = StringField("Meeting number", validators=[Optional(), Length(max=100)])
-    meeting_password = StringField("Meeting password", validators=[Optional(), Length(max=100)])
+    meeting_url = URLField("Meeting URL",
+                           validators=[Optional(), length("the meeting URL", max=1000)])
+    meeting_number = StringField("Meeting number",
+                                 validators=[Optional(), length("the meeting number", max=100)])
+    meeting_password = StringField("Meeting password",
+                                   validators=[Optional(), length("the meeting password", max=100)])
     join_details_minutes = IntegerField(
         "Show join details this many minutes before the start", default=15,
         validators=[Optional(), readable, NumberRange(
@@ -67,6 +71,6 @@ class AttachRecordingForm(FlaskForm):
 class CancelLiveSessionForm(FlaskForm):
     reason = TextAreaField("Reason",
                            validators=[DataRequired("Give the reason: registrants are told it."),
-                                       Length(max=2000)],
+                                       length("the reason", max=2000)],
                            description="Customers read it on the schedule and the session's "
                                        "page; registrants get it by e-mail.")

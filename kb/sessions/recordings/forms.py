@@ -13,21 +13,22 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from kb.forms import choices, readable
+from kb.forms import choices, length, readable
 from kb.products.forms import product_choices
 from kb.sessions.recordings.captions import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class RecordingForm(FlaskForm):
     title = StringField("Title", validators=[
-        DataRequired(message="Give the recording a title."), Length(max=300)])
+        DataRequired(message="Give the recording a title."), length("the title", max=300)])
     summary = TextAreaField("Summary (Markdown)", validators=[Optional()])
-    presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
+    presenter = StringField("Presenter",
+                            validators=[Optional(), length("the presenter's name", max=200)])
     product = SelectField("Product", validators=[Optional()],
                           invalid_choice_message="Choose a product from the list, or none.")
-    topic = StringField("Topic", validators=[Optional(), Length(max=120)],
+    topic = StringField("Topic", validators=[Optional(), length("the topic", max=120)],
                         description="A theme to group recordings, e.g. Integration")
     recorded_on = DateField(
         "Recorded on", validators=[InputRequired(message="Give the day it was recorded.")],
@@ -40,8 +41,8 @@ class RecordingForm(FlaskForm):
                       description="An empty duration is read from the file.",
                       render_kw={"data-duration-field": "duration_minutes",
                                  "accept": "video/mp4,video/webm,video/ogg"})
-    external_url = URLField("…or the video's https:// address", validators=[Optional(),
-                                                                           Length(max=1000)])
+    external_url = URLField("…or the video's https:// address",
+                            validators=[Optional(), length("the address", max=1000)])
     transcript = FileField("Transcript (WebVTT or SRT)")
     language = SelectField("Transcript language", default=DEFAULT_LANGUAGE,
                            choices=choices(LANGUAGES.items()),

@@ -8,18 +8,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from kb.forms import choices
+from kb.forms import choices, length
 from kb.products.forms import product_choices
 
 
 class TopicForm(FlaskForm):
     title = StringField("Topic", validators=[
         DataRequired(message="Say in a few words what the session should be about."),
-        Length(max=300)])
+        length("the topic", max=300)])
     details = TextAreaField("What would you like to learn? (Markdown)",
-                            validators=[Optional(), Length(max=10000)])
+                            validators=[Optional(), length("the details", max=10000)])
     product = SelectField("Product", validators=[Optional()],
                           invalid_choice_message="Choose a product from the list, or none.")
 
@@ -34,7 +34,8 @@ class TopicStatusForm(FlaskForm):
          ("declined", "Declined")]))
     live_session_id = SelectField("Live session (for scheduled)", validators=[Optional()])
     recording_id = SelectField("Recording (for recorded)", validators=[Optional()])
-    reason = TextAreaField("Reason (for declined)", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("Reason (for declined)",
+                           validators=[Optional(), length("the reason", max=2000)])
 
 
 class MergeForm(FlaskForm):
