@@ -67,20 +67,23 @@ class SignInForm(FlaskForm):
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField("E-mail address",
-                       validators=[DataRequired(), Email(), length("the e-mail address", max=254)],
-                       render_kw={"autocomplete": "username"})
+    email = EmailField("E-mail address", validators=[
+        DataRequired(message="Give the e-mail address you sign in with."),
+        Email(message="Give an e-mail address such as name@example.com."),
+        length("the e-mail address", max=254)], render_kw={"autocomplete": "username"})
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
-        validators=[DataRequired(), length("the new password", min=MIN_PASSWORD_LENGTH, max=500)],
+        validators=[DataRequired(message="Choose a new password."),
+                    length("the new password", min=MIN_PASSWORD_LENGTH, max=500)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        validators=[DataRequired(message="Type the new password again."),
+                    EqualTo("password", message="The passwords differ.")],
         render_kw={"autocomplete": "new-password"},
     )
 

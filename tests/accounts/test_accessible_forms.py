@@ -117,6 +117,7 @@ def test_a_refused_reset_request_posts_to_its_own_address_and_its_summary_takes_
     assert answer.status_code == 422
     page, summary = refused_summary(answer, "reset-problem")
     assert page.get_element_by_id("email").get("value") == "not an address"
+    assert described_by(page, "email") == ["Give an e-mail address such as name@example.com."]
     assert page.get_element_by_id("email").get("aria-invalid") == "true"
     assert summary.get("autofocus") is not None
     assert next(summary.iterancestors("form")).get("action") is None
@@ -139,6 +140,11 @@ def test_a_refused_new_password_posts_to_its_own_address_and_its_summary_takes_t
     assert next(summary.iterancestors("form")).get("action") is None
     assert list(problems(summary)) == ["#confirm"]
     assert page.get_element_by_id("password").get("autofocus") is None
+    empty = auth.post(link, {"password": "", "confirm": ""})
+    assert empty.status_code == 422
+    assert problems(refused_summary(empty, "password-problem")[1]) == {
+        "#password": "New password: Choose a new password.",
+        "#confirm": "Repeat the new password: Type the new password again."}
 
 
 def test_each_revoke_button_names_its_token(auth, customer_on):
