@@ -118,7 +118,9 @@ def save_target():
     except Invalid as refusal:
         if not own:  # the hidden fields of a row: no field of the page shows them
             raise
-        return _refused_target(own, None, None, None, refusal, typed)
+        return _refused_target(own, request.form.get("plan"),
+                               _severity_kept(request.form.get("severity", "")),
+                               request.form.get("product"), refusal, typed)
     try:
         product = _product() if own else None
         clock = _clock()
@@ -142,6 +144,10 @@ def _refused_target(own: bool, plan: str | None, severity: int | None, product: 
         label = f"{TARGET_LABELS[name]}, {plans.plan_name(plan)} severity {severity}"
     return _refused(form_id, (f"{form_id}-{name}", label), refusal, plan=plan,
                     severity=severity, product=_known_id(product), **typed)
+
+
+def _severity_kept(raw: str) -> int | None:
+    return int(raw) if raw in {str(level) for level in SEVERITIES} else None
 
 
 def _known_id(raw: str | None) -> int | None:

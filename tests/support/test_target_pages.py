@@ -170,6 +170,9 @@ def test_a_products_row_with_a_value_never_offered_is_refused_beside_that_field(
     assert described_by(page, f"own-{name}") == [message]
     assert page.get_element_by_id(f"own-{name}").get("aria-invalid") == "true"
     assert page.get_element_by_id("own-minutes").get("value") == "90"  # the rest kept
+    chosen = {field: page.get_element_by_id(f"own-{field}").xpath("option[@selected]/@value")
+              for field in ("product", "plan", "severity", "clock") if field != name}
+    assert chosen == {field: [value] for field, value in sent.items() if field in chosen}
     assert page.get_element_by_id("own-minutes").get("aria-invalid") is None
     assert _product_rows(desk) == 0
 
