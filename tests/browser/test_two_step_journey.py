@@ -51,10 +51,14 @@ def test_turn_on_sign_in_with_a_code_and_an_administrators_reset(browser: Browse
     expect(page.locator("svg.qr-code")).to_be_visible()
     check_at_each_width(page, "two-step-enrolment")
     app = pyotp.TOTP(page.locator("#two-step-secret").inner_text().replace(" ", ""))
+    page.get_by_label("Code from the app").fill("12345")  # a digit short: refused first
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    expect(page.locator("#enrol-problem")).to_be_focused()
     page.get_by_label("Code from the app").fill(app.now())
     page.get_by_role("button", name="Turn on two-step sign-in").click()
 
     expect(page.get_by_role("heading", name="Two-step sign-in is on")).to_be_visible()
+    assert "#" not in page.url, page.url  # the form posts without #enrol-problem
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z0-9]{5}-[a-z0-9]{5}", c) for c in codes)
     check_at_each_width(page, "two-step-recovery-codes")
