@@ -102,19 +102,45 @@ def has_unreadable_text(value) -> bool:
 
 
 def _without_controls(pairs) -> Iterator[tuple[str, object]]:
-    for name, value in iter_multi_items(pairs or ()):
+    for name, value in pairs:
         if not isinstance(name, str):  # a multipart part whose header names no field
             continue
         yield CONTROLS.sub("", name), (CONTROLS.sub("", value) if isinstance(value, str)
                                        else value)
 
 
+def _sent_with_controls(pairs: list) -> dict[str, list[str]]:
+    """The values as sent of each (cleaned) name that was sent any holding a control
+    character."""
+    sent: dict[str, list] = {}
+    for name, value in pairs:
+        if isinstance(name, str):
+            sent.setdefault(CONTROLS.sub("", name), []).append(value)
+    return {name: values for name, values in sent.items()
+            if any(isinstance(value, str) and CONTROLS.search(value) for value in values)}
+
+
 class ArgumentsWithoutNul(ImmutableMultiDict):
     """Query arguments and form fields as parsed, less any control character but tab and line
-    breaks (``CONTROLS``): no browser sends one, and PostgreSQL cannot store NUL."""
+    breaks (``CONTROLS``): no browser sends one, and PostgreSQL cannot store NUL. The values
+    as sent are kept for ``sent_values``."""
 
     def __init__(self, mapping=None):
-        super().__init__(list(_without_controls(mapping)))
+        pairs = list(iter_multi_items(mapping or ()))
+        super().__init__(list(_without_controls(pairs)))
+        self.with_controls = _sent_with_controls(pairs)
+
+
+def sent_values(arguments, name: str) -> list[str]:
+    """``arguments.getlist(name)``, but as sent where any held a control character: for a
+    filter, which refuses such a value as one nothing can have rather than read it cleaned
+    (``product=%00`` as no filter at all)."""
+    return getattr(arguments, "with_controls", {}).get(name) or arguments.getlist(name)
+
+
+def sent_value(arguments, name: str) -> str:
+    """The first of ``sent_values``, or ""."""
+    return next(iter(sent_values(arguments, name)), "")
 
 
 class Request(flask.Request):

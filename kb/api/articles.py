@@ -21,6 +21,7 @@ from kb.articles.image_views import article_html
 from kb.articles.models import KINDS, Article
 from kb.articles.views import item_url
 from kb.errors import NotFound
+from kb.forms import sent_value
 from kb.paging import page_number, page_size
 
 PAGING = [PAGE,
@@ -80,10 +81,9 @@ def _filters(type_: str) -> queries.Filters:
     arguments = request.args
     return queries.Filters(
         type=type_,
-        product=filter_values.product_slug(current_user, arguments.get("product", "")),
-        version=filter_values.version_value(current_user, arguments.get("version", "")),
-        kind=filter_values.one_of("kind", arguments.get("kind", ""), KINDS),
-        tag=filter_values.known_name("tag", arguments.get("tag", ""),
+        **filter_values.product_and_version_of(current_user, arguments),
+        kind=filter_values.one_of("kind", sent_value(arguments, "kind"), KINDS),
+        tag=filter_values.known_name("tag", sent_value(arguments, "tag"),
                                      queries.tags_in_use(current_user)),
         title=arguments.get("q", "").strip())
 

@@ -15,6 +15,7 @@ from kb.api.responses import created, respond
 from kb.api.responses.patches import Patch as PatchAnswer
 from kb.api.responses.patches import PatchPage
 from kb.errors import Invalid
+from kb.forms import sent_value
 from kb.links import absolute_url
 from kb.paging import page_number, page_size
 from kb.patches import queries, service, uploads
@@ -85,9 +86,8 @@ def list_patches():
     arguments = request.args
     result = queries.find_patches(
         current_user,
-        product=filter_values.product_slug(current_user, arguments.get("product", "")),
-        version=filter_values.version_value(current_user, arguments.get("version", "")),
-        kind=filter_values.one_of("kind", arguments.get("kind", ""), KINDS),
+        **filter_values.product_and_version_of(current_user, arguments),
+        kind=filter_values.one_of("kind", sent_value(arguments, "kind"), KINDS),
         for_my_organization=arguments.get("mine") == "1",
         with_withdrawn=arguments.get("withdrawn") == "1",
         page=page_number(request.args), per_page=per_page)

@@ -16,6 +16,7 @@ from kb.api.openapi import LIST_RESPONSES, ON_REQUEST, PRODUCT, documented, quer
 from kb.api.responses import created, respond
 from kb.api.responses.sessions import Recording, RecordingWithTranscript
 from kb.errors import Invalid
+from kb.forms import sent_value
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
 from kb.sessions.recordings.captions import DEFAULT_LANGUAGE
@@ -46,8 +47,9 @@ def recording_json(recording, watched: set[int]) -> dict:
 def api_recordings():
     items = recording_queries.recording_listing(
         current_user,
-        product_slug=filter_values.product_slug(current_user, request.args.get("product", "")),
-        topic=filter_values.known_name("topic", request.args.get("topic", ""),
+        product_slug=filter_values.product_slug(current_user,
+                                                sent_value(request.args, "product")),
+        topic=filter_values.known_name("topic", sent_value(request.args, "topic"),
                                        recording_queries.topics_in_use(current_user)))
     watched = recording_queries.watched_ids(current_user)
     return list_answer(list[Recording], items, lambda item: recording_json(item, watched))

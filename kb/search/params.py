@@ -7,7 +7,8 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from kb.errors import Invalid
-from kb.filter_values import all_allowed, known_products, known_versions
+from kb.filter_values import all_allowed, known_products_and_versions, stripped
+from kb.forms import sent_values
 from kb.paging import page_number, page_size
 from kb.search.documents import content_types
 from kb.search.query import SearchRequest
@@ -18,7 +19,9 @@ MAX_QUERY_CHARACTERS = 500
 
 
 def _values(arguments: MultiDict, name: str) -> tuple[str, ...]:
-    return tuple(value for value in arguments.getlist(name) if value.strip())
+    """The values of a filter as sent (one holding a control character is refused), less
+    empty ones (no filter)."""
+    return tuple(value for value in sent_values(arguments, name) if stripped(value))
 
 
 def search_request(user, arguments: MultiDict, per_page: int) -> SearchRequest:
@@ -29,11 +32,14 @@ def search_request(user, arguments: MultiDict, per_page: int) -> SearchRequest:
         raise Invalid("sort must be 'relevance' or 'date'.")
     text = arguments.get("q", "")[:MAX_QUERY_CHARACTERS]
     check_typed_filters(user, text)
+    types = known_types(_values(arguments, "type"))
+    products, versions = known_products_and_versions(
+        user, _values(arguments, "product"), _values(arguments, "version"))
     return SearchRequest(
         text=text,
-        types=known_types(_values(arguments, "type")),
-        products=known_products(user, _values(arguments, "product")),
-        versions=known_versions(user, _values(arguments, "version")),
+        types=types,
+        products=products,
+        versions=versions,
         kinds=known_kinds(_values(arguments, "kind")),
         sort=sort,
         page=page_number(arguments),
@@ -47,8 +53,8 @@ def check_typed_filters(user, text: str) -> None:
     document can have, as the same filter picked is refused: typed, it found nothing without
     a word why."""
     _, typed = split_typed_filters(text)
-    known_products(user, tuple(typed.get("product", ())))
-    known_versions(user, tuple(typed.get("version", ())))
+    known_products_and_versions(user, tuple(typed.get("product", ())),
+                                tuple(typed.get("version", ())))
     known_types(tuple(typed.get("type", ())))
     known_kinds(tuple(typed.get("kind", ())))
 
