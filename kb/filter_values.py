@@ -29,6 +29,12 @@ class UnknownFilter(Invalid):
         self.unknown = unknown
         self.allowed = allowed
 
+    def plainly(self) -> str:
+        """The refusal as a page says it: "There is no product called 'Orbitt'." (the value
+        as Python writes it, so that a control character shows as ``\\x00``)."""
+        return (f"There is no {self.field} called "
+                f"{' or '.join(repr(value) for value in self.unknown)}.")
+
     def json_fields(self) -> dict:
         fields = {"field": self.field, "unknown": self.unknown}
         if self.allowed is not None:

@@ -10,18 +10,16 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 from flask_login import current_user
 
-from kb import filter_values
 from kb.api import blueprint
 from kb.api.openapi import LIST_RESPONSES, PAGE, PRODUCT, VERSION, documented, query_parameter
 from kb.api.responses import respond
 from kb.api.responses.articles import Article as ArticleAnswer
 from kb.api.responses.articles import ArticlePage, ReleaseNotePage
-from kb.articles import queries, service
+from kb.articles import list_filters, queries, service
 from kb.articles.image_views import article_html
-from kb.articles.models import KINDS, Article
+from kb.articles.models import Article
 from kb.articles.views import item_url
 from kb.errors import NotFound
-from kb.forms import sent_value
 from kb.paging import page_number, page_size
 
 PAGING = [PAGE,
@@ -78,14 +76,9 @@ def _page_json(listing: queries.Page, items: list[dict]) -> dict:
 
 def _filters(type_: str) -> queries.Filters:
     """The filters asked for; a value no item can have is refused (422 naming the field)."""
-    arguments = request.args
-    return queries.Filters(
-        type=type_,
-        **filter_values.product_and_version_of(current_user, arguments),
-        kind=filter_values.one_of("kind", sent_value(arguments, "kind"), KINDS),
-        tag=filter_values.known_name("tag", sent_value(arguments, "tag"),
-                                     queries.tags_in_use(current_user)),
-        title=arguments.get("q", "").strip())
+    filters = list_filters.checked(current_user, request.args, type_)
+    filters.title = request.args.get("q", "").strip()
+    return filters
 
 
 def _listing(type_: str) -> queries.Page:

@@ -19,10 +19,11 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from kb import markdown, policy
-from kb.articles import follows, queries, service
+from kb import filter_pages, markdown, policy
+from kb.articles import follows, list_filters, queries, service
 from kb.articles.forms import HelpfulForm
 from kb.articles.models import KINDS, Article
+from kb.filter_values import UnknownFilter
 from kb.paging import page_number
 from kb.safe_redirect import safe_next_url
 from kb.web import wants_json
@@ -70,32 +71,36 @@ def release_note_links(note: Article) -> list[tuple[str, str]]:
     return [link for provider in providers for link in provider(note, current_user)]
 
 
-def _filters(type_: str) -> queries.Filters:
-    return queries.Filters(
-        type=type_, product=request.args.get("product", ""),
-        version=request.args.get("version", ""), kind=request.args.get("kind", ""),
-        tag=request.args.get("tag", ""))
+def _list_page(type_: str, template: str, tags: list[str] | None = None, **context):
+    """A list of ``type_``, or (422) the page saying which filter value no item can have, with
+    its filters still shown and no entries; ``tags``: those its tag filter offers."""
+    try:
+        filters = list_filters.checked(current_user, request.args, type_, tags)
+    except UnknownFilter as problem:
+        filters, refused = list_filters.as_asked(request.args, type_), problem
+    else:
+        refused = None
+    listing = (queries.Page() if refused
+               else queries.browse(current_user, filters, page_number(request.args)))
+    return render_template(
+        template, listing=listing, filters=filters, tags=tags,
+        products=queries.products_in_use(current_user, type_),
+        versions=queries.versions_in_use(current_user, type_),
+        **(filter_pages.refusal(refused) if refused else {}), **context,
+    ), filter_pages.STATUS if refused else 200
 
 
 @blueprint.get("/articles/")
 @login_required
 def index():
-    filters = _filters("article")
-    listing = queries.browse(current_user, filters, page_number(request.args))
-    return render_template("articles/index.html", listing=listing, filters=filters,
-                           products=queries.products_in_use(current_user, "article"),
-                           versions=queries.versions_in_use(current_user, "article"), kinds=KINDS,
-                           tags=queries.tags_in_use(current_user))
+    return _list_page("article", "articles/index.html", tags=queries.tags_in_use(current_user),
+                      kinds=KINDS)
 
 
 @blueprint.get("/release-notes/")
 @login_required
 def release_notes():
-    filters = _filters("release-note")
-    listing = queries.browse(current_user, filters, page_number(request.args))
-    return render_template("articles/release_notes.html", listing=listing, filters=filters,
-                           products=queries.products_in_use(current_user, "release-note"),
-                           versions=queries.versions_in_use(current_user, "release-note"))
+    return _list_page("release-note", "articles/release_notes.html")
 
 
 def open_item(slug: str, type_: str, address: Callable[[Article], str] = item_url):

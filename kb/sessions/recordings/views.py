@@ -15,7 +15,11 @@ from flask import (
 )
 from flask_login import current_user
 
+from kb import filter_pages, filter_values, policy
 from kb.accounts.auth import file_login_required
+from kb.filter_values import UnknownFilter
+from kb.forms import sent_value
+from kb.sessions.models import Recording
 from kb.sessions.recordings import captions, media
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
@@ -27,14 +31,31 @@ blueprint = Blueprint("recordings", __name__, url_prefix="/sessions/recordings")
 
 @blueprint.get("")
 def index():
+    """The recordings, or (422) the page saying which filter value no recording can have."""
+    topics = recording_queries.topics_in_use(current_user)
     product, topic = request.args.get("product", ""), request.args.get("topic", "")
-    items = recording_queries.list_recordings(current_user, product_slug=product, topic=topic)
+    try:
+        items = recording_queries.list_recordings(
+            current_user, **_checked_filters(topics))
+    except UnknownFilter as problem:
+        policy.require(current_user, Recording.access_feature)  # no recordings: told that
+        items, refused = [], filter_pages.refusal(problem)
+    else:
+        refused = {}
     return render_template(
         "sessions/recordings.html", recordings=items,
         watched=recording_queries.watched_ids(current_user),
         products=recording_queries.products_in_use(current_user),
-        topics=recording_queries.topics_in_use(current_user),
-        product=product, topic=topic)
+        topics=topics, product=product, topic=topic, **refused,
+    ), filter_pages.STATUS if refused else 200
+
+
+def _checked_filters(topics: list[str]) -> dict[str, str]:
+    """The product (its slug) and topic asked for, refused when no recording can have them."""
+    return {"product_slug": filter_values.product_slug(
+                current_user, sent_value(request.args, "product")),
+            "topic": filter_values.known_name("topic", sent_value(request.args, "topic"),
+                                              topics)}
 
 
 @blueprint.get("/<int:recording_id>")
