@@ -119,3 +119,24 @@ def test_an_active_customer_sees_no_lapse_notice(auth, demo_accounts, path, stat
     answer = auth.client.get(path)
     assert answer.status_code == 200
     assert "term-lapsed-notice" not in answer.get_data(as_text=True)
+
+
+def _menu_links(page: str) -> dict[str, str]:
+    """The header menu's links (not the account menu's), label by address."""
+    menu = page.split('<ul class="nav-bar">', 1)[1].split('<li class="nav-notifications">')[0]
+    return {re.sub(r"<[^>]+>", "", label).strip(): address
+            for address, label in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', menu)}
+
+
+@pytest.mark.parametrize("email", ["lapsed@demo.test", "lapsed-admin@demo.test"])
+def test_a_lapsed_customers_menu_links_the_lists_that_stay_open(auth, demo_accounts, email):
+    """The knowledge base and release notes (titles locked) and the organisation's incidents
+    (to read); none of the lists the lapsed term closed. Every link opens."""
+    auth.login(email)
+    links = _menu_links(auth.client.get("/articles/").get_data(as_text=True))
+    assert links == {"Knowledge base": "/articles/", "Release notes": "/release-notes/",
+                     "Incidents": "/support/incidents", "Plans": "/plans"}
+    for address in links.values():
+        assert auth.client.get(address).status_code == 200, address
+    for closed in ("/patches/", "/sessions/recordings"):
+        assert auth.client.get(closed).status_code == 403, closed
