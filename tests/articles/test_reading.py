@@ -41,9 +41,10 @@ def titles(html: str) -> list[str]:
     ("?kind=workaround", {"Analytics workaround"}),
     ("?tag=finance", {"ERP posting errors", "ERP ledger setup"}),
     ("?tag=finance&kind=how-to", {"ERP ledger setup"}),
-    ("?tag=nothing", set()),
+    ("?tag=FINANCE&kind=How-To", {"ERP ledger setup"}),
 ])
 def test_browse_filters(client, auth, catalogue, query, expected):
+    """(A tag nothing has is refused: tests/test_list_filter_pages.py.)"""
     auth.login("premium@demo.test")
     page = client.get("/articles/" + query)
     assert page.status_code == 200
