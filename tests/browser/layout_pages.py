@@ -63,6 +63,8 @@ PAGE_TYPES = [
     # an image wider than a phone shrinks to the text's width
     PageType("article-with-image", CUSTOMER, "/articles/erp/set-up-approval-workflows"),
     PageType("release-notes", CUSTOMER, "/release-notes/"),
+    PageType("knowledge-base-refused-filter", CUSTOMER, "/articles/?product=Orbitt&kind=how-to"),
+    PageType("knowledge-base-lapsed", "lapsed-admin@demo.test", "/articles/"),
     PageType("release-note", CUSTOMER, "/release-notes/orbit-erp-12-0"),
     PageType("release-note-with-table", CUSTOMER, "/release-notes/orbit-erp-12-0-cu1"),
     # no contents list: the text must still take the page's width
