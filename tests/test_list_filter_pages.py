@@ -176,3 +176,13 @@ def test_the_search_page_refuses_a_product_with_a_control_character(reader):
     answer = reader.get("/search", query_string={"q": "year", "product": "\x00"})
     assert answer.status_code == 422
     assert "Unknown product '\\x00'" in _text(answer)
+
+
+def test_the_recordings_filters_show_the_values_as_read(reader):
+    """A product by its name and a topic in any case are the options chosen."""
+    page = reader.get("/sessions/recordings", query_string={"product": "Orbit ERP",
+                                                            "topic": "FINANCE"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert re.search(r'<option value="orbit-erp" selected>', html)
+    assert re.search(r'<option value="Finance" selected>', html)

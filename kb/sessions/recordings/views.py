@@ -33,15 +33,15 @@ blueprint = Blueprint("recordings", __name__, url_prefix="/sessions/recordings")
 def index():
     """The recordings, or (422) the page saying which filter value no recording can have."""
     topics = recording_queries.topics_in_use(current_user)
-    product, topic = request.args.get("product", ""), request.args.get("topic", "")
     try:
-        items = recording_queries.list_recordings(
-            current_user, **_checked_filters(topics))
+        filters = _checked_filters(topics)
     except UnknownFilter as problem:
         policy.require(current_user, Recording.access_feature)  # no recordings: told that
         items, refused = [], filter_pages.refusal(problem)
+        product, topic = request.args.get("product", ""), request.args.get("topic", "")
     else:
-        refused = {}
+        items, refused = recording_queries.list_recordings(current_user, **filters), {}
+        product, topic = filters["product_slug"], filters["topic"]
     return render_template(
         "sessions/recordings.html", recordings=items,
         watched=recording_queries.watched_ids(current_user),
