@@ -89,8 +89,9 @@ def hidden_ids(user, product_ids: Collection[int] | None = (),
     if policy.acts_as_staff(user) or not asked:
         return set(), set()
     programmes = policy.programmes_of(user)
+    models = {model for _, _, namers in asked for _, model, _ in namers}  # each built once
     known = {model: case((gating.known_filter(model, user, programmes), True), else_=False)
-             for _, _, namers in asked for _, model, _ in namers}
+             for model in models}
     statements = [_naming(kind, named_id, model, joined, among, known[model])
                   for kind, among, namers in asked for named_id, model, joined in namers]
     named: dict[tuple[str, int], bool] = {}
