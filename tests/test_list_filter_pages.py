@@ -186,3 +186,11 @@ def test_the_recordings_filters_show_the_values_as_read(reader):
     html = page.get_data(as_text=True)
     assert re.search(r'<option value="orbit-erp" selected>', html)
     assert re.search(r'<option value="Finance" selected>', html)
+
+
+def test_one_who_may_not_watch_recordings_is_told_that_not_the_filter(auth, catalogue):
+    auth.login("lapsed@demo.test")
+    plain = auth.client.get("/sessions/recordings")
+    refused = auth.client.get("/sessions/recordings", query_string={"product": "Orbitt"})
+    assert plain.status_code == refused.status_code == 403
+    assert "filter-problem" not in refused.get_data(as_text=True)
