@@ -4,7 +4,6 @@ see them."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -25,17 +24,10 @@ from kb.sessions.topics import service as topics
 from kb.storage import file_store
 from tests.conftest import csrf_token
 from tests.sessions.conftest import moved_back
+from tests.web import same_page
 
 SECRET_PRODUCT = "Phantom Suite"
 SECRET_THEME = "Phantom theme"
-
-
-# a CSRF token carries the second it was signed in, so two pages a second apart differ there
-SIGNED_TOKEN = re.compile(rb'(name="csrf[-_]token" (?:content|value)=")[^"]+"')
-
-
-def same_page(first: bytes, second: bytes) -> bool:
-    return SIGNED_TOKEN.sub(rb'\1"', first) == SIGNED_TOKEN.sub(rb'\1"', second)
 
 
 def _patch(staff, title, *, publish=True, **details):

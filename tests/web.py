@@ -9,6 +9,13 @@ DEMO_PASSWORD = "demo-password"
 
 
 CSRF_PATTERN = re.compile(r'name="csrf-token" content="([^"]+)"')
+# a CSRF token carries the second it was signed in, so two pages a second apart differ there
+SIGNED_TOKEN = re.compile(rb'(name="csrf[-_]token" (?:content|value)=")[^"]+"')
+
+
+def same_page(first: bytes, second: bytes) -> bool:
+    """Whether two answers' bodies are the same page, but for the time in their CSRF tokens."""
+    return SIGNED_TOKEN.sub(rb'\1"', first) == SIGNED_TOKEN.sub(rb'\1"', second)
 
 
 def csrf_token(client, page: str = "/plans") -> str:
