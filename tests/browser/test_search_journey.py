@@ -131,9 +131,8 @@ def test_suggestions_keep_the_focus_in_the_box_and_tab_leaves_it(signed_in, sear
     first = options.first
     expect(first).to_have_attribute("aria-selected", "true")
     expect(box).to_have_attribute("aria-activedescendant", "search-suggestions-0")
-    colours = first.evaluate("""option => [getComputedStyle(option).backgroundColor,
-                                           getComputedStyle(option).color]""")
-    assert colours == ["rgb(1, 114, 173)", "rgb(255, 255, 255)"]
+    expect(first).to_have_css("background-color", "rgb(1, 114, 173)")
+    expect(first).to_have_css("color", "rgb(255, 255, 255)")
 
     box.press("Tab")  # leaves the box for the next control, and the list closes
     expect(listbox).to_be_hidden()

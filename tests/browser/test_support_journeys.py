@@ -130,7 +130,9 @@ def test_staff_see_at_a_glance_whether_the_customer_reads_what_they_type(page: P
     expect(form.get_by_text("Internal note: only staff will see this.")).to_be_visible()
     expect(form.get_by_text("To the customer: they will see this")).to_be_hidden()
     expect(form.get_by_role("button", name="Send to the customer")).to_have_count(0)
-    assert box.evaluate("box => getComputedStyle(box).backgroundColor") != reply_background
+    # the note's amber (#fffbeb) is reached at the end of Pico's transition: expect waits for it
+    expect(box).to_have_css("background-color", "rgb(255, 251, 235)")
+    assert reply_background != "rgb(255, 251, 235)"
     box.fill("Customer runs the 12.0 hotfix; check the ledger lock first.")
     form.get_by_role("button", name="Add the internal note").click()
     expect(page.get_by_text("Your note is added (staff only).")).to_be_visible()
