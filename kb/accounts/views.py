@@ -71,6 +71,8 @@ def finish_sign_in(user, next_url: str | None):
     """Every step passed: the browser is signed in (staff who must use two-step sign-in and
     do not yet are sent to turn it on)."""
     forget_half_sign_in()  # another person's, left on this browser: never theirs to finish
+    if current_user.is_authenticated:  # the sign-in this browser held ends, whoever's it was
+        browser_sessions.end_session(current_user)
     login_user(complete_sign_in(user))
     target = safe_next_url(next_url) or url_for("main.home")
     if must_enrol(user):
