@@ -35,6 +35,12 @@ class UnknownFilter(Invalid):
         return (f"There is no {self.field} called "
                 f"{' or '.join(repr(value) for value in self.unknown)}.")
 
+    def shown(self) -> str:
+        """The value refused, as its page's field shows it: as sent, or as Python writes it
+        (without the quotes) when it holds a control character, which no page can carry."""
+        value = self.unknown[0]
+        return value if _sendable(value) else repr(value)[1:-1]
+
     def json_fields(self) -> dict:
         fields = {"field": self.field, "unknown": self.unknown}
         if self.allowed is not None:

@@ -1,8 +1,9 @@
-"""The knowledge base, release note and recording pages refuse a filter value nothing can have
-as the API lists and search do: 422, the page and its filters still shown, a sentence naming
-the value and a link to the list without that filter. A product or version only drafts name is
-refused in the very same words as a made-up one; a value holding a control character
-(``product=%00``) is refused, everywhere, rather than read as no filter."""
+"""The knowledge base, release note, recording and patch pages refuse a filter value nothing
+can have as the API lists and search do: 422, the page and its filters still shown, a
+sentence naming the value and a link to the list without that filter. A product or version
+only drafts name is refused in the very same words as a made-up one; a value holding a
+control character (``product=%00``) is refused, everywhere, rather than read as no filter.
+One who may not use the list at all is told that first, by the page and the API alike."""
 
 from __future__ import annotations
 
@@ -16,21 +17,25 @@ import pytest
 from kb.accounts.queries import user_by_email
 from kb.articles import service as articles
 from kb.articles.fields import ArticleFields
+from kb.patches import service as patches
 from kb.sessions.recordings import service as recordings
+from kb.storage import file_store
 from tests.conftest import bearer
 from tests.videos import webm_like
 
 PAGES = {"/articles/": "Knowledge base", "/release-notes/": "Release notes",
-         "/sessions/recordings": "Recorded sessions"}
+         "/sessions/recordings": "Recorded sessions", "/patches/": "Downloads"}
 API = {"/articles/": "/api/v1/articles", "/release-notes/": "/api/v1/release-notes",
-       "/sessions/recordings": "/api/v1/recordings"}
+       "/sessions/recordings": "/api/v1/recordings", "/patches/": "/api/v1/patches"}
+# a filter each page keeps while another is cleared
+KEPT = {"/sessions/recordings": ("topic", "Finance"), "/patches/": ("withdrawn", "1")}
 CSRF = re.compile(r'(name="csrf-token" content=|name="csrf_token" value=)"[^"]*"')
 
 
 @pytest.fixture
 def catalogue(app, demo_accounts):
-    """Orbit ERP 12.0 in an article (tagged Year-End), a release note and a recording
-    (topic Finance); Orbit Nova, and Orbit ERP 13.0, only in drafts."""
+    """Orbit ERP 12.0 in an article (tagged Year-End), a release note, a recording (topic
+    Finance) and a patch; Orbit Nova, and Orbit ERP 13.0, only in drafts."""
     with app.app_context():
         staff = user_by_email("staff@demo.test")
         articles.create_article(staff, ArticleFields(
@@ -43,6 +48,11 @@ def catalogue(app, demo_accounts):
             title="Year-end walkthrough", recorded_on=date(2030, 1, 15), product="Orbit ERP",
             topic="Finance"), recordings.Upload("a.webm", io.BytesIO(webm_like(bytes(256)))),
             None)
+        staged = file_store().stage(filename="fix.zip")
+        staged.write(b"patch bytes")
+        patches.publish_patch(staff, patches.PatchDetails(
+            product="Orbit ERP", versions=["12.0"], title="Year-end fix"),
+            [patches.Upload("fix.zip", staged)])
         articles.create_article(staff, ArticleFields(
             title="Nova ledger", body="Body", status="draft", products=["Orbit Nova"]))
         articles.create_article(staff, ArticleFields(
@@ -77,16 +87,21 @@ def _banner(answer) -> str:
     ("/release-notes/", "version", "99.0"),
     ("/sessions/recordings", "product", "Orbitt"),
     ("/sessions/recordings", "topic", "nope"),
+    ("/patches/", "product", "Orbitt"),
+    ("/patches/", "version", "99.0"),
+    ("/patches/", "version", "orbit-erp@99.0"),
+    ("/patches/", "kind", "bogus"),
+    ("/patches/", "kind", "how-to"),  # an article's kind, never a patch's
 ])
 def test_a_list_page_names_the_value_nothing_has_and_offers_to_clear_it(reader, path, field,
                                                                        value):
-    kept = {"topic": "Finance"} if path == "/sessions/recordings" and field != "topic" else {}
+    kept = dict([KEPT[path]]) if path in KEPT and KEPT[path][0] != field else {}
     answer = reader.get(path, query_string={field: value, **kept, "page": "2"})
     assert answer.status_code == 422
     page = _text(answer)
     assert f"<h1>{PAGES[path]}</h1>" in page and 'aria-label="Filter' in page
     assert f"There is no {field} called '{value}'." in _banner(answer)
-    link = re.search(r'<a href="([^"]*)">Clear the ' + field + " filter</a>",
+    link = re.search(r'<a href="([^"]*)"[^>]*>Clear the ' + field + " filter</a>",
                      answer.get_data(as_text=True))
     assert link, page
     cleared = reader.get(unescape(link.group(1)))
@@ -105,6 +120,8 @@ def test_a_list_page_names_the_value_nothing_has_and_offers_to_clear_it(reader, 
     ("/release-notes/", {"product": "orbit-erp", "version": "Orbit ERP@12.0"}, "ERP 12.0"),
     ("/sessions/recordings", {"product": "orbit-erp", "topic": "FINANCE"},
      "Year-end walkthrough"),
+    ("/patches/", {"product": "Orbit ERP", "version": "12.0", "kind": "PATCH"}, "Year-end fix"),
+    ("/patches/", {"version": "Orbit ERP@12.0"}, "Year-end fix"),
 ])
 def test_known_values_still_filter(reader, path, query, listed):
     answer = reader.get(path, query_string=query)
@@ -119,7 +136,7 @@ HIDDEN_VERSIONS = [("version", "13.0", "99.0"), ("version", "Orbit ERP@13.0", "O
 
 @pytest.mark.parametrize("path, field, hidden, made_up", [
     *[(path, *values) for path in PAGES for values in HIDDEN_PRODUCTS],
-    *[(path, *values) for path in ("/articles/", "/release-notes/")
+    *[(path, *values) for path in ("/articles/", "/release-notes/", "/patches/")
       for values in HIDDEN_VERSIONS],  # recordings have no version
 ])
 def test_a_hidden_value_is_refused_exactly_as_a_made_up_one(reader, path, field, hidden,
@@ -188,9 +205,12 @@ def test_the_recordings_filters_show_the_values_as_read(reader):
     assert re.search(r'<option value="Finance" selected>', html)
 
 
-def test_one_who_may_not_watch_recordings_is_told_that_not_the_filter(auth, catalogue):
+@pytest.mark.parametrize("path", ["/sessions/recordings", "/patches/"])
+def test_one_who_may_not_use_the_list_is_told_that_not_the_filter(auth, catalogue, path):
     auth.login("lapsed@demo.test")
-    plain = auth.client.get("/sessions/recordings")
-    refused = auth.client.get("/sessions/recordings", query_string={"product": "Orbitt"})
+    plain = auth.client.get(path)
+    refused = auth.client.get(path, query_string={"product": "Orbitt"})
     assert plain.status_code == refused.status_code == 403
     assert "filter-problem" not in refused.get_data(as_text=True)
+    api = auth.client.get(API[path], query_string={"product": "Orbitt"})
+    assert api.status_code == 403 and api.json["reason"] == "term_lapsed"

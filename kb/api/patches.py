@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from kb import filter_values, gating, policy
+from kb import gating, policy
 from kb.api import blueprint
 from kb.api.multipart import PATCH_FORM
 from kb.api.openapi import LIST_RESPONSES, PAGE, PRODUCT, documented, query_parameter
@@ -15,12 +15,11 @@ from kb.api.responses import created, respond
 from kb.api.responses.patches import Patch as PatchAnswer
 from kb.api.responses.patches import PatchPage
 from kb.errors import Invalid
-from kb.forms import sent_value
 from kb.links import absolute_url
 from kb.paging import page_number, page_size
-from kb.patches import queries, service, uploads
+from kb.patches import list_filters, queries, service, uploads
 from kb.patches.details import PatchDetails, details_from_text
-from kb.patches.models import KINDS, Patch
+from kb.patches.models import Patch
 from kb.patches.withdrawn import withdrawal_json
 
 MAX_PER_PAGE = 100
@@ -85,9 +84,7 @@ def list_patches():
     per_page = page_size(request.args, current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
     arguments = request.args
     result = queries.find_patches(
-        current_user,
-        **filter_values.product_and_version_of(current_user, arguments),
-        kind=filter_values.one_of("kind", sent_value(arguments, "kind"), KINDS),
+        current_user, **list_filters.checked(current_user, arguments),
         for_my_organization=arguments.get("mine") == "1",
         with_withdrawn=arguments.get("withdrawn") == "1",
         page=page_number(request.args), per_page=per_page)

@@ -17,6 +17,7 @@ from kb.api.responses import created, respond
 from kb.api.responses.sessions import Recording, RecordingWithTranscript
 from kb.errors import Invalid
 from kb.forms import sent_value
+from kb.sessions.models import Recording as RecordingRow
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
 from kb.sessions.recordings.captions import DEFAULT_LANGUAGE
@@ -45,6 +46,8 @@ def recording_json(recording, watched: set[int]) -> dict:
                              "recording you may know of has is refused (422)")],
     responses=LIST_RESPONSES, response_model=list[Recording], paged=ON_REQUEST)
 def api_recordings():
+    # one who may not watch recordings is told that, whatever the filters, as the page tells
+    policy.require(current_user, RecordingRow.access_feature)
     items = recording_queries.recording_listing(
         current_user,
         product_slug=filter_values.product_slug(current_user,

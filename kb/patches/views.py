@@ -14,12 +14,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from kb import policy
+from kb import filter_pages, policy
 from kb.accounts.auth import authenticated_by_token, file_login_required
 from kb.errors import Conflict, Invalid
+from kb.filter_values import UnknownFilter
 from kb.links import base_url
 from kb.paging import page_number
-from kb.patches import changes, delivery, queries, service, uploads
+from kb.patches import changes, delivery, list_filters, queries, service, uploads
 from kb.patches.file_names import FIELD as FILES_FIELD
 from kb.patches.forms import PatchEditForm, PatchForm, WithdrawForm, edit_form_data
 from kb.patches.models import KIND_NAMES
@@ -35,18 +36,25 @@ blueprint = Blueprint("patches", __name__)
 @blueprint.get("/patches/")
 @login_required
 def index():
-    filters = {name: request.args.get(name, "").strip() for name in ("product", "version", "kind")}
+    """The patches, or (422) the page saying which filter value no patch can have, its
+    filters still shown."""
+    try:
+        filters, refused = list_filters.checked(current_user, request.args), None
+    except UnknownFilter as problem:
+        filters, refused = list_filters.as_asked(request.args, problem.field), problem
     mine = request.args.get("mine") == "1"
     withdrawn = request.args.get("withdrawn") == "1"
-    result = queries.find_patches(
+    per_page = current_app.config["PAGE_SIZE"]
+    result = queries.PatchPage([], 0, 1, per_page) if refused else queries.find_patches(
         current_user, **filters, for_my_organization=mine, readable_only=False,
-        with_withdrawn=withdrawn, page=page_number(request.args),
-        per_page=current_app.config["PAGE_SIZE"])
+        with_withdrawn=withdrawn, page=page_number(request.args), per_page=per_page)
     return render_template(
         "patches/index.html", result=result, filters=filters, mine=mine, withdrawn=withdrawn,
         kinds=KIND_NAMES,
         successors={patch.id: queries.successors(current_user, patch) for patch in result.patches},
-        products=_with_versions(queries.products_with_patches(current_user)))
+        products=_with_versions(queries.products_with_patches(current_user)),
+        **(filter_pages.refusal(refused) if refused else {}),
+    ), filter_pages.STATUS if refused else 200
 
 
 def _with_versions(products) -> list:

@@ -1,7 +1,7 @@
 """A product or version only items the reader may not learn of name (a draft) stays unknown
 beyond the filters too: the incident form does not offer it and logging an incident about it
 is refused as about a made-up product, a product feed's address answers it as a made-up one,
-and the patches page lists for it what it lists for a made-up version. Staff, who see drafts,
+and the patches page refuses it as it refuses a made-up version. Staff, who see drafts,
 still name it."""
 
 from __future__ import annotations
@@ -100,19 +100,18 @@ def test_a_hidden_products_feed_answers_as_a_made_up_ones(client, auth, drafts, 
     assert staff.status_code == 200 and b"Orbit Nova" in staff.data
 
 
-def _patches_listed(auth, version: str) -> str:
+def _patches_listed(auth, version: str, status: int = 200) -> str:
     page = auth.client.get("/patches/", query_string={"version": version})
-    assert page.status_code == 200
+    assert page.status_code == status
     return page.get_data(as_text=True)
 
 
-def test_the_patches_page_lists_for_a_hidden_version_what_it_lists_for_a_made_up_one(auth,
-                                                                                      drafts):
+def test_the_patches_page_refuses_a_hidden_version_as_a_made_up_one(auth, drafts):
     auth.login("elite@demo.test")
     assert "Fix for every version" in _patches_listed(auth, "12.0")
-    hidden, made_up = _patches_listed(auth, "13.0"), _patches_listed(auth, "99.0")
+    hidden, made_up = _patches_listed(auth, "13.0", 422), _patches_listed(auth, "99.0", 422)
     assert "Fix for every version" not in hidden
-    assert hidden.replace("13.0", "99.0") == made_up
+    assert same_page(hidden.replace("13.0", "99.0").encode(), made_up.encode())
     auth.logout()
     auth.login("staff@demo.test")
     assert "Fix for every version" in _patches_listed(auth, "13.0")
@@ -192,8 +191,10 @@ def test_a_hidden_product_costs_what_a_made_up_one_does_beyond_the_filters(
     _alike(app, lambda slug: client.get(f"/feeds/products/{slug}/patches.atom?token={token}"),
            "orbit-nova", "orbit-imaginary", 404)
     auth.login("elite@demo.test")
-    _alike(app, lambda version: client.get("/patches/", query_string={"version": version}),
-           "13.0", "99.0", 200)
+    for field, hidden, made_up in [("version", "13.0", "99.0"),
+                                   ("product", "Orbit Nova", MADE_UP_PRODUCT)]:
+        _alike(app, lambda value, field=field: client.get(
+            "/patches/", query_string={field: value}), hidden, made_up, 422)
 
 
 def _own_targets(app) -> None:
