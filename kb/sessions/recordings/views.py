@@ -38,7 +38,9 @@ def index():
     except UnknownFilter as problem:
         policy.require(current_user, Recording.access_feature)  # no recordings: told that
         items, refused = [], filter_pages.refusal(problem)
-        product, topic = request.args.get("product", ""), request.args.get("topic", "")
+        product, topic = (  # the refused one blank: its select shows the value refused
+            "" if problem.field == name else request.args.get(name, "")
+            for name in ("product", "topic"))
     else:
         items, refused = recording_queries.list_recordings(current_user, **filters), {}
         product, topic = filters["product_slug"], filters["topic"]
