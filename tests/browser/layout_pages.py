@@ -53,6 +53,8 @@ class PageType:
 PAGE_TYPES = [
     PageType("home", CUSTOMER, "/"),
     PageType("search-results", CUSTOMER, "/search?q=posting"),
+    PageType("search-results-filtered", CUSTOMER,
+             "/search?q=posting&product=orbit-erp&kind=how-to"),
     PageType("knowledge-base", CUSTOMER, "/articles/"),
     PageType("article", CUSTOMER, "/articles/erp/invoice-numbering-duplicates-12-0"),
     PageType("article-print", CUSTOMER, "/articles/erp/invoice-numbering-duplicates-12-0?print=1",
@@ -71,6 +73,7 @@ PAGE_TYPES = [
     PageType("article-without-contents", CUSTOMER, "/articles/erp/rest-api-rate-limits"),
     PageType("release-note-without-contents", CUSTOMER, "/release-notes/orbit-analytics-2026-1"),
     PageType("patches", CUSTOMER, "/patches/"),
+    PageType("patches-refused-filter", CUSTOMER, "/patches/?product=Orbitt&kind=patch"),
     PageType("patch", CUSTOMER, "/patches/|Orbit ERP 12.0 service pack 1"),
     PageType("recordings", CUSTOMER, "/sessions/recordings"),
     PageType("recording", CUSTOMER,
