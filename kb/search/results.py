@@ -42,6 +42,16 @@ class SearchRequest:
                 if value not in ("", [], None) and not (name == "page" and value == 1)
                 and not (name == "sort" and value == "relevance")}
 
+    @property
+    def chosen_filters(self) -> list[tuple[str, str]]:
+        """Each filter value chosen, as (facet, value), in the facets' order."""
+        return [(facet, value) for facet, attribute in FACET_ATTRIBUTES.items()
+                for value in getattr(self, attribute)]
+
+    def without_filters(self) -> dict:
+        """Arguments of this search with no filter chosen: its words and sort kept."""
+        return self.arguments(**{facet: [] for facet in FACET_ATTRIBUTES}, page=1)
+
     def toggled(self, facet: str, value: str) -> dict:
         """Arguments with ``value`` added to or removed from the chosen ``facet`` filter."""
         chosen = list(getattr(self, FACET_ATTRIBUTES[facet]))
