@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kb import db, policy
+from kb import db, filter_pages, policy
 from kb.errors import Invalid
+from kb.filter_values import UnknownFilter
 from kb.products.models import Product
 from kb.search import query
 from kb.search.params import MAX_QUERY_CHARACTERS, search_request
@@ -35,9 +36,11 @@ def search_page():
         if wants_json():
             raise
         asked = query.SearchRequest(text=request.args.get("q", "")[:MAX_QUERY_CHARACTERS])
+        refused = (filter_pages.refusal(problem) if isinstance(problem, UnknownFilter)
+                   else {})  # with a link to this search without that filter
         return render_template("search/results.html", asked=asked, results=None,
                                labels={}, type_names=TYPE_LABELS, denial=denial, states={},
-                               problem=problem.message), 422
+                               problem=problem.message, **refused), 422
     results = query.search(current_user, asked) if asked.asks_something and not denial else None
     states = state_labels(results.hits) if results and policy.acts_as_staff(current_user) else {}
     return render_template(

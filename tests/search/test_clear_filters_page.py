@@ -84,3 +84,17 @@ def test_a_filter_that_leaves_nothing_found_can_be_removed(client, auth, article
 def test_no_filter_no_links(client, auth, articles):
     auth.login("xtreme@demo.test")
     assert _chosen(client, {"q": "posting"})[1] == {}
+
+
+def test_a_refused_filter_links_to_the_search_without_it(client, auth, articles):
+    auth.login("elite@demo.test")
+    refused = client.get("/search", query_string={"q": "posting", "product": "Orbitt",
+                                                  "kind": "how-to", "sort": "date"})
+    assert refused.status_code == 422
+    page = lxml.html.fromstring(refused.get_data(as_text=True))
+    link = page.xpath('//*[@role="alert"]//a[contains(@class, "clear-refused-filter")]')
+    assert [" ".join(link[0].text_content().split())] == ["Clear the product filter"]
+    target = urlsplit(link[0].get("href"))
+    assert target.path == "/search"
+    assert parse_qs(target.query) == {"q": ["posting"], "kind": ["how-to"], "sort": ["date"]}
+    assert client.get(link[0].get("href")).status_code == 200
