@@ -37,9 +37,10 @@ class EliteCustomer:
 
 @pytest.fixture
 def today(monkeypatch):
-    """Fix the policy's date; returns a setter to move it."""
+    """Fix the policy's date (``features.today``, which every decision and ``policy.today`` read);
+    returns a setter to move it."""
     def set_today(day: date) -> None:
-        monkeypatch.setattr(policy, "today", lambda: day)
+        monkeypatch.setattr(policy.features, "today", lambda: day)
 
     set_today(TODAY)
     return set_today

@@ -1,0 +1,72 @@
+"""Every access decision of kb, and nothing else decides access.
+
+Views, the API, search, feeds, downloads and templates ask these predicates. A refusal, an
+``AccessDenied``, carries the reason, the feature and the lowest plan with it ("on Elite").
+The parts, by concern: ``features`` (who the user is, the plan matrix's features), ``reading``
+(gated items, as predicates and as query filters), ``people`` (staff, administrators, user
+management), ``support`` (incidents, live sessions' join details)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kb.policy import features
+from kb.policy.features import (
+    AccessDenied,
+    acts_as_staff,
+    can,
+    effective_plan,
+    feature_denial,
+    features_of,
+    is_admin,
+    is_signed_in,
+    require,
+    term_has_lapsed,
+)
+from kb.policy.people import (
+    can_manage_users_of,
+    may_assign_role,
+    require_admin,
+    require_manage_users_of,
+    require_staff,
+    require_staff_member,
+)
+from kb.policy.reading import (
+    Readable,
+    ReadScope,
+    can_read,
+    can_see_title,
+    may_know_of,
+    organization_programmes,
+    programme_admits,
+    programme_admits_organization,
+    programmes_of,
+    read_denial,
+    read_scope,
+    require_read,
+    sees_locked_titles,
+)
+from kb.policy.support import (
+    INCIDENT_FEATURE,
+    can_see_join_details,
+    incident_denial,
+    may_watch_incident,
+    require_incident,
+)
+
+
+def today() -> date:
+    """The policy's date (``features.today``: a test moves it there, for every decision)."""
+    return features.today()
+
+
+__all__ = [
+    "INCIDENT_FEATURE", "AccessDenied", "ReadScope", "Readable", "acts_as_staff", "can",
+    "can_manage_users_of", "can_read", "can_see_join_details", "can_see_title", "effective_plan",
+    "feature_denial", "features_of", "incident_denial", "is_admin", "is_signed_in",
+    "may_assign_role", "may_know_of", "may_watch_incident", "organization_programmes",
+    "programme_admits", "programme_admits_organization", "programmes_of", "read_denial",
+    "read_scope", "require", "require_admin", "require_incident", "require_manage_users_of",
+    "require_read", "require_staff", "require_staff_member", "sees_locked_titles",
+    "term_has_lapsed", "today",
+]
