@@ -22,7 +22,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from kb import gating, markdown, menu_policy, plans, policy, time_zones
+from kb import gating, markdown, plans, policy, time_zones
 from kb.accounts.auth import asks_for_json, bearer_token, json_401
 from kb.errors import DomainError, NotFound
 from kb.forms import DatabaseIdConverter, Request
@@ -71,7 +71,7 @@ def nav_entries_for(app: Flask, user) -> list[NavEntry]:
     for entry in app.extensions.get("kb.nav", []):
         if entry.staff_only and not policy.acts_as_staff(user):
             continue
-        if entry.feature and not menu_policy.offers(user, entry.feature):
+        if entry.feature and not policy.may_open_list(user, entry.feature):
             continue
         visible.append(entry)
     return visible

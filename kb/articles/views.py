@@ -22,7 +22,7 @@ from markupsafe import Markup
 from kb import filter_pages, markdown, policy
 from kb.articles import follows, list_filters, queries, service
 from kb.articles.forms import HelpfulForm
-from kb.articles.models import KINDS, Article
+from kb.articles.models import ACCESS_FEATURE_BY_TYPE, KINDS, Article
 from kb.filter_values import UnknownFilter
 from kb.paging import page_number
 from kb.safe_redirect import safe_next_url
@@ -74,6 +74,7 @@ def release_note_links(note: Article) -> list[tuple[str, str]]:
 def _list_page(type_: str, template: str, tags: list[str] | None = None, **context):
     """A list of ``type_``, or (422) the page saying which filter value no item can have, with
     its filters still shown and no entries; ``tags``: those its tag filter offers."""
+    policy.require_list(current_user, ACCESS_FEATURE_BY_TYPE[type_])
     try:
         filters = list_filters.checked(current_user, request.args, type_, tags)
     except UnknownFilter as problem:

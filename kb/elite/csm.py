@@ -16,7 +16,7 @@ from kb.elite.models import CsmAssignment, CsmMessage
 from kb.errors import Invalid, NotFound
 from kb.links import path_for
 
-CSM_FEATURE = "dedicated_csm"
+CSM_FEATURE = policy.CSM_FEATURE
 MESSAGE_LIMIT = 5000
 CONVERSATION_LENGTH = 100
 
@@ -31,13 +31,10 @@ def csm_of(organization: Organization) -> User | None:
 
 
 def own_organization(user) -> Organization:
-    """The organisation whose CSM the customer may reach; AccessDenied below Elite or lapsed."""
-    policy.require(user, CSM_FEATURE)
-    if user.organization is None:  # staff viewing pages as a plan: customers of no organisation
-        raise policy.AccessDenied(
-            "You see pages as a customer of no organisation: an Elite customer reaches their "
-            "customer success manager here. See pages with your own staff access again to "
-            "open Elite services.", reason="no_organization")
+    """The organisation whose CSM the customer may reach (``policy.csm_denial``)."""
+    denial = policy.csm_denial(user)
+    if denial is not None:
+        raise denial
     return user.organization
 
 

@@ -1,10 +1,11 @@
 """Every access decision of kb, and nothing else decides access.
 
-Views, the API, search, feeds, downloads and templates ask these predicates. A refusal, an
-``AccessDenied``, carries the reason, the feature and the lowest plan with it ("on Elite").
-The parts, by concern: ``features`` (who the user is, the plan matrix's features), ``reading``
-(gated items, as predicates and as query filters), ``people`` (staff, administrators, user
-management), ``support`` (incidents, live sessions' join details)."""
+Views, the API, search, feeds, downloads, templates and the header's menu ask these predicates.
+A refusal, an ``AccessDenied``, carries the reason, the feature and the lowest plan with it ("on
+Elite"). The parts, by concern: ``features`` (who the user is, the plan matrix's features),
+``reading`` (gated items, as predicates and as query filters), ``lists`` (the list pages and the
+menu), ``people`` (staff, administrators, user management), ``support`` (incidents, the success
+manager, live sessions' join details)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from kb.policy.features import (
     require,
     term_has_lapsed,
 )
+from kb.policy.lists import TITLE_LISTS, list_denial, may_open_list, require_list
 from kb.policy.people import (
     can_manage_users_of,
     may_assign_role,
@@ -47,8 +49,10 @@ from kb.policy.reading import (
     sees_locked_titles,
 )
 from kb.policy.support import (
+    CSM_FEATURE,
     INCIDENT_FEATURE,
     can_see_join_details,
+    csm_denial,
     incident_denial,
     may_watch_incident,
     require_incident,
@@ -61,12 +65,12 @@ def today() -> date:
 
 
 __all__ = [
-    "INCIDENT_FEATURE", "AccessDenied", "ReadScope", "Readable", "acts_as_staff", "can",
-    "can_manage_users_of", "can_read", "can_see_join_details", "can_see_title", "effective_plan",
-    "feature_denial", "features_of", "incident_denial", "is_admin", "is_signed_in",
-    "may_assign_role", "may_know_of", "may_watch_incident", "organization_programmes",
-    "programme_admits", "programme_admits_organization", "programmes_of", "read_denial",
-    "read_scope", "require", "require_admin", "require_incident", "require_manage_users_of",
-    "require_read", "require_staff", "require_staff_member", "sees_locked_titles",
-    "term_has_lapsed", "today",
+    "CSM_FEATURE", "INCIDENT_FEATURE", "TITLE_LISTS", "AccessDenied", "ReadScope", "Readable",
+    "acts_as_staff", "can", "can_manage_users_of", "can_read", "can_see_join_details",
+    "can_see_title", "csm_denial", "effective_plan", "feature_denial", "features_of",
+    "incident_denial", "is_admin", "is_signed_in", "list_denial", "may_assign_role", "may_know_of",
+    "may_open_list", "may_watch_incident", "organization_programmes", "programme_admits",
+    "programme_admits_organization", "programmes_of", "read_denial", "read_scope", "require",
+    "require_admin", "require_incident", "require_list", "require_manage_users_of", "require_read",
+    "require_staff", "require_staff_member", "sees_locked_titles", "term_has_lapsed", "today",
 ]

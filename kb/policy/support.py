@@ -1,5 +1,6 @@
 """The support desk's gates: whose incidents a user opens, what a customer decides on one
-(remote access, severity 1), who watches one; and who joins a live session, when."""
+(remote access, severity 1), who watches one; who reaches a customer success manager; and
+who joins a live session, when."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from kb.policy.features import AccessDenied, acts_as_staff, can, feature_denial, is_signed_in
 
 INCIDENT_FEATURE = "online_portal"  # the 24x7 portal is where customers log incidents
+CSM_FEATURE = "dedicated_csm"
 
 
 def incident_denial(user, incident=None, *, reading: bool = False) -> AccessDenied | None:
@@ -41,6 +43,18 @@ def may_watch_incident(user, incident, *, managing: bool = False) -> bool:
     return (is_signed_in(user) and user.is_enabled and not user.is_staff
             and user.organization_id == incident.organization_id and can(user, INCIDENT_FEATURE)
             and (not managing or user.id == incident.reporter_id or user.role == "customer_admin"))
+
+
+def csm_denial(user) -> AccessDenied | None:
+    """Why ``user`` may not reach their organisation's customer success manager: the feature's
+    refusal, or no organisation of their own (staff, also while seeing pages as a plan)."""
+    denial = feature_denial(user, CSM_FEATURE)
+    if denial is None and user.organization is None:
+        return AccessDenied(
+            "You see pages as a customer of no organisation: an Elite customer reaches their "
+            "customer success manager here. See pages with your own staff access again to "
+            "open Elite services.", reason="no_organization")
+    return denial
 
 
 def can_see_join_details(user, live_session, registration, now: datetime) -> bool:
