@@ -1,5 +1,6 @@
 """What the account security tests share: a browser at an address, counting password checks,
-expiring the waits, reset links sent and used, the statements of a reset request."""
+expiring the waits, reset links sent and used, the SQL statements a request sends (a reset
+request's, a refused filter's)."""
 
 from __future__ import annotations
 
@@ -70,10 +71,8 @@ def _use_link(client, path: str, password: str = "a-brand-new-password"):
 WRITE = re.compile(r"^(INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", re.IGNORECASE)
 
 
-def _statements_of_reset_request(app, email: str, client_address: str) -> list[str]:
-    """The SQL statements (without their parameters) one reset request for ``email`` sends."""
-    requester = browser(app, client_address).client
-    form = {"email": email, "csrf_token": csrf_token(requester, "/reset-password")}
+def statements_sent(app, request) -> tuple[int, list[str]]:
+    """The status of ``request()`` and the SQL statements (without their parameters) it sent."""
     statements: list[str] = []
 
     def record(_connection, _cursor, statement, _parameters, _context, _executemany):
@@ -83,9 +82,19 @@ def _statements_of_reset_request(app, email: str, client_address: str) -> list[s
         engine = db.database().engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        assert requester.post("/reset-password", data=form).status_code == 302
+        status = request().status_code
     finally:
         event.remove(engine, "before_cursor_execute", record)
+    return status, statements
+
+
+def _statements_of_reset_request(app, email: str, client_address: str) -> list[str]:
+    """The SQL statements (without their parameters) one reset request for ``email`` sends."""
+    requester = browser(app, client_address).client
+    form = {"email": email, "csrf_token": csrf_token(requester, "/reset-password")}
+    status, statements = statements_sent(app, lambda: requester.post("/reset-password",
+                                                                      data=form))
+    assert status == 302
     return statements
 
 

@@ -10,11 +10,10 @@ from types import SimpleNamespace
 import pytest
 
 from kb.accounts.queries import user_by_email
-from kb.articles import service as articles
-from kb.articles.fields import ArticleFields
 from kb.patches import service as patches
 from kb.programmes import service as programmes
 from kb.storage import Upload, file_store
+from tests.catalogue import write_drafts
 from tests.conftest import bearer
 from tests.programmes.conftest import apply_and_accept, open_programme
 from tests.web import same_page
@@ -29,14 +28,7 @@ MADE_UP_VERSION = "99.0"
 def drafts(app, demo_accounts):
     """Orbit ERP 12.0 in a published article; Orbit Nova, and Orbit ERP 13.0, only in drafts."""
     with app.app_context():
-        staff = user_by_email("staff@demo.test")
-        articles.create_article(staff, ArticleFields(
-            title="Ledger basics", body="The ledger.", products=["Orbit ERP"], versions=["12.0"]))
-        articles.create_article(staff, ArticleFields(
-            title="Nova ledger", body="The ledger.", status="draft", products=["Orbit Nova"]))
-        articles.create_article(staff, ArticleFields(
-            title="ERP 13 ledger", body="The ledger.", status="draft", products=["Orbit ERP"],
-            versions=["13.0"]))
+        write_drafts(user_by_email("staff@demo.test"))
 
 
 def _answers(client, headers, field: str, value: str) -> list:

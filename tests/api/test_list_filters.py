@@ -3,19 +3,11 @@ does, and read a product by its name or slug in any case."""
 
 from __future__ import annotations
 
-import io
-from datetime import date
-
 import pytest
 
 from kb.accounts.queries import user_by_email
-from kb.articles import service as articles
-from kb.articles.fields import ArticleFields
-from kb.patches import service as patches
-from kb.sessions.recordings import service as recordings
-from kb.storage import file_store
+from tests.catalogue import write_catalogue
 from tests.conftest import bearer
-from tests.videos import webm_like
 
 LISTS = ["/api/v1/articles", "/api/v1/release-notes", "/api/v1/patches", "/api/v1/recordings"]
 
@@ -24,22 +16,7 @@ LISTS = ["/api/v1/articles", "/api/v1/release-notes", "/api/v1/patches", "/api/v
 def catalogue(app, demo_accounts):
     """One article, release note, patch and recording of Orbit ERP 12.0."""
     with app.app_context():
-        staff = user_by_email("staff@demo.test")
-        articles.create_article(staff, ArticleFields(
-            title="Closing the year", body="Body", kind="how-to", products=["Orbit ERP"],
-            versions=["12.0"], tags=["Year-End"]))
-        articles.create_article(staff, ArticleFields(
-            title="ERP 12.0", body="Body", type="release-note", product="Orbit ERP",
-            version="12.0", released_on=date.today()))
-        staged = file_store().stage(filename="fix.zip")
-        staged.write(b"patch bytes")
-        patches.publish_patch(None, patches.PatchDetails(
-            product="Orbit ERP", title="Ledger fix", versions=["12.0"]),
-            [patches.Upload("fix.zip", staged)])
-        recordings.publish_recording(staff, recordings.RecordingFields(
-            title="Year-end walkthrough", recorded_on=date.today(), product="Orbit ERP",
-            topic="Finance"), recordings.Upload("a.webm", io.BytesIO(webm_like(bytes(256)))),
-            None)
+        write_catalogue(user_by_email("staff@demo.test"))
 
 
 def _listed(answer) -> list[str]:

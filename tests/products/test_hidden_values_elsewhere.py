@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
-from kb import db
 from kb.accounts.queries import user_by_email
-from kb.articles import service as articles
-from kb.articles.fields import ArticleFields
 from kb.patches import service as patches
 from kb.storage import file_store
+from tests.accounts.security_helpers import statements_sent
+from tests.catalogue import write_drafts
 from tests.conftest import bearer
 from tests.web import same_page
 
@@ -32,13 +30,7 @@ def drafts(app, demo_accounts):
         from kb.support import service as support
         support.ensure_default_table()
         staff = user_by_email("staff@demo.test")
-        articles.create_article(staff, ArticleFields(
-            title="Ledger basics", body="The ledger.", products=["Orbit ERP"], versions=["12.0"]))
-        articles.create_article(staff, ArticleFields(
-            title="Nova ledger", body="The ledger.", status="draft", products=["Orbit Nova"]))
-        articles.create_article(staff, ArticleFields(
-            title="ERP 13 ledger", body="The ledger.", status="draft", products=["Orbit ERP"],
-            versions=["13.0"]))
+        write_drafts(staff)
         staged = file_store().stage(filename="fix.zip")
         staged.write(b"every version")
         patches.publish_patch(staff, patches.PatchDetails(
@@ -144,26 +136,9 @@ def test_a_customer_moving_an_incident_to_a_hidden_product_is_told_what_a_made_u
     assert _reclassified(auth, incident_id, "Orbit Nova").status_code == 302
 
 
-def _statements(app, request) -> tuple[int, list[str]]:
-    """The status of ``request()`` and the SQL statements (without their parameters) it sent."""
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.database().engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        status = request().status_code
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return status, statements
-
-
 def _alike(app, request, hidden: str, made_up: str, status: int) -> None:
     request(made_up)  # whatever a first request does once (a token's first use)
-    secret, unknown = _statements(app, lambda: request(hidden)), _statements(
+    secret, unknown = statements_sent(app, lambda: request(hidden)), statements_sent(
         app, lambda: request(made_up))
     assert secret[0] == unknown[0] == status
     assert secret[1] == unknown[1]
