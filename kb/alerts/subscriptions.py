@@ -19,9 +19,8 @@ from kb.accounts.models import User
 from kb.alerts.alert_models import AlertSubscription
 from kb.errors import Invalid, NotFound
 from kb.listing import Listing
-from kb.products.known import products_to_name, versions_to_name
+from kb.products.known import product_to_name, products_to_name, versions_to_name
 from kb.products.models import Product, ProductVersion
-from kb.products.names import slugify
 
 FEATURE = "workaround_alerts"
 
@@ -79,12 +78,7 @@ def unsubscribe(user: User, subscription_id: int) -> None:
 def _known_product(user: User, name: str | None) -> Product:
     if not isinstance(name, str) or not name.strip():
         raise Invalid("Name the product whose alerts you want.")
-    wanted = (name.strip(), slugify(name))
-    product = next((p for p in products_to_name(user) if p.name in wanted or p.slug in wanted),
-                   None)
-    if product is None:
-        raise Invalid(f"Unknown product: {name.strip()!r}.")
-    return product
+    return product_to_name(user, name)
 
 
 def _version_of(user: User, product: Product, name: str | None) -> ProductVersion | None:

@@ -12,9 +12,11 @@ from sqlalchemy import Select, case, literal, select, union_all
 from kb import db, gating, policy
 from kb.alerts.alert_models import Alert, alert_versions
 from kb.articles.models import Article, article_products, article_versions
+from kb.errors import Invalid
 from kb.patches.models import Patch, patch_versions
 from kb.products import service as products
 from kb.products.models import Product, ProductVersion
+from kb.products.names import slugify
 from kb.sessions.models import Recording
 
 
@@ -23,6 +25,17 @@ def products_to_name(user) -> list[Product]:
     they may not learn of name (a product first named by a draft stays unknown)."""
     hidden = hidden_product_ids(user)
     return [product for product in products.all_products() if product.id not in hidden]
+
+
+def product_to_name(user, name: str) -> Product:
+    """The product ``name`` (its name or slug) is, of those ``user`` may name; any other name,
+    a hidden product's too, is refused as unknown."""
+    wanted = (name.strip(), slugify(name))
+    product = next((p for p in products_to_name(user) if p.name in wanted or p.slug in wanted),
+                   None)
+    if product is None:
+        raise Invalid(f"Unknown product: {name.strip()!r}.")
+    return product
 
 
 # no row has this id: asked about in place of a value that names nothing, so that a made-up

@@ -14,9 +14,8 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid
 from kb.forms import one_line
 from kb.links import path_for
-from kb.products.known import products_to_name
+from kb.products.known import product_to_name
 from kb.products.models import Product
-from kb.products.names import slugify
 from kb.sessions.live import notices
 from kb.sessions.models import LiveSession, Recording, TopicRequest, TopicVote
 from kb.sessions.topics.queries import (
@@ -91,12 +90,7 @@ def _existing_product(user, name: str) -> Product | None:
     """The named product; customers choose among the products they know, never create one."""
     if not name.strip():
         return None
-    wanted = (name.strip(), slugify(name))
-    product = next((p for p in products_to_name(user) if p.name in wanted or p.slug in wanted),
-                   None)
-    if product is None:
-        raise Invalid(f"Unknown product: {name.strip()!r}.")
-    return product
+    return product_to_name(user, name)
 
 
 def upvote(user, topic: TopicRequest) -> None:
