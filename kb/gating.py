@@ -27,8 +27,9 @@ from sqlalchemy import and_, false, or_, true
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.sql.elements import ColumnElement
 
-from kb import plans, policy
+from kb import db, plans, policy
 from kb.db import utcnow
+from kb.errors import NotFound
 
 # what the search index's gate field holds, instead of the plan feature, for an item restricted
 # to a programme: only that programme's members reach it (kb.search.whoosh.gates)
@@ -149,6 +150,17 @@ def title_filter(model: type[Gated], user) -> ColumnElement[bool]:
     if not policy.is_signed_in(user):
         return false()
     return and_(model.is_published, model.programme_filter(policy.programmes_of(user)))
+
+
+def readable(user, model: type[Gated], item_id: int, noun: str) -> Gated:
+    """The ``model`` row ``item_id``, if ``user`` may read it: the feature is asked first (its
+    refusal tells nothing of the row), then a missing row is NotFound, then ``require_read``."""
+    policy.require(user, model.access_feature)
+    item = db.session.get(model, item_id)
+    if item is None:
+        raise NotFound(f"No such {noun}.")
+    policy.require_read(user, item, noun)
+    return item
 
 
 def shown(user, item: Gated | None) -> Gated | None:

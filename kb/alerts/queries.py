@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from kb import db, policy
+from kb import db, gating, policy
 from kb.accounts.models import OrganizationProduct, User
 from kb.alerts import subscriptions
 from kb.alerts.alert_models import Alert, AlertSubscription, alert_products
@@ -18,12 +18,7 @@ from kb.products.models import ProductVersion
 
 
 def get_alert(user: User, alert_id: int) -> Alert:
-    policy.require(user, Alert.access_feature)
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound("No such alert.")
-    policy.require_read(user, alert, "alert")
-    return alert
+    return gating.readable(user, Alert, alert_id, "alert")
 
 
 def open_alerts_for(user: User) -> list[Alert]:

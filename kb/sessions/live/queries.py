@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
-from kb import db, policy
+from kb import db, gating, policy
 from kb.db import utcnow
 from kb.errors import NotFound
 from kb.listing import Listing
@@ -44,12 +44,7 @@ def _ends_after(now: datetime) -> ColumnElement[bool]:
 
 
 def get_session(user, session_id: int) -> LiveSession:
-    policy.require(user, LiveSession.access_feature)
-    live_session = db.session.get(LiveSession, session_id)
-    if live_session is None:
-        raise NotFound("No such live session.")
-    policy.require_read(user, live_session, "live session")
-    return live_session
+    return gating.readable(user, LiveSession, session_id, "live session")
 
 
 def registrations_with_status(live_session: LiveSession, statuses) -> list[Registration]:

@@ -51,12 +51,7 @@ def products_in_use(user) -> list[Product]:
 
 def get_recording(user, recording_id: int) -> Recording:
     """The recording, if ``user`` may watch it (drafts only for staff)."""
-    policy.require(user, Recording.access_feature)
-    recording = db.session.get(Recording, recording_id)
-    if recording is None:
-        raise NotFound("No such recording.")
-    policy.require_read(user, recording, "recording")
-    return recording
+    return gating.readable(user, Recording, recording_id, "recording")
 
 
 def get_attachment(user, recording_id: int, attachment_id: int) -> RecordingAttachment:

@@ -7,7 +7,6 @@ import re
 from sqlalchemy import func, select
 
 from kb import db, gating, policy
-from kb.errors import NotFound
 from kb.links import path_for
 from kb.listing import Listing
 from kb.search.query import related
@@ -34,12 +33,7 @@ def topic_listing(user, *, include_closed: bool = True) -> Listing[TopicRequest]
 
 
 def get_topic(user, topic_id: int) -> TopicRequest:
-    policy.require(user, TopicRequest.access_feature)
-    topic = db.session.get(TopicRequest, topic_id)
-    if topic is None:
-        raise NotFound("No such topic request.")
-    policy.require_read(user, topic, "topic request")
-    return topic
+    return gating.readable(user, TopicRequest, topic_id, "topic request")
 
 
 def recording_of(user, topic: TopicRequest) -> Recording | None:
