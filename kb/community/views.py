@@ -140,10 +140,7 @@ def answer(question_id: int):
 @blueprint.post("/answers/<int:answer_id>/vote")
 def vote(answer_id: int):
     found = service.get_answer(current_user, answer_id)
-    value = request.form.get("value", "")
-    if value not in ("1", "-1", "0"):
-        raise Invalid("A vote is 1 (up), -1 (down) or 0 (take it back).")
-    service.vote(current_user, found, int(value))
+    service.vote(current_user, found, _vote_sent())
     return redirect(url_for("community.question", question_id=found.question_id,
                             _anchor=f"answer-{found.id}"))
 
@@ -151,11 +148,16 @@ def vote(answer_id: int):
 @blueprint.post("/questions/<int:question_id>/vote")
 def vote_question(question_id: int):
     shown = queries.get_question(current_user, question_id)
+    service.vote_question(current_user, shown, _vote_sent())
+    return redirect(url_for("community.question", question_id=shown.id))
+
+
+def _vote_sent() -> int:
+    """The vote the form sends: 1, -1 or 0 (any other text is refused, never read as a number)."""
     value = request.form.get("value", "")
     if value not in ("1", "-1", "0"):
         raise Invalid("A vote is 1 (up), -1 (down) or 0 (take it back).")
-    service.vote_question(current_user, shown, int(value))
-    return redirect(url_for("community.question", question_id=shown.id))
+    return int(value)
 
 
 @blueprint.post("/questions/<int:question_id>/accept")
