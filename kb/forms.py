@@ -11,7 +11,7 @@ from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 from wtforms import SelectChoice
-from wtforms.validators import Length, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from kb.errors import DomainError
 
@@ -159,3 +159,12 @@ def length(what: str, min: int = -1, max: int = -1) -> Length:
         message = f"Keep {what} to {max:,} characters or fewer."
     return Length(min=min, max=max, message=message)
 
+
+
+def required(what: str, verb: str = "Enter", typed: bool = False) -> DataRequired | InputRequired:
+    """WTForms' ``DataRequired`` saying what to do, naming the field (``what``: "a title",
+    ``verb``: "Choose" for a list or a file): "Enter a title.", where its stock "This field is
+    required." says neither which field nor what to do, read in a refused form's summary.
+    ``typed``: ``InputRequired``, which asks only that something was sent (a number that may
+    be 0, a date, whose value may be false)."""
+    return (InputRequired if typed else DataRequired)(message=f"{verb} {what}.")

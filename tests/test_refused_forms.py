@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 import kb
 from kb import db
@@ -220,13 +220,28 @@ def _validators(unbound) -> list:
     return [*unbound.kwargs.get("validators", ()), *(positional or ())]
 
 
+def _validators_of_kb() -> list[tuple[str, object]]:
+    """Every validator of every field of kb's form classes, by "Form.field"."""
+    forms = _forms_of_kb()
+    assert len(forms) > 40
+    return [(f"{form.__name__}.{name}", validator) for form in forms
+            for name, unbound in vars(form).items() if isinstance(unbound, UnboundField)
+            for validator in _validators(unbound)]
+
+
 def test_no_form_of_kb_keeps_the_stock_length_message():
     """Every Length says in words what to keep within (``kb.forms.length``), not WTForms'
     "Field cannot be longer than 200 characters."."""
-    forms = _forms_of_kb()
-    assert len(forms) > 40
-    stock = [f"{form.__name__}.{name}" for form in forms for name, unbound in vars(form).items()
-             if isinstance(unbound, UnboundField)
-             for validator in _validators(unbound)
+    stock = [field for field, validator in _validators_of_kb()
              if isinstance(validator, Length) and validator.message is None]
+    assert stock == []
+
+
+def test_no_form_of_kb_keeps_the_stock_required_message():
+    """Every field that must be filled says which and how (``kb.forms.required``: "Enter a
+    title.", "Choose a product."), not WTForms' "This field is required."."""
+    found = _validators_of_kb()
+    assert sum(isinstance(validator, DataRequired | InputRequired) for _, validator in found) > 40
+    stock = [field for field, validator in found
+             if isinstance(validator, DataRequired | InputRequired) and validator.message is None]
     assert stock == []

@@ -24,7 +24,7 @@ from wtforms.validators import (
 from kb import plans, time_zones
 from kb.accounts.credentials import MIN_PASSWORD_LENGTH
 from kb.accounts.models import ROLE_NAMES
-from kb.forms import choices, length, optional_database_id
+from kb.forms import choices, length, optional_database_id, required
 
 # The demo accounts use the reserved .test domain; email-validator refuses it by default and
 # documents this list as the switch.
@@ -58,10 +58,12 @@ def known_time_zone(form, field) -> None:
 
 class SignInForm(FlaskForm):
     email = EmailField("E-mail address",
-                       validators=[DataRequired(), length("the e-mail address", max=254)],
+                       validators=[required("your e-mail address"),
+                                   length("the e-mail address", max=254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField("Password",
-                             validators=[DataRequired(), length("the password", max=500)],
+                             validators=[required("your password"),
+                                         length("the password", max=500)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
@@ -89,7 +91,8 @@ class NewPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()],
+    current_password = PasswordField("Current password",
+                                     validators=[required("your current password")],
                                      render_kw={"autocomplete": "current-password"})
 
 
@@ -103,7 +106,7 @@ class TokenForm(FlaskForm):
     # its own id: the profile form on the same page has a "name" too
     name = StringField(
         "Token name", id="token-name",
-        validators=[DataRequired(), length("the token's name", max=100)],
+        validators=[required("a name for the token"), length("the token's name", max=100)],
         description="For example the script or machine that will use it.",
     )
     expires = SelectField(
@@ -163,7 +166,8 @@ class OrganizationForm(FlaskForm):
 
 class StaffUserForm(FlaskForm):
     email = EmailField("E-mail address",
-                       validators=[DataRequired(), Email(), length("the e-mail address", max=254)])
+                       validators=[required("the e-mail address"), Email(),
+                                   length("the e-mail address", max=254)])
     name = StringField("Name", validators=[Optional(), length("the name", max=200)])
     role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS), default="customer")
     # the listed ids as text: a value the list does not offer is told plainly, not coerced
@@ -185,7 +189,7 @@ class ViewAsForm(FlaskForm):
 def _code_field(label: str, field_id: str, description: str = "") -> StringField:
     return StringField(
         label, id=field_id,
-        validators=[DataRequired(), length("the code", max=40)], description=description,
+        validators=[required("the code"), length("the code", max=40)], description=description,
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                    "autocapitalize": "off", "spellcheck": "false"})
 
@@ -198,7 +202,7 @@ class EnrolmentCodeForm(FlaskForm):
 class SecondStepForm(FlaskForm):
     code = StringField(
         "Code from your authenticator app", id="second-step-code",
-        validators=[DataRequired(), length("the code", max=40)],
+        validators=[required("the code"), length("the code", max=40)],
         description="6 digits. No phone at hand? Type one of your recovery codes instead.",
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
                    "spellcheck": "false"})
@@ -211,4 +215,5 @@ class RenewRecoveryCodesForm(FlaskForm):
 class TwoStepOffForm(FlaskForm):
     password_or_code = PasswordField(
         "Your password, or a current code from the app", id="two-step-off",
-        validators=[DataRequired(), length("the password or code", max=500)])
+        validators=[required("your password or a current code"),
+                    length("the password or code", max=500)])

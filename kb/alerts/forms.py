@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Optional
 from kb import plans
 from kb.alerts.alert_models import ALERT_STATE_NAMES
 from kb.alerts.preferences import CHANNEL_NAMES, CHANNELS, FAMILIES
-from kb.forms import choices, length
+from kb.forms import choices, length, required
 from kb.products.models import Product
 
 INHERIT, ON, OFF = "", "on", "off"
@@ -101,7 +101,8 @@ class SubscribeForm(FlaskForm):
     """One select of "product" (every version) and "product version" entries; its value is
     ``PRODUCT_ID`` or ``PRODUCT_ID:VERSION_ID``."""
 
-    target = SelectField("Product and version", validators=[DataRequired()], choices=[])
+    target = SelectField("Product and version",
+                         validators=[required("a product and version", "Choose")], choices=[])
 
 
 class OpenAlertForm(FlaskForm):

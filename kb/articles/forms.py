@@ -16,13 +16,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from kb import plans
 from kb.articles.fields import ArticleFields, unknown_versions, version_names
 from kb.articles.models import KINDS, Article
 from kb.errors import Invalid
-from kb.forms import choices, length, optional_database_id
+from kb.forms import choices, length, optional_database_id, required
 
 TYPE_PAIRS = [("article", "Article"), ("release-note", "Release note")]
 KIND_PAIRS = [("", "(none)")] + [(kind, kind.replace("-", " ").capitalize()) for kind in KINDS]
@@ -45,7 +45,7 @@ def split_list(text: str | None) -> list[str]:
 
 class ArticleForm(FlaskForm):
     type = SelectField("Type", choices=choices(TYPE_PAIRS))
-    title = StringField("Title", validators=[DataRequired(), length("the title", max=500)])
+    title = StringField("Title", validators=[required("a title"), length("the title", max=500)])
     slug = StringField("Slug", validators=[Optional(), length("the slug", max=300)],
                        description="The address: /articles/<slug>. Renaming keeps the old "
                                    "address working as a redirect.")

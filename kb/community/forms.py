@@ -8,19 +8,21 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from kb import plans
 from kb.community.models import BODY_LIMIT, TITLE_LIMITS
-from kb.forms import choices, length
+from kb.forms import choices, length, required
 from kb.products import service as products
 
 PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLANS]
 
 
 class AskForm(FlaskForm):
-    space = SelectField("Space", validators=[DataRequired()],
+    space = SelectField("Space", validators=[required("a space", "Choose")],
                         description="The product (or programme) your question is about.")
-    title = StringField("Title", validators=[DataRequired(), length("the title", *TITLE_LIMITS)],
+    title = StringField("Title", validators=[required("a title"),
+                                            length("the title", *TITLE_LIMITS)],
                         description="One sentence: what do you want to know?")
     body = TextAreaField("Details (Markdown)",
-                         validators=[DataRequired(), length("the details", max=BODY_LIMIT)],
+                         validators=[required("the details"),
+                                     length("the details", max=BODY_LIMIT)],
                          description="Versions, what you tried, error messages. Code in "
                                      "```fences```.", render_kw={"rows": 10})
 
@@ -30,15 +32,18 @@ class AskForm(FlaskForm):
 
 
 class EditQuestionForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), length("the title", *TITLE_LIMITS)])
+    title = StringField("Title", validators=[required("a title"),
+                                            length("the title", *TITLE_LIMITS)])
     body = TextAreaField("Details (Markdown)",
-                         validators=[DataRequired(), length("the details", max=BODY_LIMIT)],
+                         validators=[required("the details"),
+                                     length("the details", max=BODY_LIMIT)],
                          render_kw={"rows": 10})
 
 
 class AnswerForm(FlaskForm):
     body = TextAreaField("Your answer (Markdown)",
-                         validators=[DataRequired(), length("your answer", max=BODY_LIMIT)],
+                         validators=[required("your answer", "Write"),
+                                     length("your answer", max=BODY_LIMIT)],
                          render_kw={"rows": 8})
 
 
@@ -49,7 +54,8 @@ class NoteForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    target_id = SelectField("Merge into", validators=[DataRequired()],
+    target_id = SelectField("Merge into",
+                            validators=[required("the question this one repeats", "Choose")],
                             description="The question this one repeats (same space).")
 
 

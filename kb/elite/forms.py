@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from kb.elite.csm import MESSAGE_LIMIT
 from kb.elite.special_events import NOTES_LIMIT
-from kb.forms import choices, length, readable
+from kb.forms import choices, length, readable, required
 
 
 class MessageForm(FlaskForm):
@@ -70,7 +70,9 @@ class ExclusionForm(FlaskForm):
 
 
 class MeetingRequestForm(FlaskForm):
-    kind = SelectField("What kind of meeting", validators=[DataRequired()])
+    kind = SelectField("What kind of meeting",
+                       validators=[required("what kind of meeting", "Choose")],
+                       invalid_choice_message="Choose what kind of meeting from the list.")
     subject = StringField("Subject", validators=[
         DataRequired(message="Give the meeting a subject."), length("the subject", max=200)])
     product = SelectField("Product to update (update planning)", validators=[Optional()])

@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from kb import plans
-from kb.forms import choices, length
+from kb.forms import choices, length, required
 from kb.patches.changes import MAX_REASON_LENGTH
 from kb.patches.details import PatchDetails, details_from_text, issue_line, split_list
 from kb.patches.models import KIND_NAMES, Patch
@@ -34,7 +34,8 @@ class ListField(StringField):
 class PatchForm(FlaskForm):
     """The metadata of a new patch; its files arrive in the same multipart request."""
 
-    product = StringField("Product", validators=[DataRequired(), length("the product", max=200)],
+    product = StringField("Product", validators=[required("the product"),
+                                                 length("the product", max=200)],
                           description="Start typing to pick a product. A name not known yet "
                                       "needs the box below ticked, so a typo never creates one.",
                           render_kw={"list": "products", "autocomplete": "off"})
@@ -44,7 +45,7 @@ class PatchForm(FlaskForm):
         description="Comma-separated, and/or one range such as 11.0..12.0; "
                     "empty means every version.")
     new_versions = BooleanField("Versions not known yet: create them")
-    title = StringField("Title", validators=[DataRequired(), length("the title", max=300)])
+    title = StringField("Title", validators=[required("a title"), length("the title", max=300)])
     kind = SelectField("Kind", choices=choices(KIND_PAIRS), default="patch")
     min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
     released_on = DateField("Release date", validators=[Optional()])

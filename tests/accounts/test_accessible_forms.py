@@ -40,7 +40,7 @@ def test_a_refused_token_keeps_its_help_and_names_its_error(auth, customer_on):
     page, summary = refused_summary(answer, "token-problem")
     assert list(problems(summary)) == ["#token-name"]
     assert described_by(page, "token-name") == [
-        "For example the script or machine that will use it.", "This field is required."]
+        "For example the script or machine that will use it.", "Enter a name for the token."]
     # the other forms of the page are not summarised
     assert not page.xpath('//*[@id="password-problem" or @id="profile-problem"]')
 

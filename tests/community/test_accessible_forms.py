@@ -17,7 +17,7 @@ def test_a_question_without_title_is_summarised(world, signed_in):
     page, summary = refused_summary(answer, "form-problem")
     assert list(problems(summary)) == ["#title"]
     assert page.get_element_by_id("title").get("aria-invalid") == "true"
-    assert described_by(page, "title")[-1] == "This field is required."
+    assert described_by(page, "title")[-1] == "Enter a title."
 
 
 def test_similar_questions_are_told_by_a_live_region_present_from_the_start(world, signed_in):

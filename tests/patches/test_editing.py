@@ -64,7 +64,7 @@ def test_staff_correct_a_published_patch_and_page_and_search_follow(app, staff_c
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"title": ""}, "This field is required."),
+    ({"title": ""}, "Enter a title."),
     ({"versions": "12.0..11.0"}, "The range 12.0..11.0 ends before it starts."),
     ({"release_notes": "no-such-note"}, "There is no release note &#39;no-such-note&#39;."),
     ({"supersedes": "9999"}, "There is no patch #9999 to supersede."),

@@ -9,16 +9,17 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
-from kb.forms import length
+from kb.forms import length, required
 
 
 class CampusOfferForm(FlaskForm):
-    percentage = IntegerField("Discount (%)", validators=[InputRequired(),
+    percentage = IntegerField("Discount (%)", validators=[required("the discount", typed=True),
                                                           NumberRange(min=1, max=100)])
     terms = TextAreaField("Terms (Markdown)", validators=[Optional()])
     how_to_redeem = TextAreaField("How to redeem (Markdown)", validators=[Optional()])
     redeem_url = URLField("Where the code is used (https:// address of the shop's checkout)",
                           validators=[Optional(), length("the address", max=1000)])
-    valid_until = DateField("Valid until", validators=[InputRequired()])
+    valid_until = DateField("Valid until", validators=[
+        required("the last day the code is valid", typed=True)])

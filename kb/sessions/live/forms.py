@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from kb.accounts.forms import time_zone_field
-from kb.forms import length, readable
+from kb.forms import length, readable, required
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 # what a browser without a date picker is told to type
@@ -65,7 +65,7 @@ class LiveSessionForm(FlaskForm):
 
 
 class AttachRecordingForm(FlaskForm):
-    recording_id = SelectField("Recording", validators=[DataRequired()])
+    recording_id = SelectField("Recording", validators=[required("a recording", "Choose")])
 
 
 class CancelLiveSessionForm(FlaskForm):

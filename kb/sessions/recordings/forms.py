@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from kb.forms import choices, length, readable
+from kb.forms import choices, length, readable, required
 from kb.products.forms import product_choices
 from kb.sessions.recordings.captions import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -58,7 +58,8 @@ class RecordingForm(FlaskForm):
 
 class TranscriptForm(FlaskForm):
     # its own id: the recording page's transcript list is #transcript
-    transcript = FileField("Transcript (WebVTT or SRT)", validators=[DataRequired()],
+    transcript = FileField("Transcript (WebVTT or SRT)",
+                           validators=[required("a transcript file", "Choose")],
                            id="transcript-file")
     # left out (a script's upload): the recording's language stays
     language = SelectField("Transcript language", choices=choices(LANGUAGES.items()),
@@ -66,4 +67,5 @@ class TranscriptForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    attachment = FileField("Slides or another file", validators=[DataRequired()])
+    attachment = FileField("Slides or another file",
+                           validators=[required("a file to attach", "Choose")])

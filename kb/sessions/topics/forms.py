@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional
 
-from kb.forms import choices, length
+from kb.forms import choices, length, required
 from kb.products.forms import product_choices
 
 
@@ -39,4 +39,5 @@ class TopicStatusForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    target_id = SelectField("Merge into", validators=[DataRequired()])
+    target_id = SelectField("Merge into",
+                            validators=[required("the topic this one repeats", "Choose")])
