@@ -117,7 +117,7 @@ def save_target():
         plan, severity = _plan_and_severity()
     except Invalid as refusal:
         if not own:  # the hidden fields of a row: no field of the page shows them
-            raise
+            return _refused_row(request.form.get("row", ""), refusal, typed)
         return _refused_target(own, request.form.get("plan"),
                                _severity_kept(request.form.get("severity", "")),
                                request.form.get("product"), refusal, typed)
@@ -144,6 +144,23 @@ def _refused_target(own: bool, plan: str | None, severity: int | None, product: 
         label = f"{TARGET_LABELS[name]}, {plans.plan_name(plan)} severity {severity}"
     return _refused(form_id, (f"{form_id}-{name}", label), refusal, plan=plan,
                     severity=severity, product=_known_id(product), **typed)
+
+
+def _refused_row(row: str, refusal: Invalid, typed: dict):
+    """A plan's row sent with a plan or severity the table has not (its hidden values
+    changed): the row it came from (``row``, the id of its form) as typed, the reason beside
+    its button, whose next press sends the row's own values; a row no form of the page has
+    is told atop the page only."""
+    known = {f"target-{plan}-{severity}": (plan, severity)
+             for plan in plans.PLANS for severity in SEVERITIES}
+    what = getattr(refusal, "field", None) or "plan"
+    problem = Invalid(f"The row came back with a {what} the table does not have. "
+                      "Save it again.")
+    if row not in known:
+        return _refused("", ("", "Response targets"), problem, **typed)
+    plan, severity = known[row]
+    return _refused(row, (f"{row}-save", f"{plans.plan_name(plan)} severity {severity}"),
+                    problem, plan=plan, severity=severity, **typed)
 
 
 def _severity_kept(raw: str) -> int | None:

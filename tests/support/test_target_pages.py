@@ -190,3 +190,45 @@ def test_a_plans_row_with_a_clock_never_offered_is_refused_beside_the_clock(
     assert described_by(page, "target-elite-2-clock") == [message]
     assert page.get_element_by_id("target-elite-2-minutes").get("value") == "45"
     assert _general(desk, "elite", 2) != (45, "sometimes")
+
+
+@pytest.mark.parametrize("name, tampered, what", [
+    ("plan", "platinum", "plan"), ("plan", "", "plan"),
+    ("severity", "9", "severity"), ("severity", "9" * 5000, "severity"),
+])
+def test_a_plans_row_sent_with_a_hidden_value_changed_is_refused_beside_that_row(
+        client, auth, desk, name, tampered, what):
+    auth.login("staff@demo.test")
+    sent = {"csrf_token": csrf_token(client, PAGE), "plan": "elite", "severity": "2",
+            "row": "target-elite-2", "minutes": "45", "clock": "business_hours",
+            name: tampered}
+
+    refused = client.post(PAGE, data=sent)
+
+    assert refused.status_code == 422
+    page, summary = _summary(refused)
+    message = f"The row came back with a {what} the table does not have. Save it again."
+    assert problems(summary) == {"#target-elite-2-save": f"Elite severity 2: {message}"}
+    assert described_by(page, "target-elite-2-save") == [message]
+    assert page.get_element_by_id("target-elite-2-minutes").get("value") == "45"
+    assert page.get_element_by_id("target-elite-2-clock").xpath(
+        "option[@selected]/@value") == ["business_hours"]
+    # the row's own values, for the next press of its button
+    form = page.get_element_by_id("target-elite-2")
+    assert form.xpath("input[@name='plan']/@value") == ["elite"]
+    assert form.xpath("input[@name='severity']/@value") == ["2"]
+    assert _general(desk, "elite", 2) != (45, "business_hours")
+
+
+@pytest.mark.parametrize("row", ["", "target-platinum-2", "own"])
+def test_a_plans_row_from_no_row_of_the_page_is_refused_atop_the_page(client, auth, desk, row):
+    auth.login("staff@demo.test")
+    refused = client.post(PAGE, data={"csrf_token": csrf_token(client, PAGE),
+                                      "plan": "platinum", "severity": "2", "row": row,
+                                      "minutes": "45", "clock": "business_hours"})
+
+    assert refused.status_code == 422
+    page, summary = _summary(refused)
+    assert " ".join(summary.text_content().split()) == (
+        "Not saved yet: The row came back with a plan the table does not have. Save it again.")
+    assert not page.xpath('//*[@aria-invalid="true"]')
