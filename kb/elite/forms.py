@@ -75,7 +75,8 @@ class MeetingRequestForm(FlaskForm):
                        invalid_choice_message="Choose what kind of meeting from the list.")
     subject = StringField("Subject", validators=[
         DataRequired(message="Give the meeting a subject."), length("the subject", max=200)])
-    product = SelectField("Product to update (update planning)", validators=[Optional()])
+    product = SelectField("Product to update (update planning)", validators=[Optional()],
+                          invalid_choice_message="Choose a product from the list.")
     target_version = StringField("Version you update to (update planning)",
                                  validators=[Optional(), length("the version", max=60)])
     details = TextAreaField("What you would like to discuss",

@@ -7,8 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from kb.forms import length
+from kb.forms import length, readable
 from kb.programmes.service import MAX_SEATS, NOTE_LIMIT, TEXT_LIMIT, ProgrammeFields
+
+DAY_AS_DATE = "Give the day as a date, such as 2030-01-31."
 
 
 class ApplicationForm(FlaskForm):
@@ -25,12 +27,15 @@ class ProgrammeForm(FlaskForm):
                           validators=[Optional(), length("what is offered", max=TEXT_LIMIT)])
     conditions = TextAreaField("Conditions",
                                validators=[Optional(), length("the conditions", max=TEXT_LIMIT)])
-    seats = IntegerField("Seats (organisations)", default=5,
-                         validators=[InputRequired(message="How many organisations?"),
-                                     NumberRange(1, MAX_SEATS)])
+    seats = IntegerField("Seats (organisations)", default=5, validators=[
+        InputRequired(message="How many organisations?"), readable,
+        NumberRange(1, MAX_SEATS, message=f"Give from 1 to {MAX_SEATS:,} seats.")],
+        invalid_value_message="Give the seats as a whole number, such as 5.")
     opens_on = DateField("Takes applications from",
-                         validators=[InputRequired(message="Choose the opening day.")])
-    ends_on = DateField("Ends on (last day)", validators=[InputRequired(message="Choose the end.")])
+                         validators=[InputRequired(message="Choose the opening day.")],
+                         invalid_value_message=DAY_AS_DATE)
+    ends_on = DateField("Ends on (last day)", validators=[InputRequired(message="Choose the end.")],
+                        invalid_value_message=DAY_AS_DATE)
 
     @classmethod
     def of(cls, programme) -> ProgrammeForm:

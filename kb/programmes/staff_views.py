@@ -50,9 +50,12 @@ def show(programme_id: int):
 
 
 def _programme_page(programme, form: ProgrammeForm, problem: str | None = None,
-                    status: int = 200, decision: dict | None = None):
+                    status: int = 200, decision: dict | None = None,
+                    restricting: dict | None = None):
     """The programme's page; ``decision`` names a refused decision on an application
-    (``application_id``, ``answer`` as typed, ``problem``), shown beside it."""
+    (``application_id``, ``answer`` as typed, ``problem``), shown beside it; ``restricting``
+    a refused form keeping an item to the programme, by the kinds it keeps."""
+    restrict_forms = {kinds: _restrict_form(programme, kinds) for kinds in KEPT}
     return render_template(
         "programmes/staff_programme.html", programme=programme, form=form, problem=problem,
         entry=queries.entry_of(current_user, programme), decision=decision or {},
@@ -60,7 +63,7 @@ def _programme_page(programme, form: ProgrammeForm, problem: str | None = None,
         downloads=queries.downloads_of(current_user, programme),
         articles=queries.articles_of(current_user, programme),
         space=queries.space_of(current_user, programme),
-        restrict_forms={kinds: _restrict_form(programme, kinds) for kinds in KEPT}), status
+        restrict_forms=restrict_forms | (restricting or {})), status
 
 
 class Kept(NamedTuple):
@@ -142,10 +145,15 @@ def restrict(programme_id: int, kinds: str):
     programme = service.staff_programme(current_user, programme_id)
     kept = KEPT[kinds]
     form = _restrict_form(programme, kinds)
-    if not form.validate_on_submit():
-        raise Invalid(f"Choose one of the product's {kinds}.")
-    item = service.keep_to_programme(current_user, programme_id, kept.kind,
-                                     database_id(form.item.data), True)
+    try:
+        if not form.validate_on_submit():
+            raise Invalid(f"Choose one of the product's {kinds} from the list.")
+        item = service.keep_to_programme(current_user, programme_id, kept.kind,
+                                         database_id(form.item.data), True)
+    except (Invalid, Conflict) as refusal:  # the page again, the reason beside the list
+        form.item.errors = [refusal.message]
+        return _programme_page(programme, ProgrammeForm.of(programme), status=refusal.status,
+                               restricting={kinds: form})
     flash(f"{item.title} is for the programme's members only now.", "success")
     return redirect(url_for("programmes_staff.show", programme_id=programme_id)
                     + f"#{kept.section}")

@@ -129,3 +129,27 @@ def test_a_product_not_on_the_list_is_not_excluded_and_the_reason_is_kept(app, e
     assert page.findtext(".//title").startswith("Error: Elite services")
     assert problems(summary) == {"#product": "Product: Choose a product from the list."}
     assert page.get_element_by_id("reason").get("value") == "Retired in 2030"
+
+
+def test_a_meeting_request_without_a_kind_is_summarised_naming_the_field(auth, elite_customer):
+    auth.login(elite_customer.email)
+
+    answer = ask(auth, kind="", details="The month-end run")
+
+    form, summary = summary_of(answer, "meeting-request", "request-problem")
+    assert parsed(answer).findtext(".//title").startswith("Error: Meetings")
+    assert form.get("novalidate") is not None  # the server's words, not the browser's bubble
+    assert problems(summary) == {"#kind": "What kind of meeting: Choose what kind of meeting."}
+    assert text_of(form, "kind-error") == "Choose what kind of meeting."
+    assert text_of(form, "details").strip() == "The month-end run"
+
+
+def test_a_meeting_kind_or_product_never_offered_is_told_in_words(auth, elite_customer):
+    auth.login(elite_customer.email)
+
+    answer = ask(auth, kind="golf", product="Orbit Golf", subject="Tee times")
+
+    _, summary = summary_of(answer, "meeting-request", "request-problem")
+    assert problems(summary) == {
+        "#kind": "What kind of meeting: Choose what kind of meeting from the list.",
+        "#product": "Product to update (update planning): Choose a product from the list."}
