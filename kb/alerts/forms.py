@@ -102,7 +102,8 @@ class SubscribeForm(FlaskForm):
     ``PRODUCT_ID`` or ``PRODUCT_ID:VERSION_ID``."""
 
     target = SelectField("Product and version",
-                         validators=[required("a product and version", "Choose")], choices=[])
+                         validators=[required("a product and version", "Choose")], choices=[],
+                         invalid_choice_message="Choose a product and version from the list.")
 
 
 class OpenAlertForm(FlaskForm):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kb import db
 from kb.alerts.alert_models import Alert, AlertSubscription
 from kb.articles.models import Article
+from tests.a11y import described_by, problems, refused_summary
 from tests.alerts.critical_helpers import ERP, _subscribe, _workaround
 from tests.web import csrf_token
 
@@ -122,3 +123,18 @@ def _selected(auth) -> str:
     select = _target_select(auth)
     match = re.search(r"<option[^>]*selected[^>]*>([^<]*)</option>", select)
     return match.group(1) if match else _offered(auth)[0]
+
+
+def test_a_subscription_to_nothing_on_the_list_is_summarised_in_words(auth, client, catalogue,
+                                                                     customer_on):
+    auth.login(customer_on("xtreme"))
+    token = csrf_token(client, "/alerts")
+    for target, message in (("", "Choose a product and version."),
+                            ("999999", "Choose a product and version from the list.")):
+        answer = client.post("/alerts/subscriptions", data={"csrf_token": token,
+                                                            "target": target})
+
+        assert answer.status_code == 422
+        page, summary = refused_summary(answer, "subscribe-problem")
+        assert problems(summary) == {"#target": f"Product and version: {message}"}
+        assert described_by(page, "target") == [message]
