@@ -7,10 +7,12 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from kb import db
 from kb.sessions.models import Recording
+from tests.a11y import described_by, problems, refused_summary
 from tests.conftest import bearer, indexed_status
 from tests.sessions.conftest import WEBVTT
 from tests.stores import StoredFiles, both_stores
@@ -194,3 +196,25 @@ def test_an_oversized_transcript_is_refused(app, auth, publish, monkeypatch):
                         {"transcript": (io.BytesIO(WEBVTT), "big.vtt")},
                         content_type="multipart/form-data")
     assert refused.status_code == 413 and b"at most" in refused.data
+
+
+@pytest.mark.parametrize("kind, field, message, summary_id", [
+    ("transcript", "transcript-file", "Choose a transcript file.", "transcript-problem"),
+    ("attachments", "attachment", "Choose a file to attach.", "attachment-problem"),
+])
+def test_an_upload_without_a_file_is_summarised_on_the_recordings_page(
+        app, auth, publish, kind, field, message, summary_id):
+    recording_id = publish()
+    auth.login("staff@demo.test")
+
+    refused = auth.post(f"/sessions/staff/recordings/{recording_id}/{kind}",
+                        {kind.rstrip("s"): (io.BytesIO(b""), "")},
+                        content_type="multipart/form-data")
+
+    assert refused.status_code == 422
+    page, summary = refused_summary(refused, summary_id)
+    assert list(problems(summary)) == [f"#{field}"]
+    assert described_by(page, field) == [message]
+    with app.app_context():
+        recording = db.session.get(Recording, recording_id)
+        assert len(recording.segments) == 3 and recording.attachments == []

@@ -249,8 +249,8 @@ def test_a_choice_not_offered_is_refused_beside_its_field_keeping_the_reason(app
                         {"status": "declined", "reason": reason, "recording_id": "999999"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
-    assert ('<small id="recording_id-error" class="field-error">Not a valid choice.</small>'
-            in page)
+    assert ('<small id="recording_id-error" class="field-error">Choose a recording from the '
+            "list.</small>" in page)
     assert f"{reason}</textarea>" in page and "Choose a valid status." not in page
     with app.app_context():
         assert db.session.get(TopicRequest, topic_id).status == "new"

@@ -6,12 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from kb import policy
-from kb.errors import Invalid
+from kb.errors import Invalid, TooLarge
 from kb.sessions.recordings import queries as recording_queries
 from kb.sessions.recordings import service as recordings
 from kb.sessions.recordings.forms import AttachmentForm, RecordingForm, TranscriptForm
 from kb.sessions.recordings.service import RecordingFields
 from kb.sessions.recordings.transcripts import read_upload
+from kb.sessions.recordings.views import recording_page
 from kb.storage import Upload
 
 blueprint = Blueprint("recordings_staff", __name__, url_prefix="/sessions/staff/recordings")
@@ -105,10 +106,16 @@ def edit_recording(recording_id: int):
 def upload_transcript(recording_id: int):
     recording = recording_queries.get_recording(current_user, recording_id)
     form = TranscriptForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return recording_page(recording, transcript_form=form, status=422)
+    try:
         count = recordings.set_transcript(current_user, recording,
-                                          read_upload(form.transcript.data), form.language.data)
-        flash(f"The transcript is saved ({count} segments).", "success")
+                                          read_upload(form.transcript.data),
+                                          form.language.data)
+    except (Invalid, TooLarge) as refusal:
+        form.transcript.errors.append(refusal.message)
+        return recording_page(recording, transcript_form=form, status=refusal.status)
+    flash(f"The transcript is saved ({count} segments).", "success")
     return redirect(url_for("recordings.show", recording_id=recording.id))
 
 
@@ -116,9 +123,14 @@ def upload_transcript(recording_id: int):
 def add_attachment(recording_id: int):
     recording = recording_queries.get_recording(current_user, recording_id)
     form = AttachmentForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return recording_page(recording, attachment_form=form, status=422)
+    try:
         recordings.add_attachment(current_user, recording, _upload(form.attachment))
-        flash("The file is attached.", "success")
+    except (Invalid, TooLarge) as refusal:
+        form.attachment.errors.append(refusal.message)
+        return recording_page(recording, attachment_form=form, status=refusal.status)
+    flash("The file is attached.", "success")
     return redirect(url_for("recordings.show", recording_id=recording.id))
 
 

@@ -62,13 +62,18 @@ def _checked_filters(topics: list[str]) -> dict[str, str]:
 
 @blueprint.get("/<int:recording_id>")
 def show(recording_id: int):
-    recording = recording_queries.get_recording(current_user, recording_id)
+    return recording_page(recording_queries.get_recording(current_user, recording_id))
+
+
+def recording_page(recording: Recording, transcript_form: TranscriptForm | None = None,
+                   attachment_form: AttachmentForm | None = None, status: int = 200):
+    """The recording's page; a staff upload refused comes back in its form, with 422."""
     return render_template(
         "sessions/recording.html", recording=recording, captions=captions,
         summary=recording.summary_html,
         watched=recording.id in recording_queries.watched_ids(current_user),
-        transcript_form=TranscriptForm(language=recording.language),
-        attachment_form=AttachmentForm())
+        transcript_form=transcript_form or TranscriptForm(language=recording.language),
+        attachment_form=attachment_form or AttachmentForm()), status
 
 
 @blueprint.get("/<int:recording_id>/media")

@@ -31,13 +31,16 @@ class TopicForm(FlaskForm):
 class TopicStatusForm(FlaskForm):
     status = SelectField("New status", choices=choices(
         [("planned", "Planned"), ("scheduled", "Scheduled"), ("recorded", "Recorded"),
-         ("declined", "Declined")]))
-    live_session_id = SelectField("Live session (for scheduled)", validators=[Optional()])
-    recording_id = SelectField("Recording (for recorded)", validators=[Optional()])
+         ("declined", "Declined")]), invalid_choice_message="Choose a status from the list.")
+    live_session_id = SelectField("Live session (for scheduled)", validators=[Optional()],
+                                  invalid_choice_message="Choose a live session from the list.")
+    recording_id = SelectField("Recording (for recorded)", validators=[Optional()],
+                               invalid_choice_message="Choose a recording from the list.")
     reason = TextAreaField("Reason (for declined)",
                            validators=[Optional(), length("the reason", max=2000)])
 
 
 class MergeForm(FlaskForm):
     target_id = SelectField("Merge into",
-                            validators=[required("the topic this one repeats", "Choose")])
+                            validators=[required("the topic this one repeats", "Choose")],
+                            invalid_choice_message="Choose an open request from the list.")

@@ -59,7 +59,8 @@ def show(topic_id: int):
     return _topic_page(topic_queries.get_topic(current_user, topic_id))
 
 
-def _topic_page(topic, status_form: TopicStatusForm | None = None) -> str:
+def _topic_page(topic, status_form: TopicStatusForm | None = None,
+                merge_form: MergeForm | None = None) -> str:
     staff = policy.acts_as_staff(current_user)
     return render_template(
         "sessions/topic.html", topic=topic, details=topic.details_html,
@@ -67,7 +68,7 @@ def _topic_page(topic, status_form: TopicStatusForm | None = None) -> str:
         votes=topic_queries.vote_count(topic), voted=topic_queries.has_voted(current_user, topic),
         recording=topic_queries.recording_of(current_user, topic),
         status_form=(status_form or _status_form()) if staff else None,
-        merge_form=_merge_form(topic) if staff else None)
+        merge_form=(merge_form or _merge_form(topic)) if staff else None)
 
 
 @blueprint.post("/<int:topic_id>/vote/withdraw")
@@ -136,9 +137,8 @@ def merge(topic_id: int):
     policy.require_staff(current_user)
     duplicate = topic_queries.get_topic(current_user, topic_id)
     form = _merge_form(duplicate)
-    if not form.validate_on_submit():
-        flash("Choose the request to merge into.", "error")
-        return redirect(url_for("topics.show", topic_id=topic_id))
+    if not form.validate_on_submit():  # the page again, the reason beside the list
+        return _topic_page(duplicate, merge_form=form), 422
     target = topic_queries.get_topic(current_user, int(form.target_id.data))
     topics.merge(current_user, duplicate, target)
     flash(f"Merged into “{target.title}”; votes carried over.", "success")
