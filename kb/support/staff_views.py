@@ -48,13 +48,20 @@ def _filters() -> QueueFilters:
 
 @blueprint.get("")
 def queue():
+    return _queue_page(_assign_form())
+
+
+def _queue_page(assign_form: AssignForm, problem: str | None = None):
+    """The queue; after a refused bulk assignment (``problem``), the whole queue again (422),
+    the choice kept, and no self-refresh, which would send the form again."""
     now, filters = utcnow(), _filters()
     found = queries.queue(current_user, filters, now)
     return render_template(
         "support/queue.html", incidents=found, filters=filters, now=now,
         target_view=target_view, about_to_breach=about_to_breach,
         products=all_products(), organizations=queries.organizations_with_incidents(),
-        assign_form=_assign_form(), refresh_seconds=REFRESH_SECONDS)
+        assign_form=assign_form, problem=problem, back=request.form.get("back"),
+        refresh_seconds=None if problem else REFRESH_SECONDS), 422 if problem else 200
 
 
 def _assign_form() -> AssignForm:
@@ -75,8 +82,13 @@ def _assignee(form: AssignForm):
 @blueprint.post("/assign")
 def bulk_assign():
     form = _assign_form()
-    if not form.validate_on_submit():
-        raise Invalid("Choose a staff member.")
+    try:
+        if not form.validate_on_submit():
+            raise Invalid("Choose a staff member.")
+        assignee = _assignee(form)
+    except Invalid as refusal:
+        form.assignee.errors = [refusal.message]
+        return _queue_page(form, "The incidents are not assigned yet:")
     try:
         ids = [optional_database_id(raw) for raw in request.form.getlist("incident")]
     except ValueError:
@@ -84,8 +96,8 @@ def bulk_assign():
     chosen = [queries.get_incident(current_user, incident_id) for incident_id in ids
               if incident_id]
     if not chosen:
-        raise Invalid("Tick the incidents to assign first.")
-    changed = incidents.assign(current_user, chosen, _assignee(form))
+        return _queue_page(form, "Tick the incidents to assign first.")
+    changed = incidents.assign(current_user, chosen, assignee)
     flash(f"{changed} incident(s) assigned.", "success")
     return redirect(request.form.get("back", "") if request.form.get("back", "").startswith(
         "/staff/incidents") else url_for("incident_staff.queue"))
@@ -95,9 +107,13 @@ def bulk_assign():
 def assign(incident_id: int):
     incident = queries.get_incident(current_user, incident_id)
     form = _assign_form()
-    if not form.validate_on_submit():
-        raise Invalid("Choose a staff member.")
-    assignee = _assignee(form)
+    try:
+        if not form.validate_on_submit():
+            raise Invalid("Choose a staff member.")
+        assignee = _assignee(form)
+    except Invalid as refusal:  # the page again, the reason beside the list
+        form.assignee.errors = [refusal.message]
+        return incident_page(incident, status=422, staff_forms={"assign_form": form})
     incidents.assign(current_user, [incident], assignee)
     flash(f"{incident.staff_reference} is assigned to {assignee.display_name}." if assignee
           else f"{incident.staff_reference} is assigned to nobody now.", "success")
@@ -112,8 +128,9 @@ def link_article(incident_id: int):
         article_id = optional_database_id(form.article_id.data)
     except ValueError:
         article_id = None
-    if not form.validate_on_submit() or article_id is None:
-        raise Invalid("Choose an article to link.")
+    if not form.validate_on_submit() or article_id is None:  # the page again, the reason
+        form.article_id.errors = ["Choose an article to link."]  # beside the list
+        return incident_page(incident, status=422, staff_forms={"link_form": form})
     incident_articles.link_article(current_user, incident, queries.get_article(article_id))
     flash("The article is linked; the customer sees it on the incident.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id))
@@ -131,24 +148,27 @@ def request_remote_access(incident_id: int):
     incident = queries.get_incident(current_user, incident_id)
     form = RemoteAccessRequestForm()
     if not form.validate_on_submit():
-        return incident_page(incident, status=422, request_form=form)
+        return incident_page(incident, status=422, staff_forms={"request_form": form})
     try:
         remote_access.request_access(current_user, incident, form.reason.data)
     except (Invalid, Conflict) as refusal:  # the reason as typed stays, the refusal beside it
         form.reason.errors = [*form.reason.errors, refusal.message]
-        return incident_page(incident, status=refusal.status, request_form=form)
+        return incident_page(incident, status=refusal.status,
+                             staff_forms={"request_form": form})
     flash("The customer is asked to grant remote access.", "success")
     return redirect(url_for("incidents.show", incident_id=incident.id) + "#remote-access")
 
 
-def staff_panels(incident: Incident, request_form: RemoteAccessRequestForm | None = None
-                 ) -> dict:
-    """What the incident page shows staff besides the thread (``request_form``: a refused
-    request for remote access, as typed)."""
-    assign_form = _assign_form()
-    assign_form.assignee.data = str(incident.assignee_id or "")
+def staff_panels(incident: Incident, request_form: RemoteAccessRequestForm | None = None,
+                 assign_form: AssignForm | None = None,
+                 link_form: LinkArticleForm | None = None) -> dict:
+    """What the incident page shows staff besides the thread (a form given: refused, as
+    sent)."""
+    if assign_form is None:
+        assign_form = _assign_form()
+        assign_form.assignee.data = str(incident.assignee_id or "")
     articles = queries.articles_for_replies(current_user, incident)
-    link_form = LinkArticleForm()
+    link_form = link_form or LinkArticleForm()
     pairs = [("", "Choose an article")] + [(str(article.id), article.title)
                                            for article in articles]
     link_form.article_id.choices = choices(pairs)

@@ -151,16 +151,16 @@ def show(incident_id: int):
 
 def incident_page(incident, reply_form: ReplyForm | None = None, problem: str | None = None,
                   status: int = 200, grant_form: GrantForm | None = None,
-                  attachments_error: str | None = None, request_form=None,
+                  attachments_error: str | None = None, staff_forms: dict | None = None,
                   status_form: StatusForm | None = None,
                   classification_form: ClassificationForm | None = None, watchers_form=None):
-    """The incident page; after a refused reply, grant or request for remote access (staff),
-    with what was typed."""
+    """The incident page; after a refused reply, grant or staff form (``staff_forms``, by
+    name: ``staff_panels``), with what was typed."""
     extra = {}
     reply_form = reply_form or ReplyForm(formdata=None)
     if policy.acts_as_staff(current_user):
         from kb.support.staff_views import canned_text, staff_panels
-        extra = staff_panels(incident, request_form)
+        extra = staff_panels(incident, **(staff_forms or {}))
         if extra["canned"] is not None and not reply_form.is_submitted():
             reply_form.body.data = canned_text(extra["canned"])
     status_form = status_form or StatusForm(formdata=None, status=incident.status)

@@ -10,6 +10,7 @@ import lxml.html
 from kb import db
 from kb.support import incidents
 from kb.support.models import Incident
+from tests.a11y import problems, refused_summary
 from tests.conftest import csrf_token
 
 CUSTOMER = "elite@demo.test"
@@ -57,6 +58,9 @@ def test_closing_a_critical_incident_asks_first_and_needs_the_tick(
     assert unticked.status_code == 422
     assert "Tick the box to close the incident, or keep it open." in unticked.text
     assert "Works again." in unticked.text  # what was typed stays
+    _, summary = refused_summary(unticked, "close-problem")
+    assert problems(summary) == {"#confirm": "The critical problem is solved: close the "
+                                 "incident: Tick the box to close the incident, or keep it open."}
     assert _status(desk, incident_id) == "new"
 
     ticked = _confirm(client, incident_id, confirm="y", message="Works again after the restart.")

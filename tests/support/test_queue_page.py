@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.support.models import Incident
+from tests.a11y import described_by, problems, refused_summary
 from tests.conftest import csrf_token
 
 
@@ -133,3 +134,56 @@ def test_customers_find_their_incident_by_number_too(client, auth, log_incident)
     page = client.get("/support/incidents?show=all&q=%232").get_data(as_text=True)
     assert f"/support/incidents/{second}\"" in page
     assert f"/support/incidents/{first}\"" not in page and "Elite's own" not in page
+
+
+def test_assigning_nothing_ticked_shows_the_queue_again_with_the_reason(
+        client, auth, log_incident, desk):
+    incident = log_incident("elite@demo.test", severity=2, title="E two")
+    auth.login("staff@demo.test")
+    token = csrf_token(client, "/staff/incidents")
+
+    refused = client.post("/staff/incidents/assign", data={
+        "csrf_token": token, "assignee": str(_staff_id(desk)),
+        "back": "/staff/incidents?mine=1"})
+
+    assert refused.status_code == 422
+    page, summary = refused_summary(refused, "assign-problem")
+    assert summary.text_content().strip() == "Tick the incidents to assign first."
+    assert _order(refused.text) == [str(incident)]
+    assert page.get_element_by_id("assignee").xpath("option[@selected]/@value") == [
+        str(_staff_id(desk))]
+    assert page.xpath('//input[@name="back"]/@value') == ["/staff/incidents?mine=1"]
+    assert not page.xpath("//*[@data-refresh-seconds]")  # a reload would post it again
+
+
+def test_an_assignee_not_on_the_list_is_refused_beside_the_list(client, auth, log_incident,
+                                                                desk):
+    incident = log_incident("elite@demo.test", severity=2, title="E two")
+    auth.login("staff@demo.test")
+    token = csrf_token(client, "/staff/incidents")
+
+    queue = client.post("/staff/incidents/assign", data={
+        "csrf_token": token, "incident": str(incident), "assignee": "abc"})
+    one = client.post(f"/staff/incidents/{incident}/assign", data={
+        "csrf_token": token, "assignee": "abc"})
+
+    for refused in (queue, one):
+        assert refused.status_code == 422
+        page, summary = refused_summary(refused, "assign-problem")
+        assert described_by(page, "assignee") == ["Choose a staff member."]
+    with desk.app_context():
+        assert db.session.get(Incident, incident).assignee_id is None
+
+
+def test_linking_no_article_is_refused_beside_the_list(client, auth, log_incident, desk):
+    incident = log_incident("elite@demo.test", severity=2, title="E two")
+    auth.login("staff@demo.test")
+    page_url = f"/support/incidents/{incident}"
+
+    refused = client.post(f"/staff/incidents/{incident}/articles", data={
+        "csrf_token": csrf_token(client, page_url), "article_id": ""})
+
+    assert refused.status_code == 422
+    page, summary = refused_summary(refused, "link-problem")
+    assert problems(summary) == {"#article_id": "Article: Choose an article to link."}
+    assert described_by(page, "article_id") == ["Choose an article to link."]
