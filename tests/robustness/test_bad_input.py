@@ -226,7 +226,7 @@ def test_an_expired_form_shows_back_what_was_typed_on_our_own_page(staff_client,
      "Give the number of seats, from 1 to 100000."),
     ("/sessions/staff/live/new", {"duration_minutes": "1,5"}, "duration_minutes",
      "Give the length in whole minutes, such as 60."),
-    ("/staff/programmes/", {"seats": "0"}, "seats", "Number must be between 1 and"),
+    ("/staff/programmes/", {"seats": "0"}, "seats", "Give from 1 to 1,000 seats."),
 ])
 def test_a_date_or_number_that_is_no_such_thing_is_not_called_missing(staff_client, url,
                                                                          fields, field,
