@@ -175,7 +175,7 @@ def user(user_id: int):
             return redirect(url_for("staff.user", user_id=subject.id))
     return render_template(
         "staff/user.html", subject=subject, form=form, subject_two_step=two_step.is_on(subject),
-        invited=invited_on([subject]))
+        invited=invited_on([subject])), 422 if form.errors else 200
 
 
 @blueprint.get("/audit")

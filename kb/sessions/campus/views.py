@@ -36,4 +36,5 @@ def offer():
         flash("The Campus offer is saved.", "success")
         return redirect(url_for("campus.offer"))
     return render_template("sessions/campus_offer.html", form=form,
-                           codes=campus.codes_overview(current_user))
+                           codes=campus.codes_overview(current_user)), \
+        422 if form.errors else 200
