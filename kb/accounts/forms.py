@@ -176,7 +176,8 @@ class StaffUserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS))
+    role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS),
+                       invalid_choice_message="Choose a role from the list.")
 
 
 class ViewAsForm(FlaskForm):
