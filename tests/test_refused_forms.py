@@ -9,12 +9,14 @@ helpful vote in ``tests/articles/test_reading.py`` and the response targets in
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -245,3 +247,22 @@ def test_no_form_of_kb_keeps_the_stock_required_message():
     stock = [field for field, validator in found
              if isinstance(validator, DataRequired | InputRequired) and validator.message is None]
     assert stock == []
+
+
+def test_no_list_of_kb_keeps_the_stock_choice_message():
+    """Every list whose value is checked against its choices says what to do with a value it
+    does not offer ("Choose a product from the list."), not WTForms' "Not a valid choice."."""
+    lists = [(f"{form.__name__}.{name}", unbound) for form in _forms_of_kb()
+             for name, unbound in vars(form).items() if isinstance(unbound, UnboundField)
+             and issubclass(unbound.field_class, SelectField | SelectMultipleField | RadioField)
+             and unbound.kwargs.get("validate_choice", True)]
+    assert len(lists) > 30
+    assert [field for field, unbound in lists
+            if not (unbound.kwargs.get("invalid_choice_message")
+                    or _default(unbound.field_class, "invalid_choice_message"))] == []
+
+
+def _default(field_class, name: str):
+    """A keyword's default in a field class's constructor (kb's own fields set messages)."""
+    parameter = inspect.signature(field_class.__init__).parameters.get(name)
+    return parameter.default if parameter is not None else None

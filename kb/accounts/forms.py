@@ -113,6 +113,7 @@ class TokenForm(FlaskForm):
         "Expires", id="token-expires", default="90",
         choices=choices([("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year"),
                          ("never", "Never")]),
+        invalid_choice_message="Choose when the token expires from the list.",
         description="An expired token stops working; scripts then get 401 saying so.",
     )
 
@@ -169,7 +170,8 @@ class StaffUserForm(FlaskForm):
                        validators=[required("the e-mail address"), Email(),
                                    length("the e-mail address", max=254)])
     name = StringField("Name", validators=[Optional(), length("the name", max=200)])
-    role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS), default="customer")
+    role = SelectField("Role", choices=choices(ALL_ROLE_PAIRS), default="customer",
+                       invalid_choice_message="Choose a role from the list.")
     # the listed ids as text: a value the list does not offer is told plainly, not coerced
     organization = SelectField("Organisation", choices=[],
                                invalid_choice_message="Choose an organisation from the list.")
@@ -184,6 +186,7 @@ class ViewAsForm(FlaskForm):
     plan = SelectField(
         "View pages as a customer on",
         choices=choices([("", "(my own staff view)")] + PLAN_PAIRS),
+        invalid_choice_message="Choose a plan from the list.",
     )
 
 

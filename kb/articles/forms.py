@@ -44,21 +44,25 @@ def split_list(text: str | None) -> list[str]:
 
 
 class ArticleForm(FlaskForm):
-    type = SelectField("Type", choices=choices(TYPE_PAIRS))
+    type = SelectField("Type", choices=choices(TYPE_PAIRS),
+                       invalid_choice_message="Choose a type from the list.")
     title = StringField("Title", validators=[required("a title"), length("the title", max=500)])
     slug = StringField("Slug", validators=[Optional(), length("the slug", max=300)],
                        description="The address: /articles/<slug>. Renaming keeps the old "
                                    "address working as a redirect.")
     summary = TextAreaField("Summary", validators=[length("the summary", max=2000)])
     body = TextAreaField("Body (Markdown)", render_kw={"rows": 18})
-    kind = SelectField("Kind", choices=choices(KIND_PAIRS))
-    products = SelectMultipleField("Products", choices=[])
+    kind = SelectField("Kind", choices=choices(KIND_PAIRS),
+                       invalid_choice_message="Choose a kind from the list.")
+    products = SelectMultipleField("Products", choices=[],
+                                   invalid_choice_message="Choose products from the list.")
     versions = StringField("Versions", description=(
         "Comma-separated, e.g. 11.1, 12.0 (of the first product); "
         "name the product for another: Orbit ERP 12.0"))
     new_versions = BooleanField("Versions not known yet: create them")
     tags = StringField("Tags", description="Comma-separated")
-    min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS))
+    min_plan = SelectField("Minimum plan", choices=choices(PLAN_PAIRS),
+                           invalid_choice_message="Choose a plan from the list.")
     critical = BooleanField(
         "Workaround for a critical issue",
         description="Its alert reaches the plans that may read this article: keep the minimum "

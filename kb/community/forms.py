@@ -16,6 +16,7 @@ PLAN_PAIRS = [(plan, f"{plans.plan_name(plan)} and above") for plan in plans.PLA
 
 class AskForm(FlaskForm):
     space = SelectField("Space", validators=[required("a space", "Choose")],
+                        invalid_choice_message="Choose a space from the list.",
                         description="The product (or programme) your question is about.")
     title = StringField("Title", validators=[required("a title"),
                                             length("the title", *TITLE_LIMITS)],
@@ -56,6 +57,8 @@ class NoteForm(FlaskForm):
 class MergeForm(FlaskForm):
     target_id = SelectField("Merge into",
                             validators=[required("the question this one repeats", "Choose")],
+                            invalid_choice_message="Choose a question of this space from the "
+                                                   "list.",
                             description="The question this one repeats (same space).")
 
 

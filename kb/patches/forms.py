@@ -46,8 +46,10 @@ class PatchForm(FlaskForm):
                     "empty means every version.")
     new_versions = BooleanField("Versions not known yet: create them")
     title = StringField("Title", validators=[required("a title"), length("the title", max=300)])
-    kind = SelectField("Kind", choices=choices(KIND_PAIRS), default="patch")
-    min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN)
+    kind = SelectField("Kind", choices=choices(KIND_PAIRS), default="patch",
+                       invalid_choice_message="Choose a kind from the list.")
+    min_plan = SelectField("Available to", choices=choices(PLAN_PAIRS), default=plans.LOWEST_PLAN,
+                           invalid_choice_message="Choose a plan from the list.")
     released_on = DateField("Release date", validators=[Optional()])
     summary = TextAreaField("Summary", validators=[Optional(), length("the summary", max=2000)])
     description = TextAreaField("Description (Markdown)", validators=[Optional()])
@@ -142,6 +144,8 @@ class WithdrawForm(FlaskForm):
         description="Customers read this on the patch page and in the e-mail to everyone who "
                     "downloaded it.")
     replacement = SelectField("Install instead", choices=[],
+                              invalid_choice_message="Choose a published patch of the same "
+                                                     "product from the list, or none.",
                               description="Another published patch of the same product.")
     fewer_reached = BooleanField(
         "Name it anyway, although fewer customers may download it than this patch")

@@ -60,4 +60,5 @@ class RestrictForm(FlaskForm):
     """Keep one of the product's patches or articles to the programme (``prefix`` names the
     kind, so that the page's two forms do not share field names)."""
 
-    item = SelectField(validators=[DataRequired(message="Choose one.")])
+    item = SelectField(validators=[DataRequired(message="Choose one.")],
+                       invalid_choice_message="Choose one from the list.")

@@ -42,16 +42,19 @@ class ColleaguesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label: str = "Keep colleagues informed", **kwargs):
-        super().__init__(label, coerce=int, choices=[], **kwargs)
+    def __init__(self, label: str = "Keep colleagues informed",
+                 invalid_choice_message: str = "Tick colleagues from the list.", **kwargs):
+        super().__init__(label, coerce=int, choices=[],
+                         invalid_choice_message=invalid_choice_message, **kwargs)
 
 
 class IncidentForm(FlaskForm):
     product = SelectField("Product", validators=[DataRequired(message="Choose the product.")],
-                          validate_choice=True)
+                          invalid_choice_message="Choose a product from the list.")
     version = StringField("Version", validators=[Optional(), length("the version", max=60)],
                           description="The version you run, e.g. 12.0 SP1.")
     severity = RadioField("Severity", choices=choices(SEVERITY_PAIRS),
+                          invalid_choice_message="Choose a severity from the list.",
                           validators=[InputRequired(message="Choose a severity.")])
     title = StringField("Title", description="What goes wrong, in one line.", validators=[
         DataRequired(message="Say in one line what goes wrong."), Length(
@@ -83,10 +86,11 @@ class ReplyForm(FlaskForm):
     # a reply by default: the customer waits for an answer; a note is chosen on purpose
     kind = RadioField("Who reads it", choices=choices([
         ("reply", "Reply to the customer"), ("note", "Internal note (staff only)")]),
-        default="reply")
+        default="reply", invalid_choice_message="Choose who reads it from the list.")
     # staff: the status a public reply leaves, told in the reply's one message
     status = SelectField("Then set the status", id="reply-status", default="", choices=choices(
         [("", "Leave it as it is"), *STATUS_NAMES.items()]),
+        invalid_choice_message="Choose a status from the list.",
         description="With a public reply, the customer gets one e-mail saying both.")
 
 

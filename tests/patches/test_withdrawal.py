@@ -223,14 +223,15 @@ def test_refusals_are_clear_and_change_nothing(app, staff_client, publish, hotfi
     other_product = publish(title="Analytics fix", product="Orbit Analytics")
     withdrawn = publish(title="Bad one")
     withdraw(staff_client, withdrawn)
+    not_listed = "Choose a published patch of the same product from the list, or none."
 
     cases = [
         (draft, {}, 409, "Only a published patch can be withdrawn; this one is draft."),
         (hotfix["hotfix"], {"reason": "  "}, 422, "Say why the patch is withdrawn."),
         (hotfix["hotfix"], {"confirm": ""}, 422, "Tick the box to confirm the withdrawal."),
-        (hotfix["hotfix"], {"replacement": str(withdrawn)}, 422, "Not a valid choice."),
-        (hotfix["hotfix"], {"replacement": str(other_product)}, 422, "Not a valid choice."),
-        (hotfix["hotfix"], {"replacement": str(hotfix["hotfix"])}, 422, "Not a valid choice."),
+        (hotfix["hotfix"], {"replacement": str(withdrawn)}, 422, not_listed),
+        (hotfix["hotfix"], {"replacement": str(other_product)}, 422, not_listed),
+        (hotfix["hotfix"], {"replacement": str(hotfix["hotfix"])}, 422, not_listed),
     ]
     for patch_id, fields, status, message in cases:
         refused = withdraw(staff_client, patch_id, **fields)

@@ -65,7 +65,8 @@ class LiveSessionForm(FlaskForm):
 
 
 class AttachRecordingForm(FlaskForm):
-    recording_id = SelectField("Recording", validators=[required("a recording", "Choose")])
+    recording_id = SelectField("Recording", validators=[required("a recording", "Choose")],
+                               invalid_choice_message="Choose a recording from the list.")
 
 
 class CancelLiveSessionForm(FlaskForm):

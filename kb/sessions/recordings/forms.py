@@ -46,6 +46,7 @@ class RecordingForm(FlaskForm):
     transcript = FileField("Transcript (WebVTT or SRT)")
     language = SelectField("Transcript language", default=DEFAULT_LANGUAGE,
                            choices=choices(LANGUAGES.items()),
+                           invalid_choice_message="Choose a language from the list.",
                            description="What the transcript says, and so its captions")
     status = SelectField("Status", choices=choices([("published", "Published"),
                                                     ("draft", "Draft")]),
@@ -63,7 +64,8 @@ class TranscriptForm(FlaskForm):
                            id="transcript-file")
     # left out (a script's upload): the recording's language stays
     language = SelectField("Transcript language", choices=choices(LANGUAGES.items()),
-                           validators=[Optional()], id="transcript-language")
+                           validators=[Optional()], id="transcript-language",
+                           invalid_choice_message="Choose a language from the list.")
 
 
 class AttachmentForm(FlaskForm):
