@@ -102,8 +102,8 @@ def merge(question_id: int):
     form = MergeForm()
     form.target_id.choices = choices(
         (str(q.id), q.title) for q in moderation.questions_to_merge_into(duplicate))
-    if not form.validate_on_submit():
-        raise Invalid("Choose the question of this space to merge into.")
+    if not form.validate_on_submit():  # the page again, the reason beside the list
+        return question_page(duplicate, status=422, merge_form=form)
     target = queries.get_question(current_user, database_id(form.target_id.data))
     moderation.merge(current_user, duplicate, target)
     flash(f"Merged into “{target.title}”; answers and followers moved.", "success")

@@ -101,12 +101,12 @@ class RefusedNote:
 
 
 def question_page(shown, answer_form: AnswerForm | None = None, problem: str | None = None,
-                  status: int = 200, refused_note: RefusedNote | None = None):
+                  status: int = 200, refused_note: RefusedNote | None = None,
+                  merge_form: MergeForm | None = None):
+    """The question's page; ``merge_form``: a refused merge, as sent."""
     answer_form = answer_form or AnswerForm(formdata=None)
-    staff = policy.acts_as_staff(current_user)
-    merge_form = None
-    if staff:
-        merge_form = MergeForm()
+    if policy.acts_as_staff(current_user):
+        merge_form = merge_form or MergeForm(formdata=None)
         merge_form.target_id.choices = choices(
             (str(other.id), other.title) for other in moderation.questions_to_merge_into(shown))
     return render_template(

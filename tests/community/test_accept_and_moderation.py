@@ -6,6 +6,7 @@ from __future__ import annotations
 from kb import db
 from kb.accounts.queries import user_by_email
 from kb.community.models import Answer, Question
+from tests.a11y import described_by, problems, refused_summary
 from tests.community.conftest import answer, ask
 from tests.conftest import indexed_status
 
@@ -159,6 +160,21 @@ def test_a_hidden_question_is_not_merged(app, world, signed_in):
     page = signed_in("xtreme").client.get(f"/community/questions/{world.open_question}")
     assert "Spam?" not in page.get_data(as_text=True)
 
+
+def test_a_merge_into_a_question_not_on_the_list_is_refused_beside_the_list(
+        app, world, signed_in):
+    duplicate = ask(app, "premium@demo.test", world.open_slug, "Posting job hangs", "Again.")
+
+    refused = signed_in("staff").post(f"/community/questions/{duplicate}/merge",
+                                      {"target_id": "999999"})
+
+    assert refused.status_code == 422
+    page, summary = refused_summary(refused, "merge-problem")
+    message = "Choose a question of this space from the list."
+    assert problems(summary) == {"#target_id": f"Merge into: {message}"}
+    assert described_by(page, "target_id")[-1] == message
+    with app.app_context():
+        assert db.session.get(Question, duplicate).status != "merged"
 
 
 def test_a_question_hidden_when_it_was_merged_before_merging_refused_that_stays_hidden(

@@ -124,13 +124,22 @@ def cancel_session(session_id: int):
 
 @blueprint.get("/<int:session_id>/attendees")
 def attendees(session_id: int):
-    live_session = live_queries.get_session(current_user, session_id)
+    return _attendees_page(live_queries.get_session(current_user, session_id),
+                           _recording_form())
+
+
+def _recording_form() -> AttachRecordingForm:
     form = AttachRecordingForm()
     form.recording_id.choices = choices((str(r.id), r.title)
                                         for r in recording_queries.list_recordings(current_user))
+    return form
+
+
+def _attendees_page(live_session, recording_form: AttachRecordingForm, status: int = 200):
+    """The attendees; a refused recording to attach comes back in its form (422)."""
     return render_template("sessions/attendees.html", live_session=live_session,
                            registrations=attendance.attendees(current_user, live_session),
-                           recording_form=form)
+                           recording_form=recording_form), status
 
 
 @blueprint.get("/<int:session_id>/attendees.csv")
@@ -159,10 +168,10 @@ def mark_attendance(session_id: int):
 @blueprint.post("/<int:session_id>/recording")
 def attach_recording(session_id: int):
     live_session = live_queries.get_session(current_user, session_id)
-    recording_id = request.form.get("recording_id", type=database_id)
-    if recording_id is None:
-        raise Invalid("Choose the recording to attach.")
-    recording = recording_queries.get_recording(current_user, recording_id)
+    form = _recording_form()
+    if not form.validate_on_submit():  # the page again, the reason beside the list
+        return _attendees_page(live_session, form, 422)
+    recording = recording_queries.get_recording(current_user, database_id(form.recording_id.data))
     attendance.attach_recording(current_user, live_session, recording)
     flash("The recording is attached; registrants were told.", "success")
     return redirect(url_for("live.show", session_id=session_id))

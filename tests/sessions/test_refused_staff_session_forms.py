@@ -1,6 +1,6 @@
-"""Staff's forms on a topic request, refused (a value the lists do not offer, sent by a stale
-page or by hand): the page again (422), titled "Error:", the reason in words beside the list and
-in the form's summary, and nothing changed."""
+"""Staff's forms on a topic request and a live session, refused (a value the lists do not
+offer, sent by a stale page or by hand): the page again (422), titled "Error:", the reason in
+words beside the list and in the form's summary, and nothing changed."""
 
 from __future__ import annotations
 
@@ -38,3 +38,18 @@ def test_a_status_not_on_the_list_is_refused_beside_it(app, auth, demo_accounts)
     page, summary = refused_summary(refused, "status-problem")
     assert problems(summary) == {"#status": "New status: Choose a status from the list."}
     assert page.get_element_by_id("reason").text_content().strip() == "Kept as typed."
+
+
+def test_a_recording_not_on_the_list_is_refused_beside_the_list(auth, schedule, publish):
+    session_id = schedule()
+    publish()  # a recording to offer
+    auth.login("staff@demo.test")
+
+    refused = auth.post(f"/sessions/staff/live/{session_id}/recording",
+                        {"recording_id": "999999"})
+
+    assert refused.status_code == 422
+    page, summary = refused_summary(refused, "recording-problem")
+    message = "Choose a recording from the list."
+    assert problems(summary) == {"#recording_id": f"Recording: {message}"}
+    assert described_by(page, "recording_id") == [message]
