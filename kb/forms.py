@@ -160,7 +160,6 @@ def length(what: str, min: int = -1, max: int = -1) -> Length:
     return Length(min=min, max=max, message=message)
 
 
-
 def required(what: str, verb: str = "Enter", typed: bool = False) -> DataRequired | InputRequired:
     """WTForms' ``DataRequired`` saying what to do, naming the field (``what``: "a title",
     ``verb``: "Choose" for a list or a file): "Enter a title.", where its stock "This field is

@@ -3,6 +3,8 @@ subscription page offers the organisation's products."""
 
 from __future__ import annotations
 
+import lxml.html
+
 from kb.patches import service as patches
 from kb.products import service as products
 from tests.alerts.critical_helpers import (
@@ -51,6 +53,10 @@ def test_the_subscription_page_offers_the_organisations_products(
     auth.login("elite@demo.test")
     page = client.get("/alerts").get_data(as_text=True)
     assert "What your organisation runs" in page and "Orbit Analytics 2026.1" in page
+    # each one-click button names its product to a screen reader's list of buttons
+    offered = lxml.html.fromstring(page).xpath('//*[@id="suggestions"]//button')
+    names = [" ".join(button.text_content().split()) for button in offered]
+    assert "Subscribe to Orbit Analytics 2026.1" in names and len(set(names)) == len(names) > 1
     with app.app_context():
         erp = products.ensure_product(ERP)
         version = next(v for v in erp.versions if v.name == "12.0")

@@ -91,6 +91,18 @@ def test_an_empty_report_is_refused_beside_its_reason(signed_in):
     check_at_each_width(page, "community-report-refused")
 
 
+def test_a_fields_help_stays_help_beside_its_error(signed_in):
+    page = signed_in.for_user(CUSTOMER)
+    page.goto(signed_in.base_url + "/community/ask")
+    page.get_by_label("Title").fill("Why?")  # too short to be a question's title
+    page.get_by_role("button", name="Post the question").click()
+    expect(page.locator("#title")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#title-error")).to_be_visible()
+    # Pico colours whatever follows an invalid field as an error: the help keeps its grey
+    expect(page.locator("#title-help")).to_have_css("color", "rgb(100, 107, 121)")
+    expect(page.locator("#title-error")).to_have_css("color", "rgb(185, 28, 28)")
+
+
 @pytest.mark.parametrize("form", ["hide-question", "hide-answer", "outdated"])
 def test_a_long_moderation_note_is_refused_beside_it_as_typed(signed_in, form):
     page = signed_in.for_user(STAFF)
