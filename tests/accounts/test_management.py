@@ -85,7 +85,9 @@ def test_staff_cannot_make_staff_but_admins_can(app, client, auth, demo_accounts
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == "premium@demo.test"))
     auth.login("staff@demo.test")
-    assert auth.post(f"/staff/users/{user_id}", {"role": "admin"}).status_code == 200
+    refused = auth.post(f"/staff/users/{user_id}", {"role": "admin"})
+    assert refused.status_code == 422
+    assert "You may not give the role Administrator." in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, user_id).role == "customer"
 
