@@ -212,8 +212,8 @@ def test_attendee_list_is_for_staff_only_with_csv_and_attendance(
         registration_id = db.session.scalar(select(Registration.id).where(
             Registration.status == "confirmed"))
     early = client.post(f"/sessions/staff/live/{session_id}/attendance", data={
-        "attended": str(registration_id), "csrf_token": csrf_token(client)},
-        follow_redirects=True)
+        "attended": str(registration_id), "csrf_token": csrf_token(client)})
+    assert early.status_code == 422
     assert "Attendance is recorded once the session has begun." in early.text
     _begin(app, session_id)
     auth.post(f"/sessions/staff/live/{session_id}/attendance", {"attended": str(registration_id)})

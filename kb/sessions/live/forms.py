@@ -7,6 +7,7 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -67,6 +68,14 @@ class LiveSessionForm(FlaskForm):
 class AttachRecordingForm(FlaskForm):
     recording_id = SelectField("Recording", validators=[required("a recording", "Choose")],
                                invalid_choice_message="Choose a recording from the list.")
+
+
+class AttendanceForm(FlaskForm):
+    """The ticks of who attended, one a confirmed registration (its id); the view reads them,
+    a tick for no registration of the session counting as none. The field carries the
+    service's refusal to the page."""
+
+    attended = SelectMultipleField("Attended", choices=[], validate_choice=False)
 
 
 class CancelLiveSessionForm(FlaskForm):

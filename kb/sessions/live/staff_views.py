@@ -14,7 +14,12 @@ from kb.sessions.live import attendance
 from kb.sessions.live import queries as live_queries
 from kb.sessions.live import service as live
 from kb.sessions.live import times as live_times
-from kb.sessions.live.forms import AttachRecordingForm, CancelLiveSessionForm, LiveSessionForm
+from kb.sessions.live.forms import (
+    AttachRecordingForm,
+    AttendanceForm,
+    CancelLiveSessionForm,
+    LiveSessionForm,
+)
 from kb.sessions.live.service import LiveSessionFields
 from kb.sessions.recordings import queries as recording_queries
 
@@ -135,11 +140,16 @@ def _recording_form() -> AttachRecordingForm:
     return form
 
 
-def _attendees_page(live_session, recording_form: AttachRecordingForm, status: int = 200):
-    """The attendees; a refused recording to attach comes back in its form (422)."""
+def _attendees_page(live_session, recording_form: AttachRecordingForm, status: int = 200,
+                    attendance_form: AttendanceForm | None = None,
+                    ticked: set[int] | None = None):
+    """The attendees; a refused recording to attach or attendance to save comes back in its
+    form (422), the attendance with the boxes ticked as sent (``ticked``)."""
     return render_template("sessions/attendees.html", live_session=live_session,
                            registrations=attendance.attendees(current_user, live_session),
-                           recording_form=recording_form), status
+                           recording_form=recording_form,
+                           attendance_form=attendance_form or AttendanceForm(formdata=None),
+                           ticked=ticked), status
 
 
 @blueprint.get("/<int:session_id>/attendees.csv")
@@ -155,13 +165,15 @@ def attendees_csv(session_id: int):
 @blueprint.post("/<int:session_id>/attendance")
 def mark_attendance(session_id: int):
     live_session = live_queries.get_session(current_user, session_id)
+    form = AttendanceForm()
     attended = set(request.form.getlist("attended", type=database_id))
     try:
         attendance.mark_attendance(current_user, live_session, attended)
-    except Invalid as refusal:
-        flash(refusal.message, "error")
-    else:
-        flash("Attendance is saved.", "success")
+    except Invalid as refusal:  # the page again, the ticks as sent, the reason beside them
+        form.attended.errors = [refusal.message]
+        return _attendees_page(live_session, _recording_form(), refusal.status,
+                               attendance_form=form, ticked=attended)
+    flash("Attendance is saved.", "success")
     return redirect(url_for("live_staff.attendees", session_id=session_id))
 
 
