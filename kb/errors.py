@@ -6,9 +6,10 @@ from __future__ import annotations
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field  # the form field the refusal is about, for the page to show it there
 
     def json_fields(self) -> dict:
         """Fields the API's JSON error carries beside ``error``."""
@@ -31,10 +32,6 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     status = 422
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field  # the form field the refusal is about, for the page to show it there
 
 
 class Gone(DomainError):

@@ -213,10 +213,10 @@ def answer_alert(actor: User, alert_id: int, article: Article) -> None:
     if alert.article_id == article.id:
         return
     if alert.article_id is not None or alert.state != "investigating":
-        raise Invalid(f"Alert #{alert.id} has its workaround already.")
+        raise Invalid(f"Alert #{alert.id} has its workaround already.", "answers_alert")
     if not article.critical:
         raise Invalid("Only an article flagged as a workaround for a critical issue answers an "
-                      "alert.")
+                      "alert.", "critical")
     alert.article_id, alert.article_hash = _workaround_article(article.slug, alert).id, None
 
 

@@ -56,17 +56,18 @@ class ArticleFields:
 def check_fields(fields: ArticleFields) -> None:
     """Raise ``Invalid`` naming the first value kb cannot accept."""
     if not fields.title.strip():
-        raise Invalid("The title is empty.")
+        raise Invalid("The title is empty.", "title")
     if fields.type not in TYPES:
-        raise Invalid(f"Unknown type {fields.type!r}; use one of {', '.join(TYPES)}.")
+        raise Invalid(f"Unknown type {fields.type!r}; use one of {', '.join(TYPES)}.", "type")
     if fields.kind is not None and fields.kind not in KINDS:
-        raise Invalid(f"Unknown kind {fields.kind!r}; use one of {', '.join(KINDS)}.")
+        raise Invalid(f"Unknown kind {fields.kind!r}; use one of {', '.join(KINDS)}.", "kind")
     if fields.min_plan not in plans.PLANS:
-        raise Invalid(f"Unknown plan {fields.min_plan!r}; use one of {', '.join(plans.PLANS)}.")
+        raise Invalid(f"Unknown plan {fields.min_plan!r}; use one of {', '.join(plans.PLANS)}.",
+                      "min_plan")
     if fields.status not in STATUSES:
         raise Invalid(f"Unknown status {fields.status!r}; use one of {', '.join(STATUSES)}.")
     if fields.type == "release-note" and not fields.product:
-        raise Invalid("A release note names its product.")
+        raise Invalid("A release note names its product.", "release_product")
 
 
 def _versions_named(product_names: list[str], version_names: list[str]):
@@ -81,7 +82,7 @@ def _versions_named(product_names: list[str], version_names: list[str]):
         product_name, version_name = qualified
         if len(version_name) > VERSION_NAME_LIMIT:
             raise Invalid(f"The version {version_name[:40]!r}... is longer than "
-                          f"{VERSION_NAME_LIMIT} characters.")
+                          f"{VERSION_NAME_LIMIT} characters.", "versions")
         found.append(products.ensure_version(products.ensure_product(product_name),
                                              version_name))
     return list(dict.fromkeys(found))

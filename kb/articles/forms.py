@@ -35,7 +35,7 @@ def _alert_id(raw: str | None) -> int | None:
     try:
         return optional_database_id(raw)
     except ValueError:
-        raise Invalid("Choose one of the open alerts, or none.") from None
+        raise Invalid("Choose one of the open alerts, or none.", "answers_alert") from None
 
 
 def split_list(text: str | None) -> list[str]:

@@ -68,7 +68,7 @@ def update_article(actor: User, article: Article, fields: ArticleFields, note: s
     check_fields(fields)
     if tell_followers and not note.strip():
         raise Invalid("Say in the revision note what changed: it is what the followers are "
-                      "told.")
+                      "told.", "note")
     if fields.slug and fields.slug.strip() != article.slug:
         rename_slug(article, fields.slug)
     _save(actor, article, fields, note, linked_slugs, tell_followers)
@@ -117,12 +117,12 @@ def _articles_to_link(fields: ArticleFields, slugs: list[str]) -> list[Article]:
     """The articles a release note names by slug; ``Invalid`` for an unknown slug."""
     wanted = [slug.strip() for slug in slugs if slug.strip()]
     if wanted and fields.type != "release-note":
-        raise Invalid("Only a release note links to articles.")
+        raise Invalid("Only a release note links to articles.", "linked_articles")
     found = list(db.session.scalars(select(Article).where(Article.slug.in_(wanted),
                                                           Article.type == "article")))
     missing = sorted(set(wanted) - {article.slug for article in found})
     if missing:
-        raise Invalid(f"No article with the slug {', '.join(missing)}.")
+        raise Invalid(f"No article with the slug {', '.join(missing)}.", "linked_articles")
     return found
 
 

@@ -38,10 +38,10 @@ def rename_slug(article: Article, new_slug: str) -> None:
     """Give ``article`` a new slug and keep the old one as a redirect. Does not commit."""
     new_slug = new_slug.strip().lower()
     if not SLUG_PATTERN.match(new_slug):
-        raise Invalid("A slug is lower-case letters and digits joined by - _ . or /.")
+        raise Invalid("A slug is lower-case letters and digits joined by - _ . or /.", "slug")
     if db.session.scalar(select(Article.id).where(Article.slug == new_slug,
                                                   Article.id != article.id)):
-        raise Conflict(f"Another article already has the slug {new_slug!r}.")
+        raise Conflict(f"Another article already has the slug {new_slug!r}.", "slug")
     move_slug(article, new_slug)
 
 

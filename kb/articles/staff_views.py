@@ -65,6 +65,16 @@ def _state(article) -> str:
     return article.status
 
 
+def _refused(form: ArticleForm, refusal: DomainError) -> int:
+    """Put a refusal of the service in the form's summary, and beside the field it names
+    (atop the form where it names none the editor shows)."""
+    if refusal.field and refusal.field in form:
+        form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
+    else:
+        form.form_errors.append(refusal.message)
+    return refusal.status
+
+
 def _saved_or_form(form: ArticleForm, article, save):
     """Run ``save(fields, note, linked)`` for a valid form; on a refusal show the form again
     with everything the author typed and the reason."""
@@ -74,8 +84,7 @@ def _saved_or_form(form: ArticleForm, article, save):
             article = save(form.to_fields(request.form.get("action", "draft")),
                            form.note.data or "", _linked_slugs(form))
         except (Invalid, Conflict) as refusal:
-            flash(refusal.message, "error")
-            status = refusal.status
+            status = _refused(form, refusal)
         else:
             flash(f"“{article.title}” has been saved ({_state(article)}).", "success")
             return redirect(url_for("article_editor.edit", article_id=article.id))

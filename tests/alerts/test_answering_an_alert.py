@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from kb import db
 from kb.alerts import critical
 from kb.alerts.alert_models import Alert
+from tests.a11y import described_by, problems, refused_summary
 from tests.alerts.critical_helpers import ERP, _alert_notices, _staff, _subscribe
 
 WORKAROUND = {"type": "article", "title": "Workaround: re-import the IdP metadata",
@@ -64,6 +65,9 @@ def test_an_alert_with_a_workaround_already_cannot_be_answered_again(app, auth, 
     again = auth.post("/staff/articles/new", {**WORKAROUND, "title": "Another workaround",
                                               "answers_alert": str(alert_id)})
     assert again.status_code == 422
-    assert f"Alert #{alert_id} has its workaround already." in again.get_data(as_text=True)
+    tree, summary = refused_summary(again, "article-problem")
+    message = f"Alert #{alert_id} has its workaround already."
+    assert problems(summary) == {"#answers_alert": f"Answers the alert: {message}"}
+    assert described_by(tree, "answers_alert")[-1] == message
     with app.app_context():
         assert db.session.scalar(select(func.count(Alert.id))) == 1

@@ -12,6 +12,7 @@ from kb.accounts.queries import user_by_email
 from kb.alerts.models import OutboxEmail
 from kb.articles.reader_models import ArticleFollow
 from kb.notifications import Notification
+from tests.a11y import described_by, problems, refused_summary
 from tests.articles import web_fixtures
 from tests.articles.test_publishing import editor_data
 from tests.conftest import csrf_token
@@ -82,7 +83,11 @@ def test_a_follower_is_told_of_a_change_that_matters_once_and_not_of_corrections
         csrf_token=csrf_token(staff.client, f"/staff/articles/{article_id}/edit")))
     assert unsaid.status_code == 422
     page = unsaid.get_data(as_text=True)
-    assert "Say in the revision note what changed" in page and "New advice for 12.0." in page
+    assert "New advice for 12.0." in page
+    tree, summary = refused_summary(unsaid, "article-problem")
+    message = "Say in the revision note what changed: it is what the followers are told."
+    assert problems(summary) == {"#note": f"Revision note: {message}"}
+    assert described_by(tree, "note") == [message]
     assert article_state(slug)["body"] == "Fixed a typo."
     assert told(app, follower) == {"mail": [], "portal": []}
     edit(staff, article_id, title="Tune the ledger cache", body="New advice for 12.0.",

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.a11y import described_by, problems, refused_summary
 from tests.articles import web_fixtures
 
 article_state = web_fixtures.article_state  # a fixture shared by the article tests
@@ -158,7 +159,11 @@ def test_a_slug_in_use_is_refused_and_nothing_is_lost(staff_client, write_articl
         action="publish", title="Second, edited", slug="first", body="Two, edited"))
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Another article already has the slug" in page
+    tree, summary = refused_summary(response, "article-problem")  # not a flash message
+    message = "Another article already has the slug 'first'."
+    assert problems(summary) == {"#slug": f"Slug: {message}"}
+    assert described_by(tree, "slug")[-1] == message
+    assert "flash-error" not in page
     assert "Two, edited" in page  # the author's text is still in the form
     assert article_state(slug)["title"] == "Second"
     assert len(article_state(slug)["revisions"]) == 1
@@ -250,7 +255,10 @@ def test_linking_an_unknown_article_is_refused(staff_client, article_state):
         release_product="Orbit Integration Hub", release_version="4.0",
         linked_articles="no-such-article"))
     assert response.status_code == 422
-    assert "No article with the slug no-such-article" in response.get_data(as_text=True)
+    tree, summary = refused_summary(response, "article-problem")
+    message = "No article with the slug no-such-article."
+    assert problems(summary) == {"#linked_articles": f"Linked articles: {message}"}
+    assert described_by(tree, "linked_articles")[-1] == message
 
 
 def test_publish_now_overrides_an_earlier_schedule(staff_client, client, auth, write_article,
