@@ -4,8 +4,11 @@ replies from articles, remote access requests, the customer beside the incident.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from kb import policy
 from kb.accounts.queries import get_user, staff_members
@@ -31,19 +34,41 @@ def _staff_only():
     policy.require_staff(current_user)
 
 
-def _id_arg(name: str) -> int | None:
+def _id_arg(args: MultiDict, name: str) -> int | None:
     try:
-        return optional_database_id(request.args.get(name, ""))
+        return optional_database_id(args.get(name, ""))
     except ValueError:
         return None
 
 
-def _filters() -> QueueFilters:
-    return QueueFilters(mine=request.args.get("mine") == "1",
-                        unassigned=request.args.get("unassigned") == "1",
-                        breaching=request.args.get("breaching") == "1",
-                        product_id=_id_arg("product"), organization_id=_id_arg("organization"),
-                        text=request.args.get("q", "")[:200])
+def _filters(args: MultiDict) -> QueueFilters:
+    return QueueFilters(mine=args.get("mine") == "1", unassigned=args.get("unassigned") == "1",
+                        breaching=args.get("breaching") == "1",
+                        product_id=_id_arg(args, "product"),
+                        organization_id=_id_arg(args, "organization"),
+                        text=args.get("q", "")[:200])
+
+
+def _queue_args() -> MultiDict:
+    """The queue's filters as the address gives them; after a refused bulk assignment, those of
+    the queue it was sent from (its ``back`` address), so that the list is the one in view."""
+    if request.method != "POST":
+        return request.args
+    back = urlsplit(request.form.get("back", ""))
+    if back.path != url_for("incident_staff.queue") or back.netloc or back.scheme:
+        return MultiDict()
+    return MultiDict(parse_qsl(back.query))
+
+
+def _ticked() -> set[int]:
+    """The incidents ticked in a refused bulk assignment, to show them ticked again."""
+    ticked = set()
+    for raw in request.form.getlist("incident"):
+        try:
+            ticked.add(optional_database_id(raw))
+        except ValueError:
+            continue
+    return ticked
 
 
 @blueprint.get("")
@@ -54,10 +79,12 @@ def queue():
 def _queue_page(assign_form: AssignForm, problem: str | None = None):
     """The queue; after a refused bulk assignment (``problem``), the whole queue again (422),
     the choice kept, and no self-refresh, which would send the form again."""
-    now, filters = utcnow(), _filters()
+    now, args = utcnow(), _queue_args()
+    filters = _filters(args)
     found = queries.queue(current_user, filters, now)
     return render_template(
-        "support/queue.html", incidents=found, filters=filters, now=now,
+        "support/queue.html", incidents=found, filters=filters, filtered=bool(args), now=now,
+        ticked=_ticked() if problem else set(),
         target_view=target_view, about_to_breach=about_to_breach,
         products=all_products(), organizations=queries.organizations_with_incidents(),
         assign_form=assign_form, problem=problem, back=request.form.get("back"),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from kb import db
 from kb.support.models import Incident
-from tests.a11y import described_by, problems, refused_summary
+from tests.a11y import described_by, parsed, problems, refused_summary
 from tests.conftest import csrf_token
 
 
@@ -138,22 +138,43 @@ def test_customers_find_their_incident_by_number_too(client, auth, log_incident)
 
 def test_assigning_nothing_ticked_shows_the_queue_again_with_the_reason(
         client, auth, log_incident, desk):
-    incident = log_incident("elite@demo.test", severity=2, title="E two")
+    log_incident("elite@demo.test", severity=2, title="E two")
+    hub = log_incident("elite@demo.test", severity=4, title="E four",
+                       product="Orbit Integration Hub")
     auth.login("staff@demo.test")
-    token = csrf_token(client, "/staff/incidents")
+    token = csrf_token(client, "/staff/incidents?q=four&unassigned=1")
 
     refused = client.post("/staff/incidents/assign", data={
         "csrf_token": token, "assignee": str(_staff_id(desk)),
-        "back": "/staff/incidents?mine=1"})
+        "back": "/staff/incidents?q=four&unassigned=1"})
 
     assert refused.status_code == 422
     page, summary = refused_summary(refused, "assign-problem")
     assert summary.text_content().strip() == "Tick the incidents to assign first."
-    assert _order(refused.text) == [str(incident)]
+    assert _order(refused.text) == [str(hub)]  # the filtered list the user was looking at
+    assert page.get_element_by_id("filter-q").get("value") == "four"
+    assert page.xpath('//input[@name="unassigned"]/@checked')
+    assert not page.xpath('//input[@name="mine"]/@checked')
     assert page.get_element_by_id("assignee").xpath("option[@selected]/@value") == [
         str(_staff_id(desk))]
-    assert page.xpath('//input[@name="back"]/@value') == ["/staff/incidents?mine=1"]
+    assert page.xpath('//input[@name="back"]/@value') == [
+        "/staff/incidents?q=four&unassigned=1"]
     assert not page.xpath("//*[@data-refresh-seconds]")  # a reload would post it again
+
+
+def test_a_refused_assignment_from_elsewhere_shows_the_whole_queue(
+        client, auth, log_incident, desk):
+    incidents = [log_incident("elite@demo.test", severity=2, title="E two"),
+                 log_incident("elite@demo.test", severity=4, title="E four")]
+    auth.login("staff@demo.test")
+    token = csrf_token(client, "/staff/incidents")
+
+    for back in ("https://elsewhere.example/staff/incidents?q=four", "/staff/users?q=four", ""):
+        refused = client.post("/staff/incidents/assign", data={
+            "csrf_token": token, "assignee": str(_staff_id(desk)), "back": back})
+
+        assert refused.status_code == 422
+        assert sorted(_order(refused.text)) == sorted(map(str, incidents)), back
 
 
 def test_an_assignee_not_on_the_list_is_refused_beside_the_list(client, auth, log_incident,
@@ -171,6 +192,8 @@ def test_an_assignee_not_on_the_list_is_refused_beside_the_list(client, auth, lo
         assert refused.status_code == 422
         page, summary = refused_summary(refused, "assign-problem")
         assert described_by(page, "assignee") == ["Choose a staff member."]
+    ticked = parsed(queue).xpath('//input[@name="incident"][@checked]/@value')
+    assert ticked == [str(incident)]  # as sent
     with desk.app_context():
         assert db.session.get(Incident, incident).assignee_id is None
 
