@@ -83,7 +83,7 @@ def _queue_page(assign_form: AssignForm, problem: str | None = None):
     filters = _filters(args)
     found = queries.queue(current_user, filters, now)
     return render_template(
-        "support/queue.html", incidents=found, filters=filters, filtered=bool(args), now=now,
+        "support/queue.html", incidents=found, filters=filters, filter_args=args, now=now,
         ticked=_ticked() if problem else set(),
         target_view=target_view, about_to_breach=about_to_breach,
         products=all_products(), organizations=queries.organizations_with_incidents(),

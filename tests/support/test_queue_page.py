@@ -153,6 +153,7 @@ def test_assigning_nothing_ticked_shows_the_queue_again_with_the_reason(
     assert summary.text_content().strip() == "Tick the incidents to assign first."
     assert _order(refused.text) == [str(hub)]  # the filtered list the user was looking at
     assert page.get_element_by_id("filter-q").get("value") == "four"
+    assert page.xpath('//details[contains(@class, "filters-box")]/@open')  # on a phone too
     assert page.xpath('//input[@name="unassigned"]/@checked')
     assert not page.xpath('//input[@name="mine"]/@checked')
     assert page.get_element_by_id("assignee").xpath("option[@selected]/@value") == [
