@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.layout_pages import CUSTOMER, STAFF, check_at_each_width
+from tests.browser.layout_pages import CUSTOMER, DESKTOP, PHONE, STAFF, check_at_each_width
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +36,21 @@ def test_a_plans_row_with_its_plan_changed_is_refused_beside_the_row(signed_in):
         "The row came back with a plan the table does not have. Save it again.")
     expect(page.get_by_label("Minutes, Elite severity 2")).to_have_value("45")
     check_at_each_width(page, "response-target-row-tampered")
+    beside, line = page.locator("#target-elite-2-error"), page.locator(".row-error-line p")
+    page.set_viewport_size(DESKTOP)  # in its row, under the Save button
+    expect(beside).to_be_visible()
+    expect(line).to_be_hidden()
+    page.set_viewport_size(PHONE)  # a line under the row, in view without scrolling sideways
+    expect(beside).to_be_hidden()
+    expect(line).to_have_text(
+        "The row came back with a plan the table does not have. Save it again.")
+    line.scroll_into_view_if_needed()
+    box, width = line.bounding_box(), page.evaluate("window.innerWidth")
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    scroller = page.locator(".table-scroll", has=line)
+    scroller.evaluate("box => box.scrollLeft = box.scrollWidth")  # scrolled, it stays in view
+    box = line.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
 
 
 def test_a_programme_without_seats_and_keeping_nothing_to_it_are_summarised(
