@@ -63,7 +63,8 @@ def preferences_form(families: Mapping[str, str], products: Sequence[Product],
                     f"{family_name}: {CHANNEL_NAMES[channel].lower()}, {product.name}",
                     choices=choices([(INHERIT, f"As all ({inherited})"), (ON, "On"),
                                      (OFF, "Off")]),
-                    default=INHERIT if override is None else (ON if override else OFF)))
+                    default=INHERIT if override is None else (ON if override else OFF),
+                    invalid_choice_message="Choose as all products, on or off."))
     return Form()
 
 

@@ -19,6 +19,7 @@ from kb.alerts.models import DigestItem
 from kb.alerts.unsubscribe import unsubscribe, unsubscribe_url
 from kb.notifications import notifications_for
 from kb.products.models import Product
+from tests.a11y import described_by, problems, refused_summary
 
 FIELD = re.compile(r'<(input|select)[^>]*\bname="((?:all|product)[^"]+)"[^>]*>')
 CUSTOMER = "premium@demo.test"  # Contoso runs Orbit ERP and Orbit Integration Hub
@@ -159,6 +160,26 @@ def test_a_choice_that_is_not_offered_is_refused_and_changes_nothing(
     assert response.status_code in (400, 422)
     with app.app_context():
         assert preferences.settings_of(user_by_email(CUSTOMER)) == {}
+
+
+def test_a_refused_choice_is_summarised_naming_its_row_and_said_in_its_cell(
+        app, client, auth, demo_accounts):
+    erp = _product_id(app, "Orbit ERP")
+    auth.login(CUSTOMER)
+    values = _form_values(client.get("/notifications/settings").get_data(as_text=True))
+    values[f"product{erp}-alert-email"] = "maybe"
+
+    response = auth.post("/notifications/settings", values)
+
+    assert response.status_code == 422
+    page, summary = refused_summary(response, "preferences-problem")
+    cell, message = f"product{erp}-alert-email", "Choose as all products, on or off."
+    [(link, text)] = problems(summary).items()
+    assert link == f"#{cell}" and text.endswith(f"e-mail, Orbit ERP: {message}")
+    assert described_by(page, cell) == [message]
+    assert page.get_element_by_id(cell).get("aria-invalid") == "true"
+    assert next(page.get_element_by_id(cell).iterancestors("details")).get("open") is not None
+    assert "Not a valid choice" not in response.text
 
 
 def test_the_form_needs_its_csrf_token(app, client, auth, demo_accounts):
