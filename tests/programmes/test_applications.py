@@ -16,6 +16,7 @@ from kb.accounts.queries import user_by_email
 from kb.errors import Conflict, Invalid
 from kb.programmes import service
 from kb.programmes.models import ProgrammeApplication
+from tests.a11y import described_by, parsed, problems
 from tests.programmes.conftest import open_programme
 
 
@@ -204,7 +205,15 @@ def test_a_refused_decision_is_shown_beside_the_application_with_the_word_typed(
 
     page = refused.get_data(as_text=True)
     assert refused.status_code == status and "One seat only" in page
-    assert f'<p id="answer-{second}-error" class="field-error" role="alert">{problem}' in page
+    assert f'<p id="answer-{second}-error" class="field-error">{problem}' in page
+    tree = parsed(refused)
+    summary = tree.get_element_by_id("decision-problem")  # the page-top summary names the row
+    assert summary.get("autofocus") is not None and summary.get("role") == "alert"
+    [(link, text)] = problems(summary).items()
+    assert link == f"#answer-{second}" and text.startswith("Application of ")
+    assert f": {problem}" in text
+    assert described_by(tree, f"answer-{second}")[0].startswith(problem)
+    assert "#" not in tree.xpath(f'//form[.//input[@id="answer-{second}"]]/@action')[0]
     assert f'id="answer-{second}" name="answer"' in page and f'value="{answer}"' in page
     with app.app_context():
         assert db.session.get(ProgrammeApplication, second).status == "applied"
