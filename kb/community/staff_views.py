@@ -9,7 +9,7 @@ from flask_login import current_user
 from kb import policy
 from kb.community import moderation, queries, reports, service, spaces
 from kb.community.forms import MergeForm, NoteForm, SpaceForm
-from kb.community.views import RefusedNote, question_page
+from kb.community.views import RefusedNote, answer_named, question_page
 from kb.errors import Conflict, Invalid
 from kb.forms import choices, database_id
 
@@ -60,7 +60,8 @@ def hide_question(question_id: int, action: str):
         moderation.set_question_hidden(current_user, question, action == "hide", note)
     except Invalid as refusal:
         return question_page(question, status=refusal.status,
-                             refused_note=RefusedNote("hide-note", note, refusal.message))
+                             refused_note=RefusedNote("hide-note", note, refusal.message,
+                                                      "Reason for hiding the question"))
     flash("The question is hidden from customers." if action == "hide"
           else "The question is visible again.", "success")
     return redirect(url_for("community.question", question_id=question.id))
@@ -75,7 +76,8 @@ def hide_answer(answer_id: int, action: str):
         moderation.set_answer_hidden(current_user, answer, action == "hide", note)
     except Invalid as refusal:
         return question_page(answer.question, status=refusal.status, refused_note=RefusedNote(
-            f"hide-note-answer-{answer.id}", note, refusal.message))
+            f"hide-note-answer-{answer.id}", note, refusal.message,
+            f"Reason for hiding {answer_named(answer)}"))
     flash("The answer is hidden from customers." if action == "hide"
           else "The answer is visible again.", "success")
     return redirect(url_for("community.question", question_id=answer.question_id,
@@ -90,7 +92,8 @@ def lock(question_id: int, action: str):
         moderation.set_locked(current_user, question, action == "lock", reason)
     except Invalid as refusal:
         return question_page(question, status=refusal.status,
-                             refused_note=RefusedNote("lock-note", reason, refusal.message))
+                             refused_note=RefusedNote("lock-note", reason, refusal.message,
+                                                      "Reason for locking the question"))
     flash("The question is locked." if action == "lock" else "The question is open again.",
           "success")
     return redirect(url_for("community.question", question_id=question.id))

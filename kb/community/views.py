@@ -93,11 +93,18 @@ def question(question_id: int):
 @dataclass(frozen=True)
 class RefusedNote:
     """A short note refused (a report without a reason, a note too long): the page shows it as
-    typed in the input ``input_id``, the reason beside it."""
+    typed in the input ``input_id``, the reason beside it, and atop the page a summary naming
+    the note by ``label`` ("Report on the answer by Ana"), as the page has one per answer."""
 
     input_id: str
     text: str
     message: str
+    label: str
+
+
+def answer_named(answer) -> str:
+    """An answer as a refused note's summary names it."""
+    return f"the answer by {answer.author.public_name if answer.author else 'a former user'}"
 
 
 def question_page(shown, answer_form: AnswerForm | None = None, problem: str | None = None,
@@ -191,7 +198,8 @@ def outdated(answer_id: int, action: str):
         service.mark_outdated(current_user, found, action == "outdated", note)
     except Invalid as refusal:
         return question_page(found.question, status=refusal.status, refused_note=RefusedNote(
-            f"outdated-note-{found.id}", note, refusal.message))
+            f"outdated-note-{found.id}", note, refusal.message,
+            f"Why {answer_named(found)} is outdated"))
     return redirect(url_for("community.question", question_id=found.question_id,
                             _anchor=f"answer-{found.id}"))
 
@@ -249,8 +257,9 @@ def _reported(question, answer):
         added = reports.report(current_user, question, answer, note)
     except Invalid as refusal:
         input_id = f"report-answer-{answer.id}" if answer else "report-question"
+        label = f"Report on {answer_named(answer) if answer else 'the question'}"
         return question_page(question, status=refusal.status,
-                             refused_note=RefusedNote(input_id, note, refusal.message))
+                             refused_note=RefusedNote(input_id, note, refusal.message, label))
     flash("Thank you: a moderator will look at it." if added
           else "You reported this already; a moderator will look at it.", "success")
     return redirect(url_for("community.question", question_id=question.id,

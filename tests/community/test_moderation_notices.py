@@ -105,7 +105,8 @@ def test_a_refused_lock_reason_keeps_the_question_open_and_the_reason_as_typed(
         app, client, world, signed_in, token_for):
     response = signed_in("staff").post(f"/community/questions/{world.open_question}/lock",
                                        {"note": LONG})
-    _refused(response, "lock-note", LONG, "Keep the note under 500 characters.")
+    _refused(response, "lock-note", LONG, "Keep the note under 500 characters.",
+             "Reason for locking the question")
     with app.app_context():
         assert not db.session.get(Question, world.open_question).locked
     assert _told(client, token_for("xtreme"), "community.locked") == []

@@ -12,13 +12,24 @@ from sqlalchemy import func, select
 
 from kb import db
 from kb.community.models import Answer, Question, Report
+from tests.a11y import described_by, parsed, problems
 
 LONG = "Spam with a link to a shop. " * 18 + "End"  # 507 characters
 
 
-def _refused(response, input_id: str, text: str, message: str) -> str:
+def _refused(response, input_id: str, text: str, message: str, label: str = "") -> str:
+    """The page again with the note refused: as typed in its input, the reason beside it and in
+    a focused summary atop the page naming which of the page's notes it is (``label``, its
+    start where given)."""
     page = response.get_data(as_text=True)
     assert response.status_code == 422
+    tree = parsed(response)
+    assert tree.findtext(".//title").startswith("Error: ")
+    summary = tree.get_element_by_id("note-problem")
+    assert summary.get("autofocus") is not None and summary.get("role") == "alert"
+    [(link, said)] = problems(summary).items()
+    assert link == f"#{input_id}" and said.startswith(label) and said.endswith(f": {message}")
+    assert described_by(tree, input_id) == [message]
     assert (f'<input id="{input_id}" name="note" maxlength="500"' in page)
     tag = re.search(rf'<input id="{input_id}"[^>]*>', page).group(0)
     assert f'value="{text}"' in tag and 'aria-invalid="true"' in tag
@@ -41,10 +52,11 @@ def test_a_refused_report_shows_the_reason_as_typed_beside_its_input(app, world,
     premium = signed_in("premium")
     response = premium.post(f"/community/questions/{world.open_question}/report",
                             {"note": note})
-    page = _refused(response, "report-question", note, message)
+    page = _refused(response, "report-question", note, message, "Report on the question")
     assert '<details class="report-form" open><summary>Report the question' in page
     response = premium.post(f"/community/answers/{world.answer}/report", {"note": note})
-    page = _refused(response, f"report-answer-{world.answer}", note, message)
+    page = _refused(response, f"report-answer-{world.answer}", note, message,
+                    "Report on the answer by ")
     assert '<details class="report-form" open><summary>Report the answer' in page
     assert "Posting job stuck in queue" in page  # the question's own page
     assert _count(app, Report) == 0
@@ -54,10 +66,11 @@ def test_a_refused_hiding_note_keeps_the_post_shown_and_the_note_as_typed(app, w
                                                                          signed_in):
     staff = signed_in("staff")
     response = staff.post(f"/community/questions/{world.open_question}/hide", {"note": LONG})
-    _refused(response, "hide-note", LONG, "Keep the note under 500 characters.")
+    _refused(response, "hide-note", LONG, "Keep the note under 500 characters.",
+             "Reason for hiding the question")
     response = staff.post(f"/community/answers/{world.answer}/hide", {"note": LONG})
     page = _refused(response, f"hide-note-answer-{world.answer}", LONG,
-                    "Keep the note under 500 characters.")
+                    "Keep the note under 500 characters.", "Reason for hiding the answer by ")
     assert '<details class="hide-form" open><summary>Hide the answer' in page
     assert _count(app, Question, Question.status == "hidden") == 0
     assert _count(app, Answer, Answer.status == "hidden") == 0
@@ -80,6 +93,6 @@ def test_a_refused_outdated_note_keeps_the_answer_current_and_the_note_as_typed(
     asker = signed_in("xtreme")
     response = asker.post(f"/community/answers/{world.answer}/outdated", {"note": LONG})
     page = _refused(response, f"outdated-note-{world.answer}", LONG,
-                    "Keep the note under 500 characters.")
+                    "Keep the note under 500 characters.", "Why the answer by ")
     assert '<details class="outdated-form" open><summary>Mark as outdated' in page
     assert _count(app, Answer, Answer.outdated.is_(True)) == 0
