@@ -14,7 +14,7 @@ from sqlalchemy import null, select
 from kb import db
 from kb.errors import Invalid
 from kb.forms import CONTROLS, sent_value
-from kb.products.known import NO_ID, hidden_ids
+from kb.products.known import asked_ids, hidden_ids
 from kb.products.models import Product, ProductVersion
 from kb.products.names import slugify
 
@@ -129,9 +129,9 @@ def _checked(user, products: tuple[str, ...], versions: tuple[str, ...]
     named = _named(products, found)
     version_pairs = [pair for pairs in named.versions.values() for pair in pairs]
     hidden_products, hidden_versions = hidden_ids(
-        user, _asked({product_id for product_id, _ in named.products.values()}
+        user, asked_ids({product_id for product_id, _ in named.products.values()}
                      | {product_id for product_id, _ in version_pairs}),
-        _asked({version_id for _, version_id in version_pairs}) if versions else set())
+        asked_ids({version_id for _, version_id in version_pairs}) if versions else set())
     slugs = {spelled: slug for spelled, (product_id, slug) in named.products.items()
              if product_id not in hidden_products}
     _refuse_unknown_products(products, slugs)
@@ -153,12 +153,6 @@ def known_products_and_versions(user, products: tuple[str, ...], versions: tuple
     by the product's name or slug ("Orbit ERP@12.0"), given back in lower case with the slug
     ("orbit-erp@12.0"), only of the products and versions ``user`` may learn of."""
     return products, _checked(user, products, versions)[1]
-
-
-def _asked(ids: set[int]) -> set[int]:
-    """``ids``, or for a value that names nothing an id no row has: a made-up value runs the
-    statements a hidden one does, so the refusal's time tells neither apart."""
-    return ids or {NO_ID}
 
 
 def _refuse_unknown_products(values: tuple[str, ...], slugs: dict[str, str]) -> None:

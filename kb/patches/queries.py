@@ -14,7 +14,7 @@ from kb.accounts.models import Organization
 from kb.articles.models import Article
 from kb.patches.models import Download, Patch, PatchFile
 from kb.products import service as products
-from kb.products.known import NO_ID, hidden_version_ids
+from kb.products.known import asked_ids, hidden_version_ids
 from kb.products.models import Product, ProductVersion
 
 
@@ -136,7 +136,7 @@ def _versions_named(user, name: str, product: Product | None) -> list[ProductVer
     if product is not None:
         query = query.where(ProductVersion.product_id == product.id)
     named = list(db.session.scalars(query))
-    hidden = hidden_version_ids(user, {version.id for version in named} or {NO_ID})
+    hidden = hidden_version_ids(user, asked_ids({version.id for version in named}))
     return [version for version in named if version.id not in hidden]
 
 

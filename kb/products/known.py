@@ -41,6 +41,17 @@ def product_to_name(user, name: str) -> Product:
 # no row has this id: asked about in place of a value that names nothing, so that a made-up
 # value runs the statements a hidden one does and its refusal takes as long
 NO_ID = 0
+# the ids asked about come in blocks of this many (``asked_ids``)
+ASKED_BLOCK = 16
+
+
+def asked_ids(ids: set[int]) -> set[int]:
+    """``ids`` and ids no row has (``NO_ID`` and below), as many as make a whole number of
+    ``ASKED_BLOCK``s, to ask ``hidden_ids`` about: a made-up value runs the statements a
+    hidden one does, however many hidden rows it names (a version two products' drafts name,
+    two hidden products), so the statements and their time tell neither apart."""
+    size = max(1, -(-len(ids) // ASKED_BLOCK)) * ASKED_BLOCK
+    return ids | {NO_ID - filler for filler in range(size - len(ids))}
 
 
 def may_name_product(user, product: Product | None) -> bool:

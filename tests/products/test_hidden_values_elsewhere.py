@@ -201,3 +201,31 @@ def test_the_coverage_and_the_incident_form_name_no_hidden_products_targets(
     staff = client.get("/api/v1/support/coverage", query_string={"plan": "elite"},
                        headers=bearer(api_token("staff@demo.test")))
     assert "Orbit Nova" in staff.get_data(as_text=True)
+
+
+def _more_hidden(app) -> None:
+    """Orbit Nova 13.0 and Orbit Zeta, only in drafts too: the version 13.0 is then named by
+    two products' drafts, and two products only drafts name."""
+    from kb.articles import service as articles
+    from kb.articles.fields import ArticleFields
+    with app.app_context():
+        staff = user_by_email("staff@demo.test")
+        articles.create_article(staff, ArticleFields(
+            title="Nova 13", body="Draft.", status="draft", products=["Orbit Nova"],
+            versions=["13.0"]))
+        articles.create_article(staff, ArticleFields(
+            title="Zeta", body="Draft.", status="draft", products=["Orbit Zeta"]))
+
+
+@pytest.mark.parametrize("query, made_up", [
+    ({"version": "13.0"}, {"version": "99.0"}),
+    ({"product": ["Orbit Nova", "Orbit Zeta"]}, {"product": ["Orbit Navo", "Orbit Zata"]}),
+])
+def test_what_several_hidden_rows_name_costs_what_a_made_up_value_does(
+        app, client, api_token, drafts, query, made_up):
+    """The statements do not grow with how many hidden rows a refused value names: a version
+    two products' drafts name, two products only drafts name, run what made-up values do."""
+    _more_hidden(app)
+    headers = bearer(api_token("elite@demo.test"))
+    _alike(app, lambda asked: client.get("/api/v1/search", headers=headers, query_string={
+        "q": "ledger", **asked}), query, made_up, 422)
