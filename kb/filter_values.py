@@ -37,9 +37,11 @@ class UnknownFilter(Invalid):
 
     def shown(self) -> str:
         """The value refused, as its page's field shows it: as sent, or as Python writes it
-        (without the quotes) when it holds a control character, which no page can carry."""
+        (without the quotes) when it holds a character Python does not print: a control
+        character, which no page can carry, or a direction override or isolate, which would
+        show the text around it reversed (as ``plainly`` writes them)."""
         value = self.unknown[0]
-        return value if _sendable(value) else repr(value)[1:-1]
+        return value if value.isprintable() else repr(value)[1:-1]
 
     def json_fields(self) -> dict:
         fields = {"field": self.field, "unknown": self.unknown}

@@ -189,3 +189,17 @@ def test_one_who_may_not_use_the_list_is_told_that_not_the_filter(auth, catalogu
     assert "filter-problem" not in refused.get_data(as_text=True)
     api = auth.client.get(API[path], query_string={"product": "Orbitt"})
     assert api.status_code == 403 and api.json["reason"] == "term_lapsed"
+
+
+@pytest.mark.parametrize("value", ["\u202eexe.pdf", "\u2066Orbitt", "a\u200bb"])
+@pytest.mark.parametrize("path", PAGES)
+def test_a_refused_value_that_reorders_text_is_shown_escaped(reader, path, value):
+    """A direction override or isolate (or any character Python does not print) in a refused
+    value shows as its escape in the select too, as the sentence above shows it: a link
+    cannot make the page show text reversed ("fdp.exe" as "exe.pdf")."""
+    answer = reader.get(path, query_string={"product": value})
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert value not in page
+    escaped = repr(value)[1:-1]
+    assert f'<option value="{escaped}" selected>{escaped} (not found)</option>' in page
