@@ -17,6 +17,7 @@ from kb.db import utcnow
 from kb.errors import Conflict, Invalid
 from kb.forms import choices, optional_database_id
 from kb.products.service import all_products
+from kb.safe_redirect import safe_next_url
 from kb.support import incident_articles, incidents, queries, remote_access
 from kb.support.display import target_view
 from kb.support.forms import AssignForm, LinkArticleForm, RemoteAccessRequestForm
@@ -126,8 +127,16 @@ def bulk_assign():
         return _queue_page(form, "Tick the incidents to assign first.")
     changed = incidents.assign(current_user, chosen, assignee)
     flash(f"{changed} incident(s) assigned.", "success")
-    return redirect(request.form.get("back", "") if request.form.get("back", "").startswith(
-        "/staff/incidents") else url_for("incident_staff.queue"))
+    return redirect(_queue_address(request.form.get("back")))
+
+
+def _queue_address(back: str | None) -> str:
+    """``back``, the queue's address the form was sent from (its filters kept), when it is
+    the queue's, else the queue's own: never another page, nor a line break that would end
+    the Location header (a server error once the assignment is saved)."""
+    queue_path = url_for("incident_staff.queue")
+    target = safe_next_url(back)
+    return target if target and urlsplit(target).path == queue_path else queue_path
 
 
 @blueprint.post("/<int:incident_id>/assign")

@@ -211,3 +211,22 @@ def test_linking_no_article_is_refused_beside_the_list(client, auth, log_inciden
     page, summary = refused_summary(refused, "link-problem")
     assert problems(summary) == {"#article_id": "Article: Choose an article to link."}
     assert described_by(page, "article_id") == ["Choose an article to link."]
+
+
+def test_bulk_assignment_returns_only_to_a_queue_address(client, auth, log_incident, desk):
+    """The queue's address to return to (``back``) is sent by the form: one with a line break
+    (a header it would add) or leaving the queue is replaced by the queue's own, never a
+    server error after the assignment is saved."""
+    incident = log_incident("elite@demo.test", severity=2, title="E two")
+    auth.login("staff@demo.test")
+    for back, returned in [("/staff/incidents?mine=1", "/staff/incidents?mine=1"),
+                           ("/staff/incidents\r\nSet-Cookie: x=1", "/staff/incidents"),
+                           ("/staff/incidents/../../account", "/staff/incidents"),
+                           ("/staff/incidentsX", "/staff/incidents")]:
+        response = client.post("/staff/incidents/assign", data={
+            "csrf_token": csrf_token(client, "/staff/incidents"), "incident": str(incident),
+            "assignee": str(_staff_id(desk)), "back": back})
+        assert response.status_code == 302, back
+        assert response.headers["Location"] == returned, back
+        assert "Set-Cookie" not in response.headers or "x=1" not in response.headers[
+            "Set-Cookie"]
