@@ -183,3 +183,27 @@ def test_a_live_session_does_not_name_its_recording_once_unpublished(app, client
         assert "Past session" in page
         assert "Draft recording on queues" not in page
         assert f"/sessions/recordings/{hidden['recording']}" not in page
+
+
+@pytest.mark.parametrize("method, address", [
+    ("get", "/sessions/recordings/{}"), ("get", "/sessions/recordings/{}/captions.vtt"),
+    ("get", "/sessions/recordings/{}/media"), ("post", "/sessions/recordings/{}/watched"),
+    ("get", "/api/v1/recordings/{}")])
+def test_a_draft_recording_costs_what_a_missing_one_does(app, client, auth, hidden, method,
+                                                         address):
+    """``gating.readable`` (the feature, then a missing row, then the read gate): a draft's
+    id answers as a made-up one's, page and statements alike."""
+    from tests.accounts.security_helpers import statements_sent
+    auth.login("elite@demo.test")
+    token = csrf_token(client)
+
+    def answer(item_id):
+        path = address.format(item_id)
+        return client.post(path, data={"csrf_token": token}) if method == "post" \
+            else client.get(path)
+
+    answer(999999)  # whatever a first request does once
+    draft, missing = (statements_sent(app, lambda item_id=item_id: answer(item_id))
+                      for item_id in (hidden["recording"], 999999))
+    assert draft == missing and draft[0] == 404
+    assert same_page(answer(hidden["recording"]).data, answer(999999).data)
