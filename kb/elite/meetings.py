@@ -21,6 +21,7 @@ from kb.elite.models import MEETING_KINDS, EliteMeeting
 from kb.errors import Invalid, NotFound
 from kb.forms import one_line
 from kb.links import path_for
+from kb.products.known import asked_ids, hidden_version_ids
 from kb.products.models import ProductVersion
 from kb.products.names import slugify
 
@@ -45,7 +46,7 @@ def request_meeting(user, kind: str, subject: str, details: str = "",
                            preferred_times=_limited(preferred_times, 500),
                            requested_by_id=user.id, calendar_uid=f"{uuid.uuid4()}@kb")
     if kind == "update_planning":
-        _name_the_update(meeting, organization, product_name, target_version)
+        _name_the_update(user, meeting, organization, product_name, target_version)
     db.session.add(meeting)
     db.session.flush()
     tell(manager, Notice(kind="elite.meeting",
@@ -162,8 +163,8 @@ def meetings_of(organization: Organization) -> list[EliteMeeting]:
         EliteMeeting.organization_id == organization.id).order_by(EliteMeeting.id.desc())))
 
 
-def _name_the_update(meeting: EliteMeeting, organization: Organization, product_name: str,
-                     target_version: str) -> None:
+def _name_the_update(user, meeting: EliteMeeting, organization: Organization,
+                     product_name: str, target_version: str) -> None:
     wanted = (product_name.strip(), slugify(product_name))
     installed = {entry.product_id: entry for entry in organization.installed}
     product = next((entry.product for entry in installed.values()
@@ -172,7 +173,10 @@ def _name_the_update(meeting: EliteMeeting, organization: Organization, product_
         raise Invalid("Name one of the products your organisation runs.", field="product")
     version = db.session.scalar(select(ProductVersion).where(
         ProductVersion.product_id == product.id, ProductVersion.name == target_version.strip()))
-    if version is None:
+    # a version only items the user may not learn of name (a draft) is refused as one that
+    # does not exist, asked about alike (``asked_ids``)
+    hidden = hidden_version_ids(user, asked_ids({version.id} if version else set()))
+    if version is None or version.id in hidden:
         raise Invalid(f"{product.name} has no version {target_version.strip()!r}.",
                       field="target_version")
     meeting.product_id, meeting.target_version = product.id, version.name

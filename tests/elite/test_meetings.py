@@ -196,3 +196,28 @@ def test_a_refused_schedule_or_decline_is_shown_open_as_typed(auth, elite_custom
     assert problems(summary)[f"#{element}-{meeting_id}"].endswith(message)
     with app.app_context():
         assert db.session.get(EliteMeeting, meeting_id).status == "requested"
+
+
+def test_an_update_to_a_version_only_drafts_name_is_refused_as_a_made_up_one(
+        auth, elite_customer, app):
+    """Orbit ERP 13.5, named only by a draft, is a version the customer may not learn of: the
+    update planning request is refused in the words, and with the statements, of 99.9's."""
+    from tests.accounts.security_helpers import statements_sent
+    with app.app_context():
+        articles.create_article(user_by_email(elite_customer.csm_email), ArticleFields(
+            title="Ledger in 13.5", body="Soon.", status="draft", products=["Orbit ERP"],
+            versions=["13.5"]))
+    auth.login(elite_customer.email)
+
+    def asked(version):
+        return ask(auth, kind="update_planning", subject="Next", product="Orbit ERP",
+                   target_version=version)
+
+    asked("99.8")  # whatever a first request does once
+    hidden, made_up = (statements_sent(app, lambda version=version: asked(version))
+                       for version in ("13.5", "99.9"))
+    assert hidden[0] == made_up[0] == 422
+    assert hidden[1] == made_up[1]
+    assert "Orbit ERP has no version &#39;13.5&#39;." in asked("13.5").text
+    with app.app_context():
+        assert db.session.scalar(select(EliteMeeting)) is None
