@@ -113,7 +113,7 @@ def access_denied_response(denial: AccessDenied):
         if denial.reason == "anonymous":  # a token's refusal, as the API words it
             return json_401("Authentication required.")
         if denial.reason == "not_found":
-            return json_error(denial.message, 404)
+            return _domain_error_response(NotFound(denial.message))
         extra = {"reason": denial.reason}
         if denial.feature:
             extra["feature"] = denial.feature
@@ -129,6 +129,8 @@ def access_denied_response(denial: AccessDenied):
 
 
 def _domain_error_response(error: DomainError):
+    if error.status == 404:
+        _ask_what_a_found_item_asks()
     if wants_json():
         response = json_error(error.message, error.status, **error.json_fields())
     else:
@@ -142,7 +144,17 @@ def _domain_error_response(error: DomainError):
     return response
 
 
+def _ask_what_a_found_item_asks() -> None:
+    """Before answering "no such item": ask the reader's programmes, as reading an item kept
+    to a programme the reader is not in asks them (``policy.programmes_of``, once a request),
+    so that a missing item's answer runs the statements, and takes the time, of one that
+    exists but is kept from them."""
+    policy.programmes_of(current_user)
+
+
 def _http_error_response(error: HTTPException):
+    if error.code == 404:
+        _ask_what_a_found_item_asks()
     if wants_json():
         return json_error(error.description or error.name, error.code or 500)
     template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/error.html"

@@ -168,3 +168,18 @@ def test_outside_the_programme_its_space_answers_as_an_unknown_one(client, world
     assert _without_token(page) == _without_token(missing)
     ask = auth.client.get("/community/ask").get_data(as_text=True)
     assert world.space_slug not in ask
+
+
+@pytest.mark.parametrize("address", ["/patches/{}", "/api/v1/patches/{}"])
+def test_a_programme_patch_costs_a_non_member_what_a_missing_one_does(app, auth, world,
+                                                                     address):
+    """An Elite non-member gets the programme's patch answered as a missing one, statements
+    too: reading it asks the organisation's running programmes, and so does the answer to a
+    missing one (``kb.web``), else the time would tell a programme's patch exists."""
+    from tests.accounts.security_helpers import statements_sent
+    auth.login("elite@demo.test")
+    auth.client.get(address.format(999999))  # whatever a first request does once
+    kept, missing = (statements_sent(app, lambda item_id=item_id: auth.client.get(
+        address.format(item_id))) for item_id in (world.patch, 999999))
+    assert kept[0] == missing[0] == 404
+    assert kept[1] == missing[1]
