@@ -74,7 +74,7 @@ def test_staff_correct_then_withdraw_and_customers_are_told_why(browser: Browser
     service_pack = staff.locator("select option", has_text="Orbit ERP 12.0 service pack 1")
     staff.get_by_label("Install instead").select_option(service_pack.get_attribute("value"))
     staff.get_by_role("button", name="Withdraw the patch").click()
-    expect(staff.get_by_text("Tick the box to confirm the withdrawal.")).to_be_visible()
+    expect(staff.locator("#confirm-error")).to_have_text("Tick the box to confirm the withdrawal.")
     expect(staff.get_by_label("Why it is withdrawn")).to_have_value(REASON)
     staff.get_by_label("Yes, withdraw it").check()
     staff.get_by_role("button", name="Withdraw the patch").click()
