@@ -175,6 +175,13 @@ def reveal(locator):
     return locator
 
 
+def offer_unlisted(page, select: str, value: str) -> None:
+    """What devtools can do: add to ``select`` an option no page offered, and choose it."""
+    page.locator(select).evaluate(
+        "(select, value) => { select.add(new Option(value, value)); select.value = value; }",
+        value)
+
+
 def menu_link(page, label: str):
     """An entry of the header's navigation, its menus opened."""
     navigation = page.get_by_role("navigation", name="Main")

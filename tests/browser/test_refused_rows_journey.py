@@ -8,21 +8,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
+from tests.browser.conftest import offer_unlisted
 from tests.browser.layout_pages import CUSTOMER, STAFF, check_at_each_width
 
 pytestmark = pytest.mark.browser
 
 QUESTION = "Period close hangs at 'Revaluing open items'"
 PROGRAMME = "Orbit ERP 13 early access"
-
-
-def _offer(page: Page, select: str, value: str) -> None:
-    """Adds an option no page offered to ``select`` and chooses it."""
-    page.locator(select).evaluate(
-        "(select, value) => { select.add(new Option(value, value)); select.value = value; }",
-        value)
 
 
 def test_attendance_saved_before_the_start_lands_on_its_summary(signed_in):
@@ -68,7 +62,7 @@ def test_a_refused_notification_setting_names_its_row(signed_in):
     page.goto(signed_in.base_url + "/notifications/settings")
     cell = page.locator("#per-product select").first
     cell_id = cell.get_attribute("id")
-    _offer(page, f"#{cell_id}", "maybe")
+    offer_unlisted(page, f"#{cell_id}", "maybe")
     page.get_by_role("button", name="Save the settings").click()
     expect(page).to_have_title(re.compile(r"^Error: Notification settings"))
     expect(page.locator("#preferences-problem")).to_be_focused()

@@ -8,20 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
+from tests.browser.conftest import offer_unlisted
 from tests.browser.layout_pages import CUSTOMER, DESKTOP, PHONE, STAFF, check_at_each_width
 
 pytestmark = pytest.mark.browser
 
 RECORDING = "Integration Hub 4.0: monitoring message flows"
-
-
-def _offer(page: Page, select: str, value: str) -> None:
-    """Adds an option no page offered to ``select`` and chooses it."""
-    page.locator(select).evaluate(
-        "(select, value) => { select.add(new Option(value, value)); select.value = value; }",
-        value)
 
 
 def test_a_plans_row_with_its_plan_changed_is_refused_beside_the_row(signed_in):
@@ -94,7 +88,7 @@ def test_a_meeting_request_without_a_subject_lands_on_its_summary(signed_in):
 def test_a_subscription_to_a_product_not_listed_lands_on_its_summary(signed_in):
     page = signed_in.for_user(CUSTOMER)
     page.goto(signed_in.base_url + "/alerts")
-    _offer(page, "#target", "999999")
+    offer_unlisted(page, "#target", "999999")
     page.locator("#subscribe").get_by_role("button", name="Subscribe").click()
     expect(page.locator("#subscribe-problem")).to_be_focused()
     expect(page.locator("#target-error")).to_have_text(
