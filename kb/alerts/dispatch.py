@@ -22,7 +22,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kb import db, notifications
+from kb import db, notifications, policy
 from kb.accounts.models import User
 from kb.alerts import digest, preferences
 from kb.alerts.mail_body import MailBody
@@ -51,7 +51,9 @@ class Notice:
 
 def tell(user: User, notice: Notice) -> bool:
     """Tell ``user`` (in the caller's transaction) through the channels their preferences
-    choose; False when already told this key."""
+    choose; False when already told this key, or not told at all (a deactivated account)."""
+    if not policy.may_be_told(user):
+        return False
     if notice.key is not None and not _first_time(user, notice.key):
         return False
     route = (RECALL_ROUTE if notice.recall
@@ -72,6 +74,8 @@ def confirm(user: User, notice: Notice) -> None:
     """Confirm to ``user`` what they have just done themselves (a booking, a request): by
     e-mail, or in the digest, as their preferences choose; not in the portal, where they saw
     it happen."""
+    if not policy.may_be_told(user):
+        return
     route = preferences.route(user, family_of(notice.kind), notice.product_id)
     if route.email:
         queue_email(user.email, notice.title, _email_body(notice), kind=family_of(notice.kind),

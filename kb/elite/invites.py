@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event, vCalAddress
 
+from kb import policy
+from kb.accounts.models import User
 from kb.alerts.addresses import organizer_address, portal_name
 from kb.db import utcnow
 from kb.elite.csm import csm_of
@@ -33,6 +35,14 @@ def summary(meeting: EliteMeeting) -> str:
     return "\n".join(lines)
 
 
+def invitees(meeting: EliteMeeting) -> list[User]:
+    """Whom a meeting's invite goes to and names: its requester and the organisation's CSM,
+    each while their account may be told (not once deactivated: they may have left)."""
+    people = {meeting.requested_by, csm_of(meeting.organization)} - {None}
+    return sorted((person for person in people if policy.may_be_told(person)),
+                  key=lambda person: person.id)
+
+
 def meeting_invite(meeting: EliteMeeting, method: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", f"-//{portal_name()}//kb Elite meetings//EN")
@@ -55,7 +65,7 @@ def _event(meeting: EliteMeeting, *, cancelled: bool) -> Event:
     event.add("location", meeting.location or page)
     event.add("url", page)
     event.add("organizer", _organizer())
-    for person in {meeting.requested_by, csm_of(meeting.organization)} - {None}:
+    for person in invitees(meeting):
         attendee = vCalAddress(f"mailto:{person.email}")
         attendee.params["cn"] = person.display_name
         attendee.params["role"] = "REQ-PARTICIPANT"

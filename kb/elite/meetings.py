@@ -185,8 +185,7 @@ def _name_the_update(user, meeting: EliteMeeting, organization: Organization,
 
 
 def _send_invites(meeting: EliteMeeting, method: str, title: str) -> None:
-    manager = csms.csm_of(meeting.organization)
-    for person in {meeting.requested_by, manager} - {None}:
+    for person in invites.invitees(meeting):
         invite = Attachment(f"{meeting.kind}-{meeting.id}.ics",
                             f"text/calendar; method={method}",
                             invites.meeting_invite(meeting, method).decode())

@@ -28,6 +28,7 @@ from kb.policy.lists import TITLE_LISTS, list_denial, may_open_list, require_lis
 from kb.policy.people import (
     can_manage_users_of,
     may_assign_role,
+    may_be_told,
     require_admin,
     require_manage_users_of,
     require_staff,
@@ -68,9 +69,10 @@ __all__ = [
     "CSM_FEATURE", "INCIDENT_FEATURE", "TITLE_LISTS", "AccessDenied", "ReadScope", "Readable",
     "acts_as_staff", "can", "can_manage_users_of", "can_read", "can_see_join_details",
     "can_see_title", "csm_denial", "effective_plan", "feature_denial", "features_of",
-    "incident_denial", "is_admin", "is_signed_in", "list_denial", "may_assign_role", "may_know_of",
-    "may_open_list", "may_watch_incident", "organization_programmes", "programme_admits",
-    "programme_admits_organization", "programmes_of", "read_denial", "read_scope", "require",
-    "require_admin", "require_incident", "require_list", "require_manage_users_of", "require_read",
-    "require_staff", "require_staff_member", "sees_locked_titles", "term_has_lapsed", "today",
+    "incident_denial", "is_admin", "is_signed_in", "list_denial", "may_assign_role", "may_be_told",
+    "may_know_of", "may_open_list", "may_watch_incident", "organization_programmes",
+    "programme_admits", "programme_admits_organization", "programmes_of", "read_denial",
+    "read_scope", "require", "require_admin", "require_incident", "require_list",
+    "require_manage_users_of", "require_read", "require_staff", "require_staff_member",
+    "sees_locked_titles", "term_has_lapsed", "today",
 ]

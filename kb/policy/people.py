@@ -44,6 +44,12 @@ def require_manage_users_of(user, organization) -> None:
                            reason="staff_only")
 
 
+def may_be_told(user) -> bool:
+    """Whether notices (in the portal, by e-mail, in the digest) still reach ``user``: an
+    enabled account; a deactivated one, whose owner may have left, hears nothing more."""
+    return user is not None and user.is_enabled
+
+
 def may_assign_role(user, role: str) -> bool:
     """Admins assign any role, staff assign customer roles, customer admins only 'customer'."""
     if is_admin(user):
