@@ -22,6 +22,9 @@ from kb.mail import queue_email
 
 # per invited user: two resends at once, then 10 minutes between them, doubling to a day
 RESEND_RULE = throttle.Rule("invitation-resend", 2, 600, 86400)
+# per organisation, for its administrators (each invitation mails an address they typed):
+# a team's thirty at once, then a minute before the next, doubling to half an hour
+INVITE_RULE = throttle.Rule("invitation", 30, 60, 1800)
 
 
 def create_user(
@@ -68,6 +71,7 @@ def invite_user(actor: User, organization: Organization, email: str, *, role: st
     policy.require_manage_users_of(actor, organization)
     if not policy.may_assign_role(actor, role):
         raise _role_refused(role)
+    _count_invitation(actor, organization)
     existing = user_by_email(email)
     if existing is None:
         create_user(actor, email, role=role, organization=organization, name=name,
@@ -81,6 +85,17 @@ def invite_user(actor: User, organization: Organization, email: str, *, role: st
                 f"{actor.display_name} asked to add you to the support portal of "
                 f"{organization.name}, but {_why_nothing_changed(existing)}\n")
     db.session.commit()
+
+
+def _count_invitation(actor: User, organization: Organization) -> None:
+    """Count one invitation by a customer administrator (``Throttled`` while they must wait);
+    the invitation's commit keeps the count, a refused one (a colleague already) is not
+    counted. Staff are not limited."""
+    if policy.acts_as_staff(actor):
+        return
+    throttle.count_attempt([(INVITE_RULE, f"organization:{organization.id}")],
+                           "You have invited many people just now. Please wait {wait} before "
+                           "inviting the next.", commit=False)
 
 
 def _why_nothing_changed(existing: User) -> str:

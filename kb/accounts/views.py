@@ -237,13 +237,16 @@ def organization_users():
     form = InviteUserForm()
     form.role.choices = choices((role, name) for role, name in CUSTOMER_ROLE_PAIRS
                                 if policy.may_assign_role(current_user, role))
+    status, headers = 422, {}  # a refused form's; 429 while invitations must wait
     if form.validate_on_submit():
         try:
             users.invite_user(current_user, organization, form.email.data,
                                 role=form.role.data, name=form.name.data or "")
-        except (Conflict, Invalid) as refusal:
+        except (Conflict, Invalid, Throttled) as refusal:
             field = getattr(refusal, "field", None) or "email"
             getattr(form, field, form.email).errors.append(refusal.message)
+            if isinstance(refusal, Throttled):
+                status, headers = 429, {"Retry-After": str(refusal.retry_after_seconds)}
         else:
             flash(f"{form.email.data} has been invited.", "success")
             return redirect(url_for("accounts.organization_users"))
@@ -251,7 +254,7 @@ def organization_users():
     return render_template(
         "accounts/organization_users.html", organization=organization, form=form,
         users=members, two_step_on=two_step.users_with_two_step([u.id for u in members]),
-        invited=queries.invited_on(members)), 422 if form.errors else 200
+        invited=queries.invited_on(members)), status if form.errors else 200, headers
 
 
 @blueprint.post("/organization/users/<int:user_id>/resend-invitation")
