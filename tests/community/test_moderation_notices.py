@@ -26,7 +26,8 @@ def _told(client, headers, kind: str) -> list[dict]:
 def _mail(app, email: str, subject_part: str) -> list[OutboxEmail]:
     with app.app_context():
         return [message for message in db.session.scalars(select(OutboxEmail).where(
-            OutboxEmail.recipient == email)) if subject_part in message.subject]
+            OutboxEmail.recipient == email).order_by(OutboxEmail.id))
+            if subject_part in message.subject]
 
 
 def test_the_author_of_a_hidden_answer_is_told_why_with_what_they_wrote(
