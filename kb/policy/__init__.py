@@ -27,6 +27,7 @@ from kb.policy.features import (
 from kb.policy.lists import TITLE_LISTS, list_denial, may_open_list, require_list
 from kb.policy.people import (
     can_manage_users_of,
+    is_serving_staff,
     may_assign_role,
     may_be_told,
     require_admin,
@@ -69,10 +70,10 @@ __all__ = [
     "CSM_FEATURE", "INCIDENT_FEATURE", "TITLE_LISTS", "AccessDenied", "ReadScope", "Readable",
     "acts_as_staff", "can", "can_manage_users_of", "can_read", "can_see_join_details",
     "can_see_title", "csm_denial", "effective_plan", "feature_denial", "features_of",
-    "incident_denial", "is_admin", "is_signed_in", "list_denial", "may_assign_role", "may_be_told",
-    "may_know_of", "may_open_list", "may_watch_incident", "organization_programmes",
-    "programme_admits", "programme_admits_organization", "programmes_of", "read_denial",
-    "read_scope", "require", "require_admin", "require_incident", "require_list",
-    "require_manage_users_of", "require_read", "require_staff", "require_staff_member",
-    "sees_locked_titles", "term_has_lapsed", "today",
+    "incident_denial", "is_admin", "is_serving_staff", "is_signed_in", "list_denial",
+    "may_assign_role", "may_be_told", "may_know_of", "may_open_list", "may_watch_incident",
+    "organization_programmes", "programme_admits", "programme_admits_organization",
+    "programmes_of", "read_denial", "read_scope", "require", "require_admin", "require_incident",
+    "require_list", "require_manage_users_of", "require_read", "require_staff",
+    "require_staff_member", "sees_locked_titles", "term_has_lapsed", "today",
 ]

@@ -44,6 +44,14 @@ def require_manage_users_of(user, organization) -> None:
                            reason="staff_only")
 
 
+def is_serving_staff(user) -> bool:
+    """An enabled staff member: whom incidents are assigned to and who is an organisation's
+    customer success manager (whose notices then go to them alone). A deactivated one left:
+    their incidents are all staff's again, their organisations have no manager until staff
+    assign one."""
+    return user is not None and user.is_staff and user.is_enabled
+
+
 def may_be_told(user) -> bool:
     """Whether notices (in the portal, by e-mail, in the digest) still reach ``user``: an
     enabled account; a deactivated one, whose owner may have left, hears nothing more."""

@@ -268,8 +268,8 @@ def assign(user, incidents: list[Incident], assignee: User | None) -> int:
     """Staff assign incidents (several at once) to a staff member, or unassign them; the
     number changed."""
     policy.require_staff(user)
-    if assignee is not None and not assignee.is_staff:
-        raise Invalid("Incidents are assigned to support staff only.")
+    if assignee is not None and not policy.is_serving_staff(assignee):
+        raise Invalid("Incidents are assigned to enabled support staff only.")
     changed = 0
     for incident in incidents:
         if incident.assignee_id == (assignee.id if assignee else None):

@@ -62,7 +62,9 @@ def _customer(incident: Incident) -> list[User]:
 
 
 def _support_side(incident: Incident) -> list[User]:
-    return [incident.assignee] if incident.assignee is not None else []
+    """The assignee while serving (else none: the callers then tell every staff member)."""
+    assignee = incident.assignee
+    return [assignee] if assignee is not None and policy.is_serving_staff(assignee) else []
 
 
 def target_text(incident: Incident, staff_side: bool = False) -> str:
