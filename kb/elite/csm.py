@@ -26,8 +26,11 @@ def has_csm_feature(organization: Organization) -> bool:
 
 
 def csm_of(organization: Organization) -> User | None:
+    """The organisation's customer success manager while serving (``policy.is_serving_staff``):
+    one deactivated is none, so customers are told so rather than writing to nobody."""
     assignment = db.session.get(CsmAssignment, organization.id)
-    return assignment.csm if assignment is not None else None
+    manager = assignment.csm if assignment is not None else None
+    return manager if policy.is_serving_staff(manager) else None
 
 
 def own_organization(user) -> Organization:

@@ -46,8 +46,7 @@ def _success_manager(organization) -> User | None:
 
     if not csm.has_csm_feature(organization):
         return None
-    manager = csm.csm_of(organization)
-    return manager if manager is not None and manager.is_enabled else None
+    return csm.csm_of(organization)  # none once deactivated
 
 
 def init_app(app: Flask) -> None:

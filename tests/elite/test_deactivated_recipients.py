@@ -1,11 +1,12 @@
 """A deactivated account hears nothing more: whoever left the organisation is not sent its
-meeting invites, declines or topic news (in the portal, by e-mail or in the digest), and the
-invites the others get do not list them."""
+meeting invites, declines or topic news (in the portal, by e-mail or in the digest), the
+invites the others get do not list them, and a manager who left manages nobody."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -13,7 +14,8 @@ from kb import db
 from kb.accounts import users
 from kb.accounts.queries import user_by_email
 from kb.alerts.models import OutboxAttachment, OutboxEmail
-from kb.elite import meetings
+from kb.elite import csm, meetings
+from kb.errors import Invalid
 from kb.notifications import Notification
 from kb.sessions.topics import service as topics
 
@@ -79,3 +81,17 @@ def test_topic_news_does_not_reach_a_deactivated_voter(app, elite_customer, make
 
         assert told(voter) == before
         assert told(elite_customer.email) > asker_before  # an enabled requester still hears
+
+
+def test_a_deactivated_manager_is_no_manager(app, elite_customer, make_user):
+    """Their customers are told none is assigned, rather than writing to nobody."""
+    admin = make_user(role="admin")
+    with app.app_context():
+        deactivate(admin, elite_customer.csm_email)
+        customer = user_by_email(elite_customer.email)
+
+        assert csm.csm_of(customer.organization) is None
+        with pytest.raises(Invalid, match="no customer success manager"):
+            csm.send_message(customer, customer.organization, "Are you there?")
+        with pytest.raises(Invalid, match="none is assigned"):
+            request(elite_customer.email, "Ledger performance")
