@@ -5,11 +5,16 @@ same words as one that does not exist."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from flask import request, url_for
 
 from kb.filter_values import UnknownFilter
+from kb.forms import ArgumentsWithoutNul, sent_values
+
+Filters = TypeVar("Filters")
 
 STATUS = 422
 
@@ -27,3 +32,18 @@ def address_without(field: str) -> str:
             if name not in (field, "page")]
     address = url_for(request.endpoint, **(request.view_args or {}))
     return f"{address}?{urlencode(kept)}" if kept else address
+
+
+def as_read(check: Callable[[ArgumentsWithoutNul], Filters], arguments,
+            refused: str) -> Filters:
+    """The filters ``check`` (a list's filters, checked) reads from ``arguments`` but the
+    ``refused`` field, and any other it then refuses too, for the form of a page that refused
+    ``refused``: each other value chosen as the list reads it (``kind=PATCH`` as ``patch``,
+    as the page and the API accept it), the refused one blank, its select showing the value
+    refused instead (``_refused_filter.html``)."""
+    kept = ArgumentsWithoutNul([(name, value) for name in arguments if name != refused
+                                for value in sent_values(arguments, name)])
+    try:
+        return check(kept)
+    except UnknownFilter as problem:
+        return as_read(check, kept, problem.field)

@@ -96,3 +96,31 @@ def test_a_value_with_a_control_character_is_shown_as_python_writes_it(reader, p
     assert _chosen(form.xpath('.//select[@name="product"]')[0]) == [
         (shown, f"{shown} (not found)")]
     assert reader.get(path, query_string=form.form_values()).status_code == 422
+
+
+@pytest.mark.parametrize("path, asked, refused, chosen", [
+    ("/patches/", {"kind": "PATCH"}, {"product": "Orbitt"}, ("kind", "patch", "Patch")),
+    ("/patches/", {"product": "ORBIT ERP"}, {"kind": "bogus"},
+     ("product", "orbit-erp", "Orbit ERP")),
+    ("/articles/", {"kind": "How-To"}, {"tag": "nope"}, ("kind", "how-to", "How to")),
+    ("/articles/", {"tag": "YEAR-END"}, {"kind": "bogus"}, ("tag", "year-end", "year-end")),
+    ("/sessions/recordings", {"topic": "FINANCE"}, {"product": "Orbitt"},
+     ("topic", "Finance", "Finance")),
+])
+def test_the_filters_not_refused_are_chosen_in_any_case_as_the_list_reads_them(
+        reader, path, asked, refused, chosen):
+    """A value the list accepts in any case (``kind=PATCH`` filters as ``patch``, on the page
+    and in the API) is the option chosen beside a refused one, never "All kinds"."""
+    assert reader.get(path, query_string=asked).status_code == 200
+    answer = reader.get(path, query_string={**asked, **refused})
+    assert answer.status_code == 422
+    field, value, label = chosen
+    form = _filters(_page(answer))
+    assert _chosen(form.xpath(f'.//select[@name="{field}"]')[0]) == [(value, label)]
+    [(name, sent)] = refused.items()
+    assert _chosen(form.xpath(f'.//select[@name="{name}"]')[0]) == [(sent, f"{sent} (not found)")]
+
+
+def test_the_api_reads_a_kind_in_any_case_as_the_page_does(reader):
+    listed = reader.get("/api/v1/patches", query_string={"kind": "PATCH"})
+    assert listed.status_code == 200 and listed.get_json()["patches"]

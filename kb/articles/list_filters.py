@@ -24,9 +24,3 @@ def checked(user, arguments, type_: str, tags: list[str] | None = None) -> queri
         kind=filter_values.one_of("kind", sent_value(arguments, "kind"), KINDS),
         tag=filter_values.known_name("tag", tag, tags or ()))
 
-
-def as_asked(arguments, type_: str, refused: str) -> queries.Filters:
-    """The filters as asked, unchecked, for the form of a page that refused ``refused``: that
-    one blank, its select showing the refused value instead (``_refused_filter.html``)."""
-    return queries.Filters(type=type_, **{name: "" if name == refused else arguments.get(name, "")
-                                          for name in FIELDS})

@@ -78,7 +78,9 @@ def _list_page(type_: str, template: str, tags: list[str] | None = None, **conte
     try:
         filters = list_filters.checked(current_user, request.args, type_, tags)
     except UnknownFilter as problem:
-        filters, refused = list_filters.as_asked(request.args, type_, problem.field), problem
+        filters, refused = filter_pages.as_read(
+            lambda kept: list_filters.checked(current_user, kept, type_, tags), request.args,
+            problem.field), problem
     else:
         refused = None
     listing = (queries.Page() if refused

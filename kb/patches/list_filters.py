@@ -19,9 +19,3 @@ def checked(user, arguments) -> dict[str, str]:
     return {**filter_values.product_and_version_of(user, arguments),
             "kind": filter_values.one_of("kind", sent_value(arguments, "kind"), KINDS)}
 
-
-def as_asked(arguments, refused: str) -> dict[str, str]:
-    """The filters as asked, unchecked, for the form of a page that refused ``refused``: that
-    one blank, its select showing the refused value instead (``_refused_filter.html``)."""
-    return {name: "" if name == refused else arguments.get(name, "").strip()
-            for name in FIELDS}

@@ -41,7 +41,9 @@ def index():
     try:
         filters, refused = list_filters.checked(current_user, request.args), None
     except UnknownFilter as problem:
-        filters, refused = list_filters.as_asked(request.args, problem.field), problem
+        filters, refused = filter_pages.as_read(
+            lambda kept: list_filters.checked(current_user, kept), request.args,
+            problem.field), problem
     mine = request.args.get("mine") == "1"
     withdrawn = request.args.get("withdrawn") == "1"
     per_page = current_app.config["PAGE_SIZE"]

@@ -38,12 +38,11 @@ def index():
     except UnknownFilter as problem:
         policy.require(current_user, Recording.access_feature)  # no recordings: told that
         items, refused = [], filter_pages.refusal(problem)
-        product, topic = (  # the refused one blank: its select shows the value refused
-            "" if problem.field == name else request.args.get(name, "")
-            for name in ("product", "topic"))
+        filters = filter_pages.as_read(lambda kept: _checked_filters(topics, kept),
+                                       request.args, problem.field)
     else:
         items, refused = recording_queries.list_recordings(current_user, **filters), {}
-        product, topic = filters["product_slug"], filters["topic"]
+    product, topic = filters["product_slug"], filters["topic"]
     return render_template(
         "sessions/recordings.html", recordings=items,
         watched=recording_queries.watched_ids(current_user),
@@ -52,12 +51,13 @@ def index():
     ), filter_pages.STATUS if refused else 200
 
 
-def _checked_filters(topics: list[str]) -> dict[str, str]:
-    """The product (its slug) and topic asked for, refused when no recording can have them."""
+def _checked_filters(topics: list[str], arguments=None) -> dict[str, str]:
+    """The product (its slug) and topic asked for (in ``arguments``, or this request's),
+    refused when no recording can have them."""
+    arguments = request.args if arguments is None else arguments
     return {"product_slug": filter_values.product_slug(
-                current_user, sent_value(request.args, "product")),
-            "topic": filter_values.known_name("topic", sent_value(request.args, "topic"),
-                                              topics)}
+                current_user, sent_value(arguments, "product")),
+            "topic": filter_values.known_name("topic", sent_value(arguments, "topic"), topics)}
 
 
 @blueprint.get("/<int:recording_id>")
