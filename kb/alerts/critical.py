@@ -36,7 +36,7 @@ from kb.alerts.notices import tell_subscribers
 from kb.alerts.schedule import due_job
 from kb.articles.models import Article
 from kb.db import utcnow
-from kb.errors import Conflict, Invalid, NotFound
+from kb.errors import Conflict, DomainError, Invalid, NotFound
 from kb.forms import one_line
 from kb.patches.models import Patch
 from kb.products import service as products
@@ -209,7 +209,8 @@ def answer_alert(actor: User, alert_id: int, article: Article) -> None:
     alert of its own. In the caller's transaction."""
     policy.require_staff(actor)
     db.session.flush()
-    alert = locked_alert(alert_id)
+    alert = locked_alert(alert_id, Invalid(f"There is no alert #{alert_id}. Choose one of the "
+                                           "open alerts, or none.", "answers_alert"))
     if alert.article_id == article.id:
         return
     if alert.article_id is not None or alert.state != "investigating":
@@ -229,11 +230,12 @@ def _link_workaround(actor: User, alert: Alert, slug: str, note: str) -> None:
     announce_article(article, actor, note)
 
 
-def locked_alert(alert_id: int) -> Alert:
+def locked_alert(alert_id: int, missing: DomainError | None = None) -> Alert:
+    """The alert, locked; missing, ``missing`` raised (a 404 unless told otherwise)."""
     alert = db.session.scalar(select(Alert).where(Alert.id == alert_id).with_for_update()
                               .execution_options(populate_existing=True))
     if alert is None:
-        raise NotFound("No such alert.")
+        raise missing or NotFound("No such alert.")
     return alert
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from kb import db
 from kb.alerts import critical
 from kb.alerts.alert_models import Alert
+from kb.articles.models import Article
 from tests.a11y import described_by, problems, refused_summary
 from tests.alerts.critical_helpers import ERP, _alert_notices, _staff, _subscribe
 
@@ -71,3 +72,22 @@ def test_an_alert_with_a_workaround_already_cannot_be_answered_again(app, auth, 
     assert described_by(tree, "answers_alert")[-1] == message
     with app.app_context():
         assert db.session.scalar(select(func.count(Alert.id))) == 1
+
+
+def test_an_alert_that_does_not_exist_is_refused_beside_its_field(app, auth, catalogue):
+    alert_id = _open_alert(app)
+    auth.login("staff@demo.test")
+    missing = alert_id + 1000
+
+    refused = auth.post("/staff/articles/new", {**WORKAROUND, "answers_alert": str(missing)})
+
+    assert refused.status_code == 422
+    tree, summary = refused_summary(refused, "article-problem")
+    message = f"There is no alert #{missing}. Choose one of the open alerts, or none."
+    assert problems(summary) == {"#answers_alert": f"Answers the alert: {message}"}
+    assert described_by(tree, "answers_alert")[-1] == message
+    assert tree.get_element_by_id("title").get("value") == WORKAROUND["title"]
+    assert _alerts(app) == [(alert_id, "investigating", None)]
+    with app.app_context():
+        assert not db.session.scalar(select(func.count(Article.id)).where(
+            Article.title == WORKAROUND["title"]))
