@@ -19,10 +19,16 @@ QUESTION = "Period close hangs at 'Revaluing open items'"
 PROGRAMME = "Orbit ERP 13 early access"
 
 
-def test_attendance_saved_before_the_start_lands_on_its_summary(signed_in):
+def test_attendance_saved_before_the_start_lands_on_its_summary(signed_in, live_server):
+    session_id = int(live_server.kb(
+        "sessions", "schedule", "--title", "Journey: attendance too early",
+        "--starts-in", str(3 * 24 * 60)).stdout.strip().splitlines()[-1])
+    customer = signed_in.for_user(CUSTOMER)  # nobody registered: no attendance to save
+    customer.goto(f"{signed_in.base_url}/sessions/live/{session_id}")
+    customer.get_by_role("button", name="Register").click()
+    expect(customer.get_by_text("You are registered.", exact=True)).to_be_visible()
     page = signed_in.for_user(STAFF)
-    page.goto(signed_in.base_url + "/sessions/live")
-    page.locator("main a[href^='/sessions/live/']").first.click()
+    page.goto(f"{signed_in.base_url}/sessions/live/{session_id}")
     page.get_by_role("link", name="Attendees", exact=True).click()
     page.get_by_role("button", name="Save attendance").click()
     expect(page).to_have_title(re.compile(r"^Error: Attendees"))
