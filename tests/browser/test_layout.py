@@ -5,6 +5,7 @@ out the portal. Full-page screenshots go to test-artifacts/screenshots/ (KB_SCRE
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.layout_pages import (
@@ -106,3 +107,36 @@ def test_the_downloads_list_shows_every_column_on_screen_and_dates_on_one_line(s
         assert len(set(seen["lefts"])) == 1, seen["lefts"]
     else:
         assert len(set(seen["lefts"])) == len(seen["lefts"]), seen["lefts"]
+
+
+# the per-product choices of the notification settings whose text is cut ("As all (o"): the
+# widest option's text, in the select's font, against the room the select leaves for it
+CUT_CHOICES = """() => {
+    const pen = document.createElement('canvas').getContext('2d');
+    return [...document.querySelectorAll('.override-matrix select')]
+        .filter(select => select.getClientRects().length)
+        .map(select => {
+            const style = getComputedStyle(select);
+            pen.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily]
+                .join(' ');
+            const needed = Math.max(...[...select.options].map(o => pen.measureText(o.text).width));
+            const room = select.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return [select.getAttribute('aria-label'), Math.ceil(needed), Math.floor(room)];
+        })
+        .filter(([, needed, room]) => needed > room);
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_per_product_notification_choice_shows_its_whole_text(signed_in, width):
+    page = signed_in.for_user(CUSTOMER)
+    page.set_viewport_size(WIDTHS[width])
+    page.goto(signed_in.base_url + "/notifications/settings")
+    page.locator(".product-preferences summary").first.click()
+    expect(page.locator(".override-matrix select").first).to_be_visible()
+    try:
+        page.wait_for_function(f"() => !({CUT_CHOICES})().length", timeout=5_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"choices cut at {width} width (label, text px, room px): "
+                    f"{page.evaluate(CUT_CHOICES)}")
