@@ -143,3 +143,13 @@ def test_switching_off_elite_e_mail_on_the_settings_page_stops_it(client, auth, 
 def test_only_those_told_of_elite_services_get_their_settings_row(client, auth, customer_on):
     auth.login(customer_on("premium"))
     assert "Customer success manager" not in client.get("/notifications/settings").text
+
+
+def test_a_message_time_names_the_readers_zone(client, auth, elite_customer, app):
+    with app.app_context():
+        user_by_email(elite_customer.email).time_zone = "Asia/Tokyo"
+        db.session.commit()
+    auth.login(elite_customer.email)
+    auth.post("/elite/messages", data={"body": "Month-end run fails."})
+    before_the_message = client.get("/elite").text.split("Month-end run fails.", 1)[0]
+    assert " JST</time>" in before_the_message.rsplit("<li", 1)[1]
