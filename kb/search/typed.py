@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+from kb.articles.models import KINDS as ARTICLE_KINDS
+from kb.patches.models import KIND_NAMES as PATCH_KIND_NAMES
+
 # typed filters: `product:orbit-erp`, `type:release-note`, `version:"12.0"`, `kind:how-to`
 TYPED_FILTER = re.compile(r'(?i)(?<![\w:])(product|version|kind|type):(?:"([^"]*)"|([^\s"]+))')
 TYPED_FILTER_NAMES = ("product", "version", "kind", "type")
@@ -15,6 +18,9 @@ TYPED_FILTER_NAMES = ("product", "version", "kind", "type")
 TYPE_LABELS = {"article": "Article", "release-note": "Release note", "patch": "Download",
                "recording": "Recording", "topic": "Topic request", "live-session": "Live session",
                "question": "Community question"}
+# what the knowledge base and the downloads list call each kind (how-to: "How to")
+KIND_LABELS = {**{kind: kind.replace("-", " ").capitalize() for kind in ARTICLE_KINDS},
+               **PATCH_KIND_NAMES}
 # a prefix needs two characters before the star; shorter stars are dropped
 SHORT_PREFIX = re.compile(r"(?<!\w)(\w?)\*+")
 OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()\"'*^~:]")

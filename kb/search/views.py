@@ -14,7 +14,7 @@ from kb.products.models import Product
 from kb.search import query
 from kb.search.params import MAX_QUERY_CHARACTERS, search_request
 from kb.search.staff_labels import state_labels
-from kb.search.typed import TYPE_LABELS
+from kb.search.typed import KIND_LABELS, TYPE_LABELS
 from kb.web import set_site_search, wants_json
 
 blueprint = Blueprint("search", __name__)
@@ -39,13 +39,13 @@ def search_page():
         refused = (filter_pages.refusal(problem) if isinstance(problem, UnknownFilter)
                    else {})  # with a link to this search without that filter
         return render_template("search/results.html", asked=asked, results=None,
-                               labels={}, type_names=TYPE_LABELS, denial=denial, states={},
-                               problem=problem.message, **refused), 422
+                               labels={}, type_names=TYPE_LABELS, kind_names=KIND_LABELS,
+                               denial=denial, states={}, problem=problem.message, **refused), 422
     results = query.search(current_user, asked) if asked.asks_something and not denial else None
     states = state_labels(results.hits) if results and policy.acts_as_staff(current_user) else {}
     return render_template(
         "search/results.html", asked=asked, results=results, labels=facet_labels(),
-        type_names=TYPE_LABELS, denial=denial, states=states,
+        type_names=TYPE_LABELS, kind_names=KIND_LABELS, denial=denial, states=states,
     ), 403 if denial else 200
 
 

@@ -52,13 +52,13 @@ def test_each_filter_chosen_is_a_link_removing_it_alone(client, auth, articles):
     text, links = _chosen(client, {"q": "posting", "product": "orbit-erp", "kind": "how-to",
                                    "sort": "date", "page": "2"})
     assert list(links) == ["Remove the filter Product: Orbit ERP",
-                           "Remove the filter Kind: how-to", "Clear all filters"]
+                           "Remove the filter Kind: How to", "Clear all filters"]
     assert _arguments(links["Remove the filter Product: Orbit ERP"]) == {
         "q": ["posting"], "kind": ["how-to"], "sort": ["date"]}
-    assert _arguments(links["Remove the filter Kind: how-to"]) == {
+    assert _arguments(links["Remove the filter Kind: How to"]) == {
         "q": ["posting"], "product": ["orbit-erp"], "sort": ["date"]}
     assert _arguments(links["Clear all filters"]) == {"q": ["posting"], "sort": ["date"]}
-    text, left = _chosen(client, links["Remove the filter Kind: how-to"])
+    text, left = _chosen(client, links["Remove the filter Kind: How to"])
     assert "2 results" in text and list(left) == ["Remove the filter Product: Orbit ERP"]
     text, none = _chosen(client, links["Clear all filters"])
     assert "3 results" in text and none == {}
