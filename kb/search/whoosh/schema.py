@@ -65,6 +65,15 @@ def normalized(word: str) -> str | None:
     return None if folded in STOP_WORDS else stemmed(folded)
 
 
+@lru_cache(maxsize=200_000)
+def _indexed_as(written: str) -> tuple[str | None, tuple[str, ...]]:
+    """A word as written: how it is indexed, and the parts a version is also indexed as;
+    worked out once per word, not per occurrence (indexing sees the same words again and
+    again)."""
+    parts = dict.fromkeys(map(normalized, version_parts(written)))
+    return normalized(written), tuple(part for part in parts if part)
+
+
 @lru_cache(maxsize=100_000)
 def indexed_forms(word: str) -> frozenset[str]:
     """Every term a word as written is indexed as (a version's parts too); empty for a stop
@@ -121,14 +130,15 @@ class WordsAnalyzer(Composable):
         found, position = [], 0
         releases = release_abbreviations(value)
         for match in WORD.finditer(value):
-            written = match.group(0)
-            word = normalized(written)
+            word, parts = _indexed_as(match.group(0))
             if not word:
                 continue
             found.append((position, word))
-            also = [*version_parts(written), *releases.get(match.start(), [])]
-            parts = dict.fromkeys(map(normalized, also))
-            found.extend((position, part) for part in parts if part)
+            if releases and match.start() in releases:
+                parts = [part for part in dict.fromkeys(parts) | dict.fromkeys(
+                    map(normalized, releases[match.start()])) if part]
+            if parts:
+                found.extend((position, part) for part in parts)
             position += 1
         return found
 
