@@ -22,9 +22,10 @@ from kb.mail import queue_email
 
 # per invited user: two resends at once, then 10 minutes between them, doubling to a day
 RESEND_RULE = throttle.Rule("invitation-resend", 2, 600, 86400)
-# per organisation, for its administrators (each invitation mails an address they typed):
-# a team's thirty at once, then a minute before the next, doubling to half an hour
-INVITE_RULE = throttle.Rule("invitation", 30, 60, 1800)
+# per organisation, for its administrators (each invitation mails an address they typed): a
+# department's hundred at once, then 5 s before the next, doubling to 5 minutes (a dozen an
+# hour: onboarding goes on, mailing thousands does not)
+INVITE_RULE = throttle.Rule("invitation", 100, 5, 300)
 
 
 def create_user(
