@@ -5,7 +5,8 @@ Exactly once with several servers: a digest is a row unique per user and day. Th
 whose insert of that row succeeds claims the waiting items (``digest_id``) and queues the
 e-mail in the same transaction; another server's insert conflicts (on PostgreSQL it waits
 for the first transaction, then fails) and it moves on. Items arriving after the day's digest
-wait for the next day's.
+wait for the next day's. What is listed is judged again as it leaves (``digest_links``): an
+item its recipient may no longer read is left out, and a digest left empty is not sent.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from flask import current_app
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kb import db
+from kb import db, policy
 from kb.accounts.models import User
 from kb.alerts import preferences
+from kb.alerts.digest_links import still_readable
 from kb.alerts.models import DailyDigest, DigestItem
 from kb.alerts.outbox import queue_email
 from kb.alerts.schedule import due_job
@@ -70,11 +72,12 @@ def _send_digest(user_id: int, day: date) -> int:
         db.session.rollback()
         return 0
     user = db.session.get(User, user_id)
-    sent = user is not None and user.is_active  # a deactivated account's items are dropped
-    if sent:
-        queue_email(user.email, _subject(items), _body(items), kind=DIGEST_KIND, user=user)
+    # a deactivated account's items are dropped, and so are those it may no longer read
+    listed = still_readable(user, items) if policy.may_be_told(user) else []
+    if listed:
+        queue_email(user.email, _subject(listed), _body(listed), kind=DIGEST_KIND, user=user)
     db.session.commit()
-    return int(sent)
+    return int(bool(listed))
 
 
 def _subject(items: list[DigestItem]) -> str:

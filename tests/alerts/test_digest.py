@@ -17,6 +17,9 @@ from kb.accounts.queries import user_by_email
 from kb.alerts import digest, preferences
 from kb.alerts.dispatch import Notice, tell
 from kb.alerts.models import OutboxEmail
+from kb.articles import service as articles
+from kb.articles.fields import ArticleFields
+from tests.alerts.critical_helpers import _patch, _staff
 from tests.conftest import on_postgres
 
 DIGEST_HOUR = 9
@@ -26,7 +29,7 @@ NEXT_DAY = datetime(2026, 12, 4, DIGEST_HOUR, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def digest_reader(app, customer_on):
+def digest_reader(app, catalogue, customer_on):
     """A customer who collects patches and alerts into the digest; notices told to them."""
     app.config["DIGEST_HOUR"] = DIGEST_HOUR
     email = customer_on("premium")
@@ -36,11 +39,32 @@ def digest_reader(app, customer_on):
     return email
 
 
+@pytest.fixture
+def patch_url(app, catalogue):
+    """The page of a published patch ``n`` (made on first use): a digest lists only what its
+    reader may still open when it leaves (``test_digest_rereads``)."""
+    made: dict[int, str] = {}
+
+    def url(n: int) -> str:
+        if n not in made:
+            made[n] = f"/patches/{_patch(app, f'Patch {n}')}"
+        return made[n]
+
+    return url
+
+
 def _tell(app, email: str, *notices: Notice) -> None:
     with app.app_context():
         for notice in notices:
             tell(user_by_email(email), notice)
         db.session.commit()
+
+
+def _article(app, title: str) -> str:
+    """A published article's slug."""
+    with app.app_context():
+        return articles.create_article(_staff(), ArticleFields(title=title, body="Unlock it.")
+                                       ).slug
 
 
 def _run_job(app, now: datetime) -> int:
@@ -60,10 +84,11 @@ def _deliver(runner) -> None:
 
 
 def test_two_notices_leave_as_one_e_mail_at_the_hour_and_once(
-        app, runner, smtp, digest_reader):
+        app, runner, smtp, digest_reader, patch_url):
+    ledger = f"/articles/{_article(app, 'Workaround for the ledger lock')}"
     _tell(app, digest_reader,
-          Notice("patch.published", "Patch 7.1.2 is out", "/patches/3"),
-          Notice("alert.workaround", "Workaround for the ledger lock", "/articles/ledger"))
+          Notice("patch.published", "Patch 7.1.2 is out", patch_url(3)),
+          Notice("alert.workaround", "Workaround for the ledger lock", ledger))
     assert smtp.inbox.to(digest_reader) == []  # no e-mail of their own
 
     assert _run_job(app, BEFORE) == 0 and _queued_digests(app) == 0
@@ -77,17 +102,17 @@ def test_two_notices_leave_as_one_e_mail_at_the_hour_and_once(
     html = arrived.get_body(("html",)).get_content()
     for part in (plain, html):
         assert "Patch 7.1.2 is out" in part and "Workaround for the ledger lock" in part
-        assert "/patches/3" in part and "/articles/ledger" in part
+        assert patch_url(3) in part and ledger in part
     assert plain.index("Critical-issue alerts") < plain.index("New patches")
     assert "/notifications/settings" in plain
     assert arrived["List-Unsubscribe"].startswith("<http")
 
 
 def test_the_next_digest_lists_only_what_came_after_the_last(
-        app, runner, smtp, digest_reader):
-    _tell(app, digest_reader, Notice("patch.published", "First patch", "/patches/1"))
+        app, runner, smtp, digest_reader, patch_url):
+    _tell(app, digest_reader, Notice("patch.published", "First patch", patch_url(1)))
     assert _run_job(app, AT_THE_HOUR) == 1
-    _tell(app, digest_reader, Notice("patch.published", "Second patch", "/patches/2"))
+    _tell(app, digest_reader, Notice("patch.published", "Second patch", patch_url(2)))
     assert _run_job(app, AT_THE_HOUR) == 0  # today's digest is gone: tomorrow's
     assert _run_job(app, NEXT_DAY) == 1
     _deliver(runner)
@@ -100,8 +125,8 @@ def test_the_next_digest_lists_only_what_came_after_the_last(
 
 
 def test_unsubscribing_from_the_digest_signed_out_stops_it_without_e_mail_each(
-        app, client, runner, smtp, digest_reader):
-    _tell(app, digest_reader, Notice("patch.published", "First patch", "/patches/1"))
+        app, client, runner, smtp, digest_reader, patch_url):
+    _tell(app, digest_reader, Notice("patch.published", "First patch", patch_url(1)))
     _run_job(app, AT_THE_HOUR)
     _deliver(runner)
     [arrived] = smtp.inbox.to(digest_reader)
@@ -109,7 +134,7 @@ def test_unsubscribing_from_the_digest_signed_out_stops_it_without_e_mail_each(
     page = client.post(urlsplit(arrived["List-Unsubscribe"].strip("<>")).path)
     assert page.status_code == 200 and "the daily digest" in page.get_data(as_text=True)
 
-    _tell(app, digest_reader, Notice("patch.published", "Second patch", "/patches/2"),
+    _tell(app, digest_reader, Notice("patch.published", "Second patch", patch_url(2)),
           Notice("topic.scheduled", "Your topic is scheduled", "/topics/1"))
     assert _run_job(app, NEXT_DAY) == 0
     _deliver(runner)
@@ -119,11 +144,11 @@ def test_unsubscribing_from_the_digest_signed_out_stops_it_without_e_mail_each(
 
 @pytest.mark.skipif(not on_postgres(), reason="two servers' transactions overlap on PostgreSQL")
 def test_a_second_server_running_the_job_at_the_same_moment_sends_nothing_twice(
-        app, runner, smtp, digest_reader, monkeypatch):
+        app, runner, smtp, digest_reader, patch_url, monkeypatch):
     """Server A claims the digest and holds its transaction open; server B runs the job
     meanwhile, waits on A's row, and gives up when A commits."""
-    _tell(app, digest_reader, Notice("patch.published", "Patch A", "/patches/1"),
-          Notice("patch.published", "Patch B", "/patches/2"))
+    _tell(app, digest_reader, Notice("patch.published", "Patch A", patch_url(1)),
+          Notice("patch.published", "Patch B", patch_url(2)))
     claimed, release = threading.Event(), threading.Event()
     queue_email = digest.queue_email
 
