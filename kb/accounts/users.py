@@ -19,6 +19,7 @@ from kb.alerts import addresses
 from kb.errors import Conflict, Invalid
 from kb.forms import one_line
 from kb.mail import queue_email
+from kb.sessions.live import service as live_sessions
 
 # per invited user: two resends at once, then 10 minutes between them, doubling to a day
 RESEND_RULE = throttle.Rule("invitation-resend", 2, 600, 86400)
@@ -166,9 +167,10 @@ def change_role(actor: User, user: User, role: str, *, commit: bool = True) -> N
 
 
 def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
-    """Deactivate or reactivate ``user``; a deactivated user's sessions and tokens stop, and
-    either change ends their unused reset or invitation links (reactivated, one who never
-    accepted needs the invitation sent again)."""
+    """Deactivate or reactivate ``user``; a deactivated user's sessions and tokens stop, their
+    places in live sessions yet to start are given up (those waiting move up), and either
+    change ends their unused reset or invitation links (reactivated, one who never accepted
+    needs the invitation sent again)."""
     policy.require_manage_users_of(actor, user.organization)
     if user.id == actor.id:
         raise Invalid("You cannot deactivate yourself.")
@@ -178,6 +180,8 @@ def set_user_enabled(actor: User, user: User, enabled: bool) -> None:
         user.is_enabled = enabled
         end_every_session(user)
         void_reset_links(user)  # reactivated too: none issued meanwhile works
+        if not enabled:  # their seats go to those waiting; reactivated, they register again
+            live_sessions.release_places_of(user)
     db.session.commit()
 
 

@@ -16,7 +16,7 @@ from kb import db, policy, search
 from kb.accounts.audit import record_audit
 from kb.db import utcnow
 from kb.errors import Conflict, Invalid, NotFound
-from kb.locking import row_locked
+from kb.locking import lock_row, row_locked
 from kb.sessions.live import notices
 from kb.sessions.live.fields import LiveSessionFields, apply_fields
 from kb.sessions.live.queries import (
@@ -196,15 +196,43 @@ def cancel(user, session_id: int) -> Registration:
             raise Conflict("The session itself is cancelled; your registration ended with it.")
         if utcnow() >= live_session.starts_at:
             raise Conflict("The session has started; it can no longer be cancelled.")
-        held_invite = registration.status == "confirmed"  # the waiting list gets none
-        registration.status, registration.waitlist_position = "cancelled", None
-        registration.sequence += 1
-        registration.updated_at = utcnow()
-        db.session.flush()
-        notices.cancelled(registration, with_invite=held_invite)
-        _promote_waiting(live_session)
+        _give_up(registration, live_session)
         db.session.commit()
     return registration
+
+
+def release_places_of(user) -> int:
+    """Give up ``user``'s seats and waiting-list places in sessions yet to start, each as their
+    own cancellation would (their account is deactivated): whoever waits first moves up and is
+    told. Sessions under way or held keep their attendance; the caller commits. How many."""
+    session_ids = list(db.session.scalars(
+        select(Registration.live_session_id).join(LiveSession)
+        .where(Registration.user_id == user.id,
+               Registration.status.in_(("confirmed", "waitlisted")),
+               LiveSession.cancelled_at.is_(None), LiveSession.starts_at > utcnow())
+        .order_by(Registration.live_session_id)))  # locked in one order: no deadlock
+    released = 0
+    for session_id in session_ids:
+        live_session = lock_row(LiveSession, session_id)
+        registration = db.session.scalar(select(Registration).where(
+            Registration.live_session_id == session_id, Registration.user_id == user.id)
+            .execution_options(populate_existing=True))
+        if registration.status != "cancelled" and not live_session.is_cancelled \
+                and utcnow() < live_session.starts_at:
+            _give_up(registration, live_session)
+            released += 1
+    return released
+
+
+def _give_up(registration: Registration, live_session: LiveSession) -> None:
+    """Cancel the registration, tell its registrant, fill the seat (caller holds the lock)."""
+    held_invite = registration.status == "confirmed"  # the waiting list gets none
+    registration.status, registration.waitlist_position = "cancelled", None
+    registration.sequence += 1
+    registration.updated_at = utcnow()
+    db.session.flush()
+    notices.cancelled(registration, with_invite=held_invite)
+    _promote_waiting(live_session)
 
 
 def _promote_waiting(live_session: LiveSession) -> None:
