@@ -21,9 +21,12 @@ def booking_json(booking) -> dict:
     return {"id": booking.id, "weekend": booking.weekend,
             "sunday": booking.sunday, "product": booking.product.name,
             "notes": booking.notes, "status": booking.status,
-            "support_person": (booking.support_person.display_name
-                               if booking.support_person else None),
+            "support_person": _name_of(special_events.support_person_of(booking)),
             "created": booking.created_at}
+
+
+def _name_of(person) -> str | None:
+    return person.display_name if person is not None else None
 
 
 @blueprint.get("/elite/csm")

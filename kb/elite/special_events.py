@@ -137,6 +137,14 @@ def booking_for(actor, booking_id: int) -> SpecialEventBooking:
     return booking
 
 
+def support_person_of(booking: SpecialEventBooking) -> User | None:
+    """The booking's support person while serving (``policy.is_serving_staff``): one
+    deactivated is none, so the customer reads that one is to be named, not a name nobody
+    answers to, until staff name another."""
+    person = booking.support_person
+    return person if policy.is_serving_staff(person) else None
+
+
 def bookings_of(organization: Organization) -> list[SpecialEventBooking]:
     return booking_listing(organization).all()
 

@@ -49,6 +49,7 @@ def _render_index(exclusion_form: ExclusionForm, status: int = 200, refused_csm=
         "elite/staff_index.html", mine=queries.elite_organizations(current_user, current_user),
         everyone=queries.elite_organizations(current_user), csm_form=csm_form,
         refused_for=refused_for, exclusion_form=exclusion_form,
+        support_person_of=special_events.support_person_of,
         exclusions=queries.exclusions()), status
 
 
@@ -197,6 +198,7 @@ def render_organization(found, message_form: MessageForm, booking: BookingForm,
         "elite/staff_organization.html", organization=found, manager=csm.csm_of(found),
         messages=csm.conversation(current_user, found), message_form=message_form,
         bookings=special_events.bookings_of(found),
+        support_person_of=special_events.support_person_of,
         person_form=_support_person_form(formdata=None),
         cancel_form=CancelBookingForm(formdata=None), today=policy.today(),
         booking_form=booking, term_booking=special_events.booking_in_term(found),

@@ -91,6 +91,7 @@ def _render(message_form: MessageForm, booking_form: BookingForm, status: int = 
         "elite/index.html", organization=organization, manager=csm.csm_of(organization),
         messages=csm.conversation(current_user, organization), message_form=message_form,
         booking_form=booking_form, bookings=special_events.bookings_of(organization),
+        support_person_of=special_events.support_person_of,
         term_booking=special_events.booking_in_term(organization),
         conditions=special_events.CONDITIONS, today=policy.today(),
         first_bookable=special_events.first_bookable()), status
