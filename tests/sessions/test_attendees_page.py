@@ -1,6 +1,7 @@
 """The staff's attendees page of a live session: with nobody registered it says so and
-offers no attendance form (nothing to mark); once someone registers, the list and its
-"Save attendance" button."""
+offers no attendance form (nothing to mark), no export (an empty file), and a recording
+attached that tells nobody, as its button and the confirmation say; once someone registers,
+the list, its "Save attendance" button, the export and a recording that tells them."""
 
 from __future__ import annotations
 
@@ -56,3 +57,44 @@ def test_attendance_sent_with_nobody_registered_is_refused_above_the_sentence(
     assert page.get_element_by_id("attendees").text_content() == "Nobody has registered yet."
     assert page.get_element_by_id("attended-error").text_content() == message
     assert not _attendance_forms(page)
+
+
+def _links(page) -> list[str]:
+    return [" ".join(link.text_content().split()) for link in page.iter("a")]
+
+
+def _recording_buttons(page) -> list[str]:
+    return [button.text_content() for form in page.forms
+            if form.get("action", "").endswith("/recording") for button in form.iter("button")]
+
+
+def test_with_nobody_registered_no_export_and_the_recording_is_attached_telling_nobody(
+        app, auth, schedule, publish, customer_on):
+    from tests.sessions.test_live_sessions import _begin
+
+    session_id, told_session = schedule(), schedule()
+    recording_id = publish(status="draft")
+    auth.login(customer_on("premium"))
+    auth.post(f"/sessions/live/{told_session}/register")
+    auth.logout()
+    auth.login("staff@demo.test")
+
+    empty = lxml.html.fromstring(
+        auth.client.get(f"/sessions/staff/live/{session_id}/attendees").text)
+    listed = lxml.html.fromstring(
+        auth.client.get(f"/sessions/staff/live/{told_session}/attendees").text)
+
+    assert "Export as CSV" not in _links(empty) and "Export as CSV" in _links(listed)
+    assert _recording_buttons(empty) == ["Attach the recording"]
+    assert _recording_buttons(listed) == ["Attach and tell the registrants"]
+    _begin(app, session_id)
+    attached = auth.post(f"/sessions/staff/live/{session_id}/recording",
+                         {"recording_id": str(recording_id)})
+    assert attached.status_code == 302
+    shown = auth.client.get(attached.headers["Location"]).text
+    assert "The recording is attached." in shown and "were told" not in shown
+    _begin(app, told_session)
+    attached = auth.post(f"/sessions/staff/live/{told_session}/recording",
+                         {"recording_id": str(recording_id)})
+    assert "The recording is attached; 1 registrant was told." in auth.client.get(
+        attached.headers["Location"]).text

@@ -67,9 +67,10 @@ def mark_attendance(actor, live_session: LiveSession, attended_ids: set[int]) ->
     db.session.commit()
 
 
-def attach_recording(actor, live_session: LiveSession, recording: Recording) -> None:
+def attach_recording(actor, live_session: LiveSession, recording: Recording) -> int:
     """Link the session's recording: it is published for every plan, registrants are told, and
-    topic requests scheduled for this session become recorded."""
+    topic requests scheduled for this session become recorded. How many registrants were told
+    (none, when nobody stayed registered)."""
     policy.require_staff(actor)
     _refuse_if_cancelled(live_session)
     if live_session.starts_at > utcnow():
@@ -78,11 +79,12 @@ def attach_recording(actor, live_session: LiveSession, recording: Recording) -> 
     if recording.status != "published":
         recording.status = "published"
         search.record_change("recording", recording.id)
-    for registration in attendees(actor, live_session):
-        if registration.status != "cancelled":
-            notices.recording_ready(registration, recording)
+    told = sum(notices.recording_ready(registration, recording)
+               for registration in attendees(actor, live_session)
+               if registration.status != "cancelled")
     for topic in topic_queries.topics_scheduled_for(live_session):
         topics.change_status(actor, topic, "recorded", recording=recording, commit=False)
     record_audit(actor, "live_session.attach_recording", "live_session", live_session.id,
                  None, {"recording_id": recording.id})
     db.session.commit()
+    return told

@@ -184,6 +184,7 @@ def attach_recording(session_id: int):
     if not form.validate_on_submit():  # the page again, the reason beside the list
         return _attendees_page(live_session, form, 422)
     recording = recording_queries.get_recording(current_user, database_id(form.recording_id.data))
-    attendance.attach_recording(current_user, live_session, recording)
-    flash("The recording is attached; registrants were told.", "success")
+    told = attendance.attach_recording(current_user, live_session, recording)
+    flash(f"The recording is attached; {told} registrant{'s were' if told != 1 else ' was'} told."
+          if told else "The recording is attached.", "success")
     return redirect(url_for("live.show", session_id=session_id))
