@@ -23,6 +23,11 @@ class ForgedHostClient(FlaskClient):
         kwargs.setdefault("base_url", "http://evil.example")
         return super().open(*args, **kwargs)
 
+    def session_transaction(self, *args, **kwargs):
+        # the session its cookies hold for that host (where tests sign its CSRF token)
+        kwargs.setdefault("base_url", "http://evil.example")
+        return super().session_transaction(*args, **kwargs)
+
 
 def test_meeting_invites_sent_under_a_forged_host_name_the_portal(
         app, runner, smtp, elite_customer):  # noqa: F811
