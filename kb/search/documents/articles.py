@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from kb import markdown
 from kb.articles.models import KINDS, Article
 from kb.products.models import ProductVersion
 from kb.search.documents import ContentType, gate, register
@@ -37,7 +38,7 @@ def all_ids(session: Session) -> Iterable[int]:
 def documents(article: Article) -> list[dict[str, Any]]:
     body = article.rendered_text or ""
     if article.highlights:
-        body = f"{article.highlights}\n{body}"
+        body = f"{markdown.render(article.highlights).text}\n{body}"
     versions = [f"{version.product.slug}@{version.name}" for version in article.versions]
     if article.release_version is not None:
         release = article.release_version

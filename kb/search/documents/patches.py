@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from kb import markdown
 from kb.patches.models import KINDS, Patch
 from kb.products.models import ProductVersion
 from kb.search.documents import ContentType, gate, register
@@ -33,10 +34,15 @@ def all_ids(session: Session) -> Iterable[int]:
     return session.scalars(select(Patch.id).order_by(Patch.id))
 
 
+def _shown(source: str | None) -> str:
+    """A Markdown section's words as the patch's page shows them, which a snippet quotes."""
+    return markdown.render(source).text if source else ""
+
+
 def documents(patch: Patch) -> list[dict[str, Any]]:
     issues = [f"{issue.identifier} {issue.text}" for issue in patch.fixed_issues]
-    body = "\n".join([patch.description, *issues, patch.prerequisites, patch.install_notes,
-                      patch.known_issues])
+    body = "\n".join([_shown(patch.description), *issues, _shown(patch.prerequisites),
+                      _shown(patch.install_notes), _shown(patch.known_issues)])
     versions = [f"{patch.product.slug}@{version.name}" for version in patch.versions]
     return [{
         "key": f"patch:{patch.id}",

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kb import markdown
 from kb.search.documents import ContentType, gate, register
 from kb.sessions.models import TOPIC_STATUSES, TopicRequest
 
@@ -32,7 +33,7 @@ def documents(topic: TopicRequest) -> list[dict[str, Any]]:
         "title_prefix": topic.title,
         "identifiers": "",
         "summary": "",
-        "body": topic.details,
+        "body": markdown.render(topic.details).text if topic.details else "",
         "products": topic.product.slug if topic.product else "",
         "versions": "",
         "kind": topic.status,
