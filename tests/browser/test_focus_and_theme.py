@@ -40,7 +40,7 @@ CONTROLS = [  # (page, a control of each kind on it)
     ("/", ".nav-bar > li > a"),
     ("/", "main a"),
     ("/support/incidents", ".incident-filters select"),
-    ("/support/incidents", ".incident-filters button.secondary"),
+    ("/support/incidents", ".incident-filters button"),
     ("/support/incidents/new", "input[type=file]"),
     ("/search?q=zzqqxx", ".nothing-found-actions a"),  # a link drawn as an outline button
     ("/notifications/settings", "input[type=checkbox]"),
