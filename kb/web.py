@@ -216,6 +216,14 @@ def _template_context() -> dict:
     }
 
 
+def current_of(addresses: list[str]) -> str | None:
+    """Which of a sub-navigation's addresses the page is on or under: the longest that the
+    request's path starts with (an organisation's page is under Organisations' /staff/)."""
+    under = [address for address in addresses
+             if request.path == address or request.path.startswith(address.rstrip("/") + "/")]
+    return max(under, key=len, default=None)
+
+
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -254,6 +262,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.after_request(_kept_from_caches_when_signed_in)
     app.jinja_env.globals["safe_next_url"] = safe_next_url
+    app.jinja_env.globals["current_of"] = current_of
     app.jinja_env.globals["time_zone_names"] = time_zones.offered
     app.jinja_env.filters["filesize"] = human_size
     app.jinja_env.filters["scrolling_tables"] = markdown.scrolling_tables
