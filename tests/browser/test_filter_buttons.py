@@ -48,3 +48,21 @@ def test_a_lists_filter_button_looks_like_the_downloads_one(signed_in, user, pat
         expect(button).to_have_css(name, reference[name])
     width = button.bounding_box()["width"]
     assert width < 300, f"{path}: the button is {width:.0f} px wide"
+
+
+GRIDS_OF_FIELDS = [(user, path, selector) for user, path, selector in FILTER_BUTTONS
+                   if path in ("/articles/", "/release-notes/", "/sessions/recordings")]
+
+
+@pytest.mark.parametrize("user, path, selector", GRIDS_OF_FIELDS,
+                         ids=[path for _, path, _ in GRIDS_OF_FIELDS])
+def test_the_button_comes_after_a_grid_of_fields(signed_in, user, path, selector):
+    """As under the downloads' fields, not a grid cell of its own beside the last select."""
+    page = signed_in.for_user(user)
+    page.set_viewport_size(DESKTOP)
+    page.goto(signed_in.base_url + path)
+    button = page.locator(selector)
+    fields = button.locator("xpath=ancestor::form").locator("select")
+    lowest = max(box["y"] + box["height"] for box in
+                 (field.bounding_box() for field in fields.all()))
+    assert button.bounding_box()["y"] >= lowest
